@@ -1,1 +1,24 @@
-//! auth
+//! The OpenID Connect engine: discovery and keys, the loopback browser
+//! login, ID token verification, userinfo, refresh and revocation.
+
+mod browser;
+mod error;
+pub mod http;
+mod login;
+mod loopback;
+mod metadata;
+mod pages;
+mod provider;
+mod refresh;
+mod revoke;
+mod session;
+mod tokens;
+mod userinfo;
+mod verify;
+
+pub use browser::open_url;
+pub use error::{AuthError, CallbackError, OAuthErrorText};
+pub use login::{BrowserLogin, LoginOptions};
+pub use metadata::{ExtraMetadata, Metadata, issuer_of};
+pub use provider::Provider;
+pub use session::{REFRESH_MARGIN, Session, TokenSet, merge_claims};

@@ -1,0 +1,75 @@
+//! Opening a URL in the person's browser without letting it touch our
+//! terminal: `$BROWSER` first (as given by the caller), else the `open` crate.
+
+use std::process::{Command, Stdio};
+
+use super::AuthError;
+
+/// Open `url`. `browser_var` is the value of `$BROWSER`, if set: commands
+/// separated by `:`, tried in order; `%s` in a command is replaced by the
+/// URL, else the URL is appended.
+pub fn open_url(url: &str, browser_var: Option<&str>) -> Result<(), AuthError> {
+    if let Some(var) = browser_var.filter(|v| !v.trim().is_empty()) {
+        let mut failures = Vec::new();
+        for command in var.split(':').filter(|c| !c.trim().is_empty()) {
+            match spawn(command, url) {
+                Ok(()) => return Ok(()),
+                Err(e) => failures.push(format!("`{}`: {e}", program_of(command))),
+            }
+        }
+        return Err(AuthError::Browser(format!(
+            "no command in $BROWSER could start ({})",
+            failures.join("; ")
+        )));
+    }
+    open::that_detached(url).map_err(|e| AuthError::Browser(e.to_string()))
+}
+
+fn program_of(command: &str) -> &str {
+    command.split_whitespace().next().unwrap_or(command)
+}
+
+fn spawn(command: &str, url: &str) -> Result<(), String> {
+    let mut words = shell_words::split(command).map_err(|e| e.to_string())?;
+    if words.is_empty() {
+        return Err("empty command".into());
+    }
+    if words.iter().any(|w| w.contains("%s")) {
+        for w in &mut words {
+            *w = w.replace("%s", url);
+        }
+    } else {
+        words.push(url.to_owned());
+    }
+    let mut cmd = Command::new(&words[0]);
+    cmd.args(&words[1..])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    detach(&mut cmd);
+    let mut child = cmd.spawn().map_err(|e| e.to_string())?;
+    // Reap it whenever it exits, so no zombie outlives the login.
+    std::thread::spawn(move || {
+        let _ = child.wait();
+    });
+    Ok(())
+}
+
+/// A new session has no controlling terminal, so even a text browser that
+/// opens /dev/tty itself cannot take over the TUI's screen.
+#[cfg(unix)]
+fn detach(cmd: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: setsid is async-signal-safe and touches no memory of ours.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::setsid() == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
+#[cfg(not(unix))]
+fn detach(_cmd: &mut Command) {}

@@ -1,0 +1,113 @@
+use crate::identity::ClaimError;
+
+/// What went wrong while talking to a provider. Messages name the provider,
+/// the endpoint and what to do; they never carry a token, code or secret.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("could not reach {what} at {url}: {reason}")]
+    Unreachable {
+        what: &'static str,
+        url: String,
+        reason: String,
+    },
+    #[error("{what} at {url} answered HTTP {status}{detail}")]
+    HttpStatus {
+        what: &'static str,
+        url: String,
+        status: u16,
+        detail: String,
+    },
+    #[error("the discovery document at {url} is not valid OpenID Provider metadata: {reason}")]
+    BadDiscovery { url: String, reason: String },
+    #[error(
+        "the discovery document at {url} names the issuer `{found}`, but the config implies `{expected}`; \
+         they must match exactly (a trailing slash counts): fix server_metadata_url"
+    )]
+    IssuerMismatch {
+        url: String,
+        expected: String,
+        found: String,
+    },
+    #[error("the JWKS at {url} is not a valid key set: {reason}")]
+    BadJwks { url: String, reason: String },
+    #[error("{endpoint} {url} is not https; only a provider on this machine (loopback) may use plain http")]
+    InsecureEndpoint { endpoint: &'static str, url: String },
+    #[error("the provider has no {0}")]
+    MissingEndpoint(&'static str),
+    #[error("{0}")]
+    Callback(#[from] CallbackError),
+    #[error("the sign-in was cancelled")]
+    Cancelled,
+    #[error("no sign-in arrived within {0} s; start the login again")]
+    TimedOut(u64),
+    #[error("the provider refused the sign-in: {0}")]
+    Denied(OAuthErrorText),
+    #[error("the provider returned an error: {0}")]
+    Provider(OAuthErrorText),
+    #[error(
+        "the sign-in response came from issuer `{got}`, not from `{expected}`: refused (a mix-up attack, RFC 9207)"
+    )]
+    WrongResponseIssuer { expected: String, got: String },
+    #[error("the token endpoint refused the request: {0}")]
+    TokenRejected(OAuthErrorText),
+    #[error("the token endpoint failed: {0}")]
+    TokenEndpoint(String),
+    #[error("the provider's token response has no ID token (is `openid` in the scope?)")]
+    NoIdToken,
+    #[error("the ID token was refused: {0}")]
+    IdToken(String),
+    #[error("userinfo was refused: {0}")]
+    Userinfo(String),
+    #[error(transparent)]
+    Claims(#[from] ClaimError),
+    #[error("the session cannot be refreshed: it has no refresh token; log in again")]
+    NoRefreshToken,
+    #[error("the provider refused to refresh the session ({0}); log in again")]
+    RefreshRejected(OAuthErrorText),
+    #[error("revocation failed: {0}")]
+    Revocation(String),
+    #[error("could not open a browser: {0}")]
+    Browser(String),
+}
+
+impl AuthError {
+    /// The session is over and only a new login helps (as opposed to a
+    /// network problem, where the current tokens stay).
+    pub fn needs_login(&self) -> bool {
+        matches!(
+            self,
+            AuthError::RefreshRejected(_) | AuthError::NoRefreshToken | AuthError::IdToken(_)
+        )
+    }
+}
+
+/// An OAuth error response (`error`, `error_description`), as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthErrorText {
+    pub error: String,
+    pub description: Option<String>,
+}
+
+impl std::fmt::Display for OAuthErrorText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.description {
+            Some(d) if !d.is_empty() => write!(f, "{} ({})", d, self.error),
+            _ => f.write_str(&self.error),
+        }
+    }
+}
+
+/// Why the loopback callback could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum CallbackError {
+    #[error(
+        "port {port} on {addr} is already in use, so the login callback cannot listen there; \
+         close the program using it, or change the port in redirect_uri (and at the provider), \
+         or remove the port to use any free one"
+    )]
+    PortInUse { addr: String, port: u16 },
+    #[error("cannot listen for the login callback on {addr}: {reason}")]
+    Bind { addr: String, reason: String },
+    #[error("no port is free on both 127.0.0.1 and [::1] for `localhost`; use 127.0.0.1 in redirect_uri")]
+    NoSharedPort,
+}

@@ -1,0 +1,188 @@
+//! The browser login: authorization code + PKCE S256 + state + nonce to a
+//! loopback callback.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use openidconnect::core::CoreAuthenticationFlow;
+use openidconnect::{AuthorizationCode, CsrfToken, Nonce, PkceCodeChallenge, PkceCodeVerifier, Scope};
+use url::Url;
+
+use super::loopback::{self, Callback, Outcome};
+use super::tokens::{classify, id_token_of, token_set};
+use super::verify::NonceCheck;
+use super::{AuthError, OAuthErrorText, Provider, Session};
+use super::session::user_of;
+
+/// A browser login waiting for its callback.
+pub struct BrowserLogin {
+    provider: Arc<Provider>,
+    authorize_url: Url,
+    callback: Callback,
+    verifier: PkceCodeVerifier,
+    nonce: Nonce,
+    timeout: Duration,
+}
+
+impl std::fmt::Debug for BrowserLogin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BrowserLogin")
+            .field("provider", &self.provider.name())
+            .field("redirect_uri", &self.callback.redirect_uri.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Per-login choices beyond the provider's config.
+#[derive(Debug, Clone, Default)]
+pub struct LoginOptions {
+    /// Replaces the configured `prompt` (`login` to add another account).
+    pub prompt: Option<String>,
+}
+
+impl BrowserLogin {
+    /// Listen on the loopback callback and build the authorization URL.
+    pub async fn start(
+        provider: Arc<Provider>,
+        timeout: Duration,
+        options: LoginOptions,
+    ) -> Result<Self, AuthError> {
+        let config = provider.config();
+        let state = CsrfToken::new_random();
+        let issuer_required = provider
+            .metadata()
+            .additional_metadata()
+            .authorization_response_iss_parameter_supported
+            .unwrap_or(false);
+        let callback = loopback::listen(
+            &config.redirect,
+            state.secret().clone(),
+            provider.issuer().to_owned(),
+            issuer_required,
+        )
+        .await?;
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        let client = provider.client(provider.current_keys(), Some(&callback.redirect_uri));
+        let mut request = client
+            .authorize_url(
+                CoreAuthenticationFlow::AuthorizationCode,
+                move || state,
+                Nonce::new_random,
+            )
+            .set_pkce_challenge(challenge)
+            .add_scopes(
+                config
+                    .scopes
+                    .iter()
+                    .filter(|s| *s != "openid")
+                    .map(|s| Scope::new(s.clone())),
+            );
+        if let Some(prompt) = options.prompt.as_ref().or(config.prompt.as_ref()) {
+            request = request.add_extra_param("prompt", prompt.clone());
+        }
+        for (k, v) in &config.extra_authorize_params {
+            request = request.add_extra_param(k.clone(), v.clone());
+        }
+        let (authorize_url, _state, nonce) = request.url();
+        Ok(Self {
+            provider,
+            authorize_url,
+            callback,
+            verifier,
+            nonce,
+            timeout,
+        })
+    }
+
+    /// The URL to open in the browser (and to show, for copying).
+    pub fn authorize_url(&self) -> &Url {
+        &self.authorize_url
+    }
+
+    pub fn redirect_uri(&self) -> &Url {
+        &self.callback.redirect_uri
+    }
+
+    /// Wait for the callback, exchange the code and verify everything.
+    /// Dropping the future cancels the login and stops the callback server.
+    pub async fn finish(self) -> Result<Session, AuthError> {
+        let Self {
+            provider,
+            callback,
+            verifier,
+            nonce,
+            timeout,
+            ..
+        } = self;
+        let mut callback = callback;
+        let outcome = tokio::time::timeout(timeout, &mut callback.outcome)
+            .await
+            .map_err(|_| AuthError::TimedOut(timeout.as_secs()))?
+            .map_err(|_| AuthError::Cancelled)?;
+        let code = match outcome {
+            Outcome::Code(code) => code,
+            Outcome::Error { error, description } => {
+                let text = OAuthErrorText { error, description };
+                return Err(if text.error == "access_denied" {
+                    AuthError::Denied(text)
+                } else {
+                    AuthError::Provider(text)
+                });
+            }
+            Outcome::WrongIssuer(got) => {
+                return Err(AuthError::WrongResponseIssuer {
+                    expected: provider.issuer().to_owned(),
+                    got,
+                });
+            }
+        };
+        exchange(&provider, &callback.redirect_uri, code, verifier, &nonce).await
+    }
+}
+
+async fn exchange(
+    provider: &Provider,
+    redirect_uri: &Url,
+    code: String,
+    verifier: PkceCodeVerifier,
+    nonce: &Nonce,
+) -> Result<Session, AuthError> {
+    let client = provider.client(provider.current_keys(), Some(redirect_uri));
+    let response = client
+        .exchange_code(AuthorizationCode::new(code))
+        .map_err(|_| AuthError::MissingEndpoint("token endpoint"))?
+        .set_pkce_verifier(verifier)
+        .request_async(provider.http())
+        .await;
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => return Err(AuthError::TokenRejected(classify(e)?)),
+    };
+    let id_token = id_token_of(&response).ok_or(AuthError::NoIdToken)?;
+    let id_claims = provider
+        .verify_id_token(id_token, response.access_token(), NonceCheck::Exact(nonce), None)
+        .await?;
+    let tokens = token_set(&response, id_token.to_string());
+    let subject = id_claims
+        .get("sub")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_owned();
+    let userinfo = provider
+        .userinfo(secrecy::ExposeSecret::expose_secret(&tokens.access_token), &subject)
+        .await?;
+    let config = provider.config();
+    let user = user_of(config.org_claims, &id_claims, userinfo.as_ref())?;
+    Ok(Session {
+        provider: config.name.clone(),
+        issuer: provider.issuer().to_owned(),
+        client_id: config.client_id.clone(),
+        tokens,
+        id_claims,
+        userinfo,
+        user,
+        logged_in_at: Utc::now(),
+        refreshed_at: None,
+    })
+}

@@ -1,0 +1,238 @@
+//! The one-shot HTTP server on the loopback address that receives the
+//! authorization response (RFC 8252 §7.3).
+
+use std::collections::HashMap;
+use std::io::ErrorKind;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Html;
+use tokio::net::TcpListener;
+use tokio::sync::{oneshot, watch};
+use url::Url;
+
+use super::{CallbackError, pages};
+use crate::config::{RedirectHost, RedirectUri};
+
+/// What arrived at the callback, once `state` matched.
+#[derive(Debug)]
+pub(crate) enum Outcome {
+    Code(String),
+    /// The provider sent an error (`access_denied`, …).
+    Error {
+        error: String,
+        description: Option<String>,
+    },
+    /// The response's `iss` is another provider's (RFC 9207).
+    WrongIssuer(String),
+}
+
+/// A listening callback. Dropping it stops the server.
+pub(crate) struct Callback {
+    pub redirect_uri: Url,
+    pub outcome: oneshot::Receiver<Outcome>,
+    stop: watch::Sender<bool>,
+}
+
+impl Drop for Callback {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+struct Shared {
+    state: String,
+    issuer: String,
+    issuer_required: bool,
+    tx: Mutex<Option<oneshot::Sender<Outcome>>>,
+}
+
+/// How many times to look for a port free on both 127.0.0.1 and [::1].
+const SHARED_PORT_TRIES: usize = 20;
+/// After a stop, in-flight responses get this long to finish.
+const DRAIN: Duration = Duration::from_secs(5);
+
+pub(crate) async fn listen(
+    redirect: &RedirectUri,
+    state: String,
+    issuer: String,
+    issuer_required: bool,
+) -> Result<Callback, CallbackError> {
+    let listeners = bind(redirect).await?;
+    let port = listeners
+        .first()
+        .and_then(|l| l.local_addr().ok())
+        .map(|a| a.port())
+        .ok_or_else(|| CallbackError::Bind {
+            addr: "loopback".into(),
+            reason: "no listening address".into(),
+        })?;
+    let redirect_uri = redirect.to_url(port);
+    let (tx, outcome) = oneshot::channel();
+    let shared = Arc::new(Shared {
+        state,
+        issuer,
+        issuer_required,
+        tx: Mutex::new(Some(tx)),
+    });
+    let app = Router::new()
+        .route(&redirect.path, axum::routing::get(receive))
+        .fallback(|| async { (StatusCode::NOT_FOUND, "not found") })
+        .with_state(shared);
+    let (stop, stopped) = watch::channel(false);
+    for listener in listeners {
+        let mut stopped = stopped.clone();
+        let server = axum::serve(listener, app.clone()).with_graceful_shutdown(async move {
+            let _ = stopped.wait_for(|s| *s).await;
+        });
+        let task = tokio::spawn(async move {
+            if let Err(e) = server.await {
+                tracing::warn!("login callback server: {e}");
+            }
+        });
+        let mut stopped = stop.subscribe();
+        tokio::spawn(async move {
+            let _ = stopped.wait_for(|s| *s).await;
+            tokio::time::sleep(DRAIN).await;
+            task.abort();
+        });
+    }
+    Ok(Callback {
+        redirect_uri,
+        outcome,
+        stop,
+    })
+}
+
+async fn bind(redirect: &RedirectUri) -> Result<Vec<TcpListener>, CallbackError> {
+    let v4 = IpAddr::V4(Ipv4Addr::LOCALHOST);
+    let v6 = IpAddr::V6(Ipv6Addr::LOCALHOST);
+    match redirect.host {
+        RedirectHost::Ipv4Loopback => Ok(vec![bind_one(v4, redirect.port).await?]),
+        RedirectHost::Ipv6Loopback => Ok(vec![bind_one(v6, redirect.port).await?]),
+        // Browsers may resolve `localhost` to either address: listen on both
+        // (on one only when the machine has no IPv6 loopback).
+        RedirectHost::Localhost if redirect.port != 0 => {
+            let first = bind_one(v4, redirect.port).await?;
+            match bind_one(v6, redirect.port).await {
+                Ok(second) => Ok(vec![first, second]),
+                Err(CallbackError::Bind { .. }) => Ok(vec![first]),
+                Err(e) => Err(e),
+            }
+        }
+        RedirectHost::Localhost => {
+            for _ in 0..SHARED_PORT_TRIES {
+                let first = bind_one(v4, 0).await?;
+                let port = first
+                    .local_addr()
+                    .map_err(|e| CallbackError::Bind {
+                        addr: v4.to_string(),
+                        reason: e.to_string(),
+                    })?
+                    .port();
+                match bind_one(v6, port).await {
+                    Ok(second) => return Ok(vec![first, second]),
+                    Err(CallbackError::PortInUse { .. }) => continue,
+                    Err(_) => return Ok(vec![first]),
+                }
+            }
+            Err(CallbackError::NoSharedPort)
+        }
+    }
+}
+
+async fn bind_one(ip: IpAddr, port: u16) -> Result<TcpListener, CallbackError> {
+    let addr = SocketAddr::new(ip, port);
+    TcpListener::bind(addr).await.map_err(|e| match e.kind() {
+        ErrorKind::AddrInUse => CallbackError::PortInUse {
+            addr: ip.to_string(),
+            port,
+        },
+        _ => CallbackError::Bind {
+            addr: addr.to_string(),
+            reason: e.to_string(),
+        },
+    })
+}
+
+async fn receive(
+    State(shared): State<Arc<Shared>>,
+    Query(query): Query<HashMap<String, String>>,
+) -> (StatusCode, Html<String>) {
+    if !query.contains_key("code") && !query.contains_key("error") {
+        return page_error(
+            StatusCode::BAD_REQUEST,
+            "Nothing to do here",
+            "This address only receives sign-in responses from your provider.",
+        );
+    }
+    if query.get("state") != Some(&shared.state) {
+        tracing::warn!("login callback: a response with a wrong state was ignored");
+        return page_error(
+            StatusCode::BAD_REQUEST,
+            "This sign-in response is not for the login in progress",
+            "Its state does not match, so it was ignored. The login in your terminal is still waiting: finish it from the link it shows.",
+        );
+    }
+    let outcome = match query.get("iss") {
+        Some(iss) if *iss != shared.issuer => Outcome::WrongIssuer(iss.clone()),
+        None if shared.issuer_required => Outcome::WrongIssuer(String::new()),
+        _ => match (query.get("error"), query.get("code")) {
+            (Some(error), _) => Outcome::Error {
+                error: error.clone(),
+                description: query.get("error_description").cloned(),
+            },
+            (None, Some(code)) => Outcome::Code(code.clone()),
+            (None, None) => Outcome::Error {
+                error: "invalid_request".into(),
+                description: Some("neither code nor error".into()),
+            },
+        },
+    };
+    let page = match &outcome {
+        Outcome::Code(_) => (
+            StatusCode::OK,
+            Html(pages::success(
+                "Signed in",
+                "authdash received your sign-in and is finishing it.",
+            )),
+        ),
+        Outcome::Error { error, description } => page_error(
+            StatusCode::OK,
+            if error == "access_denied" {
+                "Sign-in denied"
+            } else {
+                "Sign-in failed"
+            },
+            &match description {
+                Some(d) => format!("{d} ({error})"),
+                None => error.clone(),
+            },
+        ),
+        Outcome::WrongIssuer(_) => page_error(
+            StatusCode::BAD_REQUEST,
+            "Sign-in refused",
+            "The response did not come from the expected provider.",
+        ),
+    };
+    let sender = shared.tx.lock().ok().and_then(|mut tx| tx.take());
+    match sender {
+        Some(tx) => {
+            let _ = tx.send(outcome);
+            page
+        }
+        None => page_error(
+            StatusCode::CONFLICT,
+            "Already done",
+            "This login has already received its response.",
+        ),
+    }
+}
+
+fn page_error(status: StatusCode, title: &str, message: &str) -> (StatusCode, Html<String>) {
+    (status, Html(pages::error(title, message)))
+}

@@ -1,0 +1,161 @@
+//! A provider resolved from its config: metadata, keys and an HTTP client.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use openidconnect::core::{CoreClient, CoreJsonWebKeySet};
+use openidconnect::{
+    ClientId, ClientSecret, EndpointMaybeSet, EndpointNotSet, EndpointSet, RedirectUrl,
+};
+use secrecy::ExposeSecret;
+use url::Url;
+
+use super::AuthError;
+use super::http::{self, HttpOptions};
+use super::metadata::{self, Metadata};
+use crate::config::{HttpSettings, ProviderConfig};
+
+pub(crate) type OidcClient = CoreClient<
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointMaybeSet,
+    EndpointMaybeSet,
+>;
+
+/// An unknown `kid` triggers at most one JWKS refetch in this interval, so a
+/// stream of forged tokens cannot make us hammer the provider.
+const JWKS_REFETCH_INTERVAL: Duration = Duration::from_secs(30);
+
+/// A provider ready for logins: its discovery document, signing keys and
+/// an HTTP client with its timeouts and proxy rules.
+pub struct Provider {
+    config: ProviderConfig,
+    issuer: String,
+    metadata: Metadata,
+    keys: Mutex<Keys>,
+    http: reqwest::Client,
+}
+
+struct Keys {
+    set: CoreJsonWebKeySet,
+    refetched_at: Option<Instant>,
+}
+
+impl std::fmt::Debug for Provider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Provider")
+            .field("name", &self.config.name)
+            .field("issuer", &self.issuer)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Provider {
+    /// Fetch and check the discovery document and the key set.
+    pub async fn discover(config: &ProviderConfig, settings: &HttpSettings) -> Result<Self, AuthError> {
+        let url = &config.server_metadata_url;
+        http::require_secure("the discovery document", url)?;
+        let http = http::client(HttpOptions {
+            connect_timeout: settings.connect_timeout,
+            request_timeout: settings.request_timeout,
+            loopback: http::is_loopback(url),
+        })?;
+        let issuer = metadata::issuer_of(url);
+        let metadata = metadata::fetch_metadata(&http, url, &issuer).await?;
+        let jwks_url = metadata.jwks_uri().url().clone();
+        http::require_secure("jwks_uri", &jwks_url)?;
+        let set = metadata::fetch_jwks(&http, &jwks_url).await?;
+        Ok(Self {
+            config: config.clone(),
+            issuer,
+            metadata,
+            keys: Mutex::new(Keys {
+                set,
+                refetched_at: None,
+            }),
+            http,
+        })
+    }
+
+    pub fn config(&self) -> &ProviderConfig {
+        &self.config
+    }
+
+    pub fn name(&self) -> &str {
+        &self.config.name
+    }
+
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    pub fn metadata(&self) -> &Metadata {
+        &self.metadata
+    }
+
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    pub fn revocation_endpoint(&self) -> Option<&Url> {
+        self.metadata
+            .additional_metadata()
+            .revocation_endpoint
+            .as_ref()
+    }
+
+    pub fn end_session_endpoint(&self) -> Option<&Url> {
+        self.metadata
+            .additional_metadata()
+            .end_session_endpoint
+            .as_ref()
+    }
+
+    pub(crate) fn current_keys(&self) -> CoreJsonWebKeySet {
+        match self.keys.lock() {
+            Ok(k) => k.set.clone(),
+            Err(poisoned) => poisoned.into_inner().set.clone(),
+        }
+    }
+
+    /// Fetch the key set again after an unknown `kid`, at most once per
+    /// interval. `None` when the last refetch was too recent.
+    pub(crate) async fn refetch_keys(&self) -> Result<Option<CoreJsonWebKeySet>, AuthError> {
+        {
+            let mut keys = self.keys.lock().unwrap_or_else(|p| p.into_inner());
+            if keys
+                .refetched_at
+                .is_some_and(|at| at.elapsed() < JWKS_REFETCH_INTERVAL)
+            {
+                return Ok(None);
+            }
+            keys.refetched_at = Some(Instant::now());
+        }
+        let set = metadata::fetch_jwks(&self.http, self.metadata.jwks_uri().url()).await?;
+        let mut keys = self.keys.lock().unwrap_or_else(|p| p.into_inner());
+        keys.set = set.clone();
+        Ok(Some(set))
+    }
+
+    /// An openidconnect client with the given keys, and the redirect URI
+    /// when a login is under way.
+    pub(crate) fn client(&self, keys: CoreJsonWebKeySet, redirect: Option<&Url>) -> OidcClient {
+        let metadata = self.metadata.clone().set_jwks(keys);
+        let secret = self
+            .config
+            .client_secret
+            .as_ref()
+            .map(|s| ClientSecret::new(s.expose_secret().to_owned()));
+        let client = CoreClient::from_provider_metadata(
+            metadata,
+            ClientId::new(self.config.client_id.clone()),
+            secret,
+        );
+        match redirect {
+            Some(uri) => client.set_redirect_uri(RedirectUrl::from_url(uri.clone())),
+            None => client,
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! A signed-in session: tokens, verified claims and the user they describe.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::identity::{ClaimError, OrgClaims, User};
+
+/// The tokens of one session. `Debug` shows `[REDACTED]` for each token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TokenSet {
+    #[serde(with = "secret")]
+    pub access_token: SecretString,
+    #[serde(with = "optional_secret", default)]
+    pub refresh_token: Option<SecretString>,
+    /// The raw ID token: kept for `id_token_hint` at end-session and to
+    /// compare a refreshed ID token with the first (OIDC Core §12.2).
+    #[serde(with = "secret")]
+    pub id_token: SecretString,
+    /// When the access token expires, when the provider said.
+    pub expires_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub scopes: Vec<String>,
+}
+
+/// Everything the dashboard knows about a signed-in person.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Session {
+    /// The config's provider name.
+    pub provider: String,
+    pub issuer: String,
+    pub client_id: String,
+    pub tokens: TokenSet,
+    /// The verified ID token's claims, as sent.
+    pub id_claims: BTreeMap<String, Value>,
+    /// Userinfo's claims, when the provider has the endpoint.
+    pub userinfo: Option<BTreeMap<String, Value>>,
+    pub user: User,
+    pub logged_in_at: DateTime<Utc>,
+    pub refreshed_at: Option<DateTime<Utc>>,
+}
+
+/// Refresh this long before the access token expires.
+pub const REFRESH_MARGIN: TimeDelta = TimeDelta::seconds(60);
+
+impl Session {
+    /// The access token is usable now (with the refresh margin to spare).
+    pub fn access_token_fresh(&self, now: DateTime<Utc>) -> bool {
+        match self.tokens.expires_at {
+            Some(at) => now + REFRESH_MARGIN < at,
+            // No expiry given: trust it until the API says otherwise.
+            None => true,
+        }
+    }
+
+    pub fn can_refresh(&self) -> bool {
+        self.tokens.refresh_token.is_some()
+    }
+
+    /// When the ID token says the authentication expires.
+    pub fn id_token_expires_at(&self) -> Option<DateTime<Utc>> {
+        self.id_claims
+            .get("exp")
+            .and_then(Value::as_i64)
+            .and_then(|s| DateTime::from_timestamp(s, 0))
+    }
+
+    /// Usable as is, or renewable: what "logged in" means. An expired
+    /// session with no refresh token is never shown as logged in.
+    pub fn is_alive(&self, now: DateTime<Utc>) -> bool {
+        self.access_token_fresh(now) || self.can_refresh()
+    }
+
+    pub fn access_token(&self) -> &str {
+        self.tokens.access_token.expose_secret()
+    }
+
+    /// ID token claims with userinfo over them: what claim mappers read.
+    pub fn merged_claims(&self) -> BTreeMap<String, Value> {
+        merge_claims(&self.id_claims, self.userinfo.as_ref())
+    }
+}
+
+pub fn merge_claims(
+    id_claims: &BTreeMap<String, Value>,
+    userinfo: Option<&BTreeMap<String, Value>>,
+) -> BTreeMap<String, Value> {
+    let mut merged = id_claims.clone();
+    if let Some(info) = userinfo {
+        merged.extend(info.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
+    merged
+}
+
+/// Tokens are written out only by the store, which protects the file.
+mod secret {
+    use secrecy::{ExposeSecret, SecretString};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(secret: &SecretString, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(secret.expose_secret())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<SecretString, D::Error> {
+        String::deserialize(d).map(SecretString::from)
+    }
+}
+
+mod optional_secret {
+    use secrecy::{ExposeSecret, SecretString};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(
+        secret: &Option<SecretString>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match secret {
+            Some(v) => s.serialize_some(v.expose_secret()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SecretString>, D::Error> {
+        Option::<String>::deserialize(d).map(|o| o.map(SecretString::from))
+    }
+}
+
+/// The user the claims describe, through the provider's claim mapper.
+pub(crate) fn user_of(
+    org_claims: OrgClaims,
+    id_claims: &BTreeMap<String, Value>,
+    userinfo: Option<&BTreeMap<String, Value>>,
+) -> Result<User, ClaimError> {
+    org_claims.user(merge_claims(id_claims, userinfo))
+}

@@ -1,0 +1,165 @@
+//! ID token verification: openidconnect's checks plus the ones it leaves
+//! to us (`azp`, `iat`, `at_hash`, key rotation, refresh continuity).
+
+use std::collections::BTreeMap;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{TimeDelta, Utc};
+use openidconnect::core::{CoreIdToken, CoreJsonWebKeySet};
+use openidconnect::{
+    AccessToken, AccessTokenHash, ClaimsVerificationError, Nonce, SignatureVerificationError,
+};
+use serde_json::Value;
+
+use super::{AuthError, Provider};
+
+/// Clock skew tolerated on `exp` and `iat`.
+const LEEWAY: TimeDelta = TimeDelta::seconds(60);
+
+pub(crate) enum NonceCheck<'a> {
+    /// A fresh login: the nonce we sent must come back.
+    Exact(&'a Nonce),
+    /// A refreshed ID token: usually no nonce (openidconnect-rs#186).
+    MayBeAbsent,
+}
+
+/// A refreshed ID token must describe the same authentication (§12.2).
+pub(crate) struct Continuity<'a> {
+    pub original: &'a BTreeMap<String, Value>,
+}
+
+impl Provider {
+    /// Verify an ID token and return its claims as sent.
+    pub(crate) async fn verify_id_token(
+        &self,
+        id_token: &CoreIdToken,
+        access_token: &AccessToken,
+        nonce: NonceCheck<'_>,
+        continuity: Option<Continuity<'_>>,
+    ) -> Result<BTreeMap<String, Value>, AuthError> {
+        let keys = self.current_keys();
+        let claims = match self.verify_with(keys, id_token, access_token, &nonce) {
+            Err(Failure::UnknownKey) => match self.refetch_keys().await? {
+                Some(keys) => self.verify_with(keys, id_token, access_token, &nonce),
+                None => Err(Failure::UnknownKey),
+            },
+            other => other,
+        }
+        .map_err(|f| AuthError::IdToken(f.to_string()))?;
+        if let Some(c) = continuity {
+            for claim in ["iss", "sub", "aud"] {
+                if claims.get(claim) != c.original.get(claim) {
+                    return Err(AuthError::IdToken(format!(
+                        "the refreshed ID token has a different `{claim}` than the first one"
+                    )));
+                }
+            }
+        }
+        Ok(claims)
+    }
+
+    fn verify_with(
+        &self,
+        keys: CoreJsonWebKeySet,
+        id_token: &CoreIdToken,
+        access_token: &AccessToken,
+        nonce: &NonceCheck<'_>,
+    ) -> Result<BTreeMap<String, Value>, Failure> {
+        let client = self.client(keys, None);
+        let verifier = client
+            .id_token_verifier()
+            .set_time_fn(|| Utc::now() - LEEWAY)
+            .set_issue_time_verifier_fn(|iat| {
+                if iat > Utc::now() + LEEWAY {
+                    Err(format!("issued in the future ({iat})"))
+                } else {
+                    Ok(())
+                }
+            });
+        let checked = match nonce {
+            NonceCheck::Exact(n) => id_token.claims(&verifier, *n),
+            NonceCheck::MayBeAbsent => id_token.claims(&verifier, |_: Option<&Nonce>| Ok(())),
+        };
+        let claims = checked.map_err(Failure::from)?;
+
+        let client_id = &self.config().client_id;
+        let audiences = claims.audiences();
+        match claims.authorized_party() {
+            Some(azp) if azp.as_str() != client_id => {
+                return Err(Failure::Other(format!(
+                    "`azp` is `{}`, not this client",
+                    azp.as_str()
+                )));
+            }
+            None if audiences.len() > 1 => {
+                return Err(Failure::Other(
+                    "several audiences but no `azp` naming this client".into(),
+                ));
+            }
+            _ => {}
+        }
+
+        if let Some(expected) = claims.access_token_hash() {
+            let alg = id_token
+                .signing_alg()
+                .map_err(|e| Failure::Other(e.to_string()))?;
+            let key = id_token
+                .signing_key(&verifier)
+                .map_err(|e| Failure::Other(e.to_string()))?;
+            let actual = AccessTokenHash::from_token(access_token, alg, key)
+                .map_err(|e| Failure::Other(format!("cannot check at_hash: {e}")))?;
+            if &actual != expected {
+                return Err(Failure::Other(
+                    "`at_hash` does not match the access token".into(),
+                ));
+            }
+        }
+        payload(&id_token.to_string()).map_err(Failure::Other)
+    }
+}
+
+enum Failure {
+    UnknownKey,
+    Claims(ClaimsVerificationError),
+    Other(String),
+}
+
+impl From<ClaimsVerificationError> for Failure {
+    fn from(e: ClaimsVerificationError) -> Self {
+        match e {
+            ClaimsVerificationError::SignatureVerification(
+                SignatureVerificationError::NoMatchingKey,
+            ) => Failure::UnknownKey,
+            other => Failure::Claims(other),
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::UnknownKey => f.write_str(
+                "it is signed with a key the provider does not publish (unknown `kid`, even after fetching the keys again)",
+            ),
+            Failure::Claims(ClaimsVerificationError::SignatureVerification(e)) => {
+                write!(f, "bad signature: {e}")
+            }
+            Failure::Claims(e) => write!(f, "{e}"),
+            Failure::Other(s) => f.write_str(s),
+        }
+    }
+}
+
+/// The claims of a JWT whose signature has been checked, exactly as sent
+/// (openidconnect's typed claims drop the ones it does not know).
+fn payload(jwt: &str) -> Result<BTreeMap<String, Value>, String> {
+    let part = jwt
+        .split('.')
+        .nth(1)
+        .ok_or_else(|| "not a JWT".to_owned())?;
+    let bytes = URL_SAFE_NO_PAD
+        .decode(part.trim_end_matches('='))
+        .map_err(|e| format!("payload is not base64url: {e}"))?;
+    serde_json::from_slice(&bytes).map_err(|e| format!("payload is not a JSON object: {e}"))
+}
