@@ -1,1 +1,259 @@
-//! config
+//! The TOML config: Streamlit's `secrets.toml` `[auth]` section plus
+//! authdash's own `[authdash]` table, loaded into typed providers and
+//! checked with errors that name the file, the key and the fix.
+//!
+//! - Keys directly in `[auth]` form the provider named `default`, as
+//!   Streamlit reads them; each `[auth.NAME]` table is a named provider and
+//!   inherits `[auth].redirect_uri` unless it sets its own.
+//! - Providers are ordered `default` first, then as written in the file.
+//! - Unknown top-level tables and keys are ignored (a `secrets.toml` holds
+//!   other secrets); inside `[auth]`, its providers, `[authdash]` and the
+//!   panels an unknown key is an error that suggests the nearest known key.
+//!   Streamlit's `expose_tokens` is accepted and ignored.
+//!
+//! The library never reads the process environment: `client_secret_env`
+//! is resolved through the `env` function the caller passes.
+
+mod error;
+mod panels;
+mod provider;
+mod redirect;
+mod section;
+mod settings;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use secrecy::SecretString;
+use toml::{Table, Value};
+
+pub use error::ConfigError;
+pub use provider::{DEFAULT_PROVIDER, ProviderConfig};
+pub use redirect::{RedirectHost, RedirectUri};
+
+use error::{Checked, Problem, unknown_key_fix};
+use provider::PROVIDER_KEYS;
+use section::{Section, is_bare_key, join, wrong_type};
+use settings::Settings;
+
+use crate::identity::RoleOrder;
+use crate::panels::PanelSpec;
+
+/// `[auth]` keys shared by every provider.
+const AUTH_SHARED_KEYS: &[&str] = &["redirect_uri", "cookie_secret", "store_secret"];
+/// Streamlit's `[auth]` keys that authdash accepts and ignores.
+const AUTH_IGNORED_KEYS: &[&str] = &["expose_tokens"];
+
+/// A loaded, checked config.
+///
+/// `Debug` never shows a secret (they are [`SecretString`]s).
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it came from (for messages).
+    pub path: PathBuf,
+    /// At least one; `default` first, then in file order.
+    pub providers: Vec<ProviderConfig>,
+    /// `store_secret`, else Streamlit's `cookie_secret`.
+    pub store_secret: Option<SecretString>,
+    pub role_order: RoleOrder,
+    pub panels: Vec<PanelSpec>,
+    pub http: HttpSettings,
+    /// How long a browser login may wait for its callback.
+    pub login_timeout: Duration,
+}
+
+/// Timeouts for HTTP calls (discovery, tokens, userinfo, panel data).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HttpSettings {
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+impl Config {
+    /// Parse `text` as if read from `path`; `env` looks up environment
+    /// variables (for `client_secret_env`).
+    pub fn parse(
+        path: &Path,
+        text: &str,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let root: Table = toml::from_str(text).map_err(|e| ConfigError::Syntax {
+            path: path.to_owned(),
+            message: e.to_string().trim_end().to_owned(),
+        })?;
+        let order = auth_key_order(text);
+        build(path, &root, &order, env).map_err(|p| p.at(path))
+    }
+
+    /// Read and parse the file at `path`; `NotFound` when it is absent.
+    pub fn load(path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| match source.kind() {
+            std::io::ErrorKind::NotFound => ConfigError::NotFound {
+                path: path.to_owned(),
+            },
+            _ => ConfigError::Read {
+                path: path.to_owned(),
+                source,
+            },
+        })?;
+        Self::parse(path, &text, env)
+    }
+
+    pub fn provider(&self, name: &str) -> Option<&ProviderConfig> {
+        self.providers.iter().find(|p| p.name == name)
+    }
+}
+
+fn build(
+    path: &Path,
+    root: &Table,
+    order: &[String],
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Checked<Config> {
+    let auth = match root.get("auth") {
+        None => {
+            return Err(Problem::new(
+                "auth",
+                "there is no `[auth]` table",
+                "add `[auth]` with `client_id` and `server_metadata_url` for one provider, or an \
+                 `[auth.NAME]` table per provider (assets/examples/authdash.toml shows every key)",
+            ));
+        }
+        Some(Value::Table(t)) => Section::new("auth", t),
+        Some(other) => return Err(wrong_type("auth", "a table", other)),
+    };
+
+    let known: Vec<&str> = AUTH_SHARED_KEYS
+        .iter()
+        .chain(PROVIDER_KEYS)
+        .copied()
+        .collect();
+    let mut named: Vec<&str> = Vec::new();
+    for (name, value) in auth.table {
+        let name = name.as_str();
+        let is_key = known.contains(&name) || AUTH_IGNORED_KEYS.contains(&name);
+        match value {
+            Value::Table(_) if name == "client_kwargs" => {}
+            Value::Table(_) if is_key => {
+                return Err(wrong_type(&auth.child(name), "a string", value));
+            }
+            Value::Table(_) => named.push(name),
+            _ if is_key => {}
+            _ => {
+                return Err(Problem::new(
+                    &auth.child(name),
+                    "unknown key",
+                    unknown_key_fix(name, &known),
+                ));
+            }
+        }
+    }
+    // `default` first, then as written (names the order does not know last, sorted).
+    named.sort_by_key(|n| {
+        let pos = order.iter().position(|o| o == n).unwrap_or(usize::MAX);
+        (*n != DEFAULT_PROVIDER, pos)
+    });
+
+    let redirect = match auth.nonempty_str("redirect_uri")? {
+        Some(raw) => RedirectUri::parse(&auth.child("redirect_uri"), raw)?,
+        None => RedirectUri::default_loopback(),
+    };
+    let store_secret = auth
+        .nonempty_str("store_secret")?
+        .or(auth.nonempty_str("cookie_secret")?)
+        .map(SecretString::from);
+
+    let has_default = PROVIDER_KEYS
+        .iter()
+        .any(|k| *k != "redirect_uri" && auth.get(k).is_some());
+    let mut providers = Vec::with_capacity(named.len() + 1);
+    if has_default {
+        providers.push(ProviderConfig::from_section(
+            DEFAULT_PROVIDER,
+            auth,
+            &redirect,
+            env,
+        )?);
+    }
+    for name in named {
+        let key = join("auth", name);
+        if !is_bare_key(name) {
+            return Err(Problem::new(
+                &key,
+                format!("`{name}` is not a usable provider name"),
+                "name providers with letters, digits, `_` and `-` only, e.g. `[auth.acme]`",
+            ));
+        }
+        if name == DEFAULT_PROVIDER && has_default {
+            return Err(Problem::new(
+                &key,
+                "the provider `default` is given twice: by the keys directly in `[auth]` and by \
+                 `[auth.default]`",
+                "move the provider keys out of `[auth]` into `[auth.default]`, or rename \
+                 `[auth.default]`",
+            ));
+        }
+        let Some(Value::Table(table)) = auth.get(name) else {
+            continue;
+        };
+        let section = Section::new(&key, table);
+        section.check_keys(PROVIDER_KEYS, &[])?;
+        providers.push(ProviderConfig::from_section(name, section, &redirect, env)?);
+    }
+    if providers.is_empty() {
+        return Err(Problem::new(
+            "auth",
+            "names no provider: it has no `client_id` and no `[auth.NAME]` table",
+            "add `client_id` and `server_metadata_url` to `[auth]` for one provider, or an \
+             `[auth.NAME]` table per provider",
+        ));
+    }
+
+    let settings = match root.get("authdash") {
+        None => Settings::default(),
+        Some(Value::Table(t)) => Settings::from_section(Section::new("authdash", t))?,
+        Some(other) => return Err(wrong_type("authdash", "a table", other)),
+    };
+
+    Ok(Config {
+        path: path.to_owned(),
+        providers,
+        store_secret,
+        role_order: settings.role_order,
+        panels: settings.panels,
+        http: settings.http,
+        login_timeout: settings.login_timeout,
+    })
+}
+
+/// The keys of `[auth]` in the order the file writes them. `toml::Table`
+/// sorts its keys, so the order comes from the spans of a second parse.
+fn auth_key_order(text: &str) -> Vec<String> {
+    let Ok(doc) = toml::de::DeTable::parse(text) else {
+        return Vec::new();
+    };
+    let Some((_, auth)) = doc.get_ref().iter().find(|(k, _)| k.get_ref() == "auth") else {
+        return Vec::new();
+    };
+    let toml::de::DeValue::Table(auth) = auth.get_ref() else {
+        return Vec::new();
+    };
+    let mut keys: Vec<(usize, String)> = auth
+        .iter()
+        .map(|(k, _)| (k.span().start, k.get_ref().to_string()))
+        .collect();
+    keys.sort();
+    keys.into_iter().map(|(_, k)| k).collect()
+}
+
+#[cfg(test)]
+mod tests;

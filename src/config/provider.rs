@@ -1,0 +1,327 @@
+//! One OpenID provider: `[auth]` itself (the provider named `default`) or
+//! an `[auth.NAME]` table.
+
+use secrecy::SecretString;
+use url::Url;
+
+use super::error::{Checked, Problem, nearest};
+use super::redirect::{RedirectHost, RedirectUri};
+use super::section::{Section, join, wrong_type};
+use crate::identity::OrgClaims;
+
+/// The name of the provider whose keys sit directly in `[auth]`.
+pub const DEFAULT_PROVIDER: &str = "default";
+
+/// The keys of a provider table (`[auth]` accepts them too, for `default`).
+pub(crate) const PROVIDER_KEYS: &[&str] = &[
+    "label",
+    "client_id",
+    "client_secret",
+    "client_secret_env",
+    "server_metadata_url",
+    "redirect_uri",
+    "account_url",
+    "org_claims",
+    "client_kwargs",
+];
+
+const DISCOVERY_SUFFIX: &str = "/.well-known/openid-configuration";
+const DEFAULT_SCOPES: [&str; 3] = ["openid", "profile", "email"];
+
+/// Authorize parameters authdash computes itself.
+const RESERVED_PARAMS: &[&str] = &[
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "state",
+    "nonce",
+    "code_challenge",
+    "response_mode",
+];
+
+/// Well-known extra authorize parameters, never mistaken for a typo.
+const KNOWN_EXTRA_PARAMS: &[&str] = &[
+    "display",
+    "max_age",
+    "ui_locales",
+    "id_token_hint",
+    "login_hint",
+    "acr_values",
+    "claims",
+    "claims_locales",
+    "audience",
+    "resource",
+    "organization",
+    "connection",
+    "hd",
+    "domain_hint",
+    "access_type",
+    "kc_idp_hint",
+    "token_endpoint_auth_method",
+];
+
+/// A configured OpenID provider, resolved and checked.
+///
+/// `Debug` never shows the client secret (it is a [`SecretString`]).
+#[derive(Debug, Clone)]
+pub struct ProviderConfig {
+    /// `default`, or the `[auth.NAME]` name.
+    pub name: String,
+    /// `label`, else the name.
+    pub label: String,
+    pub client_id: String,
+    /// Inline or from `client_secret_env`; `None` = a public client (PKCE).
+    pub client_secret: Option<SecretString>,
+    pub server_metadata_url: Url,
+    /// `server_metadata_url` without `/.well-known/openid-configuration`,
+    /// query or fragment. A root issuer prints with a trailing `/` (a
+    /// `Url` always has a path): compare issuers with that in mind.
+    pub issuer: Url,
+    pub redirect: RedirectUri,
+    /// `client_kwargs.scope` split on whitespace; always holds `openid`.
+    pub scopes: Vec<String>,
+    pub prompt: Option<String>,
+    /// The other `client_kwargs`, sorted by name.
+    pub extra_authorize_params: Vec<(String, String)>,
+    pub account_url: Option<Url>,
+    pub org_claims: OrgClaims,
+}
+
+impl ProviderConfig {
+    /// No client secret: the client proves itself with PKCE alone.
+    pub fn is_public_client(&self) -> bool {
+        self.client_secret.is_none()
+    }
+
+    /// Build a provider from its table. The caller has checked the keys.
+    pub(crate) fn from_section(
+        name: &str,
+        section: Section<'_>,
+        inherited_redirect: &RedirectUri,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Checked<Self> {
+        let client_id = section
+            .required_str(
+                "client_id",
+                "add the client ID the provider issued for this app, e.g. `client_id = \"...\"`",
+            )?
+            .to_owned();
+        let client_secret = client_secret(section, env)?;
+        let raw_metadata = section.required_str(
+            "server_metadata_url",
+            "add the provider's discovery URL, e.g. `server_metadata_url = \
+             \"https://accounts.google.com/.well-known/openid-configuration\"`",
+        )?;
+        let (server_metadata_url, issuer) =
+            metadata_url(&section.child("server_metadata_url"), raw_metadata)?;
+        let redirect = match section.nonempty_str("redirect_uri")? {
+            Some(raw) => RedirectUri::parse(&section.child("redirect_uri"), raw)?,
+            None => inherited_redirect.clone(),
+        };
+        let kwargs = client_kwargs(section)?;
+        let account_url = section
+            .nonempty_str("account_url")?
+            .map(|raw| account_url(&section.child("account_url"), raw))
+            .transpose()?;
+        let org_claims = match section.nonempty_str("org_claims")? {
+            None => OrgClaims::default(),
+            Some(raw) => OrgClaims::parse(raw).ok_or_else(|| {
+                Problem::new(
+                    &section.child("org_claims"),
+                    format!("`{raw}` is not a known claim mapping"),
+                    format!("use one of: {}", OrgClaims::NAMES.join(", ")),
+                )
+            })?,
+        };
+        let label = section.nonempty_str("label")?.unwrap_or(name).to_owned();
+        Ok(Self {
+            name: name.to_owned(),
+            label,
+            client_id,
+            client_secret,
+            server_metadata_url,
+            issuer,
+            redirect,
+            scopes: kwargs.scopes,
+            prompt: kwargs.prompt,
+            extra_authorize_params: kwargs.extra,
+            account_url,
+            org_claims,
+        })
+    }
+}
+
+fn client_secret(
+    section: Section<'_>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Checked<Option<SecretString>> {
+    let inline = section.str("client_secret")?;
+    let var = section.nonempty_str("client_secret_env")?;
+    match (inline, var) {
+        (Some(_), Some(_)) => Err(Problem::new(
+            &section.child("client_secret_env"),
+            "both `client_secret` and `client_secret_env` are set",
+            "keep one: the secret itself, or the name of the environment variable that holds it",
+        )),
+        (Some(s), None) if s.is_empty() => Err(Problem::new(
+            &section.child("client_secret"),
+            "is empty",
+            "remove the key for a public client (PKCE only), or set the secret",
+        )),
+        (Some(s), None) => Ok(Some(SecretString::from(s))),
+        (None, Some(var)) => match env(var) {
+            Some(value) if !value.is_empty() => Ok(Some(SecretString::from(value))),
+            found => {
+                let state = if found.is_some() { "empty" } else { "not set" };
+                Err(Problem::new(
+                    &section.child("client_secret_env"),
+                    format!("the environment variable `{var}` is {state}"),
+                    format!(
+                        "set `{var}` to the client secret before starting authdash, or remove \
+                         `client_secret_env` for a public client (PKCE only)"
+                    ),
+                ))
+            }
+        },
+        (None, None) => Ok(None),
+    }
+}
+
+/// The discovery URL and the issuer it implies.
+fn metadata_url(key: &str, raw: &str) -> Checked<(Url, Url)> {
+    let example = "https://accounts.google.com/.well-known/openid-configuration";
+    let url = Url::parse(raw.trim()).map_err(|e| {
+        Problem::new(
+            key,
+            format!("is not a URL ({e})"),
+            format!("give the provider's discovery URL, e.g. `{example}`"),
+        )
+    })?;
+    let loopback = RedirectHost::of(&url).is_some();
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        scheme => {
+            return Err(Problem::new(
+                key,
+                format!(
+                    "uses `{scheme}:` toward `{}`",
+                    url.host_str().unwrap_or("(no host)")
+                ),
+                "use https (plain http is accepted only for a provider on this machine: \
+                 127.0.0.1, [::1] or localhost)",
+            ));
+        }
+    }
+    let Some(issuer_path) = url.path().strip_suffix(DISCOVERY_SUFFIX) else {
+        return Err(Problem::new(
+            key,
+            format!(
+                "the path `{}` does not end in `{DISCOVERY_SUFFIX}`",
+                url.path()
+            ),
+            format!(
+                "give the discovery document's URL: the issuer followed by `{DISCOVERY_SUFFIX}`, \
+                 e.g. `{example}`"
+            ),
+        ));
+    };
+    let mut issuer = url.clone();
+    issuer.set_path(issuer_path);
+    issuer.set_query(None);
+    issuer.set_fragment(None);
+    Ok((url, issuer))
+}
+
+fn account_url(key: &str, raw: &str) -> Checked<Url> {
+    let url = Url::parse(raw.trim()).map_err(|e| {
+        Problem::new(
+            key,
+            format!("is not a URL ({e})"),
+            "give the full https URL of the provider's account page, or remove the key",
+        )
+    })?;
+    if !matches!(url.scheme(), "https" | "http") {
+        return Err(Problem::new(
+            key,
+            format!("uses `{}:`; a browser page is http(s)", url.scheme()),
+            "give the full https URL of the provider's account page, or remove the key",
+        ));
+    }
+    Ok(url)
+}
+
+struct Kwargs {
+    scopes: Vec<String>,
+    prompt: Option<String>,
+    extra: Vec<(String, String)>,
+}
+
+/// `client_kwargs`: `scope`, `prompt` and extra authorize parameters,
+/// all strings (as Streamlit hands them to Authlib).
+fn client_kwargs(section: Section<'_>) -> Checked<Kwargs> {
+    let mut out = Kwargs {
+        scopes: DEFAULT_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
+        prompt: None,
+        extra: Vec::new(),
+    };
+    let Some(table) = section.table("client_kwargs")? else {
+        return Ok(out);
+    };
+    let base = section.child("client_kwargs");
+    for (name, value) in table {
+        let key = join(&base, name);
+        let toml::Value::String(value) = value else {
+            return Err(wrong_type(&key, "a string", value));
+        };
+        match name.as_str() {
+            "scope" => {
+                let scopes: Vec<String> = value.split_whitespace().map(str::to_owned).collect();
+                if !scopes.iter().any(|s| s == "openid") {
+                    let fixed = std::iter::once("openid")
+                        .chain(scopes.iter().map(String::as_str))
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    return Err(Problem::new(
+                        &key,
+                        "does not include `openid`; without it there is no ID token",
+                        format!("add it: `scope = \"{fixed}\"`"),
+                    ));
+                }
+                out.scopes = scopes;
+            }
+            "prompt" => out.prompt = Some(value.clone()),
+            "code_challenge_method" if value == "S256" => {}
+            "code_challenge_method" => {
+                return Err(Problem::new(
+                    &key,
+                    format!("`{value}` is not supported"),
+                    "remove it: authdash always uses PKCE with S256",
+                ));
+            }
+            reserved if RESERVED_PARAMS.contains(&reserved) => {
+                return Err(Problem::new(
+                    &key,
+                    "is a parameter authdash sets itself",
+                    format!("remove `{reserved}` from client_kwargs"),
+                ));
+            }
+            other => {
+                if !KNOWN_EXTRA_PARAMS.contains(&other)
+                    && let Some(near) = nearest(other, &["scope", "prompt"])
+                {
+                    return Err(Problem::new(
+                        &key,
+                        "unknown key",
+                        format!(
+                            "did you mean `{near}`? (any other key is sent as an extra \
+                             authorize parameter; rename it if that was meant)"
+                        ),
+                    ));
+                }
+                out.extra.push((other.to_owned(), value.clone()));
+            }
+        }
+    }
+    Ok(out)
+}

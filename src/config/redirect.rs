@@ -1,0 +1,189 @@
+//! The loopback redirect URI (RFC 8252 §7.3).
+
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use url::{Host, Url};
+
+use super::error::{Checked, Problem};
+
+/// Which loopback name the redirect URI uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RedirectHost {
+    /// `127.0.0.1`
+    Ipv4Loopback,
+    /// `[::1]`
+    Ipv6Loopback,
+    /// `localhost`
+    Localhost,
+}
+
+impl RedirectHost {
+    /// As written in a URL: `127.0.0.1`, `[::1]`, `localhost`.
+    pub fn as_url_host(self) -> &'static str {
+        match self {
+            Self::Ipv4Loopback => "127.0.0.1",
+            Self::Ipv6Loopback => "[::1]",
+            Self::Localhost => "localhost",
+        }
+    }
+
+    /// The addresses the callback server listens on: the one named, or
+    /// both for `localhost`. Never `0.0.0.0`.
+    pub fn bind_addrs(self) -> Vec<IpAddr> {
+        let v4 = IpAddr::V4(Ipv4Addr::LOCALHOST);
+        let v6 = IpAddr::V6(Ipv6Addr::LOCALHOST);
+        match self {
+            Self::Ipv4Loopback => vec![v4],
+            Self::Ipv6Loopback => vec![v6],
+            Self::Localhost => vec![v4, v6],
+        }
+    }
+
+    /// The loopback host of `url`, if it has one of the three names.
+    pub fn of(url: &Url) -> Option<Self> {
+        match url.host()? {
+            Host::Ipv4(ip) if ip == Ipv4Addr::LOCALHOST => Some(Self::Ipv4Loopback),
+            Host::Ipv6(ip) if ip == Ipv6Addr::LOCALHOST => Some(Self::Ipv6Loopback),
+            Host::Domain(d) if d.eq_ignore_ascii_case("localhost") => Some(Self::Localhost),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for RedirectHost {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_url_host())
+    }
+}
+
+/// Where the provider sends the browser back to.
+///
+/// A `redirect_uri` written without a port means port 0: any free port,
+/// chosen when the callback server binds (RFC 8252 §7.3). An explicit
+/// port (even `:80`) is kept, for providers that match the URI exactly.
+/// A `redirect_uri` without a path has the path `/` (URL rules); the
+/// default `/callback` applies only when no `redirect_uri` is configured.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RedirectUri {
+    pub host: RedirectHost,
+    /// 0 = any free port.
+    pub port: u16,
+    /// Starts with `/`; percent-encoded as in the URL.
+    pub path: String,
+}
+
+impl Default for RedirectUri {
+    fn default() -> Self {
+        Self::default_loopback()
+    }
+}
+
+impl RedirectUri {
+    /// `http://127.0.0.1:{any free port}/callback`.
+    pub fn default_loopback() -> Self {
+        Self {
+            host: RedirectHost::Ipv4Loopback,
+            port: 0,
+            path: "/callback".into(),
+        }
+    }
+
+    /// The URI to send to the provider once the server listens on
+    /// `actual_port` (pass `self.port` when it is fixed).
+    pub fn to_url(&self, actual_port: u16) -> Url {
+        let base = format!("http://{}:{actual_port}/", self.host.as_url_host());
+        let Ok(mut url) = Url::parse(&base) else {
+            unreachable!("a loopback host and a u16 port always form a URL")
+        };
+        let path = if self.path.starts_with('/') {
+            self.path.clone()
+        } else {
+            format!("/{}", self.path)
+        };
+        url.set_path(&path);
+        url
+    }
+
+    /// Parse and check a configured `redirect_uri`; `key` names it in errors.
+    pub(crate) fn parse(key: &str, raw: &str) -> Checked<Self> {
+        let example =
+            "`http://127.0.0.1/callback` (any free port) or `http://localhost:8501/oauth2callback`";
+        let url = Url::parse(raw.trim()).map_err(|e| {
+            Problem::new(
+                key,
+                format!("is not a URL ({e})"),
+                format!("write an absolute loopback URL such as {example}"),
+            )
+        })?;
+        if url.scheme() != "http" {
+            return Err(Problem::new(
+                key,
+                format!(
+                    "uses `{}:`; a loopback redirect is plain `http`",
+                    url.scheme()
+                ),
+                "use `http://`: the redirect never leaves this machine (RFC 8252 §7.3), and a local \
+                 server cannot hold a certificate for it",
+            ));
+        }
+        let Some(host) = RedirectHost::of(&url) else {
+            let shown = url.host_str().unwrap_or("(none)");
+            return Err(Problem::new(
+                key,
+                format!("host `{shown}` is not a loopback address"),
+                format!(
+                    "a native app receives the login on a loopback redirect (RFC 8252 §7.3): use \
+                     127.0.0.1, [::1] or localhost, e.g. {example}, and register that URI with the provider"
+                ),
+            ));
+        };
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(Problem::new(
+                key,
+                "has a query or fragment",
+                "remove the `?…` or `#…` part: the provider appends `code` and `state` as the query",
+            ));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(Problem::new(
+                key,
+                "carries a user name or password",
+                "remove the `user@` part",
+            ));
+        }
+        // `url` forgets a port equal to the scheme's default (`:80`).
+        let port = url.port().or_else(|| written_port(raw)).unwrap_or(0);
+        Ok(Self {
+            host,
+            port,
+            path: url.path().to_owned(),
+        })
+    }
+}
+
+/// The port as written in `raw`'s authority, if any.
+fn written_port(raw: &str) -> Option<u16> {
+    let rest = raw.trim().split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
+    let after_host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split_once(']')?.1,
+        None => host_port.find(':').map_or("", |i| &host_port[i..]),
+    };
+    after_host.strip_prefix(':')?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn written_ports() {
+        assert_eq!(written_port("http://localhost:80/cb"), Some(80));
+        assert_eq!(written_port("http://[::1]:80/cb"), Some(80));
+        assert_eq!(written_port("http://[::1]/cb"), None);
+        assert_eq!(written_port("http://127.0.0.1/cb?x=1:2"), None);
+        assert_eq!(written_port("http://u:p@localhost:8501"), Some(8501));
+    }
+}
