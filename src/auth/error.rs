@@ -30,7 +30,9 @@ pub enum AuthError {
     },
     #[error("the JWKS at {url} is not a valid key set: {reason}")]
     BadJwks { url: String, reason: String },
-    #[error("{endpoint} {url} is not https; only a provider on this machine (loopback) may use plain http")]
+    #[error(
+        "{endpoint} {url} is not https; only a provider on this machine (loopback) may use plain http"
+    )]
     InsecureEndpoint { endpoint: &'static str, url: String },
     #[error("the provider has no {0}")]
     MissingEndpoint(&'static str),
@@ -108,6 +110,8 @@ pub enum CallbackError {
     PortInUse { addr: String, port: u16 },
     #[error("cannot listen for the login callback on {addr}: {reason}")]
     Bind { addr: String, reason: String },
-    #[error("no port is free on both 127.0.0.1 and [::1] for `localhost`; use 127.0.0.1 in redirect_uri")]
+    #[error(
+        "no port is free on both 127.0.0.1 and [::1] for `localhost`; use 127.0.0.1 in redirect_uri"
+    )]
     NoSharedPort,
 }

@@ -6,14 +6,17 @@ use std::time::Duration;
 
 use chrono::Utc;
 use openidconnect::core::CoreAuthenticationFlow;
-use openidconnect::{AuthorizationCode, CsrfToken, Nonce, PkceCodeChallenge, PkceCodeVerifier, Scope};
+use openidconnect::{
+    AuthorizationCode, CsrfToken, Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier,
+    Scope,
+};
 use url::Url;
 
 use super::loopback::{self, Callback, Outcome};
+use super::session::user_of;
 use super::tokens::{classify, id_token_of, token_set};
 use super::verify::NonceCheck;
 use super::{AuthError, OAuthErrorText, Provider, Session};
-use super::session::user_of;
 
 /// A browser login waiting for its callback.
 pub struct BrowserLogin {
@@ -161,7 +164,12 @@ async fn exchange(
     };
     let id_token = id_token_of(&response).ok_or(AuthError::NoIdToken)?;
     let id_claims = provider
-        .verify_id_token(id_token, response.access_token(), NonceCheck::Exact(nonce), None)
+        .verify_id_token(
+            id_token,
+            response.access_token(),
+            NonceCheck::Exact(nonce),
+            None,
+        )
         .await?;
     let tokens = token_set(&response, id_token.to_string());
     let subject = id_claims
@@ -170,7 +178,10 @@ async fn exchange(
         .unwrap_or_default()
         .to_owned();
     let userinfo = provider
-        .userinfo(secrecy::ExposeSecret::expose_secret(&tokens.access_token), &subject)
+        .userinfo(
+            secrecy::ExposeSecret::expose_secret(&tokens.access_token),
+            &subject,
+        )
         .await?;
     let config = provider.config();
     let user = user_of(config.org_claims, &id_claims, userinfo.as_ref())?;

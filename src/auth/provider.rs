@@ -54,7 +54,10 @@ impl std::fmt::Debug for Provider {
 
 impl Provider {
     /// Fetch and check the discovery document and the key set.
-    pub async fn discover(config: &ProviderConfig, settings: &HttpSettings) -> Result<Self, AuthError> {
+    pub async fn discover(
+        config: &ProviderConfig,
+        settings: &HttpSettings,
+    ) -> Result<Self, AuthError> {
         let url = &config.server_metadata_url;
         http::require_secure("the discovery document", url)?;
         let http = http::client(HttpOptions {

@@ -53,7 +53,10 @@ impl Provider {
         if tokens.refresh_token.is_none() {
             tokens.refresh_token = Some(SecretString::from(old.expose_secret().to_owned()));
         }
-        let userinfo = match self.userinfo(tokens.access_token.expose_secret(), &session.user.subject).await {
+        let userinfo = match self
+            .userinfo(tokens.access_token.expose_secret(), &session.user.subject)
+            .await
+        {
             Ok(info) => info,
             // Orgs may be stale for a while; the session itself is fine.
             Err(e) => {

@@ -19,12 +19,21 @@ impl Provider {
             self.revoke_one(endpoint, rt.expose_secret(), "refresh_token")
                 .await?;
         }
-        self.revoke_one(endpoint, tokens.access_token.expose_secret(), "access_token")
-            .await?;
+        self.revoke_one(
+            endpoint,
+            tokens.access_token.expose_secret(),
+            "access_token",
+        )
+        .await?;
         Ok(true)
     }
 
-    async fn revoke_one(&self, endpoint: &url::Url, token: &str, hint: &str) -> Result<(), AuthError> {
+    async fn revoke_one(
+        &self,
+        endpoint: &url::Url,
+        token: &str,
+        hint: &str,
+    ) -> Result<(), AuthError> {
         let config = self.config();
         let mut form = vec![("token", token), ("token_type_hint", hint)];
         let mut request = self.http().post(endpoint.clone());

@@ -9,7 +9,7 @@ use super::StoreError;
 pub(crate) const DIR_MODE: u32 = 0o700;
 pub(crate) const FILE_MODE: u32 = 0o600;
 
-fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
+fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> StoreError + 'a {
     move |source| StoreError::Io {
         action,
         path: path.to_owned(),
@@ -34,7 +34,11 @@ pub(crate) fn check_private(path: &Path, wanted: u32) -> Result<(), StoreError> 
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = fs::metadata(path).map_err(io("inspect", path))?.permissions().mode() & 0o777;
+        let mode = fs::metadata(path)
+            .map_err(io("inspect", path))?
+            .permissions()
+            .mode()
+            & 0o777;
         if mode & 0o077 != 0 {
             return Err(StoreError::Permissions {
                 path: path.to_owned(),

@@ -45,7 +45,10 @@ fn sessions_round_trip_per_provider() {
     let a = store.load("a").unwrap().unwrap();
     assert_eq!(a.tokens.access_token.expose_secret(), "token-a");
     assert_eq!(
-        a.tokens.refresh_token.as_ref().map(|t| t.expose_secret().to_owned()),
+        a.tokens
+            .refresh_token
+            .as_ref()
+            .map(|t| t.expose_secret().to_owned()),
         Some("refresh-secret".to_owned())
     );
     store.remove("a").unwrap();
@@ -72,7 +75,7 @@ fn the_folder_and_file_are_owner_only_and_loose_ones_are_refused() {
 #[test]
 fn a_newer_format_is_reported_not_clobbered() {
     let dir = tempfile::tempdir().unwrap();
-    let store = FileStore::new(dir.path());
+    let store = FileStore::new(dir.path().join("data"));
     store.save(&session("a", "t")).unwrap();
     std::fs::write(store.path(), br#"{"format": 99, "sessions": {}}"#).unwrap();
     #[cfg(unix)]
@@ -81,9 +84,15 @@ fn a_newer_format_is_reported_not_clobbered() {
         std::fs::set_permissions(store.path(), std::fs::Permissions::from_mode(0o600)).unwrap();
     }
     let err = store.save(&session("a", "t")).unwrap_err();
-    assert!(matches!(err, StoreError::UnsupportedFormat { found: 99, .. }), "{err}");
+    assert!(
+        matches!(err, StoreError::UnsupportedFormat { found: 99, .. }),
+        "{err}"
+    );
     std::fs::write(store.path(), b"{not json").unwrap();
-    assert!(matches!(store.load("a").unwrap_err(), StoreError::Corrupt { .. }));
+    assert!(matches!(
+        store.load("a").unwrap_err(),
+        StoreError::Corrupt { .. }
+    ));
 }
 
 #[test]
@@ -96,11 +105,16 @@ fn the_file_never_shows_in_debug_output() {
 
 #[test]
 fn preferences_remember_the_active_org() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut prefs = Preferences::load(dir.path());
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    let dir = dir.as_path();
+    let mut prefs = Preferences::load(dir);
     assert_eq!(prefs.active_org("p", "alice"), None);
     prefs.set_active_org("p", "alice", "acme");
-    prefs.save(dir.path()).unwrap();
-    assert_eq!(Preferences::load(dir.path()).active_org("p", "alice"), Some("acme"));
-    assert_eq!(Preferences::load(dir.path()).active_org("p", "bob"), None);
+    prefs.save(dir).unwrap();
+    assert_eq!(
+        Preferences::load(dir).active_org("p", "alice"),
+        Some("acme")
+    );
+    assert_eq!(Preferences::load(dir).active_org("p", "bob"), None);
 }
