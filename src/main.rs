@@ -1,1 +1,182 @@
-fn main() {}
+//! The `authdash` command: parses arguments, resolves paths from the
+//! environment, and calls into the library.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use directories::ProjectDirs;
+
+use authdash::config::{Config, ConfigError};
+use authdash::demo::{DemoProvider, DemoSettings};
+use authdash::store::{FileStore, TokenStore};
+use authdash::tui::{self, Services};
+
+/// A terminal dashboard that logs you in with OpenID Connect and shows who
+/// you are, your organizations, and the panels your role unlocks.
+#[derive(Parser)]
+#[command(version, about, long_about = None)]
+struct Cli {
+    /// The config file (a Streamlit secrets.toml works as is).
+    #[arg(long, global = true, env = "AUTHDASH_CONFIG", value_name = "PATH")]
+    config: Option<PathBuf>,
+    /// How much to write to the log file: error, warn, info, debug, trace.
+    #[arg(long, global = true, env = "AUTHDASH_LOG", default_value = "info")]
+    log_level: String,
+    #[command(subcommand)]
+    command: Option<Cmd>,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Try everything against a demo provider built into authdash: no account needed.
+    Demo,
+    /// Print the reference config, every key commented, to start your own.
+    ExampleConfig,
+}
+
+const EXAMPLE_CONFIG: &str = include_str!("../assets/examples/authdash.toml");
+
+/// Exit code for a missing or invalid config (as for bad usage).
+const EXIT_CONFIG: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let Some(dirs) = ProjectDirs::from("", "", "authdash") else {
+        eprintln!("authdash: cannot find your home folder to keep its files in; set HOME");
+        return ExitCode::FAILURE;
+    };
+    let _log = init_logging(&dirs, &cli.log_level);
+    if let Some(Cmd::ExampleConfig) = cli.command {
+        print!("{EXAMPLE_CONFIG}");
+        return ExitCode::SUCCESS;
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("authdash: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = match cli.command {
+        Some(Cmd::Demo) => runtime.block_on(demo(&dirs)),
+        _ => runtime.block_on(dashboard(&cli, &dirs)),
+    };
+    // Background tasks (a pending login's server, a fetch) end with the app.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            tracing::error!("{e:#}");
+            eprintln!("authdash: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn dashboard(cli: &Cli, dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
+    let default_path = dirs.config_dir().join("authdash.toml");
+    let streamlit = PathBuf::from(".streamlit").join("secrets.toml");
+    let path = match &cli.config {
+        Some(p) => p.clone(),
+        None if default_path.exists() => default_path.clone(),
+        None if streamlit.exists() => streamlit.clone(),
+        None => {
+            eprint!("{}", no_config_message(&default_path, &streamlit));
+            return Ok(ExitCode::from(EXIT_CONFIG));
+        }
+    };
+    let env = |name: &str| std::env::var(name).ok();
+    let config = match Config::load(&path, &env) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("authdash: the config has a problem:\n{e}");
+            if matches!(e, ConfigError::NotFound { .. }) {
+                eprintln!("\nTry `authdash demo`, or `authdash example-config` for a config to start from.");
+            }
+            return Ok(ExitCode::from(EXIT_CONFIG));
+        }
+    };
+    let store: Arc<dyn TokenStore> = Arc::new(FileStore::new(dirs.data_dir()));
+    tui::run(
+        Services {
+            config,
+            store,
+            data_dir: dirs.data_dir().to_owned(),
+            browser_var: std::env::var("BROWSER").ok(),
+        },
+        false,
+    )
+    .await
+    .context("the terminal")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn no_config_message(default_path: &Path, streamlit: &Path) -> String {
+    format!(
+        "authdash: no config found. Looked for:\n  \
+         --config PATH or $AUTHDASH_CONFIG   (not given)\n  \
+         {}\n  \
+         {}   (a Streamlit secrets.toml works as is)\n\n\
+         To see authdash working right now, with no account anywhere:\n  \
+         authdash demo\n\n\
+         To write your own config, start from the reference (every key explained):\n  \
+         authdash example-config > {}\n\
+         (the same file is assets/examples/authdash.toml in the authdash repository)\n",
+        default_path.display(),
+        streamlit.display(),
+        default_path.display(),
+    )
+}
+
+async fn demo(dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
+    let provider = DemoProvider::start(DemoSettings::default())
+        .await
+        .context("starting the demo provider")?;
+    let text = authdash::demo::config_toml(&provider.issuer());
+    let config = Config::parse(Path::new("<demo config>"), &text, &|_| None)
+        .context("the built-in demo config")?;
+    // The demo provider is new each run, so are its sessions; the active
+    // org is remembered like anywhere else.
+    let data_dir = dirs.data_dir().join("demo");
+    let store = FileStore::new(&data_dir);
+    for p in &config.providers {
+        let _ = store.remove(&p.name);
+    }
+    tui::run(
+        Services {
+            config,
+            store: Arc::new(store),
+            data_dir,
+            browser_var: std::env::var("BROWSER").ok(),
+        },
+        true,
+    )
+    .await
+    .context("the terminal")?;
+    provider.shutdown().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Log to a file in the state folder: the TUI owns the terminal.
+fn init_logging(dirs: &ProjectDirs, level: &str) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let dir = dirs.state_dir().unwrap_or(dirs.data_dir());
+    std::fs::create_dir_all(dir).ok()?;
+    let appender = tracing_appender::rolling::never(dir, "authdash.log");
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = tracing_subscriber::EnvFilter::try_new(format!("authdash={level},warn"))
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("authdash=info,warn"));
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}

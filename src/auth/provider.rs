@@ -98,7 +98,9 @@ impl Provider {
         &self.metadata
     }
 
-    pub(crate) fn http(&self) -> &reqwest::Client {
+    /// The provider's HTTP client (timeouts, no redirects), also fit for
+    /// the APIs its access tokens open.
+    pub fn http(&self) -> &reqwest::Client {
         &self.http
     }
 

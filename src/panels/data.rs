@@ -1,0 +1,133 @@
+//! Fetching a panel's data with the access token.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+/// What a panel shows: a summary and labelled values, or any JSON as text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PanelData {
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub items: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FetchError {
+    /// The access token was refused: refresh and try once more.
+    #[error("the panel's API refused the access token (HTTP 401)")]
+    Unauthorized,
+    #[error("the panel's API says no: {0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Failed(String),
+}
+
+#[derive(Deserialize)]
+struct Shaped {
+    title: Option<String>,
+    summary: Option<String>,
+    #[serde(default)]
+    items: Vec<Item>,
+}
+
+#[derive(Deserialize)]
+struct Item {
+    label: String,
+    value: Value,
+}
+
+pub async fn fetch(
+    http: &reqwest::Client,
+    url: &str,
+    access_token: &str,
+) -> Result<PanelData, FetchError> {
+    let response = http
+        .get(url)
+        .bearer_auth(access_token)
+        .header(reqwest::header::ACCEPT, "application/json")
+        .send()
+        .await
+        .map_err(|e| FetchError::Failed(crate::auth::http::describe(e)))?;
+    let status = response.status();
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| FetchError::Failed(crate::auth::http::describe(e)))?;
+    match status.as_u16() {
+        200..=299 => Ok(parse(&body)),
+        401 => Err(FetchError::Unauthorized),
+        403 => Err(FetchError::Forbidden(error_text(&body).unwrap_or_else(|| "forbidden".into()))),
+        code => Err(FetchError::Failed(format!(
+            "the panel's API answered HTTP {code}{}",
+            error_text(&body).map(|t| format!(": {t}")).unwrap_or_default()
+        ))),
+    }
+}
+
+fn error_text(body: &[u8]) -> Option<String> {
+    let v: Value = serde_json::from_slice(body).ok()?;
+    v.get("error_description")
+        .or_else(|| v.get("error"))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}
+
+/// The `{title, summary, items}` shape, else any JSON flattened to
+/// `path: value` lines, else the text itself.
+pub fn parse(body: &[u8]) -> PanelData {
+    if let Ok(shaped) = serde_json::from_slice::<Shaped>(body)
+        && (shaped.summary.is_some() || !shaped.items.is_empty())
+    {
+        return PanelData {
+            title: shaped.title,
+            summary: shaped.summary,
+            items: shaped
+                .items
+                .into_iter()
+                .map(|i| (i.label, scalar(&i.value)))
+                .collect(),
+        };
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(v) => {
+            let mut items = Vec::new();
+            flatten("", &v, &mut items);
+            PanelData {
+                title: None,
+                summary: None,
+                items,
+            }
+        }
+        Err(_) => PanelData {
+            title: None,
+            summary: Some(String::from_utf8_lossy(body).into_owned()),
+            items: Vec::new(),
+        },
+    }
+}
+
+pub(crate) fn scalar(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => "—".into(),
+        other => other.to_string(),
+    }
+}
+
+fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
+    let join = |k: &str| {
+        if prefix.is_empty() {
+            k.to_owned()
+        } else {
+            format!("{prefix}.{k}")
+        }
+    };
+    match v {
+        Value::Object(m) => m.iter().for_each(|(k, v)| flatten(&join(k), v, out)),
+        Value::Array(a) if a.iter().any(|x| x.is_object() || x.is_array()) => a
+            .iter()
+            .enumerate()
+            .for_each(|(i, v)| flatten(&join(&i.to_string()), v, out)),
+        other => out.push((prefix.to_owned(), scalar(other))),
+    }
+}

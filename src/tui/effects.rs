@@ -1,0 +1,318 @@
+//! Runs `update`'s commands as tokio tasks that answer with messages.
+//! Every task is supervised: a panic becomes a message, not a torn screen.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::AbortHandle;
+
+use super::message::{Command, Msg, RefreshFailure};
+use crate::auth::{self, AuthError, BrowserLogin, LoginOptions, Provider, Session};
+use crate::config::{Config, HttpSettings, ProviderConfig};
+use crate::panels::{self, FetchError};
+use crate::store::{Preferences, TokenStore};
+
+/// What the tasks need from the outside world.
+pub struct Services {
+    pub config: Config,
+    pub store: Arc<dyn TokenStore>,
+    /// Where preferences (the active org) are kept.
+    pub data_dir: PathBuf,
+    /// `$BROWSER`, read by the binary.
+    pub browser_var: Option<String>,
+}
+
+pub struct Effects {
+    services: Arc<Services>,
+    tx: UnboundedSender<Msg>,
+    providers: Arc<tokio::sync::Mutex<HashMap<String, Arc<Provider>>>>,
+    logins: Arc<Mutex<HashMap<u64, AbortHandle>>>,
+}
+
+impl Effects {
+    pub fn new(services: Services, tx: UnboundedSender<Msg>) -> Self {
+        Self {
+            services: Arc::new(services),
+            tx,
+            providers: Arc::default(),
+            logins: Arc::default(),
+        }
+    }
+
+    pub fn services(&self) -> &Services {
+        &self.services
+    }
+
+    pub fn run(&self, command: Command) {
+        match command {
+            Command::StartLogin {
+                provider,
+                generation,
+            } => self.start_login(provider, generation),
+            Command::CancelLogin { generation } => {
+                if let Some(handle) = lock(&self.logins).remove(&generation) {
+                    handle.abort();
+                }
+            }
+            Command::OpenUrl(url) => {
+                let browser = self.services.browser_var.clone();
+                self.spawn(async move {
+                    match open_in_browser(url, browser).await {
+                        Ok(()) => None,
+                        Err(e) => Some(Msg::Failed(format!("Could not open the browser: {e}"))),
+                    }
+                });
+            }
+            Command::FetchPanel {
+                generation,
+                panel_id,
+                url,
+                session,
+            } => {
+                let this = self.context();
+                self.spawn(async move {
+                    let result = this.fetch_panel(&url, *session).await;
+                    Some(Msg::PanelLoaded {
+                        generation,
+                        panel_id,
+                        result,
+                    })
+                });
+            }
+            Command::Refresh(session) => {
+                let this = self.context();
+                self.spawn(async move { Some(Msg::Refreshed(this.refresh(*session).await)) });
+            }
+            Command::Logout(session) => {
+                let this = self.context();
+                self.spawn(async move { Some(this.logout(*session).await) });
+            }
+            Command::SaveActiveOrg {
+                provider,
+                subject,
+                org_id,
+            } => {
+                let dir = self.services.data_dir.clone();
+                self.spawn(async move {
+                    let saved = tokio::task::spawn_blocking(move || {
+                        // Re-read so another authdash's choices survive.
+                        let mut prefs = Preferences::load(&dir);
+                        prefs.set_active_org(&provider, &subject, &org_id);
+                        prefs.save(&dir)
+                    })
+                    .await;
+                    match saved {
+                        Ok(Ok(())) => None,
+                        Ok(Err(e)) => Some(Msg::Failed(format!(
+                            "Could not remember the active organization: {e}"
+                        ))),
+                        Err(e) => Some(Msg::Failed(format!("internal error: {e}"))),
+                    }
+                });
+            }
+        }
+    }
+
+    fn start_login(&self, provider: String, generation: u64) {
+        let this = self.context();
+        let tx = self.tx.clone();
+        let logins = self.logins.clone();
+        let handle = self.spawn(async move {
+            let result = this.login(&provider, generation, &tx).await;
+            lock(&logins).remove(&generation);
+            Some(Msg::LoginFinished {
+                generation,
+                result: result.map(Box::new).map_err(|e| e.to_string()),
+            })
+        });
+        lock(&self.logins).insert(generation, handle);
+    }
+
+    fn context(&self) -> Context {
+        Context {
+            services: self.services.clone(),
+            providers: self.providers.clone(),
+        }
+    }
+
+    /// Run `task` and send what it returns; a panic inside is reported.
+    fn spawn<F>(&self, task: F) -> AbortHandle
+    where
+        F: Future<Output = Option<Msg>> + Send + 'static,
+    {
+        let tx = self.tx.clone();
+        let inner = tokio::spawn(task);
+        let handle = inner.abort_handle();
+        tokio::spawn(async move {
+            match inner.await {
+                Ok(Some(msg)) => {
+                    let _ = tx.send(msg);
+                }
+                Ok(None) => {}
+                Err(e) if e.is_panic() => {
+                    let _ = tx.send(Msg::Failed(
+                        "An internal error stopped a background task; details are in the log."
+                            .into(),
+                    ));
+                }
+                Err(_) => {}
+            }
+        });
+        handle
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+async fn open_in_browser(url: String, browser: Option<String>) -> Result<(), String> {
+    tokio::task::spawn_blocking(move || auth::open_url(&url, browser.as_deref()))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())
+}
+
+/// What a task carries: shared, cheap to clone.
+#[derive(Clone)]
+struct Context {
+    services: Arc<Services>,
+    providers: Arc<tokio::sync::Mutex<HashMap<String, Arc<Provider>>>>,
+}
+
+impl Context {
+    fn provider_config(&self, name: &str) -> Result<&ProviderConfig, AuthError> {
+        self.services
+            .config
+            .provider(name)
+            .ok_or(AuthError::MissingEndpoint("provider of that name in the config"))
+    }
+
+    fn http_settings(&self) -> &HttpSettings {
+        &self.services.config.http
+    }
+
+    /// Discovery once per run; a failure is not cached, so a retry retries.
+    async fn provider(&self, name: &str) -> Result<Arc<Provider>, AuthError> {
+        let mut cache = self.providers.lock().await;
+        if let Some(p) = cache.get(name) {
+            return Ok(p.clone());
+        }
+        let provider =
+            Arc::new(Provider::discover(self.provider_config(name)?, self.http_settings()).await?);
+        cache.insert(name.to_owned(), provider.clone());
+        Ok(provider)
+    }
+
+    async fn login(
+        &self,
+        name: &str,
+        generation: u64,
+        tx: &UnboundedSender<Msg>,
+    ) -> Result<Session, AuthError> {
+        let provider = self.provider(name).await?;
+        let login = BrowserLogin::start(
+            provider,
+            self.services.config.login_timeout,
+            LoginOptions::default(),
+        )
+        .await?;
+        let url = login.authorize_url().to_string();
+        let _ = tx.send(Msg::LoginUrl {
+            generation,
+            url: url.clone(),
+        });
+        let opened = open_in_browser(url, self.services.browser_var.clone()).await;
+        let _ = tx.send(Msg::BrowserOpened {
+            generation,
+            result: opened,
+        });
+        let session = login.finish().await?;
+        self.save(&session).await;
+        Ok(session)
+    }
+
+    /// A session that cannot be saved still works for this run.
+    async fn save(&self, session: &Session) {
+        let store = self.services.store.clone();
+        let session = session.clone();
+        let result = tokio::task::spawn_blocking(move || store.save(&session)).await;
+        match result {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::error!("could not save the session: {e}"),
+            Err(e) => tracing::error!("could not save the session: {e}"),
+        }
+    }
+
+    async fn refresh(&self, session: Session) -> Result<Box<Session>, RefreshFailure> {
+        let provider = self.provider(&session.provider).await.map_err(|e| RefreshFailure {
+            error: e.to_string(),
+            needs_login: false,
+        })?;
+        match provider.refresh(&session).await {
+            Ok(fresh) => {
+                self.save(&fresh).await;
+                Ok(Box::new(fresh))
+            }
+            Err(e) => {
+                let needs_login = e.needs_login();
+                if needs_login {
+                    let store = self.services.store.clone();
+                    let name = session.provider.clone();
+                    let _ = tokio::task::spawn_blocking(move || store.remove(&name)).await;
+                }
+                Err(RefreshFailure {
+                    error: e.to_string(),
+                    needs_login,
+                })
+            }
+        }
+    }
+
+    async fn fetch_panel(&self, url: &str, session: Session) -> Result<panels::PanelData, String> {
+        let provider = self.provider(&session.provider).await.map_err(|e| e.to_string())?;
+        let http = provider.http();
+        match panels::fetch(http, url, session.access_token()).await {
+            Err(FetchError::Unauthorized) if session.can_refresh() => {
+                let fresh = provider.refresh(&session).await.map_err(|e| e.to_string())?;
+                self.save(&fresh).await;
+                panels::fetch(http, url, fresh.access_token())
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+            other => other.map_err(|e| e.to_string()),
+        }
+    }
+
+    /// Revoke at the provider, and forget the tokens here whatever happens
+    /// there.
+    async fn logout(&self, session: Session) -> Msg {
+        let revoked = match self.provider(&session.provider).await {
+            Ok(p) => {
+                tokio::time::timeout(Duration::from_secs(15), p.revoke(&session))
+                    .await
+                    .unwrap_or_else(|_| Err(AuthError::Revocation("timed out".into())))
+            }
+            Err(e) => Err(e),
+        };
+        let store = self.services.store.clone();
+        let name = session.provider.clone();
+        let removed = tokio::task::spawn_blocking(move || store.remove(&name)).await;
+        let local = match removed {
+            Ok(Ok(())) => None,
+            Ok(Err(e)) => Some(e.to_string()),
+            Err(e) => Some(e.to_string()),
+        };
+        let notice = match (revoked, local) {
+            (Ok(true), None) => "Logged out: the provider revoked the tokens and they are deleted here.".to_owned(),
+            (Ok(false), None) => "Logged out: tokens deleted here (the provider offers no revocation).".to_owned(),
+            (Err(e), None) => format!("Logged out here, but the provider could not revoke the tokens: {e}"),
+            (_, Some(e)) => format!("Logged out, but the stored tokens could not be deleted: {e}"),
+        };
+        Msg::LoggedOut { notice }
+    }
+}

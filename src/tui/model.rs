@@ -1,0 +1,270 @@
+//! Everything the screen shows. Only `update` changes it; `view` reads it.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+
+use crate::auth::Session;
+use crate::config::Config;
+use crate::identity::{OrgMembership, RoleOrder};
+use crate::panels::{Access, PanelData, PanelSpec};
+use crate::store::Preferences;
+
+/// A provider as the login screen lists it.
+#[derive(Debug, Clone)]
+pub struct ProviderEntry {
+    pub name: String,
+    pub label: String,
+    pub issuer: String,
+    pub account_url: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Model {
+    pub providers: Vec<ProviderEntry>,
+    pub panels: Vec<PanelSpec>,
+    pub role_order: RoleOrder,
+    pub screen: Screen,
+    pub popup: Option<Popup>,
+    pub toast: Option<Toast>,
+    pub now: DateTime<Utc>,
+    /// Show times in UTC (tests) rather than local time.
+    pub utc: bool,
+    /// Running `authdash demo`.
+    pub demo: bool,
+    pub quit: bool,
+    /// Tags background work so stale results are dropped.
+    pub next_generation: u64,
+    /// Remembered choices (the active org); saved by a command.
+    pub preferences: Preferences,
+}
+
+#[derive(Debug)]
+pub enum Screen {
+    Login(LoginScreen),
+    Dashboard(Box<Dashboard>),
+}
+
+#[derive(Debug, Default)]
+pub struct LoginScreen {
+    pub selected: usize,
+    pub pending: Option<PendingLogin>,
+    /// Why we are here: logged out, session expired, last login failed.
+    pub notice: Option<Notice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub level: Level,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Error,
+}
+
+#[derive(Debug)]
+pub struct PendingLogin {
+    pub provider: String,
+    pub generation: u64,
+    pub url: Option<String>,
+    pub browser: BrowserState,
+    pub started: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BrowserState {
+    Preparing,
+    Opened,
+    Failed(String),
+}
+
+#[derive(Debug)]
+pub struct Dashboard {
+    pub session: Session,
+    pub nav: usize,
+    pub focus: Focus,
+    pub active_org: Option<String>,
+    pub orgs: OrgPicker,
+    pub profile_scroll: u16,
+    pub panel_states: HashMap<String, PanelState>,
+    pub refresh: RefreshState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Nav,
+    Content,
+}
+
+#[derive(Debug, Default)]
+pub struct OrgPicker {
+    pub filter: String,
+    pub editing: bool,
+    pub selected: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PanelState {
+    Loading { generation: u64, org_id: String },
+    Loaded { org_id: String, data: PanelData },
+    Failed { org_id: String, error: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefreshState {
+    Idle,
+    Running,
+    /// The provider could not be reached; tokens kept, retry later.
+    Offline { since: DateTime<Utc>, error: String, retry_at: DateTime<Utc> },
+}
+
+/// The menu's items, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MenuItem {
+    SwitchOrganization,
+    OpenAccountPage,
+    LogOut,
+    Quit,
+}
+
+impl MenuItem {
+    pub const ALL: [MenuItem; 4] = [
+        MenuItem::SwitchOrganization,
+        MenuItem::OpenAccountPage,
+        MenuItem::LogOut,
+        MenuItem::Quit,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MenuItem::SwitchOrganization => "Switch organization",
+            MenuItem::OpenAccountPage => "Open account page",
+            MenuItem::LogOut => "Log out",
+            MenuItem::Quit => "Quit",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Popup {
+    Menu { selected: usize },
+    Help,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Toast {
+    pub level: Level,
+    pub text: String,
+}
+
+/// A line of the navigation list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NavItem {
+    Profile,
+    Organizations,
+    Panel(usize),
+}
+
+impl Model {
+    pub fn new(config: &Config, now: DateTime<Utc>) -> Self {
+        Self {
+            providers: config
+                .providers
+                .iter()
+                .map(|p| ProviderEntry {
+                    name: p.name.clone(),
+                    label: p.label.clone(),
+                    issuer: crate::auth::issuer_of(&p.server_metadata_url),
+                    account_url: p.account_url.as_ref().map(|u| u.to_string()),
+                })
+                .collect(),
+            panels: config.panels.clone(),
+            role_order: config.role_order.clone(),
+            screen: Screen::Login(LoginScreen::default()),
+            popup: None,
+            toast: None,
+            now,
+            utc: false,
+            demo: false,
+            quit: false,
+            next_generation: 1,
+            preferences: Preferences::default(),
+        }
+    }
+
+    pub fn generation(&mut self) -> u64 {
+        self.next_generation += 1;
+        self.next_generation
+    }
+
+    pub fn dashboard(&self) -> Option<&Dashboard> {
+        match &self.screen {
+            Screen::Dashboard(d) => Some(d),
+            Screen::Login(_) => None,
+        }
+    }
+
+    pub fn provider(&self, name: &str) -> Option<&ProviderEntry> {
+        self.providers.iter().find(|p| p.name == name)
+    }
+
+    pub fn nav_items(&self) -> Vec<NavItem> {
+        [NavItem::Profile, NavItem::Organizations]
+            .into_iter()
+            .chain((0..self.panels.len()).map(NavItem::Panel))
+            .collect()
+    }
+
+    /// Whether the panel opens in the dashboard's active org.
+    pub fn access(&self, dash: &Dashboard, panel: &PanelSpec) -> Access {
+        panel.requires.check(dash.active_membership(), &self.role_order)
+    }
+
+    /// A text field has the keyboard: letters are text, not commands.
+    pub fn text_input_active(&self) -> bool {
+        self.dashboard().is_some_and(|d| d.orgs.editing)
+    }
+}
+
+impl Dashboard {
+    pub fn new(session: Session, active_org: Option<String>) -> Self {
+        let active_org = active_org
+            .filter(|id| session.user.org(id).is_some())
+            .or_else(|| session.user.orgs.first().map(|o| o.org_id.clone()));
+        Self {
+            session,
+            nav: 0,
+            focus: Focus::Nav,
+            active_org,
+            orgs: OrgPicker::default(),
+            profile_scroll: 0,
+            panel_states: HashMap::new(),
+            refresh: RefreshState::Idle,
+        }
+    }
+
+    pub fn active_membership(&self) -> Option<&OrgMembership> {
+        self.active_org
+            .as_deref()
+            .and_then(|id| self.session.user.org(id))
+    }
+
+    /// Orgs matching the filter (name, id or role; case-insensitive).
+    pub fn filtered_orgs(&self) -> Vec<&OrgMembership> {
+        let needle = self.orgs.filter.to_lowercase();
+        self.session
+            .user
+            .orgs
+            .iter()
+            .filter(|o| {
+                needle.is_empty()
+                    || o.org_name.to_lowercase().contains(&needle)
+                    || o.org_id.to_lowercase().contains(&needle)
+                    || o.role.to_lowercase().contains(&needle)
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,562 @@
+//! The only place the model changes. Pure: returns commands, does no I/O.
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::keymap::{Key, normalise};
+use super::message::{Command, Msg};
+use super::model::*;
+use crate::auth::Session;
+use crate::panels::Access;
+
+/// How long to wait before trying a refresh again after a network failure.
+const OFFLINE_RETRY: TimeDelta = TimeDelta::seconds(30);
+
+pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
+    match msg {
+        Msg::Key(event) => key(model, normalise(event)),
+        Msg::Tick => Vec::new(),
+        Msg::Resize => Vec::new(),
+        Msg::LoginUrl { generation, url } => {
+            if let Some(p) = pending_mut(model, generation) {
+                p.url = Some(url);
+            }
+            Vec::new()
+        }
+        Msg::BrowserOpened { generation, result } => {
+            if let Some(p) = pending_mut(model, generation) {
+                p.browser = match result {
+                    Ok(()) => BrowserState::Opened,
+                    Err(e) => BrowserState::Failed(e),
+                };
+            }
+            Vec::new()
+        }
+        Msg::LoginFinished { generation, result } => {
+            if pending_mut(model, generation).is_none() {
+                return Vec::new();
+            }
+            match result {
+                Ok(session) => enter_dashboard(model, *session),
+                Err(e) => {
+                    model.screen = Screen::Login(LoginScreen {
+                        selected: selected_provider(model),
+                        pending: None,
+                        notice: Some(Notice {
+                            level: Level::Error,
+                            text: format!("Login failed: {e}"),
+                        }),
+                    });
+                    Vec::new()
+                }
+            }
+        }
+        Msg::Refreshed(result) => refreshed(model, result),
+        Msg::PanelLoaded {
+            generation,
+            panel_id,
+            result,
+        } => {
+            if let Screen::Dashboard(dash) = &mut model.screen
+                && let Some(PanelState::Loading {
+                    generation: waiting,
+                    org_id,
+                }) = dash.panel_states.get(&panel_id)
+                && *waiting == generation
+            {
+                let org_id = org_id.clone();
+                let state = match result {
+                    Ok(data) => PanelState::Loaded { org_id, data },
+                    Err(error) => PanelState::Failed { org_id, error },
+                };
+                dash.panel_states.insert(panel_id, state);
+            }
+            Vec::new()
+        }
+        Msg::LoggedOut { notice } => {
+            if let Screen::Login(login) = &mut model.screen {
+                login.notice = Some(Notice {
+                    level: Level::Info,
+                    text: notice,
+                });
+            }
+            Vec::new()
+        }
+        Msg::Failed(text) => {
+            model.toast = Some(Toast {
+                level: Level::Error,
+                text,
+            });
+            Vec::new()
+        }
+    }
+}
+
+/// Advance the clock: start refreshes that are due, end dead sessions.
+pub fn tick(model: &mut Model, now: DateTime<Utc>) -> Vec<Command> {
+    model.now = now;
+    let Screen::Dashboard(dash) = &mut model.screen else {
+        return Vec::new();
+    };
+    if !dash.session.is_alive(now) {
+        model.screen = login_with(
+            model_selected(&model.providers, &dash.session.provider),
+            Level::Error,
+            "Your session expired and cannot be renewed: log in again.".into(),
+        );
+        return Vec::new();
+    }
+    let due = match &dash.refresh {
+        RefreshState::Idle => !dash.session.access_token_fresh(now) && dash.session.can_refresh(),
+        RefreshState::Offline { retry_at, .. } => now >= *retry_at,
+        RefreshState::Running => false,
+    };
+    if due {
+        dash.refresh = RefreshState::Running;
+        return vec![Command::Refresh(Box::new(dash.session.clone()))];
+    }
+    Vec::new()
+}
+
+/// Show the dashboard for a session (after login, or from the store).
+pub fn enter_dashboard(model: &mut Model, session: Session) -> Vec<Command> {
+    let remembered = model
+        .preferences
+        .active_org(&session.provider, &session.user.subject)
+        .map(str::to_owned);
+    model.screen = Screen::Dashboard(Box::new(Dashboard::new(session, remembered)));
+    model.popup = None;
+    let mut commands = tick(model, model.now);
+    commands.extend(load_selected_panel(model, false));
+    commands
+}
+
+fn refreshed(
+    model: &mut Model,
+    result: Result<Box<Session>, super::message::RefreshFailure>,
+) -> Vec<Command> {
+    let now = model.now;
+    let Screen::Dashboard(dash) = &mut model.screen else {
+        return Vec::new();
+    };
+    match result {
+        Ok(session) => {
+            dash.session = *session;
+            dash.refresh = RefreshState::Idle;
+            if dash.active_membership().is_none() {
+                dash.active_org = dash.session.user.orgs.first().map(|o| o.org_id.clone());
+            }
+            // Panels that failed on an expired token get another go.
+            let failed: Vec<String> = dash
+                .panel_states
+                .iter()
+                .filter(|(_, s)| matches!(s, PanelState::Failed { .. }))
+                .map(|(id, _)| id.clone())
+                .collect();
+            for id in failed {
+                dash.panel_states.remove(&id);
+            }
+            load_selected_panel(model, false)
+        }
+        Err(failure) if failure.needs_login => {
+            let selected = model_selected(&model.providers, &dash.session.provider);
+            model.screen = login_with(
+                selected,
+                Level::Error,
+                format!("Your session ended: {}", failure.error),
+            );
+            model.popup = None;
+            Vec::new()
+        }
+        Err(failure) => {
+            dash.refresh = RefreshState::Offline {
+                since: now,
+                error: failure.error,
+                retry_at: now + OFFLINE_RETRY,
+            };
+            Vec::new()
+        }
+    }
+}
+
+fn key(model: &mut Model, key: Key) -> Vec<Command> {
+    if key == Key::Ctrl('c') {
+        model.quit = true;
+        return Vec::new();
+    }
+    if model.popup.is_some() {
+        return popup_key(model, key);
+    }
+    if key == Key::Esc && model.toast.is_some() {
+        model.toast = None;
+        return Vec::new();
+    }
+    if !model.text_input_active() {
+        match key {
+            Key::Char('q') => {
+                model.quit = true;
+                return Vec::new();
+            }
+            Key::Char('?') => {
+                model.popup = Some(Popup::Help);
+                return Vec::new();
+            }
+            _ => {}
+        }
+    }
+    match &model.screen {
+        Screen::Login(_) => login_key(model, key),
+        Screen::Dashboard(_) => dashboard_key(model, key),
+    }
+}
+
+fn popup_key(model: &mut Model, key: Key) -> Vec<Command> {
+    match model.popup {
+        Some(Popup::Help) => {
+            if matches!(key, Key::Esc | Key::Char('?') | Key::Enter) {
+                model.popup = None;
+            }
+            Vec::new()
+        }
+        Some(Popup::Menu { selected }) => {
+            let n = MenuItem::ALL.len();
+            match key {
+                Key::Esc | Key::Char('m') | Key::F(10) => model.popup = None,
+                Key::Up | Key::Char('k') | Key::BackTab => {
+                    model.popup = Some(Popup::Menu {
+                        selected: (selected + n - 1) % n,
+                    })
+                }
+                Key::Down | Key::Char('j') | Key::Tab => {
+                    model.popup = Some(Popup::Menu {
+                        selected: (selected + 1) % n,
+                    })
+                }
+                Key::Enter => {
+                    model.popup = None;
+                    return menu_action(model, MenuItem::ALL[selected.min(n - 1)]);
+                }
+                _ => {}
+            }
+            Vec::new()
+        }
+        None => Vec::new(),
+    }
+}
+
+fn menu_action(model: &mut Model, item: MenuItem) -> Vec<Command> {
+    let Screen::Dashboard(dash) = &mut model.screen else {
+        return Vec::new();
+    };
+    match item {
+        MenuItem::SwitchOrganization => {
+            dash.nav = 1;
+            dash.focus = Focus::Content;
+            Vec::new()
+        }
+        MenuItem::OpenAccountPage => {
+            let provider = dash.session.provider.clone();
+            match model
+                .provider(&provider)
+                .and_then(|p| p.account_url.clone())
+            {
+                Some(url) => vec![Command::OpenUrl(url)],
+                None => {
+                    model.toast = Some(Toast {
+                        level: Level::Error,
+                        text: format!(
+                            "No account page for {provider}: set account_url under [auth.{provider}] in the config."
+                        ),
+                    });
+                    Vec::new()
+                }
+            }
+        }
+        MenuItem::LogOut => {
+            let session = dash.session.clone();
+            let selected = model_selected(&model.providers, &session.provider);
+            model.screen = login_with(selected, Level::Info, "Logging out…".into());
+            vec![Command::Logout(Box::new(session))]
+        }
+        MenuItem::Quit => {
+            model.quit = true;
+            Vec::new()
+        }
+    }
+}
+
+fn login_key(model: &mut Model, key: Key) -> Vec<Command> {
+    let count = model.providers.len();
+    let generation = model.generation();
+    let Screen::Login(login) = &mut model.screen else {
+        return Vec::new();
+    };
+    if let Some(pending) = &login.pending {
+        return match key {
+            Key::Esc => {
+                let generation = pending.generation;
+                login.pending = None;
+                login.notice = Some(Notice {
+                    level: Level::Info,
+                    text: "Login cancelled.".into(),
+                });
+                vec![Command::CancelLogin { generation }]
+            }
+            Key::Char('o') => pending
+                .url
+                .clone()
+                .map(Command::OpenUrl)
+                .into_iter()
+                .collect(),
+            _ => Vec::new(),
+        };
+    }
+    match key {
+        Key::Up | Key::Char('k') | Key::BackTab if count > 0 => {
+            login.selected = (login.selected + count - 1) % count;
+        }
+        Key::Down | Key::Char('j') | Key::Tab if count > 0 => {
+            login.selected = (login.selected + 1) % count;
+        }
+        Key::Enter if count > 0 => {
+            let provider = model.providers[login.selected.min(count - 1)].name.clone();
+            login.notice = None;
+            login.pending = Some(PendingLogin {
+                provider: provider.clone(),
+                generation,
+                url: None,
+                browser: BrowserState::Preparing,
+                started: model.now,
+            });
+            return vec![Command::StartLogin {
+                provider,
+                generation,
+            }];
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn dashboard_key(model: &mut Model, key: Key) -> Vec<Command> {
+    let items = model.nav_items();
+    let Screen::Dashboard(dash) = &mut model.screen else {
+        return Vec::new();
+    };
+    let item = items.get(dash.nav).copied().unwrap_or(NavItem::Profile);
+    if dash.orgs.editing {
+        return org_filter_key(model, key);
+    }
+    match key {
+        Key::Char('m') | Key::F(10) => {
+            model.popup = Some(Popup::Menu { selected: 0 });
+            return Vec::new();
+        }
+        Key::Tab | Key::BackTab => {
+            dash.focus = match dash.focus {
+                Focus::Nav => Focus::Content,
+                Focus::Content => Focus::Nav,
+            };
+            return Vec::new();
+        }
+        Key::Char('/') => {
+            dash.nav = 1;
+            dash.focus = Focus::Content;
+            dash.orgs.editing = true;
+            return Vec::new();
+        }
+        Key::Char('r') => return load_selected_panel(model, true),
+        _ => {}
+    }
+    match dash.focus {
+        Focus::Nav => {
+            let before = dash.nav;
+            match key {
+                Key::Up | Key::Char('k') => dash.nav = dash.nav.saturating_sub(1),
+                Key::Down | Key::Char('j') => dash.nav = (dash.nav + 1).min(items.len() - 1),
+                Key::Home => dash.nav = 0,
+                Key::End => dash.nav = items.len() - 1,
+                Key::Enter | Key::Right | Key::Char('l') => dash.focus = Focus::Content,
+                _ => {}
+            }
+            if dash.nav != before || key == Key::Enter {
+                return load_selected_panel(model, false);
+            }
+            Vec::new()
+        }
+        Focus::Content => match (item, key) {
+            (_, Key::Left | Key::Char('h')) => {
+                dash.focus = Focus::Nav;
+                Vec::new()
+            }
+            (NavItem::Profile, Key::Up | Key::Char('k')) => {
+                dash.profile_scroll = dash.profile_scroll.saturating_sub(1);
+                Vec::new()
+            }
+            (NavItem::Profile, Key::Down | Key::Char('j')) => {
+                dash.profile_scroll = dash.profile_scroll.saturating_add(1);
+                Vec::new()
+            }
+            (NavItem::Profile, Key::PageUp) => {
+                dash.profile_scroll = dash.profile_scroll.saturating_sub(10);
+                Vec::new()
+            }
+            (NavItem::Profile, Key::PageDown) => {
+                dash.profile_scroll = dash.profile_scroll.saturating_add(10);
+                Vec::new()
+            }
+            (NavItem::Organizations, _) => org_list_key(model, key),
+            _ => Vec::new(),
+        },
+    }
+}
+
+fn org_list_key(model: &mut Model, key: Key) -> Vec<Command> {
+    let Screen::Dashboard(dash) = &mut model.screen else {
+        return Vec::new();
+    };
+    let count = dash.filtered_orgs().len();
+    match key {
+        Key::Up | Key::Char('k') => dash.orgs.selected = dash.orgs.selected.saturating_sub(1),
+        Key::Down | Key::Char('j') if count > 0 => {
+            dash.orgs.selected = (dash.orgs.selected + 1).min(count - 1)
+        }
+        Key::Esc if !dash.orgs.filter.is_empty() => {
+            dash.orgs.filter.clear();
+            dash.orgs.selected = 0;
+        }
+        Key::Enter => return activate_selected_org(model),
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn org_filter_key(model: &mut Model, key: Key) -> Vec<Command> {
+    let Screen::Dashboard(dash) = &mut model.screen else {
+        return Vec::new();
+    };
+    match key {
+        Key::Esc => dash.orgs.editing = false,
+        Key::Enter => {
+            dash.orgs.editing = false;
+            return activate_selected_org(model);
+        }
+        Key::Backspace => {
+            dash.orgs.filter.pop();
+            dash.orgs.selected = 0;
+        }
+        Key::Char(c) => {
+            dash.orgs.filter.push(c);
+            dash.orgs.selected = 0;
+        }
+        Key::Up => dash.orgs.selected = dash.orgs.selected.saturating_sub(1),
+        Key::Down => {
+            let count = dash.filtered_orgs().len();
+            if count > 0 {
+                dash.orgs.selected = (dash.orgs.selected + 1).min(count - 1);
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn activate_selected_org(model: &mut Model) -> Vec<Command> {
+    let Screen::Dashboard(dash) = &mut model.screen else {
+        return Vec::new();
+    };
+    let Some(org_id) = dash
+        .filtered_orgs()
+        .get(dash.orgs.selected)
+        .map(|o| o.org_id.clone())
+    else {
+        return Vec::new();
+    };
+    if dash.active_org.as_deref() == Some(org_id.as_str()) {
+        return Vec::new();
+    }
+    dash.active_org = Some(org_id.clone());
+    dash.panel_states.clear();
+    let provider = dash.session.provider.clone();
+    let subject = dash.session.user.subject.clone();
+    model
+        .preferences
+        .set_active_org(&provider, &subject, &org_id);
+    vec![Command::SaveActiveOrg {
+        provider,
+        subject,
+        org_id,
+    }]
+}
+
+/// Start fetching the selected panel's data when it is open to the user
+/// and not loaded for the active org (or when `force`d).
+fn load_selected_panel(model: &mut Model, force: bool) -> Vec<Command> {
+    let items = model.nav_items();
+    let generation = model.generation();
+    let Some(dash) = model.dashboard() else {
+        return Vec::new();
+    };
+    let Some(NavItem::Panel(i)) = items.get(dash.nav).copied() else {
+        return Vec::new();
+    };
+    let Some(panel) = model.panels.get(i) else {
+        return Vec::new();
+    };
+    if !matches!(model.access(dash, panel), Access::Allowed) {
+        return Vec::new();
+    }
+    let org_id = dash.active_org.clone().unwrap_or_default();
+    let Some(url) = panel.data_url_for(&org_id) else {
+        return Vec::new();
+    };
+    let current = dash.panel_states.get(&panel.id).map(|s| match s {
+        PanelState::Loading { org_id, .. }
+        | PanelState::Loaded { org_id, .. }
+        | PanelState::Failed { org_id, .. } => org_id.as_str(),
+    });
+    if !force && current == Some(org_id.as_str()) {
+        return Vec::new();
+    }
+    let panel_id = panel.id.clone();
+    let session = Box::new(dash.session.clone());
+    if let Screen::Dashboard(dash) = &mut model.screen {
+        dash.panel_states.insert(
+            panel_id.clone(),
+            PanelState::Loading { generation, org_id },
+        );
+    }
+    vec![Command::FetchPanel {
+        generation,
+        panel_id,
+        url,
+        session,
+    }]
+}
+
+fn pending_mut(model: &mut Model, generation: u64) -> Option<&mut PendingLogin> {
+    match &mut model.screen {
+        Screen::Login(LoginScreen {
+            pending: Some(p), ..
+        }) if p.generation == generation => Some(p),
+        _ => None,
+    }
+}
+
+fn selected_provider(model: &Model) -> usize {
+    match &model.screen {
+        Screen::Login(l) => l.selected,
+        Screen::Dashboard(d) => model_selected(&model.providers, &d.session.provider),
+    }
+}
+
+fn model_selected(providers: &[ProviderEntry], name: &str) -> usize {
+    providers.iter().position(|p| p.name == name).unwrap_or(0)
+}
+
+fn login_with(selected: usize, level: Level, text: String) -> Screen {
+    Screen::Login(LoginScreen {
+        selected,
+        pending: None,
+        notice: Some(Notice { level, text }),
+    })
+}

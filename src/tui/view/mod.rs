@@ -1,0 +1,32 @@
+//! Drawing, from the model only: nothing here does I/O.
+
+mod dashboard;
+mod footer;
+mod header;
+mod login;
+mod orgs;
+mod panel;
+mod popup;
+mod profile;
+mod time;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout};
+
+use super::model::{Model, Screen};
+
+pub fn draw(frame: &mut Frame, model: &Model) {
+    let [header_area, body, footer_area] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(3),
+        Constraint::Length(2),
+    ])
+    .areas(frame.area());
+    header::draw(frame, header_area, model);
+    match &model.screen {
+        Screen::Login(login) => login::draw(frame, body, model, login),
+        Screen::Dashboard(dash) => dashboard::draw(frame, body, model, dash),
+    }
+    footer::draw(frame, footer_area, model);
+    popup::draw(frame, model);
+}
