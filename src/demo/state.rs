@@ -250,18 +250,15 @@ impl Store {
     /// Revokes a token (RFC 7009). A refresh token takes its whole family
     /// along, access tokens included. Unknown tokens are ignored. Returns
     /// whether something was revoked.
-    pub(crate) fn revoke(&mut self, token: &str, hint: Option<&str>) -> bool {
+    /// Tokens are unique random values, so `token_type_hint` is not needed
+    /// to find one.
+    pub(crate) fn revoke(&mut self, token: &str) -> bool {
         self.prune(Instant::now());
-        let as_refresh = |s: &mut Self| {
-            let family = s.refresh.get(token).map(|r| r.family.clone());
-            family.map(|f| s.revoke_family(&f)).is_some()
-        };
-        let as_access = |s: &mut Self| s.access.remove(token).is_some();
-        if hint == Some("access_token") {
-            as_access(self) || as_refresh(self)
-        } else {
-            as_refresh(self) || as_access(self)
+        if let Some(family) = self.refresh.get(token).map(|r| r.family.clone()) {
+            self.revoke_family(&family);
+            return true;
         }
+        self.access.remove(token).is_some()
     }
 
     fn revoke_family(&mut self, family: &str) {

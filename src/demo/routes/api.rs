@@ -12,18 +12,18 @@ use super::{Ctx, bearer, invalid_token, no_store, oauth_error};
 use crate::demo::directory::{Directory, User};
 
 /// The user a valid bearer token stands for, or the 401 to answer with.
-fn authenticate<'a>(ctx: &'a Ctx, headers: &HeaderMap) -> Result<&'a User, Response> {
+fn authenticate<'a>(ctx: &'a Ctx, headers: &HeaderMap) -> Result<&'a User, Box<Response>> {
     let Some(token) = bearer(headers) else {
-        return Err(invalid_token("a Bearer access token is required"));
+        return Err(Box::new(invalid_token("a Bearer access token is required")));
     };
     let Some(grant) = ctx.store().access(token) else {
-        return Err(invalid_token(
+        return Err(Box::new(invalid_token(
             "the access token is unknown, expired or revoked",
-        ));
+        )));
     };
     ctx.directory
         .user(&grant.user)
-        .ok_or_else(|| invalid_token("the token's user no longer exists"))
+        .ok_or_else(|| Box::new(invalid_token("the token's user no longer exists")))
 }
 
 /// Userinfo in PropelAuth's shape (with OIDC's `sub` and standard names too).
@@ -68,7 +68,7 @@ pub(crate) fn userinfo_json(directory: &Directory, user: &User) -> serde_json::V
 pub(crate) async fn userinfo(State(ctx): State<Arc<Ctx>>, headers: HeaderMap) -> Response {
     match authenticate(&ctx, &headers) {
         Ok(user) => no_store(Json(userinfo_json(&ctx.directory, user)).into_response()),
-        Err(response) => response,
+        Err(response) => *response,
     }
 }
 
@@ -88,7 +88,7 @@ pub(crate) async fn panel(
 ) -> Response {
     let user = match authenticate(&ctx, &headers) {
         Ok(user) => user,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let Ok(Path((org_id, panel_id))) = path else {
         return not_found("no such organization or panel");

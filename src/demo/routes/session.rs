@@ -21,14 +21,14 @@ use crate::demo::params::Params;
 /// POST /revoke (RFC 7009). 200 whether or not the token was known.
 pub(crate) async fn revoke(State(ctx): State<Arc<Ctx>>, body: Bytes) -> Response {
     let params = Params::parse(&body);
-    if let Some(id) = params.get("client_id") {
-        if id != DEMO_CLIENT_ID {
-            return oauth_error(
-                StatusCode::UNAUTHORIZED,
-                "invalid_client",
-                "unknown client_id",
-            );
-        }
+    if let Some(id) = params.get("client_id")
+        && id != DEMO_CLIENT_ID
+    {
+        return oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "unknown client_id",
+        );
     }
     let Some(token) = params.get("token") else {
         return oauth_error(
@@ -37,8 +37,7 @@ pub(crate) async fn revoke(State(ctx): State<Arc<Ctx>>, body: Bytes) -> Response
             "token is missing",
         );
     };
-    let hint = params.get("token_type_hint");
-    if ctx.store().revoke(token, hint) {
+    if ctx.store().revoke(token) {
         tracing::info!("token revoked");
     }
     no_store(StatusCode::OK.into_response())
@@ -78,33 +77,33 @@ pub(crate) async fn logout(
     headers: HeaderMap,
 ) -> Response {
     let params = Params::from_query(query.as_deref());
-    if let Some(id) = params.get("client_id") {
-        if id != DEMO_CLIENT_ID {
-            return html_error(
-                StatusCode::BAD_REQUEST,
-                "Unknown client",
-                "The demo provider only knows the client \"authdash-demo\".",
-            );
-        }
+    if let Some(id) = params.get("client_id")
+        && id != DEMO_CLIENT_ID
+    {
+        return html_error(
+            StatusCode::BAD_REQUEST,
+            "Unknown client",
+            "The demo provider only knows the client \"authdash-demo\".",
+        );
     }
-    if let Some(hint) = params.get("id_token_hint") {
-        if !valid_id_token_hint(&ctx, hint) {
-            return html_error(
-                StatusCode::BAD_REQUEST,
-                "Invalid logout request",
-                "id_token_hint is not an ID token issued by this provider.",
-            );
-        }
+    if let Some(hint) = params.get("id_token_hint")
+        && !valid_id_token_hint(&ctx, hint)
+    {
+        return html_error(
+            StatusCode::BAD_REQUEST,
+            "Invalid logout request",
+            "id_token_hint is not an ID token issued by this provider.",
+        );
     }
     let target = params.get("post_logout_redirect_uri");
-    if let Some(uri) = target {
-        if !is_loopback_redirect(uri) {
-            return html_error(
-                StatusCode::BAD_REQUEST,
-                "Invalid logout request",
-                "post_logout_redirect_uri must be a loopback http URI.",
-            );
-        }
+    if let Some(uri) = target
+        && !is_loopback_redirect(uri)
+    {
+        return html_error(
+            StatusCode::BAD_REQUEST,
+            "Invalid logout request",
+            "post_logout_redirect_uri must be a loopback http URI.",
+        );
     }
     if let Some(session) = session_cookie(&headers) {
         ctx.store().end_session(&session);
