@@ -970,3 +970,142 @@ async fn shutdown_and_drop_stop_the_server() {
             .is_err()
     );
 }
+
+#[tokio::test]
+async fn openidconnect_client_can_log_in_and_refresh() {
+    use openidconnect::core::CoreClient;
+    use openidconnect::{
+        AuthorizationCode, OAuth2TokenResponse, PkceCodeVerifier, RedirectUrl, TokenResponse,
+    };
+    let provider = start().await;
+    let meta = metadata(&provider).await;
+    let http = browser::client();
+    let client = CoreClient::from_provider_metadata(
+        meta.clone(),
+        ClientId::new(DEMO_CLIENT_ID.to_string()),
+        None,
+    )
+    .set_redirect_uri(RedirectUrl::new(CALLBACK.to_string()).expect("redirect"));
+    let request = authorize_request(&provider, CALLBACK);
+    let code = code_for(&provider, &request, "alice").await;
+    let tokens = client
+        .exchange_code(AuthorizationCode::new(code))
+        .expect("token endpoint known")
+        .set_pkce_verifier(PkceCodeVerifier::new(request.verifier.clone()))
+        .request_async(&http)
+        .await
+        .expect("typed code exchange");
+    let id_token = tokens.id_token().expect("an ID token");
+    let claims = id_token
+        .claims(
+            &client.id_token_verifier(),
+            &Nonce::new(request.nonce.clone()),
+        )
+        .expect("verifies");
+    assert_eq!(
+        claims.email().map(|e| e.as_str()),
+        Some("alice@example.com")
+    );
+    let refresh_token = tokens.refresh_token().expect("a refresh token");
+    let refreshed = client
+        .exchange_refresh_token(refresh_token)
+        .expect("token endpoint known")
+        .request_async(&http)
+        .await
+        .expect("typed refresh");
+    assert_ne!(
+        refreshed.access_token().secret(),
+        tokens.access_token().secret()
+    );
+    assert!(refreshed.refresh_token().is_some());
+    assert_eq!(provider.refresh_reuse_rejections(), 0);
+    provider.shutdown().await;
+}
+
+#[tokio::test]
+async fn browser_session_drives_account_prompt_none_and_logout() {
+    let provider = start().await;
+    let issuer = provider.issuer_str().to_string();
+    let request = authorize_request(&provider, CALLBACK);
+    let browser::AuthorizeStep::Page(page) =
+        browser::open_authorize(&request.url).await.expect("page")
+    else {
+        panic!("expected the sign-in page");
+    };
+    let response = browser::client()
+        .post(page.action.clone())
+        .form(&[("request_id", page.request_id.as_str()), ("user", "bob")])
+        .send()
+        .await
+        .expect("POST sign-in");
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("a session cookie")
+        .to_string();
+    let account = |cookie: Option<String>| {
+        let mut request = browser::client().get(format!("{issuer}/account"));
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.send()
+    };
+    let html = account(Some(cookie.clone()))
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(html.contains("Bob Brown"), "{html}");
+    let html = account(None)
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(!html.contains("Bob Brown"));
+
+    // prompt=none: a code straight away with the session, login_required without.
+    let silent = authorize_request(&provider, CALLBACK).url + "&prompt=none";
+    let with_session = browser::client()
+        .get(&silent)
+        .header("cookie", cookie.clone())
+        .send()
+        .await
+        .expect("GET authorize");
+    let location = with_session
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| Url::parse(v).ok())
+        .expect("a redirect");
+    assert!(query_param(&location, "code").is_some());
+    let browser::AuthorizeStep::Redirect(without) =
+        browser::open_authorize(&silent).await.expect("authorize")
+    else {
+        panic!("prompt=none never shows a page");
+    };
+    assert_eq!(
+        query_param(&without, "error").as_deref(),
+        Some("login_required")
+    );
+
+    // Logout ends the session.
+    let response = browser::client()
+        .get(format!("{issuer}/logout"))
+        .header("cookie", cookie.clone())
+        .send()
+        .await
+        .expect("GET logout");
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = account(Some(cookie))
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(!html.contains("Bob Brown"));
+    provider.shutdown().await;
+}
