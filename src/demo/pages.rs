@@ -1,0 +1,141 @@
+//! The provider's HTML pages. Plain forms, no JavaScript, stable markup:
+//! tests drive the sign-in page with an HTTP client.
+
+use super::directory::Directory;
+
+const LAYOUT: &str = include_str!("../../assets/demo/page.html");
+
+/// Escapes text for HTML element content and quoted attribute values.
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Wraps a body (already HTML) in the page layout; `title` is text.
+fn layout(title: &str, body: &str) -> String {
+    LAYOUT
+        .replace("{{title}}", &escape(title))
+        .replace("{{body}}", body)
+}
+
+/// "Sign in to the authdash demo": one submit button per user, and Deny.
+pub(crate) fn sign_in(directory: &Directory, request_id: &str) -> String {
+    let mut users = String::new();
+    for user in directory.users() {
+        let orgs: Vec<String> = directory
+            .memberships_of(&user.id)
+            .into_iter()
+            .map(|(org, m)| format!("{} of {}", m.role, org.org_name))
+            .collect();
+        let orgs = if orgs.is_empty() {
+            "No organization".to_string()
+        } else {
+            orgs.join(", ")
+        };
+        users.push_str(&format!(
+            "<button type=\"submit\" name=\"user\" value=\"{id}\"><strong>{name}</strong> &lt;{email}&gt;<small>{orgs}</small></button>\n",
+            id = escape(&user.id),
+            name = escape(&user.name()),
+            email = escape(&user.email),
+            orgs = escape(&orgs),
+        ));
+    }
+    let body = format!(
+        "<h1>Sign in to the authdash demo</h1>\n\
+         <p class=\"note\">Pick a demo user. No password: this provider is for trying authdash out.</p>\n\
+         <form method=\"post\" action=\"/authorize\">\n\
+         <input type=\"hidden\" name=\"request_id\" value=\"{request_id}\">\n\
+         <div class=\"users\">\n{users}</div>\n\
+         <button class=\"deny\" type=\"submit\" name=\"deny\" value=\"1\">Deny</button>\n\
+         </form>",
+        request_id = escape(request_id),
+    );
+    layout("Sign in", &body)
+}
+
+/// An error the user sees in the browser (nothing is sent to the client).
+pub(crate) fn error(title: &str, message: &str) -> String {
+    let body = format!(
+        "<h1 class=\"error\">{}</h1>\n<p>{}</p>",
+        escape(title),
+        escape(message)
+    );
+    layout(title, &body)
+}
+
+/// Shown by `/logout` without a `post_logout_redirect_uri`.
+pub(crate) fn signed_out() -> String {
+    layout(
+        "Signed out",
+        "<h1>Signed out</h1>\n<p>You are signed out of the authdash demo provider. You can close this tab.</p>",
+    )
+}
+
+/// The demo account page.
+pub(crate) fn account(directory: &Directory, user: Option<&str>) -> String {
+    let body = match user.and_then(|id| directory.user(id)) {
+        Some(user) => {
+            let mut rows = String::new();
+            for (org, m) in directory.memberships_of(&user.id) {
+                rows.push_str(&format!(
+                    "<li>{} — {}</li>\n",
+                    escape(&org.org_name),
+                    escape(&m.role)
+                ));
+            }
+            if rows.is_empty() {
+                rows.push_str("<li>No organization</li>\n");
+            }
+            format!(
+                "<h1>Your demo account</h1>\n\
+                 <p>Signed in as <strong>{name}</strong> &lt;{email}&gt;</p>\n\
+                 <p class=\"note\">User id <code>{sub}</code></p>\n\
+                 <h2>Organizations</h2>\n<ul>\n{rows}</ul>\n\
+                 <p><a href=\"/logout\">Sign out of the demo provider</a></p>",
+                name = escape(&user.name()),
+                email = escape(&user.email),
+                sub = escape(&user.user_id),
+            )
+        }
+        None => "<h1>Your demo account</h1>\n\
+                 <p>Nobody is signed in to the demo provider in this browser.</p>\n\
+                 <p class=\"note\">This is the authdash demo: accounts are fictional and \
+                 managed in <code>assets/demo/directory.toml</code>.</p>"
+            .to_string(),
+    };
+    layout("Account", &body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(
+            escape(r#"<a href="x">'&"#),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;"
+        );
+    }
+
+    #[test]
+    fn sign_in_page_has_stable_form() {
+        let dir = Directory::load().expect("demo data");
+        let html = sign_in(&dir, "REQ");
+        assert!(html.contains(r#"<form method="post" action="/authorize">"#));
+        assert!(html.contains(r#"name="request_id" value="REQ""#));
+        assert!(html.contains(r#"name="user" value="alice""#));
+        assert!(html.contains(r#"name="deny" value="1""#));
+        assert!(html.contains("Owner of Acme, Member of Globex"));
+    }
+}

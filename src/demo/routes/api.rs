@@ -1,0 +1,120 @@
+//! Bearer-protected resources: `/userinfo` and the demo panel data API.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use super::{Ctx, bearer, invalid_token, no_store, oauth_error};
+use crate::demo::directory::{Directory, User};
+
+/// The user a valid bearer token stands for, or the 401 to answer with.
+fn authenticate<'a>(ctx: &'a Ctx, headers: &HeaderMap) -> Result<&'a User, Box<Response>> {
+    let Some(token) = bearer(headers) else {
+        return Err(Box::new(invalid_token("a Bearer access token is required")));
+    };
+    let Some(grant) = ctx.store().access(token) else {
+        return Err(Box::new(invalid_token(
+            "the access token is unknown, expired or revoked",
+        )));
+    };
+    ctx.directory
+        .user(&grant.user)
+        .ok_or_else(|| Box::new(invalid_token("the token's user no longer exists")))
+}
+
+/// Userinfo in PropelAuth's shape (with OIDC's `sub` and standard names too).
+pub(crate) fn userinfo_json(directory: &Directory, user: &User) -> serde_json::Value {
+    let mut orgs = serde_json::Map::new();
+    for (org, membership) in directory.memberships_of(&user.id) {
+        let roles = directory.roles();
+        orgs.insert(
+            org.org_id.clone(),
+            serde_json::json!({
+                "org_id": org.org_id,
+                "org_name": org.org_name,
+                "url_safe_org_name": org.url_safe_org_name,
+                "org_metadata": org.org_metadata,
+                "user_role": membership.role,
+                "inherited_user_roles_plus_current_role": roles.at_or_below(&membership.role),
+                "user_permissions": roles.permissions(&membership.role),
+                "org_role_structure": "single_role_in_hierarchy",
+                "additional_roles": [],
+            }),
+        );
+    }
+    serde_json::json!({
+        "sub": user.user_id,
+        "user_id": user.user_id,
+        "email": user.email,
+        "email_verified": true,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "given_name": user.first_name,
+        "family_name": user.last_name,
+        "name": user.name(),
+        "picture_url": user.picture_url,
+        "picture": user.picture_url,
+        "username": user.username,
+        "preferred_username": user.username,
+        "org_id_to_org_info": orgs,
+    })
+}
+
+/// GET or POST /userinfo.
+pub(crate) async fn userinfo(State(ctx): State<Arc<Ctx>>, headers: HeaderMap) -> Response {
+    match authenticate(&ctx, &headers) {
+        Ok(user) => no_store(Json(userinfo_json(&ctx.directory, user)).into_response()),
+        Err(response) => *response,
+    }
+}
+
+fn not_found(description: &str) -> Response {
+    oauth_error(StatusCode::NOT_FOUND, "not_found", description)
+}
+
+fn forbidden(description: &str) -> Response {
+    oauth_error(StatusCode::FORBIDDEN, "forbidden", description)
+}
+
+/// GET /api/orgs/{org_id}/panels/{panel_id}.
+pub(crate) async fn panel(
+    State(ctx): State<Arc<Ctx>>,
+    headers: HeaderMap,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Response {
+    let user = match authenticate(&ctx, &headers) {
+        Ok(user) => user,
+        Err(response) => return *response,
+    };
+    let Ok(Path((org_id, panel_id))) = path else {
+        return not_found("no such organization or panel");
+    };
+    let directory = &ctx.directory;
+    let Some(panel) = directory.panel(&panel_id) else {
+        return not_found("no such panel");
+    };
+    let Some(org) = directory.org(&org_id) else {
+        return not_found("no such organization");
+    };
+    let Some(membership) = directory.membership(&user.id, &org.org_id) else {
+        return forbidden(&format!("you are not a member of {}", org.org_name));
+    };
+    if !directory.allows(membership, panel) {
+        let need = match &panel.requirement {
+            crate::demo::PanelRequirement::Permission(p) => format!("the permission {p}"),
+            crate::demo::PanelRequirement::MinimumRole(r) => format!("at least the role {r}"),
+        };
+        return forbidden(&format!(
+            "{} needs {need} in {}; your role is {}",
+            panel.title, org.org_name, membership.role
+        ));
+    }
+    match directory.panel_data(&org.org_id, &panel.id) {
+        Some(data) => no_store(Json(data).into_response()),
+        None => not_found("this organization has no data for that panel"),
+    }
+}

@@ -1,0 +1,344 @@
+//! The provider's in-memory state: pending sign-ins, codes, tokens, demo
+//! browser sessions. Expired entries are pruned lazily on each access.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use rand::RngCore as _;
+
+/// How long the sign-in page stays valid.
+const PENDING_TTL: Duration = Duration::from_secs(10 * 60);
+/// How long a refresh token lives.
+const REFRESH_TTL: Duration = Duration::from_secs(30 * 24 * 60 * 60);
+/// How long the demo browser session lives.
+const SESSION_TTL: Duration = Duration::from_secs(8 * 60 * 60);
+/// How long a redeemed code is remembered, to detect its replay.
+const USED_CODE_MEMORY: Duration = Duration::from_secs(10 * 60);
+
+/// A fresh random value: 256 bits, base64url without padding.
+pub(crate) fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// An authorization request waiting for the user's choice.
+#[derive(Debug, Clone)]
+pub(crate) struct PendingAuth {
+    pub(crate) redirect_uri: String,
+    pub(crate) state: Option<String>,
+    pub(crate) nonce: Option<String>,
+    pub(crate) code_challenge: String,
+    pub(crate) scope: String,
+    pub(crate) expires: Instant,
+}
+
+/// An issued, not yet redeemed authorization code.
+#[derive(Debug, Clone)]
+pub(crate) struct CodeGrant {
+    pub(crate) user: String,
+    pub(crate) redirect_uri: String,
+    pub(crate) code_challenge: String,
+    pub(crate) nonce: Option<String>,
+    pub(crate) scope: String,
+    pub(crate) auth_time: DateTime<Utc>,
+    pub(crate) expires: Instant,
+}
+
+/// What an access token stands for.
+#[derive(Debug, Clone)]
+pub(crate) struct AccessGrant {
+    pub(crate) user: String,
+    pub(crate) expires: Instant,
+    /// The grant family (one per code redemption, shared along refreshes).
+    pub(crate) family: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RefreshStatus {
+    Active,
+    /// Replaced by a newer token in the same family.
+    Rotated,
+    Revoked,
+}
+
+#[derive(Debug, Clone)]
+struct RefreshGrant {
+    user: String,
+    scope: String,
+    auth_time: DateTime<Utc>,
+    family: String,
+    status: RefreshStatus,
+    expires: Instant,
+}
+
+/// A grant a refresh token may continue.
+#[derive(Debug, Clone)]
+pub(crate) struct Continuation {
+    pub(crate) user: String,
+    pub(crate) scope: String,
+    pub(crate) auth_time: DateTime<Utc>,
+    pub(crate) family: String,
+}
+
+/// Why a refresh token was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RefreshRefusal {
+    Unknown,
+    /// Already rotated away: a replay. The whole family is revoked.
+    Reused,
+    Revoked,
+}
+
+/// Tokens issued together.
+pub(crate) struct Issued {
+    pub(crate) access_token: String,
+    pub(crate) refresh_token: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+struct Session {
+    user: String,
+    expires: Instant,
+}
+
+/// All mutable provider state. Guarded by one mutex; never held across
+/// an `.await`.
+#[derive(Default)]
+pub(crate) struct Store {
+    pending: HashMap<String, PendingAuth>,
+    codes: HashMap<String, CodeGrant>,
+    used_codes: HashMap<String, (String, Instant)>,
+    access: HashMap<String, AccessGrant>,
+    refresh: HashMap<String, RefreshGrant>,
+    sessions: HashMap<String, Session>,
+}
+
+impl Store {
+    fn prune(&mut self, now: Instant) {
+        self.pending.retain(|_, p| p.expires > now);
+        self.codes.retain(|_, c| c.expires > now);
+        self.used_codes.retain(|_, (_, until)| *until > now);
+        self.access.retain(|_, a| a.expires > now);
+        self.refresh.retain(|_, r| r.expires > now);
+        self.sessions.retain(|_, s| s.expires > now);
+    }
+
+    /// Keeps an authorization request for the sign-in page; returns its id.
+    pub(crate) fn add_pending(&mut self, mut pending: PendingAuth) -> String {
+        let now = Instant::now();
+        self.prune(now);
+        pending.expires = now + PENDING_TTL;
+        let id = random_token();
+        self.pending.insert(id.clone(), pending);
+        id
+    }
+
+    /// Takes (consumes) a pending request.
+    pub(crate) fn take_pending(&mut self, id: &str) -> Option<PendingAuth> {
+        self.prune(Instant::now());
+        self.pending.remove(id)
+    }
+
+    /// Issues a code for a grant; returns the code.
+    pub(crate) fn add_code(&mut self, grant: CodeGrant) -> String {
+        self.prune(Instant::now());
+        let code = random_token();
+        self.codes.insert(code.clone(), grant);
+        code
+    }
+
+    /// Redeems a code (single use). A replayed code revokes what it issued
+    /// (RFC 6749 §4.1.2) and yields `None`, as does an unknown or expired one.
+    pub(crate) fn redeem_code(&mut self, code: &str) -> Option<CodeGrant> {
+        let now = Instant::now();
+        self.prune(now);
+        if let Some((family, _)) = self.used_codes.remove(code) {
+            tracing::warn!("authorization code replayed; revoking the tokens it issued");
+            self.revoke_family(&family);
+            return None;
+        }
+        self.codes.remove(code)
+    }
+
+    /// Remembers that a redeemed code started `family`.
+    pub(crate) fn note_redeemed(&mut self, code: &str, family: &str) {
+        self.used_codes.insert(
+            code.to_string(),
+            (family.to_string(), Instant::now() + USED_CODE_MEMORY),
+        );
+    }
+
+    /// Issues an access token (and optionally a refresh token) for a family.
+    pub(crate) fn issue(
+        &mut self,
+        grant: &Continuation,
+        access_ttl: Duration,
+        with_refresh: bool,
+    ) -> Issued {
+        let now = Instant::now();
+        let access_token = random_token();
+        self.access.insert(
+            access_token.clone(),
+            AccessGrant {
+                user: grant.user.clone(),
+                expires: now + access_ttl,
+                family: grant.family.clone(),
+            },
+        );
+        let refresh_token = with_refresh.then(|| {
+            let token = random_token();
+            self.refresh.insert(
+                token.clone(),
+                RefreshGrant {
+                    user: grant.user.clone(),
+                    scope: grant.scope.clone(),
+                    auth_time: grant.auth_time,
+                    family: grant.family.clone(),
+                    status: RefreshStatus::Active,
+                    expires: now + REFRESH_TTL,
+                },
+            );
+            token
+        });
+        Issued {
+            access_token,
+            refresh_token,
+        }
+    }
+
+    /// Checks a refresh token. With `rotate`, the token is retired (a later
+    /// use is a replay); without, it stays valid.
+    pub(crate) fn use_refresh(
+        &mut self,
+        token: &str,
+        rotate: bool,
+    ) -> Result<Continuation, RefreshRefusal> {
+        self.prune(Instant::now());
+        let Some(grant) = self.refresh.get_mut(token) else {
+            return Err(RefreshRefusal::Unknown);
+        };
+        match grant.status {
+            RefreshStatus::Active => {}
+            RefreshStatus::Revoked => return Err(RefreshRefusal::Revoked),
+            RefreshStatus::Rotated => {
+                let family = grant.family.clone();
+                self.revoke_family(&family);
+                return Err(RefreshRefusal::Reused);
+            }
+        }
+        if rotate {
+            grant.status = RefreshStatus::Rotated;
+        }
+        Ok(Continuation {
+            user: grant.user.clone(),
+            scope: grant.scope.clone(),
+            auth_time: grant.auth_time,
+            family: grant.family.clone(),
+        })
+    }
+
+    /// A valid access token's grant.
+    pub(crate) fn access(&mut self, token: &str) -> Option<AccessGrant> {
+        self.prune(Instant::now());
+        self.access.get(token).cloned()
+    }
+
+    /// Revokes a token (RFC 7009). A refresh token takes its whole family
+    /// along, access tokens included. Unknown tokens are ignored. Returns
+    /// whether something was revoked.
+    /// Tokens are unique random values, so `token_type_hint` is not needed
+    /// to find one.
+    pub(crate) fn revoke(&mut self, token: &str) -> bool {
+        self.prune(Instant::now());
+        if let Some(family) = self.refresh.get(token).map(|r| r.family.clone()) {
+            self.revoke_family(&family);
+            return true;
+        }
+        self.access.remove(token).is_some()
+    }
+
+    fn revoke_family(&mut self, family: &str) {
+        for grant in self.refresh.values_mut() {
+            if grant.family == family {
+                grant.status = RefreshStatus::Revoked;
+            }
+        }
+        self.access.retain(|_, a| a.family != family);
+    }
+
+    /// Starts a demo browser session; returns its cookie value.
+    pub(crate) fn start_session(&mut self, user: &str) -> String {
+        self.prune(Instant::now());
+        let id = random_token();
+        self.sessions.insert(
+            id.clone(),
+            Session {
+                user: user.to_string(),
+                expires: Instant::now() + SESSION_TTL,
+            },
+        );
+        id
+    }
+
+    /// The user signed in to a demo browser session.
+    pub(crate) fn session_user(&mut self, id: &str) -> Option<String> {
+        self.prune(Instant::now());
+        self.sessions.get(id).map(|s| s.user.clone())
+    }
+
+    /// Ends a demo browser session.
+    pub(crate) fn end_session(&mut self, id: &str) {
+        self.sessions.remove(id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grant() -> Continuation {
+        Continuation {
+            user: "alice".into(),
+            scope: "openid".into(),
+            auth_time: Utc::now(),
+            family: random_token(),
+        }
+    }
+
+    #[test]
+    fn tokens_are_long_and_distinct() {
+        let a = random_token();
+        assert_eq!(a.len(), 43);
+        assert_ne!(a, random_token());
+    }
+
+    #[test]
+    fn rotation_then_replay_revokes_family() {
+        let mut store = Store::default();
+        let issued = store.issue(&grant(), Duration::from_secs(60), true);
+        let old = issued.refresh_token.expect("refresh token");
+        let cont = store.use_refresh(&old, true).expect("first use");
+        let next = store.issue(&cont, Duration::from_secs(60), true);
+        assert_eq!(
+            store.use_refresh(&old, true).err(),
+            Some(RefreshRefusal::Reused)
+        );
+        let newer = next.refresh_token.expect("refresh token");
+        assert_eq!(
+            store.use_refresh(&newer, true).err(),
+            Some(RefreshRefusal::Revoked)
+        );
+        assert!(store.access(&next.access_token).is_none());
+    }
+
+    #[test]
+    fn expired_access_token_is_pruned() {
+        let mut store = Store::default();
+        let issued = store.issue(&grant(), Duration::ZERO, false);
+        assert!(store.access(&issued.access_token).is_none());
+    }
+}
