@@ -6,6 +6,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use url::{Host, Url};
 
 use super::error::{Checked, Problem};
+use super::section::absolute_url;
 
 /// Which loopback name the redirect URI uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -109,13 +110,11 @@ impl RedirectUri {
     pub(crate) fn parse(key: &str, raw: &str) -> Checked<Self> {
         let example =
             "`http://127.0.0.1/callback` (any free port) or `http://localhost:8501/oauth2callback`";
-        let url = Url::parse(raw.trim()).map_err(|e| {
-            Problem::new(
-                key,
-                format!("is not a URL ({e})"),
-                format!("write an absolute loopback URL such as {example}"),
-            )
-        })?;
+        let url = absolute_url(
+            key,
+            raw,
+            &format!("write an absolute loopback URL such as {example}"),
+        )?;
         if url.scheme() != "http" {
             return Err(Problem::new(
                 key,
