@@ -394,3 +394,22 @@ fn wrong_type_says_what_was_expected() {
         "a string",
     );
 }
+
+#[test]
+fn store_secret_empty() {
+    invalid(
+        &auth_line("cookie_secret = \"\""),
+        "auth.cookie_secret",
+        "is empty",
+        "give it a value",
+    );
+}
+
+#[test]
+fn unknown_top_level_keys_and_tables_are_ignored() {
+    let text = format!(
+        "openai_api_key = \"sk-...\"\n{}\n[connections.db]\nurl = \"x\"\n",
+        auth_line("")
+    );
+    parse_with(&text, &|_| None).unwrap();
+}
