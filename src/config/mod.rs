@@ -134,7 +134,11 @@ fn build(
 
     let known: Vec<&str> = AUTH_SHARED_KEYS
         .iter()
-        .chain(PROVIDER_KEYS)
+        .chain(
+            PROVIDER_KEYS
+                .iter()
+                .filter(|k| !AUTH_SHARED_KEYS.contains(k)),
+        )
         .copied()
         .collect();
     let mut named: Vec<&str> = Vec::new();

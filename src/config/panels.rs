@@ -1,11 +1,10 @@
 //! `[[authdash.panels]]`.
 
 use toml::Value;
-use url::Url;
 
 use super::error::{Checked, Problem};
 use super::redirect::RedirectHost;
-use super::section::{Section, wrong_type};
+use super::section::{Section, absolute_url, wrong_type};
 use crate::identity::RoleOrder;
 use crate::panels::{PanelSpec, Requirement};
 
@@ -126,8 +125,7 @@ fn data_url(key: &str, raw: &str, panel_id: &str) -> Checked<String> {
         "give a full https URL, e.g. `https://api.example.com/orgs/{{org_id}}/panels/{{panel_id}}` \
          (placeholders: {placeholders})"
     );
-    let url = Url::parse(&filled)
-        .map_err(|e| Problem::new(key, format!("is not a URL ({e})"), fix.clone()))?;
+    let url = absolute_url(key, &filled, &fix)?;
     match url.scheme() {
         "https" => Ok(raw.trim().to_owned()),
         "http" if RedirectHost::of(&url).is_some() => Ok(raw.trim().to_owned()),

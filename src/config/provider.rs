@@ -6,7 +6,7 @@ use url::Url;
 
 use super::error::{Checked, Problem, nearest};
 use super::redirect::{RedirectHost, RedirectUri};
-use super::section::{Section, join, wrong_type};
+use super::section::{Section, absolute_url, join, wrong_type};
 use crate::identity::OrgClaims;
 
 /// The name of the provider whose keys sit directly in `[auth]`.
@@ -163,7 +163,7 @@ fn client_secret(
             "both `client_secret` and `client_secret_env` are set",
             "keep one: the secret itself, or the name of the environment variable that holds it",
         )),
-        (Some(s), None) if s.is_empty() => Err(Problem::new(
+        (Some(""), None) => Err(Problem::new(
             &section.child("client_secret"),
             "is empty",
             "remove the key for a public client (PKCE only), or set the secret",
@@ -190,13 +190,11 @@ fn client_secret(
 /// The discovery URL and the issuer it implies.
 fn metadata_url(key: &str, raw: &str) -> Checked<(Url, Url)> {
     let example = "https://accounts.google.com/.well-known/openid-configuration";
-    let url = Url::parse(raw.trim()).map_err(|e| {
-        Problem::new(
-            key,
-            format!("is not a URL ({e})"),
-            format!("give the provider's discovery URL, e.g. `{example}`"),
-        )
-    })?;
+    let url = absolute_url(
+        key,
+        raw,
+        &format!("give the provider's discovery URL, e.g. `{example}`"),
+    )?;
     let loopback = RedirectHost::of(&url).is_some();
     match url.scheme() {
         "https" => {}
@@ -234,18 +232,13 @@ fn metadata_url(key: &str, raw: &str) -> Checked<(Url, Url)> {
 }
 
 fn account_url(key: &str, raw: &str) -> Checked<Url> {
-    let url = Url::parse(raw.trim()).map_err(|e| {
-        Problem::new(
-            key,
-            format!("is not a URL ({e})"),
-            "give the full https URL of the provider's account page, or remove the key",
-        )
-    })?;
+    let fix = "give the full https URL of the provider's account page, or remove the key";
+    let url = absolute_url(key, raw, fix)?;
     if !matches!(url.scheme(), "https" | "http") {
         return Err(Problem::new(
             key,
             format!("uses `{}:`; a browser page is http(s)", url.scheme()),
-            "give the full https URL of the provider's account page, or remove the key",
+            fix,
         ));
     }
     Ok(url)

@@ -6,6 +6,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use url::{Host, Url};
 
 use super::error::{Checked, Problem};
+use super::section::absolute_url;
 
 /// Which loopback name the redirect URI uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -109,13 +110,11 @@ impl RedirectUri {
     pub(crate) fn parse(key: &str, raw: &str) -> Checked<Self> {
         let example =
             "`http://127.0.0.1/callback` (any free port) or `http://localhost:8501/oauth2callback`";
-        let url = Url::parse(raw.trim()).map_err(|e| {
-            Problem::new(
-                key,
-                format!("is not a URL ({e})"),
-                format!("write an absolute loopback URL such as {example}"),
-            )
-        })?;
+        let url = absolute_url(
+            key,
+            raw,
+            &format!("write an absolute loopback URL such as {example}"),
+        )?;
         if url.scheme() != "http" {
             return Err(Problem::new(
                 key,
@@ -185,5 +184,75 @@ mod tests {
         assert_eq!(written_port("http://[::1]/cb"), None);
         assert_eq!(written_port("http://127.0.0.1/cb?x=1:2"), None);
         assert_eq!(written_port("http://u:p@localhost:8501"), Some(8501));
+    }
+
+    #[test]
+    fn redirect_uri_table() {
+        let cases: &[(&str, RedirectHost, u16, &str)] = &[
+            (
+                "http://localhost:8501/oauth2callback",
+                RedirectHost::Localhost,
+                8501,
+                "/oauth2callback",
+            ),
+            // No port: any free port.
+            ("http://[::1]/cb", RedirectHost::Ipv6Loopback, 0, "/cb"),
+            (
+                "http://127.0.0.1/callback",
+                RedirectHost::Ipv4Loopback,
+                0,
+                "/callback",
+            ),
+            (
+                "http://127.0.0.1:0/callback",
+                RedirectHost::Ipv4Loopback,
+                0,
+                "/callback",
+            ),
+            // An explicit :80 is kept although URLs normally forget it.
+            (
+                "http://LOCALHOST:80/x/y",
+                RedirectHost::Localhost,
+                80,
+                "/x/y",
+            ),
+            // No path: the URL's `/`.
+            (
+                "http://127.0.0.1:8080",
+                RedirectHost::Ipv4Loopback,
+                8080,
+                "/",
+            ),
+        ];
+        for (raw, host, port, path) in cases {
+            let r = RedirectUri::parse("auth.redirect_uri", raw).unwrap();
+            assert_eq!(
+                r,
+                RedirectUri {
+                    host: *host,
+                    port: *port,
+                    path: (*path).into()
+                },
+                "{raw}"
+            );
+        }
+    }
+
+    #[test]
+    fn redirect_to_url() {
+        let r = RedirectUri::default_loopback();
+        assert_eq!(r.to_url(49152).as_str(), "http://127.0.0.1:49152/callback");
+        let r = RedirectUri {
+            host: RedirectHost::Ipv6Loopback,
+            port: 0,
+            path: "cb".into(),
+        };
+        assert_eq!(r.to_url(5000).as_str(), "http://[::1]:5000/cb");
+        let r = RedirectUri::parse("k", "http://localhost:8501/oauth2callback").unwrap();
+        assert_eq!(
+            r.to_url(r.port).as_str(),
+            "http://localhost:8501/oauth2callback"
+        );
+        assert_eq!(RedirectHost::Localhost.bind_addrs().len(), 2);
     }
 }

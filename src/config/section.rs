@@ -135,3 +135,21 @@ impl<'a> Section<'a> {
             .map(Some)
     }
 }
+
+/// Parse an absolute URL with a host (`https://host/...`); `fix` says
+/// what to write instead.
+pub(crate) fn absolute_url(key: &str, raw: &str, fix: &str) -> Checked<url::Url> {
+    let url = url::Url::parse(raw.trim())
+        .map_err(|e| Problem::new(key, format!("is not a URL ({e})"), fix))?;
+    if url.cannot_be_a_base() || url.host().is_none() {
+        return Err(Problem::new(
+            key,
+            format!(
+                "is not a URL with a host: it reads as the scheme `{}:` and no `//host`",
+                url.scheme()
+            ),
+            fix,
+        ));
+    }
+    Ok(url)
+}
