@@ -98,7 +98,9 @@ async fn dashboard(cli: &Cli, dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
         Err(e) => {
             eprintln!("authdash: the config has a problem:\n{e}");
             if matches!(e, ConfigError::NotFound { .. }) {
-                eprintln!("\nTry `authdash demo`, or `authdash example-config` for a config to start from.");
+                eprintln!(
+                    "\nTry `authdash demo`, or `authdash example-config` for a config to start from."
+                );
             }
             return Ok(ExitCode::from(EXIT_CONFIG));
         }
@@ -139,7 +141,7 @@ async fn demo(dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
     let provider = DemoProvider::start(DemoSettings::default())
         .await
         .context("starting the demo provider")?;
-    let text = authdash::demo::config_toml(&provider.issuer());
+    let text = authdash::demo::config_toml(provider.issuer_str());
     let config = Config::parse(Path::new("<demo config>"), &text, &|_| None)
         .context("the built-in demo config")?;
     // The demo provider is new each run, so are its sessions; the active
@@ -165,7 +167,10 @@ async fn demo(dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
 }
 
 /// Log to a file in the state folder: the TUI owns the terminal.
-fn init_logging(dirs: &ProjectDirs, level: &str) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+fn init_logging(
+    dirs: &ProjectDirs,
+    level: &str,
+) -> Option<tracing_appender::non_blocking::WorkerGuard> {
     let dir = dirs.state_dir().unwrap_or(dirs.data_dir());
     std::fs::create_dir_all(dir).ok()?;
     let appender = tracing_appender::rolling::never(dir, "authdash.log");

@@ -9,6 +9,7 @@
 //! The demo users and organizations come from `assets/demo/*.toml`, compiled
 //! in and validated at start.
 
+mod config;
 mod directory;
 mod keys;
 mod pages;
@@ -25,6 +26,7 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use config::config_toml;
 pub use directory::{
     Directory, DirectoryError, Membership, Org, PanelData, PanelItem, PanelRequirement, PanelSpec,
     Roles, User,

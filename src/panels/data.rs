@@ -56,10 +56,14 @@ pub async fn fetch(
     match status.as_u16() {
         200..=299 => Ok(parse(&body)),
         401 => Err(FetchError::Unauthorized),
-        403 => Err(FetchError::Forbidden(error_text(&body).unwrap_or_else(|| "forbidden".into()))),
+        403 => Err(FetchError::Forbidden(
+            error_text(&body).unwrap_or_else(|| "forbidden".into()),
+        )),
         code => Err(FetchError::Failed(format!(
             "the panel's API answered HTTP {code}{}",
-            error_text(&body).map(|t| format!(": {t}")).unwrap_or_default()
+            error_text(&body)
+                .map(|t| format!(": {t}"))
+                .unwrap_or_default()
         ))),
     }
 }

@@ -34,7 +34,12 @@ fn gates_table() {
     let owner = org("Owner", &["can_view_billing"]);
     let bob = org("Admin", &["can_manage_members"]);
     let carol = org("Member", &[]);
-    let cases: [(&Requirement, Option<&OrgMembership>, Option<Vec<Unmet>>); 9] = [
+    type Case<'a> = (
+        &'a Requirement,
+        Option<&'a OrgMembership>,
+        Option<Vec<Unmet>>,
+    );
+    let cases: [Case; 9] = [
         (&billing, Some(&owner), None),
         (
             &billing,

@@ -189,7 +189,9 @@ impl Context {
         self.services
             .config
             .provider(name)
-            .ok_or(AuthError::MissingEndpoint("provider of that name in the config"))
+            .ok_or(AuthError::MissingEndpoint(
+                "provider of that name in the config",
+            ))
     }
 
     fn http_settings(&self) -> &HttpSettings {
@@ -249,10 +251,13 @@ impl Context {
     }
 
     async fn refresh(&self, session: Session) -> Result<Box<Session>, RefreshFailure> {
-        let provider = self.provider(&session.provider).await.map_err(|e| RefreshFailure {
-            error: e.to_string(),
-            needs_login: false,
-        })?;
+        let provider = self
+            .provider(&session.provider)
+            .await
+            .map_err(|e| RefreshFailure {
+                error: e.to_string(),
+                needs_login: false,
+            })?;
         match provider.refresh(&session).await {
             Ok(fresh) => {
                 self.save(&fresh).await;
@@ -274,11 +279,17 @@ impl Context {
     }
 
     async fn fetch_panel(&self, url: &str, session: Session) -> Result<panels::PanelData, String> {
-        let provider = self.provider(&session.provider).await.map_err(|e| e.to_string())?;
+        let provider = self
+            .provider(&session.provider)
+            .await
+            .map_err(|e| e.to_string())?;
         let http = provider.http();
         match panels::fetch(http, url, session.access_token()).await {
             Err(FetchError::Unauthorized) if session.can_refresh() => {
-                let fresh = provider.refresh(&session).await.map_err(|e| e.to_string())?;
+                let fresh = provider
+                    .refresh(&session)
+                    .await
+                    .map_err(|e| e.to_string())?;
                 self.save(&fresh).await;
                 panels::fetch(http, url, fresh.access_token())
                     .await
@@ -292,11 +303,9 @@ impl Context {
     /// there.
     async fn logout(&self, session: Session) -> Msg {
         let revoked = match self.provider(&session.provider).await {
-            Ok(p) => {
-                tokio::time::timeout(Duration::from_secs(15), p.revoke(&session))
-                    .await
-                    .unwrap_or_else(|_| Err(AuthError::Revocation("timed out".into())))
-            }
+            Ok(p) => tokio::time::timeout(Duration::from_secs(15), p.revoke(&session))
+                .await
+                .unwrap_or_else(|_| Err(AuthError::Revocation("timed out".into()))),
             Err(e) => Err(e),
         };
         let store = self.services.store.clone();
@@ -308,9 +317,15 @@ impl Context {
             Err(e) => Some(e.to_string()),
         };
         let notice = match (revoked, local) {
-            (Ok(true), None) => "Logged out: the provider revoked the tokens and they are deleted here.".to_owned(),
-            (Ok(false), None) => "Logged out: tokens deleted here (the provider offers no revocation).".to_owned(),
-            (Err(e), None) => format!("Logged out here, but the provider could not revoke the tokens: {e}"),
+            (Ok(true), None) => {
+                "Logged out: the provider revoked the tokens and they are deleted here.".to_owned()
+            }
+            (Ok(false), None) => {
+                "Logged out: tokens deleted here (the provider offers no revocation).".to_owned()
+            }
+            (Err(e), None) => {
+                format!("Logged out here, but the provider could not revoke the tokens: {e}")
+            }
             (_, Some(e)) => format!("Logged out, but the stored tokens could not be deleted: {e}"),
         };
         Msg::LoggedOut { notice }

@@ -48,8 +48,13 @@ pub struct RefreshFailure {
 /// Work for the runtime; nothing here runs on the UI task.
 #[derive(Debug)]
 pub enum Command {
-    StartLogin { provider: String, generation: u64 },
-    CancelLogin { generation: u64 },
+    StartLogin {
+        provider: String,
+        generation: u64,
+    },
+    CancelLogin {
+        generation: u64,
+    },
     OpenUrl(String),
     FetchPanel {
         generation: u64,

@@ -118,7 +118,11 @@ pub enum RefreshState {
     Idle,
     Running,
     /// The provider could not be reached; tokens kept, retry later.
-    Offline { since: DateTime<Utc>, error: String, retry_at: DateTime<Utc> },
+    Offline {
+        since: DateTime<Utc>,
+        error: String,
+        retry_at: DateTime<Utc>,
+    },
 }
 
 /// The menu's items, in order.
@@ -220,7 +224,9 @@ impl Model {
 
     /// Whether the panel opens in the dashboard's active org.
     pub fn access(&self, dash: &Dashboard, panel: &PanelSpec) -> Access {
-        panel.requires.check(dash.active_membership(), &self.role_order)
+        panel
+            .requires
+            .check(dash.active_membership(), &self.role_order)
     }
 
     /// A text field has the keyboard: letters are text, not commands.

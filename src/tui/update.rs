@@ -520,10 +520,8 @@ fn load_selected_panel(model: &mut Model, force: bool) -> Vec<Command> {
     let panel_id = panel.id.clone();
     let session = Box::new(dash.session.clone());
     if let Screen::Dashboard(dash) = &mut model.screen {
-        dash.panel_states.insert(
-            panel_id.clone(),
-            PanelState::Loading { generation, org_id },
-        );
+        dash.panel_states
+            .insert(panel_id.clone(), PanelState::Loading { generation, org_id });
     }
     vec![Command::FetchPanel {
         generation,

@@ -59,7 +59,10 @@ fn session_spans(model: &Model, dash: &crate::tui::model::Dashboard) -> Vec<Span
             "session renews {}",
             relative(model.now, at)
         ))],
-        Some(at) => vec![Span::raw(format!("session expires {}", relative(model.now, at)))],
+        Some(at) => vec![Span::raw(format!(
+            "session expires {}",
+            relative(model.now, at)
+        ))],
         None => vec![Span::raw("session active")],
     }
 }

@@ -59,7 +59,10 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, login: &LoginScreen) {
                 Span::styled("Waiting for you to sign in to ", theme::warn()),
                 Span::styled(label.to_owned(), theme::title()),
                 Span::styled(
-                    format!(" in your browser (started {})", relative(model.now, pending.started)),
+                    format!(
+                        " in your browser (started {})",
+                        relative(model.now, pending.started)
+                    ),
                     theme::warn(),
                 ),
             ]));

@@ -26,7 +26,10 @@ pub fn draw(frame: &mut Frame, area: Rect, _model: &Model, dash: &Dashboard, foc
             Span::styled("   Enter choose · Esc done", theme::dim()),
         ])
     } else if dash.orgs.filter.is_empty() {
-        Line::styled("/ to filter · Enter makes the selected org active", theme::dim())
+        Line::styled(
+            "/ to filter · Enter makes the selected org active",
+            theme::dim(),
+        )
     } else {
         Line::from(vec![
             Span::styled("Filter: ", theme::dim()),
@@ -63,7 +66,8 @@ pub fn draw(frame: &mut Frame, area: Rect, _model: &Model, dash: &Dashboard, foc
             ]))
         })
         .collect();
-    let mut state = ListState::default().with_selected(Some(dash.orgs.selected.min(orgs.len() - 1)));
+    let mut state =
+        ListState::default().with_selected(Some(dash.orgs.selected.min(orgs.len() - 1)));
     frame.render_stateful_widget(
         List::new(items).highlight_style(theme::selected(focused)),
         list_area,
@@ -82,8 +86,14 @@ pub fn draw(frame: &mut Frame, area: Rect, _model: &Model, dash: &Dashboard, foc
                 Span::styled("   id: ", theme::dim()),
                 Span::raw(o.org_id.clone()),
             ]),
-            Line::from(vec![Span::styled("Permissions: ", theme::dim()), Span::raw(perms)]),
+            Line::from(vec![
+                Span::styled("Permissions: ", theme::dim()),
+                Span::raw(perms),
+            ]),
         ];
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), detail_area);
+        frame.render_widget(
+            Paragraph::new(lines).wrap(Wrap { trim: false }),
+            detail_area,
+        );
     }
 }

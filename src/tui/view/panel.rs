@@ -38,13 +38,18 @@ pub fn draw(
         }
         Access::Allowed => match dash.panel_states.get(&spec.id) {
             _ if spec.data_url.is_none() => {
-                lines.push(Line::raw("This panel has no data source (data_url) configured."));
+                lines.push(Line::raw(
+                    "This panel has no data source (data_url) configured.",
+                ));
             }
             None | Some(PanelState::Loading { .. }) => {
                 lines.push(Line::styled("Loading…", theme::warn()));
             }
             Some(PanelState::Failed { error, .. }) => {
-                lines.push(Line::styled(format!("Could not load: {error}"), theme::error()));
+                lines.push(Line::styled(
+                    format!("Could not load: {error}"),
+                    theme::error(),
+                ));
                 lines.push(Line::styled("Press r to try again.", theme::dim()));
             }
             Some(PanelState::Loaded { data, .. }) => {
@@ -52,7 +57,13 @@ pub fn draw(
                     lines.push(Line::raw(summary.clone()));
                     lines.push(Line::raw(""));
                 }
-                let width = data.items.iter().map(|(l, _)| l.len()).max().unwrap_or(0).min(30);
+                let width = data
+                    .items
+                    .iter()
+                    .map(|(l, _)| l.len())
+                    .max()
+                    .unwrap_or(0)
+                    .min(30);
                 for (label, value) in &data.items {
                     lines.push(Line::from(vec![
                         Span::styled(format!("{label:<width$}  "), theme::key()),

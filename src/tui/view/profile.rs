@@ -19,7 +19,10 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard, focu
     let width = merged.keys().map(|k| k.len()).max().unwrap_or(0).min(28);
     let mut lines = vec![
         Line::from(vec![
-            Span::styled("Claims of the verified ID token and userinfo ", theme::dim()),
+            Span::styled(
+                "Claims of the verified ID token and userinfo ",
+                theme::dim(),
+            ),
             Span::styled("(◆ ID token, ◇ userinfo)", theme::dim()),
         ]),
         Line::raw(""),
