@@ -1,0 +1,162 @@
+//! Restarting after a login goes straight to the dashboard: the session is
+//! read back from the store, and renewed when its access token expired.
+
+mod support;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use authdash::auth::{BrowserLogin, LoginOptions, Provider, Session};
+use authdash::config::Config;
+use authdash::demo::{DemoProvider, DemoSettings, config_toml};
+use authdash::store::{FileStore, TokenStore};
+use authdash::tui::message::Msg;
+use authdash::tui::model::{RefreshState, Screen};
+use authdash::tui::{App, Services};
+use chrono::{TimeDelta, Utc};
+use secrecy::ExposeSecret;
+use support::browser;
+
+const BOUND: Duration = Duration::from_secs(30);
+
+async fn logged_in(config: &Config, user: &str) -> Session {
+    let provider = Arc::new(
+        Provider::discover(&config.providers[0], &config.http)
+            .await
+            .unwrap(),
+    );
+    let login = BrowserLogin::start(provider, BOUND, LoginOptions::default())
+        .await
+        .unwrap();
+    let url = login.authorize_url().to_string();
+    let finish = tokio::spawn(login.finish());
+    browser::sign_in(&url, user).await.unwrap();
+    tokio::time::timeout(BOUND, finish)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap()
+}
+
+fn app(config: &Config, store: Arc<dyn TokenStore>, data_dir: &Path) -> App {
+    App::new(
+        Services {
+            config: config.clone(),
+            store,
+            data_dir: data_dir.to_owned(),
+            browser_var: None,
+        },
+        false,
+        Utc::now(),
+    )
+}
+
+#[tokio::test]
+async fn a_stored_valid_session_opens_the_dashboard_without_a_login() {
+    let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
+    let config = Config::parse(
+        Path::new("d.toml"),
+        &config_toml(demo.issuer_str()),
+        &|_| None,
+    )
+    .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let store: Arc<dyn TokenStore> = Arc::new(FileStore::new(&data));
+    store.save(&logged_in(&config, "bob").await).unwrap();
+
+    let mut app = app(&config, store, &data);
+    app.resume_stored_session();
+    let Screen::Dashboard(dash) = &app.model.screen else {
+        panic!("expected the dashboard, got {:?}", app.model.screen);
+    };
+    assert_eq!(dash.session.user.email.as_deref(), Some("bob@example.com"));
+    assert_eq!(
+        dash.refresh,
+        RefreshState::Idle,
+        "a fresh token needs no refresh"
+    );
+}
+
+#[tokio::test]
+async fn an_expired_access_token_is_renewed_with_the_refresh_token() {
+    let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
+    let config = Config::parse(
+        Path::new("d.toml"),
+        &config_toml(demo.issuer_str()),
+        &|_| None,
+    )
+    .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let store: Arc<dyn TokenStore> = Arc::new(FileStore::new(&data));
+    let mut session = logged_in(&config, "alice").await;
+    session.tokens.expires_at = Some(Utc::now() - TimeDelta::minutes(5));
+    let old_access = session.tokens.access_token.expose_secret().to_owned();
+    store.save(&session).unwrap();
+
+    let mut app = app(&config, store.clone(), &data);
+    app.resume_stored_session();
+    assert!(matches!(
+        app.model.dashboard().map(|d| &d.refresh),
+        Some(RefreshState::Running)
+    ));
+    let msg = tokio::time::timeout(BOUND, app.next_message())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(matches!(msg, Msg::Refreshed(Ok(_))), "{msg:?}");
+    app.handle(msg);
+    let dash = app.model.dashboard().unwrap();
+    assert_eq!(dash.refresh, RefreshState::Idle);
+    assert_ne!(dash.session.access_token(), old_access);
+    let stored = store.load("demo").unwrap().unwrap();
+    assert_eq!(
+        stored.access_token(),
+        dash.session.access_token(),
+        "the renewed tokens are saved"
+    );
+}
+
+#[tokio::test]
+async fn an_expired_session_without_a_refresh_token_is_not_shown_as_logged_in() {
+    let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
+    let config = Config::parse(
+        Path::new("d.toml"),
+        &config_toml(demo.issuer_str()),
+        &|_| None,
+    )
+    .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let store: Arc<dyn TokenStore> = Arc::new(FileStore::new(&data));
+    let mut session = logged_in(&config, "alice").await;
+    session.tokens.expires_at = Some(Utc::now() - TimeDelta::minutes(5));
+    session.tokens.refresh_token = None;
+    store.save(&session).unwrap();
+
+    let mut app = app(&config, store, &data);
+    app.resume_stored_session();
+    assert!(matches!(app.model.screen, Screen::Login(_)));
+}
+
+#[tokio::test]
+async fn a_session_from_another_issuer_is_not_reused() {
+    let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
+    let config = Config::parse(
+        Path::new("d.toml"),
+        &config_toml(demo.issuer_str()),
+        &|_| None,
+    )
+    .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let store: Arc<dyn TokenStore> = Arc::new(FileStore::new(&data));
+    let mut session = logged_in(&config, "alice").await;
+    session.issuer = "https://elsewhere.example.com".into();
+    store.save(&session).unwrap();
+    let mut app = app(&config, store, &data);
+    app.resume_stored_session();
+    assert!(matches!(app.model.screen, Screen::Login(_)));
+}
