@@ -16,11 +16,16 @@ pub struct Binding {
     pub keys: &'static str,
     pub action: &'static str,
     pub context: Context,
-    /// Shown in the footer of its context.
-    pub footer: bool,
+    /// The footer's word for it; `None` keeps it out of the footer.
+    pub footer: Option<&'static str>,
 }
 
-const fn b(keys: &'static str, action: &'static str, context: Context, footer: bool) -> Binding {
+const fn b(
+    keys: &'static str,
+    action: &'static str,
+    context: Context,
+    footer: Option<&'static str>,
+) -> Binding {
     Binding {
         keys,
         action,
@@ -30,40 +35,70 @@ const fn b(keys: &'static str, action: &'static str, context: Context, footer: b
 }
 
 pub const BINDINGS: &[Binding] = &[
-    b("?", "help: every key", Context::Everywhere, true),
-    b("m / F10", "menu", Context::Dashboard, true),
-    b("q", "quit", Context::Everywhere, true),
-    b("Ctrl-C", "quit, from anywhere", Context::Everywhere, false),
+    b("?", "help: every key", Context::Everywhere, Some("help")),
+    b("q", "quit", Context::Everywhere, Some("quit")),
+    b("Ctrl-C", "quit, from anywhere", Context::Everywhere, None),
     b(
         "Esc",
         "close, cancel, dismiss a message",
         Context::Everywhere,
-        false,
+        None,
     ),
-    b("↑ ↓ / j k", "choose a provider", Context::Login, true),
-    b("Enter", "log in in the browser", Context::Login, true),
-    b("o", "open the login page again", Context::Login, false),
-    b("Esc", "cancel the login under way", Context::Login, true),
-    b("↑ ↓ / j k", "move", Context::Dashboard, true),
+    b(
+        "↑ ↓ / j k",
+        "choose a provider",
+        Context::Login,
+        Some("choose"),
+    ),
+    b(
+        "Enter",
+        "log in in the browser",
+        Context::Login,
+        Some("log in"),
+    ),
+    b("o", "open the login page again", Context::Login, None),
+    b(
+        "Esc",
+        "cancel the login under way",
+        Context::Login,
+        Some("cancel"),
+    ),
+    b(
+        "m / F10",
+        "menu: switch org, account, log out",
+        Context::Dashboard,
+        Some("menu"),
+    ),
+    b("↑ ↓ / j k", "move", Context::Dashboard, Some("move")),
     b(
         "Tab / Shift-Tab",
         "switch between list and content",
         Context::Dashboard,
-        true,
+        Some("focus"),
     ),
-    b("Enter", "open, choose", Context::Dashboard, true),
-    b("r", "reload the panel", Context::Dashboard, false),
-    b("/", "filter organizations", Context::Organizations, true),
+    b("Enter", "open, choose", Context::Dashboard, Some("open")),
+    b("r", "reload the panel", Context::Dashboard, None),
+    b(
+        "/",
+        "filter organizations",
+        Context::Organizations,
+        Some("filter"),
+    ),
     b(
         "Enter",
         "make the organization active",
         Context::Organizations,
-        true,
+        Some("make active"),
     ),
-    b("Esc", "stop filtering", Context::Organizations, false),
-    b("↑ ↓ / j k", "move", Context::Menu, false),
-    b("Enter", "run the item", Context::Menu, false),
-    b("Esc", "close the menu", Context::Menu, false),
+    b(
+        "Esc",
+        "stop filtering, then clear the filter",
+        Context::Organizations,
+        None,
+    ),
+    b("↑ ↓ / j k", "move", Context::Menu, None),
+    b("Enter", "run the item", Context::Menu, None),
+    b("Esc", "close the menu", Context::Menu, None),
 ];
 
 pub fn context_title(c: Context) -> &'static str {

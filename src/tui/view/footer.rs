@@ -23,19 +23,26 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
     }
     let contexts = contexts(model);
     let mut spans = Vec::new();
+    let mut seen = Vec::new();
     for b in contexts
         .iter()
-        .flat_map(|c| BINDINGS.iter().filter(move |b| b.footer && b.context == *c))
+        .flat_map(|c| BINDINGS.iter().filter(move |b| b.context == *c))
     {
+        // A specific context's key hides the general one (Enter, Esc).
+        let Some(word) = b.footer.filter(|_| !seen.contains(&b.keys)) else {
+            continue;
+        };
+        seen.push(b.keys);
         spans.push(Span::styled(format!(" {}", b.keys), theme::key()));
-        spans.push(Span::styled(format!(" {} ", b.action), theme::dim()));
+        spans.push(Span::styled(format!(" {word} "), theme::dim()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), keys_area);
 }
 
-/// The contexts whose keys apply now, most specific first.
+/// The contexts whose keys apply now: help and quit first, so a narrow
+/// terminal still shows them.
 fn contexts(model: &Model) -> Vec<Context> {
-    let mut c = Vec::new();
+    let mut c = vec![Context::Everywhere];
     match &model.screen {
         Screen::Login(_) => c.push(Context::Login),
         Screen::Dashboard(dash) => {
@@ -45,6 +52,5 @@ fn contexts(model: &Model) -> Vec<Context> {
             c.push(Context::Dashboard);
         }
     }
-    c.push(Context::Everywhere);
     c
 }

@@ -10,7 +10,7 @@ use crate::tui::theme;
 pub fn draw(frame: &mut Frame, area: Rect, model: &Model, login: &LoginScreen) {
     let list_height = model.providers.len() as u16 + 2;
     let [list_area, status_area] =
-        Layout::vertical([Constraint::Length(list_height + 1), Constraint::Min(1)]).areas(area);
+        Layout::vertical([Constraint::Length(list_height), Constraint::Min(1)]).areas(area);
 
     let items: Vec<ListItem> = model
         .providers

@@ -38,11 +38,15 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard, focu
             (true, false) => "◆ ",
             _ => " ◇",
         };
+        let mut rendered = render_value(model, name, value).into_iter();
+        let first = rendered.next().unwrap_or_default();
         lines.push(Line::from(vec![
             Span::styled(format!("{source} "), theme::dim()),
             Span::styled(format!("{name:<width$}  "), theme::key()),
-            Span::raw(render_value(model, name, value)),
+            Span::raw(first),
         ]));
+        let indent = " ".repeat(width + 5);
+        lines.extend(rendered.map(|l| Line::raw(format!("{indent}{l}"))));
     }
     let paragraph = Paragraph::new(lines)
         .block(content_block("Profile", focused))
@@ -51,14 +55,22 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard, focu
     frame.render_widget(paragraph, area);
 }
 
-fn render_value(model: &Model, name: &str, value: &Value) -> String {
+/// One line for scalars; nested objects as indented JSON, one line each.
+fn render_value(model: &Model, name: &str, value: &Value) -> Vec<String> {
     if TIME_CLAIMS.contains(&name)
         && let Some(at) = value.as_i64().and_then(|s| DateTime::from_timestamp(s, 0))
     {
-        return format!("{} ({})", clock(model, at), value);
+        return vec![format!("{} ({})", clock(model, at), value)];
     }
     match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+        Value::String(s) => vec![s.clone()],
+        Value::Object(_) | Value::Array(_) if value.to_string().len() > 60 => {
+            serde_json::to_string_pretty(value)
+                .unwrap_or_default()
+                .lines()
+                .map(str::to_owned)
+                .collect()
+        }
+        other => vec![other.to_string()],
     }
 }
