@@ -73,3 +73,81 @@ fn detach(cmd: &mut Command) {
 
 #[cfg(not(unix))]
 fn detach(_cmd: &mut Command) {}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::path::Path;
+    use std::time::{Duration, Instant};
+
+    use super::open_url;
+
+    /// A "browser" that records its arguments, one per line.
+    fn recorder(dir: &Path) -> (String, std::path::PathBuf) {
+        use std::os::unix::fs::PermissionsExt;
+        let out = dir.join("args");
+        let script = dir.join("browser.sh");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\" >> '{}'; done\n",
+                out.display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        (script.display().to_string(), out)
+    }
+
+    fn wait_for(path: &Path) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(s) = std::fs::read_to_string(path)
+                && s.ends_with('\n')
+            {
+                return s;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("the browser command never ran");
+    }
+
+    const URL: &str = "http://127.0.0.1:9/authorize?a=1&b=2";
+
+    #[test]
+    fn the_url_is_appended_when_there_is_no_placeholder() {
+        let dir = tempfile::tempdir().unwrap();
+        let (script, out) = recorder(dir.path());
+        open_url(URL, Some(&script)).unwrap();
+        assert_eq!(wait_for(&out), format!("{URL}\n"));
+    }
+
+    #[test]
+    fn percent_s_is_replaced_and_arguments_are_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let (script, out) = recorder(dir.path());
+        open_url(URL, Some(&format!("{script} --new-tab %s"))).unwrap();
+        assert_eq!(wait_for(&out), format!("--new-tab\n{URL}\n"));
+    }
+
+    #[test]
+    fn the_next_command_is_tried_when_one_cannot_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let (script, out) = recorder(dir.path());
+        open_url(URL, Some(&format!("/nonexistent/browser:{script}"))).unwrap();
+        assert_eq!(wait_for(&out), format!("{URL}\n"));
+    }
+
+    #[test]
+    fn no_usable_command_is_an_error_naming_them() {
+        let err = open_url(URL, Some("/nonexistent/a:/nonexistent/b %s")).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("/nonexistent/a") && text.contains("/nonexistent/b"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("authorize?a=1"),
+            "the URL stays out of errors: {text}"
+        );
+    }
+}
