@@ -8,6 +8,7 @@ pub mod auth;
 pub mod config;
 pub mod demo;
 pub mod identity;
+pub mod lifecycle;
 pub mod panels;
 pub mod store;
 pub mod tui;

@@ -11,7 +11,7 @@ use directories::ProjectDirs;
 
 use authdash::config::{Config, ConfigError};
 use authdash::demo::{DemoProvider, DemoSettings};
-use authdash::store::{FileStore, TokenStore};
+use authdash::store::{Accounts, FileStore, KeySource, TokenStore};
 use authdash::tui::{self, Services};
 
 /// A terminal dashboard that logs you in with OpenID Connect and shows who
@@ -105,7 +105,7 @@ async fn dashboard(cli: &Cli, dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(EXIT_CONFIG));
         }
     };
-    let store: Arc<dyn TokenStore> = Arc::new(FileStore::new(dirs.data_dir()));
+    let store: Arc<dyn TokenStore> = Arc::new(open_store(&config, dirs.data_dir()));
     tui::run(
         Services {
             config,
@@ -147,10 +147,10 @@ async fn demo(dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
     // The demo provider is new each run, so are its sessions; the active
     // org is remembered like anywhere else.
     let data_dir = dirs.data_dir().join("demo");
-    let store = FileStore::new(&data_dir);
-    for p in &config.providers {
-        let _ = store.remove(&p.name);
-    }
+    let store = open_store(&config, &data_dir);
+    store
+        .update(&mut |a| *a = Accounts::default())
+        .context("clearing the demo's old sessions")?;
     tui::run(
         Services {
             config,
@@ -164,6 +164,16 @@ async fn demo(dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
     .context("the terminal")?;
     provider.shutdown().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The store's key: the config's secret when set, else a key file beside
+/// the store.
+fn open_store(config: &Config, data_dir: &Path) -> FileStore {
+    let key = match &config.store_secret {
+        Some(secret) => KeySource::Secret(secret.clone()),
+        None => KeySource::KeyFile(data_dir.join("store.key")),
+    };
+    FileStore::new(data_dir, key)
 }
 
 /// Log to a file in the state folder: the TUI owns the terminal.

@@ -10,7 +10,7 @@ use std::time::Duration;
 use authdash::auth::{BrowserLogin, LoginOptions, Provider, Session};
 use authdash::config::Config;
 use authdash::demo::{DemoProvider, DemoSettings, config_toml};
-use authdash::store::{FileStore, TokenStore};
+use authdash::store::{FileStore, KeySource, TokenStore};
 use authdash::tui::message::Msg;
 use authdash::tui::model::{RefreshState, Screen};
 use authdash::tui::{App, Services};
@@ -63,7 +63,10 @@ async fn a_stored_valid_session_opens_the_dashboard_without_a_login() {
     .unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
-    let store: Arc<dyn TokenStore> = Arc::new(FileStore::new(&data));
+    let store: Arc<dyn TokenStore> = Arc::new(FileStore::new(
+        &data,
+        KeySource::KeyFile(data.join("store.key")),
+    ));
     store.save(&logged_in(&config, "bob").await).unwrap();
 
     let mut app = app(&config, store, &data);
@@ -90,7 +93,10 @@ async fn an_expired_access_token_is_renewed_with_the_refresh_token() {
     .unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
-    let store: Arc<dyn TokenStore> = Arc::new(FileStore::new(&data));
+    let store: Arc<dyn TokenStore> = Arc::new(FileStore::new(
+        &data,
+        KeySource::KeyFile(data.join("store.key")),
+    ));
     let mut session = logged_in(&config, "alice").await;
     session.tokens.expires_at = Some(Utc::now() - TimeDelta::minutes(5));
     let old_access = session.tokens.access_token.expose_secret().to_owned();
@@ -111,7 +117,7 @@ async fn an_expired_access_token_is_renewed_with_the_refresh_token() {
     let dash = app.model.dashboard().unwrap();
     assert_eq!(dash.refresh, RefreshState::Idle);
     assert_ne!(dash.session.access_token(), old_access);
-    let stored = store.load("demo").unwrap().unwrap();
+    let stored = store.accounts().unwrap().active_session().cloned().unwrap();
     assert_eq!(
         stored.access_token(),
         dash.session.access_token(),
@@ -130,7 +136,10 @@ async fn an_expired_session_without_a_refresh_token_is_not_shown_as_logged_in() 
     .unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
-    let store: Arc<dyn TokenStore> = Arc::new(FileStore::new(&data));
+    let store: Arc<dyn TokenStore> = Arc::new(FileStore::new(
+        &data,
+        KeySource::KeyFile(data.join("store.key")),
+    ));
     let mut session = logged_in(&config, "alice").await;
     session.tokens.expires_at = Some(Utc::now() - TimeDelta::minutes(5));
     session.tokens.refresh_token = None;
@@ -152,7 +161,10 @@ async fn a_session_from_another_issuer_is_not_reused() {
     .unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
-    let store: Arc<dyn TokenStore> = Arc::new(FileStore::new(&data));
+    let store: Arc<dyn TokenStore> = Arc::new(FileStore::new(
+        &data,
+        KeySource::KeyFile(data.join("store.key")),
+    ));
     let mut session = logged_in(&config, "alice").await;
     session.issuer = "https://elsewhere.example.com".into();
     store.save(&session).unwrap();

@@ -1,4 +1,5 @@
 use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -9,7 +10,7 @@ pub enum StoreError {
         source: std::io::Error,
     },
     #[error(
-        "{path} is readable by others (mode {mode:o}); it holds tokens, so authdash refuses it. \
+        "{path} is open to other users (mode {mode:o}); it guards tokens, so authdash refuses it. \
          Fix: chmod {wanted:o} {path}"
     )]
     Permissions {
@@ -27,4 +28,13 @@ pub enum StoreError {
         found: u32,
         supported: u32,
     },
+    #[error("the store key: {0}")]
+    Key(String),
+    #[error(
+        "another authdash has held {path} for {} s; try again, or end the other authdash",
+        waited.as_secs()
+    )]
+    LockTimeout { path: PathBuf, waited: Duration },
+    #[error("no stored account {0}")]
+    NoSuchAccount(String),
 }

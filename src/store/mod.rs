@@ -1,26 +1,77 @@
-//! Where sessions live between runs.
-//!
-//! [`TokenStore`] is the seam: today a plain file with owner-only
-//! permissions ([`FileStore`]); encryption, locking and several accounts
-//! fit behind the same calls.
+//! Where sessions live between runs: one encrypted file per user, with
+//! several accounts and one active, shared safely between processes.
 
+mod accounts;
+mod crypto;
 mod error;
 mod file;
 mod fsutil;
+mod key;
+mod lock;
 mod preferences;
 
+pub use accounts::{AccountId, Accounts};
 pub use error::StoreError;
 pub use file::{FORMAT_VERSION, FileStore};
+pub use key::KeySource;
+pub use lock::StoreLock;
 pub use preferences::Preferences;
 
 use crate::auth::Session;
 
-/// Sessions by provider name.
+/// The seam between the app and the file. Reads never see half a file
+/// (writes replace it atomically); read-modify-write happens under
+/// [`TokenStore::lock`].
 pub trait TokenStore: Send + Sync {
-    fn load(&self, provider: &str) -> Result<Option<Session>, StoreError>;
-    fn save(&self, session: &Session) -> Result<(), StoreError>;
-    /// Forget the provider's session; no error when there is none.
-    fn remove(&self, provider: &str) -> Result<(), StoreError>;
+    /// Exclusive between processes; blocking and bounded.
+    fn lock(&self) -> Result<StoreLock, StoreError>;
+    fn accounts(&self) -> Result<Accounts, StoreError>;
+    /// The same, for a caller already holding the lock.
+    fn accounts_locked(&self, lock: &StoreLock) -> Result<Accounts, StoreError>;
+    fn write(&self, lock: &StoreLock, accounts: &Accounts) -> Result<(), StoreError>;
+    /// Which key protects the store, said plainly.
+    fn describe_key(&self) -> String;
+
+    /// Change the accounts under the lock.
+    fn update(&self, change: &mut dyn FnMut(&mut Accounts)) -> Result<Accounts, StoreError> {
+        let lock = self.lock()?;
+        let mut accounts = self.accounts_locked(&lock)?;
+        change(&mut accounts);
+        self.write(&lock, &accounts)?;
+        Ok(accounts)
+    }
+
+    /// Store a session and make its account the active one.
+    fn save(&self, session: &Session) -> Result<(), StoreError> {
+        let id = AccountId::of(session);
+        self.update(&mut |a| {
+            a.upsert(session.clone());
+            a.active = Some(id.clone());
+        })
+        .map(drop)
+    }
+
+    /// Forget an account; `false` when there was none.
+    fn remove(&self, id: &AccountId) -> Result<bool, StoreError> {
+        let mut removed = false;
+        self.update(&mut |a| removed = a.remove(id))?;
+        Ok(removed)
+    }
+
+    fn activate(&self, id: &AccountId) -> Result<(), StoreError> {
+        let mut found = false;
+        self.update(&mut |a| {
+            found = a.find(id).is_some();
+            if found {
+                a.active = Some(id.clone());
+            }
+        })?;
+        if found {
+            Ok(())
+        } else {
+            Err(StoreError::NoSuchAccount(id.to_string()))
+        }
+    }
 }
 
 #[cfg(test)]

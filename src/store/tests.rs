@@ -1,4 +1,5 @@
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use chrono::Utc;
 use secrecy::{ExposeSecret, SecretString};
@@ -7,7 +8,7 @@ use super::*;
 use crate::auth::{Session, TokenSet};
 use crate::identity::User;
 
-fn session(provider: &str, access: &str) -> Session {
+fn session(provider: &str, subject: &str, access: &str) -> Session {
     Session {
         provider: provider.into(),
         issuer: "http://127.0.0.1:1".into(),
@@ -22,7 +23,7 @@ fn session(provider: &str, access: &str) -> Session {
         id_claims: BTreeMap::new(),
         userinfo: None,
         user: User {
-            subject: "s".into(),
+            subject: subject.into(),
             email: None,
             email_verified: None,
             name: None,
@@ -35,72 +36,218 @@ fn session(provider: &str, access: &str) -> Session {
     }
 }
 
+fn secret(s: &str) -> KeySource {
+    KeySource::Secret(SecretString::from(s.to_owned()))
+}
+
+fn store_in(dir: &Path) -> FileStore {
+    let data = dir.join("data");
+    FileStore::new(&data, KeySource::KeyFile(data.join("store.key")))
+}
+
+fn id(provider: &str, subject: &str) -> AccountId {
+    AccountId {
+        provider: provider.into(),
+        subject: subject.into(),
+    }
+}
+
 #[test]
-fn sessions_round_trip_per_provider() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = FileStore::new(dir.path().join("data"));
-    assert!(store.load("a").unwrap().is_none());
-    store.save(&session("a", "token-a")).unwrap();
-    store.save(&session("b", "token-b")).unwrap();
-    let a = store.load("a").unwrap().unwrap();
-    assert_eq!(a.tokens.access_token.expose_secret(), "token-a");
+fn accounts_round_trip_with_one_active() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_in(tmp.path());
+    assert!(store.accounts().unwrap().sessions.is_empty());
+    store.save(&session("a", "alice", "token-a")).unwrap();
+    store.save(&session("a", "bob", "token-b")).unwrap();
+    store.save(&session("b", "alice", "token-c")).unwrap();
+    let accounts = store.accounts().unwrap();
+    assert_eq!(accounts.sessions.len(), 3);
     assert_eq!(
-        a.tokens
-            .refresh_token
-            .as_ref()
-            .map(|t| t.expose_secret().to_owned()),
-        Some("refresh-secret".to_owned())
+        accounts.active,
+        Some(id("b", "alice")),
+        "the last saved is active"
     );
-    store.remove("a").unwrap();
-    assert!(store.load("a").unwrap().is_none());
-    assert!(store.load("b").unwrap().is_some());
-    store.remove("nothing").unwrap();
+    store.activate(&id("a", "bob")).unwrap();
+    let active = store.accounts().unwrap().active_session().cloned().unwrap();
+    assert_eq!(active.tokens.access_token.expose_secret(), "token-b");
+    assert!(matches!(
+        store.activate(&id("zz", "nobody")),
+        Err(StoreError::NoSuchAccount(_))
+    ));
+    // Saving again replaces, it does not add.
+    store.save(&session("a", "bob", "token-b2")).unwrap();
+    assert_eq!(store.accounts().unwrap().sessions.len(), 3);
+    assert!(store.remove(&id("a", "bob")).unwrap());
+    assert!(!store.remove(&id("a", "bob")).unwrap());
+    let accounts = store.accounts().unwrap();
+    assert_eq!(accounts.sessions.len(), 2);
+    assert!(
+        accounts.active_session().is_some(),
+        "another account becomes active"
+    );
+}
+
+#[test]
+fn the_file_holds_no_token_in_the_clear() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_in(tmp.path());
+    store
+        .save(&session("a", "alice", "very-secret-access"))
+        .unwrap();
+    let raw = std::fs::read_to_string(store.path()).unwrap();
+    assert!(
+        !raw.contains("very-secret-access") && !raw.contains("refresh-secret"),
+        "{raw}"
+    );
+    assert!(raw.contains("xchacha20poly1305"), "{raw}");
+}
+
+#[test]
+fn tampered_ciphertext_is_refused_and_set_aside() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_in(tmp.path());
+    store.save(&session("a", "alice", "t")).unwrap();
+    let raw = std::fs::read_to_string(store.path()).unwrap();
+    let mut envelope: serde_json::Value = serde_json::from_str(&raw).unwrap();
+    let ct = envelope["ciphertext"].as_str().unwrap().to_owned();
+    let flipped = format!(
+        "{}{}",
+        if ct.starts_with('A') { "B" } else { "A" },
+        &ct[1..]
+    );
+    envelope["ciphertext"] = flipped.into();
+    std::fs::write(store.path(), envelope.to_string()).unwrap();
+    let accounts = store.accounts().unwrap();
+    assert!(accounts.sessions.is_empty());
+    let told = accounts.recovered.expect("the person is told");
+    assert!(
+        told.contains("does not decrypt") && told.contains("unreadable-"),
+        "{told}"
+    );
+    let aside: Vec<_> = std::fs::read_dir(store.dir())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".unreadable-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "the old file is kept, not deleted");
+    assert!(!store.path().exists());
+    store.save(&session("a", "alice", "t2")).unwrap();
+    assert_eq!(
+        store.accounts().unwrap().sessions.len(),
+        1,
+        "a new login works"
+    );
+}
+
+#[test]
+fn a_wrong_key_is_refused_and_says_which_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    FileStore::new(&dir, secret("one secret"))
+        .save(&session("a", "alice", "t"))
+        .unwrap();
+    assert_eq!(
+        FileStore::new(&dir, secret("one secret"))
+            .accounts()
+            .unwrap()
+            .sessions
+            .len(),
+        1
+    );
+    let other = FileStore::new(&dir, secret("another secret"));
+    let accounts = other.accounts().unwrap();
+    assert!(accounts.sessions.is_empty());
+    assert!(accounts.recovered.unwrap().contains("store_secret"));
+}
+
+#[test]
+fn garbage_is_set_aside_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_in(tmp.path());
+    store.save(&session("a", "alice", "t")).unwrap();
+    std::fs::write(store.path(), b"{not json").unwrap();
+    let accounts = store.accounts().unwrap();
+    assert!(accounts.recovered.is_some());
 }
 
 #[cfg(unix)]
 #[test]
-fn the_folder_and_file_are_owner_only_and_loose_ones_are_refused() {
+fn folder_files_and_key_are_owner_only_and_loose_ones_are_refused() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
-    let store = FileStore::new(dir.path().join("data"));
-    store.save(&session("a", "t")).unwrap();
-    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_in(tmp.path());
+    store.save(&session("a", "alice", "t")).unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(store.dir()), 0o700);
     assert_eq!(mode(&store.path()), 0o600);
+    assert_eq!(mode(&store.dir().join("store.key")), 0o600);
+    assert_eq!(mode(&store.lock_path()), 0o600);
     std::fs::set_permissions(store.path(), std::fs::Permissions::from_mode(0o644)).unwrap();
-    let err = store.load("a").unwrap_err().to_string();
+    let err = store.accounts().unwrap_err().to_string();
     assert!(err.contains("chmod 600"), "{err}");
+    std::fs::set_permissions(store.path(), std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::set_permissions(store.dir(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let err = store
+        .save(&session("a", "alice", "t"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("chmod 700"), "{err}");
 }
 
 #[test]
-fn a_newer_format_is_reported_not_clobbered() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = FileStore::new(dir.path().join("data"));
-    store.save(&session("a", "t")).unwrap();
-    std::fs::write(store.path(), br#"{"format": 99, "sessions": {}}"#).unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(store.path(), std::fs::Permissions::from_mode(0o600)).unwrap();
-    }
-    let err = store.save(&session("a", "t")).unwrap_err();
+fn a_newer_format_is_reported_not_set_aside() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_in(tmp.path());
+    store.save(&session("a", "alice", "t")).unwrap();
+    std::fs::write(store.path(), br#"{"format": 99}"#).unwrap();
+    let err = store.accounts().unwrap_err();
     assert!(
         matches!(err, StoreError::UnsupportedFormat { found: 99, .. }),
         "{err}"
     );
-    std::fs::write(store.path(), b"{not json").unwrap();
-    assert!(matches!(
-        store.load("a").unwrap_err(),
-        StoreError::Corrupt { .. }
-    ));
+    assert!(store.path().exists());
 }
 
 #[test]
-fn the_file_never_shows_in_debug_output() {
-    let s = session("a", "very-secret-access");
-    let debug = format!("{s:?}");
+fn format_one_files_are_read_and_migrated() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_in(tmp.path());
+    store.save(&session("x", "x", "x")).unwrap();
+    let one = serde_json::json!({
+        "format": 1,
+        "sessions": {"a": serde_json::to_value(session("a", "alice", "old-token")).unwrap()}
+    });
+    std::fs::write(store.path(), one.to_string()).unwrap();
+    let accounts = store.accounts().unwrap();
+    assert_eq!(accounts.active, Some(id("a", "alice")));
+    store.save(&session("b", "bob", "t")).unwrap();
+    let raw = std::fs::read_to_string(store.path()).unwrap();
+    assert!(
+        raw.contains("\"format\": 2") && !raw.contains("old-token"),
+        "{raw}"
+    );
+    assert_eq!(store.accounts().unwrap().sessions.len(), 2);
+}
+
+#[test]
+fn the_lock_is_exclusive_and_its_wait_is_bounded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_in(tmp.path());
+    let held = store.lock().unwrap();
+    let path = store.lock_path();
+    let err = lock::acquire(&path, std::time::Duration::from_millis(100)).unwrap_err();
+    assert!(matches!(err, StoreError::LockTimeout { .. }), "{err}");
+    drop(held);
+    lock::acquire(&path, std::time::Duration::from_millis(100)).unwrap();
+}
+
+#[test]
+fn sessions_never_show_tokens_in_debug_output() {
+    let s = session("a", "alice", "very-secret-access");
+    let debug = format!("{s:?} {:?}", secret("store-secret-value"));
     assert!(!debug.contains("very-secret-access"), "{debug}");
     assert!(!debug.contains("refresh-secret"), "{debug}");
+    assert!(!debug.contains("store-secret-value"), "{debug}");
 }
 
 #[test]

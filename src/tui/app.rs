@@ -36,29 +36,41 @@ impl App {
     }
 
     /// Go straight to the dashboard when a stored session is still alive
-    /// (or can be renewed) for a configured provider.
+    /// (or can be renewed) for a configured provider: the active account
+    /// first, then any other.
     pub fn resume_stored_session(&mut self) {
         let services = self.effects.services();
-        for provider in &services.config.providers {
-            let issuer = crate::auth::issuer_of(&provider.server_metadata_url);
-            match services.store.load(&provider.name) {
-                Ok(Some(session))
-                    if session.issuer == issuer
-                        && session.client_id == provider.client_id
-                        && session.is_alive(self.model.now) =>
-                {
-                    let commands = enter_dashboard(&mut self.model, session);
-                    self.run(commands);
-                    return;
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    self.model.toast = Some(Toast {
-                        level: Level::Error,
-                        text: e.to_string(),
-                    })
-                }
+        let accounts = match services.store.accounts() {
+            Ok(a) => a,
+            Err(e) => {
+                self.model.toast = Some(Toast {
+                    level: Level::Error,
+                    text: e.to_string(),
+                });
+                return;
             }
+        };
+        if let Some(text) = &accounts.recovered {
+            self.model.toast = Some(Toast {
+                level: Level::Error,
+                text: text.clone(),
+            });
+        }
+        let now = self.model.now;
+        let usable = |s: &&crate::auth::Session| {
+            services.config.provider(&s.provider).is_some_and(|p| {
+                s.issuer == crate::auth::issuer_of(&p.server_metadata_url)
+                    && s.client_id == p.client_id
+            }) && s.is_alive(now)
+        };
+        let chosen = accounts
+            .active_session()
+            .filter(usable)
+            .or_else(|| accounts.sessions.iter().find(usable))
+            .cloned();
+        if let Some(session) = chosen {
+            let commands = enter_dashboard(&mut self.model, session);
+            self.run(commands);
         }
     }
 

@@ -13,8 +13,9 @@ use tokio::task::AbortHandle;
 use super::message::{Command, Msg, RefreshFailure};
 use crate::auth::{self, AuthError, BrowserLogin, LoginOptions, Provider, Session};
 use crate::config::{Config, HttpSettings, ProviderConfig};
+use crate::lifecycle;
 use crate::panels::{self, FetchError};
-use crate::store::{Preferences, TokenStore};
+use crate::store::{AccountId, Preferences, TokenStore};
 
 /// What the tasks need from the outside world.
 pub struct Services {
@@ -135,6 +136,7 @@ impl Effects {
     fn context(&self) -> Context {
         Context {
             services: self.services.clone(),
+            tx: self.tx.clone(),
             providers: self.providers.clone(),
         }
     }
@@ -181,6 +183,7 @@ async fn open_in_browser(url: String, browser: Option<String>) -> Result<(), Str
 #[derive(Clone)]
 struct Context {
     services: Arc<Services>,
+    tx: UnboundedSender<Msg>,
     providers: Arc<tokio::sync::Mutex<HashMap<String, Arc<Provider>>>>,
 }
 
@@ -258,24 +261,13 @@ impl Context {
                 error: e.to_string(),
                 needs_login: false,
             })?;
-        match provider.refresh(&session).await {
-            Ok(fresh) => {
-                self.save(&fresh).await;
-                Ok(Box::new(fresh))
-            }
-            Err(e) => {
-                let needs_login = e.needs_login();
-                if needs_login {
-                    let store = self.services.store.clone();
-                    let name = session.provider.clone();
-                    let _ = tokio::task::spawn_blocking(move || store.remove(&name)).await;
-                }
-                Err(RefreshFailure {
-                    error: e.to_string(),
-                    needs_login,
-                })
-            }
-        }
+        lifecycle::refresh(&self.services.store, &provider, &session)
+            .await
+            .map(Box::new)
+            .map_err(|e| RefreshFailure {
+                needs_login: e.needs_login(),
+                error: e.to_string(),
+            })
     }
 
     async fn fetch_panel(&self, url: &str, session: Session) -> Result<panels::PanelData, String> {
@@ -286,11 +278,12 @@ impl Context {
         let http = provider.http();
         match panels::fetch(http, url, session.access_token()).await {
             Err(FetchError::Unauthorized) if session.can_refresh() => {
-                let fresh = provider
-                    .refresh(&session)
+                let fresh = lifecycle::refresh(&self.services.store, &provider, &session)
                     .await
                     .map_err(|e| e.to_string())?;
-                self.save(&fresh).await;
+                // The dashboard must hold the new tokens: the old refresh
+                // token may be spent.
+                let _ = self.tx.send(Msg::Refreshed(Ok(Box::new(fresh.clone()))));
                 panels::fetch(http, url, fresh.access_token())
                     .await
                     .map_err(|e| e.to_string())
@@ -309,10 +302,10 @@ impl Context {
             Err(e) => Err(e),
         };
         let store = self.services.store.clone();
-        let name = session.provider.clone();
-        let removed = tokio::task::spawn_blocking(move || store.remove(&name)).await;
+        let id = AccountId::of(&session);
+        let removed = tokio::task::spawn_blocking(move || store.remove(&id)).await;
         let local = match removed {
-            Ok(Ok(())) => None,
+            Ok(Ok(_)) => None,
             Ok(Err(e)) => Some(e.to_string()),
             Err(e) => Some(e.to_string()),
         };
