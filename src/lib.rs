@@ -5,6 +5,7 @@
 //! `tui` or `demo`; `identity` is pure data.
 
 pub mod auth;
+pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod identity;

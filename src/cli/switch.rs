@@ -1,0 +1,55 @@
+use std::io::Write;
+
+use super::{CliError, Context, Outcome};
+use crate::store::AccountId;
+
+/// Without an argument, list the accounts; with one (an email, a subject,
+/// `provider/subject`, or the number shown in the list), make it active.
+pub fn switch(ctx: &Context, to: Option<&str>, out: &mut dyn Write) -> Result<Outcome, CliError> {
+    let accounts = ctx.store.accounts()?;
+    if accounts.sessions.is_empty() {
+        writeln!(out, "No accounts. Run `authdash login`.")?;
+        return Ok(Outcome::Failed);
+    }
+    let Some(wanted) = to else {
+        for (i, s) in accounts.sessions.iter().enumerate() {
+            let id = AccountId::of(s);
+            let active = accounts.active.as_ref() == Some(&id);
+            writeln!(
+                out,
+                "{}{} {:<28} {}  ({id})",
+                if active { "*" } else { " " },
+                i + 1,
+                s.user.email.as_deref().unwrap_or(s.user.display_name()),
+                s.provider,
+            )?;
+        }
+        return Ok(Outcome::Ok);
+    };
+    let matches: Vec<AccountId> = accounts
+        .sessions
+        .iter()
+        .enumerate()
+        .filter(|(i, s)| {
+            let id = AccountId::of(s);
+            wanted == (i + 1).to_string()
+                || wanted == id.to_string()
+                || wanted == s.user.subject
+                || s.user.email.as_deref() == Some(wanted)
+        })
+        .map(|(_, s)| AccountId::of(s))
+        .collect();
+    match matches.as_slice() {
+        [one] => {
+            ctx.store.activate(one)?;
+            writeln!(out, "Active account: {one}")?;
+            Ok(Outcome::Ok)
+        }
+        [] => Err(CliError::Usage(format!(
+            "no account matches `{wanted}`; `authdash switch` lists them"
+        ))),
+        _ => Err(CliError::Usage(format!(
+            "`{wanted}` matches several accounts; use provider/subject or the number from `authdash switch`"
+        ))),
+    }
+}
