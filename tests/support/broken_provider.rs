@@ -82,6 +82,12 @@ pub enum Fault {
     UnknownKid,
     /// No `kid` in the header while the JWKS publishes two keys.
     NoKidSeveralKeys,
+    /// No `kid` in the header, one key in the JWKS (accepted).
+    NoKidSingleKey,
+    /// No `iat` claim.
+    NoIat,
+    /// No `sub` claim.
+    NoSub,
     /// `at_hash` of some other access token.
     WrongAtHash,
     /// Userinfo names another subject than the ID token.
@@ -130,7 +136,10 @@ impl Key {
 
     fn sign_rs256(&self, input: &str) -> Vec<u8> {
         self.signing
-            .sign(&CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256, input.as_bytes())
+            .sign(
+                &CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
+                input.as_bytes(),
+            )
             .expect("RS256 signature")
     }
 }
@@ -379,7 +388,10 @@ fn s256(verifier: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
 }
 
-async fn token(State(s): State<Arc<Shared>>, Form(form): Form<HashMap<String, String>>) -> Response {
+async fn token(
+    State(s): State<Arc<Shared>>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
     s.token_hits.fetch_add(1, Ordering::SeqCst);
     let fault = s.fault();
     if fault == Fault::TokenHang {
@@ -452,6 +464,15 @@ fn b64_json(value: &Value) -> String {
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(value).expect("JSON"))
 }
 
+/// How an ID token gets its signature.
+enum Signer<'a> {
+    Rsa(&'a Key),
+    /// `alg: none`: no signature at all.
+    Unsigned,
+    /// HS256 keyed with the main key's public PEM.
+    HmacWithPublicKey,
+}
+
 /// Mints the ID token, with the fault in force.
 fn id_token(s: &Shared, fault: Fault, subject: &str, nonce: Option<&str>, access: &str) -> String {
     let now = Utc::now().timestamp();
@@ -486,6 +507,12 @@ fn id_token(s: &Shared, fault: Fault, subject: &str, nonce: Option<&str>, access
         Fault::NoNonce => {
             claims.as_object_mut().expect("object").remove("nonce");
         }
+        Fault::NoIat => {
+            claims.as_object_mut().expect("object").remove("iat");
+        }
+        Fault::NoSub => {
+            claims.as_object_mut().expect("object").remove("sub");
+        }
         Fault::WrongAtHash => claims["at_hash"] = json!(at_hash("some-other-access-token")),
         _ => {}
     }
@@ -503,25 +530,26 @@ fn id_token(s: &Shared, fault: Fault, subject: &str, nonce: Option<&str>, access
         }
         header
     };
-    let (header, signer): (Value, &dyn Fn(&str) -> Vec<u8>) = match fault {
-        Fault::BadSignature => (rs256(Some(&active.kid)), &|i| keys.attacker.sign_rs256(i)),
-        Fault::UnknownKid => (rs256(Some(&keys.attacker.kid)), &|i| {
-            keys.attacker.sign_rs256(i)
-        }),
-        Fault::NoKidSeveralKeys => (rs256(None), &|i| active.sign_rs256(i)),
-        Fault::AlgNone => (json!({ "alg": "none", "typ": "JWT" }), &|_| Vec::new()),
+    let (header, signer) = match fault {
+        Fault::BadSignature => (rs256(Some(&active.kid)), Signer::Rsa(&keys.attacker)),
+        Fault::UnknownKid => (rs256(Some(&keys.attacker.kid)), Signer::Rsa(&keys.attacker)),
+        Fault::NoKidSeveralKeys | Fault::NoKidSingleKey => (rs256(None), Signer::Rsa(active)),
+        Fault::AlgNone => (json!({ "alg": "none", "typ": "JWT" }), Signer::Unsigned),
         Fault::HmacWithPublicKey => (
             json!({ "alg": "HS256", "typ": "JWT", "kid": active.kid }),
-            &|i| {
-                CoreHmacKey::new(MAIN_PUBLIC_PEM.as_bytes())
-                    .sign(&CoreJwsSigningAlgorithm::HmacSha256, i.as_bytes())
-                    .expect("HS256 signature")
-            },
+            Signer::HmacWithPublicKey,
         ),
-        _ => (rs256(Some(&active.kid)), &|i| active.sign_rs256(i)),
+        _ => (rs256(Some(&active.kid)), Signer::Rsa(active)),
     };
     let input = format!("{}.{}", b64_json(&header), b64_json(&claims));
-    let signature = URL_SAFE_NO_PAD.encode(signer(&input));
+    let signature = match signer {
+        Signer::Rsa(key) => key.sign_rs256(&input),
+        Signer::Unsigned => Vec::new(),
+        Signer::HmacWithPublicKey => CoreHmacKey::new(MAIN_PUBLIC_PEM.as_bytes())
+            .sign(&CoreJwsSigningAlgorithm::HmacSha256, input.as_bytes())
+            .expect("HS256 signature"),
+    };
+    let signature = URL_SAFE_NO_PAD.encode(signature);
     format!("{input}.{signature}")
 }
 

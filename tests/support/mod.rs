@@ -1,5 +1,5 @@
 //! Support code shared by the integration tests.
 #![allow(dead_code)]
 
-pub mod browser;
 pub mod broken_provider;
+pub mod browser;
