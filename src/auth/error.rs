@@ -50,6 +50,11 @@ pub enum AuthError {
         "the sign-in response came from issuer `{got}`, not from `{expected}`: refused (a mix-up attack, RFC 9207)"
     )]
     WrongResponseIssuer { expected: String, got: String },
+    #[error(
+        "the sign-in response has no `iss`, though `{expected}` announces that it always sends one: \
+         refused (a possible mix-up attack, RFC 9207)"
+    )]
+    MissingResponseIssuer { expected: String },
     #[error("the token endpoint refused the request: {0}")]
     TokenRejected(OAuthErrorText),
     #[error("the token endpoint failed: {0}")]

@@ -139,6 +139,11 @@ impl BrowserLogin {
                     got,
                 });
             }
+            Outcome::MissingIssuer => {
+                return Err(AuthError::MissingResponseIssuer {
+                    expected: provider.issuer().to_owned(),
+                });
+            }
         };
         exchange(&provider, &callback.redirect_uri, code, verifier, &nonce).await
     }

@@ -29,6 +29,8 @@ pub(crate) enum Outcome {
     },
     /// The response's `iss` is another provider's (RFC 9207).
     WrongIssuer(String),
+    /// The provider announces `iss` in responses, but this one has none.
+    MissingIssuer,
 }
 
 /// A listening callback. Dropping it stops the server.
@@ -180,7 +182,7 @@ async fn receive(
     }
     let outcome = match query.get("iss") {
         Some(iss) if *iss != shared.issuer => Outcome::WrongIssuer(iss.clone()),
-        None if shared.issuer_required => Outcome::WrongIssuer(String::new()),
+        None if shared.issuer_required => Outcome::MissingIssuer,
         _ => match (query.get("error"), query.get("code")) {
             (Some(error), _) => Outcome::Error {
                 error: error.clone(),
@@ -213,7 +215,7 @@ async fn receive(
                 None => error.clone(),
             },
         ),
-        Outcome::WrongIssuer(_) => page_error(
+        Outcome::WrongIssuer(_) | Outcome::MissingIssuer => page_error(
             StatusCode::BAD_REQUEST,
             "Sign-in refused",
             "The response did not come from the expected provider.",

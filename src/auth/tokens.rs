@@ -1,7 +1,7 @@
 //! Token endpoint calls and turning their responses into sessions.
 
 use chrono::{TimeDelta, Utc};
-use openidconnect::core::{CoreErrorResponseType, CoreTokenResponse};
+use openidconnect::core::{CoreErrorResponseType, CoreIdToken, CoreTokenResponse};
 use openidconnect::{
     HttpClientError, OAuth2TokenResponse, RequestTokenError, StandardErrorResponse, TokenResponse,
 };
@@ -26,11 +26,26 @@ pub(crate) fn classify(error: TokenError) -> Result<OAuthErrorText, AuthError> {
             Err(AuthError::TokenEndpoint(describe(*e)))
         }
         RequestTokenError::Request(e) => Err(AuthError::TokenEndpoint(e.to_string())),
-        RequestTokenError::Parse(e, _) => Err(AuthError::TokenEndpoint(format!(
-            "its answer is not a valid token response: {e}"
-        ))),
+        // An ID token whose claims cannot be read (no `iat`, no `sub`, …) is
+        // the ID token's fault, not the endpoint's.
+        RequestTokenError::Parse(e, body) => Err(match unreadable_id_token(&body) {
+            Some(why) => AuthError::IdToken(format!("it cannot be read: {why}")),
+            None => {
+                AuthError::TokenEndpoint(format!("its answer is not a valid token response: {e}"))
+            }
+        }),
         RequestTokenError::Other(e) => Err(AuthError::TokenEndpoint(e)),
     }
+}
+
+/// Why the `id_token` of a token response does not parse, if it is there
+/// and does not.
+fn unreadable_id_token(body: &[u8]) -> Option<String> {
+    let response: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let raw = response.get("id_token")?.clone();
+    serde_json::from_value::<CoreIdToken>(raw)
+        .err()
+        .map(|e| e.to_string())
 }
 
 pub(crate) fn token_set(response: &CoreTokenResponse, id_token: String) -> TokenSet {
@@ -51,8 +66,6 @@ pub(crate) fn token_set(response: &CoreTokenResponse, id_token: String) -> Token
     }
 }
 
-pub(crate) fn id_token_of(
-    response: &CoreTokenResponse,
-) -> Option<&openidconnect::core::CoreIdToken> {
+pub(crate) fn id_token_of(response: &CoreTokenResponse) -> Option<&CoreIdToken> {
     response.id_token()
 }

@@ -67,21 +67,29 @@ impl Provider {
         nonce: &NonceCheck<'_>,
     ) -> Result<BTreeMap<String, Value>, Failure> {
         let client = self.client(keys, None);
+        // `exp` gets the leeway through a clock running behind; `iat` is
+        // checked below against the true clock.
         let verifier = client
             .id_token_verifier()
-            .set_time_fn(|| Utc::now() - LEEWAY)
-            .set_issue_time_verifier_fn(|iat| {
-                if iat > Utc::now() + LEEWAY {
-                    Err(format!("issued in the future ({iat})"))
-                } else {
-                    Ok(())
-                }
-            });
+            .set_time_fn(|| Utc::now() - LEEWAY);
         let checked = match nonce {
             NonceCheck::Exact(n) => id_token.claims(&verifier, *n),
             NonceCheck::MayBeAbsent => id_token.claims(&verifier, |_: Option<&Nonce>| Ok(())),
         };
-        let claims = checked.map_err(Failure::from)?;
+        let claims = checked.map_err(|e| match e {
+            // openidconnect reports the shifted clock as "current time".
+            ClaimsVerificationError::Expired(_) => Failure::Other(expired(id_token)),
+            other => Failure::from(other),
+        })?;
+        let now = Utc::now();
+        let iat = claims.issue_time();
+        if iat > now + LEEWAY {
+            return Err(Failure::Other(format!(
+                "it is issued in the future (`iat` {iat}, the clock here says {now}; \
+                 up to {} s of clock skew is allowed)",
+                LEEWAY.num_seconds()
+            )));
+        }
 
         let client_id = &self.config().client_id;
         let audiences = claims.audiences();
@@ -148,6 +156,22 @@ impl std::fmt::Display for Failure {
             Failure::Claims(e) => write!(f, "{e}"),
             Failure::Other(s) => f.write_str(s),
         }
+    }
+}
+
+/// Why an ID token past its `exp` was refused, with the true clock.
+fn expired(id_token: &CoreIdToken) -> String {
+    let exp = payload(&id_token.to_string())
+        .ok()
+        .and_then(|c| c.get("exp").and_then(Value::as_i64))
+        .and_then(|s| chrono::DateTime::from_timestamp(s, 0));
+    let now = Utc::now();
+    match exp {
+        Some(exp) => format!(
+            "it expired at {exp} (the clock here says {now}; up to {} s of clock skew is allowed)",
+            LEEWAY.num_seconds()
+        ),
+        None => "it has expired".to_owned(),
     }
 }
 

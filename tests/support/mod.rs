@@ -1,4 +1,5 @@
 //! Support code shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod broken_provider;
 pub mod browser;

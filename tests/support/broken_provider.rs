@@ -1,0 +1,578 @@
+//! A deliberately configurable OpenID Provider for relying-party
+//! conformance tests: it serves discovery, a JWKS, an auto-approving
+//! `/authorize`, `/token` and `/userinfo` on 127.0.0.1, and a [`Fault`]
+//! decides what it gets wrong.
+//!
+//! ID tokens are built by hand (header, claims, signature) so that a fault
+//! can forge any part: the algorithm, the key, the `kid`, any claim. RSA and
+//! HMAC signatures come from openidconnect's provider-side signing keys.
+
+use std::collections::HashMap;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use authdash::config::Config;
+use axum::extract::{Form, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::Utc;
+use openidconnect::PrivateSigningKey;
+use openidconnect::core::{CoreHmacKey, CoreJwsSigningAlgorithm, CoreRsaPrivateSigningKey};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use url::Url;
+
+/// The client id the provider expects (and the config uses).
+pub const CLIENT_ID: &str = "rp";
+/// The subject of the one user this provider signs in.
+pub const SUBJECT: &str = "user-1";
+
+const MAIN_PEM: &str = include_str!("../../assets/demo/signing-key.pem");
+const ROTATED_PEM: &str = include_str!("keys/rotated.pem");
+const ATTACKER_PEM: &str = include_str!("keys/attacker.pem");
+/// The main key's public half, as an attacker would download it.
+const MAIN_PUBLIC_PEM: &str = include_str!("keys/demo-public.pem");
+
+/// How long the token endpoint sits on a request under [`Fault::TokenHang`]
+/// (far beyond any client timeout the tests configure).
+const HANG: Duration = Duration::from_secs(120);
+
+/// What the provider gets wrong. Faults on the ID token apply to every
+/// token the provider mints (login and refresh) unless named otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// A well-behaved provider: the positive control.
+    None,
+    /// RS256 signed with a key nobody publishes, under the published `kid`.
+    BadSignature,
+    /// `alg: none` and an empty signature (the metadata even lists `none`).
+    AlgNone,
+    /// HS256 keyed with the provider's public key PEM (the metadata lists HS256).
+    HmacWithPublicKey,
+    /// `iss` is another issuer.
+    WrongIssuer,
+    /// `aud` names another client only.
+    WrongAudience,
+    /// `aud` lists this client and another, with no `azp`.
+    SeveralAudiencesNoAzp,
+    /// `azp` names another client.
+    AzpOtherClient,
+    /// `exp` five minutes ago (well beyond the leeway).
+    Expired,
+    /// `exp` twenty seconds ago (within the leeway: accepted).
+    ExpiredWithinLeeway,
+    /// `iat` an hour from now.
+    IssuedInFuture,
+    /// `iat` twenty seconds from now (within the leeway: accepted).
+    IssuedSlightlyAhead,
+    /// `nonce` is not the one the client sent.
+    WrongNonce,
+    /// No `nonce` in the login's ID token.
+    NoNonce,
+    /// Signed with a key whose `kid` the JWKS never publishes.
+    UnknownKid,
+    /// No `kid` in the header while the JWKS publishes two keys.
+    NoKidSeveralKeys,
+    /// No `kid` in the header, one key in the JWKS (accepted).
+    NoKidSingleKey,
+    /// No `iat` claim.
+    NoIat,
+    /// No `sub` claim.
+    NoSub,
+    /// `at_hash` of some other access token.
+    WrongAtHash,
+    /// Userinfo names another subject than the ID token.
+    UserinfoSubject,
+    /// The authorization response carries a `state` the client never sent.
+    WrongState,
+    /// The authorization response's `iss` (RFC 9207) is another issuer.
+    ResponseIssuer,
+    /// The metadata announces RFC 9207 `iss`, but the response has none.
+    MissingResponseIssuer,
+    /// The discovery document names the issuer with a trailing slash.
+    DiscoveryIssuer,
+    /// The token endpoint answers `invalid_grant`.
+    TokenError,
+    /// The token endpoint never answers.
+    TokenHang,
+    /// A refresh returns an ID token about another subject.
+    RefreshSubject,
+}
+
+/// A signing key with the `kid` and JWK it is published under.
+struct Key {
+    kid: String,
+    signing: CoreRsaPrivateSigningKey,
+    jwk: Value,
+}
+
+impl Key {
+    fn load(pem: &str, kid: &str) -> Key {
+        let signing = CoreRsaPrivateSigningKey::from_pem(pem, None).expect("test key loads");
+        let public = serde_json::to_value(signing.as_verification_key()).expect("JWK");
+        let jwk = json!({
+            "kty": "RSA",
+            "use": "sig",
+            "alg": "RS256",
+            "kid": kid,
+            "n": public["n"],
+            "e": public["e"],
+        });
+        Key {
+            kid: kid.to_owned(),
+            signing,
+            jwk,
+        }
+    }
+
+    fn sign_rs256(&self, input: &str) -> Vec<u8> {
+        self.signing
+            .sign(
+                &CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
+                input.as_bytes(),
+            )
+            .expect("RS256 signature")
+    }
+}
+
+struct Keys {
+    main: Key,
+    rotated: Key,
+    attacker: Key,
+    /// After [`BrokenProvider::rotate_keys`]: sign with and publish only
+    /// the rotated key.
+    rotated_in: bool,
+}
+
+/// An authorization code waiting for its token request.
+struct Grant {
+    nonce: Option<String>,
+    code_challenge: Option<String>,
+    redirect_uri: String,
+}
+
+struct Shared {
+    issuer: String,
+    fault: Mutex<Fault>,
+    keys: Mutex<Keys>,
+    grants: Mutex<HashMap<String, Grant>>,
+    /// Access tokens issued, each with the subject userinfo reports.
+    access_tokens: Mutex<HashMap<String, String>>,
+    refresh_tokens: Mutex<HashMap<String, String>>,
+    jwks_hits: AtomicUsize,
+    token_hits: AtomicUsize,
+    userinfo_hits: AtomicUsize,
+    counter: AtomicUsize,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Shared {
+    fn fault(&self) -> Fault {
+        *lock(&self.fault)
+    }
+
+    fn fresh(&self, prefix: &str) -> String {
+        let n = self.counter.fetch_add(1, Ordering::SeqCst);
+        format!("{prefix}-{n}-{}", rand::random::<u64>())
+    }
+}
+
+/// The provider, listening on 127.0.0.1 until dropped.
+pub struct BrokenProvider {
+    shared: Arc<Shared>,
+    task: JoinHandle<()>,
+}
+
+impl Drop for BrokenProvider {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl BrokenProvider {
+    /// Start listening on a free port of 127.0.0.1 with `fault` in force.
+    pub async fn start(fault: Fault) -> BrokenProvider {
+        let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+            .await
+            .expect("bind 127.0.0.1:0");
+        let port = listener.local_addr().expect("local addr").port();
+        let shared = Arc::new(Shared {
+            issuer: format!("http://127.0.0.1:{port}"),
+            fault: Mutex::new(fault),
+            keys: Mutex::new(Keys {
+                main: Key::load(MAIN_PEM, "main-2024"),
+                rotated: Key::load(ROTATED_PEM, "rotated-2025"),
+                attacker: Key::load(ATTACKER_PEM, "attacker"),
+                rotated_in: false,
+            }),
+            grants: Mutex::new(HashMap::new()),
+            access_tokens: Mutex::new(HashMap::new()),
+            refresh_tokens: Mutex::new(HashMap::new()),
+            jwks_hits: AtomicUsize::new(0),
+            token_hits: AtomicUsize::new(0),
+            userinfo_hits: AtomicUsize::new(0),
+            counter: AtomicUsize::new(0),
+        });
+        let app = Router::new()
+            .route("/.well-known/openid-configuration", get(discovery))
+            .route("/jwks", get(jwks))
+            .route("/authorize", get(authorize))
+            .route("/token", post(token))
+            .route("/userinfo", get(userinfo))
+            .with_state(shared.clone());
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        BrokenProvider { shared, task }
+    }
+
+    pub fn issuer(&self) -> &str {
+        &self.shared.issuer
+    }
+
+    pub fn metadata_url(&self) -> String {
+        format!("{}/.well-known/openid-configuration", self.shared.issuer)
+    }
+
+    /// Change the fault from now on (e.g. after a good login, for refresh).
+    pub fn set_fault(&self, fault: Fault) {
+        *lock(&self.shared.fault) = fault;
+    }
+
+    /// Sign with a new key and publish only that one from now on.
+    pub fn rotate_keys(&self) {
+        lock(&self.shared.keys).rotated_in = true;
+    }
+
+    /// How many times the JWKS was fetched.
+    pub fn jwks_hits(&self) -> usize {
+        self.shared.jwks_hits.load(Ordering::SeqCst)
+    }
+
+    /// How many token requests arrived.
+    pub fn token_hits(&self) -> usize {
+        self.shared.token_hits.load(Ordering::SeqCst)
+    }
+
+    pub fn userinfo_hits(&self) -> usize {
+        self.shared.userinfo_hits.load(Ordering::SeqCst)
+    }
+
+    /// A config for this provider (`[auth.test]`), with `authdash_table`
+    /// lines added under `[authdash]` when not empty.
+    pub fn config_with(&self, authdash_table: &str) -> Config {
+        let mut text = format!(
+            "[auth.test]\nclient_id = \"{CLIENT_ID}\"\nserver_metadata_url = \"{}\"\n",
+            self.metadata_url()
+        );
+        if !authdash_table.is_empty() {
+            text.push_str("\n[authdash]\n");
+            text.push_str(authdash_table);
+            text.push('\n');
+        }
+        Config::parse(Path::new("rp-test.toml"), &text, &|_| None).expect("test config parses")
+    }
+
+    pub fn config(&self) -> Config {
+        self.config_with("")
+    }
+}
+
+async fn discovery(State(s): State<Arc<Shared>>) -> Json<Value> {
+    let fault = s.fault();
+    let issuer = &s.issuer;
+    let mut doc = json!({
+        "issuer": if fault == Fault::DiscoveryIssuer { format!("{issuer}/") } else { issuer.clone() },
+        "authorization_endpoint": format!("{issuer}/authorize"),
+        "token_endpoint": format!("{issuer}/token"),
+        "userinfo_endpoint": format!("{issuer}/userinfo"),
+        "jwks_uri": format!("{issuer}/jwks"),
+        "response_types_supported": ["code"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "token_endpoint_auth_methods_supported": ["none"],
+        "code_challenge_methods_supported": ["S256"],
+        "grant_types_supported": ["authorization_code", "refresh_token"],
+    });
+    if matches!(fault, Fault::AlgNone | Fault::HmacWithPublicKey) {
+        // A hostile provider would advertise what it forges.
+        doc["id_token_signing_alg_values_supported"] = json!(["RS256", "HS256", "none"]);
+    }
+    if matches!(fault, Fault::ResponseIssuer | Fault::MissingResponseIssuer) {
+        doc["authorization_response_iss_parameter_supported"] = json!(true);
+    }
+    Json(doc)
+}
+
+async fn jwks(State(s): State<Arc<Shared>>) -> Json<Value> {
+    s.jwks_hits.fetch_add(1, Ordering::SeqCst);
+    let keys = lock(&s.keys);
+    let published = if keys.rotated_in {
+        vec![keys.rotated.jwk.clone()]
+    } else if s.fault() == Fault::NoKidSeveralKeys {
+        vec![keys.main.jwk.clone(), keys.rotated.jwk.clone()]
+    } else {
+        vec![keys.main.jwk.clone()]
+    };
+    Json(json!({ "keys": published }))
+}
+
+/// Auto-approves: redirects straight back to `redirect_uri` with a code.
+async fn authorize(
+    State(s): State<Arc<Shared>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let (Some(redirect_uri), Some(state)) = (q.get("redirect_uri"), q.get("state")) else {
+        return (StatusCode::BAD_REQUEST, "redirect_uri and state required").into_response();
+    };
+    if q.get("client_id").map(String::as_str) != Some(CLIENT_ID)
+        || q.get("response_type").map(String::as_str) != Some("code")
+    {
+        return (StatusCode::BAD_REQUEST, "unknown client or response_type").into_response();
+    }
+    let Ok(mut target) = Url::parse(redirect_uri) else {
+        return (StatusCode::BAD_REQUEST, "bad redirect_uri").into_response();
+    };
+    let code = s.fresh("code");
+    lock(&s.grants).insert(
+        code.clone(),
+        Grant {
+            nonce: q.get("nonce").cloned(),
+            code_challenge: q.get("code_challenge").cloned(),
+            redirect_uri: redirect_uri.clone(),
+        },
+    );
+    let fault = s.fault();
+    {
+        let mut pairs = target.query_pairs_mut();
+        pairs.append_pair("code", &code);
+        if fault == Fault::WrongState {
+            pairs.append_pair("state", "forged-state-from-another-login");
+        } else {
+            pairs.append_pair("state", state);
+        }
+        match fault {
+            Fault::ResponseIssuer => {
+                pairs.append_pair("iss", "http://127.0.0.1:9/evil");
+            }
+            Fault::MissingResponseIssuer => {}
+            _ => {
+                pairs.append_pair("iss", &s.issuer);
+            }
+        }
+    }
+    (StatusCode::FOUND, [(header::LOCATION, target.to_string())]).into_response()
+}
+
+fn oauth_error(error: &str, description: &str) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        Json(json!({ "error": error, "error_description": description })),
+    )
+        .into_response()
+}
+
+fn s256(verifier: &str) -> String {
+    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+}
+
+async fn token(
+    State(s): State<Arc<Shared>>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    s.token_hits.fetch_add(1, Ordering::SeqCst);
+    let fault = s.fault();
+    if fault == Fault::TokenHang {
+        tokio::time::sleep(HANG).await;
+    }
+    if fault == Fault::TokenError {
+        return oauth_error(
+            "invalid_grant",
+            "The authorization code has expired or was already used",
+        );
+    }
+    if form.get("client_id").map(String::as_str) != Some(CLIENT_ID) {
+        return oauth_error("invalid_client", "unknown client");
+    }
+    let (subject, nonce) = match form.get("grant_type").map(String::as_str) {
+        Some("authorization_code") => {
+            let Some(grant) = form.get("code").and_then(|c| lock(&s.grants).remove(c)) else {
+                return oauth_error("invalid_grant", "unknown or used code");
+            };
+            if form.get("redirect_uri") != Some(&grant.redirect_uri) {
+                return oauth_error("invalid_grant", "redirect_uri differs");
+            }
+            let verifier = form.get("code_verifier").map(|v| s256(v));
+            if grant.code_challenge.is_none() || verifier != grant.code_challenge {
+                return oauth_error("invalid_grant", "PKCE verification failed");
+            }
+            (SUBJECT.to_owned(), grant.nonce)
+        }
+        Some("refresh_token") => {
+            let known = form
+                .get("refresh_token")
+                .and_then(|t| lock(&s.refresh_tokens).get(t).cloned());
+            let Some(subject) = known else {
+                return oauth_error("invalid_grant", "unknown refresh token");
+            };
+            let subject = if fault == Fault::RefreshSubject {
+                "someone-else".to_owned()
+            } else {
+                subject
+            };
+            // Refreshed ID tokens carry no nonce (OIDC Core §12.2, as most
+            // providers do it).
+            (subject, None)
+        }
+        _ => return oauth_error("unsupported_grant_type", "code or refresh_token"),
+    };
+    let access_token = s.fresh("at");
+    let refresh_token = s.fresh("rt");
+    lock(&s.access_tokens).insert(access_token.clone(), subject.clone());
+    lock(&s.refresh_tokens).insert(refresh_token.clone(), subject.clone());
+    let id_token = id_token(&s, fault, &subject, nonce.as_deref(), &access_token);
+    Json(json!({
+        "access_token": access_token,
+        "token_type": "Bearer",
+        "expires_in": 3600,
+        "refresh_token": refresh_token,
+        "id_token": id_token,
+        "scope": "openid profile email",
+    }))
+    .into_response()
+}
+
+/// `at_hash` for RS256/HS256: the left half of SHA-256, base64url.
+fn at_hash(access_token: &str) -> String {
+    let digest = Sha256::digest(access_token.as_bytes());
+    URL_SAFE_NO_PAD.encode(&digest[..16])
+}
+
+fn b64_json(value: &Value) -> String {
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(value).expect("JSON"))
+}
+
+/// How an ID token gets its signature.
+enum Signer<'a> {
+    Rsa(&'a Key),
+    /// `alg: none`: no signature at all.
+    Unsigned,
+    /// HS256 keyed with the main key's public PEM.
+    HmacWithPublicKey,
+}
+
+/// Mints the ID token, with the fault in force.
+fn id_token(s: &Shared, fault: Fault, subject: &str, nonce: Option<&str>, access: &str) -> String {
+    let now = Utc::now().timestamp();
+    let mut claims = json!({
+        "iss": s.issuer,
+        "sub": subject,
+        "aud": CLIENT_ID,
+        "exp": now + 600,
+        "iat": now,
+        "auth_time": now,
+        "at_hash": at_hash(access),
+        "email": "one@example.test",
+        "email_verified": true,
+        "name": "Test User",
+    });
+    if let Some(n) = nonce {
+        claims["nonce"] = json!(n);
+    }
+    match fault {
+        Fault::WrongIssuer => claims["iss"] = json!("http://127.0.0.1:9/another-issuer"),
+        Fault::WrongAudience => claims["aud"] = json!("another-client"),
+        Fault::SeveralAudiencesNoAzp => claims["aud"] = json!([CLIENT_ID, "another-client"]),
+        Fault::AzpOtherClient => claims["azp"] = json!("another-client"),
+        Fault::Expired => claims["exp"] = json!(now - 300),
+        Fault::ExpiredWithinLeeway => claims["exp"] = json!(now - 20),
+        Fault::IssuedInFuture => {
+            claims["iat"] = json!(now + 3600);
+            claims["exp"] = json!(now + 7200);
+        }
+        Fault::IssuedSlightlyAhead => claims["iat"] = json!(now + 20),
+        Fault::WrongNonce if nonce.is_some() => claims["nonce"] = json!("not-the-nonce-you-sent"),
+        Fault::NoNonce => {
+            claims.as_object_mut().expect("object").remove("nonce");
+        }
+        Fault::NoIat => {
+            claims.as_object_mut().expect("object").remove("iat");
+        }
+        Fault::NoSub => {
+            claims.as_object_mut().expect("object").remove("sub");
+        }
+        Fault::WrongAtHash => claims["at_hash"] = json!(at_hash("some-other-access-token")),
+        _ => {}
+    }
+
+    let keys = lock(&s.keys);
+    let active = if keys.rotated_in {
+        &keys.rotated
+    } else {
+        &keys.main
+    };
+    let rs256 = |kid: Option<&str>| {
+        let mut header = json!({ "alg": "RS256", "typ": "JWT" });
+        if let Some(kid) = kid {
+            header["kid"] = json!(kid);
+        }
+        header
+    };
+    let (header, signer) = match fault {
+        Fault::BadSignature => (rs256(Some(&active.kid)), Signer::Rsa(&keys.attacker)),
+        Fault::UnknownKid => (rs256(Some(&keys.attacker.kid)), Signer::Rsa(&keys.attacker)),
+        Fault::NoKidSeveralKeys | Fault::NoKidSingleKey => (rs256(None), Signer::Rsa(active)),
+        Fault::AlgNone => (json!({ "alg": "none", "typ": "JWT" }), Signer::Unsigned),
+        Fault::HmacWithPublicKey => (
+            json!({ "alg": "HS256", "typ": "JWT", "kid": active.kid }),
+            Signer::HmacWithPublicKey,
+        ),
+        _ => (rs256(Some(&active.kid)), Signer::Rsa(active)),
+    };
+    let input = format!("{}.{}", b64_json(&header), b64_json(&claims));
+    let signature = match signer {
+        Signer::Rsa(key) => key.sign_rs256(&input),
+        Signer::Unsigned => Vec::new(),
+        Signer::HmacWithPublicKey => CoreHmacKey::new(MAIN_PUBLIC_PEM.as_bytes())
+            .sign(&CoreJwsSigningAlgorithm::HmacSha256, input.as_bytes())
+            .expect("HS256 signature"),
+    };
+    let signature = URL_SAFE_NO_PAD.encode(signature);
+    format!("{input}.{signature}")
+}
+
+async fn userinfo(State(s): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    s.userinfo_hits.fetch_add(1, Ordering::SeqCst);
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_owned);
+    let Some(subject) = token.and_then(|t| lock(&s.access_tokens).get(&t).cloned()) else {
+        return (StatusCode::UNAUTHORIZED, "invalid_token").into_response();
+    };
+    let subject = if s.fault() == Fault::UserinfoSubject {
+        "impostor-42".to_owned()
+    } else {
+        subject
+    };
+    Json(json!({
+        "sub": subject,
+        "email": "one@example.test",
+        "email_verified": true,
+        "name": "Test User",
+    }))
+    .into_response()
+}
