@@ -48,13 +48,7 @@ impl Provider {
         }
         .map_err(|f| AuthError::IdToken(f.to_string()))?;
         if let Some(c) = continuity {
-            for claim in ["iss", "sub", "aud"] {
-                if claims.get(claim) != c.original.get(claim) {
-                    return Err(AuthError::IdToken(format!(
-                        "the refreshed ID token has a different `{claim}` than the first one"
-                    )));
-                }
-            }
+            check_continuity(&claims, c.original).map_err(AuthError::IdToken)?;
         }
         Ok(claims)
     }
@@ -127,6 +121,45 @@ impl Provider {
     }
 }
 
+/// OIDC Core §12.2: a refreshed ID token is about the same authentication.
+fn check_continuity(
+    new: &BTreeMap<String, Value>,
+    original: &BTreeMap<String, Value>,
+) -> Result<(), String> {
+    let differs = |claim: &str| {
+        format!("the refreshed ID token has a different `{claim}` than the first one")
+    };
+    for claim in ["iss", "sub"] {
+        if new.get(claim) != original.get(claim) {
+            return Err(differs(claim));
+        }
+    }
+    if audiences(new.get("aud")) != audiences(original.get("aud")) {
+        return Err(differs("aud"));
+    }
+    if let (Some(n), Some(o)) = (new.get("nonce"), original.get("nonce"))
+        && n != o
+    {
+        return Err(differs("nonce"));
+    }
+    Ok(())
+}
+
+/// `aud` may be one string or a list: compare as sets.
+fn audiences(aud: Option<&Value>) -> Vec<String> {
+    let mut list: Vec<String> = match aud {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+        _ => Vec::new(),
+    };
+    list.sort();
+    list.dedup();
+    list
+}
+
 enum Failure {
     UnknownKey,
     Claims(ClaimsVerificationError),
@@ -186,4 +219,44 @@ fn payload(jwt: &str) -> Result<BTreeMap<String, Value>, String> {
         .decode(part.trim_end_matches('='))
         .map_err(|e| format!("payload is not base64url: {e}"))?;
     serde_json::from_slice(&bytes).map_err(|e| format!("payload is not a JSON object: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn claims(v: Value) -> BTreeMap<String, Value> {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn continuity_table() {
+        let first = claims(json!({"iss": "i", "sub": "s", "aud": "rp", "nonce": "n"}));
+        let cases = [
+            (json!({"iss": "i", "sub": "s", "aud": ["rp"]}), None),
+            (
+                json!({"iss": "i", "sub": "s", "aud": "rp", "nonce": "n"}),
+                None,
+            ),
+            (json!({"iss": "j", "sub": "s", "aud": "rp"}), Some("`iss`")),
+            (json!({"iss": "i", "sub": "t", "aud": "rp"}), Some("`sub`")),
+            (
+                json!({"iss": "i", "sub": "s", "aud": ["rp", "x"]}),
+                Some("`aud`"),
+            ),
+            (
+                json!({"iss": "i", "sub": "s", "aud": "rp", "nonce": "m"}),
+                Some("`nonce`"),
+            ),
+        ];
+        for (new, expected) in cases {
+            let got = check_continuity(&claims(new.clone()), &first);
+            match expected {
+                None => assert!(got.is_ok(), "{new}: {got:?}"),
+                Some(word) => assert!(got.unwrap_err().contains(word), "{new}"),
+            }
+        }
+    }
 }

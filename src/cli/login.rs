@@ -32,10 +32,17 @@ pub async fn login(
     };
     let login = BrowserLogin::start(provider.clone(), ctx.config.login_timeout, options).await?;
     let url = login.authorize_url().to_string();
-    writeln!(err, "Log in to {} in your browser. If it does not open, visit:\n\n  {url}\n", provider.config().label)?;
+    writeln!(
+        err,
+        "Log in to {} in your browser. If it does not open, visit:\n\n  {url}\n",
+        provider.config().label
+    )?;
     match auth::open_url(&url, ctx.browser_var.as_deref()) {
         Ok(()) => writeln!(err, "Waiting for the browser (Ctrl-C cancels)…")?,
-        Err(e) => writeln!(err, "{e}. Open the URL above yourself; waiting (Ctrl-C cancels)…")?,
+        Err(e) => writeln!(
+            err,
+            "{e}. Open the URL above yourself; waiting (Ctrl-C cancels)…"
+        )?,
     }
     let session = tokio::select! {
         result = login.finish() => result?,
@@ -50,7 +57,11 @@ pub async fn login(
         err,
         "Logged in to {} as {}.",
         provider.config().label,
-        session.user.email.as_deref().unwrap_or(session.user.display_name())
+        session
+            .user
+            .email
+            .as_deref()
+            .unwrap_or(session.user.display_name())
     )?;
     Ok(Outcome::Ok)
 }

@@ -43,7 +43,11 @@ pub async fn logout(
             .as_deref()
             .unwrap_or(session.user.display_name());
         match revoked {
-            Ok(true) => writeln!(out, "Logged out {who} at {}: tokens revoked and deleted.", session.provider)?,
+            Ok(true) => writeln!(
+                out,
+                "Logged out {who} at {}: tokens revoked and deleted.",
+                session.provider
+            )?,
             Ok(false) => writeln!(
                 out,
                 "Logged out {who} at {}: tokens deleted here (the provider has no revocation endpoint).",

@@ -12,9 +12,7 @@ pub fn status(ctx: &Context, as_json: bool, out: &mut dyn Write) -> Result<Outco
     let accounts = ctx.store.accounts()?;
     let now = Utc::now();
     let active = accounts.active.clone();
-    let logged_in = accounts
-        .active_session()
-        .is_some_and(|s| s.is_alive(now));
+    let logged_in = accounts.active_session().is_some_and(|s| s.is_alive(now));
     if as_json {
         let report = json!({
             "logged_in": logged_in,
@@ -26,13 +24,20 @@ pub fn status(ctx: &Context, as_json: bool, out: &mut dyn Write) -> Result<Outco
             },
             "recovered": accounts.recovered,
         });
-        writeln!(out, "{}", serde_json::to_string_pretty(&report).unwrap_or_default())?;
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        )?;
     } else {
         if let Some(note) = &accounts.recovered {
             writeln!(out, "! {note}")?;
         }
         if accounts.sessions.is_empty() {
-            writeln!(out, "Not logged in. Run `authdash login` (or `authdash` for the dashboard).")?;
+            writeln!(
+                out,
+                "Not logged in. Run `authdash login` (or `authdash` for the dashboard)."
+            )?;
         }
         for s in &accounts.sessions {
             describe(ctx, s, active.as_ref() == Some(&AccountId::of(s)), now, out)?;
@@ -44,11 +49,16 @@ pub fn status(ctx: &Context, as_json: bool, out: &mut dyn Write) -> Result<Outco
             ctx.store.describe_key()
         )?;
     }
-    Ok(if logged_in { Outcome::Ok } else { Outcome::Failed })
+    Ok(if logged_in {
+        Outcome::Ok
+    } else {
+        Outcome::Failed
+    })
 }
 
 fn time(t: Option<DateTime<Utc>>) -> Value {
-    t.map(|t| Value::String(t.to_rfc3339())).unwrap_or(Value::Null)
+    t.map(|t| Value::String(t.to_rfc3339()))
+        .unwrap_or(Value::Null)
 }
 
 fn account_json(s: &Session, active: Option<&AccountId>, now: DateTime<Utc>) -> Value {
@@ -106,13 +116,23 @@ fn describe(
         "expired" => "✗ Session expired for",
         _ => "✓ Logged in as",
     };
-    writeln!(out, "  {mark} {who}{}", if active { "  [active]" } else { "" })?;
+    writeln!(
+        out,
+        "  {mark} {who}{}",
+        if active { "  [active]" } else { "" }
+    )?;
     if !s.user.orgs.is_empty() {
         let orgs: Vec<String> = s
             .user
             .orgs
             .iter()
-            .map(|o| format!("{} ({})", o.org_name, o.roles().collect::<Vec<_>>().join(", ")))
+            .map(|o| {
+                format!(
+                    "{} ({})",
+                    o.org_name,
+                    o.roles().collect::<Vec<_>>().join(", ")
+                )
+            })
             .collect();
         writeln!(out, "    organizations: {}", orgs.join(", "))?;
     }

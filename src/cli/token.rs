@@ -19,7 +19,10 @@ pub async fn token(
         session
     } else {
         if !session.can_refresh() {
-            writeln!(err, "The session has expired and cannot be renewed. Run `authdash login`.")?;
+            writeln!(
+                err,
+                "The session has expired and cannot be renewed. Run `authdash login`."
+            )?;
             return Ok(Outcome::Failed);
         }
         let provider = ctx.provider(&session.provider).await?;
