@@ -9,6 +9,7 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use directories::ProjectDirs;
 
+use authdash::cli::{self, LogoutScope};
 use authdash::config::{Config, ConfigError};
 use authdash::demo::{DemoProvider, DemoSettings};
 use authdash::store::{Accounts, FileStore, KeySource, TokenStore};
@@ -33,6 +34,33 @@ struct Cli {
 enum Cmd {
     /// Try everything against a demo provider built into authdash: no account needed.
     Demo,
+    /// Log in through the browser, without the dashboard.
+    Login {
+        /// The provider's name in the config (`default` or the NAME of `[auth.NAME]`).
+        #[arg(long)]
+        provider: Option<String>,
+        /// Log in as another person: ask the provider for a fresh login.
+        #[arg(long)]
+        add_account: bool,
+    },
+    /// Revoke the active account's tokens at the provider and delete them here.
+    Logout {
+        /// Every account stored here, not just the active one.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Who is logged in where; exits 1 when no account is usable.
+    Status {
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the active account's access token (renewed first if needed), and nothing else.
+    Token,
+    /// List the accounts, or make one active (by email, subject, provider/subject or number).
+    Switch { account: Option<String> },
+    /// Print shell completions.
+    Completions { shell: clap_complete::Shell },
     /// Print the reference config, every key commented, to start your own.
     ExampleConfig,
 }
@@ -49,9 +77,17 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     let _log = init_logging(&dirs, &cli.log_level);
-    if let Some(Cmd::ExampleConfig) = cli.command {
-        print!("{EXAMPLE_CONFIG}");
-        return ExitCode::SUCCESS;
+    match &cli.command {
+        Some(Cmd::ExampleConfig) => {
+            print!("{EXAMPLE_CONFIG}");
+            return ExitCode::SUCCESS;
+        }
+        Some(Cmd::Completions { shell }) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut command, "authdash", &mut std::io::stdout());
+            return ExitCode::SUCCESS;
+        }
+        _ => {}
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -64,9 +100,10 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = match cli.command {
+    let result = match &cli.command {
         Some(Cmd::Demo) => runtime.block_on(demo(&dirs)),
-        _ => runtime.block_on(dashboard(&cli, &dirs)),
+        None => runtime.block_on(dashboard(&cli, &dirs)),
+        Some(command) => runtime.block_on(subcommand(&cli, command, &dirs)),
     };
     // Background tasks (a pending login's server, a fetch) end with the app.
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
@@ -80,7 +117,8 @@ fn main() -> ExitCode {
     }
 }
 
-async fn dashboard(cli: &Cli, dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
+/// The config, or the exit code after saying on stderr what is wrong.
+fn load_config(cli: &Cli, dirs: &ProjectDirs) -> Result<Config, ExitCode> {
     let default_path = dirs.config_dir().join("authdash.toml");
     let streamlit = PathBuf::from(".streamlit").join("secrets.toml");
     let path = match &cli.config {
@@ -89,21 +127,66 @@ async fn dashboard(cli: &Cli, dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
         None if streamlit.exists() => streamlit.clone(),
         None => {
             eprint!("{}", no_config_message(&default_path, &streamlit));
-            return Ok(ExitCode::from(EXIT_CONFIG));
+            return Err(ExitCode::from(EXIT_CONFIG));
         }
     };
     let env = |name: &str| std::env::var(name).ok();
-    let config = match Config::load(&path, &env) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("authdash: the config has a problem:\n{e}");
-            if matches!(e, ConfigError::NotFound { .. }) {
-                eprintln!(
-                    "\nTry `authdash demo`, or `authdash example-config` for a config to start from."
-                );
-            }
-            return Ok(ExitCode::from(EXIT_CONFIG));
+    Config::load(&path, &env).map_err(|e| {
+        eprintln!("authdash: the config has a problem:\n{e}");
+        if matches!(e, ConfigError::NotFound { .. }) {
+            eprintln!(
+                "\nTry `authdash demo`, or `authdash example-config` for a config to start from."
+            );
         }
+        ExitCode::from(EXIT_CONFIG)
+    })
+}
+
+async fn subcommand(cli: &Cli, command: &Cmd, dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
+    let config = match load_config(cli, dirs) {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
+    };
+    let store = open_store(&config, dirs.data_dir());
+    let ctx = cli::Context {
+        store_path: store.path(),
+        store: Arc::new(store),
+        config,
+        browser_var: std::env::var("BROWSER").ok(),
+    };
+    let mut out = std::io::stdout();
+    let mut err = std::io::stderr();
+    let outcome = match command {
+        Cmd::Login {
+            provider,
+            add_account,
+        } => cli::login(&ctx, provider.as_deref(), *add_account, &mut err).await,
+        Cmd::Logout { all } => {
+            let scope = if *all {
+                LogoutScope::All
+            } else {
+                LogoutScope::Active
+            };
+            cli::logout(&ctx, scope, &mut err).await
+        }
+        Cmd::Status { json } => cli::status(&ctx, *json, &mut out),
+        Cmd::Token => cli::token(&ctx, &mut out, &mut err).await,
+        Cmd::Switch { account } => cli::switch(&ctx, account.as_deref(), &mut out),
+        Cmd::Demo | Cmd::Completions { .. } | Cmd::ExampleConfig => Ok(cli::Outcome::Ok),
+    };
+    match outcome {
+        Ok(o) => Ok(ExitCode::from(o.code())),
+        Err(e) => {
+            eprintln!("authdash: {e}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+async fn dashboard(cli: &Cli, dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
+    let config = match load_config(cli, dirs) {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
     };
     let store: Arc<dyn TokenStore> = Arc::new(open_store(&config, dirs.data_dir()));
     tui::run(

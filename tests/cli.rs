@@ -1,0 +1,356 @@
+//! The subcommands through the real binary, against the in-process demo
+//! provider: `status`, `token`, `switch`, `logout`, exit codes, several
+//! processes sharing one store.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use authdash::auth::{BrowserLogin, LoginOptions, Provider, Session};
+use authdash::config::Config;
+use authdash::demo::{DemoProvider, DemoSettings, config_toml};
+use authdash::store::{FileStore, KeySource, TokenStore};
+use secrecy::SecretString;
+use support::browser;
+
+const BOUND: Duration = Duration::from_secs(30);
+const SECRET: &str = "a test store secret, long enough";
+
+struct Setup {
+    demo: DemoProvider,
+    config: Config,
+    home: tempfile::TempDir,
+    config_path: PathBuf,
+}
+
+impl Setup {
+    async fn new(settings: DemoSettings) -> Self {
+        let demo = DemoProvider::start(settings).await.unwrap();
+        let home = tempfile::tempdir().unwrap();
+        let text = format!(
+            "{}\n",
+            config_toml(demo.issuer_str()).replace(
+                "[auth.demo]",
+                &format!("[auth]\nstore_secret = \"{SECRET}\"\n\n[auth.demo]")
+            )
+        );
+        let config_path = home.path().join("authdash.toml");
+        std::fs::write(&config_path, &text).unwrap();
+        let config = Config::load(&config_path, &|_| None).unwrap();
+        Self {
+            demo,
+            config,
+            home,
+            config_path,
+        }
+    }
+
+    fn data_dir(&self) -> PathBuf {
+        self.home.path().join("data").join("authdash")
+    }
+
+    fn store(&self) -> FileStore {
+        FileStore::new(
+            self.data_dir(),
+            KeySource::Secret(SecretString::from(SECRET.to_owned())),
+        )
+    }
+
+    async fn login(&self, user: &str) -> Session {
+        let provider = Arc::new(
+            Provider::discover(&self.config.providers[0], &self.config.http)
+                .await
+                .unwrap(),
+        );
+        let login = BrowserLogin::start(provider, BOUND, LoginOptions::default())
+            .await
+            .unwrap();
+        let url = login.authorize_url().to_string();
+        let finish = tokio::spawn(login.finish());
+        browser::sign_in(&url, user).await.unwrap();
+        let session = tokio::time::timeout(BOUND, finish)
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        self.store().save(&session).unwrap();
+        session
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_authdash"));
+        let h = self.home.path();
+        cmd.args(["--config", self.config_path.to_str().unwrap()])
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", h)
+            .env("XDG_DATA_HOME", h.join("data"))
+            .env("XDG_STATE_HOME", h.join("state"))
+            .env("XDG_CONFIG_HOME", h.join("config"))
+            .env("XDG_CACHE_HOME", h.join("cache"))
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// Run to completion, bounded.
+    fn run(&self, args: &[&str]) -> Output {
+        let child = self
+            .command(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        wait_bounded(child)
+    }
+}
+
+fn wait_bounded(mut child: std::process::Child) -> Output {
+    let deadline = Instant::now() + BOUND;
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap();
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "authdash did not finish in {BOUND:?}: {}",
+                text(&out.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_token_and_exit_codes() {
+    let s = Setup::new(DemoSettings::default()).await;
+    let out = s.run(&["status"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "not logged in: {}",
+        text(&out.stdout)
+    );
+    assert!(text(&out.stdout).contains("Not logged in"));
+    let out = s.run(&["token"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stdout.is_empty(),
+        "nothing on stdout when there is no token"
+    );
+
+    let session = s.login("alice").await;
+    let out = s.run(&["status", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("status --json is JSON");
+    assert_eq!(json["logged_in"], true);
+    assert_eq!(json["accounts"][0]["email"], "alice@example.com");
+    assert_eq!(json["accounts"][0]["state"], "valid");
+    assert_eq!(json["accounts"][0]["orgs"][0]["org_name"], "Acme");
+    assert_eq!(json["store"]["key"], "store_secret from the config");
+    let human = text(&s.run(&["status"]).stdout);
+    assert!(
+        human.contains("Logged in as Alice Anderson <alice@example.com>  [active]"),
+        "{human}"
+    );
+    assert!(human.contains("encrypted with store_secret"), "{human}");
+
+    let out = s.run(&["token"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        format!("{}\n", session.access_token()),
+        "only the token"
+    );
+    assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn switch_and_logout() {
+    let s = Setup::new(DemoSettings::default()).await;
+    let alice = s.login("alice").await;
+    s.login("bob").await;
+    let list = text(&s.run(&["switch"]).stdout);
+    assert!(
+        list.contains("alice@example.com") && list.contains("*2 bob@example.com"),
+        "{list}"
+    );
+    let out = s.run(&["switch", "alice@example.com"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let active = s
+        .store()
+        .accounts()
+        .unwrap()
+        .active_session()
+        .cloned()
+        .unwrap();
+    assert_eq!(active.user.email.as_deref(), Some("alice@example.com"));
+    let out = s.run(&["switch", "nobody@example.com"]);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        text(&out.stderr).contains("no account matches"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = s.run(&["logout"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("tokens revoked and deleted"),
+        "{}",
+        text(&out.stderr)
+    );
+    // The provider no longer honours alice's refresh token.
+    let provider = Provider::discover(&s.config.providers[0], &s.config.http)
+        .await
+        .unwrap();
+    assert!(provider.refresh(&alice).await.unwrap_err().needs_login());
+    let accounts = s.store().accounts().unwrap();
+    assert_eq!(accounts.sessions.len(), 1, "bob stays");
+    let out = s.run(&["logout", "--all"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(s.run(&["status"]).status.code(), Some(1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn processes_sharing_the_store_never_spend_a_refresh_token_twice() {
+    // Access tokens shorter than the refresh margin: every `token` renews.
+    let s = Setup::new(DemoSettings {
+        access_token_ttl: Duration::from_secs(30),
+        ..DemoSettings::default()
+    })
+    .await;
+    s.login("carol").await;
+    let children: Vec<_> = (0..6)
+        .map(|_| {
+            s.command(&["token"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let outputs: Vec<Output> =
+        tokio::task::spawn_blocking(move || children.into_iter().map(wait_bounded).collect())
+            .await
+            .unwrap();
+    for out in &outputs {
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert!(!text(&out.stdout).trim().is_empty());
+    }
+    assert_eq!(
+        s.demo.refresh_reuse_rejections(),
+        0,
+        "a refresh token was spent twice"
+    );
+    let stored = s
+        .store()
+        .accounts()
+        .unwrap()
+        .active_session()
+        .cloned()
+        .unwrap();
+    let last = text(
+        &outputs
+            .iter()
+            .max_by_key(|o| o.stdout.len())
+            .unwrap()
+            .stdout,
+    );
+    assert!(!last.is_empty());
+    assert!(
+        stored.refreshed_at.is_some(),
+        "the renewed tokens were stored"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_writer_killed_at_any_moment_leaves_a_readable_store() {
+    let s = Setup::new(DemoSettings::default()).await;
+    s.login("alice").await;
+    s.login("bob").await;
+    let store = s.store();
+    let mut rng_state: u64 = 0x9E37_79B9_7F4A_7C15;
+    for i in 0..40 {
+        // A cheap deterministic spread of kill times between 0 and ~15 ms.
+        rng_state ^= rng_state << 13;
+        rng_state ^= rng_state >> 7;
+        rng_state ^= rng_state << 17;
+        let who = if i % 2 == 0 {
+            "alice@example.com"
+        } else {
+            "bob@example.com"
+        };
+        let mut child = s
+            .command(&["switch", who])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_micros(rng_state % 15_000));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let accounts = store.accounts().expect("the store stays readable");
+        assert!(
+            accounts.recovered.is_none(),
+            "never set aside: {:?}",
+            accounts.recovered
+        );
+        assert_eq!(accounts.sessions.len(), 2, "old or new content, never less");
+        assert!(accounts.active_session().is_some());
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(store.dir())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".unreadable-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn completions_and_help_need_no_config() {
+    let h = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let child = Command::new(env!("CARGO_BIN_EXE_authdash"))
+            .args(args)
+            .env("HOME", h.path())
+            .env("XDG_CONFIG_HOME", h.path().join("c"))
+            .env("XDG_STATE_HOME", h.path().join("s"))
+            .env("XDG_DATA_HOME", h.path().join("d"))
+            .env_remove("AUTHDASH_CONFIG")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        wait_bounded(child)
+    };
+    let out = run(&["completions", "bash"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("authdash"));
+    let out = run(&["--help"]);
+    for sub in [
+        "demo",
+        "login",
+        "logout",
+        "status",
+        "token",
+        "switch",
+        "completions",
+    ] {
+        assert!(text(&out.stdout).contains(sub), "--help lists {sub}");
+    }
+    let out = run(&["example-config"]);
+    assert!(text(&out.stdout).contains("[auth]"));
+    let _ = Path::new("");
+}
