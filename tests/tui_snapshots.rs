@@ -173,7 +173,11 @@ fn dash(model: &Model) -> &authdash::tui::model::Dashboard {
 
 /// The screen as text, one quoted line per row.
 fn render(model: &Model) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("test terminal");
+    render_sized(model, WIDTH, HEIGHT)
+}
+
+fn render_sized(model: &Model, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
     terminal
         .draw(|frame| view::draw(frame, model))
         .expect("draw");
@@ -264,6 +268,7 @@ async fn snapshot_login_pending_then_signed_in() {
         }
         Screen::Dashboard(_) => panic!("still on the login screen"),
     };
+    assert!(render(&app.model).contains("(started just now)"));
     assert_screen!("login_preparing", &app.model);
     pump_until(
         &mut app,
@@ -537,6 +542,25 @@ async fn q_quits_but_not_while_typing_in_the_org_filter() {
     let commands = press(&mut model, KeyCode::Char('q'));
     assert!(commands.is_empty());
     assert!(model.quit);
+}
+
+/// `?` is the key that shows every other key: it stays in the footer
+/// however many keys the screen has and however narrow the terminal.
+#[tokio::test]
+async fn help_and_quit_stay_in_the_footer_on_narrow_terminals() {
+    let demo = Demo::start().await;
+    let mut model = demo.dashboard("alice").await;
+    press(&mut model, KeyCode::Down); // Organizations: the most keys
+    for width in [60, 80, 100] {
+        let screen = render_sized(&model, width, 24);
+        let footer = screen.lines().last().expect("a footer");
+        assert!(footer.contains(" ? help: every key"), "{footer}");
+        assert!(footer.contains(" q quit"), "{footer}");
+    }
+    let login = demo.model(fixed_now());
+    let screen = render_sized(&login, 80, 24);
+    let footer = screen.lines().last().expect("a footer");
+    assert!(footer.contains(" ? help: every key  q quit"), "{footer}");
 }
 
 #[tokio::test]

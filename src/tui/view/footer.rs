@@ -21,16 +21,42 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
         ]);
         frame.render_widget(Paragraph::new(line), toast_area);
     }
-    let contexts = contexts(model);
-    let mut spans = Vec::new();
-    for b in contexts
-        .iter()
-        .flat_map(|c| BINDINGS.iter().filter(move |b| b.footer && b.context == *c))
+    // The keys of this screen first, as many whole hints as fit; help and
+    // quit always stay in view at the right, however narrow the terminal.
+    let hint = |b: &crate::tui::keymap::Binding| {
+        [
+            Span::styled(format!(" {}", b.keys), theme::key()),
+            Span::styled(format!(" {} ", b.action), theme::dim()),
+        ]
+    };
+    let general = Line::from(
+        BINDINGS
+            .iter()
+            .filter(|b| b.footer && b.context == Context::Everywhere)
+            .flat_map(hint)
+            .collect::<Vec<_>>(),
+    );
+    let room = usize::from(keys_area.width).saturating_sub(general.width());
+    let mut specific = Line::default();
+    for b in contexts(model)
+        .into_iter()
+        .filter(|c| *c != Context::Everywhere)
+        .flat_map(|c| BINDINGS.iter().filter(move |b| b.footer && b.context == c))
     {
-        spans.push(Span::styled(format!(" {}", b.keys), theme::key()));
-        spans.push(Span::styled(format!(" {} ", b.action), theme::dim()));
+        let [keys, action] = hint(b);
+        if specific.width() + keys.width() + action.width() > room {
+            break;
+        }
+        specific.push_span(keys);
+        specific.push_span(action);
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), keys_area);
+    let [specific_area, general_area] = Layout::horizontal([
+        Constraint::Min(0),
+        Constraint::Length(general.width() as u16),
+    ])
+    .areas(keys_area);
+    frame.render_widget(Paragraph::new(specific), specific_area);
+    frame.render_widget(Paragraph::new(general), general_area);
 }
 
 /// The contexts whose keys apply now, most specific first.
