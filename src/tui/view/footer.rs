@@ -21,28 +21,54 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
         ]);
         frame.render_widget(Paragraph::new(line), toast_area);
     }
-    let contexts = contexts(model);
-    let mut spans = Vec::new();
+    // The keys of this screen first, as many whole hints as fit; help and
+    // quit always stay in view at the right, however narrow the terminal.
+    let hint = |keys: &str, word: &str| {
+        [
+            Span::styled(format!(" {keys}"), theme::key()),
+            Span::styled(format!(" {word} "), theme::dim()),
+        ]
+    };
+    let general = Line::from(
+        BINDINGS
+            .iter()
+            .filter(|b| b.context == Context::Everywhere)
+            .filter_map(|b| b.footer.map(|w| hint(b.keys, w)))
+            .flatten()
+            .collect::<Vec<_>>(),
+    );
+    let room = usize::from(keys_area.width).saturating_sub(general.width());
+    let mut specific = Line::default();
     let mut seen = Vec::new();
-    for b in contexts
-        .iter()
-        .flat_map(|c| BINDINGS.iter().filter(move |b| b.context == *c))
+    for b in contexts(model)
+        .into_iter()
+        .filter(|c| *c != Context::Everywhere)
+        .flat_map(|c| BINDINGS.iter().filter(move |b| b.context == c))
     {
         // A specific context's key hides the general one (Enter, Esc).
         let Some(word) = b.footer.filter(|_| !seen.contains(&b.keys)) else {
             continue;
         };
         seen.push(b.keys);
-        spans.push(Span::styled(format!(" {}", b.keys), theme::key()));
-        spans.push(Span::styled(format!(" {word} "), theme::dim()));
+        let [keys, action] = hint(b.keys, word);
+        if specific.width() + keys.width() + action.width() > room {
+            break;
+        }
+        specific.push_span(keys);
+        specific.push_span(action);
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), keys_area);
+    let [specific_area, general_area] = Layout::horizontal([
+        Constraint::Min(0),
+        Constraint::Length(general.width() as u16),
+    ])
+    .areas(keys_area);
+    frame.render_widget(Paragraph::new(specific), specific_area);
+    frame.render_widget(Paragraph::new(general), general_area);
 }
 
-/// The contexts whose keys apply now: help and quit first, so a narrow
-/// terminal still shows them.
+/// The contexts whose keys apply now, most specific first.
 fn contexts(model: &Model) -> Vec<Context> {
-    let mut c = vec![Context::Everywhere];
+    let mut c = Vec::new();
     match &model.screen {
         Screen::Login(_) => c.push(Context::Login),
         Screen::Dashboard(dash) => {
@@ -52,5 +78,6 @@ fn contexts(model: &Model) -> Vec<Context> {
             c.push(Context::Dashboard);
         }
     }
+    c.push(Context::Everywhere);
     c
 }

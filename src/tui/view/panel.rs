@@ -31,10 +31,12 @@ pub fn draw(
                 format!("This panel needs {}.", spec.requires.describe()),
                 theme::dim(),
             ));
-            lines.push(Line::styled(
-                "Switch organization with m, or ask an admin of the organization for access.",
-                theme::dim(),
-            ));
+            let hint = if dash.session.user.orgs.is_empty() {
+                "You are not a member of any organization: ask to be invited to one."
+            } else {
+                "Switch organization with m, or ask an admin of the organization for access."
+            };
+            lines.push(Line::styled(hint, theme::dim()));
         }
         Access::Allowed => match dash.panel_states.get(&spec.id) {
             _ if spec.data_url.is_none() => {

@@ -13,7 +13,7 @@ pub fn clock(model: &Model, at: DateTime<Utc>) -> String {
     }
 }
 
-/// "in 9 min", "3 h ago".
+/// "in 9 min", "3 h ago", "just now".
 pub fn relative(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
     let secs = (at - now).num_seconds();
     if secs == 0 {

@@ -1,0 +1,796 @@
+//! Whole-screen snapshots of the TUI on ratatui's `TestBackend`, and
+//! behaviour tests of `update`, with sessions from real logins against the
+//! in-process demo provider (no hand-made tokens). The model is driven
+//! through `update` with key events, exactly as a person would.
+//!
+//! All traffic stays on 127.0.0.1 and every wait is bounded. What varies
+//! between runs (ports, dates, epoch numbers, random URL values, relative
+//! times) is redacted with insta filters.
+
+mod support;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use authdash::auth::{BrowserLogin, Provider, Session};
+use authdash::config::Config;
+use authdash::demo::{DemoProvider, DemoSettings, config_toml};
+use authdash::panels::Access;
+use authdash::store::FileStore;
+use authdash::tui::message::{Command, Msg, RefreshFailure};
+use authdash::tui::model::{
+    BrowserState, Focus, Level, Model, NavItem, Notice, PanelState, Popup, Screen,
+};
+use authdash::tui::update::{enter_dashboard, update};
+use authdash::tui::{App, Services, view};
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use support::browser;
+
+const WIDTH: u16 = 100;
+const HEIGHT: u16 = 30;
+/// Upper bound for any one wait: a login, a message from the app.
+const WAIT: Duration = Duration::from_secs(30);
+
+/// The panels of the demo config, in nav order after Profile and
+/// Organizations.
+const NAV_BILLING: usize = 2;
+const NAV_ADMIN: usize = 3;
+
+const ACME: &str = "7a1b2c3d-4e5f-4a6b-8c7d-1e2f3a4b5c6d";
+const GLOBEX: &str = "8b2c3d4e-5f6a-4b7c-9d8e-2f3a4b5c6d7e";
+
+/// A fixed clock for screens that do not depend on a session's own times.
+fn fixed_now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2025, 3, 14, 9, 26, 53).unwrap()
+}
+
+/// The demo provider on a free port of 127.0.0.1 and the demo config for it.
+struct Demo {
+    _provider: DemoProvider,
+    config: Config,
+}
+
+impl Demo {
+    async fn start() -> Self {
+        let provider = DemoProvider::start(DemoSettings::default())
+            .await
+            .expect("the demo provider starts");
+        let config = Config::parse(
+            Path::new("demo.toml"),
+            &config_toml(provider.issuer_str()),
+            &|_| None,
+        )
+        .expect("the demo config parses");
+        Self {
+            _provider: provider,
+            config,
+        }
+    }
+
+    /// A model as `authdash demo` starts with, printing times in UTC.
+    fn model(&self, now: DateTime<Utc>) -> Model {
+        let mut model = Model::new(&self.config, now);
+        model.utc = true;
+        model.demo = true;
+        model
+    }
+
+    /// A real, verified session: `user` signs in on the demo provider's
+    /// page and the redirect reaches a real loopback callback.
+    async fn sign_in(&self, user: &str) -> Session {
+        let config = &self.config;
+        let login = async {
+            let provider = Arc::new(
+                Provider::discover(&config.providers[0], &config.http)
+                    .await
+                    .expect("discovery"),
+            );
+            let login = BrowserLogin::start(provider, Duration::from_secs(30), Default::default())
+                .await
+                .expect("the login starts");
+            let url = login.authorize_url().to_string();
+            let finish = tokio::spawn(login.finish());
+            let response = browser::sign_in(&url, user).await.expect("sign-in");
+            assert!(
+                response.status().is_success(),
+                "the callback answered {}",
+                response.status()
+            );
+            finish.await.expect("the login task").expect("a session")
+        };
+        tokio::time::timeout(WAIT, login)
+            .await
+            .expect("the login finishes in time")
+    }
+
+    /// The dashboard right after `user` logged in, the clock at the login.
+    async fn dashboard(&self, user: &str) -> Model {
+        let session = self.sign_in(user).await;
+        let mut model = self.model(session.logged_in_at);
+        let commands = enter_dashboard(&mut model, session);
+        assert!(
+            commands.is_empty(),
+            "nothing to do on Profile: {commands:?}"
+        );
+        model
+    }
+
+    /// An app with real effects; `$BROWSER` is `true`, so "opening the
+    /// browser" succeeds and shows nothing.
+    fn app(&self, data_dir: &Path, now: DateTime<Utc>) -> App {
+        let services = Services {
+            config: self.config.clone(),
+            store: Arc::new(FileStore::new(data_dir)),
+            data_dir: data_dir.to_owned(),
+            browser_var: Some("true".into()),
+        };
+        let mut app = App::new(services, true, now);
+        app.model.utc = true;
+        app
+    }
+}
+
+fn key_event(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn press(model: &mut Model, code: KeyCode) -> Vec<Command> {
+    update(model, key_event(code))
+}
+
+fn type_text(model: &mut Model, text: &str) {
+    for c in text.chars() {
+        let commands = press(model, KeyCode::Char(c));
+        assert!(commands.is_empty(), "typing {c:?} did {commands:?}");
+    }
+}
+
+/// Apply the app's messages until one matches `done`; every wait bounded.
+async fn pump_until(app: &mut App, what: &str, done: impl Fn(&Msg) -> bool) {
+    loop {
+        let msg = tokio::time::timeout(WAIT, app.next_message())
+            .await
+            .unwrap_or_else(|_| panic!("no {what} within {WAIT:?}"))
+            .expect("the app's channel is open");
+        let stop = done(&msg);
+        if let Msg::Failed(text) = &msg {
+            panic!("the app reported a failure while waiting for {what}: {text}");
+        }
+        app.handle(msg);
+        if stop {
+            return;
+        }
+    }
+}
+
+fn dash(model: &Model) -> &authdash::tui::model::Dashboard {
+    model.dashboard().expect("the dashboard is shown")
+}
+
+/// The screen as text, one quoted line per row.
+fn render(model: &Model) -> String {
+    render_sized(model, WIDTH, HEIGHT)
+}
+
+fn render_sized(model: &Model, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    terminal
+        .draw(|frame| view::draw(frame, model))
+        .expect("draw");
+    terminal.backend().to_string()
+}
+
+/// Redactions of what varies between runs. A line break inside a wrapped
+/// value is `"` newline `"` in the rendered text; the break is kept.
+const BREAK: &str = r#"(?:[ ]*"\n"[ ]?)"#;
+
+fn filters() -> Vec<(String, String)> {
+    let value = "[A-Za-z0-9_-]*";
+    vec![
+        // Random values in the authorization URL, wrapped or not.
+        (
+            format!("(?P<k>state|nonce|code_challenge)={value}(?P<b>{BREAK})?{value}"),
+            "${k}=[RANDOM]${b}".into(),
+        ),
+        // Loopback ports: the provider's and the callback's.
+        (
+            format!(r"127\.0\.0\.1(?P<c>:|%3A)(?P<p>\d*)(?P<b>{BREAK})?\d*"),
+            "127.0.0.1${c}[PORT]${b}".into(),
+        ),
+        // Random claims of the ID token.
+        (
+            r"(?P<k>at_hash|nonce|sid|jti)(?P<s>\s+)[A-Za-z0-9_-]{8,}".into(),
+            "${k}${s}[RANDOM]".into(),
+        ),
+        // Dates and times, and the epoch numbers beside them, keeping
+        // their width so the columns stay put.
+        (
+            r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC".into(),
+            "YYYY-MM-DD hh:mm:ss UTC".into(),
+        ),
+        (r"\(\d{10}\)".into(), "(EPOCH-SECS)".into()),
+        // The session's countdown: "renews in 9 min". (Other relative
+        // times are taken at a fixed clock and stay.)
+        (
+            r"(?P<w>renews|expires) in \d+ (?:s|min|h \d+ min|days)\b".into(),
+            "${w} in [DURATION]".into(),
+        ),
+    ]
+}
+
+macro_rules! assert_screen {
+    ($name:expr, $model:expr) => {{
+        let text = render($model);
+        let owned = filters();
+        let filters: Vec<(&str, &str)> = owned
+            .iter()
+            .map(|(pattern, replacement)| (pattern.as_str(), replacement.as_str()))
+            .collect();
+        insta::with_settings!({
+            filters => filters,
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!($name, text);
+        });
+    }};
+}
+
+// ---------------------------------------------------------------- snapshots
+
+#[tokio::test]
+async fn snapshot_login_screen() {
+    let demo = Demo::start().await;
+    let model = demo.model(fixed_now());
+    assert!(matches!(model.screen, Screen::Login(_)));
+    assert_screen!("login_screen", &model);
+}
+
+/// Enter on the login screen starts the app's own login; the URL it sends
+/// is shown for copying. Then alice signs in and the dashboard opens.
+#[tokio::test]
+async fn snapshot_login_pending_then_signed_in() {
+    let demo = Demo::start().await;
+    let data = tempfile::tempdir().expect("temp dir");
+    let mut app = demo.app(data.path(), fixed_now());
+    app.handle(key_event(KeyCode::Enter));
+    let generation = match &app.model.screen {
+        Screen::Login(login) => {
+            login
+                .pending
+                .as_ref()
+                .expect("a login under way")
+                .generation
+        }
+        Screen::Dashboard(_) => panic!("still on the login screen"),
+    };
+    assert!(render(&app.model).contains("(started just now)"));
+    assert_screen!("login_preparing", &app.model);
+    pump_until(
+        &mut app,
+        "the login URL",
+        |m| matches!(m, Msg::LoginUrl { generation: g, .. } if *g == generation),
+    )
+    .await;
+    pump_until(&mut app, "the browser", |m| {
+        matches!(m, Msg::BrowserOpened { .. })
+    })
+    .await;
+    app.tick(fixed_now() + TimeDelta::seconds(3));
+    let url = match &app.model.screen {
+        Screen::Login(login) => {
+            let pending = login.pending.as_ref().expect("a login under way");
+            assert_eq!(pending.browser, BrowserState::Opened);
+            pending.url.clone().expect("the URL is shown")
+        }
+        Screen::Dashboard(_) => panic!("still on the login screen"),
+    };
+    assert!(url.starts_with(&format!("{}/authorize?", issuer(&demo))));
+    assert_screen!("login_pending", &app.model);
+
+    let signed_in = tokio::spawn(async move { browser::sign_in(&url, "alice").await });
+    pump_until(&mut app, "the end of the login", |m| {
+        matches!(m, Msg::LoginFinished { .. })
+    })
+    .await;
+    let response = tokio::time::timeout(WAIT, signed_in)
+        .await
+        .expect("the browser finishes")
+        .expect("browser task")
+        .expect("sign-in");
+    assert!(response.status().is_success());
+    let dash = dash(&app.model);
+    assert_eq!(
+        dash.session.user.email.as_deref(),
+        Some("alice@example.com")
+    );
+    assert_eq!(dash.active_org.as_deref(), Some(ACME));
+}
+
+fn issuer(demo: &Demo) -> String {
+    demo.config.providers[0]
+        .server_metadata_url
+        .as_str()
+        .trim_end_matches("/.well-known/openid-configuration")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn snapshot_dashboard_profile_alice() {
+    let demo = Demo::start().await;
+    let model = demo.dashboard("alice").await;
+    assert_eq!(dash(&model).nav, 0);
+    assert_screen!("dashboard_profile_alice", &model);
+}
+
+#[tokio::test]
+async fn snapshot_organizations_filtered() {
+    let demo = Demo::start().await;
+    let mut model = demo.dashboard("alice").await;
+    press(&mut model, KeyCode::Char('/'));
+    type_text(&mut model, "glo");
+    let d = dash(&model);
+    assert!(d.orgs.editing);
+    assert_eq!(d.orgs.filter, "glo");
+    let names: Vec<&str> = d
+        .filtered_orgs()
+        .iter()
+        .map(|o| o.org_name.as_str())
+        .collect();
+    assert_eq!(names, ["Globex"]);
+    assert_screen!("organizations_filter_glo", &model);
+}
+
+#[tokio::test]
+async fn snapshot_locked_billing_bob() {
+    let demo = Demo::start().await;
+    let mut model = demo.dashboard("bob").await;
+    for _ in 0..NAV_BILLING {
+        let commands = press(&mut model, KeyCode::Down);
+        assert!(commands.is_empty(), "a locked panel fetches nothing");
+    }
+    let d = dash(&model);
+    assert_eq!(model.nav_items()[d.nav], NavItem::Panel(0));
+    match model.access(d, &model.panels[0]) {
+        Access::Denied(denial) => {
+            let text = denial.explain();
+            assert!(text.contains("permission can_view_billing"), "{text}");
+            assert!(text.contains("in Acme"), "{text}");
+            assert!(text.contains("You are Admin there"), "{text}");
+        }
+        Access::Allowed => panic!("bob must not see Billing"),
+    }
+    assert_screen!("locked_billing_bob", &model);
+}
+
+#[tokio::test]
+async fn snapshot_locked_admin_carol() {
+    let demo = Demo::start().await;
+    let mut model = demo.dashboard("carol").await;
+    for _ in 0..NAV_ADMIN {
+        assert!(press(&mut model, KeyCode::Char('j')).is_empty());
+    }
+    match model.access(dash(&model), &model.panels[1]) {
+        Access::Denied(denial) => {
+            let text = denial.explain();
+            assert!(text.contains("role Admin or higher in Acme"), "{text}");
+            assert!(text.contains("You are Member there"), "{text}");
+        }
+        Access::Allowed => panic!("carol must not see Admin"),
+    }
+    assert_screen!("locked_admin_carol", &model);
+}
+
+/// Alice opens Billing in Acme; the data comes from the demo API through
+/// the app's own fetch command.
+#[tokio::test]
+async fn snapshot_open_billing_alice() {
+    let demo = Demo::start().await;
+    let data = tempfile::tempdir().expect("temp dir");
+    let mut app = demo.app(data.path(), fixed_now());
+    app.handle(key_event(KeyCode::Enter));
+    pump_until(&mut app, "the login URL", |m| {
+        matches!(m, Msg::LoginUrl { .. })
+    })
+    .await;
+    let url = match &app.model.screen {
+        Screen::Login(login) => login
+            .pending
+            .as_ref()
+            .and_then(|p| p.url.clone())
+            .expect("the URL is shown"),
+        Screen::Dashboard(_) => panic!("still on the login screen"),
+    };
+    let signed_in = tokio::spawn(async move { browser::sign_in(&url, "alice").await });
+    pump_until(&mut app, "the end of the login", |m| {
+        matches!(m, Msg::LoginFinished { .. })
+    })
+    .await;
+    tokio::time::timeout(WAIT, signed_in)
+        .await
+        .expect("the browser finishes")
+        .expect("browser task")
+        .expect("sign-in");
+    let logged_in_at = dash(&app.model).session.logged_in_at;
+    app.model.now = logged_in_at;
+
+    app.handle(key_event(KeyCode::Char('j')));
+    app.handle(key_event(KeyCode::Char('j')));
+    match dash(&app.model).panel_states.get("billing") {
+        Some(PanelState::Loading { org_id, .. }) => assert_eq!(org_id, ACME),
+        other => panic!("Billing should be loading, is {other:?}"),
+    }
+    assert_screen!("billing_loading_alice", &app.model);
+    pump_until(
+        &mut app,
+        "the Billing data",
+        |m| matches!(m, Msg::PanelLoaded { panel_id, .. } if panel_id == "billing"),
+    )
+    .await;
+    match dash(&app.model).panel_states.get("billing") {
+        Some(PanelState::Loaded { org_id, data }) => {
+            assert_eq!(org_id, ACME);
+            assert!(
+                data.items
+                    .iter()
+                    .any(|(label, _)| label == "Payment method")
+            );
+        }
+        other => panic!("Billing should be loaded, is {other:?}"),
+    }
+    assert_screen!("billing_open_alice", &app.model);
+}
+
+#[tokio::test]
+async fn snapshot_menu_popup() {
+    let demo = Demo::start().await;
+    let mut model = demo.dashboard("alice").await;
+    // Over Organizations: the Profile's claims change with every login.
+    press(&mut model, KeyCode::Down);
+    press(&mut model, KeyCode::Char('m'));
+    assert_eq!(model.popup, Some(Popup::Menu { selected: 0 }));
+    assert_screen!("menu_popup", &model);
+}
+
+#[tokio::test]
+async fn snapshot_help_overlay() {
+    let demo = Demo::start().await;
+    let mut model = demo.dashboard("alice").await;
+    press(&mut model, KeyCode::Down);
+    press(&mut model, KeyCode::Char('?'));
+    assert_eq!(model.popup, Some(Popup::Help));
+    assert_screen!("help_overlay", &model);
+}
+
+#[tokio::test]
+async fn snapshot_no_org_dave_on_billing() {
+    let demo = Demo::start().await;
+    let mut model = demo.dashboard("dave").await;
+    assert_eq!(dash(&model).active_org, None);
+    for _ in 0..NAV_BILLING {
+        assert!(press(&mut model, KeyCode::Down).is_empty());
+    }
+    assert!(matches!(
+        model.access(dash(&model), &model.panels[0]),
+        Access::Denied(_)
+    ));
+    assert_screen!("no_org_dave_billing", &model);
+}
+
+#[tokio::test]
+async fn snapshot_session_ended_after_refresh_failure() {
+    let demo = Demo::start().await;
+    let mut model = demo.dashboard("carol").await;
+    let commands = update(
+        &mut model,
+        Msg::Refreshed(Err(RefreshFailure {
+            error: "the provider refused the refresh token (invalid_grant)".into(),
+            needs_login: true,
+        })),
+    );
+    assert!(commands.is_empty());
+    match &model.screen {
+        Screen::Login(login) => {
+            assert!(login.pending.is_none());
+            assert_eq!(
+                login.notice,
+                Some(Notice {
+                    level: Level::Error,
+                    text:
+                        "Your session ended: the provider refused the refresh token (invalid_grant)"
+                            .into(),
+                })
+            );
+        }
+        Screen::Dashboard(_) => panic!("a dead session must go back to login"),
+    }
+    assert_screen!("session_ended", &model);
+}
+
+// ---------------------------------------------------------------- behaviour
+
+#[tokio::test]
+async fn q_quits_but_not_while_typing_in_the_org_filter() {
+    let demo = Demo::start().await;
+    let mut model = demo.dashboard("alice").await;
+
+    press(&mut model, KeyCode::Char('/'));
+    assert!(model.text_input_active());
+    press(&mut model, KeyCode::Char('q'));
+    assert!(!model.quit, "q is text in the filter");
+    assert_eq!(dash(&model).orgs.filter, "q");
+
+    press(&mut model, KeyCode::Esc);
+    assert!(!model.text_input_active());
+    assert!(!model.quit);
+
+    // Popups have the keyboard too.
+    press(&mut model, KeyCode::Char('?'));
+    press(&mut model, KeyCode::Char('q'));
+    assert!(!model.quit, "q does nothing while the help is open");
+    press(&mut model, KeyCode::Esc);
+    press(&mut model, KeyCode::Char('m'));
+    press(&mut model, KeyCode::Char('q'));
+    assert!(!model.quit, "q does nothing while the menu is open");
+    press(&mut model, KeyCode::Esc);
+    assert_eq!(model.popup, None);
+
+    let commands = press(&mut model, KeyCode::Char('q'));
+    assert!(commands.is_empty());
+    assert!(model.quit);
+}
+
+/// `?` is the key that shows every other key: it stays in the footer
+/// however many keys the screen has and however narrow the terminal.
+#[tokio::test]
+async fn help_and_quit_stay_in_the_footer_on_narrow_terminals() {
+    let demo = Demo::start().await;
+    let mut model = demo.dashboard("alice").await;
+    press(&mut model, KeyCode::Down); // Organizations: the most keys
+    for width in [60, 80, 100] {
+        let screen = render_sized(&model, width, 24);
+        let footer = screen.lines().last().expect("a footer");
+        assert!(footer.contains(" ? help: every key"), "{footer}");
+        assert!(footer.contains(" q quit"), "{footer}");
+    }
+    let login = demo.model(fixed_now());
+    let screen = render_sized(&login, 80, 24);
+    let footer = screen.lines().last().expect("a footer");
+    assert!(footer.contains(" ? help: every key  q quit"), "{footer}");
+}
+
+#[tokio::test]
+async fn q_quits_from_the_login_screen() {
+    let demo = Demo::start().await;
+    let mut model = demo.model(fixed_now());
+    press(&mut model, KeyCode::Char('q'));
+    assert!(model.quit);
+}
+
+#[tokio::test]
+async fn esc_cancels_a_pending_login_and_its_late_result_is_ignored() {
+    let demo = Demo::start().await;
+    let mut model = demo.model(fixed_now());
+    let commands = press(&mut model, KeyCode::Enter);
+    let generation = match commands.as_slice() {
+        [
+            Command::StartLogin {
+                provider,
+                generation,
+            },
+        ] => {
+            assert_eq!(provider, "demo");
+            *generation
+        }
+        other => panic!("expected StartLogin, got {other:?}"),
+    };
+    update(
+        &mut model,
+        Msg::LoginUrl {
+            generation,
+            url: "http://127.0.0.1:9/authorize".into(),
+        },
+    );
+
+    let commands = press(&mut model, KeyCode::Esc);
+    match commands.as_slice() {
+        [Command::CancelLogin { generation: g }] => assert_eq!(*g, generation),
+        other => panic!("expected CancelLogin, got {other:?}"),
+    }
+    match &model.screen {
+        Screen::Login(login) => {
+            assert!(login.pending.is_none());
+            assert_eq!(
+                login.notice.as_ref().map(|n| n.text.as_str()),
+                Some("Login cancelled.")
+            );
+        }
+        Screen::Dashboard(_) => panic!("still on the login screen"),
+    }
+
+    // The cancelled login's session arrives anyway: it is not used.
+    let session = demo.sign_in("alice").await;
+    update(
+        &mut model,
+        Msg::LoginFinished {
+            generation,
+            result: Ok(Box::new(session)),
+        },
+    );
+    assert!(matches!(model.screen, Screen::Login(_)));
+}
+
+#[tokio::test]
+async fn enter_in_organizations_changes_the_active_org_and_saves_it() {
+    let demo = Demo::start().await;
+    let mut model = demo.dashboard("alice").await;
+    assert_eq!(dash(&model).active_org.as_deref(), Some(ACME));
+    let subject = dash(&model).session.user.subject.clone();
+
+    press(&mut model, KeyCode::Down); // Organizations
+    press(&mut model, KeyCode::Enter); // into the list
+    assert_eq!(dash(&model).focus, Focus::Content);
+    press(&mut model, KeyCode::Down); // Globex
+    let commands = press(&mut model, KeyCode::Enter);
+    match commands.as_slice() {
+        [
+            Command::SaveActiveOrg {
+                provider,
+                subject: s,
+                org_id,
+            },
+        ] => {
+            assert_eq!(provider, "demo");
+            assert_eq!(s, &subject);
+            assert_eq!(org_id, GLOBEX);
+        }
+        other => panic!("expected SaveActiveOrg, got {other:?}"),
+    }
+    assert_eq!(dash(&model).active_org.as_deref(), Some(GLOBEX));
+    assert_eq!(model.preferences.active_org("demo", &subject), Some(GLOBEX));
+
+    // Choosing the active org again saves nothing.
+    assert!(press(&mut model, KeyCode::Enter).is_empty());
+
+    // Through the filter: `/acm` Enter.
+    press(&mut model, KeyCode::Char('/'));
+    type_text(&mut model, "acm");
+    let commands = press(&mut model, KeyCode::Enter);
+    assert!(
+        matches!(commands.as_slice(), [Command::SaveActiveOrg { org_id, .. }] if org_id == ACME),
+        "{commands:?}"
+    );
+    assert!(!dash(&model).orgs.editing);
+    assert_eq!(dash(&model).active_org.as_deref(), Some(ACME));
+}
+
+#[tokio::test]
+async fn a_stale_panel_result_is_ignored() {
+    let demo = Demo::start().await;
+    let mut model = demo.dashboard("alice").await;
+    press(&mut model, KeyCode::Down);
+    let commands = press(&mut model, KeyCode::Down);
+    let generation = match commands.as_slice() {
+        [
+            Command::FetchPanel {
+                generation,
+                panel_id,
+                url,
+                ..
+            },
+        ] => {
+            assert_eq!(panel_id, "billing");
+            assert!(
+                url.ends_with(&format!("/api/orgs/{ACME}/panels/billing")),
+                "{url}"
+            );
+            *generation
+        }
+        other => panic!("expected FetchPanel, got {other:?}"),
+    };
+    let data = |summary: &str| authdash::panels::PanelData {
+        title: None,
+        summary: Some(summary.into()),
+        items: Vec::new(),
+    };
+
+    // A result of older work (another org, an earlier reload).
+    update(
+        &mut model,
+        Msg::PanelLoaded {
+            generation: generation - 1,
+            panel_id: "billing".into(),
+            result: Ok(data("stale")),
+        },
+    );
+    assert!(matches!(
+        dash(&model).panel_states.get("billing"),
+        Some(PanelState::Loading { generation: g, .. }) if *g == generation
+    ));
+
+    // `r` reloads: the first fetch is stale now, its result dropped.
+    let commands = press(&mut model, KeyCode::Char('r'));
+    let reload = match commands.as_slice() {
+        [Command::FetchPanel { generation, .. }] => *generation,
+        other => panic!("expected FetchPanel, got {other:?}"),
+    };
+    assert_ne!(reload, generation);
+    update(
+        &mut model,
+        Msg::PanelLoaded {
+            generation,
+            panel_id: "billing".into(),
+            result: Ok(data("from the first fetch")),
+        },
+    );
+    assert!(matches!(
+        dash(&model).panel_states.get("billing"),
+        Some(PanelState::Loading { .. })
+    ));
+
+    update(
+        &mut model,
+        Msg::PanelLoaded {
+            generation: reload,
+            panel_id: "billing".into(),
+            result: Ok(data("current")),
+        },
+    );
+    match dash(&model).panel_states.get("billing") {
+        Some(PanelState::Loaded { org_id, data }) => {
+            assert_eq!(org_id, ACME);
+            assert_eq!(data.summary.as_deref(), Some("current"));
+        }
+        other => panic!("expected Loaded, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_refresh_failure_that_needs_login_returns_to_login_with_the_reason() {
+    let demo = Demo::start().await;
+    let mut model = demo.dashboard("bob").await;
+    press(&mut model, KeyCode::Char('m'));
+    let commands = update(
+        &mut model,
+        Msg::Refreshed(Err(RefreshFailure {
+            error: "invalid_grant: refresh token revoked".into(),
+            needs_login: true,
+        })),
+    );
+    assert!(commands.is_empty());
+    assert_eq!(model.popup, None, "the menu closes with the dashboard");
+    match &model.screen {
+        Screen::Login(login) => {
+            let notice = login.notice.as_ref().expect("a reason");
+            assert_eq!(notice.level, Level::Error);
+            assert!(
+                notice.text.contains("invalid_grant: refresh token revoked"),
+                "{}",
+                notice.text
+            );
+        }
+        Screen::Dashboard(_) => panic!("expected the login screen"),
+    }
+}
+
+#[tokio::test]
+async fn a_refresh_failure_offline_keeps_the_dashboard() {
+    let demo = Demo::start().await;
+    let mut model = demo.dashboard("bob").await;
+    let commands = update(
+        &mut model,
+        Msg::Refreshed(Err(RefreshFailure {
+            error: "connection refused".into(),
+            needs_login: false,
+        })),
+    );
+    assert!(commands.is_empty());
+    assert!(matches!(
+        dash(&model).refresh,
+        authdash::tui::model::RefreshState::Offline { .. }
+    ));
+}
