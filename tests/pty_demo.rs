@@ -335,6 +335,48 @@ fn fake_browser(home: &Home) -> (PathBuf, PathBuf) {
     (script, urls)
 }
 
+/// The providers with a stored session in the demo's token store, once
+/// `check` accepts them; panics after [`WAIT`].
+#[track_caller]
+fn wait_for_stored_sessions(
+    app: &mut PtyApp,
+    what: &str,
+    check: impl Fn(&[String]) -> bool,
+) -> PathBuf {
+    let path = app
+        .home
+        .path()
+        .join("data")
+        .join("authdash")
+        .join("demo")
+        .join("sessions.json");
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let providers: Vec<String> = std::fs::read(&path)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .and_then(|v| {
+                v.get("sessions")?
+                    .as_object()
+                    .map(|m| m.keys().cloned().collect())
+            })
+            .unwrap_or_default();
+        if path.exists() && check(&providers) {
+            return path;
+        }
+        if Instant::now() >= deadline {
+            panic!(
+                "{}",
+                app.report(&format!(
+                    "{what}: {} holds sessions for {providers:?}",
+                    path.display()
+                ))
+            );
+        }
+        thread::sleep(POLL);
+    }
+}
+
 /// Waits for the fake browser to have been given a URL; returns the first.
 fn wait_for_opened_url(app: &mut PtyApp, urls: &Path) -> String {
     let deadline = Instant::now() + WAIT;
@@ -422,6 +464,19 @@ fn demo_login_switch_org_billing_logout_quit_in_a_pty() {
     for item in ["Profile", "Organizations", "Billing", "Admin", "Reports"] {
         app.wait_for(item);
     }
+    let store = wait_for_stored_sessions(&mut app, "the login should be stored", |p| p == ["demo"]);
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&store)
+            .expect("stat the token store")
+            .permissions()
+            .mode();
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "the token store must be private: {mode:o}"
+        );
+    }
     assert_eq!(
         std::fs::read_to_string(&urls)
             .unwrap_or_default()
@@ -483,6 +538,9 @@ fn demo_login_switch_org_billing_logout_quit_in_a_pty() {
     app.wait_for("Logged out: the provider revoked the tokens");
     app.wait_for_in_row(0, "not logged in");
     app.wait_for("Press Enter to log in");
+    wait_for_stored_sessions(&mut app, "logging out should delete the tokens", |p| {
+        p.is_empty()
+    });
 
     // q quits: exit status 0, in bounded time, terminal given back.
     app.send("q");
