@@ -1,0 +1,695 @@
+//! End to end: the real `authdash` binary in a pseudo-terminal, logging in
+//! to the embedded demo provider through a test browser, moving around the
+//! dashboard, logging out and quitting; and the CLI's config errors, which
+//! must appear before the terminal is ever taken over.
+//!
+//! Every wait is bounded, and the child is killed when a test fails.
+
+mod support;
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use tempfile::TempDir;
+
+const BIN: &str = env!("CARGO_BIN_EXE_authdash");
+const ROWS: u16 = 32;
+const COLS: u16 = 110;
+/// Upper bound for any one thing to appear on the screen.
+const WAIT: Duration = Duration::from_secs(20);
+/// Upper bound for the process to end after `q`.
+const EXIT_WAIT: Duration = Duration::from_secs(10);
+const POLL: Duration = Duration::from_millis(25);
+
+/// CSI ? 1049 l: leave the alternate screen.
+const LEAVE_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049l";
+/// CSI ? 1049 h: enter the alternate screen.
+const ENTER_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049h";
+
+/// A temporary home with every XDG dir inside it, so that nothing the
+/// binary writes or reads leaks in from (or out to) the real account.
+struct Home {
+    dir: TempDir,
+}
+
+impl Home {
+    fn new() -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("authdash-pty-")
+            .tempdir()
+            .expect("temp dir");
+        Self { dir }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The environment the binary runs with: nothing inherited but PATH.
+    fn env(&self) -> Vec<(String, String)> {
+        let root = self.path();
+        let sub = |name: &str| root.join(name).display().to_string();
+        vec![
+            (
+                "PATH".into(),
+                std::env::var("PATH").unwrap_or_else(|_| "/usr/bin:/bin".into()),
+            ),
+            ("HOME".into(), root.display().to_string()),
+            ("XDG_DATA_HOME".into(), sub("data")),
+            ("XDG_STATE_HOME".into(), sub("state")),
+            ("XDG_CONFIG_HOME".into(), sub("config")),
+            ("XDG_CACHE_HOME".into(), sub("cache")),
+            ("LANG".into(), "C.UTF-8".into()),
+        ]
+    }
+
+    fn log_path(&self) -> PathBuf {
+        self.path()
+            .join("state")
+            .join("authdash")
+            .join("authdash.log")
+    }
+
+    /// The end of the app's log, for failure messages.
+    fn log_tail(&self) -> String {
+        let text = std::fs::read_to_string(self.log_path()).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(30)..].join("\n")
+    }
+}
+
+/// Output of the child, as a terminal shows it and as raw bytes.
+struct Captured {
+    parser: vt100::Parser,
+    raw: Vec<u8>,
+}
+
+/// `authdash` running in a pseudo-terminal.
+struct PtyApp {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    output: Arc<Mutex<Captured>>,
+    /// Set by the reader thread when the master reports EOF or EIO.
+    eof: Arc<AtomicBool>,
+    reader: Option<JoinHandle<()>>,
+    // Kept open until the child has gone: the reader reads a clone of it.
+    _master: Box<dyn MasterPty + Send>,
+    home: Home,
+    started: Instant,
+}
+
+impl PtyApp {
+    fn spawn(home: Home, args: &[&str], extra_env: &[(&str, String)]) -> Self {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.args(args);
+        cmd.env_clear();
+        for (k, v) in home.env() {
+            cmd.env(k, v);
+        }
+        cmd.env("TERM", "xterm-256color");
+        for (k, v) in extra_env {
+            cmd.env(k, v);
+        }
+        cmd.cwd(home.path());
+        let child = pair.slave.spawn_command(cmd).expect("spawn authdash");
+        // Only the child holds the slave now, so the master sees EOF/EIO
+        // when the child (and anything it left on the terminal) is gone.
+        drop(pair.slave);
+
+        let mut reader = pair.master.try_clone_reader().expect("pty reader");
+        let writer = pair.master.take_writer().expect("pty writer");
+        let output = Arc::new(Mutex::new(Captured {
+            parser: vt100::Parser::new(ROWS, COLS, 0),
+            raw: Vec::new(),
+        }));
+        let eof = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let output = Arc::clone(&output);
+            let eof = Arc::clone(&eof);
+            thread::spawn(move || {
+                let mut buf = [0u8; 8192];
+                loop {
+                    match reader.read(&mut buf) {
+                        Ok(0) => break,
+                        Ok(n) => {
+                            let mut out = output.lock().unwrap_or_else(|p| p.into_inner());
+                            out.parser.process(&buf[..n]);
+                            out.raw.extend_from_slice(&buf[..n]);
+                        }
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                        // EIO once the last slave descriptor is closed.
+                        Err(_) => break,
+                    }
+                }
+                eof.store(true, Ordering::SeqCst);
+            })
+        };
+        Self {
+            child,
+            writer,
+            output,
+            eof,
+            reader: Some(thread),
+            _master: pair.master,
+            home,
+            started: Instant::now(),
+        }
+    }
+
+    fn output(&self) -> MutexGuard<'_, Captured> {
+        self.output.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn screen_text(&self) -> String {
+        self.output().parser.screen().contents()
+    }
+
+    /// Everything needed to understand a failure.
+    fn report(&self, what: &str) -> String {
+        let screen = self.screen_text();
+        let framed: Vec<String> = screen.lines().map(|l| format!("│{l}")).collect();
+        format!(
+            "{what} (after {:.1}s)\n--- screen ({COLS}x{ROWS}) ---\n{}\n--- end of screen ---\n\
+             --- log {} ---\n{}\n--- end of log ---",
+            self.started.elapsed().as_secs_f64(),
+            framed.join("\n"),
+            self.home.log_path().display(),
+            self.home.log_tail(),
+        )
+    }
+
+    /// Waits until `check` holds for the screen; panics with the screen
+    /// and the log after `timeout` or when the app has exited.
+    #[track_caller]
+    fn wait_until(
+        &mut self,
+        what: &str,
+        timeout: Duration,
+        check: impl Fn(&vt100::Screen) -> bool,
+    ) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if check(self.output().parser.screen()) {
+                return;
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                // Let the last bytes in, then look once more.
+                thread::sleep(Duration::from_millis(100));
+                if check(self.output().parser.screen()) {
+                    return;
+                }
+                panic!(
+                    "{}",
+                    self.report(&format!(
+                        "authdash exited ({status:?}) while waiting for {what}"
+                    ))
+                );
+            }
+            if Instant::now() >= deadline {
+                panic!(
+                    "{}",
+                    self.report(&format!("timed out after {timeout:?} waiting for {what}"))
+                );
+            }
+            thread::sleep(POLL);
+        }
+    }
+
+    /// Waits until `text` is on the screen.
+    #[track_caller]
+    fn wait_for(&mut self, text: &str) {
+        self.wait_for_within(text, WAIT);
+    }
+
+    #[track_caller]
+    fn wait_for_within(&mut self, text: &str, timeout: Duration) {
+        self.wait_until(&format!("{text:?} on the screen"), timeout, |s| {
+            s.contents().contains(text)
+        });
+    }
+
+    /// Waits until row `row` shows `text`.
+    #[track_caller]
+    fn wait_for_in_row(&mut self, row: u16, text: &str) {
+        self.wait_until(&format!("{text:?} in row {row}"), WAIT, |s| {
+            s.rows(0, COLS)
+                .nth(row as usize)
+                .is_some_and(|r| r.contains(text))
+        });
+    }
+
+    /// Types `keys` (raw bytes: "\r" is Enter, "\t" Tab).
+    #[track_caller]
+    fn send(&mut self, keys: &str) {
+        if let Err(e) = self
+            .writer
+            .write_all(keys.as_bytes())
+            .and_then(|()| self.writer.flush())
+        {
+            panic!("{}", self.report(&format!("cannot type {keys:?}: {e}")));
+        }
+    }
+
+    /// Waits for the process to end, within `timeout`, and returns its exit
+    /// status after the terminal output has been read to the end.
+    #[track_caller]
+    fn wait_exit(&mut self, timeout: Duration) -> portable_pty::ExitStatus {
+        let deadline = Instant::now() + timeout;
+        let status = loop {
+            match self.child.try_wait() {
+                Ok(Some(status)) => break status,
+                Ok(None) if Instant::now() < deadline => thread::sleep(POLL),
+                Ok(None) => panic!(
+                    "{}",
+                    self.report(&format!("authdash did not exit within {timeout:?}"))
+                ),
+                Err(e) => panic!("{}", self.report(&format!("waiting for authdash: {e}"))),
+            }
+        };
+        // The reader ends at EIO once the child's descriptors are closed.
+        while !self.eof.load(Ordering::SeqCst) {
+            if Instant::now() >= deadline + Duration::from_secs(5) {
+                panic!(
+                    "{}",
+                    self.report("the terminal never reported EOF after authdash exited")
+                );
+            }
+            thread::sleep(POLL);
+        }
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
+        status
+    }
+}
+
+impl Drop for PtyApp {
+    /// A failed test leaves no process behind.
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while let Ok(None) = self.child.try_wait() {
+                if Instant::now() >= deadline {
+                    if let Some(pid) = self.child.process_id() {
+                        // SAFETY: signals only our own child, by its id.
+                        unsafe {
+                            libc::kill(pid as i32, libc::SIGKILL);
+                        }
+                    }
+                    break;
+                }
+                thread::sleep(POLL);
+            }
+        }
+        // The reader thread is not joined: it ends by itself at EIO.
+    }
+}
+
+/// A `$BROWSER` that writes the URL it is given to a file and exits.
+fn fake_browser(home: &Home) -> (PathBuf, PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let urls = home.path().join("opened-urls.txt");
+    let script = home.path().join("fake-browser.sh");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", urls.display()),
+    )
+    .expect("write the fake browser");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))
+        .expect("make the fake browser executable");
+    (script, urls)
+}
+
+/// The providers with a stored session in the demo's token store, once
+/// `check` accepts them; panics after [`WAIT`].
+#[track_caller]
+fn wait_for_stored_sessions(
+    app: &mut PtyApp,
+    what: &str,
+    check: impl Fn(&[String]) -> bool,
+) -> PathBuf {
+    let path = app
+        .home
+        .path()
+        .join("data")
+        .join("authdash")
+        .join("demo")
+        .join("sessions.json");
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let providers: Vec<String> = std::fs::read(&path)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .and_then(|v| {
+                v.get("sessions")?
+                    .as_object()
+                    .map(|m| m.keys().cloned().collect())
+            })
+            .unwrap_or_default();
+        if path.exists() && check(&providers) {
+            return path;
+        }
+        if Instant::now() >= deadline {
+            panic!(
+                "{}",
+                app.report(&format!(
+                    "{what}: {} holds sessions for {providers:?}",
+                    path.display()
+                ))
+            );
+        }
+        thread::sleep(POLL);
+    }
+}
+
+/// Waits for the fake browser to have been given a URL; returns the first.
+fn wait_for_opened_url(app: &mut PtyApp, urls: &Path) -> String {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let text = std::fs::read_to_string(urls).unwrap_or_default();
+        // Only a complete line: the script may be writing right now.
+        if let Some((first, _)) = text.split_once('\n')
+            && !first.is_empty()
+        {
+            return first.to_owned();
+        }
+        if Instant::now() >= deadline {
+            panic!(
+                "{}",
+                app.report(&format!(
+                    "$BROWSER was not run with a URL within {WAIT:?} ({} is {:?})",
+                    urls.display(),
+                    text
+                ))
+            );
+        }
+        thread::sleep(POLL);
+    }
+}
+
+fn without_whitespace(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[test]
+fn demo_login_switch_org_billing_logout_quit_in_a_pty() {
+    let home = Home::new();
+    let (browser, urls) = fake_browser(&home);
+    let mut app = PtyApp::spawn(
+        home,
+        &["demo"],
+        &[("BROWSER", browser.display().to_string())],
+    );
+
+    // The login screen.
+    app.wait_for("authdash demo provider");
+    app.wait_for("Press Enter to log in");
+    assert!(
+        app.output().parser.screen().alternate_screen(),
+        "{}",
+        app.report("the TUI should run on the alternate screen")
+    );
+
+    // Enter: the browser is asked to open the authorization URL, and the
+    // same URL is on the screen as text.
+    app.send("\r");
+    let url = wait_for_opened_url(&mut app, &urls);
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.contains("/authorize?"),
+        "unexpected authorization URL {url:?}"
+    );
+    assert!(
+        url.contains("code_challenge=") && url.contains("state=") && url.contains("nonce="),
+        "the authorization URL lacks PKCE, state or nonce: {url}"
+    );
+    let flat_url = without_whitespace(&url);
+    app.wait_until("the authorization URL on the screen", WAIT, |s| {
+        without_whitespace(&s.contents()).contains(&flat_url)
+    });
+    app.wait_for("Waiting for you to sign in");
+
+    // The test browser signs alice in and delivers the redirect.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let response = runtime
+        .block_on(support::browser::sign_in(&url, "alice"))
+        .unwrap_or_else(|e| panic!("{}", app.report(&format!("signing alice in: {e}"))));
+    assert!(
+        response.status().is_success(),
+        "{}",
+        app.report(&format!("the callback answered {}", response.status()))
+    );
+
+    // The dashboard, by itself.
+    app.wait_for_in_row(0, "Alice Anderson");
+    app.wait_for_in_row(0, "alice@example.com");
+    app.wait_for_in_row(0, "Acme (Owner)");
+    for item in ["Profile", "Organizations", "Billing", "Admin", "Reports"] {
+        app.wait_for(item);
+    }
+    let store = wait_for_stored_sessions(&mut app, "the login should be stored", |p| p == ["demo"]);
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&store)
+            .expect("stat the token store")
+            .permissions()
+            .mode();
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "the token store must be private: {mode:o}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(&urls)
+            .unwrap_or_default()
+            .lines()
+            .count(),
+        1,
+        "the browser should have been opened exactly once"
+    );
+
+    // Organizations: filter for Globex and make it active.
+    app.send("j");
+    app.wait_for("/ to filter");
+    app.send("/");
+    app.wait_for("Filter: ");
+    app.send("glo");
+    app.wait_for("Filter: glo▏");
+    app.send("\r");
+    app.wait_for_in_row(0, "Globex (Member)");
+
+    // Billing is locked in Globex: alice lacks can_view_billing there.
+    app.send("\t"); // focus back on the navigation list
+    app.send("j"); // Organizations → Billing
+    app.wait_for("Billing · Globex");
+    app.wait_for("Locked");
+    app.wait_for("Billing (locked)");
+    app.wait_for("Needs permission can_view_billing in Globex");
+    assert!(
+        !app.screen_text().contains("Enterprise"),
+        "{}",
+        app.report("Acme's billing data must not show while Globex is active")
+    );
+
+    // Back to Acme: Billing opens and shows its data.
+    // The filter stays after a choice ("Filter: glo"): edit it again.
+    app.send("/");
+    app.wait_for("Filter: glo▏");
+    app.send("\x7f\x7f\x7f"); // Backspace ×3
+    app.wait_for("Filter: ▏");
+    app.send("acme");
+    app.wait_for("Filter: acme▏");
+    app.send("\r");
+    app.wait_for_in_row(0, "Acme (Owner)");
+    app.send("\t");
+    app.send("j");
+    app.wait_for("Billing · Acme");
+    app.wait_for("Enterprise (25 seats)");
+    app.wait_for("Visa ending 4242");
+    assert!(
+        !app.screen_text().contains("Locked"),
+        "{}",
+        app.report("Billing should be open in Acme")
+    );
+
+    // The menu: Switch organization, Open account page, Log out, Quit.
+    app.send("m");
+    app.wait_for("Switch organization");
+    app.wait_for("Log out");
+    app.send("jj\r");
+    app.wait_for("Logged out: the provider revoked the tokens");
+    app.wait_for_in_row(0, "not logged in");
+    app.wait_for("Press Enter to log in");
+    wait_for_stored_sessions(&mut app, "logging out should delete the tokens", |p| {
+        p.is_empty()
+    });
+
+    // q quits: exit status 0, in bounded time, terminal given back.
+    app.send("q");
+    let status = app.wait_exit(EXIT_WAIT);
+    assert!(
+        status.success(),
+        "{}",
+        app.report(&format!("authdash exited with {status:?}"))
+    );
+    let out = app.output();
+    assert!(
+        !out.parser.screen().alternate_screen(),
+        "the alternate screen was not left"
+    );
+    assert!(
+        !out.parser.screen().hide_cursor(),
+        "the cursor was left hidden"
+    );
+    let entered = find(&out.raw, ENTER_ALTERNATE_SCREEN);
+    let left = rfind(&out.raw, LEAVE_ALTERNATE_SCREEN);
+    assert!(
+        matches!((entered, left), (Some(e), Some(l)) if l > e),
+        "the output should enter the alternate screen, then leave it (entered at {entered:?}, left at {left:?})"
+    );
+    assert_eq!(
+        count(&out.raw, LEAVE_ALTERNATE_SCREEN),
+        1,
+        "the terminal should be restored exactly once"
+    );
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+fn count(haystack: &[u8], needle: &[u8]) -> usize {
+    haystack
+        .windows(needle.len())
+        .filter(|w| *w == needle)
+        .count()
+}
+
+/// Runs the binary without a terminal, stdin closed, bounded in time.
+fn run_plain(home: &Home, args: &[&str]) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .env_clear()
+        .envs(home.env())
+        .current_dir(home.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn authdash");
+    let deadline = Instant::now() + WAIT;
+    loop {
+        match child.try_wait().expect("wait for authdash") {
+            Some(_) => break,
+            None if Instant::now() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("authdash {args:?} did not exit within {WAIT:?}");
+            }
+            None => thread::sleep(POLL),
+        }
+    }
+    child.wait_with_output().expect("collect authdash's output")
+}
+
+#[test]
+fn no_config_exits_2_and_says_where_it_looked() {
+    let home = Home::new();
+    let out = run_plain(&home, &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "exit status {:?}\nstdout:\n{stdout}\nstderr:\n{stderr}",
+        out.status
+    );
+    assert!(stdout.is_empty(), "nothing belongs on stdout: {stdout:?}");
+    let default_path = home
+        .path()
+        .join("config")
+        .join("authdash")
+        .join("authdash.toml");
+    for expected in [
+        "no config found",
+        "--config",
+        "AUTHDASH_CONFIG",
+        &default_path.display().to_string(),
+        ".streamlit/secrets.toml",
+        "authdash demo",
+        "authdash example-config",
+    ] {
+        assert!(
+            stderr.contains(expected),
+            "stderr should mention {expected:?}:\n{stderr}"
+        );
+    }
+    assert!(
+        find(&out.stderr, b"\x1b[").is_none(),
+        "no terminal control sequences: {stderr:?}"
+    );
+}
+
+#[test]
+fn bad_key_in_config_exits_2_naming_file_key_and_fix() {
+    let home = Home::new();
+    let config = home.path().join("my-authdash.toml");
+    std::fs::write(
+        &config,
+        "[auth]\n\
+         client_id = \"cid\"\n\
+         server_metadata_url = \"https://accounts.google.com/.well-known/openid-configuration\"\n\
+         server_metdata_url = \"typo\"\n",
+    )
+    .expect("write the config");
+    let out = run_plain(&home, &["--config", &config.display().to_string()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "exit status {:?}\nstdout:\n{stdout}\nstderr:\n{stderr}",
+        out.status
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "nothing may be written to stdout (the terminal is never taken over): {stdout:?}"
+    );
+    for expected in [
+        config.display().to_string().as_str(),
+        "`auth.server_metdata_url`",
+        "unknown key",
+        "fix: ",
+        "did you mean `server_metadata_url`?",
+    ] {
+        assert!(
+            stderr.contains(expected),
+            "stderr should contain {expected:?}:\n{stderr}"
+        );
+    }
+    assert!(
+        find(&out.stderr, b"\x1b[").is_none(),
+        "no terminal control sequences: {stderr:?}"
+    );
+}
