@@ -7,6 +7,7 @@
 
 mod support;
 
+use authdash::store::{FileStore, KeySource, TokenStore};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -343,23 +344,15 @@ fn wait_for_stored_sessions(
     what: &str,
     check: impl Fn(&[String]) -> bool,
 ) -> PathBuf {
-    let path = app
-        .home
-        .path()
-        .join("data")
-        .join("authdash")
-        .join("demo")
-        .join("sessions.json");
+    let path = app.home.path().join("data").join("authdash").join("demo");
+    // The demo keeps its store key in a file beside the store.
+    let store = FileStore::new(&path, KeySource::KeyFile(path.join("store.key")));
+    let path = store.path();
     let deadline = Instant::now() + WAIT;
     loop {
-        let providers: Vec<String> = std::fs::read(&path)
-            .ok()
-            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-            .and_then(|v| {
-                v.get("sessions")?
-                    .as_object()
-                    .map(|m| m.keys().cloned().collect())
-            })
+        let providers: Vec<String> = store
+            .accounts()
+            .map(|a| a.sessions.iter().map(|s| s.provider.clone()).collect())
             .unwrap_or_default();
         if path.exists() && check(&providers) {
             return path;

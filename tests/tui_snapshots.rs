@@ -17,7 +17,7 @@ use authdash::auth::{BrowserLogin, Provider, Session};
 use authdash::config::Config;
 use authdash::demo::{DemoProvider, DemoSettings, config_toml};
 use authdash::panels::Access;
-use authdash::store::FileStore;
+use authdash::store::{FileStore, KeySource};
 use authdash::tui::message::{Command, Msg, RefreshFailure};
 use authdash::tui::model::{
     BrowserState, Focus, Level, Model, NavItem, Notice, PanelState, Popup, Screen,
@@ -124,7 +124,10 @@ impl Demo {
     fn app(&self, data_dir: &Path, now: DateTime<Utc>) -> App {
         let services = Services {
             config: self.config.clone(),
-            store: Arc::new(FileStore::new(data_dir)),
+            store: Arc::new(FileStore::new(
+                data_dir,
+                KeySource::KeyFile(data_dir.join("store.key")),
+            )),
             data_dir: data_dir.to_owned(),
             browser_var: Some("true".into()),
         };
@@ -554,13 +557,13 @@ async fn help_and_quit_stay_in_the_footer_on_narrow_terminals() {
     for width in [60, 80, 100] {
         let screen = render_sized(&model, width, 24);
         let footer = screen.lines().last().expect("a footer");
-        assert!(footer.contains(" ? help: every key"), "{footer}");
+        assert!(footer.contains(" ? help"), "{footer}");
         assert!(footer.contains(" q quit"), "{footer}");
     }
     let login = demo.model(fixed_now());
     let screen = render_sized(&login, 80, 24);
     let footer = screen.lines().last().expect("a footer");
-    assert!(footer.contains(" ? help: every key  q quit"), "{footer}");
+    assert!(footer.contains(" ? help  q quit"), "{footer}");
 }
 
 #[tokio::test]
