@@ -7,6 +7,7 @@
 //! person approves, denies, or the code expires. Cancelling is dropping
 //! the poll future, e.g. in a `tokio::select!` with the UI's cancel key.
 
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -196,20 +197,12 @@ impl DeviceLogin {
             expires_at,
         } = self;
         let remaining = (expires_at - Utc::now()).to_std().unwrap_or(Duration::ZERO);
-        let tracker = Tracker::default();
-        let http = {
-            let tracker = &tracker;
-            let client = provider.http();
-            move |request: HttpRequest| async move {
-                let result = AsyncHttpClient::call(client, request).await;
-                tracker.note(&result);
-                result
-            }
+        let tracker = Arc::new(Tracker::default());
+        let http = TrackedHttp {
+            client: provider.http().clone(),
+            tracker: tracker.clone(),
         };
-        let sleep = |interval: Duration| {
-            let wait = tracker.wait_for(interval, &progress);
-            tokio::time::sleep(wait)
-        };
+        let sleep = |interval: Duration| tokio::time::sleep(tracker.wait_for(interval, &progress));
         let client = provider.client(provider.current_keys(), None);
         let response = client
             .exchange_device_access_token(&details)
@@ -222,6 +215,29 @@ impl DeviceLogin {
         };
         tracing::info!(provider = provider.name(), "device authorization approved");
         new_session(&provider, &response, NonceCheck::MayBeAbsent).await
+    }
+}
+
+/// The provider's HTTP client, noting each poll's answer in a [`Tracker`].
+/// It owns what it uses: a borrowing one makes the poll future fail the
+/// `Send` check (a higher-ranked lifetime limitation of rustc).
+struct TrackedHttp {
+    client: reqwest::Client,
+    tracker: Arc<Tracker>,
+}
+
+type HttpResult = Result<HttpResponse, HttpClientError<reqwest::Error>>;
+
+impl<'c> AsyncHttpClient<'c> for TrackedHttp {
+    type Error = HttpClientError<reqwest::Error>;
+    type Future = Pin<Box<dyn Future<Output = HttpResult> + Send + Sync + 'c>>;
+
+    fn call(&'c self, request: HttpRequest) -> Self::Future {
+        Box::pin(async move {
+            let result = self.client.call(request).await;
+            self.tracker.note(&result);
+            result
+        })
     }
 }
 
@@ -239,7 +255,7 @@ struct Tracker {
 }
 
 impl Tracker {
-    fn note(&self, result: &Result<HttpResponse, HttpClientError<reqwest::Error>>) {
+    fn note(&self, result: &HttpResult) {
         let last = match result {
             Err(_) => LAST_TRANSPORT_ERROR,
             Ok(response) if is_slow_down(response) => LAST_SLOW_DOWN,
@@ -347,6 +363,13 @@ fn poll_error(e: PollError) -> AuthError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The UI spawns the poll: its future must be `Send`.
+    #[allow(dead_code, clippy::diverging_sub_expression)]
+    fn poll_future_is_send(login: DeviceLogin) {
+        fn send<T: Send>(_: T) {}
+        send(login.poll(|_| {}));
+    }
 
     #[test]
     fn margin_is_a_fifth() {
