@@ -216,6 +216,7 @@ async fn discovery_is_consistent() {
         ("jwks_uri", "/jwks"),
         ("revocation_endpoint", "/revoke"),
         ("end_session_endpoint", "/logout"),
+        ("device_authorization_endpoint", "/device"),
         ("account_url", "/account"),
     ] {
         assert_eq!(doc[key], format!("{issuer}{path}"), "{key}");
@@ -235,7 +236,11 @@ async fn discovery_is_consistent() {
     );
     assert_eq!(
         doc["grant_types_supported"],
-        serde_json::json!(["authorization_code", "refresh_token"])
+        serde_json::json!([
+            "authorization_code",
+            "refresh_token",
+            "urn:ietf:params:oauth:grant-type:device_code"
+        ])
     );
     assert_eq!(doc["authorization_response_iss_parameter_supported"], true);
 

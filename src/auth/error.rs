@@ -42,6 +42,15 @@ pub enum AuthError {
     Cancelled,
     #[error("no sign-in arrived within {0} s; start the login again")]
     TimedOut(u64),
+    #[error(
+        "the code expired before it was entered and approved on the other device; \
+         start the login again for a new code"
+    )]
+    DeviceCodeExpired,
+    #[error("the device authorization endpoint refused the request: {0}")]
+    DeviceAuthorization(OAuthErrorText),
+    #[error("the device authorization endpoint failed: {0}")]
+    DeviceAuthorizationEndpoint(String),
     #[error("the provider refused the sign-in: {0}")]
     Denied(OAuthErrorText),
     #[error("the provider returned an error: {0}")]

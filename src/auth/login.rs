@@ -4,17 +4,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
 use openidconnect::core::CoreAuthenticationFlow;
 use openidconnect::{
-    AuthorizationCode, CsrfToken, Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier,
-    Scope,
+    AuthorizationCode, CsrfToken, Nonce, PkceCodeChallenge, PkceCodeVerifier, Scope,
 };
 use url::Url;
 
 use super::loopback::{self, Callback, Outcome};
-use super::session::user_of;
-use super::tokens::{classify, id_token_of, token_set};
+use super::tokens::{classify, new_session};
 use super::verify::NonceCheck;
 use super::{AuthError, OAuthErrorText, Provider, Session};
 
@@ -167,38 +164,5 @@ async fn exchange(
         Ok(r) => r,
         Err(e) => return Err(AuthError::TokenRejected(classify(e)?)),
     };
-    let id_token = id_token_of(&response).ok_or(AuthError::NoIdToken)?;
-    let id_claims = provider
-        .verify_id_token(
-            id_token,
-            response.access_token(),
-            NonceCheck::Exact(nonce),
-            None,
-        )
-        .await?;
-    let tokens = token_set(&response, id_token.to_string());
-    let subject = id_claims
-        .get("sub")
-        .and_then(|v| v.as_str())
-        .unwrap_or_default()
-        .to_owned();
-    let userinfo = provider
-        .userinfo(
-            secrecy::ExposeSecret::expose_secret(&tokens.access_token),
-            &subject,
-        )
-        .await?;
-    let config = provider.config();
-    let user = user_of(config.org_claims, &id_claims, userinfo.as_ref())?;
-    Ok(Session {
-        provider: config.name.clone(),
-        issuer: provider.issuer().to_owned(),
-        client_id: config.client_id.clone(),
-        tokens,
-        id_claims,
-        userinfo,
-        user,
-        logged_in_at: Utc::now(),
-        refreshed_at: None,
-    })
+    new_session(provider, &response, NonceCheck::Exact(nonce)).await
 }

@@ -1,7 +1,9 @@
 //! The OpenID Connect engine: discovery and keys, the loopback browser
-//! login, ID token verification, userinfo, refresh and revocation.
+//! login, the device login (RFC 8628), ID token verification, userinfo, refresh and revocation.
 
 mod browser;
+mod device;
+mod device_choice;
 mod error;
 pub mod http;
 mod login;
@@ -16,7 +18,10 @@ mod tokens;
 mod userinfo;
 mod verify;
 
+pub use crate::config::FlowPreference;
 pub use browser::open_url;
+pub use device::{DeviceLogin, PollState};
+pub use device_choice::{FlowChoice, FlowEnvironment, Os, choose_flow};
 pub use error::{AuthError, CallbackError, OAuthErrorText};
 pub use login::{BrowserLogin, LoginOptions};
 pub use metadata::{ExtraMetadata, Metadata, issuer_of};

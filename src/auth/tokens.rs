@@ -5,10 +5,12 @@ use openidconnect::core::{CoreErrorResponseType, CoreIdToken, CoreTokenResponse}
 use openidconnect::{
     HttpClientError, OAuth2TokenResponse, RequestTokenError, StandardErrorResponse, TokenResponse,
 };
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 use super::http::describe;
-use super::{AuthError, OAuthErrorText, TokenSet};
+use super::session::user_of;
+use super::verify::NonceCheck;
+use super::{AuthError, OAuthErrorText, Provider, Session, TokenSet};
 
 pub(crate) type TokenError = RequestTokenError<
     HttpClientError<reqwest::Error>,
@@ -68,4 +70,40 @@ pub(crate) fn token_set(response: &CoreTokenResponse, id_token: String) -> Token
 
 pub(crate) fn id_token_of(response: &CoreTokenResponse) -> Option<&CoreIdToken> {
     response.id_token()
+}
+
+/// A fresh login's token response as a session: the ID token verified
+/// (with the nonce the flow sent, if any), userinfo fetched and the user
+/// mapped. The browser and device flows both end here.
+pub(crate) async fn new_session(
+    provider: &Provider,
+    response: &CoreTokenResponse,
+    nonce: NonceCheck<'_>,
+) -> Result<Session, AuthError> {
+    let id_token = id_token_of(response).ok_or(AuthError::NoIdToken)?;
+    let id_claims = provider
+        .verify_id_token(id_token, response.access_token(), nonce, None)
+        .await?;
+    let tokens = token_set(response, id_token.to_string());
+    let subject = id_claims
+        .get("sub")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_owned();
+    let userinfo = provider
+        .userinfo(tokens.access_token.expose_secret(), &subject)
+        .await?;
+    let config = provider.config();
+    let user = user_of(config.org_claims, &id_claims, userinfo.as_ref())?;
+    Ok(Session {
+        provider: config.name.clone(),
+        issuer: provider.issuer().to_owned(),
+        client_id: config.client_id.clone(),
+        tokens,
+        id_claims,
+        userinfo,
+        user,
+        logged_in_at: Utc::now(),
+        refreshed_at: None,
+    })
 }

@@ -23,6 +23,7 @@ pub(crate) const PROVIDER_KEYS: &[&str] = &[
     "account_url",
     "org_claims",
     "client_kwargs",
+    "flow",
 ];
 
 const DISCOVERY_SUFFIX: &str = "/.well-known/openid-configuration";
@@ -85,6 +86,44 @@ pub struct ProviderConfig {
     pub extra_authorize_params: Vec<(String, String)>,
     pub account_url: Option<Url>,
     pub org_claims: OrgClaims,
+    /// `flow`: how to log in; `auto` by default.
+    pub flow: FlowPreference,
+}
+
+/// How a provider's login runs: `flow = "auto" | "browser" | "device"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FlowPreference {
+    /// The browser when one can be opened, else the device flow, else the
+    /// URL to copy (see `auth::choose_flow`).
+    #[default]
+    Auto,
+    /// Always the browser (authorization code + PKCE on a loopback callback).
+    Browser,
+    /// Always the device authorization grant (RFC 8628): a code to enter on
+    /// another device.
+    Device,
+}
+
+impl FlowPreference {
+    /// The values `flow` accepts.
+    pub const NAMES: [&'static str; 3] = ["auto", "browser", "device"];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "auto" => Some(Self::Auto),
+            "browser" => Some(Self::Browser),
+            "device" => Some(Self::Device),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Browser => "browser",
+            Self::Device => "device",
+        }
+    }
 }
 
 impl ProviderConfig {
@@ -133,6 +172,17 @@ impl ProviderConfig {
                 )
             })?,
         };
+        let flow = match section.str("flow")? {
+            None => FlowPreference::default(),
+            Some(raw) => FlowPreference::parse(raw).ok_or_else(|| {
+                Problem::new(
+                    &section.child("flow"),
+                    format!("`{raw}` is not a login flow"),
+                    "use \"auto\" (the browser when one can be opened, else a code to enter on \
+                     another device), \"browser\" or \"device\"",
+                )
+            })?,
+        };
         let label = section.nonempty_str("label")?.unwrap_or(name).to_owned();
         Ok(Self {
             name: name.to_owned(),
@@ -147,6 +197,7 @@ impl ProviderConfig {
             extra_authorize_params: kwargs.extra,
             account_url,
             org_claims,
+            flow,
         })
     }
 }

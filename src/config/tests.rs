@@ -44,6 +44,7 @@ fn minimal_config_takes_every_default() {
     assert!(p.extra_authorize_params.is_empty());
     assert_eq!(p.account_url, None);
     assert_eq!(p.org_claims, OrgClaims::Propelauth);
+    assert_eq!(p.flow, FlowPreference::Auto);
     assert!(c.store_secret.is_none());
     assert_eq!(c.role_order, RoleOrder::default());
     assert!(c.panels.is_empty());
@@ -323,6 +324,7 @@ fn example_files_parse() {
     assert_eq!(acme.redirect.port, 8501);
     assert_eq!(acme.prompt.as_deref(), Some("select_account"));
     assert!(acme.account_url.is_some());
+    assert_eq!(acme.flow, FlowPreference::Auto);
     assert_eq!(reference.panels.len(), 3);
 
     let streamlit = Config::load(&dir.join("streamlit-secrets.toml"), &no_env).unwrap();

@@ -3,7 +3,8 @@
 //! A small but real provider: discovery, JWKS, the authorization code flow
 //! with PKCE (S256, required) for one public client, refresh tokens with
 //! rotation and reuse detection, userinfo in PropelAuth's shape, revocation
-//! (RFC 7009), RP-initiated logout, and a demo data API for the dashboard's
+//! (RFC 7009), RP-initiated logout, the device authorization grant
+//! (RFC 8628) with its verification page, and a demo data API for the dashboard's
 //! panels. It binds `127.0.0.1` only and keeps everything in memory.
 //!
 //! The demo users and organizations come from `assets/demo/*.toml`, compiled
@@ -72,6 +73,15 @@ pub struct DemoSettings {
     pub code_ttl: Duration,
     /// Issue a new refresh token on each refresh and invalidate the old one.
     pub rotate_refresh_tokens: bool,
+    /// Lifetime of device codes (RFC 8628 `expires_in`).
+    pub device_code_ttl: Duration,
+    /// The polling interval device authorizations advertise (`interval`).
+    pub device_poll_interval: Duration,
+    /// The gap the demo demands between two polls of one device code before
+    /// it answers `slow_down`; `None` (or anything shorter) means the
+    /// advertised interval. Set it above `device_poll_interval` to see a
+    /// client slowed down, as by a provider whose clock runs ahead.
+    pub device_enforced_interval: Option<Duration>,
 }
 
 impl Default for DemoSettings {
@@ -82,6 +92,9 @@ impl Default for DemoSettings {
             id_token_ttl: Duration::from_secs(60 * 60),
             code_ttl: Duration::from_secs(60),
             rotate_refresh_tokens: true,
+            device_code_ttl: Duration::from_secs(600),
+            device_poll_interval: Duration::from_secs(5),
+            device_enforced_interval: None,
         }
     }
 }
@@ -165,6 +178,12 @@ impl DemoProvider {
     /// was presented again (and refused).
     pub fn refresh_reuse_rejections(&self) -> u64 {
         self.ctx.refresh_reuse_rejections.load(Ordering::Relaxed)
+    }
+
+    /// How many times the token endpoint was polled with a device code
+    /// (every answer counts: pending, slow_down, success, errors).
+    pub fn device_polls(&self) -> u64 {
+        self.ctx.device_polls.load(Ordering::Relaxed)
     }
 
     /// Stops accepting connections, lets open requests finish (bounded), and

@@ -28,8 +28,8 @@ fn layout(title: &str, body: &str) -> String {
         .replace("{{body}}", body)
 }
 
-/// "Sign in to the authdash demo": one submit button per user, and Deny.
-pub(crate) fn sign_in(directory: &Directory, request_id: &str) -> String {
+/// One submit button per demo user (`name="user"`), with their orgs.
+fn user_buttons(directory: &Directory) -> String {
     let mut users = String::new();
     for user in directory.users() {
         let orgs: Vec<String> = directory
@@ -50,6 +50,11 @@ pub(crate) fn sign_in(directory: &Directory, request_id: &str) -> String {
             orgs = escape(&orgs),
         ));
     }
+    users
+}
+
+/// "Sign in to the authdash demo": one submit button per user, and Deny.
+pub(crate) fn sign_in(directory: &Directory, request_id: &str) -> String {
     let body = format!(
         "<h1>Sign in to the authdash demo</h1>\n\
          <p class=\"note\">Pick a demo user. No password: this provider is for trying authdash out.</p>\n\
@@ -59,8 +64,62 @@ pub(crate) fn sign_in(directory: &Directory, request_id: &str) -> String {
          <button class=\"deny\" type=\"submit\" name=\"deny\" value=\"1\">Deny</button>\n\
          </form>",
         request_id = escape(request_id),
+        users = user_buttons(directory),
     );
     layout("Sign in", &body)
+}
+
+/// The device verification page (RFC 8628 §3.3): type the code shown on
+/// the device, `prefill` already in the field (from `verification_uri_complete`,
+/// to confirm), an `error` above it when the last try failed.
+pub(crate) fn device_code_entry(prefill: &str, error: Option<&str>) -> String {
+    let error = error
+        .map(|e| format!("<p class=\"error\">{}</p>\n", escape(e)))
+        .unwrap_or_default();
+    let body = format!(
+        "<h1>Connect a device</h1>\n\
+         <p class=\"note\">Enter the code your device shows, such as <code>BCDF-GHJK</code>. \
+         Only continue if you started a sign-in on that device.</p>\n\
+         {error}\
+         <form method=\"post\" action=\"/device\">\n\
+         <input type=\"text\" name=\"user_code\" value=\"{prefill}\" autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\" autofocus>\n\
+         <button type=\"submit\">Continue</button>\n\
+         </form>",
+        prefill = escape(prefill),
+    );
+    layout("Connect a device", &body)
+}
+
+/// The device approval page: the same users as the sign-in page, and Deny.
+pub(crate) fn device_approve(directory: &Directory, user_code: &str) -> String {
+    let body = format!(
+        "<h1>Sign in on your device</h1>\n\
+         <p>Code <code>{code}</code></p>\n\
+         <p class=\"note\">Pick a demo user to sign the device in as, or Deny.</p>\n\
+         <form method=\"post\" action=\"/device\">\n\
+         <input type=\"hidden\" name=\"user_code\" value=\"{code}\">\n\
+         <div class=\"users\">\n{users}</div>\n\
+         <button class=\"deny\" type=\"submit\" name=\"deny\" value=\"1\">Deny</button>\n\
+         </form>",
+        code = escape(user_code),
+        users = user_buttons(directory),
+    );
+    layout("Sign in on your device", &body)
+}
+
+/// After the answer on the device page.
+pub(crate) fn device_done(approved: bool) -> String {
+    if approved {
+        layout(
+            "Device signed in",
+            "<h1 class=\"done\">Device signed in</h1>\n<p>You can close this tab and return to your device.</p>",
+        )
+    } else {
+        layout(
+            "Device denied",
+            "<h1 class=\"done\">Device denied</h1>\n<p>The device was not signed in. You can close this tab.</p>",
+        )
+    }
 }
 
 /// An error the user sees in the browser (nothing is sent to the client).
@@ -137,5 +196,18 @@ mod tests {
         assert!(html.contains(r#"name="user" value="alice""#));
         assert!(html.contains(r#"name="deny" value="1""#));
         assert!(html.contains("Owner of Acme, Member of Globex"));
+    }
+
+    #[test]
+    fn device_pages_have_stable_forms() {
+        let html = device_code_entry("BCDF-GHJK", Some("That code <is> unknown"));
+        assert!(html.contains(r#"<form method="post" action="/device">"#));
+        assert!(html.contains(r#"name="user_code" value="BCDF-GHJK""#));
+        assert!(html.contains("That code &lt;is&gt; unknown"));
+        let dir = Directory::load().expect("demo data");
+        let html = device_approve(&dir, "BCDF-GHJK");
+        assert!(html.contains(r#"<input type="hidden" name="user_code" value="BCDF-GHJK">"#));
+        assert!(html.contains(r#"name="user" value="alice""#));
+        assert!(html.contains(r#"name="deny" value="1""#));
     }
 }

@@ -17,12 +17,97 @@ const REFRESH_TTL: Duration = Duration::from_secs(30 * 24 * 60 * 60);
 const SESSION_TTL: Duration = Duration::from_secs(8 * 60 * 60);
 /// How long a redeemed code is remembered, to detect its replay.
 const USED_CODE_MEMORY: Duration = Duration::from_secs(10 * 60);
+/// How long an expired device code is remembered, to answer `expired_token`
+/// (rather than "unknown") to a client that polls on.
+const EXPIRED_DEVICE_MEMORY: Duration = Duration::from_secs(10 * 60);
+/// `slow_down` adds this to a device code's interval (RFC 8628 §3.5).
+pub(crate) const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
+
+/// The letters of user codes: no vowels (no words), no look-alikes
+/// (0/O, 1/I/L, 5/S, 2/Z, 8/B), as RFC 8628 §6.1 suggests.
+const USER_CODE_ALPHABET: &[u8] = b"BCDFGHJKLMNPQRSTVWXZ";
 
 /// A fresh random value: 256 bits, base64url without padding.
 pub(crate) fn random_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A user code: 8 letters from [`USER_CODE_ALPHABET`], `BCDF-GHJK`.
+pub(crate) fn random_user_code() -> String {
+    use rand::Rng as _;
+    let mut rng = rand::rngs::OsRng;
+    let letters: String = (0..8)
+        .map(|_| char::from(USER_CODE_ALPHABET[rng.gen_range(0..USER_CODE_ALPHABET.len())]))
+        .collect();
+    format!("{}-{}", &letters[..4], &letters[4..])
+}
+
+/// A user code as typed (any case, with or without the dash or spaces) in
+/// its canonical form, or `None` when it cannot be one.
+pub(crate) fn normalize_user_code(typed: &str) -> Option<String> {
+    let letters: String = typed
+        .chars()
+        .filter(|c| !matches!(c, '-' | ' ' | '\t'))
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    (letters.len() == 8 && letters.bytes().all(|b| USER_CODE_ALPHABET.contains(&b)))
+        .then(|| format!("{}-{}", &letters[..4], &letters[4..]))
+}
+
+/// Where a device authorization stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum DeviceStatus {
+    /// Nobody has answered on the verification page yet.
+    Pending,
+    Approved {
+        user: String,
+        auth_time: DateTime<Utc>,
+    },
+    Denied,
+}
+
+/// A device authorization (RFC 8628) waiting for the user and the polls.
+#[derive(Debug, Clone)]
+struct DeviceGrant {
+    user_code: String,
+    scope: String,
+    /// The interval the client must keep (grows with each `slow_down`).
+    interval: Duration,
+    /// The gap the demo demands between two polls: `interval`, or more
+    /// when [`crate::demo::DemoSettings::device_enforced_interval`] says so.
+    enforced: Duration,
+    last_poll: Option<Instant>,
+    status: DeviceStatus,
+    expires: Instant,
+}
+
+/// A new device authorization, as handed to the client.
+pub(crate) struct DeviceIssued {
+    pub(crate) device_code: String,
+    pub(crate) user_code: String,
+}
+
+/// The token endpoint's answer to one device-code poll.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum DevicePoll {
+    Pending,
+    /// Polled sooner than the interval: it grows by [`SLOW_DOWN_STEP`].
+    SlowDown,
+    Denied,
+    Expired,
+    /// Unknown, or already redeemed.
+    Unknown,
+    Approved(Continuation),
+}
+
+/// What the verification page may do with a user code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UserCodeState {
+    Pending,
+    /// Unknown, expired, or already answered.
+    Unusable,
 }
 
 /// An authorization request waiting for the user's choice.
@@ -76,7 +161,7 @@ struct RefreshGrant {
 }
 
 /// A grant a refresh token may continue.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Continuation {
     pub(crate) user: String,
     pub(crate) scope: String,
@@ -115,6 +200,8 @@ pub(crate) struct Store {
     access: HashMap<String, AccessGrant>,
     refresh: HashMap<String, RefreshGrant>,
     sessions: HashMap<String, Session>,
+    /// Device authorizations by `device_code`.
+    devices: HashMap<String, DeviceGrant>,
 }
 
 impl Store {
@@ -125,6 +212,8 @@ impl Store {
         self.access.retain(|_, a| a.expires > now);
         self.refresh.retain(|_, r| r.expires > now);
         self.sessions.retain(|_, s| s.expires > now);
+        self.devices
+            .retain(|_, d| d.expires + EXPIRED_DEVICE_MEMORY > now);
     }
 
     /// Keeps an authorization request for the sign-in page; returns its id.
@@ -270,6 +359,120 @@ impl Store {
         self.access.retain(|_, a| a.family != family);
     }
 
+    /// Starts a device authorization (RFC 8628 §3.2).
+    pub(crate) fn add_device(
+        &mut self,
+        scope: String,
+        ttl: Duration,
+        interval: Duration,
+        enforced: Duration,
+    ) -> DeviceIssued {
+        let now = Instant::now();
+        self.prune(now);
+        let user_code = loop {
+            let code = random_user_code();
+            if !self.devices.values().any(|d| d.user_code == code) {
+                break code;
+            }
+        };
+        let device_code = random_token();
+        self.devices.insert(
+            device_code.clone(),
+            DeviceGrant {
+                user_code: user_code.clone(),
+                scope,
+                interval,
+                enforced: enforced.max(interval),
+                last_poll: None,
+                status: DeviceStatus::Pending,
+                expires: now + ttl,
+            },
+        );
+        DeviceIssued {
+            device_code,
+            user_code,
+        }
+    }
+
+    fn live_device_by_user_code(&mut self, user_code: &str) -> Option<&mut DeviceGrant> {
+        let now = Instant::now();
+        self.prune(now);
+        self.devices
+            .values_mut()
+            .find(|d| d.user_code == user_code && d.expires > now)
+    }
+
+    /// Whether the verification page may ask about `user_code` (canonical).
+    pub(crate) fn user_code_state(&mut self, user_code: &str) -> UserCodeState {
+        match self.live_device_by_user_code(user_code) {
+            Some(d) if d.status == DeviceStatus::Pending => UserCodeState::Pending,
+            _ => UserCodeState::Unusable,
+        }
+    }
+
+    /// The user's answer on the verification page: `Some(user)` approves,
+    /// `None` denies. False when the code is not (or no longer) pending.
+    pub(crate) fn answer_device(&mut self, user_code: &str, user: Option<&str>) -> bool {
+        match self.live_device_by_user_code(user_code) {
+            Some(d) if d.status == DeviceStatus::Pending => {
+                d.status = match user {
+                    Some(user) => DeviceStatus::Approved {
+                        user: user.to_string(),
+                        auth_time: Utc::now(),
+                    },
+                    None => DeviceStatus::Denied,
+                };
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// One poll of the token endpoint with `device_code` (RFC 8628 §3.5).
+    /// An approved or denied code answers once, then is gone.
+    pub(crate) fn poll_device(&mut self, device_code: &str) -> DevicePoll {
+        let now = Instant::now();
+        self.prune(now);
+        let Some(grant) = self.devices.get_mut(device_code) else {
+            return DevicePoll::Unknown;
+        };
+        if grant.expires <= now {
+            return DevicePoll::Expired;
+        }
+        let too_soon = grant
+            .last_poll
+            .is_some_and(|last| now.duration_since(last) < grant.enforced);
+        grant.last_poll = Some(now);
+        if too_soon {
+            grant.interval += SLOW_DOWN_STEP;
+            grant.enforced += SLOW_DOWN_STEP;
+            return DevicePoll::SlowDown;
+        }
+        match grant.status.clone() {
+            DeviceStatus::Pending => DevicePoll::Pending,
+            DeviceStatus::Denied => {
+                self.devices.remove(device_code);
+                DevicePoll::Denied
+            }
+            DeviceStatus::Approved { user, auth_time } => {
+                let scope = grant.scope.clone();
+                self.devices.remove(device_code);
+                DevicePoll::Approved(Continuation {
+                    user,
+                    scope,
+                    auth_time,
+                    family: random_token(),
+                })
+            }
+        }
+    }
+
+    /// The interval a device code must keep now (for tests and logs).
+    #[cfg(test)]
+    fn device_interval(&self, device_code: &str) -> Option<Duration> {
+        self.devices.get(device_code).map(|d| d.interval)
+    }
+
     /// Starts a demo browser session; returns its cookie value.
     pub(crate) fn start_session(&mut self, user: &str) -> String {
         self.prune(Instant::now());
@@ -333,6 +536,82 @@ mod tests {
             Some(RefreshRefusal::Revoked)
         );
         assert!(store.access(&next.access_token).is_none());
+    }
+
+    #[test]
+    fn user_codes_are_unambiguous_and_normalized() {
+        for _ in 0..100 {
+            let code = random_user_code();
+            assert_eq!(code.len(), 9);
+            assert_eq!(&code[4..5], "-");
+            assert!(
+                code.bytes()
+                    .filter(|b| *b != b'-')
+                    .all(|b| USER_CODE_ALPHABET.contains(&b)),
+                "{code}"
+            );
+            assert_eq!(normalize_user_code(&code).as_deref(), Some(code.as_str()));
+        }
+        assert_eq!(
+            normalize_user_code(" bcdf ghjk").as_deref(),
+            Some("BCDF-GHJK")
+        );
+        assert_eq!(
+            normalize_user_code("bcdfghjk").as_deref(),
+            Some("BCDF-GHJK")
+        );
+        assert_eq!(normalize_user_code("BCDF-GHJA"), None, "a vowel");
+        assert_eq!(normalize_user_code("BCDF-GHJ0"), None, "a digit");
+        assert_eq!(normalize_user_code("BCDF-GHJ"), None, "too short");
+    }
+
+    #[test]
+    fn device_code_lifecycle() {
+        let secs = Duration::from_secs;
+        let mut store = Store::default();
+        let issued = store.add_device("openid".into(), secs(60), secs(0), secs(0));
+        assert_eq!(store.poll_device(&issued.device_code), DevicePoll::Pending);
+        assert_eq!(
+            store.user_code_state(&issued.user_code),
+            UserCodeState::Pending
+        );
+        assert!(store.answer_device(&issued.user_code, Some("alice")));
+        assert!(
+            !store.answer_device(&issued.user_code, None),
+            "answered once"
+        );
+        assert_eq!(
+            store.user_code_state(&issued.user_code),
+            UserCodeState::Unusable
+        );
+        match store.poll_device(&issued.device_code) {
+            DevicePoll::Approved(c) => assert_eq!(c.user, "alice"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(store.poll_device(&issued.device_code), DevicePoll::Unknown);
+
+        let denied = store.add_device("openid".into(), secs(60), secs(0), secs(0));
+        assert!(store.answer_device(&denied.user_code, None));
+        assert_eq!(store.poll_device(&denied.device_code), DevicePoll::Denied);
+
+        let expired = store.add_device("openid".into(), Duration::ZERO, secs(0), secs(0));
+        assert_eq!(store.poll_device(&expired.device_code), DevicePoll::Expired);
+        assert_eq!(
+            store.user_code_state(&expired.user_code),
+            UserCodeState::Unusable
+        );
+    }
+
+    #[test]
+    fn polling_too_fast_slows_the_code_down() {
+        let secs = Duration::from_secs;
+        let mut store = Store::default();
+        let issued = store.add_device("openid".into(), secs(60), secs(1), secs(1));
+        assert_eq!(store.poll_device(&issued.device_code), DevicePoll::Pending);
+        assert_eq!(store.poll_device(&issued.device_code), DevicePoll::SlowDown);
+        assert_eq!(store.device_interval(&issued.device_code), Some(secs(6)));
+        assert_eq!(store.poll_device(&issued.device_code), DevicePoll::SlowDown);
+        assert_eq!(store.device_interval(&issued.device_code), Some(secs(11)));
     }
 
     #[test]

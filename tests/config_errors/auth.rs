@@ -358,6 +358,16 @@ fn org_claims_unknown() {
 }
 
 #[test]
+fn flow_unknown() {
+    invalid(
+        &acme_line("flow = \"qr\""),
+        "auth.acme.flow",
+        "`qr` is not a login flow",
+        "\"browser\" or \"device\"",
+    );
+}
+
+#[test]
 fn account_url_invalid() {
     invalid(
         &acme_line("account_url = \"auth.acme.com/account\""),

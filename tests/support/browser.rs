@@ -192,3 +192,153 @@ pub fn query_param(url: &Url, name: &str) -> Option<String> {
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.into_owned())
 }
+
+// --- the device verification page (RFC 8628 §3.3) ----------------------
+
+/// The device code entry page as the browser understood it.
+#[derive(Debug, Clone)]
+pub struct DeviceCodePage {
+    /// Where the form posts to (absolute).
+    pub action: Url,
+    /// What the `user_code` field holds already (from `verification_uri_complete`).
+    pub prefilled: String,
+    /// The page's HTML.
+    pub html: String,
+}
+
+/// The device approval page: pick a user, or Deny.
+#[derive(Debug, Clone)]
+pub struct DeviceApprovalPage {
+    pub action: Url,
+    /// The hidden `user_code` field.
+    pub user_code: String,
+    /// The `value`s of the `name="user"` buttons, in page order.
+    pub users: Vec<String>,
+    pub html: String,
+}
+
+fn form_action(page_url: &Url, html: &str) -> Result<Url, String> {
+    let form = html
+        .find("<form")
+        .ok_or_else(|| format!("no <form> on the page:\n{html}"))?;
+    let action = attribute_after(html, form, "action").unwrap_or_default();
+    page_url
+        .join(&action)
+        .map_err(|e| format!("bad form action {action:?}: {e}"))
+}
+
+fn user_code_field(html: &str) -> Result<String, String> {
+    let field = html
+        .find("name=\"user_code\"")
+        .ok_or_else(|| format!("no user_code field on the page:\n{html}"))?;
+    Ok(attribute_after(html, field, "value").unwrap_or_default())
+}
+
+fn user_buttons(html: &str) -> Vec<String> {
+    let mut users = Vec::new();
+    let mut at = 0;
+    while let Some(pos) = html[at..].find("name=\"user\"") {
+        let pos = pos + at;
+        if let Some(value) = attribute_after(html, pos, "value") {
+            users.push(value);
+        }
+        at = pos + 1;
+    }
+    users
+}
+
+/// Opens `verification_uri` or `verification_uri_complete`: the code entry page.
+pub async fn open_device_page(url: &str) -> Result<DeviceCodePage, String> {
+    let url = Url::parse(url).map_err(|e| format!("bad verification URI: {e}"))?;
+    let response = client()
+        .get(url.clone())
+        .send()
+        .await
+        .map_err(|e| format!("GET verification page: {e}"))?;
+    let status = response.status();
+    let html = response
+        .text()
+        .await
+        .map_err(|e| format!("reading the verification page: {e}"))?;
+    if status != StatusCode::OK {
+        return Err(format!("GET verification page answered {status}:\n{html}"));
+    }
+    Ok(DeviceCodePage {
+        action: form_action(&url, &html)?,
+        prefilled: user_code_field(&html)?,
+        html,
+    })
+}
+
+/// Types `code` into the entry page and continues: the approval page, or
+/// `Err` with the page when the provider refuses the code.
+pub async fn enter_device_code(
+    page: &DeviceCodePage,
+    code: &str,
+) -> Result<DeviceApprovalPage, String> {
+    let response = client()
+        .post(page.action.clone())
+        .form(&[("user_code", code)])
+        .send()
+        .await
+        .map_err(|e| format!("POST the code: {e}"))?;
+    let status = response.status();
+    let html = response.text().await.unwrap_or_default();
+    if status != StatusCode::OK {
+        return Err(format!("the code was refused ({status}):\n{html}"));
+    }
+    Ok(DeviceApprovalPage {
+        action: form_action(&page.action, &html)?,
+        user_code: user_code_field(&html)?,
+        users: user_buttons(&html),
+        html,
+    })
+}
+
+/// Presses `field=value` (a user, or Deny) on the approval page; returns the
+/// resulting page's HTML.
+pub async fn decide_device(
+    page: &DeviceApprovalPage,
+    field: &str,
+    value: &str,
+) -> Result<String, String> {
+    if field == "user" && !page.users.iter().any(|u| u == value) {
+        return Err(format!(
+            "no user {value:?} on the approval page (have {:?})",
+            page.users
+        ));
+    }
+    let response = client()
+        .post(page.action.clone())
+        .form(&[("user_code", page.user_code.as_str()), (field, value)])
+        .send()
+        .await
+        .map_err(|e| format!("POST the approval form: {e}"))?;
+    let status = response.status();
+    let html = response.text().await.unwrap_or_default();
+    if status != StatusCode::OK {
+        return Err(format!("the approval form answered {status}:\n{html}"));
+    }
+    Ok(html)
+}
+
+/// Opens `url`, types `code` (or keeps the prefilled one when `None`),
+/// and approves as `user`; returns the final page's HTML.
+pub async fn approve_device(url: &str, code: Option<&str>, user: &str) -> Result<String, String> {
+    let page = open_device_page(url).await?;
+    let code = code
+        .map(str::to_owned)
+        .unwrap_or_else(|| page.prefilled.clone());
+    let approval = enter_device_code(&page, &code).await?;
+    decide_device(&approval, "user", user).await
+}
+
+/// Opens `url`, types `code` (or keeps the prefilled one) and presses Deny.
+pub async fn deny_device(url: &str, code: Option<&str>) -> Result<String, String> {
+    let page = open_device_page(url).await?;
+    let code = code
+        .map(str::to_owned)
+        .unwrap_or_else(|| page.prefilled.clone());
+    let approval = enter_device_code(&page, &code).await?;
+    decide_device(&approval, "deny", "1").await
+}

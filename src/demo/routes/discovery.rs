@@ -7,6 +7,9 @@ use axum::extract::State;
 
 use super::Ctx;
 
+/// The device authorization grant's `grant_type` (RFC 8628 §3.4).
+pub(crate) const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+
 /// The scopes the demo understands; others are ignored.
 pub(crate) const SCOPES: [&str; 4] = ["openid", "email", "profile", "offline_access"];
 
@@ -19,6 +22,7 @@ pub(crate) async fn openid_configuration(State(ctx): State<Arc<Ctx>>) -> Json<se
         "jwks_uri": ctx.endpoint("/jwks"),
         "revocation_endpoint": ctx.endpoint("/revoke"),
         "end_session_endpoint": ctx.endpoint("/logout"),
+        "device_authorization_endpoint": ctx.endpoint("/device"),
         "account_url": ctx.endpoint("/account"),
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],
@@ -28,7 +32,7 @@ pub(crate) async fn openid_configuration(State(ctx): State<Arc<Ctx>>) -> Json<se
         "token_endpoint_auth_methods_supported": ["none"],
         "revocation_endpoint_auth_methods_supported": ["none"],
         "code_challenge_methods_supported": ["S256"],
-        "grant_types_supported": ["authorization_code", "refresh_token"],
+        "grant_types_supported": ["authorization_code", "refresh_token", DEVICE_CODE_GRANT],
         "claims_supported": [
             "iss", "sub", "aud", "azp", "exp", "iat", "auth_time", "nonce", "at_hash",
             "email", "email_verified", "name", "given_name", "family_name",

@@ -2,6 +2,7 @@
 
 mod api;
 mod authorize;
+mod device;
 mod discovery;
 mod session;
 mod token;
@@ -29,6 +30,7 @@ pub(crate) struct Ctx {
     pub(crate) key: SigningKey,
     store: Mutex<Store>,
     pub(crate) refresh_reuse_rejections: AtomicU64,
+    pub(crate) device_polls: AtomicU64,
 }
 
 impl Ctx {
@@ -45,6 +47,7 @@ impl Ctx {
             key,
             store: Mutex::new(Store::default()),
             refresh_reuse_rejections: AtomicU64::new(0),
+            device_polls: AtomicU64::new(0),
         }
     }
 
@@ -67,6 +70,7 @@ pub(crate) fn router(ctx: Arc<Ctx>) -> Router {
         )
         .route("/jwks", get(discovery::jwks))
         .route("/authorize", get(authorize::show).post(authorize::decide))
+        .route("/device", get(device::show).post(device::post))
         .route("/token", axum::routing::post(token::token))
         .route("/userinfo", get(api::userinfo).post(api::userinfo))
         .route("/revoke", axum::routing::post(session::revoke))

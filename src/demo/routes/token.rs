@@ -1,4 +1,4 @@
-//! `/token`: the authorization code and refresh token grants.
+//! `/token`: the authorization code, refresh token and device code grants.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -12,10 +12,11 @@ use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use sha2::{Digest, Sha256};
 
+use super::discovery::DEVICE_CODE_GRANT;
 use super::{Ctx, no_store, oauth_error};
 use crate::demo::DEMO_CLIENT_ID;
 use crate::demo::params::Params;
-use crate::demo::state::{Continuation, Issued, RefreshRefusal, random_token};
+use crate::demo::state::{Continuation, DevicePoll, Issued, RefreshRefusal, random_token};
 use crate::demo::tokens;
 
 fn invalid_request(description: &str) -> Response {
@@ -27,7 +28,7 @@ fn invalid_grant(description: &str) -> Response {
 }
 
 /// The client id from the body, or from HTTP Basic with an empty secret.
-fn client_id(params: &Params, headers: &HeaderMap) -> Option<String> {
+pub(crate) fn client_id(params: &Params, headers: &HeaderMap) -> Option<String> {
     if let Some(id) = params.get("client_id") {
         return Some(id.to_string());
     }
@@ -75,10 +76,12 @@ pub(crate) async fn token(
     match params.get("grant_type") {
         Some("authorization_code") => authorization_code(&ctx, &params),
         Some("refresh_token") => refresh(&ctx, &params),
+        Some(DEVICE_CODE_GRANT) => device_code(&ctx, &params),
         Some(_) => oauth_error(
             StatusCode::BAD_REQUEST,
             "unsupported_grant_type",
-            "grant_type must be authorization_code or refresh_token",
+            "grant_type must be authorization_code, refresh_token or \
+             urn:ietf:params:oauth:grant-type:device_code",
         ),
         None => invalid_request("grant_type is missing"),
     }
@@ -158,6 +161,39 @@ fn refresh(ctx: &Ctx, params: &Params) -> Response {
         .store()
         .issue(&continuation, ctx.settings.access_token_ttl, rotate);
     respond(ctx, &continuation, None, issued)
+}
+
+/// One poll of a device authorization (RFC 8628 §3.4–3.5).
+fn device_code(ctx: &Ctx, params: &Params) -> Response {
+    ctx.device_polls.fetch_add(1, Ordering::Relaxed);
+    let Some(device_code) = params.get("device_code") else {
+        return invalid_request("device_code is missing");
+    };
+    let poll = ctx.store().poll_device(device_code);
+    let pending =
+        |error: &str, description: &str| oauth_error(StatusCode::BAD_REQUEST, error, description);
+    match poll {
+        DevicePoll::Pending => pending(
+            "authorization_pending",
+            "the user has not answered on the verification page yet",
+        ),
+        DevicePoll::SlowDown => pending(
+            "slow_down",
+            "polled sooner than the interval allows; the interval for this code is now 5 s longer",
+        ),
+        DevicePoll::Denied => pending("access_denied", "the user denied the device"),
+        DevicePoll::Expired => pending(
+            "expired_token",
+            "the device code has expired; start a new device authorization",
+        ),
+        DevicePoll::Unknown => invalid_grant("the device code is unknown or already used"),
+        DevicePoll::Approved(continuation) => {
+            let issued = ctx
+                .store()
+                .issue(&continuation, ctx.settings.access_token_ttl, true);
+            respond(ctx, &continuation, None, issued)
+        }
+    }
 }
 
 fn respond(ctx: &Ctx, grant: &Continuation, nonce: Option<&str>, issued: Issued) -> Response {
