@@ -11,5 +11,6 @@ pub mod demo;
 pub mod identity;
 pub mod lifecycle;
 pub mod panels;
+pub mod qr;
 pub mod store;
 pub mod tui;

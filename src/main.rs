@@ -9,6 +9,7 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use directories::ProjectDirs;
 
+use authdash::auth::{FlowEnvironment, FlowPreference, Os};
 use authdash::cli::{self, LogoutScope};
 use authdash::config::{Config, ConfigError};
 use authdash::demo::{DemoProvider, DemoSettings};
@@ -42,6 +43,12 @@ enum Cmd {
         /// Log in as another person: ask the provider for a fresh login.
         #[arg(long)]
         add_account: bool,
+        /// Log in in a browser on this machine.
+        #[arg(long, conflicts_with = "device")]
+        browser: bool,
+        /// Log in with a code entered on another device (no browser here, SSH).
+        #[arg(long)]
+        device: bool,
     },
     /// Revoke the active account's tokens at the provider and delete them here.
     Logout {
@@ -160,7 +167,23 @@ async fn subcommand(cli: &Cli, command: &Cmd, dirs: &ProjectDirs) -> anyhow::Res
         Cmd::Login {
             provider,
             add_account,
-        } => cli::login(&ctx, provider.as_deref(), *add_account, &mut err).await,
+            browser,
+            device,
+        } => {
+            let request = cli::LoginRequest {
+                provider: provider.as_deref(),
+                add_account: *add_account,
+                flow: match (browser, device) {
+                    (true, _) => Some(FlowPreference::Browser),
+                    (_, true) => Some(FlowPreference::Device),
+                    _ => None,
+                },
+                environment: FlowEnvironment::from_vars(Os::current(), false, &|n| {
+                    std::env::var(n).ok()
+                }),
+            };
+            cli::login(&ctx, request, &mut err).await
+        }
         Cmd::Logout { all } => {
             let scope = if *all {
                 LogoutScope::All
@@ -195,6 +218,7 @@ async fn dashboard(cli: &Cli, dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
             store,
             data_dir: dirs.data_dir().to_owned(),
             browser_var: std::env::var("BROWSER").ok(),
+            browser_available: browser_available(),
         },
         false,
     )
@@ -240,6 +264,7 @@ async fn demo(dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
             store: Arc::new(store),
             data_dir,
             browser_var: std::env::var("BROWSER").ok(),
+            browser_available: browser_available(),
         },
         true,
     )
@@ -247,6 +272,11 @@ async fn demo(dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
     .context("the terminal")?;
     provider.shutdown().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether a browser can be opened here: `$BROWSER`, a display, not SSH.
+fn browser_available() -> bool {
+    FlowEnvironment::from_vars(Os::current(), false, &|n| std::env::var(n).ok()).can_open_browser()
 }
 
 /// The store's key: the config's secret when set, else a key file beside

@@ -354,3 +354,124 @@ fn completions_and_help_need_no_config() {
     assert!(text(&out.stdout).contains("[auth]"));
     let _ = Path::new("");
 }
+
+/// Reads a child's stderr on a thread until `want` matches a line.
+fn stderr_lines(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().expect("piped stderr");
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+fn wait_line(rx: &std::sync::mpsc::Receiver<String>, seen: &mut Vec<String>, want: &str) -> String {
+    let deadline = Instant::now() + BOUND;
+    loop {
+        if let Some(line) = seen.iter().find(|l| l.contains(want)) {
+            return line.clone();
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(line) => seen.push(line),
+            Err(_) => panic!("no line with {want:?} in {seen:#?}"),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_with_a_code_on_another_device() {
+    let s = Setup::new(DemoSettings {
+        device_poll_interval: Duration::from_secs(1),
+        ..DemoSettings::default()
+    })
+    .await;
+    let mut child = s
+        .command(&["login", "--device"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let rx = stderr_lines(&mut child);
+    let mut seen = Vec::new();
+    let open = wait_line(&rx, &mut seen, "1. Open");
+    let uri = open.split_whitespace().last().unwrap().to_owned();
+    let enter = wait_line(&rx, &mut seen, "2. Enter");
+    let code = enter.split_whitespace().last().unwrap().to_owned();
+    assert!(uri.ends_with("/device"), "{uri}");
+    assert_eq!(code.len(), 9, "{code}");
+    browser::approve_device(&uri, Some(&code), "bob")
+        .await
+        .unwrap();
+    let out = tokio::task::spawn_blocking(move || wait_bounded(child))
+        .await
+        .unwrap();
+    while let Ok(line) = rx.try_recv() {
+        seen.push(line);
+    }
+    assert_eq!(out.status.code(), Some(0), "{seen:#?}");
+    assert!(out.stdout.is_empty(), "stdout stays clean");
+    assert!(
+        seen.iter()
+            .any(|l| l.contains("Logged in to") && l.contains("bob@example.com")),
+        "{seen:#?}"
+    );
+    let active = s
+        .store()
+        .accounts()
+        .unwrap()
+        .active_session()
+        .cloned()
+        .unwrap();
+    assert_eq!(active.user.email.as_deref(), Some("bob@example.com"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_in_the_browser_named_by_browser_env() {
+    let s = Setup::new(DemoSettings::default()).await;
+    let script = s.home.path().join("browser.sh");
+    let urls = s.home.path().join("urls");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", urls.display()),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let child = s
+        .command(&["login", "--browser"])
+        .env("BROWSER", &script)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + BOUND;
+    let url = loop {
+        if let Ok(text) = std::fs::read_to_string(&urls)
+            && let Some(line) = text.lines().next()
+        {
+            break line.to_owned();
+        }
+        assert!(Instant::now() < deadline, "the browser was never opened");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    browser::sign_in(&url, "carol").await.unwrap();
+    let out = tokio::task::spawn_blocking(move || wait_bounded(child))
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains(&url), "the URL is printed too");
+    let status = s.run(&["status"]);
+    assert!(text(&status.stdout).contains("carol@example.com"));
+}

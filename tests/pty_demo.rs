@@ -411,7 +411,7 @@ fn demo_login_switch_org_billing_logout_quit_in_a_pty() {
 
     // The login screen.
     app.wait_for("authdash demo provider");
-    app.wait_for("Press Enter to log in");
+    app.wait_for("then press Enter");
     assert!(
         app.output().parser.screen().alternate_screen(),
         "{}",
@@ -530,7 +530,7 @@ fn demo_login_switch_org_billing_logout_quit_in_a_pty() {
     app.send("jj\r");
     app.wait_for("Logged out: the provider revoked the tokens");
     app.wait_for_in_row(0, "not logged in");
-    app.wait_for("Press Enter to log in");
+    app.wait_for("then press Enter");
     wait_for_stored_sessions(&mut app, "logging out should delete the tokens", |p| {
         p.is_empty()
     });
@@ -563,6 +563,71 @@ fn demo_login_switch_org_billing_logout_quit_in_a_pty() {
         1,
         "the terminal should be restored exactly once"
     );
+}
+
+/// No `$BROWSER` and no display (an SSH session, a container): the login
+/// screen puts the code on another device first; the person approves on
+/// "another device" (the test browser) and the dashboard opens by itself.
+#[test]
+fn device_login_without_a_browser_in_a_pty() {
+    let home = Home::new();
+    let mut app = PtyApp::spawn(home, &["demo"], &[]);
+    app.wait_for("then press Enter");
+    app.wait_until("the device flow offered first", WAIT, |s| {
+        s.contents()
+            .contains("›  authdash demo provider — log in with a code on another device")
+    });
+    app.send("\r");
+    app.wait_for("Enter this code:");
+    let screen = app.screen_text();
+    let address = screen
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:") && w.ends_with("/device"))
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("{}", app.report("no verification address on screen")));
+    // The code is drawn spaced out in a box: "│   B C D F - G H J K   │".
+    let code: String = screen
+        .lines()
+        .find(|l| l.contains(" - ") && l.contains('│'))
+        .map(|l| {
+            l.chars()
+                .filter(|c| c.is_ascii_uppercase() || *c == '-')
+                .collect()
+        })
+        .unwrap_or_else(|| panic!("{}", app.report("no code on screen")));
+    assert_eq!(
+        code.len(),
+        9,
+        "{}",
+        app.report(&format!("odd code {code:?}"))
+    );
+    assert!(
+        screen.contains("The code expires in"),
+        "{}",
+        app.report("no countdown")
+    );
+    assert!(
+        screen.contains('▀') || screen.contains('▄'),
+        "{}",
+        app.report("no QR code")
+    );
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    runtime
+        .block_on(support::browser::approve_device(
+            &address,
+            Some(&code),
+            "dave",
+        ))
+        .unwrap_or_else(|e| panic!("approving on the other device: {e}"));
+    app.wait_for("Dave Davis");
+    app.wait_for("no organization");
+    app.send("q");
+    let status = app.wait_exit(Duration::from_secs(10));
+    assert!(status.success(), "authdash exited with {status:?}");
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

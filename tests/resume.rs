@@ -46,6 +46,7 @@ fn app(config: &Config, store: Arc<dyn TokenStore>, data_dir: &Path) -> App {
             store,
             data_dir: data_dir.to_owned(),
             browser_var: None,
+            browser_available: true,
         },
         false,
         Utc::now(),

@@ -20,7 +20,8 @@ use authdash::panels::Access;
 use authdash::store::{FileStore, KeySource};
 use authdash::tui::message::{Command, Msg, RefreshFailure};
 use authdash::tui::model::{
-    BrowserState, Focus, Level, Model, NavItem, Notice, PanelState, Popup, Screen,
+    BrowserState, Focus, Level, LoginFlow, Model, NavItem, Notice, PanelState, PendingFlow, Popup,
+    Screen,
 };
 use authdash::tui::update::{enter_dashboard, update};
 use authdash::tui::{App, Services, view};
@@ -130,6 +131,7 @@ impl Demo {
             )),
             data_dir: data_dir.to_owned(),
             browser_var: Some("true".into()),
+            browser_available: true,
         };
         let mut app = App::new(services, true, now);
         app.model.utc = true;
@@ -216,6 +218,17 @@ fn filters() -> Vec<(String, String)> {
             "YYYY-MM-DD hh:mm:ss UTC".into(),
         ),
         (r"\(\d{10}\)".into(), "(EPOCH-SECS)".into()),
+        // The device code and its QR code differ every login.
+        (
+            r"(?P<a>│   )[B-Z](?: [B-Z]){3} - [B-Z](?: [B-Z]){3}(?P<z>   │)".into(),
+            "${a}X X X X - X X X X${z}".into(),
+        ),
+        (r"[█▀▄][█▀▄ ]{20,}[█▀▄]".into(), "[QR]".into()),
+        (
+            r"(?P<k>code expires) in \d+ (?:s|min)".into(),
+            "${k} in [DURATION]".into(),
+        ),
+        (r"next check in \d+ s".into(), "next check in [N] s".into()),
         // The session's countdown: "renews in 9 min". (Other relative
         // times are taken at a fixed clock and stay.)
         (
@@ -244,6 +257,59 @@ macro_rules! assert_screen {
 }
 
 // ---------------------------------------------------------------- snapshots
+
+/// With discovery done, a provider that offers the device grant gets two
+/// lines; choosing the code on another device shows the code, the address,
+/// a QR code, the countdown and the poll state. Alice approves on the
+/// "other device" and the dashboard opens.
+#[tokio::test]
+async fn snapshot_device_login() {
+    let demo = Demo::start().await;
+    let data = tempfile::tempdir().expect("temp dir");
+    let mut app = demo.app(data.path(), fixed_now());
+    app.resume_stored_session();
+    pump_until(&mut app, "discovery", |m| {
+        matches!(m, Msg::Discovered { .. })
+    })
+    .await;
+    assert_screen!("login_screen_two_flows", &app.model);
+    app.handle(key_event(KeyCode::Down));
+    app.handle(key_event(KeyCode::Enter));
+    pump_until(&mut app, "the device code", |m| {
+        matches!(m, Msg::DeviceCode { .. })
+    })
+    .await;
+    pump_until(&mut app, "the first poll", |m| {
+        matches!(m, Msg::DevicePoll { .. })
+    })
+    .await;
+    app.tick(fixed_now());
+    let complete = match &app.model.screen {
+        Screen::Login(login) => match login.pending.as_ref().map(|p| &p.flow) {
+            Some(PendingFlow::Device(Some(code))) => code
+                .verification_uri_complete
+                .clone()
+                .expect("the demo gives the complete URI"),
+            other => panic!("a device login with its code: {other:?}"),
+        },
+        Screen::Dashboard(_) => panic!("still on the login screen"),
+    };
+    assert_screen!("device_pending", &app.model);
+    let approved =
+        tokio::spawn(async move { browser::approve_device(&complete, None, "alice").await });
+    pump_until(&mut app, "the end of the login", |m| {
+        matches!(m, Msg::LoginFinished { .. })
+    })
+    .await;
+    approved.await.expect("task").expect("approved");
+    let Screen::Dashboard(dash) = &app.model.screen else {
+        panic!("the dashboard after approval: {:?}", app.model.screen);
+    };
+    assert_eq!(
+        dash.session.user.email.as_deref(),
+        Some("alice@example.com")
+    );
+}
 
 #[tokio::test]
 async fn snapshot_login_screen() {
@@ -287,8 +353,11 @@ async fn snapshot_login_pending_then_signed_in() {
     let url = match &app.model.screen {
         Screen::Login(login) => {
             let pending = login.pending.as_ref().expect("a login under way");
-            assert_eq!(pending.browser, BrowserState::Opened);
-            pending.url.clone().expect("the URL is shown")
+            let PendingFlow::Browser { url, browser } = &pending.flow else {
+                panic!("a browser login: {pending:?}");
+            };
+            assert_eq!(*browser, BrowserState::Opened);
+            url.clone().expect("the URL is shown")
         }
         Screen::Dashboard(_) => panic!("still on the login screen"),
     };
@@ -404,7 +473,10 @@ async fn snapshot_open_billing_alice() {
         Screen::Login(login) => login
             .pending
             .as_ref()
-            .and_then(|p| p.url.clone())
+            .and_then(|p| match &p.flow {
+                PendingFlow::Browser { url, .. } => url.clone(),
+                PendingFlow::Device(_) => None,
+            })
             .expect("the URL is shown"),
         Screen::Dashboard(_) => panic!("still on the login screen"),
     };
@@ -584,9 +656,15 @@ async fn esc_cancels_a_pending_login_and_its_late_result_is_ignored() {
             Command::StartLogin {
                 provider,
                 generation,
+                flow,
             },
         ] => {
             assert_eq!(provider, "demo");
+            assert_eq!(
+                *flow,
+                LoginFlow::Browser,
+                "the browser first where one opens"
+            );
             *generation
         }
         other => panic!("expected StartLogin, got {other:?}"),

@@ -18,7 +18,7 @@ use crate::auth::{AuthError, Provider};
 use crate::config::Config;
 use crate::store::{StoreError, TokenStore};
 
-pub use login::login;
+pub use login::{LoginRequest, login};
 pub use logout::{LogoutScope, logout};
 pub use status::status;
 pub use switch::switch;

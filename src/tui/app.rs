@@ -28,6 +28,7 @@ impl App {
         let mut model = Model::new(&services.config, now);
         model.demo = demo;
         model.preferences = Preferences::load(&services.data_dir);
+        model.browser_available = services.browser_available;
         Self {
             model,
             effects: Effects::new(services, tx),
@@ -68,10 +69,12 @@ impl App {
             .filter(usable)
             .or_else(|| accounts.sessions.iter().find(usable))
             .cloned();
-        if let Some(session) = chosen {
-            let commands = enter_dashboard(&mut self.model, session);
-            self.run(commands);
-        }
+        let commands = match chosen {
+            Some(session) => enter_dashboard(&mut self.model, session),
+            // The login screen: find out what the providers offer now.
+            None => tick(&mut self.model, now),
+        };
+        self.run(commands);
     }
 
     pub fn handle(&mut self, msg: Msg) {

@@ -11,7 +11,12 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
 use super::message::{Command, Msg, RefreshFailure};
-use crate::auth::{self, AuthError, BrowserLogin, LoginOptions, Provider, Session};
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::model::{DeviceCode, LoginFlow, PollView};
+use crate::auth::{
+    self, AuthError, BrowserLogin, DeviceLogin, LoginOptions, PollState, Provider, Session,
+};
 use crate::config::{Config, HttpSettings, ProviderConfig};
 use crate::lifecycle;
 use crate::panels::{self, FetchError};
@@ -25,6 +30,9 @@ pub struct Services {
     pub data_dir: PathBuf,
     /// `$BROWSER`, read by the binary.
     pub browser_var: Option<String>,
+    /// Whether a browser can be opened here (see `auth::FlowEnvironment`):
+    /// the login screen puts the likelier flow first.
+    pub browser_available: bool,
 }
 
 pub struct Effects {
@@ -50,10 +58,22 @@ impl Effects {
 
     pub fn run(&self, command: Command) {
         match command {
+            Command::Discover { provider } => {
+                let this = self.context();
+                self.spawn(async move {
+                    let result = this
+                        .provider(&provider)
+                        .await
+                        .map(|p| p.supports_device_flow())
+                        .map_err(|e| e.to_string());
+                    Some(Msg::Discovered { provider, result })
+                });
+            }
             Command::StartLogin {
                 provider,
                 generation,
-            } => self.start_login(provider, generation),
+                flow,
+            } => self.start_login(provider, generation, flow),
             Command::CancelLogin { generation } => {
                 if let Some(handle) = lock(&self.logins).remove(&generation) {
                     handle.abort();
@@ -118,12 +138,15 @@ impl Effects {
         }
     }
 
-    fn start_login(&self, provider: String, generation: u64) {
+    fn start_login(&self, provider: String, generation: u64, flow: LoginFlow) {
         let this = self.context();
         let tx = self.tx.clone();
         let logins = self.logins.clone();
         let handle = self.spawn(async move {
-            let result = this.login(&provider, generation, &tx).await;
+            let result = match flow {
+                LoginFlow::Browser => this.login(&provider, generation, &tx).await,
+                LoginFlow::Device => this.device_login(&provider, generation, &tx).await,
+            };
             lock(&logins).remove(&generation);
             Some(Msg::LoginFinished {
                 generation,
@@ -177,6 +200,18 @@ async fn open_in_browser(url: String, browser: Option<String>) -> Result<(), Str
         .await
         .map_err(|e| e.to_string())?
         .map_err(|e| e.to_string())
+}
+
+fn poll_view(state: PollState, now: DateTime<Utc>) -> PollView {
+    let next_at = now + TimeDelta::from_std(state.next_poll_in()).unwrap_or(TimeDelta::zero());
+    match state {
+        PollState::Waiting { .. } => PollView::Waiting { next_at },
+        PollState::SlowingDown { interval, .. } => PollView::SlowingDown {
+            every_secs: interval.as_secs(),
+            next_at,
+        },
+        PollState::Retrying { .. } => PollView::Retrying { next_at },
+    }
 }
 
 /// What a task carries: shared, cheap to clone.
@@ -237,6 +272,37 @@ impl Context {
             result: opened,
         });
         let session = login.finish().await?;
+        self.save(&session).await;
+        Ok(session)
+    }
+
+    async fn device_login(
+        &self,
+        name: &str,
+        generation: u64,
+        tx: &UnboundedSender<Msg>,
+    ) -> Result<Session, AuthError> {
+        let provider = self.provider(name).await?;
+        let login = DeviceLogin::start(provider, LoginOptions::default()).await?;
+        let _ = tx.send(Msg::DeviceCode {
+            generation,
+            code: DeviceCode {
+                user_code: login.user_code().to_owned(),
+                verification_uri: login.verification_uri().to_owned(),
+                verification_uri_complete: login.verification_uri_complete().map(str::to_owned),
+                expires_at: login.expires_at(),
+                poll: None,
+            },
+        });
+        let progress_tx = tx.clone();
+        let session = login
+            .poll(move |state| {
+                let _ = progress_tx.send(Msg::DevicePoll {
+                    generation,
+                    poll: poll_view(state, Utc::now()),
+                });
+            })
+            .await?;
         self.save(&session).await;
         Ok(session)
     }

@@ -56,7 +56,12 @@ pub const BINDINGS: &[Binding] = &[
         Context::Login,
         Some("log in"),
     ),
-    b("o", "open the login page again", Context::Login, None),
+    b(
+        "o",
+        "open the login page (again) in a browser here",
+        Context::Login,
+        None,
+    ),
     b(
         "Esc",
         "cancel the login under way",

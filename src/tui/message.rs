@@ -3,6 +3,7 @@
 
 use crossterm::event::KeyEvent;
 
+use super::model::{DeviceCode, LoginFlow, PollView};
 use crate::auth::Session;
 use crate::panels::PanelData;
 
@@ -20,6 +21,20 @@ pub enum Msg {
     BrowserOpened {
         generation: u64,
         result: Result<(), String>,
+    },
+    /// Discovery for the login screen: whether the provider offers the
+    /// device flow, or why it could not be reached.
+    Discovered {
+        provider: String,
+        result: Result<bool, String>,
+    },
+    DeviceCode {
+        generation: u64,
+        code: DeviceCode,
+    },
+    DevicePoll {
+        generation: u64,
+        poll: PollView,
     },
     LoginFinished {
         generation: u64,
@@ -48,9 +63,13 @@ pub struct RefreshFailure {
 /// Work for the runtime; nothing here runs on the UI task.
 #[derive(Debug)]
 pub enum Command {
+    Discover {
+        provider: String,
+    },
     StartLogin {
         provider: String,
         generation: u64,
+        flow: LoginFlow,
     },
     CancelLogin {
         generation: u64,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use crate::auth::Session;
-use crate::config::Config;
+use crate::config::{Config, FlowPreference};
 use crate::identity::{OrgMembership, RoleOrder};
 use crate::panels::{Access, PanelData, PanelSpec};
 use crate::store::Preferences;
@@ -17,6 +17,33 @@ pub struct ProviderEntry {
     pub label: String,
     pub issuer: String,
     pub account_url: Option<String>,
+    pub flow: FlowPreference,
+    /// What discovery said about it, looked up while the login screen shows.
+    pub lookup: Lookup,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    NotYet,
+    Running,
+    Found { device: bool },
+    Failed(String),
+}
+
+/// How a login runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginFlow {
+    /// Authorization code to a loopback callback, in a browser here.
+    Browser,
+    /// RFC 8628: a code entered on another device.
+    Device,
+}
+
+/// One line of the login screen: a provider and a way to log in to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginRow {
+    pub provider: usize,
+    pub flow: LoginFlow,
 }
 
 #[derive(Debug)]
@@ -37,6 +64,8 @@ pub struct Model {
     pub next_generation: u64,
     /// Remembered choices (the active org); saved by a command.
     pub preferences: Preferences,
+    /// A browser can be opened on this machine (decided by the binary).
+    pub browser_available: bool,
 }
 
 #[derive(Debug)]
@@ -69,9 +98,43 @@ pub enum Level {
 pub struct PendingLogin {
     pub provider: String,
     pub generation: u64,
-    pub url: Option<String>,
-    pub browser: BrowserState,
     pub started: DateTime<Utc>,
+    pub flow: PendingFlow,
+}
+
+#[derive(Debug)]
+pub enum PendingFlow {
+    Browser {
+        url: Option<String>,
+        browser: BrowserState,
+    },
+    /// `None` until the provider has handed out a code.
+    Device(Option<DeviceCode>),
+}
+
+/// A device login's code, as the screen shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceCode {
+    pub user_code: String,
+    pub verification_uri: String,
+    pub verification_uri_complete: Option<String>,
+    pub expires_at: DateTime<Utc>,
+    pub poll: Option<PollView>,
+}
+
+/// The poll loop's state with absolute times, so the countdown runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PollView {
+    Waiting {
+        next_at: DateTime<Utc>,
+    },
+    SlowingDown {
+        every_secs: u64,
+        next_at: DateTime<Utc>,
+    },
+    Retrying {
+        next_at: DateTime<Utc>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -183,6 +246,8 @@ impl Model {
                     label: p.label.clone(),
                     issuer: crate::auth::issuer_of(&p.server_metadata_url),
                     account_url: p.account_url.as_ref().map(|u| u.to_string()),
+                    flow: p.flow,
+                    lookup: Lookup::NotYet,
                 })
                 .collect(),
             panels: config.panels.clone(),
@@ -196,6 +261,7 @@ impl Model {
             quit: false,
             next_generation: 1,
             preferences: Preferences::default(),
+            browser_available: true,
         }
     }
 
@@ -209,6 +275,29 @@ impl Model {
             Screen::Dashboard(d) => Some(d),
             Screen::Login(_) => None,
         }
+    }
+
+    /// The login screen's lines: for each provider the flows its config
+    /// allows and its provider offers, the likelier one first (the device
+    /// flow first where no browser can be opened).
+    pub fn login_rows(&self) -> Vec<LoginRow> {
+        let mut rows = Vec::new();
+        for (i, p) in self.providers.iter().enumerate() {
+            let device = matches!(p.lookup, Lookup::Found { device: true });
+            let row = |flow| LoginRow { provider: i, flow };
+            match p.flow {
+                FlowPreference::Browser => rows.push(row(LoginFlow::Browser)),
+                FlowPreference::Device => rows.push(row(LoginFlow::Device)),
+                FlowPreference::Auto if !device => rows.push(row(LoginFlow::Browser)),
+                FlowPreference::Auto if self.browser_available => {
+                    rows.extend([row(LoginFlow::Browser), row(LoginFlow::Device)])
+                }
+                FlowPreference::Auto => {
+                    rows.extend([row(LoginFlow::Device), row(LoginFlow::Browser)])
+                }
+            }
+        }
+        rows
     }
 
     pub fn provider(&self, name: &str) -> Option<&ProviderEntry> {

@@ -17,17 +17,48 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
         Msg::Tick => Vec::new(),
         Msg::Resize => Vec::new(),
         Msg::LoginUrl { generation, url } => {
-            if let Some(p) = pending_mut(model, generation) {
-                p.url = Some(url);
+            if let Some(PendingFlow::Browser { url: slot, .. }) =
+                pending_mut(model, generation).map(|p| &mut p.flow)
+            {
+                *slot = Some(url);
             }
             Vec::new()
         }
         Msg::BrowserOpened { generation, result } => {
-            if let Some(p) = pending_mut(model, generation) {
-                p.browser = match result {
+            if let Some(PendingFlow::Browser { browser, .. }) =
+                pending_mut(model, generation).map(|p| &mut p.flow)
+            {
+                *browser = match result {
                     Ok(()) => BrowserState::Opened,
                     Err(e) => BrowserState::Failed(e),
                 };
+            }
+            Vec::new()
+        }
+        Msg::Discovered { provider, result } => {
+            if let Some(p) = model.providers.iter_mut().find(|p| p.name == provider) {
+                p.lookup = match result {
+                    Ok(device) => Lookup::Found { device },
+                    Err(e) => Lookup::Failed(e),
+                };
+            }
+            let rows = model.login_rows().len();
+            if let Screen::Login(login) = &mut model.screen {
+                login.selected = login.selected.min(rows.saturating_sub(1));
+            }
+            Vec::new()
+        }
+        Msg::DeviceCode { generation, code } => {
+            if let Some(p) = pending_mut(model, generation) {
+                p.flow = PendingFlow::Device(Some(code));
+            }
+            Vec::new()
+        }
+        Msg::DevicePoll { generation, poll } => {
+            if let Some(PendingFlow::Device(Some(code))) =
+                pending_mut(model, generation).map(|p| &mut p.flow)
+            {
+                code.poll = Some(poll);
             }
             Vec::new()
         }
@@ -95,11 +126,12 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
 pub fn tick(model: &mut Model, now: DateTime<Utc>) -> Vec<Command> {
     model.now = now;
     let Screen::Dashboard(dash) = &mut model.screen else {
-        return Vec::new();
+        return look_up_providers(model);
     };
     if !dash.session.is_alive(now) {
+        let provider = dash.session.provider.clone();
         model.screen = login_with(
-            model_selected(&model.providers, &dash.session.provider),
+            model_selected(model, &provider),
             Level::Error,
             "Your session expired and cannot be renewed: log in again.".into(),
         );
@@ -115,6 +147,21 @@ pub fn tick(model: &mut Model, now: DateTime<Utc>) -> Vec<Command> {
         return vec![Command::Refresh(Box::new(dash.session.clone()))];
     }
     Vec::new()
+}
+
+/// While the login screen shows, find out (once) what each provider offers.
+fn look_up_providers(model: &mut Model) -> Vec<Command> {
+    model
+        .providers
+        .iter_mut()
+        .filter(|p| p.lookup == Lookup::NotYet)
+        .map(|p| {
+            p.lookup = Lookup::Running;
+            Command::Discover {
+                provider: p.name.clone(),
+            }
+        })
+        .collect()
 }
 
 /// Show the dashboard for a session (after login, or from the store).
@@ -158,7 +205,8 @@ fn refreshed(
             load_selected_panel(model, false)
         }
         Err(failure) if failure.needs_login => {
-            let selected = model_selected(&model.providers, &dash.session.provider);
+            let provider = dash.session.provider.clone();
+            let selected = model_selected(model, &provider);
             model.screen = login_with(
                 selected,
                 Level::Error,
@@ -273,7 +321,7 @@ fn menu_action(model: &mut Model, item: MenuItem) -> Vec<Command> {
         }
         MenuItem::LogOut => {
             let session = dash.session.clone();
-            let selected = model_selected(&model.providers, &session.provider);
+            let selected = model_selected(model, &session.provider);
             model.screen = login_with(selected, Level::Info, "Logging out…".into());
             vec![Command::Logout(Box::new(session))]
         }
@@ -285,8 +333,10 @@ fn menu_action(model: &mut Model, item: MenuItem) -> Vec<Command> {
 }
 
 fn login_key(model: &mut Model, key: Key) -> Vec<Command> {
-    let count = model.providers.len();
+    let rows = model.login_rows();
+    let count = rows.len();
     let generation = model.generation();
+    let browser_available = model.browser_available;
     let Screen::Login(login) = &mut model.screen else {
         return Vec::new();
     };
@@ -301,12 +351,18 @@ fn login_key(model: &mut Model, key: Key) -> Vec<Command> {
                 });
                 vec![Command::CancelLogin { generation }]
             }
-            Key::Char('o') => pending
-                .url
-                .clone()
-                .map(Command::OpenUrl)
-                .into_iter()
-                .collect(),
+            Key::Char('o') => match &pending.flow {
+                PendingFlow::Browser { url, .. } => url.clone(),
+                PendingFlow::Device(Some(code)) if browser_available => Some(
+                    code.verification_uri_complete
+                        .clone()
+                        .unwrap_or_else(|| code.verification_uri.clone()),
+                ),
+                PendingFlow::Device(_) => None,
+            }
+            .map(Command::OpenUrl)
+            .into_iter()
+            .collect(),
             _ => Vec::new(),
         };
     }
@@ -318,18 +374,25 @@ fn login_key(model: &mut Model, key: Key) -> Vec<Command> {
             login.selected = (login.selected + 1) % count;
         }
         Key::Enter if count > 0 => {
-            let provider = model.providers[login.selected.min(count - 1)].name.clone();
+            let row = rows[login.selected.min(count - 1)];
+            let provider = model.providers[row.provider].name.clone();
             login.notice = None;
             login.pending = Some(PendingLogin {
                 provider: provider.clone(),
                 generation,
-                url: None,
-                browser: BrowserState::Preparing,
                 started: model.now,
+                flow: match row.flow {
+                    LoginFlow::Browser => PendingFlow::Browser {
+                        url: None,
+                        browser: BrowserState::Preparing,
+                    },
+                    LoginFlow::Device => PendingFlow::Device(None),
+                },
             });
             return vec![Command::StartLogin {
                 provider,
                 generation,
+                flow: row.flow,
             }];
         }
         _ => {}
@@ -543,12 +606,18 @@ fn pending_mut(model: &mut Model, generation: u64) -> Option<&mut PendingLogin> 
 fn selected_provider(model: &Model) -> usize {
     match &model.screen {
         Screen::Login(l) => l.selected,
-        Screen::Dashboard(d) => model_selected(&model.providers, &d.session.provider),
+        Screen::Dashboard(d) => model_selected(model, &d.session.provider),
     }
 }
 
-fn model_selected(providers: &[ProviderEntry], name: &str) -> usize {
-    providers.iter().position(|p| p.name == name).unwrap_or(0)
+/// The first login line of the named provider.
+fn model_selected(model: &Model, name: &str) -> usize {
+    let index = model.providers.iter().position(|p| p.name == name);
+    model
+        .login_rows()
+        .iter()
+        .position(|r| Some(r.provider) == index)
+        .unwrap_or(0)
 }
 
 fn login_with(selected: usize, level: Level, text: String) -> Screen {

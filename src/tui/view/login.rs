@@ -1,25 +1,35 @@
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
 
+use super::device;
 use super::time::relative;
-use crate::tui::model::{BrowserState, Level, LoginScreen, Model};
+use crate::tui::model::{BrowserState, Level, LoginFlow, LoginScreen, Lookup, Model, PendingFlow};
 use crate::tui::theme;
 
 pub fn draw(frame: &mut Frame, area: Rect, model: &Model, login: &LoginScreen) {
-    let list_height = model.providers.len() as u16 + 2;
+    let rows = model.login_rows();
+    let list_height = rows.len() as u16 + 2;
     let [list_area, status_area] =
         Layout::vertical([Constraint::Length(list_height), Constraint::Min(1)]).areas(area);
 
-    let items: Vec<ListItem> = model
-        .providers
+    let items: Vec<ListItem> = rows
         .iter()
-        .map(|p| {
-            ListItem::new(Line::from(vec![
-                Span::raw(format!(" {} ", p.label)),
-                Span::styled(format!(" {}", p.issuer), theme::dim()),
-            ]))
+        .filter_map(|row| {
+            let p = model.providers.get(row.provider)?;
+            let how = match row.flow {
+                LoginFlow::Browser => "log in with the browser",
+                LoginFlow::Device => "log in with a code on another device",
+            };
+            let note = match &p.lookup {
+                Lookup::Failed(e) => Span::styled(format!("  ✗ {e}"), theme::error()),
+                _ => Span::styled(format!("  {}", p.issuer), theme::dim()),
+            };
+            Some(ListItem::new(Line::from(vec![
+                Span::raw(format!(" {} — {how}", p.label)),
+                note,
+            ])))
         })
         .collect();
     let block = Block::new()
@@ -47,7 +57,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, login: &LoginScreen) {
     }
     match &login.pending {
         None => lines.push(Line::styled(
-            "Press Enter to log in with the selected provider in your browser.",
+            "Choose a provider and a way to log in, then press Enter.",
             theme::dim(),
         )),
         Some(pending) => {
@@ -55,48 +65,72 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, login: &LoginScreen) {
                 .provider(&pending.provider)
                 .map(|p| p.label.as_str())
                 .unwrap_or(&pending.provider);
-            lines.push(Line::from(vec![
-                Span::styled("Waiting for you to sign in to ", theme::warn()),
-                Span::styled(label.to_owned(), theme::title()),
-                Span::styled(
-                    format!(
-                        " in your browser (started {})",
-                        relative(model.now, pending.started)
-                    ),
-                    theme::warn(),
-                ),
-            ]));
-            lines.push(Line::raw(""));
-            match &pending.browser {
-                BrowserState::Preparing => {
-                    lines.push(Line::raw("Contacting the provider…"));
+            match &pending.flow {
+                PendingFlow::Device(code) => {
+                    let text_height = lines.len() as u16;
+                    let [notice_area, device_area] =
+                        Layout::vertical([Constraint::Length(text_height), Constraint::Min(1)])
+                            .areas(status_area.inner(Margin::new(1, 0)));
+                    frame.render_widget(Paragraph::new(lines), notice_area);
+                    device::draw(frame, device_area, model, label, code.as_ref());
+                    return;
                 }
-                BrowserState::Opened => lines.push(Line::raw(
-                    "The browser was asked to open the login page. If nothing appeared, open this URL yourself:",
-                )),
-                BrowserState::Failed(reason) => {
-                    lines.push(Line::styled(
-                        format!("Could not open a browser ({reason})."),
-                        theme::error(),
-                    ));
-                    lines.push(Line::raw("Open this URL in any browser on this machine:"));
+                PendingFlow::Browser { url, browser } => {
+                    browser_lines(&mut lines, model, label, pending.started, url, browser)
                 }
-            }
-            if let Some(url) = &pending.url {
-                lines.push(Line::raw(""));
-                lines.push(Line::styled(url.clone(), theme::ok()));
-                lines.push(Line::raw(""));
-                lines.push(Line::from(vec![
-                    Span::styled("o", theme::key()),
-                    Span::styled(" open it again   ", theme::dim()),
-                    Span::styled("Esc", theme::key()),
-                    Span::styled(" cancel", theme::dim()),
-                ]));
             }
         }
     }
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }),
-        status_area.inner(ratatui::layout::Margin::new(1, 0)),
+        status_area.inner(Margin::new(1, 0)),
     );
+}
+
+fn browser_lines(
+    lines: &mut Vec<Line<'static>>,
+    model: &Model,
+    label: &str,
+    started: chrono::DateTime<chrono::Utc>,
+    url: &Option<String>,
+    browser: &BrowserState,
+) {
+    lines.push(Line::from(vec![
+        Span::styled("Waiting for you to sign in to ", theme::warn()),
+        Span::styled(label.to_owned(), theme::title()),
+        Span::styled(
+            format!(
+                " in your browser (started {})",
+                relative(model.now, started)
+            ),
+            theme::warn(),
+        ),
+    ]));
+    lines.push(Line::raw(""));
+    match browser {
+        BrowserState::Preparing => lines.push(Line::raw("Contacting the provider…")),
+        BrowserState::Opened => lines.push(Line::raw(
+            "The browser was asked to open the login page. If nothing appeared, open this URL yourself:",
+        )),
+        BrowserState::Failed(reason) => {
+            lines.push(Line::styled(
+                format!("Could not open a browser ({reason})."),
+                theme::error(),
+            ));
+            lines.push(Line::raw(
+                "Open this URL in a browser on this machine, or press Esc and choose the code on another device:",
+            ));
+        }
+    }
+    if let Some(url) = url {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(url.clone(), theme::ok()));
+        lines.push(Line::raw(""));
+        lines.push(Line::from(vec![
+            Span::styled("o", theme::key()),
+            Span::styled(" open it again   ", theme::dim()),
+            Span::styled("Esc", theme::key()),
+            Span::styled(" cancel", theme::dim()),
+        ]));
+    }
 }

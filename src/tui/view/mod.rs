@@ -1,6 +1,7 @@
 //! Drawing, from the model only: nothing here does I/O.
 
 mod dashboard;
+mod device;
 mod footer;
 mod header;
 mod login;
@@ -8,6 +9,7 @@ mod orgs;
 mod panel;
 mod popup;
 mod profile;
+mod qr;
 mod time;
 
 use ratatui::Frame;
