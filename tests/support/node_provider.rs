@@ -66,27 +66,27 @@ fn stamp() -> String {
 }
 
 /// Installs oidc-provider once (per machine, per lock file version) and
-/// returns the folder to run node in. Panics with npm's output on failure.
+/// returns the folder to run node in. Panics with npm's output on failure;
+/// the other tests of this process then fail at once with the same message.
 pub fn install() -> PathBuf {
-    static DONE: OnceLock<PathBuf> = OnceLock::new();
-    static IN_PROCESS: Mutex<()> = Mutex::new(());
-    if let Some(dir) = DONE.get() {
-        return dir.clone();
+    static INSTALLED: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    // Threads of this process wait here; other processes at the file lock.
+    match INSTALLED.get_or_init(install_under_lock) {
+        Ok(dir) => dir.clone(),
+        Err(e) => panic!("{e}"),
     }
-    // Threads of this process queue here; other processes at the file lock.
-    let _serial = IN_PROCESS.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(dir) = DONE.get() {
-        return dir.clone();
-    }
+}
+
+fn install_under_lock() -> Result<PathBuf, String> {
     let dir = install_dir();
-    fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+    fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let lock_path = dir.with_file_name("node.lock");
     let lock = File::options()
         .create(true)
         .truncate(false)
         .write(true)
         .open(&lock_path)
-        .unwrap_or_else(|e| panic!("cannot open {}: {e}", lock_path.display()));
+        .map_err(|e| format!("cannot open {}: {e}", lock_path.display()))?;
     let deadline = Instant::now() + LOCK_TIMEOUT;
     loop {
         match lock.try_lock() {
@@ -94,14 +94,16 @@ pub fn install() -> PathBuf {
             Err(fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
                 std::thread::sleep(Duration::from_millis(100));
             }
-            Err(fs::TryLockError::WouldBlock) => panic!(
-                "another process has held {} for over {} s (a hung npm install?); \
-                 kill it or delete tests/.support and run the tests again",
-                lock_path.display(),
-                LOCK_TIMEOUT.as_secs()
-            ),
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(format!(
+                    "another process has held {} for over {} s (a hung npm install?); \
+                     stop it or delete tests/.support and run the tests again",
+                    lock_path.display(),
+                    LOCK_TIMEOUT.as_secs()
+                ));
+            }
             Err(fs::TryLockError::Error(e)) => {
-                panic!("cannot lock {}: {e}", lock_path.display())
+                return Err(format!("cannot lock {}: {e}", lock_path.display()));
             }
         }
     }
@@ -114,33 +116,35 @@ pub fn install() -> PathBuf {
     if !installed {
         let _ = fs::remove_file(&marker);
         let _ = fs::remove_dir_all(dir.join("node_modules"));
-        write_atomically(&dir.join("package.json"), PACKAGE_JSON);
-        write_atomically(&dir.join("package-lock.json"), PACKAGE_LOCK);
-        npm_ci(&dir);
-        write_atomically(&marker, &stamp);
+        write_atomically(&dir.join("package.json"), PACKAGE_JSON)?;
+        write_atomically(&dir.join("package-lock.json"), PACKAGE_LOCK)?;
+        npm_ci(&dir)?;
+        write_atomically(&marker, &stamp)?;
     }
     // The script is copied next to node_modules: ES modules resolve
     // packages from the importing file's folder, not from the cwd.
     let script = dir.join("server.mjs");
     if fs::read_to_string(&script).ok().as_deref() != Some(SERVER_SCRIPT) {
-        write_atomically(&script, SERVER_SCRIPT);
+        write_atomically(&script, SERVER_SCRIPT)?;
     }
     drop(lock);
-    DONE.get_or_init(|| dir).clone()
+    Ok(dir)
 }
 
-fn write_atomically(path: &Path, text: &str) {
+fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    fs::write(&tmp, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", tmp.display()));
-    fs::rename(&tmp, path).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+    fs::write(&tmp, text).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+    fs::rename(&tmp, path).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// `npm ci` from the committed lock file, bounded by [`INSTALL_TIMEOUT`].
-fn npm_ci(dir: &Path) {
+fn npm_ci(dir: &Path) -> Result<(), String> {
     let started = Instant::now();
     let log = dir.join("npm-ci.log");
-    let out = File::create(&log).unwrap_or_else(|e| panic!("cannot create {}: {e}", log.display()));
-    let err = out.try_clone().expect("log file handle");
+    let out = File::create(&log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
+    let err = out
+        .try_clone()
+        .map_err(|e| format!("log file handle: {e}"))?;
     let mut child = Command::new("npm")
         .args([
             "ci",
@@ -154,12 +158,13 @@ fn npm_ci(dir: &Path) {
         .stdout(out)
         .stderr(err)
         .spawn()
-        .unwrap_or_else(|e| {
-            panic!(
+        .map_err(|e| {
+            format!(
                 "cannot run npm ({e}): the interop tests need Node.js and npm \
                  to install the independent OpenID Provider (oidc-provider)"
             )
-        });
+        })?;
+    let output = || fs::read_to_string(&log).unwrap_or_default();
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
@@ -169,29 +174,30 @@ fn npm_ci(dir: &Path) {
             Ok(None) => {
                 let _ = child.kill();
                 let _ = child.wait();
-                panic!(
+                return Err(format!(
                     "`npm ci` in {} took over {} s and was stopped; its output:\n{}",
                     dir.display(),
                     INSTALL_TIMEOUT.as_secs(),
-                    fs::read_to_string(&log).unwrap_or_default()
-                );
+                    output()
+                ));
             }
-            Err(e) => panic!("waiting for npm: {e}"),
+            Err(e) => return Err(format!("waiting for npm: {e}")),
         }
     };
     if !status.success() {
-        panic!(
+        return Err(format!(
             "`npm ci` in {} failed ({status}), so the independent OpenID Provider \
              (oidc-provider) is not installed; its output:\n{}",
             dir.display(),
-            fs::read_to_string(&log).unwrap_or_default()
-        );
+            output()
+        ));
     }
     eprintln!(
         "installed oidc-provider into {} in {:.1} s",
         dir.display(),
         started.elapsed().as_secs_f64()
     );
+    Ok(())
 }
 
 /// A running oidc-provider. Dropping it kills the process.
