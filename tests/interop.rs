@@ -280,6 +280,11 @@ async fn refresh_rotates_and_the_spent_refresh_token_is_refused() {
         assert_ne!(second.access_token(), first.access_token());
         assert!(second.refreshed_at.is_some());
         assert_eq!(second.id_claims["sub"], "alice");
+        // oidc-provider sends `at_hash` (checked against the new access
+        // token) and repeats the first `nonce` (checked for continuity).
+        assert!(first.id_claims.contains_key("at_hash"));
+        assert!(second.id_claims.contains_key("at_hash"));
+        assert_eq!(second.id_claims["nonce"], first.id_claims["nonce"]);
         assert_ne!(
             second.tokens.id_token.expose_secret(),
             first.tokens.id_token.expose_secret(),
