@@ -3,3 +3,4 @@
 
 pub mod broken_provider;
 pub mod browser;
+pub mod node_provider;

@@ -1,0 +1,401 @@
+//! Interoperability with an independent OpenID Provider: panva's
+//! oidc-provider (OpenID Certified), installed by the test support code and
+//! run on 127.0.0.1 with `tests/support/node/server.mjs`. Each test starts
+//! its own provider process, so tests share no sessions or tokens.
+//!
+//! The suite fails, never skips, when the provider cannot be installed or
+//! started. Every wait is bounded.
+
+mod support;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use authdash::auth::{AuthError, BrowserLogin, DeviceLogin, LoginOptions, Provider, Session};
+use authdash::config::Config;
+use authdash::identity::RoleOrder;
+use authdash::lifecycle;
+use authdash::store::{FileStore, KeySource, TokenStore};
+use secrecy::{ExposeSecret, SecretString};
+use support::node_provider::{
+    Browser, CONFIDENTIAL_CLIENT, CONFIDENTIAL_SECRET, NodeProvider, POST_LOGOUT_REDIRECT_URI,
+    PUBLIC_CLIENT, deliver,
+};
+use url::Url;
+
+const BOUND: Duration = Duration::from_secs(30);
+
+fn config(op: &NodeProvider, client_id: &str, secret: Option<&str>) -> Config {
+    Config::parse(
+        Path::new("interop.toml"),
+        &op.config_toml(client_id, secret),
+        &|_| None,
+    )
+    .expect("the interop config parses")
+}
+
+async fn discover(config: &Config) -> Arc<Provider> {
+    Arc::new(
+        Provider::discover(&config.providers[0], &config.http)
+            .await
+            .expect("discovery of oidc-provider"),
+    )
+}
+
+async fn public(op: &NodeProvider) -> Arc<Provider> {
+    discover(&config(op, PUBLIC_CLIENT, None)).await
+}
+
+async fn confidential(op: &NodeProvider) -> Arc<Provider> {
+    discover(&config(op, CONFIDENTIAL_CLIENT, Some(CONFIDENTIAL_SECRET))).await
+}
+
+/// A browser login as `account` through oidc-provider's login and consent
+/// pages; the result of `finish`.
+async fn browser_login(
+    browser: &Browser,
+    provider: Arc<Provider>,
+    account: &str,
+) -> Result<Session, AuthError> {
+    let login = BrowserLogin::start(provider, BOUND, LoginOptions::default())
+        .await
+        .expect("the login starts");
+    let url = login.authorize_url().to_string();
+    let finish = tokio::spawn(login.finish());
+    let callback = tokio::time::timeout(BOUND, browser.authorize(&url, account))
+        .await
+        .expect("the provider's pages end in time");
+    let page = deliver(&callback).await;
+    let status = page.status();
+    let body = page.text().await.unwrap_or_default();
+    let result = tokio::time::timeout(BOUND, finish)
+        .await
+        .expect("the login finishes in time")
+        .expect("the login task does not panic");
+    if result.is_ok() {
+        assert_eq!(status, 200, "the callback's success page: {body}");
+    }
+    result
+}
+
+async fn login(op: &NodeProvider, provider: Arc<Provider>, account: &str) -> Session {
+    browser_login(&Browser::new(op), provider, account)
+        .await
+        .expect("the login succeeds")
+}
+
+fn orgs(session: &Session) -> Vec<(&str, &str)> {
+    session
+        .user
+        .orgs
+        .iter()
+        .map(|o| (o.org_name.as_str(), o.role.as_str()))
+        .collect()
+}
+
+fn refresh_token(session: &Session) -> &str {
+    session
+        .tokens
+        .refresh_token
+        .as_ref()
+        .expect("a refresh token")
+        .expose_secret()
+}
+
+/// GET userinfo with an access token: the HTTP status.
+async fn userinfo_status(provider: &Provider, access_token: &str) -> u16 {
+    let url = provider
+        .metadata()
+        .userinfo_endpoint()
+        .expect("userinfo endpoint")
+        .url()
+        .clone();
+    provider
+        .http()
+        .get(url)
+        .bearer_auth(access_token)
+        .send()
+        .await
+        .expect("userinfo answers")
+        .status()
+        .as_u16()
+}
+
+fn assert_refused(result: Result<Session, AuthError>, what: &str) {
+    match result {
+        Err(AuthError::RefreshRejected(e)) => {
+            assert_eq!(e.error, "invalid_grant", "{what}: {e}")
+        }
+        Err(other) => panic!("{what}: expected invalid_grant, got {other:?}"),
+        Ok(_) => panic!("{what}: the provider accepted it"),
+    }
+}
+
+#[tokio::test]
+async fn public_client_browser_login_is_verified_and_maps_propelauth_orgs() {
+    let op = NodeProvider::start();
+    let provider = public(&op).await;
+    assert!(
+        provider
+            .metadata()
+            .additional_metadata()
+            .authorization_response_iss_parameter_supported
+            .unwrap_or(false),
+        "oidc-provider announces RFC 9207 `iss`, so the callback checks it"
+    );
+
+    let pending = BrowserLogin::start(provider.clone(), BOUND, LoginOptions::default())
+        .await
+        .unwrap();
+    let url = pending.authorize_url().clone();
+    let q = |k: &str| {
+        url.query_pairs()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.into_owned())
+    };
+    assert_eq!(q("code_challenge_method").as_deref(), Some("S256"));
+    assert_eq!(q("client_id").as_deref(), Some(PUBLIC_CLIENT));
+    let redirect = q("redirect_uri").unwrap();
+    assert!(
+        redirect.starts_with("http://127.0.0.1:") && !redirect.starts_with("http://127.0.0.1:0/"),
+        "any free loopback port, registered without one: {redirect}"
+    );
+    drop(pending);
+
+    let session = login(&op, provider, "alice").await;
+    assert_eq!(session.issuer, op.issuer());
+    assert_eq!(session.client_id, PUBLIC_CLIENT);
+    assert_eq!(session.id_claims["sub"], "alice");
+    assert_eq!(session.id_claims["aud"], PUBLIC_CLIENT);
+    assert!(session.id_claims["nonce"].is_string());
+    assert!(
+        session.id_claims.contains_key("org_id_to_org_member_info"),
+        "conformIdTokenClaims is off: the orgs are in the ID token too"
+    );
+    let userinfo = session.userinfo.as_ref().expect("userinfo");
+    assert_eq!(userinfo["sub"], "alice");
+    assert!(userinfo.contains_key("org_id_to_org_member_info"));
+    assert!(session.tokens.refresh_token.is_some());
+    assert!(session.tokens.expires_at.is_some());
+
+    let user = &session.user;
+    assert_eq!(user.subject, "alice");
+    assert_eq!(user.email.as_deref(), Some("alice@example.com"));
+    assert_eq!(user.display_name(), "Alice Anderson");
+    assert_eq!(orgs(&session), [("Acme", "Owner"), ("Globex", "Member")]);
+    let order = RoleOrder::default();
+    let acme = &user.orgs[0];
+    assert_eq!(acme.org_id, "org-acme");
+    assert!(acme.is_at_least_role("Admin", &order));
+    assert!(acme.has_permission("can_view_billing"));
+    assert!(!user.orgs[1].is_at_least_role("Admin", &order));
+}
+
+#[tokio::test]
+async fn confidential_client_logs_in_with_client_secret_basic() {
+    let op = NodeProvider::start();
+    let session = login(&op, confidential(&op).await, "bob").await;
+    assert_eq!(session.client_id, CONFIDENTIAL_CLIENT);
+    assert_eq!(session.id_claims["aud"], CONFIDENTIAL_CLIENT);
+    assert_eq!(session.user.email.as_deref(), Some("bob@example.com"));
+    assert_eq!(orgs(&session), [("Acme", "Admin")]);
+
+    // The secret is really checked: a wrong one fails at the token endpoint.
+    let wrong = discover(&config(&op, CONFIDENTIAL_CLIENT, Some("not the secret"))).await;
+    let err = browser_login(&Browser::new(&op), wrong, "bob")
+        .await
+        .expect_err("a wrong client secret is refused");
+    match &err {
+        AuthError::TokenRejected(e) => assert_eq!(e.error, "invalid_client", "{e}"),
+        other => panic!("expected invalid_client, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn device_login_with_the_code_typed_and_with_the_complete_uri() {
+    let op = NodeProvider::start();
+    let provider = public(&op).await;
+    assert!(provider.supports_device_flow());
+
+    // The person types the code shown in the terminal.
+    let device = DeviceLogin::start(provider.clone(), LoginOptions::default())
+        .await
+        .expect("device authorization");
+    assert_eq!(device.interval(), Duration::from_secs(1));
+    let code = device.user_code().to_owned();
+    let uri = device.verification_uri().to_owned();
+    assert!(uri.starts_with(op.issuer()), "{uri}");
+    let poll = tokio::spawn(device.poll(|_| {}));
+    let page = tokio::time::timeout(
+        BOUND,
+        Browser::new(&op).approve_device(&uri, Some(&code), "bob"),
+    )
+    .await
+    .expect("the device pages end in time");
+    assert!(page.html.contains("Sign-in Success"), "{}", page.html);
+    let session = tokio::time::timeout(BOUND, poll)
+        .await
+        .expect("polling ends in time")
+        .unwrap()
+        .expect("device login succeeds");
+    assert_eq!(session.user.subject, "bob");
+    assert_eq!(orgs(&session), [("Acme", "Admin")]);
+    assert!(session.tokens.refresh_token.is_some());
+    assert!(!session.id_claims.contains_key("nonce"));
+
+    // The QR code's URI carries the code.
+    let device = DeviceLogin::start(provider, LoginOptions::default())
+        .await
+        .unwrap();
+    let complete = device
+        .verification_uri_complete()
+        .expect("verification_uri_complete")
+        .to_owned();
+    assert!(complete.contains("user_code="), "{complete}");
+    let poll = tokio::spawn(device.poll(|_| {}));
+    let page = tokio::time::timeout(
+        BOUND,
+        Browser::new(&op).approve_device(&complete, None, "alice"),
+    )
+    .await
+    .unwrap();
+    assert!(page.html.contains("Sign-in Success"), "{}", page.html);
+    let session = tokio::time::timeout(BOUND, poll)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(session.user.email.as_deref(), Some("alice@example.com"));
+    assert_eq!(orgs(&session), [("Acme", "Owner"), ("Globex", "Member")]);
+}
+
+#[tokio::test]
+async fn refresh_rotates_and_the_spent_refresh_token_is_refused() {
+    let op = NodeProvider::start();
+    for provider in [public(&op).await, confidential(&op).await] {
+        let first = login(&op, provider.clone(), "alice").await;
+        let second = provider.refresh(&first).await.expect("refresh");
+        assert_ne!(refresh_token(&second), refresh_token(&first), "rotated");
+        assert_ne!(second.access_token(), first.access_token());
+        assert!(second.refreshed_at.is_some());
+        assert_eq!(second.id_claims["sub"], "alice");
+        // oidc-provider sends `at_hash` (checked against the new access
+        // token) and repeats the first `nonce` (checked for continuity).
+        assert!(first.id_claims.contains_key("at_hash"));
+        assert!(second.id_claims.contains_key("at_hash"));
+        assert_eq!(second.id_claims["nonce"], first.id_claims["nonce"]);
+        assert_ne!(
+            second.tokens.id_token.expose_secret(),
+            first.tokens.id_token.expose_secret(),
+            "a new ID token, verified against the first"
+        );
+        assert_eq!(orgs(&second), orgs(&first));
+        assert_eq!(userinfo_status(&provider, second.access_token()).await, 200);
+
+        // Spending the old one again is refused (and, by oidc-provider's
+        // reuse detection, ends the whole grant).
+        assert_refused(provider.refresh(&first).await, "the spent refresh token");
+        assert_refused(
+            provider.refresh(&second).await,
+            "the grant after a replayed refresh token",
+        );
+    }
+}
+
+#[tokio::test]
+async fn two_processes_refreshing_at_once_spend_the_rotating_token_once() {
+    let op = NodeProvider::start();
+    let provider = public(&op).await;
+    let session = login(&op, provider.clone(), "alice").await;
+    let tmp = tempfile::tempdir().unwrap();
+    let store: Arc<dyn TokenStore> = Arc::new(FileStore::new(
+        tmp.path().join("data"),
+        KeySource::Secret(SecretString::from("interop store secret".to_owned())),
+    ));
+    store.save(&session).unwrap();
+
+    let (a, b) = tokio::join!(
+        lifecycle::refresh(&store, &provider, &session),
+        lifecycle::refresh(&store, &provider, &session),
+    );
+    let (a, b) = (a.expect("first refresh"), b.expect("second refresh"));
+    assert_eq!(
+        refresh_token(&a),
+        refresh_token(&b),
+        "the second took the first's result"
+    );
+    assert_ne!(refresh_token(&a), refresh_token(&session));
+    // Had the token been spent twice, oidc-provider would have revoked the grant.
+    let again = provider
+        .refresh(&a)
+        .await
+        .expect("the grant is still alive");
+    assert_ne!(refresh_token(&again), refresh_token(&a));
+}
+
+#[tokio::test]
+async fn revocation_at_logout_ends_the_grant() {
+    let op = NodeProvider::start();
+    for provider in [public(&op).await, confidential(&op).await] {
+        let session = login(&op, provider.clone(), "bob").await;
+        assert_eq!(
+            userinfo_status(&provider, session.access_token()).await,
+            200
+        );
+        assert!(
+            provider.revoke(&session).await.expect("revocation"),
+            "oidc-provider has a revocation endpoint"
+        );
+        assert_refused(provider.refresh(&session).await, "a revoked refresh token");
+        assert_eq!(
+            userinfo_status(&provider, session.access_token()).await,
+            401,
+            "the revoked access token"
+        );
+        // Revoking again is fine (RFC 7009 §2.2).
+        assert!(provider.revoke(&session).await.expect("second revocation"));
+    }
+}
+
+#[tokio::test]
+async fn end_session_accepts_id_token_hint_and_a_loopback_post_logout_redirect() {
+    let op = NodeProvider::start();
+    let provider = public(&op).await;
+    let end_session = provider
+        .end_session_endpoint()
+        .expect("end_session_endpoint in discovery")
+        .clone();
+    assert!(end_session.as_str().starts_with(op.issuer()));
+
+    // The same browser signed in, so the provider has a session to end.
+    let browser = Browser::new(&op);
+    let session = browser_login(&browser, provider, "alice").await.unwrap();
+    let mut url = end_session.clone();
+    url.query_pairs_mut()
+        .append_pair("id_token_hint", session.tokens.id_token.expose_secret())
+        .append_pair("post_logout_redirect_uri", POST_LOGOUT_REDIRECT_URI)
+        .append_pair("state", "bye");
+    let landed = tokio::time::timeout(BOUND, browser.end_session(&url))
+        .await
+        .expect("the logout pages end in time")
+        .unwrap_or_else(|page| panic!("no redirect after logout: {}\n{}", page.status, page.html));
+    let expected = Url::parse(&format!("{POST_LOGOUT_REDIRECT_URI}?state=bye")).unwrap();
+    assert_eq!(landed, expected);
+
+    // An unregistered post-logout URI is refused, not followed.
+    let mut url = end_session;
+    url.query_pairs_mut()
+        .append_pair("id_token_hint", session.tokens.id_token.expose_secret())
+        .append_pair("post_logout_redirect_uri", "http://127.0.0.1/elsewhere");
+    let page = browser
+        .end_session(&url)
+        .await
+        .expect_err("an unregistered post_logout_redirect_uri is refused");
+    assert_eq!(page.status, 400, "{}", page.html);
+    assert!(
+        page.html.contains("post_logout_redirect_uri"),
+        "{}",
+        page.html
+    );
+}

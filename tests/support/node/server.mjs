@@ -1,0 +1,173 @@
+// The independent OpenID Provider of authdash's interop tests: panva's
+// oidc-provider (OpenID Certified), configured here and nowhere else.
+//
+// Listens on 127.0.0.1 on a free port and prints one JSON line on stdout:
+// {"issuer":"http://127.0.0.1:PORT","port":PORT}. Everything else it says
+// goes to stderr. It exits when stdin closes (the test process is gone).
+
+import { createServer } from 'node:http';
+import { generateKeyPairSync } from 'node:crypto';
+
+import Provider from 'oidc-provider';
+
+// stdout carries the one start line; whatever else is said goes to stderr.
+console.log = console.error;
+console.info = console.error;
+
+// Accounts: the dev login form's "login" is the account id. Their claims
+// include a PropelAuth-shaped `org_id_to_org_member_info`.
+const ACCOUNTS = {
+  alice: {
+    email: 'alice@example.com',
+    email_verified: true,
+    name: 'Alice Anderson',
+    given_name: 'Alice',
+    family_name: 'Anderson',
+    org_id_to_org_member_info: {
+      'org-acme': {
+        org_id: 'org-acme',
+        org_name: 'Acme',
+        url_safe_org_name: 'acme',
+        user_role: 'Owner',
+        inherited_user_roles_plus_current_role: ['Owner', 'Admin', 'Member'],
+        user_permissions: ['can_view_billing', 'can_invite'],
+      },
+      'org-globex': {
+        org_id: 'org-globex',
+        org_name: 'Globex',
+        url_safe_org_name: 'globex',
+        user_role: 'Member',
+        inherited_user_roles_plus_current_role: ['Member'],
+        user_permissions: [],
+      },
+    },
+  },
+  bob: {
+    email: 'bob@example.com',
+    email_verified: true,
+    name: 'Bob Brown',
+    given_name: 'Bob',
+    family_name: 'Brown',
+    org_id_to_org_member_info: {
+      'org-acme': {
+        org_id: 'org-acme',
+        org_name: 'Acme',
+        url_safe_org_name: 'acme',
+        user_role: 'Admin',
+        inherited_user_roles_plus_current_role: ['Admin', 'Member'],
+        user_permissions: ['can_invite'],
+      },
+    },
+  },
+};
+
+const server = createServer();
+await new Promise((resolve, reject) => {
+  server.once('error', reject);
+  server.listen(0, '127.0.0.1', resolve);
+});
+const { port } = server.address();
+const issuer = `http://127.0.0.1:${port}`;
+
+// A fresh RS256 signing key per process: the typed Rust client verifies
+// RSA and EdDSA only.
+const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: 'interop-rs256', use: 'sig', alg: 'RS256' };
+
+const grantTypes = [
+  'authorization_code',
+  'refresh_token',
+  'urn:ietf:params:oauth:grant-type:device_code',
+];
+
+const provider = new Provider(issuer, {
+  clients: [
+    {
+      // A native app: public (PKCE only), loopback redirect on any port
+      // (RFC 8252 §7.3: registered without a port, any port matches).
+      client_id: 'authdash-native',
+      application_type: 'native',
+      token_endpoint_auth_method: 'none',
+      redirect_uris: ['http://127.0.0.1/callback'],
+      post_logout_redirect_uris: ['http://127.0.0.1/logged-out'],
+      grant_types: grantTypes,
+      response_types: ['code'],
+    },
+    {
+      // A confidential client with client_secret_basic.
+      client_id: 'authdash-confidential',
+      client_secret: 'interop-secret with spaces & symbols',
+      application_type: 'native',
+      token_endpoint_auth_method: 'client_secret_basic',
+      redirect_uris: ['http://127.0.0.1/callback'],
+      post_logout_redirect_uris: ['http://127.0.0.1/logged-out'],
+      grant_types: grantTypes,
+      response_types: ['code'],
+    },
+  ],
+  jwks: { keys: [signingKey] },
+  cookies: { keys: ['interop-cookie-key'] },
+  pkce: { required: () => true },
+  features: {
+    devInteractions: { enabled: true },
+    deviceFlow: { enabled: true },
+    revocation: { enabled: true },
+    rpInitiatedLogout: { enabled: true },
+    userinfo: { enabled: true },
+  },
+  scopes: ['openid', 'offline_access'],
+  claims: {
+    openid: ['sub'],
+    email: ['email', 'email_verified'],
+    profile: ['name', 'given_name', 'family_name', 'org_id_to_org_member_info'],
+  },
+  // Custom claims (the orgs) in the ID token too, not only in userinfo.
+  conformIdTokenClaims: false,
+  // Refresh tokens for every client allowed the grant (the default wants
+  // offline_access with consent), rotated on each use.
+  issueRefreshToken: async (ctx, client) => client.grantTypeAllowed('refresh_token'),
+  rotateRefreshToken: true,
+  async findAccount(ctx, id) {
+    const account = ACCOUNTS[id];
+    if (!account) return undefined;
+    return {
+      accountId: id,
+      async claims() {
+        return { sub: id, ...structuredClone(account) };
+      },
+    };
+  },
+  ttl: {
+    AccessToken: 600,
+    AuthorizationCode: 60,
+    DeviceCode: 120,
+    Grant: 3600,
+    IdToken: 600,
+    Interaction: 600,
+    RefreshToken: 3600,
+    Session: 3600,
+  },
+  renderError(ctx, out) {
+    ctx.type = 'html';
+    ctx.body = `<!DOCTYPE html><title>error</title><pre id="error">${JSON.stringify(out)}</pre>`;
+  },
+});
+
+// Ask device clients to poll every second (RFC 8628 §3.2 `interval`; the
+// default, absent, means 5 s), so the suite stays quick.
+provider.use(async (ctx, next) => {
+  await next();
+  if (ctx.path === '/device/auth' && ctx.body && typeof ctx.body === 'object' && ctx.body.device_code) {
+    ctx.body = { ...ctx.body, interval: 1 };
+  }
+});
+
+provider.on('server_error', (ctx, err) => console.error('server_error', err));
+
+server.on('request', provider.callback());
+
+process.stdout.write(`${JSON.stringify({ issuer, port })}\n`);
+
+process.stdin.on('end', () => process.exit(0));
+process.stdin.on('error', () => process.exit(0));
+process.stdin.resume();
