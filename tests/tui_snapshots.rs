@@ -223,7 +223,8 @@ fn filters() -> Vec<(String, String)> {
             r"(?P<a>│   )[B-Z](?: [B-Z]){3} - [B-Z](?: [B-Z]){3}(?P<z>   │)".into(),
             "${a}X X X X - X X X X${z}".into(),
         ),
-        (r"[█▀▄][█▀▄ ]{20,}[█▀▄]".into(), "[QR]".into()),
+        // Everything from a QR row's first block to the end of the line.
+        (r#"\s*[█▀▄][█▀▄ ]*""#.into(), r#" [QR]""#.into()),
         (
             r"(?P<k>code expires) in \d+ (?:s|min)".into(),
             "${k} in [DURATION]".into(),
