@@ -20,8 +20,8 @@ use authdash::panels::Access;
 use authdash::store::{FileStore, KeySource};
 use authdash::tui::message::{Command, Msg, RefreshFailure};
 use authdash::tui::model::{
-    BrowserState, Focus, Level, LoginFlow, Model, NavItem, Notice, PanelState, PendingFlow, Popup,
-    Screen,
+    BrowserState, Focus, Level, LoginFlow, Lookup, Model, NavItem, Notice, PanelState, PendingFlow,
+    Popup, Screen,
 };
 use authdash::tui::update::{enter_dashboard, update};
 use authdash::tui::{App, Services, view};
@@ -875,4 +875,59 @@ async fn a_refresh_failure_offline_keeps_the_dashboard() {
         dash(&model).refresh,
         authdash::tui::model::RefreshState::Offline { .. }
     ));
+}
+
+/// `flow = "auto"`: when the browser cannot be opened and the provider
+/// offers the device grant, the login switches to a code on another device
+/// by itself; without the grant, the URL stays on screen to copy.
+#[tokio::test]
+async fn a_browser_that_will_not_open_falls_back_to_the_device_flow() {
+    let demo = Demo::start().await;
+    for device in [true, false] {
+        let mut model = demo.model(fixed_now());
+        model.providers[0].lookup = Lookup::Found { device };
+        let commands = press(&mut model, KeyCode::Enter);
+        let [
+            Command::StartLogin {
+                generation, flow, ..
+            },
+        ] = commands.as_slice()
+        else {
+            panic!("expected StartLogin, got {commands:?}");
+        };
+        assert_eq!(*flow, LoginFlow::Browser);
+        let generation = *generation;
+        let commands = update(
+            &mut model,
+            Msg::BrowserOpened {
+                generation,
+                result: Err("no display".into()),
+            },
+        );
+        let Screen::Login(login) = &model.screen else {
+            panic!("still on the login screen");
+        };
+        let pending = login.pending.as_ref().expect("a login under way");
+        if device {
+            assert!(
+                matches!(
+                    commands.as_slice(),
+                    [
+                        Command::CancelLogin { generation: g },
+                        Command::StartLogin { flow: LoginFlow::Device, .. },
+                    ] if *g == generation
+                ),
+                "{commands:?}"
+            );
+            assert!(matches!(pending.flow, PendingFlow::Device(None)));
+            let notice = login.notice.as_ref().expect("a notice says why");
+            assert!(notice.text.contains("no display"), "{notice:?}");
+        } else {
+            assert!(commands.is_empty(), "{commands:?}");
+            assert!(matches!(
+                &pending.flow,
+                PendingFlow::Browser { browser: BrowserState::Failed(e), .. } if e == "no display"
+            ));
+        }
+    }
 }

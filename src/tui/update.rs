@@ -6,6 +6,7 @@ use super::keymap::{Key, normalise};
 use super::message::{Command, Msg};
 use super::model::*;
 use crate::auth::Session;
+use crate::config::FlowPreference;
 use crate::panels::Access;
 
 /// How long to wait before trying a refresh again after a network failure.
@@ -24,17 +25,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
             }
             Vec::new()
         }
-        Msg::BrowserOpened { generation, result } => {
-            if let Some(PendingFlow::Browser { browser, .. }) =
-                pending_mut(model, generation).map(|p| &mut p.flow)
-            {
-                *browser = match result {
-                    Ok(()) => BrowserState::Opened,
-                    Err(e) => BrowserState::Failed(e),
-                };
-            }
-            Vec::new()
-        }
+        Msg::BrowserOpened { generation, result } => browser_opened(model, generation, result),
         Msg::Discovered { provider, result } => {
             if let Some(p) = model.providers.iter_mut().find(|p| p.name == provider) {
                 p.lookup = match result {
@@ -147,6 +138,57 @@ pub fn tick(model: &mut Model, now: DateTime<Utc>) -> Vec<Command> {
         return vec![Command::Refresh(Box::new(dash.session.clone()))];
     }
     Vec::new()
+}
+
+/// When no browser opens and the provider's `flow` is `auto`, switch to a
+/// code on another device if the provider offers it; else keep showing
+/// the URL to copy.
+fn browser_opened(model: &mut Model, generation: u64, result: Result<(), String>) -> Vec<Command> {
+    let next = model.generation();
+    let fallback = |model: &Model, provider: &str| {
+        model.provider(provider).is_some_and(|p| {
+            p.flow == FlowPreference::Auto && p.lookup == Lookup::Found { device: true }
+        })
+    };
+    let Some(pending) = pending_mut(model, generation) else {
+        return Vec::new();
+    };
+    let PendingFlow::Browser { browser, .. } = &mut pending.flow else {
+        return Vec::new();
+    };
+    let error = match result {
+        Ok(()) => {
+            *browser = BrowserState::Opened;
+            return Vec::new();
+        }
+        Err(e) => e,
+    };
+    *browser = BrowserState::Failed(error.clone());
+    let provider = pending.provider.clone();
+    if !fallback(model, &provider) {
+        return Vec::new();
+    }
+    let Screen::Login(login) = &mut model.screen else {
+        return Vec::new();
+    };
+    login.notice = Some(Notice {
+        level: Level::Info,
+        text: format!("No browser could be opened ({error}): log in with a code instead."),
+    });
+    login.pending = Some(PendingLogin {
+        provider: provider.clone(),
+        generation: next,
+        started: model.now,
+        flow: PendingFlow::Device(None),
+    });
+    vec![
+        Command::CancelLogin { generation },
+        Command::StartLogin {
+            provider,
+            generation: next,
+            flow: LoginFlow::Device,
+        },
+    ]
 }
 
 /// While the login screen shows, find out (once) what each provider offers.

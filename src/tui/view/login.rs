@@ -76,7 +76,11 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, login: &LoginScreen) {
                     return;
                 }
                 PendingFlow::Browser { url, browser } => {
-                    browser_lines(&mut lines, model, label, pending.started, url, browser)
+                    browser_lines(&mut lines, model, label, pending.started, browser);
+                    if let Some(url) = url {
+                        draw_with_url(frame, status_area, lines, url);
+                        return;
+                    }
                 }
             }
         }
@@ -92,7 +96,6 @@ fn browser_lines(
     model: &Model,
     label: &str,
     started: chrono::DateTime<chrono::Utc>,
-    url: &Option<String>,
     browser: &BrowserState,
 ) {
     lines.push(Line::from(vec![
@@ -122,15 +125,41 @@ fn browser_lines(
             ));
         }
     }
-    if let Some(url) = url {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(url.clone(), theme::ok()));
-        lines.push(Line::raw(""));
-        lines.push(Line::from(vec![
-            Span::styled("o", theme::key()),
-            Span::styled(" open it again   ", theme::dim()),
-            Span::styled("Esc", theme::key()),
-            Span::styled(" cancel", theme::dim()),
-        ]));
-    }
+}
+
+/// The text, then the URL from the very first column across the whole
+/// width, so that selecting it in the terminal (over SSH too) copies no
+/// margin, then the keys.
+fn draw_with_url(frame: &mut Frame, area: Rect, lines: Vec<Line<'static>>, url: &str) {
+    let width = area.width.max(1) as usize;
+    let text_height = lines.len() as u16 + 1;
+    let url_height = url.chars().count().div_ceil(width) as u16;
+    let [text_area, url_area, keys_area] = Layout::vertical([
+        Constraint::Length(text_height),
+        Constraint::Length(url_height),
+        Constraint::Min(1),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }),
+        text_area.inner(Margin::new(1, 0)),
+    );
+    // Cut by characters, not words: a URL has no spaces to wrap at.
+    let chunks: Vec<Line> = url
+        .chars()
+        .collect::<Vec<_>>()
+        .chunks(width)
+        .map(|c| Line::styled(c.iter().collect::<String>(), theme::ok()))
+        .collect();
+    frame.render_widget(Paragraph::new(chunks), url_area);
+    let keys = Line::from(vec![
+        Span::styled("o", theme::key()),
+        Span::styled(" open it again   ", theme::dim()),
+        Span::styled("Esc", theme::key()),
+        Span::styled(" cancel", theme::dim()),
+    ]);
+    frame.render_widget(
+        Paragraph::new(vec![Line::raw(""), keys]),
+        keys_area.inner(Margin::new(1, 0)),
+    );
 }
