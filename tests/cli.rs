@@ -475,3 +475,40 @@ async fn login_in_the_browser_named_by_browser_env() {
     let status = s.run(&["status"]);
     assert!(text(&status.stdout).contains("carol@example.com"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browser_that_fails_to_start_falls_back_to_a_code() {
+    let s = Setup::new(DemoSettings {
+        device_poll_interval: Duration::from_secs(1),
+        ..DemoSettings::default()
+    })
+    .await;
+    let mut child = s
+        .command(&["login"])
+        .env("BROWSER", "/nonexistent/browser")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let rx = stderr_lines(&mut child);
+    let mut seen = Vec::new();
+    wait_line(&rx, &mut seen, "on another device instead");
+    let uri = wait_line(&rx, &mut seen, "1. Open")
+        .split_whitespace()
+        .last()
+        .unwrap()
+        .to_owned();
+    let code = wait_line(&rx, &mut seen, "2. Enter")
+        .split_whitespace()
+        .last()
+        .unwrap()
+        .to_owned();
+    browser::approve_device(&uri, Some(&code), "alice")
+        .await
+        .unwrap();
+    let out = tokio::task::spawn_blocking(move || wait_bounded(child))
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{seen:#?}");
+    assert_eq!(s.run(&["status"]).status.code(), Some(0));
+}

@@ -61,11 +61,24 @@ pub async fn login(
             provider.config().label
         )));
     }
+    let may_fall_back = preference == FlowPreference::Auto && environment.device_supported;
     let session = match choose_flow(preference, &environment) {
         FlowChoice::Device => device(provider.clone(), options, err).await?,
         choice => {
             let open = choice == FlowChoice::Browser;
-            browser(ctx, provider.clone(), options, open, err).await?
+            match browser(
+                ctx,
+                provider.clone(),
+                options.clone(),
+                open,
+                may_fall_back,
+                err,
+            )
+            .await?
+            {
+                Some(session) => session,
+                None => device(provider.clone(), options, err).await?,
+            }
         }
     };
     let store = ctx.store.clone();
@@ -86,13 +99,16 @@ pub async fn login(
     Ok(Outcome::Ok)
 }
 
+/// `Ok(None)`: no browser opened and `may_fall_back` allows the device
+/// flow instead.
 async fn browser(
     ctx: &Context,
     provider: Arc<Provider>,
     options: LoginOptions,
     open: bool,
+    may_fall_back: bool,
     err: &mut dyn Write,
-) -> Result<Session, CliError> {
+) -> Result<Option<Session>, CliError> {
     let login = BrowserLogin::start(provider.clone(), ctx.config.login_timeout, options).await?;
     let url = login.authorize_url().to_string();
     let label = &provider.config().label;
@@ -103,6 +119,13 @@ async fn browser(
         )?;
         match auth::open_url(&url, ctx.browser_var.as_deref()) {
             Ok(()) => writeln!(err, "Waiting for the browser (Ctrl-C cancels)…")?,
+            Err(e) if may_fall_back => {
+                writeln!(
+                    err,
+                    "{e}: logging in with a code on another device instead.\n"
+                )?;
+                return Ok(None);
+            }
             Err(e) => writeln!(
                 err,
                 "{e}. Open the URL above yourself; waiting (Ctrl-C cancels)…"
@@ -116,7 +139,7 @@ async fn browser(
         )?;
     }
     tokio::select! {
-        result = login.finish() => Ok(result?),
+        result = login.finish() => Ok(Some(result?)),
         _ = tokio::signal::ctrl_c() => Err(AuthError::Cancelled.into()),
     }
 }
