@@ -43,7 +43,7 @@ fn minimal_config_takes_every_default() {
     assert_eq!(p.prompt, None);
     assert!(p.extra_authorize_params.is_empty());
     assert_eq!(p.account_url, None);
-    assert_eq!(p.org_claims, OrgClaims::Propelauth);
+    assert_eq!(p.org_claims, OrgClaims::propelauth());
     assert_eq!(p.flow, FlowPreference::Auto);
     assert!(c.store_secret.is_none());
     assert_eq!(c.role_order, RoleOrder::default());

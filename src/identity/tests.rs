@@ -100,6 +100,10 @@ fn claims(v: Value) -> BTreeMap<String, Value> {
     }
 }
 
+fn sources(v: Value) -> ClaimSources {
+    ClaimSources::new(claims(v))
+}
+
 fn acme(role: &str, inherited: Value) -> Value {
     json!({
         "org_id": "acme-id",
@@ -117,8 +121,8 @@ fn acme(role: &str, inherited: Value) -> Value {
 #[test]
 fn propelauth_userinfo_and_access_token_shapes_both_map() {
     for claim in ["org_id_to_org_info", "org_id_to_org_member_info"] {
-        let user = OrgClaims::Propelauth
-            .user(claims(json!({
+        let user = OrgClaims::propelauth()
+            .user(&sources(json!({
                 "user_id": "u-1",
                 "email": "alice@example.com",
                 "first_name": "Alice",
@@ -160,20 +164,22 @@ fn claim_mapping_errors_name_the_claim() {
         ),
     ];
     for (input, expected) in cases {
-        let err = OrgClaims::Propelauth.user(claims(input)).unwrap_err();
+        let err = OrgClaims::propelauth().user(&sources(input)).unwrap_err();
         assert!(err.to_string().contains(expected), "{err} ∌ {expected}");
     }
 }
 
 #[test]
 fn no_org_claims_means_no_orgs() {
-    let user = OrgClaims::Propelauth
-        .user(claims(json!({"sub": "dave", "email": "dave@example.com"})))
+    let user = OrgClaims::propelauth()
+        .user(&sources(
+            json!({"sub": "dave", "email": "dave@example.com"}),
+        ))
         .unwrap();
     assert!(user.orgs.is_empty());
     assert_eq!(user.display_name(), "dave@example.com");
-    let user = OrgClaims::None
-        .user(claims(
+    let user = OrgClaims::none()
+        .user(&sources(
             json!({"sub": "s", "org_id_to_org_info": {"a": {"user_role": "Admin"}}}),
         ))
         .unwrap();
