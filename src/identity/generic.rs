@@ -136,3 +136,131 @@ fn one(
         permissions,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    fn claims(v: Value) -> Claims {
+        serde_json::from_value(v).unwrap()
+    }
+
+    fn summary(orgs: &[OrgMembership]) -> Vec<(String, String, Vec<String>, Vec<String>)> {
+        orgs.iter()
+            .map(|o| {
+                (
+                    o.org_id.clone(),
+                    o.org_name.clone(),
+                    o.roles().map(str::to_owned).collect(),
+                    o.permissions.clone(),
+                )
+            })
+            .collect()
+    }
+
+    fn row(
+        id: &str,
+        name: &str,
+        roles: &[&str],
+        perms: &[&str],
+    ) -> (String, String, Vec<String>, Vec<String>) {
+        (
+            id.into(),
+            name.into(),
+            roles.iter().map(|s| s.to_string()).collect(),
+            perms.iter().map(|s| s.to_string()).collect(),
+        )
+    }
+
+    #[test]
+    fn generic_table() {
+        let cases = [
+            // An array of objects under a namespaced claim; default pointers.
+            (
+                GenericClaims::new("/https:~1~1example.com~1orgs"),
+                json!({"https://example.com/orgs": [
+                    {"id": "o1", "name": "Acme", "role": "Owner", "permissions": ["billing:read"]},
+                    {"id": 42, "role": ["Member", "Billing"]}
+                ]}),
+                vec![
+                    row("o1", "Acme", &["Owner"], &["billing:read"]),
+                    row("42", "42", &["Member", "Billing"], &[]),
+                ],
+            ),
+            // An object keyed by id (Zitadel-like), nested fields.
+            (
+                GenericClaims {
+                    org_name: "/meta/display".into(),
+                    role: "/membership/roles".into(),
+                    permissions: "/membership/grants".into(),
+                    ..GenericClaims::new("/tenants")
+                },
+                json!({"tenants": {
+                    "t-1": {"meta": {"display": "Globex"}, "membership": {"roles": ["Admin"], "grants": ["a", "b"]}},
+                    "t/2": {}
+                }}),
+                vec![
+                    row("t-1", "Globex", &["Admin"], &["a", "b"]),
+                    row("t/2", "t/2", &["Member"], &[]),
+                ],
+            ),
+            // Plain strings: ids and names, the default role.
+            (
+                GenericClaims::new("/groups"),
+                json!({"groups": ["eng", "ops"]}),
+                vec![
+                    row("eng", "eng", &["Member"], &[]),
+                    row("ops", "ops", &["Member"], &[]),
+                ],
+            ),
+            // Absent or null: no orgs.
+            (GenericClaims::new("/orgs"), json!({}), vec![]),
+            (GenericClaims::new("/orgs"), json!({"orgs": null}), vec![]),
+        ];
+        for (settings, input, expected) in cases {
+            let got = orgs(&settings, &claims(input.clone())).unwrap();
+            assert_eq!(summary(&got), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn errors_name_the_pointer() {
+        let cases = [
+            (
+                json!({"orgs": "acme"}),
+                "`/orgs` should be an array of organizations",
+            ),
+            (json!({"orgs": [{"name": "x"}]}), "no `/orgs/0/id`"),
+            (
+                json!({"orgs": [7]}),
+                "`/orgs/0` should be an object or a string",
+            ),
+            (
+                json!({"orgs": [{"id": "a", "role": {"x": 1}}]}),
+                "`/orgs/0/role` should be a list of strings",
+            ),
+            (
+                json!({"orgs": [{"id": ["a"]}]}),
+                "`/orgs/0/id` should be a string",
+            ),
+        ];
+        for (input, expected) in cases {
+            let err = orgs(&GenericClaims::new("/orgs"), &claims(input))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(expected), "{err} ∌ {expected}");
+        }
+    }
+
+    #[test]
+    fn pointer_syntax() {
+        for ok in ["", "/", "/orgs", "/a~1b", "/m~0n/0"] {
+            assert!(check_pointer(ok).is_ok(), "{ok}");
+        }
+        for bad in ["orgs", "/a~", "/a~2b", "#/orgs"] {
+            assert!(check_pointer(bad).is_err(), "{bad}");
+        }
+    }
+}

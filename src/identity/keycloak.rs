@@ -141,3 +141,179 @@ pub fn orgs(settings: &KeycloakClaims, claims: &Claims) -> Result<Vec<OrgMembers
     m.url_safe_org_name = Some(realm);
     Ok(vec![m])
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::identity::{ClaimSources, Mapper, OrgClaims, RoleOrder};
+
+    fn claims(v: Value) -> Claims {
+        serde_json::from_value(v).unwrap()
+    }
+
+    /// A Keycloak access token's claims (realm `acme`, client `dashboard`).
+    fn access_token(extra: Value) -> Claims {
+        let mut c = claims(json!({
+            "exp": 1_654_326_497, "iat": 1_654_326_197,
+            "jti": "7919ca9d-dea7-414e-9e99-0839769f1f40",
+            "iss": "https://sso.example.com/realms/acme",
+            "aud": ["dashboard", "account"],
+            "sub": "144bdeab-9bbf-47d6-9ec4-55982cd20e82",
+            "typ": "Bearer", "azp": "dashboard",
+            "session_state": "2cbeda29-fe54-46ae-9018-d5cdde7ff518",
+            "acr": "1",
+            "realm_access": {"roles": ["offline_access", "uma_authorization", "default-roles-acme", "auditor"]},
+            "resource_access": {
+                "dashboard": {"roles": ["billing-viewer"]},
+                "account": {"roles": ["manage-account", "manage-account-links", "view-profile"]}
+            },
+            "scope": "openid email profile",
+            "email_verified": true,
+            "preferred_username": "alice"
+        }));
+        c.extend(claims(extra));
+        c
+    }
+
+    fn kc() -> KeycloakClaims {
+        KeycloakClaims::new("dashboard")
+    }
+
+    /// (org id, primary role, additional roles, permissions)
+    type Row<'a> = (&'a str, &'a str, &'a [&'a str], &'a [&'a str]);
+
+    #[test]
+    fn keycloak_table() {
+        let cases: [(Value, &[Row]); 6] = [
+            // No groups: the realm is the org, realm + client roles its roles.
+            (
+                json!({}),
+                &[(
+                    "acme",
+                    "auditor",
+                    &["billing-viewer"],
+                    &["auditor", "billing-viewer"],
+                )],
+            ),
+            // Full group paths: top-level groups are orgs, subgroups roles.
+            (
+                json!({"groups": ["/globex", "/initech/Admin", "/initech/Owner/eu"]}),
+                &[
+                    ("globex", "Member", &[], &["auditor", "billing-viewer"]),
+                    (
+                        "initech",
+                        "Admin",
+                        &["Owner"],
+                        &["auditor", "billing-viewer"],
+                    ),
+                ],
+            ),
+            // "Full group path" off: bare names are top-level groups.
+            (
+                json!({"groups": ["globex"], "resource_access": {}}),
+                &[("globex", "Member", &[], &["auditor"])],
+            ),
+            // Only built-in roles, no groups: no orgs.
+            (
+                json!({"realm_access": {"roles": ["offline_access", "default-roles-acme"]}, "resource_access": null}),
+                &[],
+            ),
+            // Another client's roles do not count.
+            (
+                json!({"realm_access": {"roles": []}, "resource_access": {"other": {"roles": ["Owner"]}}}),
+                &[],
+            ),
+            (
+                json!({"groups": [], "realm_access": {"roles": ["Admin"]}, "resource_access": {}}),
+                &[("acme", "Admin", &[], &["Admin"])],
+            ),
+        ];
+        for (extra, expected) in cases {
+            let full = orgs(&kc(), &access_token(extra.clone())).unwrap();
+            assert_eq!(full.len(), expected.len(), "{extra}");
+            for (o, (id, role, more, perms)) in full.iter().zip(expected) {
+                assert_eq!(o.org_id, *id, "{extra}");
+                assert_eq!(o.org_name, *id, "{extra}");
+                assert_eq!(o.role, *role, "{extra}");
+                assert_eq!(o.additional_roles, *more, "{extra}");
+                assert_eq!(o.permissions, *perms, "{extra}");
+            }
+        }
+    }
+
+    #[test]
+    fn group_roles_follow_the_role_order() {
+        let c = access_token(json!({"groups": ["/initech/Member", "/initech/Admin"]}));
+        let orgs = orgs(&kc(), &c).unwrap();
+        let order = RoleOrder::default();
+        assert!(orgs[0].is_at_least_role("Admin", &order));
+        assert!(orgs[0].is_at_least_role("Member", &order));
+        assert!(!orgs[0].is_at_least_role("Owner", &order));
+        assert!(orgs[0].has_permission("billing-viewer"));
+    }
+
+    #[test]
+    fn the_configured_client_and_default_role_are_used() {
+        let settings = KeycloakClaims {
+            client_id: "account".into(),
+            default_role: "Viewer".into(),
+        };
+        let c = access_token(json!({"groups": ["/globex"], "realm_access": {"roles": []}}));
+        let orgs = orgs(&settings, &c).unwrap();
+        assert_eq!(orgs[0].role, "Viewer");
+        assert_eq!(
+            orgs[0].permissions,
+            ["manage-account", "manage-account-links", "view-profile"]
+        );
+    }
+
+    #[test]
+    fn roles_are_read_from_the_access_token_by_default() {
+        let id_token = claims(json!({
+            "iss": "https://sso.example.com/realms/acme", "sub": "144bdeab",
+            "aud": "dashboard", "email": "alice@example.com", "groups": ["/globex/Admin"]
+        }));
+        let org_claims = OrgClaims::new(Mapper::Keycloak(kc()));
+        let user = org_claims
+            .user(
+                &ClaimSources::new(id_token.clone())
+                    .with_access_token(Some(access_token(json!({})))),
+            )
+            .unwrap();
+        assert_eq!(user.email.as_deref(), Some("alice@example.com"));
+        assert_eq!(user.orgs.len(), 1);
+        assert_eq!(user.orgs[0].org_id, "globex");
+        assert_eq!(user.orgs[0].role, "Admin");
+        assert_eq!(user.orgs[0].permissions, ["auditor", "billing-viewer"]);
+        // The access token's claims do not leak into the profile.
+        assert!(!user.claims.contains_key("realm_access"));
+    }
+
+    #[test]
+    fn wrong_shapes_name_the_claim() {
+        let cases = [
+            (
+                json!({"realm_access": ["a"]}),
+                "`realm_access` should be an object",
+            ),
+            (
+                json!({"realm_access": {"roles": "a b"}, "resource_access": 3}),
+                "`resource_access` should be an object",
+            ),
+            (
+                json!({"resource_access": {"dashboard": {"roles": [1]}}}),
+                "`resource_access.dashboard.roles` should be a list of strings",
+            ),
+            (
+                json!({"groups": {"a": 1}}),
+                "`groups` should be a list of strings",
+            ),
+        ];
+        for (extra, expected) in cases {
+            let err = orgs(&kc(), &access_token(extra)).unwrap_err().to_string();
+            assert!(err.contains(expected), "{err} ∌ {expected}");
+        }
+    }
+}
