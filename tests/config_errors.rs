@@ -98,5 +98,7 @@ fn toml_syntax_error_carries_the_line() {
 
 #[path = "config_errors/auth.rs"]
 mod auth;
+#[path = "config_errors/claims.rs"]
+mod claims;
 #[path = "config_errors/settings.rs"]
 mod settings;

@@ -72,6 +72,8 @@ pub enum AuthError {
     NoIdToken,
     #[error("the ID token was refused: {0}")]
     IdToken(String),
+    #[error("the access token was refused: {0}")]
+    AccessToken(String),
     #[error("userinfo was refused: {0}")]
     Userinfo(String),
     #[error(transparent)]

@@ -1,6 +1,7 @@
 //! The OpenID Connect engine: discovery and keys, the loopback browser
 //! login, the device login (RFC 8628), ID token verification, userinfo, refresh and revocation.
 
+mod access_token;
 mod browser;
 mod device;
 mod device_choice;

@@ -64,7 +64,13 @@ impl Provider {
                 session.userinfo.clone()
             }
         };
-        let user = user_of(self.config().org_claims, &id_claims, userinfo.as_ref())?;
+        let user = user_of(
+            self,
+            &id_claims,
+            userinfo.as_ref(),
+            tokens.access_token.expose_secret(),
+        )
+        .await?;
         Ok(Session {
             tokens,
             id_claims,

@@ -7,7 +7,8 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::identity::{ClaimError, OrgClaims, User};
+use super::{AuthError, Provider};
+use crate::identity::{AccessTokenUse, ClaimSources, User};
 
 /// The tokens of one session. `Debug` shows `[REDACTED]` for each token.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -128,11 +129,30 @@ mod optional_secret {
     }
 }
 
-/// The user the claims describe, through the provider's claim mapper.
-pub(crate) fn user_of(
-    org_claims: OrgClaims,
+/// The user the claims describe, through the provider's claim mapper. The
+/// access token is verified and read when the mapper wants it (see
+/// [`AccessTokenUse`]): a refusal fails the login when the mapper requires
+/// it, and is logged and skipped when it is optional.
+pub(crate) async fn user_of(
+    provider: &Provider,
     id_claims: &BTreeMap<String, Value>,
     userinfo: Option<&BTreeMap<String, Value>>,
-) -> Result<User, ClaimError> {
-    org_claims.user(merge_claims(id_claims, userinfo))
+    access_token: &str,
+) -> Result<User, AuthError> {
+    let org_claims = &provider.config().org_claims;
+    let access = match org_claims.access_token_use(id_claims, userinfo) {
+        AccessTokenUse::Never => None,
+        AccessTokenUse::Required => provider.access_token_claims(access_token).await?,
+        AccessTokenUse::Optional => match provider.access_token_claims(access_token).await {
+            Ok(claims) => claims,
+            Err(e) => {
+                tracing::warn!("{e}; its claims are ignored");
+                None
+            }
+        },
+    };
+    let sources = ClaimSources::new(id_claims.clone())
+        .with_userinfo(userinfo.cloned())
+        .with_access_token(access);
+    Ok(org_claims.user(&sources)?)
 }

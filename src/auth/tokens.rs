@@ -94,7 +94,13 @@ pub(crate) async fn new_session(
         .userinfo(tokens.access_token.expose_secret(), &subject)
         .await?;
     let config = provider.config();
-    let user = user_of(config.org_claims, &id_claims, userinfo.as_ref())?;
+    let user = user_of(
+        provider,
+        &id_claims,
+        userinfo.as_ref(),
+        tokens.access_token.expose_secret(),
+    )
+    .await?;
     Ok(Session {
         provider: config.name.clone(),
         issuer: provider.issuer().to_owned(),

@@ -14,6 +14,7 @@
 //! The library never reads the process environment: `client_secret_env`
 //! is resolved through the `env` function the caller passes.
 
+mod claims;
 mod error;
 mod panels;
 mod provider;
@@ -146,7 +147,7 @@ fn build(
         let name = name.as_str();
         let is_key = known.contains(&name) || AUTH_IGNORED_KEYS.contains(&name);
         match value {
-            Value::Table(_) if name == "client_kwargs" => {}
+            Value::Table(_) if name == "client_kwargs" || name == "claims" => {}
             Value::Table(_) if is_key => {
                 return Err(wrong_type(&auth.child(name), "a string", value));
             }

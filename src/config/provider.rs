@@ -22,6 +22,7 @@ pub(crate) const PROVIDER_KEYS: &[&str] = &[
     "redirect_uri",
     "account_url",
     "org_claims",
+    "claims",
     "client_kwargs",
     "flow",
 ];
@@ -85,6 +86,7 @@ pub struct ProviderConfig {
     /// The other `client_kwargs`, sorted by name.
     pub extra_authorize_params: Vec<(String, String)>,
     pub account_url: Option<Url>,
+    /// `org_claims` with its `claims` table.
     pub org_claims: OrgClaims,
     /// `flow`: how to log in; `auto` by default.
     pub flow: FlowPreference,
@@ -162,16 +164,7 @@ impl ProviderConfig {
             .nonempty_str("account_url")?
             .map(|raw| account_url(&section.child("account_url"), raw))
             .transpose()?;
-        let org_claims = match section.nonempty_str("org_claims")? {
-            None => OrgClaims::default(),
-            Some(raw) => OrgClaims::parse(raw).ok_or_else(|| {
-                Problem::new(
-                    &section.child("org_claims"),
-                    format!("`{raw}` is not a known claim mapping"),
-                    format!("use one of: {}", OrgClaims::NAMES.join(", ")),
-                )
-            })?,
-        };
+        let org_claims = super::claims::org_claims(section, &client_id)?;
         let flow = match section.str("flow")? {
             None => FlowPreference::default(),
             Some(raw) => FlowPreference::parse(raw).ok_or_else(|| {

@@ -43,7 +43,7 @@ fn minimal_config_takes_every_default() {
     assert_eq!(p.prompt, None);
     assert!(p.extra_authorize_params.is_empty());
     assert_eq!(p.account_url, None);
-    assert_eq!(p.org_claims, OrgClaims::Propelauth);
+    assert_eq!(p.org_claims, OrgClaims::propelauth());
     assert_eq!(p.flow, FlowPreference::Auto);
     assert!(c.store_secret.is_none());
     assert_eq!(c.role_order, RoleOrder::default());
@@ -358,4 +358,93 @@ fn invalid_display_names_file_key_and_fix() {
         "authdash.toml: `auth.client_id`: expected a string, found an integer\n  fix: write it as a string (in double quotes)"
     );
     assert_eq!(err.key(), Some("auth.client_id"));
+}
+
+#[test]
+fn every_example_config_parses() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples");
+    let env = |_: &str| Some("secret-from-env".to_owned());
+    let mut seen = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("toml") {
+            continue;
+        }
+        let config = Config::load(&path, &env).unwrap_or_else(|e| panic!("{e}"));
+        let name = path.file_stem().unwrap().to_str().unwrap().to_owned();
+        seen.push(name.clone());
+        // (provider, preset, scope that brings refresh tokens or None)
+        let expected = match name.as_str() {
+            "google" => ("google", "none", None),
+            "microsoft-entra" => ("entra", "none", Some("offline_access")),
+            "okta" => ("okta", "generic", Some("offline_access")),
+            "auth0" => ("auth0", "auth0", Some("offline_access")),
+            "keycloak" => ("keycloak", "keycloak", None),
+            "propelauth" => ("propelauth", "propelauth", Some("offline_access")),
+            _ => continue,
+        };
+        let p = config
+            .provider(expected.0)
+            .unwrap_or_else(|| panic!("{name}: no provider {}", expected.0));
+        assert_eq!(p.org_claims.name(), expected.1, "{name}");
+        if let Some(scope) = expected.2 {
+            assert!(
+                p.scopes.iter().any(|s| s == scope),
+                "{name}: {:?}",
+                p.scopes
+            );
+        }
+        assert!(
+            !p.server_metadata_url.as_str().contains("/common/"),
+            "{name}: a multi-tenant issuer never matches"
+        );
+    }
+    seen.sort();
+    for name in [
+        "auth0",
+        "authdash",
+        "google",
+        "keycloak",
+        "microsoft-entra",
+        "okta",
+        "propelauth",
+        "streamlit-secrets",
+    ] {
+        assert!(seen.iter().any(|s| s == name), "{name}.toml is missing");
+    }
+}
+
+#[test]
+fn example_presets_carry_their_settings() {
+    use crate::identity::{ClaimSource, Mapper};
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples");
+    let load = |f: &str| Config::load(&dir.join(f), &no_env).unwrap();
+    let kc = load("keycloak.toml");
+    let kc = &kc.providers[0].org_claims;
+    assert_eq!(kc.source(), ClaimSource::AccessToken);
+    match &kc.mapper {
+        Mapper::Keycloak(k) => assert_eq!(
+            (k.client_id.as_str(), k.default_role.as_str()),
+            ("dashboard", "Member")
+        ),
+        other => panic!("{other:?}"),
+    }
+    let a0 = load("auth0.toml");
+    let p = &a0.providers[0];
+    match &p.org_claims.mapper {
+        Mapper::Auth0(a) => assert_eq!(
+            a.claim("roles").as_deref(),
+            Some("https://example.com/roles")
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        p.extra_authorize_params
+            .contains(&("audience".into(), "https://api.example.com".into()))
+    );
+    let okta = load("okta.toml");
+    match &okta.providers[0].org_claims.mapper {
+        Mapper::Generic(g) => assert_eq!(g.orgs, "/groups"),
+        other => panic!("{other:?}"),
+    }
 }

@@ -1,9 +1,14 @@
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{User, propelauth};
+use super::auth0::Auth0Claims;
+use super::generic::GenericClaims;
+use super::keycloak::KeycloakClaims;
+use super::{OrgMembership, User, auth0, generic, keycloak, propelauth};
+
+/// Claims as the provider sent them, by name.
+pub type Claims = BTreeMap<String, Value>;
 
 /// Why claims could not become a [`User`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -26,38 +31,217 @@ impl ClaimError {
     }
 }
 
-/// Which claims carry organizations, roles and permissions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OrgClaims {
-    /// PropelAuth: `org_id_to_org_member_info` / `org_id_to_org_info`.
-    #[default]
-    Propelauth,
-    /// The provider says nothing about organizations.
-    None,
+/// Where a mapper reads organizations, roles and permissions
+/// (`[auth.NAME.claims] source`). Each source includes the ones before it,
+/// the later winning on a clash: the ID token; the ID token with userinfo
+/// over it; both with the verified access token over them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimSource {
+    IdToken,
+    Userinfo,
+    AccessToken,
 }
 
-impl OrgClaims {
-    pub const NAMES: [&'static str; 2] = ["propelauth", "none"];
+impl ClaimSource {
+    pub const NAMES: [&'static str; 3] = ["id_token", "userinfo", "access_token"];
 
     pub fn parse(name: &str) -> Option<Self> {
         match name {
-            "propelauth" => Some(Self::Propelauth),
-            "none" => Some(Self::None),
+            "id_token" => Some(Self::IdToken),
+            "userinfo" => Some(Self::Userinfo),
+            "access_token" => Some(Self::AccessToken),
             _ => None,
         }
     }
 
-    /// A user from merged claims (ID token, then userinfo over it).
-    /// PropelAuth's userinfo names the subject `user_id`, so either will do.
-    pub fn user(self, claims: BTreeMap<String, Value>) -> Result<User, ClaimError> {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::IdToken => "id_token",
+            Self::Userinfo => "userinfo",
+            Self::AccessToken => "access_token",
+        }
+    }
+}
+
+/// The claims of one login: the verified ID token's, userinfo's when the
+/// provider has the endpoint, and the access token's when it is a JWT that
+/// was verified (see `auth`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClaimSources {
+    pub id_token: Claims,
+    pub userinfo: Option<Claims>,
+    pub access_token: Option<Claims>,
+}
+
+impl ClaimSources {
+    pub fn new(id_token: Claims) -> Self {
+        Self {
+            id_token,
+            ..Self::default()
+        }
+    }
+
+    pub fn with_userinfo(mut self, userinfo: Option<Claims>) -> Self {
+        self.userinfo = userinfo;
+        self
+    }
+
+    pub fn with_access_token(mut self, access_token: Option<Claims>) -> Self {
+        self.access_token = access_token;
+        self
+    }
+
+    /// The ID token with userinfo over it: who the person is.
+    pub fn profile(&self) -> Claims {
+        self.up_to(ClaimSource::Userinfo)
+    }
+
+    /// The claims of `source` and of every source before it.
+    pub fn up_to(&self, source: ClaimSource) -> Claims {
+        let mut merged = self.id_token.clone();
+        let mut over = |c: &Option<Claims>| {
+            if let Some(c) = c {
+                merged.extend(c.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+        };
+        if source != ClaimSource::IdToken {
+            over(&self.userinfo);
+        }
+        if source == ClaimSource::AccessToken {
+            over(&self.access_token);
+        }
+        merged
+    }
+}
+
+/// Whether the engine should verify the access token for a mapper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccessTokenUse {
+    /// The mapper does not read it.
+    Never,
+    /// Read when it is a JWT that verifies; a refusal is logged and the
+    /// token ignored.
+    Optional,
+    /// `source = "access_token"`: a JWT that does not verify fails the
+    /// login. An opaque (non-JWT) token is still skipped.
+    Required,
+}
+
+/// The claim mapper chosen by `org_claims`, with its settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mapper {
+    /// PropelAuth: `org_id_to_org_member_info` / `org_id_to_org_info`.
+    Propelauth,
+    /// Keycloak: groups as orgs, realm and client roles.
+    Keycloak(KeycloakClaims),
+    /// Auth0: Organizations (`org_id`, `org_name`), namespaced roles and
+    /// permissions, the access token's `permissions`.
+    Auth0(Auth0Claims),
+    /// JSON pointers into the claims.
+    Generic(GenericClaims),
+    /// The provider says nothing about organizations.
+    None,
+}
+
+/// Which claims carry organizations, roles and permissions
+/// (`org_claims` and `[auth.NAME.claims]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgClaims {
+    pub mapper: Mapper,
+    /// `None`: the mapper's default (see [`OrgClaims::source`]).
+    pub source: Option<ClaimSource>,
+}
+
+impl Default for OrgClaims {
+    fn default() -> Self {
+        Self::propelauth()
+    }
+}
+
+/// The role of a member when the claims name none.
+pub const DEFAULT_ROLE: &str = "Member";
+
+impl OrgClaims {
+    /// The values of `org_claims`.
+    pub const NAMES: [&'static str; 5] = ["propelauth", "keycloak", "auth0", "generic", "none"];
+
+    pub fn new(mapper: Mapper) -> Self {
+        Self {
+            mapper,
+            source: None,
+        }
+    }
+
+    pub fn propelauth() -> Self {
+        Self::new(Mapper::Propelauth)
+    }
+
+    pub fn none() -> Self {
+        Self::new(Mapper::None)
+    }
+
+    pub fn with_source(mut self, source: ClaimSource) -> Self {
+        self.source = Some(source);
+        self
+    }
+
+    /// The `org_claims` value.
+    pub fn name(&self) -> &'static str {
+        match self.mapper {
+            Mapper::Propelauth => "propelauth",
+            Mapper::Keycloak(_) => "keycloak",
+            Mapper::Auth0(_) => "auth0",
+            Mapper::Generic(_) => "generic",
+            Mapper::None => "none",
+        }
+    }
+
+    /// Where org claims are read: the configured source, else Keycloak's
+    /// access token (where it puts `realm_access` and `resource_access` by
+    /// default), else userinfo over the ID token.
+    pub fn source(&self) -> ClaimSource {
+        match (self.source, &self.mapper) {
+            (Some(s), _) => s,
+            (None, Mapper::Keycloak(_)) => ClaimSource::AccessToken,
+            (None, _) => ClaimSource::Userinfo,
+        }
+    }
+
+    /// Whether the access token is needed, given the ID token and userinfo.
+    /// PropelAuth without a configured source reads it only when neither
+    /// carries orgs; Auth0 always looks for its `permissions`.
+    pub fn access_token_use(&self, id_token: &Claims, userinfo: Option<&Claims>) -> AccessTokenUse {
+        if self.source() == ClaimSource::AccessToken {
+            return match self.mapper {
+                Mapper::None => AccessTokenUse::Never,
+                _ => AccessTokenUse::Required,
+            };
+        }
+        match self.mapper {
+            Mapper::Propelauth if self.source.is_none() => {
+                let has_orgs =
+                    |c: &Claims| propelauth::ORG_CLAIMS.iter().any(|k| c.contains_key(*k));
+                if has_orgs(id_token) || userinfo.is_some_and(has_orgs) {
+                    AccessTokenUse::Never
+                } else {
+                    AccessTokenUse::Optional
+                }
+            }
+            Mapper::Auth0(_) => AccessTokenUse::Optional,
+            _ => AccessTokenUse::Never,
+        }
+    }
+
+    /// A user from the claims of a login. Name, email and picture come from
+    /// the ID token with userinfo over it (PropelAuth's userinfo names the
+    /// subject `user_id`, so either will do); organizations through the
+    /// mapper, from [`OrgClaims::source`].
+    pub fn user(&self, sources: &ClaimSources) -> Result<User, ClaimError> {
+        let claims = sources.profile();
         let subject = string_claim(&claims, "sub")
             .or_else(|| string_claim(&claims, "user_id"))
             .ok_or_else(|| ClaimError::Missing("sub".into()))?;
-        let orgs = match self {
-            Self::Propelauth => propelauth::orgs(&claims)?,
-            Self::None => Vec::new(),
-        };
+        let orgs = self.orgs(sources)?;
         let name = string_claim(&claims, "name").or_else(|| {
             let first =
                 string_claim(&claims, "given_name").or_else(|| string_claim(&claims, "first_name"));
@@ -79,12 +263,86 @@ impl OrgClaims {
             claims,
         })
     }
+
+    /// The organizations alone, sorted by name then id.
+    pub fn orgs(&self, sources: &ClaimSources) -> Result<Vec<OrgMembership>, ClaimError> {
+        let claims = sources.up_to(self.source());
+        let mut orgs = match &self.mapper {
+            Mapper::Propelauth => {
+                let orgs = propelauth::orgs(&claims)?;
+                if orgs.is_empty() && self.source.is_none() && sources.access_token.is_some() {
+                    propelauth::orgs(&sources.up_to(ClaimSource::AccessToken))?
+                } else {
+                    orgs
+                }
+            }
+            Mapper::Keycloak(k) => keycloak::orgs(k, &claims)?,
+            Mapper::Auth0(a) => auth0::orgs(a, &claims, sources.access_token.as_ref())?,
+            Mapper::Generic(g) => generic::orgs(g, &claims)?,
+            Mapper::None => Vec::new(),
+        };
+        orgs.sort_by(|a, b| a.org_name.cmp(&b.org_name).then(a.org_id.cmp(&b.org_id)));
+        Ok(orgs)
+    }
 }
 
-fn string_claim(claims: &BTreeMap<String, Value>, name: &str) -> Option<String> {
+pub(crate) fn string_claim(claims: &Claims, name: &str) -> Option<String> {
     claims
         .get(name)
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
+}
+
+/// A list of strings (or one string) at `claim`; `None` when absent or null.
+pub(crate) fn strings(
+    value: Option<&Value>,
+    claim: &str,
+) -> Result<Option<Vec<String>>, ClaimError> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(vec![s.clone()])),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| match v {
+                Value::String(s) => Ok(s.clone()),
+                _ => Err(ClaimError::wrong_type(claim, "a list of strings")),
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some),
+        Some(_) => Err(ClaimError::wrong_type(claim, "a list of strings")),
+    }
+}
+
+/// Append the items not there yet, keeping order.
+pub(crate) fn push_unique(into: &mut Vec<String>, items: impl IntoIterator<Item = String>) {
+    for item in items {
+        if !into.contains(&item) {
+            into.push(item);
+        }
+    }
+}
+
+/// A membership with a primary role (the first of `roles`, else
+/// `default_role`) and the rest as additional roles.
+pub(crate) fn membership(
+    org_id: String,
+    org_name: String,
+    roles: Vec<String>,
+    default_role: &str,
+    permissions: Vec<String>,
+) -> OrgMembership {
+    let mut roles = roles.into_iter();
+    let role = roles.next().unwrap_or_else(|| default_role.to_owned());
+    OrgMembership {
+        org_id,
+        org_name,
+        url_safe_org_name: None,
+        org_metadata: BTreeMap::new(),
+        role,
+        additional_roles: roles.collect(),
+        inherited_roles: None,
+        permissions,
+        role_structure: super::RoleStructure::SingleRoleInHierarchy,
+    }
 }

@@ -41,8 +41,9 @@ impl OrgMembership {
     }
 
     /// Holds this role or one above it. The provider's inherited roles win;
-    /// without them the configured order decides. Multi-role orgs have no
-    /// order, so only an exact role counts there.
+    /// without them the configured order decides, for the primary role and
+    /// any additional one (mappers such as Keycloak's may give several).
+    /// Multi-role orgs have no order, so only an exact role counts there.
     pub fn is_at_least_role(&self, role: &str, order: &RoleOrder) -> bool {
         if self.is_role(role) {
             return true;
@@ -52,7 +53,9 @@ impl OrgMembership {
         }
         match self.role_structure {
             RoleStructure::MultiRole => false,
-            RoleStructure::SingleRoleInHierarchy => order.is_at_least(&self.role, role),
+            RoleStructure::SingleRoleInHierarchy => {
+                self.roles().any(|held| order.is_at_least(held, role))
+            }
         }
     }
 

@@ -100,6 +100,10 @@ fn claims(v: Value) -> BTreeMap<String, Value> {
     }
 }
 
+fn sources(v: Value) -> ClaimSources {
+    ClaimSources::new(claims(v))
+}
+
 fn acme(role: &str, inherited: Value) -> Value {
     json!({
         "org_id": "acme-id",
@@ -117,8 +121,8 @@ fn acme(role: &str, inherited: Value) -> Value {
 #[test]
 fn propelauth_userinfo_and_access_token_shapes_both_map() {
     for claim in ["org_id_to_org_info", "org_id_to_org_member_info"] {
-        let user = OrgClaims::Propelauth
-            .user(claims(json!({
+        let user = OrgClaims::propelauth()
+            .user(&sources(json!({
                 "user_id": "u-1",
                 "email": "alice@example.com",
                 "first_name": "Alice",
@@ -160,22 +164,126 @@ fn claim_mapping_errors_name_the_claim() {
         ),
     ];
     for (input, expected) in cases {
-        let err = OrgClaims::Propelauth.user(claims(input)).unwrap_err();
+        let err = OrgClaims::propelauth().user(&sources(input)).unwrap_err();
         assert!(err.to_string().contains(expected), "{err} ∌ {expected}");
     }
 }
 
 #[test]
 fn no_org_claims_means_no_orgs() {
-    let user = OrgClaims::Propelauth
-        .user(claims(json!({"sub": "dave", "email": "dave@example.com"})))
+    let user = OrgClaims::propelauth()
+        .user(&sources(
+            json!({"sub": "dave", "email": "dave@example.com"}),
+        ))
         .unwrap();
     assert!(user.orgs.is_empty());
     assert_eq!(user.display_name(), "dave@example.com");
-    let user = OrgClaims::None
-        .user(claims(
+    let user = OrgClaims::none()
+        .user(&sources(
             json!({"sub": "s", "org_id_to_org_info": {"a": {"user_role": "Admin"}}}),
         ))
         .unwrap();
     assert!(user.orgs.is_empty());
+}
+
+#[test]
+fn propelauth_multi_role_orgs_hold_several_unordered_roles() {
+    let user = OrgClaims::propelauth()
+        .user(&sources(json!({
+            "user_id": "u-1",
+            "org_id_to_org_member_info": {
+                "acme-id": {
+                    "org_id": "acme-id", "org_name": "Acme", "url_safe_org_name": "acme",
+                    "org_metadata": {}, "org_role_structure": "multi_role",
+                    "user_role": "Engineer", "additional_roles": ["Billing", "Support"],
+                    "inherited_user_roles_plus_current_role": ["Engineer"],
+                    "user_permissions": ["can_view_billing"]
+                }
+            }
+        })))
+        .unwrap();
+    let acme = &user.orgs[0];
+    assert_eq!(acme.role_structure, RoleStructure::MultiRole);
+    assert_eq!(
+        acme.roles().collect::<Vec<_>>(),
+        ["Engineer", "Billing", "Support"]
+    );
+    let order = RoleOrder::new(vec!["Engineer".into(), "Billing".into(), "Support".into()]);
+    assert!(acme.is_role("Support"));
+    assert!(acme.is_at_least_role("Billing", &order));
+    assert!(!acme.is_at_least_role("Owner", &order));
+}
+
+fn member_info(role: &str) -> Value {
+    json!({"acme-id": {"org_id": "acme-id", "org_name": "Acme", "user_role": role}})
+}
+
+#[test]
+fn propelauth_reads_the_access_token_when_userinfo_has_no_orgs() {
+    let id = claims(json!({"sub": "u-1", "email": "alice@example.com"}));
+    let info = claims(json!({"user_id": "u-1", "email": "alice@example.com"}));
+    let at = claims(json!({"sub": "u-1", "org_id_to_org_member_info": member_info("Admin")}));
+    let pa = OrgClaims::propelauth();
+    assert_eq!(
+        pa.access_token_use(&id, Some(&info)),
+        AccessTokenUse::Optional
+    );
+    let both = ClaimSources::new(id.clone())
+        .with_userinfo(Some(info.clone()))
+        .with_access_token(Some(at.clone()));
+    let user = pa.user(&both).unwrap();
+    assert_eq!(user.orgs[0].role, "Admin");
+    assert!(!user.claims.contains_key("org_id_to_org_member_info"));
+
+    // Userinfo with orgs: the access token is not needed, and not read.
+    let mut info_orgs = info.clone();
+    info_orgs.insert("org_id_to_org_info".into(), member_info("Member"));
+    assert_eq!(
+        pa.access_token_use(&id, Some(&info_orgs)),
+        AccessTokenUse::Never
+    );
+    let user = pa
+        .user(&both.clone().with_userinfo(Some(info_orgs)))
+        .unwrap();
+    assert_eq!(user.orgs[0].role, "Member");
+
+    // An explicit source is obeyed: no fallback from userinfo.
+    let pinned = OrgClaims::propelauth().with_source(ClaimSource::Userinfo);
+    assert_eq!(
+        pinned.access_token_use(&id, Some(&info)),
+        AccessTokenUse::Never
+    );
+    assert!(pinned.user(&both).unwrap().orgs.is_empty());
+    let from_at = OrgClaims::propelauth().with_source(ClaimSource::AccessToken);
+    assert_eq!(
+        from_at.access_token_use(&id, Some(&info)),
+        AccessTokenUse::Required
+    );
+    assert_eq!(from_at.user(&both).unwrap().orgs[0].role, "Admin");
+}
+
+#[test]
+fn sources_stack_in_order() {
+    let s = ClaimSources::new(claims(json!({"sub": "s", "x": "id", "only_id": 1})))
+        .with_userinfo(Some(claims(json!({"x": "userinfo"}))))
+        .with_access_token(Some(claims(json!({"x": "access"}))));
+    let x = |source| s.up_to(source).get("x").cloned().unwrap();
+    assert_eq!(x(ClaimSource::IdToken), json!("id"));
+    assert_eq!(x(ClaimSource::Userinfo), json!("userinfo"));
+    assert_eq!(x(ClaimSource::AccessToken), json!("access"));
+    assert_eq!(
+        s.up_to(ClaimSource::AccessToken).get("only_id"),
+        Some(&json!(1))
+    );
+    for name in ClaimSource::NAMES {
+        assert_eq!(
+            ClaimSource::parse(name).map(ClaimSource::as_str),
+            Some(name)
+        );
+    }
+    let none = OrgClaims::none().with_source(ClaimSource::AccessToken);
+    assert_eq!(
+        none.access_token_use(&s.id_token, None),
+        AccessTokenUse::Never
+    );
 }

@@ -348,16 +348,6 @@ fn default_provider_given_twice() {
 }
 
 #[test]
-fn org_claims_unknown() {
-    invalid(
-        &acme_line("org_claims = \"keycloak\""),
-        "auth.acme.org_claims",
-        "`keycloak` is not a known claim mapping",
-        "propelauth, none",
-    );
-}
-
-#[test]
 fn flow_unknown() {
     invalid(
         &acme_line("flow = \"qr\""),
