@@ -21,7 +21,8 @@ pub enum AuthError {
     BadDiscovery { url: String, reason: String },
     #[error(
         "the discovery document at {url} names the issuer `{found}`, but the config implies `{expected}`; \
-         they must match exactly (a trailing slash counts): fix server_metadata_url"
+         they must match (up to one trailing slash): fix server_metadata_url so it is the issuer followed by \
+         /.well-known/openid-configuration"
     )]
     IssuerMismatch {
         url: String,

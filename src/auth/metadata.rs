@@ -52,6 +52,13 @@ pub fn issuer_of(server_metadata_url: &Url) -> String {
         .to_owned()
 }
 
+/// Whether a session's issuer is the one a metadata URL names, allowing the
+/// one trailing slash discovery allows.
+pub fn is_issuer_of(issuer: &str, server_metadata_url: &Url) -> bool {
+    let expected = issuer_of(server_metadata_url);
+    issuer == expected || issuer.strip_suffix('/') == Some(expected.as_str())
+}
+
 pub async fn fetch_metadata(
     http: &reqwest::Client,
     url: &Url,
@@ -64,7 +71,10 @@ pub async fn fetch_metadata(
             reason: e.to_string(),
         })?;
     let found = metadata.issuer().as_str();
-    if found != expected_issuer {
+    // Discovery §4 drops one terminating "/" before appending the
+    // well-known path, so `https://x/` is found at the same URL as
+    // `https://x` (Auth0 names its issuers so).
+    if found != expected_issuer && found.strip_suffix('/') != Some(expected_issuer) {
         return Err(AuthError::IssuerMismatch {
             url: url.to_string(),
             expected: expected_issuer.to_owned(),

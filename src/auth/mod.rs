@@ -25,6 +25,6 @@ pub use device::{DeviceLogin, PollState};
 pub use device_choice::{FlowChoice, FlowEnvironment, Os, choose_flow};
 pub use error::{AuthError, CallbackError, OAuthErrorText};
 pub use login::{BrowserLogin, LoginOptions};
-pub use metadata::{ExtraMetadata, Metadata, issuer_of};
+pub use metadata::{ExtraMetadata, Metadata, is_issuer_of, issuer_of};
 pub use provider::Provider;
 pub use session::{REFRESH_MARGIN, Session, TokenSet, merge_claims};

@@ -65,8 +65,9 @@ impl Provider {
             request_timeout: settings.request_timeout,
             loopback: http::is_loopback(url),
         })?;
-        let issuer = metadata::issuer_of(url);
-        let metadata = metadata::fetch_metadata(&http, url, &issuer).await?;
+        let metadata = metadata::fetch_metadata(&http, url, &metadata::issuer_of(url)).await?;
+        // The document's own spelling is what tokens and responses carry.
+        let issuer = metadata.issuer().as_str().to_owned();
         let jwks_url = metadata.jwks_uri().url().clone();
         http::require_secure("jwks_uri", &jwks_url)?;
         let set = metadata::fetch_jwks(&http, &jwks_url).await?;

@@ -60,7 +60,7 @@ impl App {
         let now = self.model.now;
         let usable = |s: &&crate::auth::Session| {
             services.config.provider(&s.provider).is_some_and(|p| {
-                s.issuer == crate::auth::issuer_of(&p.server_metadata_url)
+                crate::auth::is_issuer_of(&s.issuer, &p.server_metadata_url)
                     && s.client_id == p.client_id
             }) && s.is_alive(now)
         };

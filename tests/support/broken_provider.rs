@@ -98,8 +98,11 @@ pub enum Fault {
     ResponseIssuer,
     /// The metadata announces RFC 9207 `iss`, but the response has none.
     MissingResponseIssuer,
-    /// The discovery document names the issuer with a trailing slash.
+    /// The discovery document names another issuer than its URL implies.
     DiscoveryIssuer,
+    /// The discovery document's issuer is the URL's plus a trailing slash,
+    /// as Auth0's: the same issuer (OIDC Discovery §4), to be accepted.
+    DiscoveryIssuerSlash,
     /// The token endpoint answers `invalid_grant`.
     TokenError,
     /// The token endpoint never answers.
@@ -294,7 +297,11 @@ async fn discovery(State(s): State<Arc<Shared>>) -> Json<Value> {
     let fault = s.fault();
     let issuer = &s.issuer;
     let mut doc = json!({
-        "issuer": if fault == Fault::DiscoveryIssuer { format!("{issuer}/") } else { issuer.clone() },
+        "issuer": match fault {
+            Fault::DiscoveryIssuer => format!("{issuer}/other"),
+            Fault::DiscoveryIssuerSlash => format!("{issuer}/"),
+            _ => issuer.clone(),
+        },
         "authorization_endpoint": format!("{issuer}/authorize"),
         "token_endpoint": format!("{issuer}/token"),
         "userinfo_endpoint": format!("{issuer}/userinfo"),
