@@ -451,7 +451,7 @@ async fn login_in_the_browser_named_by_browser_env() {
     }
     let child = s
         .command(&["login", "--browser"])
-        .env("BROWSER", &script)
+        .env("BROWSER", format!("sh {}", script.display()))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

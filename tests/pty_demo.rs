@@ -406,7 +406,7 @@ fn demo_login_switch_org_billing_logout_quit_in_a_pty() {
     let mut app = PtyApp::spawn(
         home,
         &["demo"],
-        &[("BROWSER", browser.display().to_string())],
+        &[("BROWSER", format!("sh {}", browser.display()))],
     );
 
     // The login screen.

@@ -81,7 +81,9 @@ mod tests {
 
     use super::open_url;
 
-    /// A "browser" that records its arguments, one per line.
+    /// A "browser" that records its arguments, one per line. Run through
+    /// `sh` so no test executes a file another thread may still hold open
+    /// for writing (ETXTBSY when tests fork in parallel).
     fn recorder(dir: &Path) -> (String, std::path::PathBuf) {
         use std::os::unix::fs::PermissionsExt;
         let out = dir.join("args");
@@ -95,7 +97,7 @@ mod tests {
         )
         .unwrap();
         std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-        (script.display().to_string(), out)
+        (format!("sh {}", script.display()), out)
     }
 
     fn wait_for(path: &Path) -> String {
