@@ -269,7 +269,8 @@ fn issuer(s: &str, url: &Url, raw: &Value, out: &mut Vec<Check>) {
     let fix = if slash {
         format!(
             "make server_metadata_url the issuer exactly as the document writes it, followed by \
-             `{DISCOVERY_SUFFIX}`: `{suggestion}`"
+             `{DISCOVERY_SUFFIX}`: try `{suggestion}` (run `authdash doctor` again: it says \
+             whether the provider serves its document there)"
         )
     } else {
         format!(
@@ -613,15 +614,15 @@ mod tests {
         let enc = json!({"kty": "RSA", "kid": "b", "use": "enc", "n": "x", "e": "AQAB"});
         let ec = json!({"kty": "EC", "crv": "P-256", "kid": "c", "x": "x", "y": "y"});
         let algs = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let check = |keys: &[Value], a: &[&str], secret| {
-            judge_keys("p", "keys", &url, keys, &algs(a), secret).status
+        let check = |keys: Vec<Value>, a: &[&str], secret| {
+            judge_keys("p", "keys", &url, &keys, &algs(a), secret).status
         };
-        assert_eq!(check(&[rsa.clone()], &["RS256"], false), Status::Ok);
-        assert_eq!(check(&[], &["RS256"], false), Status::Fail);
-        assert_eq!(check(&[enc.clone()], &["RS256"], false), Status::Fail);
-        assert_eq!(check(&[rsa.clone()], &["ES256"], false), Status::Fail);
-        assert_eq!(check(&[ec, enc], &["ES256"], false), Status::Ok);
-        assert_eq!(check(&[rsa.clone()], &["HS256"], true), Status::Ok);
-        assert_eq!(check(&[rsa], &["HS256"], false), Status::Fail);
+        assert_eq!(check(vec![rsa.clone()], &["RS256"], false), Status::Ok);
+        assert_eq!(check(vec![], &["RS256"], false), Status::Fail);
+        assert_eq!(check(vec![enc.clone()], &["RS256"], false), Status::Fail);
+        assert_eq!(check(vec![rsa.clone()], &["ES256"], false), Status::Fail);
+        assert_eq!(check(vec![ec, enc], &["ES256"], false), Status::Ok);
+        assert_eq!(check(vec![rsa.clone()], &["HS256"], true), Status::Ok);
+        assert_eq!(check(vec![rsa], &["HS256"], false), Status::Fail);
     }
 }
