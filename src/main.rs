@@ -171,7 +171,8 @@ fn load_config(cli: &Cli, dirs: &ProjectDirs) -> Result<Config, ExitCode> {
         eprintln!("authdash: the config has a problem:\n{e}");
         if matches!(e, ConfigError::NotFound { .. }) {
             eprintln!(
-                "\nTry `authdash demo`, or `authdash example-config` for a config to start from."
+                "\nTry `authdash demo`, or `authdash init` (or `authdash example-config`) for a \
+                 config to start from."
             );
         }
         ExitCode::from(EXIT_CONFIG)
@@ -317,7 +318,10 @@ fn no_config_message(default_path: &Path, streamlit: &Path) -> String {
          {}   (a Streamlit secrets.toml works as is)\n\n\
          To see authdash working right now, with no account anywhere:\n  \
          authdash demo\n\n\
-         To write your own config, start from the reference (every key explained):\n  \
+         To write your own config there, commented, with what to fill in:\n  \
+         authdash init [--preset google|entra|okta|auth0|keycloak|propelauth]\n\
+         then check it against your provider with `authdash doctor`.\n\n\
+         The reference config, every key explained:\n  \
          authdash example-config > {}\n\
          (the same file is assets/examples/authdash.toml in the authdash repository)\n",
         default_path.display(),
