@@ -70,6 +70,22 @@ enum Cmd {
     Completions { shell: clap_complete::Shell },
     /// Print the reference config, every key commented, to start your own.
     ExampleConfig,
+    /// Write a commented config to the config path (never over an existing
+    /// file) and say what to fill in.
+    Init {
+        /// Start from a provider's template instead of the generic one.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(cli::Preset::NAMES))]
+        preset: Option<String>,
+    },
+    /// Check the config, its providers and the token store; exits 1 on any failure.
+    Doctor {
+        /// Check only this provider (`default` or the NAME of `[auth.NAME]`).
+        #[arg(long)]
+        provider: Option<String>,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 const EXAMPLE_CONFIG: &str = include_str!("../assets/examples/authdash.toml");
@@ -89,6 +105,7 @@ fn main() -> ExitCode {
             print!("{EXAMPLE_CONFIG}");
             return ExitCode::SUCCESS;
         }
+        Some(Cmd::Init { preset }) => return init(&cli, &dirs, preset.as_deref()),
         Some(Cmd::Completions { shell }) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(*shell, &mut command, "authdash", &mut std::io::stdout());
@@ -109,6 +126,9 @@ fn main() -> ExitCode {
     };
     let result = match &cli.command {
         Some(Cmd::Demo) => runtime.block_on(demo(&dirs)),
+        Some(Cmd::Doctor { provider, json }) => {
+            runtime.block_on(doctor(&cli, &dirs, provider.clone(), *json))
+        }
         None => runtime.block_on(dashboard(&cli, &dirs)),
         Some(command) => runtime.block_on(subcommand(&cli, command, &dirs)),
     };
@@ -124,15 +144,24 @@ fn main() -> ExitCode {
     }
 }
 
-/// The config, or the exit code after saying on stderr what is wrong.
-fn load_config(cli: &Cli, dirs: &ProjectDirs) -> Result<Config, ExitCode> {
+/// Where the config is: `--config`/`$AUTHDASH_CONFIG`, the config dir,
+/// `.streamlit/secrets.toml`; else `Err` with the two places looked at.
+fn find_config(cli: &Cli, dirs: &ProjectDirs) -> Result<PathBuf, (PathBuf, PathBuf)> {
     let default_path = dirs.config_dir().join("authdash.toml");
     let streamlit = PathBuf::from(".streamlit").join("secrets.toml");
-    let path = match &cli.config {
-        Some(p) => p.clone(),
-        None if default_path.exists() => default_path.clone(),
-        None if streamlit.exists() => streamlit.clone(),
-        None => {
+    match &cli.config {
+        Some(p) => Ok(p.clone()),
+        None if default_path.exists() => Ok(default_path),
+        None if streamlit.exists() => Ok(streamlit),
+        None => Err((default_path, streamlit)),
+    }
+}
+
+/// The config, or the exit code after saying on stderr what is wrong.
+fn load_config(cli: &Cli, dirs: &ProjectDirs) -> Result<Config, ExitCode> {
+    let path = match find_config(cli, dirs) {
+        Ok(p) => p,
+        Err((default_path, streamlit)) => {
             eprint!("{}", no_config_message(&default_path, &streamlit));
             return Err(ExitCode::from(EXIT_CONFIG));
         }
@@ -142,7 +171,8 @@ fn load_config(cli: &Cli, dirs: &ProjectDirs) -> Result<Config, ExitCode> {
         eprintln!("authdash: the config has a problem:\n{e}");
         if matches!(e, ConfigError::NotFound { .. }) {
             eprintln!(
-                "\nTry `authdash demo`, or `authdash example-config` for a config to start from."
+                "\nTry `authdash demo`, or `authdash init` (or `authdash example-config`) for a \
+                 config to start from."
             );
         }
         ExitCode::from(EXIT_CONFIG)
@@ -195,7 +225,11 @@ async fn subcommand(cli: &Cli, command: &Cmd, dirs: &ProjectDirs) -> anyhow::Res
         Cmd::Status { json } => cli::status(&ctx, *json, &mut out),
         Cmd::Token => cli::token(&ctx, &mut out, &mut err).await,
         Cmd::Switch { account } => cli::switch(&ctx, account.as_deref(), &mut out),
-        Cmd::Demo | Cmd::Completions { .. } | Cmd::ExampleConfig => Ok(cli::Outcome::Ok),
+        Cmd::Demo
+        | Cmd::Completions { .. }
+        | Cmd::ExampleConfig
+        | Cmd::Init { .. }
+        | Cmd::Doctor { .. } => Ok(cli::Outcome::Ok),
     };
     match outcome {
         Ok(o) => Ok(ExitCode::from(o.code())),
@@ -204,6 +238,55 @@ async fn subcommand(cli: &Cli, command: &Cmd, dirs: &ProjectDirs) -> anyhow::Res
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+/// `authdash init`: to `--config`, else the config dir's authdash.toml.
+fn init(cli: &Cli, dirs: &ProjectDirs, preset: Option<&str>) -> ExitCode {
+    let path = cli
+        .config
+        .clone()
+        .unwrap_or_else(|| dirs.config_dir().join("authdash.toml"));
+    let preset = preset
+        .and_then(cli::Preset::parse)
+        .unwrap_or(cli::Preset::GENERIC);
+    match cli::init(&path, preset, &mut std::io::stdout()) {
+        Ok(outcome) => ExitCode::from(outcome.code()),
+        Err(e) => {
+            eprintln!("authdash: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `authdash doctor`: a missing or broken config is a line of the report.
+async fn doctor(
+    cli: &Cli,
+    dirs: &ProjectDirs,
+    provider: Option<String>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let env = |name: &str| std::env::var(name).ok();
+    let source = match find_config(cli, dirs) {
+        Ok(path) => match Config::load(&path, &env) {
+            Ok(config) => cli::ConfigSource::Loaded(config),
+            Err(e) => cli::ConfigSource::Invalid(e),
+        },
+        Err((default_path, streamlit)) => cli::ConfigSource::Missing {
+            looked: vec![default_path, streamlit],
+        },
+    };
+    let store = match &source {
+        cli::ConfigSource::Loaded(config) => Some(open_store(config, dirs.data_dir())),
+        _ => None,
+    };
+    let request = cli::DoctorRequest {
+        config: source,
+        store,
+        data_dir: dirs.data_dir().to_owned(),
+        provider,
+    };
+    let outcome = cli::doctor(request, json, &mut std::io::stdout()).await?;
+    Ok(ExitCode::from(outcome.code()))
 }
 
 async fn dashboard(cli: &Cli, dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
@@ -235,7 +318,10 @@ fn no_config_message(default_path: &Path, streamlit: &Path) -> String {
          {}   (a Streamlit secrets.toml works as is)\n\n\
          To see authdash working right now, with no account anywhere:\n  \
          authdash demo\n\n\
-         To write your own config, start from the reference (every key explained):\n  \
+         To write your own config there, commented, with what to fill in:\n  \
+         authdash init [--preset google|entra|okta|auth0|keycloak|propelauth]\n\
+         then check it against your provider with `authdash doctor`.\n\n\
+         The reference config, every key explained:\n  \
          authdash example-config > {}\n\
          (the same file is assets/examples/authdash.toml in the authdash repository)\n",
         default_path.display(),

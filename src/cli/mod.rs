@@ -1,10 +1,13 @@
 //! The subcommands for scripts and terminals without the TUI, following
 //! `gh auth`: `status` (exit 1 when logged out), `token` (the access token
-//! and nothing else on stdout), `switch`, `login`, `logout`.
+//! and nothing else on stdout), `switch`, `login`, `logout`; and `init`
+//! (a config to start from) and `doctor` (checks a config and its providers).
 //!
 //! Each takes its outside world as arguments and writes to the writers it
 //! is given, so tests run them without a process.
 
+pub mod doctor;
+mod init;
 mod login;
 mod logout;
 mod status;
@@ -18,6 +21,8 @@ use crate::auth::{AuthError, Provider};
 use crate::config::Config;
 use crate::store::{StoreError, TokenStore};
 
+pub use doctor::{ConfigSource, DoctorRequest, doctor};
+pub use init::{Preset, init};
 pub use login::{LoginRequest, login};
 pub use logout::{LogoutScope, logout};
 pub use status::status;

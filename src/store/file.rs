@@ -41,6 +41,17 @@ struct FormatOne {
     sessions: BTreeMap<String, Session>,
 }
 
+/// What [`FileStore::probe`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Probe {
+    /// No sessions file yet.
+    Missing,
+    /// It opens; this many accounts.
+    Readable(usize),
+    /// It does not open with the key in use: why.
+    Unreadable(String),
+}
+
 enum Read {
     Fine(Accounts),
     Unreadable(String),
@@ -68,6 +79,27 @@ impl FileStore {
 
     pub fn key_source(&self) -> &KeySource {
         &self.key
+    }
+
+    /// Whether the sessions file opens with the key in use, without
+    /// changing anything (no key file created, nothing moved aside): for
+    /// `authdash doctor`.
+    pub fn probe(&self) -> Result<Probe, StoreError> {
+        if !self.path().exists() {
+            return Ok(Probe::Missing);
+        }
+        if let KeySource::KeyFile(key) = &self.key
+            && !key.exists()
+        {
+            return Ok(Probe::Unreadable(format!(
+                "its key file {} is missing",
+                key.display()
+            )));
+        }
+        Ok(match self.read()? {
+            Read::Fine(a) => Probe::Readable(a.sessions.len()),
+            Read::Unreadable(why) => Probe::Unreadable(why),
+        })
     }
 
     fn read(&self) -> Result<Read, StoreError> {

@@ -12,7 +12,7 @@ mod preferences;
 
 pub use accounts::{AccountId, Accounts};
 pub use error::StoreError;
-pub use file::{FORMAT_VERSION, FileStore};
+pub use file::{FORMAT_VERSION, FileStore, Probe};
 pub use key::KeySource;
 pub use lock::StoreLock;
 pub use preferences::Preferences;

@@ -1,0 +1,240 @@
+//! `authdash doctor`: checks a config, its providers and the token store
+//! the way a support engineer would, one line per check — `ok`, `warn` or
+//! `fail` — each non-ok line with its fix.
+//!
+//! Every network call goes through the provider's HTTP client (the
+//! config's timeouts, no redirects), so the whole run is bounded.
+
+mod authorize;
+mod provider;
+mod render;
+mod store;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::{CliError, Outcome};
+use crate::config::{Config, ConfigError};
+use crate::store::FileStore;
+
+/// How one check came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Ok,
+    Warn,
+    Fail,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Warn => "warn",
+            Status::Fail => "fail",
+        }
+    }
+}
+
+/// One line of the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    /// What it is about: `config`, `provider NAME`, `store`.
+    pub section: String,
+    /// What was checked, e.g. `issuer`.
+    pub name: String,
+    pub status: Status,
+    /// What was found.
+    pub detail: String,
+    /// What to do about it (always set when not ok).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+}
+
+impl Check {
+    pub fn ok(section: &str, name: &str, detail: impl Into<String>) -> Self {
+        Self {
+            section: section.to_owned(),
+            name: name.to_owned(),
+            status: Status::Ok,
+            detail: detail.into(),
+            fix: None,
+        }
+    }
+
+    pub fn warn(
+        section: &str,
+        name: &str,
+        detail: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Self {
+        Self {
+            status: Status::Warn,
+            fix: Some(fix.into()),
+            ..Self::ok(section, name, detail)
+        }
+    }
+
+    pub fn fail(
+        section: &str,
+        name: &str,
+        detail: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Self {
+        Self {
+            status: Status::Fail,
+            fix: Some(fix.into()),
+            ..Self::ok(section, name, detail)
+        }
+    }
+}
+
+/// Where the config came from, as the binary found it.
+#[derive(Debug)]
+pub enum ConfigSource {
+    Loaded(Config),
+    Invalid(ConfigError),
+    /// No config anywhere: the paths looked at.
+    Missing {
+        looked: Vec<PathBuf>,
+    },
+}
+
+/// What `doctor` looks at.
+#[derive(Debug)]
+pub struct DoctorRequest {
+    pub config: ConfigSource,
+    /// The token store as the binary opens it (`None` without a config:
+    /// then only `data_dir` is looked at).
+    pub store: Option<FileStore>,
+    pub data_dir: PathBuf,
+    /// Only this provider (`--provider`).
+    pub provider: Option<String>,
+}
+
+/// Every check, in order.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub checks: Vec<Check>,
+}
+
+impl Report {
+    /// `Failed` on any `fail`.
+    pub fn outcome(&self) -> Outcome {
+        if self.count(Status::Fail) > 0 {
+            Outcome::Failed
+        } else {
+            Outcome::Ok
+        }
+    }
+
+    pub fn count(&self, status: Status) -> usize {
+        self.checks.iter().filter(|c| c.status == status).count()
+    }
+
+    pub fn write_text(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        render::text(self, out)
+    }
+
+    pub fn write_json(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        render::json(self, out)
+    }
+}
+
+const CONFIG: &str = "config";
+
+/// Run every check.
+pub async fn diagnose(request: DoctorRequest) -> Report {
+    let mut checks = Vec::new();
+    let config = match request.config {
+        ConfigSource::Loaded(config) => Some(config),
+        ConfigSource::Invalid(error) => {
+            checks.push(config_failure(&error));
+            None
+        }
+        ConfigSource::Missing { looked } => {
+            let looked: Vec<String> = looked.iter().map(|p| p.display().to_string()).collect();
+            checks.push(Check::fail(
+                CONFIG,
+                "config",
+                format!("no config found; looked at {}", looked.join(", ")),
+                "write one with `authdash init` (or `authdash init --preset google|entra|okta|\
+                 auth0|keycloak|propelauth`), or pass `--config PATH`",
+            ));
+            None
+        }
+    };
+    if let Some(config) = &config {
+        let names: Vec<&str> = config.providers.iter().map(|p| p.name.as_str()).collect();
+        checks.push(Check::ok(
+            CONFIG,
+            "config",
+            format!(
+                "{} is valid: {} provider{} ({})",
+                config.path.display(),
+                names.len(),
+                if names.len() == 1 { "" } else { "s" },
+                names.join(", ")
+            ),
+        ));
+        let chosen: Vec<_> = match &request.provider {
+            Some(name) => match config.provider(name) {
+                Some(p) => vec![p],
+                None => {
+                    checks.push(Check::fail(
+                        CONFIG,
+                        "provider",
+                        format!("no provider `{name}` in {}", config.path.display()),
+                        format!("choose one of: {}", names.join(", ")),
+                    ));
+                    Vec::new()
+                }
+            },
+            None => config.providers.iter().collect(),
+        };
+        for p in chosen {
+            provider::check(p, &config.http, &mut checks).await;
+        }
+    }
+    store::check(request.store.as_ref(), &request.data_dir, &mut checks);
+    Report { checks }
+}
+
+fn config_failure(error: &ConfigError) -> Check {
+    let path = error.path().display();
+    let (detail, fix) = match error {
+        ConfigError::Invalid {
+            key, problem, fix, ..
+        } => (format!("{path}: `{key}`: {problem}"), fix.clone()),
+        ConfigError::NotFound { .. } => (
+            format!("{path}: no config file here"),
+            "write one with `authdash init`, or pass `--config PATH`".to_owned(),
+        ),
+        ConfigError::Syntax { .. } => (
+            error.to_string(),
+            "correct the TOML at the line and column given".to_owned(),
+        ),
+        ConfigError::Read { .. } => (
+            error.to_string(),
+            "make the file readable by you, or point --config at another".to_owned(),
+        ),
+    };
+    Check::fail(CONFIG, "config", detail, fix)
+}
+
+/// `authdash doctor`: run the checks and print them as text or JSON.
+pub async fn doctor(
+    request: DoctorRequest,
+    as_json: bool,
+    out: &mut dyn Write,
+) -> Result<Outcome, CliError> {
+    let report = diagnose(request).await;
+    if as_json {
+        report.write_json(out)?;
+    } else {
+        report.write_text(out)?;
+    }
+    Ok(report.outcome())
+}
