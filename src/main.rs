@@ -55,6 +55,9 @@ enum Cmd {
         /// Every account stored here, not just the active one.
         #[arg(long)]
         all: bool,
+        /// Also end the provider's session in the browser.
+        #[arg(long)]
+        browser: bool,
     },
     /// Who is logged in where; exits 1 when no account is usable.
     Status {
@@ -214,13 +217,13 @@ async fn subcommand(cli: &Cli, command: &Cmd, dirs: &ProjectDirs) -> anyhow::Res
             };
             cli::login(&ctx, request, &mut err).await
         }
-        Cmd::Logout { all } => {
+        Cmd::Logout { all, browser } => {
             let scope = if *all {
                 LogoutScope::All
             } else {
                 LogoutScope::Active
             };
-            cli::logout(&ctx, scope, &mut err).await
+            cli::logout(&ctx, scope, *browser, &mut err).await
         }
         Cmd::Status { json } => cli::status(&ctx, *json, &mut out),
         Cmd::Token => cli::token(&ctx, &mut out, &mut err).await,

@@ -354,3 +354,36 @@ async fn an_unreachable_provider_is_named_with_the_reason() {
     );
     assert!(text.contains(&port.to_string()), "{text}");
 }
+
+#[tokio::test]
+async fn signing_out_in_the_browser_goes_through_a_loopback_page_without_the_token() {
+    let (_demo, config) = demo().await;
+    let p = provider(&config).await;
+    let session = login_as(p.clone(), "alice").await;
+    let sign_out = authdash::auth::BrowserSignOut::start(&p, &session)
+        .await
+        .expect("start")
+        .expect("the demo has an end_session_endpoint");
+    let start = sign_out.start_url().clone();
+    assert_eq!(start.host_str(), Some("127.0.0.1"));
+    assert!(
+        !start
+            .as_str()
+            .contains(session.tokens.id_token.expose_secret()),
+        "what the browser is handed carries no token"
+    );
+    // A browser: follow the redirects (all on loopback) to the last page.
+    let browser = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::limited(5))
+        .timeout(BOUND)
+        .build()
+        .unwrap();
+    let page = browser.get(start).send().await.expect("the pages answer");
+    assert_eq!(page.url().path(), "/signed-out");
+    assert!(page.text().await.unwrap().contains("Signed out"));
+    tokio::time::timeout(BOUND, sign_out.wait(BOUND))
+        .await
+        .expect("bounded")
+        .expect("the provider sent the browser back");
+}

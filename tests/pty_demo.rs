@@ -491,7 +491,7 @@ fn demo_login_switch_org_billing_logout_quit_in_a_pty() {
 
     // Billing is locked in Globex: alice lacks can_view_billing there.
     app.send("\t"); // focus back on the navigation list
-    app.send("j"); // Organizations → Billing
+    app.send("jj"); // Organizations → Session → Billing
     app.wait_for("Billing · Globex");
     app.wait_for("Locked");
     app.wait_for("Billing (locked)");
@@ -513,7 +513,7 @@ fn demo_login_switch_org_billing_logout_quit_in_a_pty() {
     app.send("\r");
     app.wait_for_in_row(0, "Acme (Owner)");
     app.send("\t");
-    app.send("j");
+    app.send("jj");
     app.wait_for("Billing · Acme");
     app.wait_for("Enterprise (25 seats)");
     app.wait_for("Visa ending 4242");
@@ -523,11 +523,12 @@ fn demo_login_switch_org_billing_logout_quit_in_a_pty() {
         app.report("Billing should be open in Acme")
     );
 
-    // The menu: Switch organization, Open account page, Log out, Quit.
+    // The menu: Switch organization, Switch account, Add account, Open
+    // account page, Log out, …
     app.send("m");
     app.wait_for("Switch organization");
     app.wait_for("Log out");
-    app.send("jj\r");
+    app.send("jjjj\r");
     app.wait_for("Logged out: the provider revoked the tokens");
     app.wait_for_in_row(0, "not logged in");
     app.wait_for("then press Enter");

@@ -17,7 +17,7 @@ use authdash::auth::{BrowserLogin, Provider, Session};
 use authdash::config::Config;
 use authdash::demo::{DemoProvider, DemoSettings, config_toml};
 use authdash::panels::Access;
-use authdash::store::{FileStore, KeySource};
+use authdash::store::{FileStore, KeySource, TokenStore};
 use authdash::tui::message::{Command, Msg, RefreshFailure};
 use authdash::tui::model::{
     BrowserState, Focus, Level, LoginFlow, Lookup, Model, NavItem, Notice, PanelState, PendingFlow,
@@ -36,10 +36,10 @@ const HEIGHT: u16 = 30;
 /// Upper bound for any one wait: a login, a message from the app.
 const WAIT: Duration = Duration::from_secs(30);
 
-/// The panels of the demo config, in nav order after Profile and
-/// Organizations.
-const NAV_BILLING: usize = 2;
-const NAV_ADMIN: usize = 3;
+/// The panels of the demo config, in nav order after Profile,
+/// Organizations and Session.
+const NAV_BILLING: usize = 3;
+const NAV_ADMIN: usize = 4;
 
 const ACME: &str = "7a1b2c3d-4e5f-4a6b-8c7d-1e2f3a4b5c6d";
 const GLOBEX: &str = "8b2c3d4e-5f6a-4b7c-9d8e-2f3a4b5c6d7e";
@@ -218,6 +218,11 @@ fn filters() -> Vec<(String, String)> {
             "YYYY-MM-DD hh:mm:ss UTC".into(),
         ),
         (r"\(\d{10}\)".into(), "(EPOCH-SECS)".into()),
+        // Relative times beside dates.
+        (
+            r"\((?:in )?\d+ (?:s|min|h \d+ min)(?: ago)?\)".into(),
+            "([RELATIVE])".into(),
+        ),
         // The device code and its QR code differ every login.
         (
             r"(?P<a>│   )[B-Z](?: [B-Z]){3} - [B-Z](?: [B-Z]){3}(?P<z>   │)".into(),
@@ -494,8 +499,9 @@ async fn snapshot_open_billing_alice() {
     let logged_in_at = dash(&app.model).session.logged_in_at;
     app.model.now = logged_in_at;
 
-    app.handle(key_event(KeyCode::Char('j')));
-    app.handle(key_event(KeyCode::Char('j')));
+    for _ in 0..NAV_BILLING {
+        app.handle(key_event(KeyCode::Char('j')));
+    }
     match dash(&app.model).panel_states.get("billing") {
         Some(PanelState::Loading { org_id, .. }) => assert_eq!(org_id, ACME),
         other => panic!("Billing should be loading, is {other:?}"),
@@ -658,6 +664,7 @@ async fn esc_cancels_a_pending_login_and_its_late_result_is_ignored() {
                 provider,
                 generation,
                 flow,
+                add_account: false,
             },
         ] => {
             assert_eq!(provider, "demo");
@@ -754,7 +761,9 @@ async fn enter_in_organizations_changes_the_active_org_and_saves_it() {
 async fn a_stale_panel_result_is_ignored() {
     let demo = Demo::start().await;
     let mut model = demo.dashboard("alice").await;
-    press(&mut model, KeyCode::Down);
+    for _ in 1..NAV_BILLING {
+        press(&mut model, KeyCode::Down);
+    }
     let commands = press(&mut model, KeyCode::Down);
     let generation = match commands.as_slice() {
         [
@@ -930,4 +939,95 @@ async fn a_browser_that_will_not_open_falls_back_to_the_device_flow() {
             ));
         }
     }
+}
+
+/// The Session panel says whose session it is, how long its tokens last,
+/// how it renews, and where the tokens are kept with which key.
+#[tokio::test]
+async fn snapshot_session_panel() {
+    let demo = Demo::start().await;
+    let mut model = demo.dashboard("alice").await;
+    model.store_description =
+        "/home/alice/.local/share/authdash/sessions.json, encrypted with key file (0600)".into();
+    press(&mut model, KeyCode::Down);
+    press(&mut model, KeyCode::Down);
+    assert_screen!("session_panel_alice", &model);
+}
+
+/// Menu → Add account starts a fresh login (`prompt=login`) for the same
+/// provider; Esc goes back to the dashboard of the account in use.
+#[tokio::test]
+async fn add_account_asks_for_a_fresh_login_and_esc_goes_back() {
+    let demo = Demo::start().await;
+    let mut model = demo.dashboard("alice").await;
+    press(&mut model, KeyCode::Char('m'));
+    press(&mut model, KeyCode::Down);
+    press(&mut model, KeyCode::Down);
+    let commands = press(&mut model, KeyCode::Enter);
+    assert!(
+        matches!(
+            commands.as_slice(),
+            [Command::StartLogin {
+                add_account: true,
+                ..
+            }]
+        ),
+        "{commands:?}"
+    );
+    assert!(matches!(model.screen, Screen::Login(_)));
+    let commands = press(&mut model, KeyCode::Esc);
+    assert!(
+        matches!(commands.first(), Some(Command::CancelLogin { .. })),
+        "{commands:?}"
+    );
+    assert_eq!(
+        dash(&model).session.user.email.as_deref(),
+        Some("alice@example.com")
+    );
+}
+
+/// Two stored accounts: the switcher lists both and Enter makes the other
+/// one active, through the store.
+#[tokio::test]
+async fn switch_account_through_the_menu() {
+    let demo = Demo::start().await;
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let data = tmp.path().join("data");
+    let store = FileStore::new(&data, KeySource::KeyFile(data.join("store.key")));
+    store
+        .save(&demo.sign_in("alice").await)
+        .expect("save alice");
+    store.save(&demo.sign_in("bob").await).expect("save bob");
+    let mut app = demo.app(&data, fixed_now());
+    app.resume_stored_session();
+    assert_eq!(
+        dash(&app.model).session.user.email.as_deref(),
+        Some("bob@example.com"),
+        "the last login is active"
+    );
+    assert_eq!(app.model.accounts.len(), 2);
+    for key in [KeyCode::Char('m'), KeyCode::Down, KeyCode::Enter] {
+        app.handle(key_event(key));
+    }
+    assert_eq!(app.model.popup, Some(Popup::Accounts { selected: 1 }));
+    app.handle(key_event(KeyCode::Up));
+    app.handle(key_event(KeyCode::Enter));
+    pump_until(&mut app, "the switch", |m| {
+        matches!(m, Msg::AccountSwitched(_))
+    })
+    .await;
+    assert_eq!(
+        dash(&app.model).session.user.email.as_deref(),
+        Some("alice@example.com")
+    );
+    let active = store
+        .accounts()
+        .expect("accounts")
+        .active_session()
+        .cloned();
+    assert_eq!(
+        active.and_then(|s| s.user.email),
+        Some("alice@example.com".to_owned()),
+        "the store remembers the choice"
+    );
 }

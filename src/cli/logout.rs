@@ -18,6 +18,7 @@ pub enum LogoutScope {
 pub async fn logout(
     ctx: &Context,
     scope: LogoutScope,
+    in_browser: bool,
     out: &mut dyn Write,
 ) -> Result<Outcome, CliError> {
     let accounts = ctx.store.accounts()?;
@@ -32,10 +33,14 @@ pub async fn logout(
     let mut outcome = Outcome::Ok;
     for session in targets {
         let id = AccountId::of(&session);
-        let revoked = match ctx.provider(&session.provider).await {
+        let provider = ctx.provider(&session.provider).await;
+        let revoked = match &provider {
             Ok(p) => p.revoke(&session).await.map_err(|e| e.to_string()),
             Err(e) => Err(e.to_string()),
         };
+        if in_browser && let Ok(p) = &provider {
+            sign_out_in_browser(ctx, p, &session, out).await?;
+        }
         ctx.store.remove(&id)?;
         let who = session
             .user
@@ -64,4 +69,35 @@ pub async fn logout(
         }
     }
     Ok(outcome)
+}
+
+/// End the provider's browser session too: the browser gets a loopback
+/// address of ours (no token on a command line) that redirects onwards.
+async fn sign_out_in_browser(
+    ctx: &Context,
+    provider: &crate::auth::Provider,
+    session: &Session,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let Some(sign_out) = crate::auth::BrowserSignOut::start(provider, session).await? else {
+        writeln!(
+            out,
+            "{} offers no browser sign-out (no end_session_endpoint).",
+            session.provider
+        )?;
+        return Ok(());
+    };
+    let url = sign_out.start_url().to_string();
+    writeln!(
+        out,
+        "Signing out in the browser; if it does not open, visit {url}"
+    )?;
+    if let Err(e) = crate::auth::open_url(&url, ctx.browser_var.as_deref()) {
+        writeln!(out, "{e}")?;
+    }
+    match sign_out.wait(std::time::Duration::from_secs(120)).await {
+        Ok(()) => writeln!(out, "Signed out in the browser too.")?,
+        Err(e) => writeln!(out, "The browser sign-out did not complete: {e}")?,
+    }
+    Ok(())
 }

@@ -214,4 +214,12 @@ impl TokenStore for FileStore {
     fn describe_key(&self) -> String {
         self.key.describe()
     }
+
+    fn describe(&self) -> String {
+        format!(
+            "{}, encrypted with {}",
+            self.path().display(),
+            self.key.describe()
+        )
+    }
 }

@@ -31,6 +31,8 @@ pub trait TokenStore: Send + Sync {
     fn write(&self, lock: &StoreLock, accounts: &Accounts) -> Result<(), StoreError>;
     /// Which key protects the store, said plainly.
     fn describe_key(&self) -> String;
+    /// Where the store is and which key protects it.
+    fn describe(&self) -> String;
 
     /// Change the accounts under the lock.
     fn update(&self, change: &mut dyn FnMut(&mut Accounts)) -> Result<Accounts, StoreError> {

@@ -10,7 +10,7 @@ use tokio::sync::mpsc::{self, UnboundedReceiver};
 
 use super::effects::{Effects, Services};
 use super::message::Msg;
-use super::model::{Level, Model, Toast};
+use super::model::{Level, Model, Toast, account_entries};
 use super::terminal::TerminalGuard;
 use super::update::{enter_dashboard, tick, update};
 use super::view;
@@ -29,6 +29,7 @@ impl App {
         model.demo = demo;
         model.preferences = Preferences::load(&services.data_dir);
         model.browser_available = services.browser_available;
+        model.store_description = services.store.describe();
         Self {
             model,
             effects: Effects::new(services, tx),
@@ -57,6 +58,7 @@ impl App {
                 text: text.clone(),
             });
         }
+        self.model.accounts = account_entries(&accounts, &services.config);
         let now = self.model.now;
         let usable = |s: &&crate::auth::Session| {
             services.config.provider(&s.provider).is_some_and(|p| {

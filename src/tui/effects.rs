@@ -13,9 +13,10 @@ use tokio::task::AbortHandle;
 use super::message::{Command, Msg, RefreshFailure};
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::model::{DeviceCode, LoginFlow, PollView};
+use super::model::{AccountEntry, DeviceCode, LoginFlow, PollView, account_entries};
 use crate::auth::{
-    self, AuthError, BrowserLogin, DeviceLogin, LoginOptions, PollState, Provider, Session,
+    self, AuthError, BrowserLogin, BrowserSignOut, DeviceLogin, LoginOptions, PollState, Provider,
+    Session,
 };
 use crate::config::{Config, HttpSettings, ProviderConfig};
 use crate::lifecycle;
@@ -73,7 +74,21 @@ impl Effects {
                 provider,
                 generation,
                 flow,
-            } => self.start_login(provider, generation, flow),
+                add_account,
+            } => {
+                let options = LoginOptions {
+                    prompt: add_account.then(|| "login".to_owned()),
+                };
+                self.start_login(provider, generation, flow, options)
+            }
+            Command::LoadAccounts => {
+                let this = self.context();
+                self.spawn(async move { this.accounts().await.map(Msg::Accounts) });
+            }
+            Command::SwitchAccount(id) => {
+                let this = self.context();
+                self.spawn(async move { Some(Msg::AccountSwitched(this.switch(id).await)) });
+            }
             Command::CancelLogin { generation } => {
                 if let Some(handle) = lock(&self.logins).remove(&generation) {
                     handle.abort();
@@ -108,9 +123,12 @@ impl Effects {
                 let this = self.context();
                 self.spawn(async move { Some(Msg::Refreshed(this.refresh(*session).await)) });
             }
-            Command::Logout(session) => {
+            Command::Logout {
+                session,
+                in_browser,
+            } => {
                 let this = self.context();
-                self.spawn(async move { Some(this.logout(*session).await) });
+                self.spawn(async move { Some(this.logout(*session, in_browser).await) });
             }
             Command::SaveActiveOrg {
                 provider,
@@ -138,14 +156,20 @@ impl Effects {
         }
     }
 
-    fn start_login(&self, provider: String, generation: u64, flow: LoginFlow) {
+    fn start_login(
+        &self,
+        provider: String,
+        generation: u64,
+        flow: LoginFlow,
+        options: LoginOptions,
+    ) {
         let this = self.context();
         let tx = self.tx.clone();
         let logins = self.logins.clone();
         let handle = self.spawn(async move {
             let result = match flow {
-                LoginFlow::Browser => this.login(&provider, generation, &tx).await,
-                LoginFlow::Device => this.device_login(&provider, generation, &tx).await,
+                LoginFlow::Browser => this.login(&provider, generation, options, &tx).await,
+                LoginFlow::Device => this.device_login(&provider, generation, options, &tx).await,
             };
             lock(&logins).remove(&generation);
             Some(Msg::LoginFinished {
@@ -202,6 +226,33 @@ async fn open_in_browser(url: String, browser: Option<String>) -> Result<(), Str
         .map_err(|e| e.to_string())
 }
 
+impl Context {
+    /// Send the browser to the provider's end-session page through a
+    /// loopback page of ours, and wait (bounded) for it to come back.
+    async fn sign_out_in_browser(
+        &self,
+        provider: &Provider,
+        session: &Session,
+    ) -> Result<String, String> {
+        let Some(sign_out) = BrowserSignOut::start(provider, session)
+            .await
+            .map_err(|e| e.to_string())?
+        else {
+            return Ok("The provider offers no browser sign-out (no end_session_endpoint).".into());
+        };
+        open_in_browser(
+            sign_out.start_url().to_string(),
+            self.services.browser_var.clone(),
+        )
+        .await?;
+        sign_out
+            .wait(Duration::from_secs(120))
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok("You are signed out in the browser too.".into())
+    }
+}
+
 fn poll_view(state: PollState, now: DateTime<Utc>) -> PollView {
     let next_at = now + TimeDelta::from_std(state.next_poll_in()).unwrap_or(TimeDelta::zero());
     match state {
@@ -252,15 +303,12 @@ impl Context {
         &self,
         name: &str,
         generation: u64,
+        options: LoginOptions,
         tx: &UnboundedSender<Msg>,
     ) -> Result<Session, AuthError> {
         let provider = self.provider(name).await?;
-        let login = BrowserLogin::start(
-            provider,
-            self.services.config.login_timeout,
-            LoginOptions::default(),
-        )
-        .await?;
+        let login =
+            BrowserLogin::start(provider, self.services.config.login_timeout, options).await?;
         let url = login.authorize_url().to_string();
         let _ = tx.send(Msg::LoginUrl {
             generation,
@@ -280,10 +328,11 @@ impl Context {
         &self,
         name: &str,
         generation: u64,
+        options: LoginOptions,
         tx: &UnboundedSender<Msg>,
     ) -> Result<Session, AuthError> {
         let provider = self.provider(name).await?;
-        let login = DeviceLogin::start(provider, LoginOptions::default()).await?;
+        let login = DeviceLogin::start(provider, options).await?;
         let _ = tx.send(Msg::DeviceCode {
             generation,
             code: DeviceCode {
@@ -358,14 +407,45 @@ impl Context {
         }
     }
 
+    /// The stored accounts for the switcher; `None` (logged) when the
+    /// store cannot be read.
+    async fn accounts(&self) -> Option<Vec<AccountEntry>> {
+        let store = self.services.store.clone();
+        let accounts = match tokio::task::spawn_blocking(move || store.accounts()).await {
+            Ok(Ok(a)) => a,
+            Ok(Err(e)) => {
+                tracing::warn!("cannot list the accounts: {e}");
+                return None;
+            }
+            Err(_) => return None,
+        };
+        Some(account_entries(&accounts, &self.services.config))
+    }
+
+    async fn switch(&self, id: AccountId) -> Result<Box<Session>, String> {
+        let store = self.services.store.clone();
+        tokio::task::spawn_blocking(move || {
+            store.activate(&id)?;
+            store.accounts()
+        })
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())?
+        .active_session()
+        .cloned()
+        .map(Box::new)
+        .ok_or_else(|| "the account is no longer stored".to_owned())
+    }
+
     /// Revoke at the provider, and forget the tokens here whatever happens
-    /// there.
-    async fn logout(&self, session: Session) -> Msg {
-        let revoked = match self.provider(&session.provider).await {
+    /// there; then, if asked, end the provider's browser session too.
+    async fn logout(&self, session: Session, in_browser: bool) -> Msg {
+        let provider = self.provider(&session.provider).await;
+        let revoked = match &provider {
             Ok(p) => tokio::time::timeout(Duration::from_secs(15), p.revoke(&session))
                 .await
                 .unwrap_or_else(|_| Err(AuthError::Revocation("timed out".into()))),
-            Err(e) => Err(e),
+            Err(e) => Err(AuthError::Revocation(e.to_string())),
         };
         let store = self.services.store.clone();
         let id = AccountId::of(&session);
@@ -374,6 +454,10 @@ impl Context {
             Ok(Ok(_)) => None,
             Ok(Err(e)) => Some(e.to_string()),
             Err(e) => Some(e.to_string()),
+        };
+        let browser = match (&provider, in_browser) {
+            (Ok(p), true) => Some(self.sign_out_in_browser(p, &session).await),
+            _ => None,
         };
         let notice = match (revoked, local) {
             (Ok(true), None) => {
@@ -386,6 +470,11 @@ impl Context {
                 format!("Logged out here, but the provider could not revoke the tokens: {e}")
             }
             (_, Some(e)) => format!("Logged out, but the stored tokens could not be deleted: {e}"),
+        };
+        let notice = match browser {
+            Some(Ok(text)) => format!("{notice} {text}"),
+            Some(Err(e)) => format!("{notice} Signing out in the browser failed: {e}"),
+            None => notice,
         };
         Msg::LoggedOut { notice }
     }

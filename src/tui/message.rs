@@ -3,9 +3,10 @@
 
 use crossterm::event::KeyEvent;
 
-use super::model::{DeviceCode, LoginFlow, PollView};
+use super::model::{AccountEntry, DeviceCode, LoginFlow, PollView};
 use crate::auth::Session;
 use crate::panels::PanelData;
+use crate::store::AccountId;
 
 #[derive(Debug)]
 pub enum Msg {
@@ -49,6 +50,10 @@ pub enum Msg {
     LoggedOut {
         notice: String,
     },
+    /// The stored accounts changed (login, logout, switch).
+    Accounts(Vec<AccountEntry>),
+    /// Another stored account became active.
+    AccountSwitched(Result<Box<Session>, String>),
     /// Something that is not worth a screen of its own went wrong.
     Failed(String),
 }
@@ -70,6 +75,8 @@ pub enum Command {
         provider: String,
         generation: u64,
         flow: LoginFlow,
+        /// Ask for a fresh login (`prompt=login`): another person.
+        add_account: bool,
     },
     CancelLogin {
         generation: u64,
@@ -82,7 +89,13 @@ pub enum Command {
         session: Box<Session>,
     },
     Refresh(Box<Session>),
-    Logout(Box<Session>),
+    Logout {
+        session: Box<Session>,
+        /// Also end the provider's browser session (RP-initiated logout).
+        in_browser: bool,
+    },
+    LoadAccounts,
+    SwitchAccount(AccountId),
     SaveActiveOrg {
         provider: String,
         subject: String,

@@ -8,7 +8,7 @@ use crate::auth::Session;
 use crate::config::{Config, FlowPreference};
 use crate::identity::{OrgMembership, RoleOrder};
 use crate::panels::{Access, PanelData, PanelSpec};
-use crate::store::Preferences;
+use crate::store::{AccountId, Accounts, Preferences};
 
 /// A provider as the login screen lists it.
 #[derive(Debug, Clone)]
@@ -66,6 +66,10 @@ pub struct Model {
     pub preferences: Preferences,
     /// A browser can be opened on this machine (decided by the binary).
     pub browser_available: bool,
+    /// The stored accounts, for the switcher.
+    pub accounts: Vec<AccountEntry>,
+    /// Where the tokens are and which key protects them, said plainly.
+    pub store_description: String,
 }
 
 #[derive(Debug)]
@@ -80,6 +84,8 @@ pub struct LoginScreen {
     pub pending: Option<PendingLogin>,
     /// Why we are here: logged out, session expired, last login failed.
     pub notice: Option<Notice>,
+    /// Adding an account: the session to return to on Esc.
+    pub back_to: Option<Box<Session>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,6 +106,8 @@ pub struct PendingLogin {
     pub generation: u64,
     pub started: DateTime<Utc>,
     pub flow: PendingFlow,
+    /// Logging in another person (`prompt=login`).
+    pub add_account: bool,
 }
 
 #[derive(Debug)]
@@ -192,32 +200,76 @@ pub enum RefreshState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MenuItem {
     SwitchOrganization,
+    SwitchAccount,
+    AddAccount,
     OpenAccountPage,
     LogOut,
+    LogOutInBrowser,
     Quit,
 }
 
 impl MenuItem {
-    pub const ALL: [MenuItem; 4] = [
+    pub const ALL: [MenuItem; 7] = [
         MenuItem::SwitchOrganization,
+        MenuItem::SwitchAccount,
+        MenuItem::AddAccount,
         MenuItem::OpenAccountPage,
         MenuItem::LogOut,
+        MenuItem::LogOutInBrowser,
         MenuItem::Quit,
     ];
 
     pub fn label(self) -> &'static str {
         match self {
             MenuItem::SwitchOrganization => "Switch organization",
+            MenuItem::SwitchAccount => "Switch account…",
+            MenuItem::AddAccount => "Add account (log in as someone else)",
             MenuItem::OpenAccountPage => "Open account page",
             MenuItem::LogOut => "Log out",
+            MenuItem::LogOutInBrowser => "Log out, also in the browser",
             MenuItem::Quit => "Quit",
         }
     }
 }
 
+/// The switcher's lines for the stored accounts.
+pub fn account_entries(accounts: &Accounts, config: &Config) -> Vec<AccountEntry> {
+    accounts
+        .sessions
+        .iter()
+        .map(|s| {
+            let id = AccountId::of(s);
+            AccountEntry {
+                active: accounts.active.as_ref() == Some(&id),
+                who: s
+                    .user
+                    .email
+                    .clone()
+                    .unwrap_or_else(|| s.user.display_name().to_owned()),
+                provider_label: config
+                    .provider(&s.provider)
+                    .map(|p| p.label.clone())
+                    .unwrap_or_else(|| s.provider.clone()),
+                id,
+            }
+        })
+        .collect()
+}
+
+/// A stored account, as the account switcher lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountEntry {
+    pub id: AccountId,
+    /// Email, else name, else subject.
+    pub who: String,
+    pub provider_label: String,
+    pub active: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Popup {
     Menu { selected: usize },
+    Accounts { selected: usize },
     Help,
 }
 
@@ -232,6 +284,7 @@ pub struct Toast {
 pub enum NavItem {
     Profile,
     Organizations,
+    Session,
     Panel(usize),
 }
 
@@ -262,6 +315,8 @@ impl Model {
             next_generation: 1,
             preferences: Preferences::default(),
             browser_available: true,
+            accounts: Vec::new(),
+            store_description: String::new(),
         }
     }
 
@@ -305,7 +360,7 @@ impl Model {
     }
 
     pub fn nav_items(&self) -> Vec<NavItem> {
-        [NavItem::Profile, NavItem::Organizations]
+        [NavItem::Profile, NavItem::Organizations, NavItem::Session]
             .into_iter()
             .chain((0..self.panels.len()).map(NavItem::Panel))
             .collect()

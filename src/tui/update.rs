@@ -58,8 +58,16 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
                 return Vec::new();
             }
             match result {
-                Ok(session) => enter_dashboard(model, *session),
+                Ok(session) => {
+                    let mut commands = enter_dashboard(model, *session);
+                    commands.push(Command::LoadAccounts);
+                    commands
+                }
                 Err(e) => {
+                    let back_to = match &mut model.screen {
+                        Screen::Login(login) => login.back_to.take(),
+                        Screen::Dashboard(_) => None,
+                    };
                     model.screen = Screen::Login(LoginScreen {
                         selected: selected_provider(model),
                         pending: None,
@@ -67,6 +75,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
                             level: Level::Error,
                             text: format!("Login failed: {e}"),
                         }),
+                        back_to,
                     });
                     Vec::new()
                 }
@@ -101,6 +110,22 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
                     text: notice,
                 });
             }
+            vec![Command::LoadAccounts]
+        }
+        Msg::Accounts(accounts) => {
+            model.accounts = accounts;
+            Vec::new()
+        }
+        Msg::AccountSwitched(Ok(session)) => {
+            let mut commands = enter_dashboard(model, *session);
+            commands.push(Command::LoadAccounts);
+            commands
+        }
+        Msg::AccountSwitched(Err(e)) => {
+            model.toast = Some(Toast {
+                level: Level::Error,
+                text: format!("Could not switch accounts: {e}"),
+            });
             Vec::new()
         }
         Msg::Failed(text) => {
@@ -165,6 +190,7 @@ fn browser_opened(model: &mut Model, generation: u64, result: Result<(), String>
     };
     *browser = BrowserState::Failed(error.clone());
     let provider = pending.provider.clone();
+    let add_account = pending.add_account;
     if !fallback(model, &provider) {
         return Vec::new();
     }
@@ -180,6 +206,7 @@ fn browser_opened(model: &mut Model, generation: u64, result: Result<(), String>
         generation: next,
         started: model.now,
         flow: PendingFlow::Device(None),
+        add_account,
     });
     vec![
         Command::CancelLogin { generation },
@@ -187,6 +214,7 @@ fn browser_opened(model: &mut Model, generation: u64, result: Result<(), String>
             provider,
             generation: next,
             flow: LoginFlow::Device,
+            add_account,
         },
     ]
 }
@@ -307,6 +335,32 @@ fn popup_key(model: &mut Model, key: Key) -> Vec<Command> {
             }
             Vec::new()
         }
+        Some(Popup::Accounts { selected }) => {
+            let n = model.accounts.len().max(1);
+            match key {
+                Key::Esc => model.popup = None,
+                Key::Up | Key::Char('k') => {
+                    model.popup = Some(Popup::Accounts {
+                        selected: (selected + n - 1) % n,
+                    })
+                }
+                Key::Down | Key::Char('j') => {
+                    model.popup = Some(Popup::Accounts {
+                        selected: (selected + 1) % n,
+                    })
+                }
+                Key::Enter => {
+                    model.popup = None;
+                    if let Some(entry) = model.accounts.get(selected)
+                        && !entry.active
+                    {
+                        return vec![Command::SwitchAccount(entry.id.clone())];
+                    }
+                }
+                _ => {}
+            }
+            Vec::new()
+        }
         Some(Popup::Menu { selected }) => {
             let n = MenuItem::ALL.len();
             match key {
@@ -361,11 +415,53 @@ fn menu_action(model: &mut Model, item: MenuItem) -> Vec<Command> {
                 }
             }
         }
-        MenuItem::LogOut => {
+        MenuItem::SwitchAccount => {
+            if model.accounts.len() < 2 {
+                model.toast = Some(Toast {
+                    level: Level::Info,
+                    text: "Only this account is stored here: \"Add account\" logs in someone else."
+                        .into(),
+                });
+                return Vec::new();
+            }
+            let selected = model.accounts.iter().position(|a| a.active).unwrap_or(0);
+            model.popup = Some(Popup::Accounts { selected });
+            Vec::new()
+        }
+        MenuItem::AddAccount => {
+            let current = Box::new(dash.session.clone());
+            let provider = current.provider.clone();
+            let index = model.providers.iter().position(|p| p.name == provider);
+            let flow = model
+                .login_rows()
+                .iter()
+                .find(|r| Some(r.provider) == index)
+                .map(|r| r.flow)
+                .unwrap_or(LoginFlow::Browser);
+            let generation = model.generation();
+            let (pending, command) =
+                start_login(provider.clone(), generation, flow, true, model.now);
+            let selected = model_selected(model, &provider);
+            let back_to = Some(current);
+            model.screen = Screen::Login(LoginScreen {
+                selected,
+                pending: Some(pending),
+                notice: Some(Notice {
+                    level: Level::Info,
+                    text: "Adding an account: the provider asks who you are. Esc goes back.".into(),
+                }),
+                back_to,
+            });
+            vec![command]
+        }
+        MenuItem::LogOut | MenuItem::LogOutInBrowser => {
             let session = dash.session.clone();
             let selected = model_selected(model, &session.provider);
             model.screen = login_with(selected, Level::Info, "Logging out…".into());
-            vec![Command::Logout(Box::new(session))]
+            vec![Command::Logout {
+                session: Box::new(session),
+                in_browser: item == MenuItem::LogOutInBrowser,
+            }]
         }
         MenuItem::Quit => {
             model.quit = true;
@@ -382,6 +478,20 @@ fn login_key(model: &mut Model, key: Key) -> Vec<Command> {
     let Screen::Login(login) = &mut model.screen else {
         return Vec::new();
     };
+    if key == Key::Esc
+        && let Some(session) = login.back_to.take()
+    {
+        let mut commands: Vec<Command> = login
+            .pending
+            .take()
+            .map(|p| Command::CancelLogin {
+                generation: p.generation,
+            })
+            .into_iter()
+            .collect();
+        commands.extend(enter_dashboard(model, *session));
+        return commands;
+    }
     if let Some(pending) = &login.pending {
         return match key {
             Key::Esc => {
@@ -419,27 +529,42 @@ fn login_key(model: &mut Model, key: Key) -> Vec<Command> {
             let row = rows[login.selected.min(count - 1)];
             let provider = model.providers[row.provider].name.clone();
             login.notice = None;
-            login.pending = Some(PendingLogin {
-                provider: provider.clone(),
-                generation,
-                started: model.now,
-                flow: match row.flow {
-                    LoginFlow::Browser => PendingFlow::Browser {
-                        url: None,
-                        browser: BrowserState::Preparing,
-                    },
-                    LoginFlow::Device => PendingFlow::Device(None),
-                },
-            });
-            return vec![Command::StartLogin {
-                provider,
-                generation,
-                flow: row.flow,
-            }];
+            let (pending, command) = start_login(provider, generation, row.flow, false, model.now);
+            login.pending = Some(pending);
+            return vec![command];
         }
         _ => {}
     }
     Vec::new()
+}
+
+fn start_login(
+    provider: String,
+    generation: u64,
+    flow: LoginFlow,
+    add_account: bool,
+    now: DateTime<Utc>,
+) -> (PendingLogin, Command) {
+    let pending = PendingLogin {
+        provider: provider.clone(),
+        generation,
+        started: now,
+        flow: match flow {
+            LoginFlow::Browser => PendingFlow::Browser {
+                url: None,
+                browser: BrowserState::Preparing,
+            },
+            LoginFlow::Device => PendingFlow::Device(None),
+        },
+        add_account,
+    };
+    let command = Command::StartLogin {
+        provider,
+        generation,
+        flow,
+        add_account,
+    };
+    (pending, command)
 }
 
 fn dashboard_key(model: &mut Model, key: Key) -> Vec<Command> {
@@ -667,5 +792,6 @@ fn login_with(selected: usize, level: Level, text: String) -> Screen {
         selected,
         pending: None,
         notice: Some(Notice { level, text }),
+        back_to: None,
     })
 }

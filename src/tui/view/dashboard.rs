@@ -3,7 +3,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState};
 
-use super::{orgs, panel, profile};
+use super::{orgs, panel, profile, session};
 use crate::panels::Access;
 use crate::tui::model::{Dashboard, Focus, Model, NavItem};
 use crate::tui::theme;
@@ -17,6 +17,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard) {
         .map(|item| match item {
             NavItem::Profile => ListItem::new(" Profile"),
             NavItem::Organizations => ListItem::new(" Organizations"),
+            NavItem::Session => ListItem::new(" Session"),
             NavItem::Panel(i) => {
                 let Some(spec) = model.panels.get(*i) else {
                     return ListItem::new("");
@@ -49,6 +50,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard) {
     let focused = dash.focus == Focus::Content;
     match items.get(dash.nav) {
         Some(NavItem::Organizations) => orgs::draw(frame, content_area, model, dash, focused),
+        Some(NavItem::Session) => session::draw(frame, content_area, model, dash, focused),
         Some(NavItem::Panel(i)) => match model.panels.get(*i) {
             Some(spec) => panel::draw(frame, content_area, model, dash, spec, focused),
             None => profile::draw(frame, content_area, model, dash, focused),

@@ -10,6 +10,7 @@ mod panel;
 mod popup;
 mod profile;
 mod qr;
+mod session;
 mod time;
 
 use ratatui::Frame;

@@ -10,6 +10,7 @@ use crate::tui::theme;
 pub fn draw(frame: &mut Frame, model: &Model) {
     match &model.popup {
         Some(Popup::Menu { selected }) => menu(frame, model, *selected),
+        Some(Popup::Accounts { selected }) => accounts(frame, model, *selected),
         Some(Popup::Help) => help(frame),
         None => {}
     }
@@ -46,7 +47,7 @@ fn menu(frame: &mut Frame, model: &Model, selected: usize) {
             }
         })
         .collect();
-    let area = centered(frame.area(), 40, MenuItem::ALL.len() as u16 + 2);
+    let area = centered(frame.area(), 44, MenuItem::ALL.len() as u16 + 2);
     frame.render_widget(Clear, area);
     let mut state = ListState::default().with_selected(Some(selected));
     frame.render_stateful_widget(
@@ -59,6 +60,36 @@ fn menu(frame: &mut Frame, model: &Model, selected: usize) {
             )
             .highlight_style(theme::selected(true))
             .highlight_symbol("›"),
+        area,
+        &mut state,
+    );
+}
+
+fn accounts(frame: &mut Frame, model: &Model, selected: usize) {
+    let items: Vec<ListItem> = model
+        .accounts
+        .iter()
+        .map(|a| {
+            ListItem::new(Line::from(vec![
+                Span::styled(if a.active { " ● " } else { "   " }, theme::ok()),
+                Span::raw(a.who.clone()),
+                Span::styled(format!("  {}", a.provider_label), theme::dim()),
+            ]))
+        })
+        .collect();
+    let width = 60.min(frame.area().width);
+    let area = centered(frame.area(), width, model.accounts.len() as u16 + 2);
+    frame.render_widget(Clear, area);
+    let mut state = ListState::default().with_selected(Some(selected));
+    frame.render_stateful_widget(
+        List::new(items)
+            .block(
+                Block::new()
+                    .borders(Borders::ALL)
+                    .border_style(theme::border(true))
+                    .title(Span::styled(" Switch account (Enter) ", theme::title())),
+            )
+            .highlight_style(theme::selected(true)),
         area,
         &mut state,
     );

@@ -1,0 +1,99 @@
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::dashboard::content_block;
+use super::time::{clock, relative};
+use crate::tui::model::{Dashboard, Model, RefreshState};
+use crate::tui::theme;
+
+/// The session as it stands: whose, where, how long, how it renews, and
+/// where the tokens are kept with which key. Nothing here is a secret.
+pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard, focused: bool) {
+    let s = &dash.session;
+    let now = model.now;
+    let label = model
+        .provider(&s.provider)
+        .map(|p| p.label.as_str())
+        .unwrap_or(&s.provider);
+    let row = |name: &str, value: String| {
+        Line::from(vec![
+            Span::styled(format!("{name:<15}"), theme::key()),
+            Span::raw(value),
+        ])
+    };
+    let access = match (&dash.refresh, s.tokens.expires_at) {
+        (RefreshState::Running, _) => "being renewed now".to_owned(),
+        (
+            RefreshState::Offline {
+                error, retry_at, ..
+            },
+            _,
+        ) => format!(
+            "could not be renewed ({error}); trying again {}",
+            relative(now, *retry_at)
+        ),
+        (RefreshState::Idle, Some(at)) if at > now => format!(
+            "valid until {} ({}){}",
+            clock(model, at),
+            relative(now, at),
+            if s.can_refresh() {
+                ", renewed automatically shortly before"
+            } else {
+                ""
+            }
+        ),
+        (RefreshState::Idle, Some(at)) => format!("expired {}", relative(now, at)),
+        (RefreshState::Idle, None) => "valid (the provider gave no expiry)".to_owned(),
+    };
+    let id_token = match s.id_token_expires_at() {
+        Some(at) if at > now => format!("expires {} ({})", clock(model, at), relative(now, at)),
+        Some(at) => format!(
+            "expired {} — the login it proves is older; renewals keep the session",
+            relative(now, at)
+        ),
+        None => "no expiry".to_owned(),
+    };
+    let refresh = if s.can_refresh() {
+        "kept: renews the session without a new login".to_owned()
+    } else {
+        "none: log in again when the access token expires".to_owned()
+    };
+    let mut lines = vec![
+        row(
+            "Account",
+            format!(
+                "{} at {label}",
+                s.user.email.as_deref().unwrap_or(s.user.display_name())
+            ),
+        ),
+        row("Subject", s.user.subject.clone()),
+        row("Issuer", s.issuer.clone()),
+        row("Access token", access),
+        row("ID token", id_token),
+        row("Refresh token", refresh),
+        row("Logged in", clock(model, s.logged_in_at)),
+    ];
+    if let Some(at) = s.refreshed_at {
+        lines.push(row("Last renewed", clock(model, at)));
+    }
+    if !s.tokens.scopes.is_empty() {
+        lines.push(row("Scopes", s.tokens.scopes.join(" ")));
+    }
+    lines.push(row("Token store", model.store_description.clone()));
+    let others = model.accounts.iter().filter(|a| !a.active).count();
+    lines.push(row(
+        "Other accounts",
+        match others {
+            0 => "none (m → Add account)".to_owned(),
+            n => format!("{n} (m → Switch account)"),
+        },
+    ));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(content_block("Session", focused))
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}
