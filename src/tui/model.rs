@@ -162,6 +162,8 @@ pub struct Dashboard {
     pub profile_scroll: u16,
     pub panel_states: HashMap<String, PanelState>,
     pub refresh: RefreshState,
+    /// Renewals that failed in a row (network), for the backoff.
+    pub refresh_failures: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -393,6 +395,7 @@ impl Dashboard {
             profile_scroll: 0,
             panel_states: HashMap::new(),
             refresh: RefreshState::Idle,
+            refresh_failures: 0,
         }
     }
 

@@ -9,8 +9,12 @@ use crate::auth::Session;
 use crate::config::FlowPreference;
 use crate::panels::Access;
 
-/// How long to wait before trying a refresh again after a network failure.
-const OFFLINE_RETRY: TimeDelta = TimeDelta::seconds(30);
+/// After the n-th renewal failing in a row for want of the network, wait
+/// 15 s × 2ⁿ⁻¹ before the next try, at most 5 minutes.
+pub fn offline_backoff(failures: u32) -> TimeDelta {
+    let secs = 15_i64.saturating_mul(1 << failures.saturating_sub(1).min(5));
+    TimeDelta::seconds(secs.min(300))
+}
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
     match msg {
@@ -259,6 +263,7 @@ fn refreshed(
         Ok(session) => {
             dash.session = *session;
             dash.refresh = RefreshState::Idle;
+            dash.refresh_failures = 0;
             if dash.active_membership().is_none() {
                 dash.active_org = dash.session.user.orgs.first().map(|o| o.org_id.clone());
             }
@@ -286,10 +291,15 @@ fn refreshed(
             Vec::new()
         }
         Err(failure) => {
+            dash.refresh_failures += 1;
+            let since = match &dash.refresh {
+                RefreshState::Offline { since, .. } => *since,
+                _ => now,
+            };
             dash.refresh = RefreshState::Offline {
-                since: now,
+                since,
                 error: failure.error,
-                retry_at: now + OFFLINE_RETRY,
+                retry_at: now + offline_backoff(dash.refresh_failures),
             };
             Vec::new()
         }
@@ -794,4 +804,15 @@ fn login_with(selected: usize, level: Level, text: String) -> Screen {
         notice: Some(Notice { level, text }),
         back_to: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::offline_backoff;
+
+    #[test]
+    fn renewals_back_off_to_five_minutes() {
+        let secs: Vec<i64> = (1..=8).map(|n| offline_backoff(n).num_seconds()).collect();
+        assert_eq!(secs, [15, 30, 60, 120, 240, 300, 300, 300]);
+    }
 }
