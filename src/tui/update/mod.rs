@@ -1,0 +1,321 @@
+//! The only place the model changes. Pure: returns commands, does no I/O.
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::keymap::{Key, normalise};
+use super::message::{Command, Msg};
+use super::model::*;
+use crate::auth::Session;
+
+mod dashboard;
+mod login;
+mod popup;
+
+use dashboard::{dashboard_key, load_selected_panel};
+use login::{browser_opened, login_key, look_up_providers, start_login};
+use popup::popup_key;
+
+/// After the n-th renewal failing in a row for want of the network, wait
+/// 15 s × 2ⁿ⁻¹ before the next try, at most 5 minutes.
+pub fn offline_backoff(failures: u32) -> TimeDelta {
+    let secs = 15_i64.saturating_mul(1 << failures.saturating_sub(1).min(5));
+    TimeDelta::seconds(secs.min(300))
+}
+
+pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
+    match msg {
+        Msg::Key(event) => key(model, normalise(event)),
+        Msg::Tick => Vec::new(),
+        Msg::Resize => Vec::new(),
+        Msg::LoginUrl { generation, url } => {
+            if let Some(PendingFlow::Browser { url: slot, .. }) =
+                pending_mut(model, generation).map(|p| &mut p.flow)
+            {
+                *slot = Some(url);
+            }
+            Vec::new()
+        }
+        Msg::BrowserOpened { generation, result } => browser_opened(model, generation, result),
+        Msg::Discovered { provider, result } => {
+            if let Some(p) = model.providers.iter_mut().find(|p| p.name == provider) {
+                p.lookup = match result {
+                    Ok(device) => Lookup::Found { device },
+                    Err(e) => Lookup::Failed(e),
+                };
+            }
+            let rows = model.login_rows().len();
+            if let Screen::Login(login) = &mut model.screen {
+                login.selected = login.selected.min(rows.saturating_sub(1));
+            }
+            Vec::new()
+        }
+        Msg::DeviceCode { generation, code } => {
+            if let Some(p) = pending_mut(model, generation) {
+                p.flow = PendingFlow::Device(Some(code));
+            }
+            Vec::new()
+        }
+        Msg::DevicePoll { generation, poll } => {
+            if let Some(PendingFlow::Device(Some(code))) =
+                pending_mut(model, generation).map(|p| &mut p.flow)
+            {
+                code.poll = Some(poll);
+            }
+            Vec::new()
+        }
+        Msg::LoginFinished { generation, result } => {
+            if pending_mut(model, generation).is_none() {
+                return Vec::new();
+            }
+            match result {
+                Ok(session) => {
+                    let mut commands = enter_dashboard(model, *session);
+                    commands.push(Command::LoadAccounts);
+                    commands
+                }
+                Err(e) => {
+                    let back_to = match &mut model.screen {
+                        Screen::Login(login) => login.back_to.take(),
+                        Screen::Dashboard(_) => None,
+                    };
+                    model.screen = Screen::Login(LoginScreen {
+                        selected: selected_provider(model),
+                        pending: None,
+                        notice: Some(Notice {
+                            level: Level::Error,
+                            text: format!("Login failed: {e}"),
+                        }),
+                        back_to,
+                    });
+                    Vec::new()
+                }
+            }
+        }
+        Msg::Refreshed(result) => refreshed(model, result),
+        Msg::PanelLoaded {
+            generation,
+            panel_id,
+            result,
+        } => {
+            if let Screen::Dashboard(dash) = &mut model.screen
+                && let Some(PanelState::Loading {
+                    generation: waiting,
+                    org_id,
+                }) = dash.panel_states.get(&panel_id)
+                && *waiting == generation
+            {
+                let org_id = org_id.clone();
+                let state = match result {
+                    Ok(data) => PanelState::Loaded { org_id, data },
+                    Err(error) => PanelState::Failed { org_id, error },
+                };
+                dash.panel_states.insert(panel_id, state);
+            }
+            Vec::new()
+        }
+        Msg::LoggedOut { notice } => {
+            if let Screen::Login(login) = &mut model.screen {
+                login.notice = Some(Notice {
+                    level: Level::Info,
+                    text: notice,
+                });
+            }
+            vec![Command::LoadAccounts]
+        }
+        Msg::Accounts(accounts) => {
+            model.accounts = accounts;
+            Vec::new()
+        }
+        Msg::AccountSwitched(Ok(session)) => {
+            let mut commands = enter_dashboard(model, *session);
+            commands.push(Command::LoadAccounts);
+            commands
+        }
+        Msg::AccountSwitched(Err(e)) => {
+            model.toast = Some(Toast {
+                level: Level::Error,
+                text: format!("Could not switch accounts: {e}"),
+            });
+            Vec::new()
+        }
+        Msg::Failed(text) => {
+            model.toast = Some(Toast {
+                level: Level::Error,
+                text,
+            });
+            Vec::new()
+        }
+    }
+}
+
+/// Advance the clock: start refreshes that are due, end dead sessions.
+pub fn tick(model: &mut Model, now: DateTime<Utc>) -> Vec<Command> {
+    model.now = now;
+    let Screen::Dashboard(dash) = &mut model.screen else {
+        return look_up_providers(model);
+    };
+    if !dash.session.is_alive(now) {
+        let provider = dash.session.provider.clone();
+        model.screen = login_with(
+            model_selected(model, &provider),
+            Level::Error,
+            "Your session expired and cannot be renewed: log in again.".into(),
+        );
+        return Vec::new();
+    }
+    let due = match &dash.refresh {
+        RefreshState::Idle => !dash.session.access_token_fresh(now) && dash.session.can_refresh(),
+        RefreshState::Offline { retry_at, .. } => now >= *retry_at,
+        RefreshState::Running => false,
+    };
+    if due {
+        dash.refresh = RefreshState::Running;
+        return vec![Command::Refresh(Box::new(dash.session.clone()))];
+    }
+    Vec::new()
+}
+
+/// Show the dashboard for a session (after login, or from the store).
+pub fn enter_dashboard(model: &mut Model, session: Session) -> Vec<Command> {
+    let remembered = model
+        .preferences
+        .active_org(&session.provider, &session.user.subject)
+        .map(str::to_owned);
+    model.screen = Screen::Dashboard(Box::new(Dashboard::new(session, remembered)));
+    model.popup = None;
+    let mut commands = tick(model, model.now);
+    commands.extend(load_selected_panel(model, false));
+    commands
+}
+
+pub(super) fn refreshed(
+    model: &mut Model,
+    result: Result<Box<Session>, super::message::RefreshFailure>,
+) -> Vec<Command> {
+    let now = model.now;
+    let Screen::Dashboard(dash) = &mut model.screen else {
+        return Vec::new();
+    };
+    match result {
+        Ok(session) => {
+            dash.session = *session;
+            dash.refresh = RefreshState::Idle;
+            dash.refresh_failures = 0;
+            if dash.active_membership().is_none() {
+                dash.active_org = dash.session.user.orgs.first().map(|o| o.org_id.clone());
+            }
+            // Panels that failed on an expired token get another go.
+            let failed: Vec<String> = dash
+                .panel_states
+                .iter()
+                .filter(|(_, s)| matches!(s, PanelState::Failed { .. }))
+                .map(|(id, _)| id.clone())
+                .collect();
+            for id in failed {
+                dash.panel_states.remove(&id);
+            }
+            load_selected_panel(model, false)
+        }
+        Err(failure) if failure.needs_login => {
+            let provider = dash.session.provider.clone();
+            let selected = model_selected(model, &provider);
+            model.screen = login_with(
+                selected,
+                Level::Error,
+                format!("Your session ended: {}", failure.error),
+            );
+            model.popup = None;
+            Vec::new()
+        }
+        Err(failure) => {
+            dash.refresh_failures += 1;
+            let since = match &dash.refresh {
+                RefreshState::Offline { since, .. } => *since,
+                _ => now,
+            };
+            dash.refresh = RefreshState::Offline {
+                since,
+                error: failure.error,
+                retry_at: now + offline_backoff(dash.refresh_failures),
+            };
+            Vec::new()
+        }
+    }
+}
+
+fn key(model: &mut Model, key: Key) -> Vec<Command> {
+    if key == Key::Ctrl('c') {
+        model.quit = true;
+        return Vec::new();
+    }
+    if model.popup.is_some() {
+        return popup_key(model, key);
+    }
+    if key == Key::Esc && model.toast.is_some() {
+        model.toast = None;
+        return Vec::new();
+    }
+    if !model.text_input_active() {
+        match key {
+            Key::Char('q') => {
+                model.quit = true;
+                return Vec::new();
+            }
+            Key::Char('?') => {
+                model.popup = Some(Popup::Help);
+                return Vec::new();
+            }
+            _ => {}
+        }
+    }
+    match &model.screen {
+        Screen::Login(_) => login_key(model, key),
+        Screen::Dashboard(_) => dashboard_key(model, key),
+    }
+}
+
+pub(super) fn pending_mut(model: &mut Model, generation: u64) -> Option<&mut PendingLogin> {
+    match &mut model.screen {
+        Screen::Login(LoginScreen {
+            pending: Some(p), ..
+        }) if p.generation == generation => Some(p),
+        _ => None,
+    }
+}
+
+pub(super) fn selected_provider(model: &Model) -> usize {
+    match &model.screen {
+        Screen::Login(l) => l.selected,
+        Screen::Dashboard(d) => model_selected(model, &d.session.provider),
+    }
+}
+
+/// The first login line of the named provider.
+pub(super) fn model_selected(model: &Model, name: &str) -> usize {
+    let index = model.providers.iter().position(|p| p.name == name);
+    model
+        .login_rows()
+        .iter()
+        .position(|r| Some(r.provider) == index)
+        .unwrap_or(0)
+}
+
+pub(super) fn login_with(selected: usize, level: Level, text: String) -> Screen {
+    Screen::Login(LoginScreen {
+        selected,
+        pending: None,
+        notice: Some(Notice { level, text }),
+        back_to: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::offline_backoff;
+
+    #[test]
+    fn renewals_back_off_to_five_minutes() {
+        let secs: Vec<i64> = (1..=8).map(|n| offline_backoff(n).num_seconds()).collect();
+        assert_eq!(secs, [15, 30, 60, 120, 240, 300, 300, 300]);
+    }
+}

@@ -1,0 +1,148 @@
+//! Keys while a popup (menu, accounts, help) has the keyboard.
+
+use super::*;
+use crate::tui::keymap::Key;
+use crate::tui::message::Command;
+
+pub(super) fn popup_key(model: &mut Model, key: Key) -> Vec<Command> {
+    match model.popup {
+        Some(Popup::Help) => {
+            if matches!(key, Key::Esc | Key::Char('?') | Key::Enter) {
+                model.popup = None;
+            }
+            Vec::new()
+        }
+        Some(Popup::Accounts { selected }) => {
+            let n = model.accounts.len().max(1);
+            match key {
+                Key::Esc => model.popup = None,
+                Key::Up | Key::Char('k') => {
+                    model.popup = Some(Popup::Accounts {
+                        selected: (selected + n - 1) % n,
+                    })
+                }
+                Key::Down | Key::Char('j') => {
+                    model.popup = Some(Popup::Accounts {
+                        selected: (selected + 1) % n,
+                    })
+                }
+                Key::Enter => {
+                    model.popup = None;
+                    if let Some(entry) = model.accounts.get(selected)
+                        && !entry.active
+                    {
+                        return vec![Command::SwitchAccount(entry.id.clone())];
+                    }
+                }
+                _ => {}
+            }
+            Vec::new()
+        }
+        Some(Popup::Menu { selected }) => {
+            let n = MenuItem::ALL.len();
+            match key {
+                Key::Esc | Key::Char('m') | Key::F(10) => model.popup = None,
+                Key::Up | Key::Char('k') | Key::BackTab => {
+                    model.popup = Some(Popup::Menu {
+                        selected: (selected + n - 1) % n,
+                    })
+                }
+                Key::Down | Key::Char('j') | Key::Tab => {
+                    model.popup = Some(Popup::Menu {
+                        selected: (selected + 1) % n,
+                    })
+                }
+                Key::Enter => {
+                    model.popup = None;
+                    return menu_action(model, MenuItem::ALL[selected.min(n - 1)]);
+                }
+                _ => {}
+            }
+            Vec::new()
+        }
+        None => Vec::new(),
+    }
+}
+
+pub(super) fn menu_action(model: &mut Model, item: MenuItem) -> Vec<Command> {
+    let Screen::Dashboard(dash) = &mut model.screen else {
+        return Vec::new();
+    };
+    match item {
+        MenuItem::SwitchOrganization => {
+            dash.nav = 1;
+            dash.focus = Focus::Content;
+            Vec::new()
+        }
+        MenuItem::OpenAccountPage => {
+            let provider = dash.session.provider.clone();
+            match model
+                .provider(&provider)
+                .and_then(|p| p.account_url.clone())
+            {
+                Some(url) => vec![Command::OpenUrl(url)],
+                None => {
+                    model.toast = Some(Toast {
+                        level: Level::Error,
+                        text: format!(
+                            "No account page for {provider}: set account_url under [auth.{provider}] in the config."
+                        ),
+                    });
+                    Vec::new()
+                }
+            }
+        }
+        MenuItem::SwitchAccount => {
+            if model.accounts.len() < 2 {
+                model.toast = Some(Toast {
+                    level: Level::Info,
+                    text: "Only this account is stored here: \"Add account\" logs in someone else."
+                        .into(),
+                });
+                return Vec::new();
+            }
+            let selected = model.accounts.iter().position(|a| a.active).unwrap_or(0);
+            model.popup = Some(Popup::Accounts { selected });
+            Vec::new()
+        }
+        MenuItem::AddAccount => {
+            let current = Box::new(dash.session.clone());
+            let provider = current.provider.clone();
+            let index = model.providers.iter().position(|p| p.name == provider);
+            let flow = model
+                .login_rows()
+                .iter()
+                .find(|r| Some(r.provider) == index)
+                .map(|r| r.flow)
+                .unwrap_or(LoginFlow::Browser);
+            let generation = model.generation();
+            let (pending, command) =
+                start_login(provider.clone(), generation, flow, true, model.now);
+            let selected = model_selected(model, &provider);
+            let back_to = Some(current);
+            model.screen = Screen::Login(LoginScreen {
+                selected,
+                pending: Some(pending),
+                notice: Some(Notice {
+                    level: Level::Info,
+                    text: "Adding an account: the provider asks who you are. Esc goes back.".into(),
+                }),
+                back_to,
+            });
+            vec![command]
+        }
+        MenuItem::LogOut | MenuItem::LogOutInBrowser => {
+            let session = dash.session.clone();
+            let selected = model_selected(model, &session.provider);
+            model.screen = login_with(selected, Level::Info, "Logging out…".into());
+            vec![Command::Logout {
+                session: Box::new(session),
+                in_browser: item == MenuItem::LogOutInBrowser,
+            }]
+        }
+        MenuItem::Quit => {
+            model.quit = true;
+            Vec::new()
+        }
+    }
+}
