@@ -28,5 +28,6 @@ pub use end_session::BrowserSignOut;
 pub use error::{AuthError, CallbackError, OAuthErrorText};
 pub use login::{BrowserLogin, LoginOptions};
 pub use metadata::{ExtraMetadata, Metadata, is_issuer_of, issuer_of};
+pub(crate) use pages::escape as html_escape;
 pub use provider::Provider;
 pub use session::{REFRESH_MARGIN, Session, TokenSet, merge_claims};

@@ -6,20 +6,7 @@ use super::directory::Directory;
 const LAYOUT: &str = include_str!("../../assets/demo/page.html");
 
 /// Escapes text for HTML element content and quoted attribute values.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub(crate) use crate::auth::html_escape as escape;
 
 /// Wraps a body (already HTML) in the page layout; `title` is text.
 fn layout(title: &str, body: &str) -> String {
