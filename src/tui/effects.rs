@@ -455,10 +455,6 @@ impl Context {
             Ok(Err(e)) => Some(e.to_string()),
             Err(e) => Some(e.to_string()),
         };
-        let browser = match (&provider, in_browser) {
-            (Ok(p), true) => Some(self.sign_out_in_browser(p, &session).await),
-            _ => None,
-        };
         let notice = match (revoked, local) {
             (Ok(true), None) => {
                 "Logged out: the provider revoked the tokens and they are deleted here.".to_owned()
@@ -471,11 +467,16 @@ impl Context {
             }
             (_, Some(e)) => format!("Logged out, but the stored tokens could not be deleted: {e}"),
         };
-        let notice = match browser {
-            Some(Ok(text)) => format!("{notice} {text}"),
-            Some(Err(e)) => format!("{notice} Signing out in the browser failed: {e}"),
-            None => notice,
+        let (Ok(provider), true) = (provider, in_browser) else {
+            return Msg::LoggedOut { notice };
         };
-        Msg::LoggedOut { notice }
+        // Logged out here already: say so now, then wait for the browser.
+        let _ = self.tx.send(Msg::LoggedOut {
+            notice: format!("{notice} Finish signing out in the browser that opened."),
+        });
+        match self.sign_out_in_browser(&provider, &session).await {
+            Ok(text) => Msg::Notice(text),
+            Err(e) => Msg::Failed(format!("Signing out in the browser failed: {e}")),
+        }
     }
 }

@@ -56,6 +56,8 @@ pub enum Msg {
     AccountSwitched(Result<Box<Session>, String>),
     /// Something that is not worth a screen of its own went wrong.
     Failed(String),
+    /// Something worth a line in the status bar went well.
+    Notice(String),
 }
 
 #[derive(Debug)]

@@ -138,6 +138,13 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
             });
             Vec::new()
         }
+        Msg::Notice(text) => {
+            model.toast = Some(Toast {
+                level: Level::Info,
+                text,
+            });
+            Vec::new()
+        }
         Msg::Failed(text) => {
             model.toast = Some(Toast {
                 level: Level::Error,
