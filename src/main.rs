@@ -9,7 +9,7 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use directories::ProjectDirs;
 
-use authdash::auth::{FlowEnvironment, FlowPreference, Os};
+use authdash::auth::{DiscoveryCache, FlowEnvironment, FlowPreference, Os};
 use authdash::cli::{self, LogoutScope};
 use authdash::config::{Config, ConfigError};
 use authdash::demo::{DemoProvider, DemoSettings};
@@ -193,6 +193,7 @@ async fn subcommand(cli: &Cli, command: &Cmd, dirs: &ProjectDirs) -> anyhow::Res
         store: Arc::new(store),
         config,
         browser_var: std::env::var("BROWSER").ok(),
+        discovery_cache: Some(DiscoveryCache::new(dirs.cache_dir())),
     };
     let mut out = std::io::stdout();
     let mut err = std::io::stderr();
@@ -305,6 +306,7 @@ async fn dashboard(cli: &Cli, dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
             data_dir: dirs.data_dir().to_owned(),
             browser_var: std::env::var("BROWSER").ok(),
             browser_available: browser_available(),
+            discovery_cache: Some(DiscoveryCache::new(dirs.cache_dir())),
         },
         false,
     )
@@ -354,6 +356,8 @@ async fn demo(dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
             data_dir,
             browser_var: std::env::var("BROWSER").ok(),
             browser_available: browser_available(),
+            // A new provider on a new port each run: nothing worth keeping.
+            discovery_cache: None,
         },
         true,
     )

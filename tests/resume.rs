@@ -47,6 +47,7 @@ fn app(config: &Config, store: Arc<dyn TokenStore>, data_dir: &Path) -> App {
             data_dir: data_dir.to_owned(),
             browser_var: None,
             browser_available: true,
+            discovery_cache: None,
         },
         false,
         Utc::now(),

@@ -132,6 +132,7 @@ impl Demo {
             data_dir: data_dir.to_owned(),
             browser_var: Some("true".into()),
             browser_available: true,
+            discovery_cache: None,
         };
         let mut app = App::new(services, true, now);
         app.model.utc = true;

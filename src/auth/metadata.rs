@@ -59,17 +59,26 @@ pub fn is_issuer_of(issuer: &str, server_metadata_url: &Url) -> bool {
     issuer == expected || issuer.strip_suffix('/') == Some(expected.as_str())
 }
 
-pub async fn fetch_metadata(
+/// The document as fetched (for the cache) and how long the provider
+/// says it stays fresh.
+pub(crate) async fn fetch_metadata_raw(
     http: &reqwest::Client,
     url: &Url,
+) -> Result<(Vec<u8>, Option<std::time::Duration>), AuthError> {
+    get_json(http, "the discovery document", url).await
+}
+
+/// Parse and check a discovery document: valid, and for the issuer the
+/// metadata URL implies.
+pub(crate) fn parse_metadata(
+    url: &Url,
+    body: &[u8],
     expected_issuer: &str,
 ) -> Result<Metadata, AuthError> {
-    let body = get_json(http, "the discovery document", url).await?;
-    let metadata: Metadata =
-        serde_json::from_slice(&body).map_err(|e| AuthError::BadDiscovery {
-            url: url.to_string(),
-            reason: e.to_string(),
-        })?;
+    let metadata: Metadata = serde_json::from_slice(body).map_err(|e| AuthError::BadDiscovery {
+        url: url.to_string(),
+        reason: e.to_string(),
+    })?;
     let found = metadata.issuer().as_str();
     // Discovery §4 drops one terminating "/" before appending the
     // well-known path, so `https://x/` is found at the same URL as
@@ -85,18 +94,49 @@ pub async fn fetch_metadata(
 }
 
 pub async fn fetch_jwks(http: &reqwest::Client, url: &Url) -> Result<CoreJsonWebKeySet, AuthError> {
-    let body = get_json(http, "the key set (JWKS)", url).await?;
-    serde_json::from_slice(&body).map_err(|e| AuthError::BadJwks {
+    let (body, _) = fetch_jwks_raw(http, url).await?;
+    parse_jwks(url, &body)
+}
+
+pub(crate) async fn fetch_jwks_raw(
+    http: &reqwest::Client,
+    url: &Url,
+) -> Result<(Vec<u8>, Option<std::time::Duration>), AuthError> {
+    get_json(http, "the key set (JWKS)", url).await
+}
+
+pub(crate) fn parse_jwks(url: &Url, body: &[u8]) -> Result<CoreJsonWebKeySet, AuthError> {
+    serde_json::from_slice(body).map_err(|e| AuthError::BadJwks {
         url: url.to_string(),
         reason: e.to_string(),
     })
+}
+
+/// `Cache-Control: max-age=N` as a duration; `no-store`/`no-cache` as zero.
+fn max_age(headers: &reqwest::header::HeaderMap) -> Option<std::time::Duration> {
+    let value = headers.get(reqwest::header::CACHE_CONTROL)?.to_str().ok()?;
+    let mut age = None;
+    for directive in value.split(',').map(str::trim) {
+        let lower = directive.to_ascii_lowercase();
+        if lower == "no-store" || lower == "no-cache" {
+            return Some(std::time::Duration::ZERO);
+        }
+        if let Some(n) = lower.strip_prefix("max-age=") {
+            age = n
+                .trim_matches('"')
+                .parse()
+                .ok()
+                .map(std::time::Duration::from_secs);
+        }
+    }
+    age
 }
 
 async fn get_json(
     http: &reqwest::Client,
     what: &'static str,
     url: &Url,
-) -> Result<Vec<u8>, AuthError> {
+) -> Result<(Vec<u8>, Option<std::time::Duration>), AuthError> {
     let unreachable = |reason| AuthError::Unreachable {
         what,
         url: url.to_string(),
@@ -123,9 +163,45 @@ async fn get_json(
             detail,
         });
     }
+    let age = max_age(response.headers());
     response
         .bytes()
         .await
-        .map(|b| b.to_vec())
+        .map(|b| (b.to_vec(), age))
         .map_err(|e| unreachable(describe(e)))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use reqwest::header::{CACHE_CONTROL, HeaderMap, HeaderValue};
+
+    use super::max_age;
+
+    #[test]
+    fn cache_control_table() {
+        let cases = [
+            (
+                Some("public, max-age=3600"),
+                Some(Duration::from_secs(3600)),
+            ),
+            (
+                Some("max-age=60, must-revalidate"),
+                Some(Duration::from_secs(60)),
+            ),
+            (Some("no-store"), Some(Duration::ZERO)),
+            (Some("private, no-cache"), Some(Duration::ZERO)),
+            (Some("public"), None),
+            (Some("max-age=nonsense"), None),
+            (None, None),
+        ];
+        for (header, expected) in cases {
+            let mut headers = HeaderMap::new();
+            if let Some(h) = header {
+                headers.insert(CACHE_CONTROL, HeaderValue::from_static(h));
+            }
+            assert_eq!(max_age(&headers), expected, "{header:?}");
+        }
+    }
 }

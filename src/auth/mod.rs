@@ -3,6 +3,7 @@
 
 mod access_token;
 mod browser;
+mod cache;
 mod device;
 mod device_choice;
 mod end_session;
@@ -22,6 +23,7 @@ mod verify;
 
 pub use crate::config::FlowPreference;
 pub use browser::open_url;
+pub use cache::DiscoveryCache;
 pub use device::{DeviceLogin, PollState};
 pub use device_choice::{FlowChoice, FlowEnvironment, Os, choose_flow};
 pub use end_session::BrowserSignOut;

@@ -11,6 +11,7 @@ use secrecy::ExposeSecret;
 use url::Url;
 
 use super::AuthError;
+use super::cache::{self, DiscoveryCache};
 use super::http::{self, HttpOptions};
 use super::metadata::{self, Metadata};
 use crate::config::{HttpSettings, ProviderConfig};
@@ -36,6 +37,7 @@ pub struct Provider {
     metadata: Metadata,
     keys: Mutex<Keys>,
     http: reqwest::Client,
+    cache: Option<DiscoveryCache>,
 }
 
 struct Keys {
@@ -58,6 +60,16 @@ impl Provider {
         config: &ProviderConfig,
         settings: &HttpSettings,
     ) -> Result<Self, AuthError> {
+        Self::discover_cached(config, settings, None).await
+    }
+
+    /// The same, through a disk cache: a fresh entry makes no request; a
+    /// stale, unreadable or failing one is fetched again (and stored).
+    pub async fn discover_cached(
+        config: &ProviderConfig,
+        settings: &HttpSettings,
+        cache: Option<&DiscoveryCache>,
+    ) -> Result<Self, AuthError> {
         let url = &config.server_metadata_url;
         http::require_secure("the discovery document", url)?;
         let http = http::client(HttpOptions {
@@ -65,12 +77,30 @@ impl Provider {
             request_timeout: settings.request_timeout,
             loopback: http::is_loopback(url),
         })?;
-        let metadata = metadata::fetch_metadata(&http, url, &metadata::issuer_of(url)).await?;
+        let expected = metadata::issuer_of(url);
+        let cached = cache.and_then(|c| c.load(url)).and_then(|entry| {
+            let metadata = metadata::parse_metadata(url, entry.metadata(), &expected).ok()?;
+            let set = metadata::parse_jwks(metadata.jwks_uri().url(), entry.jwks()).ok()?;
+            Some((metadata, set))
+        });
+        let (metadata, set) = match cached {
+            Some(found) => found,
+            None => {
+                let (raw, ttl) = metadata::fetch_metadata_raw(&http, url).await?;
+                let metadata = metadata::parse_metadata(url, &raw, &expected)?;
+                let jwks_url = metadata.jwks_uri().url().clone();
+                http::require_secure("jwks_uri", &jwks_url)?;
+                let (raw_keys, _) = metadata::fetch_jwks_raw(&http, &jwks_url).await?;
+                let set = metadata::parse_jwks(&jwks_url, &raw_keys)?;
+                if let Some(cache) = cache {
+                    cache.store(url, &raw, &raw_keys, ttl.unwrap_or(cache::DEFAULT_TTL));
+                }
+                (metadata, set)
+            }
+        };
+        http::require_secure("jwks_uri", metadata.jwks_uri().url())?;
         // The document's own spelling is what tokens and responses carry.
         let issuer = metadata.issuer().as_str().to_owned();
-        let jwks_url = metadata.jwks_uri().url().clone();
-        http::require_secure("jwks_uri", &jwks_url)?;
-        let set = metadata::fetch_jwks(&http, &jwks_url).await?;
         Ok(Self {
             config: config.clone(),
             issuer,
@@ -80,6 +110,7 @@ impl Provider {
                 refetched_at: None,
             }),
             http,
+            cache: cache.cloned(),
         })
     }
 
@@ -142,6 +173,10 @@ impl Provider {
         let set = metadata::fetch_jwks(&self.http, self.metadata.jwks_uri().url()).await?;
         let mut keys = self.keys.lock().unwrap_or_else(|p| p.into_inner());
         keys.set = set.clone();
+        // The cached keys are stale: the next start discovers afresh.
+        if let Some(cache) = &self.cache {
+            cache.forget(&self.config.server_metadata_url);
+        }
         Ok(Some(set))
     }
 

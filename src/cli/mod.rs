@@ -36,6 +36,8 @@ pub struct Context {
     pub store_path: PathBuf,
     /// `$BROWSER`, read by the binary.
     pub browser_var: Option<String>,
+    /// Where discovery documents and key sets are cached, if anywhere.
+    pub discovery_cache: Option<crate::auth::DiscoveryCache>,
 }
 
 /// How a subcommand ended, as an exit code.
@@ -78,7 +80,10 @@ impl Context {
                 self.provider_names()
             ))
         })?;
-        Ok(Provider::discover(config, &self.config.http).await?)
+        Ok(
+            Provider::discover_cached(config, &self.config.http, self.discovery_cache.as_ref())
+                .await?,
+        )
     }
 
     pub(crate) fn provider_names(&self) -> String {

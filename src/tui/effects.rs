@@ -15,8 +15,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use super::model::{AccountEntry, DeviceCode, LoginFlow, PollView, account_entries};
 use crate::auth::{
-    self, AuthError, BrowserLogin, BrowserSignOut, DeviceLogin, LoginOptions, PollState, Provider,
-    Session,
+    self, AuthError, BrowserLogin, BrowserSignOut, DeviceLogin, DiscoveryCache, LoginOptions,
+    PollState, Provider, Session,
 };
 use crate::config::{Config, HttpSettings, ProviderConfig};
 use crate::lifecycle;
@@ -34,6 +34,8 @@ pub struct Services {
     /// Whether a browser can be opened here (see `auth::FlowEnvironment`):
     /// the login screen puts the likelier flow first.
     pub browser_available: bool,
+    /// Where discovery documents and key sets are cached, if anywhere.
+    pub discovery_cache: Option<DiscoveryCache>,
 }
 
 pub struct Effects {
@@ -293,8 +295,14 @@ impl Context {
         if let Some(p) = cache.get(name) {
             return Ok(p.clone());
         }
-        let provider =
-            Arc::new(Provider::discover(self.provider_config(name)?, self.http_settings()).await?);
+        let provider = Arc::new(
+            Provider::discover_cached(
+                self.provider_config(name)?,
+                self.http_settings(),
+                self.services.discovery_cache.as_ref(),
+            )
+            .await?,
+        );
         cache.insert(name.to_owned(), provider.clone());
         Ok(provider)
     }
