@@ -35,7 +35,7 @@ struct Cli {
 enum Cmd {
     /// Try everything against a demo provider built into authdash: no account needed.
     Demo,
-    /// Log in through the browser, without the dashboard.
+    /// Log in (in the browser, or with a code on another device) without the dashboard.
     Login {
         /// The provider's name in the config (`default` or the NAME of `[auth.NAME]`).
         #[arg(long)]
