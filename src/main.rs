@@ -58,6 +58,10 @@ enum Cmd {
         /// Also end the provider's session in the browser.
         #[arg(long)]
         browser: bool,
+        /// End every session of the user on every device (PropelAuth's backend API;
+        /// needs logout_everywhere_api_key_env in the provider's config).
+        #[arg(long)]
+        everywhere: bool,
     },
     /// Who is logged in where; exits 1 when no account is usable.
     Status {
@@ -218,13 +222,17 @@ async fn subcommand(cli: &Cli, command: &Cmd, dirs: &ProjectDirs) -> anyhow::Res
             };
             cli::login(&ctx, request, &mut err).await
         }
-        Cmd::Logout { all, browser } => {
+        Cmd::Logout {
+            all,
+            browser,
+            everywhere,
+        } => {
             let scope = if *all {
                 LogoutScope::All
             } else {
                 LogoutScope::Active
             };
-            cli::logout(&ctx, scope, *browser, &mut err).await
+            cli::logout(&ctx, scope, *browser, *everywhere, &mut err).await
         }
         Cmd::Status { json } => cli::status(&ctx, *json, &mut out),
         Cmd::Token => cli::token(&ctx, &mut out, &mut err).await,
@@ -340,7 +348,13 @@ async fn demo(dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
         .await
         .context("starting the demo provider")?;
     let text = authdash::demo::config_toml(provider.issuer_str());
-    let config = Config::parse(Path::new("<demo config>"), &text, &|_| None)
+    // The demo's backend key is the demo's own; nothing is read from the
+    // environment for it.
+    let demo_env = |name: &str| {
+        (name == authdash::demo::DEMO_BACKEND_KEY_ENV)
+            .then(|| authdash::demo::DEMO_BACKEND_API_KEY.to_owned())
+    };
+    let config = Config::parse(Path::new("<demo config>"), &text, &demo_env)
         .context("the built-in demo config")?;
     // The demo provider is new each run, so are its sessions; the active
     // org is remembered like anywhere else.

@@ -387,3 +387,73 @@ async fn signing_out_in_the_browser_goes_through_a_loopback_page_without_the_tok
         .expect("bounded")
         .expect("the provider sent the browser back");
 }
+
+/// The demo config with the backend key the demo provides.
+fn with_backend_key(demo: &DemoProvider) -> Config {
+    let env = |name: &str| {
+        (name == authdash::demo::DEMO_BACKEND_KEY_ENV)
+            .then(|| authdash::demo::DEMO_BACKEND_API_KEY.to_owned())
+    };
+    Config::parse(
+        Path::new("demo.toml"),
+        &config_toml(demo.issuer_str()),
+        &env,
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn logging_out_everywhere_ends_the_users_other_sessions() {
+    let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
+    let config = with_backend_key(&demo);
+    let p = provider(&config).await;
+    assert!(p.can_log_out_everywhere());
+    let laptop = login_as(p.clone(), "alice").await;
+    let phone = login_as(p.clone(), "alice").await;
+    let bob = login_as(p.clone(), "bob").await;
+    p.log_out_everywhere(&laptop)
+        .await
+        .expect("the backend API answers");
+    for (who, session) in [("the other device", &phone), ("this device", &laptop)] {
+        let err = p.refresh(session).await.unwrap_err();
+        assert!(err.needs_login(), "{who}: {err:?}");
+    }
+    p.refresh(&bob)
+        .await
+        .expect("other users keep their sessions");
+}
+
+#[tokio::test]
+async fn log_out_everywhere_needs_its_key_and_propelauth() {
+    let (demo, config) = demo().await;
+    let p = provider(&config).await;
+    assert!(!p.can_log_out_everywhere(), "no key in this environment");
+    let session = login_as(p.clone(), "alice").await;
+    let err = p.log_out_everywhere(&session).await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains(authdash::demo::DEMO_BACKEND_KEY_ENV),
+        "{err}"
+    );
+    let wrong = Config::parse(
+        Path::new("demo.toml"),
+        &config_toml(demo.issuer_str()),
+        &|_| Some("wrong-key".into()),
+    )
+    .unwrap();
+    let err = provider(&wrong)
+        .await
+        .log_out_everywhere(&session)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("401"), "{err}");
+    let text = config_toml(demo.issuer_str())
+        .replace("org_claims = \"propelauth\"", "org_claims = \"none\"");
+    let err = Config::parse(Path::new("demo.toml"), &text, &|_| None)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("logout_everywhere_api_key_env") && err.contains("PropelAuth"),
+        "{err}"
+    );
+}

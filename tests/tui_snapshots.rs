@@ -20,8 +20,8 @@ use authdash::panels::Access;
 use authdash::store::{FileStore, KeySource, TokenStore};
 use authdash::tui::message::{Command, Msg, RefreshFailure};
 use authdash::tui::model::{
-    BrowserState, Focus, Level, LoginFlow, Lookup, Model, NavItem, Notice, PanelState, PendingFlow,
-    Popup, Screen,
+    BrowserState, Focus, Level, LoginFlow, Lookup, MenuItem, Model, NavItem, Notice, PanelState,
+    PendingFlow, Popup, Screen,
 };
 use authdash::tui::update::{enter_dashboard, update};
 use authdash::tui::{App, Services, view};
@@ -1031,4 +1031,36 @@ async fn switch_account_through_the_menu() {
         Some("alice@example.com".to_owned()),
         "the store remembers the choice"
     );
+}
+
+/// "Log out everywhere" shows only for a provider set up for it, and asks
+/// the runtime to end every session before logging out here.
+#[tokio::test]
+async fn log_out_everywhere_is_offered_only_where_configured() {
+    let demo = Demo::start().await;
+    let mut model = demo.dashboard("alice").await;
+    assert!(!model.menu_items().contains(&MenuItem::LogOutEverywhere));
+    model.providers[0].logout_everywhere = true;
+    let items = model.menu_items();
+    let index = items
+        .iter()
+        .position(|i| *i == MenuItem::LogOutEverywhere)
+        .expect("offered");
+    press(&mut model, KeyCode::Char('m'));
+    for _ in 0..index {
+        press(&mut model, KeyCode::Down);
+    }
+    let commands = press(&mut model, KeyCode::Enter);
+    assert!(
+        matches!(
+            commands.as_slice(),
+            [Command::Logout {
+                everywhere: true,
+                in_browser: false,
+                ..
+            }]
+        ),
+        "{commands:?}"
+    );
+    assert!(matches!(model.screen, Screen::Login(_)));
 }

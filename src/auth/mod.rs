@@ -8,6 +8,7 @@ mod device;
 mod device_choice;
 mod end_session;
 mod error;
+mod everywhere;
 pub mod http;
 mod login;
 mod loopback;

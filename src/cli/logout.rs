@@ -19,6 +19,7 @@ pub async fn logout(
     ctx: &Context,
     scope: LogoutScope,
     in_browser: bool,
+    everywhere: bool,
     out: &mut dyn Write,
 ) -> Result<Outcome, CliError> {
     let accounts = ctx.store.accounts()?;
@@ -34,6 +35,29 @@ pub async fn logout(
     for session in targets {
         let id = AccountId::of(&session);
         let provider = ctx.provider(&session.provider).await;
+        if everywhere {
+            match &provider {
+                Ok(p) if p.config().logout_everywhere.is_none() => {
+                    return Err(CliError::Usage(format!(
+                        "logging out everywhere is not set up for {}: set \
+                         logout_everywhere_api_key_env in its config (PropelAuth's backend API key)",
+                        session.provider
+                    )));
+                }
+                Ok(p) => match p.log_out_everywhere(&session).await {
+                    Ok(()) => writeln!(
+                        out,
+                        "Every session of {} on every device has ended.",
+                        session.user.display_name()
+                    )?,
+                    Err(e) => {
+                        outcome = Outcome::Failed;
+                        writeln!(out, "Logging out everywhere failed: {e}")?;
+                    }
+                },
+                Err(_) => {}
+            }
+        }
         let revoked = match &provider {
             Ok(p) => p.revoke(&session).await.map_err(|e| e.to_string()),
             Err(e) => Err(e.to_string()),

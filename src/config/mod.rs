@@ -29,7 +29,7 @@ use secrecy::SecretString;
 use toml::{Table, Value};
 
 pub use error::ConfigError;
-pub use provider::{DEFAULT_PROVIDER, FlowPreference, ProviderConfig};
+pub use provider::{DEFAULT_PROVIDER, FlowPreference, LogoutEverywhere, ProviderConfig};
 pub use redirect::{RedirectHost, RedirectUri};
 
 use error::{Checked, Problem, unknown_key_fix};

@@ -25,6 +25,7 @@ pub(crate) const PROVIDER_KEYS: &[&str] = &[
     "claims",
     "client_kwargs",
     "flow",
+    "logout_everywhere_api_key_env",
 ];
 
 const DISCOVERY_SUFFIX: &str = "/.well-known/openid-configuration";
@@ -90,6 +91,19 @@ pub struct ProviderConfig {
     pub org_claims: OrgClaims,
     /// `flow`: how to log in; `auto` by default.
     pub flow: FlowPreference,
+    /// `logout_everywhere_api_key_env`: PropelAuth's backend API key, read
+    /// from that environment variable, enables "Log out everywhere".
+    pub logout_everywhere: Option<LogoutEverywhere>,
+}
+
+/// Where "Log out everywhere" gets its API key. The key itself is never
+/// written to the config or stored.
+#[derive(Debug, Clone)]
+pub struct LogoutEverywhere {
+    /// The environment variable named in the config.
+    pub env: String,
+    /// Its value, when set (else the feature is unavailable in this shell).
+    pub api_key: Option<SecretString>,
 }
 
 /// How a provider's login runs: `flow = "auto" | "browser" | "device"`.
@@ -176,6 +190,26 @@ impl ProviderConfig {
                 )
             })?,
         };
+        let logout_everywhere = match section.nonempty_str("logout_everywhere_api_key_env")? {
+            None => None,
+            Some(var) if org_claims.name() != "propelauth" => {
+                return Err(Problem::new(
+                    &section.child("logout_everywhere_api_key_env"),
+                    format!(
+                        "logging out everywhere uses PropelAuth's backend API, but this provider's \
+                         org_claims is `{}`",
+                        org_claims.name()
+                    ),
+                    format!(
+                        "remove logout_everywhere_api_key_env = \"{var}\", or set org_claims = \"propelauth\""
+                    ),
+                ));
+            }
+            Some(var) => Some(LogoutEverywhere {
+                env: var.to_owned(),
+                api_key: env(var).filter(|v| !v.is_empty()).map(SecretString::from),
+            }),
+        };
         let label = section.nonempty_str("label")?.unwrap_or(name).to_owned();
         Ok(Self {
             name: name.to_owned(),
@@ -191,6 +225,7 @@ impl ProviderConfig {
             account_url,
             org_claims,
             flow,
+            logout_everywhere,
         })
     }
 }

@@ -35,6 +35,12 @@ pub use directory::{
 
 /// The one client the demo provider knows: public (no secret), PKCE required.
 pub const DEMO_CLIENT_ID: &str = "authdash-demo";
+/// The demo's backend API key (for "log out everywhere"): not a secret,
+/// there is nothing behind it.
+pub const DEMO_BACKEND_API_KEY: &str = "demo-backend-api-key-not-a-secret";
+/// The variable the demo config names for that key; `authdash demo`
+/// supplies it itself.
+pub const DEMO_BACKEND_KEY_ENV: &str = "AUTHDASH_DEMO_BACKEND_API_KEY";
 
 /// How long [`DemoProvider::shutdown`] waits for open connections to finish.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);

@@ -128,9 +128,12 @@ impl Effects {
             Command::Logout {
                 session,
                 in_browser,
+                everywhere,
             } => {
                 let this = self.context();
-                self.spawn(async move { Some(this.logout(*session, in_browser).await) });
+                self.spawn(
+                    async move { Some(this.logout(*session, in_browser, everywhere).await) },
+                );
             }
             Command::SaveActiveOrg {
                 provider,
@@ -447,8 +450,12 @@ impl Context {
 
     /// Revoke at the provider, and forget the tokens here whatever happens
     /// there; then, if asked, end the provider's browser session too.
-    async fn logout(&self, session: Session, in_browser: bool) -> Msg {
+    async fn logout(&self, session: Session, in_browser: bool, everywhere: bool) -> Msg {
         let provider = self.provider(&session.provider).await;
+        let everywhere = match (&provider, everywhere) {
+            (Ok(p), true) => Some(p.log_out_everywhere(&session).await),
+            _ => None,
+        };
         let revoked = match &provider {
             Ok(p) => tokio::time::timeout(Duration::from_secs(15), p.revoke(&session))
                 .await
@@ -474,6 +481,11 @@ impl Context {
                 format!("Logged out here, but the provider could not revoke the tokens: {e}")
             }
             (_, Some(e)) => format!("Logged out, but the stored tokens could not be deleted: {e}"),
+        };
+        let notice = match everywhere {
+            Some(Ok(())) => format!("{notice} Every session on every device has ended too."),
+            Some(Err(e)) => format!("{notice} Logging out everywhere failed: {e}"),
+            None => notice,
         };
         let (Ok(provider), true) = (provider, in_browser) else {
             return Msg::LoggedOut { notice };

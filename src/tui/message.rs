@@ -95,6 +95,8 @@ pub enum Command {
         session: Box<Session>,
         /// Also end the provider's browser session (RP-initiated logout).
         in_browser: bool,
+        /// End every session of the user at the provider first.
+        everywhere: bool,
     },
     LoadAccounts,
     SwitchAccount(AccountId),

@@ -18,6 +18,8 @@ pub struct ProviderEntry {
     pub issuer: String,
     pub account_url: Option<String>,
     pub flow: FlowPreference,
+    /// "Log out everywhere" is configured and its API key is at hand.
+    pub logout_everywhere: bool,
     /// What discovery said about it, looked up while the login screen shows.
     pub lookup: Lookup,
 }
@@ -207,17 +209,19 @@ pub enum MenuItem {
     OpenAccountPage,
     LogOut,
     LogOutInBrowser,
+    LogOutEverywhere,
     Quit,
 }
 
 impl MenuItem {
-    pub const ALL: [MenuItem; 7] = [
+    pub const ALL: [MenuItem; 8] = [
         MenuItem::SwitchOrganization,
         MenuItem::SwitchAccount,
         MenuItem::AddAccount,
         MenuItem::OpenAccountPage,
         MenuItem::LogOut,
         MenuItem::LogOutInBrowser,
+        MenuItem::LogOutEverywhere,
         MenuItem::Quit,
     ];
 
@@ -229,6 +233,7 @@ impl MenuItem {
             MenuItem::OpenAccountPage => "Open account page",
             MenuItem::LogOut => "Log out",
             MenuItem::LogOutInBrowser => "Log out, also in the browser",
+            MenuItem::LogOutEverywhere => "Log out everywhere (every device)",
             MenuItem::Quit => "Quit",
         }
     }
@@ -302,6 +307,10 @@ impl Model {
                     issuer: crate::auth::issuer_of(&p.server_metadata_url),
                     account_url: p.account_url.as_ref().map(|u| u.to_string()),
                     flow: p.flow,
+                    logout_everywhere: p
+                        .logout_everywhere
+                        .as_ref()
+                        .is_some_and(|l| l.api_key.is_some()),
                     lookup: Lookup::NotYet,
                 })
                 .collect(),
@@ -332,6 +341,19 @@ impl Model {
             Screen::Dashboard(d) => Some(d),
             Screen::Login(_) => None,
         }
+    }
+
+    /// The menu's items for the dashboard's account: "Log out everywhere"
+    /// only where the provider is set up for it.
+    pub fn menu_items(&self) -> Vec<MenuItem> {
+        let everywhere = self
+            .dashboard()
+            .and_then(|d| self.provider(&d.session.provider))
+            .is_some_and(|p| p.logout_everywhere);
+        MenuItem::ALL
+            .into_iter()
+            .filter(|i| *i != MenuItem::LogOutEverywhere || everywhere)
+            .collect()
     }
 
     /// The login screen's lines: for each provider the flows its config

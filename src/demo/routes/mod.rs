@@ -2,6 +2,7 @@
 
 mod api;
 mod authorize;
+mod backend;
 mod device;
 mod discovery;
 mod session;
@@ -77,6 +78,10 @@ pub(crate) fn router(ctx: Arc<Ctx>) -> Router {
         .route("/logout", get(session::logout))
         .route("/account", get(session::account))
         .route("/api/orgs/{org_id}/panels/{panel_id}", get(api::panel))
+        .route(
+            "/api/backend/v1/user/{user_id}/logout_all_sessions",
+            axum::routing::post(backend::logout_all_sessions),
+        )
         .fallback(not_found)
         .with_state(ctx)
 }

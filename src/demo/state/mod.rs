@@ -350,6 +350,23 @@ impl Store {
         self.access.remove(token).is_some()
     }
 
+    /// Ends every grant of a user (log out everywhere); how many.
+    pub(crate) fn revoke_user(&mut self, user: &str) -> usize {
+        let mut families: Vec<String> = self
+            .refresh
+            .values()
+            .filter(|r| r.user == user && r.status == RefreshStatus::Active)
+            .map(|r| r.family.clone())
+            .collect();
+        families.sort();
+        families.dedup();
+        for family in &families {
+            self.revoke_family(family);
+        }
+        self.sessions.retain(|_, s| s.user != user);
+        families.len()
+    }
+
     fn revoke_family(&mut self, family: &str) {
         for grant in self.refresh.values_mut() {
             if grant.family == family {

@@ -39,7 +39,8 @@ pub(super) fn popup_key(model: &mut Model, key: Key) -> Vec<Command> {
             Vec::new()
         }
         Some(Popup::Menu { selected }) => {
-            let n = MenuItem::ALL.len();
+            let items = model.menu_items();
+            let n = items.len();
             match key {
                 Key::Esc | Key::Char('m') | Key::F(10) => model.popup = None,
                 Key::Up | Key::Char('k') | Key::BackTab => {
@@ -54,7 +55,7 @@ pub(super) fn popup_key(model: &mut Model, key: Key) -> Vec<Command> {
                 }
                 Key::Enter => {
                     model.popup = None;
-                    return menu_action(model, MenuItem::ALL[selected.min(n - 1)]);
+                    return menu_action(model, items[selected.min(n - 1)]);
                 }
                 _ => {}
             }
@@ -131,13 +132,14 @@ pub(super) fn menu_action(model: &mut Model, item: MenuItem) -> Vec<Command> {
             });
             vec![command]
         }
-        MenuItem::LogOut | MenuItem::LogOutInBrowser => {
+        MenuItem::LogOut | MenuItem::LogOutInBrowser | MenuItem::LogOutEverywhere => {
             let session = dash.session.clone();
             let selected = model_selected(model, &session.provider);
             model.screen = login_with(selected, Level::Info, "Logging out…".into());
             vec![Command::Logout {
                 session: Box::new(session),
                 in_browser: item == MenuItem::LogOutInBrowser,
+                everywhere: item == MenuItem::LogOutEverywhere,
             }]
         }
         MenuItem::Quit => {

@@ -33,7 +33,8 @@ fn menu(frame: &mut Frame, model: &Model, selected: usize) {
             .is_some_and(|p| p.account_url.is_some()),
         Screen::Login(_) => false,
     };
-    let items: Vec<ListItem> = MenuItem::ALL
+    let menu = model.menu_items();
+    let items: Vec<ListItem> = menu
         .iter()
         .map(|item| {
             let available = *item != MenuItem::OpenAccountPage || has_account_page;
@@ -47,7 +48,7 @@ fn menu(frame: &mut Frame, model: &Model, selected: usize) {
             }
         })
         .collect();
-    let area = centered(frame.area(), 44, MenuItem::ALL.len() as u16 + 2);
+    let area = centered(frame.area(), 44, menu.len() as u16 + 2);
     frame.render_widget(Clear, area);
     let mut state = ListState::default().with_selected(Some(selected));
     frame.render_stateful_widget(
