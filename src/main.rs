@@ -13,7 +13,9 @@ use authdash::auth::{DiscoveryCache, FlowEnvironment, FlowPreference, Os};
 use authdash::cli::{self, LogoutScope};
 use authdash::config::{Config, ConfigError};
 use authdash::demo::{DemoProvider, DemoSettings};
-use authdash::store::{Accounts, FileStore, KeySource, TokenStore};
+use authdash::store::{
+    Accounts, FileStore, KEY_FILE_NAME, KeySource, OsKeyring, TokenStore, choose_key_source,
+};
 use authdash::tui::{self, Services};
 
 /// A terminal dashboard that logs you in with OpenID Connect and shows who
@@ -359,7 +361,8 @@ async fn demo(dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
     // The demo provider is new each run, so are its sessions; the active
     // org is remembered like anywhere else.
     let data_dir = dirs.data_dir().join("demo");
-    let store = open_store(&config, &data_dir);
+    // The demo keeps its key beside its store: no keyring prompt for a demo.
+    let store = FileStore::new(&data_dir, KeySource::KeyFile(data_dir.join(KEY_FILE_NAME)));
     store
         .update(&mut |a| *a = Accounts::default())
         .context("clearing the demo's old sessions")?;
@@ -386,13 +389,14 @@ fn browser_available() -> bool {
     FlowEnvironment::from_vars(Os::current(), false, &|n| std::env::var(n).ok()).can_open_browser()
 }
 
-/// The store's key: the config's secret when set, else a key file beside
-/// the store.
+/// The store and its key: the config's secret, else what the store was
+/// written with, else the OS keyring when one answers, else a key file.
 fn open_store(config: &Config, data_dir: &Path) -> FileStore {
-    let key = match &config.store_secret {
-        Some(secret) => KeySource::Secret(secret.clone()),
-        None => KeySource::KeyFile(data_dir.join("store.key")),
-    };
+    let key = choose_key_source(
+        config.store_secret.as_ref(),
+        data_dir,
+        Arc::new(OsKeyring::default()),
+    );
     FileStore::new(data_dir, key)
 }
 

@@ -57,6 +57,16 @@ enum Read {
     Unreadable(String),
 }
 
+/// The key kind an existing store says it was written with, if any.
+pub(crate) fn recorded_key_source(dir: &Path) -> Option<String> {
+    #[derive(Deserialize)]
+    struct KeyKind {
+        key_source: Option<String>,
+    }
+    let bytes = std::fs::read(dir.join(FILE_NAME)).ok()?;
+    serde_json::from_slice::<KeyKind>(&bytes).ok()?.key_source
+}
+
 impl FileStore {
     pub fn new(dir: impl Into<PathBuf>, key: KeySource) -> Self {
         Self {

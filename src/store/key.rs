@@ -3,6 +3,7 @@
 use std::fs;
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use hkdf::Hkdf;
 use rand::RngCore;
@@ -12,6 +13,7 @@ use zeroize::Zeroizing;
 
 use super::StoreError;
 use super::fsutil::{FILE_MODE, check_private, ensure_private_dir};
+use super::os_keyring::KeyringBackend;
 
 pub type Key = Zeroizing<[u8; 32]>;
 
@@ -24,6 +26,8 @@ pub enum KeySource {
     /// Random bytes in a file of their own, readable only by the user,
     /// created on first use.
     KeyFile(PathBuf),
+    /// Random bytes in the OS keyring, created on first use.
+    Keyring(Arc<dyn KeyringBackend>),
 }
 
 const HKDF_SALT: &[u8] = b"authdash/store";
@@ -35,6 +39,7 @@ impl KeySource {
         match self {
             KeySource::Secret(_) => "store_secret from the config".into(),
             KeySource::KeyFile(p) => format!("key file {} (0600)", p.display()),
+            KeySource::Keyring(k) => format!("a key in the OS keyring ({})", k.name()),
         }
     }
 
@@ -44,6 +49,7 @@ impl KeySource {
         match self {
             KeySource::Secret(_) => "store_secret",
             KeySource::KeyFile(_) => "key_file",
+            KeySource::Keyring(_) => "keyring",
         }
     }
 
@@ -57,6 +63,68 @@ impl KeySource {
                 Ok(key)
             }
             KeySource::KeyFile(path) => key_file(path),
+            KeySource::Keyring(keyring) => keyring_key(keyring.as_ref()),
+        }
+    }
+}
+
+/// Which key protects the store in `dir`: the config's secret when set;
+/// else whatever the existing store was written with (a keyring appearing
+/// or vanishing later must never orphan it); else, for a new store, the OS
+/// keyring when one answers, or a key file.
+pub fn choose_key_source(
+    store_secret: Option<&SecretString>,
+    dir: &std::path::Path,
+    keyring: Arc<dyn KeyringBackend>,
+) -> KeySource {
+    let key_file = KeySource::KeyFile(dir.join(KEY_FILE_NAME));
+    if let Some(secret) = store_secret {
+        return KeySource::Secret(secret.clone());
+    }
+    match super::file::recorded_key_source(dir).as_deref() {
+        Some("keyring") => return KeySource::Keyring(keyring),
+        Some(_) => return key_file,
+        None => {}
+    }
+    if dir.join(KEY_FILE_NAME).exists() {
+        return key_file;
+    }
+    match keyring.get() {
+        Ok(_) => KeySource::Keyring(keyring),
+        Err(e) => {
+            tracing::info!("no OS keyring ({e}); the store key goes in a key file");
+            key_file
+        }
+    }
+}
+
+/// The key file's name in the data folder.
+pub const KEY_FILE_NAME: &str = "store.key";
+
+fn keyring_key(keyring: &dyn KeyringBackend) -> Result<Key, StoreError> {
+    let unreachable = |e: String| {
+        StoreError::Key(format!(
+            "the store's key is in the OS keyring ({}), which cannot be used now: {e}. \
+             Unlock the keyring, or set store_secret in the config for a key of your own",
+            keyring.name()
+        ))
+    };
+    match keyring.get().map_err(unreachable)? {
+        Some(bytes) => {
+            let bytes = Zeroizing::new(bytes);
+            let array: [u8; 32] = bytes.as_slice().try_into().map_err(|_| {
+                StoreError::Key(format!(
+                    "the key in the OS keyring ({}) is not 32 bytes",
+                    keyring.name()
+                ))
+            })?;
+            Ok(Zeroizing::new(array))
+        }
+        None => {
+            let mut key = Zeroizing::new([0u8; 32]);
+            rand::rngs::OsRng.fill_bytes(key.as_mut());
+            keyring.set(key.as_ref()).map_err(unreachable)?;
+            Ok(key)
         }
     }
 }

@@ -8,13 +8,15 @@ mod file;
 mod fsutil;
 mod key;
 mod lock;
+mod os_keyring;
 mod preferences;
 
 pub use accounts::{AccountId, Accounts};
 pub use error::StoreError;
 pub use file::{FORMAT_VERSION, FileStore, Probe};
-pub use key::KeySource;
+pub use key::{KEY_FILE_NAME, KeySource, choose_key_source};
 pub use lock::StoreLock;
+pub use os_keyring::{KEYRING_TIMEOUT, KeyringBackend, OsKeyring};
 pub use preferences::Preferences;
 
 use crate::auth::Session;

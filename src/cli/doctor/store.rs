@@ -211,6 +211,23 @@ fn key_source(key: &KeySource, out: &mut Vec<Check>) {
             };
             out.push(Check::ok(STORE, name, detail));
         }
+        KeySource::Keyring(keyring) => match keyring.get() {
+            Ok(_) => out.push(Check::ok(
+                STORE,
+                name,
+                format!("a key in the OS keyring ({})", keyring.name()),
+            )),
+            Err(e) => out.push(Check::fail(
+                STORE,
+                name,
+                format!(
+                    "the OS keyring ({}) holds the key but cannot be used: {e}",
+                    keyring.name()
+                ),
+                "unlock the keyring; or set store_secret in the config (stored sessions then \
+                 need a new login)",
+            )),
+        },
     }
 }
 
