@@ -39,6 +39,40 @@ async fn logged_in(config: &Config, user: &str) -> Session {
         .unwrap()
 }
 
+/// A demo provider, its config, and an empty store in a temp folder.
+struct Setup {
+    _demo: DemoProvider,
+    config: Config,
+    _tmp: tempfile::TempDir,
+    data: std::path::PathBuf,
+    store: Arc<dyn TokenStore>,
+}
+
+impl Setup {
+    async fn new() -> Self {
+        let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
+        let config = Config::parse(
+            Path::new("d.toml"),
+            &config_toml(demo.issuer_str()),
+            &|_| None,
+        )
+        .unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("data");
+        let store: Arc<dyn TokenStore> = Arc::new(FileStore::new(
+            &data,
+            KeySource::KeyFile(data.join("store.key")),
+        ));
+        Self {
+            _demo: demo,
+            config,
+            _tmp: tmp,
+            data,
+            store,
+        }
+    }
+}
+
 fn app(config: &Config, store: Arc<dyn TokenStore>, data_dir: &Path) -> App {
     App::new(
         Services {
@@ -56,19 +90,13 @@ fn app(config: &Config, store: Arc<dyn TokenStore>, data_dir: &Path) -> App {
 
 #[tokio::test]
 async fn a_stored_valid_session_opens_the_dashboard_without_a_login() {
-    let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
-    let config = Config::parse(
-        Path::new("d.toml"),
-        &config_toml(demo.issuer_str()),
-        &|_| None,
-    )
-    .unwrap();
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    let store: Arc<dyn TokenStore> = Arc::new(FileStore::new(
-        &data,
-        KeySource::KeyFile(data.join("store.key")),
-    ));
+    let Setup {
+        _demo,
+        config,
+        _tmp,
+        data,
+        store,
+    } = Setup::new().await;
     store.save(&logged_in(&config, "bob").await).unwrap();
 
     let mut app = app(&config, store, &data);
@@ -86,19 +114,13 @@ async fn a_stored_valid_session_opens_the_dashboard_without_a_login() {
 
 #[tokio::test]
 async fn an_expired_access_token_is_renewed_with_the_refresh_token() {
-    let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
-    let config = Config::parse(
-        Path::new("d.toml"),
-        &config_toml(demo.issuer_str()),
-        &|_| None,
-    )
-    .unwrap();
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    let store: Arc<dyn TokenStore> = Arc::new(FileStore::new(
-        &data,
-        KeySource::KeyFile(data.join("store.key")),
-    ));
+    let Setup {
+        _demo,
+        config,
+        _tmp,
+        data,
+        store,
+    } = Setup::new().await;
     let mut session = logged_in(&config, "alice").await;
     session.tokens.expires_at = Some(Utc::now() - TimeDelta::minutes(5));
     let old_access = session.tokens.access_token.expose_secret().to_owned();
@@ -129,19 +151,13 @@ async fn an_expired_access_token_is_renewed_with_the_refresh_token() {
 
 #[tokio::test]
 async fn an_expired_session_without_a_refresh_token_is_not_shown_as_logged_in() {
-    let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
-    let config = Config::parse(
-        Path::new("d.toml"),
-        &config_toml(demo.issuer_str()),
-        &|_| None,
-    )
-    .unwrap();
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    let store: Arc<dyn TokenStore> = Arc::new(FileStore::new(
-        &data,
-        KeySource::KeyFile(data.join("store.key")),
-    ));
+    let Setup {
+        _demo,
+        config,
+        _tmp,
+        data,
+        store,
+    } = Setup::new().await;
     let mut session = logged_in(&config, "alice").await;
     session.tokens.expires_at = Some(Utc::now() - TimeDelta::minutes(5));
     session.tokens.refresh_token = None;
@@ -154,19 +170,13 @@ async fn an_expired_session_without_a_refresh_token_is_not_shown_as_logged_in() 
 
 #[tokio::test]
 async fn a_session_from_another_issuer_is_not_reused() {
-    let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
-    let config = Config::parse(
-        Path::new("d.toml"),
-        &config_toml(demo.issuer_str()),
-        &|_| None,
-    )
-    .unwrap();
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    let store: Arc<dyn TokenStore> = Arc::new(FileStore::new(
-        &data,
-        KeySource::KeyFile(data.join("store.key")),
-    ));
+    let Setup {
+        _demo,
+        config,
+        _tmp,
+        data,
+        store,
+    } = Setup::new().await;
     let mut session = logged_in(&config, "alice").await;
     session.issuer = "https://elsewhere.example.com".into();
     store.save(&session).unwrap();
