@@ -21,6 +21,10 @@ use url::Url;
 
 use super::{AuthError, CallbackError, Provider, Session, pages};
 
+/// How long a browser sign-out waits for the provider to send the browser
+/// back: a person may have to confirm on the provider's page.
+pub const SIGN_OUT_WAIT: Duration = Duration::from_secs(120);
+
 /// A browser sign-out under way. Dropping it stops its loopback server.
 pub struct BrowserSignOut {
     start_url: Url,

@@ -27,7 +27,7 @@ pub use browser::open_url;
 pub use cache::DiscoveryCache;
 pub use device::{DeviceLogin, PollState};
 pub use device_choice::{FlowChoice, FlowEnvironment, Os, choose_flow};
-pub use end_session::BrowserSignOut;
+pub use end_session::{BrowserSignOut, SIGN_OUT_WAIT};
 pub use error::{AuthError, CallbackError, OAuthErrorText};
 pub use login::{BrowserLogin, LoginOptions};
 pub use metadata::{ExtraMetadata, Metadata, is_issuer_of, issuer_of};

@@ -119,7 +119,7 @@ async fn sign_out_in_browser(
     if let Err(e) = crate::auth::open_url(&url, ctx.browser_var.as_deref()) {
         writeln!(out, "{e}")?;
     }
-    match sign_out.wait(std::time::Duration::from_secs(120)).await {
+    match sign_out.wait(crate::auth::SIGN_OUT_WAIT).await {
         Ok(()) => writeln!(out, "Signed out in the browser too.")?,
         Err(e) => writeln!(out, "The browser sign-out did not complete: {e}")?,
     }

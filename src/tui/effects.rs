@@ -251,7 +251,7 @@ impl Context {
         )
         .await?;
         sign_out
-            .wait(Duration::from_secs(120))
+            .wait(auth::SIGN_OUT_WAIT)
             .await
             .map_err(|e| e.to_string())?;
         Ok("You are signed out in the browser too.".into())
