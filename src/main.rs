@@ -13,6 +13,7 @@ use authdash::auth::{DiscoveryCache, FlowEnvironment, FlowPreference, Os};
 use authdash::cli::{self, LogoutScope};
 use authdash::config::{Config, ConfigError};
 use authdash::demo::{DemoProvider, DemoSettings};
+use authdash::session::{SessionService, SessionSetup};
 use authdash::store::{
     Accounts, FileStore, KEY_FILE_NAME, KeySource, OsKeyring, TokenStore, choose_key_source,
 };
@@ -193,14 +194,7 @@ async fn subcommand(cli: &Cli, command: &Cmd, dirs: &ProjectDirs) -> anyhow::Res
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
-    let store = open_store(&config, dirs.data_dir());
-    let ctx = cli::Context {
-        store_path: store.path(),
-        store: Arc::new(store),
-        config,
-        browser_var: std::env::var("BROWSER").ok(),
-        discovery_cache: Some(DiscoveryCache::new(dirs.cache_dir())),
-    };
+    let ctx = session_service(config, dirs);
     let mut out = std::io::stdout();
     let mut err = std::io::stderr();
     let outcome = match command {
@@ -308,15 +302,10 @@ async fn dashboard(cli: &Cli, dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
-    let store: Arc<dyn TokenStore> = Arc::new(open_store(&config, dirs.data_dir()));
     tui::run(
         Services {
-            config,
-            store,
-            data_dir: dirs.data_dir().to_owned(),
-            browser_var: std::env::var("BROWSER").ok(),
+            session: session_service(config, dirs),
             browser_available: browser_available(),
-            discovery_cache: Some(DiscoveryCache::new(dirs.cache_dir())),
         },
         false,
     )
@@ -366,15 +355,19 @@ async fn demo(dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
     store
         .update(&mut |a| *a = Accounts::default())
         .context("clearing the demo's old sessions")?;
+    let session = SessionService::new(SessionSetup {
+        config,
+        store_path: store.path(),
+        store: Arc::new(store),
+        data_dir,
+        browser_var: std::env::var("BROWSER").ok(),
+        // A new provider on a new port each run: nothing worth keeping.
+        discovery_cache: None,
+    });
     tui::run(
         Services {
-            config,
-            store: Arc::new(store),
-            data_dir,
-            browser_var: std::env::var("BROWSER").ok(),
+            session,
             browser_available: browser_available(),
-            // A new provider on a new port each run: nothing worth keeping.
-            discovery_cache: None,
         },
         true,
     )
@@ -387,6 +380,19 @@ async fn demo(dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
 /// Whether a browser can be opened here: `$BROWSER`, a display, not SSH.
 fn browser_available() -> bool {
     FlowEnvironment::from_vars(Os::current(), false, &|n| std::env::var(n).ok()).can_open_browser()
+}
+
+/// The session service over the config, the store and the user's folders.
+fn session_service(config: Config, dirs: &ProjectDirs) -> SessionService {
+    let store = open_store(&config, dirs.data_dir());
+    SessionService::new(SessionSetup {
+        config,
+        store_path: store.path(),
+        store: Arc::new(store),
+        data_dir: dirs.data_dir().to_owned(),
+        browser_var: std::env::var("BROWSER").ok(),
+        discovery_cache: Some(DiscoveryCache::new(dirs.cache_dir())),
+    })
 }
 
 /// The store and its key: the config's secret, else what the store was

@@ -206,7 +206,7 @@ async fn switch_and_logout() {
     let out = s.run(&["logout"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(
-        text(&out.stderr).contains("tokens revoked and deleted"),
+        text(&out.stderr).contains("the provider revoked the tokens and they are deleted here"),
         "{}",
         text(&out.stderr)
     );

@@ -15,7 +15,6 @@ use std::time::Duration;
 use authdash::auth::{AuthError, BrowserLogin, DeviceLogin, LoginOptions, Provider, Session};
 use authdash::config::Config;
 use authdash::identity::RoleOrder;
-use authdash::lifecycle;
 use authdash::store::{FileStore, KeySource, TokenStore};
 use secrecy::{ExposeSecret, SecretString};
 use support::node_provider::{
@@ -303,35 +302,73 @@ async fn refresh_rotates_and_the_spent_refresh_token_is_refused() {
     }
 }
 
+/// Two `authdash token` processes, started together on one store whose
+/// access token has expired: one spends the rotating refresh token, the
+/// other waits for the store lock and takes its result.
 #[tokio::test]
 async fn two_processes_refreshing_at_once_spend_the_rotating_token_once() {
     let op = NodeProvider::start();
     let provider = public(&op).await;
-    let session = login(&op, provider.clone(), "alice").await;
-    let tmp = tempfile::tempdir().unwrap();
-    let store: Arc<dyn TokenStore> = Arc::new(FileStore::new(
-        tmp.path().join("data"),
-        KeySource::Secret(SecretString::from("interop store secret".to_owned())),
-    ));
+    let mut session = login(&op, provider.clone(), "alice").await;
+    session.tokens.expires_at = Some(chrono::Utc::now() - chrono::TimeDelta::minutes(1));
+    let home = tempfile::tempdir().unwrap();
+    let secret = "interop store secret";
+    let config_path = home.path().join("interop.toml");
+    std::fs::write(
+        &config_path,
+        op.config_toml(PUBLIC_CLIENT, None).replace(
+            "[auth]\n",
+            &format!("[auth]\nstore_secret = \"{secret}\"\n"),
+        ),
+    )
+    .unwrap();
+    let store = FileStore::new(
+        home.path().join("data").join("authdash"),
+        KeySource::Secret(SecretString::from(secret.to_owned())),
+    );
     store.save(&session).unwrap();
 
-    let (a, b) = tokio::join!(
-        lifecycle::refresh(&store, &provider, &session),
-        lifecycle::refresh(&store, &provider, &session),
-    );
-    let (a, b) = (a.expect("first refresh"), b.expect("second refresh"));
-    assert_eq!(
-        refresh_token(&a),
-        refresh_token(&b),
-        "the second took the first's result"
-    );
-    assert_ne!(refresh_token(&a), refresh_token(&session));
+    let spawn = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_authdash"))
+            .arg("--config")
+            .arg(&config_path)
+            .arg("token")
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", home.path())
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("XDG_STATE_HOME", home.path().join("state"))
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_CACHE_HOME", home.path().join("cache"))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("authdash starts")
+    };
+    let (a, b) = (spawn(), spawn());
+    let wait = |child: std::process::Child| {
+        let out = child.wait_with_output().expect("authdash ends");
+        assert!(
+            out.status.success(),
+            "authdash token failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    };
+    let (a, b) = tokio::task::spawn_blocking(move || (wait(a), wait(b)))
+        .await
+        .unwrap();
+    assert_eq!(a, b, "the second process took the first's renewed token");
+    assert_ne!(a, session.access_token(), "the token was renewed");
+    let renewed = store.accounts().unwrap().active_session().cloned().unwrap();
+    assert_eq!(renewed.access_token(), a);
+    assert_ne!(refresh_token(&renewed), refresh_token(&session));
     // Had the token been spent twice, oidc-provider would have revoked the grant.
     let again = provider
-        .refresh(&a)
+        .refresh(&renewed)
         .await
         .expect("the grant is still alive");
-    assert_ne!(refresh_token(&again), refresh_token(&a));
+    assert_ne!(refresh_token(&again), refresh_token(&renewed));
 }
 
 #[tokio::test]

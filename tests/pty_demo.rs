@@ -529,7 +529,7 @@ fn demo_login_switch_org_billing_logout_quit_in_a_pty() {
     app.wait_for("Switch organization");
     app.wait_for("Log out");
     app.send("jjjj\r");
-    app.wait_for("Logged out: the provider revoked the tokens");
+    app.wait_for("Logged out alice@example.com");
     app.wait_for_in_row(0, "not logged in");
     app.wait_for("then press Enter");
     wait_for_stored_sessions(&mut app, "logging out should delete the tokens", |p| {

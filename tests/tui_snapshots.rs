@@ -17,7 +17,8 @@ use authdash::auth::{BrowserLogin, Provider, Session};
 use authdash::config::Config;
 use authdash::demo::{DemoProvider, DemoSettings, config_toml};
 use authdash::panels::Access;
-use authdash::store::{FileStore, KeySource, TokenStore};
+use authdash::session::{SessionService, SessionSetup};
+use authdash::store::{AccountId, FileStore, KeySource, TokenStore};
 use authdash::tui::message::{Command, Msg, RefreshFailure};
 use authdash::tui::model::{
     BrowserState, Focus, Level, LoginFlow, Lookup, MenuItem, Model, NavItem, Notice, PanelState,
@@ -123,21 +124,48 @@ impl Demo {
     /// An app with real effects; `$BROWSER` is `true`, so "opening the
     /// browser" succeeds and shows nothing.
     fn app(&self, data_dir: &Path, now: DateTime<Utc>) -> App {
+        // The store refuses a folder others can read.
+        #[cfg(unix)]
+        std::fs::set_permissions(
+            data_dir,
+            std::os::unix::fs::PermissionsExt::from_mode(0o700),
+        )
+        .expect("data dir made private");
+        let store = FileStore::new(data_dir, KeySource::KeyFile(data_dir.join("store.key")));
         let services = Services {
-            config: self.config.clone(),
-            store: Arc::new(FileStore::new(
-                data_dir,
-                KeySource::KeyFile(data_dir.join("store.key")),
-            )),
-            data_dir: data_dir.to_owned(),
-            browser_var: Some("true".into()),
+            session: SessionService::new(SessionSetup {
+                config: self.config.clone(),
+                store_path: store.path(),
+                store: Arc::new(store),
+                data_dir: data_dir.to_owned(),
+                browser_var: Some("true".into()),
+                discovery_cache: None,
+            }),
             browser_available: true,
-            discovery_cache: None,
         };
         let mut app = App::new(services, true, now);
         app.model.utc = true;
         app
     }
+}
+
+/// The dashboard's renewal fails: started as a tick starts it, answered
+/// for the same account and generation.
+fn renewal_failed(model: &mut Model, failure: RefreshFailure) -> Vec<Command> {
+    let Screen::Dashboard(dash) = &mut model.screen else {
+        panic!("expected the dashboard");
+    };
+    dash.refresh = authdash::tui::model::RefreshState::Running;
+    dash.renewal = 41;
+    let account = AccountId::of(&dash.session);
+    update(
+        model,
+        Msg::Refreshed {
+            account,
+            generation: Some(41),
+            result: Err(failure),
+        },
+    )
 }
 
 fn key_event(code: KeyCode) -> Msg {
@@ -274,7 +302,7 @@ async fn snapshot_device_login() {
     let demo = Demo::start().await;
     let data = tempfile::tempdir().expect("temp dir");
     let mut app = demo.app(data.path(), fixed_now());
-    app.resume_stored_session();
+    app.resume_stored_session().await;
     pump_until(&mut app, "discovery", |m| {
         matches!(m, Msg::Discovered { .. })
     })
@@ -568,12 +596,13 @@ async fn snapshot_no_org_dave_on_billing() {
 async fn snapshot_session_ended_after_refresh_failure() {
     let demo = Demo::start().await;
     let mut model = demo.dashboard("carol").await;
-    let commands = update(
+    let commands = renewal_failed(
         &mut model,
-        Msg::Refreshed(Err(RefreshFailure {
+        RefreshFailure {
             error: "the provider refused the refresh token (invalid_grant)".into(),
             needs_login: true,
-        })),
+            logged_out_elsewhere: false,
+        },
     );
     assert!(commands.is_empty());
     match &model.screen {
@@ -846,12 +875,13 @@ async fn a_refresh_failure_that_needs_login_returns_to_login_with_the_reason() {
     let demo = Demo::start().await;
     let mut model = demo.dashboard("bob").await;
     press(&mut model, KeyCode::Char('m'));
-    let commands = update(
+    let commands = renewal_failed(
         &mut model,
-        Msg::Refreshed(Err(RefreshFailure {
+        RefreshFailure {
             error: "invalid_grant: refresh token revoked".into(),
             needs_login: true,
-        })),
+            logged_out_elsewhere: false,
+        },
     );
     assert!(commands.is_empty());
     assert_eq!(model.popup, None, "the menu closes with the dashboard");
@@ -873,12 +903,13 @@ async fn a_refresh_failure_that_needs_login_returns_to_login_with_the_reason() {
 async fn a_refresh_failure_offline_keeps_the_dashboard() {
     let demo = Demo::start().await;
     let mut model = demo.dashboard("bob").await;
-    let commands = update(
+    let commands = renewal_failed(
         &mut model,
-        Msg::Refreshed(Err(RefreshFailure {
+        RefreshFailure {
             error: "connection refused".into(),
             needs_login: false,
-        })),
+            logged_out_elsewhere: false,
+        },
     );
     assert!(commands.is_empty());
     assert!(matches!(
@@ -1000,7 +1031,7 @@ async fn switch_account_through_the_menu() {
         .expect("save alice");
     store.save(&demo.sign_in("bob").await).expect("save bob");
     let mut app = demo.app(&data, fixed_now());
-    app.resume_stored_session();
+    app.resume_stored_session().await;
     assert_eq!(
         dash(&app.model).session.user.email.as_deref(),
         Some("bob@example.com"),

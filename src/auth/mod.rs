@@ -33,4 +33,5 @@ pub use login::{BrowserLogin, LoginOptions};
 pub use metadata::{ExtraMetadata, Metadata, is_issuer_of, issuer_of};
 pub(crate) use pages::escape as html_escape;
 pub use provider::Provider;
+pub use refresh::RefreshedTokens;
 pub use session::{REFRESH_MARGIN, Session, TokenSet, merge_claims};

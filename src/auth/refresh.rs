@@ -1,19 +1,49 @@
-//! Refreshing a session with its refresh token.
+//! Refreshing a session with its refresh token, in two steps so that a
+//! rotated refresh token can be stored before anything that may fail:
+//! [`Provider::exchange_refresh_token`] spends the old token and returns
+//! the new ones as they came; [`Provider::verify_refresh`] checks them.
 
 use chrono::Utc;
+use openidconnect::core::CoreTokenResponse;
 use openidconnect::{OAuth2TokenResponse, RefreshToken};
 use secrecy::{ExposeSecret, SecretString};
 
 use super::session::user_of;
 use super::tokens::{classify, id_token_of, token_set};
 use super::verify::{Continuity, NonceCheck};
-use super::{AuthError, Provider, Session};
+use super::{AuthError, Provider, Session, TokenSet};
+
+/// A token endpoint's answer to a refresh, not yet verified. The old
+/// refresh token may already be spent: keep `tokens` before checking.
+pub struct RefreshedTokens {
+    response: CoreTokenResponse,
+    /// The new tokens, with the old refresh token when none came back and
+    /// the old ID token when no new one came.
+    pub tokens: TokenSet,
+}
+
+impl std::fmt::Debug for RefreshedTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RefreshedTokens")
+            .field("tokens", &self.tokens)
+            .finish_non_exhaustive()
+    }
+}
 
 impl Provider {
-    /// New tokens for `session`. The refreshed ID token, if any, must keep
-    /// the first one's `iss`, `sub` and `aud`; a response without a new
-    /// refresh token keeps the old one.
+    /// New tokens for `session`, verified: the refreshed ID token, if any,
+    /// must keep the first one's `iss`, `sub` and `aud`.
     pub async fn refresh(&self, session: &Session) -> Result<Session, AuthError> {
+        let refreshed = self.exchange_refresh_token(session).await?;
+        self.verify_refresh(session, refreshed).await
+    }
+
+    /// Spend the refresh token at the token endpoint. Nothing is verified
+    /// yet; a response without a new refresh token keeps the old one.
+    pub async fn exchange_refresh_token(
+        &self,
+        session: &Session,
+    ) -> Result<RefreshedTokens, AuthError> {
         let old = session
             .tokens
             .refresh_token
@@ -30,29 +60,38 @@ impl Provider {
             Ok(r) => r,
             Err(e) => return Err(AuthError::RefreshRejected(classify(e)?)),
         };
-        let (id_token, id_claims) = match id_token_of(&response) {
-            Some(t) => {
-                let claims = self
-                    .verify_id_token(
-                        t,
-                        response.access_token(),
-                        NonceCheck::MayBeAbsent,
-                        Some(Continuity {
-                            original: &session.id_claims,
-                        }),
-                    )
-                    .await?;
-                (t.to_string(), claims)
-            }
-            None => (
-                session.tokens.id_token.expose_secret().to_owned(),
-                session.id_claims.clone(),
-            ),
+        let id_token = match id_token_of(&response) {
+            Some(t) => t.to_string(),
+            None => session.tokens.id_token.expose_secret().to_owned(),
         };
         let mut tokens = token_set(&response, id_token);
         if tokens.refresh_token.is_none() {
             tokens.refresh_token = Some(SecretString::from(old.expose_secret().to_owned()));
         }
+        Ok(RefreshedTokens { response, tokens })
+    }
+
+    /// Verify a refresh's answer and build the renewed session.
+    pub async fn verify_refresh(
+        &self,
+        session: &Session,
+        refreshed: RefreshedTokens,
+    ) -> Result<Session, AuthError> {
+        let RefreshedTokens { response, tokens } = refreshed;
+        let id_claims = match id_token_of(&response) {
+            Some(t) => {
+                self.verify_id_token(
+                    t,
+                    response.access_token(),
+                    NonceCheck::MayBeAbsent,
+                    Some(Continuity {
+                        original: &session.id_claims,
+                    }),
+                )
+                .await?
+            }
+            None => session.id_claims.clone(),
+        };
         let userinfo = match self
             .userinfo(tokens.access_token.expose_secret(), &session.user.subject)
             .await
@@ -77,6 +116,7 @@ impl Provider {
             userinfo,
             user,
             refreshed_at: Some(Utc::now()),
+            unverified: None,
             ..session.clone()
         })
     }

@@ -42,6 +42,11 @@ pub struct Session {
     pub user: User,
     pub logged_in_at: DateTime<Utc>,
     pub refreshed_at: Option<DateTime<Utc>>,
+    /// Set when a renewal's new tokens were kept (a rotated refresh token
+    /// must never be lost) but its new ID token was refused: why. The
+    /// claims shown stay those of the last verified ID token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unverified: Option<String>,
 }
 
 /// Refresh this long before the access token expires.

@@ -111,5 +111,6 @@ pub(crate) async fn new_session(
         user,
         logged_in_at: Utc::now(),
         refreshed_at: None,
+        unverified: None,
     })
 }

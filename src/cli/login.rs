@@ -1,11 +1,9 @@
 use std::io::Write;
-use std::sync::Arc;
+use std::sync::Mutex;
 
 use super::{CliError, Context, Outcome};
-use crate::auth::{
-    self, AuthError, BrowserLogin, DeviceLogin, FlowChoice, FlowEnvironment, FlowPreference,
-    LoginOptions, PollState, Provider, Session, choose_flow,
-};
+use crate::auth::{AuthError, FlowEnvironment, FlowPreference, PollState};
+use crate::session::{self, LoginEvent};
 
 /// How `login` was asked to run, beyond the config.
 #[derive(Debug, Clone, Copy)]
@@ -22,151 +20,134 @@ pub struct LoginRequest<'a> {
 }
 
 /// Log in and make the account active: in the browser, or with a code on
-/// another device, as `choose_flow` decides. Messages go to `err`: stdout
-/// stays clean for scripts.
+/// another device, as the session service decides. Messages go to `err`:
+/// stdout stays clean for scripts.
 pub async fn login(
     ctx: &Context,
     request: LoginRequest<'_>,
-    err: &mut dyn Write,
+    err: &mut (dyn Write + Send),
 ) -> Result<Outcome, CliError> {
-    let LoginRequest {
-        provider,
-        add_account,
-        ..
-    } = request;
-    let name = match provider {
-        Some(n) => n.to_owned(),
-        None => match ctx.config.providers.as_slice() {
-            [only] => only.name.clone(),
-            _ => {
-                return Err(CliError::Usage(format!(
-                    "several providers are configured ({}); choose one with --provider NAME",
-                    ctx.provider_names()
-                )));
-            }
-        },
+    let request = session::LoginRequest {
+        provider: request.provider.map(str::to_owned),
+        flow: request.flow,
+        environment: request.environment,
+        add_account: request.add_account,
     };
-    let provider = Arc::new(ctx.provider(&name).await?);
-    let options = LoginOptions {
-        prompt: add_account.then(|| "login".to_owned()),
+    let printer = Printer {
+        out: Mutex::new(err),
+        label: Mutex::new(String::new()),
+        slowed: Mutex::new(false),
     };
-    let environment = FlowEnvironment {
-        device_supported: provider.supports_device_flow(),
-        ..request.environment
+    let show = |event| printer.show(event);
+    let result = tokio::select! {
+        result = ctx.login(request, &show) => result,
+        _ = tokio::signal::ctrl_c() => Err(AuthError::Cancelled.into()),
     };
-    let preference = request.flow.unwrap_or(provider.config().flow);
-    if preference == FlowPreference::Device && !environment.device_supported {
-        return Err(CliError::Usage(format!(
-            "{} offers no device authorization endpoint; log in with --browser",
-            provider.config().label
-        )));
-    }
-    let may_fall_back = preference == FlowPreference::Auto && environment.device_supported;
-    let session = match choose_flow(preference, &environment) {
-        FlowChoice::Device => device(provider.clone(), options, err).await?,
-        choice => {
-            let open = choice == FlowChoice::Browser;
-            match browser(
-                ctx,
-                provider.clone(),
-                options.clone(),
-                open,
-                may_fall_back,
-                err,
-            )
-            .await?
-            {
-                Some(session) => session,
-                None => device(provider.clone(), options, err).await?,
-            }
-        }
-    };
-    let store = ctx.store.clone();
-    let saved = session.clone();
-    tokio::task::spawn_blocking(move || store.save(&saved))
-        .await
-        .map_err(|e| CliError::Usage(format!("internal error: {e}")))??;
+    let logged_in = result?;
+    logged_in.saved?;
+    let session = logged_in.session;
+    let err = printer.out.into_inner().unwrap_or_else(|p| p.into_inner());
     writeln!(
         err,
         "Logged in to {} as {}.",
-        provider.config().label,
-        session
-            .user
-            .email
-            .as_deref()
-            .unwrap_or(session.user.display_name())
+        crate::text::visible(
+            &printer
+                .label
+                .into_inner()
+                .unwrap_or_else(|p| p.into_inner())
+        ),
+        crate::text::visible(
+            session
+                .user
+                .email
+                .as_deref()
+                .unwrap_or(session.user.display_name())
+        )
     )?;
     Ok(Outcome::Ok)
 }
 
-/// `Ok(None)`: no browser opened and `may_fall_back` allows the device
-/// flow instead.
-async fn browser(
-    ctx: &Context,
-    provider: Arc<Provider>,
-    options: LoginOptions,
-    open: bool,
-    may_fall_back: bool,
-    err: &mut dyn Write,
-) -> Result<Option<Session>, CliError> {
-    let login = BrowserLogin::start(provider.clone(), ctx.config.login_timeout, options).await?;
-    let url = login.authorize_url().to_string();
-    let label = &provider.config().label;
-    if open {
-        writeln!(
-            err,
-            "Log in to {label} in your browser. If it does not open, visit:\n\n  {url}\n"
-        )?;
-        match auth::open_url(&url, ctx.browser_var.as_deref()) {
-            Ok(()) => writeln!(err, "Waiting for the browser (Ctrl-C cancels)…")?,
-            Err(e) if may_fall_back => {
-                writeln!(
-                    err,
-                    "{e}: logging in with a code on another device instead.\n"
-                )?;
-                return Ok(None);
+/// Prints a login's progress as it comes.
+struct Printer<'a> {
+    out: Mutex<&'a mut (dyn Write + Send)>,
+    label: Mutex<String>,
+    /// `slow_down` is said once.
+    slowed: Mutex<bool>,
+}
+
+impl Printer<'_> {
+    fn show(&self, event: LoginEvent) {
+        let mut out = self.out.lock().unwrap_or_else(|p| p.into_inner());
+        // A closed stderr must not stop a login.
+        let _ = self.write(&mut **out, event);
+    }
+
+    fn write(&self, err: &mut dyn Write, event: LoginEvent) -> std::io::Result<()> {
+        let label = self.label.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        match event {
+            LoginEvent::Provider { label, .. } => {
+                *self.label.lock().unwrap_or_else(|p| p.into_inner()) = label;
             }
-            Err(e) => writeln!(
+            LoginEvent::BrowserUrl { url, opening: true } => writeln!(
+                err,
+                "Log in to {} in your browser. If it does not open, visit:\n\n  {url}\n",
+                crate::text::visible(&label)
+            )?,
+            LoginEvent::BrowserUrl {
+                url,
+                opening: false,
+            } => writeln!(
+                err,
+                "No browser can be opened here and {} offers no device login.\n\
+                 Open this URL in a browser on this machine:\n\n  {url}\n\nWaiting (Ctrl-C cancels)…",
+                crate::text::visible(&label)
+            )?,
+            LoginEvent::BrowserOpened(Ok(())) => {
+                writeln!(err, "Waiting for the browser (Ctrl-C cancels)…")?
+            }
+            LoginEvent::BrowserOpened(Err(e)) => writeln!(
                 err,
                 "{e}. Open the URL above yourself; waiting (Ctrl-C cancels)…"
             )?,
+            LoginEvent::FallingBackToDevice(e) => writeln!(
+                err,
+                "{e}: logging in with a code on another device instead.\n"
+            )?,
+            LoginEvent::DeviceCode(code) => device_code(err, &label, &code)?,
+            LoginEvent::DevicePoll(PollState::SlowingDown { interval, .. }) => {
+                let mut slowed = self.slowed.lock().unwrap_or_else(|p| p.into_inner());
+                if !*slowed {
+                    *slowed = true;
+                    tracing::info!("the provider asked to poll every {} s", interval.as_secs());
+                }
+            }
+            LoginEvent::DevicePoll(_) => {}
+            LoginEvent::Refused(why) => writeln!(err, "! {}", crate::text::visible(&why))?,
         }
-    } else {
-        writeln!(
-            err,
-            "No browser can be opened here and {label} offers no device login.\n\
-             Open this URL in a browser on this machine:\n\n  {url}\n\nWaiting (Ctrl-C cancels)…"
-        )?;
-    }
-    tokio::select! {
-        result = login.finish() => Ok(Some(result?)),
-        _ = tokio::signal::ctrl_c() => Err(AuthError::Cancelled.into()),
+        Ok(())
     }
 }
 
-async fn device(
-    provider: Arc<Provider>,
-    options: LoginOptions,
+fn device_code(
     err: &mut dyn Write,
-) -> Result<Session, CliError> {
-    let login = DeviceLogin::start(provider.clone(), options).await?;
-    let minutes = (login.expires_at() - chrono::Utc::now())
-        .num_minutes()
-        .max(1);
+    label: &str,
+    code: &session::DeviceCodeInfo,
+) -> std::io::Result<()> {
+    let minutes = (code.expires_at - chrono::Utc::now()).num_minutes().max(1);
     writeln!(
         err,
         "Log in to {} on another device (a phone, another computer):\n\n  \
          1. Open   {}\n  2. Enter  {}\n",
-        provider.config().label,
-        login.verification_uri(),
-        login.user_code()
+        crate::text::visible(label),
+        crate::text::visible(&code.verification_uri),
+        crate::text::visible(&code.user_code)
     )?;
-    let target = login
-        .verification_uri_complete()
-        .unwrap_or(login.verification_uri())
-        .to_owned();
+    let target = code
+        .verification_uri_complete
+        .as_deref()
+        .unwrap_or(&code.verification_uri);
     if std::io::IsTerminal::is_terminal(&std::io::stderr())
-        && let Some(rows) = crate::qr::rows(&target)
+        && let Some(rows) = crate::qr::rows(target)
     {
         writeln!(err, "  Or scan this with your phone:\n")?;
         for row in rows {
@@ -178,17 +159,5 @@ async fn device(
     writeln!(
         err,
         "The code expires in {minutes} min. Waiting for you (Ctrl-C cancels)…"
-    )?;
-    let slowed = std::sync::atomic::AtomicBool::new(false);
-    let poll = login.poll(|state| {
-        if let PollState::SlowingDown { interval, .. } = state
-            && !slowed.swap(true, std::sync::atomic::Ordering::Relaxed)
-        {
-            tracing::info!("the provider asked to poll every {} s", interval.as_secs());
-        }
-    });
-    tokio::select! {
-        result = poll => Ok(result?),
-        _ = tokio::signal::ctrl_c() => Err(AuthError::Cancelled.into()),
-    }
+    )
 }

@@ -1,127 +1,97 @@
 use std::io::Write;
+use std::sync::Mutex;
 
 use super::{CliError, Context, Outcome};
 use crate::auth::Session;
-use crate::store::AccountId;
+use crate::session::{BrowserSignOutReport, LogoutEvent, LogoutOptions, is_bound};
+use crate::text::visible;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogoutScope {
     /// The active account.
     Active,
-    /// Every account stored here.
+    /// Every account of this config's providers stored here.
     All,
 }
 
-/// Revoke at the provider (when it can), then forget the tokens here —
-/// whatever the provider said, so a network failure never keeps a logged
-/// out person logged in locally.
+/// Log out through the session service: deleted here first, then revoked,
+/// then (if asked) everywhere and in the browser. Sessions that another
+/// config's providers issued are never sent anywhere.
 pub async fn logout(
     ctx: &Context,
     scope: LogoutScope,
     in_browser: bool,
     everywhere: bool,
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
 ) -> Result<Outcome, CliError> {
-    let accounts = ctx.store.accounts()?;
+    let accounts = ctx.accounts().await?;
     let targets: Vec<Session> = match scope {
         LogoutScope::Active => accounts.active_session().cloned().into_iter().collect(),
-        LogoutScope::All => accounts.sessions.clone(),
+        LogoutScope::All => accounts
+            .sessions
+            .iter()
+            .filter(|s| is_bound(&ctx.config, s))
+            .cloned()
+            .collect(),
     };
     if targets.is_empty() {
         writeln!(out, "Not logged in: nothing to do.")?;
         return Ok(Outcome::Failed);
     }
+    let options = LogoutOptions {
+        in_browser,
+        everywhere,
+    };
     let mut outcome = Outcome::Ok;
+    let out = Mutex::new(out);
+    let say = |text: String| {
+        let mut out = out.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = writeln!(out, "{text}");
+    };
     for session in targets {
-        let id = AccountId::of(&session);
-        let provider = ctx.provider(&session.provider).await;
-        if everywhere {
-            match &provider {
-                Ok(p) if p.config().logout_everywhere.is_none() => {
-                    return Err(CliError::Usage(format!(
-                        "logging out everywhere is not set up for {}: set \
-                         logout_everywhere_api_key_env in its config (PropelAuth's backend API key)",
-                        session.provider
-                    )));
-                }
-                Ok(p) => match p.log_out_everywhere(&session).await {
-                    Ok(()) => writeln!(
-                        out,
-                        "Every session of {} on every device has ended.",
-                        session.user.display_name()
-                    )?,
-                    Err(e) => {
-                        outcome = Outcome::Failed;
-                        writeln!(out, "Logging out everywhere failed: {e}")?;
-                    }
-                },
-                Err(_) => {}
-            }
-        }
-        let revoked = match &provider {
-            Ok(p) => p.revoke(&session).await.map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
+        let events = |event: LogoutEvent| match event {
+            LogoutEvent::LoggedOut(report) => say(visible(&report.summary()).into_owned()),
+            LogoutEvent::BrowserUrl(url) => say(format!(
+                "Signing out in the browser; if it does not open, visit {url}"
+            )),
         };
-        if in_browser && let Ok(p) = &provider {
-            sign_out_in_browser(ctx, p, &session, out).await?;
+        let report = ctx.logout(&session, options, &events).await?;
+        if !report.complete() {
+            outcome = Outcome::Failed;
         }
-        ctx.store.remove(&id)?;
-        let who = session
-            .user
-            .email
-            .as_deref()
-            .unwrap_or(session.user.display_name());
-        match revoked {
-            Ok(true) => writeln!(
-                out,
-                "Logged out {who} at {}: tokens revoked and deleted.",
-                session.provider
-            )?,
-            Ok(false) => writeln!(
-                out,
-                "Logged out {who} at {}: tokens deleted here (the provider has no revocation endpoint).",
-                session.provider
-            )?,
-            Err(e) => {
-                outcome = Outcome::Failed;
-                writeln!(
-                    out,
-                    "Logged out {who} at {} here, but the provider could not revoke the tokens: {e}",
-                    session.provider
-                )?
-            }
+        match &report.browser {
+            None => say(visible(&report.summary()).into_owned()),
+            Some(browser) => say(browser_line(&report.provider, browser)),
+        }
+    }
+    if scope == LogoutScope::All {
+        let foreign = accounts
+            .sessions
+            .iter()
+            .filter(|s| !is_bound(&ctx.config, s))
+            .count();
+        if foreign > 0 {
+            say(format!(
+                "{foreign} other stored account(s) belong to providers this config does not have; \
+                 they were left as they are (log them out with the config that logged them in)."
+            ));
         }
     }
     Ok(outcome)
 }
 
-/// End the provider's browser session too: the browser gets a loopback
-/// address of ours (no token on a command line) that redirects onwards.
-async fn sign_out_in_browser(
-    ctx: &Context,
-    provider: &crate::auth::Provider,
-    session: &Session,
-    out: &mut dyn Write,
-) -> Result<(), CliError> {
-    let Some(sign_out) = crate::auth::BrowserSignOut::start(provider, session).await? else {
-        writeln!(
-            out,
-            "{} offers no browser sign-out (no end_session_endpoint).",
-            session.provider
-        )?;
-        return Ok(());
-    };
-    let url = sign_out.start_url().to_string();
-    writeln!(
-        out,
-        "Signing out in the browser; if it does not open, visit {url}"
-    )?;
-    if let Err(e) = crate::auth::open_url(&url, ctx.browser_var.as_deref()) {
-        writeln!(out, "{e}")?;
+fn browser_line(provider: &str, report: &BrowserSignOutReport) -> String {
+    let provider = visible(provider);
+    match report {
+        BrowserSignOutReport::NotOffered => {
+            format!("{provider} offers no browser sign-out (no end_session_endpoint).")
+        }
+        BrowserSignOutReport::SignedOut => "Signed out in the browser too.".into(),
+        BrowserSignOutReport::Sent => {
+            format!("The browser was sent to sign out at {provider}; it does not come back here.")
+        }
+        BrowserSignOutReport::Failed(e) => {
+            format!("The browser sign-out did not complete: {}", visible(e))
+        }
     }
-    match sign_out.wait(crate::auth::SIGN_OUT_WAIT).await {
-        Ok(()) => writeln!(out, "Signed out in the browser too.")?,
-        Err(e) => writeln!(out, "The browser sign-out did not complete: {e}")?,
-    }
-    Ok(())
 }

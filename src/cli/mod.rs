@@ -14,12 +14,9 @@ mod status;
 mod switch;
 mod token;
 
-use std::path::PathBuf;
-use std::sync::Arc;
-
-use crate::auth::{AuthError, Provider};
-use crate::config::Config;
-use crate::store::{StoreError, TokenStore};
+use crate::auth::AuthError;
+use crate::session::SessionError;
+use crate::store::StoreError;
 
 pub use doctor::{ConfigSource, DoctorRequest, doctor};
 pub use init::{Preset, init};
@@ -29,16 +26,9 @@ pub use status::status;
 pub use switch::switch;
 pub use token::token;
 
-/// What every subcommand needs.
-pub struct Context {
-    pub config: Config,
-    pub store: Arc<dyn TokenStore>,
-    pub store_path: PathBuf,
-    /// `$BROWSER`, read by the binary.
-    pub browser_var: Option<String>,
-    /// Where discovery documents and key sets are cached, if anywhere.
-    pub discovery_cache: Option<crate::auth::DiscoveryCache>,
-}
+/// What every subcommand needs: the session service, the one way to
+/// sessions it shares with the TUI.
+pub use crate::session::SessionService as Context;
 
 /// How a subcommand ended, as an exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,34 +54,9 @@ pub enum CliError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
-    Lifecycle(#[from] crate::lifecycle::LifecycleError),
+    Session(#[from] SessionError),
     #[error("{0}")]
     Usage(String),
     #[error("cannot write the output: {0}")]
     Output(#[from] std::io::Error),
-}
-
-impl Context {
-    pub(crate) async fn provider(&self, name: &str) -> Result<Provider, CliError> {
-        let config = self.config.provider(name).ok_or_else(|| {
-            CliError::Usage(format!(
-                "no provider `{name}` in {}; the config has: {}",
-                self.config.path.display(),
-                self.provider_names()
-            ))
-        })?;
-        Ok(
-            Provider::discover_cached(config, &self.config.http, self.discovery_cache.as_ref())
-                .await?,
-        )
-    }
-
-    pub(crate) fn provider_names(&self) -> String {
-        self.config
-            .providers
-            .iter()
-            .map(|p| p.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
 }

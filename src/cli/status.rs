@@ -12,11 +12,13 @@ pub fn status(ctx: &Context, as_json: bool, out: &mut dyn Write) -> Result<Outco
     let accounts = ctx.store.accounts()?;
     let now = Utc::now();
     let active = accounts.active.clone();
-    let logged_in = accounts.active_session().is_some_and(|s| s.is_alive(now));
+    let logged_in = accounts
+        .active_session()
+        .is_some_and(|s| s.is_alive(now) && crate::session::is_bound(&ctx.config, s));
     if as_json {
         let report = json!({
             "logged_in": logged_in,
-            "active": active.as_ref().map(|a| json!({"provider": a.provider, "subject": a.subject})),
+            "active": accounts.active_session().map(|s| json!({"provider": s.provider, "issuer": s.issuer, "subject": s.user.subject})),
             "accounts": accounts.sessions.iter().map(|s| account_json(s, active.as_ref(), now)).collect::<Vec<_>>(),
             "store": {
                 "path": ctx.store_path.display().to_string(),
@@ -100,11 +102,9 @@ fn describe(
     now: DateTime<Utc>,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let label = ctx
-        .config
-        .provider(&s.provider)
+    let label = crate::session::provider_for(&ctx.config, s)
         .map(|p| p.label.as_str())
-        .unwrap_or("(no longer in the config)");
+        .unwrap_or("not a provider of this config: not used here");
     writeln!(out, "{} ({label}) — {}", s.provider, s.issuer)?;
     let who = match &s.user.email {
         Some(e) if Some(e.as_str()) != s.user.name.as_deref() => {

@@ -34,6 +34,7 @@ pub fn switch(ctx: &Context, to: Option<&str>, out: &mut dyn Write) -> Result<Ou
             let id = AccountId::of(s);
             wanted == (i + 1).to_string()
                 || wanted == id.to_string()
+                || wanted == format!("{}/{}", s.provider, s.user.subject)
                 || wanted == s.user.subject
                 || s.user.email.as_deref() == Some(wanted)
         })

@@ -2,17 +2,19 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::Session;
 
-/// An account is one person at one provider.
+/// An account is one person (subject) at one issuer. Not the config's
+/// provider name: two configs may give one name to different issuers, and
+/// their sessions must never be taken for each other.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct AccountId {
-    pub provider: String,
+    pub issuer: String,
     pub subject: String,
 }
 
 impl AccountId {
     pub fn of(session: &Session) -> Self {
         Self {
-            provider: session.provider.clone(),
+            issuer: session.issuer.clone(),
             subject: session.user.subject.clone(),
         }
     }
@@ -20,12 +22,13 @@ impl AccountId {
 
 impl std::fmt::Display for AccountId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{}", self.provider, self.subject)
+        write!(f, "{} at {}", self.subject, self.issuer)
     }
 }
 
 /// Every stored session, and which one is active.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(from = "Written")]
 pub struct Accounts {
     #[serde(default)]
     pub active: Option<AccountId>,
@@ -63,5 +66,65 @@ impl Accounts {
             self.active = self.sessions.first().map(AccountId::of);
         }
         self.sessions.len() != before
+    }
+}
+
+/// The active account as written: an issuer and a subject, or, by stores
+/// written before accounts were keyed by issuer, a provider name and a
+/// subject (resolved against the sessions by `Accounts::resolve_legacy`).
+fn active_account<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<AccountId>, D::Error> {
+    #[derive(Deserialize)]
+    struct Written {
+        issuer: Option<String>,
+        provider: Option<String>,
+        subject: String,
+    }
+    Ok(Option::<Written>::deserialize(d)?.map(|w| AccountId {
+        issuer: w
+            .issuer
+            .unwrap_or_else(|| format!("{LEGACY_PROVIDER}{}", w.provider.unwrap_or_default())),
+        subject: w.subject,
+    }))
+}
+
+/// Marks an active account read from an older store: a provider name
+/// where the issuer goes. No issuer starts like this (not a URL).
+const LEGACY_PROVIDER: &str = "\0provider:";
+
+/// The accounts as read, before an older store's active account is
+/// resolved.
+#[derive(Deserialize)]
+struct Written {
+    #[serde(default, deserialize_with = "active_account")]
+    active: Option<AccountId>,
+    #[serde(default)]
+    sessions: Vec<Session>,
+}
+
+impl From<Written> for Accounts {
+    fn from(written: Written) -> Self {
+        let mut accounts = Accounts {
+            active: written.active,
+            sessions: written.sessions,
+            recovered: None,
+        };
+        accounts.resolve_legacy();
+        accounts
+    }
+}
+
+impl Accounts {
+    /// Turn an older store's active account (provider name and subject)
+    /// into the issuer and subject of the session it meant.
+    fn resolve_legacy(&mut self) {
+        let Some(active) = &self.active else { return };
+        let Some(provider) = active.issuer.strip_prefix(LEGACY_PROVIDER) else {
+            return;
+        };
+        self.active = self
+            .sessions
+            .iter()
+            .find(|s| s.provider == provider && s.user.subject == active.subject)
+            .map(AccountId::of);
     }
 }

@@ -11,7 +11,7 @@ use crate::identity::User;
 fn session(provider: &str, subject: &str, access: &str) -> Session {
     Session {
         provider: provider.into(),
-        issuer: "http://127.0.0.1:1".into(),
+        issuer: issuer(provider),
         client_id: "c".into(),
         tokens: TokenSet {
             access_token: SecretString::from(access.to_owned()),
@@ -33,6 +33,7 @@ fn session(provider: &str, subject: &str, access: &str) -> Session {
         },
         logged_in_at: Utc::now(),
         refreshed_at: None,
+        unverified: None,
     }
 }
 
@@ -45,9 +46,14 @@ fn store_in(dir: &Path) -> FileStore {
     FileStore::new(&data, KeySource::KeyFile(data.join("store.key")))
 }
 
+/// Each provider name of these tests is its own issuer.
+fn issuer(provider: &str) -> String {
+    format!("https://{provider}.example")
+}
+
 fn id(provider: &str, subject: &str) -> AccountId {
     AccountId {
-        provider: provider.into(),
+        issuer: issuer(provider),
         subject: subject.into(),
     }
 }

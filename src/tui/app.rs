@@ -9,10 +9,10 @@ use futures::StreamExt;
 use tokio::sync::mpsc::{self, UnboundedReceiver};
 
 use super::effects::{Effects, Services};
-use super::message::Msg;
-use super::model::{Level, Model, Toast, account_entries};
+use super::message::{Command, Msg};
+use super::model::Model;
 use super::terminal::TerminalGuard;
-use super::update::{enter_dashboard, tick, update};
+use super::update::update;
 use super::view;
 use crate::store::Preferences;
 
@@ -25,58 +25,39 @@ pub struct App {
 impl App {
     pub fn new(services: Services, demo: bool, now: DateTime<Utc>) -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
-        let mut model = Model::new(&services.config, now);
+        let Services {
+            session,
+            browser_available,
+        } = services;
+        let mut model = Model::new(&session.config, now);
         model.demo = demo;
-        model.preferences = Preferences::load(&services.data_dir);
-        model.browser_available = services.browser_available;
-        model.store_description = services.store.describe();
+        model.preferences = Preferences::load(&session.data_dir);
+        model.browser_available = browser_available;
+        model.store_description = session.store.describe();
         Self {
             model,
-            effects: Effects::new(services, tx),
+            effects: Effects::new(session, tx),
             rx,
         }
     }
 
-    /// Go straight to the dashboard when a stored session is still alive
-    /// (or can be renewed) for a configured provider: the active account
-    /// first, then any other.
-    pub fn resume_stored_session(&mut self) {
-        let services = self.effects.services();
-        let accounts = match services.store.accounts() {
-            Ok(a) => a,
-            Err(e) => {
-                self.model.toast = Some(Toast {
-                    level: Level::Error,
-                    text: e.to_string(),
-                });
+    /// Read the store and go straight to the dashboard when a stored
+    /// session of this config is still alive (or can be renewed): the
+    /// active account first, then any other. Like everything else, the
+    /// answer arrives as a message; this waits for it (bounded).
+    pub async fn resume_stored_session(&mut self) {
+        self.run(vec![Command::Resume]);
+        let deadline = tokio::time::Instant::now() + RESUME_WAIT;
+        while let Ok(Some(msg)) = tokio::time::timeout_at(deadline, self.next_message()).await {
+            let resumed = matches!(msg, Msg::Resumed(_));
+            self.handle(msg);
+            if resumed {
                 return;
             }
-        };
-        if let Some(text) = &accounts.recovered {
-            self.model.toast = Some(Toast {
-                level: Level::Error,
-                text: text.clone(),
-            });
         }
-        self.model.accounts = account_entries(&accounts, &services.config);
-        let now = self.model.now;
-        let usable = |s: &&crate::auth::Session| {
-            services.config.provider(&s.provider).is_some_and(|p| {
-                crate::auth::is_issuer_of(&s.issuer, &p.server_metadata_url)
-                    && s.client_id == p.client_id
-            }) && s.is_alive(now)
-        };
-        let chosen = accounts
-            .active_session()
-            .filter(usable)
-            .or_else(|| accounts.sessions.iter().find(usable))
-            .cloned();
-        let commands = match chosen {
-            Some(session) => enter_dashboard(&mut self.model, session),
-            // The login screen: find out what the providers offer now.
-            None => tick(&mut self.model, now),
-        };
-        self.run(commands);
+        self.handle(Msg::Resumed(Err(
+            "the token store did not answer in time".into()
+        )));
     }
 
     pub fn handle(&mut self, msg: Msg) {
@@ -85,8 +66,7 @@ impl App {
     }
 
     pub fn tick(&mut self, now: DateTime<Utc>) {
-        let commands = tick(&mut self.model, now);
-        self.run(commands);
+        self.handle(Msg::Tick(now));
     }
 
     /// The next result of background work.
@@ -98,21 +78,33 @@ impl App {
         self.rx.try_recv().ok()
     }
 
-    fn run(&self, commands: Vec<super::message::Command>) {
+    /// Wait, bounded by the request timeout, for renewals under way: a
+    /// rotated refresh token in flight must reach the store.
+    pub async fn finish(&self) {
+        let service = self.effects.service();
+        service.wait_for_renewals(service.renewal_grace()).await;
+    }
+
+    fn run(&self, commands: Vec<Command>) {
         for c in commands {
             self.effects.run(c);
         }
     }
 }
 
+/// Reading the store at start waits at most this long (the store's lock
+/// is not taken for a read).
+const RESUME_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Run the TUI until the person quits. The terminal is restored on every
 /// way out.
 pub async fn run(services: Services, demo: bool) -> io::Result<()> {
     let mut app = App::new(services, demo, Utc::now());
-    app.resume_stored_session();
+    app.resume_stored_session().await;
     let mut guard = TerminalGuard::enter()?;
     let result = event_loop(&mut app, &mut guard).await;
     drop(guard);
+    app.finish().await;
     result
 }
 

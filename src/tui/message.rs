@@ -1,6 +1,7 @@
 //! What reaches `update`: keys, ticks and the results of background work;
 //! and what `update` asks the runtime to do.
 
+use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
 use super::model::{AccountEntry, DeviceCode, LoginFlow, PollView};
@@ -12,7 +13,9 @@ use crate::store::AccountId;
 pub enum Msg {
     Key(KeyEvent),
     /// Once a second: clocks, countdowns, refresh deadlines.
-    Tick,
+    Tick(DateTime<Utc>),
+    /// The stored accounts, read at start: resume one, or show the login.
+    Resumed(Result<Resume, String>),
     /// The terminal changed size: draw again.
     Resize,
     LoginUrl {
@@ -37,11 +40,24 @@ pub enum Msg {
         generation: u64,
         poll: PollView,
     },
+    /// A response reached the callback that was not for this login; it
+    /// goes on waiting.
+    LoginRefused {
+        generation: u64,
+        reason: String,
+    },
     LoginFinished {
         generation: u64,
         result: Result<Box<Session>, String>,
     },
-    Refreshed(Result<Box<Session>, RefreshFailure>),
+    /// A renewal's answer, for `account`. `generation` is the renewal the
+    /// dashboard started (a failure counts only for that one); `None` for
+    /// a renewal a panel's fetch needed.
+    Refreshed {
+        account: AccountId,
+        generation: Option<u64>,
+        result: Result<Box<Session>, RefreshFailure>,
+    },
     PanelLoaded {
         generation: u64,
         panel_id: String,
@@ -65,6 +81,18 @@ pub struct RefreshFailure {
     pub error: String,
     /// The session is over (revoked, `invalid_grant`): back to login.
     pub needs_login: bool,
+    /// Another process logged the account out.
+    pub logged_out_elsewhere: bool,
+}
+
+/// What the store held at start.
+#[derive(Debug)]
+pub struct Resume {
+    pub accounts: Vec<AccountEntry>,
+    /// The session to go on with, if any is this config's and alive.
+    pub session: Option<Box<Session>>,
+    /// An unreadable store was moved aside: what happened.
+    pub recovered: Option<String>,
 }
 
 /// Work for the runtime; nothing here runs on the UI task.
@@ -90,7 +118,12 @@ pub enum Command {
         url: String,
         session: Box<Session>,
     },
-    Refresh(Box<Session>),
+    /// Read the store: resume a session or show the login screen.
+    Resume,
+    Refresh {
+        session: Box<Session>,
+        generation: u64,
+    },
     Logout {
         session: Box<Session>,
         /// Also end the provider's browser session (RP-initiated logout).

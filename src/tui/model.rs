@@ -166,6 +166,8 @@ pub struct Dashboard {
     pub refresh: RefreshState,
     /// Renewals that failed in a row (network), for the backoff.
     pub refresh_failures: u32,
+    /// The renewal whose answer is awaited: an older one's is ignored.
+    pub renewal: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -241,9 +243,11 @@ impl MenuItem {
 
 /// The switcher's lines for the stored accounts.
 pub fn account_entries(accounts: &Accounts, config: &Config) -> Vec<AccountEntry> {
+    // Another config's accounts are not this one's to switch to.
     accounts
         .sessions
         .iter()
+        .filter(|s| crate::session::is_bound(config, s))
         .map(|s| {
             let id = AccountId::of(s);
             AccountEntry {
@@ -253,10 +257,9 @@ pub fn account_entries(accounts: &Accounts, config: &Config) -> Vec<AccountEntry
                     .email
                     .clone()
                     .unwrap_or_else(|| s.user.display_name().to_owned()),
-                provider_label: config
-                    .provider(&s.provider)
+                provider_label: crate::session::provider_for(config, s)
                     .map(|p| p.label.clone())
-                    .unwrap_or_else(|| s.provider.clone()),
+                    .unwrap_or_else(|_| s.provider.clone()),
                 id,
             }
         })
@@ -418,6 +421,7 @@ impl Dashboard {
             panel_states: HashMap::new(),
             refresh: RefreshState::Idle,
             refresh_failures: 0,
+            renewal: 0,
         }
     }
 

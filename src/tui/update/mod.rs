@@ -6,6 +6,7 @@ use super::keymap::{Key, normalise};
 use super::message::{Command, Msg};
 use super::model::*;
 use crate::auth::Session;
+use crate::store::AccountId;
 
 mod dashboard;
 mod login;
@@ -25,7 +26,19 @@ pub fn offline_backoff(failures: u32) -> TimeDelta {
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
     match msg {
         Msg::Key(event) => key(model, normalise(event)),
-        Msg::Tick => Vec::new(),
+        Msg::Tick(now) => tick(model, now),
+        Msg::Resumed(result) => resumed(model, result),
+        Msg::LoginRefused { generation, reason } => {
+            if pending_mut(model, generation).is_some()
+                && let Screen::Login(login) = &mut model.screen
+            {
+                login.notice = Some(Notice {
+                    level: Level::Error,
+                    text: reason,
+                });
+            }
+            Vec::new()
+        }
         Msg::Resize => Vec::new(),
         Msg::LoginUrl { generation, url } => {
             if let Some(PendingFlow::Browser { url: slot, .. }) =
@@ -91,7 +104,11 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
                 }
             }
         }
-        Msg::Refreshed(result) => refreshed(model, result),
+        Msg::Refreshed {
+            account,
+            generation,
+            result,
+        } => refreshed(model, &account, generation, result),
         Msg::PanelLoaded {
             generation,
             panel_id,
@@ -177,9 +194,43 @@ pub fn tick(model: &mut Model, now: DateTime<Utc>) -> Vec<Command> {
     };
     if due {
         dash.refresh = RefreshState::Running;
-        return vec![Command::Refresh(Box::new(dash.session.clone()))];
+        model.next_generation += 1;
+        let generation = model.next_generation;
+        if let Screen::Dashboard(dash) = &mut model.screen {
+            dash.renewal = generation;
+            return vec![Command::Refresh {
+                session: Box::new(dash.session.clone()),
+                generation,
+            }];
+        }
     }
     Vec::new()
+}
+
+/// The store as read at start: resume a session, or the login screen.
+fn resumed(model: &mut Model, result: Result<super::message::Resume, String>) -> Vec<Command> {
+    let resume = match result {
+        Ok(r) => r,
+        Err(e) => {
+            model.toast = Some(Toast {
+                level: Level::Error,
+                text: e,
+            });
+            return tick(model, model.now);
+        }
+    };
+    if let Some(text) = resume.recovered {
+        model.toast = Some(Toast {
+            level: Level::Error,
+            text,
+        });
+    }
+    model.accounts = resume.accounts;
+    match resume.session {
+        Some(session) => enter_dashboard(model, *session),
+        // The login screen: find out what the providers offer now.
+        None => tick(model, model.now),
+    }
 }
 
 /// Show the dashboard for a session (after login, or from the store).
@@ -195,18 +246,35 @@ pub fn enter_dashboard(model: &mut Model, session: Session) -> Vec<Command> {
     commands
 }
 
+/// A renewal's answer: only for the account on screen, and a failure only
+/// from the renewal the dashboard is waiting for (a result for account A
+/// never lands on B's dashboard; a failure for A never logs B out).
 pub(super) fn refreshed(
     model: &mut Model,
+    account: &AccountId,
+    generation: Option<u64>,
     result: Result<Box<Session>, super::message::RefreshFailure>,
 ) -> Vec<Command> {
     let now = model.now;
     let Screen::Dashboard(dash) = &mut model.screen else {
         return Vec::new();
     };
+    if AccountId::of(&dash.session) != *account {
+        return Vec::new();
+    }
+    let awaited = dash.renewal != 0 && generation == Some(dash.renewal);
+    if result.is_err() && !awaited {
+        return Vec::new();
+    }
+    if awaited {
+        dash.renewal = 0;
+    }
     match result {
         Ok(session) => {
             dash.session = *session;
-            dash.refresh = RefreshState::Idle;
+            if awaited || dash.refresh != RefreshState::Running {
+                dash.refresh = RefreshState::Idle;
+            }
             dash.refresh_failures = 0;
             if dash.active_membership().is_none() {
                 dash.active_org = dash.session.user.orgs.first().map(|o| o.org_id.clone());
@@ -225,12 +293,16 @@ pub(super) fn refreshed(
         }
         Err(failure) if failure.needs_login => {
             let provider = dash.session.provider.clone();
+            let who = dash.session.user.display_name().to_owned();
             let selected = model_selected(model, &provider);
-            model.screen = login_with(
-                selected,
-                Level::Error,
-                format!("Your session ended: {}", failure.error),
-            );
+            let text = if failure.logged_out_elsewhere {
+                format!(
+                    "You were logged out elsewhere (another authdash logged {who} out): log in again."
+                )
+            } else {
+                format!("Your session ended: {}", failure.error)
+            };
+            model.screen = login_with(selected, Level::Error, text);
             model.popup = None;
             Vec::new()
         }

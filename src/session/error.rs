@@ -1,0 +1,79 @@
+use crate::auth::AuthError;
+use crate::store::StoreError;
+
+/// Why the session service could not do what was asked. Messages say what
+/// to do next; none carries a token.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The config has no provider of that name.
+    #[error("no provider `{name}` in {path}; the config has: {names}")]
+    UnknownProvider {
+        name: String,
+        path: String,
+        names: String,
+    },
+    /// Rule: a stored session is used only with the provider that issued
+    /// it. Nothing was sent anywhere.
+    #[error(
+        "the session of {who} was issued by `{issuer}` to client `{client_id}`, and no provider \
+         in {config} is that issuer with that client_id{hint}: it is not used with another \
+         provider; log in with this config (`authdash login`), or use the config that logged it in"
+    )]
+    ForeignSession {
+        who: String,
+        issuer: String,
+        client_id: String,
+        config: String,
+        hint: String,
+    },
+    /// Another process logged this account out: it stays logged out.
+    #[error("{who} was logged out elsewhere (by another authdash); log in again")]
+    LoggedOutElsewhere { who: String },
+    /// The provider's renewed ID token was refused; the new tokens are
+    /// kept (marked unverified), and the shown claims are the old ones.
+    #[error(
+        "the provider renewed the session, but its new ID token was refused ({reason}); \
+         the new tokens are kept unverified and renewal will be tried again"
+    )]
+    Unverified { reason: String },
+    #[error("{0}")]
+    Usage(String),
+    #[error("internal error: {0}")]
+    Task(String),
+}
+
+impl SessionError {
+    /// Only a new login helps: the provider gave a definite answer
+    /// (`invalid_grant`, an unknown client), or there is nothing left to
+    /// renew with. Network trouble, 429, 5xx and `temporarily_unavailable`
+    /// keep the tokens.
+    pub fn needs_login(&self) -> bool {
+        match self {
+            SessionError::Auth(e) => ends_session(e),
+            SessionError::LoggedOutElsewhere { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// Another process logged the account out.
+    pub fn logged_out_elsewhere(&self) -> bool {
+        matches!(self, SessionError::LoggedOutElsewhere { .. })
+    }
+}
+
+/// The OAuth errors that end a session (RFC 6749 §5.2): the grant is
+/// gone, or the provider no longer knows the client.
+pub(crate) fn ends_session(error: &AuthError) -> bool {
+    match error {
+        AuthError::RefreshRejected(e) => matches!(
+            e.error.as_str(),
+            "invalid_grant" | "invalid_client" | "unauthorized_client"
+        ),
+        AuthError::NoRefreshToken => true,
+        _ => false,
+    }
+}

@@ -1,0 +1,201 @@
+//! Logging in, in the browser or with a code on another device. Progress
+//! is reported as [`LoginEvent`]s: the CLI prints them, the TUI draws them.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use super::{SessionError, SessionService, blocking};
+use crate::auth::{
+    self, AuthError, BrowserLogin, DeviceLogin, FlowChoice, FlowEnvironment, FlowPreference,
+    LoginOptions, PollState, Provider, Session, choose_flow,
+};
+
+/// A login's result: the session, and whether it was stored.
+#[derive(Debug)]
+pub struct LoggedIn {
+    pub session: Session,
+    pub saved: Result<(), SessionError>,
+}
+
+/// What to log in to, and how.
+#[derive(Debug, Clone)]
+pub struct LoginRequest {
+    /// The config's provider name; `None` when the config has one.
+    pub provider: Option<String>,
+    /// `None` follows the provider's `flow` setting.
+    pub flow: Option<FlowPreference>,
+    /// What the face found out about this machine (device support is
+    /// filled in after discovery).
+    pub environment: FlowEnvironment,
+    /// Ask the provider for a fresh login (`prompt=login`) so single
+    /// sign-on does not hand back the same person.
+    pub add_account: bool,
+}
+
+/// The device flow's code and where to enter it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceCodeInfo {
+    pub user_code: String,
+    pub verification_uri: String,
+    pub verification_uri_complete: Option<String>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What a login is doing, for the face to show.
+#[derive(Debug, Clone)]
+pub enum LoginEvent {
+    /// The provider to log in to, with its label.
+    Provider {
+        name: String,
+        label: String,
+    },
+    /// The login URL: always shown. `opening` says whether authdash tries
+    /// to open a browser on it.
+    BrowserUrl {
+        url: String,
+        opening: bool,
+    },
+    /// Whether the browser opened.
+    BrowserOpened(Result<(), String>),
+    /// No browser could start: a code on another device instead.
+    FallingBackToDevice(String),
+    DeviceCode(DeviceCodeInfo),
+    DevicePoll(PollState),
+    /// A response reached the callback that was not for this login (wrong
+    /// `state` or issuer); the login goes on waiting.
+    Refused(String),
+}
+
+impl SessionService {
+    /// Which provider a request means: the named one, or the only one.
+    pub fn login_provider_name(&self, request: &LoginRequest) -> Result<String, SessionError> {
+        match (&request.provider, self.config.providers.as_slice()) {
+            (Some(n), _) => Ok(n.clone()),
+            (None, [only]) => Ok(only.name.clone()),
+            (None, _) => Err(SessionError::Usage(format!(
+                "several providers are configured ({}); choose one with --provider NAME",
+                self.provider_names()
+            ))),
+        }
+    }
+
+    /// Log in and store the session as the active account. Cancel by
+    /// dropping the future. A session that cannot be stored is still
+    /// returned, with why in `saved`: the face decides whether it is worth
+    /// using for this run only.
+    pub async fn login(
+        &self,
+        request: LoginRequest,
+        events: &(dyn Fn(LoginEvent) + Send + Sync),
+    ) -> Result<LoggedIn, SessionError> {
+        let name = self.login_provider_name(&request)?;
+        let provider = self.provider(&name).await?;
+        events(LoginEvent::Provider {
+            name: name.clone(),
+            label: provider.config().label.clone(),
+        });
+        let options = LoginOptions {
+            prompt: request.add_account.then(|| "login".to_owned()),
+        };
+        let environment = FlowEnvironment {
+            device_supported: provider.supports_device_flow(),
+            ..request.environment
+        };
+        let preference = request.flow.unwrap_or(provider.config().flow);
+        if preference == FlowPreference::Device && !environment.device_supported {
+            return Err(SessionError::Usage(format!(
+                "{} offers no device authorization endpoint; log in in the browser",
+                provider.config().label
+            )));
+        }
+        let may_fall_back = preference == FlowPreference::Auto && environment.device_supported;
+        let session = match choose_flow(preference, &environment) {
+            FlowChoice::Device => self.device(provider, options, events).await?,
+            choice => {
+                let open = choice == FlowChoice::Browser;
+                match self
+                    .browser(
+                        provider.clone(),
+                        options.clone(),
+                        open,
+                        may_fall_back,
+                        events,
+                    )
+                    .await?
+                {
+                    Some(session) => session,
+                    None => self.device(provider, options, events).await?,
+                }
+            }
+        };
+        let store = self.store.clone();
+        let kept = session.clone();
+        let saved = blocking(move || store.save(&kept)).await;
+        if let Err(e) = &saved {
+            tracing::error!("could not save the session: {e}");
+        }
+        Ok(LoggedIn { session, saved })
+    }
+
+    /// `Ok(None)`: no browser opened and `may_fall_back` allows the device
+    /// flow instead.
+    async fn browser(
+        &self,
+        provider: Arc<Provider>,
+        options: LoginOptions,
+        open: bool,
+        may_fall_back: bool,
+        events: &(dyn Fn(LoginEvent) + Send + Sync),
+    ) -> Result<Option<Session>, SessionError> {
+        let login = BrowserLogin::start(provider, self.config.login_timeout, options).await?;
+        let url = login.authorize_url().to_string();
+        events(LoginEvent::BrowserUrl {
+            url: url.clone(),
+            opening: open,
+        });
+        if open {
+            let opened = self.open_in_browser(url).await;
+            let failed = opened.is_err();
+            match opened {
+                Err(e) if may_fall_back => {
+                    events(LoginEvent::FallingBackToDevice(e));
+                    return Ok(None);
+                }
+                other => events(LoginEvent::BrowserOpened(other)),
+            }
+            if failed {
+                tracing::info!("no browser opened; waiting for the URL to be opened by hand");
+            }
+        }
+        Ok(Some(login.finish().await?))
+    }
+
+    async fn device(
+        &self,
+        provider: Arc<Provider>,
+        options: LoginOptions,
+        events: &(dyn Fn(LoginEvent) + Send + Sync),
+    ) -> Result<Session, SessionError> {
+        let login = DeviceLogin::start(provider, options).await?;
+        events(LoginEvent::DeviceCode(DeviceCodeInfo {
+            user_code: login.user_code().to_owned(),
+            verification_uri: login.verification_uri().to_owned(),
+            verification_uri_complete: login.verification_uri_complete().map(str::to_owned),
+            expires_at: login.expires_at(),
+        }));
+        Ok(login
+            .poll(|state| events(LoginEvent::DevicePoll(state)))
+            .await?)
+    }
+
+    /// Open `url` with `$BROWSER` or the system's browser, off the async
+    /// threads.
+    pub async fn open_in_browser(&self, url: String) -> Result<(), String> {
+        let browser = self.browser_var.clone();
+        tokio::task::spawn_blocking(move || auth::open_url(&url, browser.as_deref()))
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e: AuthError| e.to_string())
+    }
+}

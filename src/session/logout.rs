@@ -1,0 +1,192 @@
+//! Ending a session: deleted here first (so nothing that fails later
+//! leaves it behind), then revoked at the provider that issued it, then,
+//! if asked, every session everywhere and the provider's browser session.
+
+use std::time::Duration;
+
+use super::{SessionError, SessionService, blocking, provider_for};
+use crate::auth::{self, BrowserSignOut, Provider, Session};
+use crate::store::AccountId;
+
+/// Revocation gets this long; the tokens are gone here whatever happens.
+const REVOKE_TIMEOUT: Duration = Duration::from_secs(15);
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LogoutOptions {
+    /// Also end the provider's browser session (RP-initiated logout).
+    pub in_browser: bool,
+    /// End every session of the user on every device (PropelAuth's
+    /// backend API), where configured.
+    pub everywhere: bool,
+}
+
+/// What became of the tokens at the provider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Revocation {
+    Revoked,
+    /// The provider offers no revocation endpoint.
+    NoEndpoint,
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BrowserSignOutReport {
+    /// The provider offers no end_session_endpoint.
+    NotOffered,
+    /// The provider sent the browser back: signed out there.
+    SignedOut,
+    /// The browser was sent to sign out; no return was asked for.
+    Sent,
+    Failed(String),
+}
+
+/// How a logout went, part by part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogoutReport {
+    /// The person, as shown (email, else name).
+    pub who: String,
+    /// The provider's label.
+    pub provider: String,
+    /// Deleted here: `Ok(false)` when it was already gone.
+    pub deleted: Result<bool, String>,
+    pub revocation: Revocation,
+    pub everywhere: Option<Result<(), String>>,
+    pub browser: Option<BrowserSignOutReport>,
+}
+
+impl LogoutReport {
+    /// Everything asked for happened.
+    pub fn complete(&self) -> bool {
+        self.deleted.is_ok()
+            && !matches!(self.revocation, Revocation::Failed(_))
+            && !matches!(self.everywhere, Some(Err(_)))
+            && !matches!(self.browser, Some(BrowserSignOutReport::Failed(_)))
+    }
+
+    /// One sentence for the logged-out part (the browser has its own).
+    pub fn summary(&self) -> String {
+        let who = &self.who;
+        let at = &self.provider;
+        let mut text = match (&self.deleted, &self.revocation) {
+            (Err(e), _) => format!(
+                "Logged out {who} at {at}, but the stored tokens could not be deleted: {e}."
+            ),
+            (Ok(_), Revocation::Revoked) => {
+                format!(
+                    "Logged out {who} at {at}: the provider revoked the tokens and they are deleted here."
+                )
+            }
+            (Ok(_), Revocation::NoEndpoint) => format!(
+                "Logged out {who} at {at}: tokens deleted here (the provider offers no revocation)."
+            ),
+            (Ok(_), Revocation::Failed(e)) => format!(
+                "Logged out {who} at {at} here (tokens deleted), but the provider could not revoke them: {e}."
+            ),
+        };
+        match &self.everywhere {
+            Some(Ok(())) => text.push_str(" Every session on every device has ended too."),
+            Some(Err(e)) => text.push_str(&format!(" Logging out everywhere failed: {e}.")),
+            None => {}
+        }
+        text
+    }
+}
+
+/// What a logout is doing, for the face to show while it goes on.
+#[derive(Debug, Clone)]
+pub enum LogoutEvent {
+    /// Deleted here and revoked (or not): the rest is the browser's.
+    LoggedOut(LogoutReport),
+    /// The address opened to sign out in the browser (also shown).
+    BrowserUrl(String),
+}
+
+impl SessionService {
+    /// End `session`: delete, revoke, then `options`. Refused, with nothing
+    /// done, for a session this config's providers did not issue (its
+    /// tokens never go to another issuer) and for `everywhere` where it is
+    /// not configured.
+    pub async fn logout(
+        &self,
+        session: &Session,
+        options: LogoutOptions,
+        events: &(dyn Fn(LogoutEvent) + Send + Sync),
+    ) -> Result<LogoutReport, SessionError> {
+        let config = provider_for(&self.config, session)?;
+        if options.everywhere && config.logout_everywhere.is_none() {
+            return Err(SessionError::Usage(format!(
+                "logging out everywhere is not set up for {}: set logout_everywhere_api_key_env \
+                 in its config (PropelAuth's backend API key)",
+                config.name
+            )));
+        }
+        let store = self.store.clone();
+        let id = AccountId::of(session);
+        let deleted = blocking(move || store.remove(&id))
+            .await
+            .map_err(|e| e.to_string());
+        let provider = self.provider_of(session).await;
+        let revocation = match &provider {
+            Ok(p) => match tokio::time::timeout(REVOKE_TIMEOUT, p.revoke(session)).await {
+                Ok(Ok(true)) => Revocation::Revoked,
+                Ok(Ok(false)) => Revocation::NoEndpoint,
+                Ok(Err(e)) => Revocation::Failed(e.to_string()),
+                Err(_) => Revocation::Failed("timed out".into()),
+            },
+            Err(e) => Revocation::Failed(e.to_string()),
+        };
+        let everywhere = match (&provider, options.everywhere) {
+            (Ok(p), true) => Some(
+                p.log_out_everywhere(session)
+                    .await
+                    .map_err(|e| e.to_string()),
+            ),
+            (Err(e), true) => Some(Err(e.to_string())),
+            _ => None,
+        };
+        let mut report = LogoutReport {
+            who: session
+                .user
+                .email
+                .clone()
+                .unwrap_or_else(|| session.user.display_name().to_owned()),
+            provider: config.label.clone(),
+            deleted,
+            revocation,
+            everywhere,
+            browser: None,
+        };
+        if options.in_browser {
+            events(LogoutEvent::LoggedOut(report.clone()));
+            report.browser = Some(match &provider {
+                Ok(p) => self.sign_out_in_browser(p, session, events).await,
+                Err(e) => BrowserSignOutReport::Failed(e.to_string()),
+            });
+        }
+        Ok(report)
+    }
+
+    /// Send the browser to the provider's end-session page through a
+    /// loopback page of ours (no ID token on a command line).
+    async fn sign_out_in_browser(
+        &self,
+        provider: &Provider,
+        session: &Session,
+        events: &(dyn Fn(LogoutEvent) + Send + Sync),
+    ) -> BrowserSignOutReport {
+        let sign_out = match BrowserSignOut::start(provider, session).await {
+            Ok(Some(s)) => s,
+            Ok(None) => return BrowserSignOutReport::NotOffered,
+            Err(e) => return BrowserSignOutReport::Failed(e.to_string()),
+        };
+        let url = sign_out.start_url().to_string();
+        events(LogoutEvent::BrowserUrl(url.clone()));
+        if let Err(e) = self.open_in_browser(url).await {
+            tracing::info!("no browser opened for the sign-out: {e}");
+        }
+        match sign_out.wait(auth::SIGN_OUT_WAIT).await {
+            Ok(()) => BrowserSignOutReport::SignedOut,
+            Err(e) => BrowserSignOutReport::Failed(e.to_string()),
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! The session service: the only way a face (the CLI, the TUI, or your
+//! own) logs in, gets a usable session, fetches with a token and logs out.
+//! `auth` and `store` meet here, and nowhere else, so the rules that must
+//! always hold are enforced once:
+//!
+//! - a session is used only with the provider that issued it (issuer and
+//!   client_id; [`binding`]);
+//! - a renewal runs under the store lock, takes another process's newer
+//!   tokens instead of spending the refresh token twice, stores a rotated
+//!   refresh token before anything that can fail, and never brings back
+//!   an account another process logged out ([`renew`]);
+//! - only a definite answer (`invalid_grant`, an unknown client) ends a
+//!   session ([`SessionError::needs_login`]);
+//! - logout deletes locally first, then revokes, then signs out in the
+//!   browser and everywhere ([`logout`]).
+
+pub mod binding;
+mod error;
+mod fetch;
+mod login;
+mod logout;
+mod renew;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+pub use binding::{is_bound, provider_for};
+pub use error::SessionError;
+pub use login::{DeviceCodeInfo, LoggedIn, LoginEvent, LoginRequest};
+pub use logout::{BrowserSignOutReport, LogoutEvent, LogoutOptions, LogoutReport, Revocation};
+
+use crate::auth::{DiscoveryCache, Provider, Session};
+use crate::config::Config;
+use crate::store::{Accounts, TokenStore};
+
+/// Everything a face needs to reach sessions: the config, the store, the
+/// folders, the browser to open, and the providers discovered so far.
+pub struct SessionService {
+    pub config: Config,
+    /// Read it freely; change sessions only through this service.
+    pub store: Arc<dyn TokenStore>,
+    /// Where the store's file is, for messages.
+    pub store_path: PathBuf,
+    /// Where preferences (the active org) are kept.
+    pub data_dir: PathBuf,
+    browser_var: Option<String>,
+    discovery_cache: Option<DiscoveryCache>,
+    providers: tokio::sync::Mutex<HashMap<String, Arc<Provider>>>,
+    /// Held (shared) by every renewal: quitting takes it exclusively, so
+    /// it waits for renewals under way (a rotated refresh token in flight
+    /// must reach the store).
+    renewals: Arc<tokio::sync::RwLock<()>>,
+}
+
+impl std::fmt::Debug for SessionService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionService")
+            .field("config", &self.config.path)
+            .field("data_dir", &self.data_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a [`SessionService`] is made of; the binary fills it from the
+/// command line and the environment, tests from temporary folders.
+pub struct SessionSetup {
+    pub config: Config,
+    pub store: Arc<dyn TokenStore>,
+    /// Where the store's file is, for messages.
+    pub store_path: PathBuf,
+    /// Where preferences (the active org) are kept.
+    pub data_dir: PathBuf,
+    /// `$BROWSER`, read by the binary.
+    pub browser_var: Option<String>,
+    /// Where discovery documents and key sets are cached, if anywhere.
+    pub discovery_cache: Option<DiscoveryCache>,
+}
+
+impl SessionService {
+    pub fn new(setup: SessionSetup) -> Self {
+        let SessionSetup {
+            config,
+            store,
+            store_path,
+            data_dir,
+            browser_var,
+            discovery_cache,
+        } = setup;
+        Self {
+            config,
+            store,
+            store_path,
+            data_dir,
+            browser_var,
+            discovery_cache,
+            providers: tokio::sync::Mutex::default(),
+            renewals: Arc::default(),
+        }
+    }
+
+    pub fn browser_var(&self) -> Option<&str> {
+        self.browser_var.as_deref()
+    }
+
+    /// The configured providers' names, for messages.
+    pub fn provider_names(&self) -> String {
+        self.config
+            .providers
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// A configured provider, discovered once per run (a failure is not
+    /// kept, so a retry retries).
+    pub async fn provider(&self, name: &str) -> Result<Arc<Provider>, SessionError> {
+        let config = self
+            .config
+            .provider(name)
+            .ok_or_else(|| SessionError::UnknownProvider {
+                name: name.to_owned(),
+                path: self.config.path.display().to_string(),
+                names: self.provider_names(),
+            })?;
+        let mut cache = self.providers.lock().await;
+        if let Some(p) = cache.get(name) {
+            return Ok(p.clone());
+        }
+        let provider = Arc::new(
+            Provider::discover_cached(config, &self.config.http, self.discovery_cache.as_ref())
+                .await?,
+        );
+        cache.insert(name.to_owned(), provider.clone());
+        Ok(provider)
+    }
+
+    /// The provider that issued `session`, discovered; refused before any
+    /// request when the config has no such provider.
+    pub async fn provider_of(&self, session: &Session) -> Result<Arc<Provider>, SessionError> {
+        let config = provider_for(&self.config, session)?;
+        let provider = self.provider(&config.name).await?;
+        binding::check_discovered(&self.config, &provider, session)?;
+        Ok(provider)
+    }
+
+    /// The stored accounts (blocking briefly on the file; no lock).
+    pub async fn accounts(&self) -> Result<Accounts, SessionError> {
+        let store = self.store.clone();
+        blocking(move || store.accounts()).await
+    }
+
+    /// The session to resume at start: the active account's when it is
+    /// this config's and still alive (or renewable), else any such one.
+    pub fn resumable(&self, accounts: &Accounts, now: DateTime<Utc>) -> Option<Session> {
+        let usable = |s: &&Session| is_bound(&self.config, s) && s.is_alive(now);
+        accounts
+            .active_session()
+            .filter(usable)
+            .or_else(|| accounts.sessions.iter().find(usable))
+            .cloned()
+    }
+
+    /// Wait for renewals under way, at most `timeout`: call before the
+    /// runtime goes away.
+    pub async fn wait_for_renewals(&self, timeout: Duration) {
+        let _ = tokio::time::timeout(timeout, self.renewals.write()).await;
+    }
+
+    /// How long a quitting face waits for a renewal: the longest a
+    /// request may take, and a little more.
+    pub fn renewal_grace(&self) -> Duration {
+        self.config.http.request_timeout + Duration::from_secs(2)
+    }
+}
+
+/// Run blocking store work off the async worker threads.
+pub(crate) async fn blocking<T, E>(
+    work: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, SessionError>
+where
+    T: Send + 'static,
+    E: Into<SessionError> + Send + 'static,
+{
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| SessionError::Task(e.to_string()))?
+        .map_err(Into::into)
+}

@@ -1,0 +1,109 @@
+//! Renewing a session across processes, under the store's lock.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use secrecy::ExposeSecret;
+
+use super::error::ends_session;
+use super::{SessionError, SessionService, blocking, provider_for};
+use crate::auth::Session;
+use crate::store::{AccountId, Accounts, StoreLock, TokenStore};
+
+/// Said of a session whose rotated tokens are stored but whose new ID
+/// token is being checked (seen only if the process dies meanwhile).
+const BEING_VERIFIED: &str = "the renewal was interrupted before its ID token was checked";
+
+impl SessionService {
+    /// A session fit to use now: as given when its access token is fresh
+    /// (no request at all), else renewed. Refused for a session the
+    /// config's providers did not issue.
+    pub async fn usable(&self, session: &Session) -> Result<Session, SessionError> {
+        provider_for(&self.config, session)?;
+        if session.unverified.is_none() && session.access_token_fresh(Utc::now()) {
+            return Ok(session.clone());
+        }
+        self.renew(session).await
+    }
+
+    /// Renew `session` holding the store lock. Re-read first: when another
+    /// process renewed it meanwhile, take theirs instead of spending the
+    /// refresh token again; when another process logged it out, it stays
+    /// out ([`SessionError::LoggedOutElsewhere`]). A rotated refresh token
+    /// is stored as soon as it arrives, before the new ID token is checked.
+    pub async fn renew(&self, session: &Session) -> Result<Session, SessionError> {
+        let _renewing = self.renewals.clone().read_owned().await;
+        let provider = self.provider_of(session).await?;
+        let store = self.store.clone();
+        let guard = Arc::new(blocking(move || store.lock()).await?);
+        let id = AccountId::of(session);
+        let mut accounts = self.read_locked(&guard).await?;
+        let Some(stored) = accounts.find(&id).cloned() else {
+            return Err(SessionError::LoggedOutElsewhere {
+                who: session.user.display_name().to_owned(),
+            });
+        };
+        if !same_refresh_token(&stored, session)
+            && stored.unverified.is_none()
+            && stored.access_token_fresh(Utc::now())
+        {
+            return Ok(stored);
+        }
+        let refreshed = match provider.exchange_refresh_token(&stored).await {
+            Ok(r) => r,
+            Err(e) => {
+                if ends_session(&e) && accounts.remove(&id) {
+                    self.write_locked(&guard, accounts).await?;
+                }
+                return Err(e.into());
+            }
+        };
+        let mut provisional = Session {
+            tokens: refreshed.tokens.clone(),
+            unverified: Some(BEING_VERIFIED.to_owned()),
+            ..stored.clone()
+        };
+        accounts.upsert(provisional.clone());
+        accounts = self.write_locked(&guard, accounts).await?;
+        match provider.verify_refresh(&stored, refreshed).await {
+            Ok(fresh) => {
+                accounts.upsert(fresh.clone());
+                self.write_locked(&guard, accounts).await?;
+                Ok(fresh)
+            }
+            Err(e) => {
+                let reason = e.to_string();
+                tracing::warn!("a renewed ID token was refused: {reason}");
+                provisional.unverified = Some(reason.clone());
+                accounts.upsert(provisional);
+                self.write_locked(&guard, accounts).await?;
+                Err(SessionError::Unverified { reason })
+            }
+        }
+    }
+
+    async fn read_locked(&self, guard: &Arc<StoreLock>) -> Result<Accounts, SessionError> {
+        let store: Arc<dyn TokenStore> = self.store.clone();
+        let guard = guard.clone();
+        blocking(move || store.accounts_locked(&guard)).await
+    }
+
+    /// Write and hand the accounts back for the next change.
+    async fn write_locked(
+        &self,
+        guard: &Arc<StoreLock>,
+        accounts: Accounts,
+    ) -> Result<Accounts, SessionError> {
+        let store: Arc<dyn TokenStore> = self.store.clone();
+        let guard = guard.clone();
+        blocking(move || store.write(&guard, &accounts).map(|()| accounts)).await
+    }
+}
+
+fn same_refresh_token(a: &Session, b: &Session) -> bool {
+    match (&a.tokens.refresh_token, &b.tokens.refresh_token) {
+        (Some(x), Some(y)) => x.expose_secret() == y.expose_secret(),
+        (None, None) => true,
+        _ => false,
+    }
+}

@@ -1,0 +1,118 @@
+//! The architecture's boundaries, read from the source: the engine never
+//! imports a face or the demo, `identity` does no I/O, and the faces reach
+//! tokens only through the session service (two assemblies of login,
+//! renewal and logout drift apart: they did).
+
+use std::path::{Path, PathBuf};
+
+const ENGINE: &[&str] = &[
+    "src/config",
+    "src/identity",
+    "src/auth",
+    "src/store",
+    "src/session",
+    "src/panels",
+    "src/text.rs",
+];
+const FACES: &[&str] = &["src/cli", "src/tui"];
+
+fn rust_files(path: &Path) -> Vec<PathBuf> {
+    if path.is_file() {
+        return vec![path.to_owned()];
+    }
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(path).expect("source folder") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            files.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    files
+}
+
+/// Every line of `roots`' files containing one of `needles`, as
+/// `file:line: text`.
+fn offending(roots: &[&str], needles: &[&str]) -> Vec<String> {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut found = Vec::new();
+    for root in roots {
+        for file in rust_files(&base.join(root)) {
+            let text = std::fs::read_to_string(&file).expect("source readable");
+            for (n, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or("");
+                if needles.iter().any(|needle| code.contains(needle)) {
+                    found.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_engine_never_imports_a_face_or_the_demo() {
+    let found = offending(
+        ENGINE,
+        &["crate::tui", "crate::cli", "crate::demo", "authdash::tui"],
+    );
+    assert!(
+        found.is_empty(),
+        "the engine imports a face:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn identity_is_pure_data() {
+    let found = offending(
+        &["src/identity"],
+        &[
+            "tokio",
+            "reqwest",
+            "std::fs",
+            "std::net",
+            "std::env",
+            "crate::auth",
+            "crate::store",
+        ],
+    );
+    assert!(found.is_empty(), "identity does I/O:\n{}", found.join("\n"));
+}
+
+#[test]
+fn faces_reach_tokens_only_through_the_session_service() {
+    let found = offending(
+        FACES,
+        &[
+            "BrowserLogin::",
+            "DeviceLogin::",
+            "BrowserSignOut::",
+            "exchange_refresh_token",
+            "verify_refresh",
+            ".refresh(",
+            ".revoke(",
+            "log_out_everywhere(",
+            "panels::fetch",
+            "accounts_locked",
+            "store.lock(",
+            "store.save(",
+            "store.write(",
+            "store.remove(",
+            "store.update(",
+        ],
+    );
+    assert!(
+        found.is_empty(),
+        "a face assembles auth and store itself; go through session::SessionService:\n{}",
+        found.join("\n")
+    );
+}
+
+/// The checks above can fail: they find what they look for.
+#[test]
+fn the_checks_see_what_they_look_for() {
+    assert!(!offending(&["src/session"], &["exchange_refresh_token"]).is_empty());
+    assert!(!offending(&["src/tui"], &["crate::session"]).is_empty());
+}

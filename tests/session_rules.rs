@@ -1,0 +1,399 @@
+//! The session service's rules, tried the way an attacker or an unlucky
+//! person would: a config that names another issuer with the same provider
+//! name, a logout in a second process while this one renews, a renewed ID
+//! token that fails its checks, a provider that says `invalid_grant`.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use authdash::auth::{FlowEnvironment, FlowPreference, Os, Session};
+use authdash::config::Config;
+use authdash::demo::{DemoProvider, DemoSettings, config_toml};
+use authdash::session::{
+    LoginEvent, LoginRequest, LogoutOptions, SessionError, SessionService, SessionSetup,
+};
+use authdash::store::{AccountId, FileStore, KeySource, TokenStore};
+use chrono::{TimeDelta, Utc};
+use secrecy::{ExposeSecret, SecretString};
+use support::broken_provider::{BrokenProvider, CLIENT_ID, Fault, SUBJECT};
+use support::browser;
+
+const BOUND: Duration = Duration::from_secs(30);
+const SECRET: &str = "a session-rules store secret";
+
+/// One person's machine: a home folder with the XDG folders in it.
+struct Home {
+    dir: tempfile::TempDir,
+}
+
+impl Home {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data").join("authdash")
+    }
+
+    fn store(&self) -> FileStore {
+        FileStore::new(
+            self.data_dir(),
+            KeySource::Secret(SecretString::from(SECRET.to_owned())),
+        )
+    }
+
+    /// A config file for `toml` (given the store secret), and its config.
+    fn config(&self, file: &str, toml: &str) -> (PathBuf, Config) {
+        let text = toml.replacen(
+            "[auth.",
+            &format!("[auth]\nstore_secret = \"{SECRET}\"\n\n[auth."),
+            1,
+        );
+        let path = self.dir.path().join(file);
+        std::fs::write(&path, text).expect("config written");
+        let config = Config::load(&path, &|_| None).expect("config parses");
+        (path, config)
+    }
+
+    fn service(&self, config: &Config) -> SessionService {
+        let store = self.store();
+        SessionService::new(SessionSetup {
+            config: config.clone(),
+            store_path: store.path(),
+            store: Arc::new(store),
+            data_dir: self.data_dir(),
+            browser_var: Some("true".into()),
+            discovery_cache: None,
+        })
+    }
+
+    /// The binary, as a second process on this machine, bounded.
+    fn authdash(&self, config: &Path, args: &[&str]) -> Output {
+        let h = self.dir.path();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_authdash"))
+            .arg("--config")
+            .arg(config)
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", h)
+            .env("XDG_DATA_HOME", h.join("data"))
+            .env("XDG_STATE_HOME", h.join("state"))
+            .env("XDG_CONFIG_HOME", h.join("config"))
+            .env("XDG_CACHE_HOME", h.join("cache"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("authdash starts");
+        let deadline = Instant::now() + BOUND;
+        while child.try_wait().expect("wait").is_none() {
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("authdash {args:?} did not finish in {BOUND:?}");
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        child.wait_with_output().expect("output")
+    }
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn browser_login() -> LoginRequest {
+    LoginRequest {
+        provider: None,
+        flow: Some(FlowPreference::Browser),
+        environment: FlowEnvironment::from_vars(Os::current(), false, &|_| None),
+        add_account: false,
+    }
+}
+
+/// A browser login through the service, `approve` playing the person.
+async fn login_with<F, Fut>(service: &SessionService, approve: F) -> Session
+where
+    F: FnOnce(String) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let tx = Mutex::new(Some(tx));
+    let events = move |event: LoginEvent| {
+        if let LoginEvent::BrowserUrl { url, .. } = event
+            && let Some(tx) = tx.lock().unwrap().take()
+        {
+            let _ = tx.send(url);
+        }
+    };
+    let person = tokio::spawn(async move {
+        let url = rx.await.expect("the login URL is shown");
+        approve(url).await;
+    });
+    let session = tokio::time::timeout(BOUND, service.login(browser_login(), &events))
+        .await
+        .expect("login in time")
+        .expect("login succeeds");
+    session.saved.expect("the session is stored");
+    let session = session.session;
+    person.await.expect("the person's side");
+    session
+}
+
+async fn demo_login(service: &SessionService, user: &'static str) -> Session {
+    login_with(service, move |url| async move {
+        browser::sign_in(&url, user).await.expect("demo sign-in");
+    })
+    .await
+}
+
+/// The broken provider approves at once: follow its redirect.
+async fn broken_login(service: &SessionService) -> Session {
+    login_with(service, |url| async move {
+        let response = browser::client().get(&url).send().await.expect("authorize");
+        let location = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .expect("a redirect to the callback")
+            .to_owned();
+        browser::follow(&url::Url::parse(&location).expect("absolute"))
+            .await
+            .expect("the callback answers");
+    })
+    .await
+}
+
+fn broken_toml(op: &BrokenProvider) -> String {
+    format!(
+        "[auth.test]\nclient_id = \"{CLIENT_ID}\"\nserver_metadata_url = \"{}\"\n",
+        op.metadata_url()
+    )
+}
+
+fn expired(mut session: Session) -> Session {
+    session.tokens.expires_at = Some(Utc::now() - TimeDelta::minutes(5));
+    session
+}
+
+fn refresh_token(s: &Session) -> String {
+    s.tokens
+        .refresh_token
+        .as_ref()
+        .map(|t| t.expose_secret().to_owned())
+        .unwrap_or_default()
+}
+
+/// Rule 1. Two configs call their provider `demo`, at different issuers;
+/// alice logs in with the first. The second never uses her session: not
+/// for a token, a renewal, a fetch or a logout — refused before any
+/// request — and her session stays stored for the first.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_session_is_never_used_with_another_issuer_of_the_same_name() {
+    let first = DemoProvider::start(DemoSettings::default()).await.unwrap();
+    let second = DemoProvider::start(DemoSettings::default()).await.unwrap();
+    let home = Home::new();
+    let (_, config_a) = home.config("a.toml", &config_toml(first.issuer_str()));
+    let (path_b, config_b) = home.config("b.toml", &config_toml(second.issuer_str()));
+    assert_eq!(config_a.providers[0].name, config_b.providers[0].name);
+    let a = home.service(&config_a);
+    let b = home.service(&config_b);
+    let alice = demo_login(&a, "alice").await;
+
+    let refused = |result: Result<Session, SessionError>, what: &str| match result {
+        Err(e @ SessionError::ForeignSession { .. }) => {
+            let text = e.to_string();
+            assert!(
+                text.contains(first.issuer_str().trim_end_matches('/')),
+                "{what}: {text}"
+            );
+        }
+        other => panic!("{what}: expected a refusal as another issuer's session, got {other:?}"),
+    };
+    refused(b.usable(&alice).await, "usable");
+    refused(b.renew(&expired(alice.clone())).await, "renew");
+    match b.logout(&alice, LogoutOptions::default(), &|_| {}).await {
+        Err(SessionError::ForeignSession { .. }) => {}
+        other => panic!("logout: expected a refusal, got {other:?}"),
+    }
+    let fetched = b
+        .fetch_panel(
+            &alice,
+            &format!("{}/api/panels/billing", second.issuer_str()),
+        )
+        .await;
+    let error = fetched
+        .data
+        .expect_err("a fetch with another issuer's token");
+    assert!(error.contains("issued by"), "{error}");
+
+    // The second process, with the second config: no token, no logout.
+    let token = home.authdash(&path_b, &["token"]);
+    assert!(!token.status.success());
+    assert!(token.stdout.is_empty(), "no token on stdout");
+    assert!(
+        text(&token.stderr).contains("issued by"),
+        "{}",
+        text(&token.stderr)
+    );
+    let logout = home.authdash(&path_b, &["logout"]);
+    assert!(!logout.status.success(), "{}", text(&logout.stderr));
+    let status = home.authdash(&path_b, &["status"]);
+    assert_eq!(
+        status.status.code(),
+        Some(1),
+        "not logged in with this config"
+    );
+
+    let stored = home.store().accounts().expect("store reads");
+    assert!(
+        stored.find(&AccountId::of(&alice)).is_some(),
+        "her session is still there for the first config"
+    );
+    assert!(a.usable(&alice).await.is_ok(), "and still works with it");
+
+    // The same person at the second issuer is another account.
+    let alice_b = demo_login(&b, "alice").await;
+    assert_ne!(AccountId::of(&alice), AccountId::of(&alice_b));
+    assert_eq!(home.store().accounts().unwrap().sessions.len(), 2);
+}
+
+/// Rule 4. Bob's access token has expired; while this process holds his
+/// session, a second process logs him out. This process's renewal learns
+/// it under the lock and does not bring him back.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_logout_in_another_process_is_final() {
+    let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
+    let home = Home::new();
+    let (path, config) = home.config("a.toml", &config_toml(demo.issuer_str()));
+    let service = home.service(&config);
+    let bob = demo_login(&service, "bob").await;
+    let held = expired(bob.clone());
+
+    let logout = home.authdash(&path, &["logout"]);
+    assert!(logout.status.success(), "{}", text(&logout.stderr));
+
+    let error = service
+        .renew(&held)
+        .await
+        .expect_err("bob stays logged out");
+    assert!(error.logged_out_elsewhere(), "{error}");
+    assert!(error.needs_login());
+    assert!(
+        home.store()
+            .accounts()
+            .unwrap()
+            .find(&AccountId::of(&bob))
+            .is_none(),
+        "the renewal did not write him back"
+    );
+    let error = service.usable(&held).await.expect_err("nor through usable");
+    assert!(error.logged_out_elsewhere(), "{error}");
+}
+
+/// Rule 6. The provider rotates the refresh token, but the renewed ID
+/// token fails its checks: the new refresh token is kept (the old one may
+/// be spent), the session is marked unverified, the claims shown stay the
+/// first ID token's, and the next renewal with the kept token recovers.
+#[tokio::test]
+async fn a_rotated_refresh_token_is_kept_when_the_new_id_token_is_refused() {
+    let op = BrokenProvider::start(Fault::None).await;
+    let home = Home::new();
+    let (_, config) = home.config("a.toml", &broken_toml(&op));
+    let service = home.service(&config);
+    let first = broken_login(&service).await;
+    let stored = || {
+        home.store()
+            .accounts()
+            .unwrap()
+            .find(&AccountId::of(&first))
+            .cloned()
+            .expect("still stored")
+    };
+
+    op.set_fault(Fault::BadSignature);
+    let error = service
+        .renew(&expired(first.clone()))
+        .await
+        .expect_err("refused");
+    assert!(matches!(error, SessionError::Unverified { .. }), "{error}");
+    assert!(!error.needs_login(), "the session is not ended by it");
+    let kept = stored();
+    assert_ne!(
+        refresh_token(&kept),
+        refresh_token(&first),
+        "the rotated token is kept"
+    );
+    assert!(kept.unverified.is_some());
+    assert_eq!(
+        kept.id_claims, first.id_claims,
+        "the claims are the verified ones"
+    );
+
+    op.set_fault(Fault::None);
+    let recovered = service
+        .usable(&kept)
+        .await
+        .expect("renewed with the kept token");
+    assert!(recovered.unverified.is_none());
+    assert_ne!(refresh_token(&recovered), refresh_token(&kept));
+
+    // A renewal that turns the session into someone else's is never taken.
+    op.set_fault(Fault::RefreshSubject);
+    let error = service
+        .renew(&expired(recovered))
+        .await
+        .expect_err("refused");
+    assert!(matches!(error, SessionError::Unverified { .. }), "{error}");
+    assert_eq!(stored().user.subject, SUBJECT);
+}
+
+/// Rule 5. `invalid_grant` is a definite answer: the session ends and is
+/// removed; a provider that is down is not, and the tokens stay.
+#[tokio::test]
+async fn only_a_definite_answer_ends_a_session() {
+    let op = BrokenProvider::start(Fault::None).await;
+    let home = Home::new();
+    let (_, config) = home.config("a.toml", &broken_toml(&op));
+    let service = home.service(&config);
+    let session = broken_login(&service).await;
+
+    op.set_fault(Fault::TokenHang);
+    let mut slow = config.clone();
+    slow.http.request_timeout = Duration::from_millis(300);
+    let impatient = home.service(&slow);
+    let error = impatient
+        .renew(&expired(session.clone()))
+        .await
+        .expect_err("no answer");
+    assert!(!error.needs_login(), "a timeout keeps the session: {error}");
+    assert!(
+        home.store()
+            .accounts()
+            .unwrap()
+            .find(&AccountId::of(&session))
+            .is_some(),
+        "tokens kept"
+    );
+
+    op.set_fault(Fault::TokenError);
+    let error = service
+        .renew(&expired(session.clone()))
+        .await
+        .expect_err("invalid_grant");
+    assert!(error.needs_login(), "{error}");
+    assert!(
+        home.store()
+            .accounts()
+            .unwrap()
+            .find(&AccountId::of(&session))
+            .is_none(),
+        "the dead session is removed"
+    );
+}
