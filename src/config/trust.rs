@@ -251,6 +251,16 @@ impl fmt::Display for Untrusted {
     }
 }
 
+impl fmt::Display for Trusted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "Trusted {} (sha256 {}).", shown(&self.path), self.sha256)?;
+        for issuer in &self.issuers {
+            writeln!(f, "  It logs you in at {}", visible(issuer))?;
+        }
+        write!(f, "authdash asks again if the file changes.")
+    }
+}
+
 /// The exact command that trusts `path`, quoted for a POSIX shell.
 pub fn trust_command(path: &Path) -> String {
     let raw = path.to_string_lossy();

@@ -85,6 +85,11 @@ fn trusting_a_file_lets_it_load_with_its_variables() {
     let f = folder(FOREIGN);
     let trusted = trust(&f.data, &f.config).expect("trusting works");
     assert_eq!(trusted.sha256.len(), 64);
+    let said = trusted.to_string();
+    assert!(
+        said.contains("It logs you in at https://idp.example/.well-known/openid-configuration"),
+        "{said}"
+    );
     assert_eq!(check(&f.data, &f.config).expect("trusted now"), FOREIGN);
     let asked = RefCell::new(Vec::new());
     let env = recording_env(&asked);
