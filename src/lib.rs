@@ -14,5 +14,4 @@ pub mod panels;
 pub mod qr;
 pub mod session;
 pub mod store;
-pub mod text;
 pub mod tui;

@@ -11,6 +11,7 @@ use directories::ProjectDirs;
 
 use authdash::auth::{DiscoveryCache, FlowEnvironment, FlowPreference, Os};
 use authdash::cli::{self, LogoutScope};
+use authdash::config::trust::{self, ConfigOrigin, LoadError, TrustError};
 use authdash::config::{Config, ConfigError};
 use authdash::demo::{DemoProvider, DemoSettings};
 use authdash::session::{SessionService, SessionSetup};
@@ -87,6 +88,12 @@ enum Cmd {
         #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(cli::Preset::NAMES))]
         preset: Option<String>,
     },
+    /// Trust a config found in the current folder (.streamlit/secrets.toml): authdash
+    /// reads such a file only once trusted, and again after each change.
+    Trust {
+        /// The file (default: the config authdash would pick here).
+        path: Option<PathBuf>,
+    },
     /// Check the config, its providers and the token store; exits 1 on any failure.
     Doctor {
         /// Check only this provider (`default` or the NAME of `[auth.NAME]`).
@@ -116,6 +123,7 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Some(Cmd::Init { preset }) => return init(&cli, &dirs, preset.as_deref()),
+        Some(Cmd::Trust { path }) => return trust_config(&cli, &dirs, path.as_deref()),
         Some(Cmd::Completions { shell }) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(*shell, &mut command, "authdash", &mut std::io::stdout());
@@ -154,30 +162,41 @@ fn main() -> ExitCode {
     }
 }
 
-/// Where the config is: `--config`/`$AUTHDASH_CONFIG`, the config dir,
-/// `.streamlit/secrets.toml`; else `Err` with the two places looked at.
-fn find_config(cli: &Cli, dirs: &ProjectDirs) -> Result<PathBuf, (PathBuf, PathBuf)> {
+/// Where the config is and how it was found: `--config`/`$AUTHDASH_CONFIG`,
+/// the config dir, `.streamlit/secrets.toml` (only read once trusted);
+/// else `Err` with the two places looked at.
+fn find_config(
+    cli: &Cli,
+    dirs: &ProjectDirs,
+) -> Result<(PathBuf, ConfigOrigin), (PathBuf, PathBuf)> {
     let default_path = dirs.config_dir().join("authdash.toml");
     let streamlit = PathBuf::from(".streamlit").join("secrets.toml");
     match &cli.config {
-        Some(p) => Ok(p.clone()),
-        None if default_path.exists() => Ok(default_path),
-        None if streamlit.exists() => Ok(streamlit),
+        Some(p) => Ok((p.clone(), ConfigOrigin::Given)),
+        None if default_path.exists() => Ok((default_path, ConfigOrigin::ConfigDir)),
+        None if streamlit.exists() => Ok((streamlit, ConfigOrigin::CurrentFolder)),
         None => Err((default_path, streamlit)),
     }
 }
 
 /// The config, or the exit code after saying on stderr what is wrong.
 fn load_config(cli: &Cli, dirs: &ProjectDirs) -> Result<Config, ExitCode> {
-    let path = match find_config(cli, dirs) {
-        Ok(p) => p,
+    let (path, origin) = match find_config(cli, dirs) {
+        Ok(found) => found,
         Err((default_path, streamlit)) => {
             eprint!("{}", no_config_message(&default_path, &streamlit));
             return Err(ExitCode::from(EXIT_CONFIG));
         }
     };
     let env = |name: &str| std::env::var(name).ok();
-    Config::load(&path, &env).map_err(|e| {
+    trust::load(origin, &path, dirs.data_dir(), &env).map_err(|e| {
+        let e = match e {
+            LoadError::Trust(e) => {
+                eprintln!("authdash: {e}");
+                return ExitCode::from(EXIT_CONFIG);
+            }
+            LoadError::Config(e) => e,
+        };
         eprintln!("authdash: the config has a problem:\n{e}");
         if matches!(e, ConfigError::NotFound { .. }) {
             eprintln!(
@@ -237,6 +256,7 @@ async fn subcommand(cli: &Cli, command: &Cmd, dirs: &ProjectDirs) -> anyhow::Res
         | Cmd::Completions { .. }
         | Cmd::ExampleConfig
         | Cmd::Init { .. }
+        | Cmd::Trust { .. }
         | Cmd::Doctor { .. } => Ok(cli::Outcome::Ok),
     };
     match outcome {
@@ -266,6 +286,43 @@ fn init(cli: &Cli, dirs: &ProjectDirs, preset: Option<&str>) -> ExitCode {
     }
 }
 
+/// `authdash trust [PATH]`: record PATH (else the config authdash would
+/// pick here) as trusted in the data dir.
+fn trust_config(cli: &Cli, dirs: &ProjectDirs, path: Option<&Path>) -> ExitCode {
+    let path = match path {
+        Some(p) => p.to_owned(),
+        None => match find_config(cli, dirs) {
+            Ok((p, ConfigOrigin::CurrentFolder)) => p,
+            Ok((p, _)) => {
+                println!(
+                    "{} is named by you (--config, $AUTHDASH_CONFIG or the config folder): it \
+                     needs no trust.",
+                    authdash::identity::visible(&p.to_string_lossy())
+                );
+                return ExitCode::SUCCESS;
+            }
+            Err((default_path, streamlit)) => {
+                eprint!("{}", no_config_message(&default_path, &streamlit));
+                return ExitCode::from(EXIT_CONFIG);
+            }
+        },
+    };
+    match trust::trust(dirs.data_dir(), &path) {
+        Ok(trusted) => {
+            println!("{trusted}");
+            ExitCode::SUCCESS
+        }
+        Err(e @ (TrustError::ReadConfig { .. } | TrustError::TooLarge { .. })) => {
+            eprintln!("authdash: {e}");
+            ExitCode::from(EXIT_CONFIG)
+        }
+        Err(e) => {
+            eprintln!("authdash: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// `authdash doctor`: a missing or broken config is a line of the report.
 async fn doctor(
     cli: &Cli,
@@ -275,9 +332,14 @@ async fn doctor(
 ) -> anyhow::Result<ExitCode> {
     let env = |name: &str| std::env::var(name).ok();
     let source = match find_config(cli, dirs) {
-        Ok(path) => match Config::load(&path, &env) {
+        Ok((path, origin)) => match trust::load(origin, &path, dirs.data_dir(), &env) {
             Ok(config) => cli::ConfigSource::Loaded(config),
-            Err(e) => cli::ConfigSource::Invalid(e),
+            Err(LoadError::Config(e)) => cli::ConfigSource::Invalid(e),
+            // Not even doctor reads an untrusted file or contacts its issuers.
+            Err(LoadError::Trust(e)) => {
+                eprintln!("authdash: {e}");
+                return Ok(ExitCode::from(EXIT_CONFIG));
+            }
         },
         Err((default_path, streamlit)) => cli::ConfigSource::Missing {
             looked: vec![default_path, streamlit],

@@ -12,7 +12,6 @@ const ENGINE: &[&str] = &[
     "src/store",
     "src/session",
     "src/panels",
-    "src/text.rs",
 ];
 const FACES: &[&str] = &["src/cli", "src/tui"];
 

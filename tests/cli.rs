@@ -512,3 +512,36 @@ async fn a_browser_that_fails_to_start_falls_back_to_a_code() {
     assert_eq!(out.status.code(), Some(0), "{seen:#?}");
     assert_eq!(s.run(&["status"]).status.code(), Some(0));
 }
+
+/// A provider whose name, email and org names hold a screen-clearing
+/// escape and a bidi override: `status` and `switch` print them visible.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_and_switch_print_provider_text_visible() {
+    let s = Setup::new(DemoSettings::default()).await;
+    let mut session = s.login("alice").await;
+    session.user.name = Some("Alice\u{1b}[2J".into());
+    session.user.email = Some("alice\u{202e}moc.elpmaxe@x".into());
+    for org in &mut session.user.orgs {
+        org.org_name = format!("{}\u{9b}31m", org.org_name);
+    }
+    s.store().save(&session).unwrap();
+
+    let status = s.run(&["status"]);
+    assert_eq!(status.status.code(), Some(0), "{}", text(&status.stderr));
+    let human = text(&status.stdout);
+    assert!(
+        human.contains("Logged in as Alice\\u{1b}[2J <alice\\u{202e}moc.elpmaxe@x>"),
+        "{human}"
+    );
+    assert!(human.contains("Acme\\u{9b}31m (Owner)"), "{human}");
+
+    let list = text(&s.run(&["switch"]).stdout);
+    assert!(list.contains("alice\\u{202e}moc.elpmaxe@x"), "{list}");
+
+    for out in [&human, &list] {
+        assert!(
+            !out.contains(['\u{1b}', '\u{202e}', '\u{9b}']),
+            "raw control characters reached the terminal: {out:?}"
+        );
+    }
+}

@@ -752,3 +752,48 @@ fn bad_key_in_config_exits_2_naming_file_key_and_fix() {
         "no terminal control sequences: {stderr:?}"
     );
 }
+
+/// The dashboard started in a folder holding a `.streamlit/secrets.toml`
+/// it has never trusted, whose issuer carries a screen-clearing escape:
+/// in a real terminal the TUI never starts, the message shows the file and
+/// its issuer (escape made visible) and the command that trusts it, and
+/// the escape never reaches the terminal.
+#[test]
+fn an_untrusted_folder_config_never_starts_the_dashboard_in_a_pty() {
+    let home = Home::new();
+    let streamlit = home.path().join(".streamlit");
+    std::fs::create_dir_all(&streamlit).expect("the project folder");
+    let config = streamlit.join("secrets.toml");
+    std::fs::write(
+        &config,
+        "[auth]\nclient_id = \"cid\"\nclient_secret_env = \"SOME_SECRET\"\n\
+         server_metadata_url = \"https://idp.example\\u001b[2J/.well-known/openid-configuration\"\n",
+    )
+    .expect("write the config");
+    let command = format!(
+        "authdash trust {}",
+        std::fs::canonicalize(&config)
+            .expect("canonical path")
+            .display()
+    );
+    let data_dir = home.path().join("data").join("authdash");
+    let mut app = PtyApp::spawn(home, &[], &[]);
+    let status = app.wait_exit(EXIT_WAIT);
+    let screen = app.screen_text();
+    assert_eq!(status.exit_code(), 2, "{}", app.report("exit code"));
+    for expected in [
+        "not trusted yet",
+        "https://idp.example\\u{1b}[2J/.well-known/openid-configuration",
+        command.as_str(),
+    ] {
+        assert!(
+            screen.contains(expected),
+            "{}",
+            app.report(&format!("the screen should show {expected:?}"))
+        );
+    }
+    let raw = app.output().raw.clone();
+    assert!(find(&raw, ENTER_ALTERNATE_SCREEN).is_none(), "{screen}");
+    assert!(find(&raw, b"\x1b[2J").is_none(), "{screen}");
+    assert!(!data_dir.exists(), "the store's folder was created");
+}

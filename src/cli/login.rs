@@ -50,13 +50,13 @@ pub async fn login(
     writeln!(
         err,
         "Logged in to {} as {}.",
-        crate::text::visible(
+        crate::identity::visible(
             &printer
                 .label
                 .into_inner()
                 .unwrap_or_else(|p| p.into_inner())
         ),
-        crate::text::visible(
+        crate::identity::visible(
             session
                 .user
                 .email
@@ -91,7 +91,7 @@ impl Printer<'_> {
             LoginEvent::BrowserUrl { url, opening: true } => writeln!(
                 err,
                 "Log in to {} in your browser. If it does not open, visit:\n\n  {url}\n",
-                crate::text::visible(&label)
+                crate::identity::visible(&label)
             )?,
             LoginEvent::BrowserUrl {
                 url,
@@ -100,7 +100,7 @@ impl Printer<'_> {
                 err,
                 "No browser can be opened here and {} offers no device login.\n\
                  Open this URL in a browser on this machine:\n\n  {url}\n\nWaiting (Ctrl-C cancels)…",
-                crate::text::visible(&label)
+                crate::identity::visible(&label)
             )?,
             LoginEvent::BrowserOpened(Ok(())) => {
                 writeln!(err, "Waiting for the browser (Ctrl-C cancels)…")?
@@ -122,7 +122,7 @@ impl Printer<'_> {
                 }
             }
             LoginEvent::DevicePoll(_) => {}
-            LoginEvent::Refused(why) => writeln!(err, "! {}", crate::text::visible(&why))?,
+            LoginEvent::Refused(why) => writeln!(err, "! {}", crate::identity::visible(&why))?,
         }
         Ok(())
     }
@@ -138,9 +138,9 @@ fn device_code(
         err,
         "Log in to {} on another device (a phone, another computer):\n\n  \
          1. Open   {}\n  2. Enter  {}\n",
-        crate::text::visible(label),
-        crate::text::visible(&code.verification_uri),
-        crate::text::visible(&code.user_code)
+        crate::identity::visible(label),
+        crate::identity::visible(&code.verification_uri),
+        crate::identity::visible(&code.user_code)
     )?;
     let target = code
         .verification_uri_complete

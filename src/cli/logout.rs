@@ -3,8 +3,8 @@ use std::sync::Mutex;
 
 use super::{CliError, Context, Outcome};
 use crate::auth::Session;
+use crate::identity::visible;
 use crate::session::{BrowserSignOutReport, LogoutEvent, LogoutOptions, is_bound};
-use crate::text::visible;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogoutScope {

@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use super::{CliError, Context, Outcome};
 use crate::auth::Session;
+use crate::identity::visible;
 use crate::store::AccountId;
 
 /// Who is logged in where. `Failed` when no account is usable.
@@ -33,7 +34,7 @@ pub fn status(ctx: &Context, as_json: bool, out: &mut dyn Write) -> Result<Outco
         )?;
     } else {
         if let Some(note) = &accounts.recovered {
-            writeln!(out, "! {note}")?;
+            writeln!(out, "! {}", visible(note))?;
         }
         if accounts.sessions.is_empty() {
             writeln!(
@@ -105,13 +106,19 @@ fn describe(
     let label = crate::session::provider_for(&ctx.config, s)
         .map(|p| p.label.as_str())
         .unwrap_or("not a provider of this config: not used here");
-    writeln!(out, "{} ({label}) — {}", s.provider, s.issuer)?;
+    writeln!(
+        out,
+        "{} ({label}) — {}",
+        visible(&s.provider),
+        visible(&s.issuer)
+    )?;
     let who = match &s.user.email {
         Some(e) if Some(e.as_str()) != s.user.name.as_deref() => {
             format!("{} <{e}>", s.user.display_name())
         }
         _ => s.user.display_name().to_owned(),
     };
+    let who = visible(&who);
     let mark = match state(s, now) {
         "expired" => "✗ Session expired for",
         _ => "✓ Logged in as",
@@ -129,8 +136,8 @@ fn describe(
             .map(|o| {
                 format!(
                     "{} ({})",
-                    o.org_name,
-                    o.roles().collect::<Vec<_>>().join(", ")
+                    visible(&o.org_name),
+                    visible(&o.roles().collect::<Vec<_>>().join(", "))
                 )
             })
             .collect();

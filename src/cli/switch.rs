@@ -1,6 +1,7 @@
 use std::io::Write;
 
 use super::{CliError, Context, Outcome};
+use crate::identity::visible;
 use crate::store::AccountId;
 
 /// Without an argument, list the accounts; with one (an email, a subject,
@@ -17,11 +18,12 @@ pub fn switch(ctx: &Context, to: Option<&str>, out: &mut dyn Write) -> Result<Ou
             let active = accounts.active.as_ref() == Some(&id);
             writeln!(
                 out,
-                "{}{} {:<28} {}  ({id})",
+                "{}{} {:<28} {}  ({})",
                 if active { "*" } else { " " },
                 i + 1,
-                s.user.email.as_deref().unwrap_or(s.user.display_name()),
-                s.provider,
+                visible(s.user.email.as_deref().unwrap_or(s.user.display_name())),
+                visible(&s.provider),
+                visible(&id.to_string()),
             )?;
         }
         return Ok(Outcome::Ok);
@@ -43,14 +45,16 @@ pub fn switch(ctx: &Context, to: Option<&str>, out: &mut dyn Write) -> Result<Ou
     match matches.as_slice() {
         [one] => {
             ctx.store.activate(one)?;
-            writeln!(out, "Active account: {one}")?;
+            writeln!(out, "Active account: {}", visible(&one.to_string()))?;
             Ok(Outcome::Ok)
         }
         [] => Err(CliError::Usage(format!(
-            "no account matches `{wanted}`; `authdash switch` lists them"
+            "no account matches `{}`; `authdash switch` lists them",
+            visible(wanted)
         ))),
         _ => Err(CliError::Usage(format!(
-            "`{wanted}` matches several accounts; use provider/subject or the number from `authdash switch`"
+            "`{}` matches several accounts; use provider/subject or the number from `authdash switch`",
+            visible(wanted)
         ))),
     }
 }

@@ -21,6 +21,7 @@ mod provider;
 mod redirect;
 mod section;
 mod settings;
+pub mod trust;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

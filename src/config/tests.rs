@@ -253,8 +253,8 @@ data_url = "http://localhost:9000/orgs/{{org_id}}/{{panel_id}}"
         Some("http://localhost:9000/orgs/{org_id}/{panel_id}")
     );
     assert_eq!(
-        staff.data_url_for("o 1").as_deref(),
-        Some("http://localhost:9000/orgs/o+1/staff")
+        staff.data_url_for("o 1").ok().flatten().as_deref(),
+        Some("http://localhost:9000/orgs/o%201/staff")
     );
 }
 

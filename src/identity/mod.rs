@@ -13,6 +13,7 @@ mod membership;
 pub mod propelauth;
 mod roles;
 mod user;
+mod visible;
 
 pub use auth0::Auth0Claims;
 pub use claims::{
@@ -23,6 +24,7 @@ pub use keycloak::KeycloakClaims;
 pub use membership::{OrgMembership, RoleStructure};
 pub use roles::RoleOrder;
 pub use user::User;
+pub use visible::visible;
 
 #[cfg(test)]
 mod tests;

@@ -6,7 +6,7 @@ mod spec;
 
 pub use data::{FetchError, PanelData, fetch, parse};
 pub use requirement::{Access, Denial, Requirement, Unmet};
-pub use spec::PanelSpec;
+pub use spec::{PanelSpec, TemplateError};
 
 #[cfg(test)]
 mod tests;

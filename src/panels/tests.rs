@@ -96,17 +96,112 @@ fn a_denial_says_what_fails_where_and_what_the_user_has() {
     );
 }
 
-#[test]
-fn data_urls_fill_in_the_org_and_panel() {
-    let spec = PanelSpec {
+fn billing() -> PanelSpec {
+    PanelSpec {
         id: "billing".into(),
         title: "Billing".into(),
         description: None,
         requires: Requirement::default(),
-        data_url: Some("http://127.0.0.1:1/api/orgs/{org_id}/panels/{panel_id}".into()),
+        data_url: Some("http://127.0.0.1:1/api/orgs/{org_id}/panels/{panel_id}?x=1".into()),
+    }
+}
+
+/// The path segments and query of the address a panel would fetch.
+fn fetched(org_id: &str) -> (Vec<String>, Option<String>, Option<String>) {
+    let url = billing()
+        .data_url_for(org_id)
+        .expect("an org id that is not a dot segment is accepted")
+        .expect("the panel has a data_url");
+    let url = url::Url::parse(&url).expect("the filled template is a URL");
+    let segments = url
+        .path_segments()
+        .map(|s| s.map(str::to_owned).collect())
+        .unwrap_or_default();
+    (
+        segments,
+        url.query().map(str::to_owned),
+        url.fragment().map(str::to_owned),
+    )
+}
+
+#[test]
+fn data_urls_fill_in_the_org_and_panel() {
+    assert_eq!(
+        billing().data_url_for("a b+c").ok().flatten().as_deref(),
+        Some("http://127.0.0.1:1/api/orgs/a%20b%2Bc/panels/billing?x=1")
+    );
+    assert_eq!(
+        PanelSpec {
+            data_url: None,
+            ..billing()
+        }
+        .data_url_for("acme"),
+        Ok(None)
+    );
+}
+
+#[test]
+fn an_org_id_climbing_out_with_dot_dot_slash_stays_one_segment() {
+    let (segments, query, _) = fetched("../admin");
+    assert_eq!(segments, ["api", "orgs", "..%2Fadmin", "panels", "billing"]);
+    assert_eq!(query.as_deref(), Some("x=1"));
+}
+
+#[test]
+fn an_org_id_with_a_slash_cannot_add_a_segment() {
+    let (segments, _, _) = fetched("a/b");
+    assert_eq!(segments, ["api", "orgs", "a%2Fb", "panels", "billing"]);
+}
+
+#[test]
+fn an_org_id_cannot_cut_the_path_with_a_query_or_fragment() {
+    let (segments, query, fragment) = fetched("x?y#z");
+    assert_eq!(segments, ["api", "orgs", "x%3Fy%23z", "panels", "billing"]);
+    assert_eq!(query.as_deref(), Some("x=1"));
+    assert_eq!(fragment, None);
+}
+
+#[test]
+fn an_org_id_cannot_smuggle_an_encoded_dot_segment() {
+    // The URL parser takes `%2e%2e` for `..`; the `%` itself is encoded.
+    let (segments, _, _) = fetched("%2e%2e");
+    assert_eq!(segments, ["api", "orgs", "%252e%252e", "panels", "billing"]);
+}
+
+#[test]
+fn dot_segments_as_org_ids_are_refused_with_a_clear_error() {
+    for dots in [".", ".."] {
+        let refused = billing().data_url_for(dots);
+        assert_eq!(
+            refused,
+            Err(TemplateError::DotSegment {
+                placeholder: "org_id",
+                value: dots.to_owned()
+            }),
+            "{dots}"
+        );
+        let message = refused.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            message.contains(&format!("org_id `{dots}`")) && message.contains("another path"),
+            "{message}"
+        );
+    }
+}
+
+#[test]
+fn an_empty_org_id_is_refused_only_where_the_address_needs_one() {
+    assert_eq!(
+        billing().data_url_for(""),
+        Err(TemplateError::Empty {
+            placeholder: "org_id"
+        })
+    );
+    let no_org = PanelSpec {
+        data_url: Some("http://127.0.0.1:1/api/me".into()),
+        ..billing()
     };
     assert_eq!(
-        spec.data_url_for("a b/c").as_deref(),
-        Some("http://127.0.0.1:1/api/orgs/a+b%2Fc/panels/billing")
+        no_org.data_url_for("").ok().flatten().as_deref(),
+        Some("http://127.0.0.1:1/api/me")
     );
 }

@@ -5,6 +5,7 @@
 use super::SessionError;
 use crate::auth::{Provider, Session, is_issuer_of};
 use crate::config::{Config, ProviderConfig};
+use crate::identity::visible;
 
 /// The provider of `config` that issued `session`: same issuer, same
 /// client_id. The provider of the session's name is preferred when
@@ -50,9 +51,9 @@ fn foreign(config: &Config, session: &Session) -> SessionError {
         None => String::new(),
     };
     SessionError::ForeignSession {
-        who: session.user.display_name().to_owned(),
-        issuer: session.issuer.clone(),
-        client_id: session.client_id.clone(),
+        who: visible(session.user.display_name()).into_owned(),
+        issuer: visible(&session.issuer).into_owned(),
+        client_id: visible(&session.client_id).into_owned(),
         config: config.path.display().to_string(),
         hint,
     }

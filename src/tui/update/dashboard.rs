@@ -174,8 +174,17 @@ pub(super) fn load_selected_panel(model: &mut Model, force: bool) -> Vec<Command
         return Vec::new();
     }
     let org_id = dash.active_org.clone().unwrap_or_default();
-    let Some(url) = panel.data_url_for(&org_id) else {
-        return Vec::new();
+    let url = match panel.data_url_for(&org_id) {
+        Ok(Some(url)) => url,
+        Ok(None) => return Vec::new(),
+        Err(e) => {
+            let (panel_id, error) = (panel.id.clone(), e.to_string());
+            if let Screen::Dashboard(dash) = &mut model.screen {
+                dash.panel_states
+                    .insert(panel_id, PanelState::Failed { org_id, error });
+            }
+            return Vec::new();
+        }
     };
     let current = dash.panel_states.get(&panel.id).map(|s| match s {
         PanelState::Loading { org_id, .. }

@@ -6,6 +6,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::qr;
 use super::time::relative;
+use crate::identity::visible;
 use crate::tui::model::{DeviceCode, Model, PollView};
 use crate::tui::theme;
 
@@ -32,8 +33,8 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, label: &str, code: Opt
         [area, Rect::default()]
     };
 
-    let spaced: String = code
-        .user_code
+    let user_code = visible(&code.user_code);
+    let spaced: String = user_code
         .chars()
         .map(|c| c.to_string())
         .collect::<Vec<_>>()
@@ -49,7 +50,10 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, label: &str, code: Opt
         ]),
         Line::raw(""),
         Line::raw("1. Open this address:"),
-        Line::styled(format!("   {}", code.verification_uri), theme::ok()),
+        Line::styled(
+            format!("   {}", visible(&code.verification_uri)),
+            theme::ok(),
+        ),
         Line::raw("2. Enter this code:"),
         Line::raw(""),
     ];

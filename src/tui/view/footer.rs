@@ -3,6 +3,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::identity::visible;
 use crate::tui::keymap::{BINDINGS, Context};
 use crate::tui::model::{Level, Model, NavItem, Screen};
 use crate::tui::theme;
@@ -16,7 +17,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
             Level::Info => theme::ok(),
         };
         let line = Line::from(vec![
-            Span::styled(format!(" {} ", toast.text), style),
+            Span::styled(format!(" {} ", visible(&toast.text)), style),
             Span::styled(" (Esc to dismiss)", theme::dim()),
         ]);
         frame.render_widget(Paragraph::new(line), toast_area);

@@ -4,6 +4,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::time::relative;
+use crate::identity::visible;
 use crate::tui::model::{Model, RefreshState, Screen};
 use crate::tui::theme;
 
@@ -14,18 +15,21 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
     }
     if let Screen::Dashboard(dash) = &model.screen {
         let user = &dash.session.user;
-        spans.push(Span::raw(user.display_name().to_owned()));
+        spans.push(Span::raw(visible(user.display_name()).into_owned()));
         if let Some(email) = &user.email
             && Some(email.as_str()) != user.name.as_deref()
         {
-            spans.push(Span::styled(format!(" <{email}>"), theme::dim()));
+            spans.push(Span::styled(format!(" <{}>", visible(email)), theme::dim()));
         }
         spans.push(Span::styled("  │  ", theme::dim()));
         match dash.active_membership() {
             Some(org) => {
-                spans.push(Span::raw(org.org_name.clone()));
+                spans.push(Span::raw(visible(&org.org_name).into_owned()));
                 spans.push(Span::styled(
-                    format!(" ({})", org.roles().collect::<Vec<_>>().join(", ")),
+                    format!(
+                        " ({})",
+                        visible(&org.roles().collect::<Vec<_>>().join(", "))
+                    ),
                     theme::dim(),
                 ));
             }

@@ -5,6 +5,7 @@ use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wra
 
 use super::device;
 use super::time::relative;
+use crate::identity::visible;
 use crate::tui::model::{BrowserState, Level, LoginFlow, LoginScreen, Lookup, Model, PendingFlow};
 use crate::tui::theme;
 
@@ -23,7 +24,9 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, login: &LoginScreen) {
                 LoginFlow::Device => "log in with a code on another device",
             };
             let note = match &p.lookup {
-                Lookup::Failed(e) => Span::styled(format!("  ✗ {e}"), theme::error()),
+                Lookup::Failed(e) => {
+                    Span::styled(format!("  ✗ {}", visible(&e.to_string())), theme::error())
+                }
                 _ => Span::styled(format!("  {}", p.issuer), theme::dim()),
             };
             Some(ListItem::new(Line::from(vec![
@@ -52,7 +55,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, login: &LoginScreen) {
             Level::Error => theme::error(),
             Level::Info => theme::ok(),
         };
-        lines.push(Line::styled(notice.text.clone(), style));
+        lines.push(Line::styled(visible(&notice.text).into_owned(), style));
         lines.push(Line::raw(""));
     }
     match &login.pending {
@@ -117,7 +120,7 @@ fn browser_lines(
         )),
         BrowserState::Failed(reason) => {
             lines.push(Line::styled(
-                format!("Could not open a browser ({reason})."),
+                format!("Could not open a browser ({}).", visible(reason)),
                 theme::error(),
             ));
             lines.push(Line::raw(

@@ -4,6 +4,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, ListState, Paragraph, Wrap};
 
 use super::dashboard::content_block;
+use crate::identity::visible;
 use crate::tui::model::{Dashboard, Model};
 use crate::tui::theme;
 
@@ -21,7 +22,7 @@ pub fn draw(frame: &mut Frame, area: Rect, _model: &Model, dash: &Dashboard, foc
     let filter_line = if dash.orgs.editing {
         Line::from(vec![
             Span::styled("Filter: ", theme::key()),
-            Span::raw(dash.orgs.filter.clone()),
+            Span::raw(visible(&dash.orgs.filter).into_owned()),
             Span::styled("▏", theme::key()),
             Span::styled("   Enter choose · Esc done", theme::dim()),
         ])
@@ -33,7 +34,7 @@ pub fn draw(frame: &mut Frame, area: Rect, _model: &Model, dash: &Dashboard, foc
     } else {
         Line::from(vec![
             Span::styled("Filter: ", theme::dim()),
-            Span::raw(dash.orgs.filter.clone()),
+            Span::raw(visible(&dash.orgs.filter).into_owned()),
             Span::styled("   (/ to edit, Esc to clear)", theme::dim()),
         ])
     };
@@ -49,8 +50,11 @@ pub fn draw(frame: &mut Frame, area: Rect, _model: &Model, dash: &Dashboard, foc
     }
     if orgs.is_empty() {
         frame.render_widget(
-            Paragraph::new(format!("No organization matches “{}”.", dash.orgs.filter))
-                .style(theme::dim()),
+            Paragraph::new(format!(
+                "No organization matches “{}”.",
+                visible(&dash.orgs.filter)
+            ))
+            .style(theme::dim()),
             list_area,
         );
         return;
@@ -61,8 +65,11 @@ pub fn draw(frame: &mut Frame, area: Rect, _model: &Model, dash: &Dashboard, foc
             let active = dash.active_org.as_deref() == Some(o.org_id.as_str());
             ListItem::new(Line::from(vec![
                 Span::styled(if active { "● " } else { "  " }, theme::ok()),
-                Span::raw(format!("{:<20}", o.org_name)),
-                Span::styled(o.roles().collect::<Vec<_>>().join(", "), theme::key()),
+                Span::raw(format!("{:<20}", visible(&o.org_name))),
+                Span::styled(
+                    visible(&o.roles().collect::<Vec<_>>().join(", ")).into_owned(),
+                    theme::key(),
+                ),
             ]))
         })
         .collect();
@@ -82,13 +89,13 @@ pub fn draw(frame: &mut Frame, area: Rect, _model: &Model, dash: &Dashboard, foc
         let lines = vec![
             Line::from(vec![
                 Span::styled("Role: ", theme::dim()),
-                Span::raw(o.roles().collect::<Vec<_>>().join(", ")),
+                Span::raw(visible(&o.roles().collect::<Vec<_>>().join(", ")).into_owned()),
                 Span::styled("   id: ", theme::dim()),
-                Span::raw(o.org_id.clone()),
+                Span::raw(visible(&o.org_id).into_owned()),
             ]),
             Line::from(vec![
                 Span::styled("Permissions: ", theme::dim()),
-                Span::raw(perms),
+                Span::raw(visible(&perms).into_owned()),
             ]),
         ];
         frame.render_widget(

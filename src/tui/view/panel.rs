@@ -4,6 +4,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::dashboard::content_block;
+use crate::identity::visible;
 use crate::panels::{Access, PanelSpec};
 use crate::tui::model::{Dashboard, Model, PanelState};
 use crate::tui::theme;
@@ -49,14 +50,14 @@ pub fn draw(
             }
             Some(PanelState::Failed { error, .. }) => {
                 lines.push(Line::styled(
-                    format!("Could not load: {error}"),
+                    format!("Could not load: {}", visible(error)),
                     theme::error(),
                 ));
                 lines.push(Line::styled("Press r to try again.", theme::dim()));
             }
             Some(PanelState::Loaded { data, .. }) => {
                 if let Some(summary) = &data.summary {
-                    lines.push(Line::raw(summary.clone()));
+                    lines.push(Line::raw(visible(summary).into_owned()));
                     lines.push(Line::raw(""));
                 }
                 let width = data
@@ -68,15 +69,15 @@ pub fn draw(
                     .min(30);
                 for (label, value) in &data.items {
                     lines.push(Line::from(vec![
-                        Span::styled(format!("{label:<width$}  "), theme::key()),
-                        Span::raw(value.clone()),
+                        Span::styled(format!("{:<width$}  ", visible(label)), theme::key()),
+                        Span::raw(visible(value).into_owned()),
                     ]));
                 }
             }
         },
     }
     let title = match dash.active_membership() {
-        Some(org) => format!("{} · {}", spec.title, org.org_name),
+        Some(org) => format!("{} · {}", spec.title, visible(&org.org_name)),
         None => spec.title.clone(),
     };
     frame.render_widget(

@@ -3,6 +3,7 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph};
 
+use crate::identity::visible;
 use crate::tui::keymap::{BINDINGS, Context, context_title};
 use crate::tui::model::{MenuItem, Model, Popup, Screen};
 use crate::tui::theme;
@@ -73,7 +74,7 @@ fn accounts(frame: &mut Frame, model: &Model, selected: usize) {
         .map(|a| {
             ListItem::new(Line::from(vec![
                 Span::styled(if a.active { " ● " } else { "   " }, theme::ok()),
-                Span::raw(a.who.clone()),
+                Span::raw(visible(&a.who).into_owned()),
                 Span::styled(format!("  {}", a.provider_label), theme::dim()),
             ]))
         })

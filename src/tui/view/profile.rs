@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::dashboard::content_block;
 use super::time::clock;
+use crate::identity::visible;
 use crate::tui::model::{Dashboard, Model};
 use crate::tui::theme;
 
@@ -42,11 +43,11 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard, focu
         let first = rendered.next().unwrap_or_default();
         lines.push(Line::from(vec![
             Span::styled(format!("{source} "), theme::dim()),
-            Span::styled(format!("{name:<width$}  "), theme::key()),
-            Span::raw(first),
+            Span::styled(format!("{:<width$}  ", visible(name)), theme::key()),
+            Span::raw(visible(&first).into_owned()),
         ]));
         let indent = " ".repeat(width + 5);
-        lines.extend(rendered.map(|l| Line::raw(format!("{indent}{l}"))));
+        lines.extend(rendered.map(|l| Line::raw(format!("{indent}{}", visible(&l)))));
     }
     let paragraph = Paragraph::new(lines)
         .block(content_block("Profile", focused))

@@ -5,6 +5,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::dashboard::content_block;
 use super::time::{clock, relative};
+use crate::identity::visible;
 use crate::tui::model::{Dashboard, Model, RefreshState};
 use crate::tui::theme;
 
@@ -31,7 +32,8 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard, focu
             },
             _,
         ) => format!(
-            "could not be renewed ({error}); trying again {}",
+            "could not be renewed ({}); trying again {}",
+            visible(error),
             relative(now, *retry_at)
         ),
         (RefreshState::Idle, Some(at)) if at > now => format!(
@@ -65,11 +67,11 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard, focu
             "Account",
             format!(
                 "{} at {label}",
-                s.user.email.as_deref().unwrap_or(s.user.display_name())
+                visible(s.user.email.as_deref().unwrap_or(s.user.display_name()))
             ),
         ),
-        row("Subject", s.user.subject.clone()),
-        row("Issuer", s.issuer.clone()),
+        row("Subject", visible(&s.user.subject).into_owned()),
+        row("Issuer", visible(&s.issuer).into_owned()),
         row("Access token", access),
         row("ID token", id_token),
         row("Refresh token", refresh),
@@ -79,7 +81,10 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard, focu
         lines.push(row("Last renewed", clock(model, at)));
     }
     if !s.tokens.scopes.is_empty() {
-        lines.push(row("Scopes", s.tokens.scopes.join(" ")));
+        lines.push(row(
+            "Scopes",
+            visible(&s.tokens.scopes.join(" ")).into_owned(),
+        ));
     }
     lines.push(row("Token store", model.store_description.clone()));
     let others = model.accounts.iter().filter(|a| !a.active).count();
