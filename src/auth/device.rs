@@ -372,6 +372,10 @@ fn device_request_error(e: DeviceRequestError, endpoint: &Url) -> Result<AuthErr
             }))
         }
         RequestTokenError::Request(HttpClientError::Reqwest(e)) => Err(unreachable(describe(*e))),
+        // Our client's own refusals (an answer over the cap).
+        RequestTokenError::Request(HttpClientError::Other(reason)) => {
+            Err(AuthError::DeviceAuthorizationEndpoint(reason))
+        }
         RequestTokenError::Request(e) => Err(unreachable(e.to_string())),
         RequestTokenError::Parse(e, _) => Err(AuthError::DeviceAuthorizationEndpoint(format!(
             "its answer is not a valid device authorization response: {e}"

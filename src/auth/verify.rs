@@ -6,10 +6,14 @@ use std::collections::BTreeMap;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{TimeDelta, Utc};
-use openidconnect::core::{CoreIdToken, CoreJsonWebKeySet, CoreJwsSigningAlgorithm};
+use openidconnect::JsonWebKey;
+use openidconnect::core::{
+    CoreIdToken, CoreJsonWebKey, CoreJsonWebKeySet, CoreJwsSigningAlgorithm,
+};
 use openidconnect::{
     AccessToken, AccessTokenHash, ClaimsVerificationError, Nonce, SignatureVerificationError,
 };
+use secrecy::ExposeSecret;
 use serde_json::Value;
 
 use super::{AuthError, Provider};
@@ -62,13 +66,13 @@ impl Provider {
     ) -> Result<BTreeMap<String, Value>, Failure> {
         let hmac_allowed = self.hmac_allowed();
         if let Ok(alg) = id_token.signing_alg()
-            && is_hmac(&alg)
+            && is_hmac(alg)
             && !hmac_allowed
         {
             return Err(Failure::Other(format!(
                 "it is signed with {} (HMAC, keyed with the client secret), which is refused \
                  unless the provider's config sets `allow_hs256 = true` for a confidential client",
-                hmac_name(&alg)
+                hmac_name(alg)
             )));
         }
         let client = self.client(keys, None);
@@ -119,11 +123,26 @@ impl Provider {
             let alg = id_token
                 .signing_alg()
                 .map_err(|e| Failure::Other(e.to_string()))?;
-            let key = id_token
-                .signing_key(&verifier)
-                .map_err(|e| Failure::Other(e.to_string()))?;
-            let actual = AccessTokenHash::from_token(access_token, alg, key)
-                .map_err(|e| Failure::Other(format!("cannot check at_hash: {e}")))?;
+            // An HMAC-signed token's key is the client secret, not a JWK.
+            let actual = if is_hmac(alg) {
+                let secret = self
+                    .config()
+                    .client_secret
+                    .as_ref()
+                    .map(|s| s.expose_secret().as_bytes().to_vec())
+                    .unwrap_or_default();
+                AccessTokenHash::from_token(
+                    access_token,
+                    alg,
+                    &CoreJsonWebKey::new_symmetric(secret),
+                )
+            } else {
+                let key = id_token
+                    .signing_key(&verifier)
+                    .map_err(|e| Failure::Other(e.to_string()))?;
+                AccessTokenHash::from_token(access_token, alg, key)
+            }
+            .map_err(|e| Failure::Other(format!("cannot check at_hash: {e}")))?;
             if &actual != expected {
                 return Err(Failure::Other(
                     "`at_hash` does not match the access token".into(),
