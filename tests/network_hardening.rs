@@ -18,8 +18,8 @@ use authdash::config::Config;
 use authdash::panels::{self, FetchError};
 use chrono::{TimeDelta, Utc};
 use support::broken_provider::{
-    Absurd, BrokenProvider, EVIL_HOST, Fault, HOSTILE_NAME, HUGE_BODY_BYTES, HugeAt,
-    RETRY_AFTER_SECS, SUBJECT,
+    Absurd, BrokenProvider, EVIL_HOST, Fault, HOSTILE_NAME, HOSTILE_USER_CODE, HUGE_BODY_BYTES,
+    HugeAt, RETRY_AFTER_SECS, SUBJECT,
 };
 use support::browser;
 use url::Url;
@@ -369,7 +369,10 @@ async fn absurd_device_interval_and_expires_in_are_clamped_without_a_panic() {
             "{absurd:?}: interval {interval:?}"
         );
         let lifetime = device.expires_at() - Utc::now();
-        assert!(lifetime <= TimeDelta::days(366), "{absurd:?}: {lifetime}");
+        assert!(
+            lifetime <= TimeDelta::hours(1),
+            "{absurd:?}: a device code is polled for an hour at most, not {lifetime}"
+        );
         let result = bounded("device poll", device.poll(|_| {})).await;
         match absurd {
             // No lifetime left: the code has expired before the first poll.
@@ -592,4 +595,14 @@ async fn the_broken_provider_sends_control_characters_in_names_and_org_names() {
         "{:?}",
         session.user.orgs
     );
+
+    op.enable_device_flow();
+    let p = provider_for(&op.config()).await;
+    let device = bounded(
+        "device start",
+        DeviceLogin::start(p, LoginOptions::default()),
+    )
+    .await
+    .expect("device start");
+    assert_eq!(device.user_code(), HOSTILE_USER_CODE);
 }

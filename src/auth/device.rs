@@ -29,6 +29,10 @@ use super::{AuthError, LoginOptions, OAuthErrorText, Provider, Session};
 /// drift, and a poll that arrives a little early earns a `slow_down`.
 const INTERVAL_MARGIN_PERCENT: u32 = 20;
 
+/// The longest a device code is waited for, whatever `expires_in` says
+/// (providers give 10 to 30 minutes): polling stops at this at the latest.
+pub const MAX_DEVICE_CODE_LIFETIME: Duration = Duration::from_secs(60 * 60);
+
 /// What the poll loop is doing, reported before each wait.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PollState {
@@ -132,16 +136,16 @@ impl DeviceLogin {
                 Err(e) => return Err(device_request_error(e, &endpoint)?),
             };
         check_verification_uris(&provider, &details)?;
-        // `expires_in` arrives clamped (see `clamp`); the fallback is for
-        // a duration chrono still cannot hold.
+        // `expires_in` arrives clamped (see `clamp`), and no code is
+        // polled for longer than an hour; the fallbacks are for durations
+        // chrono still cannot hold.
+        let lifetime = details.expires_in().min(MAX_DEVICE_CODE_LIFETIME);
         let expires_at = Utc::now()
-            .checked_add_signed(
-                TimeDelta::from_std(details.expires_in()).unwrap_or(TimeDelta::seconds(300)),
-            )
+            .checked_add_signed(TimeDelta::from_std(lifetime).unwrap_or(TimeDelta::seconds(300)))
             .unwrap_or_else(|| Utc::now() + TimeDelta::seconds(300));
         tracing::info!(
             provider = provider.name(),
-            expires_in = details.expires_in().as_secs(),
+            expires_in = lifetime.as_secs(),
             interval = details.interval().as_secs(),
             "device authorization started"
         );
@@ -170,7 +174,8 @@ impl DeviceLogin {
             .map(|u| u.secret().as_str())
     }
 
-    /// When the codes expire (`expires_in` after the provider answered).
+    /// When the codes expire (`expires_in` after the provider answered, at
+    /// most [`MAX_DEVICE_CODE_LIFETIME`]).
     pub fn expires_at(&self) -> DateTime<Utc> {
         self.expires_at
     }

@@ -52,6 +52,8 @@ pub const RETRY_AFTER_SECS: u64 = 7;
 /// A display name full of terminal control sequences (clear the screen,
 /// red, bell) under [`Fault::ControlCharacters`].
 pub const HOSTILE_NAME: &str = "\u{1b}[2J\u{1b}[31mMallory\u{7}";
+/// A device user code that would clear the screen.
+pub const HOSTILE_USER_CODE: &str = "WDJB\u{1b}[2J-MJHT";
 /// An org name that would retitle the terminal window.
 pub const HOSTILE_ORG_NAME: &str = "Evil\u{1b}]0;pwned\u{7} Org\r\n";
 /// Where the non-loopback endpoints of [`Fault::InsecureEndpoints`] point.
@@ -847,9 +849,14 @@ async fn device(
         Fault::AbsurdNumbers(a) => (a.json(), a.json()),
         _ => (json!(600), json!(5)),
     };
+    let user_code = if fault == Fault::ControlCharacters {
+        HOSTILE_USER_CODE
+    } else {
+        "WDJB-MJHT"
+    };
     Json(json!({
         "device_code": code,
-        "user_code": "WDJB-MJHT",
+        "user_code": user_code,
         "verification_uri": verification,
         "verification_uri_complete": format!("{verification}?user_code=WDJB-MJHT"),
         "expires_in": expires_in,
