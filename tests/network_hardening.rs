@@ -317,6 +317,17 @@ async fn absurd_expires_in_and_max_age_are_clamped_without_a_panic() {
         )
         .await
         .unwrap_or_else(|e| panic!("{absurd:?}: an absurd max-age is no reason to fail: {e}"));
+        // Whatever max-age said, the cache keeps the document a day at most.
+        for entry in std::fs::read_dir(dir.path()).expect("cache dir") {
+            let text = std::fs::read_to_string(entry.expect("entry").path()).expect("read");
+            let value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+            let expires_at = value["expires_at"].as_i64().expect("expires_at");
+            let ttl = expires_at - Utc::now().timestamp();
+            assert!(
+                (0..=24 * 60 * 60 + 5).contains(&ttl),
+                "{absurd:?}: cached for {ttl} s"
+            );
+        }
         let session = login(Arc::new(p))
             .await
             .unwrap_or_else(|e| panic!("{absurd:?}: an absurd expires_in is clamped: {e}"));
