@@ -216,6 +216,33 @@ async fn an_issuer_that_differs_fails_with_the_fix() {
     );
 }
 
+/// Rule 8 as `doctor` sees it: a document naming plain-http endpoints
+/// elsewhere fails one line naming each, and nothing is fetched from it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plain_http_endpoints_elsewhere_fail_naming_each() {
+    let provider = BrokenProvider::start(Fault::InsecureEndpoints).await;
+    let home = Home::new();
+    let config = home.config(&format!(
+        "[auth.test]\nclient_id = \"{CLIENT_ID}\"\nserver_metadata_url = \"{}\"\n",
+        provider.metadata_url()
+    ));
+    let out = home.doctor(&config, &[]);
+    let report = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    let (l, fix) = line(&report, "https endpoints");
+    assert!(l.starts_with("fail"), "{report}");
+    for endpoint in [
+        "authorization_endpoint http://evil.example/authorize",
+        "token_endpoint http://evil.example/token",
+        "end_session_endpoint http://evil.example/logout",
+    ] {
+        assert!(l.contains(endpoint), "{endpoint} missing: {l}");
+    }
+    assert!(!l.contains("jwks_uri"), "the loopback key set is fine: {l}");
+    assert!(fix.contains("https"), "{fix}");
+    assert_eq!(provider.jwks_hits(), 0, "nothing fetched from the document");
+}
+
 /// A provider of few words: a clock ten minutes slow, no PKCE methods, no
 /// keys, and a sign-in page for any authorization request.
 async fn odd_provider() -> (String, tokio::task::JoinHandle<()>) {

@@ -20,7 +20,7 @@ use openidconnect::{
 };
 use url::Url;
 
-use super::http::{describe, require_secure};
+use super::http::{ProviderHttp, describe, require_secure_from};
 use super::tokens::new_session;
 use super::verify::NonceCheck;
 use super::{AuthError, LoginOptions, OAuthErrorText, Provider, Session};
@@ -28,6 +28,10 @@ use super::{AuthError, LoginOptions, OAuthErrorText, Provider, Session};
 /// Extra wait on top of the provider's interval: clocks on VMs and WSL
 /// drift, and a poll that arrives a little early earns a `slow_down`.
 const INTERVAL_MARGIN_PERCENT: u32 = 20;
+
+/// The longest a device code is waited for, whatever `expires_in` says
+/// (providers give 10 to 30 minutes): polling stops at this at the latest.
+pub const MAX_DEVICE_CODE_LIFETIME: Duration = Duration::from_secs(60 * 60);
 
 /// What the poll loop is doing, reported before each wait.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,7 +111,11 @@ impl DeviceLogin {
                  another device; use the browser login)",
             ))?
             .clone();
-        require_secure("device_authorization_endpoint", &endpoint)?;
+        require_secure_from(
+            provider.is_loopback(),
+            "device_authorization_endpoint",
+            &endpoint,
+        )?;
         let config = provider.config();
         let client = provider
             .client(provider.current_keys(), None)
@@ -127,11 +135,17 @@ impl DeviceLogin {
                 Ok(details) => details,
                 Err(e) => return Err(device_request_error(e, &endpoint)?),
             };
+        check_verification_uris(&provider, &details)?;
+        // `expires_in` arrives clamped (see `clamp`), and no code is
+        // polled for longer than an hour; the fallbacks are for durations
+        // chrono still cannot hold.
+        let lifetime = details.expires_in().min(MAX_DEVICE_CODE_LIFETIME);
         let expires_at = Utc::now()
-            + TimeDelta::from_std(details.expires_in()).unwrap_or(TimeDelta::seconds(300));
+            .checked_add_signed(TimeDelta::from_std(lifetime).unwrap_or(TimeDelta::seconds(300)))
+            .unwrap_or_else(|| Utc::now() + TimeDelta::seconds(300));
         tracing::info!(
             provider = provider.name(),
-            expires_in = details.expires_in().as_secs(),
+            expires_in = lifetime.as_secs(),
             interval = details.interval().as_secs(),
             "device authorization started"
         );
@@ -160,12 +174,14 @@ impl DeviceLogin {
             .map(|u| u.secret().as_str())
     }
 
-    /// When the codes expire (`expires_in` after the provider answered).
+    /// When the codes expire (`expires_in` after the provider answered, at
+    /// most [`MAX_DEVICE_CODE_LIFETIME`]).
     pub fn expires_at(&self) -> DateTime<Utc> {
         self.expires_at
     }
 
-    /// The provider's minimum interval between polls (5 s when it names none).
+    /// The provider's minimum interval between polls (5 s when it names
+    /// none; clamped to 1–60 s).
     pub fn interval(&self) -> Duration {
         self.details.interval()
     }
@@ -218,11 +234,41 @@ impl DeviceLogin {
     }
 }
 
+/// Where the person is sent to type the code: https unless the provider
+/// and the page are on this machine (a page over plain http could be
+/// swapped on the way for one that phishes the code).
+fn check_verification_uris(
+    provider: &Provider,
+    details: &CoreDeviceAuthorizationResponse,
+) -> Result<(), AuthError> {
+    let loopback = provider.is_loopback();
+    let plain = Url::parse(details.verification_uri().as_str()).map_err(|e| {
+        AuthError::DeviceAuthorizationEndpoint(format!("its verification_uri is not a URL: {e}"))
+    })?;
+    require_secure_from(loopback, "verification_uri", &plain)?;
+    if let Some(complete) = details.verification_uri_complete() {
+        let mut url = Url::parse(complete.secret()).map_err(|e| {
+            AuthError::DeviceAuthorizationEndpoint(format!(
+                "its verification_uri_complete is not a URL: {e}"
+            ))
+        })?;
+        if require_secure_from(loopback, "verification_uri_complete", &url).is_err() {
+            // The query holds the user code: the error shows the rest.
+            url.set_query(None);
+            return Err(AuthError::InsecureEndpoint {
+                endpoint: "verification_uri_complete",
+                url: url.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// The provider's HTTP client, noting each poll's answer in a [`Tracker`].
 /// It owns what it uses: a borrowing one makes the poll future fail the
 /// `Send` check (a higher-ranked lifetime limitation of rustc).
 struct TrackedHttp {
-    client: reqwest::Client,
+    client: ProviderHttp,
     tracker: Arc<Tracker>,
 }
 
@@ -289,9 +335,14 @@ impl Tracker {
     }
 }
 
-/// `interval` plus the margin.
+/// `interval` plus the margin, saturating (an interval arrives clamped,
+/// but arithmetic on time must never be what panics).
 pub(crate) fn with_margin(interval: Duration) -> Duration {
-    interval + interval * INTERVAL_MARGIN_PERCENT / 100
+    interval.saturating_add(
+        interval
+            .checked_mul(INTERVAL_MARGIN_PERCENT)
+            .map_or(Duration::MAX, |d| d / 100),
+    )
 }
 
 fn is_slow_down(response: &HttpResponse) -> bool {
@@ -326,6 +377,10 @@ fn device_request_error(e: DeviceRequestError, endpoint: &Url) -> Result<AuthErr
             }))
         }
         RequestTokenError::Request(HttpClientError::Reqwest(e)) => Err(unreachable(describe(*e))),
+        // Our client's own refusals (an answer over the cap).
+        RequestTokenError::Request(HttpClientError::Other(reason)) => {
+            Err(AuthError::DeviceAuthorizationEndpoint(reason))
+        }
         RequestTokenError::Request(e) => Err(unreachable(e.to_string())),
         RequestTokenError::Parse(e, _) => Err(AuthError::DeviceAuthorizationEndpoint(format!(
             "its answer is not a valid device authorization response: {e}"
@@ -374,6 +429,12 @@ mod tests {
     #[test]
     fn margin_is_a_fifth() {
         assert_eq!(with_margin(Duration::from_secs(5)), Duration::from_secs(6));
+        assert_eq!(with_margin(Duration::MAX), Duration::MAX);
+        assert_eq!(
+            with_margin(Duration::from_secs(u64::MAX)),
+            Duration::MAX,
+            "an absurd interval saturates instead of panicking"
+        );
         assert_eq!(
             with_margin(Duration::from_secs(1)),
             Duration::from_millis(1200)

@@ -17,6 +17,12 @@ pub enum AuthError {
         status: u16,
         detail: String,
     },
+    #[error("{what} at {url} was refused: {reason}")]
+    TooLarge {
+        what: &'static str,
+        url: String,
+        reason: String,
+    },
     #[error("the discovery document at {url} is not valid OpenID Provider metadata: {reason}")]
     BadDiscovery { url: String, reason: String },
     #[error(
@@ -32,7 +38,8 @@ pub enum AuthError {
     #[error("the JWKS at {url} is not a valid key set: {reason}")]
     BadJwks { url: String, reason: String },
     #[error(
-        "{endpoint} {url} is not https; only a provider on this machine (loopback) may use plain http"
+        "the provider's {endpoint} {url} is not https: refused before any request went to it; \
+         only a provider on this machine (loopback) may use plain http, toward this machine"
     )]
     InsecureEndpoint { endpoint: &'static str, url: String },
     #[error("the provider has no {0}")]

@@ -3,7 +3,7 @@
 
 use secrecy::ExposeSecret;
 
-use super::http::{describe, require_secure};
+use super::http::{describe, require_secure_from};
 use super::{AuthError, Provider, Session};
 
 impl Provider {
@@ -38,7 +38,7 @@ impl Provider {
             self.issuer().trim_end_matches('/')
         ))
         .map_err(|e| AuthError::Revocation(format!("cannot build the backend URL: {e}")))?;
-        require_secure("the backend API", &url)?;
+        require_secure_from(self.is_loopback(), "the backend API", &url)?;
         let response = self
             .http()
             .post(url.clone())

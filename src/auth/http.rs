@@ -1,10 +1,22 @@
-//! The HTTP client every provider call goes through.
+//! The HTTP client every provider call goes through: no redirects,
+//! timeouts, bodies capped while they stream, numbers clamped.
 
+use std::future::Future;
+use std::ops::Deref;
+use std::pin::Pin;
 use std::time::Duration;
 
+use openidconnect::{AsyncHttpClient, HttpClientError, HttpRequest, HttpResponse};
 use url::Url;
 
 use super::AuthError;
+
+pub use super::clamp::{MAX_EXPIRES_IN_SECS, MAX_INTERVAL_SECS, clamp_provider_numbers};
+
+/// The most a provider answer may hold: discovery, JWKS, token, userinfo,
+/// revocation and device answers are a few KiB; anything near this is an
+/// attack or a misconfiguration, and reading it whole would cost memory.
+pub const PROVIDER_BODY_CAP: usize = 1024 * 1024;
 
 /// Timeouts and proxy rules for one provider.
 #[derive(Debug, Clone, Copy)]
@@ -33,6 +45,123 @@ pub fn client(options: HttpOptions) -> Result<reqwest::Client, AuthError> {
     })
 }
 
+/// A provider's client as openidconnect sees it: every answer is read
+/// chunk by chunk up to [`PROVIDER_BODY_CAP`] and its numbers
+/// (`expires_in`, `interval`) clamped before oauth2 parses them (oauth2's
+/// own reqwest client buffers the whole body and panics on an `interval`
+/// that overflows). Derefs to the reqwest client for plain requests.
+#[derive(Debug, Clone)]
+pub struct ProviderHttp {
+    client: reqwest::Client,
+    cap: usize,
+}
+
+impl ProviderHttp {
+    pub fn new(client: reqwest::Client) -> Self {
+        Self {
+            client,
+            cap: PROVIDER_BODY_CAP,
+        }
+    }
+
+    /// The same client with another cap (tests, and callers that expect
+    /// smaller answers).
+    pub fn with_cap(client: reqwest::Client, cap: usize) -> Self {
+        Self { client, cap }
+    }
+
+    pub fn reqwest(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    pub fn cap(&self) -> usize {
+        self.cap
+    }
+}
+
+impl Deref for ProviderHttp {
+    type Target = reqwest::Client;
+
+    fn deref(&self) -> &reqwest::Client {
+        &self.client
+    }
+}
+
+type CallResult = Result<HttpResponse, HttpClientError<reqwest::Error>>;
+
+impl<'c> AsyncHttpClient<'c> for ProviderHttp {
+    type Error = HttpClientError<reqwest::Error>;
+    type Future = Pin<Box<dyn Future<Output = CallResult> + Send + Sync + 'c>>;
+
+    fn call(&'c self, request: HttpRequest) -> Self::Future {
+        Box::pin(async move {
+            let request = reqwest::Request::try_from(request).map_err(Box::new)?;
+            let response = self.client.execute(request).await.map_err(Box::new)?;
+            let mut builder = openidconnect::http::Response::builder()
+                .status(response.status())
+                .version(response.version());
+            for (name, value) in response.headers() {
+                builder = builder.header(name, value);
+            }
+            let body = read_capped(response, self.cap)
+                .await
+                .map_err(|e| HttpClientError::Other(e.to_string()))?;
+            builder
+                .body(clamp_provider_numbers(body))
+                .map_err(HttpClientError::Http)
+        })
+    }
+}
+
+/// Why a body could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum BodyError {
+    #[error("{0}")]
+    Transport(String),
+    #[error("the answer is larger than the {} cap; authdash stopped reading it", cap_text(*.cap))]
+    TooLarge { cap: usize },
+}
+
+/// `1 MiB`, `4 MiB`, `512 KiB`, `100 bytes`.
+pub fn cap_text(cap: usize) -> String {
+    const KIB: usize = 1024;
+    const MIB: usize = 1024 * 1024;
+    if cap >= MIB && cap.is_multiple_of(MIB) {
+        format!("{} MiB", cap / MIB)
+    } else if cap >= KIB && cap.is_multiple_of(KIB) {
+        format!("{} KiB", cap / KIB)
+    } else {
+        format!("{cap} bytes")
+    }
+}
+
+/// The body, read chunk by chunk, refused as soon as it would pass `cap`:
+/// memory stays at most `cap` whatever the server streams.
+pub async fn read_capped(
+    mut response: reqwest::Response,
+    cap: usize,
+) -> Result<Vec<u8>, BodyError> {
+    // A declared length over the cap is refused before reading anything.
+    if response
+        .content_length()
+        .is_some_and(|n| n > u64::try_from(cap).unwrap_or(u64::MAX))
+    {
+        return Err(BodyError::TooLarge { cap });
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| BodyError::Transport(describe(e)))?
+    {
+        if body.len().saturating_add(chunk.len()) > cap {
+            return Err(BodyError::TooLarge { cap });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 /// 127.0.0.0/8, ::1 or `localhost`.
 pub fn is_loopback(url: &Url) -> bool {
     match url.host() {
@@ -45,7 +174,19 @@ pub fn is_loopback(url: &Url) -> bool {
 
 /// https, or http on loopback (the demo and test providers).
 pub fn require_secure(endpoint: &'static str, url: &Url) -> Result<(), AuthError> {
-    if url.scheme() == "https" || (url.scheme() == "http" && is_loopback(url)) {
+    require_secure_from(true, endpoint, url)
+}
+
+/// https, or plain http only when both the provider (`provider_loopback`)
+/// and the endpoint are on this machine: a remote provider that names a
+/// plain-http endpoint, even a loopback one, is refused.
+pub fn require_secure_from(
+    provider_loopback: bool,
+    endpoint: &'static str,
+    url: &Url,
+) -> Result<(), AuthError> {
+    if url.scheme() == "https" || (provider_loopback && url.scheme() == "http" && is_loopback(url))
+    {
         Ok(())
     } else {
         Err(AuthError::InsecureEndpoint {
@@ -71,5 +212,53 @@ pub fn describe(error: reqwest::Error) -> String {
         format!("timed out ({text})")
     } else {
         text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_only_from_and_to_this_machine() {
+        let url = |s: &str| Url::parse(s).unwrap();
+        let cases = [
+            (false, "https://id.example/token", true),
+            (true, "https://id.example/token", true),
+            (true, "http://127.0.0.1:8080/token", true),
+            (true, "http://[::1]:8080/token", true),
+            (true, "http://localhost/token", true),
+            // A loopback provider cannot send us to plain http elsewhere…
+            (true, "http://evil.example/token", false),
+            // …nor a remote one to plain http on this machine, where any
+            // local process could be listening.
+            (false, "http://127.0.0.1:8080/token", false),
+            (false, "http://id.example/token", false),
+            (true, "ftp://127.0.0.1/token", false),
+        ];
+        for (provider_loopback, u, ok) in cases {
+            let got = require_secure_from(provider_loopback, "token_endpoint", &url(u));
+            assert_eq!(got.is_ok(), ok, "{provider_loopback} {u}: {got:?}");
+            if let Err(e) = got {
+                let text = e.to_string();
+                assert!(
+                    text.contains("token_endpoint") && text.contains(u),
+                    "{text}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn caps_are_said_in_human_units() {
+        assert_eq!(cap_text(PROVIDER_BODY_CAP), "1 MiB");
+        assert_eq!(cap_text(4 * 1024 * 1024), "4 MiB");
+        assert_eq!(cap_text(512 * 1024), "512 KiB");
+        assert_eq!(cap_text(1000), "1000 bytes");
+        let e = BodyError::TooLarge { cap: 2 << 20 };
+        assert_eq!(
+            e.to_string(),
+            "the answer is larger than the 2 MiB cap; authdash stopped reading it"
+        );
     }
 }

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use super::AuthError;
-use super::http::describe;
+use super::cache::MAX_TTL;
+use super::clamp::header_seconds;
+use super::http::{BodyError, PROVIDER_BODY_CAP, describe, read_capped, require_secure_from};
 
 /// Endpoints openidconnect's core metadata type leaves out.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -122,11 +124,8 @@ fn max_age(headers: &reqwest::header::HeaderMap) -> Option<std::time::Duration> 
             return Some(std::time::Duration::ZERO);
         }
         if let Some(n) = lower.strip_prefix("max-age=") {
-            age = n
-                .trim_matches('"')
-                .parse()
-                .ok()
-                .map(std::time::Duration::from_secs);
+            // Clamped here, as the cache clamps again: no number overflows.
+            age = header_seconds(n, MAX_TTL.as_secs()).map(std::time::Duration::from_secs);
         }
     }
     age
@@ -164,11 +163,49 @@ async fn get_json(
         });
     }
     let age = max_age(response.headers());
-    response
-        .bytes()
-        .await
-        .map(|b| (b.to_vec(), age))
-        .map_err(|e| unreachable(describe(e)))
+    match read_capped(response, PROVIDER_BODY_CAP).await {
+        Ok(body) => Ok((body, age)),
+        Err(BodyError::Transport(reason)) => Err(unreachable(reason)),
+        Err(too_large) => Err(AuthError::TooLarge {
+            what,
+            url: url.to_string(),
+            reason: too_large.to_string(),
+        }),
+    }
+}
+
+/// Every endpoint the document names, https unless the provider and the
+/// endpoint are both on this machine; checked once, when the document is
+/// read (fresh or from the cache), before any request goes to them.
+pub(crate) fn check_endpoints(
+    metadata: &Metadata,
+    provider_loopback: bool,
+) -> Result<(), AuthError> {
+    let extra = metadata.additional_metadata();
+    let named: [(&'static str, Option<&Url>); 7] = [
+        (
+            "authorization_endpoint",
+            Some(metadata.authorization_endpoint().url()),
+        ),
+        ("token_endpoint", metadata.token_endpoint().map(|u| u.url())),
+        (
+            "userinfo_endpoint",
+            metadata.userinfo_endpoint().map(|u| u.url()),
+        ),
+        ("jwks_uri", Some(metadata.jwks_uri().url())),
+        ("revocation_endpoint", extra.revocation_endpoint.as_ref()),
+        (
+            "device_authorization_endpoint",
+            extra.device_authorization_endpoint.as_ref(),
+        ),
+        ("end_session_endpoint", extra.end_session_endpoint.as_ref()),
+    ];
+    for (endpoint, url) in named {
+        if let Some(url) = url {
+            require_secure_from(provider_loopback, endpoint, url)?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -177,7 +214,7 @@ mod tests {
 
     use reqwest::header::{CACHE_CONTROL, HeaderMap, HeaderValue};
 
-    use super::max_age;
+    use super::{MAX_TTL, max_age};
 
     #[test]
     fn cache_control_table() {
@@ -194,6 +231,9 @@ mod tests {
             (Some("private, no-cache"), Some(Duration::ZERO)),
             (Some("public"), None),
             (Some("max-age=nonsense"), None),
+            (Some("max-age=-1"), None),
+            (Some("max-age=18446744073709551616"), Some(MAX_TTL)),
+            (Some("max-age=1e308"), None),
             (None, None),
         ];
         for (header, expected) in cases {

@@ -4,6 +4,7 @@
 mod access_token;
 mod browser;
 mod cache;
+pub mod clamp;
 mod device;
 mod device_choice;
 mod end_session;

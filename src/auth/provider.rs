@@ -12,7 +12,7 @@ use url::Url;
 
 use super::AuthError;
 use super::cache::{self, DiscoveryCache};
-use super::http::{self, HttpOptions};
+use super::http::{self, HttpOptions, ProviderHttp};
 use super::metadata::{self, Metadata};
 use crate::config::{HttpSettings, ProviderConfig};
 
@@ -36,7 +36,7 @@ pub struct Provider {
     issuer: String,
     metadata: Metadata,
     keys: Mutex<Keys>,
-    http: reqwest::Client,
+    http: ProviderHttp,
     cache: Option<DiscoveryCache>,
 }
 
@@ -72,11 +72,12 @@ impl Provider {
     ) -> Result<Self, AuthError> {
         let url = &config.server_metadata_url;
         http::require_secure("the discovery document", url)?;
-        let http = http::client(HttpOptions {
+        let loopback = http::is_loopback(url);
+        let http = ProviderHttp::new(http::client(HttpOptions {
             connect_timeout: settings.connect_timeout,
             request_timeout: settings.request_timeout,
-            loopback: http::is_loopback(url),
-        })?;
+            loopback,
+        })?);
         let expected = metadata::issuer_of(url);
         let cached = cache.and_then(|c| c.load(url)).and_then(|entry| {
             let metadata = metadata::parse_metadata(url, entry.metadata(), &expected).ok()?;
@@ -84,12 +85,16 @@ impl Provider {
             Some((metadata, set))
         });
         let (metadata, set) = match cached {
-            Some(found) => found,
+            Some((metadata, set)) => {
+                // A cached document is held to the same rule as a fresh one.
+                metadata::check_endpoints(&metadata, loopback)?;
+                (metadata, set)
+            }
             None => {
                 let (raw, ttl) = metadata::fetch_metadata_raw(&http, url).await?;
                 let metadata = metadata::parse_metadata(url, &raw, &expected)?;
+                metadata::check_endpoints(&metadata, loopback)?;
                 let jwks_url = metadata.jwks_uri().url().clone();
-                http::require_secure("jwks_uri", &jwks_url)?;
                 let (raw_keys, _) = metadata::fetch_jwks_raw(&http, &jwks_url).await?;
                 let set = metadata::parse_jwks(&jwks_url, &raw_keys)?;
                 if let Some(cache) = cache {
@@ -98,7 +103,6 @@ impl Provider {
                 (metadata, set)
             }
         };
-        http::require_secure("jwks_uri", metadata.jwks_uri().url())?;
         // The document's own spelling is what tokens and responses carry.
         let issuer = metadata.issuer().as_str().to_owned();
         Ok(Self {
@@ -130,9 +134,10 @@ impl Provider {
         &self.metadata
     }
 
-    /// The provider's HTTP client (timeouts, no redirects), also fit for
-    /// the APIs its access tokens open.
-    pub fn http(&self) -> &reqwest::Client {
+    /// The provider's HTTP client (timeouts, no redirects, bodies capped
+    /// at 1 MiB for openidconnect's calls); it derefs to the reqwest client,
+    /// also fit for the APIs its access tokens open.
+    pub fn http(&self) -> &ProviderHttp {
         &self.http
     }
 
@@ -148,6 +153,11 @@ impl Provider {
             .additional_metadata()
             .end_session_endpoint
             .as_ref()
+    }
+
+    /// Whether the provider runs on this machine (plain http allowed).
+    pub fn is_loopback(&self) -> bool {
+        http::is_loopback(&self.config.server_metadata_url)
     }
 
     pub(crate) fn current_keys(&self) -> CoreJsonWebKeySet {

@@ -2,30 +2,46 @@
 //! http, which the demo and test providers on loopback use.
 
 use secrecy::ExposeSecret;
+use serde_json::Value;
 
-use super::http::{describe, require_secure};
+use super::http::{PROVIDER_BODY_CAP, describe, read_capped, require_secure_from};
 use super::{AuthError, Provider, Session};
 
 impl Provider {
-    /// Revoke the refresh token, then the access token. `Ok(false)` when the
-    /// provider has no revocation endpoint.
+    /// Revoke the refresh token, then the access token, each whatever
+    /// became of the other: a refresh token the provider would not revoke
+    /// must not leave a live access token behind. `Ok(false)` when the
+    /// provider has no revocation endpoint; an error names each token that
+    /// could not be revoked.
     pub async fn revoke(&self, session: &Session) -> Result<bool, AuthError> {
         let Some(endpoint) = self.revocation_endpoint() else {
             return Ok(false);
         };
-        require_secure("revocation_endpoint", endpoint)?;
+        require_secure_from(self.is_loopback(), "revocation_endpoint", endpoint)?;
         let tokens = &session.tokens;
-        if let Some(rt) = &tokens.refresh_token {
-            self.revoke_one(endpoint, rt.expose_secret(), "refresh_token")
-                .await?;
+        let refresh = match &tokens.refresh_token {
+            Some(rt) => {
+                self.revoke_one(endpoint, rt.expose_secret(), "refresh_token")
+                    .await
+            }
+            None => Ok(()),
+        };
+        let access = self
+            .revoke_one(
+                endpoint,
+                tokens.access_token.expose_secret(),
+                "access_token",
+            )
+            .await;
+        let failures: Vec<String> = [("the refresh token", refresh), ("the access token", access)]
+            .into_iter()
+            .filter_map(|(which, result)| result.err().map(|e| format!("{which}: {e}")))
+            .collect();
+        if failures.is_empty() {
+            Ok(true)
+        } else {
+            Err(AuthError::Revocation(failures.join("; ")))
         }
-        self.revoke_one(
-            endpoint,
-            tokens.access_token.expose_secret(),
-            "access_token",
-        )
-        .await?;
-        Ok(true)
     }
 
     async fn revoke_one(
@@ -33,7 +49,7 @@ impl Provider {
         endpoint: &url::Url,
         token: &str,
         hint: &str,
-    ) -> Result<(), AuthError> {
+    ) -> Result<(), RevokeFailure> {
         let config = self.config();
         let mut form = vec![("token", token), ("token_type_hint", hint)];
         let mut request = self.http().post(endpoint.clone());
@@ -50,17 +66,41 @@ impl Provider {
             .form(&form)
             .send()
             .await
-            .map_err(|e| AuthError::Revocation(describe(e)))?;
+            .map_err(|e| RevokeFailure(describe(e)))?;
         let status = response.status();
         // RFC 7009 §2.2: 200 for success and for tokens already invalid.
         if status.is_success() {
-            Ok(())
-        } else {
-            Err(AuthError::Revocation(format!(
-                "{endpoint} answered HTTP {}",
-                status.as_u16()
-            )))
+            return Ok(());
         }
+        let body = read_capped(response, PROVIDER_BODY_CAP)
+            .await
+            .unwrap_or_default();
+        let error = serde_json::from_slice::<Value>(&body)
+            .ok()
+            .and_then(|v| v.get("error").and_then(Value::as_str).map(str::to_owned))
+            // An error code is a word (RFC 6749 §5.2): anything else is not
+            // shown, so no provider text reaches a terminal raw.
+            .filter(|e| e.len() <= 64 && e.bytes().all(|b| b.is_ascii_graphic()));
+        // RFC 7009 §2.2.1: the provider does not revoke this kind of token
+        // (many keep access tokens short-lived instead): nothing to undo.
+        if error.as_deref() == Some("unsupported_token_type") {
+            tracing::info!("the provider does not revoke {hint}s (unsupported_token_type)");
+            return Ok(());
+        }
+        Err(RevokeFailure(format!(
+            "{endpoint} answered HTTP {}{}",
+            status.as_u16(),
+            error.map(|e| format!(" ({e})")).unwrap_or_default()
+        )))
+    }
+}
+
+/// Why one token could not be revoked.
+struct RevokeFailure(String);
+
+impl std::fmt::Display for RevokeFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
     }
 }
 

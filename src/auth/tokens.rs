@@ -57,10 +57,12 @@ pub(crate) fn token_set(response: &CoreTokenResponse, id_token: String) -> Token
             .refresh_token()
             .map(|t| SecretString::from(t.secret().to_owned())),
         id_token: SecretString::from(id_token),
+        // `expires_in` arrives clamped (`clamp`); checked arithmetic all
+        // the same, so no number from a provider can panic here.
         expires_at: response
             .expires_in()
             .and_then(|d| TimeDelta::from_std(d).ok())
-            .map(|d| Utc::now() + d),
+            .and_then(|d| Utc::now().checked_add_signed(d)),
         scopes: response
             .scopes()
             .map(|s| s.iter().map(|s| s.to_string()).collect())

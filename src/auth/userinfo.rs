@@ -1,11 +1,13 @@
 //! Userinfo as plain JSON: PropelAuth's has `user_id` where the typed
-//! openidconnect call insists on `sub`.
+//! openidconnect call insists on `sub`. Only that mapper may go without
+//! `sub`, and only when `user_id` is the ID token's subject: otherwise an
+//! answer about nobody in particular could dress up the session.
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::http::{describe, require_secure};
+use super::http::{BodyError, PROVIDER_BODY_CAP, describe, read_capped, require_secure_from};
 use super::{AuthError, Provider};
 
 impl Provider {
@@ -20,7 +22,7 @@ impl Provider {
             return Ok(None);
         };
         let url = endpoint.url();
-        require_secure("userinfo_endpoint", url)?;
+        require_secure_from(self.is_loopback(), "userinfo_endpoint", url)?;
         let response = self
             .http()
             .get(url.clone())
@@ -46,19 +48,48 @@ impl Provider {
                 "signed userinfo (application/jwt) is not supported; configure the provider to answer JSON".into(),
             ));
         }
-        let body = response
-            .bytes()
+        let body = read_capped(response, PROVIDER_BODY_CAP)
             .await
-            .map_err(|e| AuthError::Userinfo(describe(e)))?;
+            .map_err(|e| match e {
+                BodyError::Transport(reason) => AuthError::Userinfo(reason),
+                too_large => AuthError::Userinfo(format!("{url}: {too_large}")),
+            })?;
         let claims: BTreeMap<String, Value> = serde_json::from_slice(&body)
             .map_err(|e| AuthError::Userinfo(format!("not a JSON object: {e}")))?;
-        if let Some(sub) = claims.get("sub")
-            && sub.as_str() != Some(id_subject)
-        {
-            return Err(AuthError::Userinfo(
-                "its `sub` differs from the ID token's: refused".into(),
-            ));
+        match claims.get("sub") {
+            Some(sub) if sub.as_str() != Some(id_subject) => {
+                return Err(AuthError::Userinfo(
+                    "its `sub` differs from the ID token's: refused".into(),
+                ));
+            }
+            Some(_) => {}
+            None => self.subjectless_userinfo(&claims, id_subject)?,
         }
         Ok(Some(claims))
+    }
+
+    /// Userinfo without `sub`: PropelAuth's shape (`user_id`) under the
+    /// `propelauth` mapper, naming the ID token's subject; nothing else.
+    fn subjectless_userinfo(
+        &self,
+        claims: &BTreeMap<String, Value>,
+        id_subject: &str,
+    ) -> Result<(), AuthError> {
+        if self.config().org_claims.name() != "propelauth" {
+            return Err(AuthError::Userinfo(
+                "it has no `sub` (OIDC Core §5.3.2 requires one): refused; only PropelAuth's \
+                 userinfo, under org_claims = \"propelauth\", may name the subject `user_id`"
+                    .into(),
+            ));
+        }
+        match claims.get("user_id").and_then(Value::as_str) {
+            Some(user_id) if user_id == id_subject => Ok(()),
+            Some(_) => Err(AuthError::Userinfo(
+                "its `user_id` differs from the ID token's `sub`: refused".into(),
+            )),
+            None => Err(AuthError::Userinfo(
+                "it has neither `sub` nor PropelAuth's `user_id`: refused".into(),
+            )),
+        }
     }
 }

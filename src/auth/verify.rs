@@ -6,10 +6,14 @@ use std::collections::BTreeMap;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{TimeDelta, Utc};
-use openidconnect::core::{CoreIdToken, CoreJsonWebKeySet};
+use openidconnect::JsonWebKey;
+use openidconnect::core::{
+    CoreIdToken, CoreJsonWebKey, CoreJsonWebKeySet, CoreJwsSigningAlgorithm,
+};
 use openidconnect::{
     AccessToken, AccessTokenHash, ClaimsVerificationError, Nonce, SignatureVerificationError,
 };
+use secrecy::ExposeSecret;
 use serde_json::Value;
 
 use super::{AuthError, Provider};
@@ -60,11 +64,24 @@ impl Provider {
         access_token: &AccessToken,
         nonce: &NonceCheck<'_>,
     ) -> Result<BTreeMap<String, Value>, Failure> {
+        let hmac_allowed = self.hmac_allowed();
+        if let Ok(alg) = id_token.signing_alg()
+            && is_hmac(alg)
+            && !hmac_allowed
+        {
+            return Err(Failure::Other(format!(
+                "it is signed with {} (HMAC, keyed with the client secret), which is refused \
+                 unless the provider's config sets `allow_hs256 = true` for a confidential client",
+                hmac_name(alg)
+            )));
+        }
         let client = self.client(keys, None);
         // `exp` gets the leeway through a clock running behind; `iat` is
-        // checked below against the true clock.
+        // checked below against the true clock. The algorithms are the
+        // document's, asymmetric only unless HMAC was opted into.
         let verifier = client
             .id_token_verifier()
+            .set_allowed_algs(self.allowed_algs(hmac_allowed))
             .set_time_fn(|| Utc::now() - LEEWAY);
         let checked = match nonce {
             NonceCheck::Exact(n) => id_token.claims(&verifier, *n),
@@ -106,11 +123,26 @@ impl Provider {
             let alg = id_token
                 .signing_alg()
                 .map_err(|e| Failure::Other(e.to_string()))?;
-            let key = id_token
-                .signing_key(&verifier)
-                .map_err(|e| Failure::Other(e.to_string()))?;
-            let actual = AccessTokenHash::from_token(access_token, alg, key)
-                .map_err(|e| Failure::Other(format!("cannot check at_hash: {e}")))?;
+            // An HMAC-signed token's key is the client secret, not a JWK.
+            let actual = if is_hmac(alg) {
+                let secret = self
+                    .config()
+                    .client_secret
+                    .as_ref()
+                    .map(|s| s.expose_secret().as_bytes().to_vec())
+                    .unwrap_or_default();
+                AccessTokenHash::from_token(
+                    access_token,
+                    alg,
+                    &CoreJsonWebKey::new_symmetric(secret),
+                )
+            } else {
+                let key = id_token
+                    .signing_key(&verifier)
+                    .map_err(|e| Failure::Other(e.to_string()))?;
+                AccessTokenHash::from_token(access_token, alg, key)
+            }
+            .map_err(|e| Failure::Other(format!("cannot check at_hash: {e}")))?;
             if &actual != expected {
                 return Err(Failure::Other(
                     "`at_hash` does not match the access token".into(),
@@ -119,6 +151,51 @@ impl Provider {
         }
         payload(&id_token.to_string()).map_err(Failure::Other)
     }
+}
+
+impl Provider {
+    /// HS* ID tokens: only for a confidential client whose config opts in.
+    fn hmac_allowed(&self) -> bool {
+        let config = self.config();
+        config.allow_hs256 && config.client_secret.is_some()
+    }
+
+    /// The algorithms the document announces, minus `none`, minus HMAC
+    /// unless allowed; RS256 when nothing is left (the OIDC default).
+    fn allowed_algs(&self, hmac_allowed: bool) -> Vec<CoreJwsSigningAlgorithm> {
+        let mut algs: Vec<CoreJwsSigningAlgorithm> = self
+            .metadata()
+            .id_token_signing_alg_values_supported()
+            .iter()
+            .filter(|alg| match alg {
+                CoreJwsSigningAlgorithm::None => false,
+                alg if is_hmac(alg) => hmac_allowed,
+                _ => true,
+            })
+            .cloned()
+            .collect();
+        if algs.is_empty() {
+            algs.push(CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256);
+        }
+        algs
+    }
+}
+
+fn hmac_name(alg: &CoreJwsSigningAlgorithm) -> &'static str {
+    match alg {
+        CoreJwsSigningAlgorithm::HmacSha384 => "HS384",
+        CoreJwsSigningAlgorithm::HmacSha512 => "HS512",
+        _ => "HS256",
+    }
+}
+
+fn is_hmac(alg: &CoreJwsSigningAlgorithm) -> bool {
+    matches!(
+        alg,
+        CoreJwsSigningAlgorithm::HmacSha256
+            | CoreJwsSigningAlgorithm::HmacSha384
+            | CoreJwsSigningAlgorithm::HmacSha512
+    )
 }
 
 /// OIDC Core §12.2: a refreshed ID token is about the same authentication.
@@ -137,10 +214,21 @@ fn check_continuity(
     if audiences(new.get("aud")) != audiences(original.get("aud")) {
         return Err(differs("aud"));
     }
-    if let (Some(n), Some(o)) = (new.get("nonce"), original.get("nonce"))
-        && n != o
+    // `nonce` and `auth_time` may be left out of a refreshed token, but
+    // when sent they must be the first authentication's (§12.2).
+    for claim in ["nonce", "auth_time"] {
+        if let (Some(n), Some(o)) = (new.get(claim), original.get(claim))
+            && n != o
+        {
+            return Err(differs(claim));
+        }
+    }
+    // `azp`, when present, must be the first one's; one that appears only
+    // now is a different party too.
+    if let Some(azp) = new.get("azp")
+        && original.get("azp") != Some(azp)
     {
-        return Err(differs("nonce"));
+        return Err(differs("azp"));
     }
     Ok(())
 }
@@ -232,8 +320,20 @@ mod tests {
     }
 
     #[test]
+    fn an_azp_appearing_only_on_renewal_is_refused() {
+        let first = claims(json!({"iss": "i", "sub": "s", "aud": "rp"}));
+        let new = claims(json!({"iss": "i", "sub": "s", "aud": "rp", "azp": "rp"}));
+        let got = check_continuity(&new, &first);
+        assert!(got.as_ref().is_err_and(|e| e.contains("`azp`")), "{got:?}");
+        // Left out when the first had it: accepted ("where present").
+        assert!(check_continuity(&first, &new).is_ok());
+    }
+
+    #[test]
     fn continuity_table() {
-        let first = claims(json!({"iss": "i", "sub": "s", "aud": "rp", "nonce": "n"}));
+        let first = claims(json!({
+            "iss": "i", "sub": "s", "aud": "rp", "nonce": "n", "auth_time": 100, "azp": "rp"
+        }));
         let cases = [
             (json!({"iss": "i", "sub": "s", "aud": ["rp"]}), None),
             (
@@ -249,6 +349,22 @@ mod tests {
             (
                 json!({"iss": "i", "sub": "s", "aud": "rp", "nonce": "m"}),
                 Some("`nonce`"),
+            ),
+            (
+                json!({"iss": "i", "sub": "s", "aud": "rp", "auth_time": 100}),
+                None,
+            ),
+            (
+                json!({"iss": "i", "sub": "s", "aud": "rp", "azp": "rp"}),
+                None,
+            ),
+            (
+                json!({"iss": "i", "sub": "s", "aud": "rp", "auth_time": 101}),
+                Some("`auth_time`"),
+            ),
+            (
+                json!({"iss": "i", "sub": "s", "aud": "rp", "azp": "other"}),
+                Some("`azp`"),
             ),
         ];
         for (new, expected) in cases {

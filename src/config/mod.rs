@@ -69,6 +69,9 @@ pub struct Config {
 pub struct HttpSettings {
     pub connect_timeout: Duration,
     pub request_timeout: Duration,
+    /// `panel_body_cap_mib`: the most a panel's data answer may hold, in
+    /// bytes (provider answers have their own fixed 1 MiB cap).
+    pub panel_body_cap: usize,
 }
 
 impl Default for HttpSettings {
@@ -76,6 +79,7 @@ impl Default for HttpSettings {
         Self {
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
+            panel_body_cap: crate::panels::DEFAULT_PANEL_BODY_CAP,
         }
     }
 }

@@ -26,6 +26,7 @@ pub(crate) const PROVIDER_KEYS: &[&str] = &[
     "client_kwargs",
     "flow",
     "logout_everywhere_api_key_env",
+    "allow_hs256",
 ];
 
 const DISCOVERY_SUFFIX: &str = "/.well-known/openid-configuration";
@@ -94,6 +95,10 @@ pub struct ProviderConfig {
     /// `logout_everywhere_api_key_env`: PropelAuth's backend API key, read
     /// from that environment variable, enables "Log out everywhere".
     pub logout_everywhere: Option<LogoutEverywhere>,
+    /// `allow_hs256`: accept ID tokens signed with HMAC (HS256/384/512,
+    /// keyed with the client secret). Off by default; a confidential client
+    /// only, since a public client's "secret" is no secret.
+    pub allow_hs256: bool,
 }
 
 /// Where "Log out everywhere" gets its API key. The key itself is never
@@ -210,6 +215,7 @@ impl ProviderConfig {
                 api_key: env(var).filter(|v| !v.is_empty()).map(SecretString::from),
             }),
         };
+        let allow_hs256 = allow_hs256(section, client_secret.is_some())?;
         let label = section.nonempty_str("label")?.unwrap_or(name).to_owned();
         Ok(Self {
             name: name.to_owned(),
@@ -226,8 +232,34 @@ impl ProviderConfig {
             org_claims,
             flow,
             logout_everywhere,
+            allow_hs256,
         })
     }
+}
+
+/// `allow_hs256 = true` only beside a client secret: the HMAC key of an
+/// HS256 ID token is the client secret, which a public client has not.
+fn allow_hs256(section: Section<'_>, has_secret: bool) -> Checked<bool> {
+    let allow = match section.get("allow_hs256") {
+        None => false,
+        Some(toml::Value::Boolean(b)) => *b,
+        Some(other) => {
+            return Err(wrong_type(
+                &section.child("allow_hs256"),
+                "true or false",
+                other,
+            ));
+        }
+    };
+    if allow && !has_secret {
+        return Err(Problem::new(
+            &section.child("allow_hs256"),
+            "is set for a public client (no client_secret)",
+            "remove allow_hs256: HS256 ID tokens are keyed with the client secret, so only a \
+             confidential client (client_secret or client_secret_env) may accept them",
+        ));
+    }
+    Ok(allow)
 }
 
 fn client_secret(

@@ -14,8 +14,12 @@ const AUTHDASH_KEYS: &[&str] = &[
     "connect_timeout_secs",
     "request_timeout_secs",
     "login_timeout_secs",
+    "panel_body_cap_mib",
     "panels",
 ];
+
+/// The largest panel body cap accepted: 1 GiB would defeat the point.
+const MAX_PANEL_BODY_CAP_MIB: i64 = 256;
 
 /// The longest timeout accepted: one day.
 const MAX_TIMEOUT_SECS: i64 = 24 * 60 * 60;
@@ -54,6 +58,9 @@ impl Settings {
         }
         if let Some(d) = timeout(section, "login_timeout_secs")? {
             settings.login_timeout = d;
+        }
+        if let Some(cap) = panel_body_cap(section)? {
+            settings.http.panel_body_cap = cap;
         }
         settings.panels = panels(section, &settings.role_order)?;
         Ok(settings)
@@ -112,4 +119,23 @@ fn timeout(section: Section<'_>, name: &str) -> Checked<Option<Duration>> {
         ));
     }
     Ok(u64::try_from(secs).ok().map(Duration::from_secs))
+}
+
+/// `panel_body_cap_mib`: whole MiB, 1 to 256.
+fn panel_body_cap(section: Section<'_>) -> Checked<Option<usize>> {
+    let name = "panel_body_cap_mib";
+    let Some(mib) = section.int(name)? else {
+        return Ok(None);
+    };
+    if !(1..=MAX_PANEL_BODY_CAP_MIB).contains(&mib) {
+        return Err(Problem::new(
+            &section.child(name),
+            format!("is {mib}"),
+            format!(
+                "give the most a panel's answer may hold, in MiB, from 1 to \
+                 {MAX_PANEL_BODY_CAP_MIB} (the default is 4)"
+            ),
+        ));
+    }
+    Ok(usize::try_from(mib).ok().map(|m| m * 1024 * 1024))
 }

@@ -36,10 +36,27 @@ struct Item {
     value: Value,
 }
 
+/// What a panel's answer may hold unless `panel_body_cap_mib` says
+/// otherwise: dashboards show a screenful, not a data dump.
+pub const DEFAULT_PANEL_BODY_CAP: usize = 4 * 1024 * 1024;
+
+/// [`fetch_capped`] with the default cap.
 pub async fn fetch(
     http: &reqwest::Client,
     url: &str,
     access_token: &str,
+) -> Result<PanelData, FetchError> {
+    fetch_capped(http, url, access_token, DEFAULT_PANEL_BODY_CAP).await
+}
+
+/// GET the panel's data with the access token; the body is read while it
+/// streams and refused once it passes `cap` bytes (memory stays flat
+/// whatever the API sends).
+pub async fn fetch_capped(
+    http: &reqwest::Client,
+    url: &str,
+    access_token: &str,
+    cap: usize,
 ) -> Result<PanelData, FetchError> {
     let response = http
         .get(url)
@@ -49,10 +66,9 @@ pub async fn fetch(
         .await
         .map_err(|e| FetchError::Failed(crate::auth::http::describe(e)))?;
     let status = response.status();
-    let body = response
-        .bytes()
+    let body = crate::auth::http::read_capped(response, cap)
         .await
-        .map_err(|e| FetchError::Failed(crate::auth::http::describe(e)))?;
+        .map_err(|e| FetchError::Failed(format!("the panel's API: {e} (panel_body_cap_mib)")))?;
     match status.as_u16() {
         200..=299 => Ok(parse(&body)),
         401 => Err(FetchError::Unauthorized),

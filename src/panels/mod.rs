@@ -4,7 +4,7 @@ mod data;
 mod requirement;
 mod spec;
 
-pub use data::{FetchError, PanelData, fetch, parse};
+pub use data::{DEFAULT_PANEL_BODY_CAP, FetchError, PanelData, fetch, fetch_capped, parse};
 pub use requirement::{Access, Denial, Requirement, Unmet};
 pub use spec::{PanelSpec, TemplateError};
 

@@ -6,23 +6,32 @@
 //! ID tokens are built by hand (header, claims, signature) so that a fault
 //! can forge any part: the algorithm, the key, the `kid`, any claim. RSA and
 //! HMAC signatures come from openidconnect's provider-side signing keys.
+//!
+//! It also has a revocation endpoint (`/revoke`, always announced), a
+//! device authorization endpoint (`/device`, announced after
+//! [`BrokenProvider::enable_device_flow`]), a panel data API (`/panel`),
+//! and counts every request by path ([`BrokenProvider::requests`]). Huge
+//! bodies are generated while they stream, never held in memory.
 
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use authdash::config::Config;
-use axum::extract::{Form, Query, State};
+use axum::body::{Body, Bytes};
+use axum::extract::{Form, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Utc;
+use futures::StreamExt as _;
 use openidconnect::PrivateSigningKey;
 use openidconnect::core::{CoreHmacKey, CoreJwsSigningAlgorithm, CoreRsaPrivateSigningKey};
 use serde_json::{Value, json};
@@ -35,6 +44,24 @@ use url::Url;
 pub const CLIENT_ID: &str = "rp";
 /// The subject of the one user this provider signs in.
 pub const SUBJECT: &str = "user-1";
+/// The client secret of [`BrokenProvider::confidential_config`].
+pub const CLIENT_SECRET: &str = "rp-secret-for-the-broken-provider";
+/// `Retry-After` under [`Fault::RefreshRateLimited`] and
+/// [`Fault::RefreshUnavailable`].
+pub const RETRY_AFTER_SECS: u64 = 7;
+/// A display name full of terminal control sequences (clear the screen,
+/// red, bell) under [`Fault::ControlCharacters`].
+pub const HOSTILE_NAME: &str = "\u{1b}[2J\u{1b}[31mMallory\u{7}";
+/// A device user code that would clear the screen.
+pub const HOSTILE_USER_CODE: &str = "WDJB\u{1b}[2J-MJHT";
+/// An org name that would retitle the terminal window.
+pub const HOSTILE_ORG_NAME: &str = "Evil\u{1b}]0;pwned\u{7} Org\r\n";
+/// Where the non-loopback endpoints of [`Fault::InsecureEndpoints`] point.
+pub const EVIL_HOST: &str = "http://evil.example";
+/// How much a huge body would be if read to the end: 1 GiB.
+pub const HUGE_BODY_BYTES: usize = 1 << 30;
+const HUGE_CHUNK: usize = 64 * 1024;
+static SPACES: [u8; HUGE_CHUNK] = [b' '; HUGE_CHUNK];
 
 const MAIN_PEM: &str = include_str!("../../assets/demo/signing-key.pem");
 const ROTATED_PEM: &str = include_str!("keys/rotated.pem");
@@ -45,6 +72,66 @@ const MAIN_PUBLIC_PEM: &str = include_str!("keys/demo-public.pem");
 /// How long the token endpoint sits on a request under [`Fault::TokenHang`]
 /// (far beyond any client timeout the tests configure).
 const HANG: Duration = Duration::from_secs(120);
+
+/// Which answer [`Fault::HugeBody`] makes endless.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HugeAt {
+    Discovery,
+    Jwks,
+    Token,
+    Userinfo,
+    Revocation,
+    Device,
+    Panel,
+}
+
+/// A number no provider should send, in every shape it could come in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Absurd {
+    Negative,
+    U64Max,
+    /// `1e308`: a float far beyond any integer type.
+    Huge,
+    /// A word where a number belongs.
+    Words,
+    /// A number as a string, and longer than any u64.
+    LongNumericText,
+    Zero,
+}
+
+impl Absurd {
+    pub const ALL: [Absurd; 6] = [
+        Absurd::Negative,
+        Absurd::U64Max,
+        Absurd::Huge,
+        Absurd::Words,
+        Absurd::LongNumericText,
+        Absurd::Zero,
+    ];
+
+    pub fn json(self) -> Value {
+        match self {
+            Absurd::Negative => json!(-3600),
+            Absurd::U64Max => json!(u64::MAX),
+            Absurd::Huge => json!(1e308),
+            Absurd::Words => json!("for ever"),
+            Absurd::LongNumericText => json!("99999999999999999999999999"),
+            Absurd::Zero => json!(0),
+        }
+    }
+
+    /// The same as a `Cache-Control` value.
+    pub fn cache_control(self) -> &'static str {
+        match self {
+            Absurd::Negative => "max-age=-3600",
+            Absurd::U64Max => "max-age=18446744073709551615",
+            Absurd::Huge => "max-age=1e308",
+            Absurd::Words => "max-age=forever",
+            Absurd::LongNumericText => "max-age=\"99999999999999999999999999\"",
+            Absurd::Zero => "max-age=0",
+        }
+    }
+}
 
 /// What the provider gets wrong. Faults on the ID token apply to every
 /// token the provider mints (login and refresh) unless named otherwise.
@@ -109,6 +196,41 @@ pub enum Fault {
     TokenHang,
     /// A refresh returns an ID token about another subject.
     RefreshSubject,
+    /// A refresh returns an ID token with another `auth_time`.
+    RefreshAuthTime,
+    /// A refresh returns an ID token with an `azp` the first one lacked.
+    RefreshAzpAppears,
+    /// A refresh is answered 503 with `Retry-After` (the login is not).
+    RefreshUnavailable,
+    /// A refresh is answered 429 with `Retry-After` (the login is not).
+    RefreshRateLimited,
+    /// The discovery document names every endpoint but `jwks_uri` (which
+    /// stays on loopback, to show no request reaches it) on plain http
+    /// under [`EVIL_HOST`].
+    InsecureEndpoints,
+    /// The device authorization answer sends the person to plain http
+    /// under [`EVIL_HOST`].
+    DeviceInsecureVerificationUri,
+    /// One answer streams [`HUGE_BODY_BYTES`] of JSON whitespace.
+    HugeBody(HugeAt),
+    /// Every number the provider sends is this: `expires_in` (token and
+    /// device), `interval`, and `Cache-Control: max-age` on discovery.
+    AbsurdNumbers(Absurd),
+    /// The ID token's `exp`, `iat` and `auth_time` are absurd numbers.
+    AbsurdClaims,
+    /// HS256 keyed with [`CLIENT_SECRET`] (the metadata lists HS256).
+    HmacWithClientSecret,
+    /// Userinfo has no `sub`, only PropelAuth's `user_id` (the right one).
+    UserinfoUserIdOnly,
+    /// Userinfo has no `sub`, and a `user_id` naming someone else.
+    UserinfoUserIdOther,
+    /// Revoking a refresh token answers 503.
+    RevokeRefreshFails,
+    /// Revoking an access token answers `unsupported_token_type`.
+    RevokeAccessUnsupported,
+    /// The name (ID token and userinfo) and the org names (userinfo's
+    /// `org_id_to_org_info`) carry terminal control sequences.
+    ControlCharacters,
 }
 
 /// A signing key with the `kid` and JWK it is published under.
@@ -156,6 +278,13 @@ struct Keys {
     rotated_in: bool,
 }
 
+/// A refresh token's subject and the time of the first authentication.
+#[derive(Clone)]
+struct Refresh {
+    subject: String,
+    auth_time: i64,
+}
+
 /// An authorization code waiting for its token request.
 struct Grant {
     nonce: Option<String>,
@@ -170,7 +299,15 @@ struct Shared {
     grants: Mutex<HashMap<String, Grant>>,
     /// Access tokens issued, each with the subject userinfo reports.
     access_tokens: Mutex<HashMap<String, String>>,
-    refresh_tokens: Mutex<HashMap<String, String>>,
+    refresh_tokens: Mutex<HashMap<String, Refresh>>,
+    device_codes: Mutex<Vec<String>>,
+    device_enabled: AtomicBool,
+    /// Each request's path, in order.
+    requests: Mutex<Vec<String>>,
+    /// Each revocation: the `token_type_hint` and the status answered.
+    revocations: Mutex<Vec<(String, u16)>>,
+    /// Bytes of huge bodies handed to the network so far.
+    huge_bytes_sent: AtomicUsize,
     jwks_hits: AtomicUsize,
     token_hits: AtomicUsize,
     userinfo_hits: AtomicUsize,
@@ -223,6 +360,11 @@ impl BrokenProvider {
             grants: Mutex::new(HashMap::new()),
             access_tokens: Mutex::new(HashMap::new()),
             refresh_tokens: Mutex::new(HashMap::new()),
+            device_codes: Mutex::new(Vec::new()),
+            device_enabled: AtomicBool::new(false),
+            requests: Mutex::new(Vec::new()),
+            revocations: Mutex::new(Vec::new()),
+            huge_bytes_sent: AtomicUsize::new(0),
             jwks_hits: AtomicUsize::new(0),
             token_hits: AtomicUsize::new(0),
             userinfo_hits: AtomicUsize::new(0),
@@ -234,6 +376,10 @@ impl BrokenProvider {
             .route("/authorize", get(authorize))
             .route("/token", post(token))
             .route("/userinfo", get(userinfo))
+            .route("/revoke", post(revoke))
+            .route("/device", post(device))
+            .route("/panel", get(panel))
+            .layer(middleware::from_fn_with_state(shared.clone(), count))
             .with_state(shared.clone());
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
@@ -273,6 +419,61 @@ impl BrokenProvider {
         self.shared.userinfo_hits.load(Ordering::SeqCst)
     }
 
+    /// The path of every request so far, in order.
+    pub fn requests(&self) -> Vec<String> {
+        lock(&self.shared.requests).clone()
+    }
+
+    /// Each revocation request: its `token_type_hint` and the HTTP status
+    /// it was answered with.
+    pub fn revocations(&self) -> Vec<(String, u16)> {
+        lock(&self.shared.revocations).clone()
+    }
+
+    /// Whether an access token still opens userinfo (revocation removes it).
+    pub fn access_token_is_live(&self, token: &str) -> bool {
+        lock(&self.shared.access_tokens).contains_key(token)
+    }
+
+    /// Bytes of huge bodies handed to the network: what a client that
+    /// stops reading at its cap made the provider generate.
+    pub fn huge_bytes_sent(&self) -> usize {
+        self.shared.huge_bytes_sent.load(Ordering::SeqCst)
+    }
+
+    /// Announce the device authorization endpoint (`/device`) from now on.
+    pub fn enable_device_flow(&self) {
+        self.shared.device_enabled.store(true, Ordering::SeqCst);
+    }
+
+    /// The panel data API's address.
+    pub fn panel_url(&self) -> String {
+        format!("{}/panel", self.shared.issuer)
+    }
+
+    /// A config from provider lines (after `client_id` and
+    /// `server_metadata_url`) and `[authdash]` lines.
+    pub fn config_text(&self, provider_lines: &str, authdash_table: &str) -> Config {
+        let mut text = format!(
+            "[auth.test]\nclient_id = \"{CLIENT_ID}\"\nserver_metadata_url = \"{}\"\n{provider_lines}\n",
+            self.metadata_url()
+        );
+        if !authdash_table.is_empty() {
+            text.push_str("\n[authdash]\n");
+            text.push_str(authdash_table);
+            text.push('\n');
+        }
+        Config::parse(Path::new("rp-test.toml"), &text, &|_| None).expect("test config parses")
+    }
+
+    /// A confidential client: [`CLIENT_SECRET`], plus `provider_lines`.
+    pub fn confidential_config(&self, provider_lines: &str) -> Config {
+        self.config_text(
+            &format!("client_secret = \"{CLIENT_SECRET}\"\n{provider_lines}"),
+            "",
+        )
+    }
+
     /// A config for this provider (`[auth.test]`), with `authdash_table`
     /// lines added under `[authdash]` when not empty.
     pub fn config_with(&self, authdash_table: &str) -> Config {
@@ -293,8 +494,36 @@ impl BrokenProvider {
     }
 }
 
-async fn discovery(State(s): State<Arc<Shared>>) -> Json<Value> {
+/// Counts every request by path.
+async fn count(State(s): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    lock(&s.requests).push(request.uri().path().to_owned());
+    next.run(request).await
+}
+
+/// [`HUGE_BODY_BYTES`] of JSON whitespace, generated chunk by chunk as the
+/// client reads: the provider's memory stays flat, and
+/// [`BrokenProvider::huge_bytes_sent`] shows how far the client read.
+fn huge_body(s: &Arc<Shared>) -> Response {
+    let shared = s.clone();
+    let chunks = futures::stream::iter(0..HUGE_BODY_BYTES / HUGE_CHUNK).map(move |_| {
+        shared
+            .huge_bytes_sent
+            .fetch_add(HUGE_CHUNK, Ordering::SeqCst);
+        Ok::<_, std::convert::Infallible>(Bytes::from_static(&SPACES))
+    });
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        Body::from_stream(chunks),
+    )
+        .into_response()
+}
+
+async fn discovery(State(s): State<Arc<Shared>>) -> Response {
     let fault = s.fault();
+    if fault == Fault::HugeBody(HugeAt::Discovery) {
+        return huge_body(&s);
+    }
     let issuer = &s.issuer;
     let mut doc = json!({
         "issuer": match fault {
@@ -312,7 +541,27 @@ async fn discovery(State(s): State<Arc<Shared>>) -> Json<Value> {
         "token_endpoint_auth_methods_supported": ["none"],
         "code_challenge_methods_supported": ["S256"],
         "grant_types_supported": ["authorization_code", "refresh_token"],
+        "revocation_endpoint": format!("{issuer}/revoke"),
     });
+    if s.device_enabled.load(Ordering::SeqCst) {
+        doc["device_authorization_endpoint"] = json!(format!("{issuer}/device"));
+    }
+    if fault == Fault::InsecureEndpoints {
+        for (key, path) in [
+            ("authorization_endpoint", "authorize"),
+            ("token_endpoint", "token"),
+            ("userinfo_endpoint", "userinfo"),
+            ("revocation_endpoint", "revoke"),
+            ("device_authorization_endpoint", "device"),
+            ("end_session_endpoint", "logout"),
+        ] {
+            doc[key] = json!(format!("{EVIL_HOST}/{path}"));
+        }
+    }
+    if fault == Fault::HmacWithClientSecret {
+        doc["id_token_signing_alg_values_supported"] = json!(["HS256", "RS256"]);
+        doc["token_endpoint_auth_methods_supported"] = json!(["client_secret_basic"]);
+    }
     if matches!(fault, Fault::AlgNone | Fault::HmacWithPublicKey) {
         // A hostile provider would advertise what it forges.
         doc["id_token_signing_alg_values_supported"] = json!(["RS256", "HS256", "none"]);
@@ -320,11 +569,19 @@ async fn discovery(State(s): State<Arc<Shared>>) -> Json<Value> {
     if matches!(fault, Fault::ResponseIssuer | Fault::MissingResponseIssuer) {
         doc["authorization_response_iss_parameter_supported"] = json!(true);
     }
-    Json(doc)
+    match fault {
+        Fault::AbsurdNumbers(a) => {
+            ([(header::CACHE_CONTROL, a.cache_control())], Json(doc)).into_response()
+        }
+        _ => Json(doc).into_response(),
+    }
 }
 
-async fn jwks(State(s): State<Arc<Shared>>) -> Json<Value> {
+async fn jwks(State(s): State<Arc<Shared>>) -> Response {
     s.jwks_hits.fetch_add(1, Ordering::SeqCst);
+    if s.fault() == Fault::HugeBody(HugeAt::Jwks) {
+        return huge_body(&s);
+    }
     let keys = lock(&s.keys);
     let published = if keys.rotated_in {
         vec![keys.rotated.jwk.clone()]
@@ -333,7 +590,7 @@ async fn jwks(State(s): State<Arc<Shared>>) -> Json<Value> {
     } else {
         vec![keys.main.jwk.clone()]
     };
-    Json(json!({ "keys": published }))
+    Json(json!({ "keys": published })).into_response()
 }
 
 /// Auto-approves: redirects straight back to `redirect_uri` with a code.
@@ -395,12 +652,46 @@ fn s256(verifier: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
 }
 
+/// The client id from the form (a public client) or from HTTP Basic
+/// authentication with [`CLIENT_SECRET`] (a confidential one).
+fn client_of(headers: &HeaderMap, form: &HashMap<String, String>) -> Option<String> {
+    if let Some(id) = form.get("client_id") {
+        return Some(id.clone());
+    }
+    let basic = headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Basic ")?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(basic)
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (id, secret) = text.split_once(':')?;
+    (secret == CLIENT_SECRET).then(|| id.to_owned())
+}
+
+/// A refresh refused for a while, with `Retry-After`, as a plain-text page
+/// (what load balancers and gateways answer).
+fn refresh_refused(status: StatusCode) -> Response {
+    (
+        status,
+        [(header::RETRY_AFTER, RETRY_AFTER_SECS.to_string())],
+        "try again later",
+    )
+        .into_response()
+}
+
 async fn token(
     State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     s.token_hits.fetch_add(1, Ordering::SeqCst);
     let fault = s.fault();
+    if fault == Fault::HugeBody(HugeAt::Token) {
+        return huge_body(&s);
+    }
     if fault == Fault::TokenHang {
         tokio::time::sleep(HANG).await;
     }
@@ -410,10 +701,11 @@ async fn token(
             "The authorization code has expired or was already used",
         );
     }
-    if form.get("client_id").map(String::as_str) != Some(CLIENT_ID) {
+    if client_of(&headers, &form).as_deref() != Some(CLIENT_ID) {
         return oauth_error("invalid_client", "unknown client");
     }
-    let (subject, nonce) = match form.get("grant_type").map(String::as_str) {
+    let now = Utc::now().timestamp();
+    let (subject, nonce, auth_time) = match form.get("grant_type").map(String::as_str) {
         Some("authorization_code") => {
             let Some(grant) = form.get("code").and_then(|c| lock(&s.grants).remove(c)) else {
                 return oauth_error("invalid_grant", "unknown or used code");
@@ -425,40 +717,161 @@ async fn token(
             if grant.code_challenge.is_none() || verifier != grant.code_challenge {
                 return oauth_error("invalid_grant", "PKCE verification failed");
             }
-            (SUBJECT.to_owned(), grant.nonce)
+            (SUBJECT.to_owned(), grant.nonce, now)
         }
         Some("refresh_token") => {
+            match fault {
+                Fault::RefreshUnavailable => {
+                    return refresh_refused(StatusCode::SERVICE_UNAVAILABLE);
+                }
+                Fault::RefreshRateLimited => return refresh_refused(StatusCode::TOO_MANY_REQUESTS),
+                _ => {}
+            }
             let known = form
                 .get("refresh_token")
                 .and_then(|t| lock(&s.refresh_tokens).get(t).cloned());
-            let Some(subject) = known else {
+            let Some(refresh) = known else {
                 return oauth_error("invalid_grant", "unknown refresh token");
             };
             let subject = if fault == Fault::RefreshSubject {
                 "someone-else".to_owned()
             } else {
-                subject
+                refresh.subject
+            };
+            let auth_time = if fault == Fault::RefreshAuthTime {
+                refresh.auth_time - 1000
+            } else {
+                refresh.auth_time
             };
             // Refreshed ID tokens carry no nonce (OIDC Core §12.2, as most
             // providers do it).
-            (subject, None)
+            (subject, None, auth_time)
+        }
+        Some("urn:ietf:params:oauth:grant-type:device_code") => {
+            let code = form.get("device_code").cloned().unwrap_or_default();
+            let mut codes = lock(&s.device_codes);
+            let Some(i) = codes.iter().position(|c| *c == code) else {
+                return oauth_error("invalid_grant", "unknown device code");
+            };
+            // Approved at once: the person is quick.
+            codes.remove(i);
+            (SUBJECT.to_owned(), None, now)
         }
         _ => return oauth_error("unsupported_grant_type", "code or refresh_token"),
     };
     let access_token = s.fresh("at");
     let refresh_token = s.fresh("rt");
     lock(&s.access_tokens).insert(access_token.clone(), subject.clone());
-    lock(&s.refresh_tokens).insert(refresh_token.clone(), subject.clone());
-    let id_token = id_token(&s, fault, &subject, nonce.as_deref(), &access_token);
+    lock(&s.refresh_tokens).insert(
+        refresh_token.clone(),
+        Refresh {
+            subject: subject.clone(),
+            auth_time,
+        },
+    );
+    let refreshing = form.get("grant_type").map(String::as_str) == Some("refresh_token");
+    let minted = Minted {
+        subject: &subject,
+        nonce: nonce.as_deref(),
+        access: &access_token,
+        auth_time,
+        refreshing,
+    };
+    let id_token = id_token(&s, fault, &minted);
+    let expires_in = match fault {
+        Fault::AbsurdNumbers(a) => a.json(),
+        _ => json!(3600),
+    };
     Json(json!({
         "access_token": access_token,
         "token_type": "Bearer",
-        "expires_in": 3600,
+        "expires_in": expires_in,
         "refresh_token": refresh_token,
         "id_token": id_token,
         "scope": "openid profile email",
     }))
     .into_response()
+}
+
+/// RFC 7009: forgets the token (a refresh or an access token), unless a
+/// fault refuses.
+async fn revoke(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let fault = s.fault();
+    let hint = form.get("token_type_hint").cloned().unwrap_or_default();
+    let answer = if fault == Fault::HugeBody(HugeAt::Revocation) {
+        huge_body(&s)
+    } else if client_of(&headers, &form).as_deref() != Some(CLIENT_ID) {
+        oauth_error("invalid_client", "unknown client")
+    } else if fault == Fault::RevokeRefreshFails && hint == "refresh_token" {
+        (StatusCode::SERVICE_UNAVAILABLE, "revocation is down").into_response()
+    } else if fault == Fault::RevokeAccessUnsupported && hint == "access_token" {
+        oauth_error(
+            "unsupported_token_type",
+            "access tokens are short-lived here",
+        )
+    } else {
+        if let Some(token) = form.get("token") {
+            lock(&s.access_tokens).remove(token);
+            lock(&s.refresh_tokens).remove(token);
+        }
+        StatusCode::OK.into_response()
+    };
+    lock(&s.revocations).push((hint, answer.status().as_u16()));
+    answer
+}
+
+/// RFC 8628 device authorization; the token endpoint approves the code on
+/// its first poll.
+async fn device(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let fault = s.fault();
+    if fault == Fault::HugeBody(HugeAt::Device) {
+        return huge_body(&s);
+    }
+    if client_of(&headers, &form).as_deref() != Some(CLIENT_ID) {
+        return oauth_error("invalid_client", "unknown client");
+    }
+    let code = s.fresh("dc");
+    lock(&s.device_codes).push(code.clone());
+    let verification = if fault == Fault::DeviceInsecureVerificationUri {
+        format!("{EVIL_HOST}/device")
+    } else {
+        format!("{}/device/verify", s.issuer)
+    };
+    let (expires_in, interval) = match fault {
+        Fault::AbsurdNumbers(a) => (a.json(), a.json()),
+        _ => (json!(600), json!(5)),
+    };
+    let user_code = if fault == Fault::ControlCharacters {
+        HOSTILE_USER_CODE
+    } else {
+        "WDJB-MJHT"
+    };
+    Json(json!({
+        "device_code": code,
+        "user_code": user_code,
+        "verification_uri": verification,
+        "verification_uri_complete": format!("{verification}?user_code=WDJB-MJHT"),
+        "expires_in": expires_in,
+        "interval": interval,
+    }))
+    .into_response()
+}
+
+/// A panel data API: a small shaped answer, or a huge one.
+async fn panel(State(s): State<Arc<Shared>>) -> Response {
+    if s.fault() == Fault::HugeBody(HugeAt::Panel) {
+        return huge_body(&s);
+    }
+    Json(json!({ "summary": "all good", "items": [{ "label": "users", "value": 1 }] }))
+        .into_response()
 }
 
 /// `at_hash` for RS256/HS256: the left half of SHA-256, base64url.
@@ -478,10 +891,38 @@ enum Signer<'a> {
     Unsigned,
     /// HS256 keyed with the main key's public PEM.
     HmacWithPublicKey,
+    /// HS256 keyed with [`CLIENT_SECRET`].
+    HmacWithClientSecret,
+}
+
+/// What an ID token is minted for.
+struct Minted<'a> {
+    subject: &'a str,
+    nonce: Option<&'a str>,
+    access: &'a str,
+    auth_time: i64,
+    refreshing: bool,
+}
+
+/// The display name the provider reports, hostile under
+/// [`Fault::ControlCharacters`].
+fn name(fault: Fault) -> &'static str {
+    if fault == Fault::ControlCharacters {
+        HOSTILE_NAME
+    } else {
+        "Test User"
+    }
 }
 
 /// Mints the ID token, with the fault in force.
-fn id_token(s: &Shared, fault: Fault, subject: &str, nonce: Option<&str>, access: &str) -> String {
+fn id_token(s: &Shared, fault: Fault, minted: &Minted<'_>) -> String {
+    let Minted {
+        subject,
+        nonce,
+        access,
+        auth_time,
+        refreshing,
+    } = *minted;
     let now = Utc::now().timestamp();
     let mut claims = json!({
         "iss": s.issuer,
@@ -489,11 +930,11 @@ fn id_token(s: &Shared, fault: Fault, subject: &str, nonce: Option<&str>, access
         "aud": CLIENT_ID,
         "exp": now + 600,
         "iat": now,
-        "auth_time": now,
+        "auth_time": auth_time,
         "at_hash": at_hash(access),
         "email": "one@example.test",
         "email_verified": true,
-        "name": "Test User",
+        "name": name(fault),
     });
     if let Some(n) = nonce {
         claims["nonce"] = json!(n);
@@ -521,6 +962,12 @@ fn id_token(s: &Shared, fault: Fault, subject: &str, nonce: Option<&str>, access
             claims.as_object_mut().expect("object").remove("sub");
         }
         Fault::WrongAtHash => claims["at_hash"] = json!(at_hash("some-other-access-token")),
+        Fault::AbsurdClaims => {
+            claims["exp"] = json!(1e308);
+            claims["iat"] = json!(-1e308);
+            claims["auth_time"] = json!(u64::MAX);
+        }
+        Fault::RefreshAzpAppears if refreshing => claims["azp"] = json!(CLIENT_ID),
         _ => {}
     }
 
@@ -546,6 +993,10 @@ fn id_token(s: &Shared, fault: Fault, subject: &str, nonce: Option<&str>, access
             json!({ "alg": "HS256", "typ": "JWT", "kid": active.kid }),
             Signer::HmacWithPublicKey,
         ),
+        Fault::HmacWithClientSecret => (
+            json!({ "alg": "HS256", "typ": "JWT" }),
+            Signer::HmacWithClientSecret,
+        ),
         _ => (rs256(Some(&active.kid)), Signer::Rsa(active)),
     };
     let input = format!("{}.{}", b64_json(&header), b64_json(&claims));
@@ -555,6 +1006,9 @@ fn id_token(s: &Shared, fault: Fault, subject: &str, nonce: Option<&str>, access
         Signer::HmacWithPublicKey => CoreHmacKey::new(MAIN_PUBLIC_PEM.as_bytes())
             .sign(&CoreJwsSigningAlgorithm::HmacSha256, input.as_bytes())
             .expect("HS256 signature"),
+        Signer::HmacWithClientSecret => CoreHmacKey::new(CLIENT_SECRET.as_bytes())
+            .sign(&CoreJwsSigningAlgorithm::HmacSha256, input.as_bytes())
+            .expect("HS256 signature"),
     };
     let signature = URL_SAFE_NO_PAD.encode(signature);
     format!("{input}.{signature}")
@@ -562,6 +1016,10 @@ fn id_token(s: &Shared, fault: Fault, subject: &str, nonce: Option<&str>, access
 
 async fn userinfo(State(s): State<Arc<Shared>>, headers: HeaderMap) -> Response {
     s.userinfo_hits.fetch_add(1, Ordering::SeqCst);
+    let fault = s.fault();
+    if fault == Fault::HugeBody(HugeAt::Userinfo) {
+        return huge_body(&s);
+    }
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -570,16 +1028,38 @@ async fn userinfo(State(s): State<Arc<Shared>>, headers: HeaderMap) -> Response 
     let Some(subject) = token.and_then(|t| lock(&s.access_tokens).get(&t).cloned()) else {
         return (StatusCode::UNAUTHORIZED, "invalid_token").into_response();
     };
-    let subject = if s.fault() == Fault::UserinfoSubject {
+    let subject = if fault == Fault::UserinfoSubject {
         "impostor-42".to_owned()
     } else {
         subject
     };
-    Json(json!({
+    let mut info = json!({
         "sub": subject,
         "email": "one@example.test",
         "email_verified": true,
-        "name": "Test User",
-    }))
-    .into_response()
+        "name": name(fault),
+    });
+    match fault {
+        Fault::UserinfoUserIdOnly | Fault::UserinfoUserIdOther => {
+            let fields = info.as_object_mut().expect("object");
+            fields.remove("sub");
+            let user_id = if fault == Fault::UserinfoUserIdOnly {
+                subject
+            } else {
+                "someone-else".to_owned()
+            };
+            fields.insert("user_id".into(), json!(user_id));
+        }
+        Fault::ControlCharacters => {
+            info["org_id_to_org_info"] = json!({
+                "org-1": {
+                    "org_id": "org-1",
+                    "org_name": HOSTILE_ORG_NAME,
+                    "user_role": "Admin\u{1b}[8m",
+                },
+            });
+        }
+        _ => {}
+    }
+    Json(info).into_response()
 }

@@ -9,7 +9,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::{Check, authorize};
-use crate::auth::http::{self, HttpOptions, describe};
+use crate::auth::http::{self, HttpOptions, PROVIDER_BODY_CAP, cap_text, describe};
 use crate::auth::{Metadata, is_issuer_of, issuer_of};
 use crate::config::{FlowPreference, HttpSettings, ProviderConfig};
 
@@ -29,6 +29,8 @@ pub(super) struct Fetched {
     /// This machine's clock when the answer arrived.
     pub received: SystemTime,
     pub elapsed: Duration,
+    /// The body passed the 1 MiB cap: reading stopped and `body` is empty.
+    pub over_cap: bool,
 }
 
 pub(super) async fn fetch(
@@ -54,7 +56,18 @@ pub(super) async fn fetch(
     let status = response.status().as_u16();
     let location = header(reqwest::header::LOCATION);
     let date = header(reqwest::header::DATE);
-    let body = response.bytes().await?.to_vec();
+    // Read as the engine reads: chunk by chunk, never past the cap.
+    let mut response = response;
+    let mut body = Vec::new();
+    let mut over_cap = false;
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > PROVIDER_BODY_CAP {
+            over_cap = true;
+            body.clear();
+            break;
+        }
+        body.extend_from_slice(&chunk);
+    }
     Ok(Fetched {
         status,
         location,
@@ -62,6 +75,7 @@ pub(super) async fn fetch(
         body,
         received,
         elapsed,
+        over_cap,
     })
 }
 
@@ -89,13 +103,19 @@ pub(super) async fn check(p: &ProviderConfig, settings: &HttpSettings, out: &mut
         authorize::redirect_form(s, p, out);
         return;
     }
-    let discovered = discovery(s, url, &client, settings, out).await;
+    let mut discovered = discovery(s, url, &client, settings, out).await;
     if let Some((metadata, raw, fetched)) = &discovered {
         issuer(s, url, raw, out);
-        jwks(s, p, metadata, raw, &client, out).await;
-        pkce(s, raw, out);
-        device(s, p, raw, out);
-        out.push(clock(s, fetched));
+        if endpoints(s, url, raw, out) {
+            jwks(s, p, metadata, raw, &client, out).await;
+            pkce(s, raw, out);
+            device(s, p, raw, out);
+            out.push(clock(s, fetched));
+        } else {
+            // The engine refuses such a document before any request to its
+            // endpoints: so does doctor (no keys, no dry authorize request).
+            discovered = None;
+        }
     }
     let redirect = authorize::redirect_form(s, p, out);
     if let (Some((metadata, _, _)), Some(redirect)) = (&discovered, redirect) {
@@ -201,6 +221,10 @@ async fn discovery(
         ));
         return None;
     }
+    if fetched.over_cap {
+        out.push(too_large(s, name, url));
+        return None;
+    }
     let raw: Value = match serde_json::from_slice(&fetched.body) {
         Ok(v @ Value::Object(_)) => v,
         _ => {
@@ -239,6 +263,75 @@ async fn discovery(
         ),
     ));
     Some((metadata, raw, fetched))
+}
+
+fn too_large(s: &str, name: &str, url: &Url) -> Check {
+    Check::fail(
+        s,
+        name,
+        format!(
+            "{url} answered more than the {} authdash reads from a provider",
+            cap_text(PROVIDER_BODY_CAP)
+        ),
+        "check that the URL is the provider's (a document or key set is a few KiB)",
+    )
+}
+
+/// The endpoints the document names that the discovery rule covers.
+const ENDPOINTS: [&str; 7] = [
+    "authorization_endpoint",
+    "token_endpoint",
+    "userinfo_endpoint",
+    "jwks_uri",
+    "revocation_endpoint",
+    "device_authorization_endpoint",
+    "end_session_endpoint",
+];
+
+/// Every endpoint https, unless the provider and the endpoint are on this
+/// machine. `false` (with a failed line) when the engine would refuse the
+/// document.
+fn endpoints(s: &str, url: &Url, raw: &Value, out: &mut Vec<Check>) -> bool {
+    let name = "https endpoints";
+    let loopback = http::is_loopback(url);
+    let mut named = 0;
+    let mut insecure = Vec::new();
+    for key in ENDPOINTS {
+        let Some(text) = raw.get(key).and_then(Value::as_str) else {
+            continue;
+        };
+        named += 1;
+        let secure =
+            Url::parse(text).is_ok_and(|u| http::require_secure_from(loopback, "", &u).is_ok());
+        if !secure {
+            insecure.push(format!("{key} {text}"));
+        }
+    }
+    if insecure.is_empty() {
+        let how = if loopback {
+            "https or on this machine"
+        } else {
+            "https"
+        };
+        out.push(Check::ok(
+            s,
+            name,
+            format!("the {named} endpoints the document names use {how}"),
+        ));
+        return true;
+    }
+    out.push(Check::fail(
+        s,
+        name,
+        format!(
+            "not https: {}; authdash refuses the provider before sending anything there",
+            insecure.join(", ")
+        ),
+        "the provider must serve every endpoint over https (plain http is accepted only when \
+         the provider and the endpoint are both on this machine); check its public URL \
+         settings (behind a proxy: the forwarded scheme)",
+    ));
+    false
 }
 
 fn issuer(s: &str, url: &Url, raw: &Value, out: &mut Vec<Check>) {
@@ -311,6 +404,10 @@ async fn jwks(
             return;
         }
     };
+    if fetched.over_cap {
+        out.push(too_large(s, name, url));
+        return;
+    }
     if let Err(e) = serde_json::from_slice::<CoreJsonWebKeySet>(&fetched.body) {
         out.push(Check::fail(
             s,
