@@ -829,3 +829,26 @@ fn a_lock_timeout_names_the_holder() {
     );
     store.lock().unwrap();
 }
+
+#[cfg(unix)]
+#[test]
+fn a_lock_file_or_folder_that_is_a_symlink_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_in(tmp.path());
+    store.save(&session("a", "alice", "t")).unwrap();
+    // The holder writes its record into the lock file: never through a link.
+    let victim = tmp.path().join("victim.txt");
+    std::fs::write(&victim, b"precious").unwrap();
+    std::fs::remove_file(store.lock_path()).unwrap();
+    std::os::unix::fs::symlink(&victim, store.lock_path()).unwrap();
+    let err = store.lock().unwrap_err();
+    assert!(matches!(err, StoreError::Symlink { .. }), "{err}");
+    assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+    // The whole folder swapped for a link to another.
+    std::fs::remove_file(store.lock_path()).unwrap();
+    let real = tmp.path().join("real");
+    std::fs::rename(store.dir(), &real).unwrap();
+    std::os::unix::fs::symlink(&real, store.dir()).unwrap();
+    let err = store.accounts().unwrap_err();
+    assert!(matches!(err, StoreError::Symlink { .. }), "{err}");
+}
