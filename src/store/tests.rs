@@ -603,6 +603,16 @@ fn a_store_file_owned_by_someone_else_is_refused() {
             "{err}"
         );
         assert!(err.to_string().contains("chown"), "{err}");
+        // The folder of someone else, with a file of ours inside.
+        std::os::unix::fs::chown(store.path(), Some(me), None).unwrap();
+        std::os::unix::fs::chown(store.dir(), Some(stranger), None).unwrap();
+        let err = store.accounts().unwrap_err();
+        assert!(
+            matches!(&err, StoreError::Owner { path, .. } if path == store.dir()),
+            "{err}"
+        );
+        let err = store.lock().unwrap_err();
+        assert!(matches!(err, StoreError::Owner { .. }), "{err}");
     } else {
         // Not root: a file root owns stands in for the stranger's.
         let err = fsutil::open_private(Path::new("/etc/passwd")).unwrap_err();
