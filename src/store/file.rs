@@ -213,11 +213,15 @@ impl FileStore {
         if envelope.key_source != self.key.kind() {
             return Err(self.mismatch(
                 &envelope.key_source,
-                format!(
-                    "it was encrypted with {}, and this run uses {}",
-                    recorded_name(&envelope.key_source),
-                    self.key.kind().replace('_', " ")
-                ),
+                match &self.key {
+                    KeySource::Secret(_) => "the config in use sets `store_secret` (or \
+                                             `cookie_secret`), which comes before any other key"
+                        .to_owned(),
+                    _ if envelope.key_source == "store_secret" => {
+                        "the config in use sets no `store_secret` or `cookie_secret`".to_owned()
+                    }
+                    other => format!("this run uses {} instead", other.describe()),
+                },
             ));
         }
         let key = match (&self.key, envelope.format, &envelope.kdf) {
