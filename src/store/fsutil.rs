@@ -39,12 +39,9 @@ fn open_nofollow(
         Ok(f) => Ok(Some(f)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         // ELOOP on Linux and macOS, EMLINK on FreeBSD: ask the link itself.
-        Err(e) if is_symlink(path) => {
-            let _ = e;
-            Err(StoreError::Symlink {
-                path: path.to_owned(),
-            })
-        }
+        Err(_) if is_symlink(path) => Err(StoreError::Symlink {
+            path: path.to_owned(),
+        }),
         Err(e) => Err(io(action, path)(e)),
     }
 }
