@@ -465,7 +465,7 @@ fn open_store(config: &Config, data_dir: &Path) -> FileStore {
         data_dir,
         Arc::new(OsKeyring::default()),
     );
-    FileStore::new(data_dir, key)
+    FileStore::new(data_dir, key).with_http(&config.http)
 }
 
 /// Log to a file in the state folder: the TUI owns the terminal.

@@ -274,50 +274,6 @@ async fn processes_sharing_the_store_never_spend_a_refresh_token_twice() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_writer_killed_at_any_moment_leaves_a_readable_store() {
-    let s = Setup::new(DemoSettings::default()).await;
-    s.login("alice").await;
-    s.login("bob").await;
-    let store = s.store();
-    let mut rng_state: u64 = 0x9E37_79B9_7F4A_7C15;
-    for i in 0..40 {
-        // A cheap deterministic spread of kill times between 0 and ~15 ms.
-        rng_state ^= rng_state << 13;
-        rng_state ^= rng_state >> 7;
-        rng_state ^= rng_state << 17;
-        let who = if i % 2 == 0 {
-            "alice@example.com"
-        } else {
-            "bob@example.com"
-        };
-        let mut child = s
-            .command(&["switch", who])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_micros(rng_state % 15_000));
-        let _ = child.kill(); // SIGKILL
-        let _ = child.wait();
-        let accounts = store.accounts().expect("the store stays readable");
-        assert!(
-            accounts.recovered.is_none(),
-            "never set aside: {:?}",
-            accounts.recovered
-        );
-        assert_eq!(accounts.sessions.len(), 2, "old or new content, never less");
-        assert!(accounts.active_session().is_some());
-    }
-    let leftovers: Vec<_> = std::fs::read_dir(store.dir())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".unreadable-"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
-}
-
 #[test]
 fn completions_and_help_need_no_config() {
     let h = tempfile::tempdir().unwrap();

@@ -52,6 +52,10 @@ impl Home {
     fn config(&self, text: &str) -> PathBuf {
         let path = self.path().join("authdash.toml");
         std::fs::write(&path, text).unwrap();
+        // Owner-only, as a config holding secrets should be (else doctor warns).
+        #[cfg(unix)]
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+            .unwrap();
         path
     }
 

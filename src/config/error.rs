@@ -48,6 +48,56 @@ impl ConfigError {
     }
 }
 
+/// Something worth saying about a config that loads.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigWarning {
+    /// The file holds secrets and other users can read it.
+    #[error(
+        "{}: holds {} and is readable by {who} (mode {mode:04o}); whoever can read it can use them\n  fix: chmod 600 {}",
+        path.display(),
+        keys.join(", "),
+        path.display()
+    )]
+    ReadableSecrets {
+        path: PathBuf,
+        mode: u32,
+        /// "group", "others" or "group and others".
+        who: &'static str,
+        keys: Vec<String>,
+    },
+}
+
+impl ConfigWarning {
+    /// The warning for a file with `meta` holding `keys` inline, if any.
+    pub(crate) fn for_file(path: &Path, meta: &std::fs::Metadata, keys: &[String]) -> Option<Self> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = meta.permissions().mode() & 0o777;
+            let who = match (mode & 0o040 != 0, mode & 0o004 != 0) {
+                (true, true) => "group and others",
+                (true, false) => "group",
+                (false, true) => "others",
+                (false, false) => return None,
+            };
+            if keys.is_empty() {
+                return None;
+            }
+            Some(Self::ReadableSecrets {
+                path: path.to_owned(),
+                mode,
+                who,
+                keys: keys.to_vec(),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = (path, meta, keys);
+            None
+        }
+    }
+}
+
 /// An `Invalid` error before the file's path is attached.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Problem {

@@ -29,7 +29,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 use toml::{Table, Value};
 
-pub use error::ConfigError;
+pub use error::{ConfigError, ConfigWarning};
 pub use provider::{DEFAULT_PROVIDER, FlowPreference, LogoutEverywhere, ProviderConfig};
 pub use redirect::{RedirectHost, RedirectUri};
 
@@ -62,6 +62,12 @@ pub struct Config {
     pub http: HttpSettings,
     /// How long a browser login may wait for its callback.
     pub login_timeout: Duration,
+    /// Keys that hold a secret in the file itself (`auth.store_secret`,
+    /// `auth.NAME.client_secret`…), for [`ConfigWarning::ReadableSecrets`].
+    pub inline_secrets: Vec<String>,
+    /// What is worth saying about the file although it loads: the faces
+    /// print these, `doctor` lists them.
+    pub warnings: Vec<ConfigWarning>,
 }
 
 /// Timeouts for HTTP calls (discovery, tokens, userinfo, panel data).
@@ -102,7 +108,8 @@ impl Config {
 
     /// Read and parse the file at `path`; `NotFound` when it is absent.
     pub fn load(path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| match source.kind() {
+        use std::io::Read;
+        let read_error = |source: std::io::Error| match source.kind() {
             std::io::ErrorKind::NotFound => ConfigError::NotFound {
                 path: path.to_owned(),
             },
@@ -110,8 +117,18 @@ impl Config {
                 path: path.to_owned(),
                 source,
             },
-        })?;
-        Self::parse(path, &text, env)
+        };
+        let mut file = std::fs::File::open(path).map_err(read_error)?;
+        let mut text = String::new();
+        file.read_to_string(&mut text).map_err(read_error)?;
+        let mut config = Self::parse(path, &text, env)?;
+        // The mode of what was read, not of whatever the path names now.
+        if let Ok(meta) = file.metadata() {
+            config
+                .warnings
+                .extend(ConfigWarning::for_file(path, &meta, &config.inline_secrets));
+        }
+        Ok(config)
     }
 
     pub fn provider(&self, name: &str) -> Option<&ProviderConfig> {
@@ -177,6 +194,7 @@ fn build(
         Some(raw) => RedirectUri::parse(&auth.child("redirect_uri"), raw)?,
         None => RedirectUri::default_loopback(),
     };
+    let inline_secrets = inline_secrets(auth);
     let store_secret = auth
         .nonempty_str("store_secret")?
         .or(auth.nonempty_str("cookie_secret")?)
@@ -242,7 +260,28 @@ fn build(
         panels: settings.panels,
         http: settings.http,
         login_timeout: settings.login_timeout,
+        inline_secrets,
+        warnings: Vec::new(),
     })
+}
+
+/// The dotted keys under `[auth]` whose value is a secret written in the
+/// file (not the name of a variable that holds one).
+fn inline_secrets(auth: Section<'_>) -> Vec<String> {
+    let mut keys = Vec::new();
+    for name in ["store_secret", "cookie_secret", "client_secret"] {
+        if matches!(auth.get(name), Some(Value::String(s)) if !s.is_empty()) {
+            keys.push(auth.child(name));
+        }
+    }
+    for (name, value) in auth.table {
+        if let Value::Table(provider) = value
+            && matches!(provider.get("client_secret"), Some(Value::String(s)) if !s.is_empty())
+        {
+            keys.push(format!("{}.client_secret", join("auth", name)));
+        }
+    }
+    keys
 }
 
 /// The keys of `[auth]` in the order the file writes them. `toml::Table`

@@ -15,7 +15,7 @@ pub use accounts::{AccountId, Accounts};
 pub use error::StoreError;
 pub use file::{FORMAT_VERSION, FileStore, Probe};
 pub use key::{KEY_FILE_NAME, KeySource, choose_key_source};
-pub use lock::StoreLock;
+pub use lock::{LOCK_MARGIN, REQUESTS_UNDER_LOCK, StoreLock, lock_wait};
 pub use os_keyring::{KEYRING_TIMEOUT, KeyringBackend, OsKeyring};
 pub use preferences::Preferences;
 
@@ -27,6 +27,12 @@ use crate::auth::Session;
 pub trait TokenStore: Send + Sync {
     /// Exclusive between processes; blocking and bounded.
     fn lock(&self) -> Result<StoreLock, StoreError>;
+    /// The same, recording what the holder does (e.g. "renewing alice's
+    /// session"), so that a process that gives up waiting can say who holds it.
+    fn lock_for(&self, doing: &str) -> Result<StoreLock, StoreError> {
+        let _ = doing;
+        self.lock()
+    }
     fn accounts(&self) -> Result<Accounts, StoreError>;
     /// The same, for a caller already holding the lock.
     fn accounts_locked(&self, lock: &StoreLock) -> Result<Accounts, StoreError>;

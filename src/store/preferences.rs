@@ -38,7 +38,7 @@ impl Preferences {
             path: path(dir),
             reason: e.to_string(),
         })?;
-        replace_atomically(&path(dir), &bytes)
+        replace_atomically(&path(dir), &bytes, None)
     }
 
     pub fn active_org(&self, provider: &str, subject: &str) -> Option<&str> {

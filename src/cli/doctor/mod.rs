@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::{CliError, Outcome};
-use crate::config::{Config, ConfigError};
+use crate::config::{Config, ConfigError, ConfigWarning};
 use crate::store::FileStore;
 
 /// How one check came out.
@@ -179,6 +179,9 @@ pub async fn diagnose(request: DoctorRequest) -> Report {
                 names.join(", ")
             ),
         ));
+        for warning in &config.warnings {
+            checks.push(config_warning(warning));
+        }
         let chosen: Vec<_> = match &request.provider {
             Some(name) => match config.provider(name) {
                 Some(p) => vec![p],
@@ -200,6 +203,29 @@ pub async fn diagnose(request: DoctorRequest) -> Report {
     }
     store::check(request.store.as_ref(), &request.data_dir, &mut checks);
     Report { checks }
+}
+
+fn config_warning(warning: &ConfigWarning) -> Check {
+    match warning {
+        ConfigWarning::ReadableSecrets {
+            path,
+            mode,
+            who,
+            keys,
+        } => Check::warn(
+            CONFIG,
+            "secrets in the file",
+            format!(
+                "{} holds {} and is readable by {who} (mode {mode:04o})",
+                path.display(),
+                keys.join(", ")
+            ),
+            format!(
+                "chmod 600 {} (or move the secrets into variables: `client_secret_env`)",
+                path.display()
+            ),
+        ),
+    }
 }
 
 fn config_failure(error: &ConfigError) -> Check {

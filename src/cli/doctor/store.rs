@@ -41,7 +41,7 @@ pub(super) fn check(store: Option<&FileStore>, data_dir: &Path, out: &mut Vec<Ch
 /// private. `Some(false)` when it is not usable.
 fn folder(dir: &Path, out: &mut Vec<Check>) -> Option<bool> {
     let name = "data folder";
-    let meta = match std::fs::metadata(dir) {
+    let meta = match std::fs::symlink_metadata(dir) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             out.push(Check::ok(
@@ -64,6 +64,10 @@ fn folder(dir: &Path, out: &mut Vec<Check>) -> Option<bool> {
             return Some(false);
         }
     };
+    if let Some(problem) = link_or_stranger(dir, &meta) {
+        out.push(problem(name));
+        return Some(false);
+    }
     if !meta.is_dir() {
         out.push(Check::fail(
             STORE,
@@ -107,7 +111,7 @@ fn folder(dir: &Path, out: &mut Vec<Check>) -> Option<bool> {
 /// A file of the store: absent or 0600-like. `false` when too open. An
 /// absent file gets a line only when `always`.
 fn file(path: &Path, name: &str, always: bool, out: &mut Vec<Check>) -> bool {
-    let meta = match std::fs::metadata(path) {
+    let meta = match std::fs::symlink_metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             if always {
@@ -132,6 +136,10 @@ fn file(path: &Path, name: &str, always: bool, out: &mut Vec<Check>) -> bool {
             return false;
         }
     };
+    if let Some(problem) = link_or_stranger(path, &meta) {
+        out.push(problem(name));
+        return false;
+    }
     match mode(&meta) {
         Some(m) if m & 0o077 != 0 => {
             out.push(Check::fail(
@@ -250,8 +258,8 @@ fn sessions(store: &FileStore, out: &mut Vec<Check>) {
                 "{} does not open with the key in use ({why})",
                 store.path().display()
             ),
-            "restore the store_secret (or key file) it was written with; otherwise the next \
-             authdash run moves it aside and you log in again",
+            "restore the key it was written with (the message says which); authdash never moves \
+             aside a store that is only locked with another key",
         )),
         Err(e) => out.push(Check::fail(
             STORE,
@@ -260,6 +268,46 @@ fn sessions(store: &FileStore, out: &mut Vec<Check>) {
             "see the message; `authdash logout --all` starts afresh",
         )),
     }
+}
+
+/// A link (never followed by the store) or a file of another user: the
+/// store refuses both, so doctor says so with the fix.
+fn link_or_stranger(path: &Path, meta: &std::fs::Metadata) -> Option<impl FnOnce(&str) -> Check> {
+    let shown = shell_path(path);
+    let (detail, fix) = if meta.file_type().is_symlink() {
+        (
+            format!(
+                "{} is a symbolic link; authdash never follows links in its store",
+                path.display()
+            ),
+            format!("rm {shown} (and move the real file there if it is yours)"),
+        )
+    } else {
+        let (owner, you) = owner(meta)?;
+        if owner == you {
+            return None;
+        }
+        (
+            format!(
+                "{} belongs to user id {owner}, not to you ({you}); authdash refuses it",
+                path.display()
+            ),
+            format!("chown {you} {shown} if you trust it; otherwise move it away"),
+        )
+    };
+    Some(move |name: &str| Check::fail(STORE, name, detail, fix))
+}
+
+#[cfg(unix)]
+fn owner(meta: &std::fs::Metadata) -> Option<(u32, u32)> {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    Some((meta.uid(), unsafe { libc::geteuid() }))
+}
+
+#[cfg(not(unix))]
+fn owner(_: &std::fs::Metadata) -> Option<(u32, u32)> {
+    None
 }
 
 #[cfg(unix)]
