@@ -189,7 +189,15 @@ fn load_config(cli: &Cli, dirs: &ProjectDirs) -> Result<Config, ExitCode> {
         }
     };
     let env = |name: &str| std::env::var(name).ok();
-    trust::load(origin, &path, dirs.data_dir(), &env).map_err(|e| {
+    let loaded = trust::load(origin, &path, dirs.data_dir(), &env);
+    if let Ok(config) = &loaded {
+        // Said before the terminal is taken, and again in the TUI.
+        for warning in &config.warnings {
+            tracing::warn!("{warning}");
+            eprintln!("authdash: warning: {warning}");
+        }
+    }
+    loaded.map_err(|e| {
         let e = match e {
             LoadError::Trust(e) => {
                 eprintln!("authdash: {e}");

@@ -39,14 +39,15 @@ impl SessionService {
             *renewed = Some(current.clone());
         }
         let http = provider.http();
-        match panels::fetch(http, url, current.access_token()).await {
+        let cap = self.config.http.panel_body_cap;
+        match panels::fetch_capped(http, url, current.access_token(), cap).await {
             Err(FetchError::Unauthorized) if current.can_refresh() => {
                 let fresh = self
                     .renew(&current)
                     .await
                     .map_err(|e: SessionError| e.to_string())?;
                 *renewed = Some(fresh.clone());
-                panels::fetch(http, url, fresh.access_token())
+                panels::fetch_capped(http, url, fresh.access_token(), cap)
                     .await
                     .map_err(|e| e.to_string())
             }

@@ -35,7 +35,8 @@ impl SessionService {
         let _renewing = self.renewals.clone().read_owned().await;
         let provider = self.provider_of(session).await?;
         let store = self.store.clone();
-        let guard = Arc::new(blocking(move || store.lock()).await?);
+        let doing = format!("renewing the session of {}", session.user.display_name());
+        let guard = Arc::new(blocking(move || store.lock_for(&doing)).await?);
         let id = AccountId::of(session);
         let mut accounts = self.read_locked(&guard).await?;
         let Some(stored) = accounts.find(&id).cloned() else {

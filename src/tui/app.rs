@@ -10,7 +10,7 @@ use tokio::sync::mpsc::{self, UnboundedReceiver};
 
 use super::effects::{Effects, Services};
 use super::message::{Command, Msg};
-use super::model::Model;
+use super::model::{Level, Model, Toast};
 use super::terminal::TerminalGuard;
 use super::update::update;
 use super::view;
@@ -34,6 +34,12 @@ impl App {
         model.preferences = Preferences::load(&session.data_dir);
         model.browser_available = browser_available;
         model.store_description = session.store.describe();
+        if let Some(warning) = session.config.warnings.first() {
+            model.toast = Some(Toast {
+                level: Level::Error,
+                text: format!("Warning: {warning}"),
+            });
+        }
         Self {
             model,
             effects: Effects::new(session, tx),
