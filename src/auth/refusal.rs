@@ -154,6 +154,55 @@ mod tests {
         assert_eq!(long.chars().count(), QUOTED_CHARS + 1);
     }
 
+    /// The log, as lines a test can count.
+    #[derive(Clone, Default)]
+    struct Log(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Log {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Log {
+        type Writer = Log;
+        fn make_writer(&'a self) -> Log {
+            self.clone()
+        }
+    }
+
+    #[test]
+    fn a_thousand_forged_responses_write_a_bounded_number_of_log_lines() {
+        let log = Log::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(log.clone())
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            let (refusals, _rx) = Refusals::new();
+            for _ in 0..1000 {
+                refusals.report(RefusalReason::NoState);
+            }
+        });
+        let text =
+            String::from_utf8_lossy(&log.0.lock().unwrap_or_else(|p| p.into_inner())).into_owned();
+        let lines: Vec<&str> = text.lines().collect();
+        // Five one by one, one saying the rest are counted, one total.
+        assert_eq!(lines.len(), LOGGED_REFUSALS + 2, "{text}");
+        assert!(lines[LOGGED_REFUSALS].contains("counted"), "{text}");
+        assert!(
+            lines[LOGGED_REFUSALS + 1].contains("1000 responses refused"),
+            "{text}"
+        );
+    }
+
     #[tokio::test]
     async fn an_unread_channel_holds_a_bounded_number() {
         let (refusals, mut rx) = Refusals::new();
