@@ -413,6 +413,9 @@ async fn without_a_post_logout_redirect_uri_the_browser_is_sent_and_not_waited_f
     let session = login_as(p.clone(), "alice").await;
     let sign_out = BrowserSignOut::start(&p, &session).await.unwrap().unwrap();
     assert!(!sign_out.will_return());
+    // A local process holds a silent connection to the sign-out server.
+    let lurker = TcpStream::connect(addr_of(sign_out.start_url())).expect("connect");
+    lurker.set_nonblocking(true).expect("non-blocking");
     let end_session = follow_start(&sign_out).await;
     let q = |k: &str| browser::query_param(&end_session, k);
     assert_eq!(
@@ -428,6 +431,12 @@ async fn without_a_post_logout_redirect_uri_the_browser_is_sent_and_not_waited_f
     bounded("wait", sign_out.wait(BOUND))
         .await
         .expect("the browser was sent to sign out");
+    // The sign-out is over: its connections are closed too.
+    let deadline = Instant::now() + Duration::from_secs(4);
+    while !closed(&lurker) && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(closed(&lurker), "a connection outlived the sign-out");
 
     // Nobody opens it: said, not taken for success.
     let sign_out = BrowserSignOut::start(&p, &session).await.unwrap().unwrap();

@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
 use openidconnect::CsrfToken;
 use secrecy::ExposeSecret;
@@ -79,6 +79,8 @@ impl std::fmt::Debug for BrowserSignOut {
 }
 
 struct Shared {
+    /// The start address's path: `/` and a random secret.
+    secret_path: String,
     /// The provider's end-session address, with the ID token in it.
     end_session: Url,
     used: AtomicBool,
@@ -131,19 +133,19 @@ impl BrowserSignOut {
         let (opened_tx, opened) = oneshot::channel();
         let (returned_tx, returned) = oneshot::channel();
         let shared = Arc::new(Shared {
+            secret_path: secret_path.clone(),
             end_session,
             used: AtomicBool::new(false),
             opened: Mutex::new(Some(opened_tx)),
             state,
             returned: Mutex::new(Some(returned_tx)),
         });
-        let mut app = Router::new().route(&secret_path, axum::routing::get(start));
+        let mut app = Router::new();
         if let Some(uri) = back {
             app = app.route(&uri.path, axum::routing::get(came_back));
         }
-        let app = app
-            .fallback(|| async { (StatusCode::NOT_FOUND, "not found") })
-            .with_state(shared);
+        // The secret path is matched by `start` itself, in constant time.
+        let app = app.fallback(start).with_state(shared);
         let hosts = loopback_server::host_values(host, port);
         let server = loopback_server::serve(listeners, hosts, app);
         Ok(Some(Self {
@@ -215,7 +217,12 @@ fn take<T>(slot: &Mutex<Option<T>>) -> Option<T> {
 }
 
 /// The secret start address: once a redirect to the provider, then 410.
-async fn start(State(shared): State<Arc<Shared>>) -> Response {
+/// Any other address: 404, and nothing else.
+async fn start(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Response {
+    let secret = bool::from(uri.path().as_bytes().ct_eq(shared.secret_path.as_bytes()));
+    if !secret || method != Method::GET {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    }
     if shared.used.swap(true, Ordering::SeqCst) {
         return (
             StatusCode::GONE,
