@@ -193,14 +193,15 @@ async fn connection(
     let stop = async move {
         let _ = stopped.wait_for(|s| *s).await;
     };
-    tokio::select! {
-        _ = &mut conn => {}
-        _ = evicted => {}
-        _ = stop => {
-            if busy.load(Ordering::SeqCst) {
-                let _ = tokio::time::timeout(DRAIN, &mut conn).await;
-            }
-        }
+    let closing = tokio::select! {
+        _ = &mut conn => false,
+        _ = evicted => true,
+        _ = stop => true,
+    };
+    // A request that arrived meanwhile (or just as it was evicted) gets its
+    // answer; a silent connection closes now.
+    if closing && busy.load(Ordering::SeqCst) {
+        let _ = tokio::time::timeout(DRAIN, &mut conn).await;
     }
     // Dropping `conn` closes the socket.
 }

@@ -1,5 +1,12 @@
 //! The OpenID Connect engine: discovery and keys, the loopback browser
 //! login, the device login (RFC 8628), ID token verification, userinfo, refresh and revocation.
+//!
+//! Both loopback servers (the login callback and the browser sign-out) run
+//! on `loopback_server`: bounded against other local processes and web
+//! pages, and closed with every connection when their login or sign-out
+//! ends. A response at the callback that is not for the login in progress
+//! is refused and reported ([`BrowserLogin::refusals`]) while the login
+//! keeps waiting.
 
 mod access_token;
 mod browser;
