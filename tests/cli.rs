@@ -39,6 +39,8 @@ impl Setup {
         );
         let config_path = home.path().join("authdash.toml");
         std::fs::write(&config_path, &text).unwrap();
+        // It holds the store secret: private, as authdash asks.
+        set_mode(&config_path, 0o600);
         let config = Config::load(&config_path, &|_| None).unwrap();
         Self {
             demo,
@@ -124,6 +126,29 @@ fn wait_bounded(mut child: std::process::Child) -> Output {
         }
         std::thread::sleep(Duration::from_millis(10));
     }
+}
+
+fn set_mode(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// A config that holds a secret and others can read is warned about on
+/// stderr (stdout stays clean for scripts), with the fix.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_readable_config_holding_a_secret_is_warned_about() {
+    let s = Setup::new(DemoSettings::default()).await;
+    set_mode(&s.config_path, 0o644);
+    let out = s.run(&["status", "--json"]);
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("warning") && err.contains("store_secret"),
+        "{err}"
+    );
+    assert!(err.contains("chmod 600"), "{err}");
+    assert!(serde_json::from_slice::<serde_json::Value>(&out.stdout).is_ok());
+    set_mode(&s.config_path, 0o600);
+    assert!(s.run(&["status"]).stderr.is_empty());
 }
 
 fn text(b: &[u8]) -> String {

@@ -12,16 +12,17 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use authdash::auth::{AuthError, BrowserLogin, DeviceLogin, LoginOptions, Provider, Session};
+use authdash::auth::{
+    AuthError, BrowserLogin, BrowserSignOut, DeviceLogin, LoginOptions, Provider, Session,
+    SignOutError,
+};
 use authdash::config::Config;
 use authdash::identity::RoleOrder;
 use authdash::store::{FileStore, KeySource, TokenStore};
 use secrecy::{ExposeSecret, SecretString};
 use support::node_provider::{
-    Browser, CONFIDENTIAL_CLIENT, CONFIDENTIAL_SECRET, NodeProvider, POST_LOGOUT_REDIRECT_URI,
-    PUBLIC_CLIENT, deliver,
+    Browser, CONFIDENTIAL_CLIENT, CONFIDENTIAL_SECRET, NodeProvider, PUBLIC_CLIENT, Page, deliver,
 };
-use url::Url;
 
 const BOUND: Duration = Duration::from_secs(30);
 
@@ -395,44 +396,152 @@ async fn revocation_at_logout_ends_the_grant() {
     }
 }
 
+/// A browser sign-out as authdash runs it: the test browser opens the
+/// address authdash would open, and goes wherever that leads.
+async fn browser_sign_out(
+    browser: &Browser,
+    provider: &Provider,
+    session: &Session,
+    wait: Duration,
+) -> (bool, Page, Result<(), AuthError>) {
+    let sign_out = BrowserSignOut::start(provider, session)
+        .await
+        .expect("the sign-out starts")
+        .expect("oidc-provider has an end_session_endpoint");
+    let will_return = sign_out.will_return();
+    let start = sign_out.start_url().clone();
+    assert_eq!(start.host_str(), Some("127.0.0.1"));
+    assert!(
+        !start
+            .as_str()
+            .contains(session.tokens.id_token.expose_secret()),
+        "the address handed to the browser carries no token"
+    );
+    let waiting = tokio::spawn(sign_out.wait(wait));
+    let page = tokio::time::timeout(BOUND, browser.open_app_address(&start))
+        .await
+        .expect("the sign-out pages end in time");
+    let result = tokio::time::timeout(BOUND, waiting)
+        .await
+        .expect("the wait is bounded")
+        .expect("the wait does not panic");
+    (will_return, page, result)
+}
+
 #[tokio::test]
-async fn end_session_accepts_id_token_hint_and_a_loopback_post_logout_redirect() {
+async fn browser_sign_out_returns_to_the_registered_post_logout_redirect_uri() {
     let op = NodeProvider::start();
     let provider = public(&op).await;
-    let end_session = provider
-        .end_session_endpoint()
-        .expect("end_session_endpoint in discovery")
-        .clone();
-    assert!(end_session.as_str().starts_with(op.issuer()));
-
+    assert_eq!(
+        provider
+            .config()
+            .post_logout_redirect
+            .as_ref()
+            .map(|r| r.to_url(r.port).to_string())
+            .as_deref(),
+        Some(op.post_logout_redirect_uri()),
+        "the config names the URI registered at the provider"
+    );
     // The same browser signed in, so the provider has a session to end.
     let browser = Browser::new(&op);
-    let session = browser_login(&browser, provider, "alice").await.unwrap();
-    let mut url = end_session.clone();
-    url.query_pairs_mut()
-        .append_pair("id_token_hint", session.tokens.id_token.expose_secret())
-        .append_pair("post_logout_redirect_uri", POST_LOGOUT_REDIRECT_URI)
-        .append_pair("state", "bye");
-    let landed = tokio::time::timeout(BOUND, browser.end_session(&url))
+    let session = browser_login(&browser, provider.clone(), "alice")
         .await
-        .expect("the logout pages end in time")
-        .unwrap_or_else(|page| panic!("no redirect after logout: {}\n{}", page.status, page.html));
-    let expected = Url::parse(&format!("{POST_LOGOUT_REDIRECT_URI}?state=bye")).unwrap();
-    assert_eq!(landed, expected);
+        .unwrap();
+    let (will_return, page, result) = browser_sign_out(&browser, &provider, &session, BOUND).await;
+    assert!(will_return);
+    assert!(
+        page.url.as_str().starts_with(op.post_logout_redirect_uri()),
+        "the provider sent the browser back to authdash: {} ({})\n{}",
+        page.url,
+        page.status,
+        page.html
+    );
+    assert_eq!(page.status, 200, "{}", page.html);
+    assert!(page.html.contains("Signed out"), "{}", page.html);
+    result.expect("the sign-out completed");
 
-    // An unregistered post-logout URI is refused, not followed.
-    let mut url = end_session;
-    url.query_pairs_mut()
-        .append_pair("id_token_hint", session.tokens.id_token.expose_secret())
-        .append_pair("post_logout_redirect_uri", "http://127.0.0.1/elsewhere");
-    let page = browser
-        .end_session(&url)
+    // The provider's browser session is over: a login asks for the
+    // account again (no silent sign-in).
+    let login = BrowserLogin::start(
+        provider,
+        BOUND,
+        LoginOptions {
+            prompt: Some("none".into()),
+        },
+    )
+    .await
+    .unwrap();
+    let url = login.authorize_url().to_string();
+    let finish = tokio::spawn(login.finish());
+    let callback = tokio::time::timeout(BOUND, browser.authorize(&url, "alice"))
         .await
-        .expect_err("an unregistered post_logout_redirect_uri is refused");
+        .expect("in time");
+    let _ = deliver(&callback).await;
+    let err = tokio::time::timeout(BOUND, finish)
+        .await
+        .expect("in time")
+        .expect("no panic")
+        .expect_err("no session is left at the provider");
+    match err {
+        AuthError::Provider(e) => assert_eq!(e.error, "login_required", "{e}"),
+        other => panic!("expected login_required, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn browser_sign_out_without_a_post_logout_redirect_uri_sends_the_browser_only() {
+    let op = NodeProvider::start();
+    let text = op
+        .config_toml(PUBLIC_CLIENT, None)
+        .lines()
+        .filter(|l| !l.starts_with("post_logout_redirect_uri"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let config = Config::parse(Path::new("interop.toml"), &text, &|_| None).unwrap();
+    let provider = discover(&config).await;
+    let browser = Browser::new(&op);
+    let session = browser_login(&browser, provider.clone(), "alice")
+        .await
+        .unwrap();
+    let (will_return, page, result) = browser_sign_out(&browser, &provider, &session, BOUND).await;
+    assert!(!will_return, "no return is asked for");
+    // oidc-provider accepts client_id + id_token_hint without a redirect
+    // and ends on its own page.
+    assert!(page.url.as_str().starts_with(op.issuer()), "{}", page.url);
+    assert_eq!(page.status, 200, "{}", page.html);
+    assert!(page.html.contains("Sign-out Success"), "{}", page.html);
+    result.expect("the browser was sent to sign out");
+}
+
+#[tokio::test]
+async fn an_unregistered_post_logout_redirect_uri_is_refused_and_reported_not_shown_as_success() {
+    let op = NodeProvider::start();
+    let registered = op.post_logout_redirect_uri().to_owned();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap();
+    let text = op.config_toml(PUBLIC_CLIENT, None).replace(
+        &registered,
+        &format!("http://127.0.0.1:{port}/not-registered"),
+    );
+    let config = Config::parse(Path::new("interop.toml"), &text, &|_| None).unwrap();
+    let provider = discover(&config).await;
+    let browser = Browser::new(&op);
+    let session = browser_login(&browser, provider.clone(), "alice")
+        .await
+        .unwrap();
+    let (will_return, page, result) =
+        browser_sign_out(&browser, &provider, &session, Duration::from_secs(2)).await;
+    assert!(will_return);
     assert_eq!(page.status, 400, "{}", page.html);
     assert!(
         page.html.contains("post_logout_redirect_uri"),
         "{}",
         page.html
     );
+    match result {
+        Err(AuthError::SignOut(SignOutError::NoReturn(_))) => {}
+        other => panic!("expected the missing return to be reported, got {other:?}"),
+    }
 }

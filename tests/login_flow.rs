@@ -135,7 +135,8 @@ async fn each_demo_user_maps_to_the_expected_memberships() {
 #[tokio::test]
 async fn a_callback_with_the_wrong_state_is_refused_and_the_login_keeps_waiting() {
     let (_demo, config) = demo().await;
-    let login = start(provider(&config).await).await;
+    let mut login = start(provider(&config).await).await;
+    let mut refusals = login.refusals().expect("the refusals channel");
     let url = login.authorize_url().to_string();
     let finish = tokio::spawn(login.finish());
     let mut redirect = browser::authorize_redirect(&url, "alice").await.unwrap();
@@ -160,6 +161,17 @@ async fn a_callback_with_the_wrong_state_is_refused_and_the_login_keeps_waiting(
             .await
             .unwrap()
             .contains("not for the login in progress")
+    );
+    // Said at once, through the channel a face reads.
+    let refusal = tokio::time::timeout(BOUND, refusals.recv())
+        .await
+        .expect("reported in time")
+        .expect("a refusal");
+    assert_eq!(refusal.reason, authdash::auth::RefusalReason::WrongState);
+    assert_eq!(
+        refusal.to_string(),
+        "a sign-in response that was not for this login was refused; still waiting \
+         (its state does not match the one this login sent)"
     );
     assert!(
         !finish.is_finished(),
@@ -270,8 +282,11 @@ async fn localhost_redirects_listen_on_both_loopback_addresses() {
     let uri = login.redirect_uri().clone();
     assert_eq!(uri.host_str(), Some("localhost"));
     let port = uri.port().expect("a port");
+    // As a browser that resolved `localhost` to either address asks.
+    let host = format!("localhost:{port}");
     let v4 = browser::client()
         .get(format!("http://127.0.0.1:{port}/callback"))
+        .header(reqwest::header::HOST, &host)
         .send()
         .await
         .expect("127.0.0.1 answers");
@@ -279,11 +294,19 @@ async fn localhost_redirects_listen_on_both_loopback_addresses() {
     if std::net::TcpListener::bind("[::1]:0").is_ok() {
         let v6 = browser::client()
             .get(format!("http://[::1]:{port}/callback"))
+            .header(reqwest::header::HOST, &host)
             .send()
             .await
             .expect("[::1] answers");
         assert_eq!(v6.status(), 400);
     }
+    // Under its address's own name it is another host: refused.
+    let v4 = browser::client()
+        .get(format!("http://127.0.0.1:{port}/callback"))
+        .send()
+        .await
+        .expect("127.0.0.1 answers");
+    assert_eq!(v4.status(), 421);
 }
 
 #[tokio::test]
@@ -364,6 +387,8 @@ async fn signing_out_in_the_browser_goes_through_a_loopback_page_without_the_tok
         .await
         .expect("start")
         .expect("the demo has an end_session_endpoint");
+    // The demo config names no post_logout_redirect_uri: no return.
+    assert!(!sign_out.will_return());
     let start = sign_out.start_url().clone();
     assert_eq!(start.host_str(), Some("127.0.0.1"));
     assert!(
@@ -380,12 +405,21 @@ async fn signing_out_in_the_browser_goes_through_a_loopback_page_without_the_tok
         .build()
         .unwrap();
     let page = browser.get(start).send().await.expect("the pages answer");
-    assert_eq!(page.url().path(), "/signed-out");
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.url().as_str().starts_with(
+            p.end_session_endpoint()
+                .expect("end_session_endpoint")
+                .as_str()
+        ),
+        "the browser ends on the provider's page: {}",
+        page.url()
+    );
     assert!(page.text().await.unwrap().contains("Signed out"));
     tokio::time::timeout(BOUND, sign_out.wait(BOUND))
         .await
         .expect("bounded")
-        .expect("the provider sent the browser back");
+        .expect("the browser was sent to sign out");
 }
 
 /// The demo config with the backend key the demo provides.

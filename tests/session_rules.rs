@@ -382,6 +382,23 @@ async fn only_a_definite_answer_ends_a_session() {
         "tokens kept"
     );
 
+    for fault in [Fault::RefreshUnavailable, Fault::RefreshRateLimited] {
+        op.set_fault(fault);
+        let error = service
+            .renew(&expired(session.clone()))
+            .await
+            .expect_err("the provider is not answering");
+        assert!(!error.needs_login(), "{fault:?} keeps the session: {error}");
+        assert!(
+            home.store()
+                .accounts()
+                .unwrap()
+                .find(&AccountId::of(&session))
+                .is_some(),
+            "{fault:?}: tokens kept"
+        );
+    }
+
     op.set_fault(Fault::TokenError);
     let error = service
         .renew(&expired(session.clone()))
@@ -395,5 +412,116 @@ async fn only_a_definite_answer_ends_a_session() {
             .find(&AccountId::of(&session))
             .is_none(),
         "the dead session is removed"
+    );
+}
+
+/// A panel's data goes with the access token only over https, or to this
+/// machine: a plain-http address elsewhere is refused before any request.
+#[tokio::test]
+async fn a_token_never_goes_to_a_plain_http_panel_elsewhere() {
+    let op = BrokenProvider::start(Fault::None).await;
+    let home = Home::new();
+    let (_, config) = home.config("a.toml", &broken_toml(&op));
+    let service = home.service(&config);
+    let session = broken_login(&service).await;
+    let before = op.requests();
+    let fetched = service
+        .fetch_panel(&session, "http://panels.example.com/acme")
+        .await;
+    let error = fetched.data.expect_err("refused");
+    assert!(error.contains("https"), "{error}");
+    assert_eq!(op.requests(), before, "not even a renewal was tried");
+}
+
+/// Quitting waits for a renewal under way: the rotated refresh token in
+/// flight must reach the store before the runtime goes away.
+#[tokio::test(flavor = "multi_thread")]
+async fn quitting_waits_for_a_renewal_under_way() {
+    let op = BrokenProvider::start(Fault::None).await;
+    let home = Home::new();
+    let (_, mut config) = home.config("a.toml", &broken_toml(&op));
+    config.http.request_timeout = Duration::from_secs(2);
+    let service = Arc::new(home.service(&config));
+    let session = broken_login(&service).await;
+    op.set_fault(Fault::TokenHang);
+    let renewing = {
+        let service = service.clone();
+        let session = expired(session);
+        tokio::spawn(async move { service.renew(&session).await })
+    };
+    let deadline = Instant::now() + BOUND;
+    while op.token_hits() < 2 {
+        assert!(
+            Instant::now() < deadline,
+            "the renewal never reached the provider"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    service.wait_for_renewals(BOUND).await;
+    assert!(
+        renewing.is_finished(),
+        "the wait ended before the renewal did"
+    );
+}
+
+/// The login's callback address and `state`, from the authorization URL.
+fn callback_of(authorize_url: &str) -> url::Url {
+    let url = url::Url::parse(authorize_url).expect("authorize URL");
+    let redirect = browser::query_param(&url, "redirect_uri").expect("redirect_uri");
+    url::Url::parse(&redirect).expect("redirect URI")
+}
+
+/// Rule 12. A forged response reaches the callback before the real one:
+/// the face hears at once that it was refused, and the login goes on and
+/// completes with the real sign-in.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_callback_is_said_at_once_and_the_login_goes_on() {
+    let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
+    let home = Home::new();
+    let (_, config) = home.config("a.toml", &config_toml(demo.issuer_str()));
+    let service = home.service(&config);
+    let refused = Arc::new(Mutex::new(Vec::<String>::new()));
+    let heard = refused.clone();
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let tx = Mutex::new(Some(tx));
+    let events = move |event: LoginEvent| match event {
+        LoginEvent::BrowserUrl { url, .. } => {
+            if let Some(tx) = tx.lock().unwrap().take() {
+                let _ = tx.send(url);
+            }
+        }
+        LoginEvent::Refused(why) => heard.lock().unwrap().push(why),
+        _ => {}
+    };
+    let seen = refused.clone();
+    let person = tokio::spawn(async move {
+        let url = rx.await.expect("the login URL");
+        let mut forged = callback_of(&url);
+        forged.set_query(Some("code=stolen&state=not-this-login"));
+        let _ = browser::follow(&forged).await;
+        let deadline = Instant::now() + BOUND;
+        while seen.lock().unwrap().is_empty() {
+            assert!(Instant::now() < deadline, "the refusal was never said");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        browser::sign_in(&url, "carol")
+            .await
+            .expect("the real sign-in");
+    });
+    let logged_in = tokio::time::timeout(BOUND, service.login(browser_login(), &events))
+        .await
+        .expect("in time")
+        .expect("the real login completes");
+    person.await.expect("the person's side");
+    assert_eq!(
+        logged_in.session.user.email.as_deref(),
+        Some("carol@example.com")
+    );
+    let refused = refused.lock().unwrap();
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert!(
+        refused[0].contains("refused") && refused[0].contains("still waiting"),
+        "{}",
+        refused[0]
     );
 }

@@ -1219,3 +1219,44 @@ async fn login_errors_and_device_codes_with_control_characters_are_drawn_visible
         ],
     );
 }
+
+/// A response refused by the callback is said on the login screen at once,
+/// the login still pending; one for an older login is not.
+#[tokio::test]
+async fn a_refused_sign_in_response_is_said_while_the_login_waits() {
+    let demo = Demo::start().await;
+    let mut model = demo.model(fixed_now());
+    let generation = match press(&mut model, KeyCode::Enter).as_slice() {
+        [Command::StartLogin { generation, .. }] => *generation,
+        other => panic!("expected StartLogin, got {other:?}"),
+    };
+    let reason = "a sign-in response that was not for this login was refused; still waiting \
+                  (its state is not this login's)";
+    update(
+        &mut model,
+        Msg::LoginRefused {
+            generation: generation + 100,
+            reason: "stale".into(),
+        },
+    );
+    let Screen::Login(login) = &model.screen else {
+        panic!("expected the login screen");
+    };
+    assert_eq!(
+        login.notice, None,
+        "another login's refusal is not this one's"
+    );
+    update(
+        &mut model,
+        Msg::LoginRefused {
+            generation,
+            reason: reason.into(),
+        },
+    );
+    let Screen::Login(login) = &model.screen else {
+        panic!("expected the login screen");
+    };
+    assert!(login.pending.is_some(), "the login goes on");
+    assert_eq!(login.notice.as_ref().map(|n| n.text.as_str()), Some(reason));
+    assert!(render(&model).contains("was refused; still waiting"));
+}

@@ -94,6 +94,8 @@ pub enum AuthError {
     Revocation(String),
     #[error("could not open a browser: {0}")]
     Browser(String),
+    #[error("signing out in the browser failed: {0}")]
+    SignOut(#[from] super::end_session::SignOutError),
 }
 
 impl AuthError {

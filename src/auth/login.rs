@@ -8,9 +8,11 @@ use openidconnect::core::CoreAuthenticationFlow;
 use openidconnect::{
     AuthorizationCode, CsrfToken, Nonce, PkceCodeChallenge, PkceCodeVerifier, Scope,
 };
+use tokio::sync::mpsc;
 use url::Url;
 
 use super::loopback::{self, Callback, Outcome};
+use super::refusal::Refusal;
 use super::tokens::{classify, new_session};
 use super::verify::NonceCheck;
 use super::{AuthError, OAuthErrorText, Provider, Session};
@@ -104,8 +106,19 @@ impl BrowserLogin {
         &self.callback.redirect_uri
     }
 
+    /// Responses the callback refused while this login waits (a wrong or
+    /// missing `state`, another provider's `iss`), each as it arrives, so a
+    /// face can say at once that one was refused and the login goes on.
+    /// `Some` the first time only. The channel holds a few unread ones and
+    /// drops the surplus; it closes when the login ends.
+    pub fn refusals(&mut self) -> Option<mpsc::Receiver<Refusal>> {
+        self.callback.refusals.take()
+    }
+
     /// Wait for the callback, exchange the code and verify everything.
-    /// Dropping the future cancels the login and stops the callback server.
+    /// A refused response does not end the wait (see [`Self::refusals`]).
+    /// Dropping the future cancels the login, stops the callback server and
+    /// closes every connection to it.
     pub async fn finish(self) -> Result<Session, AuthError> {
         let Self {
             provider,
@@ -128,17 +141,6 @@ impl BrowserLogin {
                     AuthError::Denied(text)
                 } else {
                     AuthError::Provider(text)
-                });
-            }
-            Outcome::WrongIssuer(got) => {
-                return Err(AuthError::WrongResponseIssuer {
-                    expected: provider.issuer().to_owned(),
-                    got,
-                });
-            }
-            Outcome::MissingIssuer => {
-                return Err(AuthError::MissingResponseIssuer {
-                    expected: provider.issuer().to_owned(),
                 });
             }
         };

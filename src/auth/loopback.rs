@@ -11,14 +11,17 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Html;
+use subtle::ConstantTimeEq;
 use tokio::net::TcpListener;
-use tokio::sync::{oneshot, watch};
+use tokio::sync::{mpsc, oneshot};
 use url::Url;
 
+use super::loopback_server::{self, LoopbackServer};
+use super::refusal::{Refusal, RefusalReason, Refusals};
 use super::{CallbackError, pages};
 use crate::config::{RedirectHost, RedirectUri};
 
-/// What arrived at the callback, once `state` matched.
+/// The response for this login, once `state` and `iss` matched.
 #[derive(Debug)]
 pub(crate) enum Outcome {
     Code(String),
@@ -27,23 +30,16 @@ pub(crate) enum Outcome {
         error: String,
         description: Option<String>,
     },
-    /// The response's `iss` is another provider's (RFC 9207).
-    WrongIssuer(String),
-    /// The provider announces `iss` in responses, but this one has none.
-    MissingIssuer,
 }
 
-/// A listening callback. Dropping it stops the server.
+/// A listening callback. Dropping it stops the server and closes every
+/// connection to it.
 pub(crate) struct Callback {
     pub redirect_uri: Url,
     pub outcome: oneshot::Receiver<Outcome>,
-    stop: watch::Sender<bool>,
-}
-
-impl Drop for Callback {
-    fn drop(&mut self) {
-        let _ = self.stop.send(true);
-    }
+    /// Responses refused while the login waits; taken once by the caller.
+    pub refusals: Option<mpsc::Receiver<Refusal>>,
+    _server: LoopbackServer,
 }
 
 struct Shared {
@@ -51,12 +47,13 @@ struct Shared {
     issuer: String,
     issuer_required: bool,
     tx: Mutex<Option<oneshot::Sender<Outcome>>>,
+    refusals: Refusals,
 }
 
 /// How many times to look for a port free on both 127.0.0.1 and [::1].
 const SHARED_PORT_TRIES: usize = 20;
-/// After a stop, in-flight responses get this long to finish.
-const DRAIN: Duration = Duration::from_secs(5);
+/// How long a fixed port in use is tried again (see [`bind`]).
+const PORT_RELEASE_WAIT: Duration = Duration::from_millis(500);
 
 pub(crate) async fn listen(
     redirect: &RedirectUri,
@@ -75,42 +72,46 @@ pub(crate) async fn listen(
         })?;
     let redirect_uri = redirect.to_url(port);
     let (tx, outcome) = oneshot::channel();
+    let (refusals, refusals_rx) = Refusals::new();
     let shared = Arc::new(Shared {
         state,
         issuer,
         issuer_required,
         tx: Mutex::new(Some(tx)),
+        refusals,
     });
     let app = Router::new()
         .route(&redirect.path, axum::routing::get(receive))
         .fallback(|| async { (StatusCode::NOT_FOUND, "not found") })
         .with_state(shared);
-    let (stop, stopped) = watch::channel(false);
-    for listener in listeners {
-        let mut stopped = stopped.clone();
-        let server = axum::serve(listener, app.clone()).with_graceful_shutdown(async move {
-            let _ = stopped.wait_for(|s| *s).await;
-        });
-        let task = tokio::spawn(async move {
-            if let Err(e) = server.await {
-                tracing::warn!("login callback server: {e}");
-            }
-        });
-        let mut stopped = stop.subscribe();
-        tokio::spawn(async move {
-            let _ = stopped.wait_for(|s| *s).await;
-            tokio::time::sleep(DRAIN).await;
-            task.abort();
-        });
-    }
+    let hosts = loopback_server::host_values(redirect.host.as_url_host(), port);
+    let server = loopback_server::serve(listeners, hosts, app);
     Ok(Callback {
         redirect_uri,
         outcome,
-        stop,
+        refusals: Some(refusals_rx),
+        _server: server,
     })
 }
 
-async fn bind(redirect: &RedirectUri) -> Result<Vec<TcpListener>, CallbackError> {
+/// Listen where `redirect` says. A fixed port still held by a server of
+/// ours that has just stopped (its accept loop closes it a moment later)
+/// is tried again for a short while before it counts as in use.
+pub(crate) async fn bind(redirect: &RedirectUri) -> Result<Vec<TcpListener>, CallbackError> {
+    let deadline = tokio::time::Instant::now() + PORT_RELEASE_WAIT;
+    loop {
+        match bind_now(redirect).await {
+            Err(CallbackError::PortInUse { .. })
+                if redirect.port != 0 && tokio::time::Instant::now() < deadline =>
+            {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+async fn bind_now(redirect: &RedirectUri) -> Result<Vec<TcpListener>, CallbackError> {
     let v4 = IpAddr::V4(Ipv4Addr::LOCALHOST);
     let v6 = IpAddr::V6(Ipv6Addr::LOCALHOST);
     match redirect.host {
@@ -172,27 +173,24 @@ async fn receive(
             "This address only receives sign-in responses from your provider.",
         );
     }
-    if query.get("state") != Some(&shared.state) {
-        tracing::warn!("login callback: a response with a wrong state was ignored");
+    if let Some(reason) = refused(&shared, &query) {
+        shared.refusals.report(reason);
         return page_error(
             StatusCode::BAD_REQUEST,
             "This sign-in response is not for the login in progress",
-            "Its state does not match, so it was ignored. The login in your terminal is still waiting: finish it from the link it shows.",
+            "It was refused. The login in your terminal is still waiting: finish it from the \
+             link it shows.",
         );
     }
-    let outcome = match query.get("iss") {
-        Some(iss) if *iss != shared.issuer => Outcome::WrongIssuer(iss.clone()),
-        None if shared.issuer_required => Outcome::MissingIssuer,
-        _ => match (query.get("error"), query.get("code")) {
-            (Some(error), _) => Outcome::Error {
-                error: error.clone(),
-                description: query.get("error_description").cloned(),
-            },
-            (None, Some(code)) => Outcome::Code(code.clone()),
-            (None, None) => Outcome::Error {
-                error: "invalid_request".into(),
-                description: Some("neither code nor error".into()),
-            },
+    let outcome = match (query.get("error"), query.get("code")) {
+        (Some(error), _) => Outcome::Error {
+            error: error.clone(),
+            description: query.get("error_description").cloned(),
+        },
+        (None, Some(code)) => Outcome::Code(code.clone()),
+        (None, None) => Outcome::Error {
+            error: "invalid_request".into(),
+            description: Some("neither code nor error".into()),
         },
     };
     let page = match &outcome {
@@ -215,11 +213,6 @@ async fn receive(
                 None => error.clone(),
             },
         ),
-        Outcome::WrongIssuer(_) | Outcome::MissingIssuer => page_error(
-            StatusCode::BAD_REQUEST,
-            "Sign-in refused",
-            "The response did not come from the expected provider.",
-        ),
     };
     let sender = shared.tx.lock().ok().and_then(|mut tx| tx.take());
     match sender {
@@ -232,6 +225,28 @@ async fn receive(
             "Already done",
             "This login has already received its response.",
         ),
+    }
+}
+
+/// Why a response is not this login's, if it is not: a `state` other
+/// than ours (compared in constant time: it is the login's secret), or an
+/// `iss` other than the provider's (RFC 9207).
+fn refused(shared: &Shared, query: &HashMap<String, String>) -> Option<RefusalReason> {
+    let Some(state) = query.get("state") else {
+        return Some(RefusalReason::NoState);
+    };
+    if !bool::from(state.as_bytes().ct_eq(shared.state.as_bytes())) {
+        return Some(RefusalReason::WrongState);
+    }
+    match query.get("iss") {
+        Some(iss) if *iss != shared.issuer => Some(RefusalReason::WrongIssuer {
+            expected: shared.issuer.clone(),
+            got: iss.clone(),
+        }),
+        None if shared.issuer_required => Some(RefusalReason::MissingIssuer {
+            expected: shared.issuer.clone(),
+        }),
+        _ => None,
     }
 }
 

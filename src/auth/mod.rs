@@ -1,5 +1,12 @@
 //! The OpenID Connect engine: discovery and keys, the loopback browser
 //! login, the device login (RFC 8628), ID token verification, userinfo, refresh and revocation.
+//!
+//! Both loopback servers (the login callback and the browser sign-out) run
+//! on `loopback_server`: bounded against other local processes and web
+//! pages, and closed with every connection when their login or sign-out
+//! ends. A response at the callback that is not for the login in progress
+//! is refused and reported ([`BrowserLogin::refusals`]) while the login
+//! keeps waiting.
 
 mod access_token;
 mod browser;
@@ -13,10 +20,12 @@ mod everywhere;
 pub mod http;
 mod login;
 mod loopback;
+mod loopback_server;
 mod metadata;
 mod pages;
 mod provider;
 mod refresh;
+mod refusal;
 mod revoke;
 mod session;
 mod tokens;
@@ -28,11 +37,12 @@ pub use browser::open_url;
 pub use cache::DiscoveryCache;
 pub use device::{DeviceLogin, PollState};
 pub use device_choice::{FlowChoice, FlowEnvironment, Os, choose_flow};
-pub use end_session::{BrowserSignOut, SIGN_OUT_WAIT};
+pub use end_session::{BrowserSignOut, SIGN_OUT_WAIT, SignOutError};
 pub use error::{AuthError, CallbackError, OAuthErrorText};
 pub use login::{BrowserLogin, LoginOptions};
 pub use metadata::{ExtraMetadata, Metadata, is_issuer_of, issuer_of};
 pub(crate) use pages::escape as html_escape;
 pub use provider::Provider;
 pub use refresh::RefreshedTokens;
+pub use refusal::{Refusal, RefusalReason};
 pub use session::{REFRESH_MARGIN, Session, TokenSet, merge_claims};

@@ -7,6 +7,11 @@ use std::path::Path;
 
 use super::{CliError, Outcome};
 
+/// Where `post_logout_redirect_uri` is explained for most providers.
+const POST_LOGOUT_GENERIC: &str = "to come back to authdash after signing out in the browser, \
+     register a post-logout redirect URI with a fixed port, e.g. \
+     `http://127.0.0.1:8401/signed-out`, and set `post_logout_redirect_uri` to exactly that";
+
 /// A config template: the generic one or a provider's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Preset {
@@ -20,6 +25,10 @@ pub struct Preset {
     pub fill: &'static [(&'static str, &'static str)],
     /// What to register at the provider for the redirect.
     pub redirect: &'static str,
+    /// What to register for `post_logout_redirect_uri` (the way back
+    /// after signing out in the browser); empty when the provider has no
+    /// browser sign-out.
+    pub post_logout: &'static str,
 }
 
 impl Preset {
@@ -42,6 +51,7 @@ impl Preset {
         redirect: "register `http://127.0.0.1/callback` as a redirect URI, with any port if the \
                    provider allows it; otherwise write a port in `redirect_uri` and register \
                    exactly that",
+        post_logout: POST_LOGOUT_GENERIC,
     };
 
     /// The presets `--preset` accepts.
@@ -59,6 +69,7 @@ impl Preset {
                 ("client_secret", "that client's secret"),
             ],
             redirect: "nothing to register: Desktop clients accept a loopback redirect on any port",
+            post_logout: "",
         },
         Preset {
             name: "entra",
@@ -77,6 +88,9 @@ impl Preset {
             redirect: "register `http://localhost/callback` under Authentication > Mobile and \
                        desktop applications (Entra ignores the port of a localhost URI), and \
                        turn on \"Allow public client flows\"",
+            post_logout: "register `http://localhost:8401/signed-out` as a redirect URI too and \
+                          set `post_logout_redirect_uri` to it (Entra sends the browser back only \
+                          to a registered redirect URI)",
         },
         Preset {
             name: "okta",
@@ -94,6 +108,8 @@ impl Preset {
             ],
             redirect: "add `http://127.0.0.1:8400/callback` to the app's Sign-in redirect URIs \
                        (Okta matches the port too)",
+            post_logout: "add `http://127.0.0.1:8401/signed-out` to the app's Sign-out redirect \
+                          URIs and set `post_logout_redirect_uri` to it",
         },
         Preset {
             name: "auth0",
@@ -108,6 +124,8 @@ impl Preset {
             ],
             redirect: "add `http://127.0.0.1:8400/callback` to the application's Allowed \
                        Callback URLs (exactly, port included)",
+            post_logout: "add `http://127.0.0.1:8401/signed-out` to the application's Allowed \
+                          Logout URLs and set `post_logout_redirect_uri` to it",
         },
         Preset {
             name: "keycloak",
@@ -124,6 +142,8 @@ impl Preset {
                 ),
             ],
             redirect: "add `http://127.0.0.1:8400/callback` to the client's Valid redirect URIs",
+            post_logout: "add `http://127.0.0.1:8401/signed-out` to the client's Valid post \
+                          logout redirect URIs and set `post_logout_redirect_uri` to it",
         },
         Preset {
             name: "propelauth",
@@ -143,6 +163,7 @@ impl Preset {
             ],
             redirect: "give the OAuth2 client the redirect URI `http://localhost:8400/callback` \
                        (exactly, port included)",
+            post_logout: POST_LOGOUT_GENERIC,
         },
     ];
 
@@ -202,6 +223,20 @@ pub fn init(path: &Path, preset: Preset, out: &mut dyn Write) -> Result<Outcome,
         writeln!(out, "  {key:width$}  {what}")?;
     }
     writeln!(out, "\nRedirect URI: {}.", preset.redirect)?;
+    if preset.post_logout.is_empty() {
+        writeln!(
+            out,
+            "\nSigning out in the browser: {} offers none (no end_session_endpoint).",
+            preset.label
+        )?;
+    } else {
+        writeln!(
+            out,
+            "\nSigning out in the browser (optional): {}. Without it, `authdash logout \
+             --browser` sends the browser to sign out and does not wait for it to come back.",
+            preset.post_logout
+        )?;
+    }
     writeln!(
         out,
         "\nThen check it against the provider with `authdash doctor`, and log in with \
@@ -235,6 +270,27 @@ mod tests {
             let config = Config::parse(path, preset.template, &|_| None)
                 .unwrap_or_else(|e| panic!("{}: {e}", preset.name));
             assert_eq!(config.providers.len(), 1, "{}", preset.name);
+        }
+    }
+
+    #[test]
+    fn init_says_how_to_come_back_after_signing_out_in_the_browser() {
+        let dir = tempfile::tempdir().unwrap();
+        for preset in every() {
+            let mut out = Vec::new();
+            let path = dir.path().join(format!("{}.toml", preset.name));
+            init(&path, preset, &mut out).unwrap();
+            let text = String::from_utf8(out).unwrap();
+            if preset.name == "google" {
+                assert!(text.contains("Google offers none"), "{text}");
+            } else {
+                assert!(
+                    text.contains("set `post_logout_redirect_uri`")
+                        && text.contains("/signed-out`"),
+                    "{}: {text}",
+                    preset.name
+                );
+            }
         }
     }
 

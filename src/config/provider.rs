@@ -20,6 +20,7 @@ pub(crate) const PROVIDER_KEYS: &[&str] = &[
     "client_secret_env",
     "server_metadata_url",
     "redirect_uri",
+    "post_logout_redirect_uri",
     "account_url",
     "org_claims",
     "claims",
@@ -82,6 +83,11 @@ pub struct ProviderConfig {
     /// `Url` always has a path): compare issuers with that in mind.
     pub issuer: Url,
     pub redirect: RedirectUri,
+    /// `post_logout_redirect_uri`: where the provider sends the browser
+    /// after signing out there; a loopback URI with a fixed port,
+    /// registered at the provider. `None`: the browser is sent to sign out
+    /// and not back.
+    pub post_logout_redirect: Option<RedirectUri>,
     /// `client_kwargs.scope` split on whitespace; always holds `openid`.
     pub scopes: Vec<String>,
     pub prompt: Option<String>,
@@ -178,6 +184,12 @@ impl ProviderConfig {
             Some(raw) => RedirectUri::parse(&section.child("redirect_uri"), raw)?,
             None => inherited_redirect.clone(),
         };
+        let post_logout_redirect = section
+            .nonempty_str("post_logout_redirect_uri")?
+            .map(|raw| {
+                RedirectUri::parse_post_logout(&section.child("post_logout_redirect_uri"), raw)
+            })
+            .transpose()?;
         let kwargs = client_kwargs(section)?;
         let account_url = section
             .nonempty_str("account_url")?
@@ -225,6 +237,7 @@ impl ProviderConfig {
             server_metadata_url,
             issuer,
             redirect,
+            post_logout_redirect,
             scopes: kwargs.scopes,
             prompt: kwargs.prompt,
             extra_authorize_params: kwargs.extra,

@@ -159,6 +159,25 @@ impl RedirectUri {
             path: url.path().to_owned(),
         })
     }
+
+    /// Parse and check a configured `post_logout_redirect_uri`: a loopback
+    /// redirect like `redirect_uri`, but with a fixed port, since providers
+    /// match it exactly (none accepts any port for it).
+    pub(crate) fn parse_post_logout(key: &str, raw: &str) -> Checked<Self> {
+        let uri = Self::parse(key, raw)?;
+        if uri.port == 0 {
+            let example = format!("http://{}:8401{}", uri.host.as_url_host(), uri.path);
+            return Err(Problem::new(
+                key,
+                "has no port (or port 0)",
+                format!(
+                    "write a fixed port, e.g. `{example}`, and register exactly that URI at the \
+                     provider as a post-logout redirect URI: providers match it exactly"
+                ),
+            ));
+        }
+        Ok(uri)
+    }
 }
 
 /// The port as written in `raw`'s authority, if any.
@@ -236,6 +255,22 @@ mod tests {
                 "{raw}"
             );
         }
+    }
+
+    #[test]
+    fn a_post_logout_redirect_needs_a_fixed_loopback_port() {
+        let ok = RedirectUri::parse_post_logout("k", "http://127.0.0.1:8401/signed-out").unwrap();
+        assert_eq!((ok.port, ok.path.as_str()), (8401, "/signed-out"));
+        let e = RedirectUri::parse_post_logout("k", "http://127.0.0.1/signed-out").unwrap_err();
+        assert_eq!(e.problem, "has no port (or port 0)");
+        assert!(
+            e.fix.contains("`http://127.0.0.1:8401/signed-out`"),
+            "{e:?}"
+        );
+        let e = RedirectUri::parse_post_logout("k", "https://127.0.0.1:8401/out").unwrap_err();
+        assert!(e.problem.contains("plain `http`"), "{e:?}");
+        let e = RedirectUri::parse_post_logout("k", "http://example.com:8401/out").unwrap_err();
+        assert!(e.problem.contains("not a loopback address"), "{e:?}");
     }
 
     #[test]

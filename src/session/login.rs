@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use super::{SessionError, SessionService, blocking};
 use crate::auth::{
     self, AuthError, BrowserLogin, DeviceLogin, FlowChoice, FlowEnvironment, FlowPreference,
-    LoginOptions, PollState, Provider, Session, choose_flow,
+    LoginOptions, PollState, Provider, Refusal, Session, choose_flow,
 };
 
 /// A login's result: the session, and whether it was stored.
@@ -148,7 +148,8 @@ impl SessionService {
         may_fall_back: bool,
         events: &(dyn Fn(LoginEvent) + Send + Sync),
     ) -> Result<Option<Session>, SessionError> {
-        let login = BrowserLogin::start(provider, self.config.login_timeout, options).await?;
+        let mut login = BrowserLogin::start(provider, self.config.login_timeout, options).await?;
+        let mut refusals = login.refusals();
         let url = login.authorize_url().to_string();
         events(LoginEvent::BrowserUrl {
             url: url.clone(),
@@ -168,7 +169,19 @@ impl SessionService {
                 tracing::info!("no browser opened; waiting for the URL to be opened by hand");
             }
         }
-        Ok(Some(login.finish().await?))
+        // Responses that were not for this login are said at once; the
+        // login goes on waiting for the real one.
+        let finish = login.finish();
+        tokio::pin!(finish);
+        loop {
+            tokio::select! {
+                result = &mut finish => return Ok(Some(result?)),
+                refusal = next_refusal(&mut refusals) => match refusal {
+                    Some(refusal) => events(LoginEvent::Refused(refusal.to_string())),
+                    None => refusals = None,
+                },
+            }
+        }
     }
 
     async fn device(
@@ -197,5 +210,15 @@ impl SessionService {
             .await
             .map_err(|e| e.to_string())?
             .map_err(|e: AuthError| e.to_string())
+    }
+}
+
+/// The next refusal, or never when there is no channel.
+async fn next_refusal(
+    refusals: &mut Option<tokio::sync::mpsc::Receiver<Refusal>>,
+) -> Option<Refusal> {
+    match refusals {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
     }
 }

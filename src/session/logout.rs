@@ -180,12 +180,14 @@ impl SessionService {
             Err(e) => return BrowserSignOutReport::Failed(e.to_string()),
         };
         let url = sign_out.start_url().to_string();
+        let returns = sign_out.will_return();
         events(LogoutEvent::BrowserUrl(url.clone()));
         if let Err(e) = self.open_in_browser(url).await {
             tracing::info!("no browser opened for the sign-out: {e}");
         }
         match sign_out.wait(auth::SIGN_OUT_WAIT).await {
-            Ok(()) => BrowserSignOutReport::SignedOut,
+            Ok(()) if returns => BrowserSignOutReport::SignedOut,
+            Ok(()) => BrowserSignOutReport::Sent,
             Err(e) => BrowserSignOutReport::Failed(e.to_string()),
         }
     }

@@ -45,8 +45,6 @@ pub const PUBLIC_CLIENT: &str = "authdash-native";
 pub const CONFIDENTIAL_CLIENT: &str = "authdash-confidential";
 /// Its secret; spaces and symbols test the form-encoding of Basic auth.
 pub const CONFIDENTIAL_SECRET: &str = "interop-secret with spaces & symbols";
-/// The post-logout redirect URI both clients registered.
-pub const POST_LOGOUT_REDIRECT_URI: &str = "http://127.0.0.1/logged-out";
 
 fn install_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/.support/node")
@@ -207,6 +205,7 @@ pub struct NodeProvider {
     /// without running `Drop`.
     _stdin: ChildStdin,
     issuer: String,
+    post_logout_redirect_uri: String,
     stderr: Arc<Mutex<String>>,
 }
 
@@ -224,10 +223,15 @@ impl NodeProvider {
     /// Installs (once) and starts a fresh provider on 127.0.0.1.
     pub fn start() -> Self {
         let dir = install();
+        // Providers match a post-logout redirect URI exactly, port included:
+        // register one on a port free now, as a person would pick one.
+        let post_logout_redirect_uri =
+            format!("http://127.0.0.1:{}/signed-out", free_loopback_port());
         let mut child = Command::new("node")
             .arg("server.mjs")
             .current_dir(&dir)
             .env("NODE_ENV", "test")
+            .env("POST_LOGOUT_REDIRECT_URI", &post_logout_redirect_uri)
             .env_remove("DEBUG")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -268,6 +272,7 @@ impl NodeProvider {
             child,
             _stdin: stdin,
             issuer: String::new(),
+            post_logout_redirect_uri,
             stderr,
         };
         let line = match rx.recv_timeout(START_TIMEOUT) {
@@ -298,6 +303,12 @@ impl NodeProvider {
         &self.issuer
     }
 
+    /// The post-logout redirect URI both clients registered
+    /// (`http://127.0.0.1:PORT/signed-out`); [`Self::config_toml`] names it.
+    pub fn post_logout_redirect_uri(&self) -> &str {
+        &self.post_logout_redirect_uri
+    }
+
     pub fn metadata_url(&self) -> String {
         format!("{}/.well-known/openid-configuration", self.issuer)
     }
@@ -323,6 +334,7 @@ redirect_uri = "http://127.0.0.1/callback"
 [auth.interop]
 client_id = "{client_id}"
 {secret}server_metadata_url = "{metadata}"
+post_logout_redirect_uri = "{post_logout}"
 org_claims = "propelauth"
 client_kwargs = {{ scope = "openid profile email offline_access", prompt = "consent" }}
 
@@ -331,8 +343,17 @@ connect_timeout_secs = 5
 request_timeout_secs = 10
 "#,
             metadata = self.metadata_url(),
+            post_logout = self.post_logout_redirect_uri,
         )
     }
+}
+
+/// A port free on 127.0.0.1 right now.
+fn free_loopback_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
 }
 
 fn toml_string(s: &str) -> String {
@@ -545,6 +566,29 @@ impl Browser {
         }
     }
 
+    /// Opens an address of the app on loopback, as the system browser does
+    /// when authdash opens one: follows its redirect to the provider, walks
+    /// the provider's pages (confirming a logout), and follows a redirect
+    /// back to loopback once. Returns the last page.
+    pub async fn open_app_address(&self, url: &Url) -> Page {
+        let first = loopback_get(url).await;
+        let Some(next) = first
+            .location
+            .clone()
+            .filter(|_| first.status.is_redirection())
+        else {
+            return first;
+        };
+        assert!(
+            self.on_provider(&next),
+            "the app's address sent the browser to {next}, not to the provider"
+        );
+        match self.walk(next, "", None).await {
+            Walk::LeftProvider(back) => loopback_get(&back).await,
+            Walk::Done(page) => page,
+        }
+    }
+
     /// The page walk: follow redirects on the provider, submit the forms it
     /// shows (login, consent, device code, device confirm, logout).
     async fn walk(&self, start: Url, account: &str, user_code: Option<&str>) -> Walk {
@@ -684,6 +728,28 @@ fn unescape(text: &str) -> String {
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&amp;", "&")
+}
+
+/// GET on an app address on loopback (no cookies, redirects not followed).
+async fn loopback_get(url: &Url) -> Page {
+    assert!(
+        matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]")),
+        "an app address must be on loopback: {url}"
+    );
+    let response = deliver(url).await;
+    let status = response.status();
+    let location = response
+        .headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|l| url.join(l).ok());
+    let html = response.text().await.unwrap_or_default();
+    Page {
+        url: url.clone(),
+        status,
+        location,
+        html,
+    }
 }
 
 /// Delivers a redirect to the app's loopback callback (GET, no cookies).

@@ -74,6 +74,10 @@ const issuer = `http://127.0.0.1:${port}`;
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: 'interop-rs256', use: 'sig', alg: 'RS256' };
 
+// The post-logout redirect URI the test registered (a fixed loopback port,
+// as real providers need); the placeholder when none was given.
+const postLogoutRedirectUris = [process.env.POST_LOGOUT_REDIRECT_URI || 'http://127.0.0.1/logged-out'];
+
 const grantTypes = [
   'authorization_code',
   'refresh_token',
@@ -89,7 +93,7 @@ const provider = new Provider(issuer, {
       application_type: 'native',
       token_endpoint_auth_method: 'none',
       redirect_uris: ['http://127.0.0.1/callback'],
-      post_logout_redirect_uris: ['http://127.0.0.1/logged-out'],
+      post_logout_redirect_uris: postLogoutRedirectUris,
       grant_types: grantTypes,
       response_types: ['code'],
     },
@@ -100,7 +104,7 @@ const provider = new Provider(issuer, {
       application_type: 'native',
       token_endpoint_auth_method: 'client_secret_basic',
       redirect_uris: ['http://127.0.0.1/callback'],
-      post_logout_redirect_uris: ['http://127.0.0.1/logged-out'],
+      post_logout_redirect_uris: postLogoutRedirectUris,
       grant_types: grantTypes,
       response_types: ['code'],
     },
