@@ -165,10 +165,10 @@ async fn typing_the_code_on_the_verification_page_logs_bob_in() {
 
     let page = browser::open_device_page(&uri).await.expect("entry page");
     assert_eq!(page.prefilled, "", "nothing to prefill without user_code");
-    let refused = browser::enter_device_code(&page, "BCDF-GHJK").await;
-    if let Err(html) = &refused {
-        assert!(html.contains("unknown"), "{html}");
-    }
+    let html = browser::enter_device_code(&page, "BCDF-GHJK")
+        .await
+        .expect_err("a code nobody was given is refused");
+    assert!(html.contains("unknown"), "{html}");
     let refused = browser::enter_device_code(&page, "not a code").await;
     assert!(refused.is_err_and(|html| html.contains("8 letters")));
     let done = browser::approve_device(&uri, Some(&typed), "bob")
@@ -198,8 +198,10 @@ async fn denying_on_the_verification_page_ends_in_denied() {
     }
     // The code is spent: the page refuses it now.
     let page = browser::open_device_page(&complete).await.unwrap();
-    let again = browser::enter_device_code(&page, &page.prefilled).await;
-    assert!(again.is_err(), "a denied code cannot be approved later");
+    let again = browser::enter_device_code(&page, &page.prefilled)
+        .await
+        .expect_err("a denied code cannot be approved later");
+    assert!(again.contains("already used"), "{again}");
 }
 
 #[tokio::test]

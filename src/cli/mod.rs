@@ -54,9 +54,15 @@ pub enum CliError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
-    Session(#[from] SessionError),
+    Session(Box<SessionError>),
     #[error("{0}")]
     Usage(String),
     #[error("cannot write the output: {0}")]
     Output(#[from] std::io::Error),
+}
+
+impl From<SessionError> for CliError {
+    fn from(e: SessionError) -> Self {
+        CliError::Session(Box::new(e))
+    }
 }
