@@ -916,6 +916,11 @@ async fn a_refresh_failure_offline_keeps_the_dashboard() {
         dash(&model).refresh,
         authdash::tui::model::RefreshState::Offline { .. }
     ));
+    assert!(
+        render(&model).contains("offline"),
+        "the header says so: {}",
+        render(&model)
+    );
 }
 
 /// `flow = "auto"`: when the browser cannot be opened and the provider

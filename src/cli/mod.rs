@@ -3,8 +3,11 @@
 //! and nothing else on stdout), `switch`, `login`, `logout`; and `init`
 //! (a config to start from) and `doctor` (checks a config and its providers).
 //!
-//! Each takes its outside world as arguments and writes to the writers it
-//! is given, so tests run them without a process.
+//! A face over [`crate::session::SessionService`]: logging in, tokens and
+//! logging out go through it, as the TUI's do; these only print. Each takes
+//! its outside world as arguments and writes to the writers it is given,
+//! so tests run them without a process. (`authdash trust` is in
+//! `config::trust`: it runs before any config is read.)
 
 pub mod doctor;
 mod init;

@@ -1,5 +1,7 @@
-//! The terminal app: a model changed only by `update`, drawn by `view`,
-//! with network work in tasks that answer through messages.
+//! The terminal app: a model changed only by `update`, drawn by `view`.
+//! Everything else arrives as a message: keys, ticks, the stored session
+//! read at start, and the answers of `effects`' tasks, which reach tokens
+//! only through [`crate::session::SessionService`].
 
 mod app;
 mod effects;

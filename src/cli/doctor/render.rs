@@ -27,10 +27,10 @@ pub(super) fn text(report: &Report, out: &mut dyn Write) -> std::io::Result<()> 
             "  {:<4}  {:<width$}  {}",
             check.status.as_str(),
             check.name,
-            check.detail
+            shown(&check.detail)
         )?;
         if let Some(fix) = check.fix.as_deref().filter(|_| check.status != Status::Ok) {
-            writeln!(out, "  {:<4}  {:<width$}  fix: {fix}", "", "")?;
+            writeln!(out, "  {:<4}  {:<width$}  fix: {}", "", "", shown(fix))?;
         }
     }
     writeln!(
@@ -40,6 +40,15 @@ pub(super) fn text(report: &Report, out: &mut dyn Write) -> std::io::Result<()> 
         report.count(Status::Warn),
         report.count(Status::Fail)
     )
+}
+
+/// A check's text may quote the provider (error descriptions, issuers):
+/// its control characters are made visible, line by line.
+fn shown(text: &str) -> String {
+    text.split('\n')
+        .map(|line| crate::identity::visible(line).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 pub(super) fn json(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
@@ -57,4 +66,17 @@ pub(super) fn json(report: &Report, out: &mut dyn Write) -> std::io::Result<()> 
         "{}",
         serde_json::to_string_pretty(&value).unwrap_or_default()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown;
+
+    #[test]
+    fn a_providers_escape_sequences_are_shown_not_obeyed() {
+        assert_eq!(
+            shown("answered HTTP 400: \u{1b}[2Jgone\nsecond line"),
+            "answered HTTP 400: \\u{1b}[2Jgone\nsecond line"
+        );
+    }
 }
