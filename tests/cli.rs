@@ -14,6 +14,7 @@ use authdash::config::Config;
 use authdash::demo::{DemoProvider, DemoSettings, config_toml};
 use authdash::store::{FileStore, KeySource, TokenStore};
 use secrecy::SecretString;
+use support::binary::{self, text};
 use support::browser;
 
 const BOUND: Duration = Duration::from_secs(30);
@@ -83,18 +84,9 @@ impl Setup {
     }
 
     fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_authdash"));
-        let h = self.home.path();
+        let mut cmd = binary::command(self.home.path());
         cmd.args(["--config", self.config_path.to_str().unwrap()])
-            .args(args)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", h)
-            .env("XDG_DATA_HOME", h.join("data"))
-            .env("XDG_STATE_HOME", h.join("state"))
-            .env("XDG_CONFIG_HOME", h.join("config"))
-            .env("XDG_CACHE_HOME", h.join("cache"))
-            .stdin(Stdio::null());
+            .args(args);
         cmd
     }
 
@@ -106,25 +98,7 @@ impl Setup {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        wait_bounded(child)
-    }
-}
-
-fn wait_bounded(mut child: std::process::Child) -> Output {
-    let deadline = Instant::now() + BOUND;
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            return child.wait_with_output().unwrap();
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let out = child.wait_with_output().unwrap();
-            panic!(
-                "authdash did not finish in {BOUND:?}: {}",
-                text(&out.stderr)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(10));
+        binary::finish(child)
     }
 }
 
@@ -149,10 +123,6 @@ async fn a_readable_config_holding_a_secret_is_warned_about() {
     assert!(serde_json::from_slice::<serde_json::Value>(&out.stdout).is_ok());
     set_mode(&s.config_path, 0o600);
     assert!(s.run(&["status"]).stderr.is_empty());
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -266,7 +236,7 @@ async fn processes_sharing_the_store_never_spend_a_refresh_token_twice() {
         })
         .collect();
     let outputs: Vec<Output> =
-        tokio::task::spawn_blocking(move || children.into_iter().map(wait_bounded).collect())
+        tokio::task::spawn_blocking(move || children.into_iter().map(binary::finish).collect())
             .await
             .unwrap();
     for out in &outputs {
@@ -314,7 +284,7 @@ fn completions_and_help_need_no_config() {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        wait_bounded(child)
+        binary::finish(child)
     };
     let out = run(&["completions", "bash"]);
     assert_eq!(out.status.code(), Some(0));
@@ -392,7 +362,7 @@ async fn login_with_a_code_on_another_device() {
     browser::approve_device(&uri, Some(&code), "bob")
         .await
         .unwrap();
-    let out = tokio::task::spawn_blocking(move || wait_bounded(child))
+    let out = tokio::task::spawn_blocking(move || binary::finish(child))
         .await
         .unwrap();
     while let Ok(line) = rx.try_recv() {
@@ -448,7 +418,7 @@ async fn login_in_the_browser_named_by_browser_env() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
     browser::sign_in(&url, "carol").await.unwrap();
-    let out = tokio::task::spawn_blocking(move || wait_bounded(child))
+    let out = tokio::task::spawn_blocking(move || binary::finish(child))
         .await
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
@@ -487,7 +457,7 @@ async fn a_browser_that_fails_to_start_falls_back_to_a_code() {
     browser::approve_device(&uri, Some(&code), "alice")
         .await
         .unwrap();
-    let out = tokio::task::spawn_blocking(move || wait_bounded(child))
+    let out = tokio::task::spawn_blocking(move || binary::finish(child))
         .await
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{seen:#?}");

@@ -10,15 +10,15 @@ mod support;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 use authdash::config::Config;
 use authdash::demo::{DemoProvider, DemoSettings, config_toml};
 use serde_json::Value;
+use support::binary::{self, text};
 use support::broken_provider::{BrokenProvider, CLIENT_ID, Fault};
 
-const BOUND: Duration = Duration::from_secs(30);
 const SECRET: &str = "a test store secret, long enough";
 
 /// A temporary home: config, data and state folders of its own.
@@ -63,22 +63,7 @@ impl Home {
     /// completion, bounded.
     fn run(&self, args: &[&str]) -> Output {
         let h = self.path();
-        let child = Command::new(env!("CARGO_BIN_EXE_authdash"))
-            .args(args)
-            .current_dir(h)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", h)
-            .env("XDG_DATA_HOME", h.join("data"))
-            .env("XDG_STATE_HOME", h.join("state"))
-            .env("XDG_CONFIG_HOME", h.join("config"))
-            .env("XDG_CACHE_HOME", h.join("cache"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        wait_bounded(child)
+        binary::run(binary::command(h).args(args).current_dir(h))
     }
 
     fn doctor(&self, config: &Path, extra: &[&str]) -> Output {
@@ -86,29 +71,6 @@ impl Home {
         args.extend_from_slice(extra);
         self.run(&args)
     }
-}
-
-fn wait_bounded(mut child: std::process::Child) -> Output {
-    let deadline = Instant::now() + BOUND;
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            return child.wait_with_output().unwrap();
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let out = child.wait_with_output().unwrap();
-            panic!(
-                "authdash did not finish in {BOUND:?}: {}{}",
-                text(&out.stdout),
-                text(&out.stderr)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 /// The report line of check `name` (from its status on) and the line

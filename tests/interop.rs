@@ -20,6 +20,7 @@ use authdash::config::Config;
 use authdash::identity::RoleOrder;
 use authdash::store::{FileStore, KeySource, TokenStore};
 use secrecy::{ExposeSecret, SecretString};
+use support::binary;
 use support::node_provider::{
     Browser, CONFIDENTIAL_CLIENT, CONFIDENTIAL_SECRET, NodeProvider, PUBLIC_CLIENT, Page, deliver,
 };
@@ -330,31 +331,22 @@ async fn two_processes_refreshing_at_once_spend_the_rotating_token_once() {
     store.save(&session).unwrap();
 
     let spawn = || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_authdash"))
+        binary::command(home.path())
             .arg("--config")
             .arg(&config_path)
             .arg("token")
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", home.path())
-            .env("XDG_DATA_HOME", home.path().join("data"))
-            .env("XDG_STATE_HOME", home.path().join("state"))
-            .env("XDG_CONFIG_HOME", home.path().join("config"))
-            .env("XDG_CACHE_HOME", home.path().join("cache"))
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
             .spawn()
             .expect("authdash starts")
     };
     let (a, b) = (spawn(), spawn());
     let wait = |child: std::process::Child| {
-        let out = child.wait_with_output().expect("authdash ends");
+        let out = binary::finish(child);
         assert!(
             out.status.success(),
             "authdash token failed: {}",
-            String::from_utf8_lossy(&out.stderr)
+            binary::text(&out.stderr)
         );
-        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+        binary::text(&out.stdout).trim().to_owned()
     };
     let (a, b) = tokio::task::spawn_blocking(move || (wait(a), wait(b)))
         .await

@@ -273,11 +273,7 @@ async fn renewal_results_land_only_on_their_own_dashboard() {
     app.handle(Msg::Refreshed {
         account: AccountId::of(&alice),
         generation: Some(app.model.dashboard().unwrap().renewal),
-        result: Err(RefreshFailure {
-            error: "invalid_grant".into(),
-            needs_login: true,
-            logged_out_elsewhere: false,
-        }),
+        result: Err(invalid_grant()),
     });
     assert!(
         app.model.dashboard().is_some(),
@@ -286,14 +282,18 @@ async fn renewal_results_land_only_on_their_own_dashboard() {
     app.handle(Msg::Refreshed {
         account: AccountId::of(&bob),
         generation: Some(12345),
-        result: Err(RefreshFailure {
-            error: "invalid_grant".into(),
-            needs_login: true,
-            logged_out_elsewhere: false,
-        }),
+        result: Err(invalid_grant()),
     });
     assert!(
         app.model.dashboard().is_some(),
         "a failure of a renewal nobody waits for is ignored"
     );
+}
+
+fn invalid_grant() -> RefreshFailure {
+    RefreshFailure {
+        error: "invalid_grant".into(),
+        needs_login: true,
+        logged_out_elsewhere: false,
+    }
 }

@@ -6,7 +6,7 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -19,6 +19,7 @@ use authdash::session::{
 use authdash::store::{AccountId, FileStore, KeySource, TokenStore};
 use chrono::{TimeDelta, Utc};
 use secrecy::{ExposeSecret, SecretString};
+use support::binary::{self, text};
 use support::broken_provider::{BrokenProvider, CLIENT_ID, Fault, SUBJECT};
 use support::browser;
 
@@ -75,37 +76,13 @@ impl Home {
 
     /// The binary, as a second process on this machine, bounded.
     fn authdash(&self, config: &Path, args: &[&str]) -> Output {
-        let h = self.dir.path();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_authdash"))
-            .arg("--config")
-            .arg(config)
-            .args(args)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", h)
-            .env("XDG_DATA_HOME", h.join("data"))
-            .env("XDG_STATE_HOME", h.join("state"))
-            .env("XDG_CONFIG_HOME", h.join("config"))
-            .env("XDG_CACHE_HOME", h.join("cache"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("authdash starts");
-        let deadline = Instant::now() + BOUND;
-        while child.try_wait().expect("wait").is_none() {
-            if Instant::now() > deadline {
-                let _ = child.kill();
-                panic!("authdash {args:?} did not finish in {BOUND:?}");
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        child.wait_with_output().expect("output")
+        binary::run(
+            binary::command(self.dir.path())
+                .arg("--config")
+                .arg(config)
+                .args(args),
+        )
     }
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 fn browser_login() -> LoginRequest {

@@ -3,10 +3,13 @@
 //! config without one. It says which key the store wants and how to give
 //! it, and leaves the file exactly as it was.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Output;
+
+use support::binary;
 
 use authdash::auth::{Session, TokenSet};
 use authdash::identity::User;
@@ -14,7 +17,6 @@ use authdash::store::{FileStore, KEY_FILE_NAME, KeySource, TokenStore};
 use chrono::Utc;
 use secrecy::SecretString;
 
-const BOUND: Duration = Duration::from_secs(60);
 const PROVIDER: &str = "[auth.acme]\nclient_id = \"c\"\nserver_metadata_url = \"http://127.0.0.1:1/.well-known/openid-configuration\"\n";
 
 fn session() -> Session {
@@ -63,32 +65,12 @@ impl Home {
     }
 
     fn run(&self, config: &Path, args: &[&str]) -> Output {
-        let h = self.0.path();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_authdash"))
-            .arg("--config")
-            .arg(config)
-            .args(args)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", h)
-            .env("XDG_DATA_HOME", h.join("data"))
-            .env("XDG_STATE_HOME", h.join("state"))
-            .env("XDG_CONFIG_HOME", h.join("config"))
-            .env("XDG_CACHE_HOME", h.join("cache"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let deadline = Instant::now() + BOUND;
-        while child.try_wait().unwrap().is_none() {
-            if Instant::now() > deadline {
-                let _ = child.kill();
-                panic!("authdash did not finish in {BOUND:?}");
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        child.wait_with_output().unwrap()
+        binary::run(
+            binary::command(self.0.path())
+                .arg("--config")
+                .arg(config)
+                .args(args),
+        )
     }
 }
 

@@ -4,13 +4,17 @@
 //! variables it names, or creates the store's folder; each exits 2 with
 //! the command that trusts it.
 
+mod support;
+
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+
+use support::binary::{self, text};
 
 const BOUND: Duration = Duration::from_secs(30);
 
@@ -119,45 +123,13 @@ impl Setup {
     }
 
     fn run_with(&self, args: &[&str], secret_set: bool) -> Output {
-        let h = self.home.path();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_authdash"));
-        cmd.args(args)
-            .current_dir(&self.project)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", h)
-            .env("XDG_DATA_HOME", h.join("data"))
-            .env("XDG_STATE_HOME", h.join("state"))
-            .env("XDG_CONFIG_HOME", h.join("config"))
-            .env("XDG_CACHE_HOME", h.join("cache"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        let mut cmd = binary::command(self.home.path());
+        cmd.args(args).current_dir(&self.project);
         if secret_set {
             cmd.env("VICTIM_SECRET", "the victim's client secret");
         }
-        wait_bounded(cmd.spawn().unwrap())
+        binary::run(&mut cmd)
     }
-}
-
-fn wait_bounded(mut child: std::process::Child) -> Output {
-    let deadline = Instant::now() + BOUND;
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let out = child.wait_with_output().unwrap();
-            panic!(
-                "authdash did not finish in {BOUND:?}: {}",
-                text(&out.stderr)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 /// Every command a person could run: each must stop at the trust check.
