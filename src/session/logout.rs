@@ -122,9 +122,22 @@ impl SessionService {
         }
         let store = self.store.clone();
         let id = AccountId::of(session);
-        let deleted = blocking(move || store.remove(&id))
-            .await
-            .map_err(|e| e.to_string());
+        let client_id = session.client_id.clone();
+        // Only this client's session: the account's slot may hold another
+        // client's session of the same person at the same issuer, which
+        // belongs to the config that logged it in.
+        let deleted = blocking(move || {
+            let mut removed = false;
+            store
+                .update(&mut |a| {
+                    if a.find(&id).is_some_and(|s| s.client_id == client_id) {
+                        removed = a.remove(&id);
+                    }
+                })
+                .map(|_| removed)
+        })
+        .await
+        .map_err(|e| e.to_string());
         let provider = self.provider_of(session).await;
         let revocation = match &provider {
             Ok(p) => match tokio::time::timeout(REVOKE_TIMEOUT, p.revoke(session)).await {

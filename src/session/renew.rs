@@ -39,7 +39,15 @@ impl SessionService {
         let guard = Arc::new(blocking(move || store.lock_for(&doing)).await?);
         let id = AccountId::of(session);
         let mut accounts = self.read_locked(&guard).await?;
-        let Some(stored) = accounts.find(&id).cloned() else {
+        // The account's slot (issuer and subject) may hold another
+        // client's session of the same person, stored by a config naming
+        // the same issuer with another client_id: it is not this
+        // session's to take, to spend or to remove.
+        let Some(stored) = accounts
+            .find(&id)
+            .filter(|s| s.client_id == session.client_id)
+            .cloned()
+        else {
             return Err(SessionError::LoggedOutElsewhere {
                 who: session.user.display_name().to_owned(),
             });
