@@ -1,4 +1,4 @@
-use crate::identity::ClaimError;
+use crate::identity::{ClaimError, visible};
 
 /// What went wrong while talking to a provider. Messages name the provider,
 /// the endpoint and what to do; they never carry a token, code or secret.
@@ -88,7 +88,7 @@ pub enum AuthError {
     Claims(#[from] ClaimError),
     #[error("the session cannot be refreshed: it has no refresh token; log in again")]
     NoRefreshToken,
-    #[error("the provider refused to refresh the session ({0}); log in again")]
+    #[error("the provider refused to refresh the session ({0}); {advice}", advice = .0.advice())]
     RefreshRejected(OAuthErrorText),
     #[error("revocation failed: {0}")]
     Revocation(String),
@@ -114,11 +114,26 @@ pub struct OAuthErrorText {
     pub description: Option<String>,
 }
 
+impl OAuthErrorText {
+    /// What the person can do: only a definite answer (RFC 6749 §5.2: the
+    /// grant is gone, or the client unknown) asks for a new login; a
+    /// provider that is busy or down keeps the session.
+    fn advice(&self) -> &'static str {
+        match self.error.as_str() {
+            "invalid_grant" | "invalid_client" | "unauthorized_client" => "log in again",
+            _ => "the session is kept; try again later",
+        }
+    }
+}
+
+/// The provider's words, with their control characters made visible: an
+/// `error` or `error_description` holding ESC must not drive a terminal.
 impl std::fmt::Display for OAuthErrorText {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let error = visible(&self.error);
         match &self.description {
-            Some(d) if !d.is_empty() => write!(f, "{} ({})", d, self.error),
-            _ => f.write_str(&self.error),
+            Some(d) if !d.is_empty() => write!(f, "{} ({error})", visible(d)),
+            _ => f.write_str(&error),
         }
     }
 }

@@ -8,6 +8,7 @@ use secrecy::ExposeSecret;
 use super::error::ends_session;
 use super::{SessionError, SessionService, blocking, provider_for};
 use crate::auth::Session;
+use crate::identity::visible;
 use crate::store::{AccountId, Accounts, StoreLock, TokenStore};
 
 /// Said of a session whose rotated tokens are stored but whose new ID
@@ -49,7 +50,8 @@ impl SessionService {
             .cloned()
         else {
             return Err(SessionError::LoggedOutElsewhere {
-                who: session.user.display_name().to_owned(),
+                // The name came from the provider: shown, never run.
+                who: visible(session.user.display_name()).into_owned(),
             });
         };
         if !same_refresh_token(&stored, session)
