@@ -19,7 +19,7 @@ use authdash::demo::{DEMO_CLIENT_ID, DemoProvider, DemoSettings, config_toml};
 use authdash::session::{LoginEvent, LoginRequest, LogoutOptions, SessionService, SessionSetup};
 use authdash::store::{FileStore, KeySource, TokenStore};
 use chrono::{TimeDelta, Utc};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use support::browser;
 
 const BOUND: Duration = Duration::from_secs(30);
@@ -232,5 +232,36 @@ async fn attack_logout_deletes_the_session_of_another_client() {
     assert!(
         other_apps_session_is_stored(&home),
         "config A's logout ({report:?}) deleted config B's session"
+    );
+}
+
+/// Config B's login of alice (same issuer, other client) must not replace
+/// config A's session of her: each app keeps its own.
+#[tokio::test(flavor = "multi_thread")]
+async fn attack_login_with_another_client_overwrites_the_first_clients_session() {
+    let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
+    let home = Home::new();
+    let (config_a, _config_b) = two_apps(&home, &demo);
+    let a = home.service(&config_a);
+    let alice = demo_login(&a, "alice").await;
+    let refresh_a = alice
+        .tokens
+        .refresh_token
+        .as_ref()
+        .map(|t| t.expose_secret().to_owned());
+    // What config B's login stores (TokenStore::save, as login does).
+    home.store()
+        .save(&other_apps_session(&alice, true))
+        .expect("B's session stored");
+
+    let stored = home.store().accounts().expect("store reads");
+    assert!(
+        stored.sessions.iter().any(|s| s.client_id == DEMO_CLIENT_ID
+            && s.tokens
+                .refresh_token
+                .as_ref()
+                .map(|t| t.expose_secret().to_owned())
+                == refresh_a),
+        "config A's session (and its refresh token) was replaced by config B's login"
     );
 }
