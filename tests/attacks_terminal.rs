@@ -46,6 +46,42 @@ enum Answer {
     MalformedSuccess = 3,
     /// 503 whose body is hostile text, not JSON.
     Unavailable = 4,
+    /// 200 with a new ID token, properly signed with the published key,
+    /// whose `iss` holds escape sequences: the refusal quotes it.
+    HostileIdTokenIssuer = 5,
+}
+
+const KEY_PEM: &str = include_str!("support/keys/rotated.pem");
+const KID: &str = "attacks-key";
+
+fn signing_key() -> openidconnect::core::CoreRsaPrivateSigningKey {
+    openidconnect::core::CoreRsaPrivateSigningKey::from_pem(KEY_PEM, None).expect("key")
+}
+
+fn jwks() -> serde_json::Value {
+    use openidconnect::PrivateSigningKey as _;
+    let public = serde_json::to_value(signing_key().as_verification_key()).unwrap();
+    json!({"keys": [{"kty": "RSA", "use": "sig", "alg": "RS256", "kid": KID,
+                     "n": public["n"], "e": public["e"]}]})
+}
+
+fn signed(claims: &serde_json::Value) -> String {
+    use base64::Engine as _;
+    use openidconnect::PrivateSigningKey as _;
+    let b64 = |v: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
+    let header = json!({"alg": "RS256", "typ": "JWT", "kid": KID});
+    let input = format!(
+        "{}.{}",
+        b64(header.to_string().as_bytes()),
+        b64(claims.to_string().as_bytes())
+    );
+    let sig = signing_key()
+        .sign(
+            &openidconnect::core::CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
+            input.as_bytes(),
+        )
+        .expect("signature");
+    format!("{input}.{}", b64(&sig))
 }
 
 struct Hostile {
@@ -74,16 +110,16 @@ async fn start() -> Hostile {
                 async move { axum::Json(doc) }
             }),
         )
-        .route("/jwks", get(|| async { axum::Json(json!({"keys": []})) }))
+        .route("/jwks", get(|| async { axum::Json(jwks()) }))
         .route("/token", post(token))
-        .with_state(answer.clone());
+        .with_state((answer.clone(), issuer.clone()));
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
     Hostile { issuer, answer }
 }
 
-async fn token(State(answer): State<Arc<AtomicU8>>) -> Response {
+async fn token(State((answer, issuer)): State<(Arc<AtomicU8>, String)>) -> Response {
     let json_error = |status: StatusCode, body: serde_json::Value, extra: Option<&str>| {
         let mut headers = HeaderMap::new();
         headers.insert(header::CONTENT_TYPE, "application/json".parse().unwrap());
@@ -114,6 +150,22 @@ async fn token(State(answer): State<Arc<AtomicU8>>) -> Response {
                    "id_token": format!("x{HOSTILE}.y.z")}),
             None,
         ),
+        5 => {
+            let now = Utc::now().timestamp();
+            let id_token = signed(&json!({
+                "iss": format!("{issuer}/t{HOSTILE}"),
+                "sub": "u1",
+                "aud": CLIENT,
+                "iat": now,
+                "exp": now + 600,
+            }));
+            json_error(
+                StatusCode::OK,
+                json!({"access_token": "new-access", "refresh_token": "new-refresh",
+                       "token_type": "Bearer", "expires_in": 600, "id_token": id_token}),
+                None,
+            )
+        }
         _ => (
             StatusCode::SERVICE_UNAVAILABLE,
             [(header::RETRY_AFTER, "99999999999999999999999999")],
@@ -319,4 +371,24 @@ async fn attack_logged_out_elsewhere_names_a_hostile_display_name() {
         .expect_err("logged out elsewhere");
     assert!(error.logged_out_elsewhere(), "{error:?}");
     assert_shown_not_run("logged out elsewhere", &error.to_string());
+}
+
+/// A renewal whose new ID token is refused for its `iss`, which holds
+/// escape sequences: the refusal names what was found.
+#[tokio::test(flavor = "multi_thread")]
+async fn attack_refused_id_token_quotes_a_hostile_issuer() {
+    let (stderr, left) = token_stderr(Answer::HostileIdTokenIssuer).await;
+    assert_eq!(left, 1, "the rotated tokens are kept: {stderr}");
+    assert_shown_not_run("refused ID token", &stderr);
+}
+
+/// An authorization error response (the provider's redirect back with
+/// `error_description`) is the same OAuth error text.
+#[test]
+fn attack_authorization_error_description_with_escapes() {
+    let denied = authdash::auth::AuthError::Denied(authdash::auth::OAuthErrorText {
+        error: format!("access_denied{HOSTILE}"),
+        description: Some(format!("no{HOSTILE}")),
+    });
+    assert_shown_not_run("authorization error", &denied.to_string());
 }
