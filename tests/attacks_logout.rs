@@ -297,3 +297,68 @@ async fn attack_logout_with_a_stale_session_revokes_only_the_spent_tokens() {
         );
     }
 }
+
+/// `authdash logout --all`, run with a config whose provider has the same
+/// name at another issuer, or the same issuer with another client: the
+/// sessions stored by the first config are neither deleted nor revoked.
+#[tokio::test(flavor = "multi_thread")]
+async fn attack_logout_all_with_a_config_that_did_not_issue_the_sessions() {
+    let first = DemoProvider::start(DemoSettings::default()).await.unwrap();
+    let second = DemoProvider::start(DemoSettings::default()).await.unwrap();
+    let home = Home::new();
+    let toml = config_toml(first.issuer_str());
+    let config_a = home.config("a.toml", &toml);
+    home.config("b.toml", &config_toml(second.issuer_str()));
+    home.config(
+        "c.toml",
+        &toml.replace(
+            &format!("client_id = \"{DEMO_CLIENT_ID}\""),
+            "client_id = \"another-app\"",
+        ),
+    );
+    let a = home.service(&config_a);
+    let alice = demo_login(&a, "alice").await;
+    let bob = demo_login(&a, "bob").await;
+
+    for other in ["b.toml", "c.toml"] {
+        let h = home.dir.path().to_owned();
+        let out = tokio::task::spawn_blocking(move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_authdash"))
+                .arg("--config")
+                .arg(h.join(other))
+                .args(["logout", "--all"])
+                .env_clear()
+                .env("PATH", std::env::var("PATH").unwrap_or_default())
+                .env("HOME", &h)
+                .env("XDG_DATA_HOME", h.join("data"))
+                .env("XDG_STATE_HOME", h.join("state"))
+                .env("XDG_CONFIG_HOME", h.join("config"))
+                .env("XDG_CACHE_HOME", h.join("cache"))
+                .stdin(std::process::Stdio::null())
+                .output()
+                .expect("authdash runs")
+        });
+        let out = tokio::time::timeout(BOUND, out)
+            .await
+            .expect("in time")
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success(),
+            "{other}: nothing of its own to log out: {stderr}"
+        );
+        let stored = home.store().accounts().expect("store reads");
+        assert_eq!(
+            stored.sessions.len(),
+            2,
+            "{other} deleted sessions: {stderr}"
+        );
+        for s in [&alice, &bob] {
+            assert!(
+                access_works(first.issuer_str(), s.access_token()).await,
+                "{other} revoked {}'s token at the first issuer",
+                s.user.subject
+            );
+        }
+    }
+}
