@@ -1,10 +1,12 @@
-use crate::identity::ClaimError;
+use crate::identity::{ClaimError, visible};
 
 /// What went wrong while talking to a provider. Messages name the provider,
 /// the endpoint and what to do; they never carry a token, code or secret.
+/// Text that came from the provider (reasons quoting its answers, issuers
+/// it names) is shown with its control characters made visible.
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
-    #[error("could not reach {what} at {url}: {reason}")]
+    #[error("could not reach {what} at {url}: {}", visible(.reason))]
     Unreachable {
         what: &'static str,
         url: String,
@@ -17,25 +19,29 @@ pub enum AuthError {
         status: u16,
         detail: String,
     },
-    #[error("{what} at {url} was refused: {reason}")]
+    #[error("{what} at {url} was refused: {}", visible(.reason))]
     TooLarge {
         what: &'static str,
         url: String,
         reason: String,
     },
-    #[error("the discovery document at {url} is not valid OpenID Provider metadata: {reason}")]
+    #[error(
+        "the discovery document at {url} is not valid OpenID Provider metadata: {}",
+        visible(.reason)
+    )]
     BadDiscovery { url: String, reason: String },
     #[error(
         "the discovery document at {url} names the issuer `{found}`, but the config implies `{expected}`; \
          they must match (up to one trailing slash): fix server_metadata_url so it is the issuer followed by \
-         /.well-known/openid-configuration"
+         /.well-known/openid-configuration",
+        found = visible(.found)
     )]
     IssuerMismatch {
         url: String,
         expected: String,
         found: String,
     },
-    #[error("the JWKS at {url} is not a valid key set: {reason}")]
+    #[error("the JWKS at {url} is not a valid key set: {}", visible(.reason))]
     BadJwks { url: String, reason: String },
     #[error(
         "the provider's {endpoint} {url} is not https: refused before any request went to it; \
@@ -57,14 +63,15 @@ pub enum AuthError {
     DeviceCodeExpired,
     #[error("the device authorization endpoint refused the request: {0}")]
     DeviceAuthorization(OAuthErrorText),
-    #[error("the device authorization endpoint failed: {0}")]
+    #[error("the device authorization endpoint failed: {}", visible(.0))]
     DeviceAuthorizationEndpoint(String),
     #[error("the provider refused the sign-in: {0}")]
     Denied(OAuthErrorText),
     #[error("the provider returned an error: {0}")]
     Provider(OAuthErrorText),
     #[error(
-        "the sign-in response came from issuer `{got}`, not from `{expected}`: refused (a mix-up attack, RFC 9207)"
+        "the sign-in response came from issuer `{got}`, not from `{expected}`: refused (a mix-up attack, RFC 9207)",
+        got = visible(.got)
     )]
     WrongResponseIssuer { expected: String, got: String },
     #[error(
@@ -74,23 +81,23 @@ pub enum AuthError {
     MissingResponseIssuer { expected: String },
     #[error("the token endpoint refused the request: {0}")]
     TokenRejected(OAuthErrorText),
-    #[error("the token endpoint failed: {0}")]
+    #[error("the token endpoint failed: {}", visible(.0))]
     TokenEndpoint(String),
     #[error("the provider's token response has no ID token (is `openid` in the scope?)")]
     NoIdToken,
-    #[error("the ID token was refused: {0}")]
+    #[error("the ID token was refused: {}", visible(.0))]
     IdToken(String),
-    #[error("the access token was refused: {0}")]
+    #[error("the access token was refused: {}", visible(.0))]
     AccessToken(String),
-    #[error("userinfo was refused: {0}")]
+    #[error("userinfo was refused: {}", visible(.0))]
     Userinfo(String),
     #[error(transparent)]
     Claims(#[from] ClaimError),
     #[error("the session cannot be refreshed: it has no refresh token; log in again")]
     NoRefreshToken,
-    #[error("the provider refused to refresh the session ({0}); log in again")]
+    #[error("the provider refused to refresh the session ({0}); {advice}", advice = .0.advice())]
     RefreshRejected(OAuthErrorText),
-    #[error("revocation failed: {0}")]
+    #[error("revocation failed: {}", visible(.0))]
     Revocation(String),
     #[error("could not open a browser: {0}")]
     Browser(String),
@@ -116,11 +123,26 @@ pub struct OAuthErrorText {
     pub description: Option<String>,
 }
 
+impl OAuthErrorText {
+    /// What the person can do: only a definite answer (RFC 6749 §5.2: the
+    /// grant is gone, or the client unknown) asks for a new login; a
+    /// provider that is busy or down keeps the session.
+    fn advice(&self) -> &'static str {
+        match self.error.as_str() {
+            "invalid_grant" | "invalid_client" | "unauthorized_client" => "log in again",
+            _ => "the session is kept; try again later",
+        }
+    }
+}
+
+/// The provider's words, with their control characters made visible: an
+/// `error` or `error_description` holding ESC must not drive a terminal.
 impl std::fmt::Display for OAuthErrorText {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let error = visible(&self.error);
         match &self.description {
-            Some(d) if !d.is_empty() => write!(f, "{} ({})", d, self.error),
-            _ => f.write_str(&self.error),
+            Some(d) if !d.is_empty() => write!(f, "{} ({error})", visible(d)),
+            _ => f.write_str(&error),
         }
     }
 }

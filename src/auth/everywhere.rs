@@ -31,8 +31,17 @@ impl Provider {
                 setting.env
             ))
         })?;
-        let user: String =
-            url::form_urlencoded::byte_serialize(session.user.subject.as_bytes()).collect();
+        // One path segment: `/` and the rest are percent-encoded, and the
+        // dot segments (which no encoding keeps a URL parser from
+        // resolving) refused, so the key never goes to another endpoint.
+        let subject = session.user.subject.as_str();
+        if matches!(subject, "" | "." | "..") {
+            return Err(AuthError::Revocation(format!(
+                "the user id `{}` cannot be put in the backend API's address",
+                crate::identity::visible(subject)
+            )));
+        }
+        let user: String = url::form_urlencoded::byte_serialize(subject.as_bytes()).collect();
         let url = url::Url::parse(&format!(
             "{}/api/backend/v1/user/{user}/logout_all_sessions",
             self.issuer().trim_end_matches('/')

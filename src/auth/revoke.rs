@@ -19,20 +19,23 @@ impl Provider {
         };
         require_secure_from(self.is_loopback(), "revocation_endpoint", endpoint)?;
         let tokens = &session.tokens;
-        let refresh = match &tokens.refresh_token {
-            Some(rt) => {
-                self.revoke_one(endpoint, rt.expose_secret(), "refresh_token")
-                    .await
+        // Both at once: a refresh-token revocation that hangs must not
+        // spend the caller's whole bound and leave the access token live.
+        let refresh = async {
+            match &tokens.refresh_token {
+                Some(rt) => {
+                    self.revoke_one(endpoint, rt.expose_secret(), "refresh_token")
+                        .await
+                }
+                None => Ok(()),
             }
-            None => Ok(()),
         };
-        let access = self
-            .revoke_one(
-                endpoint,
-                tokens.access_token.expose_secret(),
-                "access_token",
-            )
-            .await;
+        let access = self.revoke_one(
+            endpoint,
+            tokens.access_token.expose_secret(),
+            "access_token",
+        );
+        let (refresh, access) = tokio::join!(refresh, access);
         let failures: Vec<String> = [("the refresh token", refresh), ("the access token", access)]
             .into_iter()
             .filter_map(|(which, result)| result.err().map(|e| format!("{which}: {e}")))

@@ -60,6 +60,9 @@ pub struct Untrusted {
     /// `server_metadata_url` of each provider, read without any other
     /// parsing and without the environment.
     pub issuers: Vec<String>,
+    /// Each panel's `data_url`: where the access token would be sent
+    /// besides the issuers, read the same way.
+    pub panel_urls: Vec<String>,
     /// Trusted once, with other content.
     pub changed: bool,
 }
@@ -155,6 +158,7 @@ pub fn check(data_dir: &Path, path: &Path) -> Result<String, TrustError> {
     }
     Err(TrustError::Untrusted(Box::new(Untrusted {
         issuers: issuers(&file.text),
+        panel_urls: panel_urls(&file.text),
         path: file.canonical,
         changed,
     })))
@@ -212,6 +216,30 @@ pub fn issuers(text: &str) -> Vec<String> {
     out
 }
 
+/// `data_url` of each `[[authdash.panels]]`, as written; empty when the
+/// file does not parse. Reads no environment variable.
+pub fn panel_urls(text: &str) -> Vec<String> {
+    let Ok(root) = toml::from_str::<Table>(text) else {
+        return Vec::new();
+    };
+    let Some(Value::Table(authdash)) = root.get("authdash") else {
+        return Vec::new();
+    };
+    let Some(Value::Array(panels)) = authdash.get("panels") else {
+        return Vec::new();
+    };
+    panels
+        .iter()
+        .filter_map(|p| match p {
+            Value::Table(t) => match t.get("data_url") {
+                Some(Value::String(s)) => Some(s.clone()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
 impl fmt::Display for Untrusted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let path = shown(&self.path);
@@ -235,6 +263,12 @@ impl fmt::Display for Untrusted {
                 for issuer in issuers {
                     writeln!(f, "    {}", visible(issuer))?;
                 }
+            }
+        }
+        if !self.panel_urls.is_empty() {
+            writeln!(f, "  Its panels would send your access token to:")?;
+            for url in &self.panel_urls {
+                writeln!(f, "    {}", visible(url))?;
             }
         }
         writeln!(
@@ -299,7 +333,20 @@ fn read_config(path: &Path) -> Result<ConfigFile, TrustError> {
         source,
     };
     let canonical = std::fs::canonicalize(path).map_err(read_err)?;
-    let bytes = read_capped(std::fs::File::open(&canonical).map_err(read_err)?)
+    // Non-blocking, then a regular file only: a FIFO (or a device) in its
+    // place would otherwise hold authdash waiting for a writer for ever.
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(&canonical).map_err(read_err)?;
+    if !file.metadata().map_err(read_err)?.is_file() {
+        return Err(read_err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        )));
+    }
+    let bytes = read_capped(file)
         .map_err(read_err)?
         .ok_or_else(|| TrustError::TooLarge {
             path: path.to_owned(),

@@ -54,8 +54,8 @@ fn foreign(config: &Config, session: &Session) -> SessionError {
         who: visible(session.user.display_name()).into_owned(),
         issuer: visible(&session.issuer).into_owned(),
         client_id: visible(&session.client_id).into_owned(),
-        config: config.path.display().to_string(),
-        hint,
+        config: config.path.display().to_string().into(),
+        hint: hint.into(),
     }
 }
 

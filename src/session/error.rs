@@ -27,8 +27,8 @@ pub enum SessionError {
         who: String,
         issuer: String,
         client_id: String,
-        config: String,
-        hint: String,
+        config: Box<str>,
+        hint: Box<str>,
     },
     /// Another process logged this account out: it stays logged out.
     #[error("{who} was logged out elsewhere (by another authdash); log in again")]

@@ -3,7 +3,7 @@
 
 use super::{SessionError, SessionService};
 use crate::auth::Session;
-use crate::auth::http::require_secure;
+use crate::auth::http::{require_secure, require_secure_from};
 use crate::panels::{self, FetchError, PanelData};
 
 /// A fetch's result, and the renewed session when it took a renewal (the
@@ -34,6 +34,13 @@ impl SessionService {
             .map_err(|e| format!("the panel's address {url} is not a URL: {e}"))?;
         require_secure("the panel's data_url", &parsed).map_err(|e| e.to_string())?;
         let provider = self.provider_of(session).await.map_err(|e| e.to_string())?;
+        // Plain http only when the provider is on this machine too: a
+        // remote provider's token sent in the clear to a loopback port
+        // goes to whichever local process listens there (any user's, when
+        // the real API is not running). The rule of the provider's own
+        // endpoints.
+        require_secure_from(provider.is_loopback(), "the panel's data_url", &parsed)
+            .map_err(|e| e.to_string())?;
         let current = self.usable(session).await.map_err(|e| e.to_string())?;
         if current.access_token() != session.access_token() {
             *renewed = Some(current.clone());

@@ -122,17 +122,54 @@ impl SessionService {
         }
         let store = self.store.clone();
         let id = AccountId::of(session);
-        let deleted = blocking(move || store.remove(&id))
-            .await
-            .map_err(|e| e.to_string());
+        let client_id = session.client_id.clone();
+        // Only this client's session: the account's slot may hold another
+        // client's session of the same person at the same issuer, which
+        // belongs to the config that logged it in. What is removed is kept
+        // for revocation: another process may have renewed it since this
+        // one read it, and its rotated tokens are known nowhere else.
+        let removed = blocking(move || {
+            let mut removed = None;
+            store
+                .update(&mut |a| {
+                    if let Some(s) = a.find(&id).filter(|s| s.client_id == client_id).cloned() {
+                        a.remove(&id);
+                        removed = Some(s);
+                    }
+                })
+                .map(|_| removed)
+        })
+        .await
+        .map_err(|e| e.to_string());
+        let deleted = removed.as_ref().map(Option::is_some).map_err(Clone::clone);
+        let mut to_revoke: Vec<&Session> = Vec::with_capacity(2);
+        if let Ok(Some(stored)) = &removed {
+            to_revoke.push(stored);
+        }
+        if !to_revoke.iter().any(|s| same_tokens(s, session)) {
+            to_revoke.push(session);
+        }
         let provider = self.provider_of(session).await;
         let revocation = match &provider {
-            Ok(p) => match tokio::time::timeout(REVOKE_TIMEOUT, p.revoke(session)).await {
-                Ok(Ok(true)) => Revocation::Revoked,
-                Ok(Ok(false)) => Revocation::NoEndpoint,
-                Ok(Err(e)) => Revocation::Failed(e.to_string()),
-                Err(_) => Revocation::Failed("timed out".into()),
-            },
+            Ok(p) => {
+                let all = async {
+                    let mut outcome = Ok(false);
+                    for s in &to_revoke {
+                        match (p.revoke(s).await, &outcome) {
+                            (Err(e), _) => outcome = Err(e),
+                            (Ok(revoked), Ok(_)) => outcome = Ok(revoked),
+                            (Ok(_), Err(_)) => {}
+                        }
+                    }
+                    outcome
+                };
+                match tokio::time::timeout(REVOKE_TIMEOUT, all).await {
+                    Ok(Ok(true)) => Revocation::Revoked,
+                    Ok(Ok(false)) => Revocation::NoEndpoint,
+                    Ok(Err(e)) => Revocation::Failed(e.to_string()),
+                    Err(_) => Revocation::Failed("timed out".into()),
+                }
+            }
             Err(e) => Revocation::Failed(e.to_string()),
         };
         let everywhere = match (&provider, options.everywhere) {
@@ -191,4 +228,16 @@ impl SessionService {
             Err(e) => BrowserSignOutReport::Failed(e.to_string()),
         }
     }
+}
+
+/// The same access and refresh tokens: nothing more to revoke.
+fn same_tokens(a: &Session, b: &Session) -> bool {
+    use secrecy::ExposeSecret as _;
+    let refresh = |s: &Session| {
+        s.tokens
+            .refresh_token
+            .as_ref()
+            .map(|t| t.expose_secret().to_owned())
+    };
+    a.access_token() == b.access_token() && refresh(a) == refresh(b)
 }

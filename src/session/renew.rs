@@ -8,6 +8,7 @@ use secrecy::ExposeSecret;
 use super::error::ends_session;
 use super::{SessionError, SessionService, blocking, provider_for};
 use crate::auth::Session;
+use crate::identity::visible;
 use crate::store::{AccountId, Accounts, StoreLock, TokenStore};
 
 /// Said of a session whose rotated tokens are stored but whose new ID
@@ -39,9 +40,18 @@ impl SessionService {
         let guard = Arc::new(blocking(move || store.lock_for(&doing)).await?);
         let id = AccountId::of(session);
         let mut accounts = self.read_locked(&guard).await?;
-        let Some(stored) = accounts.find(&id).cloned() else {
+        // The account's slot (issuer and subject) may hold another
+        // client's session of the same person, stored by a config naming
+        // the same issuer with another client_id: it is not this
+        // session's to take, to spend or to remove.
+        let Some(stored) = accounts
+            .find(&id)
+            .filter(|s| s.client_id == session.client_id)
+            .cloned()
+        else {
             return Err(SessionError::LoggedOutElsewhere {
-                who: session.user.display_name().to_owned(),
+                // The name came from the provider: shown, never run.
+                who: visible(session.user.display_name()).into_owned(),
             });
         };
         if !same_refresh_token(&stored, session)

@@ -2,13 +2,19 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::Session;
 
-/// An account is one person (subject) at one issuer. Not the config's
-/// provider name: two configs may give one name to different issuers, and
-/// their sessions must never be taken for each other.
+/// An account is one person (subject) at one issuer, for one client. Not
+/// the config's provider name: two configs may give one name to different
+/// issuers, and their sessions must never be taken for each other. And
+/// not the issuer alone: two configs may name one issuer with different
+/// clients (two apps at one tenant), and the same person's session of one
+/// must never replace, or be spent as, the other's.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct AccountId {
     pub issuer: String,
     pub subject: String,
+    /// Empty only while an older store's active account is read.
+    #[serde(default)]
+    pub client_id: String,
 }
 
 impl AccountId {
@@ -16,6 +22,7 @@ impl AccountId {
         Self {
             issuer: session.issuer.clone(),
             subject: session.user.subject.clone(),
+            client_id: session.client_id.clone(),
         }
     }
 }
@@ -78,12 +85,15 @@ fn active_account<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Accou
         issuer: Option<String>,
         provider: Option<String>,
         subject: String,
+        #[serde(default)]
+        client_id: String,
     }
     Ok(Option::<Written>::deserialize(d)?.map(|w| AccountId {
         issuer: w
             .issuer
             .unwrap_or_else(|| format!("{LEGACY_PROVIDER}{}", w.provider.unwrap_or_default())),
         subject: w.subject,
+        client_id: w.client_id,
     }))
 }
 
@@ -118,6 +128,16 @@ impl Accounts {
     /// into the issuer and subject of the session it meant.
     fn resolve_legacy(&mut self) {
         let Some(active) = &self.active else { return };
+        // Written before accounts named their client: the session of that
+        // person at that issuer (there was only one).
+        if active.client_id.is_empty() && !active.issuer.starts_with(LEGACY_PROVIDER) {
+            self.active = self
+                .sessions
+                .iter()
+                .find(|s| s.issuer == active.issuer && s.user.subject == active.subject)
+                .map(AccountId::of);
+            return;
+        }
         let Some(provider) = active.issuer.strip_prefix(LEGACY_PROVIDER) else {
             return;
         };

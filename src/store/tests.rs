@@ -55,6 +55,7 @@ fn id(provider: &str, subject: &str) -> AccountId {
     AccountId {
         issuer: issuer(provider),
         subject: subject.into(),
+        client_id: "c".into(),
     }
 }
 
@@ -867,4 +868,36 @@ fn a_lock_file_or_folder_that_is_a_symlink_is_refused() {
     std::os::unix::fs::symlink(&real, store.dir()).unwrap();
     let err = store.accounts().unwrap_err();
     assert!(matches!(err, StoreError::Symlink { .. }), "{err}");
+}
+
+#[test]
+fn an_active_account_written_without_its_client_is_resolved_to_its_session() {
+    let a = session("a", "alice", "t1");
+    let written = serde_json::json!({
+        "active": {"issuer": a.issuer, "subject": "alice"},
+        "sessions": [a],
+    });
+    let accounts: Accounts = serde_json::from_value(written).unwrap();
+    assert_eq!(accounts.active, Some(AccountId::of(&a)));
+    assert_eq!(accounts.active.as_ref().unwrap().client_id, "c");
+}
+
+#[test]
+fn one_person_at_one_issuer_with_two_clients_is_two_accounts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store_in(tmp.path());
+    let first = session("a", "alice", "t1");
+    let mut second = session("a", "alice", "t2");
+    second.client_id = "another-client".into();
+    store.save(&first).unwrap();
+    store.save(&second).unwrap();
+    let accounts = store.accounts().unwrap();
+    assert_eq!(accounts.sessions.len(), 2);
+    assert_eq!(
+        accounts
+            .find(&AccountId::of(&first))
+            .map(|s| s.access_token().to_owned()),
+        Some("t1".to_owned())
+    );
+    assert_eq!(accounts.active, Some(AccountId::of(&second)));
 }
