@@ -102,7 +102,9 @@ fn child_process() {
     };
     match role.as_str() {
         "hold" => {
+            // It says it may hold the lock 300 ms, then overstays.
             let _lock = store(&dir)
+                .with_lock_wait(Duration::from_millis(300))
                 .lock_for("holding the lock for a test")
                 .expect("lock");
             say("held".into());

@@ -57,7 +57,22 @@ struct Holder {
     program: String,
     doing: String,
     since: String,
+    /// When it took the lock (Unix milliseconds) and the longest it may
+    /// keep it under its own config: a waiter whose config allows less
+    /// waits that long all the same, so it never gives up on a holder
+    /// still within its bounds.
+    #[serde(default)]
+    since_ms: i64,
+    #[serde(default)]
+    may_hold_ms: u64,
 }
+
+/// However long a holder says it may keep the lock, a waiter waits at
+/// most this much beyond its own bound: the record is advice, not a
+/// promise, and must not park a process for ever.
+const MAX_HOLD: Duration = Duration::from_secs(15 * 60);
+/// How often a waiter reads the holder's record again.
+const REREAD: Duration = Duration::from_millis(250);
 
 /// The longest record read back; a holder writes far less.
 const MAX_RECORD: u64 = 4096;
@@ -73,19 +88,32 @@ pub(crate) fn acquire(
         ensure_private_dir(dir)?;
     }
     let file = open_private_rw(path)?;
-    let deadline = Instant::now() + timeout;
+    let started = Instant::now();
+    let own_deadline = started + timeout;
+    let mut deadline = own_deadline;
+    let mut reread_at = started;
     loop {
         match file.try_lock() {
             Ok(()) => {
                 let mut lock = StoreLock { file };
-                record(&mut lock.file, doing);
+                record(&mut lock.file, doing, timeout);
                 return Ok(lock);
             }
-            Err(TryLockError::WouldBlock) if Instant::now() < deadline => std::thread::sleep(RETRY),
             Err(TryLockError::WouldBlock) => {
+                let now = Instant::now();
+                if now >= reread_at {
+                    reread_at = now + REREAD;
+                    if let Some(until) = holder_bound(&file, now) {
+                        deadline = own_deadline.max(until.min(own_deadline + MAX_HOLD));
+                    }
+                }
+                if now < deadline {
+                    std::thread::sleep(RETRY);
+                    continue;
+                }
                 return Err(StoreError::LockTimeout {
                     path: PathBuf::from(path),
-                    waited: timeout,
+                    waited: now - started,
                     holder: holder(&file),
                 });
             }
@@ -101,7 +129,7 @@ pub(crate) fn acquire(
 }
 
 /// Best effort: a lock without a record still locks.
-fn record(file: &mut File, doing: &str) {
+fn record(file: &mut File, doing: &str, may_hold: Duration) {
     let program = std::env::current_exe()
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
@@ -111,6 +139,8 @@ fn record(file: &mut File, doing: &str) {
         program,
         doing: doing.to_owned(),
         since: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        since_ms: chrono::Utc::now().timestamp_millis(),
+        may_hold_ms: u64::try_from(may_hold.as_millis()).unwrap_or(u64::MAX),
     };
     let Ok(line) = serde_json::to_vec(&holder) else {
         return;
@@ -122,24 +152,29 @@ fn record(file: &mut File, doing: &str) {
         .and_then(|()| file.flush());
 }
 
-/// The holder's record, said for a person; `None` when there is none.
-fn holder(mut file: &File) -> Option<String> {
+fn read_holder(mut file: &File) -> Option<Holder> {
     file.seek(SeekFrom::Start(0)).ok()?;
     let mut bytes = Vec::new();
     file.take(MAX_RECORD).read_to_end(&mut bytes).ok()?;
-    let h: Holder = serde_json::from_slice(&bytes).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// When the holder's own bound ends, as an instant of this process.
+fn holder_bound(file: &File, now: Instant) -> Option<Instant> {
+    let h = read_holder(file)?;
+    let ends_ms = h
+        .since_ms
+        .saturating_add(i64::try_from(h.may_hold_ms).unwrap_or(i64::MAX));
+    let left_ms = ends_ms.saturating_sub(chrono::Utc::now().timestamp_millis());
+    let left = Duration::from_millis(u64::try_from(left_ms).unwrap_or(0)).min(MAX_HOLD);
+    Some(now + left)
+}
+
+/// The holder's record, said for a person; `None` when there is none.
+fn holder(file: &File) -> Option<String> {
+    let h = read_holder(file)?;
     // The record is another process's words: no control characters through.
-    let clean = |s: &str| -> String {
-        s.chars()
-            .map(|c| {
-                if c.is_control() {
-                    c.escape_default().to_string()
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect()
-    };
+    let clean = |s: &str| crate::identity::visible(s).into_owned();
     Some(format!(
         "by process {} ({}, {}, since {})",
         h.pid,

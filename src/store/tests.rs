@@ -379,7 +379,8 @@ fn a_plaintext_store_beside_a_key_is_refused_as_a_downgrade() {
 #[test]
 fn the_lock_is_exclusive_and_its_wait_is_bounded() {
     let tmp = tempfile::tempdir().unwrap();
-    let store = store_in(tmp.path());
+    // The holder's own bound is short too: a waiter honours it.
+    let store = store_in(tmp.path()).with_lock_wait(std::time::Duration::from_millis(100));
     let held = store.lock().unwrap();
     let path = store.lock_path();
     let err = lock::acquire(&path, std::time::Duration::from_millis(100), "t").unwrap_err();
