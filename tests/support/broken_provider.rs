@@ -69,6 +69,10 @@ const ATTACKER_PEM: &str = include_str!("keys/attacker.pem");
 /// The main key's public half, as an attacker would download it.
 const MAIN_PUBLIC_PEM: &str = include_str!("keys/demo-public.pem");
 
+/// How long the token endpoint takes under [`Fault::TokenSlow`]: well
+/// within a client's timeout, and long enough to be caught in the middle.
+pub const SLOW: Duration = Duration::from_secs(1);
+
 /// How long the token endpoint sits on a request under [`Fault::TokenHang`]
 /// (far beyond any client timeout the tests configure).
 const HANG: Duration = Duration::from_secs(120);
@@ -194,6 +198,8 @@ pub enum Fault {
     TokenError,
     /// The token endpoint never answers.
     TokenHang,
+    /// The token endpoint answers, correctly, after [`SLOW`].
+    TokenSlow,
     /// A refresh returns an ID token about another subject.
     RefreshSubject,
     /// A refresh returns an ID token with another `auth_time`.
@@ -694,6 +700,9 @@ async fn token(
     }
     if fault == Fault::TokenHang {
         tokio::time::sleep(HANG).await;
+    }
+    if fault == Fault::TokenSlow {
+        tokio::time::sleep(SLOW).await;
     }
     if fault == Fault::TokenError {
         return oauth_error(
