@@ -22,6 +22,7 @@ fn needs(min_role: Option<&str>, permissions: &[&str]) -> Requirement {
         min_role: min_role.map(str::to_owned),
         role: None,
         permissions: permissions.iter().map(|p| p.to_string()).collect(),
+        ..Requirement::default()
     }
 }
 
@@ -103,6 +104,10 @@ fn billing() -> PanelSpec {
         description: None,
         requires: Requirement::default(),
         data_url: Some("http://127.0.0.1:1/api/orgs/{org_id}/panels/{panel_id}?x=1".into()),
+        command: None,
+        select: None,
+        view: View::Kv,
+        refresh: None,
     }
 }
 

@@ -20,6 +20,7 @@ mod fetch;
 mod login;
 mod logout;
 mod renew;
+mod source;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -32,6 +33,7 @@ pub use binding::{is_bound, provider_for};
 pub use error::SessionError;
 pub use login::{DeviceCodeInfo, LoggedIn, LoginEvent, LoginRequest};
 pub use logout::{BrowserSignOutReport, LogoutEvent, LogoutOptions, LogoutReport, Revocation};
+pub use source::FetchedSource;
 
 use crate::auth::{DiscoveryCache, Provider, Session};
 use crate::config::Config;

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use crate::auth::Session;
 use crate::config::{Config, FlowPreference};
 use crate::identity::{OrgMembership, RoleOrder};
-use crate::panels::{Access, PanelData, PanelSpec};
+use crate::panels::{Access, PanelData, PanelSpec, SourceError};
 use crate::store::{AccountId, Accounts, Preferences};
 
 /// A provider as the login screen lists it.
@@ -163,11 +163,26 @@ pub struct Dashboard {
     pub orgs: OrgPicker,
     pub profile_scroll: u16,
     pub panel_states: HashMap<String, PanelState>,
+    /// Token values shown in the Session inspector (masked by default).
+    pub reveal_tokens: bool,
+    /// The last renewals: when, how long, and how they ended.
+    pub renewals: Vec<RenewalRecord>,
+    /// When the awaited renewal started, to time it.
+    pub renewal_started: Option<DateTime<Utc>>,
     pub refresh: RefreshState,
     /// Renewals that failed in a row (network), for the backoff.
     pub refresh_failures: u32,
     /// The renewal whose answer is awaited: an older one's is ignored.
     pub renewal: u64,
+}
+
+/// One renewal, for the Session inspector.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenewalRecord {
+    pub at: DateTime<Utc>,
+    pub took_ms: i64,
+    /// `Ok` or the error as said.
+    pub result: Result<(), String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,11 +198,60 @@ pub struct OrgPicker {
     pub selected: usize,
 }
 
+/// A panel's data in one org: what is on screen, what is awaited, what
+/// went wrong. Last good data stays when a reload fails (shown as stale,
+/// with its age).
 #[derive(Debug, Clone, PartialEq)]
-pub enum PanelState {
-    Loading { generation: u64, org_id: String },
-    Loaded { org_id: String, data: PanelData },
-    Failed { org_id: String, error: String },
+pub struct PanelState {
+    /// The org the data belongs to: another org's never shows.
+    pub org_id: String,
+    /// The fetch whose answer is awaited; an older one's is dropped.
+    pub loading: Option<u64>,
+    pub data: Option<PanelValue>,
+    pub error: Option<PanelError>,
+    /// Sorting, filtering and scrolling of a table.
+    pub table: TableState,
+}
+
+/// Data as it arrived, and when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PanelValue {
+    pub value: serde_json::Value,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PanelError {
+    pub error: SourceError,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TableState {
+    /// The column sorted by, and whether descending.
+    pub sort: Option<(usize, bool)>,
+    pub filter: String,
+    pub editing: bool,
+    pub scroll: usize,
+}
+
+impl PanelState {
+    pub fn loading(org_id: String, generation: u64) -> Self {
+        Self {
+            org_id,
+            loading: Some(generation),
+            data: None,
+            error: None,
+            table: TableState::default(),
+        }
+    }
+
+    /// The last good data as `{title, summary, items}` lines.
+    pub fn kv(&self) -> Option<PanelData> {
+        self.data
+            .as_ref()
+            .map(|d| crate::panels::from_value(&d.value))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -393,16 +457,34 @@ impl Model {
             .collect()
     }
 
-    /// Whether the panel opens in the dashboard's active org.
+    /// Whether the panel opens in the dashboard's active org, for the
+    /// scopes the session was granted.
     pub fn access(&self, dash: &Dashboard, panel: &PanelSpec) -> Access {
+        panel.requires.check_session(
+            dash.active_membership(),
+            &self.role_order,
+            &dash.session.tokens.scopes,
+        )
+    }
+
+    /// The person's other orgs where `panel` would open.
+    pub fn unlocking_orgs<'a>(
+        &self,
+        dash: &'a Dashboard,
+        panel: &PanelSpec,
+    ) -> Vec<&'a OrgMembership> {
         panel
             .requires
-            .check(dash.active_membership(), &self.role_order)
+            .unlocking_orgs(&dash.session.user.orgs, &self.role_order)
+            .into_iter()
+            .filter(|o| dash.active_org.as_deref() != Some(o.org_id.as_str()))
+            .collect()
     }
 
     /// A text field has the keyboard: letters are text, not commands.
     pub fn text_input_active(&self) -> bool {
-        self.dashboard().is_some_and(|d| d.orgs.editing)
+        self.dashboard()
+            .is_some_and(|d| d.orgs.editing || d.panel_states.values().any(|s| s.table.editing))
     }
 }
 
@@ -419,6 +501,9 @@ impl Dashboard {
             orgs: OrgPicker::default(),
             profile_scroll: 0,
             panel_states: HashMap::new(),
+            reveal_tokens: false,
+            renewals: Vec::new(),
+            renewal_started: None,
             refresh: RefreshState::Idle,
             refresh_failures: 0,
             renewal: 0,

@@ -113,23 +113,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
             generation,
             panel_id,
             result,
-        } => {
-            if let Screen::Dashboard(dash) = &mut model.screen
-                && let Some(PanelState::Loading {
-                    generation: waiting,
-                    org_id,
-                }) = dash.panel_states.get(&panel_id)
-                && *waiting == generation
-            {
-                let org_id = org_id.clone();
-                let state = match result {
-                    Ok(data) => PanelState::Loaded { org_id, data },
-                    Err(error) => PanelState::Failed { org_id, error },
-                };
-                dash.panel_states.insert(panel_id, state);
-            }
-            Vec::new()
-        }
+        } => dashboard::panel_loaded(model, generation, &panel_id, result),
         Msg::LoggedOut { notice } => {
             if let Screen::Login(login) = &mut model.screen {
                 login.notice = Some(Notice {
@@ -204,7 +188,7 @@ pub fn tick(model: &mut Model, now: DateTime<Utc>) -> Vec<Command> {
             }];
         }
     }
-    Vec::new()
+    dashboard::refresh_due_panel(model)
 }
 
 /// The store as read at start: resume a session, or the login screen.
@@ -280,16 +264,7 @@ pub(super) fn refreshed(
                 dash.active_org = dash.session.user.orgs.first().map(|o| o.org_id.clone());
             }
             // Panels that failed on an expired token get another go.
-            let failed: Vec<String> = dash
-                .panel_states
-                .iter()
-                .filter(|(_, s)| matches!(s, PanelState::Failed { .. }))
-                .map(|(id, _)| id.clone())
-                .collect();
-            for id in failed {
-                dash.panel_states.remove(&id);
-            }
-            load_selected_panel(model, false)
+            dashboard::retry_failed_panels(model)
         }
         Err(failure) if failure.needs_login => {
             let provider = dash.session.provider.clone();

@@ -1,5 +1,6 @@
 //! Drawing, from the model only: nothing here does I/O.
 
+mod chart;
 mod dashboard;
 mod device;
 mod footer;
@@ -11,6 +12,7 @@ mod popup;
 mod profile;
 mod qr;
 mod session;
+mod table;
 mod time;
 
 use ratatui::Frame;
