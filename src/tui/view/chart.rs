@@ -54,10 +54,12 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &ChartView, points: &[(String, 
                 ]),
                 summary,
             );
-            // A sparkline draws whole numbers: scale so the shape survives.
+            // A sparkline draws whole numbers from zero: scale the range
+            // low..high to 1..=100 so the shape shows, not the offset.
+            let span = if max > min { max - min } else { 1.0 };
             let data: Vec<u64> = points
                 .iter()
-                .map(|(_, y)| ((y - min.min(0.0)) * 100.0).round().max(0.0) as u64)
+                .map(|(_, y)| ((y - min) / span * 99.0 + 1.0).round().max(0.0) as u64)
                 .collect();
             frame.render_widget(Sparkline::default().data(&data).style(theme::ok()), spark);
         }
