@@ -427,3 +427,76 @@ async fn a_table_sorts_and_filters_and_a_panel_refreshes_on_its_interval() {
     assert_eq!(fetched_ids(&due), ["reports"]);
     assert!(matches!(model.screen, Screen::Dashboard(_)));
 }
+
+/// The Session inspector: decoded ID token claims with local and relative
+/// times, the verification result, the discovery summary from the real
+/// provider, the token values masked until `v`.
+#[tokio::test]
+async fn the_session_inspector_decodes_tokens_and_masks_them_until_revealed() {
+    let setup = Setup::start().await;
+    let mut model = setup.dashboard("alice", Some(ACME)).await;
+    press(&mut model, KeyCode::Down);
+    assert!(
+        press(&mut model, KeyCode::Down).is_empty(),
+        "passing by asks nothing"
+    );
+    let commands = press(&mut model, KeyCode::Tab);
+    let [Command::DescribeProvider { session }] = commands.as_slice() else {
+        panic!("Session asks for the discovery summary once turned to");
+    };
+    let summary = setup
+        .service
+        .describe_provider(session)
+        .await
+        .map_err(|e| e.to_string());
+    update(
+        &mut model,
+        Msg::ProviderSummary {
+            account: authdash::store::AccountId::of(session),
+            result: summary,
+        },
+    );
+    let mut seen = String::new();
+    for _ in 0..8 {
+        seen.push_str(&render(&model, 120, 40));
+        for _ in 0..20 {
+            press(&mut model, KeyCode::Down);
+        }
+    }
+    let access = dash(&model).session.access_token().to_owned();
+    for expected in [
+        "ID token verified: signature (JWKS)",
+        "\"alg\":\"RS256\"",
+        "characters; v reveals",
+        "auth_time",
+        "ID token algs",
+        "RS256",
+        "authorization",
+        "/authorize",
+        "Last renewals",
+        "none in this run",
+    ] {
+        assert!(seen.contains(expected), "{expected:?} missing:\n{seen}");
+    }
+    assert!(
+        seen.lines()
+            .any(|l| l.contains("exp ") && l.contains("UTC (in ")),
+        "exp with its countdown:\n{seen}"
+    );
+    assert!(!seen.contains(&access), "the access token is masked");
+
+    press(&mut model, KeyCode::Char('v'));
+    let mut revealed = String::new();
+    for _ in 0..8 {
+        revealed.push_str(&render(&model, 120, 40));
+        for _ in 0..20 {
+            press(&mut model, KeyCode::Up);
+        }
+    }
+    let flat: String = revealed
+        .lines()
+        .flat_map(|l| l.split('│'))
+        .map(str::trim)
+        .collect();
+    assert!(flat.contains(&access), "v reveals the access token");
+}

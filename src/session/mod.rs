@@ -17,6 +17,7 @@
 pub mod binding;
 mod error;
 mod fetch;
+mod inspect;
 mod login;
 mod logout;
 mod renew;
@@ -31,6 +32,7 @@ use chrono::{DateTime, Utc};
 
 pub use binding::{is_bound, provider_for};
 pub use error::SessionError;
+pub use inspect::{decode_jwt, discovery_summary};
 pub use login::{DeviceCodeInfo, LoggedIn, LoginEvent, LoginRequest};
 pub use logout::{BrowserSignOutReport, LogoutEvent, LogoutOptions, LogoutReport, Revocation};
 pub use source::FetchedSource;

@@ -94,6 +94,16 @@ impl Effects {
                     Err(e) => Some(Msg::Failed(format!("Could not open the browser: {e}"))),
                 }
             }),
+            Command::DescribeProvider { session } => self.spawn(async move {
+                let result = service
+                    .describe_provider(&session)
+                    .await
+                    .map_err(|e| e.to_string());
+                Some(Msg::ProviderSummary {
+                    account: AccountId::of(&session),
+                    result,
+                })
+            }),
             Command::CancelPanels => {
                 for (_, handle) in lock(&self.panel_fetches).drain() {
                     handle.abort();

@@ -63,6 +63,11 @@ pub enum Msg {
         panel_id: String,
         result: Result<serde_json::Value, SourceError>,
     },
+    /// The provider's discovery summary, for the Session inspector.
+    ProviderSummary {
+        account: AccountId,
+        result: Result<Vec<(String, String)>, String>,
+    },
     LoggedOut {
         notice: String,
     },
@@ -123,6 +128,11 @@ pub enum Command {
     /// Stop every panel fetch under way (the person left the panel or
     /// switched org); their answers would be dropped anyway.
     CancelPanels,
+    /// Describe the session's provider (discovery), answered by
+    /// `ProviderSummary`.
+    DescribeProvider {
+        session: Box<Session>,
+    },
     /// Read the store: resume a session or show the login screen.
     Resume,
     Refresh {

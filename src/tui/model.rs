@@ -169,6 +169,8 @@ pub struct Dashboard {
     pub renewals: Vec<RenewalRecord>,
     /// When the awaited renewal started, to time it.
     pub renewal_started: Option<DateTime<Utc>>,
+    /// The provider's discovery summary, asked for when Session opens.
+    pub discovery: Option<Result<Vec<(String, String)>, String>>,
     pub refresh: RefreshState,
     /// Renewals that failed in a row (network), for the backoff.
     pub refresh_failures: u32,
@@ -504,6 +506,7 @@ impl Dashboard {
             reveal_tokens: false,
             renewals: Vec::new(),
             renewal_started: None,
+            discovery: None,
             refresh: RefreshState::Idle,
             refresh_failures: 0,
             renewal: 0,

@@ -6,6 +6,31 @@ use crate::tui::keymap::Key;
 use crate::tui::message::Command;
 
 pub(super) fn dashboard_key(model: &mut Model, key: Key) -> Vec<Command> {
+    let mut commands = dashboard_key_inner(model, key);
+    // The inspector's discovery summary is looked up once the person
+    // turns to the Session panel (not while the list passes over it).
+    if let Some(dash) = model.dashboard()
+        && dash.focus == Focus::Content
+        && dash.discovery.is_none()
+        && model.nav_items().get(dash.nav) == Some(&NavItem::Session)
+    {
+        commands.extend(describe_provider(model));
+    }
+    commands
+}
+
+/// Ask for the session's provider's discovery summary (`r` asks again).
+fn describe_provider(model: &mut Model) -> Vec<Command> {
+    let Screen::Dashboard(dash) = &mut model.screen else {
+        return Vec::new();
+    };
+    dash.discovery = Some(Err("looking it up…".into()));
+    vec![Command::DescribeProvider {
+        session: Box::new(dash.session.clone()),
+    }]
+}
+
+fn dashboard_key_inner(model: &mut Model, key: Key) -> Vec<Command> {
     let items = model.nav_items();
     let Screen::Dashboard(dash) = &mut model.screen else {
         return Vec::new();
@@ -61,6 +86,7 @@ pub(super) fn dashboard_key(model: &mut Model, key: Key) -> Vec<Command> {
                 _ => {}
             }
             if dash.nav != before {
+                dash.profile_scroll = 0;
                 // Leaving a panel: its fetch is no longer wanted.
                 let mut commands = leave_panels(model);
                 commands.extend(load_selected_panel(model, false));
@@ -76,19 +102,19 @@ pub(super) fn dashboard_key(model: &mut Model, key: Key) -> Vec<Command> {
                 dash.focus = Focus::Nav;
                 Vec::new()
             }
-            (NavItem::Profile, Key::Up | Key::Char('k')) => {
+            (NavItem::Profile | NavItem::Session, Key::Up | Key::Char('k')) => {
                 dash.profile_scroll = dash.profile_scroll.saturating_sub(1);
                 Vec::new()
             }
-            (NavItem::Profile, Key::Down | Key::Char('j')) => {
+            (NavItem::Profile | NavItem::Session, Key::Down | Key::Char('j')) => {
                 dash.profile_scroll = dash.profile_scroll.saturating_add(1);
                 Vec::new()
             }
-            (NavItem::Profile, Key::PageUp) => {
+            (NavItem::Profile | NavItem::Session, Key::PageUp) => {
                 dash.profile_scroll = dash.profile_scroll.saturating_sub(10);
                 Vec::new()
             }
-            (NavItem::Profile, Key::PageDown) => {
+            (NavItem::Profile | NavItem::Session, Key::PageDown) => {
                 dash.profile_scroll = dash.profile_scroll.saturating_add(10);
                 Vec::new()
             }
@@ -315,6 +341,28 @@ pub(super) fn panel_loaded(
     Vec::new()
 }
 
+/// A renewal's result for the Session inspector: when, how long (for the
+/// one the dashboard started), and how it ended; the last five are kept.
+pub(super) fn record_renewal(
+    dash: &mut Dashboard,
+    now: chrono::DateTime<chrono::Utc>,
+    awaited: bool,
+    result: &Result<Box<crate::auth::Session>, crate::tui::message::RefreshFailure>,
+) {
+    let started = if awaited {
+        dash.renewal_started.take()
+    } else {
+        None
+    };
+    dash.renewals.push(RenewalRecord {
+        at: now,
+        took_ms: started.map_or(-1, |s| (now - s).num_milliseconds()),
+        result: result.as_ref().map(|_| ()).map_err(|f| f.error.clone()),
+    });
+    let excess = dash.renewals.len().saturating_sub(5);
+    dash.renewals.drain(..excess);
+}
+
 /// After a renewal: panels that failed get another go (the failure may
 /// have been the old token).
 pub(super) fn retry_failed_panels(model: &mut Model) -> Vec<Command> {
@@ -370,8 +418,10 @@ pub(super) fn load_selected_panel(model: &mut Model, force: bool) -> Vec<Command
     let Some(dash) = model.dashboard() else {
         return Vec::new();
     };
-    let Some(NavItem::Panel(i)) = items.get(dash.nav).copied() else {
-        return Vec::new();
+    let i = match items.get(dash.nav).copied() {
+        Some(NavItem::Panel(i)) => i,
+        Some(NavItem::Session) if force => return describe_provider(model),
+        _ => return Vec::new(),
     };
     let Some(panel) = model.panels.get(i) else {
         return Vec::new();

@@ -114,6 +114,14 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
             panel_id,
             result,
         } => dashboard::panel_loaded(model, generation, &panel_id, result),
+        Msg::ProviderSummary { account, result } => {
+            if let Screen::Dashboard(dash) = &mut model.screen
+                && AccountId::of(&dash.session) == account
+            {
+                dash.discovery = Some(result);
+            }
+            Vec::new()
+        }
         Msg::LoggedOut { notice } => {
             if let Screen::Login(login) = &mut model.screen {
                 login.notice = Some(Notice {
@@ -182,6 +190,7 @@ pub fn tick(model: &mut Model, now: DateTime<Utc>) -> Vec<Command> {
         let generation = model.next_generation;
         if let Screen::Dashboard(dash) = &mut model.screen {
             dash.renewal = generation;
+            dash.renewal_started = Some(now);
             return vec![Command::Refresh {
                 session: Box::new(dash.session.clone()),
                 generation,
@@ -250,6 +259,7 @@ pub(super) fn refreshed(
     if result.is_err() && !awaited {
         return Vec::new();
     }
+    dashboard::record_renewal(dash, now, awaited, &result);
     if awaited {
         dash.renewal = 0;
     }

@@ -5,6 +5,7 @@ mod dashboard;
 mod device;
 mod footer;
 mod header;
+mod inspector;
 mod login;
 mod orgs;
 mod panel;
