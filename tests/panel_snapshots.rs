@@ -39,6 +39,12 @@ id = "notes"
 title = "Notes"
 source = { type = "http", url = "{issuer}/api/orgs/{org_id}/panels/billing", select = "/summary" }
 view = { type = "text" }
+
+[[authdash.panels]]
+id = "audit"
+title = "Audit"
+requires = { scopes = ["audit:read"] }
+source = { type = "http", url = "{issuer}/api/orgs/{org_id}/panels/admin" }
 "#;
 
 struct Setup {
@@ -346,6 +352,22 @@ async fn a_locked_panel_switches_to_the_org_that_unlocks_it() {
     );
     setup.run(&mut model, commands).await;
     assert!(render(&model, 120, 40).contains("Enterprise (25 seats)"));
+}
+
+/// A scope the session lacks: no org switch helps; the way is a login
+/// asking for it.
+#[tokio::test]
+async fn a_panel_needing_a_scope_says_the_session_lacks_it() {
+    let setup = Setup::start().await;
+    let mut model = setup.dashboard("alice", Some(ACME)).await;
+    assert!(go_to(&mut model, "audit").is_empty(), "nothing fetched");
+    let screen = render(&model, 120, 40);
+    assert!(screen.contains("Audit (locked)"), "{screen}");
+    assert!(
+        screen.contains("This session was not granted audit:read"),
+        "{screen}"
+    );
+    assert!(!screen.contains("It opens for you in"), "{screen}");
 }
 
 /// Org A's slow answer arrives after the switch to B: it is dropped, and

@@ -40,7 +40,7 @@ fn dashboard_key_inner(model: &mut Model, key: Key) -> Vec<Command> {
         return org_filter_key(model, key);
     }
     if let NavItem::Panel(i) = item
-        && dash.focus == Focus::Content
+        && (dash.focus == Focus::Content || key == Key::Char('u'))
         && let Some(commands) = panel_key(model, i, key)
     {
         return commands;

@@ -190,8 +190,8 @@ fn locked(
     let scopes = denial.missing_scopes();
     if !scopes.is_empty() {
         lines.push(Line::raw(format!(
-            "This session was not granted {}: log in again asking for it (m → Add account, \
-             then pick the same person), or ask the provider's admin to allow it.",
+            "This session was not granted {}: add it to the provider's `client_kwargs.scope` \
+             and log in again (the client must be allowed it at the provider).",
             scopes.join(" ")
         )));
     }
