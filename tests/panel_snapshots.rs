@@ -41,6 +41,12 @@ source = { type = "http", url = "{issuer}/api/orgs/{org_id}/panels/billing", sel
 view = { type = "text" }
 
 [[authdash.panels]]
+id = "bars"
+title = "Usage bars"
+source = { type = "http", url = "{issuer}/api/orgs/{org_id}/panels/billing", select = "/usage" }
+view = { type = "chart", chart = "bar", x = "month", y = "amount", x_label = "month", y_label = "usage", unit = "€" }
+
+[[authdash.panels]]
 id = "audit"
 title = "Audit"
 requires = { scopes = ["audit:read"] }
@@ -244,6 +250,7 @@ async fn snapshot_each_view_with_demo_data() {
         ("invoices", "table_invoices"),
         ("members", "table_members"),
         ("notes", "text_notes"),
+        ("bars", "bar_usage"),
     ] {
         let commands = go_to(&mut model, id);
         assert_eq!(fetched_ids(&commands), [id]);
@@ -521,4 +528,54 @@ async fn the_session_inspector_decodes_tokens_and_masks_them_until_revealed() {
         .map(str::trim)
         .collect();
     assert!(flat.contains(&access), "v reveals the access token");
+}
+
+/// A renewal as the dashboard runs it (the access token near expiry, a
+/// tick) is listed in the inspector with its result and duration.
+#[tokio::test]
+async fn the_inspector_lists_the_last_renewals() {
+    let setup = Setup::start().await;
+    let mut model = setup.dashboard("carol", Some(ACME)).await;
+    let expires = dash(&model)
+        .session
+        .tokens
+        .expires_at
+        .expect("the demo gives an expiry");
+    let commands = update(&mut model, Msg::Tick(expires - TimeDelta::seconds(5)));
+    let [
+        Command::Refresh {
+            session,
+            generation,
+        },
+    ] = commands.as_slice()
+    else {
+        panic!("a renewal starts near expiry");
+    };
+    let renewed = setup.service.renew(session).await.expect("renewed");
+    update(&mut model, Msg::Tick(expires - TimeDelta::seconds(4)));
+    update(
+        &mut model,
+        Msg::Refreshed {
+            account: authdash::store::AccountId::of(session),
+            generation: Some(*generation),
+            result: Ok(Box::new(renewed)),
+        },
+    );
+    let records = &dash(&model).renewals;
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].took_ms, 1000);
+    assert!(records[0].result.is_ok());
+    go_to_all(&mut model, "billing");
+    while dash(&model).nav != 2 {
+        press(&mut model, KeyCode::Up);
+    }
+    press(&mut model, KeyCode::Tab);
+    let mut seen = String::new();
+    for _ in 0..6 {
+        seen.push_str(&render(&model, 120, 40));
+        for _ in 0..20 {
+            press(&mut model, KeyCode::Down);
+        }
+    }
+    assert!(seen.contains("1000 ms · renewed"), "{seen}");
 }

@@ -64,7 +64,17 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &ChartView, points: &[(String, 
             frame.render_widget(Sparkline::default().data(&data).style(theme::ok()), spark);
         }
         ChartKind::Bar => {
-            let bars: Vec<Bar> = points
+            // Bars as wide as their labels (at most 8), and as many as
+            // fit: the latest ones, when the series is longer.
+            let width = points
+                .iter()
+                .map(|(l, _)| l.chars().count())
+                .max()
+                .unwrap_or(1)
+                .clamp(3, 8);
+            let fit = (usize::from(area.width) + 1) / (width + 1);
+            let shown = &points[points.len().saturating_sub(fit.max(1))..];
+            let bars: Vec<Bar> = shown
                 .iter()
                 .map(|(label, y)| {
                     Bar::default()
@@ -73,18 +83,17 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &ChartView, points: &[(String, 
                         .text_value(grouped(y.round(), None))
                 })
                 .collect();
-            let width =
-                area.width.saturating_sub(2) / u16::try_from(points.len().max(1)).unwrap_or(1);
             let [caption, chart] =
                 Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
-            frame.render_widget(
-                Paragraph::new(Line::styled(axis_caption(view, &unit), theme::dim())),
-                caption,
-            );
+            let mut text = axis_caption(view, &unit);
+            if shown.len() < points.len() {
+                text.push_str(&format!(" · the last {} of {}", shown.len(), points.len()));
+            }
+            frame.render_widget(Paragraph::new(Line::styled(text, theme::dim())), caption);
             frame.render_widget(
                 BarChart::default()
                     .data(BarGroup::default().bars(&bars))
-                    .bar_width(width.saturating_sub(1).clamp(1, 9))
+                    .bar_width(u16::try_from(width).unwrap_or(8))
                     .bar_gap(1)
                     .bar_style(theme::ok()),
                 chart,
