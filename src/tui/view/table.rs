@@ -62,22 +62,7 @@ pub fn draw(frame: &mut Frame, area: Rect, data: &TableData, state: &TableState)
         )),
         status,
     );
-    let widths: Vec<Constraint> = data
-        .headers
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            let widest = data
-                .rows
-                .iter()
-                .filter_map(|r| r.get(i))
-                .map(|c| c.text.chars().count())
-                .chain([h.chars().count()])
-                .max()
-                .unwrap_or(1);
-            Constraint::Length(u16::try_from(widest.min(40)).unwrap_or(40))
-        })
-        .collect();
+    let widths = fitted_widths(data, body.width);
     let scroll = state.scroll.min(rows.len().saturating_sub(1));
     let table = Table::new(
         rows.iter().skip(scroll).map(|r| {
@@ -87,7 +72,7 @@ pub fn draw(frame: &mut Frame, area: Rect, data: &TableData, state: &TableState)
                     .collect::<Vec<_>>(),
             )
         }),
-        widths,
+        widths.into_iter().map(Constraint::Length),
     )
     .header(
         Row::new(
@@ -100,4 +85,46 @@ pub fn draw(frame: &mut Frame, area: Rect, data: &TableData, state: &TableState)
     )
     .column_spacing(2);
     frame.render_widget(table, body);
+}
+
+/// Column widths that fit `width` exactly as given (the layout solver is
+/// left no conflict to settle, which it may settle differently each
+/// time): each column as wide as its widest cell (at most 40), then the
+/// widest columns narrowed one cell at a time until the row fits.
+fn fitted_widths(data: &TableData, width: u16) -> Vec<u16> {
+    const SPACING: usize = 2;
+    let mut widths: Vec<usize> = data
+        .headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            data.rows
+                .iter()
+                .filter_map(|r| r.get(i))
+                .map(|c| c.text.chars().count())
+                .chain([h.chars().count()])
+                .max()
+                .unwrap_or(1)
+                .min(40)
+        })
+        .collect();
+    let available = usize::from(width).saturating_sub(SPACING * widths.len().saturating_sub(1));
+    while widths.iter().sum::<usize>() > available {
+        // The first of the widest columns gives up a cell.
+        let Some((i, &w)) = widths
+            .iter()
+            .enumerate()
+            .max_by_key(|(i, w)| (**w, std::cmp::Reverse(*i)))
+        else {
+            break;
+        };
+        if w <= 3 {
+            break;
+        }
+        widths[i] -= 1;
+    }
+    widths
+        .into_iter()
+        .map(|w| u16::try_from(w).unwrap_or(u16::MAX))
+        .collect()
 }
