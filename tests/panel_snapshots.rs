@@ -579,3 +579,31 @@ async fn the_inspector_lists_the_last_renewals() {
     }
     assert!(seen.contains("1000 ms · renewed"), "{seen}");
 }
+
+/// Leaving a panel while its data is on the way cancels the fetch; its
+/// answer, should it still come, is dropped.
+#[tokio::test]
+async fn leaving_a_loading_panel_cancels_its_fetch() {
+    let setup = Setup::start().await;
+    let mut model = setup.dashboard("alice", Some(ACME)).await;
+    let commands = go_to(&mut model, "usage");
+    let [Command::FetchPanel { generation, .. }] = commands.as_slice() else {
+        panic!("usage loads: {:?}", fetched_ids(&commands));
+    };
+    let generation = *generation;
+    let left = press(&mut model, KeyCode::Down);
+    assert!(
+        matches!(left.first(), Some(Command::CancelPanels)),
+        "leaving cancels: {:?}",
+        fetched_ids(&left)
+    );
+    update(
+        &mut model,
+        Msg::PanelLoaded {
+            generation,
+            panel_id: "usage".into(),
+            result: Ok(serde_json::json!([1, 2])),
+        },
+    );
+    assert!(!dash(&model).panel_states.contains_key("usage"));
+}

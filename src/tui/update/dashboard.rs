@@ -452,6 +452,9 @@ pub(super) fn load_selected_panel(model: &mut Model, force: bool) -> Vec<Command
             *state = PanelState::loading(org_id.clone(), generation);
         }
         state.loading = Some(generation);
+        // The last failure is history once a reload runs; the last good
+        // data stays on screen meanwhile.
+        state.error = None;
     }
     vec![Command::FetchPanel {
         generation,

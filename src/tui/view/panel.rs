@@ -56,7 +56,6 @@ pub fn draw(
         }
         return text(frame, inner, lines);
     };
-    let state = state.filter(|_| true);
     if let Some(s) = state {
         status(&mut lines, model, spec, s);
     }
