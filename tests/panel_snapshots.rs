@@ -56,7 +56,7 @@ source = { type = "http", url = "{issuer}/api/orgs/{org_id}/panels/admin" }
 struct Setup {
     _provider: DemoProvider,
     _dir: tempfile::TempDir,
-    service: SessionService,
+    service: Arc<SessionService>,
 }
 
 impl Setup {
@@ -75,14 +75,14 @@ impl Setup {
         std::fs::set_permissions(&data, std::os::unix::fs::PermissionsExt::from_mode(0o700))
             .expect("data dir made private");
         let store = FileStore::new(&data, KeySource::KeyFile(data.join("store.key")));
-        let service = SessionService::new(SessionSetup {
+        let service = Arc::new(SessionService::new(SessionSetup {
             config,
             store_path: store.path(),
             store: Arc::new(store),
             data_dir: data,
             browser_var: Some("true".into()),
             discovery_cache: None,
-        });
+        }));
         Self {
             _provider: provider,
             _dir: dir,

@@ -84,7 +84,7 @@ source = { type = "command", argv = ["sh", "-c", "head -c 4096 /dev/zero | tr '\
 struct Setup {
     _provider: DemoProvider,
     _dir: tempfile::TempDir,
-    service: SessionService,
+    service: Arc<SessionService>,
 }
 
 impl Setup {
@@ -106,14 +106,14 @@ impl Setup {
         std::fs::set_permissions(&data, std::os::unix::fs::PermissionsExt::from_mode(0o700))
             .expect("data dir made private");
         let store = FileStore::new(&data, KeySource::KeyFile(data.join("store.key")));
-        let service = SessionService::new(SessionSetup {
+        let service = Arc::new(SessionService::new(SessionSetup {
             config,
             store_path: store.path(),
             store: Arc::new(store),
             data_dir: data,
             browser_var: Some("true".into()),
             discovery_cache: None,
-        });
+        }));
         Self {
             _provider: provider,
             _dir: dir,

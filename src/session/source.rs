@@ -3,9 +3,11 @@
 //! is renewed once and the request tried once more. A command source
 //! gets the token in its environment only.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
-use super::SessionService;
+use super::{SessionError, SessionService};
 use crate::auth::Session;
 use crate::auth::http::require_secure;
 use crate::panels::{self, PanelSpec, SourceError, TemplateVars};
@@ -21,8 +23,12 @@ pub struct FetchedSource {
 impl SessionService {
     /// Fetch `spec`'s data in the org `vars` names, through the provider
     /// that issued `session`, and pick the part its `select` names.
+    ///
+    /// The fetch may be cancelled (dropped) at any point; a renewal it
+    /// needs runs as a task of its own and finishes regardless, since a
+    /// rotated refresh token in flight must reach the store.
     pub async fn fetch_source(
-        &self,
+        self: &Arc<Self>,
         session: &Session,
         spec: &PanelSpec,
         vars: TemplateVars<'_>,
@@ -35,8 +41,27 @@ impl SessionService {
         FetchedSource { data, renewed }
     }
 
+    /// `usable` or `renew` in a task that outlives the caller.
+    async fn detached(
+        self: &Arc<Self>,
+        session: &Session,
+        force: bool,
+    ) -> Result<Session, SessionError> {
+        let this = self.clone();
+        let session = session.clone();
+        tokio::spawn(async move {
+            if force {
+                this.renew(&session).await
+            } else {
+                this.usable(&session).await
+            }
+        })
+        .await
+        .map_err(|e| SessionError::Task(e.to_string()))?
+    }
+
     async fn source_inner(
-        &self,
+        self: &Arc<Self>,
         session: &Session,
         spec: &PanelSpec,
         vars: TemplateVars<'_>,
@@ -51,7 +76,7 @@ impl SessionService {
             require_secure("the panel's data_url", &parsed).map_err(|e| other(&e))?;
         }
         let provider = self.provider_of(session).await.map_err(|e| other(&e))?;
-        let current = self.usable(session).await.map_err(|e| other(&e))?;
+        let current = self.detached(session, false).await.map_err(|e| other(&e))?;
         if current.access_token() != session.access_token() {
             *renewed = Some(current.clone());
         }
@@ -67,7 +92,7 @@ impl SessionService {
         let cap = self.config.http.panel_body_cap;
         match panels::fetch_http(http, &url, current.access_token(), cap).await {
             Err(SourceError::Unauthorized) if current.can_refresh() => {
-                let fresh = self.renew(&current).await.map_err(|e| other(&e))?;
+                let fresh = self.detached(&current, true).await.map_err(|e| other(&e))?;
                 *renewed = Some(fresh.clone());
                 panels::fetch_http(http, &url, fresh.access_token(), cap).await
             }
