@@ -797,3 +797,84 @@ fn an_untrusted_folder_config_never_starts_the_dashboard_in_a_pty() {
     assert!(find(&raw, b"\x1b[2J").is_none(), "{screen}");
     assert!(!data_dir.exists(), "the store's folder was created");
 }
+
+/// `authdash demo` in a pseudo-terminal, signed in as `user` by the test
+/// browser, on the dashboard.
+fn demo_signed_in_as(user: &'static str) -> PtyApp {
+    let home = Home::new();
+    let (browser, urls) = fake_browser(&home);
+    let mut app = PtyApp::spawn(
+        home,
+        &["demo"],
+        &[("BROWSER", format!("sh {}", browser.display()))],
+    );
+    app.wait_for("then press Enter");
+    app.send("\r");
+    let url = wait_for_opened_url(&mut app, &urls);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    runtime
+        .block_on(support::browser::sign_in(&url, user))
+        .unwrap_or_else(|e| panic!("{}", app.report(&format!("signing {user} in: {e}"))));
+    app.wait_for("Navigate");
+    app
+}
+
+/// Alice in Globex: the invoices are locked there and say Acme opens
+/// them; `u` switches to Acme and the table comes from the data API.
+#[test]
+fn alice_switches_to_the_org_a_locked_panel_names_in_a_pty() {
+    let mut app = demo_signed_in_as("alice");
+    app.wait_for_in_row(0, "Acme (Owner)");
+    app.send("/");
+    app.wait_for("Filter: ");
+    app.send("glo\r");
+    app.wait_for_in_row(0, "Globex (Member)");
+    app.send("\t"); // back to the navigation list, on Organizations
+    app.send("jjjjjj"); // Session, Billing, Admin, Reports, Usage, Invoices
+    app.wait_for("Invoices · Globex");
+    app.wait_for("Invoices (locked)");
+    app.wait_for("It opens for you in Acme (Owner).");
+    app.send("\t");
+    app.send("u");
+    app.wait_for_in_row(0, "Acme (Owner)");
+    app.wait_for("Invoices · Acme");
+    app.wait_for("ACME-1042");
+    app.wait_for("€4,800.00");
+    app.send("q");
+    let status = app.wait_exit(EXIT_WAIT);
+    assert!(status.success(), "{}", app.report("quit"));
+}
+
+/// Dave belongs to no organization: every org panel is locked and says
+/// so; the panel any signed-in person may open runs its local program,
+/// which gets the token in its environment only.
+#[test]
+fn dave_sees_only_what_needs_no_organization_in_a_pty() {
+    let mut app = demo_signed_in_as("dave");
+    app.wait_for_in_row(0, "Dave Davis");
+    for locked in [
+        "Billing (locked)",
+        "Admin (locked)",
+        "Reports (locked)",
+        "Usage (locked)",
+        "Invoices (locked)",
+        "Members (locked)",
+    ] {
+        app.wait_for(locked);
+    }
+    app.send("jjjjjjjjj"); // down to This machine
+    app.wait_for("This machine ──");
+    app.wait_for("Fed by a local program");
+    app.wait_for("in the environment only");
+    assert!(
+        !app.screen_text().contains("This machine (locked)"),
+        "{}",
+        app.report("the command panel needs no organization")
+    );
+    app.send("q");
+    let status = app.wait_exit(EXIT_WAIT);
+    assert!(status.success(), "{}", app.report("quit"));
+}

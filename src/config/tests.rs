@@ -325,7 +325,7 @@ fn example_files_parse() {
     assert_eq!(acme.prompt.as_deref(), Some("select_account"));
     assert!(acme.account_url.is_some());
     assert_eq!(acme.flow, FlowPreference::Auto);
-    assert_eq!(reference.panels.len(), 3);
+    assert_eq!(reference.panels.len(), 6);
 
     let streamlit = Config::load(&dir.join("streamlit-secrets.toml"), &no_env).unwrap();
     let names: Vec<_> = streamlit

@@ -4,7 +4,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 /// What a panel shows: a summary and labelled values, or any JSON as text.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PanelData {
     pub title: Option<String>,
     pub summary: Option<String>,
@@ -84,7 +84,7 @@ pub async fn fetch_capped(
     }
 }
 
-fn error_text(body: &[u8]) -> Option<String> {
+pub(crate) fn error_text(body: &[u8]) -> Option<String> {
     let v: Value = serde_json::from_slice(body).ok()?;
     v.get("error_description")
         .or_else(|| v.get("error"))
@@ -95,7 +95,20 @@ fn error_text(body: &[u8]) -> Option<String> {
 /// The `{title, summary, items}` shape, else any JSON flattened to
 /// `path: value` lines, else the text itself.
 pub fn parse(body: &[u8]) -> PanelData {
-    if let Ok(shaped) = serde_json::from_slice::<Shaped>(body)
+    match serde_json::from_slice::<Value>(body) {
+        Ok(v) => from_value(&v),
+        Err(_) => PanelData {
+            title: None,
+            summary: Some(String::from_utf8_lossy(body).into_owned()),
+            items: Vec::new(),
+        },
+    }
+}
+
+/// [`parse`] for JSON already read: the `{title, summary, items}` shape,
+/// else the JSON flattened to `path: value` lines.
+pub fn from_value(v: &Value) -> PanelData {
+    if let Ok(shaped) = Shaped::deserialize(v)
         && (shaped.summary.is_some() || !shaped.items.is_empty())
     {
         return PanelData {
@@ -108,21 +121,19 @@ pub fn parse(body: &[u8]) -> PanelData {
                 .collect(),
         };
     }
-    match serde_json::from_slice::<Value>(body) {
-        Ok(v) => {
-            let mut items = Vec::new();
-            flatten("", &v, &mut items);
-            PanelData {
-                title: None,
-                summary: None,
-                items,
-            }
-        }
-        Err(_) => PanelData {
+    if let Value::String(s) = v {
+        return PanelData {
             title: None,
-            summary: Some(String::from_utf8_lossy(body).into_owned()),
+            summary: Some(s.clone()),
             items: Vec::new(),
-        },
+        };
+    }
+    let mut items = Vec::new();
+    flatten("", v, &mut items);
+    PanelData {
+        title: None,
+        summary: None,
+        items,
     }
 }
 

@@ -1,12 +1,28 @@
-//! Dashboard panels: what each needs (its gate) and where its data comes from.
+//! Dashboard panels: what each needs (its gate), where its data comes
+//! from (an http API or a local program, through the session service),
+//! and how it is drawn (table, key/value, chart, text).
 
 mod data;
 mod requirement;
+mod source;
 mod spec;
+pub mod view;
 
-pub use data::{DEFAULT_PANEL_BODY_CAP, FetchError, PanelData, fetch, fetch_capped, parse};
+pub use data::{
+    DEFAULT_PANEL_BODY_CAP, FetchError, PanelData, fetch, fetch_capped, from_value, parse,
+};
 pub use requirement::{Access, Denial, Requirement, Unmet};
-pub use spec::{PanelSpec, TemplateError};
+pub use source::{SourceError, fetch_http, run_command, select};
+pub use spec::{CommandSource, PLACEHOLDERS, PanelSpec, TemplateError, TemplateVars};
+pub use view::View;
+
+/// What a command source's stdout may hold unless `output_cap_kib` says
+/// otherwise.
+pub const DEFAULT_COMMAND_OUTPUT_CAP: usize = 1024 * 1024;
+/// How long a command source may run unless `timeout_secs` says otherwise.
+pub const DEFAULT_COMMAND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// The variable a command source finds the access token in by default.
+pub const DEFAULT_TOKEN_ENV: &str = "AUTHDASH_ACCESS_TOKEN";
 
 #[cfg(test)]
 mod tests;

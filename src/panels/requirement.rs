@@ -10,12 +10,18 @@ pub struct Requirement {
     /// This role or a higher one (`"Admin"` holds for Owner).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_role: Option<String>,
-    /// Exactly this role (primary or additional).
+    /// Exactly this role (primary or additional: multi-role orgs hold several).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// Every one of these permissions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub permissions: Vec<String>,
+    /// At least one of these permissions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub any_permission: Vec<String>,
+    /// Scopes the session must hold (granted at login).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<String>,
 }
 
 /// One condition that does not hold.
@@ -26,6 +32,11 @@ pub enum Unmet {
     MinRole(String),
     Role(String),
     Permission(String),
+    /// None of these permissions.
+    AnyPermission(Vec<String>),
+    /// The session was not granted this scope: a new login asking for it
+    /// can fix that, whatever the org.
+    Scope(String),
 }
 
 /// Why a panel is locked, and what the user has instead.
@@ -46,21 +57,75 @@ pub enum Access {
 
 impl Requirement {
     pub fn is_empty(&self) -> bool {
-        self.min_role.is_none() && self.role.is_none() && self.permissions.is_empty()
+        self.min_role.is_none()
+            && self.role.is_none()
+            && self.permissions.is_empty()
+            && self.any_permission.is_empty()
+            && self.scopes.is_empty()
     }
 
+    /// Whether anything but scopes is asked: only then does the org matter.
+    fn needs_org(&self) -> bool {
+        self.min_role.is_some()
+            || self.role.is_some()
+            || !self.permissions.is_empty()
+            || !self.any_permission.is_empty()
+    }
+
+    /// The check in `org`, not counting scopes (see [`Self::check_session`]).
     pub fn check(&self, org: Option<&OrgMembership>, order: &RoleOrder) -> Access {
-        if self.is_empty() {
+        self.check_in(org, order, None)
+    }
+
+    /// The check in `org` for a session granted `scopes`.
+    pub fn check_session(
+        &self,
+        org: Option<&OrgMembership>,
+        order: &RoleOrder,
+        scopes: &[String],
+    ) -> Access {
+        self.check_in(org, order, Some(scopes))
+    }
+
+    fn check_in(
+        &self,
+        org: Option<&OrgMembership>,
+        order: &RoleOrder,
+        scopes: Option<&[String]>,
+    ) -> Access {
+        let mut unmet = Vec::new();
+        if let Some(scopes) = scopes {
+            unmet.extend(
+                self.scopes
+                    .iter()
+                    .filter(|s| !scopes.contains(s))
+                    .map(|s| Unmet::Scope(s.clone())),
+            );
+        }
+        if self.needs_org() {
+            // Org conditions first: they are what the person reads first.
+            let mut first = match org {
+                None => vec![Unmet::NoOrg],
+                Some(org) => self.org_unmet(org, order),
+            };
+            first.append(&mut unmet);
+            unmet = first;
+        }
+        if unmet.is_empty() {
             return Access::Allowed;
         }
-        let Some(org) = org else {
-            return Access::Denied(Denial {
-                unmet: vec![Unmet::NoOrg],
-                org: None,
-                held_roles: Vec::new(),
-                held_permissions: Vec::new(),
-            });
-        };
+        Access::Denied(Denial {
+            unmet,
+            org: org.map(|o| (o.org_id.clone(), o.org_name.clone())),
+            held_roles: org
+                .map(|o| o.roles().map(str::to_owned).collect())
+                .unwrap_or_default(),
+            held_permissions: org.map(|o| o.permissions.clone()).unwrap_or_default(),
+        })
+    }
+
+    /// What `org` lacks, scopes aside.
+    fn org_unmet(&self, org: &OrgMembership, order: &RoleOrder) -> Vec<Unmet> {
         let mut unmet = Vec::new();
         if let Some(r) = &self.min_role
             && !org.is_at_least_role(r, order)
@@ -78,15 +143,24 @@ impl Requirement {
                 .filter(|p| !org.has_permission(p))
                 .map(|p| Unmet::Permission(p.clone())),
         );
-        if unmet.is_empty() {
-            return Access::Allowed;
+        if !self.any_permission.is_empty()
+            && !self.any_permission.iter().any(|p| org.has_permission(p))
+        {
+            unmet.push(Unmet::AnyPermission(self.any_permission.clone()));
         }
-        Access::Denied(Denial {
-            unmet,
-            org: Some((org.org_id.clone(), org.org_name.clone())),
-            held_roles: org.roles().map(str::to_owned).collect(),
-            held_permissions: org.permissions.clone(),
-        })
+        unmet
+    }
+
+    /// The orgs among `orgs` whose role and permissions meet this
+    /// requirement (scopes aside: no org switch grants a scope).
+    pub fn unlocking_orgs<'a>(
+        &self,
+        orgs: &'a [OrgMembership],
+        order: &RoleOrder,
+    ) -> Vec<&'a OrgMembership> {
+        orgs.iter()
+            .filter(|o| self.org_unmet(o, order).is_empty())
+            .collect()
     }
 
     /// "at least Admin, permission can_view_billing" — for hints and help.
@@ -99,6 +173,10 @@ impl Requirement {
             parts.push(format!("role {r}"));
         }
         parts.extend(self.permissions.iter().map(|p| format!("permission {p}")));
+        if !self.any_permission.is_empty() {
+            parts.push(format!("one of {}", self.any_permission.join(", ")));
+        }
+        parts.extend(self.scopes.iter().map(|s| format!("scope {s}")));
         if parts.is_empty() {
             "anyone signed in".into()
         } else {
@@ -114,11 +192,29 @@ impl Unmet {
             Unmet::MinRole(r) => format!("role {r} or higher"),
             Unmet::Role(r) => format!("role {r}"),
             Unmet::Permission(p) => format!("permission {p}"),
+            Unmet::AnyPermission(ps) => format!("one of the permissions {}", ps.join(", ")),
+            Unmet::Scope(s) => format!("the scope {s}"),
         }
     }
 }
 
 impl Denial {
+    /// The scopes a new login would have to ask for.
+    pub fn missing_scopes(&self) -> Vec<String> {
+        self.unmet
+            .iter()
+            .filter_map(|u| match u {
+                Unmet::Scope(s) => Some(s.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Whether anything but scopes is missing (an org switch may help).
+    pub fn org_bound(&self) -> bool {
+        self.unmet.iter().any(|u| !matches!(u, Unmet::Scope(_)))
+    }
+
     /// One sentence: what fails, where, and what the user has instead.
     pub fn explain(&self) -> String {
         let needs = self
@@ -128,8 +224,14 @@ impl Denial {
             .collect::<Vec<_>>()
             .join(" and ");
         match &self.org {
-            None => {
+            None if self.org_bound() => {
                 format!("Needs {needs}: pick one under Organizations, or ask to be invited to one.")
+            }
+            None => format!("Needs {needs}, which this session was not granted."),
+            Some((_, name)) if !self.org_bound() => {
+                format!(
+                    "Needs {needs}, which this session was not granted (in {name} as anywhere)."
+                )
             }
             Some((_, name)) => {
                 let roles = self.held_roles.join(", ");

@@ -1,6 +1,8 @@
 use std::fmt::Write as _;
+use std::time::Duration;
 
 use super::Requirement;
+use super::view::View;
 use crate::identity::visible;
 
 /// A panel declared in the config (`[[authdash.panels]]`).
@@ -15,8 +17,41 @@ pub struct PanelSpec {
     /// Where the panel's JSON comes from, fetched with the access token;
     /// `{org_id}` and `{panel_id}` are replaced, each by exactly one path
     /// segment. No data URL: the panel shows its description only.
+    /// (`data_url`, or `source = { type = "http", url }`.)
     pub data_url: Option<String>,
+    /// A local program instead of a URL (`source = { type = "command" }`).
+    pub command: Option<CommandSource>,
+    /// A JSON pointer into the answer (`/data/items`); none: all of it.
+    pub select: Option<String>,
+    /// How the data is drawn.
+    pub view: View,
+    /// Fetched again this often while open; `r` reloads at any time.
+    pub refresh: Option<Duration>,
 }
+
+/// A panel fed by a local program: argv (never a shell string), the
+/// access token in one environment variable (never an argument, which
+/// any local user may read), JSON on stdout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandSource {
+    pub argv: Vec<String>,
+    /// The variable holding the access token (`AUTHDASH_ACCESS_TOKEN`).
+    pub token_env: String,
+    pub timeout: Duration,
+    /// Stdout beyond this many bytes is refused.
+    pub output_cap: usize,
+}
+
+/// What a panel's address and command may name.
+#[derive(Debug, Clone, Copy)]
+pub struct TemplateVars<'a> {
+    pub org_id: &'a str,
+    pub org_name: &'a str,
+    pub user_id: &'a str,
+}
+
+/// The placeholders a panel's address or argv may hold.
+pub const PLACEHOLDERS: [&str; 4] = ["{org_id}", "{org_name}", "{user_id}", "{panel_id}"];
 
 /// A value that cannot stand for a placeholder of a panel's address.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -41,17 +76,54 @@ impl PanelSpec {
     /// The data URL for this org: `Ok(None)` when the panel has none, an
     /// error when the org id (or panel id) cannot be one path segment.
     pub fn data_url_for(&self, org_id: &str) -> Result<Option<String>, TemplateError> {
+        self.url_for(TemplateVars {
+            org_id,
+            org_name: "",
+            user_id: "",
+        })
+    }
+
+    /// The data URL with every placeholder filled, each as one segment.
+    pub fn url_for(&self, vars: TemplateVars<'_>) -> Result<Option<String>, TemplateError> {
         let Some(template) = &self.data_url else {
             return Ok(None);
         };
         let mut url = template.clone();
-        for (placeholder, value) in [("{org_id}", org_id), ("{panel_id}", self.id.as_str())] {
+        for (placeholder, value) in self.values(vars) {
             if url.contains(placeholder) {
                 let name = placeholder.trim_matches(['{', '}']);
                 url = url.replace(placeholder, &segment(name, value)?);
             }
         }
         Ok(Some(url))
+    }
+
+    /// The command's argv with the placeholders filled as they are: each
+    /// argument stays one argument, whatever it holds (no shell).
+    pub fn argv_for(&self, vars: TemplateVars<'_>) -> Option<Vec<String>> {
+        let command = self.command.as_ref()?;
+        let values = self.values(vars);
+        Some(
+            command
+                .argv
+                .iter()
+                .map(|arg| values.iter().fold(arg.clone(), |a, (p, v)| a.replace(p, v)))
+                .collect(),
+        )
+    }
+
+    /// Whether the panel fetches anything.
+    pub fn has_source(&self) -> bool {
+        self.data_url.is_some() || self.command.is_some()
+    }
+
+    fn values<'a>(&'a self, vars: TemplateVars<'a>) -> [(&'static str, &'a str); 4] {
+        [
+            (PLACEHOLDERS[0], vars.org_id),
+            (PLACEHOLDERS[1], vars.org_name),
+            (PLACEHOLDERS[2], vars.user_id),
+            (PLACEHOLDERS[3], self.id.as_str()),
+        ]
     }
 }
 

@@ -17,9 +17,11 @@
 pub mod binding;
 mod error;
 mod fetch;
+mod inspect;
 mod login;
 mod logout;
 mod renew;
+mod source;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -30,8 +32,10 @@ use chrono::{DateTime, Utc};
 
 pub use binding::{is_bound, provider_for};
 pub use error::SessionError;
+pub use inspect::{decode_jwt, discovery_summary};
 pub use login::{DeviceCodeInfo, LoggedIn, LoginEvent, LoginRequest};
 pub use logout::{BrowserSignOutReport, LogoutEvent, LogoutOptions, LogoutReport, Revocation};
+pub use source::FetchedSource;
 
 use crate::auth::{DiscoveryCache, Provider, Session};
 use crate::config::Config;

@@ -13,6 +13,7 @@ use tokio::task::AbortHandle;
 use super::message::{Command, Msg, RefreshFailure, Resume};
 use super::model::{DeviceCode, LoginFlow, PollView, account_entries};
 use crate::auth::{FlowEnvironment, FlowPreference, Os, PollState, Session};
+use crate::panels::TemplateVars;
 use crate::session::{
     BrowserSignOutReport, LoginEvent, LoginRequest, LogoutEvent, LogoutOptions, SessionError,
     SessionService,
@@ -31,6 +32,8 @@ pub struct Effects {
     service: Arc<SessionService>,
     tx: UnboundedSender<Msg>,
     logins: Arc<Mutex<HashMap<u64, AbortHandle>>>,
+    /// Panel fetches under way, by generation: cancelled together.
+    panel_fetches: Arc<Mutex<HashMap<u64, AbortHandle>>>,
 }
 
 impl Effects {
@@ -39,6 +42,7 @@ impl Effects {
             service: Arc::new(service),
             tx,
             logins: Arc::default(),
+            panel_fetches: Arc::default(),
         }
     }
 
@@ -90,15 +94,38 @@ impl Effects {
                     Err(e) => Some(Msg::Failed(format!("Could not open the browser: {e}"))),
                 }
             }),
+            Command::DescribeProvider { session } => self.spawn(async move {
+                let result = service
+                    .describe_provider(&session)
+                    .await
+                    .map_err(|e| e.to_string());
+                Some(Msg::ProviderSummary {
+                    account: AccountId::of(&session),
+                    result,
+                })
+            }),
+            Command::CancelPanels => {
+                for (_, handle) in lock(&self.panel_fetches).drain() {
+                    handle.abort();
+                }
+            }
             Command::FetchPanel {
                 generation,
-                panel_id,
-                url,
+                spec,
+                org_id,
+                org_name,
                 session,
             } => {
                 let tx = self.tx.clone();
-                self.spawn(async move {
-                    let fetched = service.fetch_panel(&session, &url).await;
+                let fetches = self.panel_fetches.clone();
+                let handle = self.spawn_handle(async move {
+                    let vars = TemplateVars {
+                        org_id: &org_id,
+                        org_name: &org_name,
+                        user_id: &session.user.subject,
+                    };
+                    let fetched = service.fetch_source(&session, &spec, vars).await;
+                    lock(&fetches).remove(&generation);
                     if let Some(renewed) = fetched.renewed {
                         // The dashboard must hold the new tokens: the old
                         // refresh token may be spent.
@@ -110,10 +137,11 @@ impl Effects {
                     }
                     Some(Msg::PanelLoaded {
                         generation,
-                        panel_id,
+                        panel_id: spec.id.clone(),
                         result: fetched.data,
                     })
-                })
+                });
+                lock(&self.panel_fetches).insert(generation, handle);
             }
             Command::Refresh {
                 session,

@@ -6,7 +6,7 @@ use crossterm::event::KeyEvent;
 
 use super::model::{AccountEntry, DeviceCode, LoginFlow, PollView};
 use crate::auth::Session;
-use crate::panels::PanelData;
+use crate::panels::{PanelSpec, SourceError};
 use crate::store::AccountId;
 
 #[derive(Debug)]
@@ -61,7 +61,12 @@ pub enum Msg {
     PanelLoaded {
         generation: u64,
         panel_id: String,
-        result: Result<PanelData, String>,
+        result: Result<serde_json::Value, SourceError>,
+    },
+    /// The provider's discovery summary, for the Session inspector.
+    ProviderSummary {
+        account: AccountId,
+        result: Result<Vec<(String, String)>, String>,
     },
     LoggedOut {
         notice: String,
@@ -112,10 +117,20 @@ pub enum Command {
         generation: u64,
     },
     OpenUrl(String),
+    /// Fetch a panel's data in an org; answered by `PanelLoaded`.
     FetchPanel {
         generation: u64,
-        panel_id: String,
-        url: String,
+        spec: Box<PanelSpec>,
+        org_id: String,
+        org_name: String,
+        session: Box<Session>,
+    },
+    /// Stop every panel fetch under way (the person left the panel or
+    /// switched org); their answers would be dropped anyway.
+    CancelPanels,
+    /// Describe the session's provider (discovery), answered by
+    /// `ProviderSummary`.
+    DescribeProvider {
         session: Box<Session>,
     },
     /// Read the store: resume a session or show the login screen.

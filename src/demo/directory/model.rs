@@ -115,10 +115,14 @@ pub struct PanelItem {
     pub value: String,
 }
 
-/// A panel's content for one organization, as the data API returns it.
+/// A panel's content for one organization, as the data API returns it:
+/// the `{title, summary, items}` shape, plus whatever else the panel
+/// carries for tables and charts (series, rows).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PanelData {
     pub title: String,
     pub summary: String,
     pub items: Vec<PanelItem>,
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }

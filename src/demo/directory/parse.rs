@@ -82,6 +82,9 @@ struct RawPanelData {
     summary: String,
     #[serde(default)]
     items: Vec<PanelItem>,
+    /// More fields of the answer: series and rows for charts and tables.
+    #[serde(default)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Parses and validates a directory and its panel data.
@@ -248,6 +251,7 @@ pub(super) fn parse(directory_toml: &str, panels_toml: &str) -> Result<Directory
             title: d.title,
             summary: d.summary,
             items: d.items,
+            extra: d.extra,
         };
         if panel_data.insert(key, data).is_some() {
             return Err(invalid(

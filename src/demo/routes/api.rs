@@ -118,3 +118,51 @@ pub(crate) async fn panel(
         None => not_found("this organization has no data for that panel"),
     }
 }
+
+/// GET /api/trouble/{kind}: a data API misbehaving on purpose, behind the
+/// same bearer check, so every error state of a panel can be seen (and
+/// is tested) against a real server: `status-500`, `bad-json`, `slow`
+/// (answers after 20 s), `huge` (5 MiB), `unauthorized-once` (401 for the
+/// first token it sees, then 200 for any other), `always-401`, `forbidden`.
+pub(crate) async fn trouble(
+    State(ctx): State<Arc<Ctx>>,
+    headers: HeaderMap,
+    Path(kind): Path<String>,
+) -> Response {
+    if let Err(response) = authenticate(&ctx, &headers) {
+        return *response;
+    }
+    let ok =
+        || no_store(Json(serde_json::json!({ "data": { "items": [1, 2, 3] } })).into_response());
+    match kind.as_str() {
+        "status-500" => oauth_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "the reports database is down",
+        ),
+        "bad-json" => (StatusCode::OK, "{\"data\": [1, 2,").into_response(),
+        "slow" => {
+            tokio::time::sleep(std::time::Duration::from_secs(20)).await;
+            ok()
+        }
+        "huge" => (StatusCode::OK, vec![b' '; 5 * 1024 * 1024]).into_response(),
+        "unauthorized-once" => {
+            let token = bearer(&headers).unwrap_or_default().to_owned();
+            let mut first = ctx
+                .first_trouble_token
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            match first.as_deref() {
+                None => {
+                    *first = Some(token);
+                    invalid_token("the access token was revoked")
+                }
+                Some(seen) if seen == token => invalid_token("the access token was revoked"),
+                Some(_) => ok(),
+            }
+        }
+        "always-401" => invalid_token("this API accepts no token of yours"),
+        "forbidden" => forbidden("reports are closed to your role"),
+        _ => ok(),
+    }
+}

@@ -32,6 +32,8 @@ pub(crate) struct Ctx {
     store: Mutex<Store>,
     pub(crate) refresh_reuse_rejections: AtomicU64,
     pub(crate) device_polls: AtomicU64,
+    /// The first token `/api/trouble/unauthorized-once` refused.
+    pub(crate) first_trouble_token: Mutex<Option<String>>,
 }
 
 impl Ctx {
@@ -49,6 +51,7 @@ impl Ctx {
             store: Mutex::new(Store::default()),
             refresh_reuse_rejections: AtomicU64::new(0),
             device_polls: AtomicU64::new(0),
+            first_trouble_token: Mutex::new(None),
         }
     }
 
@@ -78,6 +81,7 @@ pub(crate) fn router(ctx: Arc<Ctx>) -> Router {
         .route("/logout", get(session::logout))
         .route("/account", get(session::account))
         .route("/api/orgs/{org_id}/panels/{panel_id}", get(api::panel))
+        .route("/api/trouble/{kind}", get(api::trouble))
         .route(
             "/api/backend/v1/user/{user_id}/logout_all_sessions",
             axum::routing::post(backend::logout_all_sessions),

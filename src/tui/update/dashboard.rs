@@ -6,6 +6,31 @@ use crate::tui::keymap::Key;
 use crate::tui::message::Command;
 
 pub(super) fn dashboard_key(model: &mut Model, key: Key) -> Vec<Command> {
+    let mut commands = dashboard_key_inner(model, key);
+    // The inspector's discovery summary is looked up once the person
+    // turns to the Session panel (not while the list passes over it).
+    if let Some(dash) = model.dashboard()
+        && dash.focus == Focus::Content
+        && dash.discovery.is_none()
+        && model.nav_items().get(dash.nav) == Some(&NavItem::Session)
+    {
+        commands.extend(describe_provider(model));
+    }
+    commands
+}
+
+/// Ask for the session's provider's discovery summary (`r` asks again).
+fn describe_provider(model: &mut Model) -> Vec<Command> {
+    let Screen::Dashboard(dash) = &mut model.screen else {
+        return Vec::new();
+    };
+    dash.discovery = Some(Err("looking it up…".into()));
+    vec![Command::DescribeProvider {
+        session: Box::new(dash.session.clone()),
+    }]
+}
+
+fn dashboard_key_inner(model: &mut Model, key: Key) -> Vec<Command> {
     let items = model.nav_items();
     let Screen::Dashboard(dash) = &mut model.screen else {
         return Vec::new();
@@ -13,6 +38,20 @@ pub(super) fn dashboard_key(model: &mut Model, key: Key) -> Vec<Command> {
     let item = items.get(dash.nav).copied().unwrap_or(NavItem::Profile);
     if dash.orgs.editing {
         return org_filter_key(model, key);
+    }
+    if let NavItem::Panel(i) = item
+        && (dash.focus == Focus::Content || key == Key::Char('u'))
+        && let Some(commands) = panel_key(model, i, key)
+    {
+        return commands;
+    }
+    let Screen::Dashboard(dash) = &mut model.screen else {
+        return Vec::new();
+    };
+    if item == NavItem::Session && key == Key::Char('v') {
+        // Reveal or mask the token values in the Session inspector.
+        dash.reveal_tokens = !dash.reveal_tokens;
+        return Vec::new();
     }
     match key {
         Key::Char('m') | Key::F(10) => {
@@ -46,7 +85,14 @@ pub(super) fn dashboard_key(model: &mut Model, key: Key) -> Vec<Command> {
                 Key::Enter | Key::Right | Key::Char('l') => dash.focus = Focus::Content,
                 _ => {}
             }
-            if dash.nav != before || key == Key::Enter {
+            if dash.nav != before {
+                dash.profile_scroll = 0;
+                // Leaving a panel: its fetch is no longer wanted.
+                let mut commands = leave_panels(model);
+                commands.extend(load_selected_panel(model, false));
+                return commands;
+            }
+            if key == Key::Enter {
                 return load_selected_panel(model, false);
             }
             Vec::new()
@@ -56,19 +102,19 @@ pub(super) fn dashboard_key(model: &mut Model, key: Key) -> Vec<Command> {
                 dash.focus = Focus::Nav;
                 Vec::new()
             }
-            (NavItem::Profile, Key::Up | Key::Char('k')) => {
+            (NavItem::Profile | NavItem::Session, Key::Up | Key::Char('k')) => {
                 dash.profile_scroll = dash.profile_scroll.saturating_sub(1);
                 Vec::new()
             }
-            (NavItem::Profile, Key::Down | Key::Char('j')) => {
+            (NavItem::Profile | NavItem::Session, Key::Down | Key::Char('j')) => {
                 dash.profile_scroll = dash.profile_scroll.saturating_add(1);
                 Vec::new()
             }
-            (NavItem::Profile, Key::PageUp) => {
+            (NavItem::Profile | NavItem::Session, Key::PageUp) => {
                 dash.profile_scroll = dash.profile_scroll.saturating_sub(10);
                 Vec::new()
             }
-            (NavItem::Profile, Key::PageDown) => {
+            (NavItem::Profile | NavItem::Session, Key::PageDown) => {
                 dash.profile_scroll = dash.profile_scroll.saturating_add(10);
                 Vec::new()
             }
@@ -142,18 +188,226 @@ pub(super) fn activate_selected_org(model: &mut Model) -> Vec<Command> {
     if dash.active_org.as_deref() == Some(org_id.as_str()) {
         return Vec::new();
     }
+    switch_org(model, org_id)
+}
+
+/// Make `org_id` active: every panel's data and fetches belong to the
+/// org before, so they go (a slow answer for it is dropped on arrival).
+pub(super) fn switch_org(model: &mut Model, org_id: String) -> Vec<Command> {
+    let Screen::Dashboard(dash) = &mut model.screen else {
+        return Vec::new();
+    };
     dash.active_org = Some(org_id.clone());
-    dash.panel_states.clear();
     let provider = dash.session.provider.clone();
     let subject = dash.session.user.subject.clone();
     model
         .preferences
         .set_active_org(&provider, &subject, &org_id);
-    vec![Command::SaveActiveOrg {
+    let mut commands = Vec::new();
+    if std::mem::take(&mut dash.panel_states)
+        .values()
+        .any(|s| s.loading.is_some())
+    {
+        commands.push(Command::CancelPanels);
+    }
+    commands.push(Command::SaveActiveOrg {
         provider,
         subject,
         org_id,
-    }]
+    });
+    commands.extend(load_selected_panel(model, false));
+    commands
+}
+
+/// Stop the fetches under way: none of them is on screen any more.
+fn leave_panels(model: &mut Model) -> Vec<Command> {
+    let Screen::Dashboard(dash) = &mut model.screen else {
+        return Vec::new();
+    };
+    let mut any = false;
+    dash.panel_states.retain(|_, s| {
+        any |= s.loading.take().is_some();
+        // A state that was only loading has nothing left to show.
+        s.data.is_some() || s.error.is_some()
+    });
+    if any {
+        vec![Command::CancelPanels]
+    } else {
+        Vec::new()
+    }
+}
+
+/// Keys for an open panel (content focus): a table's sort, filter and
+/// scroll; on a locked panel, the way in. `None`: not a panel key.
+fn panel_key(model: &mut Model, index: usize, key: Key) -> Option<Vec<Command>> {
+    let spec = model.panels.get(index)?.clone();
+    let dash = model.dashboard()?;
+    if let Access::Denied(_) = model.access(dash, &spec) {
+        if key == Key::Char('u') {
+            let org = model
+                .unlocking_orgs(dash, &spec)
+                .first()
+                .map(|o| o.org_id.clone());
+            return Some(match org {
+                Some(org_id) => switch_org(model, org_id),
+                None => Vec::new(),
+            });
+        }
+        return None;
+    }
+    if !matches!(spec.view, crate::panels::View::Table(_)) {
+        return None;
+    }
+    let Screen::Dashboard(dash) = &mut model.screen else {
+        return None;
+    };
+    let state = dash.panel_states.get_mut(&spec.id)?;
+    let table = &mut state.table;
+    if table.editing {
+        match key {
+            Key::Esc => {
+                table.editing = false;
+                table.filter.clear();
+            }
+            Key::Enter => table.editing = false,
+            Key::Backspace => {
+                table.filter.pop();
+            }
+            Key::Char(c) => table.filter.push(c),
+            _ => {}
+        }
+        table.scroll = 0;
+        return Some(Vec::new());
+    }
+    let columns = match (&spec.view, &state.data) {
+        (crate::panels::View::Table(view), Some(data)) => view
+            .shape(&data.value)
+            .map(|t| t.headers.len())
+            .unwrap_or(0),
+        _ => 0,
+    };
+    let table = &mut state.table;
+    match key {
+        Key::Char('/') => table.editing = true,
+        // Sort by the next column; `S` turns the order round.
+        Key::Char('s') if columns > 0 => {
+            table.sort = match table.sort {
+                None => Some((0, false)),
+                Some((c, _)) if c + 1 >= columns => None,
+                Some((c, _)) => Some((c + 1, false)),
+            }
+        }
+        Key::Char('S') => {
+            if let Some((_, desc)) = &mut table.sort {
+                *desc = !*desc;
+            }
+        }
+        Key::Down | Key::Char('j') => table.scroll = table.scroll.saturating_add(1),
+        Key::Up | Key::Char('k') => table.scroll = table.scroll.saturating_sub(1),
+        Key::PageDown => table.scroll = table.scroll.saturating_add(10),
+        Key::PageUp => table.scroll = table.scroll.saturating_sub(10),
+        Key::Esc if !table.filter.is_empty() => table.filter.clear(),
+        _ => return None,
+    }
+    Some(Vec::new())
+}
+
+/// A panel's answer: kept only when it is the fetch awaited for that
+/// panel (a slow answer for another org or an older fetch is dropped).
+pub(super) fn panel_loaded(
+    model: &mut Model,
+    generation: u64,
+    panel_id: &str,
+    result: Result<serde_json::Value, crate::panels::SourceError>,
+) -> Vec<Command> {
+    let now = model.now;
+    let Screen::Dashboard(dash) = &mut model.screen else {
+        return Vec::new();
+    };
+    let Some(state) = dash.panel_states.get_mut(panel_id) else {
+        return Vec::new();
+    };
+    if state.loading != Some(generation) {
+        return Vec::new();
+    }
+    state.loading = None;
+    match result {
+        Ok(value) => {
+            state.data = Some(PanelValue { value, at: now });
+            state.error = None;
+        }
+        Err(error) => state.error = Some(PanelError { error, at: now }),
+    }
+    Vec::new()
+}
+
+/// A renewal's result for the Session inspector: when, how long (for the
+/// one the dashboard started), and how it ended; the last five are kept.
+pub(super) fn record_renewal(
+    dash: &mut Dashboard,
+    now: chrono::DateTime<chrono::Utc>,
+    awaited: bool,
+    result: &Result<Box<crate::auth::Session>, crate::tui::message::RefreshFailure>,
+) {
+    let started = if awaited {
+        dash.renewal_started.take()
+    } else {
+        None
+    };
+    dash.renewals.push(RenewalRecord {
+        at: now,
+        took_ms: started.map_or(-1, |s| (now - s).num_milliseconds()),
+        result: result.as_ref().map(|_| ()).map_err(|f| f.error.clone()),
+    });
+    let excess = dash.renewals.len().saturating_sub(5);
+    dash.renewals.drain(..excess);
+}
+
+/// After a renewal: panels that failed get another go (the failure may
+/// have been the old token).
+pub(super) fn retry_failed_panels(model: &mut Model) -> Vec<Command> {
+    if let Screen::Dashboard(dash) = &mut model.screen {
+        for state in dash.panel_states.values_mut() {
+            if state.error.is_some() && state.loading.is_none() {
+                state.org_id.clear();
+            }
+        }
+    }
+    load_selected_panel(model, false)
+}
+
+/// Once a second: the open panel is fetched again when its `refresh`
+/// interval has passed since its last answer.
+pub(super) fn refresh_due_panel(model: &mut Model) -> Vec<Command> {
+    let items = model.nav_items();
+    let Some(dash) = model.dashboard() else {
+        return Vec::new();
+    };
+    let Some(NavItem::Panel(i)) = items.get(dash.nav).copied() else {
+        return Vec::new();
+    };
+    let Some(spec) = model.panels.get(i) else {
+        return Vec::new();
+    };
+    let Some(every) = spec
+        .refresh
+        .and_then(|d| chrono::TimeDelta::from_std(d).ok())
+    else {
+        return Vec::new();
+    };
+    let due = dash.panel_states.get(&spec.id).is_some_and(|s| {
+        let last = s
+            .error
+            .as_ref()
+            .map(|e| e.at)
+            .or(s.data.as_ref().map(|d| d.at));
+        s.loading.is_none() && last.is_some_and(|at| model.now - at >= every)
+    });
+    if due {
+        load_selected_panel(model, true)
+    } else {
+        Vec::new()
+    }
 }
 
 /// Start fetching the selected panel's data when it is open to the user
@@ -164,8 +418,10 @@ pub(super) fn load_selected_panel(model: &mut Model, force: bool) -> Vec<Command
     let Some(dash) = model.dashboard() else {
         return Vec::new();
     };
-    let Some(NavItem::Panel(i)) = items.get(dash.nav).copied() else {
-        return Vec::new();
+    let i = match items.get(dash.nav).copied() {
+        Some(NavItem::Panel(i)) => i,
+        Some(NavItem::Session) if force => return describe_provider(model),
+        _ => return Vec::new(),
     };
     let Some(panel) = model.panels.get(i) else {
         return Vec::new();
@@ -173,37 +429,38 @@ pub(super) fn load_selected_panel(model: &mut Model, force: bool) -> Vec<Command
     if !matches!(model.access(dash, panel), Access::Allowed) {
         return Vec::new();
     }
-    let org_id = dash.active_org.clone().unwrap_or_default();
-    let url = match panel.data_url_for(&org_id) {
-        Ok(Some(url)) => url,
-        Ok(None) => return Vec::new(),
-        Err(e) => {
-            let (panel_id, error) = (panel.id.clone(), e.to_string());
-            if let Screen::Dashboard(dash) = &mut model.screen {
-                dash.panel_states
-                    .insert(panel_id, PanelState::Failed { org_id, error });
-            }
-            return Vec::new();
-        }
-    };
-    let current = dash.panel_states.get(&panel.id).map(|s| match s {
-        PanelState::Loading { org_id, .. }
-        | PanelState::Loaded { org_id, .. }
-        | PanelState::Failed { org_id, .. } => org_id.as_str(),
-    });
-    if !force && current == Some(org_id.as_str()) {
+    if !panel.has_source() {
         return Vec::new();
     }
-    let panel_id = panel.id.clone();
+    let org_id = dash.active_org.clone().unwrap_or_default();
+    let org_name = dash
+        .active_membership()
+        .map(|o| o.org_name.clone())
+        .unwrap_or_default();
+    let current = dash.panel_states.get(&panel.id);
+    if !force && current.is_some_and(|s| s.org_id == org_id) {
+        return Vec::new();
+    }
+    let spec = Box::new(panel.clone());
     let session = Box::new(dash.session.clone());
     if let Screen::Dashboard(dash) = &mut model.screen {
-        dash.panel_states
-            .insert(panel_id.clone(), PanelState::Loading { generation, org_id });
+        let state = dash
+            .panel_states
+            .entry(spec.id.clone())
+            .or_insert_with(|| PanelState::loading(org_id.clone(), generation));
+        if state.org_id != org_id {
+            *state = PanelState::loading(org_id.clone(), generation);
+        }
+        state.loading = Some(generation);
+        // The last failure is history once a reload runs; the last good
+        // data stays on screen meanwhile.
+        state.error = None;
     }
     vec![Command::FetchPanel {
         generation,
-        panel_id,
-        url,
+        spec,
+        org_id,
+        org_name,
         session,
     }]
 }

@@ -113,20 +113,12 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
             generation,
             panel_id,
             result,
-        } => {
+        } => dashboard::panel_loaded(model, generation, &panel_id, result),
+        Msg::ProviderSummary { account, result } => {
             if let Screen::Dashboard(dash) = &mut model.screen
-                && let Some(PanelState::Loading {
-                    generation: waiting,
-                    org_id,
-                }) = dash.panel_states.get(&panel_id)
-                && *waiting == generation
+                && AccountId::of(&dash.session) == account
             {
-                let org_id = org_id.clone();
-                let state = match result {
-                    Ok(data) => PanelState::Loaded { org_id, data },
-                    Err(error) => PanelState::Failed { org_id, error },
-                };
-                dash.panel_states.insert(panel_id, state);
+                dash.discovery = Some(result);
             }
             Vec::new()
         }
@@ -198,13 +190,14 @@ pub fn tick(model: &mut Model, now: DateTime<Utc>) -> Vec<Command> {
         let generation = model.next_generation;
         if let Screen::Dashboard(dash) = &mut model.screen {
             dash.renewal = generation;
+            dash.renewal_started = Some(now);
             return vec![Command::Refresh {
                 session: Box::new(dash.session.clone()),
                 generation,
             }];
         }
     }
-    Vec::new()
+    dashboard::refresh_due_panel(model)
 }
 
 /// The store as read at start: resume a session, or the login screen.
@@ -266,6 +259,7 @@ pub(super) fn refreshed(
     if result.is_err() && !awaited {
         return Vec::new();
     }
+    dashboard::record_renewal(dash, now, awaited, &result);
     if awaited {
         dash.renewal = 0;
     }
@@ -280,16 +274,7 @@ pub(super) fn refreshed(
                 dash.active_org = dash.session.user.orgs.first().map(|o| o.org_id.clone());
             }
             // Panels that failed on an expired token get another go.
-            let failed: Vec<String> = dash
-                .panel_states
-                .iter()
-                .filter(|(_, s)| matches!(s, PanelState::Failed { .. }))
-                .map(|(id, _)| id.clone())
-                .collect();
-            for id in failed {
-                dash.panel_states.remove(&id);
-            }
-            load_selected_panel(model, false)
+            dashboard::retry_failed_panels(model)
         }
         Err(failure) if failure.needs_login => {
             let provider = dash.session.provider.clone();

@@ -1,9 +1,11 @@
 //! Drawing, from the model only: nothing here does I/O.
 
+mod chart;
 mod dashboard;
 mod device;
 mod footer;
 mod header;
+mod inspector;
 mod login;
 mod orgs;
 mod panel;
@@ -11,6 +13,7 @@ mod popup;
 mod profile;
 mod qr;
 mod session;
+mod table;
 mod time;
 
 use ratatui::Frame;

@@ -10,7 +10,8 @@ use crate::tui::model::{Dashboard, Model, RefreshState};
 use crate::tui::theme;
 
 /// The session as it stands: whose, where, how long, how it renews, and
-/// where the tokens are kept with which key. Nothing here is a secret.
+/// where the tokens are kept with which key; then the inspector (decoded
+/// tokens, renewals, discovery). Token values only when revealed (`v`).
 pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard, focused: bool) {
     let s = &dash.session;
     let now = model.now;
@@ -95,10 +96,12 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard, focu
             n => format!("{n} (m → Switch account)"),
         },
     ));
+    lines.extend(super::inspector::lines(model, dash));
     frame.render_widget(
         Paragraph::new(lines)
             .block(content_block("Session", focused))
-            .wrap(Wrap { trim: false }),
+            .wrap(Wrap { trim: false })
+            .scroll((dash.profile_scroll, 0)),
         area,
     );
 }

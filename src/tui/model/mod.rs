@@ -7,8 +7,12 @@ use chrono::{DateTime, Utc};
 use crate::auth::Session;
 use crate::config::{Config, FlowPreference};
 use crate::identity::{OrgMembership, RoleOrder};
-use crate::panels::{Access, PanelData, PanelSpec};
+use crate::panels::{Access, PanelSpec};
 use crate::store::{AccountId, Accounts, Preferences};
+
+mod panel;
+
+pub use panel::{PanelError, PanelState, PanelValue, RenewalRecord, TableState};
 
 /// A provider as the login screen lists it.
 #[derive(Debug, Clone)]
@@ -163,6 +167,14 @@ pub struct Dashboard {
     pub orgs: OrgPicker,
     pub profile_scroll: u16,
     pub panel_states: HashMap<String, PanelState>,
+    /// Token values shown in the Session inspector (masked by default).
+    pub reveal_tokens: bool,
+    /// The last renewals: when, how long, and how they ended.
+    pub renewals: Vec<RenewalRecord>,
+    /// When the awaited renewal started, to time it.
+    pub renewal_started: Option<DateTime<Utc>>,
+    /// The provider's discovery summary, asked for when Session opens.
+    pub discovery: Option<Result<Vec<(String, String)>, String>>,
     pub refresh: RefreshState,
     /// Renewals that failed in a row (network), for the backoff.
     pub refresh_failures: u32,
@@ -181,13 +193,6 @@ pub struct OrgPicker {
     pub filter: String,
     pub editing: bool,
     pub selected: usize,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum PanelState {
-    Loading { generation: u64, org_id: String },
-    Loaded { org_id: String, data: PanelData },
-    Failed { org_id: String, error: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -393,16 +398,34 @@ impl Model {
             .collect()
     }
 
-    /// Whether the panel opens in the dashboard's active org.
+    /// Whether the panel opens in the dashboard's active org, for the
+    /// scopes the session was granted.
     pub fn access(&self, dash: &Dashboard, panel: &PanelSpec) -> Access {
+        panel.requires.check_session(
+            dash.active_membership(),
+            &self.role_order,
+            &dash.session.tokens.scopes,
+        )
+    }
+
+    /// The person's other orgs where `panel` would open.
+    pub fn unlocking_orgs<'a>(
+        &self,
+        dash: &'a Dashboard,
+        panel: &PanelSpec,
+    ) -> Vec<&'a OrgMembership> {
         panel
             .requires
-            .check(dash.active_membership(), &self.role_order)
+            .unlocking_orgs(&dash.session.user.orgs, &self.role_order)
+            .into_iter()
+            .filter(|o| dash.active_org.as_deref() != Some(o.org_id.as_str()))
+            .collect()
     }
 
     /// A text field has the keyboard: letters are text, not commands.
     pub fn text_input_active(&self) -> bool {
-        self.dashboard().is_some_and(|d| d.orgs.editing)
+        self.dashboard()
+            .is_some_and(|d| d.orgs.editing || d.panel_states.values().any(|s| s.table.editing))
     }
 }
 
@@ -419,6 +442,10 @@ impl Dashboard {
             orgs: OrgPicker::default(),
             profile_scroll: 0,
             panel_states: HashMap::new(),
+            reveal_tokens: false,
+            renewals: Vec::new(),
+            renewal_started: None,
+            discovery: None,
             refresh: RefreshState::Idle,
             refresh_failures: 0,
             renewal: 0,

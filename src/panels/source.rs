@@ -1,0 +1,192 @@
+//! Fetching a panel's data from its source — an http API with the
+//! access token, or a local program with the token in its environment —
+//! and picking the part the panel shows with a JSON pointer. Called
+//! through the session service, which supplies a usable token.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::io::AsyncReadExt;
+
+use super::spec::CommandSource;
+
+/// Why a panel has no data; each is said in the panel as it is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SourceError {
+    /// 401 — when it comes back to the face, a renewal and a retry have
+    /// already been tried.
+    #[error("the API refused the access token (HTTP 401), even after the session was renewed")]
+    Unauthorized,
+    #[error("the API says you may not (HTTP 403): {0}")]
+    Forbidden(String),
+    #[error("the API answered HTTP {code}{}", .detail.as_ref().map(|d| format!(": {d}")).unwrap_or_default())]
+    Status { code: u16, detail: Option<String> },
+    #[error("no answer in time: {0}")]
+    Timeout(String),
+    #[error("the API could not be reached: {0}")]
+    Transport(String),
+    #[error("the answer is larger than the {limit} cap ({setting})")]
+    TooLarge {
+        limit: String,
+        setting: &'static str,
+    },
+    #[error("the answer is not JSON: {0}")]
+    BadJson(String),
+    #[error("the pointer `select = \"{0}\"` matches nothing in the answer")]
+    PointerMiss(String),
+    #[error("the command {0}")]
+    Command(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+impl SourceError {
+    /// A renewal may fix it.
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(self, SourceError::Unauthorized)
+    }
+}
+
+/// `value` at the JSON pointer `select` (all of it without one).
+pub fn select(value: Value, select: Option<&str>) -> Result<Value, SourceError> {
+    match select {
+        None | Some("") => Ok(value),
+        Some(pointer) => value
+            .pointer(pointer)
+            .cloned()
+            .ok_or_else(|| SourceError::PointerMiss(pointer.to_owned())),
+    }
+}
+
+fn json(body: &[u8]) -> Result<Value, SourceError> {
+    serde_json::from_slice(body).map_err(|e| SourceError::BadJson(e.to_string()))
+}
+
+/// GET `url` with the bearer token; the body is capped while it streams.
+pub async fn fetch_http(
+    http: &reqwest::Client,
+    url: &str,
+    access_token: &str,
+    cap: usize,
+) -> Result<Value, SourceError> {
+    let response = http
+        .get(url)
+        .bearer_auth(access_token)
+        .header(reqwest::header::ACCEPT, "application/json")
+        .send()
+        .await
+        .map_err(|e| {
+            let timeout = e.is_timeout();
+            let text = crate::auth::http::describe(e);
+            if timeout {
+                SourceError::Timeout(text)
+            } else {
+                SourceError::Transport(text)
+            }
+        })?;
+    let status = response.status().as_u16();
+    let body = crate::auth::http::read_capped(response, cap)
+        .await
+        .map_err(|e| match e {
+            crate::auth::http::BodyError::TooLarge { .. } => SourceError::TooLarge {
+                limit: mib(cap),
+                setting: "panel_body_cap_mib",
+            },
+            other => SourceError::Transport(other.to_string()),
+        })?;
+    match status {
+        200..=299 => json(&body),
+        401 => Err(SourceError::Unauthorized),
+        403 => Err(SourceError::Forbidden(
+            super::data::error_text(&body).unwrap_or_else(|| "forbidden".into()),
+        )),
+        code => Err(SourceError::Status {
+            code,
+            detail: super::data::error_text(&body),
+        }),
+    }
+}
+
+fn mib(cap: usize) -> String {
+    crate::auth::http::cap_text(cap)
+}
+
+/// Run the panel's program with the token in `token_env` (never on its
+/// command line), stdin closed, and read JSON from its stdout: at most
+/// `output_cap` bytes, within `timeout`; a program that runs over is
+/// killed. Stderr's last line is kept for the error.
+pub async fn run_command(
+    command: &CommandSource,
+    argv: &[String],
+    access_token: &str,
+) -> Result<Value, SourceError> {
+    let Some((program, args)) = argv.split_first() else {
+        return Err(SourceError::Command("has an empty argv".into()));
+    };
+    let mut child = tokio::process::Command::new(program)
+        .args(args)
+        .env(&command.token_env, access_token)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| SourceError::Command(format!("`{program}` could not start: {e}")))?;
+    let mut stdout = child.stdout.take();
+    let mut stderr = child.stderr.take();
+    let cap = command.output_cap;
+    let work = async {
+        let mut out = Vec::new();
+        if let Some(s) = stdout.as_mut() {
+            // One byte over the cap is enough to know it is over.
+            let mut limited = s.take(u64::try_from(cap).unwrap_or(u64::MAX) + 1);
+            limited.read_to_end(&mut out).await.map_err(|e| {
+                SourceError::Command(format!("`{program}`: reading its output: {e}"))
+            })?;
+        }
+        if out.len() > cap {
+            return Err(SourceError::TooLarge {
+                limit: mib(cap),
+                setting: "output_cap_kib",
+            });
+        }
+        let mut err = Vec::new();
+        if let Some(s) = stderr.as_mut() {
+            let _ = s.take(64 * 1024).read_to_end(&mut err).await;
+        }
+        let status = child
+            .wait()
+            .await
+            .map_err(|e| SourceError::Command(format!("`{program}`: {e}")))?;
+        Ok((out, err, status))
+    };
+    let (out, err, status) = match tokio::time::timeout(command.timeout, work).await {
+        Ok(result) => result?,
+        // Dropping the child kills it (kill_on_drop).
+        Err(_) => {
+            return Err(SourceError::Timeout(format!(
+                "`{program}` ran longer than {}",
+                secs(command.timeout)
+            )));
+        }
+    };
+    if !status.success() {
+        let last = String::from_utf8_lossy(&err)
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .map(|l| format!(": {}", l.trim()))
+            .unwrap_or_default();
+        let how = match status.code() {
+            Some(code) => format!("exited with status {code}"),
+            None => "was stopped by a signal".to_owned(),
+        };
+        return Err(SourceError::Command(format!("`{program}` {how}{last}")));
+    }
+    json(&out)
+}
+
+fn secs(d: Duration) -> String {
+    format!("{} s", d.as_secs_f64())
+}

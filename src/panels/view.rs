@@ -1,0 +1,256 @@
+//! How a panel draws its data, and the pure shaping from JSON to what a
+//! view shows (tables, series, key/value lines, text): the TUI only lays
+//! these out.
+
+use serde_json::Value;
+
+use super::data::{PanelData, scalar};
+
+/// A panel's view (`view = { type = "table" }`…).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum View {
+    /// Labelled values: `{title, summary, items}` or any JSON flattened.
+    #[default]
+    Kv,
+    Table(TableView),
+    Chart(ChartView),
+    Text,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TableView {
+    /// None configured: one column per key of the rows, in order.
+    pub columns: Vec<Column>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    /// The row's key (or a JSON pointer starting with `/`).
+    pub key: String,
+    pub title: String,
+    pub format: Format,
+}
+
+/// How a cell's value is written.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Format {
+    #[default]
+    Plain,
+    /// 12,345.6
+    Number,
+    /// 0.25 → 25%
+    Percent,
+    /// `currency:€` → €1,234.50
+    Currency(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ChartKind {
+    #[default]
+    Line,
+    Bar,
+    Sparkline,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ChartView {
+    pub kind: ChartKind,
+    /// The key naming each point (x axis labels); none: the index.
+    pub x: Option<String>,
+    /// The key holding each value; none: the points are numbers.
+    pub y: Option<String>,
+    pub x_label: Option<String>,
+    pub y_label: Option<String>,
+    /// Written after values and on the y axis (`€`, `ms`, `users`).
+    pub unit: Option<String>,
+}
+
+/// Data that cannot be drawn the way the panel's view says.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShapeError {
+    #[error("a table needs a JSON array of rows, found {0}")]
+    NotRows(&'static str),
+    #[error("a chart needs a JSON array of numbers or of objects, found {0}")]
+    NotSeries(&'static str),
+    #[error("point {index} has no number at `{key}`")]
+    NotANumber { index: usize, key: String },
+}
+
+/// A table ready to lay out: headers and formatted cells.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TableData {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// One cell: its text, and the number behind it for sorting.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub text: String,
+    pub number: Option<f64>,
+}
+
+pub fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn field<'a>(row: &'a Value, key: &str) -> Option<&'a Value> {
+    if key.starts_with('/') {
+        row.pointer(key)
+    } else {
+        row.get(key)
+    }
+}
+
+impl TableView {
+    /// The rows of `value` (an array of objects, or of arrays) as cells.
+    pub fn shape(&self, value: &Value) -> Result<TableData, ShapeError> {
+        let Value::Array(rows) = value else {
+            return Err(ShapeError::NotRows(type_name(value)));
+        };
+        let columns = if self.columns.is_empty() {
+            inferred_columns(rows)
+        } else {
+            self.columns.clone()
+        };
+        let rows = rows
+            .iter()
+            .map(|row| match row {
+                Value::Array(cells) => cells.iter().map(|v| cell(v, &Format::Plain)).collect(),
+                _ => columns
+                    .iter()
+                    .map(|c| cell(field(row, &c.key).unwrap_or(&Value::Null), &c.format))
+                    .collect(),
+            })
+            .collect();
+        Ok(TableData {
+            headers: columns.into_iter().map(|c| c.title).collect(),
+            rows,
+        })
+    }
+}
+
+/// One column per key, in the order the rows first name them.
+fn inferred_columns(rows: &[Value]) -> Vec<Column> {
+    let mut keys: Vec<String> = Vec::new();
+    for row in rows {
+        if let Value::Object(m) = row {
+            for k in m.keys() {
+                if !keys.contains(k) {
+                    keys.push(k.clone());
+                }
+            }
+        }
+    }
+    keys.into_iter()
+        .map(|k| Column {
+            title: k.clone(),
+            key: k,
+            format: Format::Plain,
+        })
+        .collect()
+}
+
+fn cell(v: &Value, format: &Format) -> Cell {
+    let number = v
+        .as_f64()
+        .or_else(|| v.as_str().and_then(|s| s.parse().ok()));
+    let text = match (format, number) {
+        (Format::Number, Some(n)) => grouped(n, None),
+        (Format::Percent, Some(n)) => format!("{}%", grouped(n * 100.0, Some(0))),
+        (Format::Currency(sym), Some(n)) => {
+            let sign = if n < 0.0 { "-" } else { "" };
+            format!("{sign}{sym}{}", grouped(n.abs(), Some(2)))
+        }
+        _ => scalar(v),
+    };
+    Cell { text, number }
+}
+
+/// 1234567.8 → "1,234,567.8"; `decimals` fixes the fraction.
+pub fn grouped(n: f64, decimals: Option<usize>) -> String {
+    let text = match decimals {
+        Some(d) => format!("{n:.d$}"),
+        None => {
+            let t = format!("{n}");
+            t.strip_suffix(".0").map(str::to_owned).unwrap_or(t)
+        }
+    };
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if frac.is_empty() {
+        format!("{sign}{out}")
+    } else {
+        format!("{sign}{out}.{frac}")
+    }
+}
+
+impl ChartView {
+    /// The points of `value`: (label, value).
+    pub fn shape(&self, value: &Value) -> Result<Vec<(String, f64)>, ShapeError> {
+        let Value::Array(points) = value else {
+            return Err(ShapeError::NotSeries(type_name(value)));
+        };
+        points
+            .iter()
+            .enumerate()
+            .map(|(index, point)| {
+                let label = self
+                    .x
+                    .as_deref()
+                    .and_then(|x| field(point, x))
+                    .map(scalar)
+                    .unwrap_or_else(|| (index + 1).to_string());
+                let y = match &self.y {
+                    Some(key) => field(point, key),
+                    None => Some(point),
+                };
+                let n = y
+                    .and_then(Value::as_f64)
+                    .ok_or_else(|| ShapeError::NotANumber {
+                        index,
+                        key: self.y.clone().unwrap_or_else(|| "the point".into()),
+                    })?;
+                Ok((label, n))
+            })
+            .collect()
+    }
+}
+
+/// Key/value lines of any JSON (see [`super::data::parse`]).
+pub fn kv(value: &Value) -> PanelData {
+    super::data::from_value(value)
+}
+
+/// A string as it is; anything else as indented JSON.
+pub fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => serde_json::to_string_pretty(other).unwrap_or_default(),
+    }
+}
+
+/// Whether there is nothing to show (`null`, `[]`, `{}`, `""`).
+pub fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        Value::String(s) => s.trim().is_empty(),
+        _ => false,
+    }
+}

@@ -1,0 +1,102 @@
+//! A panel's data from its source, with the account's access token: the
+//! token is renewed first when near expiry; on an http 401 the session
+//! is renewed once and the request tried once more. A command source
+//! gets the token in its environment only.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::{SessionError, SessionService};
+use crate::auth::Session;
+use crate::auth::http::require_secure;
+use crate::panels::{self, PanelSpec, SourceError, TemplateVars};
+
+/// A panel fetch's result, and the renewed session when it took a
+/// renewal (the face must keep it: the old refresh token may be spent).
+#[derive(Debug)]
+pub struct FetchedSource {
+    pub data: Result<Value, SourceError>,
+    pub renewed: Option<Session>,
+}
+
+impl SessionService {
+    /// Fetch `spec`'s data in the org `vars` names, through the provider
+    /// that issued `session`, and pick the part its `select` names.
+    ///
+    /// The fetch may be cancelled (dropped) at any point; a renewal it
+    /// needs runs as a task of its own and finishes regardless, since a
+    /// rotated refresh token in flight must reach the store.
+    pub async fn fetch_source(
+        self: &Arc<Self>,
+        session: &Session,
+        spec: &PanelSpec,
+        vars: TemplateVars<'_>,
+    ) -> FetchedSource {
+        let mut renewed = None;
+        let data = self
+            .source_inner(session, spec, vars, &mut renewed)
+            .await
+            .and_then(|v| panels::select(v, spec.select.as_deref()));
+        FetchedSource { data, renewed }
+    }
+
+    /// `usable` or `renew` in a task that outlives the caller.
+    async fn detached(
+        self: &Arc<Self>,
+        session: &Session,
+        force: bool,
+    ) -> Result<Session, SessionError> {
+        let this = self.clone();
+        let session = session.clone();
+        tokio::spawn(async move {
+            if force {
+                this.renew(&session).await
+            } else {
+                this.usable(&session).await
+            }
+        })
+        .await
+        .map_err(|e| SessionError::Task(e.to_string()))?
+    }
+
+    async fn source_inner(
+        self: &Arc<Self>,
+        session: &Session,
+        spec: &PanelSpec,
+        vars: TemplateVars<'_>,
+        renewed: &mut Option<Session>,
+    ) -> Result<Value, SourceError> {
+        let other = |e: &dyn std::fmt::Display| SourceError::Other(e.to_string());
+        let url = spec.url_for(vars).map_err(|e| other(&e))?;
+        if let Some(url) = &url {
+            let parsed = url::Url::parse(url).map_err(|e| {
+                SourceError::Other(format!("the panel's address {url} is not a URL: {e}"))
+            })?;
+            require_secure("the panel's data_url", &parsed).map_err(|e| other(&e))?;
+        }
+        let provider = self.provider_of(session).await.map_err(|e| other(&e))?;
+        let current = self.detached(session, false).await.map_err(|e| other(&e))?;
+        if current.access_token() != session.access_token() {
+            *renewed = Some(current.clone());
+        }
+        if let (Some(command), Some(argv)) = (&spec.command, spec.argv_for(vars)) {
+            return panels::run_command(command, &argv, current.access_token()).await;
+        }
+        let Some(url) = url else {
+            return Err(SourceError::Other(
+                "the panel has no source (source or data_url)".into(),
+            ));
+        };
+        let http = provider.http();
+        let cap = self.config.http.panel_body_cap;
+        match panels::fetch_http(http, &url, current.access_token(), cap).await {
+            Err(SourceError::Unauthorized) if current.can_refresh() => {
+                let fresh = self.detached(&current, true).await.map_err(|e| other(&e))?;
+                *renewed = Some(fresh.clone());
+                panels::fetch_http(http, &url, fresh.access_token(), cap).await
+            }
+            result => result,
+        }
+    }
+}
