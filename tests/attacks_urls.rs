@@ -219,6 +219,10 @@ fn attack_org_ids_that_try_to_leave_their_segment() {
         description: None,
         requires: Requirement::default(),
         data_url: Some(url.into()),
+        command: None,
+        select: None,
+        view: Default::default(),
+        refresh: None,
     };
     let template = spec("https://api.example/orgs/{org_id}/panels/{panel_id}");
     let hostile = [

@@ -2,8 +2,8 @@
 //! expiry; on 401, renewed once and tried once more.
 
 use super::{SessionError, SessionService};
-use crate::auth::Session;
 use crate::auth::http::{require_secure, require_secure_from};
+use crate::auth::{Provider, Session};
 use crate::panels::{self, FetchError, PanelData};
 
 /// A fetch's result, and the renewed session when it took a renewal (the
@@ -30,17 +30,9 @@ impl SessionService {
         url: &str,
         renewed: &mut Option<Session>,
     ) -> Result<PanelData, String> {
-        let parsed = url::Url::parse(url)
-            .map_err(|e| format!("the panel's address {url} is not a URL: {e}"))?;
-        require_secure("the panel's data_url", &parsed).map_err(|e| e.to_string())?;
+        check_panel_url(url, None)?;
         let provider = self.provider_of(session).await.map_err(|e| e.to_string())?;
-        // Plain http only when the provider is on this machine too: a
-        // remote provider's token sent in the clear to a loopback port
-        // goes to whichever local process listens there (any user's, when
-        // the real API is not running). The rule of the provider's own
-        // endpoints.
-        require_secure_from(provider.is_loopback(), "the panel's data_url", &parsed)
-            .map_err(|e| e.to_string())?;
+        check_panel_url(url, Some(&provider))?;
         let current = self.usable(session).await.map_err(|e| e.to_string())?;
         if current.access_token() != session.access_token() {
             *renewed = Some(current.clone());
@@ -61,4 +53,19 @@ impl SessionService {
             other => other.map_err(|e| e.to_string()),
         }
     }
+}
+
+/// Where a panel's address may take the access token: https, or plain http
+/// on this machine only when the provider is on this machine too — a
+/// remote provider's token sent in the clear to a loopback port goes to
+/// whichever local process listens there. The rule of the provider's own
+/// endpoints. Without the provider (before discovery), the looser check.
+pub(super) fn check_panel_url(url: &str, provider: Option<&Provider>) -> Result<(), String> {
+    let parsed =
+        url::Url::parse(url).map_err(|e| format!("the panel's address {url} is not a URL: {e}"))?;
+    match provider {
+        None => require_secure("the panel's data_url", &parsed),
+        Some(p) => require_secure_from(p.is_loopback(), "the panel's data_url", &parsed),
+    }
+    .map_err(|e| e.to_string())
 }

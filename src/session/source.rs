@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use super::fetch::check_panel_url;
 use super::{SessionError, SessionService};
 use crate::auth::Session;
-use crate::auth::http::require_secure;
 use crate::panels::{self, PanelSpec, SourceError, TemplateVars};
 
 /// A panel fetch's result, and the renewed session when it took a
@@ -70,12 +70,12 @@ impl SessionService {
         let other = |e: &dyn std::fmt::Display| SourceError::Other(e.to_string());
         let url = spec.url_for(vars).map_err(|e| other(&e))?;
         if let Some(url) = &url {
-            let parsed = url::Url::parse(url).map_err(|e| {
-                SourceError::Other(format!("the panel's address {url} is not a URL: {e}"))
-            })?;
-            require_secure("the panel's data_url", &parsed).map_err(|e| other(&e))?;
+            check_panel_url(url, None).map_err(SourceError::Other)?;
         }
         let provider = self.provider_of(session).await.map_err(|e| other(&e))?;
+        if let Some(url) = &url {
+            check_panel_url(url, Some(&provider)).map_err(SourceError::Other)?;
+        }
         let current = self.detached(session, false).await.map_err(|e| other(&e))?;
         if current.access_token() != session.access_token() {
             *renewed = Some(current.clone());
