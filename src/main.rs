@@ -23,7 +23,7 @@ use authdash::tui::{self, Services};
 /// A terminal dashboard that logs you in with OpenID Connect and shows who
 /// you are, your organizations, and the panels your role unlocks.
 #[derive(Parser)]
-#[command(version, about, long_about = None)]
+#[command(version, about, long_about = None, after_help = cli::exit::HELP)]
 struct Cli {
     /// The config file (a Streamlit secrets.toml works as is).
     #[arg(long, global = true, env = "AUTHDASH_CONFIG", value_name = "PATH")]
@@ -31,6 +31,18 @@ struct Cli {
     /// How much to write to the log file: error, warn, info, debug, trace.
     #[arg(long, global = true, env = "AUTHDASH_LOG", default_value = "info")]
     log_level: String,
+    /// The account to use for this run only (email, subject, provider/subject or
+    /// the number from `authdash switch`); else $AUTHDASH_ACCOUNT, else the active one.
+    #[arg(long, global = true, value_name = "ACCOUNT")]
+    account: Option<String>,
+    /// The org to use for this run only (id or name); else $AUTHDASH_ORG, else the
+    /// remembered one.
+    #[arg(long, global = true, value_name = "ORG")]
+    org: Option<String>,
+    /// Never open a browser or start a login: a command that needs one exits 4.
+    /// Implied when neither stdin nor stderr is a terminal.
+    #[arg(long, global = true, env = "AUTHDASH_NON_INTERACTIVE")]
+    non_interactive: bool,
     #[command(subcommand)]
     command: Option<Cmd>,
 }
@@ -67,14 +79,44 @@ enum Cmd {
         #[arg(long)]
         everywhere: bool,
     },
-    /// Who is logged in where; exits 1 when no account is usable.
+    /// Who is logged in where, and which account and org this run uses (and why);
+    /// exits 4 when that account is not usable.
     Status {
         /// Machine-readable output.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "prompt")]
         json: bool,
+        /// One short line for a shell prompt, from the store alone (no network, no
+        /// lock wait).
+        #[arg(long)]
+        prompt: bool,
     },
-    /// Print the active account's access token (renewed first if needed), and nothing else.
-    Token,
+    /// Print the access token (renewed first if needed), and nothing else; exits 4
+    /// when a login is needed.
+    Token {
+        /// raw, header (`Authorization: Bearer …`), json, env (lines to `eval`), or
+        /// exec-credential (kubectl's exec credential plugin).
+        #[arg(long, value_enum, default_value_t)]
+        format: cli::TokenFormat,
+        /// Renew first when less than this remains (90s, 5m, 1h).
+        #[arg(long, value_name = "DURATION", value_parser = cli::parse_duration)]
+        min_ttl: Option<std::time::Duration>,
+    },
+    /// Run CMD with a fresh access token (and the org's id) in its environment
+    /// ($AUTHDASH_ACCESS_TOKEN, $AUTHDASH_ORG_ID unless the config renames them);
+    /// exits with CMD's status.
+    Exec {
+        /// Renew first when less than this remains (90s, 5m, 1h).
+        #[arg(long, value_name = "DURATION", value_parser = cli::parse_duration)]
+        min_ttl: Option<std::time::Duration>,
+        /// The command and its arguments (after `--`).
+        #[arg(
+            required = true,
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            value_name = "CMD"
+        )]
+        command: Vec<std::ffi::OsString>,
+    },
     /// List the accounts, or make one active (by email, subject, provider/subject or number).
     Switch { account: Option<String> },
     /// Print shell completions.
@@ -108,9 +150,10 @@ enum Cmd {
 const EXAMPLE_CONFIG: &str = include_str!("../assets/examples/authdash.toml");
 
 /// Exit code for a missing or invalid config (as for bad usage).
-const EXIT_CONFIG: u8 = 2;
+const EXIT_CONFIG: u8 = cli::exit::USAGE;
 
 fn main() -> ExitCode {
+    // clap exits 2 on bad usage, 0 for --help and --version: as documented.
     let cli = Cli::parse();
     let Some(dirs) = ProjectDirs::from("", "", "authdash") else {
         eprintln!("authdash: cannot find your home folder to keep its files in; set HOME");
@@ -224,7 +267,32 @@ async fn subcommand(cli: &Cli, command: &Cmd, dirs: &ProjectDirs) -> anyhow::Res
     let ctx = session_service(config, dirs);
     let mut out = std::io::stdout();
     let mut err = std::io::stderr();
+    let selection = cli::Selection::new(cli.account.as_deref(), cli.org.as_deref(), &|n| {
+        std::env::var(n).ok()
+    });
+    let interactive = interactive(cli);
+    // What a command that needs a token may do when there is none: log in
+    // (interactive runs, the provider's `flow`), or exit 4.
+    let login_first = interactive.then(|| cli::LoginRequest {
+        provider: None,
+        add_account: false,
+        flow: None,
+        environment: flow_environment(),
+    });
     let outcome = match command {
+        Cmd::Login {
+            provider,
+            add_account,
+            browser,
+            device,
+        } if cli.non_interactive => {
+            let _ = (provider, add_account, browser, device);
+            eprintln!(
+                "authdash: --non-interactive: not logging in; {}.",
+                cli::HOW_TO_LOG_IN
+            );
+            Ok(cli::Outcome::NeedsLogin)
+        }
         Cmd::Login {
             provider,
             add_account,
@@ -239,9 +307,7 @@ async fn subcommand(cli: &Cli, command: &Cmd, dirs: &ProjectDirs) -> anyhow::Res
                     (_, true) => Some(FlowPreference::Device),
                     _ => None,
                 },
-                environment: FlowEnvironment::from_vars(Os::current(), false, &|n| {
-                    std::env::var(n).ok()
-                }),
+                environment: flow_environment(),
             };
             cli::login(&ctx, request, &mut err).await
         }
@@ -255,10 +321,34 @@ async fn subcommand(cli: &Cli, command: &Cmd, dirs: &ProjectDirs) -> anyhow::Res
             } else {
                 LogoutScope::Active
             };
-            cli::logout(&ctx, scope, *browser, *everywhere, &mut err).await
+            cli::logout(&ctx, scope, *browser, *everywhere, &selection, &mut err).await
         }
-        Cmd::Status { json } => cli::status(&ctx, *json, &mut out),
-        Cmd::Token => cli::token(&ctx, &mut out, &mut err).await,
+        Cmd::Status { json, prompt } => {
+            let format = match (json, prompt) {
+                (_, true) => cli::StatusFormat::Prompt,
+                (true, _) => cli::StatusFormat::Json,
+                _ => cli::StatusFormat::Human,
+            };
+            cli::status(&ctx, format, &selection, &mut out)
+        }
+        Cmd::Token { format, min_ttl } => {
+            let request = cli::TokenRequest {
+                format: *format,
+                min_ttl: *min_ttl,
+                selection: &selection,
+                login: login_first,
+            };
+            cli::token(&ctx, request, &mut out, &mut err).await
+        }
+        Cmd::Exec { min_ttl, command } => {
+            let request = cli::ExecRequest {
+                command,
+                selection: &selection,
+                min_ttl: *min_ttl,
+                login: login_first,
+            };
+            cli::exec(&ctx, request, &mut err).await
+        }
         Cmd::Switch { account } => cli::switch(&ctx, account.as_deref(), &mut out),
         Cmd::Demo
         | Cmd::Completions { .. }
@@ -271,9 +361,21 @@ async fn subcommand(cli: &Cli, command: &Cmd, dirs: &ProjectDirs) -> anyhow::Res
         Ok(o) => Ok(ExitCode::from(o.code())),
         Err(e) => {
             eprintln!("authdash: {e}");
-            Ok(ExitCode::FAILURE)
+            Ok(ExitCode::from(e.code()))
         }
     }
+}
+
+/// Whether this run may ask a person for anything (open a browser, show a
+/// device code): not with `--non-interactive`, nor when neither stdin nor
+/// stderr is a terminal (an IDE, cron, CI, a pipe).
+fn interactive(cli: &Cli) -> bool {
+    use std::io::IsTerminal as _;
+    !cli.non_interactive && (std::io::stdin().is_terminal() || std::io::stderr().is_terminal())
+}
+
+fn flow_environment() -> FlowEnvironment {
+    FlowEnvironment::from_vars(Os::current(), false, &|n| std::env::var(n).ok())
 }
 
 /// `authdash init`: to `--config`, else the config dir's authdash.toml.
@@ -368,6 +470,13 @@ async fn doctor(
 }
 
 async fn dashboard(cli: &Cli, dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
+    if cli.account.is_some() || cli.org.is_some() {
+        eprintln!(
+            "authdash: --account and --org apply to the subcommands; in the dashboard, switch \
+             account and org with its keys"
+        );
+        return Ok(ExitCode::from(cli::exit::USAGE));
+    }
     let config = match load_config(cli, dirs) {
         Ok(c) => c,
         Err(code) => return Ok(code),

@@ -123,6 +123,12 @@ impl Printer<'_> {
             }
             LoginEvent::DevicePoll(_) => {}
             LoginEvent::Refused(why) => writeln!(err, "! {}", crate::identity::visible(&why))?,
+            LoginEvent::WaitingForOtherLogin { holder } => writeln!(
+                err,
+                "Another login to {} is under way ({holder}): waiting for it to finish, then \
+                 using its session (Ctrl-C cancels)…",
+                crate::identity::visible(&label)
+            )?,
         }
         Ok(())
     }

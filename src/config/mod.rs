@@ -36,6 +36,7 @@ pub use redirect::{RedirectHost, RedirectUri};
 use error::{Checked, Problem, unknown_key_fix};
 use provider::PROVIDER_KEYS;
 use section::{Section, is_bare_key, join, wrong_type};
+pub use settings::ExecEnv;
 use settings::Settings;
 
 use crate::identity::RoleOrder;
@@ -62,6 +63,8 @@ pub struct Config {
     pub http: HttpSettings,
     /// How long a browser login may wait for its callback.
     pub login_timeout: Duration,
+    /// The variables `authdash exec` puts the token and org id in.
+    pub exec_env: ExecEnv,
     /// Keys that hold a secret in the file itself (`auth.store_secret`,
     /// `auth.NAME.client_secret`…), for [`ConfigWarning::ReadableSecrets`].
     pub inline_secrets: Vec<String>,
@@ -260,6 +263,7 @@ fn build(
         panels: settings.panels,
         http: settings.http,
         login_timeout: settings.login_timeout,
+        exec_env: settings.exec_env,
         inline_secrets,
         warnings: Vec::new(),
     })

@@ -16,6 +16,8 @@ const AUTHDASH_KEYS: &[&str] = &[
     "login_timeout_secs",
     "panel_body_cap_mib",
     "panels",
+    "exec_token_env",
+    "exec_org_env",
 ];
 
 /// The largest panel body cap accepted: 1 GiB would defeat the point.
@@ -30,6 +32,26 @@ pub(crate) struct Settings {
     pub http: HttpSettings,
     pub login_timeout: Duration,
     pub panels: Vec<PanelSpec>,
+    pub exec_env: ExecEnv,
+}
+
+/// The environment variables `authdash exec` (and `token --format env`)
+/// put the access token and the org id in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecEnv {
+    /// `exec_token_env`, default `AUTHDASH_ACCESS_TOKEN`.
+    pub token: String,
+    /// `exec_org_env`, default `AUTHDASH_ORG_ID`.
+    pub org_id: String,
+}
+
+impl Default for ExecEnv {
+    fn default() -> Self {
+        Self {
+            token: "AUTHDASH_ACCESS_TOKEN".to_owned(),
+            org_id: "AUTHDASH_ORG_ID".to_owned(),
+        }
+    }
 }
 
 impl Default for Settings {
@@ -39,6 +61,7 @@ impl Default for Settings {
             http: HttpSettings::default(),
             login_timeout: Duration::from_secs(DEFAULT_LOGIN_TIMEOUT_SECS),
             panels: Vec::new(),
+            exec_env: ExecEnv::default(),
         }
     }
 }
@@ -63,6 +86,12 @@ impl Settings {
             settings.http.panel_body_cap = cap;
         }
         settings.panels = panels(section, &settings.role_order)?;
+        if let Some(name) = env_name(section, "exec_token_env")? {
+            settings.exec_env.token = name;
+        }
+        if let Some(name) = env_name(section, "exec_org_env")? {
+            settings.exec_env.org_id = name;
+        }
         Ok(settings)
     }
 }
@@ -138,4 +167,25 @@ fn panel_body_cap(section: Section<'_>) -> Checked<Option<usize>> {
         ));
     }
     Ok(usize::try_from(mib).ok().map(|m| m * 1024 * 1024))
+}
+
+/// A variable name a shell can `export`: letters, digits and `_`, not
+/// starting with a digit.
+fn env_name(section: Section<'_>, key: &str) -> Checked<Option<String>> {
+    let Some(name) = section.str(key)? else {
+        return Ok(None);
+    };
+    let valid = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !valid {
+        return Err(Problem::new(
+            &section.child(key),
+            "is not an environment variable name",
+            "use letters, digits and `_`, not starting with a digit, e.g. `GITHUB_TOKEN`",
+        ));
+    }
+    Ok(Some(name.to_owned()))
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use super::{SessionError, SessionService, blocking};
+use super::{SessionError, SessionService, blocking, login_lock};
 use crate::auth::{
     self, AuthError, BrowserLogin, DeviceLogin, FlowChoice, FlowEnvironment, FlowPreference,
     LoginOptions, PollState, Provider, Refusal, Session, choose_flow,
@@ -65,7 +65,16 @@ pub enum LoginEvent {
     /// A response reached the callback that was not for this login (wrong
     /// `state` or issuer); the login goes on waiting.
     Refused(String),
+    /// Another process is logging in to the same provider: this login
+    /// waits for it (and then uses its session) instead of opening a
+    /// second browser tab. `holder` names the process.
+    WaitingForOtherLogin {
+        holder: String,
+    },
 }
+
+/// How much longer than a login may take a second one waits for it.
+const LOGIN_WAIT_MARGIN: std::time::Duration = std::time::Duration::from_secs(30);
 
 impl SessionService {
     /// Which provider a request means: the named one, or the only one.
@@ -95,6 +104,29 @@ impl SessionService {
             name: name.clone(),
             label: provider.config().label.clone(),
         });
+        let started = Utc::now();
+        let lock_dir = self.store_path.parent().unwrap_or(&self.data_dir);
+        let lock_path = login_lock::path(lock_dir, provider.issuer(), &provider.config().client_id);
+        let doing = format!("logging in to {}", provider.config().label);
+        let _login_lock = match login_lock::try_take(lock_path.clone(), doing.clone()).await? {
+            Ok(lock) => lock,
+            Err(holder) => {
+                events(LoginEvent::WaitingForOtherLogin { holder });
+                let wait = self.config.login_timeout + LOGIN_WAIT_MARGIN;
+                let lock = login_lock::take(lock_path, wait, doing).await?;
+                // The other login's session is this one's, unless another
+                // person is being added.
+                if !request.add_account
+                    && let Some(session) = self.logged_in_since(&provider, started).await?
+                {
+                    return Ok(LoggedIn {
+                        session,
+                        saved: Ok(()),
+                    });
+                }
+                lock
+            }
+        };
         let options = LoginOptions {
             prompt: request.add_account.then(|| "login".to_owned()),
         };
@@ -136,6 +168,34 @@ impl SessionService {
             tracing::error!("could not save the session: {e}");
         }
         Ok(LoggedIn { session, saved })
+    }
+
+    /// A session of `provider` stored by a login that ended after
+    /// `since` (another process's), still alive.
+    async fn logged_in_since(
+        &self,
+        provider: &Provider,
+        since: DateTime<Utc>,
+    ) -> Result<Option<Session>, SessionError> {
+        let accounts = self.accounts().await?;
+        let now = Utc::now();
+        let fits = |s: &&Session| {
+            s.issuer == provider.issuer()
+                && s.client_id == provider.config().client_id
+                && s.logged_in_at >= since
+                && s.is_alive(now)
+        };
+        Ok(accounts
+            .active_session()
+            .filter(fits)
+            .or_else(|| {
+                accounts
+                    .sessions
+                    .iter()
+                    .filter(fits)
+                    .max_by_key(|s| s.logged_in_at)
+            })
+            .cloned())
     }
 
     /// `Ok(None)`: no browser opened and `may_fall_back` allows the device

@@ -18,6 +18,7 @@ pub mod binding;
 mod error;
 mod fetch;
 mod login;
+mod login_lock;
 mod logout;
 mod renew;
 
@@ -190,4 +191,25 @@ where
         .await
         .map_err(|e| SessionError::Task(e.to_string()))?
         .map_err(Into::into)
+}
+
+impl SessionService {
+    /// [`Self::usable`], renewed first when less than `min_ttl` of the
+    /// access token remains (`authdash token --min-ttl`). A provider whose
+    /// tokens live shorter than `min_ttl` gets one renewal, not a loop.
+    pub async fn usable_for(
+        &self,
+        session: &Session,
+        min_ttl: Duration,
+    ) -> Result<Session, SessionError> {
+        let now = Utc::now();
+        let short = session.tokens.expires_at.is_some_and(|at| {
+            at - now < chrono::Duration::from_std(min_ttl).unwrap_or(chrono::Duration::MAX)
+        });
+        if short && session.can_refresh() {
+            provider_for(&self.config, session)?;
+            return self.renew(session).await;
+        }
+        self.usable(session).await
+    }
 }

@@ -278,7 +278,7 @@ async fn switch(service: &SessionService, id: AccountId) -> Result<Box<Session>,
 /// A login's progress as the message `update` takes.
 fn login_message(generation: u64, event: LoginEvent, now: DateTime<Utc>) -> Option<Msg> {
     Some(match event {
-        LoginEvent::Provider { .. } => return None,
+        LoginEvent::Provider { .. } | LoginEvent::WaitingForOtherLogin { .. } => return None,
         LoginEvent::BrowserUrl { url, .. } => Msg::LoginUrl { generation, url },
         LoginEvent::BrowserOpened(result) => Msg::BrowserOpened { generation, result },
         LoginEvent::FallingBackToDevice(e) => Msg::BrowserOpened {
