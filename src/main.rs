@@ -63,8 +63,12 @@ enum Cmd {
         #[arg(long, conflicts_with = "device")]
         browser: bool,
         /// Log in with a code entered on another device (no browser here, SSH).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "paste")]
         device: bool,
+        /// Open the URL in a browser anywhere, then paste back the address it ends at
+        /// (no browser here and no device login; prints the `ssh -L` forward too).
+        #[arg(long, conflicts_with = "browser")]
+        paste: bool,
     },
     /// Revoke the active account's tokens at the provider and delete them here.
     Logout {
@@ -278,6 +282,7 @@ async fn subcommand(cli: &Cli, command: &Cmd, dirs: &ProjectDirs) -> anyhow::Res
         add_account: false,
         flow: None,
         environment: flow_environment(),
+        paste: false,
     });
     let outcome = match command {
         Cmd::Login {
@@ -285,8 +290,9 @@ async fn subcommand(cli: &Cli, command: &Cmd, dirs: &ProjectDirs) -> anyhow::Res
             add_account,
             browser,
             device,
+            paste,
         } if cli.non_interactive => {
-            let _ = (provider, add_account, browser, device);
+            let _ = (provider, add_account, browser, device, paste);
             eprintln!(
                 "authdash: --non-interactive: not logging in; {}.",
                 cli::HOW_TO_LOG_IN
@@ -298,6 +304,7 @@ async fn subcommand(cli: &Cli, command: &Cmd, dirs: &ProjectDirs) -> anyhow::Res
             add_account,
             browser,
             device,
+            paste,
         } => {
             let request = cli::LoginRequest {
                 provider: provider.as_deref(),
@@ -308,6 +315,7 @@ async fn subcommand(cli: &Cli, command: &Cmd, dirs: &ProjectDirs) -> anyhow::Res
                     _ => None,
                 },
                 environment: flow_environment(),
+                paste: *paste,
             };
             cli::login(&ctx, request, &mut err).await
         }

@@ -114,6 +114,7 @@ fn browser_login() -> LoginRequest {
         flow: Some(FlowPreference::Browser),
         environment: FlowEnvironment::from_vars(Os::current(), false, &|_| None),
         add_account: false,
+        paste: Default::default(),
     }
 }
 

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+use super::paste::{PasteHelp, PasteInput, PasteMode, device_grant_refused};
 use super::{SessionError, SessionService, blocking, login_lock};
 use crate::auth::{
     self, AuthError, BrowserLogin, DeviceLogin, FlowChoice, FlowEnvironment, FlowPreference,
@@ -31,6 +32,8 @@ pub struct LoginRequest {
     /// Ask the provider for a fresh login (`prompt=login`) so single
     /// sign-on does not hand back the same person.
     pub add_account: bool,
+    /// Whether an address may be pasted back instead of the callback.
+    pub paste: PasteMode,
 }
 
 /// The device flow's code and where to enter it.
@@ -55,7 +58,12 @@ pub enum LoginEvent {
     BrowserUrl {
         url: String,
         opening: bool,
+        /// `Some` when the address the browser ends at may be pasted back
+        /// (and how to forward the port instead).
+        paste: Option<PasteHelp>,
     },
+    /// `flow = "auto"` turns to the paste-back login, and why.
+    FallingBackToPaste(String),
     /// Whether the browser opened.
     BrowserOpened(Result<(), String>),
     /// No browser could start: a code on another device instead.
@@ -141,23 +149,52 @@ impl SessionService {
                 provider.config().label
             )));
         }
-        let may_fall_back = preference == FlowPreference::Auto && environment.device_supported;
-        let session = match choose_flow(preference, &environment) {
-            FlowChoice::Device => self.device(provider, options, events).await?,
-            choice => {
-                let open = choice == FlowChoice::Browser;
-                match self
-                    .browser(
-                        provider.clone(),
-                        options.clone(),
-                        open,
-                        may_fall_back,
-                        events,
-                    )
-                    .await?
-                {
-                    Some(session) => session,
-                    None => self.device(provider, options, events).await?,
+        let auto = preference == FlowPreference::Auto;
+        let may_fall_back = auto && environment.device_supported;
+        let paste = request.paste.input().and_then(PasteInput::take);
+        let label = provider.config().label.clone();
+        let session = if let PasteMode::Chosen(_) = request.paste {
+            self.browser(provider, options, false, false, paste, events)
+                .await?
+                .ok_or(SessionError::Task(
+                    "a paste-back login ended without a session".into(),
+                ))?
+        } else {
+            match choose_flow(preference, &environment) {
+                FlowChoice::Device => {
+                    match self.device(provider.clone(), options.clone(), events).await {
+                        Err(SessionError::Auth(e)) if auto && paste.is_some() => {
+                            let Some(why) = device_grant_refused(&e) else {
+                                return Err(e.into());
+                            };
+                            events(LoginEvent::FallingBackToPaste(why));
+                            self.pasted_browser(provider, options, paste, events)
+                                .await?
+                        }
+                        other => other?,
+                    }
+                }
+                choice => {
+                    let open = choice == FlowChoice::Browser;
+                    if !open && paste.is_some() {
+                        events(LoginEvent::FallingBackToPaste(format!(
+                            "no browser can be opened here and {label} offers no device login"
+                        )));
+                    }
+                    match self
+                        .browser(
+                            provider.clone(),
+                            options.clone(),
+                            open,
+                            may_fall_back,
+                            if open { None } else { paste },
+                            events,
+                        )
+                        .await?
+                    {
+                        Some(session) => session,
+                        None => self.device(provider, options, events).await?,
+                    }
                 }
             }
         };
@@ -198,22 +235,41 @@ impl SessionService {
             .cloned())
     }
 
+    /// The paste-back login (no browser opened here).
+    async fn pasted_browser(
+        &self,
+        provider: Arc<Provider>,
+        options: LoginOptions,
+        paste: Option<tokio::sync::mpsc::Receiver<String>>,
+        events: &(dyn Fn(LoginEvent) + Send + Sync),
+    ) -> Result<Session, SessionError> {
+        self.browser(provider, options, false, false, paste, events)
+            .await?
+            .ok_or_else(|| SessionError::Task("a paste-back login ended without a session".into()))
+    }
+
     /// `Ok(None)`: no browser opened and `may_fall_back` allows the device
-    /// flow instead.
+    /// flow instead. With `paste`, an address pasted back finishes the
+    /// login as the callback would.
     async fn browser(
         &self,
         provider: Arc<Provider>,
         options: LoginOptions,
         open: bool,
         may_fall_back: bool,
+        paste: Option<tokio::sync::mpsc::Receiver<String>>,
         events: &(dyn Fn(LoginEvent) + Send + Sync),
     ) -> Result<Option<Session>, SessionError> {
+        let fixed_port = provider.config().redirect.port != 0;
         let mut login = BrowserLogin::start(provider, self.config.login_timeout, options).await?;
         let mut refusals = login.refusals();
         let url = login.authorize_url().to_string();
         events(LoginEvent::BrowserUrl {
             url: url.clone(),
             opening: open,
+            paste: paste
+                .is_some()
+                .then(|| PasteHelp::new(login.redirect_uri(), fixed_port)),
         });
         if open {
             let opened = self.open_in_browser(url).await;
@@ -231,7 +287,14 @@ impl SessionService {
         }
         // Responses that were not for this login are said at once; the
         // login goes on waiting for the real one.
-        let finish = login.finish();
+        let refused_paste =
+            |why: crate::auth::PasteRefusal| events(LoginEvent::Refused(why.to_string()));
+        let finish = async {
+            match paste {
+                Some(lines) => login.finish_or_paste(lines, &refused_paste).await,
+                None => login.finish().await,
+            }
+        };
         tokio::pin!(finish);
         loop {
             tokio::select! {

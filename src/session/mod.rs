@@ -20,6 +20,7 @@ mod fetch;
 mod login;
 mod login_lock;
 mod logout;
+mod paste;
 mod renew;
 
 use std::collections::HashMap;
@@ -33,6 +34,7 @@ pub use binding::{is_bound, provider_for};
 pub use error::SessionError;
 pub use login::{DeviceCodeInfo, LoggedIn, LoginEvent, LoginRequest};
 pub use logout::{BrowserSignOutReport, LogoutEvent, LogoutOptions, LogoutReport, Revocation};
+pub use paste::{PasteHelp, PasteInput, PasteMode};
 
 use crate::auth::{DiscoveryCache, Provider, Session};
 use crate::config::Config;

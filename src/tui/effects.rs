@@ -179,6 +179,7 @@ impl Effects {
             // The flow is chosen by the person here; only its kind matters.
             environment: FlowEnvironment::from_vars(Os::current(), false, &|_| None),
             add_account,
+            paste: Default::default(),
         };
         let handle = self.spawn_handle(async move {
             let events = |event: LoginEvent| {
@@ -281,10 +282,12 @@ fn login_message(generation: u64, event: LoginEvent, now: DateTime<Utc>) -> Opti
         LoginEvent::Provider { .. } | LoginEvent::WaitingForOtherLogin { .. } => return None,
         LoginEvent::BrowserUrl { url, .. } => Msg::LoginUrl { generation, url },
         LoginEvent::BrowserOpened(result) => Msg::BrowserOpened { generation, result },
-        LoginEvent::FallingBackToDevice(e) => Msg::BrowserOpened {
-            generation,
-            result: Err(e),
-        },
+        LoginEvent::FallingBackToDevice(e) | LoginEvent::FallingBackToPaste(e) => {
+            Msg::BrowserOpened {
+                generation,
+                result: Err(e),
+            }
+        }
         LoginEvent::DeviceCode(code) => Msg::DeviceCode {
             generation,
             code: DeviceCode {
