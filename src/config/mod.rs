@@ -240,6 +240,15 @@ fn build(
         section.check_keys(PROVIDER_KEYS, &[])?;
         providers.push(ProviderConfig::from_section(name, section, &redirect, env)?);
     }
+    // A relative `ca_file` is the config's neighbour, wherever authdash runs.
+    let folder = path.parent().unwrap_or(Path::new("."));
+    for provider in &mut providers {
+        if let Some(ca) = provider.ca_file.as_mut()
+            && ca.is_relative()
+        {
+            *ca = folder.join(&*ca);
+        }
+    }
     if providers.is_empty() {
         return Err(Problem::new(
             "auth",
