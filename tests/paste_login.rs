@@ -186,3 +186,78 @@ async fn a_pasted_address_logs_in_and_wrong_ones_are_refused_each_with_a_line() 
     );
     assert!(String::from_utf8_lossy(&status.stdout).starts_with("alice@example.com"));
 }
+
+/// `flow = "auto"` with no browser here and a provider that refuses the
+/// device grant (`unauthorized_client`, as Entra tenants that block it):
+/// the paste-back login, with why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auto_turns_to_paste_when_the_device_grant_is_refused_and_says_why() {
+    use std::sync::Arc;
+
+    use authdash::auth::{FlowEnvironment, Os};
+    use authdash::session::{
+        LoginEvent, LoginRequest, PasteInput, PasteMode, SessionService, SessionSetup,
+    };
+    use authdash::store::{FileStore, KeySource};
+    use support::broken_provider::{BrokenProvider, Fault};
+
+    let op = BrokenProvider::start(Fault::DeviceGrantRefused).await;
+    op.enable_device_flow();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let store = FileStore::new(
+        &data,
+        KeySource::Secret(secrecy::SecretString::from(SECRET.to_owned())),
+    );
+    let service = Arc::new(SessionService::new(SessionSetup {
+        config: op.config(),
+        store_path: store.path(),
+        store: Arc::new(store),
+        data_dir: data,
+        browser_var: None,
+        discovery_cache: None,
+    }));
+    let (input, _lines) = PasteInput::channel();
+    let request = LoginRequest {
+        provider: None,
+        flow: None,
+        // Linux without a display or $BROWSER: no browser can be opened.
+        environment: FlowEnvironment::from_vars(Os::Linux, false, &|_| None),
+        add_account: false,
+        paste: PasteMode::Available(input),
+    };
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let login = tokio::spawn({
+        let service = service.clone();
+        async move {
+            let events = move |event: LoginEvent| {
+                let _ = tx.send(event);
+            };
+            service.login(request, &events).await
+        }
+    });
+    let mut why = None;
+    let help = loop {
+        let event = tokio::time::timeout(BOUND, rx.recv())
+            .await
+            .expect("the login says what it does in time")
+            .expect("the login still runs");
+        match event {
+            LoginEvent::FallingBackToPaste(reason) => why = Some(reason),
+            LoginEvent::BrowserUrl {
+                paste: Some(help),
+                opening,
+                ..
+            } => {
+                assert!(!opening, "no browser is opened");
+                break help;
+            }
+            LoginEvent::DeviceCode(_) => panic!("a refused device grant shows no code"),
+            _ => {}
+        }
+    };
+    let why = why.expect("why it turned to paste is said first");
+    assert!(why.contains("unauthorized_client"), "{why}");
+    assert!(help.ssh_forward.starts_with("ssh -L "), "{help:?}");
+    login.abort();
+}
