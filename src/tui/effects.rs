@@ -14,8 +14,8 @@ use super::message::{Command, Msg, RefreshFailure, Resume};
 use super::model::{DeviceCode, LoginFlow, PollView, account_entries};
 use crate::auth::{FlowEnvironment, FlowPreference, Os, PollState, Session};
 use crate::session::{
-    BrowserSignOutReport, LoginEvent, LoginRequest, LogoutEvent, LogoutOptions, SessionError,
-    SessionService,
+    BrowserSignOutReport, LoginEvent, LoginRequest, LogoutEvent, LogoutOptions, PasteInput,
+    PasteMode, SessionError, SessionService,
 };
 use crate::store::{AccountId, Preferences};
 
@@ -31,6 +31,8 @@ pub struct Effects {
     service: Arc<SessionService>,
     tx: UnboundedSender<Msg>,
     logins: Arc<Mutex<HashMap<u64, AbortHandle>>>,
+    /// Where a paste-back login's pasted addresses go, by generation.
+    pastes: Arc<Mutex<HashMap<u64, tokio::sync::mpsc::Sender<String>>>>,
 }
 
 impl Effects {
@@ -39,6 +41,7 @@ impl Effects {
             service: Arc::new(service),
             tx,
             logins: Arc::default(),
+            pastes: Arc::default(),
         }
     }
 
@@ -80,8 +83,15 @@ impl Effects {
                 self.spawn(async move { Some(Msg::AccountSwitched(switch(&service, id).await)) })
             }
             Command::CancelLogin { generation } => {
+                lock(&self.pastes).remove(&generation);
                 if let Some(handle) = lock(&self.logins).remove(&generation) {
                     handle.abort();
+                }
+            }
+            Command::PasteAddress { generation, text } => {
+                if let Some(tx) = lock(&self.pastes).get(&generation) {
+                    // The login reads them one by one; a full queue drops it.
+                    let _ = tx.try_send(text);
                 }
             }
             Command::OpenUrl(url) => self.spawn(async move {
@@ -173,14 +183,22 @@ impl Effects {
         let request = LoginRequest {
             provider: Some(provider),
             flow: Some(match flow {
-                LoginFlow::Browser => FlowPreference::Browser,
+                LoginFlow::Browser | LoginFlow::Paste => FlowPreference::Browser,
                 LoginFlow::Device => FlowPreference::Device,
             }),
             // The flow is chosen by the person here; only its kind matters.
             environment: FlowEnvironment::from_vars(Os::current(), false, &|_| None),
             add_account,
-            paste: Default::default(),
+            paste: match flow {
+                LoginFlow::Paste => {
+                    let (input, tx) = PasteInput::channel();
+                    lock(&self.pastes).insert(generation, tx);
+                    PasteMode::Chosen(input)
+                }
+                _ => PasteMode::Off,
+            },
         };
+        let pastes = self.pastes.clone();
         let handle = self.spawn_handle(async move {
             let events = |event: LoginEvent| {
                 if let Some(msg) = login_message(generation, event, Utc::now()) {
@@ -196,6 +214,7 @@ impl Effects {
                 logged_in.session
             });
             lock(&logins).remove(&generation);
+            lock(&pastes).remove(&generation);
             Some(Msg::LoginFinished {
                 generation,
                 result: result.map(Box::new).map_err(|e| e.to_string()),

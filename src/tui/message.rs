@@ -111,6 +111,11 @@ pub enum Command {
     CancelLogin {
         generation: u64,
     },
+    /// An address pasted back into a paste-back login.
+    PasteAddress {
+        generation: u64,
+        text: String,
+    },
     OpenUrl(String),
     FetchPanel {
         generation: u64,

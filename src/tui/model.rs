@@ -39,6 +39,9 @@ pub enum LoginFlow {
     Browser,
     /// RFC 8628: a code entered on another device.
     Device,
+    /// The URL opened anywhere, and the address the browser ends at pasted
+    /// back (`p` on the login screen).
+    Paste,
 }
 
 /// One line of the login screen: a provider and a way to log in to it.
@@ -120,6 +123,9 @@ pub enum PendingFlow {
     },
     /// `None` until the provider has handed out a code.
     Device(Option<DeviceCode>),
+    /// A paste-back login: the URL to open anywhere, and the address being
+    /// typed or pasted back.
+    Paste { url: Option<String>, input: String },
 }
 
 /// A device login's code, as the screen shows it.
@@ -402,7 +408,17 @@ impl Model {
 
     /// A text field has the keyboard: letters are text, not commands.
     pub fn text_input_active(&self) -> bool {
-        self.dashboard().is_some_and(|d| d.orgs.editing)
+        let pasting = matches!(
+            &self.screen,
+            Screen::Login(LoginScreen {
+                pending: Some(PendingLogin {
+                    flow: PendingFlow::Paste { .. },
+                    ..
+                }),
+                ..
+            })
+        );
+        pasting || self.dashboard().is_some_and(|d| d.orgs.editing)
     }
 }
 
