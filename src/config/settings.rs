@@ -189,3 +189,50 @@ fn env_name(section: Section<'_>, key: &str) -> Checked<Option<String>> {
     }
     Ok(Some(name.to_owned()))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use crate::config::Config;
+
+    const PROVIDER: &str = "[auth]\nclient_id = \"cid\"\n\
+         server_metadata_url = \"https://id.example/.well-known/openid-configuration\"\n";
+
+    fn parse(extra: &str) -> Result<Config, String> {
+        Config::parse(
+            Path::new("/etc/authdash/authdash.toml"),
+            &format!("{PROVIDER}{extra}"),
+            &|_| None,
+        )
+        .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn exec_variable_names_default_and_are_checked() {
+        let c = parse("").unwrap();
+        assert_eq!(c.exec_env.token, "AUTHDASH_ACCESS_TOKEN");
+        assert_eq!(c.exec_env.org_id, "AUTHDASH_ORG_ID");
+        let c = parse("[authdash]\nexec_token_env = \"GITHUB_TOKEN\"\n").unwrap();
+        assert_eq!(c.exec_env.token, "GITHUB_TOKEN");
+        let e = parse("[authdash]\nexec_org_env = \"1 ORG; rm\"\n").unwrap_err();
+        assert!(
+            e.contains("authdash.exec_org_env") && e.contains("not an environment variable"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_relative_ca_file_is_beside_the_config() {
+        let c = parse("ca_file = \"corp-ca.pem\"\n").unwrap();
+        assert_eq!(
+            c.providers[0].ca_file,
+            Some(PathBuf::from("/etc/authdash/corp-ca.pem"))
+        );
+        let c = parse("ca_file = \"/etc/ssl/corp.pem\"\n").unwrap();
+        assert_eq!(
+            c.providers[0].ca_file,
+            Some(PathBuf::from("/etc/ssl/corp.pem"))
+        );
+    }
+}
