@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use clap::{Parser, Subcommand};
+use clap::Parser;
 use directories::ProjectDirs;
 
 use authdash::auth::{DiscoveryCache, FlowEnvironment, FlowPreference, Os};
@@ -20,97 +20,17 @@ use authdash::store::{
 };
 use authdash::tui::{self, Services};
 
-/// A terminal dashboard that logs you in with OpenID Connect and shows who
-/// you are, your organizations, and the panels your role unlocks.
-#[derive(Parser)]
-#[command(version, about, long_about = None)]
-struct Cli {
-    /// The config file (a Streamlit secrets.toml works as is).
-    #[arg(long, global = true, env = "AUTHDASH_CONFIG", value_name = "PATH")]
-    config: Option<PathBuf>,
-    /// How much to write to the log file: error, warn, info, debug, trace.
-    #[arg(long, global = true, env = "AUTHDASH_LOG", default_value = "info")]
-    log_level: String,
-    #[command(subcommand)]
-    command: Option<Cmd>,
-}
+mod args;
 
-#[derive(Subcommand)]
-enum Cmd {
-    /// Try everything against a demo provider built into authdash: no account needed.
-    Demo,
-    /// Log in (in the browser, or with a code on another device) without the dashboard.
-    Login {
-        /// The provider's name in the config (`default` or the NAME of `[auth.NAME]`).
-        #[arg(long)]
-        provider: Option<String>,
-        /// Log in as another person: ask the provider for a fresh login.
-        #[arg(long)]
-        add_account: bool,
-        /// Log in in a browser on this machine.
-        #[arg(long, conflicts_with = "device")]
-        browser: bool,
-        /// Log in with a code entered on another device (no browser here, SSH).
-        #[arg(long)]
-        device: bool,
-    },
-    /// Revoke the active account's tokens at the provider and delete them here.
-    Logout {
-        /// Every account stored here, not just the active one.
-        #[arg(long)]
-        all: bool,
-        /// Also end the provider's session in the browser.
-        #[arg(long)]
-        browser: bool,
-        /// End every session of the user on every device (PropelAuth's backend API;
-        /// needs logout_everywhere_api_key_env in the provider's config).
-        #[arg(long)]
-        everywhere: bool,
-    },
-    /// Who is logged in where; exits 1 when no account is usable.
-    Status {
-        /// Machine-readable output.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Print the active account's access token (renewed first if needed), and nothing else.
-    Token,
-    /// List the accounts, or make one active (by email, subject, provider/subject or number).
-    Switch { account: Option<String> },
-    /// Print shell completions.
-    Completions { shell: clap_complete::Shell },
-    /// Print the reference config, every key commented, to start your own.
-    ExampleConfig,
-    /// Write a commented config to the config path (never over an existing
-    /// file) and say what to fill in.
-    Init {
-        /// Start from a provider's template instead of the generic one.
-        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(cli::Preset::NAMES))]
-        preset: Option<String>,
-    },
-    /// Trust a config found in the current folder (.streamlit/secrets.toml): authdash
-    /// reads such a file only once trusted, and again after each change.
-    Trust {
-        /// The file (default: the config authdash would pick here).
-        path: Option<PathBuf>,
-    },
-    /// Check the config, its providers and the token store; exits 1 on any failure.
-    Doctor {
-        /// Check only this provider (`default` or the NAME of `[auth.NAME]`).
-        #[arg(long)]
-        provider: Option<String>,
-        /// Machine-readable output.
-        #[arg(long)]
-        json: bool,
-    },
-}
+use args::{Cli, Cmd};
 
 const EXAMPLE_CONFIG: &str = include_str!("../assets/examples/authdash.toml");
 
 /// Exit code for a missing or invalid config (as for bad usage).
-const EXIT_CONFIG: u8 = 2;
+const EXIT_CONFIG: u8 = cli::exit::USAGE;
 
 fn main() -> ExitCode {
+    // clap exits 2 on bad usage, 0 for --help and --version: as documented.
     let cli = Cli::parse();
     let Some(dirs) = ProjectDirs::from("", "", "authdash") else {
         eprintln!("authdash: cannot find your home folder to keep its files in; set HOME");
@@ -224,12 +144,40 @@ async fn subcommand(cli: &Cli, command: &Cmd, dirs: &ProjectDirs) -> anyhow::Res
     let ctx = session_service(config, dirs);
     let mut out = std::io::stdout();
     let mut err = std::io::stderr();
+    let selection = cli::Selection::new(cli.account.as_deref(), cli.org.as_deref(), &|n| {
+        std::env::var(n).ok()
+    });
+    let interactive = interactive(cli);
+    // What a command that needs a token may do when there is none: log in
+    // (interactive runs, the provider's `flow`), or exit 4.
+    let login_first = interactive.then(|| cli::LoginRequest {
+        provider: None,
+        add_account: false,
+        flow: None,
+        environment: flow_environment(),
+        paste: false,
+    });
     let outcome = match command {
         Cmd::Login {
             provider,
             add_account,
             browser,
             device,
+            paste,
+        } if cli.non_interactive => {
+            let _ = (provider, add_account, browser, device, paste);
+            eprintln!(
+                "authdash: --non-interactive: not logging in; {}.",
+                cli::HOW_TO_LOG_IN
+            );
+            Ok(cli::Outcome::NeedsLogin)
+        }
+        Cmd::Login {
+            provider,
+            add_account,
+            browser,
+            device,
+            paste,
         } => {
             let request = cli::LoginRequest {
                 provider: provider.as_deref(),
@@ -239,9 +187,8 @@ async fn subcommand(cli: &Cli, command: &Cmd, dirs: &ProjectDirs) -> anyhow::Res
                     (_, true) => Some(FlowPreference::Device),
                     _ => None,
                 },
-                environment: FlowEnvironment::from_vars(Os::current(), false, &|n| {
-                    std::env::var(n).ok()
-                }),
+                environment: flow_environment(),
+                paste: *paste,
             };
             cli::login(&ctx, request, &mut err).await
         }
@@ -255,10 +202,34 @@ async fn subcommand(cli: &Cli, command: &Cmd, dirs: &ProjectDirs) -> anyhow::Res
             } else {
                 LogoutScope::Active
             };
-            cli::logout(&ctx, scope, *browser, *everywhere, &mut err).await
+            cli::logout(&ctx, scope, *browser, *everywhere, &selection, &mut err).await
         }
-        Cmd::Status { json } => cli::status(&ctx, *json, &mut out),
-        Cmd::Token => cli::token(&ctx, &mut out, &mut err).await,
+        Cmd::Status { json, prompt } => {
+            let format = match (json, prompt) {
+                (_, true) => cli::StatusFormat::Prompt,
+                (true, _) => cli::StatusFormat::Json,
+                _ => cli::StatusFormat::Human,
+            };
+            cli::status(&ctx, format, &selection, &mut out)
+        }
+        Cmd::Token { format, min_ttl } => {
+            let request = cli::TokenRequest {
+                format: *format,
+                min_ttl: *min_ttl,
+                selection: &selection,
+                login: login_first,
+            };
+            cli::token(&ctx, request, &mut out, &mut err).await
+        }
+        Cmd::Exec { min_ttl, command } => {
+            let request = cli::ExecRequest {
+                command,
+                selection: &selection,
+                min_ttl: *min_ttl,
+                login: login_first,
+            };
+            cli::exec(&ctx, request, &mut err).await
+        }
         Cmd::Switch { account } => cli::switch(&ctx, account.as_deref(), &mut out),
         Cmd::Demo
         | Cmd::Completions { .. }
@@ -271,9 +242,21 @@ async fn subcommand(cli: &Cli, command: &Cmd, dirs: &ProjectDirs) -> anyhow::Res
         Ok(o) => Ok(ExitCode::from(o.code())),
         Err(e) => {
             eprintln!("authdash: {e}");
-            Ok(ExitCode::FAILURE)
+            Ok(ExitCode::from(e.code()))
         }
     }
+}
+
+/// Whether this run may ask a person for anything (open a browser, show a
+/// device code): not with `--non-interactive`, nor when neither stdin nor
+/// stderr is a terminal (an IDE, cron, CI, a pipe).
+fn interactive(cli: &Cli) -> bool {
+    use std::io::IsTerminal as _;
+    !cli.non_interactive && (std::io::stdin().is_terminal() || std::io::stderr().is_terminal())
+}
+
+fn flow_environment() -> FlowEnvironment {
+    FlowEnvironment::from_vars(Os::current(), false, &|n| std::env::var(n).ok())
 }
 
 /// `authdash init`: to `--config`, else the config dir's authdash.toml.
@@ -368,6 +351,13 @@ async fn doctor(
 }
 
 async fn dashboard(cli: &Cli, dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
+    if cli.account.is_some() || cli.org.is_some() {
+        eprintln!(
+            "authdash: --account and --org apply to the subcommands; in the dashboard, switch \
+             account and org with its keys"
+        );
+        return Ok(ExitCode::from(cli::exit::USAGE));
+    }
     let config = match load_config(cli, dirs) {
         Ok(c) => c,
         Err(code) => return Ok(code),

@@ -94,6 +94,7 @@ async fn demo_login(service: &SessionService, user: &'static str) -> Session {
         flow: Some(FlowPreference::Browser),
         environment: FlowEnvironment::from_vars(Os::current(), false, &|_| None),
         add_account: false,
+        paste: Default::default(),
     };
     let logged_in = tokio::time::timeout(BOUND, service.login(request, &events))
         .await

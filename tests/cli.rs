@@ -131,13 +131,13 @@ async fn status_token_and_exit_codes() {
     let out = s.run(&["status"]);
     assert_eq!(
         out.status.code(),
-        Some(1),
+        Some(4),
         "not logged in: {}",
         text(&out.stdout)
     );
     assert!(text(&out.stdout).contains("Not logged in"));
     let out = s.run(&["token"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(4), "a login is needed");
     assert!(
         out.stdout.is_empty(),
         "nothing on stdout when there is no token"
@@ -214,7 +214,7 @@ async fn switch_and_logout() {
     assert_eq!(accounts.sessions.len(), 1, "bob stays");
     let out = s.run(&["logout", "--all"]);
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(s.run(&["status"]).status.code(), Some(1));
+    assert_eq!(s.run(&["status"]).status.code(), Some(4));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

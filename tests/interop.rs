@@ -537,3 +537,78 @@ async fn an_unregistered_post_logout_redirect_uri_is_refused_and_reported_not_sh
         other => panic!("expected the missing return to be reported, got {other:?}"),
     }
 }
+
+/// `url` with the query parameter `name` set to `value`.
+fn with_param(url: &url::Url, name: &str, value: &str) -> url::Url {
+    let mut url = url.clone();
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .into_owned()
+        .filter(|(k, _)| k != name)
+        .collect();
+    url.query_pairs_mut()
+        .clear()
+        .extend_pairs(pairs)
+        .append_pair(name, value);
+    url
+}
+
+#[tokio::test]
+async fn paste_back_login_checks_state_and_iss_as_the_callback_does() {
+    let op = NodeProvider::start();
+    let provider = public(&op).await;
+    let mut login = BrowserLogin::start(provider, BOUND, LoginOptions::default())
+        .await
+        .expect("the login starts");
+    let url = login.authorize_url().to_string();
+    let _ = login.refusals();
+    let (tx, rx) = tokio::sync::mpsc::channel(8);
+    let (refused_tx, mut refused_rx) = tokio::sync::mpsc::unbounded_channel();
+    let finish = tokio::spawn(async move {
+        let refused = move |why: authdash::auth::PasteRefusal| {
+            let _ = refused_tx.send(why);
+        };
+        login.finish_or_paste(rx, &refused).await
+    });
+    // The address the browser ends at; never delivered to the callback.
+    let landed = tokio::time::timeout(BOUND, Browser::new(&op).authorize(&url, "alice"))
+        .await
+        .expect("the provider's pages end in time");
+    assert!(
+        landed.query_pairs().any(|(k, _)| k == "iss"),
+        "oidc-provider sends iss (RFC 9207): {landed}"
+    );
+    let mut other_port = landed.clone();
+    let port = landed.port().expect("a loopback port");
+    other_port
+        .set_port(Some(if port == 1 { 2 } else { port - 1 }))
+        .unwrap();
+    let wrong = [
+        ("garbage", "not an address"),
+        (
+            &*with_param(&landed, "state", "not-this-login").to_string(),
+            "state",
+        ),
+        (
+            &*with_param(&landed, "iss", "https://attacker.example").to_string(),
+            "attacker.example",
+        ),
+        (&*other_port.to_string(), "not this login's"),
+    ]
+    .map(|(paste, says)| (paste.to_owned(), says));
+    for (paste, says) in &wrong {
+        tx.send(paste.clone()).await.unwrap();
+        let why = tokio::time::timeout(BOUND, refused_rx.recv())
+            .await
+            .expect("refused in time")
+            .expect("a refusal");
+        assert!(why.to_string().contains(says), "{paste}: {why}");
+    }
+    tx.send(landed.to_string()).await.unwrap();
+    let session = tokio::time::timeout(BOUND, finish)
+        .await
+        .expect("the login finishes in time")
+        .expect("no panic")
+        .expect("the pasted address logs in");
+    assert_eq!(session.issuer, op.issuer());
+}

@@ -141,6 +141,7 @@ impl Setup {
             flow: Some(FlowPreference::Browser),
             environment: FlowEnvironment::from_vars(Os::current(), false, &|_| None),
             add_account: false,
+            paste: Default::default(),
         };
         let logged_in = tokio::time::timeout(BOUND, self.service.login(request, &events))
             .await

@@ -91,6 +91,7 @@ fn browser_login() -> LoginRequest {
         flow: Some(FlowPreference::Browser),
         environment: FlowEnvironment::from_vars(Os::current(), false, &|_| None),
         add_account: false,
+        paste: Default::default(),
     }
 }
 
@@ -224,7 +225,7 @@ async fn a_session_is_never_used_with_another_issuer_of_the_same_name() {
     let status = home.authdash(&path_b, &["status"]);
     assert_eq!(
         status.status.code(),
-        Some(1),
+        Some(4),
         "not logged in with this config"
     );
 

@@ -207,7 +207,7 @@ fn once_trusted_it_works_and_an_edit_asks_again() {
         text(&unset.stderr)
     );
     let status = setup.run(&["status"]);
-    assert_eq!(status.status.code(), Some(1), "{}", text(&status.stderr));
+    assert_eq!(status.status.code(), Some(4), "{}", text(&status.stderr));
     assert!(text(&status.stdout).contains("Not logged in"));
     // ... and the issuer is contacted.
     let _ = setup.run(&["doctor"]);
@@ -228,7 +228,7 @@ fn once_trusted_it_works_and_an_edit_asks_again() {
 
     let again = setup.run(&["trust", setup.config.to_str().unwrap()]);
     assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
-    assert_eq!(setup.run(&["status"]).status.code(), Some(1));
+    assert_eq!(setup.run(&["status"]).status.code(), Some(4));
 }
 
 #[test]
@@ -236,7 +236,7 @@ fn a_config_named_with_dash_dash_config_needs_no_trust() {
     let setup = Setup::new();
     let path = setup.config.to_str().unwrap().to_owned();
     let out = setup.run(&["--config", &path, "status"]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("Not logged in"));
     let trust_list = setup.data_dir().join("trusted-configs.json");
     assert!(!trust_list.exists());

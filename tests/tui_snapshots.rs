@@ -509,7 +509,7 @@ async fn snapshot_open_billing_alice() {
             .pending
             .as_ref()
             .and_then(|p| match &p.flow {
-                PendingFlow::Browser { url, .. } => url.clone(),
+                PendingFlow::Browser { url, .. } | PendingFlow::Paste { url, .. } => url.clone(),
                 PendingFlow::Device(_) => None,
             })
             .expect("the URL is shown"),
@@ -1271,4 +1271,53 @@ async fn a_refused_sign_in_response_is_said_while_the_login_waits() {
     assert!(login.pending.is_some(), "the login goes on");
     assert_eq!(login.notice.as_ref().map(|n| n.text.as_str()), Some(reason));
     assert!(render(&model).contains("was refused; still waiting"));
+}
+
+/// `p` on the login screen: the paste-back login. The address is typed
+/// (or pasted) back into the screen; a wrong one is refused with a line and
+/// the login goes on; the right one logs in.
+#[tokio::test]
+async fn the_paste_choice_logs_in_with_the_address_typed_back() {
+    let demo = Demo::start().await;
+    let data = tempfile::tempdir().expect("temp dir");
+    let mut app = demo.app(data.path(), fixed_now());
+    app.handle(key_event(KeyCode::Char('p')));
+    pump_until(&mut app, "the login URL", |m| {
+        matches!(m, Msg::LoginUrl { .. })
+    })
+    .await;
+    let url = match &app.model.screen {
+        Screen::Login(login) => match &login.pending.as_ref().expect("a login").flow {
+            PendingFlow::Paste { url, .. } => url.clone().expect("the URL is shown"),
+            other => panic!("a paste-back login: {other:?}"),
+        },
+        Screen::Dashboard(_) => panic!("still on the login screen"),
+    };
+    let screen = render(&app.model);
+    assert!(screen.contains("and paste it below"), "{screen}");
+    let landed = browser::authorize_redirect(&url, "alice")
+        .await
+        .expect("signed in at the provider");
+    let type_in = |app: &mut App, text: &str| {
+        for c in text.chars() {
+            app.handle(key_event(KeyCode::Char(c)));
+        }
+        app.handle(key_event(KeyCode::Enter));
+    };
+    type_in(&mut app, "not an address, and q does not quit");
+    assert!(!app.model.quit);
+    pump_until(&mut app, "the refusal", |m| {
+        matches!(m, Msg::LoginRefused { .. })
+    })
+    .await;
+    assert!(render(&app.model).contains("not an address"));
+    type_in(&mut app, landed.as_str());
+    pump_until(&mut app, "the end of the login", |m| {
+        matches!(m, Msg::LoginFinished { .. })
+    })
+    .await;
+    assert_eq!(
+        dash(&app.model).session.user.email.as_deref(),
+        Some("alice@example.com")
+    );
 }

@@ -3,6 +3,7 @@
 
 use std::future::Future;
 use std::ops::Deref;
+use std::path::Path;
 use std::pin::Pin;
 use std::time::Duration;
 
@@ -18,18 +19,50 @@ pub use super::clamp::{MAX_EXPIRES_IN_SECS, MAX_INTERVAL_SECS, clamp_provider_nu
 /// attack or a misconfiguration, and reading it whole would cost memory.
 pub const PROVIDER_BODY_CAP: usize = 1024 * 1024;
 
-/// Timeouts and proxy rules for one provider.
+/// Timeouts, proxy rules and extra trusted CAs for one provider.
 #[derive(Debug, Clone, Copy)]
-pub struct HttpOptions {
+pub struct HttpOptions<'a> {
     pub connect_timeout: Duration,
     pub request_timeout: Duration,
     /// The provider runs on this machine: never send its traffic to a proxy.
     pub loopback: bool,
+    /// The provider's `ca_file`: PEM certificates trusted besides the OS
+    /// store (or `SSL_CERT_FILE`/`SSL_CERT_DIR`, which replace it).
+    pub ca_file: Option<&'a Path>,
+}
+
+/// The largest `ca_file` read: a bundle of every public CA is ~250 KiB.
+const MAX_CA_FILE: u64 = 4 * 1024 * 1024;
+
+/// Said with every certificate failure: the fix is a setting.
+pub const TLS_HINT: &str = "the provider's certificate is not trusted here. Behind a \
+     TLS-inspecting proxy or with a private CA, set `ca_file = \"/path/to/ca.pem\"` for this \
+     provider in the config (or SSL_CERT_FILE for every program); `authdash doctor` shows the \
+     certificate chain";
+
+/// The certificates of a `ca_file`, for reqwest and for doctor.
+pub fn read_ca_file(path: &Path) -> Result<Vec<u8>, AuthError> {
+    let unusable = |reason: String| AuthError::Unreachable {
+        what: "the provider's ca_file",
+        url: path.display().to_string(),
+        reason,
+    };
+    let file = std::fs::File::open(path).map_err(|e| unusable(format!("cannot open it: {e}")))?;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_CA_FILE + 1), &mut bytes)
+        .map_err(|e| unusable(format!("cannot read it: {e}")))?;
+    if bytes.len() as u64 > MAX_CA_FILE {
+        return Err(unusable(format!(
+            "it is larger than {} MiB: not a CA file",
+            MAX_CA_FILE / (1024 * 1024)
+        )));
+    }
+    Ok(bytes)
 }
 
 /// Redirects are off: OIDC endpoints never need them, and following them
 /// would let a hostile response point us anywhere (SSRF).
-pub fn client(options: HttpOptions) -> Result<reqwest::Client, AuthError> {
+pub fn client(options: HttpOptions<'_>) -> Result<reqwest::Client, AuthError> {
     let mut builder = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(options.connect_timeout)
@@ -37,6 +70,19 @@ pub fn client(options: HttpOptions) -> Result<reqwest::Client, AuthError> {
         .user_agent(concat!("authdash/", env!("CARGO_PKG_VERSION")));
     if options.loopback {
         builder = builder.no_proxy();
+    }
+    if let Some(path) = options.ca_file {
+        let certificates = reqwest::Certificate::from_pem_bundle(&read_ca_file(path)?)
+            .ok()
+            .filter(|c| !c.is_empty())
+            .ok_or_else(|| AuthError::Unreachable {
+                what: "the provider's ca_file",
+                url: path.display().to_string(),
+                reason: "it holds no PEM certificate (-----BEGIN CERTIFICATE-----)".to_owned(),
+            })?;
+        for certificate in certificates {
+            builder = builder.add_root_certificate(certificate);
+        }
     }
     builder.build().map_err(|e| AuthError::Unreachable {
         what: "the HTTP client",
@@ -210,6 +256,8 @@ pub fn describe(error: reqwest::Error) -> String {
     }
     if timeout {
         format!("timed out ({text})")
+    } else if text.contains("certificate") {
+        format!("{text}; {TLS_HINT}")
     } else {
         text
     }

@@ -25,6 +25,10 @@ pub struct BrowserLogin {
     verifier: PkceCodeVerifier,
     nonce: Nonce,
     timeout: Duration,
+    /// Kept to check an address pasted back exactly as the callback checks
+    /// a response ([`super::paste`]); never shown.
+    state: String,
+    issuer_required: bool,
 }
 
 impl std::fmt::Debug for BrowserLogin {
@@ -57,6 +61,7 @@ impl BrowserLogin {
             .additional_metadata()
             .authorization_response_iss_parameter_supported
             .unwrap_or(false);
+        let state_secret = state.secret().clone();
         let callback = loopback::listen(
             &config.redirect,
             state.secret().clone(),
@@ -94,6 +99,8 @@ impl BrowserLogin {
             verifier,
             nonce,
             timeout,
+            state: state_secret,
+            issuer_required,
         })
     }
 
@@ -133,19 +140,56 @@ impl BrowserLogin {
             .await
             .map_err(|_| AuthError::TimedOut(timeout.as_secs()))?
             .map_err(|_| AuthError::Cancelled)?;
-        let code = match outcome {
-            Outcome::Code(code) => code,
-            Outcome::Error { error, description } => {
-                let text = OAuthErrorText { error, description };
-                return Err(if text.error == "access_denied" {
-                    AuthError::Denied(text)
-                } else {
-                    AuthError::Provider(text)
-                });
-            }
-        };
-        exchange(&provider, &callback.redirect_uri, code, verifier, &nonce).await
+        conclude(&provider, &callback.redirect_uri, outcome, verifier, &nonce).await
     }
+
+    /// Split for [`super::paste`], which waits for the callback or a
+    /// pasted address, whichever comes first.
+    pub(super) fn into_parts(self) -> LoginParts {
+        LoginParts {
+            provider: self.provider,
+            callback: self.callback,
+            verifier: self.verifier,
+            nonce: self.nonce,
+            timeout: self.timeout,
+            state: self.state,
+            issuer_required: self.issuer_required,
+        }
+    }
+}
+
+/// A [`BrowserLogin`] taken apart to be finished another way.
+pub(super) struct LoginParts {
+    pub provider: Arc<Provider>,
+    pub callback: Callback,
+    pub verifier: PkceCodeVerifier,
+    pub nonce: Nonce,
+    pub timeout: Duration,
+    pub state: String,
+    pub issuer_required: bool,
+}
+
+/// Finish with the response the callback (or a pasted address) brought,
+/// once its `state` and `iss` were checked.
+pub(super) async fn conclude(
+    provider: &Provider,
+    redirect_uri: &Url,
+    outcome: Outcome,
+    verifier: PkceCodeVerifier,
+    nonce: &Nonce,
+) -> Result<Session, AuthError> {
+    let code = match outcome {
+        Outcome::Code(code) => code,
+        Outcome::Error { error, description } => {
+            let text = OAuthErrorText { error, description };
+            return Err(if text.error == "access_denied" {
+                AuthError::Denied(text)
+            } else {
+                AuthError::Provider(text)
+            });
+        }
+    };
+    exchange(provider, redirect_uri, code, verifier, nonce).await
 }
 
 async fn exchange(

@@ -173,25 +173,22 @@ async fn receive(
             "This address only receives sign-in responses from your provider.",
         );
     }
-    if let Some(reason) = refused(&shared, &query) {
-        shared.refusals.report(reason);
-        return page_error(
-            StatusCode::BAD_REQUEST,
-            "This sign-in response is not for the login in progress",
-            "It was refused. The login in your terminal is still waiting: finish it from the \
-             link it shows.",
-        );
-    }
-    let outcome = match (query.get("error"), query.get("code")) {
-        (Some(error), _) => Outcome::Error {
-            error: error.clone(),
-            description: query.get("error_description").cloned(),
-        },
-        (None, Some(code)) => Outcome::Code(code.clone()),
-        (None, None) => Outcome::Error {
-            error: "invalid_request".into(),
-            description: Some("neither code nor error".into()),
-        },
+    let outcome = match check_response(
+        &shared.state,
+        &shared.issuer,
+        shared.issuer_required,
+        &query,
+    ) {
+        Ok(outcome) => outcome,
+        Err(reason) => {
+            shared.refusals.report(reason);
+            return page_error(
+                StatusCode::BAD_REQUEST,
+                "This sign-in response is not for the login in progress",
+                "It was refused. The login in your terminal is still waiting: finish it from the \
+                 link it shows.",
+            );
+        }
     };
     let page = match &outcome {
         Outcome::Code(_) => (
@@ -228,26 +225,48 @@ async fn receive(
     }
 }
 
-/// Why a response is not this login's, if it is not: a `state` other
-/// than ours (compared in constant time: it is the login's secret), or an
-/// `iss` other than the provider's (RFC 9207).
-fn refused(shared: &Shared, query: &HashMap<String, String>) -> Option<RefusalReason> {
+/// The one check of an authorization response, for the callback and for
+/// an address pasted back alike: refused when its `state` is not ours
+/// (compared in constant time: it is the login's secret) or its `iss` is
+/// not the provider's (RFC 9207); else the code or the provider's error.
+/// The caller has made sure `code` or `error` is there.
+pub(crate) fn check_response(
+    expected_state: &str,
+    issuer: &str,
+    issuer_required: bool,
+    query: &HashMap<String, String>,
+) -> Result<Outcome, RefusalReason> {
     let Some(state) = query.get("state") else {
-        return Some(RefusalReason::NoState);
+        return Err(RefusalReason::NoState);
     };
-    if !bool::from(state.as_bytes().ct_eq(shared.state.as_bytes())) {
-        return Some(RefusalReason::WrongState);
+    if !bool::from(state.as_bytes().ct_eq(expected_state.as_bytes())) {
+        return Err(RefusalReason::WrongState);
     }
     match query.get("iss") {
-        Some(iss) if *iss != shared.issuer => Some(RefusalReason::WrongIssuer {
-            expected: shared.issuer.clone(),
-            got: iss.clone(),
-        }),
-        None if shared.issuer_required => Some(RefusalReason::MissingIssuer {
-            expected: shared.issuer.clone(),
-        }),
-        _ => None,
+        Some(iss) if *iss != issuer => {
+            return Err(RefusalReason::WrongIssuer {
+                expected: issuer.to_owned(),
+                got: iss.clone(),
+            });
+        }
+        None if issuer_required => {
+            return Err(RefusalReason::MissingIssuer {
+                expected: issuer.to_owned(),
+            });
+        }
+        _ => {}
     }
+    Ok(match (query.get("error"), query.get("code")) {
+        (Some(error), _) => Outcome::Error {
+            error: error.clone(),
+            description: query.get("error_description").cloned(),
+        },
+        (None, Some(code)) => Outcome::Code(code.clone()),
+        (None, None) => Outcome::Error {
+            error: "invalid_request".into(),
+            description: Some("neither code nor error".into()),
+        },
+    })
 }
 
 fn page_error(status: StatusCode, title: &str, message: &str) -> (StatusCode, Html<String>) {

@@ -77,6 +77,7 @@ impl Provider {
             connect_timeout: settings.connect_timeout,
             request_timeout: settings.request_timeout,
             loopback,
+            ca_file: config.ca_file.as_deref(),
         })?);
         let expected = metadata::issuer_of(url);
         let cached = cache.and_then(|c| c.load(url)).and_then(|entry| {

@@ -3,7 +3,7 @@ use std::sync::Mutex;
 
 use super::{CliError, Context, Outcome};
 use crate::auth::{AuthError, FlowEnvironment, FlowPreference, PollState};
-use crate::session::{self, LoginEvent};
+use crate::session::{self, LoginEvent, PasteHelp, PasteInput, PasteMode};
 
 /// How `login` was asked to run, beyond the config.
 #[derive(Debug, Clone, Copy)]
@@ -17,6 +17,10 @@ pub struct LoginRequest<'a> {
     /// What the binary found out about this machine (device support is
     /// filled in after discovery).
     pub environment: FlowEnvironment,
+    /// `--paste`: finish by pasting back the address the browser ended at.
+    /// Without it, pasting is offered when `auto` finds no other way and
+    /// stdin is a terminal.
+    pub paste: bool,
 }
 
 /// Log in and make the account active: in the browser, or with a code on
@@ -27,11 +31,19 @@ pub async fn login(
     request: LoginRequest<'_>,
     err: &mut (dyn Write + Send),
 ) -> Result<Outcome, CliError> {
+    let paste = if request.paste {
+        PasteMode::Chosen(stdin_lines())
+    } else if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        PasteMode::Available(stdin_lines())
+    } else {
+        PasteMode::Off
+    };
     let request = session::LoginRequest {
         provider: request.provider.map(str::to_owned),
         flow: request.flow,
         environment: request.environment,
         add_account: request.add_account,
+        paste,
     };
     let printer = Printer {
         out: Mutex::new(err),
@@ -88,7 +100,19 @@ impl Printer<'_> {
             LoginEvent::Provider { label, .. } => {
                 *self.label.lock().unwrap_or_else(|p| p.into_inner()) = label;
             }
-            LoginEvent::BrowserUrl { url, opening: true } => writeln!(
+            LoginEvent::BrowserUrl {
+                url,
+                paste: Some(help),
+                ..
+            } => paste_help(err, &label, &url, &help)?,
+            LoginEvent::FallingBackToPaste(why) => writeln!(
+                err,
+                "{}: paste the address back instead.\n",
+                crate::identity::visible(&why)
+            )?,
+            LoginEvent::BrowserUrl {
+                url, opening: true, ..
+            } => writeln!(
                 err,
                 "Log in to {} in your browser. If it does not open, visit:\n\n  {url}\n",
                 crate::identity::visible(&label)
@@ -96,6 +120,7 @@ impl Printer<'_> {
             LoginEvent::BrowserUrl {
                 url,
                 opening: false,
+                ..
             } => writeln!(
                 err,
                 "No browser can be opened here and {} offers no device login.\n\
@@ -123,9 +148,56 @@ impl Printer<'_> {
             }
             LoginEvent::DevicePoll(_) => {}
             LoginEvent::Refused(why) => writeln!(err, "! {}", crate::identity::visible(&why))?,
+            LoginEvent::WaitingForOtherLogin { holder } => writeln!(
+                err,
+                "Another login to {} is under way ({holder}): waiting for it to finish, then \
+                 using its session (Ctrl-C cancels)…",
+                crate::identity::visible(&label)
+            )?,
         }
         Ok(())
     }
+}
+
+/// Lines typed or pasted on stdin, read on a thread of their own (stdin
+/// has no async reader that can be abandoned); the thread ends with the
+/// process.
+fn stdin_lines() -> PasteInput {
+    let (input, tx) = PasteInput::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead as _;
+        for line in std::io::stdin().lock().lines() {
+            let Ok(line) = line else { break };
+            if tx.blocking_send(line).is_err() {
+                break;
+            }
+        }
+    });
+    input
+}
+
+fn paste_help(
+    err: &mut dyn Write,
+    label: &str,
+    url: &str,
+    help: &PasteHelp,
+) -> std::io::Result<()> {
+    let back = help.redirect_uri.split('?').next().unwrap_or_default();
+    writeln!(
+        err,
+        "Open this URL in a browser on any machine and log in to {}:\n\n  {url}\n\n\
+         The browser then goes to {back}?… which will not load there. Copy that whole address \
+         from its address bar, paste it here and press Enter.\n\n\
+         Or forward the port over SSH, and the login finishes by itself:\n  {}{}\n\n\
+         Waiting (Ctrl-C cancels)…",
+        crate::identity::visible(label),
+        help.ssh_forward,
+        if help.fixed_port {
+            ""
+        } else {
+            "\n  (this login's port only: a fixed port in redirect_uri makes one forward serve every login)"
+        }
+    )
 }
 
 fn device_code(

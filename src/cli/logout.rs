@@ -8,7 +8,7 @@ use crate::session::{BrowserSignOutReport, LogoutEvent, LogoutOptions, is_bound}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogoutScope {
-    /// The active account.
+    /// The account `--account`/`AUTHDASH_ACCOUNT` names, else the active one.
     Active,
     /// Every account of this config's providers stored here.
     All,
@@ -22,11 +22,16 @@ pub async fn logout(
     scope: LogoutScope,
     in_browser: bool,
     everywhere: bool,
+    selection: &super::Selection,
     out: &mut (dyn Write + Send),
 ) -> Result<Outcome, CliError> {
     let accounts = ctx.accounts().await?;
+    let preferences = crate::store::Preferences::load(&ctx.data_dir);
     let targets: Vec<Session> = match scope {
-        LogoutScope::Active => accounts.active_session().cloned().into_iter().collect(),
+        LogoutScope::Active => super::select::choose(&accounts, &preferences, selection)?
+            .map(|c| c.session)
+            .into_iter()
+            .collect(),
         LogoutScope::All => accounts
             .sessions
             .iter()

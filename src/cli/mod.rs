@@ -10,42 +10,72 @@
 //! `config::trust`: it runs before any config is read.)
 
 pub mod doctor;
+mod exec;
 mod init;
 mod login;
 mod logout;
+pub mod select;
 mod status;
 mod switch;
 mod token;
+mod usable;
 
 use crate::auth::AuthError;
 use crate::session::SessionError;
 use crate::store::StoreError;
 
 pub use doctor::{ConfigSource, DoctorRequest, doctor};
+pub use exec::{ExecRequest, exec};
 pub use init::{Preset, init};
 pub use login::{LoginRequest, login};
 pub use logout::{LogoutScope, logout};
-pub use status::status;
+pub use select::{Chosen, Rule, Selection};
+pub use status::{StatusFormat, status};
 pub use switch::switch;
-pub use token::token;
+pub use token::{TokenFormat, TokenRequest, parse_duration, token};
 
 /// What every subcommand needs: the session service, the one way to
 /// sessions it shares with the TUI.
 pub use crate::session::SessionService as Context;
 
+/// The exit codes, the same for every command (and listed in `--help`).
+pub mod exit {
+    pub const OK: u8 = 0;
+    /// Something failed: the provider, the network, the store.
+    pub const FAILED: u8 = 1;
+    /// Bad usage or a bad config: fix the command or the file.
+    pub const USAGE: u8 = 2;
+    /// A login is needed: `authdash login` in a terminal.
+    pub const NEEDS_LOGIN: u8 = 4;
+    /// For `--help`.
+    pub const HELP: &str = "Exit codes: 0 ok, 1 failed, 2 bad usage or config, 4 a login is \
+                            needed (run `authdash login` in a terminal).";
+}
+
+/// The one line a command that needs a login says when it may not start
+/// one itself.
+pub const HOW_TO_LOG_IN: &str = "run `authdash login` in a terminal (add --device on a machine without a browser, or \
+     --paste to paste the address back)";
+
 /// How a subcommand ended, as an exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     Ok,
-    /// Not logged in, nothing to do, or the provider said no.
+    /// Nothing to do, or the provider said no.
     Failed,
+    /// No usable session: a login is needed.
+    NeedsLogin,
+    /// The process a command ran ended with this code (`exec`).
+    Code(u8),
 }
 
 impl Outcome {
     pub fn code(self) -> u8 {
         match self {
-            Outcome::Ok => 0,
-            Outcome::Failed => 1,
+            Outcome::Ok => exit::OK,
+            Outcome::Failed => exit::FAILED,
+            Outcome::NeedsLogin => exit::NEEDS_LOGIN,
+            Outcome::Code(c) => c,
         }
     }
 }
@@ -62,6 +92,26 @@ pub enum CliError {
     Usage(String),
     #[error("cannot write the output: {0}")]
     Output(#[from] std::io::Error),
+}
+
+impl CliError {
+    /// The exit code for this error: usage and config mistakes 2, a login
+    /// needed 4, anything else 1.
+    pub fn code(&self) -> u8 {
+        match self {
+            CliError::Usage(_) => exit::USAGE,
+            CliError::Session(e) if e.needs_login() => exit::NEEDS_LOGIN,
+            CliError::Session(e)
+                if matches!(
+                    **e,
+                    SessionError::Usage(_) | SessionError::UnknownProvider { .. }
+                ) =>
+            {
+                exit::USAGE
+            }
+            _ => exit::FAILED,
+        }
+    }
 }
 
 impl From<SessionError> for CliError {

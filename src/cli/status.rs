@@ -3,23 +3,58 @@ use std::io::Write;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
+use super::select::{self, Chosen, Selection};
 use super::{CliError, Context, Outcome};
 use crate::auth::Session;
 use crate::identity::visible;
-use crate::store::AccountId;
+use crate::store::{AccountId, Preferences};
 
-/// Who is logged in where. `Failed` when no account is usable.
-pub fn status(ctx: &Context, as_json: bool, out: &mut dyn Write) -> Result<Outcome, CliError> {
+/// How `status` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFormat {
+    Human,
+    Json,
+    /// One short line for a shell prompt, from the store alone.
+    Prompt,
+}
+
+/// Who is logged in where, and which account and org this run would use
+/// (and which rule chose them). `NeedsLogin` when that account is not
+/// usable. Reads the store only: no request, no lock.
+pub fn status(
+    ctx: &Context,
+    format: StatusFormat,
+    selection: &Selection,
+    out: &mut dyn Write,
+) -> Result<Outcome, CliError> {
     let accounts = ctx.store.accounts()?;
+    let preferences = Preferences::load(&ctx.data_dir);
+    let chosen = select::choose(&accounts, &preferences, selection)?;
     let now = Utc::now();
     let active = accounts.active.clone();
-    let logged_in = accounts
-        .active_session()
-        .is_some_and(|s| s.is_alive(now) && crate::session::is_bound(&ctx.config, s));
-    if as_json {
+    let logged_in = chosen.as_ref().is_some_and(|c| {
+        c.session.is_alive(now) && crate::session::is_bound(&ctx.config, &c.session)
+    });
+    let outcome = if logged_in {
+        Outcome::Ok
+    } else {
+        Outcome::NeedsLogin
+    };
+    if format == StatusFormat::Prompt {
+        writeln!(out, "{}", prompt_line(chosen.as_ref(), now))?;
+        return Ok(outcome);
+    }
+    if format == StatusFormat::Json {
         let report = json!({
             "logged_in": logged_in,
-            "active": accounts.active_session().map(|s| json!({"provider": s.provider, "issuer": s.issuer, "subject": s.user.subject})),
+            "active": chosen.as_ref().map(|c| json!({
+                "provider": c.session.provider,
+                "issuer": c.session.issuer,
+                "subject": c.session.user.subject,
+                "chosen_by": c.account_rule.to_string(),
+                "org": c.org.as_ref().map(|(id, name)| json!({"org_id": id, "org_name": name})),
+                "org_chosen_by": c.org_rule.to_string(),
+            })),
             "accounts": accounts.sessions.iter().map(|s| account_json(s, active.as_ref(), now)).collect::<Vec<_>>(),
             "store": {
                 "path": ctx.store_path.display().to_string(),
@@ -45,6 +80,23 @@ pub fn status(ctx: &Context, as_json: bool, out: &mut dyn Write) -> Result<Outco
         for s in &accounts.sessions {
             describe(ctx, s, active.as_ref() == Some(&AccountId::of(s)), now, out)?;
         }
+        if let Some(c) = &chosen {
+            writeln!(
+                out,
+                "This run uses {} ({}).",
+                visible(
+                    c.session
+                        .user
+                        .email
+                        .as_deref()
+                        .unwrap_or(c.session.user.display_name())
+                ),
+                c.account_reason()
+            )?;
+            if let Some((_, name)) = &c.org {
+                writeln!(out, "Org: {} ({}).", visible(name), c.org_reason())?;
+            }
+        }
         writeln!(
             out,
             "Token store: {}, encrypted with {}.",
@@ -52,11 +104,29 @@ pub fn status(ctx: &Context, as_json: bool, out: &mut dyn Write) -> Result<Outco
             ctx.store.describe_key()
         )?;
     }
-    Ok(if logged_in {
-        Outcome::Ok
-    } else {
-        Outcome::Failed
-    })
+    Ok(outcome)
+}
+
+/// `alice@example.com (Acme) 42m`, `… expired`, `… renews on use`, or
+/// `logged out`: short, and escaped like everything from a provider.
+fn prompt_line(chosen: Option<&Chosen>, now: DateTime<Utc>) -> String {
+    let Some(c) = chosen else {
+        return "logged out".to_owned();
+    };
+    let s = &c.session;
+    let who = visible(s.user.email.as_deref().unwrap_or(s.user.display_name())).into_owned();
+    let org = c
+        .org
+        .as_ref()
+        .map(|(_, name)| format!(" ({})", visible(name)))
+        .unwrap_or_default();
+    let left = match (state(s, now), s.tokens.expires_at) {
+        ("valid", Some(at)) => format!("{}m", (at - now).num_minutes().max(0)),
+        ("valid", None) => "ok".to_owned(),
+        ("renewable", _) => "renews on use".to_owned(),
+        _ => "expired".to_owned(),
+    };
+    format!("{who}{org} {left}")
 }
 
 fn time(t: Option<DateTime<Utc>>) -> Value {

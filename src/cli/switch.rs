@@ -10,7 +10,7 @@ pub fn switch(ctx: &Context, to: Option<&str>, out: &mut dyn Write) -> Result<Ou
     let accounts = ctx.store.accounts()?;
     if accounts.sessions.is_empty() {
         writeln!(out, "No accounts. Run `authdash login`.")?;
-        return Ok(Outcome::Failed);
+        return Ok(Outcome::NeedsLogin);
     }
     let Some(wanted) = to else {
         for (i, s) in accounts.sessions.iter().enumerate() {
@@ -28,20 +28,7 @@ pub fn switch(ctx: &Context, to: Option<&str>, out: &mut dyn Write) -> Result<Ou
         }
         return Ok(Outcome::Ok);
     };
-    let matches: Vec<AccountId> = accounts
-        .sessions
-        .iter()
-        .enumerate()
-        .filter(|(i, s)| {
-            let id = AccountId::of(s);
-            wanted == (i + 1).to_string()
-                || wanted == id.to_string()
-                || wanted == format!("{}/{}", s.provider, s.user.subject)
-                || wanted == s.user.subject
-                || s.user.email.as_deref() == Some(wanted)
-        })
-        .map(|(_, s)| AccountId::of(s))
-        .collect();
+    let matches = super::select::matching(&accounts, wanted);
     match matches.as_slice() {
         [one] => {
             ctx.store.activate(one)?;

@@ -1,35 +1,156 @@
+//! `authdash token`: the access token for scripts and tools, in the shape
+//! they want (raw, an HTTP header, JSON, shell variables, or a Kubernetes
+//! ExecCredential for kubectl's exec plugins).
+
 use std::io::Write;
+use std::time::Duration;
 
-use super::{CliError, Context, Outcome};
+use chrono::SecondsFormat;
+use serde_json::json;
 
-/// Print the active account's access token, renewed first when it is
-/// about to expire. Nothing else goes to stdout; errors go to `err`.
+use super::select::Selection;
+use super::usable::{Need, usable};
+use super::{CliError, Context, LoginRequest, Outcome};
+
+/// How `token` prints the token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum TokenFormat {
+    /// The token alone.
+    #[default]
+    Raw,
+    /// `Authorization: Bearer TOKEN`.
+    Header,
+    /// The token, its type, scopes and expiry.
+    Json,
+    /// Shell lines to `eval`, with the names `exec` uses.
+    Env,
+    /// A Kubernetes client.authentication.k8s.io/v1 ExecCredential.
+    ExecCredential,
+}
+
+/// What `token` was asked.
+#[derive(Debug, Clone, Copy)]
+pub struct TokenRequest<'a> {
+    pub format: TokenFormat,
+    /// Renew first when less than this remains.
+    pub min_ttl: Option<Duration>,
+    pub selection: &'a Selection,
+    /// `Some` when it may log in itself (an interactive run).
+    pub login: Option<LoginRequest<'a>>,
+}
+
+/// Print the chosen account's access token, renewed first when it is
+/// about to expire (or has less than `min_ttl` left). Nothing else goes to
+/// stdout; messages go to `err`.
 pub async fn token(
     ctx: &Context,
+    request: TokenRequest<'_>,
     out: &mut dyn Write,
-    err: &mut dyn Write,
+    err: &mut (dyn Write + Send),
 ) -> Result<Outcome, CliError> {
-    let accounts = ctx.accounts().await?;
-    let Some(session) = accounts.active_session().cloned() else {
-        writeln!(err, "Not logged in. Run `authdash login`.")?;
-        return Ok(Outcome::Failed);
+    let need = Need {
+        selection: request.selection,
+        min_ttl: request.min_ttl.unwrap_or_default(),
+        login: request.login,
     };
-    if !session.access_token_fresh(chrono::Utc::now()) && !session.can_refresh() {
-        writeln!(
-            err,
-            "The session has expired and cannot be renewed. Run `authdash login`."
-        )?;
-        return Ok(Outcome::Failed);
+    let chosen = match usable(ctx, need, err).await? {
+        Ok(c) => c,
+        Err(outcome) => return Ok(outcome),
+    };
+    let session = &chosen.session;
+    let token = session.access_token();
+    let expires = session
+        .tokens
+        .expires_at
+        .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true));
+    match request.format {
+        TokenFormat::Raw => writeln!(out, "{token}")?,
+        TokenFormat::Header => writeln!(out, "Authorization: Bearer {token}")?,
+        TokenFormat::Json => {
+            let value = json!({
+                "access_token": token,
+                "token_type": "Bearer",
+                "scopes": session.tokens.scopes,
+                "expires_at": expires,
+                "issuer": session.issuer,
+                "subject": session.user.subject,
+                "org_id": chosen.org.as_ref().map(|(id, _)| id),
+            });
+            writeln!(out, "{value}")?;
+        }
+        TokenFormat::Env => {
+            let names = &ctx.config.exec_env;
+            writeln!(out, "export {}={}", names.token, shell_words::quote(token))?;
+            if let Some((id, _)) = &chosen.org {
+                writeln!(out, "export {}={}", names.org_id, shell_words::quote(id))?;
+            }
+        }
+        TokenFormat::ExecCredential => {
+            let mut status = json!({ "token": token });
+            if let Some(at) = expires {
+                status["expirationTimestamp"] = json!(at);
+            }
+            let credential = json!({
+                "apiVersion": "client.authentication.k8s.io/v1",
+                "kind": "ExecCredential",
+                "spec": { "interactive": request.login.is_some() },
+                "status": status,
+            });
+            writeln!(out, "{credential}")?;
+        }
     }
-    match ctx.usable(&session).await {
-        Ok(fresh) => {
-            writeln!(out, "{}", fresh.access_token())?;
-            Ok(Outcome::Ok)
+    Ok(Outcome::Ok)
+}
+
+/// A duration as people write it: `90` or `90s`, `5m`, `1h`, `1h30m`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let bad = || format!("`{text}` is not a duration: write e.g. 90s, 5m, 1h or 1h30m");
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(bad());
+    }
+    if let Ok(secs) = text.parse::<u64>() {
+        return Ok(Duration::from_secs(secs));
+    }
+    let mut total: u64 = 0;
+    let mut number = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
         }
-        Err(e) if e.needs_login() => {
-            writeln!(err, "{e}")?;
-            Ok(Outcome::Failed)
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            _ => return Err(bad()),
+        };
+        let n: u64 = number.parse().map_err(|_| bad())?;
+        total = n
+            .checked_mul(unit)
+            .and_then(|v| total.checked_add(v))
+            .ok_or_else(bad)?;
+        number.clear();
+    }
+    if !number.is_empty() {
+        return Err(bad());
+    }
+    Ok(Duration::from_secs(total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_as_people_write_them() {
+        assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("5m"), Ok(Duration::from_secs(300)));
+        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
+        for bad in ["", "m", "5x", "1h30", "-5m"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
         }
-        Err(e) => Err(e.into()),
     }
 }

@@ -36,6 +36,7 @@ pub use redirect::{RedirectHost, RedirectUri};
 use error::{Checked, Problem, unknown_key_fix};
 use provider::PROVIDER_KEYS;
 use section::{Section, is_bare_key, join, wrong_type};
+pub use settings::ExecEnv;
 use settings::Settings;
 
 use crate::identity::RoleOrder;
@@ -62,6 +63,8 @@ pub struct Config {
     pub http: HttpSettings,
     /// How long a browser login may wait for its callback.
     pub login_timeout: Duration,
+    /// The variables `authdash exec` puts the token and org id in.
+    pub exec_env: ExecEnv,
     /// Keys that hold a secret in the file itself (`auth.store_secret`,
     /// `auth.NAME.client_secret`…), for [`ConfigWarning::ReadableSecrets`].
     pub inline_secrets: Vec<String>,
@@ -237,6 +240,15 @@ fn build(
         section.check_keys(PROVIDER_KEYS, &[])?;
         providers.push(ProviderConfig::from_section(name, section, &redirect, env)?);
     }
+    // A relative `ca_file` is the config's neighbour, wherever authdash runs.
+    let folder = path.parent().unwrap_or(Path::new("."));
+    for provider in &mut providers {
+        if let Some(ca) = provider.ca_file.as_mut()
+            && ca.is_relative()
+        {
+            *ca = folder.join(&*ca);
+        }
+    }
     if providers.is_empty() {
         return Err(Problem::new(
             "auth",
@@ -260,6 +272,7 @@ fn build(
         panels: settings.panels,
         http: settings.http,
         login_timeout: settings.login_timeout,
+        exec_env: settings.exec_env,
         inline_secrets,
         warnings: Vec::new(),
     })

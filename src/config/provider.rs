@@ -2,6 +2,7 @@
 //! an `[auth.NAME]` table.
 
 use secrecy::SecretString;
+use std::path::PathBuf;
 use url::Url;
 
 use super::error::{Checked, Problem, nearest};
@@ -28,6 +29,7 @@ pub(crate) const PROVIDER_KEYS: &[&str] = &[
     "flow",
     "logout_everywhere_api_key_env",
     "allow_hs256",
+    "ca_file",
 ];
 
 const DISCOVERY_SUFFIX: &str = "/.well-known/openid-configuration";
@@ -105,6 +107,11 @@ pub struct ProviderConfig {
     /// keyed with the client secret). Off by default; a confidential client
     /// only, since a public client's "secret" is no secret.
     pub allow_hs256: bool,
+    /// `ca_file`: PEM certificates trusted for this provider besides the
+    /// OS store (a corporate TLS-inspecting proxy's CA, a private CA);
+    /// relative to the config file's folder. Read when the provider is
+    /// first contacted.
+    pub ca_file: Option<PathBuf>,
 }
 
 /// Where "Log out everywhere" gets its API key. The key itself is never
@@ -229,6 +236,7 @@ impl ProviderConfig {
         };
         let allow_hs256 = allow_hs256(section, client_secret.is_some())?;
         let label = section.nonempty_str("label")?.unwrap_or(name).to_owned();
+        let ca_file = section.nonempty_str("ca_file")?.map(PathBuf::from);
         Ok(Self {
             name: name.to_owned(),
             label,
@@ -246,6 +254,7 @@ impl ProviderConfig {
             flow,
             logout_everywhere,
             allow_hs256,
+            ca_file,
         })
     }
 }

@@ -16,6 +16,8 @@ const AUTHDASH_KEYS: &[&str] = &[
     "login_timeout_secs",
     "panel_body_cap_mib",
     "panels",
+    "exec_token_env",
+    "exec_org_env",
 ];
 
 /// The largest panel body cap accepted: 1 GiB would defeat the point.
@@ -30,6 +32,26 @@ pub(crate) struct Settings {
     pub http: HttpSettings,
     pub login_timeout: Duration,
     pub panels: Vec<PanelSpec>,
+    pub exec_env: ExecEnv,
+}
+
+/// The environment variables `authdash exec` (and `token --format env`)
+/// put the access token and the org id in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecEnv {
+    /// `exec_token_env`, default `AUTHDASH_ACCESS_TOKEN`.
+    pub token: String,
+    /// `exec_org_env`, default `AUTHDASH_ORG_ID`.
+    pub org_id: String,
+}
+
+impl Default for ExecEnv {
+    fn default() -> Self {
+        Self {
+            token: "AUTHDASH_ACCESS_TOKEN".to_owned(),
+            org_id: "AUTHDASH_ORG_ID".to_owned(),
+        }
+    }
 }
 
 impl Default for Settings {
@@ -39,6 +61,7 @@ impl Default for Settings {
             http: HttpSettings::default(),
             login_timeout: Duration::from_secs(DEFAULT_LOGIN_TIMEOUT_SECS),
             panels: Vec::new(),
+            exec_env: ExecEnv::default(),
         }
     }
 }
@@ -63,6 +86,12 @@ impl Settings {
             settings.http.panel_body_cap = cap;
         }
         settings.panels = panels(section, &settings.role_order)?;
+        if let Some(name) = env_name(section, "exec_token_env")? {
+            settings.exec_env.token = name;
+        }
+        if let Some(name) = env_name(section, "exec_org_env")? {
+            settings.exec_env.org_id = name;
+        }
         Ok(settings)
     }
 }
@@ -138,4 +167,72 @@ fn panel_body_cap(section: Section<'_>) -> Checked<Option<usize>> {
         ));
     }
     Ok(usize::try_from(mib).ok().map(|m| m * 1024 * 1024))
+}
+
+/// A variable name a shell can `export`: letters, digits and `_`, not
+/// starting with a digit.
+fn env_name(section: Section<'_>, key: &str) -> Checked<Option<String>> {
+    let Some(name) = section.str(key)? else {
+        return Ok(None);
+    };
+    let valid = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !valid {
+        return Err(Problem::new(
+            &section.child(key),
+            "is not an environment variable name",
+            "use letters, digits and `_`, not starting with a digit, e.g. `GITHUB_TOKEN`",
+        ));
+    }
+    Ok(Some(name.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use crate::config::Config;
+
+    const PROVIDER: &str = "[auth]\nclient_id = \"cid\"\n\
+         server_metadata_url = \"https://id.example/.well-known/openid-configuration\"\n";
+
+    fn parse(extra: &str) -> Result<Config, String> {
+        Config::parse(
+            Path::new("/etc/authdash/authdash.toml"),
+            &format!("{PROVIDER}{extra}"),
+            &|_| None,
+        )
+        .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn exec_variable_names_default_and_are_checked() {
+        let c = parse("").unwrap();
+        assert_eq!(c.exec_env.token, "AUTHDASH_ACCESS_TOKEN");
+        assert_eq!(c.exec_env.org_id, "AUTHDASH_ORG_ID");
+        let c = parse("[authdash]\nexec_token_env = \"GITHUB_TOKEN\"\n").unwrap();
+        assert_eq!(c.exec_env.token, "GITHUB_TOKEN");
+        let e = parse("[authdash]\nexec_org_env = \"1 ORG; rm\"\n").unwrap_err();
+        assert!(
+            e.contains("authdash.exec_org_env") && e.contains("not an environment variable"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_relative_ca_file_is_beside_the_config() {
+        let c = parse("ca_file = \"corp-ca.pem\"\n").unwrap();
+        assert_eq!(
+            c.providers[0].ca_file,
+            Some(PathBuf::from("/etc/authdash/corp-ca.pem"))
+        );
+        let c = parse("ca_file = \"/etc/ssl/corp.pem\"\n").unwrap();
+        assert_eq!(
+            c.providers[0].ca_file,
+            Some(PathBuf::from("/etc/ssl/corp.pem"))
+        );
+    }
 }

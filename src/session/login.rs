@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use super::{SessionError, SessionService, blocking};
+use super::paste::{PasteHelp, PasteInput, PasteMode, device_grant_refused};
+use super::{SessionError, SessionService, blocking, login_lock};
 use crate::auth::{
     self, AuthError, BrowserLogin, DeviceLogin, FlowChoice, FlowEnvironment, FlowPreference,
     LoginOptions, PollState, Provider, Refusal, Session, choose_flow,
@@ -31,6 +32,8 @@ pub struct LoginRequest {
     /// Ask the provider for a fresh login (`prompt=login`) so single
     /// sign-on does not hand back the same person.
     pub add_account: bool,
+    /// Whether an address may be pasted back instead of the callback.
+    pub paste: PasteMode,
 }
 
 /// The device flow's code and where to enter it.
@@ -55,7 +58,12 @@ pub enum LoginEvent {
     BrowserUrl {
         url: String,
         opening: bool,
+        /// `Some` when the address the browser ends at may be pasted back
+        /// (and how to forward the port instead).
+        paste: Option<PasteHelp>,
     },
+    /// `flow = "auto"` turns to the paste-back login, and why.
+    FallingBackToPaste(String),
     /// Whether the browser opened.
     BrowserOpened(Result<(), String>),
     /// No browser could start: a code on another device instead.
@@ -65,7 +73,16 @@ pub enum LoginEvent {
     /// A response reached the callback that was not for this login (wrong
     /// `state` or issuer); the login goes on waiting.
     Refused(String),
+    /// Another process is logging in to the same provider: this login
+    /// waits for it (and then uses its session) instead of opening a
+    /// second browser tab. `holder` names the process.
+    WaitingForOtherLogin {
+        holder: String,
+    },
 }
+
+/// How much longer than a login may take a second one waits for it.
+const LOGIN_WAIT_MARGIN: std::time::Duration = std::time::Duration::from_secs(30);
 
 impl SessionService {
     /// Which provider a request means: the named one, or the only one.
@@ -95,6 +112,29 @@ impl SessionService {
             name: name.clone(),
             label: provider.config().label.clone(),
         });
+        let started = Utc::now();
+        let lock_dir = self.store_path.parent().unwrap_or(&self.data_dir);
+        let lock_path = login_lock::path(lock_dir, provider.issuer(), &provider.config().client_id);
+        let doing = format!("logging in to {}", provider.config().label);
+        let _login_lock = match login_lock::try_take(lock_path.clone(), doing.clone()).await? {
+            Ok(lock) => lock,
+            Err(holder) => {
+                events(LoginEvent::WaitingForOtherLogin { holder });
+                let wait = self.config.login_timeout + LOGIN_WAIT_MARGIN;
+                let lock = login_lock::take(lock_path, wait, doing).await?;
+                // The other login's session is this one's, unless another
+                // person is being added.
+                if !request.add_account
+                    && let Some(session) = self.logged_in_since(&provider, started).await?
+                {
+                    return Ok(LoggedIn {
+                        session,
+                        saved: Ok(()),
+                    });
+                }
+                lock
+            }
+        };
         let options = LoginOptions {
             prompt: request.add_account.then(|| "login".to_owned()),
         };
@@ -109,23 +149,52 @@ impl SessionService {
                 provider.config().label
             )));
         }
-        let may_fall_back = preference == FlowPreference::Auto && environment.device_supported;
-        let session = match choose_flow(preference, &environment) {
-            FlowChoice::Device => self.device(provider, options, events).await?,
-            choice => {
-                let open = choice == FlowChoice::Browser;
-                match self
-                    .browser(
-                        provider.clone(),
-                        options.clone(),
-                        open,
-                        may_fall_back,
-                        events,
-                    )
-                    .await?
-                {
-                    Some(session) => session,
-                    None => self.device(provider, options, events).await?,
+        let auto = preference == FlowPreference::Auto;
+        let may_fall_back = auto && environment.device_supported;
+        let paste = request.paste.input().and_then(PasteInput::take);
+        let label = provider.config().label.clone();
+        let session = if let PasteMode::Chosen(_) = request.paste {
+            self.browser(provider, options, false, false, paste, events)
+                .await?
+                .ok_or(SessionError::Task(
+                    "a paste-back login ended without a session".into(),
+                ))?
+        } else {
+            match choose_flow(preference, &environment) {
+                FlowChoice::Device => {
+                    match self.device(provider.clone(), options.clone(), events).await {
+                        Err(SessionError::Auth(e)) if auto && paste.is_some() => {
+                            let Some(why) = device_grant_refused(&e) else {
+                                return Err(e.into());
+                            };
+                            events(LoginEvent::FallingBackToPaste(why));
+                            self.pasted_browser(provider, options, paste, events)
+                                .await?
+                        }
+                        other => other?,
+                    }
+                }
+                choice => {
+                    let open = choice == FlowChoice::Browser;
+                    if !open && paste.is_some() {
+                        events(LoginEvent::FallingBackToPaste(format!(
+                            "no browser can be opened here and {label} offers no device login"
+                        )));
+                    }
+                    match self
+                        .browser(
+                            provider.clone(),
+                            options.clone(),
+                            open,
+                            may_fall_back,
+                            if open { None } else { paste },
+                            events,
+                        )
+                        .await?
+                    {
+                        Some(session) => session,
+                        None => self.device(provider, options, events).await?,
+                    }
                 }
             }
         };
@@ -138,22 +207,69 @@ impl SessionService {
         Ok(LoggedIn { session, saved })
     }
 
+    /// A session of `provider` stored by a login that ended after
+    /// `since` (another process's), still alive.
+    async fn logged_in_since(
+        &self,
+        provider: &Provider,
+        since: DateTime<Utc>,
+    ) -> Result<Option<Session>, SessionError> {
+        let accounts = self.accounts().await?;
+        let now = Utc::now();
+        let fits = |s: &&Session| {
+            s.issuer == provider.issuer()
+                && s.client_id == provider.config().client_id
+                && s.logged_in_at >= since
+                && s.is_alive(now)
+        };
+        Ok(accounts
+            .active_session()
+            .filter(fits)
+            .or_else(|| {
+                accounts
+                    .sessions
+                    .iter()
+                    .filter(fits)
+                    .max_by_key(|s| s.logged_in_at)
+            })
+            .cloned())
+    }
+
+    /// The paste-back login (no browser opened here).
+    async fn pasted_browser(
+        &self,
+        provider: Arc<Provider>,
+        options: LoginOptions,
+        paste: Option<tokio::sync::mpsc::Receiver<String>>,
+        events: &(dyn Fn(LoginEvent) + Send + Sync),
+    ) -> Result<Session, SessionError> {
+        self.browser(provider, options, false, false, paste, events)
+            .await?
+            .ok_or_else(|| SessionError::Task("a paste-back login ended without a session".into()))
+    }
+
     /// `Ok(None)`: no browser opened and `may_fall_back` allows the device
-    /// flow instead.
+    /// flow instead. With `paste`, an address pasted back finishes the
+    /// login as the callback would.
     async fn browser(
         &self,
         provider: Arc<Provider>,
         options: LoginOptions,
         open: bool,
         may_fall_back: bool,
+        paste: Option<tokio::sync::mpsc::Receiver<String>>,
         events: &(dyn Fn(LoginEvent) + Send + Sync),
     ) -> Result<Option<Session>, SessionError> {
+        let fixed_port = provider.config().redirect.port != 0;
         let mut login = BrowserLogin::start(provider, self.config.login_timeout, options).await?;
         let mut refusals = login.refusals();
         let url = login.authorize_url().to_string();
         events(LoginEvent::BrowserUrl {
             url: url.clone(),
             opening: open,
+            paste: paste
+                .is_some()
+                .then(|| PasteHelp::new(login.redirect_uri(), fixed_port)),
         });
         if open {
             let opened = self.open_in_browser(url).await;
@@ -171,7 +287,14 @@ impl SessionService {
         }
         // Responses that were not for this login are said at once; the
         // login goes on waiting for the real one.
-        let finish = login.finish();
+        let refused_paste =
+            |why: crate::auth::PasteRefusal| events(LoginEvent::Refused(why.to_string()));
+        let finish = async {
+            match paste {
+                Some(lines) => login.finish_or_paste(lines, &refused_paste).await,
+                None => login.finish().await,
+            }
+        };
         tokio::pin!(finish);
         loop {
             tokio::select! {

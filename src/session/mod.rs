@@ -19,7 +19,9 @@ mod error;
 mod fetch;
 mod inspect;
 mod login;
+mod login_lock;
 mod logout;
+mod paste;
 mod renew;
 mod source;
 
@@ -35,6 +37,7 @@ pub use error::SessionError;
 pub use inspect::{decode_jwt, discovery_summary};
 pub use login::{DeviceCodeInfo, LoggedIn, LoginEvent, LoginRequest};
 pub use logout::{BrowserSignOutReport, LogoutEvent, LogoutOptions, LogoutReport, Revocation};
+pub use paste::{PasteHelp, PasteInput, PasteMode};
 pub use source::FetchedSource;
 
 use crate::auth::{DiscoveryCache, Provider, Session};
@@ -194,4 +197,25 @@ where
         .await
         .map_err(|e| SessionError::Task(e.to_string()))?
         .map_err(Into::into)
+}
+
+impl SessionService {
+    /// [`Self::usable`], renewed first when less than `min_ttl` of the
+    /// access token remains (`authdash token --min-ttl`). A provider whose
+    /// tokens live shorter than `min_ttl` gets one renewal, not a loop.
+    pub async fn usable_for(
+        &self,
+        session: &Session,
+        min_ttl: Duration,
+    ) -> Result<Session, SessionError> {
+        let now = Utc::now();
+        let short = session.tokens.expires_at.is_some_and(|at| {
+            at - now < chrono::Duration::from_std(min_ttl).unwrap_or(chrono::Duration::MAX)
+        });
+        if short && session.can_refresh() {
+            provider_for(&self.config, session)?;
+            return self.renew(session).await;
+        }
+        self.usable(session).await
+    }
 }

@@ -15,8 +15,8 @@ use super::model::{DeviceCode, LoginFlow, PollView, account_entries};
 use crate::auth::{FlowEnvironment, FlowPreference, Os, PollState, Session};
 use crate::panels::TemplateVars;
 use crate::session::{
-    BrowserSignOutReport, LoginEvent, LoginRequest, LogoutEvent, LogoutOptions, SessionError,
-    SessionService,
+    BrowserSignOutReport, LoginEvent, LoginRequest, LogoutEvent, LogoutOptions, PasteInput,
+    PasteMode, SessionError, SessionService,
 };
 use crate::store::{AccountId, Preferences};
 
@@ -34,6 +34,8 @@ pub struct Effects {
     logins: Arc<Mutex<HashMap<u64, AbortHandle>>>,
     /// Panel fetches under way, by generation: cancelled together.
     panel_fetches: Arc<Mutex<HashMap<u64, AbortHandle>>>,
+    /// Where a paste-back login's pasted addresses go, by generation.
+    pastes: Arc<Mutex<HashMap<u64, tokio::sync::mpsc::Sender<String>>>>,
 }
 
 impl Effects {
@@ -43,6 +45,7 @@ impl Effects {
             tx,
             logins: Arc::default(),
             panel_fetches: Arc::default(),
+            pastes: Arc::default(),
         }
     }
 
@@ -84,8 +87,15 @@ impl Effects {
                 self.spawn(async move { Some(Msg::AccountSwitched(switch(&service, id).await)) })
             }
             Command::CancelLogin { generation } => {
+                lock(&self.pastes).remove(&generation);
                 if let Some(handle) = lock(&self.logins).remove(&generation) {
                     handle.abort();
+                }
+            }
+            Command::PasteAddress { generation, text } => {
+                if let Some(tx) = lock(&self.pastes).get(&generation) {
+                    // The login reads them one by one; a full queue drops it.
+                    let _ = tx.try_send(text);
                 }
             }
             Command::OpenUrl(url) => self.spawn(async move {
@@ -201,13 +211,22 @@ impl Effects {
         let request = LoginRequest {
             provider: Some(provider),
             flow: Some(match flow {
-                LoginFlow::Browser => FlowPreference::Browser,
+                LoginFlow::Browser | LoginFlow::Paste => FlowPreference::Browser,
                 LoginFlow::Device => FlowPreference::Device,
             }),
             // The flow is chosen by the person here; only its kind matters.
             environment: FlowEnvironment::from_vars(Os::current(), false, &|_| None),
             add_account,
+            paste: match flow {
+                LoginFlow::Paste => {
+                    let (input, tx) = PasteInput::channel();
+                    lock(&self.pastes).insert(generation, tx);
+                    PasteMode::Chosen(input)
+                }
+                _ => PasteMode::Off,
+            },
         };
+        let pastes = self.pastes.clone();
         let handle = self.spawn_handle(async move {
             let events = |event: LoginEvent| {
                 if let Some(msg) = login_message(generation, event, Utc::now()) {
@@ -223,6 +242,7 @@ impl Effects {
                 logged_in.session
             });
             lock(&logins).remove(&generation);
+            lock(&pastes).remove(&generation);
             Some(Msg::LoginFinished {
                 generation,
                 result: result.map(Box::new).map_err(|e| e.to_string()),
@@ -306,13 +326,15 @@ async fn switch(service: &SessionService, id: AccountId) -> Result<Box<Session>,
 /// A login's progress as the message `update` takes.
 fn login_message(generation: u64, event: LoginEvent, now: DateTime<Utc>) -> Option<Msg> {
     Some(match event {
-        LoginEvent::Provider { .. } => return None,
+        LoginEvent::Provider { .. } | LoginEvent::WaitingForOtherLogin { .. } => return None,
         LoginEvent::BrowserUrl { url, .. } => Msg::LoginUrl { generation, url },
         LoginEvent::BrowserOpened(result) => Msg::BrowserOpened { generation, result },
-        LoginEvent::FallingBackToDevice(e) => Msg::BrowserOpened {
-            generation,
-            result: Err(e),
-        },
+        LoginEvent::FallingBackToDevice(e) | LoginEvent::FallingBackToPaste(e) => {
+            Msg::BrowserOpened {
+                generation,
+                result: Err(e),
+            }
+        }
         LoginEvent::DeviceCode(code) => Msg::DeviceCode {
             generation,
             code: DeviceCode {

@@ -116,6 +116,11 @@ pub enum Command {
     CancelLogin {
         generation: u64,
     },
+    /// An address pasted back into a paste-back login.
+    PasteAddress {
+        generation: u64,
+        text: String,
+    },
     OpenUrl(String),
     /// Fetch a panel's data in an org; answered by `PanelLoaded`.
     FetchPanel {

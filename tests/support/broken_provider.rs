@@ -143,6 +143,9 @@ impl Absurd {
 pub enum Fault {
     /// A well-behaved provider: the positive control.
     None,
+    /// The device authorization endpoint answers `unauthorized_client`, as
+    /// Entra tenants that block the device code flow do.
+    DeviceGrantRefused,
     /// RS256 signed with a key nobody publishes, under the published `kid`.
     BadSignature,
     /// `alg: none` and an empty signature (the metadata even lists `none`).
@@ -846,6 +849,12 @@ async fn device(
     }
     if client_of(&headers, &form).as_deref() != Some(CLIENT_ID) {
         return oauth_error("invalid_client", "unknown client");
+    }
+    if fault == Fault::DeviceGrantRefused {
+        return oauth_error(
+            "unauthorized_client",
+            "the client is not allowed to use the device code flow",
+        );
     }
     let code = s.fresh("dc");
     lock(&s.device_codes).push(code.clone());

@@ -9,6 +9,7 @@ mod authorize;
 mod provider;
 mod render;
 mod store;
+mod tls;
 
 use std::io::Write;
 use std::path::PathBuf;

@@ -43,6 +43,9 @@ pub enum LoginFlow {
     Browser,
     /// RFC 8628: a code entered on another device.
     Device,
+    /// The URL opened anywhere, and the address the browser ends at pasted
+    /// back (`p` on the login screen).
+    Paste,
 }
 
 /// One line of the login screen: a provider and a way to log in to it.
@@ -124,6 +127,9 @@ pub enum PendingFlow {
     },
     /// `None` until the provider has handed out a code.
     Device(Option<DeviceCode>),
+    /// A paste-back login: the URL to open anywhere, and the address being
+    /// typed or pasted back.
+    Paste { url: Option<String>, input: String },
 }
 
 /// A device login's code, as the screen shows it.
@@ -424,8 +430,20 @@ impl Model {
 
     /// A text field has the keyboard: letters are text, not commands.
     pub fn text_input_active(&self) -> bool {
-        self.dashboard()
-            .is_some_and(|d| d.orgs.editing || d.panel_states.values().any(|s| s.table.editing))
+        let pasting = matches!(
+            &self.screen,
+            Screen::Login(LoginScreen {
+                pending: Some(PendingLogin {
+                    flow: PendingFlow::Paste { .. },
+                    ..
+                }),
+                ..
+            })
+        );
+        pasting
+            || self
+                .dashboard()
+                .is_some_and(|d| d.orgs.editing || d.panel_states.values().any(|s| s.table.editing))
     }
 }
 

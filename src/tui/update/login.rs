@@ -102,7 +102,28 @@ pub(super) fn login_key(model: &mut Model, key: Key) -> Vec<Command> {
         commands.extend(enter_dashboard(model, *session));
         return commands;
     }
-    if let Some(pending) = &login.pending {
+    if let Some(pending) = &mut login.pending {
+        if let PendingFlow::Paste { input, .. } = &mut pending.flow {
+            return paste_key(pending.generation, input, key);
+        }
+        // The browser cannot come back here (another machine, SSH): paste
+        // the address back instead.
+        if key == Key::Char('p') && matches!(pending.flow, PendingFlow::Browser { .. }) {
+            let old = pending.generation;
+            let provider = pending.provider.clone();
+            let add_account = pending.add_account;
+            let (pending, command) = start_login(
+                provider,
+                generation,
+                LoginFlow::Paste,
+                add_account,
+                model.now,
+            );
+            login.pending = Some(pending);
+            login.notice = None;
+            return vec![Command::CancelLogin { generation: old }, command];
+        }
+        let pending = &*pending;
         return match key {
             Key::Esc => {
                 let generation = pending.generation;
@@ -120,7 +141,7 @@ pub(super) fn login_key(model: &mut Model, key: Key) -> Vec<Command> {
                         .clone()
                         .unwrap_or_else(|| code.verification_uri.clone()),
                 ),
-                PendingFlow::Device(_) => None,
+                PendingFlow::Device(_) | PendingFlow::Paste { .. } => None,
             }
             .map(Command::OpenUrl)
             .into_iter()
@@ -140,6 +161,16 @@ pub(super) fn login_key(model: &mut Model, key: Key) -> Vec<Command> {
             let provider = model.providers[row.provider].name.clone();
             login.notice = None;
             let (pending, command) = start_login(provider, generation, row.flow, false, model.now);
+            login.pending = Some(pending);
+            return vec![command];
+        }
+        // The paste-back login for the selected provider.
+        Key::Char('p') if count > 0 => {
+            let row = rows[login.selected.min(count - 1)];
+            let provider = model.providers[row.provider].name.clone();
+            login.notice = None;
+            let (pending, command) =
+                start_login(provider, generation, LoginFlow::Paste, false, model.now);
             login.pending = Some(pending);
             return vec![command];
         }
@@ -165,6 +196,10 @@ pub(super) fn start_login(
                 browser: BrowserState::Preparing,
             },
             LoginFlow::Device => PendingFlow::Device(None),
+            LoginFlow::Paste => PendingFlow::Paste {
+                url: None,
+                input: String::new(),
+            },
         },
         add_account,
     };
@@ -175,4 +210,27 @@ pub(super) fn start_login(
         add_account,
     };
     (pending, command)
+}
+
+/// The longest address taken: a real one is well under this.
+const MAX_PASTED: usize = 16 * 1024;
+
+/// Typing or pasting the address back (a terminal pastes as keys, its
+/// newline as Enter). Esc is handled before: it cancels the login.
+fn paste_key(generation: u64, input: &mut String, key: Key) -> Vec<Command> {
+    match key {
+        Key::Char(c) if input.len() < MAX_PASTED && !c.is_control() => input.push(c),
+        Key::Backspace => {
+            input.pop();
+        }
+        Key::Ctrl('u') => input.clear(),
+        Key::Enter if !input.trim().is_empty() => {
+            return vec![Command::PasteAddress {
+                generation,
+                text: std::mem::take(input),
+            }];
+        }
+        _ => {}
+    }
+    Vec::new()
 }

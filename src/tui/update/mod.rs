@@ -41,8 +41,9 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
         }
         Msg::Resize => Vec::new(),
         Msg::LoginUrl { generation, url } => {
-            if let Some(PendingFlow::Browser { url: slot, .. }) =
-                pending_mut(model, generation).map(|p| &mut p.flow)
+            if let Some(
+                PendingFlow::Browser { url: slot, .. } | PendingFlow::Paste { url: slot, .. },
+            ) = pending_mut(model, generation).map(|p| &mut p.flow)
             {
                 *slot = Some(url);
             }

@@ -22,6 +22,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, login: &LoginScreen) {
             let how = match row.flow {
                 LoginFlow::Browser => "log in with the browser",
                 LoginFlow::Device => "log in with a code on another device",
+                LoginFlow::Paste => "open the URL anywhere and paste the address back",
             };
             let note = match &p.lookup {
                 Lookup::Failed(e) => {
@@ -81,8 +82,32 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, login: &LoginScreen) {
                 PendingFlow::Browser { url, browser } => {
                     browser_lines(&mut lines, model, label, pending.started, browser);
                     if let Some(url) = url {
-                        draw_with_url(frame, status_area, lines, url);
+                        draw_with_url(frame, status_area, lines, url, None);
                         return;
+                    }
+                }
+                PendingFlow::Paste { url, input } => {
+                    lines.push(Line::from(vec![
+                        Span::styled("Sign in to ", theme::warn()),
+                        Span::styled(label.to_owned(), theme::title()),
+                        Span::styled(
+                            format!(
+                                " in a browser on any machine (started {}):",
+                                relative(model.now, pending.started)
+                            ),
+                            theme::warn(),
+                        ),
+                    ]));
+                    // Short lines: the URL's place is computed from their count.
+                    lines.push(Line::raw(
+                        "then copy the address it lands on (it will not load) and paste it below.",
+                    ));
+                    match url {
+                        Some(url) => {
+                            draw_with_url(frame, status_area, lines, url, Some(input));
+                            return;
+                        }
+                        None => lines.push(Line::raw("Contacting the provider…")),
                     }
                 }
             }
@@ -133,7 +158,14 @@ fn browser_lines(
 /// The text, then the URL from the very first column across the whole
 /// width, so that selecting it in the terminal (over SSH too) copies no
 /// margin, then the keys.
-fn draw_with_url(frame: &mut Frame, area: Rect, lines: Vec<Line<'static>>, url: &str) {
+/// With `pasted`, a paste-back login: the address typed so far, and its keys.
+fn draw_with_url(
+    frame: &mut Frame,
+    area: Rect,
+    lines: Vec<Line<'static>>,
+    url: &str,
+    pasted: Option<&str>,
+) {
     let width = area.width.max(1) as usize;
     let text_height = lines.len() as u16 + 1;
     let url_height = url.chars().count().div_ceil(width) as u16;
@@ -155,14 +187,38 @@ fn draw_with_url(frame: &mut Frame, area: Rect, lines: Vec<Line<'static>>, url: 
         .map(|c| Line::styled(c.iter().collect::<String>(), theme::ok()))
         .collect();
     frame.render_widget(Paragraph::new(chunks), url_area);
-    let keys = Line::from(vec![
-        Span::styled("o", theme::key()),
-        Span::styled(" open it again   ", theme::dim()),
-        Span::styled("Esc", theme::key()),
-        Span::styled(" cancel", theme::dim()),
-    ]);
+    let keys = match pasted {
+        None => vec![
+            Line::raw(""),
+            Line::from(vec![
+                Span::styled("o", theme::key()),
+                Span::styled(" open it again   ", theme::dim()),
+                Span::styled("p", theme::key()),
+                Span::styled(" paste the address back   ", theme::dim()),
+                Span::styled("Esc", theme::key()),
+                Span::styled(" cancel", theme::dim()),
+            ]),
+        ],
+        Some(input) => vec![
+            Line::raw(""),
+            Line::from(vec![
+                Span::styled("Address: ", theme::title()),
+                // What the person typed, shown as typed: control characters
+                // never reach the terminal.
+                Span::raw(visible(input).into_owned()),
+                Span::styled("▏", theme::key()),
+            ]),
+            Line::raw(""),
+            Line::from(vec![
+                Span::styled("Enter", theme::key()),
+                Span::styled(" finish the login   ", theme::dim()),
+                Span::styled("Esc", theme::key()),
+                Span::styled(" cancel", theme::dim()),
+            ]),
+        ],
+    };
     frame.render_widget(
-        Paragraph::new(vec![Line::raw(""), keys]),
+        Paragraph::new(keys).wrap(Wrap { trim: false }),
         keys_area.inner(Margin::new(1, 0)),
     );
 }

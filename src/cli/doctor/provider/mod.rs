@@ -87,6 +87,7 @@ pub(super) async fn check(p: &ProviderConfig, settings: &HttpSettings, out: &mut
         connect_timeout: settings.connect_timeout,
         request_timeout: settings.request_timeout,
         loopback: http::is_loopback(url),
+        ca_file: p.ca_file.as_deref(),
     }) {
         Ok(c) => c,
         Err(e) => {
@@ -103,6 +104,7 @@ pub(super) async fn check(p: &ProviderConfig, settings: &HttpSettings, out: &mut
         authorize::redirect_form(s, p, out);
         return;
     }
+    super::tls::check(s, p, settings, out).await;
     let mut discovered = discovery(s, url, &client, settings, out).await;
     if let Some((metadata, raw, fetched)) = &discovered {
         issuer(s, url, raw, out);

@@ -1,0 +1,102 @@
+//! `authdash exec -- CMD [ARGS…]`: run a command with a fresh access token
+//! (and the chosen org's id) in its environment, never in its arguments,
+//! where `ps` would show it to every user of the machine.
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::time::Duration;
+
+use super::select::Selection;
+use super::usable::{Need, usable};
+use super::{CliError, Context, LoginRequest, Outcome};
+
+/// What `exec` was asked.
+#[derive(Debug, Clone, Copy)]
+pub struct ExecRequest<'a> {
+    /// CMD and its arguments, passed through untouched.
+    pub command: &'a [OsString],
+    pub selection: &'a Selection,
+    /// Renew first when less than this remains.
+    pub min_ttl: Option<Duration>,
+    /// `Some` when it may log in itself (an interactive run).
+    pub login: Option<LoginRequest<'a>>,
+}
+
+/// Run CMD with the token in the variables the config names
+/// (`exec_token_env`, `exec_org_env`). On Unix authdash *becomes* CMD
+/// (`execve`): CMD has authdash's process id, so every signal sent to it
+/// (Ctrl-C, `kill`, a job's timeout) reaches CMD, and its exit status is
+/// the command's. This returns only when CMD could not be started.
+pub async fn exec(
+    ctx: &Context,
+    request: ExecRequest<'_>,
+    err: &mut (dyn Write + Send),
+) -> Result<Outcome, CliError> {
+    let Some((program, args)) = request.command.split_first() else {
+        return Err(CliError::Usage(
+            "name the command to run: authdash exec -- CMD [ARGS…]".to_owned(),
+        ));
+    };
+    let need = Need {
+        selection: request.selection,
+        min_ttl: request.min_ttl.unwrap_or_default(),
+        login: request.login,
+    };
+    let chosen = match usable(ctx, need, err).await? {
+        Ok(c) => c,
+        Err(outcome) => return Ok(outcome),
+    };
+    let names = &ctx.config.exec_env;
+    let mut command = std::process::Command::new(program);
+    command
+        .args(args)
+        .env(&names.token, chosen.session.access_token());
+    match &chosen.org {
+        Some((id, _)) => command.env(&names.org_id, id),
+        // An org id inherited from a parent run would be another account's.
+        None => command.env_remove(&names.org_id),
+    };
+    let program = program.to_string_lossy().into_owned();
+    run(command, &program, err)
+}
+
+#[cfg(unix)]
+fn run(
+    mut command: std::process::Command,
+    program: &str,
+    err: &mut (dyn Write + Send),
+) -> Result<Outcome, CliError> {
+    use std::os::unix::process::CommandExt as _;
+    let e = command.exec();
+    writeln!(
+        err,
+        "cannot run `{}`: {e}",
+        crate::identity::visible(program)
+    )?;
+    Ok(Outcome::Failed)
+}
+
+#[cfg(not(unix))]
+fn run(
+    mut command: std::process::Command,
+    program: &str,
+    err: &mut (dyn Write + Send),
+) -> Result<Outcome, CliError> {
+    // Ctrl-C reaches the child through the console; authdash only waits.
+    match command.status() {
+        Ok(status) => Ok(Outcome::Code(
+            status
+                .code()
+                .and_then(|c| u8::try_from(c).ok())
+                .unwrap_or(1),
+        )),
+        Err(e) => {
+            writeln!(
+                err,
+                "cannot run `{}`: {e}",
+                crate::identity::visible(program)
+            )?;
+            Ok(Outcome::Failed)
+        }
+    }
+}
