@@ -5,97 +5,17 @@
 
 mod support;
 
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use authdash::auth::{FlowEnvironment, FlowPreference, Os, Session};
-use authdash::config::Config;
+use authdash::auth::Session;
 use authdash::demo::{DEMO_CLIENT_ID, DemoProvider, DemoSettings, config_toml};
-use authdash::session::{LoginEvent, LoginRequest, LogoutOptions, SessionService, SessionSetup};
-use authdash::store::{FileStore, KeySource, TokenStore};
+use authdash::session::LogoutOptions;
+use authdash::store::TokenStore;
 use chrono::{TimeDelta, Utc};
 use secrecy::ExposeSecret;
-use secrecy::SecretString;
-use support::browser;
+use support::home::{Home, demo_login};
 
 const BOUND: Duration = Duration::from_secs(30);
-const SECRET: &str = "an attacks store secret";
-
-struct Home {
-    dir: tempfile::TempDir,
-}
-
-impl Home {
-    fn new() -> Self {
-        Self {
-            dir: tempfile::tempdir().expect("temp dir"),
-        }
-    }
-
-    fn data_dir(&self) -> PathBuf {
-        self.dir.path().join("data").join("authdash")
-    }
-
-    fn store(&self) -> FileStore {
-        FileStore::new(
-            self.data_dir(),
-            KeySource::Secret(SecretString::from(SECRET.to_owned())),
-        )
-    }
-
-    fn config(&self, file: &str, toml: &str) -> Config {
-        let text = toml.replacen(
-            "[auth.",
-            &format!("[auth]\nstore_secret = \"{SECRET}\"\n\n[auth."),
-            1,
-        );
-        let path = self.dir.path().join(file);
-        std::fs::write(&path, text).expect("config written");
-        Config::load(&path, &|_| None).expect("config parses")
-    }
-
-    fn service(&self, config: &Config) -> SessionService {
-        let store = self.store();
-        SessionService::new(SessionSetup {
-            config: config.clone(),
-            store_path: store.path(),
-            store: Arc::new(store),
-            data_dir: self.data_dir(),
-            browser_var: Some("true".into()),
-            discovery_cache: None,
-        })
-    }
-}
-
-async fn demo_login(service: &SessionService, user: &'static str) -> Session {
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    let tx = Mutex::new(Some(tx));
-    let events = move |event: LoginEvent| {
-        if let LoginEvent::BrowserUrl { url, .. } = event
-            && let Some(tx) = tx.lock().unwrap().take()
-        {
-            let _ = tx.send(url);
-        }
-    };
-    let person = tokio::spawn(async move {
-        let url = rx.await.expect("the login URL is shown");
-        browser::sign_in(&url, user).await.expect("demo sign-in");
-    });
-    let request = LoginRequest {
-        provider: None,
-        flow: Some(FlowPreference::Browser),
-        environment: FlowEnvironment::from_vars(Os::current(), false, &|_| None),
-        add_account: false,
-        paste: Default::default(),
-    };
-    let logged_in = tokio::time::timeout(BOUND, service.login(request, &events))
-        .await
-        .expect("login in time")
-        .expect("login succeeds");
-    person.await.expect("the person's side");
-    logged_in.session
-}
 
 fn expired(mut session: Session) -> Session {
     session.tokens.expires_at = Some(Utc::now() - TimeDelta::minutes(5));

@@ -5,131 +5,19 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::Output;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use authdash::auth::{FlowEnvironment, FlowPreference, Os, Session};
-use authdash::config::Config;
+use authdash::auth::Session;
 use authdash::demo::{DemoProvider, DemoSettings, config_toml};
-use authdash::session::{
-    LoginEvent, LoginRequest, LogoutOptions, SessionError, SessionService, SessionSetup,
-};
-use authdash::store::{AccountId, FileStore, KeySource, TokenStore};
+use authdash::session::{LoginEvent, LogoutOptions, SessionError, SessionService};
+use authdash::store::{AccountId, TokenStore};
 use chrono::{TimeDelta, Utc};
-use secrecy::{ExposeSecret, SecretString};
-use support::binary::{self, text};
+use secrecy::ExposeSecret;
+use support::binary::{BOUND, text};
 use support::broken_provider::{BrokenProvider, CLIENT_ID, Fault, SUBJECT};
 use support::browser;
-
-const BOUND: Duration = Duration::from_secs(30);
-const SECRET: &str = "a session-rules store secret";
-
-/// One person's machine: a home folder with the XDG folders in it.
-struct Home {
-    dir: tempfile::TempDir,
-}
-
-impl Home {
-    fn new() -> Self {
-        Self {
-            dir: tempfile::tempdir().expect("temp dir"),
-        }
-    }
-
-    fn data_dir(&self) -> PathBuf {
-        self.dir.path().join("data").join("authdash")
-    }
-
-    fn store(&self) -> FileStore {
-        FileStore::new(
-            self.data_dir(),
-            KeySource::Secret(SecretString::from(SECRET.to_owned())),
-        )
-    }
-
-    /// A config file for `toml` (given the store secret), and its config.
-    fn config(&self, file: &str, toml: &str) -> (PathBuf, Config) {
-        let text = toml.replacen(
-            "[auth.",
-            &format!("[auth]\nstore_secret = \"{SECRET}\"\n\n[auth."),
-            1,
-        );
-        let path = self.dir.path().join(file);
-        std::fs::write(&path, text).expect("config written");
-        let config = Config::load(&path, &|_| None).expect("config parses");
-        (path, config)
-    }
-
-    fn service(&self, config: &Config) -> SessionService {
-        let store = self.store();
-        SessionService::new(SessionSetup {
-            config: config.clone(),
-            store_path: store.path(),
-            store: Arc::new(store),
-            data_dir: self.data_dir(),
-            browser_var: Some("true".into()),
-            discovery_cache: None,
-        })
-    }
-
-    /// The binary, as a second process on this machine, bounded.
-    fn authdash(&self, config: &Path, args: &[&str]) -> Output {
-        binary::run(
-            binary::command(self.dir.path())
-                .arg("--config")
-                .arg(config)
-                .args(args),
-        )
-    }
-}
-
-fn browser_login() -> LoginRequest {
-    LoginRequest {
-        provider: None,
-        flow: Some(FlowPreference::Browser),
-        environment: FlowEnvironment::from_vars(Os::current(), false, &|_| None),
-        add_account: false,
-        paste: Default::default(),
-    }
-}
-
-/// A browser login through the service, `approve` playing the person.
-async fn login_with<F, Fut>(service: &SessionService, approve: F) -> Session
-where
-    F: FnOnce(String) -> Fut + Send + 'static,
-    Fut: std::future::Future<Output = ()> + Send,
-{
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    let tx = Mutex::new(Some(tx));
-    let events = move |event: LoginEvent| {
-        if let LoginEvent::BrowserUrl { url, .. } = event
-            && let Some(tx) = tx.lock().unwrap().take()
-        {
-            let _ = tx.send(url);
-        }
-    };
-    let person = tokio::spawn(async move {
-        let url = rx.await.expect("the login URL is shown");
-        approve(url).await;
-    });
-    let session = tokio::time::timeout(BOUND, service.login(browser_login(), &events))
-        .await
-        .expect("login in time")
-        .expect("login succeeds");
-    session.saved.expect("the session is stored");
-    let session = session.session;
-    person.await.expect("the person's side");
-    session
-}
-
-async fn demo_login(service: &SessionService, user: &'static str) -> Session {
-    login_with(service, move |url| async move {
-        browser::sign_in(&url, user).await.expect("demo sign-in");
-    })
-    .await
-}
+use support::home::{Home, browser_login, demo_login, login_with};
 
 /// The broken provider approves at once: follow its redirect.
 async fn broken_login(service: &SessionService) -> Session {
@@ -177,8 +65,8 @@ async fn a_session_is_never_used_with_another_issuer_of_the_same_name() {
     let first = DemoProvider::start(DemoSettings::default()).await.unwrap();
     let second = DemoProvider::start(DemoSettings::default()).await.unwrap();
     let home = Home::new();
-    let (_, config_a) = home.config("a.toml", &config_toml(first.issuer_str()));
-    let (path_b, config_b) = home.config("b.toml", &config_toml(second.issuer_str()));
+    let config_a = home.config("a.toml", &config_toml(first.issuer_str()));
+    let config_b = home.config("b.toml", &config_toml(second.issuer_str()));
     assert_eq!(config_a.providers[0].name, config_b.providers[0].name);
     let a = home.service(&config_a);
     let b = home.service(&config_b);
@@ -212,7 +100,7 @@ async fn a_session_is_never_used_with_another_issuer_of_the_same_name() {
     assert!(error.contains("issued by"), "{error}");
 
     // The second process, with the second config: no token, no logout.
-    let token = home.authdash(&path_b, &["token"]);
+    let token = home.authdash("b.toml", &["token"]);
     assert!(!token.status.success());
     assert!(token.stdout.is_empty(), "no token on stdout");
     assert!(
@@ -220,9 +108,9 @@ async fn a_session_is_never_used_with_another_issuer_of_the_same_name() {
         "{}",
         text(&token.stderr)
     );
-    let logout = home.authdash(&path_b, &["logout"]);
+    let logout = home.authdash("b.toml", &["logout"]);
     assert!(!logout.status.success(), "{}", text(&logout.stderr));
-    let status = home.authdash(&path_b, &["status"]);
+    let status = home.authdash("b.toml", &["status"]);
     assert_eq!(
         status.status.code(),
         Some(4),
@@ -249,12 +137,12 @@ async fn a_session_is_never_used_with_another_issuer_of_the_same_name() {
 async fn a_logout_in_another_process_is_final() {
     let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
     let home = Home::new();
-    let (path, config) = home.config("a.toml", &config_toml(demo.issuer_str()));
+    let config = home.config("a.toml", &config_toml(demo.issuer_str()));
     let service = home.service(&config);
     let bob = demo_login(&service, "bob").await;
     let held = expired(bob.clone());
 
-    let logout = home.authdash(&path, &["logout"]);
+    let logout = home.authdash("a.toml", &["logout"]);
     assert!(logout.status.success(), "{}", text(&logout.stderr));
 
     let error = service
@@ -283,7 +171,7 @@ async fn a_logout_in_another_process_is_final() {
 async fn a_rotated_refresh_token_is_kept_when_the_new_id_token_is_refused() {
     let op = BrokenProvider::start(Fault::None).await;
     let home = Home::new();
-    let (_, config) = home.config("a.toml", &broken_toml(&op));
+    let config = home.config("a.toml", &broken_toml(&op));
     let service = home.service(&config);
     let first = broken_login(&service).await;
     let stored = || {
@@ -338,7 +226,7 @@ async fn a_rotated_refresh_token_is_kept_when_the_new_id_token_is_refused() {
 async fn only_a_definite_answer_ends_a_session() {
     let op = BrokenProvider::start(Fault::None).await;
     let home = Home::new();
-    let (_, config) = home.config("a.toml", &broken_toml(&op));
+    let config = home.config("a.toml", &broken_toml(&op));
     let service = home.service(&config);
     let session = broken_login(&service).await;
 
@@ -399,7 +287,7 @@ async fn only_a_definite_answer_ends_a_session() {
 async fn a_token_never_goes_to_a_plain_http_panel_elsewhere() {
     let op = BrokenProvider::start(Fault::None).await;
     let home = Home::new();
-    let (_, config) = home.config("a.toml", &broken_toml(&op));
+    let config = home.config("a.toml", &broken_toml(&op));
     let service = home.service(&config);
     let session = broken_login(&service).await;
     let before = op.requests();
@@ -417,7 +305,7 @@ async fn a_token_never_goes_to_a_plain_http_panel_elsewhere() {
 async fn quitting_waits_for_a_renewal_under_way() {
     let op = BrokenProvider::start(Fault::None).await;
     let home = Home::new();
-    let (_, config) = home.config("a.toml", &broken_toml(&op));
+    let config = home.config("a.toml", &broken_toml(&op));
     let service = Arc::new(home.service(&config));
     let session = broken_login(&service).await;
     op.set_fault(Fault::TokenSlow);
@@ -464,7 +352,7 @@ fn callback_of(authorize_url: &str) -> url::Url {
 async fn a_refused_callback_is_said_at_once_and_the_login_goes_on() {
     let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
     let home = Home::new();
-    let (_, config) = home.config("a.toml", &config_toml(demo.issuer_str()));
+    let config = home.config("a.toml", &config_toml(demo.issuer_str()));
     let service = home.service(&config);
     let refused = Arc::new(Mutex::new(Vec::<String>::new()));
     let heard = refused.clone();

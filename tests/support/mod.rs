@@ -4,4 +4,5 @@
 pub mod binary;
 pub mod broken_provider;
 pub mod browser;
+pub mod home;
 pub mod node_provider;

@@ -1,0 +1,138 @@
+//! A person's machine for session tests: a private home with its XDG
+//! folders, configs written into it (with the store secret), the session
+//! service over its store, the binary as a second process, and logins
+//! through the service with a test playing the person in the browser.
+
+use std::path::PathBuf;
+use std::process::Output;
+use std::sync::{Arc, Mutex};
+
+use authdash::auth::{FlowEnvironment, FlowPreference, Os, Session};
+use authdash::config::Config;
+use authdash::session::{LoginEvent, LoginRequest, SessionService, SessionSetup};
+use authdash::store::{FileStore, KeySource};
+use secrecy::SecretString;
+
+use super::{binary, browser};
+
+/// The store secret every config of a [`Home`] carries.
+pub const SECRET: &str = "a test home's store secret";
+
+pub struct Home {
+    pub dir: tempfile::TempDir,
+}
+
+impl Home {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// Where the binary keeps its store in this home.
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data").join("authdash")
+    }
+
+    pub fn store(&self) -> FileStore {
+        FileStore::new(
+            self.data_dir(),
+            KeySource::Secret(SecretString::from(SECRET.to_owned())),
+        )
+    }
+
+    pub fn config_path(&self, file: &str) -> PathBuf {
+        self.dir.path().join(file)
+    }
+
+    /// Write `toml` (with the store secret added) as `file`, private, and
+    /// load it.
+    pub fn config(&self, file: &str, toml: &str) -> Config {
+        let text = toml.replacen(
+            "[auth.",
+            &format!("[auth]\nstore_secret = \"{SECRET}\"\n\n[auth."),
+            1,
+        );
+        let path = self.config_path(file);
+        std::fs::write(&path, text).expect("config written");
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+            .expect("config made private");
+        Config::load(&path, &|_| None).expect("config parses")
+    }
+
+    pub fn service(&self, config: &Config) -> SessionService {
+        let store = self.store();
+        SessionService::new(SessionSetup {
+            config: config.clone(),
+            store_path: store.path(),
+            store: Arc::new(store),
+            data_dir: self.data_dir(),
+            browser_var: Some("true".into()),
+            discovery_cache: None,
+        })
+    }
+
+    /// The binary with config `file`, as a second process here, bounded.
+    pub fn authdash(&self, file: &str, args: &[&str]) -> Output {
+        binary::run(
+            binary::command(self.dir.path())
+                .arg("--config")
+                .arg(self.config_path(file))
+                .args(args),
+        )
+    }
+}
+
+impl Default for Home {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Log in in the browser (the test's), whatever this machine has.
+pub fn browser_login() -> LoginRequest {
+    LoginRequest {
+        provider: None,
+        flow: Some(FlowPreference::Browser),
+        environment: FlowEnvironment::from_vars(Os::current(), false, &|_| None),
+        add_account: false,
+        paste: Default::default(),
+    }
+}
+
+/// A browser login through the service, `approve` playing the person on
+/// the login URL; the session, stored.
+pub async fn login_with<F, Fut>(service: &SessionService, approve: F) -> Session
+where
+    F: FnOnce(String) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let tx = Mutex::new(Some(tx));
+    let events = move |event: LoginEvent| {
+        if let LoginEvent::BrowserUrl { url, .. } = event
+            && let Some(tx) = tx.lock().unwrap_or_else(|p| p.into_inner()).take()
+        {
+            let _ = tx.send(url);
+        }
+    };
+    let person = tokio::spawn(async move {
+        let url = rx.await.expect("the login URL is shown");
+        approve(url).await;
+    });
+    let logged_in = tokio::time::timeout(binary::BOUND, service.login(browser_login(), &events))
+        .await
+        .expect("login in time")
+        .expect("login succeeds");
+    person.await.expect("the person's side");
+    logged_in.saved.expect("the session is stored");
+    logged_in.session
+}
+
+/// `user` signs in at the demo provider.
+pub async fn demo_login(service: &SessionService, user: &'static str) -> Session {
+    login_with(service, move |url| async move {
+        browser::sign_in(&url, user).await.expect("demo sign-in");
+    })
+    .await
+}
