@@ -23,7 +23,7 @@ use authdash::tui::{self, Services};
 /// A terminal dashboard that logs you in with OpenID Connect and shows who
 /// you are, your organizations, and the panels your role unlocks.
 #[derive(Parser)]
-#[command(version, about, long_about = None)]
+#[command(version, about, long_about = None, after_help = EXIT_CODES)]
 struct Cli {
     /// The config file (a Streamlit secrets.toml works as is).
     #[arg(long, global = true, env = "AUTHDASH_CONFIG", value_name = "PATH")]
@@ -107,6 +107,13 @@ enum Cmd {
 
 const EXAMPLE_CONFIG: &str = include_str!("../assets/examples/authdash.toml");
 
+/// Said by `--help`: what the exit codes mean.
+const EXIT_CODES: &str = "Exit codes:\n  \
+    0    success\n  \
+    1    failure: not logged in (status), a check failed (doctor), no terminal, a provider error\n  \
+    2    a missing or invalid config (the error names the file, the key and the fix), or bad usage\n  \
+    101  an internal error: the terminal is restored and the report is in the log file";
+
 /// Exit code for a missing or invalid config (as for bad usage).
 const EXIT_CONFIG: u8 = 2;
 
@@ -117,6 +124,16 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     let _log = init_logging(&dirs, &cli.log_level);
+    tui::terminal::set_log_file(
+        dirs.state_dir()
+            .unwrap_or(dirs.data_dir())
+            .join("authdash.log"),
+    );
+    // A test-only trigger, absent from release builds: the pty tests show
+    // that a crash gives the terminal back.
+    if cfg!(debug_assertions) && std::env::var_os("AUTHDASH_TEST_PANIC").is_some() {
+        tui::arm_test_panic();
+    }
     match &cli.command {
         Some(Cmd::ExampleConfig) => {
             print!("{EXAMPLE_CONFIG}");

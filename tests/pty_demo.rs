@@ -107,6 +107,32 @@ struct PtyApp {
 
 impl PtyApp {
     fn spawn(home: Home, args: &[&str], extra_env: &[(&str, String)]) -> Self {
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.args(args);
+        Self::start(home, cmd, extra_env)
+    }
+
+    /// `authdash ARGS` run by a shell that, once authdash has ended, writes
+    /// its exit code and `stty -a` of the same terminal to `modes`: what a
+    /// person's shell would find.
+    fn spawn_then_stty(
+        home: Home,
+        args: &[&str],
+        extra_env: &[(&str, String)],
+        modes: &Path,
+    ) -> Self {
+        let mut cmd = CommandBuilder::new("sh");
+        cmd.arg("-c");
+        cmd.arg(format!(
+            "\"$0\" \"$@\"; echo \"exit $?\" > '{0}'; stty -a >> '{0}'",
+            modes.display()
+        ));
+        cmd.arg(BIN);
+        cmd.args(args);
+        Self::start(home, cmd, extra_env)
+    }
+
+    fn start(home: Home, mut cmd: CommandBuilder, extra_env: &[(&str, String)]) -> Self {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -115,8 +141,6 @@ impl PtyApp {
                 pixel_height: 0,
             })
             .expect("open a pty");
-        let mut cmd = CommandBuilder::new(BIN);
-        cmd.args(args);
         cmd.env_clear();
         for (k, v) in home.env() {
             cmd.env(k, v);
@@ -796,4 +820,124 @@ fn an_untrusted_folder_config_never_starts_the_dashboard_in_a_pty() {
     assert!(find(&raw, ENTER_ALTERNATE_SCREEN).is_none(), "{screen}");
     assert!(find(&raw, b"\x1b[2J").is_none(), "{screen}");
     assert!(!data_dir.exists(), "the store's folder was created");
+}
+
+// ------------------------------------------------- the terminal given back
+
+/// CSI ? 25 h: show the cursor. CSI ? 1000 l: mouse reports off.
+const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
+const MOUSE_OFF: &[u8] = b"\x1b[?1000l";
+
+/// The id of the `authdash` process the shell of `app` started.
+fn authdash_pid(app: &PtyApp) -> i32 {
+    let shell = app.child.process_id().expect("the shell's pid") as i32;
+    let entries = std::fs::read_dir("/proc").expect("/proc");
+    for entry in entries.flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+        // "pid (comm) state ppid ...": comm may hold spaces, so split after ')'.
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<i32>().ok());
+        if ppid == Some(shell) && stat.contains("(authdash)") {
+            return pid;
+        }
+    }
+    panic!("{}", app.report("no authdash process under the shell"));
+}
+
+/// After authdash has ended: the alternate screen left, the cursor shown
+/// and mouse capture off after the last time the TUI took the screen, and
+/// the line discipline cooked again (`icanon` and `echo` on, as `stty`
+/// sees them in the same terminal). Returns the shell's report.
+#[track_caller]
+fn assert_terminal_given_back(app: &mut PtyApp, modes: &Path) -> String {
+    let status = app.wait_exit(EXIT_WAIT);
+    assert!(status.success(), "{}", app.report("the shell failed"));
+    let raw = app.output().raw.clone();
+    let entered = rfind(&raw, ENTER_ALTERNATE_SCREEN)
+        .unwrap_or_else(|| panic!("{}", app.report("the TUI never took the screen")));
+    let after = &raw[entered..];
+    for (what, sequence) in [
+        ("left the alternate screen", LEAVE_ALTERNATE_SCREEN),
+        ("showed the cursor", SHOW_CURSOR),
+        ("turned mouse capture off", MOUSE_OFF),
+    ] {
+        assert!(
+            find(after, sequence).is_some(),
+            "{}",
+            app.report(&format!("authdash never {what}"))
+        );
+    }
+    let report = std::fs::read_to_string(modes)
+        .unwrap_or_else(|e| panic!("{}", app.report(&format!("no stty report: {e}"))));
+    let words: Vec<&str> = report.split_whitespace().collect();
+    for mode in ["icanon", "echo", "isig"] {
+        assert!(
+            words.contains(&mode),
+            "raw mode left on ({mode} off): {report}"
+        );
+    }
+    report
+}
+
+fn signal_restores_the_terminal(signal: i32) {
+    let home = Home::new();
+    let modes = home.path().join("modes.txt");
+    let mut app = PtyApp::spawn_then_stty(home, &["demo"], &[], &modes);
+    app.wait_for("then press Enter");
+    let pid = authdash_pid(&app);
+    // SAFETY: signals only the authdash this test started, by its id.
+    unsafe {
+        libc::kill(pid, signal);
+    }
+    let report = assert_terminal_given_back(&mut app, &modes);
+    assert!(report.starts_with("exit 0"), "{report}");
+}
+
+#[test]
+fn sigterm_gives_the_terminal_back_in_a_pty() {
+    signal_restores_the_terminal(libc::SIGTERM);
+}
+
+#[test]
+fn sighup_gives_the_terminal_back_in_a_pty() {
+    signal_restores_the_terminal(libc::SIGHUP);
+}
+
+/// A panic on the UI thread (the test-only trigger): the terminal comes
+/// back first, then one short line on stderr names the log, which holds
+/// the whole report.
+#[test]
+fn a_panic_gives_the_terminal_back_and_reports_to_the_log_in_a_pty() {
+    let home = Home::new();
+    let modes = home.path().join("modes.txt");
+    let log = home.log_path();
+    let mut app = PtyApp::spawn_then_stty(
+        home,
+        &["demo"],
+        &[("AUTHDASH_TEST_PANIC", "1".into())],
+        &modes,
+    );
+    let report = assert_terminal_given_back(&mut app, &modes);
+    assert!(report.starts_with("exit 101"), "{report}");
+    let raw = app.output().raw.clone();
+    let left = rfind(&raw, LEAVE_ALTERNATE_SCREEN).expect("left the screen");
+    let message = b"authdash stopped on an internal error";
+    let said = rfind(&raw, message)
+        .unwrap_or_else(|| panic!("{}", app.report("no short message on stderr")));
+    assert!(said > left, "the message came before the terminal was restored");
+    assert!(
+        count(&raw, b"stack backtrace").max(count(&raw, b"panicked at")) == 0,
+        "{}",
+        app.report("the full report belongs in the log, not the terminal")
+    );
+    let logged = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        logged.contains("panicked") && logged.contains("AUTHDASH_TEST_PANIC"),
+        "the log holds the report: {logged}"
+    );
 }

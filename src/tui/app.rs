@@ -2,12 +2,14 @@
 //! loop that joins them to a terminal. Tests drive [`App`] headless.
 
 use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{Event, EventStream, KeyEventKind};
 use futures::StreamExt;
 use tokio::sync::mpsc::{self, UnboundedReceiver};
 
+use super::clock::Clock;
 use super::effects::{Effects, Services};
 use super::message::{Command, Msg};
 use super::model::{Level, Model, Toast};
@@ -20,10 +22,27 @@ pub struct App {
     pub model: Model,
     effects: Effects,
     rx: UnboundedReceiver<Msg>,
+    clock: Clock,
+}
+
+/// Set by [`arm_test_panic`]: the UI panics after its first frame.
+static TEST_PANIC: AtomicBool = AtomicBool::new(false);
+
+/// A test-only trigger (the binary arms it from `AUTHDASH_TEST_PANIC` in
+/// debug builds): panic on the UI thread once the terminal is taken, to
+/// show that a crash gives the terminal back.
+pub fn arm_test_panic() {
+    TEST_PANIC.store(true, Ordering::SeqCst);
 }
 
 impl App {
+    /// An app whose clock stays at `now` until ticked (tests).
     pub fn new(services: Services, demo: bool, now: DateTime<Utc>) -> Self {
+        Self::with_clock(services, demo, Clock::fixed(now))
+    }
+
+    pub fn with_clock(services: Services, demo: bool, clock: Clock) -> Self {
+        let now = clock.now();
         let (tx, rx) = mpsc::unbounded_channel();
         let Services {
             session,
@@ -42,8 +61,9 @@ impl App {
         }
         Self {
             model,
-            effects: Effects::new(session, tx),
+            effects: Effects::new(session, tx, clock.clone()),
             rx,
+            clock,
         }
     }
 
@@ -73,6 +93,10 @@ impl App {
 
     pub fn tick(&mut self, now: DateTime<Utc>) {
         self.handle(Msg::Tick(now));
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// The next result of background work.
@@ -105,7 +129,7 @@ const RESUME_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 /// Run the TUI until the person quits. The terminal is restored on every
 /// way out.
 pub async fn run(services: Services, demo: bool) -> io::Result<()> {
-    let mut app = App::new(services, demo, Utc::now());
+    let mut app = App::with_clock(services, demo, Clock::system());
     app.resume_stored_session().await;
     let mut guard = TerminalGuard::enter()?;
     let result = event_loop(&mut app, &mut guard).await;
@@ -127,6 +151,9 @@ async fn event_loop(app: &mut App, guard: &mut TerminalGuard) -> io::Result<()> 
         if dirty {
             guard.terminal.draw(|f| view::draw(f, &app.model))?;
             dirty = false;
+            if TEST_PANIC.swap(false, Ordering::SeqCst) {
+                panic!("the test-only panic (AUTHDASH_TEST_PANIC)");
+            }
         }
         tokio::select! {
             event = events.next() => match event {
@@ -147,7 +174,8 @@ async fn event_loop(app: &mut App, guard: &mut TerminalGuard) -> io::Result<()> 
                 dirty = true;
             }
             _ = ticker.tick() => {
-                app.tick(Utc::now());
+                let now = app.clock.now();
+                app.tick(now);
                 dirty = true;
             }
             _ = signals.recv() => {

@@ -10,6 +10,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
+use super::clock::Clock;
 use super::message::{Command, Msg, RefreshFailure, Resume};
 use super::model::{DeviceCode, LoginFlow, PollView, account_entries};
 use crate::auth::{FlowEnvironment, FlowPreference, Os, PollState, Session};
@@ -31,14 +32,17 @@ pub struct Effects {
     service: Arc<SessionService>,
     tx: UnboundedSender<Msg>,
     logins: Arc<Mutex<HashMap<u64, AbortHandle>>>,
+    /// The clock the screen is drawn with (times sent to `update`).
+    clock: Clock,
 }
 
 impl Effects {
-    pub fn new(service: SessionService, tx: UnboundedSender<Msg>) -> Self {
+    pub fn new(service: SessionService, tx: UnboundedSender<Msg>, clock: Clock) -> Self {
         Self {
             service: Arc::new(service),
             tx,
             logins: Arc::default(),
+            clock,
         }
     }
 
@@ -170,6 +174,7 @@ impl Effects {
         let service = self.service.clone();
         let tx = self.tx.clone();
         let logins = self.logins.clone();
+        let clock = self.clock.clone();
         let request = LoginRequest {
             provider: Some(provider),
             flow: Some(match flow {
@@ -182,7 +187,7 @@ impl Effects {
         };
         let handle = self.spawn_handle(async move {
             let events = |event: LoginEvent| {
-                if let Some(msg) = login_message(generation, event, Utc::now()) {
+                if let Some(msg) = login_message(generation, event, &clock) {
                     let _ = tx.send(msg);
                 }
             };
@@ -276,7 +281,7 @@ async fn switch(service: &SessionService, id: AccountId) -> Result<Box<Session>,
 }
 
 /// A login's progress as the message `update` takes.
-fn login_message(generation: u64, event: LoginEvent, now: DateTime<Utc>) -> Option<Msg> {
+fn login_message(generation: u64, event: LoginEvent, clock: &Clock) -> Option<Msg> {
     Some(match event {
         LoginEvent::Provider { .. } => return None,
         LoginEvent::BrowserUrl { url, .. } => Msg::LoginUrl { generation, url },
@@ -291,13 +296,13 @@ fn login_message(generation: u64, event: LoginEvent, now: DateTime<Utc>) -> Opti
                 user_code: code.user_code,
                 verification_uri: code.verification_uri,
                 verification_uri_complete: code.verification_uri_complete,
-                expires_at: code.expires_at,
+                expires_at: clock.rebase(code.expires_at),
                 poll: None,
             },
         },
         LoginEvent::DevicePoll(state) => Msg::DevicePoll {
             generation,
-            poll: poll_view(state, now),
+            poll: poll_view(state, clock.now()),
         },
         LoginEvent::Refused(reason) => Msg::LoginRefused { generation, reason },
     })

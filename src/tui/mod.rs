@@ -4,6 +4,7 @@
 //! only through [`crate::session::SessionService`].
 
 mod app;
+pub mod clock;
 mod effects;
 pub mod keymap;
 pub mod message;
@@ -13,5 +14,5 @@ pub mod theme;
 pub mod update;
 pub mod view;
 
-pub use app::{App, run};
+pub use app::{App, arm_test_panic, run};
 pub use effects::Services;
