@@ -389,6 +389,10 @@ async fn dashboard(cli: &Cli, dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
+    if let Err(e) = tui::check_keys(&config) {
+        eprintln!("authdash: {e}");
+        return Ok(ExitCode::from(EXIT_CONFIG));
+    }
     tui::run(
         Services {
             session: session_service(config, dirs),

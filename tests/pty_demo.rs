@@ -929,7 +929,10 @@ fn a_panic_gives_the_terminal_back_and_reports_to_the_log_in_a_pty() {
     let message = b"authdash stopped on an internal error";
     let said = rfind(&raw, message)
         .unwrap_or_else(|| panic!("{}", app.report("no short message on stderr")));
-    assert!(said > left, "the message came before the terminal was restored");
+    assert!(
+        said > left,
+        "the message came before the terminal was restored"
+    );
     assert!(
         count(&raw, b"stack backtrace").max(count(&raw, b"panicked at")) == 0,
         "{}",

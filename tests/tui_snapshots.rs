@@ -19,6 +19,8 @@ use authdash::demo::{DemoProvider, DemoSettings, config_toml};
 use authdash::panels::Access;
 use authdash::session::{SessionService, SessionSetup};
 use authdash::store::{AccountId, FileStore, KeySource, TokenStore};
+use authdash::tui::commands::{contexts, footer_hints, resolve};
+use authdash::tui::keymap::Key;
 use authdash::tui::message::{Command, Msg, RefreshFailure};
 use authdash::tui::model::{
     BrowserState, Focus, Level, LoginFlow, Lookup, MenuItem, Model, NavItem, Notice, PanelState,
@@ -260,14 +262,13 @@ fn filters() -> Vec<(String, String)> {
         // Everything from a QR row's first block to the end of the line.
         (r#"\s*[█▀▄][█▀▄ ]*""#.into(), r#" [QR]""#.into()),
         (
-            r"(?P<k>code expires) in \d+ (?:s|min)".into(),
-            "${k} in [DURATION]".into(),
+            r"to copy: [B-Z]{4}-[B-Z]{4}".into(),
+            "to copy: XXXX-XXXX".into(),
         ),
-        (r"next check in \d+ s".into(), "next check in [N] s".into()),
         // The session's countdown: "renews in 9 min". (Other relative
         // times are taken at a fixed clock and stay.)
         (
-            r"(?P<w>renews|expires) in \d+ (?:s|min|h \d+ min|days)\b".into(),
+            r"(?P<w>session renews|session expires) in \d+ (?:s|min|h \d+ min|days)\b".into(),
             "${w} in [DURATION]".into(),
         ),
     ]
@@ -1264,4 +1265,215 @@ async fn a_refused_sign_in_response_is_said_while_the_login_waits() {
     assert!(login.pending.is_some(), "the login goes on");
     assert_eq!(login.notice.as_ref().map(|n| n.text.as_str()), Some(reason));
     assert!(render(&model).contains("was refused; still waiting"));
+}
+
+// ------------------------------------------------------- the action table
+
+/// The key event a person presses for `key`.
+fn event_for(key: Key) -> Msg {
+    let (code, modifiers) = match key {
+        Key::Char(c) => (KeyCode::Char(c), KeyModifiers::NONE),
+        Key::Ctrl(c) => (KeyCode::Char(c), KeyModifiers::CONTROL),
+        Key::Up => (KeyCode::Up, KeyModifiers::NONE),
+        Key::Down => (KeyCode::Down, KeyModifiers::NONE),
+        Key::Left => (KeyCode::Left, KeyModifiers::NONE),
+        Key::Right => (KeyCode::Right, KeyModifiers::NONE),
+        Key::PageUp => (KeyCode::PageUp, KeyModifiers::NONE),
+        Key::PageDown => (KeyCode::PageDown, KeyModifiers::NONE),
+        Key::Home => (KeyCode::Home, KeyModifiers::NONE),
+        Key::End => (KeyCode::End, KeyModifiers::NONE),
+        Key::Enter => (KeyCode::Enter, KeyModifiers::NONE),
+        Key::Esc => (KeyCode::Esc, KeyModifiers::NONE),
+        Key::Tab => (KeyCode::Tab, KeyModifiers::NONE),
+        Key::BackTab => (KeyCode::BackTab, KeyModifiers::SHIFT),
+        Key::Backspace => (KeyCode::Backspace, KeyModifiers::NONE),
+        Key::F(n) => (KeyCode::F(n), KeyModifiers::NONE),
+        Key::Other => (KeyCode::Null, KeyModifiers::NONE),
+    };
+    Msg::Key(KeyEvent::new(code, modifiers))
+}
+
+/// The states a person meets, each reached by keys from the login screen
+/// or from Alice's dashboard.
+const STATES: &[(&str, bool, &[KeyCode])] = &[
+    ("login", false, &[]),
+    ("login pending", false, &[KeyCode::Enter]),
+    (
+        "quit while pending",
+        false,
+        &[KeyCode::Enter, KeyCode::Char('q')],
+    ),
+    ("dashboard", true, &[]),
+    ("organizations list", true, &[KeyCode::Down, KeyCode::Enter]),
+    ("filter", true, &[KeyCode::Char('/')]),
+    ("billing panel", true, &[KeyCode::Char('4')]),
+    ("menu", true, &[KeyCode::Char('m')]),
+    ("help", true, &[KeyCode::Char('?')]),
+    ("palette", true, &[KeyCode::Char(':')]),
+];
+
+fn state(demo: &Demo, session: &Session, dashboard: bool, keys: &[KeyCode]) -> Model {
+    let mut model = demo.model(session.logged_in_at);
+    if dashboard {
+        enter_dashboard(&mut model, session.clone());
+    }
+    for key in keys {
+        press(&mut model, *key);
+    }
+    model
+}
+
+/// Every hint in the footer names a key that, pressed in that state, runs
+/// the hinted action and visibly does something (or asks for work).
+#[tokio::test]
+async fn every_footer_hint_names_a_key_that_does_something() {
+    let demo = Demo::start().await;
+    let session = demo.sign_in("alice").await;
+    for (name, dashboard, keys) in STATES {
+        let model = state(&demo, &session, *dashboard, keys);
+        let hints = footer_hints(&model);
+        assert!(!hints.is_empty(), "{name}: no hints");
+        for hint in hints {
+            let mut model = state(&demo, &session, *dashboard, keys);
+            let contexts = contexts(&model);
+            assert_eq!(
+                resolve(&model, &contexts, hint.key),
+                Some((hint.context, hint.action)),
+                "{name}: the hint {} {} runs something else",
+                hint.key,
+                hint.word
+            );
+            let before = render(&model);
+            let commands = update(&mut model, event_for(hint.key));
+            let after = render(&model);
+            assert!(
+                model.quit || !commands.is_empty() || before != after,
+                "{name}: the hint {} {} does nothing",
+                hint.key,
+                hint.word
+            );
+        }
+    }
+}
+
+/// The footer only offers what applies: no "Esc cancel" with nothing
+/// pending, and the dashboard's keys leave the footer while a popup has
+/// the keyboard.
+#[tokio::test]
+async fn the_footer_offers_only_what_applies_now() {
+    let demo = Demo::start().await;
+    let session = demo.sign_in("alice").await;
+    let footer = |model: &Model| render(model).lines().last().unwrap_or_default().to_owned();
+    let login = state(&demo, &session, false, &[]);
+    assert!(!footer(&login).contains("cancel"), "{}", footer(&login));
+    let pending = state(&demo, &session, false, &[KeyCode::Enter]);
+    assert!(
+        footer(&pending).contains("Esc cancel"),
+        "{}",
+        footer(&pending)
+    );
+    assert!(!footer(&pending).contains("log in"), "{}", footer(&pending));
+    let menu = state(&demo, &session, true, &[KeyCode::Char('m')]);
+    assert!(footer(&menu).contains("Enter run"), "{}", footer(&menu));
+    assert!(!footer(&menu).contains("orgs"), "{}", footer(&menu));
+    assert!(!footer(&menu).contains("q quit"), "{}", footer(&menu));
+}
+
+/// `q` asks first while a login is pending; Enter quits, Esc stays.
+#[tokio::test]
+async fn quitting_while_a_login_is_pending_asks_first() {
+    let demo = Demo::start().await;
+    let mut model = demo.model(fixed_now());
+    press(&mut model, KeyCode::Enter);
+    press(&mut model, KeyCode::Char('q'));
+    assert!(!model.quit);
+    assert_eq!(model.popup, Some(Popup::ConfirmQuit));
+    assert_screen!("confirm_quit", &model);
+    press(&mut model, KeyCode::Esc);
+    assert_eq!(model.popup, None);
+    assert!(!model.quit);
+    press(&mut model, KeyCode::Char('q'));
+    press(&mut model, KeyCode::Enter);
+    assert!(model.quit);
+}
+
+/// `:` lists the actions available now; typing narrows them (fuzzy), `q`
+/// is a letter there, and Enter runs the first.
+#[tokio::test]
+async fn the_command_palette_finds_and_runs_an_action() {
+    let demo = Demo::start().await;
+    let mut model = demo.dashboard("alice").await;
+    press(&mut model, KeyCode::Char(':'));
+    assert_screen!("palette_alice", &model);
+    type_text(&mut model, "qu");
+    assert!(!model.quit, "q is text in the palette");
+    let Some(Popup::Palette { query, .. }) = &model.popup else {
+        panic!("the palette is open: {:?}", model.popup);
+    };
+    assert_eq!(query, "qu");
+    press(&mut model, KeyCode::Backspace);
+    press(&mut model, KeyCode::Backspace);
+    type_text(&mut model, "menu");
+    press(&mut model, KeyCode::Enter);
+    assert_eq!(model.popup, Some(Popup::Menu { selected: 0 }));
+}
+
+/// A gated action says why instead of doing nothing: `r` on the profile.
+#[tokio::test]
+async fn a_disabled_action_says_why() {
+    let demo = Demo::start().await;
+    let mut model = demo.dashboard("alice").await;
+    press(&mut model, KeyCode::Char('r'));
+    let toast = model.toast.as_ref().expect("a reason");
+    assert_eq!(toast.text, "only a panel's data reloads");
+}
+
+/// Errors queue rather than overwrite; Esc shows the next.
+#[tokio::test]
+async fn errors_queue_until_acknowledged() {
+    let demo = Demo::start().await;
+    let mut model = demo.dashboard("alice").await;
+    update(&mut model, Msg::Failed("first".into()));
+    update(&mut model, Msg::Failed("second".into()));
+    assert_eq!(model.toast.as_ref().map(|t| t.text.as_str()), Some("first"));
+    assert!(render(&model).contains("Esc: next of 1 more"));
+    press(&mut model, KeyCode::Esc);
+    assert_eq!(
+        model.toast.as_ref().map(|t| t.text.as_str()),
+        Some("second")
+    );
+    press(&mut model, KeyCode::Esc);
+    assert_eq!(model.toast, None);
+}
+
+/// `c` during a device login puts the code on the clipboard (the loop
+/// sends it as OSC 52).
+#[tokio::test]
+async fn c_copies_the_device_code() {
+    let demo = Demo::start().await;
+    let mut model = demo.model(fixed_now());
+    press(&mut model, KeyCode::Enter);
+    let generation = match &model.screen {
+        Screen::Login(l) => l.pending.as_ref().expect("pending").generation,
+        Screen::Dashboard(_) => panic!("login screen"),
+    };
+    update(
+        &mut model,
+        Msg::DeviceCode {
+            generation,
+            code: authdash::tui::model::DeviceCode {
+                user_code: "WDJB-MJHT".into(),
+                verification_uri: "http://127.0.0.1:1/device".into(),
+                verification_uri_complete: None,
+                expires_at: fixed_now() + TimeDelta::minutes(10),
+                poll: None,
+            },
+        },
+    );
+    press(&mut model, KeyCode::Char('c'));
+    assert_eq!(model.clipboard.as_deref(), Some("WDJB-MJHT"));
+    assert_eq!(
+        authdash::tui::clipboard::osc52("WDJB-MJHT"),
+        "\u{1b}]52;c;V0RKQi1NSkhU\u{7}"
+    );
 }

@@ -16,6 +16,9 @@ const AUTHDASH_KEYS: &[&str] = &[
     "login_timeout_secs",
     "panel_body_cap_mib",
     "panels",
+    "theme",
+    "keys",
+    "accent",
 ];
 
 /// The largest panel body cap accepted: 1 GiB would defeat the point.
@@ -30,6 +33,7 @@ pub(crate) struct Settings {
     pub http: HttpSettings,
     pub login_timeout: Duration,
     pub panels: Vec<PanelSpec>,
+    pub ui: super::ui::UiSettings,
 }
 
 impl Default for Settings {
@@ -39,6 +43,7 @@ impl Default for Settings {
             http: HttpSettings::default(),
             login_timeout: Duration::from_secs(DEFAULT_LOGIN_TIMEOUT_SECS),
             panels: Vec::new(),
+            ui: Default::default(),
         }
     }
 }
@@ -63,6 +68,7 @@ impl Settings {
             settings.http.panel_body_cap = cap;
         }
         settings.panels = panels(section, &settings.role_order)?;
+        settings.ui = super::ui::UiSettings::from_section(section)?;
         Ok(settings)
     }
 }

@@ -11,6 +11,7 @@ use tokio::sync::mpsc::{self, UnboundedReceiver};
 
 use super::clock::Clock;
 use super::effects::{Effects, Services};
+use super::keymap::Keymap;
 use super::message::{Command, Msg};
 use super::model::{Level, Model, Toast};
 use super::terminal::TerminalGuard;
@@ -53,8 +54,11 @@ impl App {
         model.preferences = Preferences::load(&session.data_dir);
         model.browser_available = browser_available;
         model.store_description = session.store.describe();
+        // Checked before the terminal is taken (`tui::check_keys`); the
+        // defaults stand in for tests that skip that.
+        model.keymap = Keymap::from_config(&session.config).unwrap_or_default();
         if let Some(warning) = session.config.warnings.first() {
-            model.toast = Some(Toast {
+            model.say(Toast {
                 level: Level::Error,
                 text: format!("Warning: {warning}"),
             });
@@ -149,6 +153,12 @@ async fn event_loop(app: &mut App, guard: &mut TerminalGuard) -> io::Result<()> 
             return Ok(());
         }
         if dirty {
+            // Capture follows the screen: off on the login screens, so
+            // the address and the code can be selected.
+            guard.set_mouse(app.model.wants_mouse())?;
+            if let Some(text) = app.model.clipboard.take() {
+                guard.write_raw(super::clipboard::osc52(&text).as_bytes())?;
+            }
             guard.terminal.draw(|f| view::draw(f, &app.model))?;
             dirty = false;
             if TEST_PANIC.swap(false, Ordering::SeqCst) {

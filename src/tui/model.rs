@@ -72,6 +72,15 @@ pub struct Model {
     pub accounts: Vec<AccountEntry>,
     /// Where the tokens are and which key protects them, said plainly.
     pub store_description: String,
+    /// Which keys start which action (defaults patched by the config).
+    pub keymap: crate::tui::keymap::Keymap,
+    /// Mouse capture wanted on the dashboard (toggled by a key); always
+    /// off on the login screens so text can be selected.
+    pub mouse: bool,
+    /// Text to put on the person's clipboard (OSC 52), taken by the loop.
+    pub clipboard: Option<String>,
+    /// Errors waiting behind the one shown, each until acknowledged.
+    pub queued: std::collections::VecDeque<Toast>,
 }
 
 #[derive(Debug)]
@@ -278,9 +287,20 @@ pub struct AccountEntry {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Popup {
-    Menu { selected: usize },
-    Accounts { selected: usize },
+    Menu {
+        selected: usize,
+    },
+    Accounts {
+        selected: usize,
+    },
     Help,
+    /// `:` — every action available now, fuzzy-searched.
+    Palette {
+        query: String,
+        selected: usize,
+    },
+    /// `q` while a login is pending.
+    ConfirmQuit,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -331,6 +351,10 @@ impl Model {
             browser_available: true,
             accounts: Vec::new(),
             store_description: String::new(),
+            keymap: Default::default(),
+            mouse: true,
+            clipboard: None,
+            queued: Default::default(),
         }
     }
 
@@ -402,7 +426,30 @@ impl Model {
 
     /// A text field has the keyboard: letters are text, not commands.
     pub fn text_input_active(&self) -> bool {
-        self.dashboard().is_some_and(|d| d.orgs.editing)
+        matches!(self.popup, Some(Popup::Palette { .. }))
+            || self.dashboard().is_some_and(|d| d.orgs.editing)
+    }
+
+    /// Whether the terminal should capture the mouse now.
+    pub fn wants_mouse(&self) -> bool {
+        self.mouse && matches!(self.screen, Screen::Dashboard(_))
+    }
+
+    /// Say something in the status line: an error never replaces another
+    /// unacknowledged one, it queues behind it.
+    pub fn say(&mut self, toast: Toast) {
+        if toast.level == Level::Error {
+            tracing::warn!("shown: {}", toast.text);
+        }
+        match &self.toast {
+            Some(shown) if shown.level == Level::Error => self.queued.push_back(toast),
+            _ => self.toast = Some(toast),
+        }
+    }
+
+    /// Esc on the status line: the next queued message, if any.
+    pub fn acknowledge(&mut self) {
+        self.toast = self.queued.pop_front();
     }
 }
 

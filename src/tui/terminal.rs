@@ -138,7 +138,10 @@ fn install_panic_hook() {
                 .get()
                 .map(|p| format!(" The report is in {}.", p.display()))
                 .unwrap_or_default();
-            eprintln!("authdash stopped on an internal error ({}).{log}", short(info));
+            eprintln!(
+                "authdash stopped on an internal error ({}).{log}",
+                short(info)
+            );
         } else {
             tracing::error!("background task panicked: {info}\n{backtrace}");
         }

@@ -1,6 +1,7 @@
 //! Colours and styles in one place.
 
 use ratatui::style::{Color, Modifier, Style};
+use ratatui::widgets::BorderType;
 
 pub fn title() -> Style {
     Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
@@ -39,5 +40,14 @@ pub fn border(focused: bool) -> Style {
         Style::new().fg(Color::Cyan)
     } else {
         Style::new().fg(Color::DarkGray)
+    }
+}
+
+/// Focus shown without colour too: the focused pane has a thick border.
+pub fn border_type(focused: bool) -> BorderType {
+    if focused {
+        BorderType::Thick
+    } else {
+        BorderType::Plain
     }
 }

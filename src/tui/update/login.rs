@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::*;
 use crate::config::FlowPreference;
-use crate::tui::keymap::Key;
+use crate::tui::action::Action;
 use crate::tui::message::Command;
 
 /// When no browser opens and the provider's `flow` is `auto`, switch to a
@@ -80,7 +80,7 @@ pub(super) fn look_up_providers(model: &mut Model) -> Vec<Command> {
         .collect()
 }
 
-pub(super) fn login_key(model: &mut Model, key: Key) -> Vec<Command> {
+pub(super) fn login_action(model: &mut Model, action: Action) -> Vec<Command> {
     let rows = model.login_rows();
     let count = rows.len();
     let generation = model.generation();
@@ -88,7 +88,7 @@ pub(super) fn login_key(model: &mut Model, key: Key) -> Vec<Command> {
     let Screen::Login(login) = &mut model.screen else {
         return Vec::new();
     };
-    if key == Key::Esc
+    if action == Action::Back
         && let Some(session) = login.back_to.take()
     {
         let mut commands: Vec<Command> = login
@@ -103,8 +103,8 @@ pub(super) fn login_key(model: &mut Model, key: Key) -> Vec<Command> {
         return commands;
     }
     if let Some(pending) = &login.pending {
-        return match key {
-            Key::Esc => {
+        return match action {
+            Action::Back => {
                 let generation = pending.generation;
                 login.pending = None;
                 login.notice = Some(Notice {
@@ -113,7 +113,23 @@ pub(super) fn login_key(model: &mut Model, key: Key) -> Vec<Command> {
                 });
                 vec![Command::CancelLogin { generation }]
             }
-            Key::Char('o') => match &pending.flow {
+            Action::Copy => {
+                let (text, what) = match &pending.flow {
+                    PendingFlow::Browser { url, .. } => (url.clone(), "the login address"),
+                    PendingFlow::Device(code) => {
+                        (code.as_ref().map(|c| c.user_code.clone()), "the code")
+                    }
+                };
+                model.clipboard = text;
+                model.say(Toast {
+                    level: Level::Info,
+                    text: format!(
+                        "Copied {what} to your clipboard (OSC 52: your terminal may need to allow it)."
+                    ),
+                });
+                Vec::new()
+            }
+            Action::OpenBrowser => match &pending.flow {
                 PendingFlow::Browser { url, .. } => url.clone(),
                 PendingFlow::Device(Some(code)) if browser_available => Some(
                     code.verification_uri_complete
@@ -128,14 +144,14 @@ pub(super) fn login_key(model: &mut Model, key: Key) -> Vec<Command> {
             _ => Vec::new(),
         };
     }
-    match key {
-        Key::Up | Key::Char('k') | Key::BackTab if count > 0 => {
+    match action {
+        Action::Up if count > 0 => {
             login.selected = (login.selected + count - 1) % count;
         }
-        Key::Down | Key::Char('j') | Key::Tab if count > 0 => {
+        Action::Down if count > 0 => {
             login.selected = (login.selected + 1) % count;
         }
-        Key::Enter if count > 0 => {
+        Action::Confirm if count > 0 => {
             let row = rows[login.selected.min(count - 1)];
             let provider = model.providers[row.provider].name.clone();
             login.notice = None;

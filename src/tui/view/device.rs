@@ -76,6 +76,12 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, label: &str, code: Opt
         format!("   └{}┘", "─".repeat(code_width)),
         theme::key(),
     ));
+    // Whole, for a mouse selection (the box's letters are spaced apart).
+    lines.push(Line::from(vec![
+        Span::styled("   to copy: ", theme::dim()),
+        Span::raw(user_code.clone().into_owned()),
+        Span::styled("  (or press c)", theme::dim()),
+    ]));
     lines.push(Line::raw(""));
     if !qr.is_empty() {
         lines.push(Line::styled(
@@ -96,18 +102,6 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, label: &str, code: Opt
     lines.push(Line::raw(expires));
     lines.push(Line::styled(poll_text(model, code.poll), theme::dim()));
     lines.push(Line::raw(""));
-    let mut keys = vec![
-        Span::styled("Esc", theme::key()),
-        Span::styled(" cancel", theme::dim()),
-    ];
-    if model.browser_available {
-        keys.push(Span::styled("   o", theme::key()));
-        keys.push(Span::styled(
-            " open the address in a browser here",
-            theme::dim(),
-        ));
-    }
-    lines.push(Line::from(keys));
     if !side_by_side {
         lines.push(Line::raw(""));
         lines.extend(qr.iter().cloned());

@@ -11,6 +11,7 @@ mod popup;
 mod profile;
 mod qr;
 mod session;
+mod text;
 mod time;
 
 use ratatui::Frame;
