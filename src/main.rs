@@ -129,6 +129,9 @@ fn main() -> ExitCode {
             .unwrap_or(dirs.data_dir())
             .join("authdash.log"),
     );
+    tui::theme::set_monochrome(tui::theme::no_color(
+        std::env::var("NO_COLOR").ok().as_deref(),
+    ));
     // A test-only trigger, absent from release builds: the pty tests show
     // that a crash gives the terminal back.
     if cfg!(debug_assertions) && std::env::var_os("AUTHDASH_TEST_PANIC").is_some() {
@@ -392,6 +395,9 @@ async fn dashboard(cli: &Cli, dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
     if let Err(e) = tui::check_keys(&config) {
         eprintln!("authdash: {e}");
         return Ok(ExitCode::from(EXIT_CONFIG));
+    }
+    if config.ui.theme == authdash::config::ThemeChoice::Mono {
+        tui::theme::set_monochrome(true);
     }
     tui::run(
         Services {

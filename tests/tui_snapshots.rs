@@ -277,6 +277,13 @@ fn filters() -> Vec<(String, String)> {
 macro_rules! assert_screen {
     ($name:expr, $model:expr) => {{
         let text = render($model);
+        assert_screen_text!($name, text);
+    }};
+}
+
+macro_rules! assert_screen_text {
+    ($name:expr, $text:expr) => {{
+        let text = $text;
         let owned = filters();
         let filters: Vec<(&str, &str)> = owned
             .iter()
@@ -1476,4 +1483,120 @@ async fn c_copies_the_device_code() {
         authdash::tui::clipboard::osc52("WDJB-MJHT"),
         "\u{1b}]52;c;V0RKQi1NSkhU\u{7}"
     );
+}
+
+// ------------------------------------------------------------------ mouse
+
+fn click(model: &mut Model, column: u16, row: u16) -> Vec<Command> {
+    authdash::tui::mouse::handle(
+        model,
+        ratatui::layout::Rect::new(0, 0, WIDTH, HEIGHT),
+        crossterm::event::MouseEvent {
+            kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        },
+    )
+}
+
+/// A click picks a navigation entry, an organization row and a menu item;
+/// the mouse is never captured on the login screen.
+#[tokio::test]
+async fn clicks_pick_navigation_entries_rows_and_menu_items() {
+    let demo = Demo::start().await;
+    let login = demo.model(fixed_now());
+    assert!(
+        !login.wants_mouse(),
+        "capture stays off on the login screen"
+    );
+    let mut model = demo.dashboard("alice").await;
+    assert!(model.wants_mouse());
+    // Rows: header 2, the list's border 1, then Profile, Organizations…
+    click(&mut model, 5, 5);
+    assert_eq!(dash(&model).nav, 2, "Session");
+    click(&mut model, 5, 4);
+    assert_eq!(dash(&model).nav, 1, "Organizations");
+    // The second organization: below the list's border and filter line.
+    click(&mut model, 40, 6);
+    assert_eq!(dash(&model).orgs.selected, 1);
+    assert_eq!(dash(&model).focus, Focus::Content);
+    // The menu's last item, Quit.
+    press(&mut model, KeyCode::Char('m'));
+    let quit_row = render(&model)
+        .lines()
+        .position(|l| l.contains("│  Quit") || l.contains("│ Quit"))
+        .expect("the menu shows Quit") as u16;
+    click(&mut model, WIDTH / 2, quit_row);
+    assert!(model.quit, "Quit clicked");
+    // `M` lets go of the mouse.
+    let mut model = demo.dashboard("alice").await;
+    press(&mut model, KeyCode::Char('M'));
+    assert!(!model.wants_mouse());
+    assert!(click(&mut model, 5, 5).is_empty());
+    assert_eq!(dash(&model).nav, 0);
+}
+
+// ----------------------------------------------------- sizes and accents
+
+/// Every screen and popup at the smallest, the usual and a large size,
+/// footer included; below the smallest, it says how big it needs to be.
+#[tokio::test]
+async fn snapshots_at_60x20_80x24_and_200x60() {
+    let demo = Demo::start().await;
+    let session = demo.sign_in("alice").await;
+    for (name, dashboard, keys) in STATES {
+        // On the dashboard, from Organizations: the profile's claims carry
+        // random values and times that wrap differently at each width.
+        let keys: Vec<KeyCode> = if *name == "organizations list" {
+            vec![KeyCode::Char('2'), KeyCode::Enter]
+        } else if *dashboard {
+            std::iter::once(KeyCode::Char('2'))
+                .chain(keys.iter().copied())
+                .collect()
+        } else {
+            keys.to_vec()
+        };
+        let model = state(&demo, &session, *dashboard, &keys);
+        for (w, h) in [(60, 20), (80, 24), (200, 60)] {
+            let text = render_sized(&model, w, h);
+            let name = format!("sized_{}_{w}x{h}", name.replace(' ', "_"));
+            assert_screen_text!(name.as_str(), text);
+        }
+    }
+    let model = state(&demo, &session, true, &[]);
+    let small = render_sized(&model, 59, 19);
+    assert!(small.contains("authdash needs at least 60x20"), "{small}");
+    assert!(small.contains("this terminal is 59x19"), "{small}");
+}
+
+/// `[[authdash.accent]]` puts the label in the header where it applies:
+/// the org's accent over the provider's.
+#[tokio::test]
+async fn the_accent_of_the_provider_and_org_is_in_the_header() {
+    let demo = Demo::start().await;
+    let mut model = demo.dashboard("alice").await;
+    model.accents = vec![
+        authdash::config::Accent {
+            provider: Some("demo".into()),
+            org: None,
+            color: "blue".into(),
+            label: Some("DEMO".into()),
+        },
+        authdash::config::Accent {
+            provider: None,
+            org: Some("Acme".into()),
+            color: "red".into(),
+            label: Some("PRODUCTION".into()),
+        },
+    ];
+    let header = render(&model).lines().next().unwrap_or_default().to_owned();
+    assert!(header.contains(" PRODUCTION "), "{header}");
+    // Globex has no accent of its own: the provider's.
+    press(&mut model, KeyCode::Down);
+    press(&mut model, KeyCode::Enter);
+    press(&mut model, KeyCode::Down);
+    press(&mut model, KeyCode::Enter);
+    let header = render(&model).lines().next().unwrap_or_default().to_owned();
+    assert!(header.contains(" DEMO "), "{header}");
 }

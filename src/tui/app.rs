@@ -99,6 +99,16 @@ impl App {
         self.handle(Msg::Tick(now));
     }
 
+    /// A mouse event on a terminal of `area`.
+    pub fn handle_mouse(
+        &mut self,
+        event: crossterm::event::MouseEvent,
+        area: ratatui::layout::Rect,
+    ) {
+        let commands = super::mouse::handle(&mut self.model, area, event);
+        self.run(commands);
+    }
+
     pub fn clock(&self) -> &Clock {
         &self.clock
     }
@@ -169,6 +179,11 @@ async fn event_loop(app: &mut App, guard: &mut TerminalGuard) -> io::Result<()> 
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) if key.kind == KeyEventKind::Press => {
                     app.handle(Msg::Key(key));
+                    dirty = true;
+                }
+                Some(Ok(Event::Mouse(mouse))) => {
+                    let size = guard.terminal.size()?;
+                    app.handle_mouse(mouse, ratatui::layout::Rect::new(0, 0, size.width, size.height));
                     dirty = true;
                 }
                 Some(Ok(Event::Resize(..))) => {

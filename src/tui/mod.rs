@@ -12,6 +12,7 @@ mod effects;
 pub mod keymap;
 pub mod message;
 pub mod model;
+pub mod mouse;
 pub mod terminal;
 pub mod theme;
 pub mod update;

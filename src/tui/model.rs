@@ -81,6 +81,8 @@ pub struct Model {
     pub clipboard: Option<String>,
     /// Errors waiting behind the one shown, each until acknowledged.
     pub queued: std::collections::VecDeque<Toast>,
+    /// `[[authdash.accent]]`: colour and label by provider and org.
+    pub accents: Vec<crate::config::Accent>,
 }
 
 #[derive(Debug)]
@@ -355,6 +357,7 @@ impl Model {
             mouse: true,
             clipboard: None,
             queued: Default::default(),
+            accents: config.ui.accents.clone(),
         }
     }
 

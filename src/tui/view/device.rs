@@ -1,6 +1,5 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
@@ -64,12 +63,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, label: &str, code: Opt
     ));
     lines.push(Line::from(vec![
         Span::styled("   │   ", theme::key()),
-        Span::styled(
-            spaced,
-            Style::new()
-                .add_modifier(Modifier::BOLD)
-                .fg(ratatui::style::Color::White),
-        ),
+        Span::styled(spaced, theme::code()),
         Span::styled("   │", theme::key()),
     ]));
     lines.push(Line::styled(
