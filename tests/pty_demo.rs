@@ -631,6 +631,27 @@ fn device_login_without_a_browser_in_a_pty() {
         "{}",
         app.report("no countdown")
     );
+    // The code whole, for a mouse selection, and `c` sends it to the
+    // person's own clipboard as OSC 52.
+    assert!(
+        screen.contains(&format!("to copy: {code}")),
+        "{}",
+        app.report("the code is not shown whole")
+    );
+    {
+        use base64::Engine as _;
+        let osc52 = format!(
+            "\x1b]52;c;{}\x07",
+            base64::engine::general_purpose::STANDARD.encode(&code)
+        );
+        app.send("c");
+        app.wait_for("Copied the code");
+        assert!(
+            find(&app.output().raw, osc52.as_bytes()).is_some(),
+            "{}",
+            app.report("no OSC 52 sequence with the code")
+        );
+    }
     assert!(
         screen.contains('▀') || screen.contains('▄'),
         "{}",
@@ -650,6 +671,19 @@ fn device_login_without_a_browser_in_a_pty() {
         .unwrap_or_else(|e| panic!("approving on the other device: {e}"));
     app.wait_for("Dave Davis");
     app.wait_for("no organization");
+    // The mouse is captured on the dashboard: a click (SGR report, column
+    // 4, row 6) on the third navigation entry opens Session.
+    let deadline = Instant::now() + WAIT;
+    while find(&app.output().raw, b"\x1b[?1006h").is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "{}",
+            app.report("mouse capture never turned on")
+        );
+        thread::sleep(POLL);
+    }
+    app.send("\x1b[<0;4;6M\x1b[<0;4;6m");
+    app.wait_for("Refresh token");
     app.send("q");
     let status = app.wait_exit(Duration::from_secs(10));
     assert!(status.success(), "authdash exited with {status:?}");
@@ -943,4 +977,67 @@ fn a_panic_gives_the_terminal_back_and_reports_to_the_log_in_a_pty() {
         logged.contains("panicked") && logged.contains("AUTHDASH_TEST_PANIC"),
         "the log holds the report: {logged}"
     );
+}
+
+/// `NO_COLOR=1`: the whole session draws no colour escape.
+#[test]
+fn no_color_draws_no_colour_in_a_pty() {
+    let home = Home::new();
+    let mut app = PtyApp::spawn(home, &["demo"], &[("NO_COLOR", "1".into())]);
+    app.wait_for("then press Enter");
+    app.send("?");
+    app.wait_for("Keys (Esc closes)");
+    app.send("?");
+    app.wait_until("the help closed", WAIT, |s| {
+        !s.contents().contains("Keys (Esc closes)")
+    });
+    app.send("q");
+    let status = app.wait_exit(EXIT_WAIT);
+    assert!(status.success(), "{}", app.report("exit"));
+    let raw = app.output().raw.clone();
+    for colour in [&b"\x1b[38;"[..], b"\x1b[48;", b";38;", b";48;"] {
+        assert!(
+            find(&raw, colour).is_none(),
+            "{}",
+            app.report(&format!("a colour escape {colour:?} was drawn"))
+        );
+    }
+}
+
+/// `[authdash.keys]` naming an action that does not exist, or giving one
+/// key two actions in one place: said plainly, exit 2, before the
+/// terminal is ever taken.
+#[test]
+fn bad_keys_in_the_config_are_said_before_the_terminal_is_taken() {
+    for (keys, expected) in [
+        ("qiut = \"x\"\n", "`authdash.keys.qiut`: unknown action"),
+        ("reload = \"m\"\n", "`m` starts both"),
+    ] {
+        let home = Home::new();
+        let config = home.path().join("keys.toml");
+        std::fs::write(
+            &config,
+            format!(
+                "[auth]\nclient_id = \"cid\"\n\
+                 server_metadata_url = \"https://idp.example/.well-known/openid-configuration\"\n\
+                 [authdash.keys]\n{keys}"
+            ),
+        )
+        .expect("write the config");
+        let path = config.display().to_string();
+        let mut app = PtyApp::spawn(home, &["--config", &path], &[]);
+        let status = app.wait_exit(EXIT_WAIT);
+        assert_eq!(status.exit_code(), 2, "{}", app.report("exit code"));
+        let screen = app.screen_text();
+        assert!(
+            without_whitespace(&screen).contains(&without_whitespace(expected)),
+            "{}",
+            app.report(&format!("the screen should say {expected:?}"))
+        );
+        assert!(
+            find(&app.output().raw, ENTER_ALTERNATE_SCREEN).is_none(),
+            "{}",
+            app.report("the terminal was taken")
+        );
+    }
 }

@@ -116,3 +116,49 @@ fn accent(section: Section<'_>) -> Checked<Accent> {
         label: section.nonempty_str("label")?.map(str::to_owned),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::config::Config;
+
+    fn parse(authdash: &str) -> Result<Config, crate::config::ConfigError> {
+        let text = format!(
+            "[auth]\nclient_id = \"cid\"\n\
+             server_metadata_url = \"https://idp.example/.well-known/openid-configuration\"\n\
+             [authdash]\n{authdash}"
+        );
+        Config::parse(Path::new("a.toml"), &text, &|_| None)
+    }
+
+    #[test]
+    fn theme_keys_and_accents_are_read() {
+        let config = parse(
+            "theme = \"mono\"\n[authdash.keys]\nquit = [\"q\", \"x\"]\nmenu = \"f9\"\n\
+             [[authdash.accent]]\norg = \"Acme\"\ncolor = \"red\"\nlabel = \"PRODUCTION\"\n",
+        )
+        .expect("valid");
+        assert_eq!(config.ui.theme, ThemeChoice::Mono);
+        assert_eq!(
+            config.ui.keys,
+            vec![
+                ("menu".to_owned(), vec!["f9".to_owned()]),
+                ("quit".to_owned(), vec!["q".to_owned(), "x".to_owned()]),
+            ]
+        );
+        assert_eq!(config.ui.accents[0].label.as_deref(), Some("PRODUCTION"));
+    }
+
+    #[test]
+    fn a_wrong_theme_or_colour_names_the_key_and_the_fix() {
+        let err = parse("theme = \"neon\"\n").expect_err("bad theme");
+        assert_eq!(err.key(), Some("authdash.theme"));
+        assert!(err.to_string().contains("\"mono\""), "{err}");
+        let err = parse("[[authdash.accent]]\ncolor = \"pink\"\n").expect_err("bad colour");
+        assert_eq!(err.key(), Some("authdash.accent[0].color"));
+        let err = parse("[authdash.keys]\nquit = 3\n").expect_err("bad keys");
+        assert_eq!(err.key(), Some("authdash.keys.quit"));
+    }
+}
