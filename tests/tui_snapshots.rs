@@ -265,6 +265,8 @@ fn filters() -> Vec<(String, String)> {
             r"to copy: [B-Z]{4}-[B-Z]{4}".into(),
             "to copy: XXXX-XXXX".into(),
         ),
+        // The status line's spinner turns with the clock of the login.
+        (r"[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] (?P<w>[a-z ]+…)".into(), "⠿ ${w}".into()),
         // The session's countdown: "renews in 9 min". (Other relative
         // times are taken at a fixed clock and stay.)
         (

@@ -11,7 +11,7 @@ use super::text::truncate;
 use crate::identity::visible;
 use crate::tui::action::Context;
 use crate::tui::commands::{Hint, footer_hints};
-use crate::tui::model::{Level, Model};
+use crate::tui::model::{Level, Lookup, Model, PanelState, RefreshState, Screen};
 use crate::tui::theme;
 
 pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
@@ -35,6 +35,13 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
             Span::styled(more, theme::dim()),
         ]);
         frame.render_widget(Paragraph::new(line), toast_area);
+    } else if let Some(work) = busy(model) {
+        // One frame a second: the tick is the only clock the view reads.
+        let frame_char = SPINNER[(model.now.timestamp().rem_euclid(SPINNER.len() as i64)) as usize];
+        frame.render_widget(
+            Paragraph::new(Line::styled(format!(" {frame_char} {work}…"), theme::dim())),
+            toast_area,
+        );
     }
     // The keys of this screen first, as many whole hints as fit; help and
     // quit (the global ones) always stay in view at the right.
@@ -74,4 +81,31 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
     .areas(keys_area);
     frame.render_widget(Paragraph::new(specific), specific_area);
     frame.render_widget(Paragraph::new(general), general_area);
+}
+
+const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/// Background work under way, said in the status line with a spinner.
+fn busy(model: &Model) -> Option<&'static str> {
+    match &model.screen {
+        Screen::Dashboard(dash) => {
+            if dash.refresh == RefreshState::Running {
+                Some("renewing the session")
+            } else if dash
+                .panel_states
+                .values()
+                .any(|s| matches!(s, PanelState::Loading { .. }))
+            {
+                Some("loading the panel")
+            } else {
+                None
+            }
+        }
+        Screen::Login(login) if login.pending.is_some() => Some("waiting for the login"),
+        Screen::Login(_) => model
+            .providers
+            .iter()
+            .any(|p| p.lookup == Lookup::Running)
+            .then_some("asking the providers what they offer"),
+    }
 }
