@@ -1602,3 +1602,64 @@ async fn the_accent_of_the_provider_and_org_is_in_the_header() {
     let header = render(&model).lines().next().unwrap_or_default().to_owned();
     assert!(header.contains(" DEMO "), "{header}");
 }
+
+// ------------------------------------------------- a second instance
+
+/// Two authdash with a fixed callback port: while the first waits for its
+/// login, the second's login says that another authdash holds the port,
+/// rather than failing obscurely.
+#[tokio::test]
+async fn a_second_instance_on_the_same_fixed_port_says_another_login_holds_it() {
+    let demo = Demo::start().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let text = config_toml(demo._provider.issuer_str()).replacen(
+        "[auth.demo]",
+        &format!("[auth]\nredirect_uri = \"http://127.0.0.1:{port}/callback\"\n\n[auth.demo]"),
+        1,
+    );
+    let config = Config::parse(Path::new("fixed.toml"), &text, &|_| None).expect("config");
+    let fixed = Demo {
+        _provider: demo._provider,
+        config,
+    };
+    let (dir_a, dir_b) = (
+        tempfile::tempdir().expect("temp dir"),
+        tempfile::tempdir().expect("temp dir"),
+    );
+    let mut first = fixed.app(dir_a.path(), fixed_now());
+    first.handle(key_event(KeyCode::Enter));
+    pump_until(&mut first, "the first login's address", |m| {
+        matches!(m, Msg::LoginUrl { .. })
+    })
+    .await;
+    let mut second = fixed.app(dir_b.path(), fixed_now());
+    second.handle(key_event(KeyCode::Enter));
+    pump_until(&mut second, "the second login's end", |m| {
+        matches!(m, Msg::LoginFinished { .. })
+    })
+    .await;
+    let notice = match &second.model.screen {
+        Screen::Login(l) => l.notice.clone().map(|n| n.text).unwrap_or_default(),
+        Screen::Dashboard(_) => panic!("the second login cannot have succeeded"),
+    };
+    assert!(
+        notice.contains("another authdash waiting for a login holds it"),
+        "{notice}"
+    );
+    assert!(notice.contains(&format!("port {port}")), "{notice}");
+    // Drawn too, in full (it wraps on the login screen).
+    let screen = without_breaks(&render(&second.model));
+    assert!(screen.contains("another authdash"), "{screen}");
+}
+
+/// The rendered screen as one line of text, row breaks and padding gone.
+fn without_breaks(screen: &str) -> String {
+    screen
+        .lines()
+        .map(|l| l.trim_matches('"').trim())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
