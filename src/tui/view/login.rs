@@ -6,6 +6,7 @@ use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wra
 use super::device;
 use super::time::relative;
 use crate::identity::visible;
+use crate::tui::action::Action;
 use crate::tui::model::{BrowserState, Level, LoginFlow, LoginScreen, Lookup, Model, PendingFlow};
 use crate::tui::theme;
 
@@ -60,7 +61,10 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, login: &LoginScreen) {
     }
     match &login.pending {
         None => lines.push(Line::styled(
-            "Choose a provider and a way to log in, then press Enter.",
+            format!(
+                "Choose a provider and a way to log in, then press {}.",
+                first_key(model, Action::Confirm)
+            ),
             theme::dim(),
         )),
         Some(pending) => {
@@ -81,7 +85,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, login: &LoginScreen) {
                 PendingFlow::Browser { url, browser } => {
                     browser_lines(&mut lines, model, label, pending.started, browser);
                     if let Some(url) = url {
-                        draw_with_url(frame, status_area, lines, url);
+                        draw_with_url(frame, status_area, model, lines, url);
                         return;
                     }
                 }
@@ -133,7 +137,13 @@ fn browser_lines(
 /// The text, then the URL from the very first column across the whole
 /// width, so that selecting it in the terminal (over SSH too) copies no
 /// margin, then the keys.
-fn draw_with_url(frame: &mut Frame, area: Rect, lines: Vec<Line<'static>>, url: &str) {
+fn draw_with_url(
+    frame: &mut Frame,
+    area: Rect,
+    model: &Model,
+    lines: Vec<Line<'static>>,
+    url: &str,
+) {
     let width = area.width.max(1) as usize;
     let text_height = lines.len() as u16 + 1;
     let url_height = url.chars().count().div_ceil(width) as u16;
@@ -156,13 +166,23 @@ fn draw_with_url(frame: &mut Frame, area: Rect, lines: Vec<Line<'static>>, url: 
         .collect();
     frame.render_widget(Paragraph::new(chunks), url_area);
     let keys = Line::from(vec![
-        Span::styled("o", theme::key()),
+        Span::styled(first_key(model, Action::OpenBrowser), theme::key()),
         Span::styled(" open it again   ", theme::dim()),
-        Span::styled("Esc", theme::key()),
+        Span::styled(first_key(model, Action::Back), theme::key()),
         Span::styled(" cancel", theme::dim()),
     ]);
     frame.render_widget(
         Paragraph::new(vec![Line::raw(""), keys]),
         keys_area.inner(Margin::new(1, 0)),
     );
+}
+
+/// The key the person presses for `action` (the config may rebind it).
+fn first_key(model: &Model, action: Action) -> String {
+    model
+        .keymap
+        .keys(action)
+        .first()
+        .map(ToString::to_string)
+        .unwrap_or_default()
 }

@@ -4,7 +4,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph};
 
 use crate::identity::visible;
-use crate::tui::action::Context;
+use crate::tui::action::{Action, Context};
 use crate::tui::commands::{help_lines, palette_entries};
 use crate::tui::model::{MenuItem, Model, Popup, Screen};
 use crate::tui::theme;
@@ -15,7 +15,7 @@ pub fn draw(frame: &mut Frame, model: &Model) {
         Some(Popup::Accounts { selected }) => accounts(frame, model, *selected),
         Some(Popup::Help) => help(frame, model),
         Some(Popup::Palette { query, selected }) => palette(frame, model, query, *selected),
-        Some(Popup::ConfirmQuit) => confirm_quit(frame),
+        Some(Popup::ConfirmQuit) => confirm_quit(frame, model),
         None => {}
     }
 }
@@ -219,7 +219,7 @@ fn palette(frame: &mut Frame, model: &Model, query: &str, selected: usize) {
     );
 }
 
-fn confirm_quit(frame: &mut Frame) {
+fn confirm_quit(frame: &mut Frame, model: &Model) {
     let area = centered(frame.area(), 50.min(frame.area().width), 5);
     frame.render_widget(Clear, area);
     frame.render_widget(
@@ -227,9 +227,12 @@ fn confirm_quit(frame: &mut Frame) {
             Line::raw(" A login is waiting for you. Quit and cancel it?"),
             Line::raw(""),
             Line::from(vec![
-                Span::styled(" Enter", theme::key()),
+                Span::styled(
+                    format!(" {}", model.keymap.label(Action::Confirm)),
+                    theme::key(),
+                ),
                 Span::raw(" quit   "),
-                Span::styled("Esc", theme::key()),
+                Span::styled(model.keymap.label(Action::Back), theme::key()),
                 Span::raw(" stay"),
             ]),
         ])
