@@ -459,6 +459,12 @@ fn demo_login_switch_org_billing_logout_quit_in_a_pty() {
         without_whitespace(&s.contents()).contains(&flat_url)
     });
     app.wait_for("Waiting for you to sign in");
+    // …and an OSC 8 hyperlink to it, for terminals that make links.
+    assert!(
+        find(&app.output().raw, format!("\x1b]8;;{url}\x1b\\").as_bytes()).is_some(),
+        "{}",
+        app.report("the URL is not an OSC 8 hyperlink")
+    );
 
     // The test browser signs alice in and delivers the redirect.
     let runtime = tokio::runtime::Builder::new_current_thread()

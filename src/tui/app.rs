@@ -144,6 +144,8 @@ const RESUME_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 /// way out.
 pub async fn run(services: Services, demo: bool) -> io::Result<()> {
     let mut app = App::with_clock(services, demo, Clock::system());
+    // Terminals without OSC 8 ignore it; the URL is plain text either way.
+    app.model.hyperlinks = true;
     app.resume_stored_session().await;
     let mut guard = TerminalGuard::enter()?;
     let result = event_loop(&mut app, &mut guard).await;

@@ -81,6 +81,9 @@ pub struct Model {
     pub clipboard: Option<String>,
     /// Errors waiting behind the one shown, each until acknowledged.
     pub queued: std::collections::VecDeque<Toast>,
+    /// Draw URLs as OSC 8 hyperlinks (on in a real terminal; off in tests
+    /// that read the screen as text).
+    pub hyperlinks: bool,
     /// `[[authdash.accent]]`: colour and label by provider and org.
     pub accents: Vec<crate::config::Accent>,
 }
@@ -357,6 +360,7 @@ impl Model {
             mouse: true,
             clipboard: None,
             queued: Default::default(),
+            hyperlinks: false,
             accents: config.ui.accents.clone(),
         }
     }

@@ -164,7 +164,16 @@ fn draw_with_url(
         .chunks(width)
         .map(|c| Line::styled(c.iter().collect::<String>(), theme::ok()))
         .collect();
+    let rows: Vec<u16> = chunks.iter().map(|c| c.width() as u16).collect();
     frame.render_widget(Paragraph::new(chunks), url_area);
+    if model.hyperlinks {
+        for (i, width) in rows.into_iter().enumerate() {
+            let row = Rect::new(url_area.x, url_area.y + i as u16, width, 1);
+            if url_area.contains(row.as_position()) {
+                super::text::hyperlink(frame.buffer_mut(), row, url);
+            }
+        }
+    }
     let keys = Line::from(vec![
         Span::styled(first_key(model, Action::OpenBrowser), theme::key()),
         Span::styled(" open it again   ", theme::dim()),

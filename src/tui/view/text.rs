@@ -1,7 +1,32 @@
 //! Text that must fit: cut with an ellipsis by display width, so CJK,
 //! emoji and combining characters keep columns aligned.
 
+use std::num::NonZeroU16;
+
+use ratatui::buffer::{Buffer, CellDiffOption};
+use ratatui::layout::Rect;
 use unicode_width::UnicodeWidthStr;
+
+/// Make the cells of `row` (one line, already drawn) an OSC 8 hyperlink to
+/// `url`: the opening sequence rides in the first cell, the closing one in
+/// the last, each forced to one column so the layout does not move. The
+/// text stays as drawn, selectable as plain text.
+pub fn hyperlink(buf: &mut Buffer, row: Rect, url: &str) {
+    let url: String = url.chars().filter(|c| !c.is_control()).collect();
+    let Some(last) = row.width.checked_sub(1) else {
+        return;
+    };
+    let one = CellDiffOption::ForcedWidth(NonZeroU16::MIN);
+    let (first, end) = ((row.x, row.y), (row.x + last, row.y));
+    if let Some(cell) = buf.cell_mut(first) {
+        let symbol = format!("\x1b]8;;{url}\x1b\\{}", cell.symbol());
+        cell.set_symbol(&symbol).set_diff_option(one);
+    }
+    if let Some(cell) = buf.cell_mut(end) {
+        let symbol = format!("{}\x1b]8;;\x1b\\", cell.symbol());
+        cell.set_symbol(&symbol).set_diff_option(one);
+    }
+}
 
 /// `text` in at most `width` columns, ending in `…` when cut.
 pub fn truncate(text: &str, width: usize) -> String {
