@@ -1566,6 +1566,37 @@ async fn snapshots_at_60x20_80x24_and_200x60() {
             assert_screen_text!(name.as_str(), text);
         }
     }
+    // The device screen, with a code of our own: nothing to redact but
+    // the port.
+    let mut model = demo.model(fixed_now());
+    press(&mut model, KeyCode::Enter);
+    let generation = match &model.screen {
+        Screen::Login(l) => l.pending.as_ref().expect("pending").generation,
+        Screen::Dashboard(_) => panic!("login screen"),
+    };
+    update(
+        &mut model,
+        Msg::DeviceCode {
+            generation,
+            code: authdash::tui::model::DeviceCode {
+                user_code: "WDJB-MJHT".into(),
+                verification_uri: "https://idp.example/device".into(),
+                verification_uri_complete: Some(
+                    "https://idp.example/device?user_code=WDJB-MJHT".into(),
+                ),
+                expires_at: fixed_now() + TimeDelta::minutes(10),
+                poll: Some(authdash::tui::model::PollView::Waiting {
+                    next_at: fixed_now() + TimeDelta::seconds(6),
+                }),
+            },
+        },
+    );
+    for (w, h) in [(60, 20), (80, 24), (200, 60)] {
+        let text = render_sized(&model, w, h);
+        assert!(text.contains("WDJB-MJHT"), "{text}");
+        assert!(text.contains("expires in 10 min"), "{text}");
+        assert_screen_text!(format!("sized_device_{w}x{h}").as_str(), text);
+    }
     let model = state(&demo, &session, true, &[]);
     let small = render_sized(&model, 59, 19);
     assert!(small.contains("authdash needs at least 60x20"), "{small}");

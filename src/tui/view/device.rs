@@ -76,8 +76,17 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, label: &str, code: Opt
         Span::raw(user_code.clone().into_owned()),
         Span::styled("  (or press c)", theme::dim()),
     ]));
-    lines.push(Line::raw(""));
+    // The countdown and the poll state before the QR code: on a small
+    // terminal they stay in view.
+    let expires = if code.expires_at > model.now {
+        format!("The code expires {}.", relative(model.now, code.expires_at))
+    } else {
+        "The code has expired.".to_owned()
+    };
+    lines.push(Line::raw(expires));
+    lines.push(Line::styled(poll_text(model, code.poll), theme::dim()));
     if !qr.is_empty() {
+        lines.push(Line::raw(""));
         lines.push(Line::styled(
             if side_by_side {
                 "Or scan the QR code with your phone (it carries the code)."
@@ -86,16 +95,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, label: &str, code: Opt
             },
             theme::dim(),
         ));
-        lines.push(Line::raw(""));
     }
-    let expires = if code.expires_at > model.now {
-        format!("The code expires {}.", relative(model.now, code.expires_at))
-    } else {
-        "The code has expired.".to_owned()
-    };
-    lines.push(Line::raw(expires));
-    lines.push(Line::styled(poll_text(model, code.poll), theme::dim()));
-    lines.push(Line::raw(""));
     if !side_by_side {
         lines.push(Line::raw(""));
         lines.extend(qr.iter().cloned());
