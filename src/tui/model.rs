@@ -81,6 +81,9 @@ pub struct Model {
     pub clipboard: Option<String>,
     /// Errors waiting behind the one shown, each until acknowledged.
     pub queued: std::collections::VecDeque<Toast>,
+    /// Lines the help is scrolled from where it opens (the keys of the
+    /// screen under it).
+    pub help_scroll: i16,
     /// Draw URLs as OSC 8 hyperlinks (on in a real terminal; off in tests
     /// that read the screen as text).
     pub hyperlinks: bool,
@@ -360,6 +363,7 @@ impl Model {
             mouse: true,
             clipboard: None,
             queued: Default::default(),
+            help_scroll: 0,
             hyperlinks: false,
             accents: config.ui.accents.clone(),
         }

@@ -368,6 +368,7 @@ pub fn run_action(model: &mut Model, context: Context, action: Action) -> Vec<Co
         Context::Global => match action {
             Action::Help => {
                 model.popup = Some(Popup::Help);
+                model.help_scroll = 0;
                 Vec::new()
             }
             Action::Quit => request_quit(model),

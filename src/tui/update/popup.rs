@@ -13,6 +13,15 @@ pub(super) fn popup_action(model: &mut Model, action: Action) -> Vec<Command> {
     };
     match model.popup.clone() {
         Some(Popup::Help) => {
+            let by = match action {
+                Action::Up => -1,
+                Action::Down => 1,
+                Action::PageUp => -10,
+                Action::PageDown => 10,
+                _ => 0,
+            };
+            // The view clamps it to the text; this only keeps it finite.
+            model.help_scroll = model.help_scroll.saturating_add(by).clamp(-200, 200);
             if matches!(action, Action::Back | Action::Help) {
                 model.popup = None;
             }

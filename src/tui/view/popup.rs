@@ -134,7 +134,9 @@ fn help(frame: &mut Frame, model: &Model) {
     );
     let room = usize::from(area.height.saturating_sub(2));
     // Start at the contexts that apply now, so they are in view.
-    let first = screen_context_line(&lines, model).min(lines.len().saturating_sub(room));
+    let opened_at = screen_context_line(&lines, model) as i64;
+    let first = (opened_at + i64::from(model.help_scroll))
+        .clamp(0, lines.len().saturating_sub(room) as i64) as usize;
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(lines).scroll((first as u16, 0)).block(
