@@ -5,7 +5,7 @@ use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{Event, EventStream, KeyEventKind};
+use crossterm::event::{Event, EventStream, KeyEventKind, MouseEventKind};
 use futures::StreamExt;
 use tokio::sync::mpsc::{self, UnboundedReceiver};
 
@@ -183,7 +183,16 @@ async fn event_loop(app: &mut App, guard: &mut TerminalGuard) -> io::Result<()> 
                     app.handle(Msg::Key(key));
                     dirty = true;
                 }
-                Some(Ok(Event::Mouse(mouse))) => {
+                // Capture reports every motion; only clicks and the wheel
+                // do anything, so only they cost a frame.
+                Some(Ok(Event::Mouse(mouse)))
+                    if matches!(
+                        mouse.kind,
+                        MouseEventKind::Down(_)
+                            | MouseEventKind::ScrollUp
+                            | MouseEventKind::ScrollDown
+                    ) =>
+                {
                     let size = guard.terminal.size()?;
                     app.handle_mouse(mouse, ratatui::layout::Rect::new(0, 0, size.width, size.height));
                     dirty = true;
