@@ -26,6 +26,7 @@ use args::{Cli, Cmd};
 
 const EXAMPLE_CONFIG: &str = include_str!("../assets/examples/authdash.toml");
 
+/// Said by `--help`: what the exit codes mean.
 /// Exit code for a missing or invalid config (as for bad usage).
 const EXIT_CONFIG: u8 = cli::exit::USAGE;
 
@@ -37,6 +38,19 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     let _log = init_logging(&dirs, &cli.log_level);
+    tui::terminal::set_log_file(
+        dirs.state_dir()
+            .unwrap_or(dirs.data_dir())
+            .join("authdash.log"),
+    );
+    tui::theme::set_monochrome(tui::theme::no_color(
+        std::env::var("NO_COLOR").ok().as_deref(),
+    ));
+    // A test-only trigger, absent from release builds: the pty tests show
+    // that a crash gives the terminal back.
+    if cfg!(debug_assertions) && std::env::var_os("AUTHDASH_TEST_PANIC").is_some() {
+        tui::arm_test_panic();
+    }
     match &cli.command {
         Some(Cmd::ExampleConfig) => {
             print!("{EXAMPLE_CONFIG}");
@@ -324,7 +338,7 @@ async fn doctor(
     let env = |name: &str| std::env::var(name).ok();
     let source = match find_config(cli, dirs) {
         Ok((path, origin)) => match trust::load(origin, &path, dirs.data_dir(), &env) {
-            Ok(config) => cli::ConfigSource::Loaded(config),
+            Ok(config) => cli::ConfigSource::Loaded(Box::new(config)),
             Err(LoadError::Config(e)) => cli::ConfigSource::Invalid(e),
             // Not even doctor reads an untrusted file or contacts its issuers.
             Err(LoadError::Trust(e)) => {
@@ -362,6 +376,13 @@ async fn dashboard(cli: &Cli, dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
+    if let Err(e) = tui::check_keys(&config) {
+        eprintln!("authdash: {e}");
+        return Ok(ExitCode::from(EXIT_CONFIG));
+    }
+    if config.ui.theme == authdash::config::ThemeChoice::Mono {
+        tui::theme::set_monochrome(true);
+    }
     tui::run(
         Services {
             session: session_service(config, dirs),

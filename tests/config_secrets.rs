@@ -98,7 +98,7 @@ async fn doctor_says_the_readable_secrets_with_the_chmod() {
     );
     let config = Config::load(&path, &|_| None).unwrap();
     let report = diagnose(DoctorRequest {
-        config: ConfigSource::Loaded(config),
+        config: ConfigSource::Loaded(Box::new(config)),
         store: None,
         data_dir: tmp.path().join("data"),
         // No such provider: no network, only the config and store checks.

@@ -107,6 +107,32 @@ struct PtyApp {
 
 impl PtyApp {
     fn spawn(home: Home, args: &[&str], extra_env: &[(&str, String)]) -> Self {
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.args(args);
+        Self::start(home, cmd, extra_env)
+    }
+
+    /// `authdash ARGS` run by a shell that, once authdash has ended, writes
+    /// its exit code and `stty -a` of the same terminal to `modes`: what a
+    /// person's shell would find.
+    fn spawn_then_stty(
+        home: Home,
+        args: &[&str],
+        extra_env: &[(&str, String)],
+        modes: &Path,
+    ) -> Self {
+        let mut cmd = CommandBuilder::new("sh");
+        cmd.arg("-c");
+        cmd.arg(format!(
+            "\"$0\" \"$@\"; echo \"exit $?\" > '{0}'; stty -a >> '{0}'",
+            modes.display()
+        ));
+        cmd.arg(BIN);
+        cmd.args(args);
+        Self::start(home, cmd, extra_env)
+    }
+
+    fn start(home: Home, mut cmd: CommandBuilder, extra_env: &[(&str, String)]) -> Self {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -115,8 +141,6 @@ impl PtyApp {
                 pixel_height: 0,
             })
             .expect("open a pty");
-        let mut cmd = CommandBuilder::new(BIN);
-        cmd.args(args);
         cmd.env_clear();
         for (k, v) in home.env() {
             cmd.env(k, v);
@@ -435,6 +459,12 @@ fn demo_login_switch_org_billing_logout_quit_in_a_pty() {
         without_whitespace(&s.contents()).contains(&flat_url)
     });
     app.wait_for("Waiting for you to sign in");
+    // …and an OSC 8 hyperlink to it, for terminals that make links.
+    assert!(
+        find(&app.output().raw, format!("\x1b]8;;{url}\x1b\\").as_bytes()).is_some(),
+        "{}",
+        app.report("the URL is not an OSC 8 hyperlink")
+    );
 
     // The test browser signs alice in and delivers the redirect.
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -607,6 +637,27 @@ fn device_login_without_a_browser_in_a_pty() {
         "{}",
         app.report("no countdown")
     );
+    // The code whole, for a mouse selection, and `c` sends it to the
+    // person's own clipboard as OSC 52.
+    assert!(
+        screen.contains(&format!("to copy: {code}")),
+        "{}",
+        app.report("the code is not shown whole")
+    );
+    {
+        use base64::Engine as _;
+        let osc52 = format!(
+            "\x1b]52;c;{}\x07",
+            base64::engine::general_purpose::STANDARD.encode(&code)
+        );
+        app.send("c");
+        app.wait_for("Copied the code");
+        assert!(
+            find(&app.output().raw, osc52.as_bytes()).is_some(),
+            "{}",
+            app.report("no OSC 52 sequence with the code")
+        );
+    }
     assert!(
         screen.contains('▀') || screen.contains('▄'),
         "{}",
@@ -626,6 +677,19 @@ fn device_login_without_a_browser_in_a_pty() {
         .unwrap_or_else(|e| panic!("approving on the other device: {e}"));
     app.wait_for("Dave Davis");
     app.wait_for("no organization");
+    // The mouse is captured on the dashboard: a click (SGR report, column
+    // 4, row 6) on the third navigation entry opens Session.
+    let deadline = Instant::now() + WAIT;
+    while find(&app.output().raw, b"\x1b[?1006h").is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "{}",
+            app.report("mouse capture never turned on")
+        );
+        thread::sleep(POLL);
+    }
+    app.send("\x1b[<0;4;6M\x1b[<0;4;6m");
+    app.wait_for("Refresh token");
     app.send("q");
     let status = app.wait_exit(Duration::from_secs(10));
     assert!(status.success(), "authdash exited with {status:?}");
@@ -877,4 +941,190 @@ fn dave_sees_only_what_needs_no_organization_in_a_pty() {
     app.send("q");
     let status = app.wait_exit(EXIT_WAIT);
     assert!(status.success(), "{}", app.report("quit"));
+}
+
+// ------------------------------------------------- the terminal given back
+
+/// CSI ? 25 h: show the cursor. CSI ? 1000 l: mouse reports off.
+const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
+const MOUSE_OFF: &[u8] = b"\x1b[?1000l";
+
+/// The id of the `authdash` process the shell of `app` started.
+fn authdash_pid(app: &PtyApp) -> i32 {
+    let shell = app.child.process_id().expect("the shell's pid") as i32;
+    let entries = std::fs::read_dir("/proc").expect("/proc");
+    for entry in entries.flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+        // "pid (comm) state ppid ...": comm may hold spaces, so split after ')'.
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<i32>().ok());
+        if ppid == Some(shell) && stat.contains("(authdash)") {
+            return pid;
+        }
+    }
+    panic!("{}", app.report("no authdash process under the shell"));
+}
+
+/// After authdash has ended: the alternate screen left, the cursor shown
+/// and mouse capture off after the last time the TUI took the screen, and
+/// the line discipline cooked again (`icanon` and `echo` on, as `stty`
+/// sees them in the same terminal). Returns the shell's report.
+#[track_caller]
+fn assert_terminal_given_back(app: &mut PtyApp, modes: &Path) -> String {
+    let status = app.wait_exit(EXIT_WAIT);
+    assert!(status.success(), "{}", app.report("the shell failed"));
+    let raw = app.output().raw.clone();
+    let entered = rfind(&raw, ENTER_ALTERNATE_SCREEN)
+        .unwrap_or_else(|| panic!("{}", app.report("the TUI never took the screen")));
+    let after = &raw[entered..];
+    for (what, sequence) in [
+        ("left the alternate screen", LEAVE_ALTERNATE_SCREEN),
+        ("showed the cursor", SHOW_CURSOR),
+        ("turned mouse capture off", MOUSE_OFF),
+    ] {
+        assert!(
+            find(after, sequence).is_some(),
+            "{}",
+            app.report(&format!("authdash never {what}"))
+        );
+    }
+    let report = std::fs::read_to_string(modes)
+        .unwrap_or_else(|e| panic!("{}", app.report(&format!("no stty report: {e}"))));
+    let words: Vec<&str> = report.split_whitespace().collect();
+    for mode in ["icanon", "echo", "isig"] {
+        assert!(
+            words.contains(&mode),
+            "raw mode left on ({mode} off): {report}"
+        );
+    }
+    report
+}
+
+fn signal_restores_the_terminal(signal: i32) {
+    let home = Home::new();
+    let modes = home.path().join("modes.txt");
+    let mut app = PtyApp::spawn_then_stty(home, &["demo"], &[], &modes);
+    app.wait_for("then press Enter");
+    let pid = authdash_pid(&app);
+    // SAFETY: signals only the authdash this test started, by its id.
+    unsafe {
+        libc::kill(pid, signal);
+    }
+    let report = assert_terminal_given_back(&mut app, &modes);
+    assert!(report.starts_with("exit 0"), "{report}");
+}
+
+#[test]
+fn sigterm_gives_the_terminal_back_in_a_pty() {
+    signal_restores_the_terminal(libc::SIGTERM);
+}
+
+#[test]
+fn sighup_gives_the_terminal_back_in_a_pty() {
+    signal_restores_the_terminal(libc::SIGHUP);
+}
+
+/// A panic on the UI thread (the test-only trigger): the terminal comes
+/// back first, then one short line on stderr names the log, which holds
+/// the whole report.
+#[test]
+fn a_panic_gives_the_terminal_back_and_reports_to_the_log_in_a_pty() {
+    let home = Home::new();
+    let modes = home.path().join("modes.txt");
+    let log = home.log_path();
+    let mut app = PtyApp::spawn_then_stty(
+        home,
+        &["demo"],
+        &[("AUTHDASH_TEST_PANIC", "1".into())],
+        &modes,
+    );
+    let report = assert_terminal_given_back(&mut app, &modes);
+    assert!(report.starts_with("exit 101"), "{report}");
+    let raw = app.output().raw.clone();
+    let left = rfind(&raw, LEAVE_ALTERNATE_SCREEN).expect("left the screen");
+    let message = b"authdash stopped on an internal error";
+    let said = rfind(&raw, message)
+        .unwrap_or_else(|| panic!("{}", app.report("no short message on stderr")));
+    assert!(
+        said > left,
+        "the message came before the terminal was restored"
+    );
+    assert!(
+        count(&raw, b"stack backtrace").max(count(&raw, b"panicked at")) == 0,
+        "{}",
+        app.report("the full report belongs in the log, not the terminal")
+    );
+    let logged = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        logged.contains("panicked") && logged.contains("AUTHDASH_TEST_PANIC"),
+        "the log holds the report: {logged}"
+    );
+}
+
+/// `NO_COLOR=1`: the whole session draws no colour escape.
+#[test]
+fn no_color_draws_no_colour_in_a_pty() {
+    let home = Home::new();
+    let mut app = PtyApp::spawn(home, &["demo"], &[("NO_COLOR", "1".into())]);
+    app.wait_for("then press Enter");
+    app.send("?");
+    app.wait_for("Keys (Esc closes)");
+    app.send("?");
+    app.wait_until("the help closed", WAIT, |s| {
+        !s.contents().contains("Keys (Esc closes)")
+    });
+    app.send("q");
+    let status = app.wait_exit(EXIT_WAIT);
+    assert!(status.success(), "{}", app.report("exit"));
+    let raw = app.output().raw.clone();
+    for colour in [&b"\x1b[38;"[..], b"\x1b[48;", b";38;", b";48;"] {
+        assert!(
+            find(&raw, colour).is_none(),
+            "{}",
+            app.report(&format!("a colour escape {colour:?} was drawn"))
+        );
+    }
+}
+
+/// `[authdash.keys]` naming an action that does not exist, or giving one
+/// key two actions in one place: said plainly, exit 2, before the
+/// terminal is ever taken.
+#[test]
+fn bad_keys_in_the_config_are_said_before_the_terminal_is_taken() {
+    for (keys, expected) in [
+        ("qiut = \"x\"\n", "`authdash.keys.qiut`: unknown action"),
+        ("reload = \"m\"\n", "`m` starts both"),
+    ] {
+        let home = Home::new();
+        let config = home.path().join("keys.toml");
+        std::fs::write(
+            &config,
+            format!(
+                "[auth]\nclient_id = \"cid\"\n\
+                 server_metadata_url = \"https://idp.example/.well-known/openid-configuration\"\n\
+                 [authdash.keys]\n{keys}"
+            ),
+        )
+        .expect("write the config");
+        let path = config.display().to_string();
+        let mut app = PtyApp::spawn(home, &["--config", &path], &[]);
+        let status = app.wait_exit(EXIT_WAIT);
+        assert_eq!(status.exit_code(), 2, "{}", app.report("exit code"));
+        let screen = app.screen_text();
+        assert!(
+            without_whitespace(&screen).contains(&without_whitespace(expected)),
+            "{}",
+            app.report(&format!("the screen should say {expected:?}"))
+        );
+        assert!(
+            find(&app.output().raw, ENTER_ALTERNATE_SCREEN).is_none(),
+            "{}",
+            app.report("the terminal was taken")
+        );
+    }
 }

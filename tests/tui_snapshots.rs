@@ -19,6 +19,8 @@ use authdash::demo::{DemoProvider, DemoSettings, config_toml};
 use authdash::panels::Access;
 use authdash::session::{SessionService, SessionSetup};
 use authdash::store::{AccountId, FileStore, KeySource, TokenStore};
+use authdash::tui::commands::{contexts, footer_hints, resolve};
+use authdash::tui::keymap::Key;
 use authdash::tui::message::{Command, Msg, RefreshFailure};
 use authdash::tui::model::{
     BrowserState, Focus, Level, LoginFlow, Lookup, MenuItem, Model, NavItem, Notice, PanelState,
@@ -260,14 +262,15 @@ fn filters() -> Vec<(String, String)> {
         // Everything from a QR row's first block to the end of the line.
         (r#"\s*[█▀▄][█▀▄ ]*""#.into(), r#" [QR]""#.into()),
         (
-            r"(?P<k>code expires) in \d+ (?:s|min)".into(),
-            "${k} in [DURATION]".into(),
+            r"to copy: [B-Z]{4}-[B-Z]{4}".into(),
+            "to copy: XXXX-XXXX".into(),
         ),
-        (r"next check in \d+ s".into(), "next check in [N] s".into()),
+        // The status line's spinner turns with the clock of the login.
+        (r"[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] (?P<w>[a-z ]+…)".into(), "⠿ ${w}".into()),
         // The session's countdown: "renews in 9 min". (Other relative
         // times are taken at a fixed clock and stay.)
         (
-            r"(?P<w>renews|expires) in \d+ (?:s|min|h \d+ min|days)\b".into(),
+            r"(?P<w>session renews|session expires) in \d+ (?:s|min|h \d+ min|days)\b".into(),
             "${w} in [DURATION]".into(),
         ),
     ]
@@ -276,6 +279,13 @@ fn filters() -> Vec<(String, String)> {
 macro_rules! assert_screen {
     ($name:expr, $model:expr) => {{
         let text = render($model);
+        assert_screen_text!($name, text);
+    }};
+}
+
+macro_rules! assert_screen_text {
+    ($name:expr, $text:expr) => {{
+        let text = $text;
         let owned = filters();
         let filters: Vec<(&str, &str)> = owned
             .iter()
@@ -1320,4 +1330,477 @@ async fn the_paste_choice_logs_in_with_the_address_typed_back() {
         dash(&app.model).session.user.email.as_deref(),
         Some("alice@example.com")
     );
+}
+
+// ------------------------------------------------------- the action table
+
+/// The key event a person presses for `key`.
+fn event_for(key: Key) -> Msg {
+    let (code, modifiers) = match key {
+        Key::Char(c) => (KeyCode::Char(c), KeyModifiers::NONE),
+        Key::Ctrl(c) => (KeyCode::Char(c), KeyModifiers::CONTROL),
+        Key::Up => (KeyCode::Up, KeyModifiers::NONE),
+        Key::Down => (KeyCode::Down, KeyModifiers::NONE),
+        Key::Left => (KeyCode::Left, KeyModifiers::NONE),
+        Key::Right => (KeyCode::Right, KeyModifiers::NONE),
+        Key::PageUp => (KeyCode::PageUp, KeyModifiers::NONE),
+        Key::PageDown => (KeyCode::PageDown, KeyModifiers::NONE),
+        Key::Home => (KeyCode::Home, KeyModifiers::NONE),
+        Key::End => (KeyCode::End, KeyModifiers::NONE),
+        Key::Enter => (KeyCode::Enter, KeyModifiers::NONE),
+        Key::Esc => (KeyCode::Esc, KeyModifiers::NONE),
+        Key::Tab => (KeyCode::Tab, KeyModifiers::NONE),
+        Key::BackTab => (KeyCode::BackTab, KeyModifiers::SHIFT),
+        Key::Backspace => (KeyCode::Backspace, KeyModifiers::NONE),
+        Key::F(n) => (KeyCode::F(n), KeyModifiers::NONE),
+        Key::Other => (KeyCode::Null, KeyModifiers::NONE),
+    };
+    Msg::Key(KeyEvent::new(code, modifiers))
+}
+
+/// The states a person meets, each reached by keys from the login screen
+/// or from Alice's dashboard.
+const STATES: &[(&str, bool, &[KeyCode])] = &[
+    ("login", false, &[]),
+    ("login pending", false, &[KeyCode::Enter]),
+    (
+        "quit while pending",
+        false,
+        &[KeyCode::Enter, KeyCode::Char('q')],
+    ),
+    ("dashboard", true, &[]),
+    ("organizations list", true, &[KeyCode::Down, KeyCode::Enter]),
+    ("filter", true, &[KeyCode::Char('/')]),
+    ("billing panel", true, &[KeyCode::Char('4')]),
+    ("menu", true, &[KeyCode::Char('m')]),
+    ("help", true, &[KeyCode::Char('?')]),
+    ("palette", true, &[KeyCode::Char(':')]),
+];
+
+fn state(demo: &Demo, session: &Session, dashboard: bool, keys: &[KeyCode]) -> Model {
+    let mut model = demo.model(session.logged_in_at);
+    if dashboard {
+        enter_dashboard(&mut model, session.clone());
+    }
+    for key in keys {
+        press(&mut model, *key);
+    }
+    model
+}
+
+/// Every hint in the footer names a key that, pressed in that state, runs
+/// the hinted action and visibly does something (or asks for work).
+#[tokio::test]
+async fn every_footer_hint_names_a_key_that_does_something() {
+    let demo = Demo::start().await;
+    let session = demo.sign_in("alice").await;
+    for (name, dashboard, keys) in STATES {
+        let model = state(&demo, &session, *dashboard, keys);
+        let hints = footer_hints(&model);
+        assert!(!hints.is_empty(), "{name}: no hints");
+        for hint in hints {
+            let mut model = state(&demo, &session, *dashboard, keys);
+            let contexts = contexts(&model);
+            assert_eq!(
+                resolve(&model, &contexts, hint.key),
+                Some((hint.context, hint.action)),
+                "{name}: the hint {} {} runs something else",
+                hint.key,
+                hint.word
+            );
+            let before = render(&model);
+            let commands = update(&mut model, event_for(hint.key));
+            let after = render(&model);
+            assert!(
+                model.quit || !commands.is_empty() || before != after,
+                "{name}: the hint {} {} does nothing",
+                hint.key,
+                hint.word
+            );
+        }
+    }
+}
+
+/// The footer only offers what applies: no "Esc cancel" with nothing
+/// pending, and the dashboard's keys leave the footer while a popup has
+/// the keyboard.
+#[tokio::test]
+async fn the_footer_offers_only_what_applies_now() {
+    let demo = Demo::start().await;
+    let session = demo.sign_in("alice").await;
+    let footer = |model: &Model| render(model).lines().last().unwrap_or_default().to_owned();
+    let login = state(&demo, &session, false, &[]);
+    assert!(!footer(&login).contains("cancel"), "{}", footer(&login));
+    let pending = state(&demo, &session, false, &[KeyCode::Enter]);
+    assert!(
+        footer(&pending).contains("Esc cancel"),
+        "{}",
+        footer(&pending)
+    );
+    assert!(!footer(&pending).contains("log in"), "{}", footer(&pending));
+    let menu = state(&demo, &session, true, &[KeyCode::Char('m')]);
+    assert!(footer(&menu).contains("Enter run"), "{}", footer(&menu));
+    assert!(!footer(&menu).contains("orgs"), "{}", footer(&menu));
+    assert!(!footer(&menu).contains("q quit"), "{}", footer(&menu));
+}
+
+/// `q` asks first while a login is pending; Enter quits, Esc stays.
+#[tokio::test]
+async fn quitting_while_a_login_is_pending_asks_first() {
+    let demo = Demo::start().await;
+    let mut model = demo.model(fixed_now());
+    press(&mut model, KeyCode::Enter);
+    press(&mut model, KeyCode::Char('q'));
+    assert!(!model.quit);
+    assert_eq!(model.popup, Some(Popup::ConfirmQuit));
+    assert_screen!("confirm_quit", &model);
+    press(&mut model, KeyCode::Esc);
+    assert_eq!(model.popup, None);
+    assert!(!model.quit);
+    press(&mut model, KeyCode::Char('q'));
+    press(&mut model, KeyCode::Enter);
+    assert!(model.quit);
+}
+
+/// `:` lists the actions available now; typing narrows them (fuzzy), `q`
+/// is a letter there, and Enter runs the first.
+#[tokio::test]
+async fn the_command_palette_finds_and_runs_an_action() {
+    let demo = Demo::start().await;
+    let mut model = demo.dashboard("alice").await;
+    press(&mut model, KeyCode::Char(':'));
+    assert_screen!("palette_alice", &model);
+    type_text(&mut model, "qu");
+    assert!(!model.quit, "q is text in the palette");
+    let Some(Popup::Palette { query, .. }) = &model.popup else {
+        panic!("the palette is open: {:?}", model.popup);
+    };
+    assert_eq!(query, "qu");
+    press(&mut model, KeyCode::Backspace);
+    press(&mut model, KeyCode::Backspace);
+    type_text(&mut model, "menu");
+    press(&mut model, KeyCode::Enter);
+    assert_eq!(model.popup, Some(Popup::Menu { selected: 0 }));
+}
+
+/// A gated action says why instead of doing nothing: `r` on the profile.
+#[tokio::test]
+async fn a_disabled_action_says_why() {
+    let demo = Demo::start().await;
+    let mut model = demo.dashboard("alice").await;
+    press(&mut model, KeyCode::Char('r'));
+    let toast = model.toast.as_ref().expect("a reason");
+    assert_eq!(toast.text, "only a panel's data reloads");
+}
+
+/// Errors queue rather than overwrite; Esc shows the next.
+#[tokio::test]
+async fn errors_queue_until_acknowledged() {
+    let demo = Demo::start().await;
+    let mut model = demo.dashboard("alice").await;
+    update(&mut model, Msg::Failed("first".into()));
+    update(&mut model, Msg::Failed("second".into()));
+    assert_eq!(model.toast.as_ref().map(|t| t.text.as_str()), Some("first"));
+    assert!(render(&model).contains("Esc: next of 1 more"));
+    press(&mut model, KeyCode::Esc);
+    assert_eq!(
+        model.toast.as_ref().map(|t| t.text.as_str()),
+        Some("second")
+    );
+    press(&mut model, KeyCode::Esc);
+    assert_eq!(model.toast, None);
+}
+
+/// `c` during a device login puts the code on the clipboard (the loop
+/// sends it as OSC 52).
+#[tokio::test]
+async fn c_copies_the_device_code() {
+    let demo = Demo::start().await;
+    let mut model = demo.model(fixed_now());
+    press(&mut model, KeyCode::Enter);
+    let generation = match &model.screen {
+        Screen::Login(l) => l.pending.as_ref().expect("pending").generation,
+        Screen::Dashboard(_) => panic!("login screen"),
+    };
+    update(
+        &mut model,
+        Msg::DeviceCode {
+            generation,
+            code: authdash::tui::model::DeviceCode {
+                user_code: "WDJB-MJHT".into(),
+                verification_uri: "http://127.0.0.1:1/device".into(),
+                verification_uri_complete: None,
+                expires_at: fixed_now() + TimeDelta::minutes(10),
+                poll: None,
+            },
+        },
+    );
+    press(&mut model, KeyCode::Char('c'));
+    assert_eq!(model.clipboard.as_deref(), Some("WDJB-MJHT"));
+    assert_eq!(
+        authdash::tui::clipboard::osc52("WDJB-MJHT"),
+        "\u{1b}]52;c;V0RKQi1NSkhU\u{7}"
+    );
+}
+
+// ------------------------------------------------------------------ mouse
+
+fn click(model: &mut Model, column: u16, row: u16) -> Vec<Command> {
+    authdash::tui::mouse::handle(
+        model,
+        ratatui::layout::Rect::new(0, 0, WIDTH, HEIGHT),
+        crossterm::event::MouseEvent {
+            kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        },
+    )
+}
+
+/// A click picks a navigation entry, an organization row and a menu item;
+/// the mouse is never captured on the login screen.
+#[tokio::test]
+async fn clicks_pick_navigation_entries_rows_and_menu_items() {
+    let demo = Demo::start().await;
+    let login = demo.model(fixed_now());
+    assert!(
+        !login.wants_mouse(),
+        "capture stays off on the login screen"
+    );
+    let mut model = demo.dashboard("alice").await;
+    assert!(model.wants_mouse());
+    // Rows: header 2, the list's border 1, then Profile, Organizations…
+    click(&mut model, 5, 5);
+    assert_eq!(dash(&model).nav, 2, "Session");
+    click(&mut model, 5, 4);
+    assert_eq!(dash(&model).nav, 1, "Organizations");
+    // The second organization: below the list's border and filter line.
+    click(&mut model, 40, 6);
+    assert_eq!(dash(&model).orgs.selected, 1);
+    assert_eq!(dash(&model).focus, Focus::Content);
+    // The menu's last item, Quit.
+    press(&mut model, KeyCode::Char('m'));
+    let quit_row = render(&model)
+        .lines()
+        .position(|l| l.contains("│  Quit") || l.contains("│ Quit"))
+        .expect("the menu shows Quit") as u16;
+    click(&mut model, WIDTH / 2, quit_row);
+    assert!(model.quit, "Quit clicked");
+    // `M` lets go of the mouse.
+    let mut model = demo.dashboard("alice").await;
+    press(&mut model, KeyCode::Char('M'));
+    assert!(!model.wants_mouse());
+    assert!(click(&mut model, 5, 5).is_empty());
+    assert_eq!(dash(&model).nav, 0);
+}
+
+// ----------------------------------------------------- sizes and accents
+
+/// Every screen and popup at the smallest, the usual and a large size,
+/// footer included; below the smallest, it says how big it needs to be.
+#[tokio::test]
+async fn snapshots_at_60x20_80x24_and_200x60() {
+    let demo = Demo::start().await;
+    let session = demo.sign_in("alice").await;
+    for (name, dashboard, keys) in STATES {
+        // On the dashboard, from Organizations: the profile's claims carry
+        // random values and times that wrap differently at each width.
+        let keys: Vec<KeyCode> = if *name == "organizations list" {
+            vec![KeyCode::Char('2'), KeyCode::Enter]
+        } else if *dashboard {
+            std::iter::once(KeyCode::Char('2'))
+                .chain(keys.iter().copied())
+                .collect()
+        } else {
+            keys.to_vec()
+        };
+        let model = state(&demo, &session, *dashboard, &keys);
+        for (w, h) in [(60, 20), (80, 24), (200, 60)] {
+            let text = render_sized(&model, w, h);
+            let name = format!("sized_{}_{w}x{h}", name.replace(' ', "_"));
+            assert_screen_text!(name.as_str(), text);
+        }
+    }
+    // The device screen, with a code of our own: nothing to redact but
+    // the port.
+    let mut model = demo.model(fixed_now());
+    press(&mut model, KeyCode::Enter);
+    let generation = match &model.screen {
+        Screen::Login(l) => l.pending.as_ref().expect("pending").generation,
+        Screen::Dashboard(_) => panic!("login screen"),
+    };
+    update(
+        &mut model,
+        Msg::DeviceCode {
+            generation,
+            code: authdash::tui::model::DeviceCode {
+                user_code: "WDJB-MJHT".into(),
+                verification_uri: "https://idp.example/device".into(),
+                verification_uri_complete: Some(
+                    "https://idp.example/device?user_code=WDJB-MJHT".into(),
+                ),
+                expires_at: fixed_now() + TimeDelta::minutes(10),
+                poll: Some(authdash::tui::model::PollView::Waiting {
+                    next_at: fixed_now() + TimeDelta::seconds(6),
+                }),
+            },
+        },
+    );
+    for (w, h) in [(60, 20), (80, 24), (200, 60)] {
+        let text = render_sized(&model, w, h);
+        assert!(text.contains("WDJB-MJHT"), "{text}");
+        assert!(text.contains("expires in 10 min"), "{text}");
+        assert_screen_text!(format!("sized_device_{w}x{h}").as_str(), text);
+    }
+    let model = state(&demo, &session, true, &[]);
+    let small = render_sized(&model, 59, 19);
+    assert!(small.contains("authdash needs at least 60x20"), "{small}");
+    assert!(small.contains("this terminal is 59x19"), "{small}");
+}
+
+/// `[[authdash.accent]]` puts the label in the header where it applies:
+/// the org's accent over the provider's.
+#[tokio::test]
+async fn the_accent_of_the_provider_and_org_is_in_the_header() {
+    let demo = Demo::start().await;
+    let mut model = demo.dashboard("alice").await;
+    model.accents = vec![
+        authdash::config::Accent {
+            provider: Some("demo".into()),
+            org: None,
+            color: "blue".into(),
+            label: Some("DEMO".into()),
+        },
+        authdash::config::Accent {
+            provider: None,
+            org: Some("Acme".into()),
+            color: "red".into(),
+            label: Some("PRODUCTION".into()),
+        },
+    ];
+    let header = render(&model).lines().next().unwrap_or_default().to_owned();
+    assert!(header.contains(" PRODUCTION "), "{header}");
+    // Globex has no accent of its own: the provider's.
+    press(&mut model, KeyCode::Down);
+    press(&mut model, KeyCode::Enter);
+    press(&mut model, KeyCode::Down);
+    press(&mut model, KeyCode::Enter);
+    let header = render(&model).lines().next().unwrap_or_default().to_owned();
+    assert!(header.contains(" DEMO "), "{header}");
+}
+
+// ------------------------------------------------- a second instance
+
+/// Two authdash with a fixed callback port: while the first waits for its
+/// login, the second's login says that another authdash holds the port,
+/// rather than failing obscurely.
+#[tokio::test]
+async fn a_second_instance_on_the_same_fixed_port_says_another_login_holds_it() {
+    let demo = Demo::start().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let text = config_toml(demo._provider.issuer_str()).replacen(
+        "[auth.demo]",
+        &format!("[auth]\nredirect_uri = \"http://127.0.0.1:{port}/callback\"\n\n[auth.demo]"),
+        1,
+    );
+    let config = Config::parse(Path::new("fixed.toml"), &text, &|_| None).expect("config");
+    let fixed = Demo {
+        _provider: demo._provider,
+        config,
+    };
+    let (dir_a, dir_b) = (
+        tempfile::tempdir().expect("temp dir"),
+        tempfile::tempdir().expect("temp dir"),
+    );
+    let mut first = fixed.app(dir_a.path(), fixed_now());
+    first.handle(key_event(KeyCode::Enter));
+    pump_until(&mut first, "the first login's address", |m| {
+        matches!(m, Msg::LoginUrl { .. })
+    })
+    .await;
+    let mut second = fixed.app(dir_b.path(), fixed_now());
+    second.handle(key_event(KeyCode::Enter));
+    pump_until(&mut second, "the second login's end", |m| {
+        matches!(m, Msg::LoginFinished { .. })
+    })
+    .await;
+    let notice = match &second.model.screen {
+        Screen::Login(l) => l.notice.clone().map(|n| n.text).unwrap_or_default(),
+        Screen::Dashboard(_) => panic!("the second login cannot have succeeded"),
+    };
+    assert!(
+        notice.contains("another authdash waiting for a login holds it"),
+        "{notice}"
+    );
+    assert!(notice.contains(&format!("port {port}")), "{notice}");
+    // Drawn too, in full (it wraps on the login screen).
+    let screen = without_breaks(&render(&second.model));
+    assert!(screen.contains("another authdash"), "{screen}");
+}
+
+/// The rendered screen as one line of text, row breaks and padding gone.
+fn without_breaks(screen: &str) -> String {
+    screen
+        .lines()
+        .map(|l| l.trim_matches('"').trim())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The login URL is an OSC 8 hyperlink in a real terminal: the opening
+/// sequence rides in its first cell and the closing one in its last, and
+/// the text between stays the URL as plain characters.
+#[tokio::test]
+async fn the_login_url_is_an_osc8_hyperlink() {
+    let demo = Demo::start().await;
+    let mut model = demo.model(fixed_now());
+    press(&mut model, KeyCode::Enter);
+    let generation = match &model.screen {
+        Screen::Login(l) => l.pending.as_ref().expect("pending").generation,
+        Screen::Dashboard(_) => panic!("login screen"),
+    };
+    let url = "http://127.0.0.1:1/authorize?client_id=authdash-demo&state=abc".to_owned();
+    update(
+        &mut model,
+        Msg::LoginUrl {
+            generation,
+            url: url.clone(),
+        },
+    );
+    update(
+        &mut model,
+        Msg::BrowserOpened {
+            generation,
+            result: Ok(()),
+        },
+    );
+    model.hyperlinks = true;
+    let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("test terminal");
+    terminal
+        .draw(|frame| view::draw(frame, &model))
+        .expect("draw");
+    let buffer = terminal.backend().buffer().clone();
+    let symbols: Vec<String> = buffer
+        .content()
+        .iter()
+        .map(|c| c.symbol().to_owned())
+        .collect();
+    let open = format!("\u{1b}]8;;{url}\u{1b}\\");
+    let start = symbols
+        .iter()
+        .position(|s| s.starts_with(&open))
+        .expect("the URL opens an OSC 8 link");
+    assert_eq!(&symbols[start][open.len()..], "h");
+    let end = symbols
+        .iter()
+        .position(|s| s.ends_with("\u{1b}]8;;\u{1b}\\"))
+        .expect("the link is closed");
+    assert!(end > start);
+    // Off (as in the other tests): no escape in any cell.
+    model.hyperlinks = false;
+    assert!(!render(&model).contains('\u{1b}'));
 }

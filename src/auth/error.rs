@@ -151,8 +151,9 @@ impl std::fmt::Display for OAuthErrorText {
 #[derive(Debug, thiserror::Error)]
 pub enum CallbackError {
     #[error(
-        "port {port} on {addr} is already in use, so the login callback cannot listen there; \
-         close the program using it, or change the port in redirect_uri (and at the provider), \
+        "port {port} on {addr} is already in use, so the login callback cannot listen there \
+         (another authdash waiting for a login holds it while that login is pending: finish or \
+         cancel it there); else close the program using it, or change the port in redirect_uri (and at the provider), \
          or remove the port to use any free one"
     )]
     PortInUse { addr: String, port: u16 },

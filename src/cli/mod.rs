@@ -48,8 +48,12 @@ pub mod exit {
     /// A login is needed: `authdash login` in a terminal.
     pub const NEEDS_LOGIN: u8 = 4;
     /// For `--help`.
-    pub const HELP: &str = "Exit codes: 0 ok, 1 failed, 2 bad usage or config, 4 a login is \
-                            needed (run `authdash login` in a terminal).";
+    pub const HELP: &str = "Exit codes:\n  \
+        0    ok\n  \
+        1    failed: a check failed (doctor), no terminal, a provider error\n  \
+        2    bad usage, or a missing, invalid or untrusted config (the error names the file, the key and the fix)\n  \
+        4    a login is needed (run `authdash login` in a terminal)\n  \
+        101  an internal error: the terminal is restored and the report is in the log file";
 }
 
 /// The one line a command that needs a login says when it may not start

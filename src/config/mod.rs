@@ -22,6 +22,7 @@ mod redirect;
 mod section;
 mod settings;
 pub mod trust;
+mod ui;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -32,6 +33,7 @@ use toml::{Table, Value};
 pub use error::{ConfigError, ConfigWarning};
 pub use provider::{DEFAULT_PROVIDER, FlowPreference, LogoutEverywhere, ProviderConfig};
 pub use redirect::{RedirectHost, RedirectUri};
+pub use ui::{ACCENT_COLORS, Accent, ThemeChoice, UiSettings};
 
 use error::{Checked, Problem, unknown_key_fix};
 use provider::PROVIDER_KEYS;
@@ -71,6 +73,8 @@ pub struct Config {
     /// What is worth saying about the file although it loads: the faces
     /// print these, `doctor` lists them.
     pub warnings: Vec<ConfigWarning>,
+    /// The terminal UI's theme, keys and accents (`[authdash]`).
+    pub ui: UiSettings,
 }
 
 /// Timeouts for HTTP calls (discovery, tokens, userinfo, panel data).
@@ -275,6 +279,7 @@ fn build(
         exec_env: settings.exec_env,
         inline_secrets,
         warnings: Vec::new(),
+        ui: settings.ui,
     })
 }
 

@@ -18,6 +18,9 @@ const AUTHDASH_KEYS: &[&str] = &[
     "panels",
     "exec_token_env",
     "exec_org_env",
+    "theme",
+    "keys",
+    "accent",
 ];
 
 /// The largest panel body cap accepted: 1 GiB would defeat the point.
@@ -33,6 +36,7 @@ pub(crate) struct Settings {
     pub login_timeout: Duration,
     pub panels: Vec<PanelSpec>,
     pub exec_env: ExecEnv,
+    pub ui: super::ui::UiSettings,
 }
 
 /// The environment variables `authdash exec` (and `token --format env`)
@@ -62,6 +66,7 @@ impl Default for Settings {
             login_timeout: Duration::from_secs(DEFAULT_LOGIN_TIMEOUT_SECS),
             panels: Vec::new(),
             exec_env: ExecEnv::default(),
+            ui: Default::default(),
         }
     }
 }
@@ -92,6 +97,7 @@ impl Settings {
         if let Some(name) = env_name(section, "exec_org_env")? {
             settings.exec_env.org_id = name;
         }
+        settings.ui = super::ui::UiSettings::from_section(section)?;
         Ok(settings)
     }
 }

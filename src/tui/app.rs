@@ -2,13 +2,16 @@
 //! loop that joins them to a terminal. Tests drive [`App`] headless.
 
 use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{Event, EventStream, KeyEventKind};
+use crossterm::event::{Event, EventStream, KeyEventKind, MouseEventKind};
 use futures::StreamExt;
 use tokio::sync::mpsc::{self, UnboundedReceiver};
 
+use super::clock::Clock;
 use super::effects::{Effects, Services};
+use super::keymap::Keymap;
 use super::message::{Command, Msg};
 use super::model::{Level, Model, Toast};
 use super::terminal::TerminalGuard;
@@ -20,10 +23,27 @@ pub struct App {
     pub model: Model,
     effects: Effects,
     rx: UnboundedReceiver<Msg>,
+    clock: Clock,
+}
+
+/// Set by [`arm_test_panic`]: the UI panics after its first frame.
+static TEST_PANIC: AtomicBool = AtomicBool::new(false);
+
+/// A test-only trigger (the binary arms it from `AUTHDASH_TEST_PANIC` in
+/// debug builds): panic on the UI thread once the terminal is taken, to
+/// show that a crash gives the terminal back.
+pub fn arm_test_panic() {
+    TEST_PANIC.store(true, Ordering::SeqCst);
 }
 
 impl App {
+    /// An app whose clock stays at `now` until ticked (tests).
     pub fn new(services: Services, demo: bool, now: DateTime<Utc>) -> Self {
+        Self::with_clock(services, demo, Clock::fixed(now))
+    }
+
+    pub fn with_clock(services: Services, demo: bool, clock: Clock) -> Self {
+        let now = clock.now();
         let (tx, rx) = mpsc::unbounded_channel();
         let Services {
             session,
@@ -34,16 +54,20 @@ impl App {
         model.preferences = Preferences::load(&session.data_dir);
         model.browser_available = browser_available;
         model.store_description = session.store.describe();
+        // Checked before the terminal is taken (`tui::check_keys`); the
+        // defaults stand in for tests that skip that.
+        model.keymap = Keymap::from_config(&session.config).unwrap_or_default();
         if let Some(warning) = session.config.warnings.first() {
-            model.toast = Some(Toast {
+            model.say(Toast {
                 level: Level::Error,
                 text: format!("Warning: {warning}"),
             });
         }
         Self {
             model,
-            effects: Effects::new(session, tx),
+            effects: Effects::new(session, tx, clock.clone()),
             rx,
+            clock,
         }
     }
 
@@ -73,6 +97,20 @@ impl App {
 
     pub fn tick(&mut self, now: DateTime<Utc>) {
         self.handle(Msg::Tick(now));
+    }
+
+    /// A mouse event on a terminal of `area`.
+    pub fn handle_mouse(
+        &mut self,
+        event: crossterm::event::MouseEvent,
+        area: ratatui::layout::Rect,
+    ) {
+        let commands = super::mouse::handle(&mut self.model, area, event);
+        self.run(commands);
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// The next result of background work.
@@ -105,7 +143,9 @@ const RESUME_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 /// Run the TUI until the person quits. The terminal is restored on every
 /// way out.
 pub async fn run(services: Services, demo: bool) -> io::Result<()> {
-    let mut app = App::new(services, demo, Utc::now());
+    let mut app = App::with_clock(services, demo, Clock::system());
+    // Terminals without OSC 8 ignore it; the URL is plain text either way.
+    app.model.hyperlinks = true;
     app.resume_stored_session().await;
     let mut guard = TerminalGuard::enter()?;
     let result = event_loop(&mut app, &mut guard).await;
@@ -125,13 +165,36 @@ async fn event_loop(app: &mut App, guard: &mut TerminalGuard) -> io::Result<()> 
             return Ok(());
         }
         if dirty {
+            // Capture follows the screen: off on the login screens, so
+            // the address and the code can be selected.
+            guard.set_mouse(app.model.wants_mouse())?;
+            if let Some(text) = app.model.clipboard.take() {
+                guard.write_raw(super::clipboard::osc52(&text).as_bytes())?;
+            }
             guard.terminal.draw(|f| view::draw(f, &app.model))?;
             dirty = false;
+            if TEST_PANIC.swap(false, Ordering::SeqCst) {
+                panic!("the test-only panic (AUTHDASH_TEST_PANIC)");
+            }
         }
         tokio::select! {
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) if key.kind == KeyEventKind::Press => {
                     app.handle(Msg::Key(key));
+                    dirty = true;
+                }
+                // Capture reports every motion; only clicks and the wheel
+                // do anything, so only they cost a frame.
+                Some(Ok(Event::Mouse(mouse)))
+                    if matches!(
+                        mouse.kind,
+                        MouseEventKind::Down(_)
+                            | MouseEventKind::ScrollUp
+                            | MouseEventKind::ScrollDown
+                    ) =>
+                {
+                    let size = guard.terminal.size()?;
+                    app.handle_mouse(mouse, ratatui::layout::Rect::new(0, 0, size.width, size.height));
                     dirty = true;
                 }
                 Some(Ok(Event::Resize(..))) => {
@@ -147,7 +210,8 @@ async fn event_loop(app: &mut App, guard: &mut TerminalGuard) -> io::Result<()> 
                 dirty = true;
             }
             _ = ticker.tick() => {
-                app.tick(Utc::now());
+                let now = app.clock.now();
+                app.tick(now);
                 dirty = true;
             }
             _ = signals.recv() => {

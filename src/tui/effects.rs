@@ -10,6 +10,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
+use super::clock::Clock;
 use super::message::{Command, Msg, RefreshFailure, Resume};
 use super::model::{DeviceCode, LoginFlow, PollView, account_entries};
 use crate::auth::{FlowEnvironment, FlowPreference, Os, PollState, Session};
@@ -36,16 +37,19 @@ pub struct Effects {
     panel_fetches: Arc<Mutex<HashMap<u64, AbortHandle>>>,
     /// Where a paste-back login's pasted addresses go, by generation.
     pastes: Arc<Mutex<HashMap<u64, tokio::sync::mpsc::Sender<String>>>>,
+    /// The clock the screen is drawn with (times sent to `update`).
+    clock: Clock,
 }
 
 impl Effects {
-    pub fn new(service: SessionService, tx: UnboundedSender<Msg>) -> Self {
+    pub fn new(service: SessionService, tx: UnboundedSender<Msg>, clock: Clock) -> Self {
         Self {
             service: Arc::new(service),
             tx,
             logins: Arc::default(),
             panel_fetches: Arc::default(),
             pastes: Arc::default(),
+            clock,
         }
     }
 
@@ -208,6 +212,7 @@ impl Effects {
         let service = self.service.clone();
         let tx = self.tx.clone();
         let logins = self.logins.clone();
+        let clock = self.clock.clone();
         let request = LoginRequest {
             provider: Some(provider),
             flow: Some(match flow {
@@ -229,7 +234,7 @@ impl Effects {
         let pastes = self.pastes.clone();
         let handle = self.spawn_handle(async move {
             let events = |event: LoginEvent| {
-                if let Some(msg) = login_message(generation, event, Utc::now()) {
+                if let Some(msg) = login_message(generation, event, &clock) {
                     let _ = tx.send(msg);
                 }
             };
@@ -324,7 +329,7 @@ async fn switch(service: &SessionService, id: AccountId) -> Result<Box<Session>,
 }
 
 /// A login's progress as the message `update` takes.
-fn login_message(generation: u64, event: LoginEvent, now: DateTime<Utc>) -> Option<Msg> {
+fn login_message(generation: u64, event: LoginEvent, clock: &Clock) -> Option<Msg> {
     Some(match event {
         LoginEvent::Provider { .. } | LoginEvent::WaitingForOtherLogin { .. } => return None,
         LoginEvent::BrowserUrl { url, .. } => Msg::LoginUrl { generation, url },
@@ -341,13 +346,13 @@ fn login_message(generation: u64, event: LoginEvent, now: DateTime<Utc>) -> Opti
                 user_code: code.user_code,
                 verification_uri: code.verification_uri,
                 verification_uri_complete: code.verification_uri_complete,
-                expires_at: code.expires_at,
+                expires_at: clock.rebase(code.expires_at),
                 poll: None,
             },
         },
         LoginEvent::DevicePoll(state) => Msg::DevicePoll {
             generation,
-            poll: poll_view(state, now),
+            poll: poll_view(state, clock.now()),
         },
         LoginEvent::Refused(reason) => Msg::LoginRefused { generation, reason },
     })

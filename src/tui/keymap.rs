@@ -1,124 +1,22 @@
-//! One list of keys drives the footer hints and the help overlay.
+//! Keys: how the app reads them, how a person writes them, and which keys
+//! start which [`Action`]: the defaults in `assets/default-keys.toml`,
+//! patched by `[authdash.keys]`. Unknown actions, unreadable keys and two
+//! actions on one key in one context are refused before the terminal is
+//! taken.
+
+use std::collections::BTreeMap;
+use std::fmt;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-/// Where a key applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Context {
-    Everywhere,
-    Login,
-    Dashboard,
-    Organizations,
-    Menu,
-}
+use super::action::{Action, COMMANDS, Context, commands_in};
+use crate::config::Config;
 
-pub struct Binding {
-    pub keys: &'static str,
-    pub action: &'static str,
-    pub context: Context,
-    /// The footer's word for it; `None` keeps it out of the footer.
-    pub footer: Option<&'static str>,
-}
-
-const fn b(
-    keys: &'static str,
-    action: &'static str,
-    context: Context,
-    footer: Option<&'static str>,
-) -> Binding {
-    Binding {
-        keys,
-        action,
-        context,
-        footer,
-    }
-}
-
-pub const BINDINGS: &[Binding] = &[
-    b("?", "help: every key", Context::Everywhere, Some("help")),
-    b("q", "quit", Context::Everywhere, Some("quit")),
-    b("Ctrl-C", "quit, from anywhere", Context::Everywhere, None),
-    b(
-        "Esc",
-        "close, cancel, dismiss a message",
-        Context::Everywhere,
-        None,
-    ),
-    b(
-        "↑ ↓ / j k",
-        "choose a provider",
-        Context::Login,
-        Some("choose"),
-    ),
-    b(
-        "Enter",
-        "log in in the browser",
-        Context::Login,
-        Some("log in"),
-    ),
-    b(
-        "o",
-        "open the login page (again) in a browser here",
-        Context::Login,
-        None,
-    ),
-    b(
-        "Esc",
-        "cancel the login under way",
-        Context::Login,
-        Some("cancel"),
-    ),
-    b(
-        "m / F10",
-        "menu: switch org, account, log out",
-        Context::Dashboard,
-        Some("menu"),
-    ),
-    b("↑ ↓ / j k", "move", Context::Dashboard, Some("move")),
-    b(
-        "Tab / Shift-Tab",
-        "switch between list and content",
-        Context::Dashboard,
-        Some("focus"),
-    ),
-    b("Enter", "open, choose", Context::Dashboard, Some("open")),
-    b("r", "reload the panel", Context::Dashboard, None),
-    b(
-        "/",
-        "filter organizations",
-        Context::Organizations,
-        Some("filter"),
-    ),
-    b(
-        "Enter",
-        "make the organization active",
-        Context::Organizations,
-        Some("make active"),
-    ),
-    b(
-        "Esc",
-        "stop filtering, then clear the filter",
-        Context::Organizations,
-        None,
-    ),
-    b("↑ ↓ / j k", "move", Context::Menu, None),
-    b("Enter", "run the item", Context::Menu, None),
-    b("Esc", "close the menu", Context::Menu, None),
-];
-
-pub fn context_title(c: Context) -> &'static str {
-    match c {
-        Context::Everywhere => "Everywhere",
-        Context::Login => "Login screen",
-        Context::Dashboard => "Dashboard",
-        Context::Organizations => "Organizations",
-        Context::Menu => "Menu",
-    }
-}
+const DEFAULT_KEYS: &str = include_str!("../../assets/default-keys.toml");
 
 /// Keys as the app reads them: SHIFT folded into the character, BackTab
 /// as Shift-Tab.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Key {
     Char(char),
     Ctrl(char),
@@ -160,5 +58,376 @@ pub fn normalise(event: KeyEvent) -> Key {
         KeyCode::Backspace => Key::Backspace,
         KeyCode::F(n) => Key::F(n),
         _ => Key::Other,
+    }
+}
+
+impl Key {
+    /// A key as the config writes it: "q", "ctrl-x", "enter", "f10"…
+    pub fn parse(text: &str) -> Option<Key> {
+        let mut chars = text.chars();
+        if let (Some(c), None) = (chars.next(), chars.next()) {
+            return (!c.is_control()).then_some(Key::Char(c));
+        }
+        let lower = text.to_ascii_lowercase();
+        if let Some(rest) = lower.strip_prefix("ctrl-") {
+            let mut chars = rest.chars();
+            return match (chars.next(), chars.next()) {
+                (Some(c), None) if c.is_ascii_alphanumeric() => Some(Key::Ctrl(c)),
+                _ => None,
+            };
+        }
+        if let Some(n) = lower.strip_prefix('f').and_then(|n| n.parse::<u8>().ok()) {
+            return (1..=12).contains(&n).then_some(Key::F(n));
+        }
+        Some(match lower.as_str() {
+            "up" => Key::Up,
+            "down" => Key::Down,
+            "left" => Key::Left,
+            "right" => Key::Right,
+            "pgup" | "pageup" => Key::PageUp,
+            "pgdn" | "pagedown" => Key::PageDown,
+            "home" => Key::Home,
+            "end" => Key::End,
+            "enter" | "return" => Key::Enter,
+            "esc" | "escape" => Key::Esc,
+            "tab" => Key::Tab,
+            "shift-tab" | "backtab" => Key::BackTab,
+            "backspace" => Key::Backspace,
+            "space" => Key::Char(' '),
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Key::Char(' ') => write!(f, "Space"),
+            Key::Char(c) => write!(f, "{c}"),
+            Key::Ctrl(c) => write!(f, "Ctrl-{}", c.to_ascii_uppercase()),
+            Key::Up => write!(f, "↑"),
+            Key::Down => write!(f, "↓"),
+            Key::Left => write!(f, "←"),
+            Key::Right => write!(f, "→"),
+            Key::PageUp => write!(f, "PgUp"),
+            Key::PageDown => write!(f, "PgDn"),
+            Key::Home => write!(f, "Home"),
+            Key::End => write!(f, "End"),
+            Key::Enter => write!(f, "Enter"),
+            Key::Esc => write!(f, "Esc"),
+            Key::Tab => write!(f, "Tab"),
+            Key::BackTab => write!(f, "Shift-Tab"),
+            Key::Backspace => write!(f, "Backspace"),
+            Key::F(n) => write!(f, "F{n}"),
+            Key::Other => write!(f, "?"),
+        }
+    }
+}
+
+/// Why `[authdash.keys]` cannot be used; said before the terminal is taken,
+/// in the config errors' form (file, key, fix).
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: `{key}`: {problem}\n  fix: {fix}")]
+pub struct KeysError {
+    pub path: String,
+    pub key: String,
+    pub problem: String,
+    pub fix: String,
+}
+
+/// Which keys start which action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keymap {
+    keys: BTreeMap<Action, Vec<Key>>,
+}
+
+impl Default for Keymap {
+    /// The compiled-in defaults (a test keeps the file valid).
+    fn default() -> Self {
+        Self::parse_defaults().unwrap_or(Self {
+            keys: BTreeMap::new(),
+        })
+    }
+}
+
+impl Keymap {
+    fn parse_defaults() -> Result<Self, KeysError> {
+        let table: toml::Table = toml::from_str(DEFAULT_KEYS).map_err(|e| KeysError {
+            path: "assets/default-keys.toml".into(),
+            key: String::new(),
+            problem: e.to_string(),
+            fix: "repair the file".into(),
+        })?;
+        let mut keys = BTreeMap::new();
+        for (name, value) in &table {
+            let list: Vec<String> = match value {
+                toml::Value::String(s) => vec![s.clone()],
+                toml::Value::Array(a) => a
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let action = Action::from_name(name).ok_or_else(|| KeysError {
+                path: "assets/default-keys.toml".into(),
+                key: name.clone(),
+                problem: "unknown action".into(),
+                fix: "use an action's name".into(),
+            })?;
+            let parsed = list
+                .iter()
+                .map(|k| Key::parse(k))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| KeysError {
+                    path: "assets/default-keys.toml".into(),
+                    key: name.clone(),
+                    problem: "a key that cannot be read".into(),
+                    fix: "write keys as the file's header says".into(),
+                })?;
+            keys.insert(action, parsed);
+        }
+        Ok(Self { keys })
+    }
+
+    /// The defaults patched by the config's `[authdash.keys]`.
+    pub fn from_config(config: &Config) -> Result<Self, KeysError> {
+        let path = config.path.display().to_string();
+        let mut map = Self::parse_defaults()?;
+        let names: Vec<String> = Action::ALL.iter().map(|a| a.name()).collect();
+        for (name, list) in &config.ui.keys {
+            let key = format!("authdash.keys.{name}");
+            let error = |problem: String, fix: String| KeysError {
+                path: path.clone(),
+                key: key.clone(),
+                problem,
+                fix,
+            };
+            let Some(action) = Action::from_name(name) else {
+                return Err(error(
+                    "unknown action".into(),
+                    format!("use one of: {}", names.join(", ")),
+                ));
+            };
+            let mut keys = Vec::new();
+            for text in list {
+                let Some(k) = Key::parse(text) else {
+                    return Err(error(
+                        format!("`{text}` is not a key"),
+                        "write a character (\"x\"), \"ctrl-x\", \"enter\", \"esc\", \"tab\", \
+                         \"shift-tab\", \"up\", \"pgdn\", \"home\", \"f1\"..\"f12\"…"
+                            .into(),
+                    ));
+                };
+                if k == Key::Ctrl('c') {
+                    return Err(error(
+                        "Ctrl-C always quits".into(),
+                        "choose another key".into(),
+                    ));
+                }
+                keys.push(k);
+            }
+            if keys.is_empty() {
+                return Err(error(
+                    "binds no key: the action could not be reached".into(),
+                    "give it at least one key".into(),
+                ));
+            }
+            map.keys.insert(action, keys);
+        }
+        if let Some((context, key, a, b)) = map.conflicts().into_iter().next() {
+            return Err(KeysError {
+                path,
+                key: "authdash.keys".into(),
+                problem: format!(
+                    "`{key}` starts both `{}` and `{}` in {}",
+                    a.name(),
+                    b.name(),
+                    context.title()
+                ),
+                fix: format!("give `{}` or `{}` another key", a.name(), b.name()),
+            });
+        }
+        Ok(map)
+    }
+
+    pub fn keys(&self, action: Action) -> &[Key] {
+        self.keys.get(&action).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The keys of `action` as the footer and help write them: "↑ k".
+    pub fn label(&self, action: Action) -> String {
+        self.keys(action)
+            .iter()
+            .map(Key::to_string)
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The actions of a context, with the global ones where they reach.
+    fn actions_in(context: Context) -> Vec<Action> {
+        let mut actions: Vec<Action> = commands_in(context).map(|c| c.action).collect();
+        if !context.exclusive() {
+            actions.extend(commands_in(Context::Global).map(|c| c.action));
+        }
+        actions.sort();
+        actions.dedup();
+        actions
+    }
+
+    /// Keys that start two actions in one context.
+    pub fn conflicts(&self) -> Vec<(Context, Key, Action, Action)> {
+        let mut found = Vec::new();
+        for context in Context::ALL {
+            let mut seen: BTreeMap<Key, Action> = BTreeMap::new();
+            for action in Self::actions_in(context) {
+                for key in self.keys(action) {
+                    match seen.get(key) {
+                        Some(other) if *other != action => {
+                            found.push((context, *key, *other, action))
+                        }
+                        _ => {
+                            seen.insert(*key, action);
+                        }
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    /// The action `key` starts in the first of `contexts` (most specific
+    /// first) that has one.
+    pub fn resolve(&self, contexts: &[Context], key: Key) -> Option<(Context, Action)> {
+        contexts.iter().find_map(|context| {
+            commands_in(*context)
+                .find(|c| self.keys(c.action).contains(&key))
+                .map(|c| (*context, c.action))
+        })
+    }
+
+    /// The README's keys table, from the action table (a test keeps the
+    /// README equal to it).
+    pub fn markdown_table(&self) -> String {
+        let mut out = String::from("| where | keys | action |\n|-------|------|--------|\n");
+        for command in COMMANDS {
+            if matches!(command.action, Action::Jump(n) if n > 1) {
+                continue;
+            }
+            out.push_str(&format!(
+                "| {} | {} | {} |\n",
+                command.context.title(),
+                self.label(command.action).replace('|', "\\|"),
+                command.label
+            ));
+        }
+        out.push_str("| everywhere | Ctrl-C | quit (not configurable) |\n");
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn config(keys: &str) -> Config {
+        let text = format!(
+            "[auth]\nclient_id = \"cid\"\n\
+             server_metadata_url = \"https://idp.example/.well-known/openid-configuration\"\n\
+             [authdash.keys]\n{keys}"
+        );
+        Config::parse(Path::new("authdash.toml"), &text, &|_| None).expect("the config parses")
+    }
+
+    #[test]
+    fn the_default_keys_file_is_valid_and_binds_every_action() {
+        let map = Keymap::parse_defaults().expect("assets/default-keys.toml");
+        for action in Action::ALL {
+            assert!(
+                !map.keys(action).is_empty(),
+                "`{}` has no key",
+                action.name()
+            );
+            assert!(
+                COMMANDS.iter().any(|c| c.action == action),
+                "`{}` is in no context of the table",
+                action.name()
+            );
+        }
+    }
+
+    #[test]
+    fn no_key_starts_two_actions_in_one_context() {
+        assert_eq!(Keymap::default().conflicts(), Vec::new());
+    }
+
+    #[test]
+    fn keys_round_trip_between_config_text_and_display() {
+        for (text, key) in [
+            ("q", Key::Char('q')),
+            ("ctrl-x", Key::Ctrl('x')),
+            ("Enter", Key::Enter),
+            ("shift-tab", Key::BackTab),
+            ("f10", Key::F(10)),
+            ("pgdn", Key::PageDown),
+            ("space", Key::Char(' ')),
+        ] {
+            assert_eq!(Key::parse(text), Some(key), "{text}");
+        }
+        assert_eq!(Key::parse("f13"), None);
+        assert_eq!(Key::parse("hyper-x"), None);
+        assert_eq!(Key::Ctrl('x').to_string(), "Ctrl-X");
+    }
+
+    #[test]
+    fn the_config_rebinds_an_action() {
+        let map = Keymap::from_config(&config("quit = [\"x\", \"f12\"]\nmenu = \"f9\"\n"))
+            .expect("valid keys");
+        assert_eq!(map.keys(Action::Quit), [Key::Char('x'), Key::F(12)]);
+        assert_eq!(map.keys(Action::Menu), [Key::F(9)]);
+        assert_eq!(map.keys(Action::Help), [Key::Char('?')]);
+    }
+
+    #[test]
+    fn an_unknown_action_is_refused_naming_file_key_and_fix() {
+        let err = Keymap::from_config(&config("qiut = \"x\"\n")).expect_err("unknown action");
+        let text = err.to_string();
+        assert!(
+            text.starts_with("authdash.toml: `authdash.keys.qiut`: unknown action"),
+            "{text}"
+        );
+        assert!(text.contains("fix: use one of: help, quit"), "{text}");
+    }
+
+    #[test]
+    fn a_key_that_cannot_be_read_is_refused() {
+        let err = Keymap::from_config(&config("quit = \"hyper-q\"\n")).expect_err("bad key");
+        assert!(err.to_string().contains("`hyper-q` is not a key"), "{err}");
+    }
+
+    #[test]
+    fn two_actions_on_one_key_in_one_context_are_refused() {
+        let err = Keymap::from_config(&config("reload = \"m\"\n")).expect_err("conflict");
+        let text = err.to_string();
+        assert!(text.contains("`m` starts both"), "{text}");
+        assert!(text.contains("Dashboard"), "{text}");
+        // The same key in two contexts that never meet is fine: `o` picks
+        // an org on the dashboard and opens the browser during a login.
+        assert_eq!(Keymap::default().keys(Action::OrgPicker), [Key::Char('o')]);
+        assert_eq!(
+            Keymap::default().keys(Action::OpenBrowser),
+            [Key::Char('o')]
+        );
+    }
+
+    #[test]
+    fn the_readme_keys_table_is_the_action_table() {
+        let readme = include_str!("../../README.md");
+        let table = Keymap::default().markdown_table();
+        assert!(
+            readme.contains(&table),
+            "README.md's keys table differs from the action table; paste this under ## Keys:\n{table}"
+        );
     }
 }

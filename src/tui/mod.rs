@@ -3,15 +3,27 @@
 //! read at start, and the answers of `effects`' tasks, which reach tokens
 //! only through [`crate::session::SessionService`].
 
+pub mod action;
 mod app;
+pub mod clipboard;
+pub mod clock;
+pub mod commands;
 mod effects;
 pub mod keymap;
 pub mod message;
 pub mod model;
+pub mod mouse;
 pub mod terminal;
 pub mod theme;
 pub mod update;
 pub mod view;
 
-pub use app::{App, run};
+pub use app::{App, arm_test_panic, run};
 pub use effects::Services;
+pub use keymap::{Keymap, KeysError};
+
+/// `[authdash.keys]` checked against the action table: unknown actions,
+/// unreadable keys and conflicts are said before the terminal is taken.
+pub fn check_keys(config: &crate::config::Config) -> Result<(), KeysError> {
+    Keymap::from_config(config).map(|_| ())
+}

@@ -1,12 +1,15 @@
-//! The one owner of the terminal: raw mode and the alternate screen in,
-//! and out again on quit, error, drop, panic and signal — exactly once.
+//! The one owner of the terminal: raw mode, the alternate screen and mouse
+//! capture in, and out again on quit, error, drop, panic and signal —
+//! exactly once.
 
-use std::io::{self, Stdout};
+use std::io::{self, Stdout, Write};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::thread::{self, ThreadId};
 
 use crossterm::cursor::Show;
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -16,16 +19,26 @@ use ratatui::backend::CrosstermBackend;
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 static UI_THREAD: OnceLock<Mutex<Option<ThreadId>>> = OnceLock::new();
+/// Where a crash report goes, to name it in the message on stderr.
+static LOG_FILE: OnceLock<PathBuf> = OnceLock::new();
 
 pub type Tty = Terminal<CrosstermBackend<Stdout>>;
 
 /// The terminal in TUI mode; dropping it gives the terminal back.
 pub struct TerminalGuard {
     pub terminal: Tty,
+    mouse: bool,
+}
+
+/// Name the log file that a panic's report is written to (the binary
+/// knows where it is; the library takes its paths as arguments).
+pub fn set_log_file(path: PathBuf) {
+    let _ = LOG_FILE.set(path);
 }
 
 impl TerminalGuard {
-    /// Fails (rather than panics) when stdout is not a terminal.
+    /// Fails (rather than panics) when stdout is not a terminal; nothing
+    /// about the terminal has changed then.
     pub fn enter() -> io::Result<Self> {
         use std::io::IsTerminal;
         if !io::stdout().is_terminal() {
@@ -47,7 +60,33 @@ impl TerminalGuard {
                 return Err(e);
             }
         };
-        Ok(Self { terminal })
+        Ok(Self {
+            terminal,
+            mouse: false,
+        })
+    }
+
+    /// Mouse capture on or off; off lets the person select text with the
+    /// mouse (the login URL, the device code).
+    pub fn set_mouse(&mut self, on: bool) -> io::Result<()> {
+        if on == self.mouse {
+            return Ok(());
+        }
+        if on {
+            execute!(self.terminal.backend_mut(), EnableMouseCapture)?;
+        } else {
+            execute!(self.terminal.backend_mut(), DisableMouseCapture)?;
+        }
+        self.mouse = on;
+        Ok(())
+    }
+
+    /// Write an escape sequence the widgets cannot (OSC 52, for one),
+    /// between frames.
+    pub fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let out = self.terminal.backend_mut();
+        out.write_all(bytes)?;
+        out.flush()
     }
 }
 
@@ -57,17 +96,24 @@ impl Drop for TerminalGuard {
     }
 }
 
-/// Give the terminal back, once; later calls do nothing.
+/// Give the terminal back, once; later calls do nothing. Mouse capture is
+/// turned off too (ratatui's own `restore` leaves it on).
 pub fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
-        let _ = execute!(io::stdout(), LeaveAlternateScreen, Show);
+        let _ = execute!(
+            io::stdout(),
+            DisableMouseCapture,
+            LeaveAlternateScreen,
+            Show
+        );
         let _ = disable_raw_mode();
     }
 }
 
-/// A panic on the UI thread restores the terminal before the message is
-/// printed. A panic in a background task must not tear the screen down:
-/// it is logged, and the task's supervisor reports it in the app.
+/// A panic on the UI thread (or anywhere once the UI is gone) restores the
+/// terminal first, then writes the full report to the log and one short
+/// line to stderr. A panic in a background task must not tear the screen
+/// down: it is logged, and the task's supervisor reports it in the app.
 fn install_panic_hook() {
     let cell = UI_THREAD.get_or_init(|| Mutex::new(None));
     let first = {
@@ -79,17 +125,37 @@ fn install_panic_hook() {
     if !first {
         return;
     }
-    let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let on_ui = UI_THREAD
             .get()
             .and_then(|m| m.lock().ok().and_then(|g| *g))
             .is_some_and(|id| id == thread::current().id());
+        let backtrace = std::backtrace::Backtrace::force_capture();
         if on_ui || !ACTIVE.load(Ordering::SeqCst) {
             restore();
-            previous(info);
+            tracing::error!("authdash panicked: {info}\n{backtrace}");
+            let log = LOG_FILE
+                .get()
+                .map(|p| format!(" The report is in {}.", p.display()))
+                .unwrap_or_default();
+            eprintln!(
+                "authdash stopped on an internal error ({}).{log}",
+                short(info)
+            );
         } else {
-            tracing::error!("background task panicked: {info}");
+            tracing::error!("background task panicked: {info}\n{backtrace}");
         }
     }));
+}
+
+/// The panic's message alone, without its location, cut to one line.
+fn short(info: &std::panic::PanicHookInfo<'_>) -> String {
+    let payload = info.payload();
+    let text = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".into());
+    let line = text.lines().next().unwrap_or_default();
+    crate::identity::visible(line).chars().take(120).collect()
 }

@@ -240,7 +240,7 @@ fn panel_data_url_unknown_placeholder() {
         ),
         "authdash.panels[0].data_url",
         "unknown placeholder `{org}`",
-        "{org_id} and {panel_id}",
+        "{org_id}, {org_name}, {user_id}, {panel_id}",
     );
 }
 

@@ -95,7 +95,7 @@ impl Check {
 /// Where the config came from, as the binary found it.
 #[derive(Debug)]
 pub enum ConfigSource {
-    Loaded(Config),
+    Loaded(Box<Config>),
     Invalid(ConfigError),
     /// No config anywhere: the paths looked at.
     Missing {

@@ -79,6 +79,23 @@ pub struct Model {
     pub accounts: Vec<AccountEntry>,
     /// Where the tokens are and which key protects them, said plainly.
     pub store_description: String,
+    /// Which keys start which action (defaults patched by the config).
+    pub keymap: crate::tui::keymap::Keymap,
+    /// Mouse capture wanted on the dashboard (toggled by a key); always
+    /// off on the login screens so text can be selected.
+    pub mouse: bool,
+    /// Text to put on the person's clipboard (OSC 52), taken by the loop.
+    pub clipboard: Option<String>,
+    /// Errors waiting behind the one shown, each until acknowledged.
+    pub queued: std::collections::VecDeque<Toast>,
+    /// Lines the help is scrolled from where it opens (the keys of the
+    /// screen under it).
+    pub help_scroll: i16,
+    /// Draw URLs as OSC 8 hyperlinks (on in a real terminal; off in tests
+    /// that read the screen as text).
+    pub hyperlinks: bool,
+    /// `[[authdash.accent]]`: colour and label by provider and org.
+    pub accents: Vec<crate::config::Accent>,
 }
 
 #[derive(Debug)]
@@ -289,9 +306,20 @@ pub struct AccountEntry {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Popup {
-    Menu { selected: usize },
-    Accounts { selected: usize },
+    Menu {
+        selected: usize,
+    },
+    Accounts {
+        selected: usize,
+    },
     Help,
+    /// `:` — every action available now, fuzzy-searched.
+    Palette {
+        query: String,
+        selected: usize,
+    },
+    /// `q` while a login is pending.
+    ConfirmQuit,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -342,6 +370,13 @@ impl Model {
             browser_available: true,
             accounts: Vec::new(),
             store_description: String::new(),
+            keymap: Default::default(),
+            mouse: true,
+            clipboard: None,
+            queued: Default::default(),
+            help_scroll: 0,
+            hyperlinks: false,
+            accents: config.ui.accents.clone(),
         }
     }
 
@@ -440,10 +475,33 @@ impl Model {
                 ..
             })
         );
-        pasting
+        matches!(self.popup, Some(Popup::Palette { .. }))
+            || pasting
             || self
                 .dashboard()
                 .is_some_and(|d| d.orgs.editing || d.panel_states.values().any(|s| s.table.editing))
+    }
+
+    /// Whether the terminal should capture the mouse now.
+    pub fn wants_mouse(&self) -> bool {
+        self.mouse && matches!(self.screen, Screen::Dashboard(_))
+    }
+
+    /// Say something in the status line: an error never replaces another
+    /// unacknowledged one, it queues behind it.
+    pub fn say(&mut self, toast: Toast) {
+        if toast.level == Level::Error {
+            tracing::warn!("shown: {}", toast.text);
+        }
+        match &self.toast {
+            Some(shown) if shown.level == Level::Error => self.queued.push_back(toast),
+            _ => self.toast = Some(toast),
+        }
+    }
+
+    /// Esc on the status line: the next queued message, if any.
+    pub fn acknowledge(&mut self) {
+        self.toast = self.queued.pop_front();
     }
 }
 

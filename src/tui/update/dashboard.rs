@@ -2,11 +2,16 @@
 
 use super::*;
 use crate::panels::Access;
+use crate::tui::action::{Action, Context};
 use crate::tui::keymap::Key;
 use crate::tui::message::Command;
 
-pub(super) fn dashboard_key(model: &mut Model, key: Key) -> Vec<Command> {
-    let mut commands = dashboard_key_inner(model, key);
+pub(super) fn dashboard_action(
+    model: &mut Model,
+    context: Context,
+    action: Action,
+) -> Vec<Command> {
+    let mut commands = dashboard_action_inner(model, context, action);
     // The inspector's discovery summary is looked up once the person
     // turns to the Session panel (not while the list passes over it).
     if let Some(dash) = model.dashboard()
@@ -30,17 +35,33 @@ fn describe_provider(model: &mut Model) -> Vec<Command> {
     }]
 }
 
-fn dashboard_key_inner(model: &mut Model, key: Key) -> Vec<Command> {
+fn dashboard_action_inner(model: &mut Model, context: Context, action: Action) -> Vec<Command> {
     let items = model.nav_items();
     let Screen::Dashboard(dash) = &mut model.screen else {
         return Vec::new();
     };
     let item = items.get(dash.nav).copied().unwrap_or(NavItem::Profile);
-    if dash.orgs.editing {
-        return org_filter_key(model, key);
+    match context {
+        Context::Filter => {
+            // A table's row filter, else the organizations' filter.
+            if let NavItem::Panel(i) = item
+                && dash.panel_states.values().any(|s| s.table.editing)
+            {
+                let key = match action {
+                    Action::Confirm => Key::Enter,
+                    Action::Back => Key::Esc,
+                    _ => return Vec::new(),
+                };
+                return panel_key(model, i, key).unwrap_or_default();
+            }
+            return org_filter_action(model, action);
+        }
+        Context::Organizations => return org_list_action(model, action),
+        _ => {}
     }
     if let NavItem::Panel(i) = item
-        && (dash.focus == Focus::Content || key == Key::Char('u'))
+        && (dash.focus == Focus::Content || action == Action::Unlock)
+        && let Some(key) = panel_key_of(action)
         && let Some(commands) = panel_key(model, i, key)
     {
         return commands;
@@ -48,41 +69,57 @@ fn dashboard_key_inner(model: &mut Model, key: Key) -> Vec<Command> {
     let Screen::Dashboard(dash) = &mut model.screen else {
         return Vec::new();
     };
-    if item == NavItem::Session && key == Key::Char('v') {
-        // Reveal or mask the token values in the Session inspector.
-        dash.reveal_tokens = !dash.reveal_tokens;
-        return Vec::new();
+    if item == NavItem::Session {
+        match action {
+            // Reveal or mask the token values in the Session inspector.
+            Action::Reveal => {
+                dash.reveal_tokens = !dash.reveal_tokens;
+                return Vec::new();
+            }
+            Action::Reload => return describe_provider(model),
+            _ => {}
+        }
     }
-    match key {
-        Key::Char('m') | Key::F(10) => {
+    match action {
+        Action::Menu => {
             model.popup = Some(Popup::Menu { selected: 0 });
             return Vec::new();
         }
-        Key::Tab | Key::BackTab => {
+        Action::NextFocus | Action::PrevFocus => {
             dash.focus = match dash.focus {
                 Focus::Nav => Focus::Content,
                 Focus::Content => Focus::Nav,
             };
             return Vec::new();
         }
-        Key::Char('/') => {
+        Action::OrgPicker => {
+            dash.nav = 1;
+            dash.focus = Focus::Content;
+            return Vec::new();
+        }
+        Action::Filter => {
             dash.nav = 1;
             dash.focus = Focus::Content;
             dash.orgs.editing = true;
             return Vec::new();
         }
-        Key::Char('r') => return load_selected_panel(model, true),
+        Action::Jump(n) => {
+            dash.nav = usize::from(n).saturating_sub(1).min(items.len() - 1);
+            dash.focus = Focus::Nav;
+            return load_selected_panel(model, false);
+        }
+        Action::Reload => return load_selected_panel(model, true),
         _ => {}
     }
     match dash.focus {
         Focus::Nav => {
             let before = dash.nav;
-            match key {
-                Key::Up | Key::Char('k') => dash.nav = dash.nav.saturating_sub(1),
-                Key::Down | Key::Char('j') => dash.nav = (dash.nav + 1).min(items.len() - 1),
-                Key::Home => dash.nav = 0,
-                Key::End => dash.nav = items.len() - 1,
-                Key::Enter | Key::Right | Key::Char('l') => dash.focus = Focus::Content,
+            match action {
+                Action::Up => dash.nav = dash.nav.saturating_sub(1),
+                Action::Down => dash.nav = (dash.nav + 1).min(items.len() - 1),
+                Action::Home => dash.nav = 0,
+                Action::End => dash.nav = items.len() - 1,
+                Action::Confirm | Action::Right => dash.focus = Focus::Content,
                 _ => {}
             }
             if dash.nav != before {
@@ -92,78 +129,70 @@ fn dashboard_key_inner(model: &mut Model, key: Key) -> Vec<Command> {
                 commands.extend(load_selected_panel(model, false));
                 return commands;
             }
-            if key == Key::Enter {
+            if action == Action::Confirm {
                 return load_selected_panel(model, false);
             }
             Vec::new()
         }
-        Focus::Content => match (item, key) {
-            (_, Key::Left | Key::Char('h')) => {
-                dash.focus = Focus::Nav;
-                Vec::new()
+        Focus::Content => {
+            match (item, action) {
+                (_, Action::Left | Action::Back) => dash.focus = Focus::Nav,
+                (NavItem::Organizations, _) => return org_list_action(model, action),
+                (NavItem::Profile | NavItem::Session, Action::Up) => {
+                    dash.profile_scroll = dash.profile_scroll.saturating_sub(1)
+                }
+                (NavItem::Profile | NavItem::Session, Action::Down) => {
+                    dash.profile_scroll = dash.profile_scroll.saturating_add(1)
+                }
+                (NavItem::Profile | NavItem::Session, Action::PageUp) => {
+                    dash.profile_scroll = dash.profile_scroll.saturating_sub(10)
+                }
+                (NavItem::Profile | NavItem::Session, Action::PageDown) => {
+                    dash.profile_scroll = dash.profile_scroll.saturating_add(10)
+                }
+                (NavItem::Profile | NavItem::Session, Action::Home) => dash.profile_scroll = 0,
+                _ => {}
             }
-            (NavItem::Profile | NavItem::Session, Key::Up | Key::Char('k')) => {
-                dash.profile_scroll = dash.profile_scroll.saturating_sub(1);
-                Vec::new()
-            }
-            (NavItem::Profile | NavItem::Session, Key::Down | Key::Char('j')) => {
-                dash.profile_scroll = dash.profile_scroll.saturating_add(1);
-                Vec::new()
-            }
-            (NavItem::Profile | NavItem::Session, Key::PageUp) => {
-                dash.profile_scroll = dash.profile_scroll.saturating_sub(10);
-                Vec::new()
-            }
-            (NavItem::Profile | NavItem::Session, Key::PageDown) => {
-                dash.profile_scroll = dash.profile_scroll.saturating_add(10);
-                Vec::new()
-            }
-            (NavItem::Organizations, _) => org_list_key(model, key),
-            _ => Vec::new(),
-        },
+            Vec::new()
+        }
     }
 }
 
-pub(super) fn org_list_key(model: &mut Model, key: Key) -> Vec<Command> {
+/// The organization list has the keys (Organizations, content focused).
+pub(super) fn org_list_action(model: &mut Model, action: Action) -> Vec<Command> {
     let Screen::Dashboard(dash) = &mut model.screen else {
         return Vec::new();
     };
     let count = dash.filtered_orgs().len();
-    match key {
-        Key::Up | Key::Char('k') => dash.orgs.selected = dash.orgs.selected.saturating_sub(1),
-        Key::Down | Key::Char('j') if count > 0 => {
-            dash.orgs.selected = (dash.orgs.selected + 1).min(count - 1)
-        }
-        Key::Esc if !dash.orgs.filter.is_empty() => {
+    match action {
+        Action::Up => dash.orgs.selected = dash.orgs.selected.saturating_sub(1),
+        Action::Down if count > 0 => dash.orgs.selected = (dash.orgs.selected + 1).min(count - 1),
+        Action::Home => dash.orgs.selected = 0,
+        Action::End => dash.orgs.selected = count.saturating_sub(1),
+        Action::Back => {
             dash.orgs.filter.clear();
             dash.orgs.selected = 0;
         }
-        Key::Enter => return activate_selected_org(model),
+        Action::Filter => dash.orgs.editing = true,
+        Action::Confirm => return activate_selected_org(model),
         _ => {}
     }
     Vec::new()
 }
 
-pub(super) fn org_filter_key(model: &mut Model, key: Key) -> Vec<Command> {
+/// The filter field has the keyboard: Esc, Enter and the arrows.
+pub(super) fn org_filter_action(model: &mut Model, action: Action) -> Vec<Command> {
     let Screen::Dashboard(dash) = &mut model.screen else {
         return Vec::new();
     };
-    match key {
-        Key::Esc => dash.orgs.editing = false,
-        Key::Enter => {
+    match action {
+        Action::Back => dash.orgs.editing = false,
+        Action::Confirm => {
             dash.orgs.editing = false;
             return activate_selected_org(model);
         }
-        Key::Backspace => {
-            dash.orgs.filter.pop();
-            dash.orgs.selected = 0;
-        }
-        Key::Char(c) => {
-            dash.orgs.filter.push(c);
-            dash.orgs.selected = 0;
-        }
-        Key::Up => dash.orgs.selected = dash.orgs.selected.saturating_sub(1),
-        Key::Down => {
+        Action::Up => dash.orgs.selected = dash.orgs.selected.saturating_sub(1),
+        Action::Down => {
             let count = dash.filtered_orgs().len();
             if count > 0 {
                 dash.orgs.selected = (dash.orgs.selected + 1).min(count - 1);
@@ -171,6 +200,22 @@ pub(super) fn org_filter_key(model: &mut Model, key: Key) -> Vec<Command> {
         }
         _ => {}
     }
+    Vec::new()
+}
+
+/// Letters typed into the filter.
+pub(super) fn org_filter_text(model: &mut Model, key: Key) -> Vec<Command> {
+    let Screen::Dashboard(dash) = &mut model.screen else {
+        return Vec::new();
+    };
+    match key {
+        Key::Backspace => {
+            dash.orgs.filter.pop();
+        }
+        Key::Char(c) => dash.orgs.filter.push(c),
+        _ => return Vec::new(),
+    }
+    dash.orgs.selected = 0;
     Vec::new()
 }
 
@@ -463,4 +508,30 @@ pub(super) fn load_selected_panel(model: &mut Model, force: bool) -> Vec<Command
         org_name,
         session,
     }]
+}
+
+/// The key a panel's own handling (tables, locked panels) knows an action
+/// by: the table decides what applies to it.
+fn panel_key_of(action: Action) -> Option<Key> {
+    Some(match action {
+        Action::Up => Key::Up,
+        Action::Down => Key::Down,
+        Action::PageUp => Key::PageUp,
+        Action::PageDown => Key::PageDown,
+        Action::Back => Key::Esc,
+        Action::Filter => Key::Char('/'),
+        Action::SortNext => Key::Char('s'),
+        Action::SortReverse => Key::Char('S'),
+        Action::Unlock => Key::Char('u'),
+        _ => return None,
+    })
+}
+
+/// Letters typed into a table's row filter.
+pub(super) fn table_filter_text(model: &mut Model, key: Key) -> Vec<Command> {
+    let items = model.nav_items();
+    let Some(NavItem::Panel(i)) = model.dashboard().and_then(|d| items.get(d.nav).copied()) else {
+        return Vec::new();
+    };
+    panel_key(model, i, key).unwrap_or_default()
 }

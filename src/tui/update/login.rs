@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::*;
 use crate::config::FlowPreference;
-use crate::tui::keymap::Key;
+use crate::tui::action::Action;
 use crate::tui::message::Command;
 
 /// When no browser opens and the provider's `flow` is `auto`, switch to a
@@ -80,7 +80,7 @@ pub(super) fn look_up_providers(model: &mut Model) -> Vec<Command> {
         .collect()
 }
 
-pub(super) fn login_key(model: &mut Model, key: Key) -> Vec<Command> {
+pub(super) fn login_action(model: &mut Model, action: Action) -> Vec<Command> {
     let rows = model.login_rows();
     let count = rows.len();
     let generation = model.generation();
@@ -88,7 +88,7 @@ pub(super) fn login_key(model: &mut Model, key: Key) -> Vec<Command> {
     let Screen::Login(login) = &mut model.screen else {
         return Vec::new();
     };
-    if key == Key::Esc
+    if action == Action::Back
         && let Some(session) = login.back_to.take()
     {
         let mut commands: Vec<Command> = login
@@ -103,12 +103,9 @@ pub(super) fn login_key(model: &mut Model, key: Key) -> Vec<Command> {
         return commands;
     }
     if let Some(pending) = &mut login.pending {
-        if let PendingFlow::Paste { input, .. } = &mut pending.flow {
-            return paste_key(pending.generation, input, key);
-        }
         // The browser cannot come back here (another machine, SSH): paste
         // the address back instead.
-        if key == Key::Char('p') && matches!(pending.flow, PendingFlow::Browser { .. }) {
+        if action == Action::Paste && matches!(pending.flow, PendingFlow::Browser { .. }) {
             let old = pending.generation;
             let provider = pending.provider.clone();
             let add_account = pending.add_account;
@@ -123,9 +120,14 @@ pub(super) fn login_key(model: &mut Model, key: Key) -> Vec<Command> {
             login.notice = None;
             return vec![Command::CancelLogin { generation: old }, command];
         }
+        if action == Action::Confirm
+            && let PendingFlow::Paste { input, .. } = &mut pending.flow
+        {
+            return paste_key(pending.generation, input, Key::Enter);
+        }
         let pending = &*pending;
-        return match key {
-            Key::Esc => {
+        return match action {
+            Action::Back => {
                 let generation = pending.generation;
                 login.pending = None;
                 login.notice = Some(Notice {
@@ -134,14 +136,32 @@ pub(super) fn login_key(model: &mut Model, key: Key) -> Vec<Command> {
                 });
                 vec![Command::CancelLogin { generation }]
             }
-            Key::Char('o') => match &pending.flow {
+            Action::Copy => {
+                let (text, what) = match &pending.flow {
+                    PendingFlow::Browser { url, .. } => (url.clone(), "the login address"),
+                    PendingFlow::Device(code) => {
+                        (code.as_ref().map(|c| c.user_code.clone()), "the code")
+                    }
+                    PendingFlow::Paste { url, .. } => (url.clone(), "the login address"),
+                };
+                model.clipboard = text;
+                model.say(Toast {
+                    level: Level::Info,
+                    text: format!(
+                        "Copied {what} to your clipboard (OSC 52: your terminal may need to allow it)."
+                    ),
+                });
+                Vec::new()
+            }
+            Action::OpenBrowser => match &pending.flow {
                 PendingFlow::Browser { url, .. } => url.clone(),
                 PendingFlow::Device(Some(code)) if browser_available => Some(
                     code.verification_uri_complete
                         .clone()
                         .unwrap_or_else(|| code.verification_uri.clone()),
                 ),
-                PendingFlow::Device(_) | PendingFlow::Paste { .. } => None,
+                PendingFlow::Paste { url, .. } => url.clone(),
+                PendingFlow::Device(_) => None,
             }
             .map(Command::OpenUrl)
             .into_iter()
@@ -149,14 +169,14 @@ pub(super) fn login_key(model: &mut Model, key: Key) -> Vec<Command> {
             _ => Vec::new(),
         };
     }
-    match key {
-        Key::Up | Key::Char('k') | Key::BackTab if count > 0 => {
+    match action {
+        Action::Up if count > 0 => {
             login.selected = (login.selected + count - 1) % count;
         }
-        Key::Down | Key::Char('j') | Key::Tab if count > 0 => {
+        Action::Down if count > 0 => {
             login.selected = (login.selected + 1) % count;
         }
-        Key::Enter if count > 0 => {
+        Action::Confirm if count > 0 => {
             let row = rows[login.selected.min(count - 1)];
             let provider = model.providers[row.provider].name.clone();
             login.notice = None;
@@ -165,7 +185,7 @@ pub(super) fn login_key(model: &mut Model, key: Key) -> Vec<Command> {
             return vec![command];
         }
         // The paste-back login for the selected provider.
-        Key::Char('p') if count > 0 => {
+        Action::Paste if count > 0 => {
             let row = rows[login.selected.min(count - 1)];
             let provider = model.providers[row.provider].name.clone();
             login.notice = None;
@@ -233,4 +253,19 @@ fn paste_key(generation: u64, input: &mut String, key: Key) -> Vec<Command> {
         _ => {}
     }
     Vec::new()
+}
+
+/// Letters typed (or pasted: a terminal pastes as keys) into the
+/// paste-back login's address field.
+pub(super) fn paste_text(model: &mut Model, key: Key) -> Vec<Command> {
+    let Screen::Login(login) = &mut model.screen else {
+        return Vec::new();
+    };
+    let Some(pending) = &mut login.pending else {
+        return Vec::new();
+    };
+    let PendingFlow::Paste { input, .. } = &mut pending.flow else {
+        return Vec::new();
+    };
+    paste_key(pending.generation, input, key)
 }

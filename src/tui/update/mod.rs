@@ -2,6 +2,8 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use super::action::{Action, Context};
+use super::commands::{Availability, availability, contexts, resolve};
 use super::keymap::{Key, normalise};
 use super::message::{Command, Msg};
 use super::model::*;
@@ -12,9 +14,9 @@ mod dashboard;
 mod login;
 mod popup;
 
-use dashboard::{dashboard_key, load_selected_panel};
-use login::{browser_opened, login_key, look_up_providers, start_login};
-use popup::popup_key;
+use dashboard::{dashboard_action, load_selected_panel, org_filter_text};
+use login::{browser_opened, login_action, look_up_providers, start_login};
+use popup::{palette_text, popup_action};
 
 /// After the n-th renewal failing in a row for want of the network, wait
 /// 15 s × 2ⁿ⁻¹ before the next try, at most 5 minutes.
@@ -142,21 +144,21 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
             commands
         }
         Msg::AccountSwitched(Err(e)) => {
-            model.toast = Some(Toast {
+            model.say(Toast {
                 level: Level::Error,
                 text: format!("Could not switch accounts: {e}"),
             });
             Vec::new()
         }
         Msg::Notice(text) => {
-            model.toast = Some(Toast {
+            model.say(Toast {
                 level: Level::Info,
                 text,
             });
             Vec::new()
         }
         Msg::Failed(text) => {
-            model.toast = Some(Toast {
+            model.say(Toast {
                 level: Level::Error,
                 text,
             });
@@ -206,7 +208,7 @@ fn resumed(model: &mut Model, result: Result<super::message::Resume, String>) ->
     let resume = match result {
         Ok(r) => r,
         Err(e) => {
-            model.toast = Some(Toast {
+            model.say(Toast {
                 level: Level::Error,
                 text: e,
             });
@@ -214,7 +216,7 @@ fn resumed(model: &mut Model, result: Result<super::message::Resume, String>) ->
         }
     };
     if let Some(text) = resume.recovered {
-        model.toast = Some(Toast {
+        model.say(Toast {
             level: Level::Error,
             text,
         });
@@ -309,34 +311,100 @@ pub(super) fn refreshed(
 }
 
 fn key(model: &mut Model, key: Key) -> Vec<Command> {
+    // Ctrl-C reaches past everything: it quits (asking first while a
+    // login is pending, and not twice).
     if key == Key::Ctrl('c') {
-        model.quit = true;
-        return Vec::new();
+        if model.popup == Some(Popup::ConfirmQuit) {
+            model.quit = true;
+            return Vec::new();
+        }
+        return request_quit(model);
     }
-    if model.popup.is_some() {
-        return popup_key(model, key);
-    }
-    if key == Key::Esc && model.toast.is_some() {
-        model.toast = None;
-        return Vec::new();
-    }
-    if !model.text_input_active() {
-        match key {
-            Key::Char('q') => {
-                model.quit = true;
-                return Vec::new();
+    let contexts = contexts(model);
+    // A text field takes letters first: `q` is a letter there.
+    if model.text_input_active()
+        && let Key::Char(_) | Key::Backspace | Key::Ctrl('u') = key
+    {
+        return match (&model.popup, &model.screen) {
+            (Some(Popup::Palette { .. }), _) => palette_text(model, key),
+            (_, Screen::Login(_)) => login::paste_text(model, key),
+            (_, Screen::Dashboard(d)) if d.panel_states.values().any(|s| s.table.editing) => {
+                dashboard::table_filter_text(model, key)
             }
-            Key::Char('?') => {
+            _ => org_filter_text(model, key),
+        };
+    }
+    if key == Key::Esc && model.popup.is_none() && model.toast.is_some() {
+        model.acknowledge();
+        return Vec::new();
+    }
+    match resolve(model, &contexts, key) {
+        Some((context, action)) => run_action(model, context, action),
+        None => Vec::new(),
+    }
+}
+
+/// Run an action in a context (a key, the palette, a mouse click): a
+/// disabled one says why instead.
+pub fn run_action(model: &mut Model, context: Context, action: Action) -> Vec<Command> {
+    if let Availability::Disabled(why) = availability(model, context, action) {
+        model.say(Toast {
+            level: Level::Info,
+            text: why,
+        });
+        return Vec::new();
+    }
+    match context {
+        Context::Global => match action {
+            Action::Help => {
                 model.popup = Some(Popup::Help);
-                return Vec::new();
+                model.help_scroll = 0;
+                Vec::new()
             }
-            _ => {}
+            Action::Quit => request_quit(model),
+            Action::Palette => {
+                model.popup = Some(Popup::Palette {
+                    query: String::new(),
+                    selected: 0,
+                });
+                Vec::new()
+            }
+            Action::ToggleMouse => {
+                model.mouse = !model.mouse;
+                model.say(Toast {
+                    level: Level::Info,
+                    text: if model.mouse {
+                        "Mouse on: click and scroll; M again to select text.".into()
+                    } else {
+                        "Mouse off: select text with the mouse; M turns it back on.".into()
+                    },
+                });
+                Vec::new()
+            }
+            _ => Vec::new(),
+        },
+        Context::Menu
+        | Context::Accounts
+        | Context::Help
+        | Context::Palette
+        | Context::ConfirmQuit => popup_action(model, action),
+        Context::Login | Context::LoginPending => login_action(model, action),
+        Context::Dashboard | Context::Organizations | Context::Filter => {
+            dashboard_action(model, context, action)
         }
     }
-    match &model.screen {
-        Screen::Login(_) => login_key(model, key),
-        Screen::Dashboard(_) => dashboard_key(model, key),
+}
+
+/// `q`: quit, but ask first while a login is pending (its browser or
+/// device would be left waiting).
+fn request_quit(model: &mut Model) -> Vec<Command> {
+    let pending = matches!(&model.screen, Screen::Login(l) if l.pending.is_some());
+    if pending {
+        model.popup = Some(Popup::ConfirmQuit);
+    } else {
+        model.quit = true;
     }
+    Vec::new()
 }
 
 pub(super) fn pending_mut(model: &mut Model, generation: u64) -> Option<&mut PendingLogin> {

@@ -1,32 +1,50 @@
 //! Keys while a popup (menu, accounts, help) has the keyboard.
 
 use super::*;
+use crate::tui::commands::palette_entries;
 use crate::tui::keymap::Key;
 use crate::tui::message::Command;
 
-pub(super) fn popup_key(model: &mut Model, key: Key) -> Vec<Command> {
-    match model.popup {
+pub(super) fn popup_action(model: &mut Model, action: Action) -> Vec<Command> {
+    let step = |selected: usize, n: usize| match action {
+        Action::Up => (selected + n - 1) % n,
+        Action::Down => (selected + 1) % n,
+        _ => selected,
+    };
+    match model.popup.clone() {
         Some(Popup::Help) => {
-            if matches!(key, Key::Esc | Key::Char('?') | Key::Enter) {
+            let by = match action {
+                Action::Up => -1,
+                Action::Down => 1,
+                Action::PageUp => -10,
+                Action::PageDown => 10,
+                _ => 0,
+            };
+            // The view clamps it to the text; this only keeps it finite.
+            model.help_scroll = model.help_scroll.saturating_add(by).clamp(-200, 200);
+            if matches!(action, Action::Back | Action::Help) {
                 model.popup = None;
+            }
+            Vec::new()
+        }
+        Some(Popup::ConfirmQuit) => {
+            match action {
+                Action::Confirm | Action::Quit => model.quit = true,
+                Action::Back => model.popup = None,
+                _ => {}
             }
             Vec::new()
         }
         Some(Popup::Accounts { selected }) => {
             let n = model.accounts.len().max(1);
-            match key {
-                Key::Esc => model.popup = None,
-                Key::Up | Key::Char('k') => {
+            match action {
+                Action::Back => model.popup = None,
+                Action::Up | Action::Down => {
                     model.popup = Some(Popup::Accounts {
-                        selected: (selected + n - 1) % n,
+                        selected: step(selected, n),
                     })
                 }
-                Key::Down | Key::Char('j') => {
-                    model.popup = Some(Popup::Accounts {
-                        selected: (selected + 1) % n,
-                    })
-                }
-                Key::Enter => {
+                Action::Confirm => {
                     model.popup = None;
                     if let Some(entry) = model.accounts.get(selected)
                         && !entry.active
@@ -41,19 +59,14 @@ pub(super) fn popup_key(model: &mut Model, key: Key) -> Vec<Command> {
         Some(Popup::Menu { selected }) => {
             let items = model.menu_items();
             let n = items.len();
-            match key {
-                Key::Esc | Key::Char('m') | Key::F(10) => model.popup = None,
-                Key::Up | Key::Char('k') | Key::BackTab => {
+            match action {
+                Action::Back | Action::Menu => model.popup = None,
+                Action::Up | Action::Down => {
                     model.popup = Some(Popup::Menu {
-                        selected: (selected + n - 1) % n,
+                        selected: step(selected, n),
                     })
                 }
-                Key::Down | Key::Char('j') | Key::Tab => {
-                    model.popup = Some(Popup::Menu {
-                        selected: (selected + 1) % n,
-                    })
-                }
-                Key::Enter => {
+                Action::Confirm => {
                     model.popup = None;
                     return menu_action(model, items[selected.min(n - 1)]);
                 }
@@ -61,8 +74,44 @@ pub(super) fn popup_key(model: &mut Model, key: Key) -> Vec<Command> {
             }
             Vec::new()
         }
+        Some(Popup::Palette { query, selected }) => {
+            let entries = palette_entries(model, &query);
+            let n = entries.len().max(1);
+            match action {
+                Action::Back => model.popup = None,
+                Action::Up | Action::Down => {
+                    model.popup = Some(Popup::Palette {
+                        query,
+                        selected: step(selected, n),
+                    })
+                }
+                Action::Confirm => {
+                    model.popup = None;
+                    if let Some(entry) = entries.get(selected) {
+                        return run_action(model, entry.context, entry.action);
+                    }
+                }
+                _ => {}
+            }
+            Vec::new()
+        }
         None => Vec::new(),
     }
+}
+
+/// Typing in the palette's query.
+pub(super) fn palette_text(model: &mut Model, key: Key) -> Vec<Command> {
+    if let Some(Popup::Palette { query, selected }) = &mut model.popup {
+        match key {
+            Key::Char(c) => query.push(c),
+            Key::Backspace => {
+                query.pop();
+            }
+            _ => {}
+        }
+        *selected = 0;
+    }
+    Vec::new()
 }
 
 pub(super) fn menu_action(model: &mut Model, item: MenuItem) -> Vec<Command> {
@@ -83,7 +132,7 @@ pub(super) fn menu_action(model: &mut Model, item: MenuItem) -> Vec<Command> {
             {
                 Some(url) => vec![Command::OpenUrl(url)],
                 None => {
-                    model.toast = Some(Toast {
+                    model.say(Toast {
                         level: Level::Error,
                         text: format!(
                             "No account page for {provider}: set account_url under [auth.{provider}] in the config."
@@ -95,7 +144,7 @@ pub(super) fn menu_action(model: &mut Model, item: MenuItem) -> Vec<Command> {
         }
         MenuItem::SwitchAccount => {
             if model.accounts.len() < 2 {
-                model.toast = Some(Toast {
+                model.say(Toast {
                     level: Level::Info,
                     text: "Only this account is stored here: \"Add account\" logs in someone else."
                         .into(),

@@ -40,6 +40,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard) {
                 Block::new()
                     .borders(Borders::ALL)
                     .border_style(theme::border(nav_focused))
+                    .border_type(theme::border_type(nav_focused))
                     .title(" Navigate "),
             )
             .highlight_style(theme::selected(nav_focused))
@@ -63,5 +64,6 @@ pub fn content_block(title: &str, focused: bool) -> Block<'static> {
     Block::new()
         .borders(Borders::ALL)
         .border_style(theme::border(focused))
+        .border_type(theme::border_type(focused))
         .title(Span::styled(format!(" {title} "), theme::title()))
 }

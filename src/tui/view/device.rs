@@ -1,6 +1,5 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
@@ -64,20 +63,30 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, label: &str, code: Opt
     ));
     lines.push(Line::from(vec![
         Span::styled("   │   ", theme::key()),
-        Span::styled(
-            spaced,
-            Style::new()
-                .add_modifier(Modifier::BOLD)
-                .fg(ratatui::style::Color::White),
-        ),
+        Span::styled(spaced, theme::code()),
         Span::styled("   │", theme::key()),
     ]));
     lines.push(Line::styled(
         format!("   └{}┘", "─".repeat(code_width)),
         theme::key(),
     ));
-    lines.push(Line::raw(""));
+    // Whole, for a mouse selection (the box's letters are spaced apart).
+    lines.push(Line::from(vec![
+        Span::styled("   to copy: ", theme::dim()),
+        Span::raw(user_code.clone().into_owned()),
+        Span::styled("  (or press c)", theme::dim()),
+    ]));
+    // The countdown and the poll state before the QR code: on a small
+    // terminal they stay in view.
+    let expires = if code.expires_at > model.now {
+        format!("The code expires {}.", relative(model.now, code.expires_at))
+    } else {
+        "The code has expired.".to_owned()
+    };
+    lines.push(Line::raw(expires));
+    lines.push(Line::styled(poll_text(model, code.poll), theme::dim()));
     if !qr.is_empty() {
+        lines.push(Line::raw(""));
         lines.push(Line::styled(
             if side_by_side {
                 "Or scan the QR code with your phone (it carries the code)."
@@ -86,28 +95,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, label: &str, code: Opt
             },
             theme::dim(),
         ));
-        lines.push(Line::raw(""));
     }
-    let expires = if code.expires_at > model.now {
-        format!("The code expires {}.", relative(model.now, code.expires_at))
-    } else {
-        "The code has expired.".to_owned()
-    };
-    lines.push(Line::raw(expires));
-    lines.push(Line::styled(poll_text(model, code.poll), theme::dim()));
-    lines.push(Line::raw(""));
-    let mut keys = vec![
-        Span::styled("Esc", theme::key()),
-        Span::styled(" cancel", theme::dim()),
-    ];
-    if model.browser_available {
-        keys.push(Span::styled("   o", theme::key()));
-        keys.push(Span::styled(
-            " open the address in a browser here",
-            theme::dim(),
-        ));
-    }
-    lines.push(Line::from(keys));
     if !side_by_side {
         lines.push(Line::raw(""));
         lines.extend(qr.iter().cloned());

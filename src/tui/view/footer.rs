@@ -1,11 +1,17 @@
+//! The status line (the last result; errors until acknowledged, queued)
+//! and the key hints, both from the model: the hints come from the action
+//! table through `commands::footer_hints`, so each names a key that works.
+
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::text::truncate;
 use crate::identity::visible;
-use crate::tui::keymap::{BINDINGS, Context};
-use crate::tui::model::{Level, Model, NavItem, Screen};
+use crate::tui::action::Context;
+use crate::tui::commands::{Hint, footer_hints};
+use crate::tui::model::{Level, Lookup, Model, RefreshState, Screen};
 use crate::tui::theme;
 
 pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
@@ -16,42 +22,52 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
             Level::Error => theme::error(),
             Level::Info => theme::ok(),
         };
+        let more = match model.queued.len() {
+            0 => " (Esc to dismiss)".to_owned(),
+            n => format!(" (Esc: next of {n} more)"),
+        };
+        let room = usize::from(toast_area.width).saturating_sub(more.chars().count() + 2);
         let line = Line::from(vec![
-            Span::styled(format!(" {} ", visible(&toast.text)), style),
-            Span::styled(" (Esc to dismiss)", theme::dim()),
+            Span::styled(
+                format!(" {} ", truncate(&visible(&toast.text), room)),
+                style,
+            ),
+            Span::styled(more, theme::dim()),
         ]);
         frame.render_widget(Paragraph::new(line), toast_area);
+    } else if let Some(work) = busy(model) {
+        // One frame a second: the tick is the only clock the view reads.
+        let frame_char = SPINNER[(model.now.timestamp().rem_euclid(SPINNER.len() as i64)) as usize];
+        frame.render_widget(
+            Paragraph::new(Line::styled(format!(" {frame_char} {work}…"), theme::dim())),
+            toast_area,
+        );
     }
     // The keys of this screen first, as many whole hints as fit; help and
-    // quit always stay in view at the right, however narrow the terminal.
-    let hint = |keys: &str, word: &str| {
+    // quit (the global ones) always stay in view at the right.
+    let hint = |h: &Hint| {
+        let (key, word) = if h.enabled {
+            (theme::key(), theme::dim())
+        } else {
+            (theme::dim(), theme::dim())
+        };
         [
-            Span::styled(format!(" {keys}"), theme::key()),
-            Span::styled(format!(" {word} "), theme::dim()),
+            Span::styled(format!(" {}", h.key), key),
+            Span::styled(format!(" {} ", h.word), word),
         ]
     };
+    let hints = footer_hints(model);
     let general = Line::from(
-        BINDINGS
+        hints
             .iter()
-            .filter(|b| b.context == Context::Everywhere)
-            .filter_map(|b| b.footer.map(|w| hint(b.keys, w)))
-            .flatten()
+            .filter(|h| h.context == Context::Global)
+            .flat_map(hint)
             .collect::<Vec<_>>(),
     );
     let room = usize::from(keys_area.width).saturating_sub(general.width());
     let mut specific = Line::default();
-    let mut seen = Vec::new();
-    for b in contexts(model)
-        .into_iter()
-        .filter(|c| *c != Context::Everywhere)
-        .flat_map(|c| BINDINGS.iter().filter(move |b| b.context == c))
-    {
-        // A specific context's key hides the general one (Enter, Esc).
-        let Some(word) = b.footer.filter(|_| !seen.contains(&b.keys)) else {
-            continue;
-        };
-        seen.push(b.keys);
-        let [keys, action] = hint(b.keys, word);
+    for h in hints.iter().filter(|h| h.context != Context::Global) {
+        let [keys, action] = hint(h);
         if specific.width() + keys.width() + action.width() > room {
             break;
         }
@@ -67,18 +83,25 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
     frame.render_widget(Paragraph::new(general), general_area);
 }
 
-/// The contexts whose keys apply now, most specific first.
-fn contexts(model: &Model) -> Vec<Context> {
-    let mut c = Vec::new();
+const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/// Background work under way, said in the status line with a spinner.
+fn busy(model: &Model) -> Option<&'static str> {
     match &model.screen {
-        Screen::Login(_) => c.push(Context::Login),
         Screen::Dashboard(dash) => {
-            if model.nav_items().get(dash.nav) == Some(&NavItem::Organizations) {
-                c.push(Context::Organizations);
+            if dash.refresh == RefreshState::Running {
+                Some("renewing the session")
+            } else if dash.panel_states.values().any(|s| s.loading.is_some()) {
+                Some("loading the panel")
+            } else {
+                None
             }
-            c.push(Context::Dashboard);
         }
+        Screen::Login(login) if login.pending.is_some() => Some("waiting for the login"),
+        Screen::Login(_) => model
+            .providers
+            .iter()
+            .any(|p| p.lookup == Lookup::Running)
+            .then_some("asking the providers what they offer"),
     }
-    c.push(Context::Everywhere);
-    c
 }

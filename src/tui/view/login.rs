@@ -6,6 +6,7 @@ use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wra
 use super::device;
 use super::time::relative;
 use crate::identity::visible;
+use crate::tui::action::Action;
 use crate::tui::model::{BrowserState, Level, LoginFlow, LoginScreen, Lookup, Model, PendingFlow};
 use crate::tui::theme;
 
@@ -61,7 +62,10 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, login: &LoginScreen) {
     }
     match &login.pending {
         None => lines.push(Line::styled(
-            "Choose a provider and a way to log in, then press Enter.",
+            format!(
+                "Choose a provider and a way to log in, then press {}.",
+                first_key(model, Action::Confirm)
+            ),
             theme::dim(),
         )),
         Some(pending) => {
@@ -82,7 +86,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, login: &LoginScreen) {
                 PendingFlow::Browser { url, browser } => {
                     browser_lines(&mut lines, model, label, pending.started, browser);
                     if let Some(url) = url {
-                        draw_with_url(frame, status_area, lines, url, None);
+                        draw_with_url(frame, status_area, model, lines, url, None);
                         return;
                     }
                 }
@@ -104,7 +108,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, login: &LoginScreen) {
                     ));
                     match url {
                         Some(url) => {
-                            draw_with_url(frame, status_area, lines, url, Some(input));
+                            draw_with_url(frame, status_area, model, lines, url, Some(input));
                             return;
                         }
                         None => lines.push(Line::raw("Contacting the provider…")),
@@ -162,6 +166,7 @@ fn browser_lines(
 fn draw_with_url(
     frame: &mut Frame,
     area: Rect,
+    model: &Model,
     lines: Vec<Line<'static>>,
     url: &str,
     pasted: Option<&str>,
@@ -186,16 +191,26 @@ fn draw_with_url(
         .chunks(width)
         .map(|c| Line::styled(c.iter().collect::<String>(), theme::ok()))
         .collect();
+    let rows: Vec<u16> = chunks.iter().map(|c| c.width() as u16).collect();
     frame.render_widget(Paragraph::new(chunks), url_area);
+    if model.hyperlinks {
+        for (i, width) in rows.into_iter().enumerate() {
+            let row = Rect::new(url_area.x, url_area.y + i as u16, width, 1);
+            if url_area.contains(row.as_position()) {
+                super::text::hyperlink(frame.buffer_mut(), row, url);
+            }
+        }
+    }
+    let key = |action| Span::styled(first_key(model, action), theme::key());
     let keys = match pasted {
         None => vec![
             Line::raw(""),
             Line::from(vec![
-                Span::styled("o", theme::key()),
+                key(Action::OpenBrowser),
                 Span::styled(" open it again   ", theme::dim()),
-                Span::styled("p", theme::key()),
+                key(Action::Paste),
                 Span::styled(" paste the address back   ", theme::dim()),
-                Span::styled("Esc", theme::key()),
+                key(Action::Back),
                 Span::styled(" cancel", theme::dim()),
             ]),
         ],
@@ -210,9 +225,9 @@ fn draw_with_url(
             ]),
             Line::raw(""),
             Line::from(vec![
-                Span::styled("Enter", theme::key()),
+                key(Action::Confirm),
                 Span::styled(" finish the login   ", theme::dim()),
-                Span::styled("Esc", theme::key()),
+                key(Action::Back),
                 Span::styled(" cancel", theme::dim()),
             ]),
         ],
@@ -221,4 +236,14 @@ fn draw_with_url(
         Paragraph::new(keys).wrap(Wrap { trim: false }),
         keys_area.inner(Margin::new(1, 0)),
     );
+}
+
+/// The key the person presses for `action` (the config may rebind it).
+fn first_key(model: &Model, action: Action) -> String {
+    model
+        .keymap
+        .keys(action)
+        .first()
+        .map(ToString::to_string)
+        .unwrap_or_default()
 }

@@ -14,6 +14,7 @@ mod profile;
 mod qr;
 mod session;
 mod table;
+mod text;
 mod time;
 
 use ratatui::Frame;
@@ -21,7 +22,24 @@ use ratatui::layout::{Constraint, Layout};
 
 use super::model::{Model, Screen};
 
+/// The smallest terminal everything fits in.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 20;
+
 pub fn draw(frame: &mut Frame, model: &Model) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let text = format!(
+            "authdash needs at least {MIN_WIDTH}x{MIN_HEIGHT}; this terminal is {}x{}. \
+             Make it larger (q quits).",
+            area.width, area.height
+        );
+        frame.render_widget(
+            ratatui::widgets::Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: true }),
+            area,
+        );
+        return;
+    }
     let [header_area, body, footer_area] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(3),

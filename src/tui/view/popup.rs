@@ -4,7 +4,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph};
 
 use crate::identity::visible;
-use crate::tui::keymap::{BINDINGS, Context, context_title};
+use crate::tui::action::{Action, Context};
+use crate::tui::commands::{help_lines, palette_entries};
 use crate::tui::model::{MenuItem, Model, Popup, Screen};
 use crate::tui::theme;
 
@@ -12,7 +13,9 @@ pub fn draw(frame: &mut Frame, model: &Model) {
     match &model.popup {
         Some(Popup::Menu { selected }) => menu(frame, model, *selected),
         Some(Popup::Accounts { selected }) => accounts(frame, model, *selected),
-        Some(Popup::Help) => help(frame),
+        Some(Popup::Help) => help(frame, model),
+        Some(Popup::Palette { query, selected }) => palette(frame, model, query, *selected),
+        Some(Popup::ConfirmQuit) => confirm_quit(frame, model),
         None => {}
     }
 }
@@ -97,32 +100,149 @@ fn accounts(frame: &mut Frame, model: &Model, selected: usize) {
     );
 }
 
-fn help(frame: &mut Frame) {
+/// Every line of the action table, by context; an action that cannot run
+/// now is greyed with the reason, never left out.
+fn help(frame: &mut Frame, model: &Model) {
     let mut lines = Vec::new();
-    for context in [
-        Context::Everywhere,
-        Context::Login,
-        Context::Dashboard,
-        Context::Organizations,
-        Context::Menu,
-    ] {
-        lines.push(Line::styled(context_title(context), theme::title()));
-        for b in BINDINGS.iter().filter(|b| b.context == context) {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {:<16}", b.keys), theme::key()),
-                Span::raw(b.action),
-            ]));
+    let mut last: Option<Context> = None;
+    for (context, command, why) in help_lines(model) {
+        if last != Some(context) {
+            lines.push(Line::styled(context.title(), theme::title()));
+            last = Some(context);
         }
+        let keys = model.keymap.label(command.action);
+        let mut spans = vec![Span::styled(format!("  {keys:<16}"), theme::key())];
+        match why {
+            Some(why) => {
+                spans[0].style = theme::dim();
+                spans.push(Span::styled(command.label, theme::dim()));
+                spans.push(Span::styled(format!(" ({why})"), theme::dim()));
+            }
+            None => spans.push(Span::raw(command.label)),
+        }
+        lines.push(Line::from(spans));
     }
-    let height = (lines.len() as u16 + 2).min(frame.area().height);
-    let area = centered(frame.area(), 60.min(frame.area().width), height);
+    lines.push(Line::styled("Anywhere", theme::title()));
+    lines.push(Line::from(vec![
+        Span::styled(format!("  {:<16}", "Ctrl-C"), theme::key()),
+        Span::raw("quit (asks first while a login is pending)"),
+    ]));
+    let area = centered(
+        frame.area(),
+        76.min(frame.area().width),
+        frame.area().height.saturating_sub(2).max(3),
+    );
+    let room = usize::from(area.height.saturating_sub(2));
+    // Start at the contexts that apply now, so they are in view.
+    let opened_at = screen_context_line(&lines, model) as i64;
+    let first = (opened_at + i64::from(model.help_scroll))
+        .clamp(0, lines.len().saturating_sub(room) as i64) as usize;
     frame.render_widget(Clear, area);
     frame.render_widget(
-        Paragraph::new(lines).block(
+        Paragraph::new(lines).scroll((first as u16, 0)).block(
             Block::new()
                 .borders(Borders::ALL)
                 .border_style(theme::border(true))
                 .title(Span::styled(" Keys (Esc closes) ", theme::title())),
+        ),
+        area,
+    );
+}
+
+/// The help's first line for the screen's most specific context.
+fn screen_context_line(lines: &[Line], model: &Model) -> usize {
+    let Some(context) = crate::tui::commands::screen_contexts(model)
+        .first()
+        .copied()
+    else {
+        return 0;
+    };
+    if context == Context::Global {
+        return 0;
+    }
+    lines
+        .iter()
+        .position(|l| l.to_string() == context.title())
+        .unwrap_or(0)
+}
+
+/// `:` — the actions available now, best match first; greyed ones say why.
+fn palette(frame: &mut Frame, model: &Model, query: &str, selected: usize) {
+    let entries = palette_entries(model, query);
+    let width = 70.min(frame.area().width);
+    let height = (entries.len() as u16 + 4)
+        .min(frame.area().height.saturating_sub(2))
+        .max(5);
+    let area = centered(frame.area(), width, height);
+    frame.render_widget(Clear, area);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(theme::border(true))
+        .title(Span::styled(
+            " Command palette (Esc closes) ",
+            theme::title(),
+        ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [input, list] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::from(vec![
+                Span::styled(" : ", theme::key()),
+                Span::raw(visible(query).into_owned()),
+                Span::styled("▏", theme::key()),
+            ]),
+            Line::styled(format!(" {} actions", entries.len()), theme::dim()),
+        ]),
+        input,
+    );
+    let items: Vec<ListItem> = entries
+        .iter()
+        .map(|e| {
+            let mut spans = vec![Span::styled(format!(" {:<12}", e.keys), theme::key())];
+            match &e.disabled {
+                Some(why) => {
+                    spans[0].style = theme::dim();
+                    spans.push(Span::styled(e.label, theme::dim()));
+                    spans.push(Span::styled(format!(" ({why})"), theme::dim()));
+                }
+                None => spans.push(Span::raw(e.label)),
+            }
+            ListItem::new(Line::from(spans))
+        })
+        .collect();
+    let mut state = ListState::default().with_selected(Some(selected));
+    frame.render_stateful_widget(
+        List::new(items)
+            .highlight_style(theme::selected(true))
+            .highlight_symbol("›"),
+        list,
+        &mut state,
+    );
+}
+
+fn confirm_quit(frame: &mut Frame, model: &Model) {
+    let area = centered(frame.area(), 50.min(frame.area().width), 5);
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::raw(" A login is waiting for you. Quit and cancel it?"),
+            Line::raw(""),
+            Line::from(vec![
+                Span::styled(
+                    format!(" {}", model.keymap.label(Action::Confirm)),
+                    theme::key(),
+                ),
+                Span::raw(" quit   "),
+                Span::styled(model.keymap.label(Action::Back), theme::key()),
+                Span::raw(" stay"),
+            ]),
+        ])
+        .block(
+            Block::new()
+                .borders(Borders::ALL)
+                .border_style(theme::border(true))
+                .title(Span::styled(" Quit? ", theme::title())),
         ),
         area,
     );

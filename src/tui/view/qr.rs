@@ -1,8 +1,7 @@
-use ratatui::style::{Color, Style};
 use ratatui::text::Line;
 
-/// The QR code of `text`, black on white.
+/// The QR code of `text`, dark on light.
 pub fn lines(text: &str) -> Option<Vec<Line<'static>>> {
-    let style = Style::new().fg(Color::Black).bg(Color::White);
+    let style = crate::tui::theme::qr();
     crate::qr::rows(text).map(|rows| rows.into_iter().map(|r| Line::styled(r, style)).collect())
 }

@@ -1,0 +1,427 @@
+//! Every action a key can start, and the one table of where each applies
+//! and what it is called there. Dispatch, the footer's hints, the `?`
+//! help, the `:` palette and the README's keys table all read this table
+//! (gitui's command list), so they cannot drift apart.
+
+/// What a key does. Its `name` is what `[authdash.keys]` binds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Action {
+    Help,
+    Quit,
+    Palette,
+    ToggleMouse,
+    Back,
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    Confirm,
+    NextFocus,
+    PrevFocus,
+    /// Go to the n-th entry of the dashboard's list (1-based).
+    Jump(u8),
+    Filter,
+    Menu,
+    OrgPicker,
+    Reload,
+    Copy,
+    OpenBrowser,
+    /// Log in by pasting back the address the browser lands on.
+    Paste,
+    /// A table: sort by the next column; turn the order round.
+    SortNext,
+    SortReverse,
+    /// A locked panel: switch to the organization that opens it.
+    Unlock,
+    /// The Session inspector: reveal or mask the token values.
+    Reveal,
+}
+
+impl Action {
+    pub const ALL: [Action; 36] = [
+        Action::Help,
+        Action::Quit,
+        Action::Palette,
+        Action::ToggleMouse,
+        Action::Back,
+        Action::Up,
+        Action::Down,
+        Action::Left,
+        Action::Right,
+        Action::PageUp,
+        Action::PageDown,
+        Action::Home,
+        Action::End,
+        Action::Confirm,
+        Action::NextFocus,
+        Action::PrevFocus,
+        Action::Jump(1),
+        Action::Jump(2),
+        Action::Jump(3),
+        Action::Jump(4),
+        Action::Jump(5),
+        Action::Jump(6),
+        Action::Jump(7),
+        Action::Jump(8),
+        Action::Jump(9),
+        Action::Filter,
+        Action::Menu,
+        Action::OrgPicker,
+        Action::Reload,
+        Action::Copy,
+        Action::OpenBrowser,
+        Action::Paste,
+        Action::SortNext,
+        Action::SortReverse,
+        Action::Unlock,
+        Action::Reveal,
+    ];
+
+    /// The name in the config file and in `assets/default-keys.toml`.
+    pub fn name(self) -> String {
+        match self {
+            Action::Help => "help".into(),
+            Action::Quit => "quit".into(),
+            Action::Palette => "palette".into(),
+            Action::ToggleMouse => "toggle_mouse".into(),
+            Action::Back => "back".into(),
+            Action::Up => "up".into(),
+            Action::Down => "down".into(),
+            Action::Left => "left".into(),
+            Action::Right => "right".into(),
+            Action::PageUp => "page_up".into(),
+            Action::PageDown => "page_down".into(),
+            Action::Home => "home".into(),
+            Action::End => "end".into(),
+            Action::Confirm => "confirm".into(),
+            Action::NextFocus => "next_focus".into(),
+            Action::PrevFocus => "prev_focus".into(),
+            Action::Jump(n) => format!("entry_{n}"),
+            Action::Filter => "filter".into(),
+            Action::Menu => "menu".into(),
+            Action::OrgPicker => "org_picker".into(),
+            Action::Reload => "reload".into(),
+            Action::Copy => "copy".into(),
+            Action::OpenBrowser => "open_browser".into(),
+            Action::Paste => "paste".into(),
+            Action::SortNext => "sort_next".into(),
+            Action::SortReverse => "sort_reverse".into(),
+            Action::Unlock => "unlock".into(),
+            Action::Reveal => "reveal".into(),
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.name() == name)
+    }
+}
+
+/// Where keys are read. A popup or a text field has the keyboard alone
+/// (only Ctrl-C reaches past it); the screens also take the global keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Context {
+    Global,
+    Login,
+    LoginPending,
+    Dashboard,
+    Organizations,
+    /// Typing in a list's filter: letters are text.
+    Filter,
+    Menu,
+    Accounts,
+    Help,
+    Palette,
+    ConfirmQuit,
+}
+
+impl Context {
+    pub const ALL: [Context; 11] = [
+        Context::Global,
+        Context::Login,
+        Context::LoginPending,
+        Context::Dashboard,
+        Context::Organizations,
+        Context::Filter,
+        Context::Menu,
+        Context::Accounts,
+        Context::Help,
+        Context::Palette,
+        Context::ConfirmQuit,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Global => "Everywhere (but popups and text fields)",
+            Context::Login => "Login screen",
+            Context::LoginPending => "A login under way",
+            Context::Dashboard => "Dashboard",
+            Context::Organizations => "Organizations",
+            Context::Filter => "Typing a filter",
+            Context::Menu => "Menu",
+            Context::Accounts => "Account switcher",
+            Context::Help => "This help",
+            Context::Palette => "Command palette",
+            Context::ConfirmQuit => "Quit while a login is pending",
+        }
+    }
+
+    /// A popup or text field: the global keys do not reach past it.
+    pub fn exclusive(self) -> bool {
+        matches!(
+            self,
+            Context::Filter
+                | Context::Menu
+                | Context::Accounts
+                | Context::Help
+                | Context::Palette
+                | Context::ConfirmQuit
+        )
+    }
+
+    /// Letters typed here are text (the palette's query, a filter).
+    pub fn takes_text(self) -> bool {
+        matches!(self, Context::Filter | Context::Palette)
+    }
+}
+
+/// One line of the table: in `context`, `action` is called `label`; the
+/// footer shows it as `hint` when it has one.
+#[derive(Debug, Clone, Copy)]
+pub struct Command {
+    pub context: Context,
+    pub action: Action,
+    pub label: &'static str,
+    pub hint: Option<&'static str>,
+}
+
+const fn c(
+    context: Context,
+    action: Action,
+    label: &'static str,
+    hint: Option<&'static str>,
+) -> Command {
+    Command {
+        context,
+        action,
+        label,
+        hint,
+    }
+}
+
+use Action as A;
+use Context as C;
+
+/// The table. Order within a context is the footer's order.
+pub const COMMANDS: &[Command] = &[
+    c(C::Global, A::Help, "help: every key", Some("help")),
+    c(C::Global, A::Quit, "quit", Some("quit")),
+    c(
+        C::Global,
+        A::Palette,
+        "command palette: every action available now",
+        None,
+    ),
+    c(
+        C::Global,
+        A::ToggleMouse,
+        "mouse capture on/off (off: select text with the mouse)",
+        None,
+    ),
+    c(C::Login, A::Up, "previous way to log in", None),
+    c(C::Login, A::Down, "next way to log in", Some("choose")),
+    c(
+        C::Login,
+        A::Confirm,
+        "log in the way the selected line says",
+        Some("log in"),
+    ),
+    c(
+        C::Login,
+        A::Paste,
+        "log in by pasting back the address the browser lands on",
+        None,
+    ),
+    c(
+        C::Login,
+        A::Back,
+        "back to the dashboard (adding an account)",
+        Some("back"),
+    ),
+    c(
+        C::LoginPending,
+        A::Back,
+        "cancel the login under way",
+        Some("cancel"),
+    ),
+    c(
+        C::LoginPending,
+        A::Copy,
+        "copy the login address or the device code (OSC 52)",
+        Some("copy"),
+    ),
+    c(
+        C::LoginPending,
+        A::OpenBrowser,
+        "open the login page in a browser here",
+        Some("open"),
+    ),
+    c(
+        C::LoginPending,
+        A::Paste,
+        "paste back the address the browser lands on instead",
+        Some("paste"),
+    ),
+    c(
+        C::LoginPending,
+        A::Confirm,
+        "finish the login with the address pasted back",
+        Some("finish"),
+    ),
+    c(
+        C::Organizations,
+        A::Confirm,
+        "make the organization active",
+        Some("make active"),
+    ),
+    c(
+        C::Organizations,
+        A::Filter,
+        "filter organizations",
+        Some("filter"),
+    ),
+    c(
+        C::Organizations,
+        A::Back,
+        "clear the filter, then back to the list",
+        None,
+    ),
+    c(
+        C::Dashboard,
+        A::Menu,
+        "menu: switch org, account, log out",
+        Some("menu"),
+    ),
+    c(
+        C::Dashboard,
+        A::OrgPicker,
+        "organizations: choose the active one",
+        Some("orgs"),
+    ),
+    c(C::Dashboard, A::Up, "move up", None),
+    c(C::Dashboard, A::Down, "move down", Some("move")),
+    c(C::Dashboard, A::Left, "back to the list", None),
+    c(C::Dashboard, A::Right, "into the content", None),
+    c(C::Dashboard, A::PageUp, "scroll a page up", None),
+    c(C::Dashboard, A::PageDown, "scroll a page down", None),
+    c(C::Dashboard, A::Home, "first entry", None),
+    c(C::Dashboard, A::End, "last entry", None),
+    c(
+        C::Dashboard,
+        A::NextFocus,
+        "switch between list and content",
+        Some("focus"),
+    ),
+    c(
+        C::Dashboard,
+        A::PrevFocus,
+        "switch between list and content",
+        None,
+    ),
+    c(
+        C::Dashboard,
+        A::Jump(1),
+        "go to entry 1 of the list (2..9 likewise)",
+        None,
+    ),
+    c(C::Dashboard, A::Jump(2), "go to entry 2 of the list", None),
+    c(C::Dashboard, A::Jump(3), "go to entry 3 of the list", None),
+    c(C::Dashboard, A::Jump(4), "go to entry 4 of the list", None),
+    c(C::Dashboard, A::Jump(5), "go to entry 5 of the list", None),
+    c(C::Dashboard, A::Jump(6), "go to entry 6 of the list", None),
+    c(C::Dashboard, A::Jump(7), "go to entry 7 of the list", None),
+    c(C::Dashboard, A::Jump(8), "go to entry 8 of the list", None),
+    c(C::Dashboard, A::Jump(9), "go to entry 9 of the list", None),
+    c(C::Dashboard, A::Confirm, "open", Some("open")),
+    c(C::Dashboard, A::Filter, "filter organizations", None),
+    c(
+        C::Dashboard,
+        A::Reload,
+        "reload the panel (on Session: look the provider up again)",
+        Some("reload"),
+    ),
+    c(
+        C::Dashboard,
+        A::SortNext,
+        "sort a table by the next column",
+        None,
+    ),
+    c(
+        C::Dashboard,
+        A::SortReverse,
+        "turn a table's order round",
+        None,
+    ),
+    c(
+        C::Dashboard,
+        A::Unlock,
+        "switch to your organization that opens this locked panel",
+        Some("unlock"),
+    ),
+    c(
+        C::Dashboard,
+        A::Reveal,
+        "reveal or mask the token values (Session)",
+        Some("reveal"),
+    ),
+    c(C::Dashboard, A::Back, "back to the list", None),
+    c(C::Filter, A::Back, "stop filtering", Some("done")),
+    c(
+        C::Filter,
+        A::Confirm,
+        "make the selected organization active",
+        Some("choose"),
+    ),
+    c(C::Filter, A::Up, "move up", None),
+    c(C::Filter, A::Down, "move down", None),
+    c(C::Menu, A::Up, "move up", None),
+    c(C::Menu, A::Down, "move down", None),
+    c(C::Menu, A::Confirm, "run the item", Some("run")),
+    c(C::Menu, A::Back, "close the menu", Some("close")),
+    c(C::Menu, A::Menu, "close the menu", None),
+    c(C::Accounts, A::Up, "move up", None),
+    c(C::Accounts, A::Down, "move down", None),
+    c(
+        C::Accounts,
+        A::Confirm,
+        "switch to the account",
+        Some("switch"),
+    ),
+    c(C::Accounts, A::Back, "close", Some("close")),
+    c(C::Help, A::Back, "close the help", Some("close")),
+    c(C::Help, A::Help, "close the help", None),
+    c(C::Help, A::Up, "scroll up", None),
+    c(C::Help, A::Down, "scroll down", Some("scroll")),
+    c(C::Help, A::PageUp, "scroll a page up", None),
+    c(C::Help, A::PageDown, "scroll a page down", None),
+    c(C::Palette, A::Up, "move up", None),
+    c(C::Palette, A::Down, "move down", None),
+    c(C::Palette, A::Confirm, "run the action", Some("run")),
+    c(C::Palette, A::Back, "close", Some("close")),
+    c(
+        C::ConfirmQuit,
+        A::Confirm,
+        "quit, cancelling the login",
+        Some("quit"),
+    ),
+    c(C::ConfirmQuit, A::Quit, "quit, cancelling the login", None),
+    c(C::ConfirmQuit, A::Back, "stay", Some("stay")),
+];
+
+/// The table's lines for one context, in order.
+pub fn commands_in(context: Context) -> impl Iterator<Item = &'static Command> {
+    COMMANDS.iter().filter(move |c| c.context == context)
+}

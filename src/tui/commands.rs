@@ -1,0 +1,380 @@
+//! The action table applied to the model: which contexts have the keys
+//! now, whether each action can run (and why not), the footer's hints and
+//! the palette's entries. `update` dispatches through these and `view`
+//! draws them, so a hint always names a key that does what it says.
+
+use super::action::{Action, COMMANDS, Command, Context, commands_in};
+use super::keymap::Key;
+use super::model::{Focus, Model, NavItem, PendingFlow, Popup, Screen};
+
+/// Whether an action applies now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Availability {
+    Enabled,
+    /// Shown greyed, with the reason; its key says the reason.
+    Disabled(String),
+    /// Not part of this state at all (nothing to cancel, no 7th entry).
+    Hidden,
+}
+
+/// The contexts whose keys apply now, most specific first. A popup or a
+/// text field has the keyboard alone.
+pub fn contexts(model: &Model) -> Vec<Context> {
+    match &model.popup {
+        Some(Popup::Menu { .. }) => return vec![Context::Menu],
+        Some(Popup::Accounts { .. }) => return vec![Context::Accounts],
+        Some(Popup::Help) => return vec![Context::Help],
+        Some(Popup::Palette { .. }) => return vec![Context::Palette],
+        Some(Popup::ConfirmQuit) => return vec![Context::ConfirmQuit],
+        None => {}
+    }
+    screen_contexts(model)
+}
+
+/// The screen's contexts, under any popup (what the palette offers).
+pub fn screen_contexts(model: &Model) -> Vec<Context> {
+    match &model.screen {
+        Screen::Login(login) if login.pending.is_some() => {
+            vec![Context::LoginPending, Context::Login, Context::Global]
+        }
+        Screen::Login(_) => vec![Context::Login, Context::Global],
+        Screen::Dashboard(dash)
+            if dash.orgs.editing || dash.panel_states.values().any(|s| s.table.editing) =>
+        {
+            vec![Context::Filter]
+        }
+        Screen::Dashboard(dash) => {
+            let on_orgs = model.nav_items().get(dash.nav) == Some(&NavItem::Organizations);
+            if on_orgs && dash.focus == Focus::Content {
+                vec![Context::Organizations, Context::Dashboard, Context::Global]
+            } else {
+                vec![Context::Dashboard, Context::Global]
+            }
+        }
+    }
+}
+
+pub fn availability(model: &Model, context: Context, action: Action) -> Availability {
+    use Availability::*;
+    let enabled_if = |ok: bool, why: &str| if ok { Enabled } else { Disabled(why.into()) };
+    match (context, action) {
+        (Context::Global, Action::ToggleMouse) => enabled_if(
+            matches!(model.screen, Screen::Dashboard(_)),
+            "the mouse stays free on the login screens, to select the address and the code",
+        ),
+        (Context::Login, Action::Back) => match &model.screen {
+            Screen::Login(l) if l.back_to.is_some() && l.pending.is_none() => Enabled,
+            _ => Hidden,
+        },
+        (Context::Login, _) => match &model.screen {
+            Screen::Login(l) if l.pending.is_some() => Hidden,
+            // One way to log in: nothing to choose between.
+            _ if matches!(action, Action::Up | Action::Down) && model.login_rows().len() < 2 => {
+                Hidden
+            }
+            _ => enabled_if(!model.login_rows().is_empty(), "no provider to log in to"),
+        },
+        (Context::LoginPending, Action::Paste) => match pending_flow(model) {
+            Some(PendingFlow::Browser { .. }) => Enabled,
+            _ => Hidden,
+        },
+        (Context::LoginPending, Action::Confirm) => match pending_flow(model) {
+            Some(PendingFlow::Paste { input, .. }) => enabled_if(
+                !input.trim().is_empty(),
+                "type or paste the address the browser landed on first",
+            ),
+            _ => Hidden,
+        },
+        (Context::LoginPending, Action::Copy) => match pending_flow(model) {
+            Some(PendingFlow::Browser { url: Some(_), .. })
+            | Some(PendingFlow::Paste { url: Some(_), .. })
+            | Some(PendingFlow::Device(Some(_))) => Enabled,
+            _ => Disabled("nothing to copy yet".into()),
+        },
+        (Context::LoginPending, Action::OpenBrowser) => match pending_flow(model) {
+            Some(PendingFlow::Browser { url: Some(_), .. })
+            | Some(PendingFlow::Paste { url: Some(_), .. }) => Enabled,
+            Some(PendingFlow::Device(Some(_))) => enabled_if(
+                model.browser_available,
+                "no browser can be opened here: open the address on another device",
+            ),
+            _ => Disabled("the address is not ready yet".into()),
+        },
+        (Context::Organizations, Action::Confirm) => match model.dashboard() {
+            Some(d) => {
+                let selected = d
+                    .filtered_orgs()
+                    .get(d.orgs.selected)
+                    .map(|o| o.org_id.clone());
+                match selected {
+                    None => Disabled("no organization matches".into()),
+                    Some(id) if d.active_org.as_deref() == Some(id.as_str()) => {
+                        Disabled("already the active organization".into())
+                    }
+                    Some(_) => Enabled,
+                }
+            }
+            None => Hidden,
+        },
+        (Context::Organizations, Action::Back) => match model.dashboard() {
+            Some(d) if !d.orgs.filter.is_empty() => Enabled,
+            _ => Hidden,
+        },
+        (Context::Dashboard, Action::Back | Action::Left) => match model.dashboard() {
+            Some(d) if d.focus == Focus::Content => Enabled,
+            _ => Hidden,
+        },
+        (Context::Dashboard, Action::OrgPicker) => match model.dashboard() {
+            Some(d)
+                if d.focus == Focus::Content
+                    && model.nav_items().get(d.nav) == Some(&NavItem::Organizations) =>
+            {
+                Hidden
+            }
+            _ => Enabled,
+        },
+        (Context::Dashboard, Action::Jump(n)) => {
+            if usize::from(n) <= model.nav_items().len() {
+                Enabled
+            } else {
+                Hidden
+            }
+        }
+        (Context::Dashboard, Action::Reload) => {
+            let on_panel = model
+                .dashboard()
+                .and_then(|d| model.nav_items().get(d.nav).copied())
+                .is_some_and(|i| matches!(i, NavItem::Panel(_) | NavItem::Session));
+            enabled_if(on_panel, "only a panel's data reloads")
+        }
+        (Context::Dashboard, Action::SortNext | Action::SortReverse) => match table_panel(model) {
+            true => Enabled,
+            false => Hidden,
+        },
+        (Context::Dashboard, Action::Unlock) => match model.dashboard() {
+            Some(d) => match model.nav_items().get(d.nav) {
+                Some(NavItem::Panel(i)) => match model.panels.get(*i) {
+                    Some(spec)
+                        if matches!(model.access(d, spec), crate::panels::Access::Denied(_)) =>
+                    {
+                        enabled_if(
+                            !model.unlocking_orgs(d, spec).is_empty(),
+                            "none of your organizations opens this panel",
+                        )
+                    }
+                    _ => Hidden,
+                },
+                _ => Hidden,
+            },
+            None => Hidden,
+        },
+        (Context::Dashboard, Action::Reveal) => match model.dashboard() {
+            Some(d) if model.nav_items().get(d.nav) == Some(&NavItem::Session) => Enabled,
+            _ => Hidden,
+        },
+        (Context::Accounts, Action::Confirm) => {
+            enabled_if(!model.accounts.is_empty(), "no stored account")
+        }
+        _ => Enabled,
+    }
+}
+
+fn pending_flow(model: &Model) -> Option<&PendingFlow> {
+    match &model.screen {
+        Screen::Login(l) => l.pending.as_ref().map(|p| &p.flow),
+        Screen::Dashboard(_) => None,
+    }
+}
+
+/// The action `key` starts now: the first context that binds it to an
+/// action that is part of this state.
+pub fn resolve(model: &Model, contexts: &[Context], key: Key) -> Option<(Context, Action)> {
+    contexts.iter().find_map(|context| {
+        commands_in(*context)
+            .filter(|c| model.keymap.keys(c.action).contains(&key))
+            .find(|c| availability(model, *context, c.action) != Availability::Hidden)
+            .map(|c| (*context, c.action))
+    })
+}
+
+/// A footer hint: the key, the word, and whether it runs now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hint {
+    pub key: Key,
+    pub word: &'static str,
+    pub action: Action,
+    pub context: Context,
+    pub enabled: bool,
+}
+
+/// The hints for the keys that apply now (the global ones last), each
+/// with the first key bound to its action that really starts it here.
+pub fn footer_hints(model: &Model) -> Vec<Hint> {
+    let contexts = contexts(model);
+    let mut hints: Vec<Hint> = Vec::new();
+    for context in &contexts {
+        for command in commands_in(*context) {
+            let Some(word) = command.hint else { continue };
+            let state = availability(model, *context, command.action);
+            if state == Availability::Hidden {
+                continue;
+            }
+            let key = model
+                .keymap
+                .keys(command.action)
+                .iter()
+                .copied()
+                .find(|k| resolve(model, &contexts, *k) == Some((*context, command.action)));
+            let Some(key) = key else { continue };
+            if hints.iter().any(|h| h.key == key) {
+                continue;
+            }
+            hints.push(Hint {
+                key,
+                word,
+                action: command.action,
+                context: *context,
+                enabled: state == Availability::Enabled,
+            });
+        }
+    }
+    hints
+}
+
+/// A line of the palette.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub context: Context,
+    pub action: Action,
+    pub label: &'static str,
+    pub keys: String,
+    pub disabled: Option<String>,
+}
+
+/// Every action of the screen under the palette, best match first.
+pub fn palette_entries(model: &Model, query: &str) -> Vec<Entry> {
+    let mut scored: Vec<(i64, Entry)> = Vec::new();
+    for context in screen_contexts(model) {
+        for command in commands_in(context) {
+            if command.action == Action::Palette
+                || matches!(command.action, Action::Jump(n) if n > 1)
+                || scored.iter().any(|(_, e)| e.label == command.label)
+            {
+                continue;
+            }
+            let state = availability(model, context, command.action);
+            if state == Availability::Hidden {
+                continue;
+            }
+            let Some(score) = fuzzy(query, command) else {
+                continue;
+            };
+            scored.push((
+                score,
+                Entry {
+                    context,
+                    action: command.action,
+                    label: command.label,
+                    keys: model.keymap.label(command.action),
+                    disabled: match state {
+                        Availability::Disabled(why) => Some(why),
+                        _ => None,
+                    },
+                },
+            ));
+        }
+    }
+    // Stable: equal scores keep the table's order.
+    scored.sort_by_key(|(score, _)| -score);
+    scored.into_iter().map(|(_, e)| e).collect()
+}
+
+/// Fuzzy match: every character of `query`, in order, in the label or the
+/// action's name; runs of adjacent characters and word starts score more.
+fn fuzzy(query: &str, command: &Command) -> Option<i64> {
+    let query = query.trim().to_lowercase();
+    if query.is_empty() {
+        return Some(0);
+    }
+    [command.label.to_lowercase(), command.action.name()]
+        .iter()
+        .filter_map(|text| subsequence_score(&query, text))
+        .max()
+}
+
+fn subsequence_score(query: &str, text: &str) -> Option<i64> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut score = 0;
+    let mut at = 0;
+    let mut previous: Option<usize> = None;
+    for q in query.chars() {
+        let found = (at..chars.len()).find(|&i| chars[i] == q)?;
+        score += 1;
+        if previous.is_some_and(|p| p + 1 == found) {
+            score += 5;
+        }
+        if found == 0 || matches!(chars[found - 1], ' ' | '_' | ':') {
+            score += 3;
+        }
+        previous = Some(found);
+        at = found + 1;
+    }
+    Some(score - chars.len() as i64 / 10)
+}
+
+/// Every line of the table, for the help: in the contexts that apply now,
+/// greyed with the reason when it cannot run.
+pub fn help_lines(model: &Model) -> Vec<(Context, &'static Command, Option<String>)> {
+    let active = screen_contexts(model);
+    COMMANDS
+        .iter()
+        // One line says what 1..9 do.
+        .filter(|c| !matches!(c.action, Action::Jump(n) if n > 1))
+        .map(|c| {
+            let why = if active.contains(&c.context) {
+                match availability(model, c.context, c.action) {
+                    Availability::Disabled(why) => Some(why),
+                    _ => None,
+                }
+            } else {
+                None
+            };
+            (c.context, c, why)
+        })
+        .collect()
+}
+
+/// The selected entry is a panel shown as a table, with the content focused.
+fn table_panel(model: &Model) -> bool {
+    let Some(d) = model.dashboard() else {
+        return false;
+    };
+    d.focus == Focus::Content
+        && matches!(
+            model.nav_items().get(d.nav),
+            Some(NavItem::Panel(i)) if model
+                .panels
+                .get(*i)
+                .is_some_and(|p| matches!(p.view, crate::panels::View::Table(_)))
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fuzzy_prefers_word_starts_and_runs() {
+        let find = |q: &str| {
+            COMMANDS
+                .iter()
+                .filter(|c| fuzzy(q, c).is_some())
+                .max_by_key(|c| fuzzy(q, c))
+                .map(|c| c.action)
+        };
+        assert_eq!(find("reload"), Some(Action::Reload));
+        assert_eq!(find("choose the active"), Some(Action::OrgPicker));
+        assert_eq!(find("zzz"), None);
+    }
+}
+

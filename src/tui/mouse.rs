@@ -1,0 +1,138 @@
+//! The mouse, on the dashboard only (capture is off on the login screens
+//! so the address and the code can be selected, and `M` turns it off
+//! anywhere): a click picks a navigation entry, an organization or a menu
+//! item; the wheel moves like the arrow keys. Every click becomes an
+//! action of the table, so it does exactly what the key would.
+
+use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::{Constraint, Flex, Layout, Position, Rect};
+
+use super::action::{Action, Context};
+use super::commands::{Availability, availability, contexts};
+use super::message::Command;
+use super::model::{Focus, Model, NavItem, Popup, Screen};
+use super::update::run_action;
+
+/// The rows and columns `view` gives the header, the footer and the
+/// navigation list (see `view::draw` and `view::dashboard`).
+const HEADER_ROWS: u16 = 2;
+const FOOTER_ROWS: u16 = 2;
+const NAV_COLUMNS: u16 = 24;
+/// The organization list starts below its filter line (`view::orgs`).
+const ORG_FILTER_ROWS: u16 = 2;
+const MENU_WIDTH: u16 = 44;
+
+pub fn handle(model: &mut Model, area: Rect, event: MouseEvent) -> Vec<Command> {
+    if !model.wants_mouse() {
+        return Vec::new();
+    }
+    match event.kind {
+        MouseEventKind::ScrollUp => first_with(model, Action::Up),
+        MouseEventKind::ScrollDown => first_with(model, Action::Down),
+        MouseEventKind::Down(MouseButton::Left) => {
+            click(model, area, Position::new(event.column, event.row))
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Run `action` in the first context that has it now.
+fn first_with(model: &mut Model, action: Action) -> Vec<Command> {
+    let found = contexts(model).into_iter().find(|c| {
+        super::action::commands_in(*c).any(|cmd| cmd.action == action)
+            && availability(model, *c, action) != Availability::Hidden
+    });
+    match found {
+        Some(context) => run_action(model, context, action),
+        None => Vec::new(),
+    }
+}
+
+fn click(model: &mut Model, area: Rect, at: Position) -> Vec<Command> {
+    if let Some(popup) = model.popup.clone() {
+        let (count, width) = match popup {
+            Popup::Menu { .. } => (model.menu_items().len(), MENU_WIDTH),
+            Popup::Accounts { .. } => (model.accounts.len(), 60.min(area.width)),
+            _ => return Vec::new(),
+        };
+        let frame = centered(area, width, count as u16 + 2);
+        let Some(index) = row_in(frame, at, count) else {
+            // A click outside the popup closes it, as Esc does.
+            if !frame.contains(at) {
+                model.popup = None;
+            }
+            return Vec::new();
+        };
+        model.popup = Some(match popup {
+            Popup::Menu { .. } => Popup::Menu { selected: index },
+            _ => Popup::Accounts { selected: index },
+        });
+        let context = match popup {
+            Popup::Menu { .. } => Context::Menu,
+            _ => Context::Accounts,
+        };
+        return run_action(model, context, Action::Confirm);
+    }
+    let body = Rect {
+        y: area.y + HEADER_ROWS,
+        height: area.height.saturating_sub(HEADER_ROWS + FOOTER_ROWS),
+        ..area
+    };
+    let items = model.nav_items();
+    let Screen::Dashboard(dash) = &mut model.screen else {
+        return Vec::new();
+    };
+    let nav = Rect {
+        width: NAV_COLUMNS.min(body.width),
+        ..body
+    };
+    if let Some(index) = row_in(nav, at, items.len()) {
+        dash.orgs.editing = false;
+        if index < 9 {
+            return run_action(model, Context::Dashboard, Action::Jump(index as u8 + 1));
+        }
+        dash.nav = index;
+        dash.focus = Focus::Nav;
+        return run_action(model, Context::Dashboard, Action::Confirm);
+    }
+    if items.get(dash.nav) == Some(&NavItem::Organizations) {
+        let list = Rect {
+            x: body.x + NAV_COLUMNS,
+            y: body.y + ORG_FILTER_ROWS,
+            width: body.width.saturating_sub(NAV_COLUMNS),
+            height: body.height.saturating_sub(ORG_FILTER_ROWS),
+        };
+        if let Some(index) = row_in(list, at, dash.filtered_orgs().len()) {
+            dash.orgs.selected = index;
+            dash.focus = Focus::Content;
+        }
+    }
+    Vec::new()
+}
+
+/// The index of the row clicked inside `frame`'s border, if it shows one
+/// of `count` rows.
+fn row_in(frame: Rect, at: Position, count: usize) -> Option<usize> {
+    let inner = Rect {
+        x: frame.x + 1,
+        y: frame.y + 1,
+        width: frame.width.saturating_sub(2),
+        height: frame.height.saturating_sub(2),
+    };
+    if !inner.contains(at) {
+        return None;
+    }
+    let index = usize::from(at.y - inner.y);
+    (index < count).then_some(index)
+}
+
+/// Where `view::popup` centres a popup.
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let [row] = Layout::vertical([Constraint::Length(height)])
+        .flex(Flex::Center)
+        .areas(area);
+    let [cell] = Layout::horizontal([Constraint::Length(width)])
+        .flex(Flex::Center)
+        .areas(row);
+    cell
+}
