@@ -459,6 +459,7 @@ async fn browser_sign_out_returns_to_the_registered_post_logout_redirect_uri() {
         BOUND,
         LoginOptions {
             prompt: Some("none".into()),
+            ..Default::default()
         },
     )
     .await

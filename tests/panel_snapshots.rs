@@ -16,7 +16,7 @@ use authdash::config::Config;
 use authdash::demo::{DemoProvider, DemoSettings, config_toml};
 use authdash::panels::{SourceError, TemplateVars};
 use authdash::session::{LoginEvent, LoginRequest, SessionService, SessionSetup};
-use authdash::store::{FileStore, KeySource};
+use authdash::store::{AccountId, FileStore, KeySource};
 use authdash::tui::message::{Command, Msg};
 use authdash::tui::model::{Model, NavItem, Screen};
 use authdash::tui::update::{enter_dashboard, update};
@@ -91,6 +91,11 @@ impl Setup {
     }
 
     async fn login(&self, user: &'static str) -> Session {
+        self.login_asking(user, Vec::new()).await
+    }
+
+    /// A login asking for `scopes` beyond the configured ones.
+    async fn login_asking(&self, user: &'static str, scopes: Vec<String>) -> Session {
         let (tx, rx) = tokio::sync::oneshot::channel();
         let tx = Mutex::new(Some(tx));
         let events = move |event: LoginEvent| {
@@ -110,6 +115,7 @@ impl Setup {
             environment: FlowEnvironment::from_vars(Os::current(), false, &|_| None),
             add_account: false,
             paste: Default::default(),
+            scopes,
         };
         let logged_in = tokio::time::timeout(BOUND, self.service.login(request, &events))
             .await
@@ -219,7 +225,8 @@ fn render(model: &Model, width: u16, height: u16) -> String {
     terminal.backend().to_string()
 }
 
-/// Both sizes, each its own snapshot; ports and countdowns redacted.
+/// Both sizes, each its own snapshot; ports, countdowns and the spinner
+/// (the clock is the login's, different each run) redacted.
 fn assert_screens(name: &str, model: &Model) {
     for (w, h) in SIZES {
         let text = render(model, w, h);
@@ -227,6 +234,8 @@ fn assert_screens(name: &str, model: &Model) {
             filters => vec![
                 (r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]"),
                 (r"(?P<w>renews|expires) in \d+ (?:s|min|h \d+ min|days)\b", "${w} in [DURATION]"),
+                // The spinner turns with the clock, here the login's.
+                (r"[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] loading", "[SPINNER] loading"),
             ],
             prepend_module_to_snapshot => false,
             omit_expression => true,
@@ -378,6 +387,60 @@ async fn a_panel_needing_a_scope_says_the_session_lacks_it() {
     assert!(!screen.contains("It opens for you in"), "{screen}");
 }
 
+/// Incremental consent: on the panel that needs a scope, the unlock key
+/// logs in again asking for it, as the same account (Esc goes back); the
+/// provider grants it and the panel opens.
+#[tokio::test]
+async fn a_panel_needing_a_scope_logs_in_again_asking_for_it() {
+    let setup = Setup::start().await;
+    let mut model = setup.dashboard("alice", Some(ACME)).await;
+    let before = dash(&model).session.clone();
+    go_to(&mut model, "audit");
+    assert!(render(&model, 120, 40).contains("press u to log in again asking for it"));
+    let commands = press(&mut model, KeyCode::Char('u'));
+    let [
+        Command::StartLogin {
+            generation,
+            scopes,
+            add_account: false,
+            ..
+        },
+    ] = commands.as_slice()
+    else {
+        panic!("expected a login asking for the scope, got {commands:?}");
+    };
+    assert_eq!(scopes, &["audit:read".to_owned()]);
+    let generation = *generation;
+    let Screen::Login(login) = &model.screen else {
+        panic!("expected the login screen");
+    };
+    assert_eq!(
+        login.back_to.as_ref().map(|s| s.user.subject.clone()),
+        Some(before.user.subject.clone()),
+        "Esc goes back to this account"
+    );
+    assert!(render(&model, 120, 40).contains("audit:read"));
+
+    // What the effects do with that command: the same login, asking more.
+    let session = setup.login_asking("alice", scopes.clone()).await;
+    assert!(session.tokens.scopes.iter().any(|s| s == "audit:read"));
+    assert_eq!(
+        AccountId::of(&session),
+        AccountId::of(&before),
+        "the same account"
+    );
+    update(
+        &mut model,
+        Msg::LoginFinished {
+            generation,
+            result: Ok(Box::new(session)),
+        },
+    );
+    go_to(&mut model, "audit");
+    let screen = render(&model, 120, 40);
+    assert!(!screen.contains("Audit (locked)"), "{screen}");
+}
+
 /// Org A's slow answer arrives after the switch to B: it is dropped, and
 /// the switch cancelled the fetch under way.
 #[tokio::test]
@@ -482,7 +545,7 @@ async fn the_session_inspector_decodes_tokens_and_masks_them_until_revealed() {
     update(
         &mut model,
         Msg::ProviderSummary {
-            account: authdash::store::AccountId::of(session),
+            account: AccountId::of(session),
             result: summary,
         },
     );
@@ -557,7 +620,7 @@ async fn the_inspector_lists_the_last_renewals() {
     update(
         &mut model,
         Msg::Refreshed {
-            account: authdash::store::AccountId::of(session),
+            account: AccountId::of(session),
             generation: Some(*generation),
             result: Ok(Box::new(renewed)),
         },

@@ -142,6 +142,7 @@ impl Setup {
             environment: FlowEnvironment::from_vars(Os::current(), false, &|_| None),
             add_account: false,
             paste: Default::default(),
+            scopes: Vec::new(),
         };
         let logged_in = tokio::time::timeout(BOUND, self.service.login(request, &events))
             .await

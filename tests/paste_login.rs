@@ -225,6 +225,7 @@ async fn auto_turns_to_paste_when_the_device_grant_is_refused_and_says_why() {
         environment: FlowEnvironment::from_vars(Os::Linux, false, &|_| None),
         add_account: false,
         paste: PasteMode::Available(input),
+        scopes: Vec::new(),
     };
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let login = tokio::spawn({

@@ -712,6 +712,7 @@ async fn esc_cancels_a_pending_login_and_its_late_result_is_ignored() {
                 generation,
                 flow,
                 add_account: false,
+                ..
             },
         ] => {
             assert_eq!(provider, "demo");

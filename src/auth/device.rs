@@ -99,11 +99,10 @@ impl std::fmt::Debug for DeviceLogin {
 impl DeviceLogin {
     /// Ask the provider's device authorization endpoint for a code.
     ///
-    /// The configured scopes and extra authorize parameters (`audience`,
-    /// `resource`, ...) are sent; `prompt` is not (there is no browser
-    /// redirect to prompt in), so `options` has no effect yet.
+    /// The configured scopes with the extra ones of `options`, and the
+    /// extra authorize parameters (`audience`, `resource`, ...) are sent;
+    /// `prompt` is not (there is no browser redirect to prompt in).
     pub async fn start(provider: Arc<Provider>, options: LoginOptions) -> Result<Self, AuthError> {
-        let _ = options;
         let endpoint = provider
             .device_authorization_endpoint()
             .ok_or(AuthError::MissingEndpoint(
@@ -120,13 +119,9 @@ impl DeviceLogin {
         let client = provider
             .client(provider.current_keys(), None)
             .set_device_authorization_url(DeviceAuthorizationUrl::from_url(endpoint.clone()));
-        let mut request = client.exchange_device_code().add_scopes(
-            config
-                .scopes
-                .iter()
-                .filter(|s| *s != "openid")
-                .map(|s| Scope::new(s.clone())),
-        );
+        let mut request = client
+            .exchange_device_code()
+            .add_scopes(options.scopes(&config.scopes).into_iter().map(Scope::new));
         for (k, v) in &config.extra_authorize_params {
             request = request.add_extra_param(k.clone(), v.clone());
         }

@@ -45,6 +45,23 @@ impl std::fmt::Debug for BrowserLogin {
 pub struct LoginOptions {
     /// Replaces the configured `prompt` (`login` to add another account).
     pub prompt: Option<String>,
+    /// Scopes asked for beyond the configured ones (incremental consent:
+    /// a panel needs a scope the session was not granted).
+    pub extra_scopes: Vec<String>,
+}
+
+impl LoginOptions {
+    /// The configured scopes and the extra ones, each once, without
+    /// `openid` (the client adds it).
+    pub(crate) fn scopes<'a>(&'a self, configured: &'a [String]) -> Vec<String> {
+        let mut scopes: Vec<String> = Vec::new();
+        for s in configured.iter().chain(&self.extra_scopes) {
+            if s != "openid" && !scopes.contains(s) {
+                scopes.push(s.clone());
+            }
+        }
+        scopes
+    }
 }
 
 impl BrowserLogin {
@@ -78,13 +95,7 @@ impl BrowserLogin {
                 Nonce::new_random,
             )
             .set_pkce_challenge(challenge)
-            .add_scopes(
-                config
-                    .scopes
-                    .iter()
-                    .filter(|s| *s != "openid")
-                    .map(|s| Scope::new(s.clone())),
-            );
+            .add_scopes(options.scopes(&config.scopes).into_iter().map(Scope::new));
         if let Some(prompt) = options.prompt.as_ref().or(config.prompt.as_ref()) {
             request = request.add_extra_param("prompt", prompt.clone());
         }

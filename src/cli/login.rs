@@ -44,6 +44,7 @@ pub async fn login(
         environment: request.environment,
         add_account: request.add_account,
         paste,
+        scopes: Vec::new(),
     };
     let printer = Printer {
         out: Mutex::new(err),

@@ -34,6 +34,9 @@ pub struct LoginRequest {
     pub add_account: bool,
     /// Whether an address may be pasted back instead of the callback.
     pub paste: PasteMode,
+    /// Scopes to ask for beyond the configured ones (a panel needs one the
+    /// session was not granted); the account stays the same.
+    pub scopes: Vec<String>,
 }
 
 /// The device flow's code and where to enter it.
@@ -137,6 +140,7 @@ impl SessionService {
         };
         let options = LoginOptions {
             prompt: request.add_account.then(|| "login".to_owned()),
+            extra_scopes: request.scopes.clone(),
         };
         let environment = FlowEnvironment {
             device_supported: provider.supports_device_flow(),

@@ -158,7 +158,8 @@ pub fn availability(model: &Model, context: Context, action: Action) -> Availabi
                         if matches!(model.access(d, spec), crate::panels::Access::Denied(_)) =>
                     {
                         enabled_if(
-                            !model.unlocking_orgs(d, spec).is_empty(),
+                            !model.unlocking_orgs(d, spec).is_empty()
+                                || !crate::tui::update::missing_scopes(spec, &d.session).is_empty(),
                             "none of your organizations opens this panel",
                         )
                     }
@@ -377,4 +378,3 @@ mod tests {
         assert_eq!(find("zzz"), None);
     }
 }
-

@@ -76,7 +76,8 @@ impl Effects {
                 generation,
                 flow,
                 add_account,
-            } => self.start_login(provider, generation, flow, add_account),
+                scopes,
+            } => self.start_login(provider, generation, flow, add_account, scopes),
             Command::LoadAccounts => self.spawn(async move {
                 let accounts = match service.accounts().await {
                     Ok(a) => a,
@@ -208,7 +209,14 @@ impl Effects {
         }
     }
 
-    fn start_login(&self, provider: String, generation: u64, flow: LoginFlow, add_account: bool) {
+    fn start_login(
+        &self,
+        provider: String,
+        generation: u64,
+        flow: LoginFlow,
+        add_account: bool,
+        scopes: Vec<String>,
+    ) {
         let service = self.service.clone();
         let tx = self.tx.clone();
         let logins = self.logins.clone();
@@ -230,6 +238,7 @@ impl Effects {
                 }
                 _ => PasteMode::Off,
             },
+            scopes,
         };
         let pastes = self.pastes.clone();
         let handle = self.spawn_handle(async move {

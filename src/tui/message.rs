@@ -112,6 +112,9 @@ pub enum Command {
         flow: LoginFlow,
         /// Ask for a fresh login (`prompt=login`): another person.
         add_account: bool,
+        /// Scopes to ask for beyond the configured ones (a panel needs
+        /// one the session was not granted).
+        scopes: Vec<String>,
     },
     CancelLogin {
         generation: u64,

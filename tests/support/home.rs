@@ -97,6 +97,7 @@ pub fn browser_login() -> LoginRequest {
         environment: FlowEnvironment::from_vars(Os::current(), false, &|_| None),
         add_account: false,
         paste: Default::default(),
+        scopes: Vec::new(),
     }
 }
 

@@ -11,7 +11,9 @@ use super::Ctx;
 pub(crate) const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
 /// The scopes the demo understands; others are ignored.
-pub(crate) const SCOPES: [&str; 4] = ["openid", "email", "profile", "offline_access"];
+/// `audit:read` is asked for only when a panel needs it (incremental
+/// consent); the others are the demo config's.
+pub(crate) const SCOPES: [&str; 5] = ["openid", "email", "profile", "offline_access", "audit:read"];
 
 pub(crate) async fn openid_configuration(State(ctx): State<Arc<Ctx>>) -> Json<serde_json::Value> {
     Json(serde_json::json!({

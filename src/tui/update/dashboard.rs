@@ -293,7 +293,10 @@ fn panel_key(model: &mut Model, index: usize, key: Key) -> Option<Vec<Command>> 
                 .unlocking_orgs(dash, &spec)
                 .first()
                 .map(|o| o.org_id.clone());
+            // No org gives a scope the session lacks: ask for it first.
+            let missing = missing_scopes(&spec, &dash.session);
             return Some(match org {
+                _ if !missing.is_empty() => ask_for_scopes(model, missing),
                 Some(org_id) => switch_org(model, org_id),
                 None => Vec::new(),
             });
@@ -534,4 +537,54 @@ pub(super) fn table_filter_text(model: &mut Model, key: Key) -> Vec<Command> {
         return Vec::new();
     };
     panel_key(model, i, key).unwrap_or_default()
+}
+
+/// The scopes a panel needs that the session was not granted.
+pub fn missing_scopes(spec: &crate::panels::PanelSpec, session: &Session) -> Vec<String> {
+    spec.requires
+        .scopes
+        .iter()
+        .filter(|s| !session.tokens.scopes.contains(s))
+        .cloned()
+        .collect()
+}
+
+/// Incremental consent: log in again, as the same person, asking the
+/// provider for `scopes` too. Esc goes back to the dashboard as it was.
+fn ask_for_scopes(model: &mut Model, scopes: Vec<String>) -> Vec<Command> {
+    let Screen::Dashboard(dash) = &model.screen else {
+        return Vec::new();
+    };
+    let current = Box::new(dash.session.clone());
+    let provider = current.provider.clone();
+    let index = model.providers.iter().position(|p| p.name == provider);
+    let flow = model
+        .login_rows()
+        .iter()
+        .find(|r| Some(r.provider) == index)
+        .map(|r| r.flow)
+        .unwrap_or(LoginFlow::Browser);
+    let label = model
+        .provider(&provider)
+        .map(|p| p.label.clone())
+        .unwrap_or_else(|| provider.clone());
+    let generation = model.generation();
+    let (pending, mut command) = start_login(provider.clone(), generation, flow, false, model.now);
+    if let Command::StartLogin { scopes: asked, .. } = &mut command {
+        asked.clone_from(&scopes);
+    }
+    let selected = model_selected(model, &provider);
+    model.screen = Screen::Login(LoginScreen {
+        selected,
+        pending: Some(pending),
+        notice: Some(Notice {
+            level: Level::Info,
+            text: format!(
+                "Logging in again to ask {label} for {}: the same account, with more access. Esc goes back.",
+                scopes.join(", ")
+            ),
+        }),
+        back_to: Some(current),
+    });
+    vec![command]
 }

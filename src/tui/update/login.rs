@@ -61,6 +61,7 @@ pub(super) fn browser_opened(
             generation: next,
             flow: LoginFlow::Device,
             add_account,
+            scopes: Vec::new(),
         },
     ]
 }
@@ -228,6 +229,7 @@ pub(super) fn start_login(
         generation,
         flow,
         add_account,
+        scopes: Vec::new(),
     };
     (pending, command)
 }

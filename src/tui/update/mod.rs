@@ -14,6 +14,7 @@ mod dashboard;
 mod login;
 mod popup;
 
+pub use dashboard::missing_scopes;
 use dashboard::{dashboard_action, load_selected_panel, org_filter_text};
 use login::{browser_opened, login_action, look_up_providers, start_login};
 use popup::{palette_text, popup_action};

@@ -189,9 +189,16 @@ fn locked(
     let scopes = denial.missing_scopes();
     if !scopes.is_empty() {
         lines.push(Line::raw(format!(
-            "This session was not granted {}: add it to the provider's `client_kwargs.scope` \
-             and log in again (the client must be allowed it at the provider).",
-            scopes.join(" ")
+            "This session was not granted {}: press {} to log in again asking for it (the same \
+             account; the client must be allowed it at the provider), or add it to the \
+             provider's `client_kwargs.scope`.",
+            scopes.join(" "),
+            model
+                .keymap
+                .keys(crate::tui::action::Action::Unlock)
+                .first()
+                .map(ToString::to_string)
+                .unwrap_or_default()
         )));
     }
     if !denial.org_bound() {
