@@ -7,16 +7,14 @@
 
 mod support;
 
-use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use authdash::auth::{FlowEnvironment, FlowPreference, Os, Session};
-use authdash::config::Config;
+use authdash::auth::Session;
 use authdash::demo::{DemoProvider, DemoSettings, config_toml};
 use authdash::panels::{SourceError, TemplateVars};
-use authdash::session::{LoginEvent, LoginRequest, SessionService, SessionSetup};
-use authdash::store::{AccountId, FileStore, KeySource};
+use authdash::session::SessionService;
+use authdash::store::AccountId;
 use authdash::tui::message::{Command, Msg};
 use authdash::tui::model::{Model, NavItem, Screen};
 use authdash::tui::update::{enter_dashboard, update};
@@ -25,7 +23,7 @@ use chrono::TimeDelta;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use support::browser;
+use support::home::{Home, demo_login_asking};
 
 const BOUND: Duration = Duration::from_secs(30);
 const ACME: &str = "7a1b2c3d-4e5f-4a6b-8c7d-1e2f3a4b5c6d";
@@ -55,7 +53,7 @@ source = { type = "http", url = "{issuer}/api/orgs/{org_id}/panels/admin" }
 
 struct Setup {
     _provider: DemoProvider,
-    _dir: tempfile::TempDir,
+    _home: Home,
     service: Arc<SessionService>,
 }
 
@@ -66,26 +64,12 @@ impl Setup {
             .expect("the demo provider starts");
         let issuer = provider.issuer_str().trim_end_matches('/').to_owned();
         let text = config_toml(&issuer) + &NOTES.replace("{issuer}", &issuer);
-        let config =
-            Config::parse(Path::new("demo.toml"), &text, &|_| None).expect("the config parses");
-        let dir = tempfile::tempdir().expect("temp dir");
-        let data = dir.path().join("data");
-        std::fs::create_dir_all(&data).expect("data dir");
-        #[cfg(unix)]
-        std::fs::set_permissions(&data, std::os::unix::fs::PermissionsExt::from_mode(0o700))
-            .expect("data dir made private");
-        let store = FileStore::new(&data, KeySource::KeyFile(data.join("store.key")));
-        let service = Arc::new(SessionService::new(SessionSetup {
-            config,
-            store_path: store.path(),
-            store: Arc::new(store),
-            data_dir: data,
-            browser_var: Some("true".into()),
-            discovery_cache: None,
-        }));
+        let home = Home::new();
+        let config = home.config("panels.toml", &text);
+        let service = Arc::new(home.service(&config));
         Self {
             _provider: provider,
-            _dir: dir,
+            _home: home,
             service,
         }
     }
@@ -96,33 +80,7 @@ impl Setup {
 
     /// A login asking for `scopes` beyond the configured ones.
     async fn login_asking(&self, user: &'static str, scopes: Vec<String>) -> Session {
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        let tx = Mutex::new(Some(tx));
-        let events = move |event: LoginEvent| {
-            if let LoginEvent::BrowserUrl { url, .. } = event
-                && let Some(tx) = tx.lock().ok().and_then(|mut t| t.take())
-            {
-                let _ = tx.send(url);
-            }
-        };
-        let person = tokio::spawn(async move {
-            let url = rx.await.expect("the login URL is shown");
-            browser::sign_in(&url, user).await.expect("demo sign-in");
-        });
-        let request = LoginRequest {
-            provider: None,
-            flow: Some(FlowPreference::Browser),
-            environment: FlowEnvironment::from_vars(Os::current(), false, &|_| None),
-            add_account: false,
-            paste: Default::default(),
-            scopes,
-        };
-        let logged_in = tokio::time::timeout(BOUND, self.service.login(request, &events))
-            .await
-            .expect("login in time")
-            .expect("login succeeds");
-        person.await.expect("the person's side");
-        logged_in.session
+        demo_login_asking(&self.service, user, scopes).await
     }
 
     /// The dashboard of `user`, the clock at the login, in `org`.

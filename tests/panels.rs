@@ -5,19 +5,16 @@
 
 mod support;
 
-use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use authdash::auth::{FlowEnvironment, FlowPreference, Os, Session};
-use authdash::config::Config;
+use authdash::auth::Session;
 use authdash::demo::{DemoProvider, DemoSettings, config_toml};
 use authdash::panels::view::View;
 use authdash::panels::{PanelSpec, SourceError, TemplateVars};
-use authdash::session::{LoginEvent, LoginRequest, SessionService, SessionSetup};
-use authdash::store::{FileStore, KeySource};
+use authdash::session::SessionService;
 use serde_json::json;
-use support::browser;
+use support::home::{Home, demo_login};
 
 const BOUND: Duration = Duration::from_secs(30);
 const ACME: &str = "7a1b2c3d-4e5f-4a6b-8c7d-1e2f3a4b5c6d";
@@ -83,7 +80,7 @@ source = { type = "command", argv = ["sh", "-c", "head -c 4096 /dev/zero | tr '\
 
 struct Setup {
     _provider: DemoProvider,
-    _dir: tempfile::TempDir,
+    _home: Home,
     service: Arc<SessionService>,
 }
 
@@ -97,60 +94,19 @@ impl Setup {
             "login_timeout_secs = 600",
             "login_timeout_secs = 600\nrequest_timeout_secs = 2\npanel_body_cap_mib = 1",
         ) + &EXTRA.replace("{issuer}", &issuer);
-        let config =
-            Config::parse(Path::new("panels.toml"), &text, &|_| None).expect("the config parses");
-        let dir = tempfile::tempdir().expect("temp dir");
-        let data = dir.path().join("data");
-        std::fs::create_dir_all(&data).expect("data dir");
-        #[cfg(unix)]
-        std::fs::set_permissions(&data, std::os::unix::fs::PermissionsExt::from_mode(0o700))
-            .expect("data dir made private");
-        let store = FileStore::new(&data, KeySource::KeyFile(data.join("store.key")));
-        let service = Arc::new(SessionService::new(SessionSetup {
-            config,
-            store_path: store.path(),
-            store: Arc::new(store),
-            data_dir: data,
-            browser_var: Some("true".into()),
-            discovery_cache: None,
-        }));
+        let home = Home::new();
+        let config = home.config("panels.toml", &text);
+        let service = Arc::new(home.service(&config));
         Self {
             _provider: provider,
-            _dir: dir,
+            _home: home,
             service,
         }
     }
 
     /// `user` logs in through the service, signing in on the demo page.
     async fn login(&self, user: &'static str) -> Session {
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        let tx = Mutex::new(Some(tx));
-        let events = move |event: LoginEvent| {
-            if let LoginEvent::BrowserUrl { url, .. } = event
-                && let Some(tx) = tx.lock().ok().and_then(|mut t| t.take())
-            {
-                let _ = tx.send(url);
-            }
-        };
-        let person = tokio::spawn(async move {
-            let url = rx.await.expect("the login URL is shown");
-            browser::sign_in(&url, user).await.expect("demo sign-in");
-        });
-        let request = LoginRequest {
-            provider: None,
-            flow: Some(FlowPreference::Browser),
-            environment: FlowEnvironment::from_vars(Os::current(), false, &|_| None),
-            add_account: false,
-            paste: Default::default(),
-            scopes: Vec::new(),
-        };
-        let logged_in = tokio::time::timeout(BOUND, self.service.login(request, &events))
-            .await
-            .expect("login in time")
-            .expect("login succeeds");
-        person.await.expect("the person's side");
-        logged_in.saved.expect("the session is stored");
-        logged_in.session
+        demo_login(&self.service, user).await
     }
 
     fn spec(&self, id: &str) -> PanelSpec {

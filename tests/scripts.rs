@@ -232,9 +232,14 @@ async fn exit_codes_for_usage_config_and_login_needed() {
     let help = s.run(&["--help"]);
     assert_eq!(help.status.code(), Some(0));
     assert!(
-        ["0    ok", "1    failed", "2    bad usage", "4    a login is needed"]
-            .iter()
-            .all(|line| text(&help.stdout).contains(line)),
+        [
+            "0    ok",
+            "1    failed",
+            "2    bad usage",
+            "4    a login is needed"
+        ]
+        .iter()
+        .all(|line| text(&help.stdout).contains(line)),
         "{}",
         text(&help.stdout)
     );

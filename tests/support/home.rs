@@ -108,6 +108,19 @@ where
     F: FnOnce(String) -> Fut + Send + 'static,
     Fut: std::future::Future<Output = ()> + Send,
 {
+    login_asking(service, Vec::new(), approve).await
+}
+
+/// The same, asking the provider for `scopes` beyond the configured ones.
+pub async fn login_asking<F, Fut>(
+    service: &SessionService,
+    scopes: Vec<String>,
+    approve: F,
+) -> Session
+where
+    F: FnOnce(String) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
     let (tx, rx) = tokio::sync::oneshot::channel();
     let tx = Mutex::new(Some(tx));
     let events = move |event: LoginEvent| {
@@ -121,7 +134,11 @@ where
         let url = rx.await.expect("the login URL is shown");
         approve(url).await;
     });
-    let logged_in = tokio::time::timeout(binary::BOUND, service.login(browser_login(), &events))
+    let request = LoginRequest {
+        scopes,
+        ..browser_login()
+    };
+    let logged_in = tokio::time::timeout(binary::BOUND, service.login(request, &events))
         .await
         .expect("login in time")
         .expect("login succeeds");
@@ -132,7 +149,16 @@ where
 
 /// `user` signs in at the demo provider.
 pub async fn demo_login(service: &SessionService, user: &'static str) -> Session {
-    login_with(service, move |url| async move {
+    demo_login_asking(service, user, Vec::new()).await
+}
+
+/// `user` signs in at the demo provider, which is asked for `scopes` too.
+pub async fn demo_login_asking(
+    service: &SessionService,
+    user: &'static str,
+    scopes: Vec<String>,
+) -> Session {
+    login_asking(service, scopes, move |url| async move {
         browser::sign_in(&url, user).await.expect("demo sign-in");
     })
     .await
