@@ -2,6 +2,8 @@
 //! address templating) with addresses that look like loopback and are not,
 //! userinfo tricks, redirects, and org ids that try to leave their segment.
 
+mod support;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -15,6 +17,7 @@ use authdash::store::{FileStore, KeySource};
 use chrono::{TimeDelta, Utc};
 use secrecy::SecretString;
 use serde_json::json;
+use support::home::fetch_url;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use url::Url;
 
@@ -104,7 +107,12 @@ fn service(config: Config, dir: &tempfile::TempDir) -> SessionService {
     })
 }
 
-async fn demo_service() -> (DemoProvider, SessionService, Session, tempfile::TempDir) {
+async fn demo_service() -> (
+    DemoProvider,
+    Arc<SessionService>,
+    Session,
+    tempfile::TempDir,
+) {
     let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let config = Config::parse(
@@ -114,7 +122,7 @@ async fn demo_service() -> (DemoProvider, SessionService, Session, tempfile::Tem
     )
     .expect("demo config");
     let session = demo_session(demo.issuer_str());
-    let service = service(config, &dir);
+    let service = Arc::new(service(config, &dir));
     (demo, service, session, dir)
 }
 
@@ -172,7 +180,7 @@ async fn attack_panel_data_url_on_plain_http_to_look_alike_hosts() {
         "ftp://127.0.0.1/panel",
         "file:///etc/passwd",
     ] {
-        let fetched = tokio::time::timeout(BOUND, service.fetch_panel(&session, url))
+        let fetched = tokio::time::timeout(BOUND, fetch_url(&service, &session, url))
             .await
             .expect("refused at once");
         let error = fetched.data.expect_err(url);
@@ -197,7 +205,11 @@ async fn attack_panel_api_redirects_the_token_elsewhere() {
     .await;
     let fetched = tokio::time::timeout(
         BOUND,
-        service.fetch_panel(&session, &format!("http://{}/panel", redirect.addr)),
+        fetch_url(
+            &service,
+            &session,
+            &format!("http://{}/panel", redirect.addr),
+        ),
     )
     .await
     .expect("in time");
@@ -329,21 +341,25 @@ async fn attack_remote_providers_token_sent_to_a_plain_http_loopback_port() {
         dir.path().join("data"),
         KeySource::Secret(SecretString::from("s".to_owned())),
     );
-    let service = SessionService::new(SessionSetup {
+    let service = Arc::new(SessionService::new(SessionSetup {
         config,
         store_path: store.path(),
         store: Arc::new(store),
         data_dir: dir.path().join("data"),
         browser_var: None,
         discovery_cache: Some(authdash::auth::DiscoveryCache::new(&cache)),
-    });
+    }));
     let mut session = demo_session(issuer);
     session.provider = "remote".into();
     session.client_id = "rp".into();
     let squatter = listen(ok_json()).await;
     let fetched = tokio::time::timeout(
         BOUND,
-        service.fetch_panel(&session, &format!("http://{}/panel", squatter.addr)),
+        fetch_url(
+            &service,
+            &session,
+            &format!("http://{}/panel", squatter.addr),
+        ),
     )
     .await
     .expect("in time");

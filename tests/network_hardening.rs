@@ -15,7 +15,7 @@ use std::time::Duration;
 use authdash::auth::{AuthError, BrowserLogin, DeviceLogin, LoginOptions, Provider, Session};
 use authdash::auth::{DiscoveryCache, http::MAX_INTERVAL_SECS};
 use authdash::config::Config;
-use authdash::panels::{self, FetchError};
+use authdash::panels::{self, SourceError};
 use chrono::{TimeDelta, Utc};
 use support::broken_provider::{
     Absurd, BrokenProvider, EVIL_HOST, Fault, HOSTILE_NAME, HOSTILE_USER_CODE, HUGE_BODY_BYTES,
@@ -261,35 +261,46 @@ async fn endless_panel_data_is_refused_at_the_configured_cap() {
     let http = reqwest::Client::new();
     let e = bounded(
         "panel fetch",
-        panels::fetch_capped(&http, &op.panel_url(), "token", config.http.panel_body_cap),
+        panels::fetch_http(&http, &op.panel_url(), "token", config.http.panel_body_cap),
     )
     .await
     .expect_err("an endless panel answer is refused");
-    assert!(matches!(e, FetchError::Failed(_)), "{e:?}");
+    assert!(matches!(e, SourceError::TooLarge { .. }), "{e:?}");
     assert_names(&e, &["larger than the 2 MiB cap", "panel_body_cap_mib"]);
     assert_capped(&op, &e, "2 MiB").await;
 
-    // The default cap applies through the old entry point.
+    // Without the setting, the default cap.
     assert_eq!(
         op.config().http.panel_body_cap,
         panels::DEFAULT_PANEL_BODY_CAP
     );
-    let e = bounded("panel fetch", panels::fetch(&http, &op.panel_url(), "t"))
-        .await
-        .expect_err("refused at the default cap");
+    let e = bounded(
+        "panel fetch",
+        panels::fetch_http(&http, &op.panel_url(), "t", panels::DEFAULT_PANEL_BODY_CAP),
+    )
+    .await
+    .expect_err("refused at the default cap");
     assert_names(&e, &["larger than the 4 MiB cap"]);
 }
 
 #[tokio::test]
 async fn a_small_panel_answer_still_arrives() {
     let op = BrokenProvider::start(Fault::None).await;
-    let data = bounded(
+    let value = bounded(
         "panel fetch",
-        panels::fetch(&reqwest::Client::new(), &op.panel_url(), "t"),
+        panels::fetch_http(
+            &reqwest::Client::new(),
+            &op.panel_url(),
+            "t",
+            panels::DEFAULT_PANEL_BODY_CAP,
+        ),
     )
     .await
     .expect("a small answer is read");
-    assert_eq!(data.summary.as_deref(), Some("all good"));
+    assert_eq!(
+        panels::from_value(&value).summary.as_deref(),
+        Some("all good")
+    );
 }
 
 #[test]

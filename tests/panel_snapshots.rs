@@ -66,7 +66,7 @@ impl Setup {
         let text = config_toml(&issuer) + &NOTES.replace("{issuer}", &issuer);
         let home = Home::new();
         let config = home.config("panels.toml", &text);
-        let service = Arc::new(home.service(&config));
+        let service = home.service(&config);
         Self {
             _provider: provider,
             _home: home,

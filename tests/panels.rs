@@ -96,7 +96,7 @@ impl Setup {
         ) + &EXTRA.replace("{issuer}", &issuer);
         let home = Home::new();
         let config = home.config("panels.toml", &text);
-        let service = Arc::new(home.service(&config));
+        let service = home.service(&config);
         Self {
             _provider: provider,
             _home: home,

@@ -17,7 +17,7 @@ use secrecy::ExposeSecret;
 use support::binary::{BOUND, text};
 use support::broken_provider::{BrokenProvider, CLIENT_ID, Fault, SUBJECT};
 use support::browser;
-use support::home::{Home, browser_login, demo_login, login_with};
+use support::home::{Home, browser_login, demo_login, fetch_url, login_with};
 
 /// The broken provider approves at once: follow its redirect.
 async fn broken_login(service: &SessionService) -> Session {
@@ -88,12 +88,12 @@ async fn a_session_is_never_used_with_another_issuer_of_the_same_name() {
         Err(SessionError::ForeignSession { .. }) => {}
         other => panic!("logout: expected a refusal, got {other:?}"),
     }
-    let fetched = b
-        .fetch_panel(
-            &alice,
-            &format!("{}/api/panels/billing", second.issuer_str()),
-        )
-        .await;
+    let fetched = fetch_url(
+        &b,
+        &alice,
+        &format!("{}/api/panels/billing", second.issuer_str()),
+    )
+    .await;
     let error = fetched
         .data
         .expect_err("a fetch with another issuer's token");
@@ -291,9 +291,7 @@ async fn a_token_never_goes_to_a_plain_http_panel_elsewhere() {
     let service = home.service(&config);
     let session = broken_login(&service).await;
     let before = op.requests();
-    let fetched = service
-        .fetch_panel(&session, "http://panels.example.com/acme")
-        .await;
+    let fetched = fetch_url(&service, &session, "http://panels.example.com/acme").await;
     let error = fetched.data.expect_err("refused");
     assert!(error.contains("https"), "{error}");
     assert_eq!(op.requests(), before, "not even a renewal was tried");
@@ -306,7 +304,7 @@ async fn quitting_waits_for_a_renewal_under_way() {
     let op = BrokenProvider::start(Fault::None).await;
     let home = Home::new();
     let config = home.config("a.toml", &broken_toml(&op));
-    let service = Arc::new(home.service(&config));
+    let service = home.service(&config);
     let session = broken_login(&service).await;
     op.set_fault(Fault::TokenSlow);
     let _renewing = {

@@ -1,4 +1,5 @@
-//! Fetching a panel's data with the access token.
+//! A panel's data in the key/value shape (`{title, summary, items}`, or
+//! any JSON flattened), and the cap on what a panel's answer may hold.
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -9,17 +10,6 @@ pub struct PanelData {
     pub title: Option<String>,
     pub summary: Option<String>,
     pub items: Vec<(String, String)>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum FetchError {
-    /// The access token was refused: refresh and try once more.
-    #[error("the panel's API refused the access token (HTTP 401)")]
-    Unauthorized,
-    #[error("the panel's API says no: {0}")]
-    Forbidden(String),
-    #[error("{0}")]
-    Failed(String),
 }
 
 #[derive(Deserialize)]
@@ -39,50 +29,6 @@ struct Item {
 /// What a panel's answer may hold unless `panel_body_cap_mib` says
 /// otherwise: dashboards show a screenful, not a data dump.
 pub const DEFAULT_PANEL_BODY_CAP: usize = 4 * 1024 * 1024;
-
-/// [`fetch_capped`] with the default cap.
-pub async fn fetch(
-    http: &reqwest::Client,
-    url: &str,
-    access_token: &str,
-) -> Result<PanelData, FetchError> {
-    fetch_capped(http, url, access_token, DEFAULT_PANEL_BODY_CAP).await
-}
-
-/// GET the panel's data with the access token; the body is read while it
-/// streams and refused once it passes `cap` bytes (memory stays flat
-/// whatever the API sends).
-pub async fn fetch_capped(
-    http: &reqwest::Client,
-    url: &str,
-    access_token: &str,
-    cap: usize,
-) -> Result<PanelData, FetchError> {
-    let response = http
-        .get(url)
-        .bearer_auth(access_token)
-        .header(reqwest::header::ACCEPT, "application/json")
-        .send()
-        .await
-        .map_err(|e| FetchError::Failed(crate::auth::http::describe(e)))?;
-    let status = response.status();
-    let body = crate::auth::http::read_capped(response, cap)
-        .await
-        .map_err(|e| FetchError::Failed(format!("the panel's API: {e} (panel_body_cap_mib)")))?;
-    match status.as_u16() {
-        200..=299 => Ok(parse(&body)),
-        401 => Err(FetchError::Unauthorized),
-        403 => Err(FetchError::Forbidden(
-            error_text(&body).unwrap_or_else(|| "forbidden".into()),
-        )),
-        code => Err(FetchError::Failed(format!(
-            "the panel's API answered HTTP {code}{}",
-            error_text(&body)
-                .map(|t| format!(": {t}"))
-                .unwrap_or_default()
-        ))),
-    }
-}
 
 pub(crate) fn error_text(body: &[u8]) -> Option<String> {
     let v: Value = serde_json::from_slice(body).ok()?;

@@ -8,9 +8,7 @@ mod source;
 mod spec;
 pub mod view;
 
-pub use data::{
-    DEFAULT_PANEL_BODY_CAP, FetchError, PanelData, fetch, fetch_capped, from_value, parse,
-};
+pub use data::{DEFAULT_PANEL_BODY_CAP, PanelData, from_value, parse};
 pub use requirement::{Access, Denial, Requirement, Unmet};
 pub use source::{SourceError, fetch_http, run_command, select};
 pub use spec::{CommandSource, PLACEHOLDERS, PanelSpec, TemplateError, TemplateVars};

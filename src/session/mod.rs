@@ -16,11 +16,11 @@
 
 pub mod binding;
 mod error;
-mod fetch;
 mod inspect;
 mod login;
 mod login_lock;
 mod logout;
+mod panel_url;
 mod paste;
 mod renew;
 mod source;

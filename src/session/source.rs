@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::fetch::check_panel_url;
+use super::panel_url::check_panel_url;
 use super::{SessionError, SessionService};
 use crate::auth::Session;
 use crate::panels::{self, PanelSpec, SourceError, TemplateVars};

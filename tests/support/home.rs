@@ -60,16 +60,16 @@ impl Home {
         Config::load(&path, &|_| None).expect("config parses")
     }
 
-    pub fn service(&self, config: &Config) -> SessionService {
+    pub fn service(&self, config: &Config) -> Arc<SessionService> {
         let store = self.store();
-        SessionService::new(SessionSetup {
+        Arc::new(SessionService::new(SessionSetup {
             config: config.clone(),
             store_path: store.path(),
             store: Arc::new(store),
             data_dir: self.data_dir(),
             browser_var: Some("true".into()),
             discovery_cache: None,
-        })
+        }))
     }
 
     /// The binary with config `file`, as a second process here, bounded.
@@ -162,4 +162,37 @@ pub async fn demo_login_asking(
         browser::sign_in(&url, user).await.expect("demo sign-in");
     })
     .await
+}
+
+/// What a fetch of a panel's address gave, and the renewed session when it
+/// took a renewal.
+pub struct FetchedUrl {
+    pub data: Result<serde_json::Value, String>,
+    pub renewed: Option<Session>,
+}
+
+/// GET `url` with `session`'s token as a panel's `http` source would,
+/// through the session service.
+pub async fn fetch_url(service: &Arc<SessionService>, session: &Session, url: &str) -> FetchedUrl {
+    let spec = authdash::panels::PanelSpec {
+        id: "test".into(),
+        title: "Test".into(),
+        description: None,
+        requires: Default::default(),
+        data_url: Some(url.to_owned()),
+        command: None,
+        select: None,
+        view: Default::default(),
+        refresh: None,
+    };
+    let vars = authdash::panels::TemplateVars {
+        org_id: "",
+        org_name: "",
+        user_id: &session.user.subject,
+    };
+    let fetched = service.fetch_source(session, &spec, vars).await;
+    FetchedUrl {
+        data: fetched.data.map_err(|e| e.to_string()),
+        renewed: fetched.renewed,
+    }
 }
