@@ -248,6 +248,8 @@ fn filters() -> Vec<(String, String)> {
             r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC".into(),
             "YYYY-MM-DD hh:mm:ss UTC".into(),
         ),
+        // A time whose date wrapped onto the line before.
+        (r"\b\d{2}:\d{2}:\d{2} UTC".into(), "hh:mm:ss UTC".into()),
         (r"\(\d{10}\)".into(), "(EPOCH-SECS)".into()),
         // Relative times beside dates.
         (
@@ -1653,6 +1655,28 @@ async fn snapshots_at_60x20_80x24_and_200x60() {
         assert!(text.contains("WDJB-MJHT"), "{text}");
         assert!(text.contains("expires in 10 min"), "{text}");
         assert_screen_text!(format!("sized_device_{w}x{h}").as_str(), text);
+    }
+    // The account switcher, two accounts stored.
+    let mut model = state(&demo, &session, true, &[]);
+    let entry = |who: &str, subject: &str, active: bool| authdash::tui::model::AccountEntry {
+        id: AccountId {
+            issuer: session.issuer.clone(),
+            subject: subject.into(),
+            client_id: session.client_id.clone(),
+        },
+        who: who.into(),
+        provider_label: "authdash demo provider".into(),
+        active,
+    };
+    model.accounts = vec![
+        entry("alice@example.com", &session.user.subject, true),
+        entry("bob@example.com", "bob", false),
+    ];
+    model.popup = Some(Popup::Accounts { selected: 1 });
+    for (w, h) in [(60, 20), (80, 24), (200, 60)] {
+        let text = render_sized(&model, w, h);
+        assert!(text.contains("bob@example.com"), "{text}");
+        assert_screen_text!(format!("sized_accounts_{w}x{h}").as_str(), text);
     }
     let model = state(&demo, &session, true, &[]);
     let small = render_sized(&model, 59, 19);
