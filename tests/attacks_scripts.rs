@@ -228,6 +228,25 @@ async fn attack_pasted_addresses_of_other_places_repeats_and_junk_are_refused() 
             &paste[..paste.len().min(200)]
         );
     }
+    // A file piped in by mistake: one endless line is not kept whole.
+    let chunk = vec![b'A'; 1024 * 1024];
+    for _ in 0..96 {
+        stdin.write_all(&chunk).unwrap();
+    }
+    stdin.write_all(b"\n").unwrap();
+    let lines = until(&rx, |l| l.starts_with("! "));
+    assert!(
+        lines.last().unwrap().contains("not an address"),
+        "{lines:#?}"
+    );
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();
+    let peak_kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap();
+    assert!(peak_kib < 64 * 1024, "authdash peaked at {peak_kib} KiB");
+
     // The callback itself refuses a repeated `code` too, and keeps waiting.
     let answer = browser::follow(&Url::parse(&format!("{landed}&code=planted")).unwrap())
         .await
@@ -452,4 +471,94 @@ fn attack_an_untrusted_folders_ca_file_is_not_read() {
         let err = binary::text(&out.stderr);
         assert!(!err.contains("ca_file:"), "{args:?}: {err}");
     }
+}
+
+/// The login lock's file name for `issuer` and `client_id`, as authdash
+/// makes it.
+fn login_lock_path(data: &Path, issuer: &str, client_id: &str) -> PathBuf {
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(format!("{issuer}\n{client_id}").as_bytes());
+    let short: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    data.join(format!("login-{short}.lock"))
+}
+
+/// A hostile process holds the login lock with a record full of control
+/// characters: the waiting login names it escaped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attack_a_hostile_login_lock_record_is_shown_escaped() {
+    let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let config = write_config(home.path(), demo.issuer_str());
+    let client_id = Config::load(&config, &|_| None).unwrap().providers[0]
+        .client_id
+        .clone();
+    let data = home.path().join("data").join("authdash");
+    std::fs::create_dir_all(&data).unwrap();
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let path = login_lock_path(&data, demo.issuer_str(), &client_id);
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&path)
+        .unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    file.try_lock().unwrap();
+    let record = serde_json::json!({
+        "pid": 1,
+        "program": "\u{1b}]0;pwned\u{7}",
+        "doing": format!("\u{1b}[2J\r{}", "x".repeat(3000)),
+        "since": "\u{9b}31m",
+        "since_ms": 0,
+        "may_hold_ms": 0,
+    });
+    file.write_all(record.to_string().as_bytes()).unwrap();
+    let mut child = command(home.path(), &config, &["login"]).spawn().unwrap();
+    let rx = stderr_lines(&mut child);
+    let lines = until(&rx, |l| l.contains("Another login"));
+    assert!(lines.last().unwrap().contains("process 1"), "{lines:#?}");
+    child.kill().unwrap();
+    let _ = child.wait();
+}
+
+/// A symlink planted where the login lock goes is not followed: the file
+/// it points at keeps its content (the lock is truncated on release).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attack_a_symlinked_login_lock_is_not_followed() {
+    let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let config = write_config(home.path(), demo.issuer_str());
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("login_timeout_secs = 600", "login_timeout_secs = 1");
+    std::fs::write(&config, text).unwrap();
+    let client_id = Config::load(&config, &|_| None).unwrap().providers[0]
+        .client_id
+        .clone();
+    let data = home.path().join("data").join("authdash");
+    std::fs::create_dir_all(&data).unwrap();
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let victim = home.path().join("precious");
+    std::fs::write(&victim, "precious").unwrap();
+    std::os::unix::fs::symlink(
+        &victim,
+        login_lock_path(&data, demo.issuer_str(), &client_id),
+    )
+    .unwrap();
+    let out = tokio::task::spawn_blocking({
+        let home = home.path().to_owned();
+        move || wait_bounded(command(&home, &config, &["login"]).spawn().unwrap())
+    })
+    .await
+    .unwrap();
+    assert_ne!(out.status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("symbolic link"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
