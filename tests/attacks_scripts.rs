@@ -562,3 +562,41 @@ async fn attack_a_symlinked_login_lock_is_not_followed() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The callback and a paste bring the same response at once: one wins,
+/// the code is spent once (a second exchange would fail the login with
+/// `invalid_grant`), one account is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attack_the_callback_and_a_paste_at_once_complete_one_login() {
+    let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let config = write_config(home.path(), demo.issuer_str());
+    let (child, mut stdin, rx, url) = start_paste_login(home.path(), &config);
+    let landed = landed_at(&url, "alice").await;
+    writeln!(stdin, "{landed}").unwrap();
+    let _ = browser::follow(&landed).await;
+    let out = tokio::task::spawn_blocking(move || wait_bounded(child))
+        .await
+        .unwrap();
+    let rest: Vec<String> = rx
+        .try_iter()
+        .map(|l| String::from_utf8_lossy(&l).into_owned())
+        .collect();
+    assert_eq!(out.status.code(), Some(0), "{rest:#?}");
+    assert_eq!(
+        rest.iter().filter(|l| l.contains("Logged in")).count(),
+        1,
+        "{rest:#?}"
+    );
+    let status = wait_bounded(
+        command(home.path(), &config, &["status", "--json"])
+            .spawn()
+            .unwrap(),
+    );
+    let report: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(
+        report["accounts"].as_array().map(Vec::len),
+        Some(1),
+        "{report}"
+    );
+}
