@@ -600,3 +600,54 @@ async fn attack_the_callback_and_a_paste_at_once_complete_one_login() {
         "{report}"
     );
 }
+
+/// A store whose account carries control characters in its email and
+/// name (a hostile provider's claims): `status --prompt` shows them
+/// escaped, reading the store alone (the issuer here answers nothing).
+#[test]
+fn attack_status_prompt_escapes_hostile_store_content() {
+    use authdash::store::{FileStore, KeySource, TokenStore as _};
+    use chrono::{TimeDelta, Utc};
+
+    let home = tempfile::tempdir().unwrap();
+    let issuer = "http://127.0.0.1:9";
+    let config = write_config(home.path(), issuer);
+    let loaded = Config::load(&config, &|_| None).unwrap();
+    let provider = &loaded.providers[0];
+    let evil = "\u{1b}]0;pwned\u{7}\u{1b}[2J\r\u{9b}31m@example.com";
+    let session: authdash::auth::Session = serde_json::from_value(serde_json::json!({
+        "provider": provider.name,
+        "issuer": issuer,
+        "client_id": provider.client_id,
+        "tokens": {
+            "access_token": "a", "refresh_token": null, "id_token": "x.y.z",
+            "expires_at": (Utc::now() + TimeDelta::hours(1)).to_rfc3339(), "scopes": [],
+        },
+        "id_claims": {"sub": "s"},
+        "userinfo": null,
+        "user": {"subject": "s", "email": evil, "email_verified": true, "name": evil,
+                 "picture": null, "orgs": [], "claims": {}},
+        "logged_in_at": Utc::now().to_rfc3339(),
+        "refreshed_at": null,
+    }))
+    .unwrap();
+    let store = FileStore::new(
+        home.path().join("data").join("authdash"),
+        KeySource::Secret(secrecy::SecretString::from(SECRET.to_owned())),
+    );
+    store.save(&session).unwrap();
+    for args in [&["status", "--prompt"][..], &["status"]] {
+        let out = wait_bounded(command(home.path(), &config, args).spawn().unwrap());
+        let all: Vec<u8> = out.stdout.iter().chain(&out.stderr).copied().collect();
+        assert!(
+            !all.iter().any(|b| matches!(b, 0x1b | 0x07 | 0x9b | b'\r')),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&all)
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("example.com"),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&all)
+        );
+    }
+}
