@@ -164,21 +164,23 @@ async fn bind_one(ip: IpAddr, port: u16) -> Result<TcpListener, CallbackError> {
 
 async fn receive(
     State(shared): State<Arc<Shared>>,
-    Query(query): Query<HashMap<String, String>>,
+    Query(pairs): Query<Vec<(String, String)>>,
 ) -> (StatusCode, Html<String>) {
-    if !query.contains_key("code") && !query.contains_key("error") {
+    if !pairs.iter().any(|(k, _)| k == "code" || k == "error") {
         return page_error(
             StatusCode::BAD_REQUEST,
             "Nothing to do here",
             "This address only receives sign-in responses from your provider.",
         );
     }
-    let outcome = match check_response(
-        &shared.state,
-        &shared.issuer,
-        shared.issuer_required,
-        &query,
-    ) {
+    let outcome = match response_params(pairs).and_then(|query| {
+        check_response(
+            &shared.state,
+            &shared.issuer,
+            shared.issuer_required,
+            &query,
+        )
+    }) {
         Ok(outcome) => outcome,
         Err(reason) => {
             shared.refusals.report(reason);
@@ -223,6 +225,25 @@ async fn receive(
             "This login has already received its response.",
         ),
     }
+}
+
+/// The parameters of an authorization response, each at most once: a
+/// repeated `code`, `state`, `iss` or `error` is refused rather than one
+/// of them picked (RFC 6749 §3.1).
+pub(crate) fn response_params(
+    pairs: impl IntoIterator<Item = (String, String)>,
+) -> Result<HashMap<String, String>, RefusalReason> {
+    let mut query = HashMap::new();
+    for (name, value) in pairs {
+        let once = matches!(
+            name.as_str(),
+            "code" | "state" | "iss" | "error" | "error_description"
+        );
+        if query.insert(name.clone(), value).is_some() && once {
+            return Err(RefusalReason::Repeated(name));
+        }
+    }
+    Ok(query)
 }
 
 /// The one check of an authorization response, for the callback and for

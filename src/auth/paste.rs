@@ -18,7 +18,7 @@ use tokio::sync::mpsc;
 use url::Url;
 
 use super::login::{BrowserLogin, conclude};
-use super::loopback::{Outcome, check_response};
+use super::loopback::{Outcome, check_response, response_params};
 use super::refusal::RefusalReason;
 use super::{AuthError, Session};
 use crate::identity::visible;
@@ -92,7 +92,8 @@ fn check_pasted(
             got: shown.to_string(),
         });
     }
-    let query: HashMap<String, String> = url.query_pairs().into_owned().collect();
+    let query: HashMap<String, String> =
+        response_params(url.query_pairs().into_owned()).map_err(PasteRefusal::Refused)?;
     if !query.contains_key("code") && !query.contains_key("error") {
         return Err(PasteRefusal::NoResponse);
     }

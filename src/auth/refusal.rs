@@ -25,6 +25,9 @@ pub enum RefusalReason {
     WrongIssuer { expected: String, got: String },
     /// The provider announces `iss` in responses, but this one has none.
     MissingIssuer { expected: String },
+    /// It carries a response parameter more than once (RFC 6749 §3.1):
+    /// which one counts would be a guess.
+    Repeated(String),
 }
 
 /// A response refused while the login goes on waiting.
@@ -51,6 +54,11 @@ impl fmt::Display for RefusalReason {
                 f,
                 "it has no `iss`, though `{}` always sends one (RFC 9207)",
                 quoted(expected)
+            ),
+            Self::Repeated(name) => write!(
+                f,
+                "it carries `{}` more than once (RFC 6749 §3.1)",
+                quoted(name)
             ),
         }
     }

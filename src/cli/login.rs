@@ -166,15 +166,51 @@ impl Printer<'_> {
 fn stdin_lines() -> PasteInput {
     let (input, tx) = PasteInput::channel();
     std::thread::spawn(move || {
-        use std::io::BufRead as _;
-        for line in std::io::stdin().lock().lines() {
-            let Ok(line) = line else { break };
+        let mut stdin = std::io::stdin().lock();
+        while let Some(line) = bounded_line(&mut stdin) {
             if tx.blocking_send(line).is_err() {
                 break;
             }
         }
     });
     input
+}
+
+/// The most of one stdin line kept: far more than an address (the paste
+/// check refuses it as such), far less than a file piped in by mistake.
+const MAX_STDIN_LINE: u64 = 64 * 1024;
+
+/// The next line, at most [`MAX_STDIN_LINE`] bytes of it (the rest is read
+/// and dropped), invalid UTF-8 replaced; `None` at the end of input.
+fn bounded_line(input: &mut impl std::io::BufRead) -> Option<String> {
+    use std::io::BufRead as _;
+    let mut line = Vec::new();
+    let read = std::io::Read::take(&mut *input, MAX_STDIN_LINE)
+        .read_until(b'\n', &mut line)
+        .ok()?;
+    if read == 0 {
+        return None;
+    }
+    if !line.ends_with(b"\n") {
+        // Too long: skip to the end of this line without keeping it.
+        while let Ok(buf) = input.fill_buf() {
+            if buf.is_empty() {
+                break;
+            }
+            match buf.iter().position(|&b| b == b'\n') {
+                Some(i) => {
+                    input.consume(i + 1);
+                    break;
+                }
+                None => {
+                    let n = buf.len();
+                    input.consume(n);
+                }
+            }
+        }
+    }
+    let text = String::from_utf8_lossy(&line);
+    Some(text.trim_end_matches(['\n', '\r']).to_owned())
 }
 
 fn paste_help(
@@ -233,4 +269,25 @@ fn device_code(
         err,
         "The code expires in {minutes} min. Waiting for you (Ctrl-C cancels)…"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stdin_lines_are_bounded_and_lossy() {
+        let long = "A".repeat(3 * MAX_STDIN_LINE as usize);
+        let text = format!("one\r\n{long}\n\u{1b}é-ish\ntwo");
+        let mut bytes = text.into_bytes();
+        let at = bytes.iter().position(|&b| b == 0xc3).unwrap();
+        bytes[at] = 0xff;
+        let mut input = std::io::Cursor::new(bytes);
+        assert_eq!(bounded_line(&mut input).as_deref(), Some("one"));
+        let kept = bounded_line(&mut input).unwrap();
+        assert_eq!(kept.len() as u64, MAX_STDIN_LINE);
+        assert!(bounded_line(&mut input).unwrap().contains('\u{fffd}'));
+        assert_eq!(bounded_line(&mut input).as_deref(), Some("two"));
+        assert_eq!(bounded_line(&mut input), None);
+    }
 }

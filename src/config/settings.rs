@@ -97,6 +97,16 @@ impl Settings {
         if let Some(name) = env_name(section, "exec_org_env")? {
             settings.exec_env.org_id = name;
         }
+        if settings.exec_env.org_id == settings.exec_env.token {
+            return Err(Problem::new(
+                &section.child("exec_org_env"),
+                format!(
+                    "is `{}`, the variable that holds the access token",
+                    settings.exec_env.org_id
+                ),
+                "give the org id a variable of its own, e.g. `AUTHDASH_ORG_ID`",
+            ));
+        }
         settings.ui = super::ui::UiSettings::from_section(section)?;
         Ok(settings)
     }
@@ -193,7 +203,60 @@ fn env_name(section: Section<'_>, key: &str) -> Checked<Option<String>> {
             "use letters, digits and `_`, not starting with a digit, e.g. `GITHUB_TOKEN`",
         ));
     }
+    if steers_the_command(name) {
+        return Err(Problem::new(
+            &section.child(key),
+            format!(
+                "is `{name}`, a variable that decides what the command runs or loads; the \
+                 token (whose bytes the provider chooses) must not go there"
+            ),
+            "name a variable of its own, e.g. `GITHUB_TOKEN`",
+        ));
+    }
     Ok(Some(name.to_owned()))
+}
+
+/// Variables the command lookup, the dynamic loader, shells or common
+/// interpreters read to decide what runs: a token (or org id) put there
+/// would steer CMD, or be printed by a loader that cannot load it.
+/// Compared without case (Windows names ignore it).
+fn steers_the_command(name: &str) -> bool {
+    const NAMES: &[&str] = &[
+        "PATH",
+        "PATHEXT",
+        "HOME",
+        "SHELL",
+        "IFS",
+        "ENV",
+        "BASH_ENV",
+        "CDPATH",
+        "PS4",
+        "PROMPT_COMMAND",
+        "TMPDIR",
+        "COMSPEC",
+        "NODE_OPTIONS",
+        "NODE_PATH",
+        "PYTHONPATH",
+        "PYTHONHOME",
+        "PYTHONSTARTUP",
+        "PERL5OPT",
+        "PERL5LIB",
+        "PERLLIB",
+        "RUBYOPT",
+        "RUBYLIB",
+        "JAVA_TOOL_OPTIONS",
+        "_JAVA_OPTIONS",
+        "JDK_JAVA_OPTIONS",
+        "CLASSPATH",
+        "GIT_SSH_COMMAND",
+        "GIT_EXEC_PATH",
+        "EDITOR",
+        "VISUAL",
+        "PAGER",
+    ];
+    const PREFIXES: &[&str] = &["LD_", "DYLD_", "BASH_FUNC_"];
+    let upper = name.to_ascii_uppercase();
+    NAMES.contains(&upper.as_str()) || PREFIXES.iter().any(|p| upper.starts_with(p))
 }
 
 #[cfg(test)]
