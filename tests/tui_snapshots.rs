@@ -1829,3 +1829,54 @@ async fn the_login_url_is_an_osc8_hyperlink() {
     model.hyperlinks = false;
     assert!(!render(&model).contains('\u{1b}'));
 }
+
+/// The device screen's address is an OSC 8 link too, to the address shown.
+#[tokio::test]
+async fn the_device_address_is_an_osc8_hyperlink() {
+    let demo = Demo::start().await;
+    let mut model = demo.model(fixed_now());
+    press(&mut model, KeyCode::Enter);
+    let generation = match &model.screen {
+        Screen::Login(l) => l.pending.as_ref().expect("pending").generation,
+        Screen::Dashboard(_) => panic!("login screen"),
+    };
+    update(
+        &mut model,
+        Msg::DeviceCode {
+            generation,
+            code: authdash::tui::model::DeviceCode {
+                user_code: "WDJB-MJHT".into(),
+                verification_uri: "https://idp.example/device".into(),
+                verification_uri_complete: None,
+                expires_at: fixed_now() + TimeDelta::minutes(10),
+                poll: None,
+            },
+        },
+    );
+    model.hyperlinks = true;
+    let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("test terminal");
+    terminal
+        .draw(|frame| view::draw(frame, &model))
+        .expect("draw");
+    let symbols: Vec<String> = terminal
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol().to_owned())
+        .collect();
+    let open = "\u{1b}]8;;https://idp.example/device\u{1b}\\";
+    let start = symbols
+        .iter()
+        .position(|s| s.starts_with(open))
+        .expect("the address opens an OSC 8 link");
+    assert_eq!(&symbols[start][open.len()..], "h");
+    assert!(
+        symbols[start..]
+            .iter()
+            .any(|s| s.ends_with("\u{1b}]8;;\u{1b}\\")),
+        "the link is closed"
+    );
+    model.hyperlinks = false;
+    assert!(!render(&model).contains('\u{1b}'));
+}

@@ -100,7 +100,11 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, label: &str, code: Opt
         lines.push(Line::raw(""));
         lines.extend(qr.iter().cloned());
     }
+    let address = format!("   {}", visible(&code.verification_uri));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), text_area);
+    if model.hyperlinks {
+        link_address(frame, text_area, &address, &code.verification_uri);
+    }
     if side_by_side {
         frame.render_widget(
             Paragraph::new(qr).block(Block::new().borders(Borders::NONE)),
@@ -133,5 +137,21 @@ fn poll_text(model: &Model, poll: Option<PollView>) -> String {
             "The provider could not be reached; trying again in {}.",
             until(next_at)
         ),
+    }
+}
+
+/// Make the address a link where it was drawn whole on one row (a wrapped
+/// one is left as text: a link cut in two would open half an address).
+fn link_address(frame: &mut Frame, area: Rect, shown: &str, url: &str) {
+    let buf = frame.buffer_mut();
+    for y in area.top()..area.bottom() {
+        let row: String = (area.left()..area.right())
+            .filter_map(|x| buf.cell((x, y)).map(|c| c.symbol().to_owned()))
+            .collect();
+        if row.trim_end() == shown {
+            let width = u16::try_from(shown.chars().count().saturating_sub(3)).unwrap_or(0);
+            super::text::hyperlink(buf, Rect::new(area.x + 3, y, width, 1), url);
+            return;
+        }
     }
 }
