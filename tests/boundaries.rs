@@ -109,6 +109,21 @@ fn faces_reach_tokens_only_through_the_session_service() {
     );
 }
 
+/// Accounts and choices are the session service's to hand out too: the
+/// faces name no store type (doctor alone inspects the store's files).
+#[test]
+fn faces_do_not_open_the_store() {
+    let found: Vec<String> = offending(FACES, &["crate::store"])
+        .into_iter()
+        .filter(|line| !line.contains("src/cli/doctor/"))
+        .collect();
+    assert!(
+        found.is_empty(),
+        "a face reaches the store; go through session::SessionService:\n{}",
+        found.join("\n")
+    );
+}
+
 /// The checks above can fail: they find what they look for.
 #[test]
 fn the_checks_see_what_they_look_for() {

@@ -26,7 +26,7 @@ pub async fn logout(
     out: &mut (dyn Write + Send),
 ) -> Result<Outcome, CliError> {
     let accounts = ctx.accounts().await?;
-    let preferences = crate::store::Preferences::load(&ctx.data_dir);
+    let preferences = ctx.preferences();
     let targets: Vec<Session> = match scope {
         LogoutScope::Active => super::select::choose(&accounts, &preferences, selection)?
             .map(|c| c.session)

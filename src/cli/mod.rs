@@ -22,7 +22,7 @@ mod usable;
 
 use crate::auth::AuthError;
 use crate::session::SessionError;
-use crate::store::StoreError;
+use crate::session::StoreError;
 
 pub use doctor::{ConfigSource, DoctorRequest, doctor};
 pub use exec::{ExecRequest, exec};

@@ -6,7 +6,7 @@ use std::fmt;
 
 use crate::auth::Session;
 use crate::identity::visible;
-use crate::store::{AccountId, Accounts, Preferences};
+use crate::session::{AccountId, Accounts, Preferences};
 
 use super::CliError;
 

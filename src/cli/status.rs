@@ -7,7 +7,7 @@ use super::select::{self, Chosen, Selection};
 use super::{CliError, Context, Outcome};
 use crate::auth::Session;
 use crate::identity::visible;
-use crate::store::{AccountId, Preferences};
+use crate::session::AccountId;
 
 /// How `status` reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,7 +28,7 @@ pub fn status(
     out: &mut dyn Write,
 ) -> Result<Outcome, CliError> {
     let accounts = ctx.store.accounts()?;
-    let preferences = Preferences::load(&ctx.data_dir);
+    let preferences = ctx.preferences();
     let chosen = select::choose(&accounts, &preferences, selection)?;
     let now = Utc::now();
     let active = accounts.active.clone();

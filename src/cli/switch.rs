@@ -2,7 +2,7 @@ use std::io::Write;
 
 use super::{CliError, Context, Outcome};
 use crate::identity::visible;
-use crate::store::AccountId;
+use crate::session::AccountId;
 
 /// Without an argument, list the accounts; with one (an email, a subject,
 /// `provider/subject`, or the number shown in the list), make it active.
@@ -31,7 +31,7 @@ pub fn switch(ctx: &Context, to: Option<&str>, out: &mut dyn Write) -> Result<Ou
     let matches = super::select::matching(&accounts, wanted);
     match matches.as_slice() {
         [one] => {
-            ctx.store.activate(one)?;
+            ctx.set_active(one)?;
             writeln!(out, "Active account: {}", visible(&one.to_string()))?;
             Ok(Outcome::Ok)
         }

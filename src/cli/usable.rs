@@ -8,7 +8,6 @@ use super::select::{self, Chosen, Selection};
 use super::{CliError, Context, HOW_TO_LOG_IN, LoginRequest, Outcome};
 use crate::identity::visible;
 use crate::session::{is_bound, provider_for};
-use crate::store::Preferences;
 
 /// What a token-needing command may do to get one.
 #[derive(Debug, Clone, Copy)]
@@ -31,7 +30,7 @@ pub async fn usable(
     let mut logged_in_now = false;
     loop {
         let accounts = ctx.accounts().await?;
-        let preferences = Preferences::load(&ctx.data_dir);
+        let preferences = ctx.preferences();
         let chosen = select::choose(&accounts, &preferences, need.selection)?;
         let now = chrono::Utc::now();
         let why = match &chosen {

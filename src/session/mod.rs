@@ -15,6 +15,7 @@
 //!   browser and everywhere ([`logout`]).
 
 pub mod binding;
+mod choices;
 mod error;
 mod inspect;
 mod login;
@@ -32,6 +33,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+pub use crate::store::{AccountId, Accounts, Preferences, StoreError};
 pub use binding::{is_bound, provider_for};
 pub use error::SessionError;
 pub use inspect::{decode_jwt, discovery_summary};
@@ -42,7 +44,7 @@ pub use source::FetchedSource;
 
 use crate::auth::{DiscoveryCache, Provider, Session};
 use crate::config::Config;
-use crate::store::{Accounts, TokenStore};
+use crate::store::TokenStore;
 
 /// Everything a face needs to reach sessions: the config, the store, the
 /// folders, the browser to open, and the providers discovered so far.

@@ -17,7 +17,6 @@ use super::model::{Level, Model, Toast};
 use super::terminal::TerminalGuard;
 use super::update::update;
 use super::view;
-use crate::store::Preferences;
 
 pub struct App {
     pub model: Model,
@@ -51,7 +50,7 @@ impl App {
         } = services;
         let mut model = Model::new(&session.config, now);
         model.demo = demo;
-        model.preferences = Preferences::load(&session.data_dir);
+        model.preferences = session.preferences();
         model.browser_available = browser_available;
         model.store_description = session.store.describe();
         // Checked before the terminal is taken (`tui::check_keys`); the

@@ -15,11 +15,11 @@ use super::message::{Command, Msg, RefreshFailure, Resume};
 use super::model::{DeviceCode, LoginFlow, PollView, account_entries};
 use crate::auth::{FlowEnvironment, FlowPreference, Os, PollState, Session};
 use crate::panels::TemplateVars;
+use crate::session::AccountId;
 use crate::session::{
     BrowserSignOutReport, LoginEvent, LoginRequest, LogoutEvent, LogoutOptions, PasteInput,
     PasteMode, SessionError, SessionService,
 };
-use crate::store::{AccountId, Preferences};
 
 /// What the TUI needs from the outside world.
 pub struct Services {
@@ -187,25 +187,14 @@ impl Effects {
                 provider,
                 subject,
                 org_id,
-            } => {
-                let dir = service.data_dir.clone();
-                self.spawn(async move {
-                    let saved = tokio::task::spawn_blocking(move || {
-                        // Re-read so another authdash's choices survive.
-                        let mut prefs = Preferences::load(&dir);
-                        prefs.set_active_org(&provider, &subject, &org_id);
-                        prefs.save(&dir)
-                    })
-                    .await;
-                    match saved {
-                        Ok(Ok(())) => None,
-                        Ok(Err(e)) => Some(Msg::Failed(format!(
-                            "Could not remember the active organization: {e}"
-                        ))),
-                        Err(e) => Some(Msg::Failed(format!("internal error: {e}"))),
-                    }
-                })
-            }
+            } => self.spawn(async move {
+                match service.remember_active_org(provider, subject, org_id).await {
+                    Ok(()) => None,
+                    Err(e) => Some(Msg::Failed(format!(
+                        "Could not remember the active organization: {e}"
+                    ))),
+                }
+            }),
         }
     }
 
@@ -322,19 +311,11 @@ async fn resume(service: &SessionService) -> Result<Resume, String> {
 }
 
 async fn switch(service: &SessionService, id: AccountId) -> Result<Box<Session>, String> {
-    let store = service.store.clone();
-    let accounts = tokio::task::spawn_blocking(move || {
-        store.activate(&id)?;
-        store.accounts()
-    })
-    .await
-    .map_err(|e| e.to_string())?
-    .map_err(|e| e.to_string())?;
-    accounts
-        .active_session()
-        .cloned()
+    service
+        .activate(id)
+        .await
         .map(Box::new)
-        .ok_or_else(|| "the account is no longer stored".to_owned())
+        .map_err(|e| e.to_string())
 }
 
 /// A login's progress as the message `update` takes.

@@ -7,7 +7,7 @@ use crossterm::event::KeyEvent;
 use super::model::{AccountEntry, DeviceCode, LoginFlow, PollView};
 use crate::auth::Session;
 use crate::panels::{PanelSpec, SourceError};
-use crate::store::AccountId;
+use crate::session::AccountId;
 
 #[derive(Debug)]
 pub enum Msg {

@@ -138,6 +138,8 @@ fn install_panic_hook() {
                 .get()
                 .map(|p| format!(" The report is in {}.", p.display()))
                 .unwrap_or_default();
+            // The terminal was given back just above, so this line lands
+            // on the person's shell, not on a screen it would garble.
             eprintln!(
                 "authdash stopped on an internal error ({}).{log}",
                 short(info)

@@ -8,7 +8,7 @@ use crate::auth::Session;
 use crate::config::{Config, FlowPreference};
 use crate::identity::{OrgMembership, RoleOrder};
 use crate::panels::{Access, PanelSpec};
-use crate::store::{AccountId, Accounts, Preferences};
+use crate::session::{AccountId, Accounts, Preferences};
 
 mod panel;
 

@@ -8,7 +8,7 @@ use super::keymap::{Key, normalise};
 use super::message::{Command, Msg};
 use super::model::*;
 use crate::auth::Session;
-use crate::store::AccountId;
+use crate::session::AccountId;
 
 mod dashboard;
 mod login;
