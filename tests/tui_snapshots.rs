@@ -1519,23 +1519,14 @@ async fn errors_queue_until_acknowledged() {
 #[tokio::test]
 async fn c_copies_the_device_code() {
     let demo = Demo::start().await;
-    let mut model = demo.model(fixed_now());
-    press(&mut model, KeyCode::Enter);
-    let generation = match &model.screen {
-        Screen::Login(l) => l.pending.as_ref().expect("pending").generation,
-        Screen::Dashboard(_) => panic!("login screen"),
-    };
-    update(
-        &mut model,
-        Msg::DeviceCode {
-            generation,
-            code: authdash::tui::model::DeviceCode {
-                user_code: "WDJB-MJHT".into(),
-                verification_uri: "http://127.0.0.1:1/device".into(),
-                verification_uri_complete: None,
-                expires_at: fixed_now() + TimeDelta::minutes(10),
-                poll: None,
-            },
+    let mut model = device_screen(
+        &demo,
+        authdash::tui::model::DeviceCode {
+            user_code: "WDJB-MJHT".into(),
+            verification_uri: "http://127.0.0.1:1/device".into(),
+            verification_uri_complete: None,
+            expires_at: fixed_now() + TimeDelta::minutes(10),
+            poll: None,
         },
     );
     press(&mut model, KeyCode::Char('c'));
@@ -1627,27 +1618,18 @@ async fn snapshots_at_60x20_80x24_and_200x60() {
     }
     // The device screen, with a code of our own: nothing to redact but
     // the port.
-    let mut model = demo.model(fixed_now());
-    press(&mut model, KeyCode::Enter);
-    let generation = match &model.screen {
-        Screen::Login(l) => l.pending.as_ref().expect("pending").generation,
-        Screen::Dashboard(_) => panic!("login screen"),
-    };
-    update(
-        &mut model,
-        Msg::DeviceCode {
-            generation,
-            code: authdash::tui::model::DeviceCode {
-                user_code: "WDJB-MJHT".into(),
-                verification_uri: "https://idp.example/device".into(),
-                verification_uri_complete: Some(
-                    "https://idp.example/device?user_code=WDJB-MJHT".into(),
-                ),
-                expires_at: fixed_now() + TimeDelta::minutes(10),
-                poll: Some(authdash::tui::model::PollView::Waiting {
-                    next_at: fixed_now() + TimeDelta::seconds(6),
-                }),
-            },
+    let model = device_screen(
+        &demo,
+        authdash::tui::model::DeviceCode {
+            user_code: "WDJB-MJHT".into(),
+            verification_uri: "https://idp.example/device".into(),
+            verification_uri_complete: Some(
+                "https://idp.example/device?user_code=WDJB-MJHT".into(),
+            ),
+            expires_at: fixed_now() + TimeDelta::minutes(10),
+            poll: Some(authdash::tui::model::PollView::Waiting {
+                next_at: fixed_now() + TimeDelta::seconds(6),
+            }),
         },
     );
     for (w, h) in [(60, 20), (80, 24), (200, 60)] {
@@ -1804,16 +1786,7 @@ async fn the_login_url_is_an_osc8_hyperlink() {
         },
     );
     model.hyperlinks = true;
-    let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("test terminal");
-    terminal
-        .draw(|frame| view::draw(frame, &model))
-        .expect("draw");
-    let buffer = terminal.backend().buffer().clone();
-    let symbols: Vec<String> = buffer
-        .content()
-        .iter()
-        .map(|c| c.symbol().to_owned())
-        .collect();
+    let symbols = cells(&model);
     let open = format!("\u{1b}]8;;{url}\u{1b}\\");
     let start = symbols
         .iter()
@@ -1834,37 +1807,18 @@ async fn the_login_url_is_an_osc8_hyperlink() {
 #[tokio::test]
 async fn the_device_address_is_an_osc8_hyperlink() {
     let demo = Demo::start().await;
-    let mut model = demo.model(fixed_now());
-    press(&mut model, KeyCode::Enter);
-    let generation = match &model.screen {
-        Screen::Login(l) => l.pending.as_ref().expect("pending").generation,
-        Screen::Dashboard(_) => panic!("login screen"),
-    };
-    update(
-        &mut model,
-        Msg::DeviceCode {
-            generation,
-            code: authdash::tui::model::DeviceCode {
-                user_code: "WDJB-MJHT".into(),
-                verification_uri: "https://idp.example/device".into(),
-                verification_uri_complete: None,
-                expires_at: fixed_now() + TimeDelta::minutes(10),
-                poll: None,
-            },
+    let mut model = device_screen(
+        &demo,
+        authdash::tui::model::DeviceCode {
+            user_code: "WDJB-MJHT".into(),
+            verification_uri: "https://idp.example/device".into(),
+            verification_uri_complete: None,
+            expires_at: fixed_now() + TimeDelta::minutes(10),
+            poll: None,
         },
     );
     model.hyperlinks = true;
-    let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("test terminal");
-    terminal
-        .draw(|frame| view::draw(frame, &model))
-        .expect("draw");
-    let symbols: Vec<String> = terminal
-        .backend()
-        .buffer()
-        .content()
-        .iter()
-        .map(|c| c.symbol().to_owned())
-        .collect();
+    let symbols = cells(&model);
     let open = "\u{1b}]8;;https://idp.example/device\u{1b}\\";
     let start = symbols
         .iter()
@@ -1879,4 +1833,31 @@ async fn the_device_address_is_an_osc8_hyperlink() {
     );
     model.hyperlinks = false;
     assert!(!render(&model).contains('\u{1b}'));
+}
+
+/// A login under way whose device code is `code`.
+fn device_screen(demo: &Demo, code: authdash::tui::model::DeviceCode) -> Model {
+    let mut model = demo.model(fixed_now());
+    press(&mut model, KeyCode::Enter);
+    let generation = match &model.screen {
+        Screen::Login(l) => l.pending.as_ref().expect("pending").generation,
+        Screen::Dashboard(_) => panic!("login screen"),
+    };
+    update(&mut model, Msg::DeviceCode { generation, code });
+    model
+}
+
+/// What each cell of the drawn screen holds, escapes included.
+fn cells(model: &Model) -> Vec<String> {
+    let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("test terminal");
+    terminal
+        .draw(|frame| view::draw(frame, model))
+        .expect("draw");
+    terminal
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol().to_owned())
+        .collect()
 }
