@@ -59,7 +59,7 @@ pub(crate) enum Cmd {
     },
     /// Revoke the active account's tokens at the provider and delete them here.
     Logout {
-        /// Every account stored here, not just the active one.
+        /// Every account of this config's providers, not just the active one (others stay).
         #[arg(long)]
         all: bool,
         /// Also end the provider's session in the browser.
