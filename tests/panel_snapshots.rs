@@ -306,7 +306,7 @@ async fn a_locked_panel_switches_to_the_org_that_unlocks_it() {
         fetched_ids(&commands).is_empty(),
         "a locked panel fetches nothing"
     );
-    press(&mut model, KeyCode::Tab);
+    press(&mut model, KeyCode::Right);
     assert_screens("locked_billing_alice_globex", &model);
     let screen = render(&model, 120, 40);
     assert!(
@@ -411,8 +411,7 @@ async fn an_answer_for_the_org_before_never_paints_the_next() {
     };
     let acme_fetch = *generation;
     // Organizations, Globex, Enter.
-    press(&mut model, KeyCode::Tab);
-    press(&mut model, KeyCode::Tab);
+    press(&mut model, KeyCode::Char('o'));
     press(&mut model, KeyCode::Char('/'));
     for c in "glo".chars() {
         press(&mut model, KeyCode::Char(c));
@@ -443,7 +442,7 @@ async fn a_table_sorts_and_filters_and_a_panel_refreshes_on_its_interval() {
     let mut model = setup.dashboard("alice", Some(ACME)).await;
     let commands = go_to(&mut model, "members");
     setup.run(&mut model, commands).await;
-    press(&mut model, KeyCode::Tab);
+    press(&mut model, KeyCode::Right);
     // Columns from the rows' keys: email, last_seen_days, mfa, name, role.
     for _ in 0..2 {
         press(&mut model, KeyCode::Char('s'));
@@ -468,7 +467,7 @@ async fn a_table_sorts_and_filters_and_a_panel_refreshes_on_its_interval() {
     assert!(!screen.contains("Carol Clark"), "{screen}");
 
     // Reports refreshes every 60 s while open.
-    press(&mut model, KeyCode::Tab);
+    press(&mut model, KeyCode::Left);
     let commands = go_to(&mut model, "reports");
     assert_eq!(fetched_ids(&commands), ["reports"]);
     setup.run(&mut model, commands).await;
@@ -491,7 +490,7 @@ async fn the_session_inspector_decodes_tokens_and_masks_them_until_revealed() {
         press(&mut model, KeyCode::Down).is_empty(),
         "passing by asks nothing"
     );
-    let commands = press(&mut model, KeyCode::Tab);
+    let commands = press(&mut model, KeyCode::Right);
     let [Command::DescribeProvider { session }] = commands.as_slice() else {
         panic!("Session asks for the discovery summary once turned to");
     };
@@ -591,7 +590,7 @@ async fn the_inspector_lists_the_last_renewals() {
     while dash(&model).nav != 2 {
         press(&mut model, KeyCode::Up);
     }
-    press(&mut model, KeyCode::Tab);
+    press(&mut model, KeyCode::Right);
     let mut seen = String::new();
     for _ in 0..6 {
         seen.push_str(&render(&model, 120, 40));

@@ -512,7 +512,7 @@ fn demo_login_switch_org_billing_logout_quit_in_a_pty() {
     // Organizations: filter for Globex and make it active.
     app.send("j");
     app.wait_for("/ to filter");
-    app.send("/");
+    app.send("l/"); // into the list of organizations, then its filter
     app.wait_for("Filter: ");
     app.send("glo");
     app.wait_for("Filter: glo▏");
@@ -520,7 +520,7 @@ fn demo_login_switch_org_billing_logout_quit_in_a_pty() {
     app.wait_for_in_row(0, "Globex (Member)");
 
     // Billing is locked in Globex: alice lacks can_view_billing there.
-    app.send("\t"); // focus back on the navigation list
+    app.send("h"); // focus back on the navigation list
     app.send("jj"); // Organizations → Session → Billing
     app.wait_for("Billing · Globex");
     app.wait_for("Locked");
@@ -534,7 +534,7 @@ fn demo_login_switch_org_billing_logout_quit_in_a_pty() {
 
     // Back to Acme: Billing opens and shows its data.
     // The filter stays after a choice ("Filter: glo"): edit it again.
-    app.send("/");
+    app.send("o/");
     app.wait_for("Filter: glo▏");
     app.send("\x7f\x7f\x7f"); // Backspace ×3
     app.wait_for("Filter: ▏");
@@ -542,7 +542,7 @@ fn demo_login_switch_org_billing_logout_quit_in_a_pty() {
     app.wait_for("Filter: acme▏");
     app.send("\r");
     app.wait_for_in_row(0, "Acme (Owner)");
-    app.send("\t");
+    app.send("h");
     app.send("jj");
     app.wait_for("Billing · Acme");
     app.wait_for("Enterprise (25 seats)");
@@ -892,16 +892,16 @@ fn demo_signed_in_as(user: &'static str) -> PtyApp {
 fn alice_switches_to_the_org_a_locked_panel_names_in_a_pty() {
     let mut app = demo_signed_in_as("alice");
     app.wait_for_in_row(0, "Acme (Owner)");
-    app.send("/");
+    app.send("o/");
     app.wait_for("Filter: ");
     app.send("glo\r");
     app.wait_for_in_row(0, "Globex (Member)");
-    app.send("\t"); // back to the navigation list, on Organizations
+    app.send("h"); // back to the navigation list, on Organizations
     app.send("jjjjjj"); // Session, Billing, Admin, Reports, Usage, Invoices
     app.wait_for("Invoices · Globex");
     app.wait_for("Invoices (locked)");
     app.wait_for("It opens for you in Acme (Owner).");
-    app.send("\t");
+    app.send("l");
     app.send("u");
     app.wait_for_in_row(0, "Acme (Owner)");
     app.wait_for("Invoices · Acme");

@@ -450,6 +450,7 @@ async fn snapshot_dashboard_profile_alice() {
 async fn snapshot_organizations_filtered() {
     let demo = Demo::start().await;
     let mut model = demo.dashboard("alice").await;
+    press(&mut model, KeyCode::Char('o'));
     press(&mut model, KeyCode::Char('/'));
     type_text(&mut model, "glo");
     let d = dash(&model);
@@ -582,7 +583,13 @@ async fn snapshot_menu_popup() {
     // Over Organizations: the Profile's claims change with every login.
     press(&mut model, KeyCode::Down);
     press(&mut model, KeyCode::Char('m'));
-    assert_eq!(model.popup, Some(Popup::Menu { selected: 0 }));
+    assert_eq!(
+        model.popup,
+        Some(Popup::Menu {
+            selected: 0,
+            filter: Default::default()
+        })
+    );
     assert_screen!("menu_popup", &model);
 }
 
@@ -649,6 +656,7 @@ async fn q_quits_but_not_while_typing_in_the_org_filter() {
     let demo = Demo::start().await;
     let mut model = demo.dashboard("alice").await;
 
+    press(&mut model, KeyCode::Char('o'));
     press(&mut model, KeyCode::Char('/'));
     assert!(model.text_input_active());
     press(&mut model, KeyCode::Char('q'));
@@ -1066,8 +1074,21 @@ async fn switch_account_through_the_menu() {
     for key in [KeyCode::Char('m'), KeyCode::Down, KeyCode::Enter] {
         app.handle(key_event(key));
     }
-    assert_eq!(app.model.popup, Some(Popup::Accounts { selected: 1 }));
-    app.handle(key_event(KeyCode::Up));
+    assert!(matches!(
+        app.model.popup,
+        Some(Popup::Accounts { selected: 1, .. })
+    ));
+    // `/` narrows the accounts to Alice's; Enter switches to her.
+    for key in "/ali".chars() {
+        app.handle(key_event(KeyCode::Char(key)));
+    }
+    let screen = render(&app.model);
+    assert!(screen.contains("alice@example.com"), "{screen}");
+    assert!(!screen.contains("bob@example.com  authdash"), "{screen}");
+    assert!(matches!(
+        app.model.popup,
+        Some(Popup::Accounts { selected: 0, .. })
+    ));
     app.handle(key_event(KeyCode::Enter));
     pump_until(&mut app, "the switch", |m| {
         matches!(m, Msg::AccountSwitched(_))
@@ -1373,7 +1394,23 @@ const STATES: &[(&str, bool, &[KeyCode])] = &[
     ),
     ("dashboard", true, &[]),
     ("organizations list", true, &[KeyCode::Down, KeyCode::Enter]),
-    ("filter", true, &[KeyCode::Char('/')]),
+    ("filter", true, &[KeyCode::Char('o'), KeyCode::Char('/')]),
+    (
+        "navigation filter",
+        true,
+        &[KeyCode::Char('/'), KeyCode::Char('s')],
+    ),
+    (
+        "menu filter",
+        true,
+        &[
+            KeyCode::Char('m'),
+            KeyCode::Char('/'),
+            KeyCode::Char('l'),
+            KeyCode::Char('o'),
+            KeyCode::Char('g'),
+        ],
+    ),
     ("billing panel", true, &[KeyCode::Char('4')]),
     ("menu", true, &[KeyCode::Char('m')]),
     ("help", true, &[KeyCode::Char('?')]),
@@ -1483,7 +1520,13 @@ async fn the_command_palette_finds_and_runs_an_action() {
     press(&mut model, KeyCode::Backspace);
     type_text(&mut model, "menu");
     press(&mut model, KeyCode::Enter);
-    assert_eq!(model.popup, Some(Popup::Menu { selected: 0 }));
+    assert_eq!(
+        model.popup,
+        Some(Popup::Menu {
+            selected: 0,
+            filter: Default::default()
+        })
+    );
 }
 
 /// A gated action says why instead of doing nothing: `r` on the profile.
@@ -1589,6 +1632,141 @@ async fn clicks_pick_navigation_entries_rows_and_menu_items() {
     assert_eq!(dash(&model).nav, 0);
 }
 
+/// `/` filters the list in focus: the navigation (Enter opens the match,
+/// Esc ends the typing and again clears it, `1`..`9` still name the whole
+/// list's entries).
+#[tokio::test]
+async fn slash_filters_the_navigation_list() {
+    let demo = Demo::start().await;
+    let mut model = demo.dashboard("alice").await;
+    press(&mut model, KeyCode::Char('/'));
+    assert!(model.text_input_active());
+    // Typing moves the selection to a match, which loads as it shows.
+    for c in "BIL".chars() {
+        press(&mut model, KeyCode::Char(c));
+    }
+    let titles = |model: &Model| -> Vec<String> {
+        let d = dash(model);
+        model
+            .visible_nav(d)
+            .iter()
+            .map(|&i| model.nav_title(model.nav_items()[i]).to_owned())
+            .collect()
+    };
+    assert_eq!(titles(&model), ["Billing"]);
+    assert_eq!(dash(&model).nav, 3, "the selection follows the match");
+    let screen = render(&model);
+    assert!(screen.contains("Billing"), "{screen}");
+    assert!(!screen.contains("Organizations"), "{screen}");
+    assert!(screen.contains("/BIL▏"), "the filter shows: {screen}");
+    // `q` is a letter here.
+    press(&mut model, KeyCode::Char('q'));
+    assert!(!model.quit);
+    assert!(titles(&model).is_empty(), "nothing has bilq");
+    press(&mut model, KeyCode::Backspace);
+    press(&mut model, KeyCode::Enter);
+    assert_eq!(dash(&model).focus, Focus::Content);
+    assert!(!model.text_input_active());
+    // Back to the list: Esc once more clears the filter.
+    press(&mut model, KeyCode::Esc);
+    assert_eq!(dash(&model).focus, Focus::Nav);
+    assert_eq!(titles(&model), ["Billing"]);
+    press(&mut model, KeyCode::Esc);
+    assert_eq!(titles(&model).len(), model.nav_items().len());
+    // A filter with two matches: the arrows step over the others.
+    press(&mut model, KeyCode::Char('/'));
+    for c in "ion".chars() {
+        press(&mut model, KeyCode::Char(c));
+    }
+    assert_eq!(titles(&model), ["Organizations", "Session"]);
+    assert_eq!(
+        dash(&model).nav,
+        1,
+        "Billing no longer matches: the first match"
+    );
+    press(&mut model, KeyCode::Down);
+    assert_eq!(dash(&model).nav, 2, "Session");
+    press(&mut model, KeyCode::Down);
+    assert_eq!(dash(&model).nav, 2, "the last match");
+    press(&mut model, KeyCode::Up);
+    assert_eq!(dash(&model).nav, 1, "Organizations");
+    press(&mut model, KeyCode::Esc);
+    // A click picks the second line shown, Session.
+    click(&mut model, 5, 4);
+    assert_eq!(dash(&model).nav, 2);
+    // The numbers jump over the filter, and drop it.
+    press(&mut model, KeyCode::Char('4'));
+    assert_eq!(dash(&model).nav, 3);
+    assert_eq!(titles(&model).len(), model.nav_items().len());
+}
+
+/// The menu filters too: only the log-out lines for "log", Enter runs the
+/// one selected, and a filter that leaves nothing says so.
+#[tokio::test]
+async fn slash_filters_the_menu() {
+    let demo = Demo::start().await;
+    let mut model = demo.dashboard("alice").await;
+    press(&mut model, KeyCode::Char('m'));
+    press(&mut model, KeyCode::Char('/'));
+    type_text(&mut model, "log");
+    let screen = render(&model);
+    assert!(screen.contains("Log out"), "{screen}");
+    assert!(!screen.contains("Switch organization"), "{screen}");
+    assert!(!screen.contains("Quit"), "{screen}");
+    // Add account (log in as someone else), Log out, Log out also in the
+    // browser: Down three times wraps round to Log out.
+    for _ in 0..4 {
+        press(&mut model, KeyCode::Down);
+    }
+    let commands = press(&mut model, KeyCode::Enter);
+    assert!(
+        matches!(
+            commands.as_slice(),
+            [Command::Logout {
+                in_browser: false,
+                everywhere: false,
+                ..
+            }]
+        ),
+        "{commands:?}"
+    );
+    let mut model = demo.dashboard("alice").await;
+    press(&mut model, KeyCode::Char('m'));
+    press(&mut model, KeyCode::Char('/'));
+    type_text(&mut model, "zzz");
+    press(&mut model, KeyCode::Esc);
+    assert!(model.popup.is_some(), "Esc ends the typing first");
+    assert!(press(&mut model, KeyCode::Enter).is_empty());
+    let said = model.toast.as_ref().map(|t| t.text.clone());
+    assert_eq!(said.as_deref(), Some("no item matches the filter"));
+    press(&mut model, KeyCode::Esc); // the message
+    press(&mut model, KeyCode::Esc);
+    assert_eq!(model.popup, None);
+}
+
+/// Tab and Shift-Tab step through the list's entries like tabs, the focus
+/// staying where it is; they wrap at the ends.
+#[tokio::test]
+async fn tab_steps_through_the_panels() {
+    let demo = Demo::start().await;
+    let mut model = demo.dashboard("alice").await;
+    press(&mut model, KeyCode::Tab);
+    assert_eq!(dash(&model).nav, 1);
+    assert_eq!(dash(&model).focus, Focus::Nav);
+    press(&mut model, KeyCode::Enter);
+    let commands = press(&mut model, KeyCode::Tab);
+    assert_eq!(dash(&model).nav, 2, "Session");
+    assert_eq!(dash(&model).focus, Focus::Content, "the focus stays");
+    assert!(
+        matches!(commands.as_slice(), [Command::DescribeProvider { .. }]),
+        "the panel tabbed to loads: {commands:?}"
+    );
+    press(&mut model, KeyCode::BackTab);
+    press(&mut model, KeyCode::BackTab);
+    press(&mut model, KeyCode::BackTab);
+    assert_eq!(dash(&model).nav, model.nav_items().len() - 1, "wrapped");
+}
+
 // ----------------------------------------------------- sizes and accents
 
 /// Every screen and popup at the smallest, the usual and a large size,
@@ -1654,7 +1832,10 @@ async fn snapshots_at_60x20_80x24_and_200x60() {
         entry("alice@example.com", &session.user.subject, true),
         entry("bob@example.com", "bob", false),
     ];
-    model.popup = Some(Popup::Accounts { selected: 1 });
+    model.popup = Some(Popup::Accounts {
+        selected: 1,
+        filter: Default::default(),
+    });
     for (w, h) in [(60, 20), (80, 24), (200, 60)] {
         let text = render_sized(&model, w, h);
         assert!(text.contains("bob@example.com"), "{text}");

@@ -21,6 +21,9 @@ pub enum Availability {
 /// text field has the keyboard alone.
 pub fn contexts(model: &Model) -> Vec<Context> {
     match &model.popup {
+        Some(Popup::Menu { filter, .. } | Popup::Accounts { filter, .. }) if filter.editing => {
+            return vec![Context::Filter];
+        }
         Some(Popup::Menu { .. }) => return vec![Context::Menu],
         Some(Popup::Accounts { .. }) => return vec![Context::Accounts],
         Some(Popup::Help) => return vec![Context::Help],
@@ -39,7 +42,9 @@ pub fn screen_contexts(model: &Model) -> Vec<Context> {
         }
         Screen::Login(_) => vec![Context::Login, Context::Global],
         Screen::Dashboard(dash)
-            if dash.orgs.editing || dash.panel_states.values().any(|s| s.table.editing) =>
+            if dash.orgs.editing
+                || dash.nav_filter.editing
+                || dash.panel_states.values().any(|s| s.table.editing) =>
         {
             vec![Context::Filter]
         }
@@ -122,6 +127,8 @@ pub fn availability(model: &Model, context: Context, action: Action) -> Availabi
         },
         (Context::Dashboard, Action::Back | Action::Left) => match model.dashboard() {
             Some(d) if d.focus == Focus::Content => Enabled,
+            // Esc in the list clears what `/` typed there.
+            Some(d) if action == Action::Back && !d.nav_filter.text.is_empty() => Enabled,
             _ => Hidden,
         },
         (Context::Dashboard, Action::OrgPicker) => match model.dashboard() {
@@ -173,9 +180,21 @@ pub fn availability(model: &Model, context: Context, action: Action) -> Availabi
             Some(d) if model.nav_items().get(d.nav) == Some(&NavItem::Session) => Enabled,
             _ => Hidden,
         },
-        (Context::Accounts, Action::Confirm) => {
-            enabled_if(!model.accounts.is_empty(), "no stored account")
-        }
+        (Context::Accounts, Action::Confirm) => match &model.popup {
+            _ if model.accounts.is_empty() => Disabled("no stored account".into()),
+            Some(Popup::Accounts { filter, .. }) => enabled_if(
+                !model.visible_accounts(filter).is_empty(),
+                "no account matches the filter",
+            ),
+            _ => Enabled,
+        },
+        (Context::Menu, Action::Confirm) => match &model.popup {
+            Some(Popup::Menu { filter, .. }) => enabled_if(
+                !model.visible_menu(filter).is_empty(),
+                "no item matches the filter",
+            ),
+            _ => Enabled,
+        },
         _ => Enabled,
     }
 }

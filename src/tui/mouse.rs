@@ -50,27 +50,33 @@ fn first_with(model: &mut Model, action: Action) -> Vec<Command> {
 
 fn click(model: &mut Model, area: Rect, at: Position) -> Vec<Command> {
     if let Some(popup) = model.popup.clone() {
-        let (count, width) = match popup {
-            Popup::Menu { .. } => (model.menu_items().len(), MENU_WIDTH),
-            Popup::Accounts { .. } => (model.accounts.len(), 60.min(area.width)),
+        // The popup shows only the lines its filter leaves.
+        let (visible, width, context) = match &popup {
+            Popup::Menu { filter, .. } => (model.visible_menu(filter), MENU_WIDTH, Context::Menu),
+            Popup::Accounts { filter, .. } => (
+                model.visible_accounts(filter),
+                60.min(area.width),
+                Context::Accounts,
+            ),
             _ => return Vec::new(),
         };
-        let frame = centered(area, width, count as u16 + 2);
-        let Some(index) = row_in(frame, at, count) else {
+        let frame = centered(area, width, visible.len() as u16 + 2);
+        let Some(row) = row_in(frame, at, visible.len()) else {
             // A click outside the popup closes it, as Esc does.
             if !frame.contains(at) {
                 model.popup = None;
             }
             return Vec::new();
         };
-        model.popup = Some(match popup {
-            Popup::Menu { .. } => Popup::Menu { selected: index },
-            _ => Popup::Accounts { selected: index },
-        });
-        let context = match popup {
-            Popup::Menu { .. } => Context::Menu,
-            _ => Context::Accounts,
+        let Some(&index) = visible.get(row) else {
+            return Vec::new();
         };
+        if let Some(Popup::Menu { selected, filter } | Popup::Accounts { selected, filter }) =
+            &mut model.popup
+        {
+            *selected = index;
+            filter.editing = false;
+        }
         return run_action(model, context, Action::Confirm);
     }
     let body = Rect {
@@ -79,6 +85,10 @@ fn click(model: &mut Model, area: Rect, at: Position) -> Vec<Command> {
         ..area
     };
     let items = model.nav_items();
+    let visible = model
+        .dashboard()
+        .map(|d| model.visible_nav(d))
+        .unwrap_or_default();
     let Screen::Dashboard(dash) = &mut model.screen else {
         return Vec::new();
     };
@@ -86,9 +96,10 @@ fn click(model: &mut Model, area: Rect, at: Position) -> Vec<Command> {
         width: NAV_COLUMNS.min(body.width),
         ..body
     };
-    if let Some(index) = row_in(nav, at, items.len()) {
+    if let Some(index) = row_in(nav, at, visible.len()).and_then(|row| visible.get(row).copied()) {
         dash.orgs.editing = false;
-        if index < 9 {
+        dash.nav_filter.editing = false;
+        if index < 9 && dash.nav_filter.text.is_empty() {
             return run_action(model, Context::Dashboard, Action::Jump(index as u8 + 1));
         }
         dash.nav = index;

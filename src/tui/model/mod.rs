@@ -10,8 +10,10 @@ use crate::identity::{OrgMembership, RoleOrder};
 use crate::panels::{Access, PanelSpec};
 use crate::session::{AccountId, Accounts, Preferences};
 
+mod filter;
 mod panel;
 
+pub use filter::{ListFilter, step as step_matching};
 pub use panel::{PanelError, PanelState, PanelValue, RenewalRecord, TableState};
 
 /// A provider as the login screen lists it.
@@ -185,6 +187,8 @@ pub enum BrowserState {
 pub struct Dashboard {
     pub session: Session,
     pub nav: usize,
+    /// `/` in the navigation list.
+    pub nav_filter: ListFilter,
     pub focus: Focus,
     pub active_org: Option<String>,
     pub orgs: OrgPicker,
@@ -306,11 +310,14 @@ pub struct AccountEntry {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Popup {
+    /// `selected` indexes the whole list, whatever the filter shows.
     Menu {
         selected: usize,
+        filter: ListFilter,
     },
     Accounts {
         selected: usize,
+        filter: ListFilter,
     },
     Help,
     /// `:` — every action available now, fuzzy-searched.
@@ -476,10 +483,54 @@ impl Model {
             })
         );
         matches!(self.popup, Some(Popup::Palette { .. }))
+            || self.popup_filter().is_some_and(|f| f.editing)
             || pasting
-            || self
-                .dashboard()
-                .is_some_and(|d| d.orgs.editing || d.panel_states.values().any(|s| s.table.editing))
+            || self.dashboard().is_some_and(|d| {
+                d.orgs.editing
+                    || d.nav_filter.editing
+                    || d.panel_states.values().any(|s| s.table.editing)
+            })
+    }
+
+    /// The open popup's list filter (the menu's, the account switcher's).
+    pub fn popup_filter(&self) -> Option<&ListFilter> {
+        match &self.popup {
+            Some(Popup::Menu { filter, .. } | Popup::Accounts { filter, .. }) => Some(filter),
+            _ => None,
+        }
+    }
+
+    /// A navigation entry's name, as the list shows it and `/` matches it.
+    pub fn nav_title(&self, item: NavItem) -> &str {
+        match item {
+            NavItem::Profile => "Profile",
+            NavItem::Organizations => "Organizations",
+            NavItem::Session => "Session",
+            NavItem::Panel(i) => self.panels.get(i).map_or("", |p| p.title.as_str()),
+        }
+    }
+
+    /// The navigation entries the dashboard's filter leaves, as indexes
+    /// into `nav_items`.
+    pub fn visible_nav(&self, dash: &Dashboard) -> Vec<usize> {
+        let items = self.nav_items();
+        dash.nav_filter
+            .matching(items.iter().map(|i| self.nav_title(*i)))
+    }
+
+    /// The menu's lines the filter leaves, as indexes into `menu_items`.
+    pub fn visible_menu(&self, filter: &ListFilter) -> Vec<usize> {
+        filter.matching(self.menu_items().iter().map(|i| i.label()))
+    }
+
+    /// The account switcher's lines the filter leaves (who, or provider).
+    pub fn visible_accounts(&self, filter: &ListFilter) -> Vec<usize> {
+        let lines: Vec<String> = self
+            .accounts
+            .iter()
+            .map(|a| format!("{}  {}", a.who, a.provider_label))
+            .collect();
+        filter.matching(lines.iter().map(String::as_str))
     }
 
     /// Whether the terminal should capture the mouse now.
@@ -513,6 +564,7 @@ impl Dashboard {
         Self {
             session,
             nav: 0,
+            nav_filter: ListFilter::default(),
             focus: Focus::Nav,
             active_org,
             orgs: OrgPicker::default(),

@@ -37,12 +37,19 @@ fn describe_provider(model: &mut Model) -> Vec<Command> {
 
 fn dashboard_action_inner(model: &mut Model, context: Context, action: Action) -> Vec<Command> {
     let items = model.nav_items();
+    let visible = model
+        .dashboard()
+        .map(|d| model.visible_nav(d))
+        .unwrap_or_default();
     let Screen::Dashboard(dash) = &mut model.screen else {
         return Vec::new();
     };
     let item = items.get(dash.nav).copied().unwrap_or(NavItem::Profile);
     match context {
         Context::Filter => {
+            if dash.nav_filter.editing {
+                return nav_filter_action(model, action);
+            }
             // A table's row filter, else the organizations' filter.
             if let NavItem::Panel(i) = item
                 && dash.panel_states.values().any(|s| s.table.editing)
@@ -82,28 +89,33 @@ fn dashboard_action_inner(model: &mut Model, context: Context, action: Action) -
     }
     match action {
         Action::Menu => {
-            model.popup = Some(Popup::Menu { selected: 0 });
+            model.popup = Some(Popup::Menu {
+                selected: 0,
+                filter: ListFilter::default(),
+            });
             return Vec::new();
         }
-        Action::NextFocus | Action::PrevFocus => {
-            dash.focus = match dash.focus {
-                Focus::Nav => Focus::Content,
-                Focus::Content => Focus::Nav,
-            };
-            return Vec::new();
+        // Tabs: the next entry, with the focus where it was.
+        Action::NextPanel | Action::PrevPanel => {
+            let by = if action == Action::NextPanel { 1 } else { -1 };
+            let to = step_matching(&visible, dash.nav, by, true).unwrap_or(dash.nav);
+            return select_nav(model, to);
         }
         Action::OrgPicker => {
             dash.nav = 1;
             dash.focus = Focus::Content;
             return Vec::new();
         }
+        // The list in focus filters (organizations and tables took `/`
+        // above); elsewhere, the navigation list.
         Action::Filter => {
-            dash.nav = 1;
-            dash.focus = Focus::Content;
-            dash.orgs.editing = true;
+            dash.focus = Focus::Nav;
+            dash.nav_filter.editing = true;
             return Vec::new();
         }
         Action::Jump(n) => {
+            // The numbers name the whole list's entries, filtered or not.
+            dash.nav_filter = ListFilter::default();
             dash.nav = usize::from(n).saturating_sub(1).min(items.len() - 1);
             dash.focus = Focus::Nav;
             return load_selected_panel(model, false);
@@ -113,26 +125,28 @@ fn dashboard_action_inner(model: &mut Model, context: Context, action: Action) -
     }
     match dash.focus {
         Focus::Nav => {
-            let before = dash.nav;
-            match action {
-                Action::Up => dash.nav = dash.nav.saturating_sub(1),
-                Action::Down => dash.nav = (dash.nav + 1).min(items.len() - 1),
-                Action::Home => dash.nav = 0,
-                Action::End => dash.nav = items.len() - 1,
-                Action::Confirm | Action::Right => dash.focus = Focus::Content,
-                _ => {}
+            let to = match action {
+                Action::Up => step_matching(&visible, dash.nav, -1, false),
+                Action::Down => step_matching(&visible, dash.nav, 1, false),
+                Action::Home => visible.first().copied(),
+                Action::End => visible.last().copied(),
+                Action::Back => {
+                    dash.nav_filter = ListFilter::default();
+                    return Vec::new();
+                }
+                Action::Confirm | Action::Right => {
+                    dash.focus = Focus::Content;
+                    return match action {
+                        Action::Confirm => load_selected_panel(model, false),
+                        _ => Vec::new(),
+                    };
+                }
+                _ => None,
+            };
+            match to {
+                Some(to) => select_nav(model, to),
+                None => Vec::new(),
             }
-            if dash.nav != before {
-                dash.profile_scroll = 0;
-                // Leaving a panel: its fetch is no longer wanted.
-                let mut commands = leave_panels(model);
-                commands.extend(load_selected_panel(model, false));
-                return commands;
-            }
-            if action == Action::Confirm {
-                return load_selected_panel(model, false);
-            }
-            Vec::new()
         }
         Focus::Content => {
             match (item, action) {
@@ -155,6 +169,81 @@ fn dashboard_action_inner(model: &mut Model, context: Context, action: Action) -
             }
             Vec::new()
         }
+    }
+}
+
+/// Select the list's entry `to`: the panel left stops loading, the one
+/// chosen starts.
+fn select_nav(model: &mut Model, to: usize) -> Vec<Command> {
+    let Screen::Dashboard(dash) = &mut model.screen else {
+        return Vec::new();
+    };
+    if dash.nav == to {
+        return Vec::new();
+    }
+    dash.nav = to;
+    dash.profile_scroll = 0;
+    // Leaving a panel: its fetch is no longer wanted.
+    let mut commands = leave_panels(model);
+    commands.extend(load_selected_panel(model, false));
+    commands
+}
+
+/// `/` in the navigation list has the keyboard.
+fn nav_filter_action(model: &mut Model, action: Action) -> Vec<Command> {
+    let visible = model
+        .dashboard()
+        .map(|d| model.visible_nav(d))
+        .unwrap_or_default();
+    let Screen::Dashboard(dash) = &mut model.screen else {
+        return Vec::new();
+    };
+    match action {
+        Action::Back => dash.nav_filter.editing = false,
+        Action::Confirm => {
+            dash.nav_filter.editing = false;
+            if visible.contains(&dash.nav) {
+                dash.focus = Focus::Content;
+                return load_selected_panel(model, false);
+            }
+        }
+        Action::Up | Action::Down => {
+            let by = if action == Action::Up { -1 } else { 1 };
+            if let Some(to) = step_matching(&visible, dash.nav, by, false) {
+                return select_nav(model, to);
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Letters typed into the navigation list's filter: the selection moves
+/// to the first entry that matches when it no longer does.
+pub(super) fn nav_filter_text(model: &mut Model, key: Key) -> Vec<Command> {
+    let Screen::Dashboard(dash) = &mut model.screen else {
+        return Vec::new();
+    };
+    edit_filter(&mut dash.nav_filter.text, key);
+    let Some(dash) = model.dashboard() else {
+        return Vec::new();
+    };
+    let visible = model.visible_nav(dash);
+    match visible.first() {
+        Some(&first) if !visible.contains(&dash.nav) => select_nav(model, first),
+        _ => Vec::new(),
+    }
+}
+
+/// A key typed into a filter's text: a character, Backspace, Ctrl-U.
+pub(super) fn edit_filter(text: &mut String, key: Key) {
+    match key {
+        Key::Char(c) => text.push(c),
+        Key::Backspace => {
+            text.pop();
+        }
+        Key::Ctrl('u') => text.clear(),
+        _ => {}
     }
 }
 

@@ -15,9 +15,9 @@ mod login;
 mod popup;
 
 pub use dashboard::missing_scopes;
-use dashboard::{dashboard_action, load_selected_panel, org_filter_text};
+use dashboard::{dashboard_action, load_selected_panel, nav_filter_text, org_filter_text};
 use login::{browser_opened, login_action, look_up_providers, start_login};
-use popup::{palette_text, popup_action};
+use popup::{palette_text, popup_action, popup_filter_text};
 
 /// After the n-th renewal failing in a row for want of the network, wait
 /// 15 s × 2ⁿ⁻¹ before the next try, at most 5 minutes.
@@ -328,7 +328,9 @@ fn key(model: &mut Model, key: Key) -> Vec<Command> {
     {
         return match (&model.popup, &model.screen) {
             (Some(Popup::Palette { .. }), _) => palette_text(model, key),
+            (Some(_), _) => popup_filter_text(model, key),
             (_, Screen::Login(_)) => login::paste_text(model, key),
+            (_, Screen::Dashboard(d)) if d.nav_filter.editing => nav_filter_text(model, key),
             (_, Screen::Dashboard(d)) if d.panel_states.values().any(|s| s.table.editing) => {
                 dashboard::table_filter_text(model, key)
             }
@@ -389,6 +391,8 @@ pub fn run_action(model: &mut Model, context: Context, action: Action) -> Vec<Co
         | Context::Help
         | Context::Palette
         | Context::ConfirmQuit => popup_action(model, action),
+        // A popup's filter is being typed.
+        Context::Filter if model.popup.is_some() => popup_action(model, action),
         Context::Login | Context::LoginPending => login_action(model, action),
         Context::Dashboard | Context::Organizations | Context::Filter => {
             dashboard_action(model, context, action)

@@ -35,16 +35,14 @@ pub(super) fn popup_action(model: &mut Model, action: Action) -> Vec<Command> {
             }
             Vec::new()
         }
-        Some(Popup::Accounts { selected }) => {
-            let n = model.accounts.len().max(1);
-            match action {
-                Action::Back => model.popup = None,
-                Action::Up | Action::Down => {
-                    model.popup = Some(Popup::Accounts {
-                        selected: step(selected, n),
-                    })
+        Some(Popup::Accounts { selected, filter }) => {
+            let visible = model.visible_accounts(&filter);
+            match list_popup_action(action, selected, filter, &visible) {
+                ListStep::Stay(selected, filter) => {
+                    model.popup = Some(Popup::Accounts { selected, filter })
                 }
-                Action::Confirm => {
+                ListStep::Close => model.popup = None,
+                ListStep::Run(selected) => {
                     model.popup = None;
                     if let Some(entry) = model.accounts.get(selected)
                         && !entry.active
@@ -52,25 +50,27 @@ pub(super) fn popup_action(model: &mut Model, action: Action) -> Vec<Command> {
                         return vec![Command::SwitchAccount(entry.id.clone())];
                     }
                 }
-                _ => {}
             }
             Vec::new()
         }
-        Some(Popup::Menu { selected }) => {
+        Some(Popup::Menu { selected, filter }) => {
             let items = model.menu_items();
-            let n = items.len();
-            match action {
-                Action::Back | Action::Menu => model.popup = None,
-                Action::Up | Action::Down => {
-                    model.popup = Some(Popup::Menu {
-                        selected: step(selected, n),
-                    })
+            let visible = model.visible_menu(&filter);
+            if action == Action::Menu && !filter.editing {
+                model.popup = None;
+                return Vec::new();
+            }
+            match list_popup_action(action, selected, filter, &visible) {
+                ListStep::Stay(selected, filter) => {
+                    model.popup = Some(Popup::Menu { selected, filter })
                 }
-                Action::Confirm => {
+                ListStep::Close => model.popup = None,
+                ListStep::Run(selected) => {
                     model.popup = None;
-                    return menu_action(model, items[selected.min(n - 1)]);
+                    if let Some(item) = items.get(selected) {
+                        return menu_action(model, *item);
+                    }
                 }
-                _ => {}
             }
             Vec::new()
         }
@@ -97,6 +97,64 @@ pub(super) fn popup_action(model: &mut Model, action: Action) -> Vec<Command> {
         }
         None => Vec::new(),
     }
+}
+
+/// What a key does to a short list popup (the menu, the accounts).
+enum ListStep {
+    Stay(usize, ListFilter),
+    Close,
+    /// Run the line at this index of the whole list.
+    Run(usize),
+}
+
+/// A list popup's keys: `/` starts its filter, Esc ends the filter before
+/// it closes the popup, the arrows step over the matching lines only.
+fn list_popup_action(
+    action: Action,
+    selected: usize,
+    mut filter: ListFilter,
+    visible: &[usize],
+) -> ListStep {
+    match action {
+        Action::Back if filter.editing => {
+            filter.editing = false;
+            ListStep::Stay(selected, filter)
+        }
+        Action::Back => ListStep::Close,
+        Action::Filter => {
+            filter.editing = true;
+            ListStep::Stay(selected, filter)
+        }
+        Action::Up | Action::Down => {
+            let by = if action == Action::Up { -1 } else { 1 };
+            let to = step_matching(visible, selected, by, true).unwrap_or(selected);
+            ListStep::Stay(to, filter)
+        }
+        Action::Confirm if visible.contains(&selected) => ListStep::Run(selected),
+        _ => ListStep::Stay(selected, filter),
+    }
+}
+
+/// Letters typed into the menu's or the account switcher's filter.
+pub(super) fn popup_filter_text(model: &mut Model, key: Key) -> Vec<Command> {
+    let (selected, filter) = match &mut model.popup {
+        Some(Popup::Menu { selected, filter } | Popup::Accounts { selected, filter }) => {
+            (selected, filter)
+        }
+        _ => return Vec::new(),
+    };
+    super::dashboard::edit_filter(&mut filter.text, key);
+    let (old, filter) = (*selected, filter.clone());
+    let visible = match &model.popup {
+        Some(Popup::Menu { .. }) => model.visible_menu(&filter),
+        _ => model.visible_accounts(&filter),
+    };
+    if let Some(Popup::Menu { selected, .. } | Popup::Accounts { selected, .. }) = &mut model.popup
+        && !visible.contains(&old)
+    {
+        *selected = visible.first().copied().unwrap_or(old);
+    }
+    Vec::new()
 }
 
 /// Typing in the palette's query.
@@ -152,7 +210,10 @@ pub(super) fn menu_action(model: &mut Model, item: MenuItem) -> Vec<Command> {
                 return Vec::new();
             }
             let selected = model.accounts.iter().position(|a| a.active).unwrap_or(0);
-            model.popup = Some(Popup::Accounts { selected });
+            model.popup = Some(Popup::Accounts {
+                selected,
+                filter: ListFilter::default(),
+            });
             Vec::new()
         }
         MenuItem::AddAccount => {

@@ -3,7 +3,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState};
 
+use super::popup::filter_title;
 use super::{orgs, panel, profile, session};
+use crate::identity::visible;
 use crate::panels::Access;
 use crate::tui::model::{Dashboard, Focus, Model, NavItem};
 use crate::tui::theme;
@@ -12,37 +14,37 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard) {
     let [nav_area, content_area] =
         Layout::horizontal([Constraint::Length(24), Constraint::Min(20)]).areas(area);
     let items = model.nav_items();
-    let list: Vec<ListItem> = items
+    let shown = model.visible_nav(dash);
+    let list: Vec<ListItem> = shown
         .iter()
-        .map(|item| match item {
-            NavItem::Profile => ListItem::new(" Profile"),
-            NavItem::Organizations => ListItem::new(" Organizations"),
-            NavItem::Session => ListItem::new(" Session"),
-            NavItem::Panel(i) => {
-                let Some(spec) = model.panels.get(*i) else {
-                    return ListItem::new("");
-                };
-                match model.access(dash, spec) {
-                    Access::Allowed => ListItem::new(format!(" {}", spec.title)),
-                    Access::Denied(_) => ListItem::new(Line::from(vec![
-                        Span::raw(format!(" {} ", spec.title)),
+        .filter_map(|&i| items.get(i))
+        .map(|item| {
+            let title = visible(model.nav_title(*item)).into_owned();
+            match item {
+                NavItem::Panel(i) => match model.panels.get(*i).map(|s| model.access(dash, s)) {
+                    Some(Access::Denied(_)) => ListItem::new(Line::from(vec![
+                        Span::raw(format!(" {title} ")),
                         Span::styled("(locked)", theme::dim()),
                     ])),
-                }
+                    _ => ListItem::new(format!(" {title}")),
+                },
+                _ => ListItem::new(format!(" {title}")),
             }
         })
         .collect();
     let nav_focused = dash.focus == Focus::Nav;
-    let mut state = ListState::default().with_selected(Some(dash.nav));
+    let mut state = ListState::default().with_selected(shown.iter().position(|&i| i == dash.nav));
+    let mut block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(theme::border(nav_focused))
+        .border_type(theme::border_type(nav_focused))
+        .title(" Navigate ");
+    if dash.nav_filter.shown() {
+        block = block.title_bottom(filter_title(&dash.nav_filter, ""));
+    }
     frame.render_stateful_widget(
         List::new(list)
-            .block(
-                Block::new()
-                    .borders(Borders::ALL)
-                    .border_style(theme::border(nav_focused))
-                    .border_type(theme::border_type(nav_focused))
-                    .title(" Navigate "),
-            )
+            .block(block)
             .highlight_style(theme::selected(nav_focused))
             .highlight_symbol("›"),
         nav_area,

@@ -6,13 +6,13 @@ use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragra
 use crate::identity::visible;
 use crate::tui::action::{Action, Context};
 use crate::tui::commands::{help_lines, palette_entries};
-use crate::tui::model::{MenuItem, Model, Popup, Screen};
+use crate::tui::model::{ListFilter, MenuItem, Model, Popup, Screen};
 use crate::tui::theme;
 
 pub fn draw(frame: &mut Frame, model: &Model) {
     match &model.popup {
-        Some(Popup::Menu { selected }) => menu(frame, model, *selected),
-        Some(Popup::Accounts { selected }) => accounts(frame, model, *selected),
+        Some(Popup::Menu { selected, filter }) => menu(frame, model, *selected, filter),
+        Some(Popup::Accounts { selected, filter }) => accounts(frame, model, *selected, filter),
         Some(Popup::Help) => help(frame, model),
         Some(Popup::Palette { query, selected }) => palette(frame, model, query, *selected),
         Some(Popup::ConfirmQuit) => confirm_quit(frame, model),
@@ -30,7 +30,7 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     cell
 }
 
-fn menu(frame: &mut Frame, model: &Model, selected: usize) {
+fn menu(frame: &mut Frame, model: &Model, selected: usize, filter: &ListFilter) {
     let has_account_page = match &model.screen {
         Screen::Dashboard(d) => model
             .provider(&d.session.provider)
@@ -38,8 +38,10 @@ fn menu(frame: &mut Frame, model: &Model, selected: usize) {
         Screen::Login(_) => false,
     };
     let menu = model.menu_items();
-    let items: Vec<ListItem> = menu
+    let shown = model.visible_menu(filter);
+    let items: Vec<ListItem> = shown
         .iter()
+        .filter_map(|&i| menu.get(i))
         .map(|item| {
             let available = *item != MenuItem::OpenAccountPage || has_account_page;
             if available {
@@ -52,16 +54,17 @@ fn menu(frame: &mut Frame, model: &Model, selected: usize) {
             }
         })
         .collect();
-    let area = centered(frame.area(), 44, menu.len() as u16 + 2);
+    let area = centered(frame.area(), 44, shown.len() as u16 + 2);
     frame.render_widget(Clear, area);
-    let mut state = ListState::default().with_selected(Some(selected));
+    let mut state = ListState::default().with_selected(shown.iter().position(|&i| i == selected));
     frame.render_stateful_widget(
         List::new(items)
             .block(
                 Block::new()
                     .borders(Borders::ALL)
                     .border_style(theme::border(true))
-                    .title(Span::styled(" Menu ", theme::title())),
+                    .title(Span::styled(" Menu ", theme::title()))
+                    .title_bottom(filter_title(filter, "/ filter")),
             )
             .highlight_style(theme::selected(true))
             .highlight_symbol("›"),
@@ -70,10 +73,11 @@ fn menu(frame: &mut Frame, model: &Model, selected: usize) {
     );
 }
 
-fn accounts(frame: &mut Frame, model: &Model, selected: usize) {
-    let items: Vec<ListItem> = model
-        .accounts
+fn accounts(frame: &mut Frame, model: &Model, selected: usize, filter: &ListFilter) {
+    let shown = model.visible_accounts(filter);
+    let items: Vec<ListItem> = shown
         .iter()
+        .filter_map(|&i| model.accounts.get(i))
         .map(|a| {
             ListItem::new(Line::from(vec![
                 Span::styled(if a.active { " ● " } else { "   " }, theme::ok()),
@@ -83,21 +87,42 @@ fn accounts(frame: &mut Frame, model: &Model, selected: usize) {
         })
         .collect();
     let width = 60.min(frame.area().width);
-    let area = centered(frame.area(), width, model.accounts.len() as u16 + 2);
+    let area = centered(frame.area(), width, shown.len() as u16 + 2);
     frame.render_widget(Clear, area);
-    let mut state = ListState::default().with_selected(Some(selected));
+    let mut state = ListState::default().with_selected(shown.iter().position(|&i| i == selected));
     frame.render_stateful_widget(
         List::new(items)
             .block(
                 Block::new()
                     .borders(Borders::ALL)
                     .border_style(theme::border(true))
-                    .title(Span::styled(" Switch account (Enter) ", theme::title())),
+                    .title(Span::styled(" Switch account (Enter) ", theme::title()))
+                    .title_bottom(filter_title(filter, "/ filter")),
             )
             .highlight_style(theme::selected(true)),
         area,
         &mut state,
     );
+}
+
+/// A list's filter in its frame's bottom edge: the text being typed with
+/// a cursor, the text that narrows the list, or how to start one.
+pub fn filter_title(filter: &ListFilter, idle: &'static str) -> Line<'static> {
+    if filter.editing {
+        Line::from(vec![
+            Span::styled(" /", theme::key()),
+            Span::raw(visible(&filter.text).into_owned()),
+            Span::styled("▏", theme::key()),
+        ])
+    } else if !filter.text.is_empty() {
+        Line::from(vec![
+            Span::styled(" /", theme::dim()),
+            Span::raw(visible(&filter.text).into_owned()),
+            Span::styled(" (Esc clears) ", theme::dim()),
+        ])
+    } else {
+        Line::styled(format!(" {idle} "), theme::dim())
+    }
 }
 
 /// Every line of the action table, by context; an action that cannot run
