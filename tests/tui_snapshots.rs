@@ -1700,6 +1700,38 @@ async fn slash_filters_the_navigation_list() {
     assert_eq!(titles(&model).len(), model.nav_items().len());
 }
 
+/// The login screen's ways to log in filter too: "code" leaves the device
+/// login, and Enter starts it; `q` is a letter while typing.
+#[tokio::test]
+async fn slash_filters_the_ways_to_log_in() {
+    let demo = Demo::start().await;
+    let mut model = demo.model(fixed_now());
+    model.providers[0].lookup = Lookup::Found { device: true };
+    assert_eq!(model.login_rows().len(), 2);
+    press(&mut model, KeyCode::Char('/'));
+    type_text(&mut model, "qcode");
+    assert!(!model.quit);
+    assert!(render(&model).contains("No way"), "nothing has qcode");
+    for _ in 0..5 {
+        press(&mut model, KeyCode::Backspace);
+    }
+    type_text(&mut model, "code");
+    let screen = render(&model);
+    assert!(screen.contains("a code on another device"), "{screen}");
+    assert!(!screen.contains("with the browser"), "{screen}");
+    let commands = press(&mut model, KeyCode::Enter);
+    assert!(
+        matches!(
+            commands.as_slice(),
+            [Command::StartLogin {
+                flow: LoginFlow::Device,
+                ..
+            }]
+        ),
+        "{commands:?}"
+    );
+}
+
 /// The menu filters too: only the log-out lines for "log", Enter runs the
 /// one selected, and a filter that leaves nothing says so.
 #[tokio::test]

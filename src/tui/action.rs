@@ -246,6 +246,7 @@ pub const COMMANDS: &[Command] = &[
         "log in by pasting back the address the browser lands on",
         None,
     ),
+    c(C::Login, A::Filter, "filter the providers", None),
     c(
         C::Login,
         A::Back,

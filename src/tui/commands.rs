@@ -40,6 +40,7 @@ pub fn screen_contexts(model: &Model) -> Vec<Context> {
         Screen::Login(login) if login.pending.is_some() => {
             vec![Context::LoginPending, Context::Login, Context::Global]
         }
+        Screen::Login(login) if login.filter.editing => vec![Context::Filter],
         Screen::Login(_) => vec![Context::Login, Context::Global],
         Screen::Dashboard(dash)
             if dash.orgs.editing
@@ -74,9 +75,15 @@ pub fn availability(model: &Model, context: Context, action: Action) -> Availabi
         (Context::Login, _) => match &model.screen {
             Screen::Login(l) if l.pending.is_some() => Hidden,
             // One way to log in: nothing to choose between.
-            _ if matches!(action, Action::Up | Action::Down) && model.login_rows().len() < 2 => {
+            _ if matches!(action, Action::Up | Action::Down | Action::Filter)
+                && model.login_rows().len() < 2 =>
+            {
                 Hidden
             }
+            Screen::Login(l) if matches!(action, Action::Confirm | Action::Paste) => enabled_if(
+                !model.visible_logins(&l.filter).is_empty(),
+                "no way to log in matches the filter",
+            ),
             _ => enabled_if(!model.login_rows().is_empty(), "no provider to log in to"),
         },
         (Context::LoginPending, Action::Paste) => match pending_flow(model) {

@@ -100,6 +100,8 @@ pub struct Model {
     pub accents: Vec<crate::config::Accent>,
 }
 
+// One screen exists at a time: the variants' sizes cost nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Screen {
     Login(LoginScreen),
@@ -114,6 +116,8 @@ pub struct LoginScreen {
     pub notice: Option<Notice>,
     /// Adding an account: the session to return to on Esc.
     pub back_to: Option<Box<Session>>,
+    /// `/` over the ways to log in.
+    pub filter: ListFilter,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -435,6 +439,35 @@ impl Model {
         rows
     }
 
+    /// A login line's text, as the screen shows it and `/` matches it.
+    pub fn login_line(&self, row: LoginRow) -> String {
+        let how = match row.flow {
+            LoginFlow::Browser => "log in with the browser",
+            LoginFlow::Device => "log in with a code on another device",
+            LoginFlow::Paste => "open the URL anywhere and paste the address back",
+        };
+        match self.providers.get(row.provider) {
+            Some(p) => format!("{} — {how}", p.label),
+            None => String::new(),
+        }
+    }
+
+    /// The login lines the filter leaves, as indexes into `login_rows`.
+    pub fn visible_logins(&self, filter: &ListFilter) -> Vec<usize> {
+        let lines: Vec<String> = self
+            .login_rows()
+            .into_iter()
+            .map(|row| {
+                let issuer = self
+                    .providers
+                    .get(row.provider)
+                    .map_or("", |p| p.issuer.as_str());
+                format!("{}  {issuer}", self.login_line(row))
+            })
+            .collect();
+        filter.matching(lines.iter().map(String::as_str))
+    }
+
     pub fn provider(&self, name: &str) -> Option<&ProviderEntry> {
         self.providers.iter().find(|p| p.name == name)
     }
@@ -485,6 +518,7 @@ impl Model {
         matches!(self.popup, Some(Popup::Palette { .. }))
             || self.popup_filter().is_some_and(|f| f.editing)
             || pasting
+            || matches!(&self.screen, Screen::Login(l) if l.filter.editing)
             || self.dashboard().is_some_and(|d| {
                 d.orgs.editing
                     || d.nav_filter.editing

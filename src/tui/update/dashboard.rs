@@ -674,6 +674,7 @@ fn ask_for_scopes(model: &mut Model, scopes: Vec<String>) -> Vec<Command> {
             ),
         }),
         back_to: Some(current),
+        filter: ListFilter::default(),
     });
     vec![command]
 }

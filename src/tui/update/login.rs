@@ -84,6 +84,10 @@ pub(super) fn look_up_providers(model: &mut Model) -> Vec<Command> {
 pub(super) fn login_action(model: &mut Model, action: Action) -> Vec<Command> {
     let rows = model.login_rows();
     let count = rows.len();
+    let visible = match &model.screen {
+        Screen::Login(login) => model.visible_logins(&login.filter),
+        Screen::Dashboard(_) => Vec::new(),
+    };
     let generation = model.generation();
     let browser_available = model.browser_available;
     let Screen::Login(login) = &mut model.screen else {
@@ -170,14 +174,27 @@ pub(super) fn login_action(model: &mut Model, action: Action) -> Vec<Command> {
             _ => Vec::new(),
         };
     }
+    if login.filter.editing {
+        match action {
+            Action::Back => {
+                login.filter.editing = false;
+                return Vec::new();
+            }
+            Action::Confirm => login.filter.editing = false,
+            _ => {}
+        }
+    }
+    // A row the filter hides is never the one Enter logs in with.
+    let chosen = visible.contains(&login.selected) && count > 0;
     match action {
-        Action::Up if count > 0 => {
-            login.selected = (login.selected + count - 1) % count;
+        Action::Filter => login.filter.editing = true,
+        Action::Back if !login.filter.text.is_empty() => login.filter = ListFilter::default(),
+        Action::Up | Action::Down => {
+            let by = if action == Action::Up { -1 } else { 1 };
+            login.selected =
+                step_matching(&visible, login.selected, by, true).unwrap_or(login.selected);
         }
-        Action::Down if count > 0 => {
-            login.selected = (login.selected + 1) % count;
-        }
-        Action::Confirm if count > 0 => {
+        Action::Confirm if chosen => {
             let row = rows[login.selected.min(count - 1)];
             let provider = model.providers[row.provider].name.clone();
             login.notice = None;
@@ -186,7 +203,7 @@ pub(super) fn login_action(model: &mut Model, action: Action) -> Vec<Command> {
             return vec![command];
         }
         // The paste-back login for the selected provider.
-        Action::Paste if count > 0 => {
+        Action::Paste if chosen => {
             let row = rows[login.selected.min(count - 1)];
             let provider = model.providers[row.provider].name.clone();
             login.notice = None;
@@ -263,6 +280,20 @@ pub(super) fn paste_text(model: &mut Model, key: Key) -> Vec<Command> {
     let Screen::Login(login) = &mut model.screen else {
         return Vec::new();
     };
+    if login.filter.editing {
+        super::dashboard::edit_filter(&mut login.filter.text, key);
+        let Screen::Login(login) = &model.screen else {
+            return Vec::new();
+        };
+        let visible = model.visible_logins(&login.filter);
+        if let Screen::Login(login) = &mut model.screen
+            && !visible.contains(&login.selected)
+            && let Some(&first) = visible.first()
+        {
+            login.selected = first;
+        }
+        return Vec::new();
+    }
     let Some(pending) = &mut login.pending else {
         return Vec::new();
     };

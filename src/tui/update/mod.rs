@@ -103,6 +103,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
                             text: format!("Login failed: {e}"),
                         }),
                         back_to,
+                        filter: ListFilter::default(),
                     });
                     Vec::new()
                 }
@@ -393,6 +394,7 @@ pub fn run_action(model: &mut Model, context: Context, action: Action) -> Vec<Co
         | Context::ConfirmQuit => popup_action(model, action),
         // A popup's filter is being typed.
         Context::Filter if model.popup.is_some() => popup_action(model, action),
+        Context::Filter if matches!(model.screen, Screen::Login(_)) => login_action(model, action),
         Context::Login | Context::LoginPending => login_action(model, action),
         Context::Dashboard | Context::Organizations | Context::Filter => {
             dashboard_action(model, context, action)
@@ -444,6 +446,7 @@ pub(super) fn login_with(selected: usize, level: Level, text: String) -> Screen 
         pending: None,
         notice: Some(Notice { level, text }),
         back_to: None,
+        filter: ListFilter::default(),
     })
 }
 

@@ -239,6 +239,7 @@ pub(super) fn menu_action(model: &mut Model, item: MenuItem) -> Vec<Command> {
                     text: "Adding an account: the provider asks who you are. Esc goes back.".into(),
                 }),
                 back_to,
+                filter: ListFilter::default(),
             });
             vec![command]
         }

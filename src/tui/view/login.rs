@@ -4,27 +4,25 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
 
 use super::device;
+use super::popup::filter_title;
 use super::time::relative;
 use crate::identity::visible;
 use crate::tui::action::Action;
-use crate::tui::model::{BrowserState, Level, LoginFlow, LoginScreen, Lookup, Model, PendingFlow};
+use crate::tui::model::{BrowserState, Level, LoginScreen, Lookup, Model, PendingFlow};
 use crate::tui::theme;
 
 pub fn draw(frame: &mut Frame, area: Rect, model: &Model, login: &LoginScreen) {
     let rows = model.login_rows();
-    let list_height = rows.len() as u16 + 2;
+    let shown = model.visible_logins(&login.filter);
+    let list_height = shown.len().max(1) as u16 + 2;
     let [list_area, status_area] =
         Layout::vertical([Constraint::Length(list_height), Constraint::Min(1)]).areas(area);
 
-    let items: Vec<ListItem> = rows
+    let items: Vec<ListItem> = shown
         .iter()
+        .filter_map(|&i| rows.get(i))
         .filter_map(|row| {
             let p = model.providers.get(row.provider)?;
-            let how = match row.flow {
-                LoginFlow::Browser => "log in with the browser",
-                LoginFlow::Device => "log in with a code on another device",
-                LoginFlow::Paste => "open the URL anywhere and paste the address back",
-            };
             let note = match &p.lookup {
                 Lookup::Failed(e) => {
                     Span::styled(format!("  ✗ {}", visible(&e.to_string())), theme::error())
@@ -32,16 +30,31 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, login: &LoginScreen) {
                 _ => Span::styled(format!("  {}", p.issuer), theme::dim()),
             };
             Some(ListItem::new(Line::from(vec![
-                Span::raw(format!(" {} — {how}", p.label)),
+                Span::raw(format!(" {}", model.login_line(*row))),
                 note,
             ])))
         })
         .collect();
-    let block = Block::new()
+    let items = if items.is_empty() && !login.filter.text.is_empty() {
+        vec![ListItem::new(Line::styled(
+            format!(
+                " No way to log in matches “{}”.",
+                visible(&login.filter.text)
+            ),
+            theme::dim(),
+        ))]
+    } else {
+        items
+    };
+    let mut block = Block::new()
         .borders(Borders::ALL)
         .border_style(theme::border(login.pending.is_none()))
         .title(Span::styled(" Log in with ", theme::title()));
-    let mut state = ListState::default().with_selected(Some(login.selected));
+    if login.filter.shown() {
+        block = block.title_bottom(filter_title(&login.filter, ""));
+    }
+    let mut state =
+        ListState::default().with_selected(shown.iter().position(|&i| i == login.selected));
     frame.render_stateful_widget(
         List::new(items)
             .block(block)
