@@ -380,9 +380,7 @@ async fn dashboard(cli: &Cli, dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
         eprintln!("authdash: {e}");
         return Ok(ExitCode::from(EXIT_CONFIG));
     }
-    if config.ui.theme == authdash::config::ThemeChoice::Mono {
-        tui::theme::set_monochrome(true);
-    }
+    choose_palette(config.ui.theme);
     tui::run(
         Services {
             session: session_service(config, dirs),
@@ -393,6 +391,16 @@ async fn dashboard(cli: &Cli, dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
     .await
     .context("the terminal")?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The colours: the config's `theme`, `NO_COLOR` and the terminal's
+/// background as `COLORFGBG` says it.
+fn choose_palette(theme: authdash::config::ThemeChoice) {
+    tui::theme::set_palette(tui::theme::choose(
+        theme,
+        std::env::var("NO_COLOR").ok().as_deref(),
+        std::env::var("COLORFGBG").ok().as_deref(),
+    ));
 }
 
 fn no_config_message(default_path: &Path, streamlit: &Path) -> String {
@@ -428,6 +436,7 @@ async fn demo(dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
     };
     let config = Config::parse(Path::new("<demo config>"), &text, &demo_env)
         .context("the built-in demo config")?;
+    choose_palette(config.ui.theme);
     // The demo provider is new each run, so are its sessions; the active
     // org is remembered like anywhere else.
     let data_dir = dirs.data_dir().join("demo");

@@ -1091,6 +1091,44 @@ fn no_color_draws_no_colour_in_a_pty() {
     }
 }
 
+/// A light background (`COLORFGBG`, as rxvt and Konsole set it): no
+/// yellow or cyan text, which fade on white; blue titles instead.
+#[test]
+fn a_light_background_gets_the_light_palette_in_a_pty() {
+    let home = Home::new();
+    let mut app = PtyApp::spawn(home, &["demo"], &[("COLORFGBG", "0;15".into())]);
+    app.wait_for("then press Enter");
+    app.send("?");
+    app.wait_for("Keys (Esc closes)");
+    app.send("?");
+    app.wait_until("the help closed", WAIT, |s| {
+        !s.contents().contains("Keys (Esc closes)")
+    });
+    app.send("q");
+    let status = app.wait_exit(EXIT_WAIT);
+    assert!(status.success(), "{}", app.report("exit"));
+    let raw = app.output().raw.clone();
+    // crossterm writes the named colours as 256-colour indexes, the
+    // background's after the text's ("38;5;4;49m").
+    for (colour, name) in [
+        (&b"38;5;3;"[..], "yellow"),
+        (b"38;5;3m", "yellow"),
+        (b"38;5;6;", "cyan"),
+        (b"38;5;6m", "cyan"),
+    ] {
+        assert!(
+            find(&raw, colour).is_none(),
+            "{}",
+            app.report(&format!("{name} text was drawn on a light background"))
+        );
+    }
+    assert!(
+        find(&raw, b"38;5;4;").is_some(),
+        "{}",
+        app.report("the light palette's blue was never drawn")
+    );
+}
+
 /// `[authdash.keys]` naming an action that does not exist, or giving one
 /// key two actions in one place: said plainly, exit 2, before the
 /// terminal is ever taken.

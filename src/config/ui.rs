@@ -15,9 +15,13 @@ pub const ACCENT_COLORS: &[&str] = &[
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ThemeChoice {
-    /// Colours unless `NO_COLOR` is set.
+    /// Colours unless `NO_COLOR` is set; the background from `COLORFGBG`.
     #[default]
     Auto,
+    /// Colours for a dark background.
+    Dark,
+    /// Colours for a light background (no yellow or cyan text).
+    Light,
     /// No colour at all: focus by borders, markers and reverse video.
     Mono,
 }
@@ -46,12 +50,14 @@ impl UiSettings {
         if let Some(theme) = section.str("theme")? {
             ui.theme = match theme {
                 "auto" | "color" => ThemeChoice::Auto,
+                "dark" => ThemeChoice::Dark,
+                "light" => ThemeChoice::Light,
                 "mono" | "monochrome" => ThemeChoice::Mono,
                 other => {
                     return Err(Problem::new(
                         &section.child("theme"),
                         format!("is `{other}`"),
-                        "write `theme = \"auto\"` (colours unless NO_COLOR is set) or `theme = \"mono\"`",
+                        "write `theme = \"auto\"` (colours unless NO_COLOR is set, the background from COLORFGBG), \"dark\", \"light\" or \"mono\"",
                     ));
                 }
             };
@@ -152,10 +158,23 @@ mod tests {
     }
 
     #[test]
+    fn light_and_dark_themes_are_read() {
+        for (text, theme) in [
+            ("light", ThemeChoice::Light),
+            ("dark", ThemeChoice::Dark),
+            ("auto", ThemeChoice::Auto),
+        ] {
+            let config = parse(&format!("theme = \"{text}\"\n")).expect("valid");
+            assert_eq!(config.ui.theme, theme);
+        }
+    }
+
+    #[test]
     fn a_wrong_theme_or_colour_names_the_key_and_the_fix() {
         let err = parse("theme = \"neon\"\n").expect_err("bad theme");
         assert_eq!(err.key(), Some("authdash.theme"));
         assert!(err.to_string().contains("\"mono\""), "{err}");
+        assert!(err.to_string().contains("\"light\""), "{err}");
         let err = parse("[[authdash.accent]]\ncolor = \"pink\"\n").expect_err("bad colour");
         assert_eq!(err.key(), Some("authdash.accent[0].color"));
         let err = parse("[authdash.keys]\nquit = 3\n").expect_err("bad keys");

@@ -1,23 +1,51 @@
-//! Colours and styles in one place. The default reads on dark and light
-//! terminals (named ANSI colours, which the terminal's own palette maps);
-//! monochrome (`NO_COLOR`, or `theme = "mono"`) keeps only bold, dim and
+//! Colours and styles in one place. Three palettes: dark (the default:
+//! named ANSI colours, which the terminal's own palette maps), light (no
+//! yellow or cyan text, which fade on a white background), and monochrome
+//! (`NO_COLOR`, or `theme = "mono"`), which keeps only bold, dim and
 //! reverse video, so focus and selection stay visible without colour.
+//! `theme = "auto"` takes the background from `COLORFGBG` where the
+//! terminal sets it (rxvt, Konsole, …); asking the terminal itself (OSC 11)
+//! would hold up the first frame on terminals that never answer.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::BorderType;
 
-static MONO: AtomicBool = AtomicBool::new(false);
+use crate::config::ThemeChoice;
 
-/// No colour from here on (set before the first frame; the binary decides
-/// from `NO_COLOR` and the config's `theme`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Palette {
+    Dark,
+    Light,
+    Mono,
+}
+
+static PALETTE: AtomicU8 = AtomicU8::new(0);
+
+/// The palette from here on (set before the first frame; the binary
+/// decides with [`choose`]).
+pub fn set_palette(palette: Palette) {
+    PALETTE.store(palette as u8, Ordering::SeqCst);
+}
+
+pub fn palette() -> Palette {
+    match PALETTE.load(Ordering::SeqCst) {
+        1 => Palette::Light,
+        2 => Palette::Mono,
+        _ => Palette::Dark,
+    }
+}
+
+/// No colour from here on (`NO_COLOR` before the config is read).
 pub fn set_monochrome(on: bool) {
-    MONO.store(on, Ordering::SeqCst);
+    if on {
+        set_palette(Palette::Mono);
+    }
 }
 
 pub fn monochrome() -> bool {
-    MONO.load(Ordering::SeqCst)
+    palette() == Palette::Mono
 }
 
 /// `NO_COLOR` as <https://no-color.org> defines it: set and not empty.
@@ -25,9 +53,37 @@ pub fn no_color(value: Option<&str>) -> bool {
     value.is_some_and(|v| !v.is_empty())
 }
 
+/// The palette for the config's `theme`, `NO_COLOR` and `COLORFGBG`:
+/// `NO_COLOR` wins over everything, an explicit theme over detection.
+pub fn choose(theme: ThemeChoice, no_color_env: Option<&str>, colorfgbg: Option<&str>) -> Palette {
+    if no_color(no_color_env) {
+        return Palette::Mono;
+    }
+    match theme {
+        ThemeChoice::Mono => Palette::Mono,
+        ThemeChoice::Light => Palette::Light,
+        ThemeChoice::Dark => Palette::Dark,
+        ThemeChoice::Auto => match background_is_light(colorfgbg) {
+            Some(true) => Palette::Light,
+            _ => Palette::Dark,
+        },
+    }
+}
+
+/// `COLORFGBG` is "fg;bg" (sometimes "fg;default;bg"): the last field is
+/// the background's ANSI colour number; 7 and 9..=15 are light.
+pub fn background_is_light(colorfgbg: Option<&str>) -> Option<bool> {
+    let bg: u8 = colorfgbg?.rsplit(';').next()?.trim().parse().ok()?;
+    Some(bg == 7 || (9..=15).contains(&bg))
+}
+
 /// `style` with its colours dropped when monochrome.
 fn paint(style: Style) -> Style {
-    if monochrome() {
+    paint_in(palette(), style)
+}
+
+fn paint_in(palette: Palette, style: Style) -> Style {
+    if palette == Palette::Mono {
         Style {
             fg: None,
             bg: None,
@@ -39,8 +95,21 @@ fn paint(style: Style) -> Style {
     }
 }
 
+/// The text colours that differ by background: (title, key, warn, focus).
+fn text_colours(palette: Palette) -> (Color, Color, Color, Color) {
+    match palette {
+        Palette::Light => (Color::Blue, Color::Magenta, Color::Red, Color::Blue),
+        _ => (Color::Cyan, Color::Yellow, Color::Yellow, Color::Cyan),
+    }
+}
+
 pub fn title() -> Style {
-    paint(Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD))
+    title_in(palette())
+}
+
+fn title_in(palette: Palette) -> Style {
+    let (title, ..) = text_colours(palette);
+    paint_in(palette, Style::new().fg(title).add_modifier(Modifier::BOLD))
 }
 
 pub fn dim() -> Style {
@@ -52,7 +121,12 @@ pub fn dim() -> Style {
 }
 
 pub fn key() -> Style {
-    paint(Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD))
+    key_in(palette())
+}
+
+fn key_in(palette: Palette) -> Style {
+    let (_, key, ..) = text_colours(palette);
+    paint_in(palette, Style::new().fg(key).add_modifier(Modifier::BOLD))
 }
 
 pub fn selected(focused: bool) -> Style {
@@ -72,7 +146,12 @@ pub fn error() -> Style {
 }
 
 pub fn warn() -> Style {
-    paint(Style::new().fg(Color::Yellow))
+    warn_in(palette())
+}
+
+fn warn_in(palette: Palette) -> Style {
+    let (_, _, warn, _) = text_colours(palette);
+    paint_in(palette, Style::new().fg(warn))
 }
 
 /// The device code: large-ish and bold, readable on any background.
@@ -86,8 +165,13 @@ pub fn qr() -> Style {
 }
 
 pub fn border(focused: bool) -> Style {
+    border_in(palette(), focused)
+}
+
+fn border_in(palette: Palette, focused: bool) -> Style {
+    let (.., focus) = text_colours(palette);
     if focused {
-        paint(Style::new().fg(Color::Cyan))
+        paint_in(palette, Style::new().fg(focus))
     } else {
         dim()
     }
@@ -120,5 +204,52 @@ pub fn accent(color: &str) -> Style {
         style.add_modifier(Modifier::REVERSED)
     } else {
         style
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colorfgbg_tells_a_light_background_from_a_dark_one() {
+        assert_eq!(background_is_light(Some("0;15")), Some(true));
+        assert_eq!(background_is_light(Some("0;default;7")), Some(true));
+        assert_eq!(background_is_light(Some("15;0")), Some(false));
+        assert_eq!(background_is_light(Some("15;8")), Some(false));
+        assert_eq!(background_is_light(Some("garbage")), None);
+        assert_eq!(background_is_light(None), None);
+    }
+
+    #[test]
+    fn no_color_beats_the_theme_and_the_theme_beats_detection() {
+        use ThemeChoice::*;
+        assert_eq!(choose(Light, Some("1"), None), Palette::Mono);
+        assert_eq!(choose(Auto, Some(""), Some("0;15")), Palette::Light);
+        assert_eq!(choose(Auto, None, Some("15;0")), Palette::Dark);
+        assert_eq!(choose(Auto, None, None), Palette::Dark);
+        assert_eq!(choose(Dark, None, Some("0;15")), Palette::Dark);
+        assert_eq!(choose(Light, None, Some("15;0")), Palette::Light);
+        assert_eq!(choose(Mono, None, None), Palette::Mono);
+    }
+
+    /// Yellow and cyan text fade into a white background: the light
+    /// palette draws none; the monochrome one draws no colour at all.
+    #[test]
+    fn the_light_palette_has_no_text_that_fades_on_white() {
+        let styles = |p| [title_in(p), key_in(p), warn_in(p), border_in(p, true)];
+        for style in styles(Palette::Light) {
+            assert!(
+                !matches!(
+                    style.fg,
+                    Some(Color::Yellow | Color::LightYellow | Color::Cyan | Color::LightCyan)
+                ),
+                "{style:?}"
+            );
+        }
+        for style in styles(Palette::Mono) {
+            assert_eq!((style.fg, style.bg), (None, None), "{style:?}");
+        }
+        assert_ne!(title_in(Palette::Light), title_in(Palette::Dark));
     }
 }
