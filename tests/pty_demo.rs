@@ -1066,11 +1066,9 @@ fn a_panic_gives_the_terminal_back_and_reports_to_the_log_in_a_pty() {
     );
 }
 
-/// `NO_COLOR=1`: the whole session draws no colour escape.
-#[test]
-fn no_color_draws_no_colour_in_a_pty() {
-    let home = Home::new();
-    let mut app = PtyApp::spawn(home, &["demo"], &[("NO_COLOR", "1".into())]);
+/// Draws the login screen and the help, quits, and gives every byte the
+/// terminal was sent.
+fn login_screen_and_help_drawn(app: &mut PtyApp) -> Vec<u8> {
     app.wait_for("then press Enter");
     app.send("?");
     app.wait_for("Keys (Esc closes)");
@@ -1081,7 +1079,15 @@ fn no_color_draws_no_colour_in_a_pty() {
     app.send("q");
     let status = app.wait_exit(EXIT_WAIT);
     assert!(status.success(), "{}", app.report("exit"));
-    let raw = app.output().raw.clone();
+    app.output().raw.clone()
+}
+
+/// `NO_COLOR=1`: the whole session draws no colour escape.
+#[test]
+fn no_color_draws_no_colour_in_a_pty() {
+    let home = Home::new();
+    let mut app = PtyApp::spawn(home, &["demo"], &[("NO_COLOR", "1".into())]);
+    let raw = login_screen_and_help_drawn(&mut app);
     for colour in [&b"\x1b[38;"[..], b"\x1b[48;", b";38;", b";48;"] {
         assert!(
             find(&raw, colour).is_none(),
@@ -1097,17 +1103,7 @@ fn no_color_draws_no_colour_in_a_pty() {
 fn a_light_background_gets_the_light_palette_in_a_pty() {
     let home = Home::new();
     let mut app = PtyApp::spawn(home, &["demo"], &[("COLORFGBG", "0;15".into())]);
-    app.wait_for("then press Enter");
-    app.send("?");
-    app.wait_for("Keys (Esc closes)");
-    app.send("?");
-    app.wait_until("the help closed", WAIT, |s| {
-        !s.contents().contains("Keys (Esc closes)")
-    });
-    app.send("q");
-    let status = app.wait_exit(EXIT_WAIT);
-    assert!(status.success(), "{}", app.report("exit"));
-    let raw = app.output().raw.clone();
+    let raw = login_screen_and_help_drawn(&mut app);
     // crossterm writes the named colours as 256-colour indexes, the
     // background's after the text's ("38;5;4;49m").
     for (colour, name) in [

@@ -85,10 +85,7 @@ fn click(model: &mut Model, area: Rect, at: Position) -> Vec<Command> {
         ..area
     };
     let items = model.nav_items();
-    let visible = model
-        .dashboard()
-        .map(|d| model.visible_nav(d))
-        .unwrap_or_default();
+    let visible = model.visible_nav_now();
     let Screen::Dashboard(dash) = &mut model.screen else {
         return Vec::new();
     };

@@ -552,6 +552,13 @@ impl Model {
             .matching(items.iter().map(|i| self.nav_title(*i)))
     }
 
+    /// `visible_nav` of the dashboard on screen (none on the login screen).
+    pub fn visible_nav_now(&self) -> Vec<usize> {
+        self.dashboard()
+            .map(|d| self.visible_nav(d))
+            .unwrap_or_default()
+    }
+
     /// The menu's lines the filter leaves, as indexes into `menu_items`.
     pub fn visible_menu(&self, filter: &ListFilter) -> Vec<usize> {
         filter.matching(self.menu_items().iter().map(|i| i.label()))

@@ -37,10 +37,7 @@ fn describe_provider(model: &mut Model) -> Vec<Command> {
 
 fn dashboard_action_inner(model: &mut Model, context: Context, action: Action) -> Vec<Command> {
     let items = model.nav_items();
-    let visible = model
-        .dashboard()
-        .map(|d| model.visible_nav(d))
-        .unwrap_or_default();
+    let visible = model.visible_nav_now();
     let Screen::Dashboard(dash) = &mut model.screen else {
         return Vec::new();
     };
@@ -191,10 +188,7 @@ fn select_nav(model: &mut Model, to: usize) -> Vec<Command> {
 
 /// `/` in the navigation list has the keyboard.
 fn nav_filter_action(model: &mut Model, action: Action) -> Vec<Command> {
-    let visible = model
-        .dashboard()
-        .map(|d| model.visible_nav(d))
-        .unwrap_or_default();
+    let visible = model.visible_nav_now();
     let Screen::Dashboard(dash) = &mut model.screen else {
         return Vec::new();
     };
