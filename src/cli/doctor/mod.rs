@@ -7,6 +7,7 @@
 
 mod authorize;
 mod provider;
+mod redirect;
 mod render;
 mod store;
 mod tls;

@@ -1,5 +1,5 @@
 //! One provider: discovery, issuer, keys, PKCE, device grant, clock, and
-//! the redirect URI (see `authorize`).
+//! the redirect URI (see `redirect` and `authorize`).
 
 use std::time::{Duration, Instant, SystemTime};
 
@@ -8,7 +8,7 @@ use openidconnect::core::CoreJsonWebKeySet;
 use serde_json::Value;
 use url::Url;
 
-use super::{Check, authorize};
+use super::{Check, authorize, redirect};
 use crate::auth::http::{self, HttpOptions, PROVIDER_BODY_CAP, cap_text, describe};
 use crate::auth::{Metadata, is_issuer_of, issuer_of};
 use crate::config::{FlowPreference, HttpSettings, ProviderConfig};
@@ -104,7 +104,7 @@ pub(super) async fn check(p: &ProviderConfig, settings: &HttpSettings, out: &mut
         }
     };
     if placeholders(s, p, out) {
-        authorize::redirect_form(s, p, out);
+        redirect::redirect_form(s, p, out);
         return;
     }
     super::tls::check(s, p, settings, out).await;
@@ -122,7 +122,7 @@ pub(super) async fn check(p: &ProviderConfig, settings: &HttpSettings, out: &mut
             discovered = None;
         }
     }
-    let redirect = authorize::redirect_form(s, p, out);
+    let redirect = redirect::redirect_form(s, p, out);
     if let (Some((metadata, _, _)), Some(redirect)) = (&discovered, redirect) {
         authorize::dry_request(s, p, metadata, &redirect, &client, out).await;
     }
