@@ -589,7 +589,18 @@ async fn sign_in_page_lists_users_and_is_single_use() {
         panic!("expected the sign-in page");
     };
     assert!(page.html.contains("Sign in to the authdash demo"));
-    assert_eq!(page.users, ["alice", "bob", "carol", "dave"]);
+    assert_eq!(
+        page.users,
+        [
+            "alice",
+            "bob",
+            "carol",
+            "dave",
+            "orgs10",
+            "orgs1000",
+            "orgs10000"
+        ]
+    );
     assert!(page.html.contains("Owner of Acme, Member of Globex"));
     let post = |user: &'static str| {
         browser::client()

@@ -5,7 +5,9 @@ use std::future::Future;
 use std::ops::Deref;
 use std::path::Path;
 use std::pin::Pin;
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use openidconnect::{AsyncHttpClient, HttpClientError, HttpRequest, HttpResponse};
 use url::Url;
@@ -96,24 +98,48 @@ pub fn client(options: HttpOptions<'_>) -> Result<reqwest::Client, AuthError> {
 /// (`expires_in`, `interval`) clamped before oauth2 parses them (oauth2's
 /// own reqwest client buffers the whole body and panics on an `interval`
 /// that overflows). Derefs to the reqwest client for plain requests.
+///
+/// It also adds up the time spent waiting for the provider (request sent
+/// to body read) of the calls a login makes — token, JWKS refetch,
+/// userinfo — so a benchmark can tell authdash's own share of a login
+/// from the provider's (`benches/engine.rs`). One counter per provider
+/// (clones share it), no global; reading it is all it is for.
 #[derive(Debug, Clone)]
 pub struct ProviderHttp {
     client: reqwest::Client,
     cap: usize,
+    waited: Arc<AtomicU64>,
 }
 
 impl ProviderHttp {
     pub fn new(client: reqwest::Client) -> Self {
-        Self {
-            client,
-            cap: PROVIDER_BODY_CAP,
-        }
+        Self::with_cap(client, PROVIDER_BODY_CAP)
     }
 
     /// The same client with another cap (tests, and callers that expect
     /// smaller answers).
     pub fn with_cap(client: reqwest::Client, cap: usize) -> Self {
-        Self { client, cap }
+        Self {
+            client,
+            cap,
+            waited: Arc::default(),
+        }
+    }
+
+    /// The time spent so far waiting for this provider's answers (see the
+    /// type's note). Compare two readings to time one stretch of work.
+    pub fn waited(&self) -> Duration {
+        Duration::from_nanos(self.waited.load(Ordering::Relaxed))
+    }
+
+    /// Run `request` (send and read the answer), counting its time as
+    /// time spent waiting for the provider.
+    pub(crate) async fn timed<T>(&self, request: impl Future<Output = T>) -> T {
+        let started = Instant::now();
+        let out = request.await;
+        let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.waited.fetch_add(nanos, Ordering::Relaxed);
+        out
     }
 
     pub fn reqwest(&self) -> &reqwest::Client {
@@ -142,16 +168,21 @@ impl<'c> AsyncHttpClient<'c> for ProviderHttp {
     fn call(&'c self, request: HttpRequest) -> Self::Future {
         Box::pin(async move {
             let request = reqwest::Request::try_from(request).map_err(Box::new)?;
-            let response = self.client.execute(request).await.map_err(Box::new)?;
-            let mut builder = openidconnect::http::Response::builder()
-                .status(response.status())
-                .version(response.version());
-            for (name, value) in response.headers() {
-                builder = builder.header(name, value);
-            }
-            let body = read_capped(response, self.cap)
-                .await
-                .map_err(|e| HttpClientError::Other(e.to_string()))?;
+            let (builder, body) = self
+                .timed(async {
+                    let response = self.client.execute(request).await.map_err(Box::new)?;
+                    let mut builder = openidconnect::http::Response::builder()
+                        .status(response.status())
+                        .version(response.version());
+                    for (name, value) in response.headers() {
+                        builder = builder.header(name, value);
+                    }
+                    let body = read_capped(response, self.cap)
+                        .await
+                        .map_err(|e| HttpClientError::Other(e.to_string()))?;
+                    Ok::<_, Self::Error>((builder, body))
+                })
+                .await?;
             builder
                 .body(clamp_provider_numbers(body))
                 .map_err(HttpClientError::Http)

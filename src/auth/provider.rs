@@ -181,7 +181,13 @@ impl Provider {
             }
             keys.refetched_at = Some(Instant::now());
         }
-        let set = metadata::fetch_jwks(&self.http, self.metadata.jwks_uri().url()).await?;
+        let set = self
+            .http
+            .timed(metadata::fetch_jwks(
+                &self.http,
+                self.metadata.jwks_uri().url(),
+            ))
+            .await?;
         let mut keys = self.keys.lock().unwrap_or_else(|p| p.into_inner());
         keys.set = set.clone();
         // The cached keys are stale: the next start discovers afresh.

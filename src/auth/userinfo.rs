@@ -23,6 +23,31 @@ impl Provider {
         };
         let url = endpoint.url();
         require_secure_from(self.is_loopback(), "userinfo_endpoint", url)?;
+        let body = self
+            .http()
+            .timed(self.userinfo_body(url, access_token))
+            .await?;
+        let claims: BTreeMap<String, Value> = serde_json::from_slice(&body)
+            .map_err(|e| AuthError::Userinfo(format!("not a JSON object: {e}")))?;
+        match claims.get("sub") {
+            Some(sub) if sub.as_str() != Some(id_subject) => {
+                return Err(AuthError::Userinfo(
+                    "its `sub` differs from the ID token's: refused".into(),
+                ));
+            }
+            Some(_) => {}
+            None => self.subjectless_userinfo(&claims, id_subject)?,
+        }
+        Ok(Some(claims))
+    }
+
+    /// The userinfo answer's body: the request and the read, timed as
+    /// waiting for the provider.
+    async fn userinfo_body(
+        &self,
+        url: &url::Url,
+        access_token: &str,
+    ) -> Result<Vec<u8>, AuthError> {
         let response = self
             .http()
             .get(url.clone())
@@ -48,24 +73,12 @@ impl Provider {
                 "signed userinfo (application/jwt) is not supported; configure the provider to answer JSON".into(),
             ));
         }
-        let body = read_capped(response, PROVIDER_BODY_CAP)
+        read_capped(response, PROVIDER_BODY_CAP)
             .await
             .map_err(|e| match e {
                 BodyError::Transport(reason) => AuthError::Userinfo(reason),
                 too_large => AuthError::Userinfo(format!("{url}: {too_large}")),
-            })?;
-        let claims: BTreeMap<String, Value> = serde_json::from_slice(&body)
-            .map_err(|e| AuthError::Userinfo(format!("not a JSON object: {e}")))?;
-        match claims.get("sub") {
-            Some(sub) if sub.as_str() != Some(id_subject) => {
-                return Err(AuthError::Userinfo(
-                    "its `sub` differs from the ID token's: refused".into(),
-                ));
-            }
-            Some(_) => {}
-            None => self.subjectless_userinfo(&claims, id_subject)?,
-        }
-        Ok(Some(claims))
+            })
     }
 
     /// Userinfo without `sub`: PropelAuth's shape (`user_id`) under the

@@ -8,7 +8,9 @@
 //! panels. It binds `127.0.0.1` only and keeps everything in memory.
 //!
 //! The demo users and organizations come from `assets/demo/*.toml`, compiled
-//! in and validated at start.
+//! in and validated at start; beside them, generated users in 10, 1,000 and
+//! 10,000 organizations (`orgs10`, `orgs1000`, `orgs10000`) for benchmarks,
+//! whose organizations are made on first use.
 
 mod config;
 mod directory;
@@ -17,6 +19,8 @@ mod pages;
 mod params;
 mod routes;
 mod state;
+#[cfg(test)]
+mod tests;
 mod tokens;
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -29,8 +33,8 @@ use tokio::task::JoinHandle;
 
 pub use config::config_toml;
 pub use directory::{
-    Directory, DirectoryError, Membership, Org, PanelData, PanelItem, PanelRequirement, PanelSpec,
-    Roles, User,
+    Directory, DirectoryError, GENERATED_SIZES, Membership, Org, PanelData, PanelItem,
+    PanelRequirement, PanelSpec, Roles, User,
 };
 
 /// The one client the demo provider knows: public (no secret), PKCE required.

@@ -19,16 +19,20 @@ fn layout(title: &str, body: &str) -> String {
 fn user_buttons(directory: &Directory) -> String {
     let mut users = String::new();
     for user in directory.users() {
-        let orgs: Vec<String> = directory
-            .memberships_of(&user.id)
-            .into_iter()
-            .map(|(org, m)| format!("{} of {}", m.role, org.org_name))
-            .collect();
-        let orgs = if orgs.is_empty() {
-            "No organization".to_string()
-        } else {
-            orgs.join(", ")
-        };
+        // A generated user's thousands of orgs are summed up, not listed
+        // (nor generated just to show this page).
+        let orgs = directory.generated_summary(&user.id).unwrap_or_else(|| {
+            let orgs: Vec<String> = directory
+                .memberships_of(&user.id)
+                .into_iter()
+                .map(|(org, m)| format!("{} of {}", m.role, org.org_name))
+                .collect();
+            if orgs.is_empty() {
+                "No organization".to_string()
+            } else {
+                orgs.join(", ")
+            }
+        });
         users.push_str(&format!(
             "<button type=\"submit\" name=\"user\" value=\"{id}\"><strong>{name}</strong> &lt;{email}&gt;<small>{orgs}</small></button>\n",
             id = escape(&user.id),

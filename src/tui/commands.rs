@@ -114,10 +114,7 @@ pub fn availability(model: &Model, context: Context, action: Action) -> Availabi
         },
         (Context::Organizations, Action::Confirm) => match model.dashboard() {
             Some(d) => {
-                let selected = d
-                    .filtered_orgs()
-                    .get(d.orgs.selected)
-                    .map(|o| o.org_id.clone());
+                let selected = d.filtered_org(d.orgs.selected).map(|o| o.org_id.clone());
                 match selected {
                     None => Disabled("no organization matches".into()),
                     Some(id) if d.active_org.as_deref() == Some(id.as_str()) => {

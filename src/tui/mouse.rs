@@ -18,8 +18,6 @@ use super::update::run_action;
 const HEADER_ROWS: u16 = 2;
 const FOOTER_ROWS: u16 = 2;
 const NAV_COLUMNS: u16 = 24;
-/// The organization list starts below its filter line (`view::orgs`).
-const ORG_FILTER_ROWS: u16 = 2;
 const MENU_WIDTH: u16 = 44;
 
 pub fn handle(model: &mut Model, area: Rect, event: MouseEvent) -> Vec<Command> {
@@ -104,15 +102,22 @@ fn click(model: &mut Model, area: Rect, at: Position) -> Vec<Command> {
         return run_action(model, Context::Dashboard, Action::Confirm);
     }
     if items.get(dash.nav) == Some(&NavItem::Organizations) {
-        let list = Rect {
+        let content = Rect {
             x: body.x + NAV_COLUMNS,
-            y: body.y + ORG_FILTER_ROWS,
             width: body.width.saturating_sub(NAV_COLUMNS),
-            height: body.height.saturating_sub(ORG_FILTER_ROWS),
+            ..body
         };
-        if let Some(index) = row_in(list, at, dash.filtered_orgs().len()) {
-            dash.orgs.selected = index;
-            dash.focus = Focus::Content;
+        // The rows as `view::orgs` draws them: scrolled to the selection.
+        let list = super::view::org_list_area(content);
+        let count = dash.filtered_count();
+        if list.contains(at) && count > 0 {
+            let selected = dash.orgs.selected.min(count - 1);
+            let first = super::view::first_visible_org(selected, usize::from(list.height));
+            let index = first + usize::from(at.y - list.y);
+            if index < count {
+                dash.orgs.selected = index;
+                dash.focus = Focus::Content;
+            }
         }
     }
     Vec::new()

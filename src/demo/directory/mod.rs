@@ -1,10 +1,15 @@
 //! The demo directory: users, organizations, memberships, roles, and the
 //! demo panel data, loaded from `assets/demo/*.toml` and validated.
 
+mod generated;
 mod model;
 mod parse;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+
+pub use generated::GENERATED_SIZES;
 
 pub use model::{Membership, Org, PanelData, PanelItem, PanelRequirement, PanelSpec, Roles, User};
 pub use parse::DirectoryError;
@@ -22,12 +27,47 @@ pub struct Directory {
     panels: Vec<PanelSpec>,
     /// (org_id, panel id) → data.
     panel_data: BTreeMap<(String, String), PanelData>,
+    /// The generated users' organizations, built on first use (see
+    /// `generated`); shared by clones.
+    generated: Arc<OnceLock<generated::Generated>>,
+    /// Whether the generated users were added ([`Directory::load`] does).
+    with_generated: bool,
 }
 
 impl Directory {
-    /// Loads the demo data compiled in from `assets/demo/`.
+    /// Loads the demo data compiled in from `assets/demo/`, plus the
+    /// generated users `orgs10`, `orgs1000` and `orgs10000` (their
+    /// organizations are made on first use).
     pub fn load() -> Result<Directory, DirectoryError> {
-        Directory::parse(DIRECTORY_TOML, PANELS_TOML)
+        let mut directory = Directory::parse(DIRECTORY_TOML, PANELS_TOML)?;
+        directory.users.extend(generated::users());
+        parse::check_users(&directory.users)?;
+        directory.with_generated = true;
+        Ok(directory)
+    }
+
+    /// How many organizations a generated user is in; `None` for the users
+    /// of `assets/demo/directory.toml`.
+    pub fn generated_org_count(&self, user_id: &str) -> Option<usize> {
+        generated::org_count(user_id).filter(|_| self.with_generated)
+    }
+
+    /// "Owner of 1, Admin of 3, Member of 6 generated organizations" for a
+    /// generated user, without generating them (for the sign-in page).
+    pub(crate) fn generated_summary(&self, user_id: &str) -> Option<String> {
+        self.generated_org_count(user_id)
+            .map(|n| generated::summary(n, &self.roles))
+    }
+
+    /// Whether the generated organizations have been made yet.
+    #[cfg(test)]
+    pub(crate) fn generated_is_built(&self) -> bool {
+        self.generated.get().is_some()
+    }
+
+    fn generated(&self) -> &generated::Generated {
+        self.generated
+            .get_or_init(|| generated::Generated::build(&self.roles))
     }
 
     /// Parses and validates a directory and its panel data.
@@ -35,17 +75,19 @@ impl Directory {
         parse::parse(directory_toml, panels_toml)
     }
 
-    /// All demo users, in file order.
+    /// All demo users, in file order, then the generated ones.
     pub fn users(&self) -> &[User] {
         &self.users
     }
 
-    /// All demo organizations, in file order.
+    /// The demo organizations of `assets/demo/directory.toml`, in file
+    /// order (not the generated ones).
     pub fn orgs(&self) -> &[Org] {
         &self.orgs
     }
 
-    /// All memberships.
+    /// The memberships of `assets/demo/directory.toml` (not the generated
+    /// users').
     pub fn memberships(&self) -> &[Membership] {
         &self.memberships
     }
@@ -65,20 +107,27 @@ impl Directory {
         self.users.iter().find(|u| u.user_id == sub)
     }
 
-    /// An organization by `org_id`.
+    /// An organization by `org_id`, a generated one too.
     pub fn org(&self, org_id: &str) -> Option<&Org> {
-        self.orgs.iter().find(|o| o.org_id == org_id)
+        self.orgs
+            .iter()
+            .find(|o| o.org_id == org_id)
+            .or_else(|| self.generated().org(org_id))
     }
 
-    /// An organization by `url_safe_org_name` (`acme`).
+    /// An organization by `url_safe_org_name` (`acme`), a generated one too.
     pub fn org_by_name(&self, url_safe_org_name: &str) -> Option<&Org> {
         self.orgs
             .iter()
             .find(|o| o.url_safe_org_name == url_safe_org_name)
+            .or_else(|| self.generated().org_by_name(url_safe_org_name))
     }
 
     /// The user's memberships with their organizations, in file order.
     pub fn memberships_of(&self, user_id: &str) -> Vec<(&Org, &Membership)> {
+        if self.generated_org_count(user_id).is_some() {
+            return self.generated().memberships_of(user_id);
+        }
         self.memberships
             .iter()
             .filter(|m| m.user == user_id)
@@ -88,6 +137,9 @@ impl Directory {
 
     /// The user's membership in one org.
     pub fn membership(&self, user_id: &str, org_id: &str) -> Option<&Membership> {
+        if self.generated_org_count(user_id).is_some() {
+            return self.generated().membership(user_id, org_id);
+        }
         self.memberships
             .iter()
             .find(|m| m.user == user_id && m.org_id == org_id)
@@ -103,10 +155,23 @@ impl Directory {
         self.panels.iter().find(|p| p.id == panel_id)
     }
 
-    /// A panel's data for one organization.
-    pub fn panel_data(&self, org_id: &str, panel_id: &str) -> Option<&PanelData> {
-        self.panel_data
+    /// A panel's data for one organization. A generated organization
+    /// shows the first demo organization's data under its own name.
+    pub fn panel_data(&self, org_id: &str, panel_id: &str) -> Option<Cow<'_, PanelData>> {
+        if let Some(data) = self
+            .panel_data
             .get(&(org_id.to_string(), panel_id.to_string()))
+        {
+            return Some(Cow::Borrowed(data));
+        }
+        let org = self.generated().org(org_id)?;
+        let template = self.orgs.first()?;
+        let mut data = self
+            .panel_data
+            .get(&(template.org_id.clone(), panel_id.to_string()))?
+            .clone();
+        data.title = data.title.replacen(&template.org_name, &org.org_name, 1);
+        Some(Cow::Owned(data))
     }
 
     /// Whether a membership meets a panel's requirement.

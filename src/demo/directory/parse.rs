@@ -112,28 +112,7 @@ pub(super) fn parse(directory_toml: &str, panels_toml: &str) -> Result<Directory
         }
     }
 
-    for user in &raw.users {
-        for (field, value) in [
-            ("id", &user.id),
-            ("user_id", &user.user_id),
-            ("email", &user.email),
-            ("first_name", &user.first_name),
-            ("last_name", &user.last_name),
-        ] {
-            if value.trim().is_empty() {
-                return Err(invalid(f, format!("a user has an empty {field}")));
-            }
-        }
-        if !user.email.contains('@') {
-            return Err(invalid(
-                f,
-                format!("user {:?}: email {:?} has no @", user.id, user.email),
-            ));
-        }
-    }
-    unique(f, "user id", raw.users.iter().map(|u| &u.id))?;
-    unique(f, "user_id", raw.users.iter().map(|u| &u.user_id))?;
-    unique(f, "email", raw.users.iter().map(|u| &u.email))?;
+    check_users(&raw.users)?;
 
     for org in &raw.orgs {
         if org.org_id.trim().is_empty() || org.org_name.trim().is_empty() {
@@ -268,7 +247,38 @@ pub(super) fn parse(directory_toml: &str, panels_toml: &str) -> Result<Directory
         memberships,
         panels,
         panel_data,
+        generated: Default::default(),
+        with_generated: false,
     })
+}
+
+/// Every user has the fields a login needs, and ids, subjects and emails
+/// are unique.
+pub(super) fn check_users(users: &[User]) -> Result<(), DirectoryError> {
+    let f = DIRECTORY_FILE;
+    for user in users {
+        for (field, value) in [
+            ("id", &user.id),
+            ("user_id", &user.user_id),
+            ("email", &user.email),
+            ("first_name", &user.first_name),
+            ("last_name", &user.last_name),
+        ] {
+            if value.trim().is_empty() {
+                return Err(invalid(f, format!("a user has an empty {field}")));
+            }
+        }
+        if !user.email.contains('@') {
+            return Err(invalid(
+                f,
+                format!("user {:?}: email {:?} has no @", user.id, user.email),
+            ));
+        }
+    }
+    unique(f, "user id", users.iter().map(|u| &u.id))?;
+    unique(f, "user_id", users.iter().map(|u| &u.user_id))?;
+    unique(f, "email", users.iter().map(|u| &u.email))?;
+    Ok(())
 }
 
 fn unique<'a>(

@@ -11,9 +11,11 @@ use crate::panels::{Access, PanelSpec};
 use crate::session::{AccountId, Accounts, Preferences};
 
 mod filter;
+mod orgs;
 mod panel;
 
 pub use filter::{ListFilter, step as step_matching};
+pub use orgs::OrgPicker;
 pub use panel::{PanelError, PanelState, PanelValue, RenewalRecord, TableState};
 
 /// A provider as the login screen lists it.
@@ -217,13 +219,6 @@ pub struct Dashboard {
 pub enum Focus {
     Nav,
     Content,
-}
-
-#[derive(Debug, Default)]
-pub struct OrgPicker {
-    pub filter: String,
-    pub editing: bool,
-    pub selected: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -602,13 +597,14 @@ impl Dashboard {
         let active_org = active_org
             .filter(|id| session.user.org(id).is_some())
             .or_else(|| session.user.orgs.first().map(|o| o.org_id.clone()));
+        let orgs = OrgPicker::new(&session.user.orgs);
         Self {
             session,
             nav: 0,
             nav_filter: ListFilter::default(),
             focus: Focus::Nav,
             active_org,
-            orgs: OrgPicker::default(),
+            orgs,
             profile_scroll: 0,
             panel_states: HashMap::new(),
             reveal_tokens: false,
@@ -627,19 +623,29 @@ impl Dashboard {
             .and_then(|id| self.session.user.org(id))
     }
 
-    /// Orgs matching the filter (name, id or role; case-insensitive).
+    /// How many orgs match the filter (name, id or role;
+    /// case-insensitive): the picker's matches, found when it changed.
+    pub fn filtered_count(&self) -> usize {
+        self.orgs.matches().len()
+    }
+
+    /// The `index`th org matching the filter.
+    pub fn filtered_org(&self, index: usize) -> Option<&OrgMembership> {
+        let org = *self.orgs.matches().get(index)?;
+        self.session.user.orgs.get(org)
+    }
+
+    /// Every org matching the filter, as a new list: for tests and
+    /// one-off use, not for every frame.
     pub fn filtered_orgs(&self) -> Vec<&OrgMembership> {
-        let needle = self.orgs.filter.to_lowercase();
-        self.session
-            .user
-            .orgs
-            .iter()
-            .filter(|o| {
-                needle.is_empty()
-                    || o.org_name.to_lowercase().contains(&needle)
-                    || o.org_id.to_lowercase().contains(&needle)
-                    || o.role.to_lowercase().contains(&needle)
-            })
+        (0..self.filtered_count())
+            .filter_map(|i| self.filtered_org(i))
             .collect()
+    }
+
+    /// A renewed session: the picker searches its orgs from now on.
+    pub fn replace_session(&mut self, session: Session) {
+        self.session = session;
+        self.orgs.reindex(&self.session.user.orgs);
     }
 }

@@ -246,14 +246,14 @@ pub(super) fn org_list_action(model: &mut Model, action: Action) -> Vec<Command>
     let Screen::Dashboard(dash) = &mut model.screen else {
         return Vec::new();
     };
-    let count = dash.filtered_orgs().len();
+    let count = dash.filtered_count();
     match action {
         Action::Up => dash.orgs.selected = dash.orgs.selected.saturating_sub(1),
         Action::Down if count > 0 => dash.orgs.selected = (dash.orgs.selected + 1).min(count - 1),
         Action::Home => dash.orgs.selected = 0,
         Action::End => dash.orgs.selected = count.saturating_sub(1),
         Action::Back => {
-            dash.orgs.filter.clear();
+            dash.orgs.clear();
             dash.orgs.selected = 0;
         }
         Action::Filter => dash.orgs.editing = true,
@@ -276,7 +276,7 @@ pub(super) fn org_filter_action(model: &mut Model, action: Action) -> Vec<Comman
         }
         Action::Up => dash.orgs.selected = dash.orgs.selected.saturating_sub(1),
         Action::Down => {
-            let count = dash.filtered_orgs().len();
+            let count = dash.filtered_count();
             if count > 0 {
                 dash.orgs.selected = (dash.orgs.selected + 1).min(count - 1);
             }
@@ -292,10 +292,8 @@ pub(super) fn org_filter_text(model: &mut Model, key: Key) -> Vec<Command> {
         return Vec::new();
     };
     match key {
-        Key::Backspace => {
-            dash.orgs.filter.pop();
-        }
-        Key::Char(c) => dash.orgs.filter.push(c),
+        Key::Backspace => dash.orgs.pop(),
+        Key::Char(c) => dash.orgs.push(c),
         _ => return Vec::new(),
     }
     dash.orgs.selected = 0;
@@ -307,8 +305,7 @@ pub(super) fn activate_selected_org(model: &mut Model) -> Vec<Command> {
         return Vec::new();
     };
     let Some(org_id) = dash
-        .filtered_orgs()
-        .get(dash.orgs.selected)
+        .filtered_org(dash.orgs.selected)
         .map(|o| o.org_id.clone())
     else {
         return Vec::new();

@@ -270,7 +270,7 @@ pub(super) fn refreshed(
     }
     match result {
         Ok(session) => {
-            dash.session = *session;
+            dash.replace_session(*session);
             if awaited || dash.refresh != RefreshState::Running {
                 dash.refresh = RefreshState::Idle;
             }

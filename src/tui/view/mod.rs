@@ -22,6 +22,8 @@ use ratatui::layout::{Constraint, Layout};
 
 use super::model::{Model, Screen};
 
+pub use orgs::{first_visible as first_visible_org, list_area as org_list_area};
+
 /// The smallest terminal everything fits in.
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 20;
