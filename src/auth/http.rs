@@ -21,6 +21,10 @@ pub use super::clamp::{MAX_EXPIRES_IN_SECS, MAX_INTERVAL_SECS, clamp_provider_nu
 /// attack or a misconfiguration, and reading it whole would cost memory.
 pub const PROVIDER_BODY_CAP: usize = 1024 * 1024;
 
+/// Said after a token or userinfo answer over its cap: what raises it.
+pub const RAISE_CAP: &str = " (a person in thousands of organizations: raise \
+                             `provider_body_cap_mib` under [authdash])";
+
 /// Timeouts, proxy rules and extra trusted CAs for one provider.
 #[derive(Debug, Clone, Copy)]
 pub struct HttpOptions<'a> {
@@ -177,9 +181,12 @@ impl<'c> AsyncHttpClient<'c> for ProviderHttp {
                     for (name, value) in response.headers() {
                         builder = builder.header(name, value);
                     }
-                    let body = read_capped(response, self.cap)
-                        .await
-                        .map_err(|e| HttpClientError::Other(e.to_string()))?;
+                    let body = read_capped(response, self.cap).await.map_err(|e| {
+                        HttpClientError::Other(match e {
+                            BodyError::TooLarge { .. } => format!("{e}{RAISE_CAP}"),
+                            BodyError::Transport(_) => e.to_string(),
+                        })
+                    })?;
                     Ok::<_, Self::Error>((builder, body))
                 })
                 .await?;

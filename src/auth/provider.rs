@@ -73,12 +73,15 @@ impl Provider {
         let url = &config.server_metadata_url;
         http::require_secure("the discovery document", url)?;
         let loopback = http::is_loopback(url);
-        let http = ProviderHttp::new(http::client(HttpOptions {
-            connect_timeout: settings.connect_timeout,
-            request_timeout: settings.request_timeout,
-            loopback,
-            ca_file: config.ca_file.as_deref(),
-        })?);
+        let http = ProviderHttp::with_cap(
+            http::client(HttpOptions {
+                connect_timeout: settings.connect_timeout,
+                request_timeout: settings.request_timeout,
+                loopback,
+                ca_file: config.ca_file.as_deref(),
+            })?,
+            settings.provider_body_cap,
+        );
         let expected = metadata::issuer_of(url);
         let cached = cache.and_then(|c| c.load(url)).and_then(|entry| {
             let metadata = metadata::parse_metadata(url, entry.metadata(), &expected).ok()?;

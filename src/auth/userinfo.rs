@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::http::{BodyError, PROVIDER_BODY_CAP, describe, read_capped, require_secure_from};
+use super::http::{BodyError, RAISE_CAP, describe, read_capped, require_secure_from};
 use super::{AuthError, Provider};
 
 impl Provider {
@@ -73,11 +73,11 @@ impl Provider {
                 "signed userinfo (application/jwt) is not supported; configure the provider to answer JSON".into(),
             ));
         }
-        read_capped(response, PROVIDER_BODY_CAP)
+        read_capped(response, self.http().cap())
             .await
             .map_err(|e| match e {
                 BodyError::Transport(reason) => AuthError::Userinfo(reason),
-                too_large => AuthError::Userinfo(format!("{url}: {too_large}")),
+                too_large => AuthError::Userinfo(format!("{url}: {too_large}{RAISE_CAP}")),
             })
     }
 

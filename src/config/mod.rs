@@ -83,8 +83,12 @@ pub struct HttpSettings {
     pub connect_timeout: Duration,
     pub request_timeout: Duration,
     /// `panel_body_cap_mib`: the most a panel's data answer may hold, in
-    /// bytes (provider answers have their own fixed 1 MiB cap).
+    /// bytes.
     pub panel_body_cap: usize,
+    /// `provider_body_cap_mib`: the most a provider's token or userinfo
+    /// answer may hold, in bytes (their size grows with the person's
+    /// organizations); discovery, keys and revocation keep 1 MiB.
+    pub provider_body_cap: usize,
 }
 
 impl Default for HttpSettings {
@@ -93,6 +97,7 @@ impl Default for HttpSettings {
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             panel_body_cap: crate::panels::DEFAULT_PANEL_BODY_CAP,
+            provider_body_cap: crate::auth::http::PROVIDER_BODY_CAP,
         }
     }
 }

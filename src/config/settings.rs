@@ -15,6 +15,7 @@ const AUTHDASH_KEYS: &[&str] = &[
     "request_timeout_secs",
     "login_timeout_secs",
     "panel_body_cap_mib",
+    "provider_body_cap_mib",
     "panels",
     "exec_token_env",
     "exec_org_env",
@@ -25,6 +26,10 @@ const AUTHDASH_KEYS: &[&str] = &[
 
 /// The largest panel body cap accepted: 1 GiB would defeat the point.
 const MAX_PANEL_BODY_CAP_MIB: i64 = 256;
+
+/// The largest provider answer cap accepted: a person in some 150,000
+/// organizations, far past any provider's own limits.
+const MAX_PROVIDER_BODY_CAP_MIB: i64 = 64;
 
 /// The longest timeout accepted: one day.
 const MAX_TIMEOUT_SECS: i64 = 24 * 60 * 60;
@@ -87,8 +92,16 @@ impl Settings {
         if let Some(d) = timeout(section, "login_timeout_secs")? {
             settings.login_timeout = d;
         }
-        if let Some(cap) = panel_body_cap(section)? {
+        if let Some(cap) = mib_cap(section, "panel_body_cap_mib", MAX_PANEL_BODY_CAP_MIB, 4)? {
             settings.http.panel_body_cap = cap;
+        }
+        if let Some(cap) = mib_cap(
+            section,
+            "provider_body_cap_mib",
+            MAX_PROVIDER_BODY_CAP_MIB,
+            1,
+        )? {
+            settings.http.provider_body_cap = cap;
         }
         settings.panels = panels(section, &settings.role_order)?;
         if let Some(name) = env_name(section, "exec_token_env")? {
@@ -166,19 +179,23 @@ fn timeout(section: Section<'_>, name: &str) -> Checked<Option<Duration>> {
     Ok(u64::try_from(secs).ok().map(Duration::from_secs))
 }
 
-/// `panel_body_cap_mib`: whole MiB, 1 to 256.
-fn panel_body_cap(section: Section<'_>) -> Checked<Option<usize>> {
-    let name = "panel_body_cap_mib";
+/// A cap in whole MiB, from 1 to `max` (`panel_body_cap_mib`,
+/// `provider_body_cap_mib`).
+fn mib_cap(section: Section<'_>, name: &str, max: i64, default: i64) -> Checked<Option<usize>> {
     let Some(mib) = section.int(name)? else {
         return Ok(None);
     };
-    if !(1..=MAX_PANEL_BODY_CAP_MIB).contains(&mib) {
+    if !(1..=max).contains(&mib) {
+        let whose = if name.starts_with("panel") {
+            "a panel's answer"
+        } else {
+            "a provider's token or userinfo answer"
+        };
         return Err(Problem::new(
             &section.child(name),
             format!("is {mib}"),
             format!(
-                "give the most a panel's answer may hold, in MiB, from 1 to \
-                 {MAX_PANEL_BODY_CAP_MIB} (the default is 4)"
+                "give the most {whose} may hold, in MiB, from 1 to {max} (the default is {default})"
             ),
         ));
     }

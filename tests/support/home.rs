@@ -121,6 +121,21 @@ where
     F: FnOnce(String) -> Fut + Send + 'static,
     Fut: std::future::Future<Output = ()> + Send,
 {
+    try_login_asking(service, scopes, approve)
+        .await
+        .expect("login succeeds")
+}
+
+/// A browser login that may fail: the session (stored), or why not.
+pub async fn try_login_asking<F, Fut>(
+    service: &SessionService,
+    scopes: Vec<String>,
+    approve: F,
+) -> Result<Session, String>
+where
+    F: FnOnce(String) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
     let (tx, rx) = tokio::sync::oneshot::channel();
     let tx = Mutex::new(Some(tx));
     let events = move |event: LoginEvent| {
@@ -141,10 +156,10 @@ where
     let logged_in = tokio::time::timeout(binary::BOUND, service.login(request, &events))
         .await
         .expect("login in time")
-        .expect("login succeeds");
+        .map_err(|e| e.to_string())?;
     person.await.expect("the person's side");
     logged_in.saved.expect("the session is stored");
-    logged_in.session
+    Ok(logged_in.session)
 }
 
 /// `user` signs in at the demo provider.
