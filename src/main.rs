@@ -496,12 +496,23 @@ fn init_logging(
     std::fs::create_dir_all(dir).ok()?;
     let appender = tracing_appender::rolling::never(dir, "authdash.log");
     let (writer, guard) = tracing_appender::non_blocking(appender);
-    let filter = tracing_subscriber::EnvFilter::try_new(format!("authdash={level},warn"))
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("authdash=info,warn"));
+    // `Targets`, not `EnvFilter`: the same `authdash=LEVEL,warn` without
+    // the regex engine EnvFilter brings into the binary.
+    use tracing_subscriber::filter::Targets;
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    let filter = format!("authdash={level},warn")
+        .parse::<Targets>()
+        .unwrap_or_else(|_| {
+            Targets::new()
+                .with_target("authdash", tracing::Level::INFO)
+                .with_default(tracing::Level::WARN)
+        });
     tracing_subscriber::fmt()
         .with_writer(writer)
         .with_ansi(false)
-        .with_env_filter(filter)
+        .finish()
+        .with(filter)
         .try_init()
         .ok()?;
     Some(guard)
