@@ -30,7 +30,11 @@ const EXAMPLE_CONFIG: &str = include_str!("../assets/examples/authdash.toml");
 /// Exit code for a missing or invalid config (as for bad usage).
 const EXIT_CONFIG: u8 = cli::exit::USAGE;
 
+/// The benchmark hook's variable: see [`tui::report_first_frame`].
+const REPORT_FIRST_FRAME_ENV: &str = "AUTHDASH_REPORT_FIRST_FRAME";
+
 fn main() -> ExitCode {
+    let started = std::time::Instant::now();
     // clap exits 2 on bad usage, 0 for --help and --version: as documented.
     let cli = Cli::parse();
     let Some(dirs) = ProjectDirs::from("", "", "authdash") else {
@@ -46,6 +50,9 @@ fn main() -> ExitCode {
     tui::theme::set_monochrome(tui::theme::no_color(
         std::env::var("NO_COLOR").ok().as_deref(),
     ));
+    if let Some(path) = std::env::var_os(REPORT_FIRST_FRAME_ENV) {
+        tui::report_first_frame(path.into(), started);
+    }
     // A test-only trigger, absent from release builds: the pty tests show
     // that a crash gives the terminal back.
     if cfg!(debug_assertions) && std::env::var_os("AUTHDASH_TEST_PANIC").is_some() {
