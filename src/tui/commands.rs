@@ -54,6 +54,18 @@ pub fn screen_contexts(model: &Model) -> Vec<Context> {
     }
 }
 
+/// Whether the panel selected in the navigation waits for its data.
+fn selected_panel_loading(model: &Model, dash: &super::model::Dashboard) -> bool {
+    match model.nav_items().get(dash.nav) {
+        Some(NavItem::Panel(i)) => model.panels.get(*i).is_some_and(|spec| {
+            dash.panel_states
+                .get(&spec.id)
+                .is_some_and(|s| s.loading.is_some())
+        }),
+        _ => false,
+    }
+}
+
 pub fn availability(model: &Model, context: Context, action: Action) -> Availability {
     use Availability::*;
     let enabled_if = |ok: bool, why: &str| if ok { Enabled } else { Disabled(why.into()) };
@@ -122,6 +134,8 @@ pub fn availability(model: &Model, context: Context, action: Action) -> Availabi
         },
         (Context::Dashboard, Action::Back | Action::Left) => match model.dashboard() {
             Some(d) if d.focus == Focus::Content => Enabled,
+            // Esc also stops waiting for the panel on screen.
+            Some(d) if action == Action::Back && selected_panel_loading(model, d) => Enabled,
             _ => Hidden,
         },
         (Context::Dashboard, Action::OrgPicker) => match model.dashboard() {
