@@ -24,14 +24,6 @@ pub struct FrameReport {
     pub unix_us: u64,
 }
 
-/// The wall clock now, µs since the epoch.
-pub fn unix_us() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_micros() as u64)
-        .unwrap_or_default()
-}
-
 impl Home {
     /// A home whose config is the demo's, for the provider at `issuer`.
     /// No `store_secret`: the store's key goes in a key file, as on a
@@ -61,6 +53,11 @@ impl Home {
 
     pub fn path(&self) -> &Path {
         self.dir.path()
+    }
+
+    /// Leaves the home on disk (for profiling a run by hand); its path.
+    pub fn keep(self) -> PathBuf {
+        self.dir.keep()
     }
 
     pub fn config_path(&self) -> PathBuf {

@@ -26,8 +26,14 @@ use stats::{Row, Samples};
 
 /// Runs of the quick whole-process paths (warm start, status).
 const RUNS: usize = 20;
-/// Runs of a login in the TUI (each about a second).
-const LOGIN_RUNS: usize = 3;
+/// Runs of a login in the TUI (each about a second); AUTHDASH_BENCH_RUNS
+/// changes it (1 when profiling).
+fn login_runs() -> usize {
+    std::env::var("AUTHDASH_BENCH_RUNS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(3)
+}
 /// Upper bound for any one step.
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -68,6 +74,11 @@ fn main() {
                 rows.extend(bench.warm_start(&home));
                 rows.extend(bench.status(&home));
                 rows.extend(bench.renewal(&home));
+                // AUTHDASH_BENCH_KEEP=1: keep the logged-in home, to profile
+                // `status` or a warm start by hand (its tokens last 10 min).
+                if std::env::var_os("AUTHDASH_BENCH_KEEP").is_some() {
+                    println!("home kept: {}", home.keep().display());
+                }
             }
             Err(e) => rows.push(Row::new("home", failed(&e), "")),
         }
@@ -205,16 +216,18 @@ impl Bench<'_> {
     fn warm_start(&self, home: &Home) -> Vec<Row> {
         let before = self.requests();
         let mut launch = Samples::default();
+        let mut spawn = Samples::default();
         let mut from_main = Samples::default();
         let config = home.config_path().display().to_string();
         let mut error = None;
         for _ in 0..RUNS {
             let _ = std::fs::remove_file(home.report_path());
             let result = (|| -> Result<(), String> {
-                let started = home::unix_us();
                 let mut app = Pty::spawn(BIN, &["--config", &config], &home.env(), home.path())?;
                 let report = home.take_report(WAIT)?;
-                launch.push(report.unix_us.saturating_sub(started) as f64 / 1e3);
+                let us = |a: u64, b: u64| b.saturating_sub(a) as f64 / 1e3;
+                launch.push(us(app.spawn_started_us, report.unix_us));
+                spawn.push(us(app.spawn_started_us, app.spawn_returned_us));
                 from_main.push(report.since_main_us as f64 / 1e3);
                 app.wait_for("Alice Anderson", WAIT)?;
                 app.quit(WAIT)
@@ -237,7 +250,12 @@ impl Bench<'_> {
         }];
         if error.is_none() {
             rows.push(Row::new(
-                "warm start: top of main → first dashboard frame",
+                "… of which fork + exec by the launcher (portable-pty)",
+                ms(&spawn),
+                "",
+            ));
+            rows.push(Row::new(
+                "… of which top of main → first dashboard frame",
                 ms(&from_main),
                 "",
             ));
@@ -367,7 +385,7 @@ impl Bench<'_> {
         let redirect = self
             .runtime
             .block_on(browser::authorize_redirect(&url, user))?;
-        let sent = home::unix_us();
+        let sent = pty::unix_us();
         let response = self.runtime.block_on(browser::follow(&redirect))?;
         if !response.status().is_success() {
             return Err(format!("the callback answered {}", response.status()));
@@ -410,7 +428,7 @@ impl Bench<'_> {
             let mut hwm = Samples::default();
             let mut rss = Samples::default();
             let mut error = None;
-            for _ in 0..LOGIN_RUNS {
+            for _ in 0..login_runs() {
                 match self.tui_login(user, name, true) {
                     Ok(run) => {
                         hwm.push(run.hwm_kb as f64 / 1024.0);
@@ -453,7 +471,7 @@ impl Bench<'_> {
             let mut hwm = Samples::default();
             let mut trip = Samples::default();
             let mut error = None;
-            for _ in 0..LOGIN_RUNS {
+            for _ in 0..login_runs() {
                 match self.tui_login(user, name, false) {
                     Ok(run) => {
                         hwm.push(run.hwm_kb as f64 / 1024.0);

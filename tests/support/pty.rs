@@ -17,6 +17,10 @@ pub const COLS: u16 = 140;
 const POLL: Duration = Duration::from_millis(2);
 
 pub struct Pty {
+    /// The wall clock (µs since the epoch) just before the spawn, and
+    /// once it returned (the program exec'd).
+    pub spawn_started_us: u64,
+    pub spawn_returned_us: u64,
     child: Box<dyn Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
     screen: Arc<Mutex<vt100::Parser>>,
@@ -46,10 +50,12 @@ impl Pty {
             cmd.env(k, v);
         }
         cmd.cwd(cwd);
+        let spawn_started_us = unix_us();
         let child = pair
             .slave
             .spawn_command(cmd)
             .map_err(|e| format!("spawn {program}: {e}"))?;
+        let spawn_returned_us = unix_us();
         // Only the child holds the slave now: the reader ends at EIO.
         drop(pair.slave);
         let mut reader = pair
@@ -79,6 +85,8 @@ impl Pty {
             });
         }
         Ok(Pty {
+            spawn_started_us,
+            spawn_returned_us,
             child,
             writer,
             screen,
@@ -168,6 +176,14 @@ impl Drop for Pty {
             let _ = self.child.wait();
         }
     }
+}
+
+/// The wall clock now, µs since the epoch.
+pub fn unix_us() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_micros() as u64)
+        .unwrap_or_default()
 }
 
 /// Peak and current resident set of process `pid` (VmHWM, VmRSS), in kB,
