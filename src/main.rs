@@ -42,7 +42,11 @@ fn main() -> ExitCode {
         eprintln!("authdash: cannot find your home folder to keep its files in; set HOME");
         return ExitCode::FAILURE;
     };
-    let _log = init_logging(&dirs, &cli.log_level);
+    // The TUI logs through a writer thread (its UI thread never waits on
+    // the disk); a command that ends in milliseconds writes directly, with
+    // no thread to start and join.
+    let tui = matches!(cli.command, None | Some(Cmd::Demo));
+    let _log = init_logging(&dirs, &cli.log_level, tui);
     tui::terminal::set_log_file(
         dirs.state_dir()
             .unwrap_or(dirs.data_dir())
@@ -525,10 +529,32 @@ const LOG_QUEUE_LINES: usize = 4096;
 fn init_logging(
     dirs: &ProjectDirs,
     level: &str,
+    background: bool,
 ) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    // `Targets`, not `EnvFilter`: the same `authdash=LEVEL,warn` without
+    // the regex engine EnvFilter brings into the binary.
+    use tracing_subscriber::filter::Targets;
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
     let dir = dirs.state_dir().unwrap_or(dirs.data_dir());
     std::fs::create_dir_all(dir).ok()?;
     let appender = tracing_appender::rolling::never(dir, "authdash.log");
+    let filter = format!("authdash={level},warn")
+        .parse::<Targets>()
+        .unwrap_or_else(|_| {
+            Targets::new()
+                .with_target("authdash", tracing::Level::INFO)
+                .with_default(tracing::Level::WARN)
+        });
+    let fmt = tracing_subscriber::fmt().with_ansi(false);
+    if !background {
+        fmt.with_writer(appender)
+            .finish()
+            .with(filter)
+            .try_init()
+            .ok()?;
+        return None;
+    }
     // The default queue holds 128,000 lines, allocated and initialised up
     // front: about 5 MB and 3 ms of every start (measured). A few thousand
     // lines are plenty for a log that gets a handful a second; past them a
@@ -537,21 +563,7 @@ fn init_logging(
         .buffered_lines_limit(LOG_QUEUE_LINES)
         .lossy(true)
         .finish(appender);
-    // `Targets`, not `EnvFilter`: the same `authdash=LEVEL,warn` without
-    // the regex engine EnvFilter brings into the binary.
-    use tracing_subscriber::filter::Targets;
-    use tracing_subscriber::layer::SubscriberExt as _;
-    use tracing_subscriber::util::SubscriberInitExt as _;
-    let filter = format!("authdash={level},warn")
-        .parse::<Targets>()
-        .unwrap_or_else(|_| {
-            Targets::new()
-                .with_target("authdash", tracing::Level::INFO)
-                .with_default(tracing::Level::WARN)
-        });
-    tracing_subscriber::fmt()
-        .with_writer(writer)
-        .with_ansi(false)
+    fmt.with_writer(writer)
         .finish()
         .with(filter)
         .try_init()
