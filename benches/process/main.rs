@@ -25,14 +25,14 @@ use pty::Pty;
 use stats::{Row, Samples};
 
 /// Runs of the quick whole-process paths (warm start, status).
-const RUNS: usize = 20;
-/// Runs of a login in the TUI (each about a second); AUTHDASH_BENCH_RUNS
+const RUNS: usize = 50;
+/// Runs of a login in the TUI (each a fraction of a second); AUTHDASH_BENCH_RUNS
 /// changes it (1 when profiling).
 fn login_runs() -> usize {
     std::env::var("AUTHDASH_BENCH_RUNS")
         .ok()
         .and_then(|n| n.parse().ok())
-        .unwrap_or(3)
+        .unwrap_or(5)
 }
 /// Upper bound for any one step.
 const WAIT: Duration = Duration::from_secs(20);
