@@ -111,8 +111,14 @@ fn machine() -> String {
         .map(|k| k.trim().to_owned())
         .unwrap_or_else(|_| "unknown".into());
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    // The machine may be shared: the load says how much the figures may
+    // have waited for a core.
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "?".into());
     format!(
-        "machine: {cores} cores (nproc), {cpu}, Linux {kernel}; {}\nbinary: {BIN}\n",
+        "machine: {cores} cores (nproc), {cpu}, Linux {kernel}, load average {load} at the start; {}\nbinary: {BIN}\n",
         chrono::Utc::now().format("%Y-%m-%d %H:%M UTC")
     )
 }
