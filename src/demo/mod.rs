@@ -190,6 +190,26 @@ impl DemoProvider {
         self.ctx.refresh_reuse_rejections.load(Ordering::Relaxed)
     }
 
+    /// How many requests the provider has answered, by path (`/token`,
+    /// `/userinfo`, …; any query left out), since it started: what a
+    /// client asked of it. Past 64 distinct paths the rest are counted
+    /// under `"(other paths)"`.
+    pub fn requests(&self) -> std::collections::BTreeMap<String, u64> {
+        self.ctx.requests()
+    }
+
+    /// What `/userinfo` answers for the user with short id `user` (the
+    /// claims a client receives; benchmarks print their size).
+    pub fn userinfo(&self, user: &str) -> Option<serde_json::Value> {
+        let user = self.ctx.directory.user(user)?;
+        Some(routes::userinfo_json(&self.ctx.directory, user))
+    }
+
+    /// How many requests the provider has answered since it started.
+    pub fn request_count(&self) -> u64 {
+        self.ctx.requests().values().sum()
+    }
+
     /// How many times the token endpoint was polled with a device code
     /// (every answer counts: pending, slow_down, success, errors).
     pub fn device_polls(&self) -> u64 {

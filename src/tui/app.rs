@@ -2,7 +2,10 @@
 //! loop that joins them to a terminal. Tests drive [`App`] headless.
 
 use std::io;
+use std::path::PathBuf;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{Event, EventStream, KeyEventKind, MouseEventKind};
@@ -13,7 +16,7 @@ use super::clock::Clock;
 use super::effects::{Effects, Services};
 use super::keymap::Keymap;
 use super::message::{Command, Msg};
-use super::model::{Level, Model, Toast};
+use super::model::{Level, Model, Screen, Toast};
 use super::terminal::TerminalGuard;
 use super::update::update;
 use super::view;
@@ -23,6 +26,40 @@ pub struct App {
     effects: Effects,
     rx: UnboundedReceiver<Msg>,
     clock: Clock,
+}
+
+/// Where to report the first dashboard frame, and the process's start
+/// (see [`report_first_frame`]).
+static FIRST_FRAME_REPORT: OnceLock<(PathBuf, Instant)> = OnceLock::new();
+
+/// A benchmark hook (`AUTHDASH_REPORT_FIRST_FRAME=PATH`, read by the
+/// binary): once the first frame showing the dashboard (an identity) has
+/// been drawn, write to `path` the microseconds since `started` (taken at
+/// the top of `main`) and the wall clock then, in microseconds since the
+/// Unix epoch: `first_dashboard_frame_us=… unix_us=…`. Times only, never
+/// anything of the session. Off unless set; set once.
+pub fn report_first_frame(path: PathBuf, started: Instant) {
+    let _ = FIRST_FRAME_REPORT.set((path, started));
+}
+
+/// Writes the report [`report_first_frame`] asked for; a failure is
+/// logged, not shown (it is a benchmark's, not the person's).
+fn write_first_frame_report() {
+    let Some((path, started)) = FIRST_FRAME_REPORT.get() else {
+        return;
+    };
+    let since_start = started.elapsed().as_micros();
+    let unix = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_micros())
+        .unwrap_or_default();
+    let text = format!("first_dashboard_frame_us={since_start} unix_us={unix}\n");
+    if let Err(e) = std::fs::write(path, text) {
+        tracing::warn!(
+            "cannot write the first-frame report to {}: {e}",
+            path.display()
+        );
+    }
 }
 
 /// Set by [`arm_test_panic`]: the UI panics after its first frame.
@@ -159,6 +196,7 @@ async fn event_loop(app: &mut App, guard: &mut TerminalGuard) -> io::Result<()> 
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut signals = Signals::new()?;
     let mut dirty = true;
+    let mut dashboard_drawn = false;
     loop {
         if app.model.quit {
             return Ok(());
@@ -172,6 +210,10 @@ async fn event_loop(app: &mut App, guard: &mut TerminalGuard) -> io::Result<()> 
             }
             guard.terminal.draw(|f| view::draw(f, &app.model))?;
             dirty = false;
+            if !dashboard_drawn && matches!(app.model.screen, Screen::Dashboard(_)) {
+                dashboard_drawn = true;
+                write_first_frame_report();
+            }
             if TEST_PANIC.swap(false, Ordering::SeqCst) {
                 panic!("the test-only panic (AUTHDASH_TEST_PANIC)");
             }

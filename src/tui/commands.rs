@@ -60,6 +60,18 @@ pub fn screen_contexts(model: &Model) -> Vec<Context> {
     }
 }
 
+/// Whether the panel selected in the navigation waits for its data.
+fn selected_panel_loading(model: &Model, dash: &super::model::Dashboard) -> bool {
+    match model.nav_items().get(dash.nav) {
+        Some(NavItem::Panel(i)) => model.panels.get(*i).is_some_and(|spec| {
+            dash.panel_states
+                .get(&spec.id)
+                .is_some_and(|s| s.loading.is_some())
+        }),
+        _ => false,
+    }
+}
+
 pub fn availability(model: &Model, context: Context, action: Action) -> Availability {
     use Availability::*;
     let enabled_if = |ok: bool, why: &str| if ok { Enabled } else { Disabled(why.into()) };
@@ -131,7 +143,9 @@ pub fn availability(model: &Model, context: Context, action: Action) -> Availabi
         },
         (Context::Dashboard, Action::Back | Action::Left) => match model.dashboard() {
             Some(d) if d.focus == Focus::Content => Enabled,
-            // Esc in the list clears what `/` typed there.
+            // Esc also stops waiting for the panel on screen, and in the
+            // list clears what `/` typed there.
+            Some(d) if action == Action::Back && selected_panel_loading(model, d) => Enabled,
             Some(d) if action == Action::Back && !d.nav_filter.text.is_empty() => Enabled,
             _ => Hidden,
         },

@@ -18,7 +18,7 @@ pub mod theme;
 pub mod update;
 pub mod view;
 
-pub use app::{App, arm_test_panic, run};
+pub use app::{App, arm_test_panic, report_first_frame, run};
 pub use effects::Services;
 pub use keymap::{Keymap, KeysError};
 

@@ -6,3 +6,4 @@ pub mod broken_provider;
 pub mod browser;
 pub mod home;
 pub mod node_provider;
+pub mod pty;

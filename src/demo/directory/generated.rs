@@ -54,9 +54,10 @@ pub(super) fn org_count(id: &str) -> Option<usize> {
     (GENERATED_SIZES.contains(&n) && user_id(n) == id).then_some(n)
 }
 
-/// The role (its position in `roles.order`) held in generated org `i`:
-/// the highest role in one org of ten, the second in three, the lowest in
-/// the rest; so the first org (the one made active) opens every panel.
+/// The role (its position in `roles.order`) held in the `i`-th of a
+/// user's generated orgs by name: the highest role in one org of ten, the
+/// second in three, the lowest in the rest; so the first by name (the one
+/// authdash makes active) opens every panel.
 pub(super) fn role_rank(i: usize, roles: &Roles) -> usize {
     let lowest = roles.order.len().saturating_sub(1);
     match i % 10 {
@@ -125,13 +126,21 @@ impl Generated {
             .iter()
             .map(|&n| {
                 let user = user_id(n);
+                // Roles go by the orgs' order by name (as authdash lists
+                // them), so the first listed, the one made active, is owned.
+                let mut by_name: Vec<usize> = (0..n).collect();
+                by_name.sort_by(|&a, &b| orgs[a].org_name.cmp(&orgs[b].org_name));
+                let mut rank_by_name = vec![0; n];
+                for (rank, &i) in by_name.iter().enumerate() {
+                    rank_by_name[i] = rank;
+                }
                 let list = orgs[..n]
                     .iter()
-                    .enumerate()
-                    .map(|(i, o)| Membership {
+                    .zip(rank_by_name)
+                    .map(|(o, rank)| Membership {
                         user: user.clone(),
                         org_id: o.org_id.clone(),
-                        role: roles.order[role_rank(i, roles)].clone(),
+                        role: roles.order[role_rank(rank, roles)].clone(),
                     })
                     .collect();
                 (user, list)
@@ -351,6 +360,19 @@ mod tests {
             assert_eq!(org.org_id.len(), 36, "{}", org.org_id);
         }
         assert_eq!(generated.orgs[0].org_name, "Northwind Analytics Inc");
+        for (user, n) in [("orgs10", 10), ("orgs1000", 1_000), ("orgs10000", 10_000)] {
+            let mine = generated.memberships_of(user);
+            assert_eq!(mine.len(), n);
+            let first = mine
+                .iter()
+                .min_by(|a, b| a.0.org_name.cmp(&b.0.org_name))
+                .map(|(_, m)| m.role.as_str());
+            assert_eq!(
+                first,
+                Some("Owner"),
+                "{user}: the first org by name is owned"
+            );
+        }
         // The same on every run: benchmark runs compare.
         assert_eq!(generated.orgs[7].org_id, org(7).org_id);
     }

@@ -8,11 +8,16 @@ mod discovery;
 mod session;
 mod token;
 
+pub(crate) use api::userinfo_json;
+
+use std::collections::BTreeMap;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::Router;
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 
@@ -34,7 +39,15 @@ pub(crate) struct Ctx {
     pub(crate) device_polls: AtomicU64,
     /// The first token `/api/trouble/unauthorized-once` refused.
     pub(crate) first_trouble_token: Mutex<Option<String>>,
+    /// Requests answered, by path (benchmarks count a client's requests).
+    requests: Mutex<BTreeMap<String, u64>>,
 }
+
+/// Distinct paths [`Ctx::requests`] keeps apart; the rest are counted
+/// together, so that a client inventing paths cannot grow the map.
+const COUNTED_PATHS: usize = 64;
+/// Where requests beyond [`COUNTED_PATHS`] distinct paths are counted.
+pub(crate) const OTHER_PATHS: &str = "(other paths)";
 
 impl Ctx {
     pub(crate) fn new(
@@ -52,7 +65,26 @@ impl Ctx {
             refresh_reuse_rejections: AtomicU64::new(0),
             device_polls: AtomicU64::new(0),
             first_trouble_token: Mutex::new(None),
+            requests: Mutex::new(BTreeMap::new()),
         }
+    }
+
+    /// How many requests each path has had so far.
+    pub(crate) fn requests(&self) -> BTreeMap<String, u64> {
+        self.requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn count_request(&self, path: &str) {
+        let mut requests = self.requests.lock().unwrap_or_else(|e| e.into_inner());
+        let key = if requests.contains_key(path) || requests.len() < COUNTED_PATHS {
+            path
+        } else {
+            OTHER_PATHS
+        };
+        *requests.entry(key.to_owned()).or_default() += 1;
     }
 
     /// The state, locked. A panic elsewhere cannot leave it half-updated in
@@ -87,7 +119,14 @@ pub(crate) fn router(ctx: Arc<Ctx>) -> Router {
             axum::routing::post(backend::logout_all_sessions),
         )
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(ctx.clone(), count))
         .with_state(ctx)
+}
+
+/// Counts every request, whatever its answer.
+async fn count(State(ctx): State<Arc<Ctx>>, request: Request, next: Next) -> Response {
+    ctx.count_request(request.uri().path());
+    next.run(request).await
 }
 
 async fn not_found() -> Response {

@@ -63,6 +63,16 @@ fn dashboard_action_inner(model: &mut Model, context: Context, action: Action) -
         Context::Organizations => return org_list_action(model, action),
         _ => {}
     }
+    // Esc while the panel on screen waits for its answer: stop waiting.
+    if action == Action::Back
+        && let NavItem::Panel(i) = item
+        && let Some(commands) = cancel_panel_fetch(model, i)
+    {
+        return commands;
+    }
+    let Screen::Dashboard(dash) = &mut model.screen else {
+        return Vec::new();
+    };
     if let NavItem::Panel(i) = item
         && (dash.focus == Focus::Content || action == Action::Unlock)
         && let Some(key) = panel_key_of(action)
@@ -342,6 +352,28 @@ pub(super) fn switch_org(model: &mut Model, org_id: String) -> Vec<Command> {
     });
     commands.extend(load_selected_panel(model, false));
     commands
+}
+
+/// Esc on a panel still loading: its fetch is dropped; the last good data
+/// stays, else the panel says it was cancelled (r loads it again).
+/// `None` when the panel is not loading.
+fn cancel_panel_fetch(model: &mut Model, index: usize) -> Option<Vec<Command>> {
+    let now = model.now;
+    let id = model.panels.get(index)?.id.clone();
+    let Screen::Dashboard(dash) = &mut model.screen else {
+        return None;
+    };
+    let state = dash.panel_states.get_mut(&id)?;
+    state.loading.take()?;
+    if state.data.is_none() {
+        state.error = Some(PanelError {
+            error: crate::panels::SourceError::Other(
+                "cancelled (Esc) while waiting for the answer".into(),
+            ),
+            at: now,
+        });
+    }
+    Some(vec![Command::CancelPanels])
 }
 
 /// Stop the fetches under way: none of them is on screen any more.
