@@ -32,7 +32,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard, focu
                 clock(model, at),
                 claim.time.unwrap_or_default()
             )),
-            None => Span::raw(claim.lines.first().map(String::as_str).unwrap_or_default()),
+            None => Span::raw(claim.lines().next().unwrap_or_default()),
         };
         lines.push(Line::from(vec![
             Span::styled(format!("{} ", claim.source), theme::dim()),
@@ -42,10 +42,9 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard, focu
         if claim.time.is_none() {
             lines.extend(
                 claim
-                    .lines
-                    .iter()
+                    .lines()
                     .skip(1)
-                    .map(|l| Line::from(vec![Span::raw(indent.as_str()), Span::raw(l.as_str())])),
+                    .map(|l| Line::from(vec![Span::raw(indent.as_str()), Span::raw(l)])),
             );
         }
     }
