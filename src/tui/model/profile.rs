@@ -3,6 +3,8 @@
 //! made visible. For a person in 1,000 orgs the claims are megabytes;
 //! merging and printing them on every frame cost more than the drawing.
 
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 
 use crate::auth::Session;
@@ -42,11 +44,14 @@ impl ProfileClaim {
 
 impl ProfileText {
     pub fn of(session: &Session) -> Self {
-        let merged = session.merged_claims();
+        // Userinfo over the ID token, by reference: `merged_claims` would
+        // copy every value, megabytes for a person in 1,000 orgs.
+        let mut merged: BTreeMap<&String, &Value> = session.id_claims.iter().collect();
+        merged.extend(session.userinfo.iter().flatten());
         let name_width = merged.keys().map(|k| k.len()).max().unwrap_or(0).min(28);
         let claims = merged
             .iter()
-            .map(|(name, value)| {
+            .map(|(&name, &value)| {
                 let in_id = session.id_claims.contains_key(name);
                 let in_info = session
                     .userinfo
@@ -65,11 +70,7 @@ impl ProfileText {
                     },
                     name: visible(name).into_owned(),
                     time,
-                    text: value_lines(value)
-                        .iter()
-                        .map(|l| visible(l))
-                        .collect::<Vec<_>>()
-                        .join("\n"),
+                    text: value_text(value),
                 }
             })
             .collect();
@@ -77,19 +78,43 @@ impl ProfileText {
     }
 }
 
-/// One line for scalars; nested objects as indented JSON, one line each.
-fn value_lines(value: &Value) -> Vec<String> {
-    match value {
-        Value::String(s) => vec![s.clone()],
-        Value::Object(_) | Value::Array(_) if value.to_string().len() > 60 => {
-            serde_json::to_string_pretty(value)
-                .unwrap_or_default()
-                .lines()
-                .map(str::to_owned)
-                .collect()
+/// One line for scalars; nested objects as indented JSON, one line each;
+/// each line made visible (so no line break is left but ours).
+fn value_text(value: &Value) -> String {
+    let raw = match value {
+        Value::String(s) => return visible(s).into_owned(),
+        Value::Object(_) | Value::Array(_) if longer_than(value, 60) => {
+            serde_json::to_string_pretty(value).unwrap_or_default()
         }
-        other => vec![other.to_string()],
+        other => other.to_string(),
+    };
+    let mut text = String::with_capacity(raw.len());
+    for (i, line) in raw.lines().enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        text.push_str(&visible(line));
     }
+    text
+}
+
+/// Whether `value` as compact JSON is longer than `limit` bytes, found
+/// without writing out all of a value of megabytes.
+fn longer_than(value: &Value, limit: usize) -> bool {
+    struct Budget(usize);
+    impl std::io::Write for Budget {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 = self
+                .0
+                .checked_sub(bytes.len())
+                .ok_or(std::io::ErrorKind::WriteZero)?;
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    serde_json::to_writer(Budget(limit), value).is_err()
 }
 
 #[cfg(test)]
