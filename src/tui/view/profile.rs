@@ -25,7 +25,14 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard, focu
         Line::raw(""),
     ];
     let indent = " ".repeat(width + 5);
+    // Each line takes at least one row, so none past the scroll offset
+    // plus the height can show: they are not made (a 1,000-org claim is
+    // some 15,000 lines).
+    let shown = usize::from(dash.profile_scroll) + usize::from(area.height);
     for claim in &text.claims {
+        if lines.len() >= shown {
+            break;
+        }
         let first = match claim.time.and_then(|s| DateTime::from_timestamp(s, 0)) {
             Some(at) => Span::raw(format!(
                 "{} ({})",
@@ -44,6 +51,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard, focu
                 claim
                     .lines()
                     .skip(1)
+                    .take(shown.saturating_sub(lines.len()))
                     .map(|l| Line::from(vec![Span::raw(indent.as_str()), Span::raw(l)])),
             );
         }

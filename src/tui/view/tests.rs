@@ -154,3 +154,40 @@ fn a_locked_panel_names_a_few_of_the_orgs_where_it_opens() {
         "then how many more:\n{text}"
     );
 }
+
+#[test]
+fn the_end_of_a_long_profile_scrolls_into_view() {
+    let mut model = model(0);
+    let orgs: serde_json::Map<String, serde_json::Value> = (0..1_000)
+        .map(|i| {
+            (
+                format!("id-{i:05}"),
+                serde_json::json!({"org_name": format!("Org {i:05}")}),
+            )
+        })
+        .collect();
+    let Screen::Dashboard(dash) = &mut model.screen else {
+        panic!("the dashboard");
+    };
+    let mut session = dash.session.clone();
+    session
+        .id_claims
+        .insert("a_orgs".into(), serde_json::Value::Object(orgs));
+    session.id_claims.insert("zz_last".into(), "the end".into());
+    dash.replace_session(session);
+    dash.nav = 0;
+    let rows = dash.profile.claims[0].lines().count();
+    assert!(
+        !screen(&model).contains("the end"),
+        "below the fold at first"
+    );
+    if let Screen::Dashboard(dash) = &mut model.screen {
+        dash.profile_scroll = u16::try_from(rows - 4).expect("rows");
+    }
+    let text = screen(&model);
+    assert!(
+        text.contains("the end"),
+        "the last claim scrolled in:\n{text}"
+    );
+    assert!(text.contains("Org 00999"), "and the last org before it");
+}
