@@ -205,12 +205,9 @@ impl SessionService {
         // The session goes to the blocking task and comes back: no copy
         // of claims that can be megabytes.
         let store = self.store.clone();
-        let (session, saved) = tokio::task::spawn_blocking(move || {
-            let saved = store.save(&session);
-            (session, saved)
-        })
-        .await
-        .map_err(|e| SessionError::Task(e.to_string()))?;
+        let (session, saved) = tokio::task::spawn_blocking(move || store.save_owned(session))
+            .await
+            .map_err(|e| SessionError::Task(e.to_string()))?;
         let saved = saved.map_err(SessionError::from);
         if let Err(e) = &saved {
             tracing::error!("could not save the session: {e}");

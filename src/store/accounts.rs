@@ -58,10 +58,21 @@ impl Accounts {
 
     /// Insert or replace the session of the same account.
     pub fn upsert(&mut self, session: Session) {
+        self.upsert_at(session);
+    }
+
+    /// [`Self::upsert`], saying where the session went.
+    pub(crate) fn upsert_at(&mut self, session: Session) -> usize {
         let id = AccountId::of(&session);
-        match self.sessions.iter_mut().find(|s| AccountId::of(s) == id) {
-            Some(slot) => *slot = session,
-            None => self.sessions.push(session),
+        match self.sessions.iter().position(|s| AccountId::of(s) == id) {
+            Some(at) => {
+                self.sessions[at] = session;
+                at
+            }
+            None => {
+                self.sessions.push(session);
+                self.sessions.len() - 1
+            }
         }
     }
 
