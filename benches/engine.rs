@@ -25,6 +25,7 @@ fn main() {
     let mut c = Criterion::default().configure_from_args();
     tui::render(&mut c);
     tui::filter(&mut c);
+    tui::profile(&mut c);
     verify::verification(&mut c);
     login::round_trip(&mut c);
     c.final_summary();

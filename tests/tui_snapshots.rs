@@ -1181,6 +1181,9 @@ async fn claims_and_org_names_with_control_characters_are_drawn_visible() {
             org.org_name = format!("{}\u{202e}{CLEAR}", org.org_name);
         }
         s.user.subject = format!("sub{CLEAR}");
+        // As a renewal brings new claims: the Profile text is made again.
+        let session = d.session.clone();
+        d.replace_session(session);
     }
     let profile = render_sized(&model, 140, 60);
     assert_drawn_visible(

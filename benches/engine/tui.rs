@@ -25,8 +25,8 @@ const FRAME_BUDGET: Duration = Duration::from_millis(1);
 const KEYSTROKE_BUDGET: Duration = Duration::from_millis(1);
 
 /// The dashboard on Organizations (the list focused), for a person in
-/// [`ORGS`] orgs, the selection far down the list.
-fn model_on_organizations() -> Model {
+/// `orgs` orgs, the selection halfway down the list.
+fn model_on_organizations(orgs: usize) -> Model {
     let config = Config::parse(
         std::path::Path::new("bench.toml"),
         &authdash::demo::config_toml("http://127.0.0.1:1"),
@@ -37,7 +37,7 @@ fn model_on_organizations() -> Model {
     model.utc = true;
     model.demo = true;
     // No panel is open on Organizations: nothing to fetch.
-    let _ = enter_dashboard(&mut model, orgs::session(ORGS));
+    let _ = enter_dashboard(&mut model, orgs::session(orgs));
     let nav = model
         .nav_items()
         .iter()
@@ -46,7 +46,7 @@ fn model_on_organizations() -> Model {
     if let Screen::Dashboard(dash) = &mut model.screen {
         dash.nav = nav;
         dash.focus = Focus::Content;
-        dash.orgs.selected = ORGS / 2;
+        dash.orgs.selected = orgs / 2;
     }
     model
 }
@@ -68,10 +68,38 @@ fn key(code: KeyCode) -> Msg {
 
 /// One frame of the dashboard with the organization list visible.
 pub fn render(c: &mut Criterion) {
-    let model = model_on_organizations();
+    let model = model_on_organizations(ORGS);
     let mut terminal = terminal();
     let name = format!("render: dashboard frame {WIDTH}x{HEIGHT}, {ORGS} orgs");
     c.bench_function("render", |b| {
+        b.iter_custom(|iterations| {
+            let started = Instant::now();
+            for _ in 0..iterations {
+                draw(&mut terminal, black_box(&model));
+            }
+            let total = started.elapsed();
+            figures::record(
+                &name,
+                Budget::AtMost(FRAME_BUDGET),
+                Unit::Time,
+                figures::per_iteration(total, iterations),
+            );
+            total
+        })
+    });
+}
+
+/// One frame of Profile (every claim) for a person in 1,000 orgs, whose
+/// claims hold the orgs again as PropelAuth's `org_id_to_org_member_info`.
+pub fn profile(c: &mut Criterion) {
+    let mut model = model_on_organizations(1_000);
+    if let Screen::Dashboard(dash) = &mut model.screen {
+        dash.nav = 0;
+        dash.focus = Focus::Nav;
+    }
+    let mut terminal = terminal();
+    let name = format!("render: Profile frame {WIDTH}x{HEIGHT}, 1000 orgs");
+    c.bench_function("profile", |b| {
         b.iter_custom(|iterations| {
             let started = Instant::now();
             for _ in 0..iterations {
@@ -93,7 +121,7 @@ pub fn render(c: &mut Criterion) {
 /// the next frame. Each iteration types a digit and takes it back (two
 /// keystrokes: one narrowing the list, one widening it again).
 pub fn filter(c: &mut Criterion) {
-    let mut model = model_on_organizations();
+    let mut model = model_on_organizations(ORGS);
     let _ = update(&mut model, key(KeyCode::Char('/')));
     let mut terminal = terminal();
     draw(&mut terminal, &model);

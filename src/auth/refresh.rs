@@ -103,10 +103,10 @@ impl Provider {
                 session.userinfo.clone()
             }
         };
-        let user = user_of(
+        let (user, id_claims, userinfo) = user_of(
             self,
-            &id_claims,
-            userinfo.as_ref(),
+            id_claims,
+            userinfo,
             tokens.access_token.expose_secret(),
         )
         .await?;

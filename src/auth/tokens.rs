@@ -96,10 +96,10 @@ pub(crate) async fn new_session(
         .userinfo(tokens.access_token.expose_secret(), &subject)
         .await?;
     let config = provider.config();
-    let user = user_of(
+    let (user, id_claims, userinfo) = user_of(
         provider,
-        &id_claims,
-        userinfo.as_ref(),
+        id_claims,
+        userinfo,
         tokens.access_token.expose_secret(),
     )
     .await?;

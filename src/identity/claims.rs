@@ -241,7 +241,13 @@ impl OrgClaims {
         let subject = string_claim(&claims, "sub")
             .or_else(|| string_claim(&claims, "user_id"))
             .ok_or_else(|| ClaimError::Missing("sub".into()))?;
-        let orgs = self.orgs(sources)?;
+        // The profile is what the mapper reads unless told otherwise: one
+        // merged copy of the claims, not two.
+        let orgs = if self.source() == ClaimSource::Userinfo {
+            self.orgs_in(&claims, sources)?
+        } else {
+            self.orgs(sources)?
+        };
         let name = string_claim(&claims, "name").or_else(|| {
             let first =
                 string_claim(&claims, "given_name").or_else(|| string_claim(&claims, "first_name"));
@@ -266,19 +272,27 @@ impl OrgClaims {
 
     /// The organizations alone, sorted by name then id.
     pub fn orgs(&self, sources: &ClaimSources) -> Result<Vec<OrgMembership>, ClaimError> {
-        let claims = sources.up_to(self.source());
+        self.orgs_in(&sources.up_to(self.source()), sources)
+    }
+
+    /// [`Self::orgs`], given the claims of the mapper's source merged.
+    fn orgs_in(
+        &self,
+        claims: &Claims,
+        sources: &ClaimSources,
+    ) -> Result<Vec<OrgMembership>, ClaimError> {
         let mut orgs = match &self.mapper {
             Mapper::Propelauth => {
-                let orgs = propelauth::orgs(&claims)?;
+                let orgs = propelauth::orgs(claims)?;
                 if orgs.is_empty() && self.source.is_none() && sources.access_token.is_some() {
                     propelauth::orgs(&sources.up_to(ClaimSource::AccessToken))?
                 } else {
                     orgs
                 }
             }
-            Mapper::Keycloak(k) => keycloak::orgs(k, &claims)?,
-            Mapper::Auth0(a) => auth0::orgs(a, &claims, sources.access_token.as_ref())?,
-            Mapper::Generic(g) => generic::orgs(g, &claims)?,
+            Mapper::Keycloak(k) => keycloak::orgs(k, claims)?,
+            Mapper::Auth0(a) => auth0::orgs(a, claims, sources.access_token.as_ref())?,
+            Mapper::Generic(g) => generic::orgs(g, claims)?,
             Mapper::None => Vec::new(),
         };
         orgs.sort_by(|a, b| a.org_name.cmp(&b.org_name).then(a.org_id.cmp(&b.org_id)));

@@ -17,7 +17,11 @@ pub struct User {
     /// Organizations sorted by name, then id.
     pub orgs: Vec<OrgMembership>,
     /// Every claim the provider gave (ID token merged with userinfo), like
-    /// Streamlit's `st.user`.
+    /// Streamlit's `st.user`. Not written out: a session holds the ID
+    /// token's and userinfo's claims already, and for a person in 1,000
+    /// orgs a third copy is megabytes more to write, read and parse at
+    /// every save; the store merges them again when it reads a session.
+    #[serde(default, skip_serializing)]
     pub claims: BTreeMap<String, Value>,
 }
 

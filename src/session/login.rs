@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::paste::{PasteHelp, PasteInput, PasteMode, device_grant_refused};
-use super::{SessionError, SessionService, blocking, login_lock};
+use super::{SessionError, SessionService, login_lock};
 use crate::auth::{
     self, AuthError, BrowserLogin, DeviceLogin, FlowChoice, FlowEnvironment, FlowPreference,
     LoginOptions, PollState, Provider, Refusal, Session, choose_flow,
@@ -202,9 +202,13 @@ impl SessionService {
                 }
             }
         };
+        // The session goes to the blocking task and comes back: no copy
+        // of claims that can be megabytes.
         let store = self.store.clone();
-        let kept = session.clone();
-        let saved = blocking(move || store.save(&kept)).await;
+        let (session, saved) = tokio::task::spawn_blocking(move || store.save_owned(session))
+            .await
+            .map_err(|e| SessionError::Task(e.to_string()))?;
+        let saved = saved.map_err(SessionError::from);
         if let Err(e) = &saved {
             tracing::error!("could not save the session: {e}");
         }

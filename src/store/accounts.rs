@@ -58,10 +58,21 @@ impl Accounts {
 
     /// Insert or replace the session of the same account.
     pub fn upsert(&mut self, session: Session) {
+        self.upsert_at(session);
+    }
+
+    /// [`Self::upsert`], saying where the session went.
+    pub(crate) fn upsert_at(&mut self, session: Session) -> usize {
         let id = AccountId::of(&session);
-        match self.sessions.iter_mut().find(|s| AccountId::of(s) == id) {
-            Some(slot) => *slot = session,
-            None => self.sessions.push(session),
+        match self.sessions.iter().position(|s| AccountId::of(s) == id) {
+            Some(at) => {
+                self.sessions[at] = session;
+                at
+            }
+            None => {
+                self.sessions.push(session);
+                self.sessions.len() - 1
+            }
         }
     }
 
@@ -113,9 +124,16 @@ struct Written {
 
 impl From<Written> for Accounts {
     fn from(written: Written) -> Self {
+        let mut sessions = written.sessions;
+        for s in &mut sessions {
+            // `User::claims` is not written (older stores have it).
+            if s.user.claims.is_empty() {
+                s.user.claims = s.merged_claims();
+            }
+        }
         let mut accounts = Accounts {
             active: written.active,
-            sessions: written.sessions,
+            sessions,
             recovered: None,
         };
         accounts.resolve_legacy();
@@ -146,5 +164,40 @@ impl Accounts {
             .iter()
             .find(|s| s.provider == provider && s.user.subject == active.subject)
             .map(AccountId::of);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn the_merged_claims_are_not_written_and_come_back_on_reading() {
+        let mut session: Session = serde_json::from_value(json!({
+            "provider": "p", "issuer": "https://issuer.example", "client_id": "c",
+            "tokens": {"access_token": "a", "id_token": "i", "expires_at": null},
+            "id_claims": {"sub": "s", "name": "Ann"},
+            "userinfo": {"sub": "s", "org_id_to_org_member_info": {"o1": {"org_name": "Acme"}}},
+            "user": {"subject": "s", "email": null, "email_verified": null, "name": "Ann",
+                     "picture": null, "orgs": []},
+            "logged_in_at": "2025-03-14T09:26:53Z", "refreshed_at": null,
+        }))
+        .expect("a session");
+        session.user.claims = session.merged_claims();
+        let accounts = Accounts {
+            active: Some(AccountId::of(&session)),
+            sessions: vec![session.clone()],
+            recovered: None,
+        };
+        let written = serde_json::to_value(&accounts).expect("written");
+        assert!(
+            written["sessions"][0]["user"].get("claims").is_none(),
+            "a third copy of the claims: {written}"
+        );
+        let read: Accounts = serde_json::from_value(written).expect("read");
+        assert_eq!(read.sessions[0].user, session.user);
+        assert_eq!(read.sessions[0].user.claims.len(), 3);
     }
 }

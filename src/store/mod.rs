@@ -63,6 +63,25 @@ pub trait TokenStore: Send + Sync {
         .map(drop)
     }
 
+    /// [`Self::save`] without a copy of the session (for a person in 1,000
+    /// orgs its claims are megabytes): it goes into the accounts written,
+    /// and comes back with how the writing went.
+    fn save_owned(&self, session: Session) -> (Session, Result<(), StoreError>) {
+        let id = AccountId::of(&session);
+        let lock = match self.lock() {
+            Ok(lock) => lock,
+            Err(e) => return (session, Err(e)),
+        };
+        let mut accounts = match self.accounts_locked(&lock) {
+            Ok(accounts) => accounts,
+            Err(e) => return (session, Err(e)),
+        };
+        let at = accounts.upsert_at(session);
+        accounts.active = Some(id);
+        let written = self.write(&lock, &accounts);
+        (accounts.sessions.swap_remove(at), written)
+    }
+
     /// Forget an account; `false` when there was none.
     fn remove(&self, id: &AccountId) -> Result<bool, StoreError> {
         let mut removed = false;

@@ -452,3 +452,18 @@ mod key_source;
 
 use key_source::FakeKeyring;
 mod lock_wait;
+
+#[test]
+fn save_owned_stores_the_session_and_hands_it_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_in(dir.path());
+    store.save(&session("a", "bob", "t")).unwrap();
+    let alice = session("a", "alice", "t");
+    let (back, saved) = store.save_owned(alice.clone());
+    saved.unwrap();
+    assert_eq!(back.user, alice.user);
+    assert_eq!(back.access_token(), "t");
+    let accounts = store.accounts().unwrap();
+    assert_eq!(accounts.sessions.len(), 2);
+    assert_eq!(accounts.active, Some(AccountId::of(&alice)));
+}

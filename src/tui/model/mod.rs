@@ -13,10 +13,12 @@ use crate::session::{AccountId, Accounts, Preferences};
 mod filter;
 mod orgs;
 mod panel;
+mod profile;
 
 pub use filter::{ListFilter, step as step_matching};
 pub use orgs::OrgPicker;
 pub use panel::{PanelError, PanelState, PanelValue, RenewalRecord, TableState};
+pub use profile::{ProfileClaim, ProfileText};
 
 /// A provider as the login screen lists it.
 #[derive(Debug, Clone)]
@@ -198,6 +200,8 @@ pub struct Dashboard {
     pub focus: Focus,
     pub active_org: Option<String>,
     pub orgs: OrgPicker,
+    /// The Profile view's text, made when the session arrives.
+    pub profile: ProfileText,
     pub profile_scroll: u16,
     pub panel_states: HashMap<String, PanelState>,
     /// Token values shown in the Session inspector (masked by default).
@@ -598,6 +602,7 @@ impl Dashboard {
             .filter(|id| session.user.org(id).is_some())
             .or_else(|| session.user.orgs.first().map(|o| o.org_id.clone()));
         let orgs = OrgPicker::new(&session.user.orgs);
+        let profile = ProfileText::of(&session);
         Self {
             session,
             nav: 0,
@@ -605,6 +610,7 @@ impl Dashboard {
             focus: Focus::Nav,
             active_org,
             orgs,
+            profile,
             profile_scroll: 0,
             panel_states: HashMap::new(),
             reveal_tokens: false,
@@ -643,9 +649,11 @@ impl Dashboard {
             .collect()
     }
 
-    /// A renewed session: the picker searches its orgs from now on.
+    /// A renewed session: the picker searches its orgs, and Profile shows
+    /// its claims, from now on.
     pub fn replace_session(&mut self, session: Session) {
         self.session = session;
         self.orgs.reindex(&self.session.user.orgs);
+        self.profile = ProfileText::of(&self.session);
     }
 }

@@ -14,6 +14,8 @@ mod profile;
 mod qr;
 mod session;
 mod table;
+#[cfg(test)]
+mod tests;
 mod text;
 mod time;
 

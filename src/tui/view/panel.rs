@@ -169,6 +169,9 @@ fn failed(lines: &mut Vec<Line<'static>>, error: &SourceError) {
     lines.push(Line::styled(hint, theme::dim()));
 }
 
+/// How many of the orgs where a locked panel opens are named.
+const NAMED_ORGS: usize = 3;
+
 /// A locked panel: what is missing where, what the person has there, and
 /// the way in — another of their orgs (with its key), a new login for a
 /// scope, or whom to ask.
@@ -206,11 +209,17 @@ fn locked(
     }
     let unlocking = model.unlocking_orgs(dash, spec);
     if let Some(first) = unlocking.first() {
-        let names = unlocking
+        // A few names, then how many more: a person in 10,000 orgs gets a
+        // sentence, not a screenful built on every frame.
+        let mut names = unlocking
             .iter()
+            .take(NAMED_ORGS)
             .map(|o| format!("{} ({})", visible(&o.org_name), o.role))
             .collect::<Vec<_>>()
             .join(", ");
+        if let Some(more) = unlocking.len().checked_sub(NAMED_ORGS).filter(|n| *n > 0) {
+            names.push_str(&format!(" and {more} more"));
+        }
         lines.push(Line::raw(format!("It opens for you in {names}.")));
         lines.push(Line::from(vec![
             Span::styled("u", theme::key()),

@@ -3,21 +3,17 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
-use serde_json::Value;
 
 use super::dashboard::content_block;
 use super::time::clock;
-use crate::identity::visible;
 use crate::tui::model::{Dashboard, Model};
 use crate::tui::theme;
 
-/// Claims that are times, shown as dates (Streamlit shows them raw).
-const TIME_CLAIMS: [&str; 5] = ["iat", "exp", "auth_time", "nbf", "updated_at"];
-
+/// Draws the claims the dashboard prepared when the session arrived
+/// (`ProfileText`): only the times are formatted here, in the model's zone.
 pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard, focused: bool) {
-    let session = &dash.session;
-    let merged = session.merged_claims();
-    let width = merged.keys().map(|k| k.len()).max().unwrap_or(0).min(28);
+    let text = &dash.profile;
+    let width = text.name_width;
     let mut lines = vec![
         Line::from(vec![
             Span::styled(
@@ -28,50 +24,41 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard, focu
         ]),
         Line::raw(""),
     ];
-    for (name, value) in &merged {
-        let in_id = session.id_claims.contains_key(name);
-        let in_info = session
-            .userinfo
-            .as_ref()
-            .is_some_and(|u| u.contains_key(name));
-        let source = match (in_id, in_info) {
-            (true, true) => "◆◇",
-            (true, false) => "◆ ",
-            _ => " ◇",
+    let indent = " ".repeat(width + 5);
+    // Each line takes at least one row, so none past the scroll offset
+    // plus the height can show: they are not made (a 1,000-org claim is
+    // some 15,000 lines).
+    let shown = usize::from(dash.profile_scroll) + usize::from(area.height);
+    for claim in &text.claims {
+        if lines.len() >= shown {
+            break;
+        }
+        let first = match claim.time.and_then(|s| DateTime::from_timestamp(s, 0)) {
+            Some(at) => Span::raw(format!(
+                "{} ({})",
+                clock(model, at),
+                claim.time.unwrap_or_default()
+            )),
+            None => Span::raw(claim.lines().next().unwrap_or_default()),
         };
-        let mut rendered = render_value(model, name, value).into_iter();
-        let first = rendered.next().unwrap_or_default();
         lines.push(Line::from(vec![
-            Span::styled(format!("{source} "), theme::dim()),
-            Span::styled(format!("{:<width$}  ", visible(name)), theme::key()),
-            Span::raw(visible(&first).into_owned()),
+            Span::styled(format!("{} ", claim.source), theme::dim()),
+            Span::styled(format!("{:<width$}  ", claim.name), theme::key()),
+            first,
         ]));
-        let indent = " ".repeat(width + 5);
-        lines.extend(rendered.map(|l| Line::raw(format!("{indent}{}", visible(&l)))));
+        if claim.time.is_none() {
+            lines.extend(
+                claim
+                    .lines()
+                    .skip(1)
+                    .take(shown.saturating_sub(lines.len()))
+                    .map(|l| Line::from(vec![Span::raw(indent.as_str()), Span::raw(l)])),
+            );
+        }
     }
     let paragraph = Paragraph::new(lines)
         .block(content_block("Profile", focused))
         .wrap(Wrap { trim: false })
         .scroll((dash.profile_scroll, 0));
     frame.render_widget(paragraph, area);
-}
-
-/// One line for scalars; nested objects as indented JSON, one line each.
-fn render_value(model: &Model, name: &str, value: &Value) -> Vec<String> {
-    if TIME_CLAIMS.contains(&name)
-        && let Some(at) = value.as_i64().and_then(|s| DateTime::from_timestamp(s, 0))
-    {
-        return vec![format!("{} ({})", clock(model, at), value)];
-    }
-    match value {
-        Value::String(s) => vec![s.clone()],
-        Value::Object(_) | Value::Array(_) if value.to_string().len() > 60 => {
-            serde_json::to_string_pretty(value)
-                .unwrap_or_default()
-                .lines()
-                .map(str::to_owned)
-                .collect()
-        }
-        other => vec![other.to_string()],
-    }
 }
