@@ -1670,7 +1670,14 @@ async fn slash_filters_the_navigation_list() {
     press(&mut model, KeyCode::Enter);
     assert_eq!(dash(&model).focus, Focus::Content);
     assert!(!model.text_input_active());
-    // Back to the list: Esc once more clears the filter.
+    // Billing's data is awaited: Esc stops waiting first, then goes back
+    // to the list, and once more clears the filter.
+    let commands = press(&mut model, KeyCode::Esc);
+    assert!(
+        matches!(commands.as_slice(), [Command::CancelPanels]),
+        "the first Esc stops the wait: {commands:?}"
+    );
+    assert_eq!(dash(&model).focus, Focus::Content);
     press(&mut model, KeyCode::Esc);
     assert_eq!(dash(&model).focus, Focus::Nav);
     assert_eq!(titles(&model), ["Billing"]);

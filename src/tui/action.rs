@@ -387,7 +387,7 @@ pub const COMMANDS: &[Command] = &[
     c(
         C::Dashboard,
         A::Back,
-        "back to the list; stop waiting for a panel; in the list, clear its filter",
+        "back to the list; stop a panel's wait; clear a filter",
         None,
     ),
     c(C::Filter, A::Back, "stop filtering", Some("done")),
