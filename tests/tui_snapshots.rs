@@ -1166,7 +1166,8 @@ async fn claims_and_org_names_with_control_characters_are_drawn_visible() {
     let demo = Demo::start().await;
     let mut model = demo.dashboard("alice").await;
     if let Screen::Dashboard(d) = &mut model.screen {
-        let s = &mut d.session;
+        let mut altered = (*d.session).clone();
+        let s = &mut altered;
         let name = format!("Alice{CLEAR}");
         for claims in std::iter::once(&mut s.id_claims).chain(s.userinfo.as_mut()) {
             claims.insert("name".into(), serde_json::Value::String(name.clone()));
@@ -1182,8 +1183,7 @@ async fn claims_and_org_names_with_control_characters_are_drawn_visible() {
         }
         s.user.subject = format!("sub{CLEAR}");
         // As a renewal brings new claims: the Profile text is made again.
-        let session = d.session.clone();
-        d.replace_session(session);
+        d.replace_session(altered.into());
     }
     let profile = render_sized(&model, 140, 60);
     assert_drawn_visible(

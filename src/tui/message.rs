@@ -1,6 +1,8 @@
 //! What reaches `update`: keys, ticks and the results of background work;
 //! and what `update` asks the runtime to do.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
@@ -131,7 +133,7 @@ pub enum Command {
         spec: Box<PanelSpec>,
         org_id: String,
         org_name: String,
-        session: Box<Session>,
+        session: Arc<Session>,
     },
     /// Stop every panel fetch under way (the person left the panel or
     /// switched org); their answers would be dropped anyway.
@@ -139,16 +141,16 @@ pub enum Command {
     /// Describe the session's provider (discovery), answered by
     /// `ProviderSummary`.
     DescribeProvider {
-        session: Box<Session>,
+        session: Arc<Session>,
     },
     /// Read the store: resume a session or show the login screen.
     Resume,
     Refresh {
-        session: Box<Session>,
+        session: Arc<Session>,
         generation: u64,
     },
     Logout {
-        session: Box<Session>,
+        session: Arc<Session>,
         /// Also end the provider's browser session (RP-initiated logout).
         in_browser: bool,
         /// End every session of the user at the provider first.

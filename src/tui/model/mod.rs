@@ -1,6 +1,7 @@
 //! Everything the screen shows. Only `update` changes it; `view` reads it.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -119,7 +120,7 @@ pub struct LoginScreen {
     /// Why we are here: logged out, session expired, last login failed.
     pub notice: Option<Notice>,
     /// Adding an account: the session to return to on Esc.
-    pub back_to: Option<Box<Session>>,
+    pub back_to: Option<Arc<Session>>,
     /// `/` over the ways to log in.
     pub filter: ListFilter,
 }
@@ -193,7 +194,10 @@ pub enum BrowserState {
 
 #[derive(Debug)]
 pub struct Dashboard {
-    pub session: Session,
+    /// Shared with the commands that act for it (a panel's fetch, a
+    /// renewal): a person in 1,000 orgs has megabytes of claims, which a
+    /// clone per command would copy.
+    pub session: Arc<Session>,
     pub nav: usize,
     /// `/` in the navigation list.
     pub nav_filter: ListFilter,
@@ -597,7 +601,7 @@ impl Model {
 }
 
 impl Dashboard {
-    pub fn new(session: Session, active_org: Option<String>) -> Self {
+    pub fn new(session: Arc<Session>, active_org: Option<String>) -> Self {
         let active_org = active_org
             .filter(|id| session.user.org(id).is_some())
             .or_else(|| session.user.orgs.first().map(|o| o.org_id.clone()));
@@ -651,7 +655,7 @@ impl Dashboard {
 
     /// A renewed session: the picker searches its orgs, and Profile shows
     /// its claims, from now on.
-    pub fn replace_session(&mut self, session: Session) {
+    pub fn replace_session(&mut self, session: Arc<Session>) {
         self.session = session;
         self.orgs.reindex(&self.session.user.orgs);
         self.profile = ProfileText::of(&self.session);

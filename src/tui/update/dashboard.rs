@@ -31,7 +31,7 @@ fn describe_provider(model: &mut Model) -> Vec<Command> {
     };
     dash.discovery = Some(Err("looking it up…".into()));
     vec![Command::DescribeProvider {
-        session: Box::new(dash.session.clone()),
+        session: dash.session.clone(),
     }]
 }
 
@@ -602,7 +602,7 @@ pub(super) fn load_selected_panel(model: &mut Model, force: bool) -> Vec<Command
         return Vec::new();
     }
     let spec = Box::new(panel.clone());
-    let session = Box::new(dash.session.clone());
+    let session = dash.session.clone();
     if let Screen::Dashboard(dash) = &mut model.screen {
         let state = dash
             .panel_states
@@ -667,7 +667,7 @@ fn ask_for_scopes(model: &mut Model, scopes: Vec<String>) -> Vec<Command> {
     let Screen::Dashboard(dash) = &model.screen else {
         return Vec::new();
     };
-    let current = Box::new(dash.session.clone());
+    let current = dash.session.clone();
     let provider = current.provider.clone();
     let index = model.providers.iter().position(|p| p.name == provider);
     let flow = model

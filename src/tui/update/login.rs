@@ -104,7 +104,7 @@ pub(super) fn login_action(model: &mut Model, action: Action) -> Vec<Command> {
             })
             .into_iter()
             .collect();
-        commands.extend(enter_dashboard(model, *session));
+        commands.extend(enter_dashboard(model, session));
         return commands;
     }
     if let Some(pending) = &mut login.pending {

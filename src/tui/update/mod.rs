@@ -1,5 +1,7 @@
 //! The only place the model changes. Pure: returns commands, does no I/O.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::action::{Action, Context};
@@ -86,7 +88,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
             }
             match result {
                 Ok(session) => {
-                    let mut commands = enter_dashboard(model, *session);
+                    let mut commands = enter_dashboard(model, session);
                     commands.push(Command::LoadAccounts);
                     commands
                 }
@@ -141,7 +143,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
             Vec::new()
         }
         Msg::AccountSwitched(Ok(session)) => {
-            let mut commands = enter_dashboard(model, *session);
+            let mut commands = enter_dashboard(model, session);
             commands.push(Command::LoadAccounts);
             commands
         }
@@ -197,7 +199,7 @@ pub fn tick(model: &mut Model, now: DateTime<Utc>) -> Vec<Command> {
             dash.renewal = generation;
             dash.renewal_started = Some(now);
             return vec![Command::Refresh {
-                session: Box::new(dash.session.clone()),
+                session: dash.session.clone(),
                 generation,
             }];
         }
@@ -225,14 +227,15 @@ fn resumed(model: &mut Model, result: Result<super::message::Resume, String>) ->
     }
     model.accounts = resume.accounts;
     match resume.session {
-        Some(session) => enter_dashboard(model, *session),
+        Some(session) => enter_dashboard(model, session),
         // The login screen: find out what the providers offer now.
         None => tick(model, model.now),
     }
 }
 
 /// Show the dashboard for a session (after login, or from the store).
-pub fn enter_dashboard(model: &mut Model, session: Session) -> Vec<Command> {
+pub fn enter_dashboard(model: &mut Model, session: impl Into<Arc<Session>>) -> Vec<Command> {
+    let session: Arc<Session> = session.into();
     let remembered = model
         .preferences
         .active_org(&session.provider, &session.user.subject)
@@ -270,7 +273,7 @@ pub(super) fn refreshed(
     }
     match result {
         Ok(session) => {
-            dash.replace_session(*session);
+            dash.replace_session(session.into());
             if awaited || dash.refresh != RefreshState::Running {
                 dash.refresh = RefreshState::Idle;
             }

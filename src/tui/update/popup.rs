@@ -217,7 +217,7 @@ pub(super) fn menu_action(model: &mut Model, item: MenuItem) -> Vec<Command> {
             Vec::new()
         }
         MenuItem::AddAccount => {
-            let current = Box::new(dash.session.clone());
+            let current = dash.session.clone();
             let provider = current.provider.clone();
             let index = model.providers.iter().position(|p| p.name == provider);
             let flow = model
@@ -248,7 +248,7 @@ pub(super) fn menu_action(model: &mut Model, item: MenuItem) -> Vec<Command> {
             let selected = model_selected(model, &session.provider);
             model.screen = login_with(selected, Level::Info, "Logging out…".into());
             vec![Command::Logout {
-                session: Box::new(session),
+                session,
                 in_browser: item == MenuItem::LogOutInBrowser,
                 everywhere: item == MenuItem::LogOutEverywhere,
             }]

@@ -169,12 +169,12 @@ fn the_end_of_a_long_profile_scrolls_into_view() {
     let Screen::Dashboard(dash) = &mut model.screen else {
         panic!("the dashboard");
     };
-    let mut session = dash.session.clone();
+    let mut session = (*dash.session).clone();
     session
         .id_claims
         .insert("a_orgs".into(), serde_json::Value::Object(orgs));
     session.id_claims.insert("zz_last".into(), "the end".into());
-    dash.replace_session(session);
+    dash.replace_session(session.into());
     dash.nav = 0;
     let rows = dash.profile.claims[0].lines().count();
     assert!(
