@@ -1051,6 +1051,44 @@ async fn add_account_asks_for_a_fresh_login_and_esc_goes_back() {
     );
 }
 
+/// An added account joins the switcher, active, with the one before it;
+/// the store is not read again for that (it holds every account's claims).
+#[tokio::test]
+async fn an_added_account_joins_the_switcher_without_reading_the_store() {
+    let demo = Demo::start().await;
+    let mut model = demo.dashboard("alice").await;
+    let alice = dash(&model).session.clone();
+    model.note_active_account(&alice);
+    for key in [KeyCode::Char('m'), KeyCode::Down, KeyCode::Down] {
+        press(&mut model, key);
+    }
+    let commands = press(&mut model, KeyCode::Enter);
+    let [Command::StartLogin { generation, .. }] = commands.as_slice() else {
+        panic!("add account logs in: {commands:?}");
+    };
+    let bob = demo.sign_in("bob").await;
+    let commands = update(
+        &mut model,
+        Msg::LoginFinished {
+            generation: *generation,
+            result: Ok(Box::new(bob)),
+        },
+    );
+    assert!(
+        !commands.iter().any(|c| matches!(c, Command::LoadAccounts)),
+        "{commands:?}"
+    );
+    let listed: Vec<(&str, bool)> = model
+        .accounts
+        .iter()
+        .map(|a| (a.who.as_str(), a.active))
+        .collect();
+    assert_eq!(
+        listed,
+        [("alice@example.com", false), ("bob@example.com", true)]
+    );
+}
+
 /// Two stored accounts: the switcher lists both and Enter makes the other
 /// one active, through the store.
 #[tokio::test]

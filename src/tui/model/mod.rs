@@ -291,11 +291,7 @@ pub fn account_entries(accounts: &Accounts, config: &Config) -> Vec<AccountEntry
             let id = AccountId::of(s);
             AccountEntry {
                 active: accounts.active.as_ref() == Some(&id),
-                who: s
-                    .user
-                    .email
-                    .clone()
-                    .unwrap_or_else(|| s.user.display_name().to_owned()),
+                who: AccountEntry::who(s),
                 provider_label: crate::session::provider_for(config, s)
                     .map(|p| p.label.clone())
                     .unwrap_or_else(|_| s.provider.clone()),
@@ -313,6 +309,16 @@ pub struct AccountEntry {
     pub who: String,
     pub provider_label: String,
     pub active: bool,
+}
+
+impl AccountEntry {
+    fn who(session: &Session) -> String {
+        session
+            .user
+            .email
+            .clone()
+            .unwrap_or_else(|| session.user.display_name().to_owned())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -527,6 +533,28 @@ impl Model {
                     || d.nav_filter.editing
                     || d.panel_states.values().any(|s| s.table.editing)
             })
+    }
+
+    /// The switcher's list after a login or a switch: `session`'s account
+    /// active, added if new. The store is not read again for it (a person
+    /// in 1,000 orgs has megabytes there, every account's claims).
+    pub fn note_active_account(&mut self, session: &Session) {
+        let id = AccountId::of(session);
+        let entry = AccountEntry {
+            who: AccountEntry::who(session),
+            provider_label: self
+                .provider(&session.provider)
+                .map_or_else(|| session.provider.clone(), |p| p.label.clone()),
+            active: true,
+            id: id.clone(),
+        };
+        for other in &mut self.accounts {
+            other.active = false;
+        }
+        match self.accounts.iter_mut().find(|a| a.id == id) {
+            Some(known) => *known = entry,
+            None => self.accounts.push(entry),
+        }
     }
 
     /// The open popup's list filter (the menu's, the account switcher's).

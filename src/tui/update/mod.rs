@@ -88,9 +88,8 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
             }
             match result {
                 Ok(session) => {
-                    let mut commands = enter_dashboard(model, session);
-                    commands.push(Command::LoadAccounts);
-                    commands
+                    model.note_active_account(&session);
+                    enter_dashboard(model, session)
                 }
                 Err(e) => {
                     let back_to = match &mut model.screen {
@@ -143,9 +142,8 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
             Vec::new()
         }
         Msg::AccountSwitched(Ok(session)) => {
-            let mut commands = enter_dashboard(model, session);
-            commands.push(Command::LoadAccounts);
-            commands
+            model.note_active_account(&session);
+            enter_dashboard(model, session)
         }
         Msg::AccountSwitched(Err(e)) => {
             model.say(Toast {
