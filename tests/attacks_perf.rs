@@ -1,0 +1,194 @@
+//! Attacks on the performance changes of issue 12: a raised cap on the
+//! provider's answers, the log written without a writer thread, and the
+//! demo's generated users. Each test is what an attacker would try; the
+//! ones that held stay as guards.
+//!
+//! Every wait is bounded; all traffic stays on loopback.
+
+mod support;
+
+use std::future::Future;
+use std::os::unix::fs::PermissionsExt as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use authdash::auth::{AuthError, BrowserLogin, LoginOptions, Provider, Session};
+use authdash::config::Config;
+use support::binary;
+use support::broken_provider::{BrokenProvider, Fault, HugeAt};
+use support::browser;
+use url::Url;
+
+const BOUND: Duration = Duration::from_secs(60);
+
+async fn bounded<F: Future>(what: &str, f: F) -> F::Output {
+    tokio::time::timeout(BOUND, f)
+        .await
+        .unwrap_or_else(|_| panic!("{what} did not finish within {BOUND:?}"))
+}
+
+// ------------------------------------------- provider_body_cap_mib raised
+
+async fn discover(config: &Config) -> Result<Provider, AuthError> {
+    bounded(
+        "discovery",
+        Provider::discover(&config.providers[0], &config.http),
+    )
+    .await
+}
+
+/// A browser login against `provider`, the test playing the browser.
+async fn login(provider: Arc<Provider>) -> Result<Session, AuthError> {
+    let login = BrowserLogin::start(provider, BOUND, LoginOptions::default()).await?;
+    let url = login.authorize_url().clone();
+    let finish = tokio::spawn(login.finish());
+    let response = bounded("GET /authorize", browser::client().get(url).send())
+        .await
+        .expect("GET /authorize");
+    let location = response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .expect("a redirect to the callback");
+    let callback = Url::parse(location).expect("absolute Location");
+    let page = bounded("the callback", browser::follow(&callback))
+        .await
+        .expect("the callback answers");
+    let _ = page.text().await;
+    bounded("the login", finish)
+        .await
+        .expect("the login task did not panic")
+}
+
+fn refused<T: std::fmt::Debug>(result: Result<T, AuthError>) -> AuthError {
+    match result {
+        Ok(v) => panic!("expected a refusal, got {v:?}"),
+        Err(e) => e,
+    }
+}
+
+/// The refusal names the cap, says nothing of the body (the huge body is
+/// JSON whitespace: a quoted run of it would show), and the provider was
+/// not made to generate much more than the cap.
+fn assert_stopped_at(op: &BrokenProvider, e: &AuthError, cap: &str, cap_bytes: usize) {
+    let text = e.to_string();
+    assert!(
+        text.contains(&format!("larger than the {cap} cap")),
+        "{text}"
+    );
+    assert!(
+        text.len() < 1_000,
+        "the refusal is short: {} bytes",
+        text.len()
+    );
+    assert!(!text.contains("    "), "no run of the body: {text:?}");
+    let sent = op.huge_bytes_sent();
+    assert!(
+        sent < cap_bytes + 16 * 1024 * 1024,
+        "the client stopped reading at {cap}, yet {sent} bytes were generated"
+    );
+}
+
+/// Raising the cap for token and userinfo answers leaves the discovery
+/// document and the key set at 1 MiB: they do not grow with a person's
+/// organizations.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_raised_cap_leaves_discovery_and_keys_at_1_mib() {
+    for at in [HugeAt::Discovery, HugeAt::Jwks] {
+        let op = BrokenProvider::start(Fault::HugeBody(at)).await;
+        let config = op.config_with("provider_body_cap_mib = 64");
+        assert_eq!(config.http.provider_body_cap, 64 * 1024 * 1024);
+        let e = refused(discover(&config).await);
+        assert!(matches!(e, AuthError::TooLarge { .. }), "{at:?}: {e:?}");
+        assert_stopped_at(&op, &e, "1 MiB", 1024 * 1024);
+    }
+}
+
+/// An endless token or userinfo answer still stops at the raised cap,
+/// with the setting named and nothing of the body in the refusal.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_endless_token_or_userinfo_answer_stops_at_the_raised_cap() {
+    for at in [HugeAt::Token, HugeAt::Userinfo] {
+        let op = BrokenProvider::start(Fault::None).await;
+        let config = op.config_with("provider_body_cap_mib = 2");
+        let p = Arc::new(discover(&config).await.expect("discovery succeeds"));
+        op.set_fault(Fault::HugeBody(at));
+        let e = refused(login(p).await);
+        assert!(
+            e.to_string().contains("provider_body_cap_mib"),
+            "{at:?}: {e}"
+        );
+        assert_stopped_at(&op, &e, "2 MiB", 2 * 1024 * 1024);
+    }
+}
+
+// ------------------------------------------------------------- the log
+
+fn log_path(home: &Path) -> PathBuf {
+    home.join("state").join("authdash").join("authdash.log")
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path)
+        .expect("the log exists")
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+/// `authdash ARGS` in `home`, bounded; it must not panic.
+fn run(home: &Path, args: &[&str]) {
+    let out = binary::run(binary::command(home).args(args));
+    let err = binary::text(&out.stderr);
+    assert!(!err.contains("panicked"), "{args:?}: {err}");
+}
+
+/// The log names people, issuers and organizations: a command writing it
+/// directly (no writer thread) and the TUI (through its writer thread:
+/// here it stops at once, stdout being no terminal) both create it 0600,
+/// whatever the umask.
+#[test]
+fn the_log_is_created_private_by_commands_and_by_the_tui() {
+    for args in [&["status"][..], &[][..]] {
+        let home = tempfile::tempdir().expect("temp dir");
+        run(home.path(), args);
+        let log = log_path(home.path());
+        assert_eq!(mode(&log), 0o600, "{args:?}: {}", log.display());
+        assert_eq!(
+            mode(log.parent().expect("its folder")) & 0o077,
+            0,
+            "{args:?}: the state folder authdash made is private"
+        );
+    }
+}
+
+/// A log an older authdash left readable by others is narrowed, and what
+/// it held is kept.
+#[test]
+fn a_log_left_readable_by_others_is_narrowed() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let log = log_path(home.path());
+    std::fs::create_dir_all(log.parent().expect("its folder")).expect("state folder");
+    std::fs::write(&log, "an older line\n").expect("old log");
+    std::fs::set_permissions(&log, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    run(home.path(), &["status"]);
+    assert_eq!(mode(&log), 0o600);
+    let text = std::fs::read_to_string(&log).expect("log");
+    assert!(text.starts_with("an older line\n"), "appended to: {text:?}");
+}
+
+/// A symbolic link in the log's place is not followed (its target is not
+/// created or written), and authdash still runs rather than panicking.
+#[test]
+fn a_symlink_in_the_logs_place_is_not_followed() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let log = log_path(home.path());
+    std::fs::create_dir_all(log.parent().expect("its folder")).expect("state folder");
+    let target = home.path().join("elsewhere.txt");
+    std::os::unix::fs::symlink(&target, &log).expect("symlink");
+    for args in [&["status"][..], &[][..]] {
+        run(home.path(), args);
+        assert!(!target.exists(), "{args:?}: the link was followed");
+    }
+}
