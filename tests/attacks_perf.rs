@@ -15,9 +15,12 @@ use std::time::Duration;
 
 use authdash::auth::{AuthError, BrowserLogin, LoginOptions, Provider, Session};
 use authdash::config::Config;
+use authdash::demo::{DemoProvider, DemoSettings, config_toml};
+use authdash::store::{AccountId, Accounts, TokenStore as _};
 use support::binary;
 use support::broken_provider::{BrokenProvider, Fault, HugeAt};
 use support::browser;
+use support::home::{Home, demo_login};
 use url::Url;
 
 const BOUND: Duration = Duration::from_secs(60);
@@ -191,4 +194,84 @@ fn a_symlink_in_the_logs_place_is_not_followed() {
         run(home.path(), args);
         assert!(!target.exists(), "{args:?}: the link was followed");
     }
+}
+
+// ------------------------------- the store without the merged claims
+
+/// A session read back from the store (written without `User::claims`) is
+/// the person the login made: orgs, roles, permissions, email and the
+/// merged claims; for a person in two orgs and one in 1,000.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stored_session_reads_back_as_the_same_user() {
+    let demo = DemoProvider::start(DemoSettings::default())
+        .await
+        .expect("demo provider");
+    let home = Home::new();
+    let config = home.config("a.toml", &config_toml(demo.issuer_str()));
+    let service = home.service(&config);
+    for user in ["alice", "orgs1000"] {
+        let session = bounded("login", demo_login(&service, user)).await;
+        assert!(!session.user.claims.is_empty(), "{user}: claims at login");
+        let accounts = home.store().accounts().expect("the store reads");
+        let read = accounts
+            .find(&AccountId::of(&session))
+            .expect("the session is stored");
+        assert_eq!(read.user, session.user, "{user}");
+        assert!(!read.user.orgs.is_empty(), "{user}: orgs");
+    }
+}
+
+/// Accounts as JSON, the store's plaintext form.
+fn written(session: &Session) -> serde_json::Value {
+    let accounts = Accounts {
+        active: Some(AccountId::of(session)),
+        sessions: vec![session.clone()],
+        recovered: None,
+    };
+    serde_json::to_value(&accounts).expect("accounts as JSON")
+}
+
+/// An older store, which wrote `User::claims`, still reads, its claims as
+/// written; and a hostile entry whose userinfo names another subject (and
+/// orgs for it) reads as the same account, bound to the ID token's
+/// subject, with the orgs it was stored with.
+#[tokio::test(flavor = "multi_thread")]
+async fn older_and_hostile_store_entries_keep_the_id_tokens_subject() {
+    let demo = DemoProvider::start(DemoSettings::default())
+        .await
+        .expect("demo provider");
+    let home = Home::new();
+    let config = home.config("a.toml", &config_toml(demo.issuer_str()));
+    let service = home.service(&config);
+    let session = bounded("login", demo_login(&service, "alice")).await;
+
+    let mut old = written(&session);
+    let claims = serde_json::to_value(&session.user.claims).expect("claims");
+    old["sessions"][0]["user"]["claims"] = claims;
+    let read: Accounts = serde_json::from_value(old).expect("an older store reads");
+    assert_eq!(read.sessions[0].user, session.user);
+
+    let mut hostile = written(&session);
+    let info = &mut hostile["sessions"][0]["userinfo"];
+    if info.is_null() {
+        *info = serde_json::json!({});
+    }
+    info["sub"] = "mallory".into();
+    info["org_id_to_org_member_info"] = serde_json::json!({
+        "evil": {"org_id": "evil", "org_name": "Evil", "user_role": "Owner"}
+    });
+    let read: Accounts = serde_json::from_value(hostile).expect("reads");
+    let s = &read.sessions[0];
+    assert_eq!(AccountId::of(s), AccountId::of(&session));
+    assert_eq!(
+        Some(&s.user.subject),
+        session
+            .id_claims
+            .get("sub")
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+            .as_ref()
+    );
+    assert_eq!(s.user.orgs, session.user.orgs);
+    assert_eq!(read.active, Some(AccountId::of(&session)));
 }
