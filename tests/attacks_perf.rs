@@ -19,8 +19,8 @@ use authdash::demo::{DemoProvider, DemoSettings, config_toml};
 use authdash::store::{AccountId, Accounts, TokenStore as _};
 use support::binary;
 use support::broken_provider::{BrokenProvider, Fault, HugeAt};
-use support::browser;
-use support::home::{Home, demo_login};
+use support::browser::{self, AuthorizeStep};
+use support::home::{Home, demo_login, try_login_asking};
 use url::Url;
 
 const BOUND: Duration = Duration::from_secs(60);
@@ -274,4 +274,60 @@ async fn older_and_hostile_store_entries_keep_the_id_tokens_subject() {
     );
     assert_eq!(s.user.orgs, session.user.orgs);
     assert_eq!(read.active, Some(AccountId::of(&session)));
+}
+
+// ------------------------------------------ the demo's generated users
+
+/// Names shaped like the generated users' but not theirs, and a
+/// `login_hint` naming them, posted to the demo's sign-in form: each is
+/// refused (4xx, no panic), the provider keeps answering,
+/// and `orgs10` then signs in with its ten organizations.
+#[tokio::test(flavor = "multi_thread")]
+async fn generated_looking_names_are_refused_without_work() {
+    const HOSTILE: [&str; 7] = [
+        "orgs0",
+        "orgs99999999",
+        "orgs18446744073709551615",
+        "orgs18446744073709551616",
+        "orgs+10",
+        "orgs010",
+        "orgs-1",
+    ];
+    let demo = DemoProvider::start(DemoSettings::default())
+        .await
+        .expect("demo provider");
+    let home = Home::new();
+    let config = home.config("a.toml", &config_toml(demo.issuer_str()));
+    let service = home.service(&config);
+    let answers = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = answers.clone();
+    let session = try_login_asking(&service, Vec::new(), |url| async move {
+        for name in HOSTILE {
+            let hinted = format!("{url}&login_hint={name}");
+            let answer = match browser::open_authorize(&hinted).await {
+                Ok(AuthorizeStep::Page(page)) => browser::client()
+                    .post(page.action.clone())
+                    .form(&[("request_id", page.request_id.as_str()), ("user", name)])
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+                    .map_err(|e| e.to_string()),
+                Ok(AuthorizeStep::Redirect(to)) => Err(format!("redirected to {to}")),
+                Err(e) => Err(e),
+            };
+            seen.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push((name, answer));
+        }
+        let _ = browser::sign_in(&url, "orgs10").await;
+    })
+    .await
+    .expect("orgs10 signs in after the hostile names");
+    assert_eq!(session.user.orgs.len(), 10);
+    let answers = answers.lock().unwrap_or_else(|p| p.into_inner());
+    assert_eq!(answers.len(), HOSTILE.len());
+    for (name, answer) in answers.iter() {
+        let status = answer.as_ref().unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!((400..500).contains(status), "{name}: answered {status}");
+    }
 }
