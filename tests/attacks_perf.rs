@@ -331,3 +331,128 @@ async fn generated_looking_names_are_refused_without_work() {
         assert!((400..500).contains(status), "{name}: answered {status}");
     }
 }
+
+// ------------------------------------ Esc on a stalled panel's fetch
+
+mod esc {
+    use super::*;
+    use authdash::tui::message::{Command, Msg};
+    use authdash::tui::model::{Model, NavItem};
+    use authdash::tui::update::{enter_dashboard, update};
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    const ACME: &str = "7a1b2c3d-4e5f-4a6b-8c7d-1e2f3a4b5c6d";
+
+    fn press(model: &mut Model, code: KeyCode) -> Vec<Command> {
+        update(model, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    }
+
+    /// The generation of the one fetch of panel `id` among `commands`.
+    fn fetch_of(commands: &[Command], id: &str) -> Option<u64> {
+        commands.iter().find_map(|c| match c {
+            Command::FetchPanel {
+                generation, spec, ..
+            } if spec.id == id => Some(*generation),
+            _ => None,
+        })
+    }
+
+    fn go_to(model: &mut Model, id: &str) -> Vec<Command> {
+        let index = model.panels.iter().position(|p| p.id == id).expect("panel");
+        let target = model
+            .nav_items()
+            .iter()
+            .position(|n| *n == NavItem::Panel(index))
+            .expect("in the nav");
+        let mut commands = Vec::new();
+        loop {
+            let current = model.dashboard().map(|d| d.nav).unwrap_or_default();
+            if current == target {
+                return commands;
+            }
+            let key = if current < target {
+                KeyCode::Down
+            } else {
+                KeyCode::Up
+            };
+            commands.extend(press(model, key));
+        }
+    }
+
+    fn answer(model: &mut Model, generation: u64, id: &str, value: serde_json::Value) {
+        update(
+            model,
+            Msg::PanelLoaded {
+                generation,
+                panel_id: id.into(),
+                result: Ok(value),
+            },
+        );
+    }
+
+    fn state<'m>(model: &'m Model, id: &str) -> &'m authdash::tui::model::PanelState {
+        model
+            .dashboard()
+            .and_then(|d| d.panel_states.get(id))
+            .expect("the panel's state")
+    }
+
+    /// Esc on a loading panel: the late answer of the fetch it cancelled
+    /// never paints, with or without data on screen; r loads again and
+    /// that answer paints.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_cancelled_fetchs_late_answer_never_paints_and_r_reloads() {
+        let demo = DemoProvider::start(DemoSettings::default())
+            .await
+            .expect("demo provider");
+        let home = Home::new();
+        let config = home.config("a.toml", &config_toml(demo.issuer_str()));
+        let service = home.service(&config);
+        let session = bounded("login", demo_login(&service, "alice")).await;
+        let mut model = Model::new(&service.config, session.logged_in_at);
+        model
+            .preferences
+            .set_active_org(&session.provider, &session.user.subject, ACME);
+        enter_dashboard(&mut model, session);
+
+        let first = fetch_of(&go_to(&mut model, "usage"), "usage").expect("usage loads");
+        let esc = press(&mut model, KeyCode::Esc);
+        assert!(
+            matches!(esc.as_slice(), [Command::CancelPanels]),
+            "{}",
+            esc.len()
+        );
+        assert!(state(&model, "usage").loading.is_none());
+        assert!(
+            state(&model, "usage").error.is_some(),
+            "says it was cancelled"
+        );
+        answer(&mut model, first, "usage", serde_json::json!(["late"]));
+        assert!(
+            state(&model, "usage").data.is_none(),
+            "the late answer painted"
+        );
+
+        // r: a new fetch, whose answer paints.
+        let second = fetch_of(&press(&mut model, KeyCode::Char('r')), "usage").expect("r reloads");
+        assert_ne!(second, first);
+        answer(&mut model, second, "usage", serde_json::json!(["fresh"]));
+        let shown = state(&model, "usage")
+            .data
+            .as_ref()
+            .map(|d| d.value.clone());
+        assert_eq!(shown, Some(serde_json::json!(["fresh"])));
+
+        // Data on screen, reloaded, Esc: the data stays, the late answer
+        // does not replace it.
+        let third = fetch_of(&press(&mut model, KeyCode::Char('r')), "usage").expect("r reloads");
+        press(&mut model, KeyCode::Esc);
+        answer(&mut model, third, "usage", serde_json::json!(["late"]));
+        let s = state(&model, "usage");
+        assert!(s.loading.is_none() && s.error.is_none(), "{:?}", s.error);
+        assert_eq!(
+            s.data.as_ref().map(|d| d.value.clone()),
+            Some(serde_json::json!(["fresh"]))
+        );
+    }
+}
