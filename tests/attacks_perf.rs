@@ -196,6 +196,44 @@ fn a_symlink_in_the_logs_place_is_not_followed() {
     }
 }
 
+/// Several authdash processes at once, each writing a line to the same
+/// log directly (a config others can read, holding a secret, is warned
+/// about): every line arrives whole, none torn by another's.
+#[test]
+fn processes_sharing_the_log_do_not_tear_its_lines() {
+    const PROCESSES: usize = 8;
+    let home = Home::new();
+    let config = home.config_path("a.toml");
+    home.config("a.toml", &config_toml("http://127.0.0.1:9"));
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let children: Vec<_> = (0..PROCESSES)
+        .map(|_| {
+            binary::command(home.dir.path())
+                .arg("--config")
+                .arg(&config)
+                .arg("status")
+                .spawn()
+                .expect("authdash starts")
+        })
+        .collect();
+    for child in children {
+        let out = binary::finish(child);
+        assert!(binary::text(&out.stderr).contains("store_secret"));
+    }
+    let text = std::fs::read_to_string(log_path(home.dir.path())).expect("the log");
+    // Each warning is its line and the fix on the next: the pairs stay
+    // together, in one write each.
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2 * PROCESSES, "{text}");
+    for pair in lines.chunks(2) {
+        assert!(
+            pair[0].contains(" WARN authdash: ") && pair[0].ends_with("can use them"),
+            "a torn or mixed line: {pair:?}"
+        );
+        assert_eq!(pair[1], lines[1], "a torn or mixed line: {pair:?}");
+    }
+}
+
 // ------------------------------- the store without the merged claims
 
 /// A session read back from the store (written without `User::claims`) is
