@@ -481,16 +481,60 @@ mod esc {
             .map(|d| d.value.clone());
         assert_eq!(shown, Some(serde_json::json!(["fresh"])));
 
-        // Data on screen, reloaded, Esc: the data stays, the late answer
-        // does not replace it.
+        // Data on screen, reloaded, Esc: the data stays (said to be
+        // stale, the reload cancelled), the late answer does not replace it.
         let third = fetch_of(&press(&mut model, KeyCode::Char('r')), "usage").expect("r reloads");
         press(&mut model, KeyCode::Esc);
         answer(&mut model, third, "usage", serde_json::json!(["late"]));
         let s = state(&model, "usage");
-        assert!(s.loading.is_none() && s.error.is_none(), "{:?}", s.error);
+        assert!(s.loading.is_none(), "still waiting");
+        assert!(s.error.is_some(), "the reload is said to be cancelled");
         assert_eq!(
             s.data.as_ref().map(|d| d.value.clone()),
             Some(serde_json::json!(["fresh"]))
         );
+    }
+
+    /// A panel that refreshes by itself (reports, every 60 s): its
+    /// refresh stalls, Esc stops waiting, and the next tick must not start
+    /// the same fetch again at once (the data is still older than the
+    /// interval); the next try comes a whole interval after the Esc.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn esc_on_a_stalled_refresh_is_not_undone_by_the_next_tick() {
+        let demo = DemoProvider::start(DemoSettings::default())
+            .await
+            .expect("demo provider");
+        let home = Home::new();
+        let config = home.config("a.toml", &config_toml(demo.issuer_str()));
+        let service = home.service(&config);
+        let session = bounded("login", demo_login(&service, "alice")).await;
+        let start = session.logged_in_at;
+        let mut model = Model::new(&service.config, start);
+        model
+            .preferences
+            .set_active_org(&session.provider, &session.user.subject, ACME);
+        enter_dashboard(&mut model, session);
+        let at = |secs| start + chrono::TimeDelta::seconds(secs);
+
+        let first = fetch_of(&go_to(&mut model, "reports"), "reports").expect("reports loads");
+        answer(&mut model, first, "reports", serde_json::json!([1, 2, 3]));
+        let due = update(&mut model, Msg::Tick(at(61)));
+        assert!(fetch_of(&due, "reports").is_some(), "refreshes every 60 s");
+        // The refresh stalls; Esc.
+        press(&mut model, KeyCode::Esc);
+        assert!(state(&model, "reports").loading.is_none());
+        for secs in [62, 90, 120] {
+            let again = update(&mut model, Msg::Tick(at(secs)));
+            assert!(
+                fetch_of(&again, "reports").is_none(),
+                "at {secs} s the cancelled refresh started again"
+            );
+        }
+        let later = update(&mut model, Msg::Tick(at(122)));
+        assert!(
+            fetch_of(&later, "reports").is_some(),
+            "a whole interval after the Esc, it refreshes again"
+        );
+        assert!(state(&model, "reports").data.is_some(), "the data stayed");
     }
 }
