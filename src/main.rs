@@ -531,6 +531,49 @@ fn one_malloc_arena() {
     }
 }
 
+/// The log file, for appending, readable by its owner only: its lines name
+/// people, issuers and organizations. Opened with `O_APPEND`, each line
+/// written at once, so two authdash processes sharing it do not tear each
+/// other's lines. A file an older authdash created with the umask's mode
+/// is narrowed too; a symbolic link in its place is refused.
+fn open_log_file(dir: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut folder = std::fs::DirBuilder::new();
+    folder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut folder, 0o700);
+    folder.create(dir)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.append(true).create(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+    }
+    let file = options.open(dir.join("authdash.log"))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        if file.metadata()?.permissions().mode() & 0o077 != 0 {
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    Ok(file)
+}
+
+/// The shared log file as the writer thread's `Write` (one handle, the
+/// same one commands write through directly).
+struct LogFile(std::sync::Arc<std::fs::File>);
+
+impl std::io::Write for LogFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        (&*self.0).write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        (&*self.0).flush()
+    }
+}
+
 /// Lines the log's writer thread may have queued.
 const LOG_QUEUE_LINES: usize = 4096;
 
@@ -546,8 +589,9 @@ fn init_logging(
     use tracing_subscriber::layer::SubscriberExt as _;
     use tracing_subscriber::util::SubscriberInitExt as _;
     let dir = dirs.state_dir().unwrap_or(dirs.data_dir());
-    std::fs::create_dir_all(dir).ok()?;
-    let appender = tracing_appender::rolling::never(dir, "authdash.log");
+    // A log that cannot be opened means no log, not a failed start
+    // (tracing_appender's own opener panics).
+    let appender = std::sync::Arc::new(open_log_file(dir).ok()?);
     let filter = format!("authdash={level},warn")
         .parse::<Targets>()
         .unwrap_or_else(|_| {
@@ -571,7 +615,7 @@ fn init_logging(
     let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
         .buffered_lines_limit(LOG_QUEUE_LINES)
         .lossy(true)
-        .finish(appender);
+        .finish(LogFile(appender));
     fmt.with_writer(writer)
         .finish()
         .with(filter)

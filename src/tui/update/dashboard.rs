@@ -355,7 +355,10 @@ pub(super) fn switch_org(model: &mut Model, org_id: String) -> Vec<Command> {
 }
 
 /// Esc on a panel still loading: its fetch is dropped; the last good data
-/// stays, else the panel says it was cancelled (r loads it again).
+/// stays (said to be stale), else the panel says it was cancelled (r loads
+/// it again). The cancel is recorded as the last attempt even beside
+/// data: a panel that refreshes by itself would otherwise find its old
+/// data due at the next tick and start the fetch Esc just stopped.
 /// `None` when the panel is not loading.
 fn cancel_panel_fetch(model: &mut Model, index: usize) -> Option<Vec<Command>> {
     let now = model.now;
@@ -365,14 +368,12 @@ fn cancel_panel_fetch(model: &mut Model, index: usize) -> Option<Vec<Command>> {
     };
     let state = dash.panel_states.get_mut(&id)?;
     state.loading.take()?;
-    if state.data.is_none() {
-        state.error = Some(PanelError {
-            error: crate::panels::SourceError::Other(
-                "cancelled (Esc) while waiting for the answer".into(),
-            ),
-            at: now,
-        });
-    }
+    state.error = Some(PanelError {
+        error: crate::panels::SourceError::Other(
+            "cancelled (Esc) while waiting for the answer".into(),
+        ),
+        at: now,
+    });
     Some(vec![Command::CancelPanels])
 }
 
