@@ -100,8 +100,8 @@ fn assert_stopped_at(op: &BrokenProvider, e: &AuthError, cap: &str, cap_bytes: u
 async fn a_raised_cap_leaves_discovery_and_keys_at_1_mib() {
     for at in [HugeAt::Discovery, HugeAt::Jwks] {
         let op = BrokenProvider::start(Fault::HugeBody(at)).await;
-        let config = op.config_with("provider_body_cap_mib = 64");
-        assert_eq!(config.http.provider_body_cap, 64 * 1024 * 1024);
+        let config = op.config_with("provider_body_cap_mib = 16");
+        assert_eq!(config.http.provider_body_cap, 16 * 1024 * 1024);
         let e = refused(discover(&config).await);
         assert!(matches!(e, AuthError::TooLarge { .. }), "{at:?}: {e:?}");
         assert_stopped_at(&op, &e, "1 MiB", 1024 * 1024);

@@ -27,9 +27,10 @@ const AUTHDASH_KEYS: &[&str] = &[
 /// The largest panel body cap accepted: 1 GiB would defeat the point.
 const MAX_PANEL_BODY_CAP_MIB: i64 = 256;
 
-/// The largest provider answer cap accepted: a person in some 150,000
-/// organizations, far past any provider's own limits.
-const MAX_PROVIDER_BODY_CAP_MIB: i64 = 64;
+/// The largest provider answer cap accepted: a person in some 38,000
+/// organizations. Parsed, an answer of small JSON values takes some 24
+/// times its size, so this also bounds what a hostile answer can cost.
+const MAX_PROVIDER_BODY_CAP_MIB: i64 = 16;
 
 /// The longest timeout accepted: one day.
 const MAX_TIMEOUT_SECS: i64 = 24 * 60 * 60;
