@@ -20,11 +20,18 @@ impl SessionService {
     /// (no request at all), else renewed. Refused for a session the
     /// config's providers did not issue.
     pub async fn usable(&self, session: &Session) -> Result<Session, SessionError> {
-        provider_for(&self.config, session)?;
-        if session.unverified.is_none() && session.access_token_fresh(Utc::now()) {
+        if self.usable_as_is(session)? {
             return Ok(session.clone());
         }
         self.renew(session).await
+    }
+
+    /// Whether `usable` would hand `session` back unchanged: this config's,
+    /// verified, and its access token fresh. Lets a caller use it by
+    /// reference (a person's claims are megabytes to copy).
+    pub(crate) fn usable_as_is(&self, session: &Session) -> Result<bool, SessionError> {
+        provider_for(&self.config, session)?;
+        Ok(session.unverified.is_none() && session.access_token_fresh(Utc::now()))
     }
 
     /// Renew `session` holding the store lock. Re-read first: when another

@@ -76,10 +76,19 @@ impl SessionService {
         if let Some(url) = &url {
             check_panel_url(url, Some(&provider)).map_err(SourceError::Other)?;
         }
-        let current = self.detached(session, false).await.map_err(|e| other(&e))?;
-        if current.access_token() != session.access_token() {
-            *renewed = Some(current.clone());
-        }
+        // The usual case, a fresh token, copies nothing.
+        let held;
+        let current: &Session = if self.usable_as_is(session).map_err(|e| other(&e))? {
+            session
+        } else {
+            let usable = self.detached(session, false).await.map_err(|e| other(&e))?;
+            if usable.access_token() != session.access_token() {
+                &*renewed.insert(usable)
+            } else {
+                held = usable;
+                &held
+            }
+        };
         if let (Some(command), Some(argv)) = (&spec.command, spec.argv_for(vars)) {
             return panels::run_command(command, &argv, current.access_token()).await;
         }
@@ -92,8 +101,8 @@ impl SessionService {
         let cap = self.config.http.panel_body_cap;
         match panels::fetch_http(http, &url, current.access_token(), cap).await {
             Err(SourceError::Unauthorized) if current.can_refresh() => {
-                let fresh = self.detached(&current, true).await.map_err(|e| other(&e))?;
-                *renewed = Some(fresh.clone());
+                let fresh = self.detached(current, true).await.map_err(|e| other(&e))?;
+                let fresh = renewed.insert(fresh);
                 panels::fetch_http(http, &url, fresh.access_token(), cap).await
             }
             result => result,
