@@ -237,8 +237,8 @@ fn processes_sharing_the_log_do_not_tear_its_lines() {
 // ------------------------------- the store without the merged claims
 
 /// A session read back from the store (written without `User::claims`) is
-/// the person the login made: orgs, roles, permissions, email and the
-/// merged claims; for a person in two orgs and one in 1,000.
+/// the person the login made: orgs, roles, permissions, email; for a
+/// person in two orgs and one in 1,000.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_stored_session_reads_back_as_the_same_user() {
     let demo = DemoProvider::start(DemoSettings::default())
@@ -249,7 +249,10 @@ async fn a_stored_session_reads_back_as_the_same_user() {
     let service = home.service(&config);
     for user in ["alice", "orgs1000"] {
         let session = bounded("login", demo_login(&service, user)).await;
-        assert!(!session.user.claims.is_empty(), "{user}: claims at login");
+        assert!(
+            !session.merged_claims().is_empty(),
+            "{user}: claims at login"
+        );
         let accounts = home.store().accounts().expect("the store reads");
         let read = accounts
             .find(&AccountId::of(&session))
@@ -269,8 +272,7 @@ fn written(session: &Session) -> serde_json::Value {
     serde_json::to_value(&accounts).expect("accounts as JSON")
 }
 
-/// An older store, which wrote `User::claims`, still reads, its claims as
-/// written; and a hostile entry whose userinfo names another subject (and
+/// An older store, which wrote the user's merged claims, still reads; and a hostile entry whose userinfo names another subject (and
 /// orgs for it) reads as the same account, bound to the ID token's
 /// subject, with the orgs it was stored with.
 #[tokio::test(flavor = "multi_thread")]
@@ -284,7 +286,7 @@ async fn older_and_hostile_store_entries_keep_the_id_tokens_subject() {
     let session = bounded("login", demo_login(&service, "alice")).await;
 
     let mut old = written(&session);
-    let claims = serde_json::to_value(&session.user.claims).expect("claims");
+    let claims = serde_json::to_value(session.merged_claims()).expect("claims");
     old["sessions"][0]["user"]["claims"] = claims;
     let read: Accounts = serde_json::from_value(old).expect("an older store reads");
     assert_eq!(read.sessions[0].user, session.user);

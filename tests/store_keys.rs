@@ -40,7 +40,6 @@ fn session() -> Session {
             name: None,
             picture: None,
             orgs: Vec::new(),
-            claims: BTreeMap::new(),
         },
         logged_in_at: Utc::now(),
         refreshed_at: None,

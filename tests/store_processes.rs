@@ -49,7 +49,6 @@ fn session(access: &str) -> Session {
             name: None,
             picture: None,
             orgs: Vec::new(),
-            claims: BTreeMap::new(),
         },
         logged_in_at: Utc::now(),
         refreshed_at: None,

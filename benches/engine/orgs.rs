@@ -100,7 +100,6 @@ pub fn session(count: usize) -> Session {
         name: Some("Bench Person".into()),
         picture: None,
         orgs,
-        claims: claims.clone(),
     };
     Session {
         provider: "demo".into(),

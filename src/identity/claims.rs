@@ -266,7 +266,6 @@ impl OrgClaims {
             picture: string_claim(&claims, "picture")
                 .or_else(|| string_claim(&claims, "picture_url")),
             orgs,
-            claims,
         })
     }
 

@@ -276,19 +276,16 @@ mod tests {
             "aud": "dashboard", "email": "alice@example.com", "groups": ["/globex/Admin"]
         }));
         let org_claims = OrgClaims::new(Mapper::Keycloak(kc()));
-        let user = org_claims
-            .user(
-                &ClaimSources::new(id_token.clone())
-                    .with_access_token(Some(access_token(json!({})))),
-            )
-            .unwrap();
+        let sources =
+            ClaimSources::new(id_token.clone()).with_access_token(Some(access_token(json!({}))));
+        let user = org_claims.user(&sources).unwrap();
         assert_eq!(user.email.as_deref(), Some("alice@example.com"));
         assert_eq!(user.orgs.len(), 1);
         assert_eq!(user.orgs[0].org_id, "globex");
         assert_eq!(user.orgs[0].role, "Admin");
         assert_eq!(user.orgs[0].permissions, ["auditor", "billing-viewer"]);
         // The access token's claims do not leak into the profile.
-        assert!(!user.claims.contains_key("realm_access"));
+        assert!(!sources.profile().contains_key("realm_access"));
     }
 
     #[test]

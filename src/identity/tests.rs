@@ -233,7 +233,7 @@ fn propelauth_reads_the_access_token_when_userinfo_has_no_orgs() {
         .with_access_token(Some(at.clone()));
     let user = pa.user(&both).unwrap();
     assert_eq!(user.orgs[0].role, "Admin");
-    assert!(!user.claims.contains_key("org_id_to_org_member_info"));
+    assert!(!both.profile().contains_key("org_id_to_org_member_info"));
 
     // Userinfo with orgs: the access token is not needed, and not read.
     let mut info_orgs = info.clone();

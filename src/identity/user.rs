@@ -1,7 +1,4 @@
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use super::OrgMembership;
 
@@ -16,13 +13,10 @@ pub struct User {
     pub picture: Option<String>,
     /// Organizations sorted by name, then id.
     pub orgs: Vec<OrgMembership>,
-    /// Every claim the provider gave (ID token merged with userinfo), like
-    /// Streamlit's `st.user`. Not written out: a session holds the ID
-    /// token's and userinfo's claims already, and for a person in 1,000
-    /// orgs a third copy is megabytes more to write, read and parse at
-    /// every save; the store merges them again when it reads a session.
-    #[serde(default, skip_serializing)]
-    pub claims: BTreeMap<String, Value>,
+    // Every claim the provider gave (Streamlit's `st.user`) is
+    // `Session::merged_claims`: a session holds the ID token's and
+    // userinfo's claims already, and for a person in 1,000 orgs a third
+    // copy is megabytes more to hold, write, read and parse.
 }
 
 impl User {

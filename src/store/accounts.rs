@@ -124,13 +124,8 @@ struct Written {
 
 impl From<Written> for Accounts {
     fn from(written: Written) -> Self {
-        let mut sessions = written.sessions;
-        for s in &mut sessions {
-            // `User::claims` is not written (older stores have it).
-            if s.user.claims.is_empty() {
-                s.user.claims = s.merged_claims();
-            }
-        }
+        // Older stores also hold the user's merged claims: not read.
+        let sessions = written.sessions;
         let mut accounts = Accounts {
             active: written.active,
             sessions,
@@ -174,8 +169,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_merged_claims_are_not_written_and_come_back_on_reading() {
-        let mut session: Session = serde_json::from_value(json!({
+    fn older_stores_with_the_users_merged_claims_still_read() {
+        let session: Session = serde_json::from_value(json!({
             "provider": "p", "issuer": "https://issuer.example", "client_id": "c",
             "tokens": {"access_token": "a", "id_token": "i", "expires_at": null},
             "id_claims": {"sub": "s", "name": "Ann"},
@@ -185,19 +180,20 @@ mod tests {
             "logged_in_at": "2025-03-14T09:26:53Z", "refreshed_at": null,
         }))
         .expect("a session");
-        session.user.claims = session.merged_claims();
         let accounts = Accounts {
             active: Some(AccountId::of(&session)),
             sessions: vec![session.clone()],
             recovered: None,
         };
-        let written = serde_json::to_value(&accounts).expect("written");
+        let mut written = serde_json::to_value(&accounts).expect("written");
         assert!(
             written["sessions"][0]["user"].get("claims").is_none(),
             "a third copy of the claims: {written}"
         );
+        // As an older authdash wrote it.
+        written["sessions"][0]["user"]["claims"] = json!({"sub": "s", "name": "Ann"});
         let read: Accounts = serde_json::from_value(written).expect("read");
         assert_eq!(read.sessions[0].user, session.user);
-        assert_eq!(read.sessions[0].user.claims.len(), 3);
+        assert_eq!(read.sessions[0].merged_claims().len(), 3);
     }
 }

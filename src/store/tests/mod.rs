@@ -29,7 +29,6 @@ fn session(provider: &str, subject: &str, access: &str) -> Session {
             name: None,
             picture: None,
             orgs: Vec::new(),
-            claims: BTreeMap::new(),
         },
         logged_in_at: Utc::now(),
         refreshed_at: None,

@@ -48,7 +48,6 @@ fn session(count: usize) -> Session {
             name: Some("Some One".into()),
             picture: None,
             orgs,
-            claims: Default::default(),
         },
         logged_in_at: Utc::now(),
         refreshed_at: None,
