@@ -7,69 +7,20 @@
 
 mod support;
 
-use std::future::Future;
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
-use authdash::auth::{AuthError, BrowserLogin, LoginOptions, Provider, Session};
-use authdash::config::Config;
+use authdash::auth::{AuthError, Session};
 use authdash::demo::{DemoProvider, DemoSettings, config_toml};
 use authdash::store::{AccountId, Accounts, TokenStore as _};
 use support::binary;
 use support::broken_provider::{BrokenProvider, Fault, HugeAt};
 use support::browser::{self, AuthorizeStep};
+use support::engine::{bounded, discover, login, refused};
 use support::home::{Home, demo_login, try_login_asking};
-use url::Url;
-
-const BOUND: Duration = Duration::from_secs(60);
-
-async fn bounded<F: Future>(what: &str, f: F) -> F::Output {
-    tokio::time::timeout(BOUND, f)
-        .await
-        .unwrap_or_else(|_| panic!("{what} did not finish within {BOUND:?}"))
-}
 
 // ------------------------------------------- provider_body_cap_mib raised
-
-async fn discover(config: &Config) -> Result<Provider, AuthError> {
-    bounded(
-        "discovery",
-        Provider::discover(&config.providers[0], &config.http),
-    )
-    .await
-}
-
-/// A browser login against `provider`, the test playing the browser.
-async fn login(provider: Arc<Provider>) -> Result<Session, AuthError> {
-    let login = BrowserLogin::start(provider, BOUND, LoginOptions::default()).await?;
-    let url = login.authorize_url().clone();
-    let finish = tokio::spawn(login.finish());
-    let response = bounded("GET /authorize", browser::client().get(url).send())
-        .await
-        .expect("GET /authorize");
-    let location = response
-        .headers()
-        .get(reqwest::header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .expect("a redirect to the callback");
-    let callback = Url::parse(location).expect("absolute Location");
-    let page = bounded("the callback", browser::follow(&callback))
-        .await
-        .expect("the callback answers");
-    let _ = page.text().await;
-    bounded("the login", finish)
-        .await
-        .expect("the login task did not panic")
-}
-
-fn refused<T: std::fmt::Debug>(result: Result<T, AuthError>) -> AuthError {
-    match result {
-        Ok(v) => panic!("expected a refusal, got {v:?}"),
-        Err(e) => e,
-    }
-}
 
 /// The refusal names the cap, says nothing of the body (the huge body is
 /// JSON whitespace: a quoted run of it would show), and the provider was

@@ -12,7 +12,7 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use authdash::auth::{AuthError, BrowserLogin, DeviceLogin, LoginOptions, Provider, Session};
+use authdash::auth::{AuthError, DeviceLogin, LoginOptions, Provider, Session};
 use authdash::auth::{DiscoveryCache, http::MAX_INTERVAL_SECS};
 use authdash::config::Config;
 use authdash::panels::{self, SourceError};
@@ -21,60 +21,14 @@ use support::broken_provider::{
     Absurd, BrokenProvider, EVIL_HOST, Fault, HOSTILE_NAME, HOSTILE_USER_CODE, HUGE_BODY_BYTES,
     HugeAt, RETRY_AFTER_SECS, SUBJECT,
 };
-use support::browser;
-use url::Url;
-
-const BOUND: Duration = Duration::from_secs(30);
+use support::engine::{bounded, discover, login, refused};
 
 /// Far more than the 1 MiB cap plus socket buffers, far less than 1 GiB:
 /// a client that read on would make the provider generate it all.
 const READ_AT_MOST: usize = 64 * 1024 * 1024;
 
-async fn bounded<F: Future>(what: &str, f: F) -> F::Output {
-    tokio::time::timeout(BOUND, f)
-        .await
-        .unwrap_or_else(|_| panic!("{what} did not finish within {BOUND:?}"))
-}
-
-async fn discover(config: &Config) -> Result<Provider, AuthError> {
-    bounded(
-        "discovery",
-        Provider::discover(&config.providers[0], &config.http),
-    )
-    .await
-}
-
 async fn provider_for(config: &Config) -> Arc<Provider> {
     Arc::new(discover(config).await.expect("discovery succeeds"))
-}
-
-async fn login(provider: Arc<Provider>) -> Result<Session, AuthError> {
-    let login = BrowserLogin::start(provider, BOUND, LoginOptions::default()).await?;
-    let url = login.authorize_url().clone();
-    let finish = tokio::spawn(login.finish());
-    let response = bounded("GET /authorize", browser::client().get(url).send())
-        .await
-        .expect("GET /authorize");
-    let location = response
-        .headers()
-        .get(reqwest::header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .expect("a redirect to the callback");
-    let callback = Url::parse(location).expect("absolute Location");
-    let page = bounded("the callback", browser::follow(&callback))
-        .await
-        .expect("the callback answers");
-    let _ = page.text().await;
-    bounded("the login", finish)
-        .await
-        .expect("the login task did not panic")
-}
-
-fn refused<T: std::fmt::Debug>(result: Result<T, AuthError>) -> AuthError {
-    match result {
-        Ok(v) => panic!("expected a refusal, got {v:?}"),
-        Err(e) => e,
-    }
 }
 
 fn assert_names(error: &dyn std::fmt::Display, needles: &[&str]) {

@@ -4,6 +4,7 @@
 pub mod binary;
 pub mod broken_provider;
 pub mod browser;
+pub mod engine;
 pub mod home;
 pub mod node_provider;
 pub mod pty;
