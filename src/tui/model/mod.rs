@@ -12,11 +12,13 @@ use crate::panels::{Access, PanelSpec};
 use crate::session::{AccountId, Accounts, Preferences};
 
 mod filter;
+mod lists;
 mod orgs;
 mod panel;
 mod profile;
 
 pub use filter::{ListFilter, step as step_matching};
+pub use lists::{AccountEntry, MenuItem, account_entries};
 pub use orgs::OrgPicker;
 pub use panel::{PanelError, PanelState, PanelValue, RenewalRecord, TableState};
 pub use profile::{ProfileClaim, ProfileText};
@@ -241,86 +243,6 @@ pub enum RefreshState {
     },
 }
 
-/// The menu's items, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MenuItem {
-    SwitchOrganization,
-    SwitchAccount,
-    AddAccount,
-    OpenAccountPage,
-    LogOut,
-    LogOutInBrowser,
-    LogOutEverywhere,
-    Quit,
-}
-
-impl MenuItem {
-    pub const ALL: [MenuItem; 8] = [
-        MenuItem::SwitchOrganization,
-        MenuItem::SwitchAccount,
-        MenuItem::AddAccount,
-        MenuItem::OpenAccountPage,
-        MenuItem::LogOut,
-        MenuItem::LogOutInBrowser,
-        MenuItem::LogOutEverywhere,
-        MenuItem::Quit,
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            MenuItem::SwitchOrganization => "Switch organization",
-            MenuItem::SwitchAccount => "Switch account…",
-            MenuItem::AddAccount => "Add account (log in as someone else)",
-            MenuItem::OpenAccountPage => "Open account page",
-            MenuItem::LogOut => "Log out",
-            MenuItem::LogOutInBrowser => "Log out, also in the browser",
-            MenuItem::LogOutEverywhere => "Log out everywhere (every device)",
-            MenuItem::Quit => "Quit",
-        }
-    }
-}
-
-/// The switcher's lines for the stored accounts.
-pub fn account_entries(accounts: &Accounts, config: &Config) -> Vec<AccountEntry> {
-    // Another config's accounts are not this one's to switch to.
-    accounts
-        .sessions
-        .iter()
-        .filter(|s| crate::session::is_bound(config, s))
-        .map(|s| {
-            let id = AccountId::of(s);
-            AccountEntry {
-                active: accounts.active.as_ref() == Some(&id),
-                who: AccountEntry::who(s),
-                provider_label: crate::session::provider_for(config, s)
-                    .map(|p| p.label.clone())
-                    .unwrap_or_else(|_| s.provider.clone()),
-                id,
-            }
-        })
-        .collect()
-}
-
-/// A stored account, as the account switcher lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AccountEntry {
-    pub id: AccountId,
-    /// Email, else name, else subject.
-    pub who: String,
-    pub provider_label: String,
-    pub active: bool,
-}
-
-impl AccountEntry {
-    fn who(session: &Session) -> String {
-        session
-            .user
-            .email
-            .clone()
-            .unwrap_or_else(|| session.user.display_name().to_owned())
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Popup {
     /// `selected` indexes the whole list, whatever the filter shows.
@@ -412,80 +334,8 @@ impl Model {
         }
     }
 
-    /// The menu's items for the dashboard's account: "Log out everywhere"
-    /// only where the provider is set up for it.
-    pub fn menu_items(&self) -> Vec<MenuItem> {
-        let everywhere = self
-            .dashboard()
-            .and_then(|d| self.provider(&d.session.provider))
-            .is_some_and(|p| p.logout_everywhere);
-        MenuItem::ALL
-            .into_iter()
-            .filter(|i| *i != MenuItem::LogOutEverywhere || everywhere)
-            .collect()
-    }
-
-    /// The login screen's lines: for each provider the flows its config
-    /// allows and its provider offers, the likelier one first (the device
-    /// flow first where no browser can be opened).
-    pub fn login_rows(&self) -> Vec<LoginRow> {
-        let mut rows = Vec::new();
-        for (i, p) in self.providers.iter().enumerate() {
-            let device = matches!(p.lookup, Lookup::Found { device: true });
-            let row = |flow| LoginRow { provider: i, flow };
-            match p.flow {
-                FlowPreference::Browser => rows.push(row(LoginFlow::Browser)),
-                FlowPreference::Device => rows.push(row(LoginFlow::Device)),
-                FlowPreference::Auto if !device => rows.push(row(LoginFlow::Browser)),
-                FlowPreference::Auto if self.browser_available => {
-                    rows.extend([row(LoginFlow::Browser), row(LoginFlow::Device)])
-                }
-                FlowPreference::Auto => {
-                    rows.extend([row(LoginFlow::Device), row(LoginFlow::Browser)])
-                }
-            }
-        }
-        rows
-    }
-
-    /// A login line's text, as the screen shows it and `/` matches it.
-    pub fn login_line(&self, row: LoginRow) -> String {
-        let how = match row.flow {
-            LoginFlow::Browser => "log in with the browser",
-            LoginFlow::Device => "log in with a code on another device",
-            LoginFlow::Paste => "open the URL anywhere and paste the address back",
-        };
-        match self.providers.get(row.provider) {
-            Some(p) => format!("{} — {how}", p.label),
-            None => String::new(),
-        }
-    }
-
-    /// The login lines the filter leaves, as indexes into `login_rows`.
-    pub fn visible_logins(&self, filter: &ListFilter) -> Vec<usize> {
-        let lines: Vec<String> = self
-            .login_rows()
-            .into_iter()
-            .map(|row| {
-                let issuer = self
-                    .providers
-                    .get(row.provider)
-                    .map_or("", |p| p.issuer.as_str());
-                format!("{}  {issuer}", self.login_line(row))
-            })
-            .collect();
-        filter.matching(lines.iter().map(String::as_str))
-    }
-
     pub fn provider(&self, name: &str) -> Option<&ProviderEntry> {
         self.providers.iter().find(|p| p.name == name)
-    }
-
-    pub fn nav_items(&self) -> Vec<NavItem> {
-        [NavItem::Profile, NavItem::Organizations, NavItem::Session]
-            .into_iter()
-            .chain((0..self.panels.len()).map(NavItem::Panel))
-            .collect()
     }
 
     /// Whether the panel opens in the dashboard's active org, for the
@@ -533,76 +383,6 @@ impl Model {
                     || d.nav_filter.editing
                     || d.panel_states.values().any(|s| s.table.editing)
             })
-    }
-
-    /// The switcher's list after a login or a switch: `session`'s account
-    /// active, added if new. The store is not read again for it (a person
-    /// in 1,000 orgs has megabytes there, every account's claims).
-    pub fn note_active_account(&mut self, session: &Session) {
-        let id = AccountId::of(session);
-        let entry = AccountEntry {
-            who: AccountEntry::who(session),
-            provider_label: self
-                .provider(&session.provider)
-                .map_or_else(|| session.provider.clone(), |p| p.label.clone()),
-            active: true,
-            id: id.clone(),
-        };
-        for other in &mut self.accounts {
-            other.active = false;
-        }
-        match self.accounts.iter_mut().find(|a| a.id == id) {
-            Some(known) => *known = entry,
-            None => self.accounts.push(entry),
-        }
-    }
-
-    /// The open popup's list filter (the menu's, the account switcher's).
-    pub fn popup_filter(&self) -> Option<&ListFilter> {
-        match &self.popup {
-            Some(Popup::Menu { filter, .. } | Popup::Accounts { filter, .. }) => Some(filter),
-            _ => None,
-        }
-    }
-
-    /// A navigation entry's name, as the list shows it and `/` matches it.
-    pub fn nav_title(&self, item: NavItem) -> &str {
-        match item {
-            NavItem::Profile => "Profile",
-            NavItem::Organizations => "Organizations",
-            NavItem::Session => "Session",
-            NavItem::Panel(i) => self.panels.get(i).map_or("", |p| p.title.as_str()),
-        }
-    }
-
-    /// The navigation entries the dashboard's filter leaves, as indexes
-    /// into `nav_items`.
-    pub fn visible_nav(&self, dash: &Dashboard) -> Vec<usize> {
-        let items = self.nav_items();
-        dash.nav_filter
-            .matching(items.iter().map(|i| self.nav_title(*i)))
-    }
-
-    /// `visible_nav` of the dashboard on screen (none on the login screen).
-    pub fn visible_nav_now(&self) -> Vec<usize> {
-        self.dashboard()
-            .map(|d| self.visible_nav(d))
-            .unwrap_or_default()
-    }
-
-    /// The menu's lines the filter leaves, as indexes into `menu_items`.
-    pub fn visible_menu(&self, filter: &ListFilter) -> Vec<usize> {
-        filter.matching(self.menu_items().iter().map(|i| i.label()))
-    }
-
-    /// The account switcher's lines the filter leaves (who, or provider).
-    pub fn visible_accounts(&self, filter: &ListFilter) -> Vec<usize> {
-        let lines: Vec<String> = self
-            .accounts
-            .iter()
-            .map(|a| format!("{}  {}", a.who, a.provider_label))
-            .collect();
-        filter.matching(lines.iter().map(String::as_str))
     }
 
     /// Whether the terminal should capture the mouse now.

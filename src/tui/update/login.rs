@@ -281,7 +281,7 @@ pub(super) fn paste_text(model: &mut Model, key: Key) -> Vec<Command> {
         return Vec::new();
     };
     if login.filter.editing {
-        super::dashboard::edit_filter(&mut login.filter.text, key);
+        super::lists::edit_filter(&mut login.filter.text, key);
         let Screen::Login(login) = &model.screen else {
             return Vec::new();
         };

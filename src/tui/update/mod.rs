@@ -13,12 +13,16 @@ use crate::auth::Session;
 use crate::session::AccountId;
 
 mod dashboard;
+mod lists;
 mod login;
+mod panels;
 mod popup;
 
-pub use dashboard::missing_scopes;
-use dashboard::{dashboard_action, load_selected_panel, nav_filter_text, org_filter_text};
+use dashboard::dashboard_action;
+use lists::{nav_filter_text, org_filter_text};
 use login::{browser_opened, login_action, look_up_providers, start_login};
+use panels::load_selected_panel;
+pub use panels::missing_scopes;
 use popup::{palette_text, popup_action, popup_filter_text};
 
 /// After the n-th renewal failing in a row for want of the network, wait
@@ -119,7 +123,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
             generation,
             panel_id,
             result,
-        } => dashboard::panel_loaded(model, generation, &panel_id, result),
+        } => panels::panel_loaded(model, generation, &panel_id, result),
         Msg::ProviderSummary { account, result } => {
             if let Screen::Dashboard(dash) = &mut model.screen
                 && AccountId::of(&dash.session) == account
@@ -202,7 +206,7 @@ pub fn tick(model: &mut Model, now: DateTime<Utc>) -> Vec<Command> {
             }];
         }
     }
-    dashboard::refresh_due_panel(model)
+    panels::refresh_due_panel(model)
 }
 
 /// The store as read at start: resume a session, or the login screen.
@@ -280,7 +284,7 @@ pub(super) fn refreshed(
                 dash.active_org = dash.session.user.orgs.first().map(|o| o.org_id.clone());
             }
             // Panels that failed on an expired token get another go.
-            dashboard::retry_failed_panels(model)
+            panels::retry_failed_panels(model)
         }
         Err(failure) if failure.needs_login => {
             let provider = dash.session.provider.clone();
@@ -334,7 +338,7 @@ fn key(model: &mut Model, key: Key) -> Vec<Command> {
             (_, Screen::Login(_)) => login::paste_text(model, key),
             (_, Screen::Dashboard(d)) if d.nav_filter.editing => nav_filter_text(model, key),
             (_, Screen::Dashboard(d)) if d.panel_states.values().any(|s| s.table.editing) => {
-                dashboard::table_filter_text(model, key)
+                panels::table_filter_text(model, key)
             }
             _ => org_filter_text(model, key),
         };

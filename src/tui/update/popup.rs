@@ -143,7 +143,7 @@ pub(super) fn popup_filter_text(model: &mut Model, key: Key) -> Vec<Command> {
         }
         _ => return Vec::new(),
     };
-    super::dashboard::edit_filter(&mut filter.text, key);
+    super::lists::edit_filter(&mut filter.text, key);
     let (old, filter) = (*selected, filter.clone());
     let visible = match &model.popup {
         Some(Popup::Menu { .. }) => model.visible_menu(&filter),

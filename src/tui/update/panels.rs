@@ -1,0 +1,337 @@
+//! Panels on the dashboard: loading, refreshing, cancelling and their
+//! keys (a table's sort and filter; on a locked panel, the way in).
+
+use super::dashboard::describe_provider;
+use super::lists::switch_org;
+use super::*;
+use crate::panels::Access;
+use crate::tui::action::Action;
+use crate::tui::keymap::Key;
+use crate::tui::message::Command;
+
+/// Esc on a panel still loading: its fetch is dropped; the last good data
+/// stays (said to be stale), else the panel says it was cancelled (r loads
+/// it again). The cancel is recorded as the last attempt even beside
+/// data: a panel that refreshes by itself would otherwise find its old
+/// data due at the next tick and start the fetch Esc just stopped.
+/// `None` when the panel is not loading.
+pub(super) fn cancel_panel_fetch(model: &mut Model, index: usize) -> Option<Vec<Command>> {
+    let now = model.now;
+    let id = model.panels.get(index)?.id.clone();
+    let Screen::Dashboard(dash) = &mut model.screen else {
+        return None;
+    };
+    let state = dash.panel_states.get_mut(&id)?;
+    state.loading.take()?;
+    state.error = Some(PanelError {
+        error: crate::panels::SourceError::Other(
+            "cancelled (Esc) while waiting for the answer".into(),
+        ),
+        at: now,
+    });
+    Some(vec![Command::CancelPanels])
+}
+
+/// Stop the fetches under way: none of them is on screen any more.
+pub(super) fn leave_panels(model: &mut Model) -> Vec<Command> {
+    let Screen::Dashboard(dash) = &mut model.screen else {
+        return Vec::new();
+    };
+    let mut any = false;
+    dash.panel_states.retain(|_, s| {
+        any |= s.loading.take().is_some();
+        // A state that was only loading has nothing left to show.
+        s.data.is_some() || s.error.is_some()
+    });
+    if any {
+        vec![Command::CancelPanels]
+    } else {
+        Vec::new()
+    }
+}
+
+/// Keys for an open panel (content focus): a table's sort, filter and
+/// scroll; on a locked panel, the way in. `None`: not a panel key.
+pub(super) fn panel_key(model: &mut Model, index: usize, key: Key) -> Option<Vec<Command>> {
+    let spec = model.panels.get(index)?.clone();
+    let dash = model.dashboard()?;
+    if let Access::Denied(_) = model.access(dash, &spec) {
+        if key == Key::Char('u') {
+            let org = model
+                .unlocking_orgs(dash, &spec)
+                .first()
+                .map(|o| o.org_id.clone());
+            // No org gives a scope the session lacks: ask for it first.
+            let missing = missing_scopes(&spec, &dash.session);
+            return Some(match org {
+                _ if !missing.is_empty() => ask_for_scopes(model, missing),
+                Some(org_id) => switch_org(model, org_id),
+                None => Vec::new(),
+            });
+        }
+        return None;
+    }
+    if !matches!(spec.view, crate::panels::View::Table(_)) {
+        return None;
+    }
+    let Screen::Dashboard(dash) = &mut model.screen else {
+        return None;
+    };
+    let state = dash.panel_states.get_mut(&spec.id)?;
+    let table = &mut state.table;
+    if table.editing {
+        match key {
+            Key::Esc => {
+                table.editing = false;
+                table.filter.clear();
+            }
+            Key::Enter => table.editing = false,
+            Key::Backspace => {
+                table.filter.pop();
+            }
+            Key::Char(c) => table.filter.push(c),
+            _ => {}
+        }
+        table.scroll = 0;
+        return Some(Vec::new());
+    }
+    let columns = match (&spec.view, &state.data) {
+        (crate::panels::View::Table(view), Some(data)) => view
+            .shape(&data.value)
+            .map(|t| t.headers.len())
+            .unwrap_or(0),
+        _ => 0,
+    };
+    let table = &mut state.table;
+    match key {
+        Key::Char('/') => table.editing = true,
+        // Sort by the next column; `S` turns the order round.
+        Key::Char('s') if columns > 0 => {
+            table.sort = match table.sort {
+                None => Some((0, false)),
+                Some((c, _)) if c + 1 >= columns => None,
+                Some((c, _)) => Some((c + 1, false)),
+            }
+        }
+        Key::Char('S') => {
+            if let Some((_, desc)) = &mut table.sort {
+                *desc = !*desc;
+            }
+        }
+        Key::Down | Key::Char('j') => table.scroll = table.scroll.saturating_add(1),
+        Key::Up | Key::Char('k') => table.scroll = table.scroll.saturating_sub(1),
+        Key::PageDown => table.scroll = table.scroll.saturating_add(10),
+        Key::PageUp => table.scroll = table.scroll.saturating_sub(10),
+        Key::Esc if !table.filter.is_empty() => table.filter.clear(),
+        _ => return None,
+    }
+    Some(Vec::new())
+}
+
+/// A panel's answer: kept only when it is the fetch awaited for that
+/// panel (a slow answer for another org or an older fetch is dropped).
+pub(super) fn panel_loaded(
+    model: &mut Model,
+    generation: u64,
+    panel_id: &str,
+    result: Result<serde_json::Value, crate::panels::SourceError>,
+) -> Vec<Command> {
+    let now = model.now;
+    let Screen::Dashboard(dash) = &mut model.screen else {
+        return Vec::new();
+    };
+    let Some(state) = dash.panel_states.get_mut(panel_id) else {
+        return Vec::new();
+    };
+    if state.loading != Some(generation) {
+        return Vec::new();
+    }
+    state.loading = None;
+    match result {
+        Ok(value) => {
+            state.data = Some(PanelValue { value, at: now });
+            state.error = None;
+        }
+        Err(error) => state.error = Some(PanelError { error, at: now }),
+    }
+    Vec::new()
+}
+
+/// After a renewal: panels that failed get another go (the failure may
+/// have been the old token).
+pub(super) fn retry_failed_panels(model: &mut Model) -> Vec<Command> {
+    if let Screen::Dashboard(dash) = &mut model.screen {
+        for state in dash.panel_states.values_mut() {
+            if state.error.is_some() && state.loading.is_none() {
+                state.org_id.clear();
+            }
+        }
+    }
+    load_selected_panel(model, false)
+}
+
+/// Once a second: the open panel is fetched again when its `refresh`
+/// interval has passed since its last answer.
+pub(super) fn refresh_due_panel(model: &mut Model) -> Vec<Command> {
+    let items = model.nav_items();
+    let Some(dash) = model.dashboard() else {
+        return Vec::new();
+    };
+    let Some(NavItem::Panel(i)) = items.get(dash.nav).copied() else {
+        return Vec::new();
+    };
+    let Some(spec) = model.panels.get(i) else {
+        return Vec::new();
+    };
+    let Some(every) = spec
+        .refresh
+        .and_then(|d| chrono::TimeDelta::from_std(d).ok())
+    else {
+        return Vec::new();
+    };
+    let due = dash.panel_states.get(&spec.id).is_some_and(|s| {
+        let last = s
+            .error
+            .as_ref()
+            .map(|e| e.at)
+            .or(s.data.as_ref().map(|d| d.at));
+        s.loading.is_none() && last.is_some_and(|at| model.now - at >= every)
+    });
+    if due {
+        load_selected_panel(model, true)
+    } else {
+        Vec::new()
+    }
+}
+
+/// Start fetching the selected panel's data when it is open to the user
+/// and not loaded for the active org (or when `force`d).
+pub(super) fn load_selected_panel(model: &mut Model, force: bool) -> Vec<Command> {
+    let items = model.nav_items();
+    let generation = model.generation();
+    let Some(dash) = model.dashboard() else {
+        return Vec::new();
+    };
+    let i = match items.get(dash.nav).copied() {
+        Some(NavItem::Panel(i)) => i,
+        Some(NavItem::Session) if force => return describe_provider(model),
+        _ => return Vec::new(),
+    };
+    let Some(panel) = model.panels.get(i) else {
+        return Vec::new();
+    };
+    if !matches!(model.access(dash, panel), Access::Allowed) {
+        return Vec::new();
+    }
+    if !panel.has_source() {
+        return Vec::new();
+    }
+    let org_id = dash.active_org.clone().unwrap_or_default();
+    let org_name = dash
+        .active_membership()
+        .map(|o| o.org_name.clone())
+        .unwrap_or_default();
+    let current = dash.panel_states.get(&panel.id);
+    if !force && current.is_some_and(|s| s.org_id == org_id) {
+        return Vec::new();
+    }
+    let spec = Box::new(panel.clone());
+    let session = dash.session.clone();
+    if let Screen::Dashboard(dash) = &mut model.screen {
+        let state = dash
+            .panel_states
+            .entry(spec.id.clone())
+            .or_insert_with(|| PanelState::loading(org_id.clone(), generation));
+        if state.org_id != org_id {
+            *state = PanelState::loading(org_id.clone(), generation);
+        }
+        state.loading = Some(generation);
+        // The last failure is history once a reload runs; the last good
+        // data stays on screen meanwhile.
+        state.error = None;
+    }
+    vec![Command::FetchPanel {
+        generation,
+        spec,
+        org_id,
+        org_name,
+        session,
+    }]
+}
+
+/// The key a panel's own handling (tables, locked panels) knows an action
+/// by: the table decides what applies to it.
+pub(super) fn panel_key_of(action: Action) -> Option<Key> {
+    Some(match action {
+        Action::Up => Key::Up,
+        Action::Down => Key::Down,
+        Action::PageUp => Key::PageUp,
+        Action::PageDown => Key::PageDown,
+        Action::Back => Key::Esc,
+        Action::Filter => Key::Char('/'),
+        Action::SortNext => Key::Char('s'),
+        Action::SortReverse => Key::Char('S'),
+        Action::Unlock => Key::Char('u'),
+        _ => return None,
+    })
+}
+
+/// Letters typed into a table's row filter.
+pub(super) fn table_filter_text(model: &mut Model, key: Key) -> Vec<Command> {
+    let items = model.nav_items();
+    let Some(NavItem::Panel(i)) = model.dashboard().and_then(|d| items.get(d.nav).copied()) else {
+        return Vec::new();
+    };
+    panel_key(model, i, key).unwrap_or_default()
+}
+
+/// The scopes a panel needs that the session was not granted.
+pub fn missing_scopes(spec: &crate::panels::PanelSpec, session: &Session) -> Vec<String> {
+    spec.requires
+        .scopes
+        .iter()
+        .filter(|s| !session.tokens.scopes.contains(s))
+        .cloned()
+        .collect()
+}
+
+/// Incremental consent: log in again, as the same person, asking the
+/// provider for `scopes` too. Esc goes back to the dashboard as it was.
+pub(super) fn ask_for_scopes(model: &mut Model, scopes: Vec<String>) -> Vec<Command> {
+    let Screen::Dashboard(dash) = &model.screen else {
+        return Vec::new();
+    };
+    let current = dash.session.clone();
+    let provider = current.provider.clone();
+    let index = model.providers.iter().position(|p| p.name == provider);
+    let flow = model
+        .login_rows()
+        .iter()
+        .find(|r| Some(r.provider) == index)
+        .map(|r| r.flow)
+        .unwrap_or(LoginFlow::Browser);
+    let label = model
+        .provider(&provider)
+        .map(|p| p.label.clone())
+        .unwrap_or_else(|| provider.clone());
+    let generation = model.generation();
+    let (pending, mut command) = start_login(provider.clone(), generation, flow, false, model.now);
+    if let Command::StartLogin { scopes: asked, .. } = &mut command {
+        asked.clone_from(&scopes);
+    }
+    let selected = model_selected(model, &provider);
+    model.screen = Screen::Login(LoginScreen {
+        selected,
+        pending: Some(pending),
+        notice: Some(Notice {
+            level: Level::Info,
+            text: format!(
+                "Logging in again to ask {label} for {}: the same account, with more access. Esc goes back.",
+                scopes.join(", ")
+            ),
+        }),
+        back_to: Some(current),
+        filter: ListFilter::default(),
+    });
+    vec![command]
+}
