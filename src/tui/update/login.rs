@@ -66,6 +66,47 @@ pub(super) fn browser_opened(
     ]
 }
 
+/// From the dashboard, log in at its session's provider again, the way
+/// the login screen would first offer: as another person (`add_account`),
+/// or as the same one asking for `scopes` too. Esc goes back to the
+/// dashboard as it was.
+pub(super) fn log_in_again(
+    model: &mut Model,
+    add_account: bool,
+    scopes: Vec<String>,
+    notice: String,
+) -> Vec<Command> {
+    let Screen::Dashboard(dash) = &model.screen else {
+        return Vec::new();
+    };
+    let current = dash.session.clone();
+    let provider = current.provider.clone();
+    let index = model.providers.iter().position(|p| p.name == provider);
+    let flow = model
+        .login_rows()
+        .iter()
+        .find(|r| Some(r.provider) == index)
+        .map(|r| r.flow)
+        .unwrap_or(LoginFlow::Browser);
+    let generation = model.generation();
+    let (pending, mut command) =
+        start_login(provider.clone(), generation, flow, add_account, model.now);
+    if let Command::StartLogin { scopes: asked, .. } = &mut command {
+        *asked = scopes;
+    }
+    model.screen = Screen::Login(LoginScreen {
+        selected: model_selected(model, &provider),
+        pending: Some(pending),
+        notice: Some(Notice {
+            level: Level::Info,
+            text: notice,
+        }),
+        back_to: Some(current),
+        filter: ListFilter::default(),
+    });
+    vec![command]
+}
+
 /// While the login screen shows, find out (once) what each provider offers.
 pub(super) fn look_up_providers(model: &mut Model) -> Vec<Command> {
     model

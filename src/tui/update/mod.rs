@@ -20,7 +20,7 @@ mod popup;
 
 use dashboard::dashboard_action;
 use lists::{nav_filter_text, org_filter_text};
-use login::{browser_opened, login_action, look_up_providers, start_login};
+use login::{browser_opened, login_action, look_up_providers};
 use panels::load_selected_panel;
 pub use panels::missing_scopes;
 use popup::{palette_text, popup_action, popup_filter_text};

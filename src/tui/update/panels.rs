@@ -298,40 +298,16 @@ pub fn missing_scopes(spec: &crate::panels::PanelSpec, session: &Session) -> Vec
 /// Incremental consent: log in again, as the same person, asking the
 /// provider for `scopes` too. Esc goes back to the dashboard as it was.
 pub(super) fn ask_for_scopes(model: &mut Model, scopes: Vec<String>) -> Vec<Command> {
-    let Screen::Dashboard(dash) = &model.screen else {
+    let Some(dash) = model.dashboard() else {
         return Vec::new();
     };
-    let current = dash.session.clone();
-    let provider = current.provider.clone();
-    let index = model.providers.iter().position(|p| p.name == provider);
-    let flow = model
-        .login_rows()
-        .iter()
-        .find(|r| Some(r.provider) == index)
-        .map(|r| r.flow)
-        .unwrap_or(LoginFlow::Browser);
+    let provider = &dash.session.provider;
     let label = model
-        .provider(&provider)
-        .map(|p| p.label.clone())
-        .unwrap_or_else(|| provider.clone());
-    let generation = model.generation();
-    let (pending, mut command) = start_login(provider.clone(), generation, flow, false, model.now);
-    if let Command::StartLogin { scopes: asked, .. } = &mut command {
-        asked.clone_from(&scopes);
-    }
-    let selected = model_selected(model, &provider);
-    model.screen = Screen::Login(LoginScreen {
-        selected,
-        pending: Some(pending),
-        notice: Some(Notice {
-            level: Level::Info,
-            text: format!(
-                "Logging in again to ask {label} for {}: the same account, with more access. Esc goes back.",
-                scopes.join(", ")
-            ),
-        }),
-        back_to: Some(current),
-        filter: ListFilter::default(),
-    });
-    vec![command]
+        .provider(provider)
+        .map_or_else(|| provider.clone(), |p| p.label.clone());
+    let notice = format!(
+        "Logging in again to ask {label} for {}: the same account, with more access. Esc goes back.",
+        scopes.join(", ")
+    );
+    super::login::log_in_again(model, false, scopes, notice)
 }

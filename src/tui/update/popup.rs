@@ -216,33 +216,12 @@ pub(super) fn menu_action(model: &mut Model, item: MenuItem) -> Vec<Command> {
             });
             Vec::new()
         }
-        MenuItem::AddAccount => {
-            let current = dash.session.clone();
-            let provider = current.provider.clone();
-            let index = model.providers.iter().position(|p| p.name == provider);
-            let flow = model
-                .login_rows()
-                .iter()
-                .find(|r| Some(r.provider) == index)
-                .map(|r| r.flow)
-                .unwrap_or(LoginFlow::Browser);
-            let generation = model.generation();
-            let (pending, command) =
-                start_login(provider.clone(), generation, flow, true, model.now);
-            let selected = model_selected(model, &provider);
-            let back_to = Some(current);
-            model.screen = Screen::Login(LoginScreen {
-                selected,
-                pending: Some(pending),
-                notice: Some(Notice {
-                    level: Level::Info,
-                    text: "Adding an account: the provider asks who you are. Esc goes back.".into(),
-                }),
-                back_to,
-                filter: ListFilter::default(),
-            });
-            vec![command]
-        }
+        MenuItem::AddAccount => super::login::log_in_again(
+            model,
+            true,
+            Vec::new(),
+            "Adding an account: the provider asks who you are. Esc goes back.".into(),
+        ),
         MenuItem::LogOut | MenuItem::LogOutInBrowser | MenuItem::LogOutEverywhere => {
             let session = dash.session.clone();
             let selected = model_selected(model, &session.provider);
