@@ -1,7 +1,8 @@
 //! A person's claims grow with their organizations: the demo's generated
 //! `orgs10000` gets a 4 MB userinfo answer. The 1 MiB cap on a provider's
-//! answers refuses it by default and says which setting raises it; raised,
-//! the login goes through and every organization arrives.
+//! answers refuses it by default and says which setting raises it; raised
+//! (as the demo's config does), the login goes through and every
+//! organization arrives.
 
 mod support;
 
@@ -9,13 +10,13 @@ use authdash::demo::{DemoProvider, DemoSettings, config_toml};
 use support::browser;
 use support::home::{Home, try_login_asking};
 
-/// The demo config with `provider_body_cap_mib` under `[authdash]`.
-fn with_cap(toml: &str, mib: u32) -> String {
-    toml.replacen(
-        "[authdash]\n",
-        &format!("[authdash]\nprovider_body_cap_mib = {mib}\n"),
-        1,
-    )
+/// The demo config with its `provider_body_cap_mib` set to `mib`, or left
+/// out (the default, 1 MiB) for `None`.
+fn with_cap(toml: &str, mib: Option<u32>) -> String {
+    let line = "provider_body_cap_mib = 8\n";
+    assert!(toml.contains(line), "the demo config raises the cap");
+    let set = mib.map_or(String::new(), |m| format!("provider_body_cap_mib = {m}\n"));
+    toml.replacen(line, &set, 1)
 }
 
 async fn log_in_orgs10000(home: &Home, toml: &str) -> Result<usize, String> {
@@ -33,20 +34,16 @@ async fn log_in_orgs10000(home: &Home, toml: &str) -> Result<usize, String> {
 async fn ten_thousand_orgs_need_the_cap_raised_and_then_all_arrive() {
     let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
     let toml = config_toml(demo.issuer_str());
-    assert!(
-        toml.contains("[authdash]\n"),
-        "the demo config has [authdash]"
-    );
 
-    let refused = log_in_orgs10000(&Home::new(), &toml)
+    let refused = log_in_orgs10000(&Home::new(), &with_cap(&toml, None))
         .await
         .expect_err("over the default 1 MiB cap");
     assert!(refused.contains("larger than the 1 MiB cap"), "{refused}");
     assert!(refused.contains("provider_body_cap_mib"), "{refused}");
 
-    let orgs = log_in_orgs10000(&Home::new(), &with_cap(&toml, 8))
+    let orgs = log_in_orgs10000(&Home::new(), &toml)
         .await
-        .expect("8 MiB holds 10,000 organizations");
+        .expect("the demo's 8 MiB holds 10,000 organizations");
     assert_eq!(orgs, 10_000);
 }
 
@@ -55,7 +52,7 @@ async fn ten_thousand_orgs_need_the_cap_raised_and_then_all_arrive() {
 #[test]
 fn the_cap_is_bounded() {
     for mib in [0, 17] {
-        let text = with_cap(&config_toml("http://127.0.0.1:9"), mib);
+        let text = with_cap(&config_toml("http://127.0.0.1:9"), Some(mib));
         let err = authdash::config::Config::parse(std::path::Path::new("a.toml"), &text, &|_| None)
             .expect_err("out of range")
             .to_string();

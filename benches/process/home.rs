@@ -35,13 +35,8 @@ impl Home {
             .map_err(|e| format!("temp dir: {e}"))?;
         let home = Home { dir };
         let config = home.config_path();
-        // orgs10000's 4.3 MB userinfo is over the default 1 MiB cap.
-        let toml = authdash::demo::config_toml(issuer).replacen(
-            "[authdash]\n",
-            "[authdash]\nprovider_body_cap_mib = 8\n",
-            1,
-        );
-        std::fs::write(&config, toml)
+        // The demo's config lets orgs10000's 4.3 MB userinfo in.
+        std::fs::write(&config, authdash::demo::config_toml(issuer))
             .and_then(|()| std::fs::set_permissions(&config, PermissionsExt::from_mode(0o600)))
             .map_err(|e| format!("writing {}: {e}", config.display()))?;
         let script = home.path().join("fake-browser.sh");
