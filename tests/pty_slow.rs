@@ -214,8 +214,8 @@ fn a_stalled_panel_api_leaves_keys_answered_and_esc_cancels_the_fetch() {
     app.send("\x1b[F").unwrap_or_else(fail);
     app.wait_for("Slow · Acme", WAIT).unwrap_or_else(fail);
     app.wait_for("Loading…", WAIT).unwrap_or_else(fail);
-    app.wait_until("a spinner saying a panel is awaited", WAIT, |s| {
-        spinner_says(s, "loading the panel")
+    app.wait_until("a spinner naming the panel awaited", WAIT, |s| {
+        spinner_says(s, "loading Slow (Esc stops waiting)")
     })
     .unwrap_or_else(fail);
     // The request reaches the API (and stays there, unanswered).
@@ -236,7 +236,7 @@ fn a_stalled_panel_api_leaves_keys_answered_and_esc_cancels_the_fetch() {
     app.send("\x1b").unwrap_or_else(fail);
     app.wait_for("cancelled (Esc)", WAIT).unwrap_or_else(fail);
     app.wait_until("the spinner gone", WAIT, |s| {
-        !spinner_says(s, "loading the panel")
+        !spinner_says(s, "loading Slow")
     })
     .unwrap_or_else(fail);
     assert!(!app.contents().contains("Loading…"), "{}", app.contents());

@@ -268,7 +268,7 @@ fn filters() -> Vec<(String, String)> {
             "to copy: XXXX-XXXX".into(),
         ),
         // The status line's spinner turns with the clock of the login.
-        (r"[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] (?P<w>[a-z ]+…)".into(), "⠿ ${w}".into()),
+        (r"[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] (?P<w>[^…]+…)".into(), "⠿ ${w}".into()),
         // The session's countdown: "renews in 9 min". (Other relative
         // times are taken at a fixed clock and stay.)
         (

@@ -86,22 +86,29 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
 const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 /// Background work under way, said in the status line with a spinner.
-fn busy(model: &Model) -> Option<&'static str> {
+fn busy(model: &Model) -> Option<String> {
     match &model.screen {
         Screen::Dashboard(dash) => {
             if dash.refresh == RefreshState::Running {
-                Some("renewing the session")
-            } else if dash.panel_states.values().any(|s| s.loading.is_some()) {
-                Some("loading the panel")
-            } else {
-                None
+                return Some("renewing the session".into());
             }
+            // The panel awaited, by its title, and how to stop waiting.
+            let (id, _) = dash
+                .panel_states
+                .iter()
+                .find(|(_, s)| s.loading.is_some())?;
+            let title = model
+                .panels
+                .iter()
+                .find(|p| &p.id == id)
+                .map_or("the panel", |p| p.title.as_str());
+            Some(format!("loading {} (Esc stops waiting)", visible(title)))
         }
-        Screen::Login(login) if login.pending.is_some() => Some("waiting for the login"),
+        Screen::Login(login) if login.pending.is_some() => Some("waiting for the login".into()),
         Screen::Login(_) => model
             .providers
             .iter()
             .any(|p| p.lookup == Lookup::Running)
-            .then_some("asking the providers what they offer"),
+            .then(|| "asking the providers what they offer".into()),
     }
 }
