@@ -14,21 +14,25 @@ use authdash::cli::{self, LogoutScope};
 use authdash::config::trust::{self, ConfigOrigin, LoadError, TrustError};
 use authdash::config::{Config, ConfigError};
 use authdash::demo::{DemoProvider, DemoSettings};
-use authdash::session::{SessionService, SessionSetup};
+use authdash::session::{SessionService, SessionSetup, StoreInspector};
 use authdash::store::{
     Accounts, FileStore, KEY_FILE_NAME, KeySource, OsKeyring, TokenStore, choose_key_source,
 };
 use authdash::tui::{self, Services};
 
 mod args;
+mod process;
 
 use args::{Cli, Cmd};
+use process::{init_logging, one_malloc_arena};
 
 const EXAMPLE_CONFIG: &str = include_str!("../assets/examples/authdash.toml");
 
 /// Said by `--help`: what the exit codes mean.
 /// Exit code for a missing or invalid config (as for bad usage).
 const EXIT_CONFIG: u8 = cli::exit::USAGE;
+/// As Rust's own exit status after a panic, which `--help` documents.
+const EXIT_PANIC: u8 = 101;
 
 /// The benchmark hook's variable: see [`tui::report_first_frame`].
 const REPORT_FIRST_FRAME_ENV: &str = "AUTHDASH_REPORT_FIRST_FRAME";
@@ -96,19 +100,27 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = match &cli.command {
+    // A panic has restored the terminal in its hook; what to say about it
+    // is said here, at the edge, after it has left the UI.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &cli.command {
         Some(Cmd::Demo) => runtime.block_on(demo(&dirs)),
         Some(Cmd::Doctor { provider, json }) => {
             runtime.block_on(doctor(&cli, &dirs, provider.clone(), *json))
         }
         None => runtime.block_on(dashboard(&cli, &dirs)),
         Some(command) => runtime.block_on(subcommand(&cli, command, &dirs)),
-    };
+    }));
     // Background tasks (a pending login's server, a fetch) end with the app.
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     match result {
-        Ok(code) => code,
-        Err(e) => {
+        Err(_) => {
+            if let Some(note) = tui::terminal::take_panic_note() {
+                eprintln!("{note}");
+            }
+            ExitCode::from(EXIT_PANIC)
+        }
+        Ok(Ok(code)) => code,
+        Ok(Err(e)) => {
             tracing::error!("{e:#}");
             eprintln!("authdash: {e:#}");
             ExitCode::FAILURE
@@ -371,7 +383,9 @@ async fn doctor(
         },
     };
     let store = match &source {
-        cli::ConfigSource::Loaded(config) => Some(open_store(config, dirs.data_dir())),
+        cli::ConfigSource::Loaded(config) => {
+            Some(StoreInspector::new(open_store(config, dirs.data_dir())))
+        }
         _ => None,
     };
     let request = cli::DoctorRequest {
@@ -514,112 +528,4 @@ fn open_store(config: &Config, data_dir: &Path) -> FileStore {
         Arc::new(OsKeyring::default()),
     );
     FileStore::new(data_dir, key).with_http(&config.http)
-}
-
-/// One malloc arena for the whole process (glibc): with one per thread,
-/// the peaks of a large login (a userinfo with 1,000 orgs parsed on a
-/// worker, copied on the UI thread) stay resident in several arenas at
-/// once; measured, the TUI's peak RSS after such a login drops by a quarter
-/// (69 → 53 MiB, debug build). authdash's threads rarely allocate at the
-/// same time, so contention costs nothing noticeable.
-fn one_malloc_arena() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: called first thing in main, before any other thread exists;
-    // it only tunes the allocator, and a refusal (0) changes nothing.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 1);
-    }
-}
-
-/// The log file, for appending, readable by its owner only: its lines name
-/// people, issuers and organizations. Opened with `O_APPEND`, each line
-/// written at once, so two authdash processes sharing it do not tear each
-/// other's lines. A file an older authdash created with the umask's mode
-/// is narrowed too; a symbolic link in its place is refused.
-fn open_log_file(dir: &std::path::Path) -> std::io::Result<std::fs::File> {
-    let mut folder = std::fs::DirBuilder::new();
-    folder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut folder, 0o700);
-    folder.create(dir)?;
-    let mut options = std::fs::OpenOptions::new();
-    options.append(true).create(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
-    }
-    let file = options.open(dir.join("authdash.log"))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        if file.metadata()?.permissions().mode() & 0o077 != 0 {
-            file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-        }
-    }
-    Ok(file)
-}
-
-/// The shared log file as the writer thread's `Write` (one handle, the
-/// same one commands write through directly).
-struct LogFile(std::sync::Arc<std::fs::File>);
-
-impl std::io::Write for LogFile {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        (&*self.0).write(buf)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        (&*self.0).flush()
-    }
-}
-
-/// Lines the log's writer thread may have queued.
-const LOG_QUEUE_LINES: usize = 4096;
-
-/// Log to a file in the state folder: the TUI owns the terminal.
-fn init_logging(
-    dirs: &ProjectDirs,
-    level: &str,
-    background: bool,
-) -> Option<tracing_appender::non_blocking::WorkerGuard> {
-    // `Targets`, not `EnvFilter`: the same `authdash=LEVEL,warn` without
-    // the regex engine EnvFilter brings into the binary.
-    use tracing_subscriber::filter::Targets;
-    use tracing_subscriber::layer::SubscriberExt as _;
-    use tracing_subscriber::util::SubscriberInitExt as _;
-    let dir = dirs.state_dir().unwrap_or(dirs.data_dir());
-    // A log that cannot be opened means no log, not a failed start
-    // (tracing_appender's own opener panics).
-    let appender = std::sync::Arc::new(open_log_file(dir).ok()?);
-    let filter = format!("authdash={level},warn")
-        .parse::<Targets>()
-        .unwrap_or_else(|_| {
-            Targets::new()
-                .with_target("authdash", tracing::Level::INFO)
-                .with_default(tracing::Level::WARN)
-        });
-    let fmt = tracing_subscriber::fmt().with_ansi(false);
-    if !background {
-        fmt.with_writer(appender)
-            .finish()
-            .with(filter)
-            .try_init()
-            .ok()?;
-        return None;
-    }
-    // The default queue holds 128,000 lines, allocated and initialised up
-    // front: about 5 MB and 3 ms of every start (measured). A few thousand
-    // lines are plenty for a log that gets a handful a second; past them a
-    // line is dropped rather than the UI blocked.
-    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .buffered_lines_limit(LOG_QUEUE_LINES)
-        .lossy(true)
-        .finish(LogFile(appender));
-    fmt.with_writer(writer)
-        .finish()
-        .with(filter)
-        .try_init()
-        .ok()?;
-    Some(guard)
 }

@@ -109,17 +109,28 @@ fn faces_reach_tokens_only_through_the_session_service() {
     );
 }
 
-/// Accounts and choices are the session service's to hand out too: the
-/// faces name no store type (doctor alone inspects the store's files).
+/// Accounts and choices are the session service's to hand out too, and
+/// doctor's look at the store's files goes through its inspector: the
+/// faces name no store type.
 #[test]
 fn faces_do_not_open_the_store() {
-    let found: Vec<String> = offending(FACES, &["crate::store"])
-        .into_iter()
-        .filter(|line| !line.contains("src/cli/doctor/"))
-        .collect();
+    let found = offending(FACES, &["crate::store"]);
     assert!(
         found.is_empty(),
         "a face reaches the store; go through session::SessionService:\n{}",
+        found.join("\n")
+    );
+}
+
+/// The TUI prints nothing: a line on stdout or stderr would land on its
+/// screen. It logs; what a person must read after it (a panic's note) the
+/// binary says once the terminal is back.
+#[test]
+fn the_tui_prints_nothing() {
+    let found = offending(&["src/tui"], &["println!", "print!(", "dbg!("]);
+    assert!(
+        found.is_empty(),
+        "the TUI prints; log with tracing:\n{}",
         found.join("\n")
     );
 }
@@ -129,4 +140,5 @@ fn faces_do_not_open_the_store() {
 fn the_checks_see_what_they_look_for() {
     assert!(!offending(&["src/session"], &["exchange_refresh_token"]).is_empty());
     assert!(!offending(&["src/tui"], &["crate::session"]).is_empty());
+    assert!(!offending(&["src"], &["eprintln!"]).is_empty());
 }

@@ -25,6 +25,7 @@ mod panel_url;
 mod paste;
 mod renew;
 mod source;
+mod store_check;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -41,6 +42,7 @@ pub use login::{DeviceCodeInfo, LoggedIn, LoginEvent, LoginRequest};
 pub use logout::{BrowserSignOutReport, LogoutEvent, LogoutOptions, LogoutReport, Revocation};
 pub use paste::{PasteHelp, PasteInput, PasteMode};
 pub use source::FetchedSource;
+pub use store_check::{StoreContents, StoreInspector, StoreKey};
 
 use crate::auth::{DiscoveryCache, Provider, Session};
 use crate::config::Config;

@@ -21,6 +21,15 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 static UI_THREAD: OnceLock<Mutex<Option<ThreadId>>> = OnceLock::new();
 /// Where a crash report goes, to name it in the message on stderr.
 static LOG_FILE: OnceLock<PathBuf> = OnceLock::new();
+/// The short line for the person about the last panic, for the binary
+/// to print after the terminal is restored.
+static PANIC_NOTE: Mutex<Option<String>> = Mutex::new(None);
+
+/// The line to say on stderr about a panic, once (the full report is in
+/// the log).
+pub fn take_panic_note() -> Option<String> {
+    PANIC_NOTE.lock().unwrap_or_else(|p| p.into_inner()).take()
+}
 
 pub type Tty = Terminal<CrosstermBackend<Stdout>>;
 
@@ -111,8 +120,8 @@ pub fn restore() {
 }
 
 /// A panic on the UI thread (or anywhere once the UI is gone) restores the
-/// terminal first, then writes the full report to the log and one short
-/// line to stderr. A panic in a background task must not tear the screen
+/// terminal first, then writes the full report to the log and keeps one
+/// short line for the binary to say on stderr ([`take_panic_note`]). A panic in a background task must not tear the screen
 /// down: it is logged, and the task's supervisor reports it in the app.
 fn install_panic_hook() {
     let cell = UI_THREAD.get_or_init(|| Mutex::new(None));
@@ -138,12 +147,13 @@ fn install_panic_hook() {
                 .get()
                 .map(|p| format!(" The report is in {}.", p.display()))
                 .unwrap_or_default();
-            // The terminal was given back just above, so this line lands
-            // on the person's shell, not on a screen it would garble.
-            eprintln!(
+            // The binary says it on stderr once the panic has left the UI
+            // (see `take_panic_note`): nothing here prints.
+            let note = format!(
                 "authdash stopped on an internal error ({}).{log}",
                 short(info)
             );
+            *PANIC_NOTE.lock().unwrap_or_else(|p| p.into_inner()) = Some(note);
         } else {
             tracing::error!("background task panicked: {info}\n{backtrace}");
         }

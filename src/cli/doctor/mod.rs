@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use super::{CliError, Outcome};
 use crate::config::{Config, ConfigError, ConfigWarning};
-use crate::store::FileStore;
+use crate::session::StoreInspector;
 
 /// How one check came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -110,7 +110,7 @@ pub struct DoctorRequest {
     pub config: ConfigSource,
     /// The token store as the binary opens it (`None` without a config:
     /// then only `data_dir` is looked at).
-    pub store: Option<FileStore>,
+    pub store: Option<StoreInspector>,
     pub data_dir: PathBuf,
     /// Only this provider (`--provider`).
     pub provider: Option<String>,

@@ -3,35 +3,34 @@
 
 use std::path::Path;
 
-use secrecy::ExposeSecret;
-
 use super::Check;
-use crate::store::{FileStore, KeySource, Probe};
+use crate::session::{StoreContents, StoreInspector, StoreKey};
 
 const STORE: &str = "store";
 /// Shorter than this, a `store_secret` is worth a warning.
 const SHORT_SECRET: usize = 16;
 
-pub(super) fn check(store: Option<&FileStore>, data_dir: &Path, out: &mut Vec<Check>) {
-    let dir = store.map_or(data_dir, FileStore::dir);
+pub(super) fn check(store: Option<&StoreInspector>, data_dir: &Path, out: &mut Vec<Check>) {
+    let dir = store.map_or(data_dir, StoreInspector::dir);
     let Some(dir_ok) = folder(dir, out) else {
         // Nothing stored yet: only the key can be said.
         if let Some(store) = store {
-            key_source(store.key_source(), out);
+            key_source(&store.key(), out);
         }
         return;
     };
     let Some(store) = store else {
         return;
     };
+    let key = store.key();
     let mut files_ok = dir_ok;
-    files_ok &= file(&store.path(), "sessions file", true, out);
-    if let KeySource::KeyFile(key) = store.key_source() {
-        files_ok &= file(key, "key file", false, out);
+    files_ok &= file(&store.sessions_file(), "sessions file", true, out);
+    if let StoreKey::KeyFile(path) = &key {
+        files_ok &= file(path, "key file", false, out);
     }
-    files_ok &= file(&store.lock_path(), "lock file", false, out);
+    files_ok &= file(&store.lock_file(), "lock file", false, out);
     files_ok &= file(&dir.join("preferences.json"), "preferences", false, out);
-    key_source(store.key_source(), out);
+    key_source(&key, out);
     if files_ok {
         sessions(store, out);
     }
@@ -168,11 +167,11 @@ fn file(path: &Path, name: &str, always: bool, out: &mut Vec<Check>) -> bool {
     }
 }
 
-fn key_source(key: &KeySource, out: &mut Vec<Check>) {
+fn key_source(key: &StoreKey, out: &mut Vec<Check>) {
     let name = "key";
     match key {
-        KeySource::Secret(secret) => {
-            let len = secret.expose_secret().chars().count();
+        StoreKey::Secret { chars: len } => {
+            let len = *len;
             if len < SHORT_SECRET {
                 out.push(Check::warn(
                     STORE,
@@ -192,7 +191,7 @@ fn key_source(key: &KeySource, out: &mut Vec<Check>) {
                 ));
             }
         }
-        KeySource::KeyFile(path) => {
+        StoreKey::KeyFile(path) => {
             let detail = match std::fs::metadata(path) {
                 Ok(m) if m.len() != 32 => {
                     out.push(Check::fail(
@@ -219,19 +218,19 @@ fn key_source(key: &KeySource, out: &mut Vec<Check>) {
             };
             out.push(Check::ok(STORE, name, detail));
         }
-        KeySource::Keyring(keyring) => match keyring.get() {
-            Ok(_) => out.push(Check::ok(
+        StoreKey::Keyring {
+            name: keyring,
+            usable,
+        } => match usable {
+            Ok(()) => out.push(Check::ok(
                 STORE,
                 name,
-                format!("a key in the OS keyring ({})", keyring.name()),
+                format!("a key in the OS keyring ({keyring})"),
             )),
             Err(e) => out.push(Check::fail(
                 STORE,
                 name,
-                format!(
-                    "the OS keyring ({}) holds the key but cannot be used: {e}",
-                    keyring.name()
-                ),
+                format!("the OS keyring ({keyring}) holds the key but cannot be used: {e}"),
                 "unlock the keyring; or set store_secret in the config (stored sessions then \
                  need a new login)",
             )),
@@ -239,11 +238,11 @@ fn key_source(key: &KeySource, out: &mut Vec<Check>) {
     }
 }
 
-fn sessions(store: &FileStore, out: &mut Vec<Check>) {
+fn sessions(store: &StoreInspector, out: &mut Vec<Check>) {
     let name = "sessions";
-    match store.probe() {
-        Ok(Probe::Missing) => {}
-        Ok(Probe::Readable(n)) => out.push(Check::ok(
+    match store.contents() {
+        Ok(StoreContents::Missing) => {}
+        Ok(StoreContents::Readable(n)) => out.push(Check::ok(
             STORE,
             name,
             format!(
@@ -251,12 +250,12 @@ fn sessions(store: &FileStore, out: &mut Vec<Check>) {
                 if n == 1 { "" } else { "s" }
             ),
         )),
-        Ok(Probe::Unreadable(why)) => out.push(Check::fail(
+        Ok(StoreContents::Unreadable(why)) => out.push(Check::fail(
             STORE,
             name,
             format!(
                 "{} does not open with the key in use ({why})",
-                store.path().display()
+                store.sessions_file().display()
             ),
             "restore the key it was written with (the message says which); authdash never moves \
              aside a store that is only locked with another key",
