@@ -24,7 +24,7 @@ mod args;
 mod process;
 
 use args::{Cli, Cmd};
-use process::{init_logging, one_malloc_arena};
+use process::{init_logging, log_path, one_malloc_arena};
 
 const EXAMPLE_CONFIG: &str = include_str!("../assets/examples/authdash.toml");
 
@@ -50,15 +50,9 @@ fn main() -> ExitCode {
     // the disk); a command that ends in milliseconds writes directly, with
     // no thread to start and join.
     let tui = matches!(cli.command, None | Some(Cmd::Demo));
-    let _log = init_logging(&dirs, &cli.log_level, tui);
-    tui::terminal::set_log_file(
-        dirs.state_dir()
-            .unwrap_or(dirs.data_dir())
-            .join("authdash.log"),
-    );
-    tui::theme::set_monochrome(tui::theme::no_color(
-        std::env::var("NO_COLOR").ok().as_deref(),
-    ));
+    let log = log_path(&dirs);
+    let _log = init_logging(&log, &cli.log_level, tui);
+    tui::terminal::set_log_file(log);
     if let Some(path) = std::env::var_os(REPORT_FIRST_FRAME_ENV) {
         tui::report_first_frame(path.into(), started);
     }

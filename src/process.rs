@@ -1,7 +1,15 @@
 //! The process's own setup, before any command runs: how it allocates and
 //! where it logs (the TUI owns the terminal, so nothing is printed).
 
-use directories::ProjectDirs;
+use std::path::{Path, PathBuf};
+
+/// The log file's name, in the state folder.
+const LOG_NAME: &str = "authdash.log";
+
+/// Where the log is: the state folder (the data folder where there is none).
+pub(crate) fn log_path(dirs: &directories::ProjectDirs) -> PathBuf {
+    dirs.state_dir().unwrap_or(dirs.data_dir()).join(LOG_NAME)
+}
 
 /// One malloc arena for the whole process (glibc): with one per thread,
 /// the peaks of a large login (a userinfo with 1,000 orgs parsed on a
@@ -36,7 +44,7 @@ fn open_log_file(dir: &std::path::Path) -> std::io::Result<std::fs::File> {
         use std::os::unix::fs::OpenOptionsExt as _;
         options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
     }
-    let file = options.open(dir.join("authdash.log"))?;
+    let file = options.open(dir.join(LOG_NAME))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
@@ -66,7 +74,7 @@ const LOG_QUEUE_LINES: usize = 4096;
 
 /// Log to a file in the state folder: the TUI owns the terminal.
 pub(crate) fn init_logging(
-    dirs: &ProjectDirs,
+    log: &Path,
     level: &str,
     background: bool,
 ) -> Option<tracing_appender::non_blocking::WorkerGuard> {
@@ -75,7 +83,7 @@ pub(crate) fn init_logging(
     use tracing_subscriber::filter::Targets;
     use tracing_subscriber::layer::SubscriberExt as _;
     use tracing_subscriber::util::SubscriberInitExt as _;
-    let dir = dirs.state_dir().unwrap_or(dirs.data_dir());
+    let dir = log.parent()?;
     // A log that cannot be opened means no log, not a failed start
     // (tracing_appender's own opener panics).
     let appender = std::sync::Arc::new(open_log_file(dir).ok()?);

@@ -37,13 +37,6 @@ pub fn palette() -> Palette {
     }
 }
 
-/// No colour from here on (`NO_COLOR` before the config is read).
-pub fn set_monochrome(on: bool) {
-    if on {
-        set_palette(Palette::Mono);
-    }
-}
-
 pub fn monochrome() -> bool {
     palette() == Palette::Mono
 }
