@@ -66,16 +66,14 @@ fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
-/// One frame of the dashboard with the organization list visible.
-pub fn render(c: &mut Criterion) {
-    let model = model_on_organizations(ORGS);
+/// `id`: one frame of `model`, timed against the frame budget.
+fn bench_frame(c: &mut Criterion, id: &str, name: String, model: &Model) {
     let mut terminal = terminal();
-    let name = format!("render: dashboard frame {WIDTH}x{HEIGHT}, {ORGS} orgs");
-    c.bench_function("render", |b| {
+    c.bench_function(id, |b| {
         b.iter_custom(|iterations| {
             let started = Instant::now();
             for _ in 0..iterations {
-                draw(&mut terminal, black_box(&model));
+                draw(&mut terminal, black_box(model));
             }
             let total = started.elapsed();
             figures::record(
@@ -89,6 +87,13 @@ pub fn render(c: &mut Criterion) {
     });
 }
 
+/// One frame of the dashboard with the organization list visible.
+pub fn render(c: &mut Criterion) {
+    let model = model_on_organizations(ORGS);
+    let name = format!("render: dashboard frame {WIDTH}x{HEIGHT}, {ORGS} orgs");
+    bench_frame(c, "render", name, &model);
+}
+
 /// One frame of Profile (every claim) for a person in 1,000 orgs, whose
 /// claims hold the orgs again as PropelAuth's `org_id_to_org_member_info`.
 pub fn profile(c: &mut Criterion) {
@@ -97,24 +102,8 @@ pub fn profile(c: &mut Criterion) {
         dash.nav = 0;
         dash.focus = Focus::Nav;
     }
-    let mut terminal = terminal();
     let name = format!("render: Profile frame {WIDTH}x{HEIGHT}, 1000 orgs");
-    c.bench_function("profile", |b| {
-        b.iter_custom(|iterations| {
-            let started = Instant::now();
-            for _ in 0..iterations {
-                draw(&mut terminal, black_box(&model));
-            }
-            let total = started.elapsed();
-            figures::record(
-                &name,
-                Budget::AtMost(FRAME_BUDGET),
-                Unit::Time,
-                figures::per_iteration(total, iterations),
-            );
-            total
-        })
-    });
+    bench_frame(c, "profile", name, &model);
 }
 
 /// One keystroke in the organization filter: the update for the key and
