@@ -261,9 +261,9 @@ async fn attack_pasted_addresses_of_other_places_repeats_and_junk_are_refused() 
     let out = tokio::task::spawn_blocking(move || wait_bounded(child))
         .await
         .unwrap();
-    let rest: Vec<String> = rx
-        .try_iter()
-        .map(|l| String::from_utf8_lossy(&l).into_owned())
+    let rest: Vec<String> = binary::rest(&rx)
+        .iter()
+        .map(|l| String::from_utf8_lossy(l).into_owned())
         .collect();
     assert_eq!(out.status.code(), Some(0), "{rest:#?}");
 
@@ -316,7 +316,11 @@ async fn attack_a_pasted_error_response_is_escaped_and_needs_the_state() {
         .await
         .unwrap();
     assert_ne!(out.status.code(), Some(0));
-    let rest: Vec<u8> = rx.try_iter().flatten().chain(out.stderr).collect();
+    let rest: Vec<u8> = binary::rest(&rx)
+        .into_iter()
+        .flatten()
+        .chain(out.stderr)
+        .collect();
     assert!(
         !rest.iter().any(|b| matches!(b, 0x1b | 0x07)),
         "{}",
@@ -578,9 +582,9 @@ async fn attack_the_callback_and_a_paste_at_once_complete_one_login() {
     let out = tokio::task::spawn_blocking(move || wait_bounded(child))
         .await
         .unwrap();
-    let rest: Vec<String> = rx
-        .try_iter()
-        .map(|l| String::from_utf8_lossy(&l).into_owned())
+    let rest: Vec<String> = binary::rest(&rx)
+        .iter()
+        .map(|l| String::from_utf8_lossy(l).into_owned())
         .collect();
     assert_eq!(out.status.code(), Some(0), "{rest:#?}");
     assert_eq!(

@@ -307,23 +307,6 @@ fn completions_and_help_need_no_config() {
 }
 
 /// Reads a child's stderr on a thread until `want` matches a line.
-fn stderr_lines(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
-    use std::io::BufRead;
-    let (tx, rx) = std::sync::mpsc::channel();
-    let stderr = child.stderr.take().expect("piped stderr");
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stderr)
-            .lines()
-            .map_while(Result::ok)
-        {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    rx
-}
-
 fn wait_line(rx: &std::sync::mpsc::Receiver<String>, seen: &mut Vec<String>, want: &str) -> String {
     let deadline = Instant::now() + BOUND;
     loop {
@@ -351,7 +334,7 @@ async fn login_with_a_code_on_another_device() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let rx = stderr_lines(&mut child);
+    let rx = binary::stderr_lines(&mut child);
     let mut seen = Vec::new();
     let open = wait_line(&rx, &mut seen, "1. Open");
     let uri = open.split_whitespace().last().unwrap().to_owned();
@@ -365,9 +348,7 @@ async fn login_with_a_code_on_another_device() {
     let out = tokio::task::spawn_blocking(move || binary::finish(child))
         .await
         .unwrap();
-    while let Ok(line) = rx.try_recv() {
-        seen.push(line);
-    }
+    seen.extend(binary::rest(&rx));
     assert_eq!(out.status.code(), Some(0), "{seen:#?}");
     assert!(out.stdout.is_empty(), "stdout stays clean");
     assert!(
@@ -441,7 +422,7 @@ async fn a_browser_that_fails_to_start_falls_back_to_a_code() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let rx = stderr_lines(&mut child);
+    let rx = binary::stderr_lines(&mut child);
     let mut seen = Vec::new();
     wait_line(&rx, &mut seen, "on another device instead");
     let uri = wait_line(&rx, &mut seen, "1. Open")

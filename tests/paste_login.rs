@@ -6,14 +6,14 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use authdash::demo::{DemoProvider, DemoSettings, config_toml};
-use support::browser;
+use support::{binary, browser};
 use url::Url;
 
 const BOUND: Duration = Duration::from_secs(30);
@@ -46,20 +46,6 @@ fn command(home: &Path, config: &Path, args: &[&str]) -> Command {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     cmd
-}
-
-/// The child's stderr, line by line, read on a thread.
-fn stderr_lines(child: &mut Child) -> mpsc::Receiver<String> {
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    rx
 }
 
 /// Lines until one satisfies `want` (bounded); all of them, that one last.
@@ -118,7 +104,7 @@ async fn a_pasted_address_logs_in_and_wrong_ones_are_refused_each_with_a_line() 
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
-    let rx = stderr_lines(&mut child);
+    let rx = binary::stderr_lines(&mut child);
     let seen = until(&rx, |l| l.starts_with("Waiting"));
     let url = seen
         .iter()
@@ -172,7 +158,7 @@ async fn a_pasted_address_logs_in_and_wrong_ones_are_refused_each_with_a_line() 
     let out = tokio::task::spawn_blocking(move || wait_bounded(child))
         .await
         .unwrap();
-    let rest: Vec<String> = rx.try_iter().collect();
+    let rest = binary::rest(&rx);
     assert_eq!(out.status.code(), Some(0), "{rest:#?}");
     assert!(
         rest.iter()

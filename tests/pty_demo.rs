@@ -1061,7 +1061,9 @@ fn a_panic_gives_the_terminal_back_and_reports_to_the_log_in_a_pty() {
     );
     let logged = std::fs::read_to_string(&log).unwrap_or_default();
     assert!(
-        logged.contains("panicked") && logged.contains("AUTHDASH_TEST_PANIC"),
+        logged.contains("panicked")
+            && logged.contains("AUTHDASH_TEST_PANIC")
+            && logged.contains("src/tui/app.rs"),
         "the log holds the report: {logged}"
     );
 }

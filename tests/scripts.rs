@@ -502,17 +502,7 @@ async fn two_logins_at_once_open_one_browser_and_share_the_session() {
     };
     let mut second = spawn();
     // The second says who is logging in, and waits.
-    let stderr = second.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        use std::io::BufRead;
-        for line in std::io::BufReader::new(stderr)
-            .lines()
-            .map_while(Result::ok)
-        {
-            let _ = tx.send(line);
-        }
-    });
+    let rx = support::binary::stderr_lines(&mut second);
     let mut said = Vec::new();
     let waiting = loop {
         match rx.recv_timeout(BOUND) {
@@ -534,7 +524,7 @@ async fn two_logins_at_once_open_one_browser_and_share_the_session() {
         .await
         .unwrap();
     assert_eq!(second.status.code(), Some(0));
-    let rest: Vec<String> = rx.try_iter().collect();
+    let rest = support::binary::rest(&rx);
     assert!(
         rest.iter().any(|l| l.contains("carol@example.com")),
         "the second used the first's session: {rest:?}"

@@ -139,7 +139,10 @@ fn install_panic_hook() {
             .get()
             .and_then(|m| m.lock().ok().and_then(|g| *g))
             .is_some_and(|id| id == thread::current().id());
-        let backtrace = std::backtrace::Backtrace::force_capture();
+        // Only when asked for (RUST_BACKTRACE): the release binary has no
+        // symbols to name, and resolving a debug build's takes seconds
+        // with a cold cache, which would hold the exit of a crashed UI.
+        let backtrace = backtrace_note(std::backtrace::Backtrace::capture());
         if on_ui || !ACTIVE.load(Ordering::SeqCst) {
             restore();
             tracing::error!("authdash panicked: {info}\n{backtrace}");
@@ -158,6 +161,13 @@ fn install_panic_hook() {
             tracing::error!("background task panicked: {info}\n{backtrace}");
         }
     }));
+}
+
+fn backtrace_note(backtrace: std::backtrace::Backtrace) -> String {
+    match backtrace.status() {
+        std::backtrace::BacktraceStatus::Captured => backtrace.to_string(),
+        _ => "(run with RUST_BACKTRACE=1 for a backtrace)".to_owned(),
+    }
 }
 
 /// The panic's message alone, without its location, cut to one line.

@@ -51,3 +51,41 @@ pub fn finish(mut child: Child) -> Output {
 pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
+
+/// A child's stderr line by line, read on a thread that hangs up at end of
+/// file.
+pub fn stderr_lines(child: &mut Child) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let stderr = child.stderr.take().expect("piped stderr");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// Everything a reader thread has still to pass on, once its process has
+/// ended. The thread may be behind the process (a `try_iter` here lost the
+/// last lines on a loaded machine), so this waits, bounded, for it to hang
+/// up at end of file.
+pub fn rest<T>(rx: &std::sync::mpsc::Receiver<T>) -> Vec<T> {
+    let deadline = Instant::now() + BOUND;
+    let mut rest = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(item) => rest.push(item),
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return rest,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                panic!("the reader never reached end of file")
+            }
+        }
+    }
+}
