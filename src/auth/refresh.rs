@@ -78,6 +78,7 @@ impl Provider {
         refreshed: RefreshedTokens,
     ) -> Result<Session, AuthError> {
         let RefreshedTokens { response, tokens } = refreshed;
+        let fresh_id_token = id_token_of(&response).is_some();
         let id_claims = match id_token_of(&response) {
             Some(t) => {
                 self.verify_id_token(
@@ -92,15 +93,22 @@ impl Provider {
             }
             None => session.id_claims.clone(),
         };
-        let userinfo = match self
-            .userinfo(tokens.access_token.expose_secret(), &session.user.subject)
-            .await
-        {
-            Ok(info) => info,
-            // Orgs may be stale for a while; the session itself is fine.
-            Err(e) => {
-                tracing::warn!("userinfo after refresh failed: {e}");
-                session.userinfo.clone()
+        let userinfo = if fresh_id_token && adds_nothing(session.userinfo.as_ref(), &id_claims) {
+            // The renewed ID token says afresh everything userinfo said at
+            // login: asking again would only cost a request. Userinfo's old
+            // values are dropped, not kept over the new token's.
+            None
+        } else {
+            match self
+                .userinfo(tokens.access_token.expose_secret(), &session.user.subject)
+                .await
+            {
+                Ok(info) => info,
+                // Orgs may be stale for a while; the session itself is fine.
+                Err(e) => {
+                    tracing::warn!("userinfo after refresh failed: {e}");
+                    session.userinfo.clone()
+                }
             }
         };
         let (user, id_claims, userinfo) = user_of(
@@ -120,4 +128,16 @@ impl Provider {
             ..session.clone()
         })
     }
+}
+
+/// Whether the userinfo a session holds names no claim beyond `id_claims`:
+/// then a renewal whose answer carries a new ID token has nothing to learn
+/// from userinfo (the organizations and roles included, wherever they come
+/// from). A session without userinfo (the provider has none, or an earlier
+/// renewal found it adds nothing) has nothing to add either.
+fn adds_nothing(
+    userinfo: Option<&std::collections::BTreeMap<String, serde_json::Value>>,
+    id_claims: &std::collections::BTreeMap<String, serde_json::Value>,
+) -> bool {
+    userinfo.is_none_or(|info| info.keys().all(|name| id_claims.contains_key(name)))
 }

@@ -209,6 +209,9 @@ pub enum Fault {
     RefreshAuthTime,
     /// A refresh returns an ID token with an `azp` the first one lacked.
     RefreshAzpAppears,
+    /// A refresh is answered without an ID token (allowed: OIDC Core
+    /// 12.2), the login is not.
+    RefreshWithoutIdToken,
     /// A refresh is answered 503 with `Retry-After` (the login is not).
     RefreshUnavailable,
     /// A refresh is answered 429 with `Retry-After` (the login is not).
@@ -794,15 +797,18 @@ async fn token(
         Fault::AbsurdNumbers(a) => a.json(),
         _ => json!(3600),
     };
-    Json(json!({
+    let mut answer = json!({
         "access_token": access_token,
         "token_type": "Bearer",
         "expires_in": expires_in,
         "refresh_token": refresh_token,
         "id_token": id_token,
         "scope": "openid profile email",
-    }))
-    .into_response()
+    });
+    if refreshing && fault == Fault::RefreshWithoutIdToken {
+        answer.as_object_mut().expect("object").remove("id_token");
+    }
+    Json(answer).into_response()
 }
 
 /// RFC 7009: forgets the token (a refresh or an access token), unless a
