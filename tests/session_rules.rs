@@ -10,31 +10,14 @@ use std::time::{Duration, Instant};
 
 use authdash::auth::Session;
 use authdash::demo::{DemoProvider, DemoSettings, config_toml};
-use authdash::session::{LoginEvent, LogoutOptions, SessionError, SessionService};
+use authdash::session::{LoginEvent, LogoutOptions, SessionError};
 use authdash::store::{AccountId, TokenStore};
 use chrono::{TimeDelta, Utc};
 use secrecy::ExposeSecret;
 use support::binary::{BOUND, text};
 use support::broken_provider::{BrokenProvider, CLIENT_ID, Fault, SUBJECT};
 use support::browser;
-use support::home::{Home, browser_login, demo_login, fetch_url, login_with};
-
-/// The broken provider approves at once: follow its redirect.
-async fn broken_login(service: &SessionService) -> Session {
-    login_with(service, |url| async move {
-        let response = browser::client().get(&url).send().await.expect("authorize");
-        let location = response
-            .headers()
-            .get(reqwest::header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .expect("a redirect to the callback")
-            .to_owned();
-        browser::follow(&url::Url::parse(&location).expect("absolute"))
-            .await
-            .expect("the callback answers");
-    })
-    .await
-}
+use support::home::{Home, auto_approved_login, browser_login, demo_login, fetch_url};
 
 fn broken_toml(op: &BrokenProvider) -> String {
     format!(
@@ -173,7 +156,7 @@ async fn a_rotated_refresh_token_is_kept_when_the_new_id_token_is_refused() {
     let home = Home::new();
     let config = home.config("a.toml", &broken_toml(&op));
     let service = home.service(&config);
-    let first = broken_login(&service).await;
+    let first = auto_approved_login(&service).await;
     let stored = || {
         home.store()
             .accounts()
@@ -228,7 +211,7 @@ async fn only_a_definite_answer_ends_a_session() {
     let home = Home::new();
     let config = home.config("a.toml", &broken_toml(&op));
     let service = home.service(&config);
-    let session = broken_login(&service).await;
+    let session = auto_approved_login(&service).await;
 
     op.set_fault(Fault::TokenHang);
     let mut slow = config.clone();
@@ -289,7 +272,7 @@ async fn a_token_never_goes_to_a_plain_http_panel_elsewhere() {
     let home = Home::new();
     let config = home.config("a.toml", &broken_toml(&op));
     let service = home.service(&config);
-    let session = broken_login(&service).await;
+    let session = auto_approved_login(&service).await;
     let before = op.requests();
     let fetched = fetch_url(&service, &session, "http://panels.example.com/acme").await;
     let error = fetched.data.expect_err("refused");
@@ -305,7 +288,7 @@ async fn quitting_waits_for_a_renewal_under_way() {
     let home = Home::new();
     let config = home.config("a.toml", &broken_toml(&op));
     let service = home.service(&config);
-    let session = broken_login(&service).await;
+    let session = auto_approved_login(&service).await;
     op.set_fault(Fault::TokenSlow);
     let _renewing = {
         let service = service.clone();

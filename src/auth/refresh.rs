@@ -78,7 +78,6 @@ impl Provider {
         refreshed: RefreshedTokens,
     ) -> Result<Session, AuthError> {
         let RefreshedTokens { response, tokens } = refreshed;
-        let fresh_id_token = id_token_of(&response).is_some();
         let id_claims = match id_token_of(&response) {
             Some(t) => {
                 self.verify_id_token(
@@ -93,10 +92,18 @@ impl Provider {
             }
             None => session.id_claims.clone(),
         };
-        let userinfo = if fresh_id_token && adds_nothing(session.userinfo.as_ref(), &id_claims) {
-            // The renewed ID token says afresh everything userinfo said at
-            // login: asking again would only cost a request. Userinfo's old
-            // values are dropped, not kept over the new token's.
+        // An answer without an ID token, or with the login's again (some
+        // providers echo it), says nothing afresh.
+        let fresh_id_token = id_claims != session.id_claims;
+        let orgs_in_userinfo = self.config().org_claims.reads_userinfo();
+        let userinfo = if fresh_id_token
+            && !orgs_in_userinfo
+            && adds_nothing(session.userinfo.as_ref(), &id_claims)
+        {
+            // Organizations and roles are not read from userinfo here, and
+            // the renewed ID token says afresh every claim userinfo gave:
+            // asking again would only cost a request. Userinfo's old values
+            // are dropped, not kept over the new token's.
             None
         } else {
             match self
@@ -104,10 +111,18 @@ impl Provider {
                 .await
             {
                 Ok(info) => info,
-                // Orgs may be stale for a while; the session itself is fine.
+                // Roles userinfo gave before must not outlive a renewal that
+                // could not read them again: the renewal fails (the session
+                // service keeps the new tokens unverified and tries again).
+                Err(e) if orgs_in_userinfo => return Err(e),
+                // Only who the person is comes from it: what it said last
+                // stays, but never over what the renewed ID token says.
                 Err(e) => {
                     tracing::warn!("userinfo after refresh failed: {e}");
-                    session.userinfo.clone()
+                    session.userinfo.clone().map(|mut held| {
+                        held.retain(|name, _| !fresh_id_token || !id_claims.contains_key(name));
+                        held
+                    })
                 }
             }
         };
@@ -130,11 +145,11 @@ impl Provider {
     }
 }
 
-/// Whether the userinfo a session holds names no claim beyond `id_claims`:
-/// then a renewal whose answer carries a new ID token has nothing to learn
-/// from userinfo (the organizations and roles included, wherever they come
-/// from). A session without userinfo (the provider has none, or an earlier
-/// renewal found it adds nothing) has nothing to add either.
+/// Whether the userinfo a session holds names no claim beyond `id_claims`,
+/// a renewed ID token's: then, for a person whose organizations are not
+/// read from userinfo, the renewal has nothing to learn from it. A session
+/// without userinfo (the provider has none, or an earlier renewal found it
+/// adds nothing) has nothing to add either.
 fn adds_nothing(
     userinfo: Option<&std::collections::BTreeMap<String, serde_json::Value>>,
     id_claims: &std::collections::BTreeMap<String, serde_json::Value>,

@@ -43,8 +43,9 @@ pub struct Session {
     pub logged_in_at: DateTime<Utc>,
     pub refreshed_at: Option<DateTime<Utc>>,
     /// Set when a renewal's new tokens were kept (a rotated refresh token
-    /// must never be lost) but its new ID token was refused: why. The
-    /// claims shown stay those of the last verified ID token.
+    /// must never be lost) but the renewal could not be verified (its new
+    /// ID token refused, or the userinfo holding the person's organizations
+    /// not read): why. The claims shown stay the last verified ones.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unverified: Option<String>,
 }

@@ -207,6 +207,13 @@ impl OrgClaims {
         }
     }
 
+    /// Whether organizations, roles or permissions may come from userinfo:
+    /// then every renewal must read it again, or a role taken away there
+    /// would keep unlocking panels.
+    pub fn reads_userinfo(&self) -> bool {
+        !matches!(self.mapper, Mapper::None) && self.source() != ClaimSource::IdToken
+    }
+
     /// Whether the access token is needed, given the ID token and userinfo.
     /// PropelAuth without a configured source reads it only when neither
     /// carries orgs; Auth0 always looks for its `permissions`.

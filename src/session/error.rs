@@ -33,10 +33,12 @@ pub enum SessionError {
     /// Another process logged this account out: it stays logged out.
     #[error("{who} was logged out elsewhere (by another authdash); log in again")]
     LoggedOutElsewhere { who: String },
-    /// The provider's renewed ID token was refused; the new tokens are
-    /// kept (marked unverified), and the shown claims are the old ones.
+    /// The provider renewed the session but the renewal could not be
+    /// verified (its new ID token refused, or userinfo, where the person's
+    /// organizations come from, not read); the new tokens are kept (marked
+    /// unverified), and the shown claims are the old ones.
     #[error(
-        "the provider renewed the session, but its new ID token was refused ({reason}); \
+        "the provider renewed the session, but it could not be verified ({reason}); \
          the new tokens are kept unverified and renewal will be tried again"
     )]
     Unverified { reason: String },

@@ -12,7 +12,8 @@ use crate::identity::visible;
 use crate::store::{AccountId, Accounts, StoreLock, TokenStore};
 
 /// Said of a session whose rotated tokens are stored but whose new ID
-/// token is being checked (seen only if the process dies meanwhile).
+/// token and claims are being checked (seen only if the process dies
+/// meanwhile).
 const BEING_VERIFIED: &str = "the renewal was interrupted before its ID token was checked";
 
 impl SessionService {
@@ -91,7 +92,7 @@ impl SessionService {
             }
             Err(e) => {
                 let reason = e.to_string();
-                tracing::warn!("a renewed ID token was refused: {reason}");
+                tracing::warn!("a renewal could not be verified: {reason}");
                 provisional.unverified = Some(reason.clone());
                 accounts.upsert(provisional);
                 self.write_locked(&guard, accounts).await?;

@@ -243,6 +243,12 @@ pub enum Fault {
     /// The name (ID token and userinfo) and the org names (userinfo's
     /// `org_id_to_org_info`) carry terminal control sequences.
     ControlCharacters,
+    /// Userinfo answers 503 (the token endpoint is fine).
+    UserinfoUnavailable,
+    /// ID tokens carry no `at_hash` (optional in the code flow), and a
+    /// refresh is answered with the last login's ID token again instead
+    /// of a new one (against OIDC Core 12.2, which wants a new `iat`).
+    RefreshEchoesLoginIdToken,
 }
 
 /// A signing key with the `kid` and JWK it is published under.
@@ -324,6 +330,14 @@ struct Shared {
     token_hits: AtomicUsize,
     userinfo_hits: AtomicUsize,
     counter: AtomicUsize,
+    /// Claims added to (or replacing) every ID token minted from now on:
+    /// [`BrokenProvider::set_extra_id_claims`].
+    extra_id_claims: Mutex<serde_json::Map<String, Value>>,
+    /// Claims added to (or replacing) every userinfo answer from now on:
+    /// [`BrokenProvider::set_extra_userinfo`].
+    extra_userinfo: Mutex<serde_json::Map<String, Value>>,
+    /// The ID token of the last login (for [`Fault::RefreshEchoesLoginIdToken`]).
+    login_id_token: Mutex<Option<String>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -381,6 +395,9 @@ impl BrokenProvider {
             token_hits: AtomicUsize::new(0),
             userinfo_hits: AtomicUsize::new(0),
             counter: AtomicUsize::new(0),
+            extra_id_claims: Mutex::new(serde_json::Map::new()),
+            extra_userinfo: Mutex::new(serde_json::Map::new()),
+            login_id_token: Mutex::new(None),
         });
         let app = Router::new()
             .route("/.well-known/openid-configuration", get(discovery))
@@ -410,6 +427,19 @@ impl BrokenProvider {
     /// Change the fault from now on (e.g. after a good login, for refresh).
     pub fn set_fault(&self, fault: Fault) {
         *lock(&self.shared.fault) = fault;
+    }
+
+    /// Claims (a JSON object) put into every ID token minted from now on,
+    /// over the usual ones; `json!({})` puts none. Set after a login and
+    /// before a refresh, they change only what the refresh says.
+    pub fn set_extra_id_claims(&self, claims: Value) {
+        *lock(&self.shared.extra_id_claims) = object(claims);
+    }
+
+    /// Claims (a JSON object) put into every userinfo answer from now on,
+    /// over the usual ones; `json!({})` puts none.
+    pub fn set_extra_userinfo(&self, claims: Value) {
+        *lock(&self.shared.extra_userinfo) = object(claims);
     }
 
     /// Sign with a new key and publish only that one from now on.
@@ -503,6 +533,14 @@ impl BrokenProvider {
 
     pub fn config(&self) -> Config {
         self.config_with("")
+    }
+}
+
+/// The fields of a JSON object given as test extras.
+fn object(claims: Value) -> serde_json::Map<String, Value> {
+    match claims {
+        Value::Object(fields) => fields,
+        other => panic!("extra claims must be a JSON object, not {other}"),
     }
 }
 
@@ -792,7 +830,14 @@ async fn token(
         auth_time,
         refreshing,
     };
-    let id_token = id_token(&s, fault, &minted);
+    let mut id_token = id_token(&s, fault, &minted);
+    if !refreshing {
+        *lock(&s.login_id_token) = Some(id_token.clone());
+    } else if fault == Fault::RefreshEchoesLoginIdToken
+        && let Some(first) = lock(&s.login_id_token).clone()
+    {
+        id_token = first;
+    }
     let expires_in = match fault {
         Fault::AbsurdNumbers(a) => a.json(),
         _ => json!(3600),
@@ -992,7 +1037,13 @@ fn id_token(s: &Shared, fault: Fault, minted: &Minted<'_>) -> String {
             claims["auth_time"] = json!(u64::MAX);
         }
         Fault::RefreshAzpAppears if refreshing => claims["azp"] = json!(CLIENT_ID),
+        Fault::RefreshEchoesLoginIdToken => {
+            claims.as_object_mut().expect("object").remove("at_hash");
+        }
         _ => {}
+    }
+    for (name, value) in lock(&s.extra_id_claims).iter() {
+        claims[name.as_str()] = value.clone();
     }
 
     let keys = lock(&s.keys);
@@ -1044,6 +1095,9 @@ async fn userinfo(State(s): State<Arc<Shared>>, headers: HeaderMap) -> Response 
     if fault == Fault::HugeBody(HugeAt::Userinfo) {
         return huge_body(&s);
     }
+    if fault == Fault::UserinfoUnavailable {
+        return (StatusCode::SERVICE_UNAVAILABLE, "userinfo is down").into_response();
+    }
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -1084,6 +1138,9 @@ async fn userinfo(State(s): State<Arc<Shared>>, headers: HeaderMap) -> Response 
             });
         }
         _ => {}
+    }
+    for (name, value) in lock(&s.extra_userinfo).iter() {
+        info[name.as_str()] = value.clone();
     }
     Json(info).into_response()
 }

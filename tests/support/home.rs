@@ -162,6 +162,24 @@ where
     Ok(logged_in.session)
 }
 
+/// A login at a provider that approves at once (the broken provider):
+/// the test follows its redirect to the callback.
+pub async fn auto_approved_login(service: &SessionService) -> Session {
+    login_with(service, |url| async move {
+        let response = browser::client().get(&url).send().await.expect("authorize");
+        let location = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .expect("a redirect to the callback")
+            .to_owned();
+        browser::follow(&url::Url::parse(&location).expect("absolute"))
+            .await
+            .expect("the callback answers");
+    })
+    .await
+}
+
 /// `user` signs in at the demo provider.
 pub async fn demo_login(service: &SessionService, user: &'static str) -> Session {
     demo_login_asking(service, user, Vec::new()).await

@@ -32,7 +32,7 @@ pub fn lines(model: &Model, dash: &Dashboard) -> Vec<Line<'static>> {
                  nonce, at_hash; renewals keep iss, sub, aud"
             .to_owned(),
         Some(why) => format!(
-            "The last renewed ID token was refused ({}); the claims shown are the last verified ones",
+            "The last renewal could not be verified ({}); the claims shown are the last verified ones",
             visible(why)
         ),
     }));
