@@ -45,6 +45,6 @@ pub use metadata::{ExtraMetadata, Metadata, is_issuer_of, issuer_of};
 pub(crate) use pages::escape as html_escape;
 pub use paste::PasteRefusal;
 pub use provider::Provider;
-pub use refresh::RefreshedTokens;
+pub use refresh::{RefreshedTokens, UnverifiedRefresh};
 pub use refusal::{Refusal, RefusalReason};
 pub use session::{REFRESH_MARGIN, Session, TokenSet, merge_claims};

@@ -22,6 +22,24 @@ pub struct RefreshedTokens {
     pub tokens: TokenSet,
 }
 
+/// Why a refresh's answer did not make a renewed session, and the claims
+/// of its ID token when that much was verified (the failure came after:
+/// userinfo, or the claims' mapping).
+#[derive(Debug)]
+pub struct UnverifiedRefresh {
+    pub error: AuthError,
+    pub verified_id_claims: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+
+impl From<AuthError> for UnverifiedRefresh {
+    fn from(error: AuthError) -> Self {
+        Self {
+            error,
+            verified_id_claims: None,
+        }
+    }
+}
+
 impl std::fmt::Debug for RefreshedTokens {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RefreshedTokens")
@@ -35,7 +53,9 @@ impl Provider {
     /// must keep the first one's `iss`, `sub` and `aud`.
     pub async fn refresh(&self, session: &Session) -> Result<Session, AuthError> {
         let refreshed = self.exchange_refresh_token(session).await?;
-        self.verify_refresh(session, refreshed).await
+        self.verify_refresh(session, refreshed)
+            .await
+            .map_err(|failed| failed.error)
     }
 
     /// Spend the refresh token at the token endpoint. Nothing is verified
@@ -76,11 +96,11 @@ impl Provider {
         &self,
         session: &Session,
         refreshed: RefreshedTokens,
-    ) -> Result<Session, AuthError> {
+    ) -> Result<Session, UnverifiedRefresh> {
         let RefreshedTokens { response, tokens } = refreshed;
         let id_claims = match id_token_of(&response) {
-            Some(t) => {
-                self.verify_id_token(
+            Some(t) => self
+                .verify_id_token(
                     t,
                     response.access_token(),
                     NonceCheck::MayBeAbsent,
@@ -88,8 +108,8 @@ impl Provider {
                         original: &session.id_claims,
                     }),
                 )
-                .await?
-            }
+                .await
+                .map_err(UnverifiedRefresh::from)?,
             None => session.id_claims.clone(),
         };
         // An answer without an ID token, or with the login's again (some
@@ -114,7 +134,15 @@ impl Provider {
                 // Roles userinfo gave before must not outlive a renewal that
                 // could not read them again: the renewal fails (the session
                 // service keeps the new tokens unverified and tries again).
-                Err(e) if orgs_in_userinfo => return Err(e),
+                Err(error) if orgs_in_userinfo => {
+                    return Err(UnverifiedRefresh {
+                        error,
+                        // Verified, and newer than the session's: a later
+                        // renewal without an ID token must not fall back
+                        // behind it.
+                        verified_id_claims: fresh_id_token.then_some(id_claims),
+                    });
+                }
                 // Only who the person is comes from it: what it said last
                 // stays, but never over what the renewed ID token says.
                 Err(e) => {
@@ -132,7 +160,8 @@ impl Provider {
             userinfo,
             tokens.access_token.expose_secret(),
         )
-        .await?;
+        .await
+        .map_err(UnverifiedRefresh::from)?;
         Ok(Session {
             tokens,
             id_claims,

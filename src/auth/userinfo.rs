@@ -27,8 +27,19 @@ impl Provider {
             .http()
             .timed(self.userinfo_body(url, access_token))
             .await?;
-        let claims: BTreeMap<String, Value> = serde_json::from_slice(&body)
-            .map_err(|e| AuthError::Userinfo(format!("not a JSON object: {e}")))?;
+        // Parsed as any JSON first: a type error from serde quotes the
+        // value it met, and a hostile userinfo can answer with a string
+        // holding the access token it was sent. Syntax errors quote nothing.
+        let claims: BTreeMap<String, Value> = match serde_json::from_slice::<Value>(&body) {
+            Ok(Value::Object(fields)) => fields.into_iter().collect(),
+            Ok(other) => {
+                return Err(AuthError::Userinfo(format!(
+                    "not a JSON object but {}",
+                    json_kind(&other)
+                )));
+            }
+            Err(e) => return Err(AuthError::Userinfo(format!("not JSON: {e}"))),
+        };
         match claims.get("sub") {
             Some(sub) if sub.as_str() != Some(id_subject) => {
                 return Err(AuthError::Userinfo(
@@ -104,5 +115,17 @@ impl Provider {
                 "it has neither `sub` nor PropelAuth's `user_id`: refused".into(),
             )),
         }
+    }
+}
+
+/// What a JSON value is, without a word of it.
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }

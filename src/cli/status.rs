@@ -124,6 +124,7 @@ fn prompt_line(chosen: Option<&Chosen>, now: DateTime<Utc>) -> String {
         ("valid", Some(at)) => format!("{}m", (at - now).num_minutes().max(0)),
         ("valid", None) => "ok".to_owned(),
         ("renewable", _) => "renews on use".to_owned(),
+        ("unverified", _) => "unverified".to_owned(),
         _ => "expired".to_owned(),
     };
     format!("{who}{org} {left}")
@@ -143,6 +144,7 @@ fn account_json(s: &Session, active: Option<&AccountId>, now: DateTime<Utc>) -> 
         "email": s.user.email,
         "active": active == Some(&AccountId::of(s)),
         "state": state(s, now),
+        "unverified": s.unverified,
         "access_token_expires_at": time(s.tokens.expires_at),
         "id_token_expires_at": time(s.id_token_expires_at()),
         "refreshable": s.can_refresh(),
@@ -155,9 +157,14 @@ fn account_json(s: &Session, active: Option<&AccountId>, now: DateTime<Utc>) -> 
     })
 }
 
-/// "valid", "renewable" (expired access token, refresh token kept), "expired".
+/// "valid", "renewable" (expired access token, refresh token kept),
+/// "unverified" (the last renewal's new tokens kept, not verified), "expired".
 fn state(s: &Session, now: DateTime<Utc>) -> &'static str {
-    if s.access_token_fresh(now) {
+    // Its tokens may be fresh, but not the roles: they are the last
+    // verified ones until a renewal confirms them.
+    if s.unverified.is_some() && s.can_refresh() {
+        "unverified"
+    } else if s.access_token_fresh(now) {
         "valid"
     } else if s.can_refresh() {
         "renewable"
@@ -191,6 +198,7 @@ fn describe(
     let who = visible(&who);
     let mark = match state(s, now) {
         "expired" => "✗ Session expired for",
+        "unverified" => "! Renewal not verified for",
         _ => "✓ Logged in as",
     };
     writeln!(
@@ -211,12 +219,21 @@ fn describe(
                 )
             })
             .collect();
-        writeln!(out, "    organizations: {}", orgs.join(", "))?;
+        let label = if s.unverified.is_some() {
+            "organizations (as last verified; not confirmed since)"
+        } else {
+            "organizations"
+        };
+        writeln!(out, "    {label}: {}", orgs.join(", "))?;
     }
     let access = match (s.tokens.expires_at, state(s, now)) {
         (Some(at), "valid") => format!("valid until {}", at.to_rfc3339()),
         (_, "valid") => "valid".into(),
         (_, "renewable") => "expired; renewed on next use with the refresh token".into(),
+        (_, "unverified") => format!(
+            "the last renewal could not be verified ({}); tried again on next use",
+            visible(s.unverified.as_deref().unwrap_or_default())
+        ),
         _ => "expired, and no refresh token: log in again".into(),
     };
     writeln!(out, "    access token: {access}")?;

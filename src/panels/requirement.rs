@@ -37,6 +37,10 @@ pub enum Unmet {
     /// The session was not granted this scope: a new login asking for it
     /// can fix that, whatever the org.
     Scope(String),
+    /// The session's last renewal could not be verified: its roles are
+    /// the last verified ones, not taken on their word until a renewal
+    /// confirms them (one may have been taken away meanwhile).
+    ConfirmedRoles,
 }
 
 /// Why a panel is locked, and what the user has instead.
@@ -114,14 +118,29 @@ impl Requirement {
         if unmet.is_empty() {
             return Access::Allowed;
         }
-        Access::Denied(Denial {
-            unmet,
-            org: org.map(|o| (o.org_id.clone(), o.org_name.clone())),
-            held_roles: org
-                .map(|o| o.roles().map(str::to_owned).collect())
-                .unwrap_or_default(),
-            held_permissions: org.map(|o| o.permissions.clone()).unwrap_or_default(),
-        })
+        Access::Denied(Denial::in_org(unmet, org))
+    }
+
+    /// As [`Self::check_session`], for a session whose last renewal could
+    /// not be verified: what it holds in an org is not taken on its word,
+    /// so a panel asking anything of the org stays locked until a renewal
+    /// confirms the roles.
+    pub fn check_unconfirmed(
+        &self,
+        org: Option<&OrgMembership>,
+        order: &RoleOrder,
+        scopes: &[String],
+    ) -> Access {
+        let access = self.check_session(org, order, scopes);
+        if !self.needs_org() {
+            return access;
+        }
+        let mut denial = match access {
+            Access::Denied(denial) => denial,
+            Access::Allowed => Denial::in_org(Vec::new(), org),
+        };
+        denial.unmet.insert(0, Unmet::ConfirmedRoles);
+        Access::Denied(denial)
     }
 
     /// What `org` lacks, scopes aside.
@@ -194,11 +213,27 @@ impl Unmet {
             Unmet::Permission(p) => format!("permission {p}"),
             Unmet::AnyPermission(ps) => format!("one of the permissions {}", ps.join(", ")),
             Unmet::Scope(s) => format!("the scope {s}"),
+            Unmet::ConfirmedRoles => {
+                "roles confirmed by a renewal (the last one could not be verified; \
+                 authdash tries again)"
+                    .into()
+            }
         }
     }
 }
 
 impl Denial {
+    fn in_org(unmet: Vec<Unmet>, org: Option<&OrgMembership>) -> Self {
+        Self {
+            unmet,
+            org: org.map(|o| (o.org_id.clone(), o.org_name.clone())),
+            held_roles: org
+                .map(|o| o.roles().map(str::to_owned).collect())
+                .unwrap_or_default(),
+            held_permissions: org.map(|o| o.permissions.clone()).unwrap_or_default(),
+        }
+    }
+
     /// The scopes a new login would have to ask for.
     pub fn missing_scopes(&self) -> Vec<String> {
         self.unmet
@@ -212,7 +247,9 @@ impl Denial {
 
     /// Whether anything but scopes is missing (an org switch may help).
     pub fn org_bound(&self) -> bool {
-        self.unmet.iter().any(|u| !matches!(u, Unmet::Scope(_)))
+        self.unmet
+            .iter()
+            .any(|u| !matches!(u, Unmet::Scope(_) | Unmet::ConfirmedRoles))
     }
 
     /// One sentence: what fails, where, and what the user has instead.

@@ -90,10 +90,16 @@ impl SessionService {
                 self.write_locked(&guard, accounts).await?;
                 Ok(fresh)
             }
-            Err(e) => {
-                let reason = e.to_string();
+            Err(failed) => {
+                let reason = failed.error.to_string();
                 tracing::warn!("a renewal could not be verified: {reason}");
                 provisional.unverified = Some(reason.clone());
+                // The user shown stays the last verified one; the ID
+                // token's claims move on when that much was verified, so
+                // that a demotion in it is not undone by the next renewal.
+                if let Some(claims) = failed.verified_id_claims {
+                    provisional.id_claims = claims;
+                }
                 accounts.upsert(provisional);
                 self.write_locked(&guard, accounts).await?;
                 Err(SessionError::Unverified { reason })

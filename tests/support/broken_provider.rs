@@ -338,6 +338,24 @@ struct Shared {
     extra_userinfo: Mutex<serde_json::Map<String, Value>>,
     /// The ID token of the last login (for [`Fault::RefreshEchoesLoginIdToken`]).
     login_id_token: Mutex<Option<String>>,
+    /// Refresh tokens presented at the token endpoint so far (counting
+    /// only: a spent token keeps working, as before).
+    spent_refresh_tokens: Mutex<std::collections::HashSet<String>>,
+    /// Refresh requests presenting a token already presented once:
+    /// [`BrokenProvider::refresh_reuses`].
+    refresh_reuses: AtomicUsize,
+    /// When set, what userinfo answers instead of its usual answer:
+    /// [`BrokenProvider::set_userinfo_answer`].
+    userinfo_answer: Mutex<Option<UserinfoAnswer>>,
+}
+
+/// A canned userinfo answer: status, content type and body, where
+/// `{bearer}` in the body becomes the access token the client presented.
+#[derive(Debug, Clone)]
+pub struct UserinfoAnswer {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: String,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -398,6 +416,9 @@ impl BrokenProvider {
             extra_id_claims: Mutex::new(serde_json::Map::new()),
             extra_userinfo: Mutex::new(serde_json::Map::new()),
             login_id_token: Mutex::new(None),
+            spent_refresh_tokens: Mutex::new(std::collections::HashSet::new()),
+            refresh_reuses: AtomicUsize::new(0),
+            userinfo_answer: Mutex::new(None),
         });
         let app = Router::new()
             .route("/.well-known/openid-configuration", get(discovery))
@@ -440,6 +461,18 @@ impl BrokenProvider {
     /// over the usual ones; `json!({})` puts none.
     pub fn set_extra_userinfo(&self, claims: Value) {
         *lock(&self.shared.extra_userinfo) = object(claims);
+    }
+
+    /// Answer userinfo with `answer` from now on (`None`: as usual).
+    pub fn set_userinfo_answer(&self, answer: Option<UserinfoAnswer>) {
+        *lock(&self.shared.userinfo_answer) = answer;
+    }
+
+    /// How many refresh requests presented a refresh token that had been
+    /// presented before (what a provider with reuse detection refuses,
+    /// ending the session).
+    pub fn refresh_reuses(&self) -> usize {
+        self.shared.refresh_reuses.load(Ordering::SeqCst)
     }
 
     /// Sign with a new key and publish only that one from now on.
@@ -780,6 +813,11 @@ async fn token(
                 Fault::RefreshRateLimited => return refresh_refused(StatusCode::TOO_MANY_REQUESTS),
                 _ => {}
             }
+            if let Some(presented) = form.get("refresh_token")
+                && !lock(&s.spent_refresh_tokens).insert(presented.clone())
+            {
+                s.refresh_reuses.fetch_add(1, Ordering::SeqCst);
+            }
             let known = form
                 .get("refresh_token")
                 .and_then(|t| lock(&s.refresh_tokens).get(t).cloned());
@@ -1103,6 +1141,17 @@ async fn userinfo(State(s): State<Arc<Shared>>, headers: HeaderMap) -> Response 
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::to_owned);
+    if let Some(answer) = lock(&s.userinfo_answer).clone() {
+        let body = answer
+            .body
+            .replace("{bearer}", token.as_deref().unwrap_or_default());
+        return (
+            StatusCode::from_u16(answer.status).expect("a status"),
+            [(header::CONTENT_TYPE, answer.content_type)],
+            body,
+        )
+            .into_response();
+    }
     let Some(subject) = token.and_then(|t| lock(&s.access_tokens).get(&t).cloned()) else {
         return (StatusCode::UNAUTHORIZED, "invalid_token").into_response();
     };

@@ -341,11 +341,16 @@ impl Model {
     /// Whether the panel opens in the dashboard's active org, for the
     /// scopes the session was granted.
     pub fn access(&self, dash: &Dashboard, panel: &PanelSpec) -> Access {
-        panel.requires.check_session(
-            dash.active_membership(),
-            &self.role_order,
-            &dash.session.tokens.scopes,
-        )
+        let org = dash.active_membership();
+        let scopes = &dash.session.tokens.scopes;
+        // Roles a renewal could not confirm unlock nothing.
+        if dash.session.unverified.is_some() {
+            panel
+                .requires
+                .check_unconfirmed(org, &self.role_order, scopes)
+        } else {
+            panel.requires.check_session(org, &self.role_order, scopes)
+        }
     }
 
     /// The person's other orgs where `panel` would open.
@@ -354,6 +359,9 @@ impl Model {
         dash: &'a Dashboard,
         panel: &PanelSpec,
     ) -> Vec<&'a OrgMembership> {
+        if dash.session.unverified.is_some() {
+            return Vec::new();
+        }
         panel
             .requires
             .unlocking_orgs(&dash.session.user.orgs, &self.role_order)

@@ -189,7 +189,12 @@ pub fn tick(model: &mut Model, now: DateTime<Utc>) -> Vec<Command> {
         return Vec::new();
     }
     let due = match &dash.refresh {
-        RefreshState::Idle => !dash.session.access_token_fresh(now) && dash.session.can_refresh(),
+        // An unverified session (its last renewal's tokens kept, its
+        // roles not confirmed) is due at once, however fresh its token.
+        RefreshState::Idle => {
+            (!dash.session.access_token_fresh(now) || dash.session.unverified.is_some())
+                && dash.session.can_refresh()
+        }
         RefreshState::Offline { retry_at, .. } => now >= *retry_at,
         RefreshState::Running => false,
     };
