@@ -13,14 +13,12 @@ use std::sync::Arc;
 
 use authdash::auth::{Provider, Session};
 use authdash::config::Config;
-use authdash::identity::RoleOrder;
-use authdash::panels::{Access, Requirement};
 use authdash::session::SessionService;
 use authdash::store::{AccountId, TokenStore};
 use authdash::tui::model::ProfileText;
-use chrono::{TimeDelta, Utc};
 use secrecy::ExposeSecret;
-use serde_json::{Value, json};
+use serde_json::json;
+use support::acme::{admin_panel_opens, expired, orgs, role, with};
 use support::broken_provider::{BrokenProvider, CLIENT_ID, Fault, SUBJECT};
 use support::engine::{bounded, discover, login};
 use support::home::{Home, auto_approved_login};
@@ -36,41 +34,6 @@ async fn renewed(p: &Provider, session: &Session) -> Session {
     bounded("refresh", p.refresh(session))
         .await
         .expect("renewed")
-}
-
-/// PropelAuth's userinfo shape: one org, Acme, with `role`.
-fn orgs(role: &str) -> Value {
-    json!({
-        "org_id_to_org_info": {
-            "org-1": { "org_id": "org-1", "org_name": "Acme", "user_role": role },
-        },
-    })
-}
-
-/// `a` with the fields of `b` over it (both JSON objects).
-fn with(mut a: Value, b: Value) -> Value {
-    if let (Value::Object(a), Value::Object(b)) = (&mut a, b) {
-        a.extend(b);
-    }
-    a
-}
-
-/// The session's role in Acme, if it is a member.
-fn role(s: &Session) -> Option<&str> {
-    s.user
-        .orgs
-        .iter()
-        .find(|o| o.org_id == "org-1")
-        .map(|o| o.role.as_str())
-}
-
-/// Whether a panel asking "at least Admin" opens in the session's first org.
-fn admin_panel_opens(s: &Session) -> bool {
-    let admin = Requirement {
-        min_role: Some("Admin".into()),
-        ..Requirement::default()
-    };
-    admin.check(s.user.orgs.first(), &RoleOrder::default()) == Access::Allowed
 }
 
 /// A config for `op` with a `[auth.test.claims]` table of `claims` lines.
@@ -352,11 +315,6 @@ async fn service_login(op: &BrokenProvider, claims: &str) -> (Home, Arc<SessionS
     let service = home.service(&config);
     let session = auto_approved_login(&service).await;
     (home, service, session)
-}
-
-fn expired(mut s: Session) -> Session {
-    s.tokens.expires_at = Some(Utc::now() - TimeDelta::minutes(5));
-    s
 }
 
 /// A renewal while userinfo is down: refused as unverified, naming

@@ -16,13 +16,13 @@ use std::process::Output;
 use std::sync::Arc;
 
 use authdash::auth::Session;
-use authdash::identity::RoleOrder;
 use authdash::panels::{Access, Requirement};
 use authdash::session::{SessionError, SessionService};
 use authdash::store::{AccountId, TokenStore};
 use chrono::{TimeDelta, Utc};
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
+use support::acme::{admin_panel_opens, expired, orgs, refresh_token, role, with};
 use support::binary;
 use support::broken_provider::{BrokenProvider, CLIENT_ID, Fault, HugeAt, SUBJECT, UserinfoAnswer};
 use support::engine::bounded;
@@ -31,44 +31,6 @@ use support::home::{Home, auto_approved_login, fetch_url};
 // ---------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------
-
-/// PropelAuth's userinfo shape: one org, Acme, with `role`.
-fn orgs(role: &str) -> Value {
-    json!({
-        "org_id_to_org_info": {
-            "org-1": { "org_id": "org-1", "org_name": "Acme", "user_role": role },
-        },
-    })
-}
-
-fn role(s: &Session) -> Option<&str> {
-    s.user
-        .orgs
-        .iter()
-        .find(|o| o.org_id == "org-1")
-        .map(|o| o.role.as_str())
-}
-
-fn admin_panel_opens(s: &Session) -> bool {
-    let admin = Requirement {
-        min_role: Some("Admin".into()),
-        ..Requirement::default()
-    };
-    admin.check(s.user.orgs.first(), &RoleOrder::default()) == Access::Allowed
-}
-
-fn expired(mut s: Session) -> Session {
-    s.tokens.expires_at = Some(Utc::now() - TimeDelta::minutes(5));
-    s
-}
-
-fn refresh_token(s: &Session) -> String {
-    s.tokens
-        .refresh_token
-        .as_ref()
-        .map(|t| t.expose_secret().to_owned())
-        .unwrap_or_default()
-}
 
 /// A home whose config `a.toml` names the broken provider, with
 /// `provider_lines` after `server_metadata_url`; a login through the
@@ -674,13 +636,6 @@ async fn source_id_token_held_userinfo_roles_never_count_when_userinfo_fails() {
         .expect("renewed");
     assert!(dropped.user.orgs.is_empty(), "{:?}", dropped.user.orgs);
     assert!(!admin_panel_opens(&dropped));
-}
-
-fn with(mut a: Value, b: Value) -> Value {
-    if let (Value::Object(a), Value::Object(b)) = (&mut a, b) {
-        a.extend(b);
-    }
-    a
 }
 
 // ---------------------------------------------------------------------

@@ -35,7 +35,7 @@ impl Provider {
             Ok(other) => {
                 return Err(AuthError::Userinfo(format!(
                     "not a JSON object but {}",
-                    json_kind(&other)
+                    crate::identity::json_type(&other)
                 )));
             }
             Err(e) => return Err(AuthError::Userinfo(format!("not JSON: {e}"))),
@@ -115,17 +115,5 @@ impl Provider {
                 "it has neither `sub` nor PropelAuth's `user_id`: refused".into(),
             )),
         }
-    }
-}
-
-/// What a JSON value is, without a word of it.
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }

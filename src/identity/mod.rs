@@ -24,7 +24,7 @@ pub use keycloak::KeycloakClaims;
 pub use membership::{OrgMembership, RoleStructure};
 pub use roles::RoleOrder;
 pub use user::User;
-pub use visible::visible;
+pub use visible::{json_type, visible};
 
 #[cfg(test)]
 mod tests;

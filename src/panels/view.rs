@@ -2,6 +2,7 @@
 //! view shows (tables, series, key/value lines, text): the TUI only lays
 //! these out.
 
+use crate::identity::json_type;
 use serde_json::Value;
 
 use super::data::{PanelData, scalar};
@@ -90,17 +91,6 @@ pub struct Cell {
     pub number: Option<f64>,
 }
 
-pub fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 fn field<'a>(row: &'a Value, key: &str) -> Option<&'a Value> {
     if key.starts_with('/') {
         row.pointer(key)
@@ -113,7 +103,7 @@ impl TableView {
     /// The rows of `value` (an array of objects, or of arrays) as cells.
     pub fn shape(&self, value: &Value) -> Result<TableData, ShapeError> {
         let Value::Array(rows) = value else {
-            return Err(ShapeError::NotRows(type_name(value)));
+            return Err(ShapeError::NotRows(json_type(value)));
         };
         let columns = if self.columns.is_empty() {
             inferred_columns(rows)
@@ -203,7 +193,7 @@ impl ChartView {
     /// The points of `value`: (label, value).
     pub fn shape(&self, value: &Value) -> Result<Vec<(String, f64)>, ShapeError> {
         let Value::Array(points) = value else {
-            return Err(ShapeError::NotSeries(type_name(value)));
+            return Err(ShapeError::NotSeries(json_type(value)));
         };
         points
             .iter()

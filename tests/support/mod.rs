@@ -1,6 +1,7 @@
 //! Support code shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod acme;
 pub mod binary;
 pub mod broken_provider;
 pub mod browser;
