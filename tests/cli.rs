@@ -369,18 +369,8 @@ async fn login_with_a_code_on_another_device() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_in_the_browser_named_by_browser_env() {
     let s = Setup::new(DemoSettings::default()).await;
-    let script = s.home.path().join("browser.sh");
     let urls = s.home.path().join("urls");
-    std::fs::write(
-        &script,
-        format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", urls.display()),
-    )
-    .unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
+    let script = support::pty::fake_browser(s.home.path(), &urls).unwrap();
     let child = s
         .command(&["login", "--browser"])
         .env("BROWSER", format!("sh {}", script.display()))

@@ -54,20 +54,7 @@ impl Home {
 
     /// The environment the binary runs with: nothing inherited but PATH.
     fn env(&self) -> Vec<(String, String)> {
-        let root = self.path();
-        let sub = |name: &str| root.join(name).display().to_string();
-        vec![
-            (
-                "PATH".into(),
-                std::env::var("PATH").unwrap_or_else(|_| "/usr/bin:/bin".into()),
-            ),
-            ("HOME".into(), root.display().to_string()),
-            ("XDG_DATA_HOME".into(), sub("data")),
-            ("XDG_STATE_HOME".into(), sub("state")),
-            ("XDG_CONFIG_HOME".into(), sub("config")),
-            ("XDG_CACHE_HOME".into(), sub("cache")),
-            ("LANG".into(), "C.UTF-8".into()),
-        ]
+        support::pty::home_env(self.path())
     }
 
     fn log_path(&self) -> PathBuf {
@@ -347,16 +334,8 @@ impl Drop for PtyApp {
 
 /// A `$BROWSER` that writes the URL it is given to a file and exits.
 fn fake_browser(home: &Home) -> (PathBuf, PathBuf) {
-    use std::os::unix::fs::PermissionsExt;
     let urls = home.path().join("opened-urls.txt");
-    let script = home.path().join("fake-browser.sh");
-    std::fs::write(
-        &script,
-        format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", urls.display()),
-    )
-    .expect("write the fake browser");
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))
-        .expect("make the fake browser executable");
+    let script = support::pty::fake_browser(home.path(), &urls).expect("write the fake browser");
     (script, urls)
 }
 

@@ -50,17 +50,7 @@ impl Home {
             std::fs::Permissions::from_mode(0o600),
         )
         .expect("config made private");
-        let script = path.join("browser.sh");
-        std::fs::write(
-            &script,
-            format!(
-                "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n",
-                path.join("urls.txt").display()
-            ),
-        )
-        .expect("fake browser");
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))
-            .expect("fake browser executable");
+        support::pty::fake_browser(path, &path.join("urls.txt")).expect("fake browser");
         Home { dir }
     }
 
@@ -69,29 +59,19 @@ impl Home {
     }
 
     fn env(&self) -> Vec<(String, String)> {
-        let root = self.path();
-        let sub = |name: &str| root.join(name).display().to_string();
-        vec![
-            (
-                "PATH".into(),
-                std::env::var("PATH").unwrap_or_else(|_| "/usr/bin:/bin".into()),
-            ),
-            ("HOME".into(), root.display().to_string()),
-            ("XDG_DATA_HOME".into(), sub("data")),
-            ("XDG_STATE_HOME".into(), sub("state")),
-            ("XDG_CONFIG_HOME".into(), sub("config")),
-            ("XDG_CACHE_HOME".into(), sub("cache")),
-            ("LANG".into(), "C.UTF-8".into()),
+        let mut env = support::pty::home_env(self.path());
+        env.extend([
             ("TERM".into(), "xterm-256color".into()),
             (
                 "BROWSER".into(),
-                format!("sh {}", root.join("browser.sh").display()),
+                format!("sh {}", self.path().join("fake-browser.sh").display()),
             ),
             (
                 authdash::demo::DEMO_BACKEND_KEY_ENV.into(),
                 authdash::demo::DEMO_BACKEND_API_KEY.into(),
             ),
-        ]
+        ]);
+        env
     }
 
     /// The dashboard in a pty, on the login screen's Enter: the

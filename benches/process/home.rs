@@ -39,16 +39,8 @@ impl Home {
         std::fs::write(&config, authdash::demo::config_toml(issuer))
             .and_then(|()| std::fs::set_permissions(&config, PermissionsExt::from_mode(0o600)))
             .map_err(|e| format!("writing {}: {e}", config.display()))?;
-        let script = home.path().join("fake-browser.sh");
-        std::fs::write(
-            &script,
-            format!(
-                "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n",
-                home.urls_path().display()
-            ),
-        )
-        .and_then(|()| std::fs::set_permissions(&script, PermissionsExt::from_mode(0o755)))
-        .map_err(|e| format!("writing the fake browser: {e}"))?;
+        crate::pty::fake_browser(home.path(), &home.urls_path())
+            .map_err(|e| format!("writing the fake browser: {e}"))?;
         Ok(home)
     }
 
@@ -80,18 +72,8 @@ impl Home {
     /// Everything the binary sees: nothing inherited but PATH.
     pub fn env(&self) -> Vec<(String, String)> {
         let root = self.path();
-        let sub = |name: &str| root.join(name).display().to_string();
-        vec![
-            (
-                "PATH".into(),
-                std::env::var("PATH").unwrap_or_else(|_| "/usr/bin:/bin".into()),
-            ),
-            ("HOME".into(), root.display().to_string()),
-            ("XDG_DATA_HOME".into(), sub("data")),
-            ("XDG_STATE_HOME".into(), sub("state")),
-            ("XDG_CONFIG_HOME".into(), sub("config")),
-            ("XDG_CACHE_HOME".into(), sub("cache")),
-            ("LANG".into(), "C.UTF-8".into()),
+        let mut env = crate::pty::home_env(root);
+        env.extend([
             ("TERM".into(), "xterm-256color".into()),
             (
                 "BROWSER".into(),
@@ -105,7 +87,8 @@ impl Home {
                 "AUTHDASH_REPORT_FIRST_FRAME".into(),
                 self.report_path().display().to_string(),
             ),
-        ]
+        ]);
+        env
     }
 
     /// `authdash --config C ARGS`, no stdin, output piped.

@@ -11,6 +11,19 @@ use crate::home::{FrameReport, Home};
 use crate::pty::{self, Pty};
 
 impl Bench<'_> {
+    /// `login_runs()` logins as `user`, stopping at the first failure:
+    /// the runs, and the failure if one came.
+    fn tui_logins(&self, user: &str, name: &str, panels: bool) -> (Vec<LoginRun>, Option<String>) {
+        let mut runs = Vec::new();
+        for _ in 0..login_runs() {
+            match self.tui_login(user, name, panels) {
+                Ok(run) => runs.push(run),
+                Err(e) => return (runs, Some(e)),
+            }
+        }
+        (runs, None)
+    }
+
     /// A login in the TUI as `user`, in a fresh home: the round trip from
     /// the callback request to the first dashboard frame, then (with
     /// `panels`) Billing, Admin and Reports opened one after the other;
@@ -71,21 +84,9 @@ impl Bench<'_> {
         for (user, name, orgs, budget) in cases {
             let what = format!("memory: peak RSS, TUI after login + 3 panels, user in {orgs}");
             let budget_text = format!("≤ {budget} MiB");
-            let mut hwm = Samples::default();
-            let mut rss = Samples::default();
-            let mut error = None;
-            for _ in 0..login_runs() {
-                match self.tui_login(user, name, true) {
-                    Ok(run) => {
-                        hwm.push(run.hwm_kb as f64 / 1024.0);
-                        rss.push(run.rss_kb as f64 / 1024.0);
-                    }
-                    Err(e) => {
-                        error = Some(e);
-                        break;
-                    }
-                }
-            }
+            let (runs, error) = self.tui_logins(user, name, true);
+            let hwm = samples(&runs, |run| run.hwm_kb as f64 / 1024.0);
+            let rss = samples(&runs, |run| run.rss_kb as f64 / 1024.0);
             rows.push(match error {
                 None => Row::new(
                     what,
@@ -114,21 +115,9 @@ impl Bench<'_> {
                 .map(|v| v.to_string().len())
                 .unwrap_or(0);
             let what = format!("scale: {n} orgs, userinfo {:.0} KB", claims as f64 / 1024.0);
-            let mut hwm = Samples::default();
-            let mut trip = Samples::default();
-            let mut error = None;
-            for _ in 0..login_runs() {
-                match self.tui_login(user, name, false) {
-                    Ok(run) => {
-                        hwm.push(run.hwm_kb as f64 / 1024.0);
-                        trip.push(run.round_trip_ms);
-                    }
-                    Err(e) => {
-                        error = Some(e);
-                        break;
-                    }
-                }
-            }
+            let (runs, error) = self.tui_logins(user, name, false);
+            let hwm = samples(&runs, |run| run.hwm_kb as f64 / 1024.0);
+            let trip = samples(&runs, |run| run.round_trip_ms);
             rows.push(match error {
                 None => Row::new(
                     what,
@@ -144,6 +133,15 @@ impl Bench<'_> {
         }
         rows
     }
+}
+
+/// One figure of each run.
+fn samples(runs: &[LoginRun], figure: impl Fn(&LoginRun) -> f64) -> Samples {
+    let mut samples = Samples::default();
+    for run in runs {
+        samples.push(figure(run));
+    }
+    samples
 }
 
 struct LoginRun {

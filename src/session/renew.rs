@@ -14,7 +14,7 @@ use crate::store::{AccountId, Accounts, StoreLock, TokenStore};
 /// Said of a session whose rotated tokens are stored but whose new ID
 /// token and claims are being checked (seen only if the process dies
 /// meanwhile).
-const BEING_VERIFIED: &str = "the renewal was interrupted before its ID token was checked";
+const BEING_VERIFIED: &str = "the renewal was interrupted before it was verified";
 
 impl SessionService {
     /// A session fit to use now: as given when its access token is fresh

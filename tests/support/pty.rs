@@ -4,7 +4,7 @@
 //! (benches/process), which includes this file.
 
 use std::io::{Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -15,6 +15,37 @@ pub const ROWS: u16 = 40;
 pub const COLS: u16 = 140;
 /// How often a wait looks at the screen.
 const POLL: Duration = Duration::from_millis(2);
+
+/// The environment authdash runs with in a private home at `root`: its
+/// XDG folders there, C.UTF-8, and nothing inherited but PATH.
+pub fn home_env(root: &Path) -> Vec<(String, String)> {
+    let sub = |name: &str| root.join(name).display().to_string();
+    vec![
+        (
+            "PATH".into(),
+            std::env::var("PATH").unwrap_or_else(|_| "/usr/bin:/bin".into()),
+        ),
+        ("HOME".into(), root.display().to_string()),
+        ("XDG_DATA_HOME".into(), sub("data")),
+        ("XDG_STATE_HOME".into(), sub("state")),
+        ("XDG_CONFIG_HOME".into(), sub("config")),
+        ("XDG_CACHE_HOME".into(), sub("cache")),
+        ("LANG".into(), "C.UTF-8".into()),
+    ]
+}
+
+/// A `$BROWSER` (`fake-browser.sh` in `dir`) that only appends each URL it
+/// is given to `urls`: the script's path.
+pub fn fake_browser(dir: &Path, urls: &Path) -> std::io::Result<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let script = dir.join("fake-browser.sh");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", urls.display()),
+    )?;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))?;
+    Ok(script)
+}
 
 pub struct Pty {
     /// The wall clock (µs since the epoch) just before the spawn, and
