@@ -95,6 +95,18 @@ async fn unverified(service: &SessionService, session: &Session) -> String {
     }
 }
 
+/// An Admin (in userinfo) logged in through the session service, then
+/// made a Member while userinfo is down: the renewal left unverified.
+async fn demoted_while_userinfo_is_down() -> (BrokenProvider, Home, Arc<SessionService>, Session) {
+    let op = BrokenProvider::start(Fault::None).await;
+    op.set_extra_userinfo(orgs("Admin"));
+    let (home, service, login) = service_login(&op, "").await;
+    op.set_extra_userinfo(orgs("Member"));
+    op.set_fault(Fault::UserinfoUnavailable);
+    unverified(&service, &login).await;
+    (op, home, service, login)
+}
+
 /// The binary with the home's `a.toml`, run off the runtime's threads.
 async fn authdash(home: &Home, args: &[&str]) -> Output {
     let dir: PathBuf = home.dir.path().to_owned();
@@ -214,12 +226,7 @@ async fn no_panel_data_is_fetched_while_the_renewal_is_unverified() {
 /// instead of spending a refresh token again.
 #[tokio::test(flavor = "multi_thread")]
 async fn another_process_continues_an_unverified_renewal_and_the_first_takes_it() {
-    let op = BrokenProvider::start(Fault::None).await;
-    op.set_extra_userinfo(orgs("Admin"));
-    let (home, first, login) = service_login(&op, "").await;
-    op.set_extra_userinfo(orgs("Member"));
-    op.set_fault(Fault::UserinfoUnavailable);
-    unverified(&first, &login).await;
+    let (op, home, first, login) = demoted_while_userinfo_is_down().await;
 
     let config = first.config.clone();
     let second = home.service(&config);
@@ -359,12 +366,7 @@ async fn exec_while_unverified_does_not_run_the_command() {
 /// away meanwhile) while `token` refuses it. Scripts gate on this output.
 #[tokio::test(flavor = "multi_thread")]
 async fn status_marks_an_unverified_session() {
-    let op = BrokenProvider::start(Fault::None).await;
-    op.set_extra_userinfo(orgs("Admin"));
-    let (home, service, login) = service_login(&op, "").await;
-    op.set_extra_userinfo(orgs("Member"));
-    op.set_fault(Fault::UserinfoUnavailable);
-    unverified(&service, &login).await;
+    let (_op, home, _service, _login) = demoted_while_userinfo_is_down().await;
 
     let out = authdash(&home, &["status", "--json"]).await;
     let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
@@ -653,12 +655,7 @@ async fn the_dashboard_does_not_unlock_panels_on_an_unverified_session() {
     use authdash::tui::model::Model;
     use authdash::tui::update::{enter_dashboard, tick};
 
-    let op = BrokenProvider::start(Fault::None).await;
-    op.set_extra_userinfo(orgs("Admin"));
-    let (home, service, login) = service_login(&op, "").await;
-    op.set_extra_userinfo(orgs("Member"));
-    op.set_fault(Fault::UserinfoUnavailable);
-    unverified(&service, &login).await;
+    let (_op, home, service, login) = demoted_while_userinfo_is_down().await;
     let kept = stored(&home, &login).expect("stored");
     assert!(kept.unverified.is_some());
 
