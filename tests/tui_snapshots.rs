@@ -106,9 +106,15 @@ impl Demo {
             );
             finish.await.expect("the login task").expect("a session")
         };
-        tokio::time::timeout(WAIT, login)
+        let mut session = tokio::time::timeout(WAIT, login)
             .await
-            .expect("the login finishes in time")
+            .expect("the login finishes in time");
+        // The ID token's times and the login's straddle a second now and
+        // then ("just now" or "1 s ago"): one moment for all of them.
+        let at =
+            DateTime::from_timestamp(session.logged_in_at.timestamp(), 0).expect("a whole second");
+        support::screens::rebase(&mut session, at);
+        session
     }
 
     /// The dashboard right after `user` logged in, the clock at the login.

@@ -194,6 +194,9 @@ mod tests {
             .with_ansi(false)
             .finish();
         tracing::subscriber::with_default(subscriber, || {
+            // Another test's thread may have cached this callsite's
+            // interest as "never" before this thread's subscriber existed.
+            tracing::callsite::rebuild_interest_cache();
             let (refusals, _rx) = Refusals::new();
             for _ in 0..1000 {
                 refusals.report(RefusalReason::NoState);

@@ -9,3 +9,4 @@ pub mod engine;
 pub mod home;
 pub mod node_provider;
 pub mod pty;
+pub mod screens;

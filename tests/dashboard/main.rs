@@ -1,0 +1,10 @@
+//! The dashboard's surfaces as a person uses them: each module is one
+//! surface (tables, lists, header and footer, help, palette, profile,
+//! accounts, lock advice, charts, login screens), driven through `update`
+//! with key events and drawn at the four sizes of
+//! [`support::screens::SIZES`] at one clock.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod smoke;

@@ -1,0 +1,265 @@
+//! The dashboard as a person sees it, for snapshot and behaviour tests:
+//! the in-process demo provider, real logins, and one clock for every
+//! screen.
+//!
+//! A login happens now, on the system clock (the engine verifies the ID
+//! token against it); the session is then moved onto [`CLOCK`], every time
+//! it holds shifted by the same amount, so that a screen drawn at the clock
+//! shows the same dates and the same countdowns on every run. Only what is
+//! random by design is redacted (ports, `at_hash`, `nonce`, `sid`, device
+//! codes).
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use authdash::auth::{BrowserLogin, Provider, Session};
+use authdash::config::Config;
+use authdash::demo::{DemoProvider, DemoSettings, config_toml};
+use authdash::tui::keymap::Key;
+use authdash::tui::message::{Command, Msg};
+use authdash::tui::model::Model;
+use authdash::tui::update::{enter_dashboard, update};
+use authdash::tui::view;
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use serde_json::Value;
+
+use super::browser;
+
+/// The sizes every screen is drawn at: the smallest authdash supports, the
+/// classic terminal, a laptop's half screen and a large monitor.
+pub const SIZES: [(u16, u16); 4] = [(60, 20), (80, 24), (120, 36), (200, 60)];
+
+/// Upper bound for one login or one message from the app.
+pub const WAIT: Duration = Duration::from_secs(30);
+
+/// The one clock of every screen test.
+pub fn clock() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2025, 3, 14, 9, 26, 53)
+        .single()
+        .expect("a valid date")
+}
+
+/// Claims holding seconds since the epoch.
+const TIME_CLAIMS: [&str; 5] = ["iat", "exp", "auth_time", "nbf", "updated_at"];
+
+/// Move every time a session holds onto `at`: the login at `at`, each
+/// other time as far from it as it was. The ID token's claims (whole
+/// seconds) keep their distances from its `iat`, which becomes `at`: a
+/// login's times straddle a second now and then, which would move "just
+/// now" to "1 s ago" between runs.
+pub fn rebase(session: &mut Session, at: DateTime<Utc>) {
+    let from = session.logged_in_at;
+    let moved = |t: DateTime<Utc>| at + (t - from);
+    session.logged_in_at = at;
+    session.refreshed_at = session.refreshed_at.map(moved);
+    session.tokens.expires_at = session.tokens.expires_at.map(moved);
+    let Some(iat) = session.id_claims.get("iat").and_then(Value::as_i64) else {
+        return;
+    };
+    let shift = at.timestamp() - iat;
+    let shift_claims = |claims: &mut std::collections::BTreeMap<String, Value>| {
+        for name in TIME_CLAIMS {
+            if let Some(secs) = claims.get(name).and_then(Value::as_i64) {
+                claims.insert(name.into(), Value::from(secs + shift));
+            }
+        }
+    };
+    shift_claims(&mut session.id_claims);
+    if let Some(userinfo) = &mut session.userinfo {
+        shift_claims(userinfo);
+    }
+}
+
+/// The demo provider on a free port of 127.0.0.1 and the demo config for it.
+pub struct Demo {
+    pub provider: DemoProvider,
+    pub config: Config,
+}
+
+impl Demo {
+    pub async fn start() -> Self {
+        Self::start_with(DemoSettings::default()).await
+    }
+
+    pub async fn start_with(settings: DemoSettings) -> Self {
+        let provider = DemoProvider::start(settings)
+            .await
+            .expect("the demo provider starts");
+        let config = Config::parse(
+            Path::new("demo.toml"),
+            &config_toml(provider.issuer_str()),
+            &|_| None,
+        )
+        .expect("the demo config parses");
+        Self { provider, config }
+    }
+
+    /// A model as `authdash demo` starts with, at the clock, times in UTC.
+    pub fn model(&self) -> Model {
+        let mut model = Model::new(&self.config, clock());
+        model.utc = true;
+        model.demo = true;
+        model
+    }
+
+    /// A real, verified session of `user` (signed in on the demo
+    /// provider's page, through a real loopback callback), moved onto the
+    /// clock.
+    pub async fn session(&self, user: &str) -> Session {
+        let config = &self.config;
+        let login = async {
+            let provider = Arc::new(
+                Provider::discover(&config.providers[0], &config.http)
+                    .await
+                    .expect("discovery"),
+            );
+            let login = BrowserLogin::start(provider, WAIT, Default::default())
+                .await
+                .expect("the login starts");
+            let url = login.authorize_url().to_string();
+            let finish = tokio::spawn(login.finish());
+            let response = browser::sign_in(&url, user).await.expect("sign-in");
+            assert!(
+                response.status().is_success(),
+                "the callback answered {}",
+                response.status()
+            );
+            finish.await.expect("the login task").expect("a session")
+        };
+        let mut session = tokio::time::timeout(WAIT, login)
+            .await
+            .expect("the login finishes in time");
+        rebase(&mut session, clock());
+        session
+    }
+
+    /// The dashboard right after `user` logged in, at the clock. The
+    /// commands it asked for (none on Profile) are returned beside it.
+    pub async fn dashboard(&self, user: &str) -> (Model, Vec<Command>) {
+        let session = self.session(user).await;
+        let mut model = self.model();
+        let commands = enter_dashboard(&mut model, session);
+        (model, commands)
+    }
+}
+
+pub fn key_event(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+/// A key as `update` gets it from the terminal.
+pub fn press(model: &mut Model, code: KeyCode) -> Vec<Command> {
+    update(model, key_event(code))
+}
+
+/// Several keys; the commands of all of them.
+pub fn keys(model: &mut Model, codes: &[KeyCode]) -> Vec<Command> {
+    codes.iter().flat_map(|c| press(model, *c)).collect()
+}
+
+/// A key with modifiers, as the keymap writes it.
+pub fn press_key(model: &mut Model, key: Key) -> Vec<Command> {
+    let event = match key {
+        Key::Char(c) => KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE),
+        Key::Ctrl(c) => KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL),
+        other => panic!("press_key takes characters; use press for {other:?}"),
+    };
+    update(model, Msg::Key(event))
+}
+
+/// Letters typed into whatever has the keyboard.
+pub fn type_text(model: &mut Model, text: &str) {
+    for c in text.chars() {
+        press(model, KeyCode::Char(c));
+    }
+}
+
+/// The screen as text, one quoted line per row.
+pub fn render(model: &Model, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    terminal
+        .draw(|frame| view::draw(frame, model))
+        .expect("draw");
+    terminal.backend().to_string()
+}
+
+/// The screen's rows without the quotes `TestBackend` puts round them.
+pub fn rows(model: &Model, width: u16, height: u16) -> Vec<String> {
+    render(model, width, height)
+        .lines()
+        .map(|l| {
+            l.strip_prefix('"')
+                .and_then(|l| l.strip_suffix('"'))
+                .unwrap_or(l)
+                .to_owned()
+        })
+        .collect()
+}
+
+/// Advance the model's clock by `by` (a tick, as the app sends them).
+pub fn tick(model: &mut Model, by: TimeDelta) -> Vec<Command> {
+    let now = model.now + by;
+    update(model, Msg::Tick(now))
+}
+
+/// What is random by design, redacted; everything else stays.
+pub fn filters() -> Vec<(String, String)> {
+    let value = "[A-Za-z0-9_-]*";
+    let brk = r#"(?:[ ]*"\n"[ ]?)"#;
+    vec![
+        (
+            format!("(?P<k>state|nonce|code_challenge)={value}(?P<b>{brk})?{value}"),
+            "${k}=[RANDOM]${b}".into(),
+        ),
+        // Loopback ports keep their width so that columns stay put.
+        (
+            r"(?P<h>127\.0\.0\.1|localhost)(?P<c>:|%3A)\d{4,5}".into(),
+            "${h}${c}PORT_".into(),
+        ),
+        (
+            r"(?P<k>at_hash|nonce|sid|jti)(?P<s>\s+)[A-Za-z0-9_-]{8,}".into(),
+            "${k}${s}[RANDOM]".into(),
+        ),
+        (
+            r"(?P<a>[│ ] +)[B-Z](?: [B-Z]){3} - [B-Z](?: [B-Z]){3}".into(),
+            "${a}X X X X - X X X X".into(),
+        ),
+        (r"\b[B-Z]{4}-[B-Z]{4}\b".into(), "XXXX-XXXX".into()),
+        (r#"[█▀▄][█▀▄ ]{8,}[█▀▄]"#.into(), "[QR]".into()),
+    ]
+}
+
+/// Snapshot the screen at one size, named `name_WxH`.
+#[macro_export]
+macro_rules! assert_screen {
+    ($name:expr, $model:expr, $width:expr, $height:expr) => {{
+        let text = $crate::support::screens::render($model, $width, $height);
+        let owned = $crate::support::screens::filters();
+        let filters: Vec<(&str, &str)> = owned
+            .iter()
+            .map(|(p, r)| (p.as_str(), r.as_str()))
+            .collect();
+        let name = format!("{}_{}x{}", $name, $width, $height);
+        insta::with_settings!({
+            filters => filters,
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(name, text);
+        });
+    }};
+}
+
+/// Snapshot the screen at every one of [`SIZES`].
+#[macro_export]
+macro_rules! assert_screens {
+    ($name:expr, $model:expr) => {{
+        for (width, height) in $crate::support::screens::SIZES {
+            $crate::assert_screen!($name, $model, width, height);
+        }
+    }};
+}
