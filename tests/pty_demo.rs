@@ -490,11 +490,11 @@ fn demo_login_switch_org_billing_logout_quit_in_a_pty() {
 
     // Organizations: filter for Globex and make it active.
     app.send("j");
-    app.wait_for("/ to filter");
+    app.wait_for("/ filter · Enter makes active");
     app.send("l/"); // into the list of organizations, then its filter
-    app.wait_for("Filter: ");
+    app.wait_for("/▏");
     app.send("glo");
-    app.wait_for("Filter: glo▏");
+    app.wait_for("/glo▏");
     app.send("\r");
     app.wait_for_in_row(0, "Globex (Member)");
 
@@ -512,13 +512,13 @@ fn demo_login_switch_org_billing_logout_quit_in_a_pty() {
     );
 
     // Back to Acme: Billing opens and shows its data.
-    // The filter stays after a choice ("Filter: glo"): edit it again.
+    // The filter stays after a choice ("/glo"): edit it again.
     app.send("o/");
-    app.wait_for("Filter: glo▏");
+    app.wait_for("/glo▏");
     app.send("\x7f\x7f\x7f"); // Backspace ×3
-    app.wait_for("Filter: ▏");
+    app.wait_for("/▏");
     app.send("acme");
-    app.wait_for("Filter: acme▏");
+    app.wait_for("/acme▏");
     app.send("\r");
     app.wait_for_in_row(0, "Acme (Owner)");
     app.send("h");
@@ -872,7 +872,7 @@ fn alice_switches_to_the_org_a_locked_panel_names_in_a_pty() {
     let mut app = demo_signed_in_as("alice");
     app.wait_for_in_row(0, "Acme (Owner)");
     app.send("o/");
-    app.wait_for("Filter: ");
+    app.wait_for("/▏");
     app.send("glo\r");
     app.wait_for_in_row(0, "Globex (Member)");
     app.send("h"); // back to the navigation list, on Organizations

@@ -254,6 +254,11 @@ fn filters() -> Vec<(String, String)> {
             r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC".into(),
             "YYYY-MM-DD hh:mm:ss UTC".into(),
         ),
+        // A date whose zone a narrow column cut off.
+        (
+            r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}".into(),
+            "YYYY-MM-DD hh:mm:ss".into(),
+        ),
         // A time whose date wrapped onto the line before.
         (r"\b\d{2}:\d{2}:\d{2} UTC".into(), "hh:mm:ss UTC".into()),
         (r"\(\d{10}\)".into(), "(EPOCH-SECS)".into()),
@@ -1549,8 +1554,8 @@ async fn quitting_while_a_login_is_pending_asks_first() {
     assert!(model.quit);
 }
 
-/// `:` lists the actions available now; typing narrows them (fuzzy), `q`
-/// is a letter there, and Enter runs the first.
+/// `:` lists the commands and places available now; typing narrows them
+/// (fuzzy), `q` is a letter there, and Enter runs the first.
 #[tokio::test]
 async fn the_command_palette_finds_and_runs_an_action() {
     let demo = Demo::start().await;
@@ -1565,15 +1570,11 @@ async fn the_command_palette_finds_and_runs_an_action() {
     assert_eq!(query, "qu");
     press(&mut model, KeyCode::Backspace);
     press(&mut model, KeyCode::Backspace);
-    type_text(&mut model, "menu");
+    type_text(&mut model, "bill");
     press(&mut model, KeyCode::Enter);
-    assert_eq!(
-        model.popup,
-        Some(Popup::Menu {
-            selected: 0,
-            filter: Default::default()
-        })
-    );
+    assert_eq!(model.popup, None);
+    assert_eq!(dash(&model).nav, NAV_BILLING, "Billing opened");
+    assert_eq!(dash(&model).focus, Focus::Content);
 }
 
 /// A gated action says why instead of doing nothing: `r` on the profile.
@@ -1583,7 +1584,7 @@ async fn a_disabled_action_says_why() {
     let mut model = demo.dashboard("alice").await;
     press(&mut model, KeyCode::Char('r'));
     let toast = model.toast.as_ref().expect("a reason");
-    assert_eq!(toast.text, "only a panel's data reloads");
+    assert_eq!(toast.text, "Only a panel's data reloads.");
 }
 
 /// Errors queue rather than overwrite; Esc shows the next.
@@ -1593,12 +1594,15 @@ async fn errors_queue_until_acknowledged() {
     let mut model = demo.dashboard("alice").await;
     update(&mut model, Msg::Failed("first".into()));
     update(&mut model, Msg::Failed("second".into()));
-    assert_eq!(model.toast.as_ref().map(|t| t.text.as_str()), Some("first"));
+    assert_eq!(
+        model.toast.as_ref().map(|t| t.text.as_str()),
+        Some("First.")
+    );
     assert!(render(&model).contains("Esc: next of 1 more"));
     press(&mut model, KeyCode::Esc);
     assert_eq!(
         model.toast.as_ref().map(|t| t.text.as_str()),
-        Some("second")
+        Some("Second.")
     );
     press(&mut model, KeyCode::Esc);
     assert_eq!(model.toast, None);
@@ -1659,8 +1663,8 @@ async fn clicks_pick_navigation_entries_rows_and_menu_items() {
     assert_eq!(dash(&model).nav, 2, "Session");
     click(&mut model, 5, 4);
     assert_eq!(dash(&model).nav, 1, "Organizations");
-    // The second organization: below the list's border and filter line.
-    click(&mut model, 40, 6);
+    // The second organization: the second row below the list's border.
+    click(&mut model, 40, 4);
     assert_eq!(dash(&model).orgs.selected, 1);
     assert_eq!(dash(&model).focus, Focus::Content);
     // The menu's last item, Quit.
@@ -1824,7 +1828,7 @@ async fn slash_filters_the_menu() {
     assert!(model.popup.is_some(), "Esc ends the typing first");
     assert!(press(&mut model, KeyCode::Enter).is_empty());
     let said = model.toast.as_ref().map(|t| t.text.clone());
-    assert_eq!(said.as_deref(), Some("no item matches the filter"));
+    assert_eq!(said.as_deref(), Some("No item matches the filter."));
     press(&mut model, KeyCode::Esc); // the message
     press(&mut model, KeyCode::Esc);
     assert_eq!(model.popup, None);

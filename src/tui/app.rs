@@ -195,6 +195,11 @@ async fn event_loop(app: &mut App, guard: &mut TerminalGuard) -> io::Result<()> 
     let mut ticker = tokio::time::interval(std::time::Duration::from_secs(1));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut signals = Signals::new()?;
+    let size = guard.terminal.size()?;
+    app.handle(Msg::Resize {
+        width: size.width,
+        height: size.height,
+    });
     let mut dirty = true;
     let mut dashboard_drawn = false;
     loop {
@@ -238,8 +243,8 @@ async fn event_loop(app: &mut App, guard: &mut TerminalGuard) -> io::Result<()> 
                     app.handle_mouse(mouse, ratatui::layout::Rect::new(0, 0, size.width, size.height));
                     dirty = true;
                 }
-                Some(Ok(Event::Resize(..))) => {
-                    app.handle(Msg::Resize);
+                Some(Ok(Event::Resize(width, height))) => {
+                    app.handle(Msg::Resize { width, height });
                     dirty = true;
                 }
                 Some(Ok(_)) => {}

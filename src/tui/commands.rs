@@ -158,6 +158,12 @@ pub fn availability(model: &Model, context: Context, action: Action) -> Availabi
             }
             _ => Enabled,
         },
+        // Enter opens the entry selected in the list; in the content it
+        // has nothing to open.
+        (Context::Dashboard, Action::Confirm) => match model.dashboard() {
+            Some(d) if d.focus == Focus::Content => Hidden,
+            _ => Enabled,
+        },
         (Context::Dashboard, Action::Jump(n)) => {
             if usize::from(n) <= model.nav_items().len() {
                 Enabled
@@ -276,88 +282,28 @@ pub fn footer_hints(model: &Model) -> Vec<Hint> {
             });
         }
     }
+    // The key that matters where the person is comes first: the footer
+    // cuts from the right when it is narrow.
+    hints.sort_by_key(|h| (h.context == Context::Global, !h.enabled, urgency(h)));
     hints
 }
 
-/// A line of the palette.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
-    pub context: Context,
-    pub action: Action,
-    pub label: &'static str,
-    pub keys: String,
-    pub disabled: Option<String>,
-}
-
-/// Every action of the screen under the palette, best match first.
-pub fn palette_entries(model: &Model, query: &str) -> Vec<Entry> {
-    let mut scored: Vec<(i64, Entry)> = Vec::new();
-    for context in screen_contexts(model) {
-        for command in commands_in(context) {
-            if command.action == Action::Palette
-                || matches!(command.action, Action::Jump(n) if n > 1)
-                || scored.iter().any(|(_, e)| e.label == command.label)
-            {
-                continue;
-            }
-            let state = availability(model, context, command.action);
-            if state == Availability::Hidden {
-                continue;
-            }
-            let Some(score) = fuzzy(query, command) else {
-                continue;
-            };
-            scored.push((
-                score,
-                Entry {
-                    context,
-                    action: command.action,
-                    label: command.label,
-                    keys: model.keymap.label(command.action),
-                    disabled: match state {
-                        Availability::Disabled(why) => Some(why),
-                        _ => None,
-                    },
-                },
-            ));
-        }
+/// A hint's place in the footer: what acts on the thing in focus (open
+/// it, unlock it, reload it) before what moves elsewhere (menu, tabs,
+/// filter); greyed ones after those that run, the global keys last.
+/// Equal ranks keep the table's order.
+fn urgency(hint: &Hint) -> u8 {
+    if hint.context != Context::Dashboard {
+        return 0;
     }
-    // Stable: equal scores keep the table's order.
-    scored.sort_by_key(|(score, _)| -score);
-    scored.into_iter().map(|(_, e)| e).collect()
-}
-
-/// Fuzzy match: every character of `query`, in order, in the label or the
-/// action's name; runs of adjacent characters and word starts score more.
-fn fuzzy(query: &str, command: &Command) -> Option<i64> {
-    let query = query.trim().to_lowercase();
-    if query.is_empty() {
-        return Some(0);
+    match hint.action {
+        Action::Unlock | Action::Confirm => 1,
+        Action::Reload | Action::Reveal | Action::SortNext | Action::SortReverse => 2,
+        Action::Back => 3,
+        Action::Menu | Action::OrgPicker => 4,
+        Action::NextPanel | Action::Filter => 5,
+        _ => 6,
     }
-    [command.label.to_lowercase(), command.action.name()]
-        .iter()
-        .filter_map(|text| subsequence_score(&query, text))
-        .max()
-}
-
-fn subsequence_score(query: &str, text: &str) -> Option<i64> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut score = 0;
-    let mut at = 0;
-    let mut previous: Option<usize> = None;
-    for q in query.chars() {
-        let found = (at..chars.len()).find(|&i| chars[i] == q)?;
-        score += 1;
-        if previous.is_some_and(|p| p + 1 == found) {
-            score += 5;
-        }
-        if found == 0 || matches!(chars[found - 1], ' ' | '_' | ':') {
-            score += 3;
-        }
-        previous = Some(found);
-        at = found + 1;
-    }
-    Some(score - chars.len() as i64 / 10)
 }
 
 /// Every line of the table, for the help: in the contexts that apply now,
@@ -372,7 +318,8 @@ pub fn help_lines(model: &Model) -> Vec<(Context, &'static Command, Option<Strin
             let why = if active.contains(&c.context) {
                 match availability(model, c.context, c.action) {
                     Availability::Disabled(why) => Some(why),
-                    _ => None,
+                    Availability::Hidden => where_it_works(c.context, c.action).map(str::to_owned),
+                    Availability::Enabled => None,
                 }
             } else {
                 None
@@ -380,6 +327,56 @@ pub fn help_lines(model: &Model) -> Vec<(Context, &'static Command, Option<Strin
             (c.context, c, why)
         })
         .collect()
+}
+
+/// Where an action that is not part of this place works, said when its
+/// key is pressed here and beside it, greyed, in the help. `None` for
+/// actions with nothing to say (a 7th entry that does not exist).
+pub fn where_it_works(context: Context, action: Action) -> Option<&'static str> {
+    Some(match (context, action) {
+        (Context::Dashboard, Action::SortNext | Action::SortReverse) => "only on a table panel",
+        (Context::Dashboard, Action::Unlock) => "only on a locked panel",
+        (Context::Dashboard, Action::Reveal) => "only on Session",
+        (Context::Dashboard, Action::Back | Action::Left) => "only in a panel's content",
+        (Context::Dashboard, Action::Confirm) => "only in the list on the left",
+        (Context::Dashboard, Action::OrgPicker) => "only outside Organizations",
+        (Context::Login, Action::Back) => "only while adding an account",
+        (Context::Login, Action::Up | Action::Down | Action::Filter) => {
+            "only with more than one way to log in"
+        }
+        (Context::Organizations, Action::Back) => "only with a filter typed",
+        (Context::LoginPending, Action::Paste) => "only during a browser login",
+        (Context::LoginPending, Action::Confirm) => "only during a paste-back login",
+        _ => return None,
+    })
+}
+
+/// A key that starts nothing here but would elsewhere: where it works, to
+/// say so instead of doing nothing silently.
+pub fn explain(model: &Model, contexts: &[Context], key: Key) -> Option<String> {
+    // Only the keys a person presses expecting them to act on what is on
+    // screen; Esc, Enter and the arrows doing nothing need no sentence.
+    let said = |a: Action| {
+        matches!(
+            a,
+            Action::SortNext | Action::SortReverse | Action::Unlock | Action::Reveal
+        )
+    };
+    contexts.iter().find_map(|context| {
+        commands_in(*context)
+            .filter(|c| said(c.action) && model.keymap.keys(c.action).contains(&key))
+            .find_map(|c| where_it_works(*context, c.action))
+            .map(|place| {
+                let what = commands_in(*context)
+                    .find(|c| said(c.action) && model.keymap.keys(c.action).contains(&key))
+                    .map_or("That key", |c| c.label);
+                let mut text = format!("{what}: {place}.");
+                if let Some(first) = text.get(..1) {
+                    text.replace_range(..1, &first.to_uppercase());
+                }
+                text
+            })
+    })
 }
 
 /// The selected entry is a panel shown as a table, with the content focused.
@@ -395,23 +392,4 @@ fn table_panel(model: &Model) -> bool {
                 .get(*i)
                 .is_some_and(|p| matches!(p.view, crate::panels::View::Table(_)))
         )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fuzzy_prefers_word_starts_and_runs() {
-        let find = |q: &str| {
-            COMMANDS
-                .iter()
-                .filter(|c| fuzzy(q, c).is_some())
-                .max_by_key(|c| fuzzy(q, c))
-                .map(|c| c.action)
-        };
-        assert_eq!(find("reload"), Some(Action::Reload));
-        assert_eq!(find("choose the active"), Some(Action::OrgPicker));
-        assert_eq!(find("zzz"), None);
-    }
 }

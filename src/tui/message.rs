@@ -18,8 +18,11 @@ pub enum Msg {
     Tick(DateTime<Utc>),
     /// The stored accounts, read at start: resume one, or show the login.
     Resumed(Result<Resume, String>),
-    /// The terminal changed size: draw again.
-    Resize,
+    /// The terminal's size, at start and whenever it changes.
+    Resize {
+        width: u16,
+        height: u16,
+    },
     LoginUrl {
         generation: u64,
         url: String,

@@ -122,6 +122,12 @@ fn key_in(palette: Palette) -> Style {
     paint_in(palette, Style::new().fg(key).add_modifier(Modifier::BOLD))
 }
 
+/// The letters a filter matched in a line: underlined and bold in every
+/// palette, so they show on the selected line and without colour too.
+pub fn matched() -> Style {
+    Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+}
+
 pub fn selected(focused: bool) -> Style {
     if focused && !monochrome() {
         Style::new().fg(Color::Black).bg(Color::Cyan)

@@ -7,4 +7,10 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod header_footer;
+mod help;
+mod lists;
+mod messages;
+mod palette;
+mod profile;
 mod smoke;

@@ -1,5 +1,6 @@
 //! `/` in a short list (the navigation, the menu, the account switcher):
-//! the text typed narrows the list to the lines containing it. The
+//! the text typed narrows the list to the lines it fuzzily matches
+//! ([`crate::tui::fuzzy`]), in their order. The
 //! selection stays an index into the whole list, so what Enter runs and
 //! what `1`..`9` jump to never depend on the filter; it only ever rests on
 //! a line that matches.
@@ -12,19 +13,19 @@ pub struct ListFilter {
 }
 
 impl ListFilter {
-    /// Case-insensitive substring; an empty filter matches every line.
+    /// Fuzzy, case-insensitive; an empty filter matches every line.
     pub fn matches(&self, line: &str) -> bool {
-        self.text.is_empty() || line.to_lowercase().contains(&self.text.to_lowercase())
+        self.query().score(line).is_some()
     }
 
     /// The indexes of the lines that match, in order.
     pub fn matching<'a>(&self, lines: impl IntoIterator<Item = &'a str>) -> Vec<usize> {
-        lines
-            .into_iter()
-            .enumerate()
-            .filter(|(_, line)| self.matches(line))
-            .map(|(i, _)| i)
-            .collect()
+        self.query().matching(lines)
+    }
+
+    /// The text as a query, to match many lines or mark the letters found.
+    pub fn query(&self) -> crate::tui::fuzzy::Query {
+        crate::tui::fuzzy::Query::new(&self.text)
     }
 
     /// Shown: being typed, or narrowing the list.
@@ -57,7 +58,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_filter_keeps_the_lines_containing_it_in_any_case() {
+    fn a_filter_keeps_the_lines_it_matches_in_any_case() {
         let filter = ListFilter {
             text: "LOG".into(),
             editing: true,
@@ -70,6 +71,11 @@ mod tests {
         ];
         assert_eq!(filter.matching(lines), [1, 2]);
         assert_eq!(ListFilter::default().matching(lines), [0, 1, 2, 3]);
+        let fuzzy = ListFilter {
+            text: "swor".into(),
+            editing: false,
+        };
+        assert_eq!(fuzzy.matching(lines), [0], "letters in order, not adjacent");
     }
 
     #[test]

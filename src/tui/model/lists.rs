@@ -143,7 +143,7 @@ impl Model {
                     .providers
                     .get(row.provider)
                     .map_or("", |p| p.issuer.as_str());
-                format!("{}  {issuer}", self.login_line(row))
+                format!("{}\t{issuer}", self.login_line(row))
             })
             .collect();
         filter.matching(lines.iter().map(String::as_str))
@@ -221,7 +221,7 @@ impl Model {
         let lines: Vec<String> = self
             .accounts
             .iter()
-            .map(|a| format!("{}  {}", a.who, a.provider_label))
+            .map(|a| format!("{}\t{}", a.who, a.provider_label))
             .collect();
         filter.matching(lines.iter().map(String::as_str))
     }

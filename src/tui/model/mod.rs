@@ -97,14 +97,19 @@ pub struct Model {
     pub clipboard: Option<String>,
     /// Errors waiting behind the one shown, each until acknowledged.
     pub queued: std::collections::VecDeque<Toast>,
-    /// Lines the help is scrolled from where it opens (the keys of the
+    /// The help's first line on screen (it opens at the keys of the
     /// screen under it).
-    pub help_scroll: i16,
+    pub help_scroll: u16,
     /// Draw URLs as OSC 8 hyperlinks (on in a real terminal; off in tests
     /// that read the screen as text).
     pub hyperlinks: bool,
     /// `[[authdash.accent]]`: colour and label by provider and org.
     pub accents: Vec<crate::config::Accent>,
+    /// When the message on the status line appeared.
+    pub toast_since: DateTime<Utc>,
+    /// The terminal's columns and rows (`Msg::Resize`), for keys that
+    /// scroll: a scroll stops at the end instead of storing dead presses.
+    pub size: (u16, u16),
 }
 
 // One screen exists at a time: the variants' sizes cost nothing.
@@ -208,7 +213,8 @@ pub struct Dashboard {
     pub orgs: OrgPicker,
     /// The Profile view's text, made when the session arrives.
     pub profile: ProfileText,
-    pub profile_scroll: u16,
+    /// The first row of Profile or Session on screen.
+    pub profile_scroll: usize,
     pub panel_states: HashMap<String, PanelState>,
     /// Token values shown in the Session inspector (masked by default).
     pub reveal_tokens: bool,
@@ -262,6 +268,25 @@ pub enum Popup {
     },
     /// `q` while a login is pending.
     ConfirmQuit,
+}
+
+/// How long information and success stay on the status line.
+pub const INFO_SHOWN_FOR: chrono::TimeDelta = chrono::TimeDelta::seconds(5);
+
+/// One voice on the status line: a sentence, capital first, full stop
+/// last (unless it ends in one already, or in `…` or `:`).
+pub fn sentence(text: String) -> String {
+    let mut text = text.trim().to_owned();
+    if let Some(first) = text.chars().next()
+        && first.is_lowercase()
+    {
+        let upper: String = first.to_uppercase().collect();
+        text.replace_range(..first.len_utf8(), &upper);
+    }
+    if !text.is_empty() && !text.ends_with(['.', '!', '?', '…', ':']) {
+        text.push('.');
+    }
+    text
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -319,6 +344,8 @@ impl Model {
             help_scroll: 0,
             hyperlinks: false,
             accents: config.ui.accents.clone(),
+            size: (80, 24),
+            toast_since: now,
         }
     }
 
@@ -398,21 +425,36 @@ impl Model {
         self.mouse && matches!(self.screen, Screen::Dashboard(_))
     }
 
-    /// Say something in the status line: an error never replaces another
-    /// unacknowledged one, it queues behind it.
-    pub fn say(&mut self, toast: Toast) {
+    /// Say something in the status line, as a sentence: an error never
+    /// replaces another unacknowledged one, it queues behind it.
+    pub fn say(&mut self, mut toast: Toast) {
+        toast.text = sentence(toast.text);
         if toast.level == Level::Error {
             tracing::warn!("shown: {}", toast.text);
         }
         match &self.toast {
             Some(shown) if shown.level == Level::Error => self.queued.push_back(toast),
-            _ => self.toast = Some(toast),
+            _ => {
+                self.toast = Some(toast);
+                self.toast_since = self.now;
+            }
         }
     }
 
     /// Esc on the status line: the next queued message, if any.
     pub fn acknowledge(&mut self) {
         self.toast = self.queued.pop_front();
+        self.toast_since = self.now;
+    }
+
+    /// Information goes by itself after [`INFO_SHOWN_FOR`]; an error stays
+    /// until Esc or until replaced.
+    pub fn expire_toast(&mut self) {
+        if self.toast.as_ref().is_some_and(|t| t.level == Level::Info)
+            && self.now - self.toast_since >= INFO_SHOWN_FOR
+        {
+            self.acknowledge();
+        }
     }
 }
 

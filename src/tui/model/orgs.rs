@@ -1,9 +1,14 @@
 //! The organization picker's state, and its filter cache: each org's
-//! lowercased text is made once per session, and the orgs matching the
-//! filter are found again only when the filter changes, never while
-//! drawing (a person in 10,000 orgs types without a stutter).
+//! text is made once per session, and the orgs matching the filter are
+//! found again only when the filter changes, never while drawing (a person
+//! in 10,000 orgs types without a stutter). The filter is fuzzy over the
+//! name and the role, best match first; an id matches as typed (ids are
+//! pasted, not spelt).
 
-use crate::identity::OrgMembership;
+use crate::identity::{OrgMembership, visible};
+
+/// A person with many roles in one org gets them cut, not the names.
+pub const MAX_ROLE_WIDTH: usize = 24;
 
 #[derive(Debug, Default)]
 pub struct OrgPicker {
@@ -14,11 +19,15 @@ pub struct OrgPicker {
     pub editing: bool,
     /// The selected line, among the matches.
     pub selected: usize,
-    /// Per org (in the session's order): name, id and role lowercased,
-    /// one per line (a typed filter holds no line break, so a match never
-    /// spans two of them).
+    /// Per org (in the session's order): its name and roles, as matched.
     haystacks: Vec<String>,
-    /// The indices of the orgs matching `filter`, in order.
+    /// Per org: its id, lowercased.
+    ids: Vec<String>,
+    /// The widest roles text, for the list's role column.
+    role_width: usize,
+    /// The widest name, for the list's name column.
+    name_width: usize,
+    /// The indices of the orgs matching `filter`, best first.
     matches: Vec<usize>,
 }
 
@@ -27,10 +36,30 @@ impl OrgPicker {
     pub fn new(orgs: &[OrgMembership]) -> Self {
         let haystacks = orgs
             .iter()
-            .map(|o| format!("{}\n{}\n{}", o.org_name, o.org_id, o.role).to_lowercase())
+            .map(|o| {
+                let roles = o.roles().collect::<Vec<_>>().join(" ");
+                format!("{}{}{roles}", o.org_name, crate::tui::fuzzy::FIELD)
+            })
             .collect();
+        let role_width = orgs
+            .iter()
+            .map(|o| {
+                let roles = o.roles().collect::<Vec<_>>().join(", ");
+                unicode_width::UnicodeWidthStr::width(visible(&roles).as_ref())
+            })
+            .max()
+            .unwrap_or(0)
+            .min(MAX_ROLE_WIDTH);
+        let name_width = orgs
+            .iter()
+            .map(|o| unicode_width::UnicodeWidthStr::width(visible(&o.org_name).as_ref()))
+            .max()
+            .unwrap_or(0);
         Self {
             haystacks,
+            role_width,
+            name_width,
+            ids: orgs.iter().map(|o| o.org_id.to_lowercase()).collect(),
             matches: (0..orgs.len()).collect(),
             ..Self::default()
         }
@@ -49,8 +78,20 @@ impl OrgPicker {
         self.refilter(false);
     }
 
+    /// How wide the list's role column is: the widest roles, at most
+    /// [`MAX_ROLE_WIDTH`].
+    pub fn role_width(&self) -> usize {
+        self.role_width
+    }
+
+    /// The widest organization name (the list's name column, where it
+    /// fits).
+    pub fn name_width(&self) -> usize {
+        self.name_width
+    }
+
     /// The indices (into the session's orgs) of the orgs matching the
-    /// filter, in order.
+    /// filter, best first (in the session's order without a filter).
     pub fn matches(&self) -> &[usize] {
         &self.matches
     }
@@ -74,18 +115,33 @@ impl OrgPicker {
     }
 
     fn refilter(&mut self, narrowing: bool) {
-        let needle = self.filter.to_lowercase();
-        let haystacks = &self.haystacks;
-        let hit = |i: &usize| haystacks.get(*i).is_some_and(|h| h.contains(&needle));
-        if needle.is_empty() {
+        if self.filter.trim().is_empty() {
             self.matches.clear();
-            self.matches.extend(0..haystacks.len());
-        } else if narrowing {
-            self.matches.retain(hit);
-        } else {
-            self.matches.clear();
-            self.matches.extend((0..haystacks.len()).filter(hit));
+            self.matches.extend(0..self.haystacks.len());
+            return;
         }
+        let query = crate::tui::fuzzy::Query::new(&self.filter);
+        let id = self.filter.trim().to_lowercase();
+        let (haystacks, ids) = (&self.haystacks, &self.ids);
+        // An id typed whole ranks above any fuzzy match of a name.
+        let score = |i: usize| {
+            if ids.get(i).is_some_and(|o| o.contains(&id)) {
+                return Some(u32::MAX);
+            }
+            haystacks.get(i).and_then(|h| query.score(h))
+        };
+        // A letter more can only narrow the matches: only they are searched.
+        let candidates: Vec<usize> = if narrowing {
+            std::mem::take(&mut self.matches)
+        } else {
+            (0..haystacks.len()).collect()
+        };
+        let mut scored: Vec<(usize, u32)> = candidates
+            .into_iter()
+            .filter_map(|i| score(i).map(|s| (i, s)))
+            .collect();
+        scored.sort_by_key(|(i, s)| (std::cmp::Reverse(*s), *i));
+        self.matches = scored.into_iter().map(|(i, _)| i).collect();
     }
 }
 
@@ -121,31 +177,52 @@ mod tests {
         assert_eq!(picker.matches(), [0, 1, 2]);
         picker.push('E');
         assert_eq!(
-            picker.matches(),
-            [0, 1, 2],
+            picker.matches().len(),
+            3,
             "Acme, Globex, Initech all hold an e"
         );
         picker.push('x');
-        assert_eq!(picker.matches(), [1], "only Globex holds `ex`");
+        assert_eq!(picker.matches(), [1], "only Globex holds e then x");
         picker.pop();
         assert_eq!(picker.filter, "E");
-        assert_eq!(picker.matches(), [0, 1, 2]);
+        assert_eq!(picker.matches().len(), 3);
         picker.clear();
         for c in "admin".chars() {
             picker.push(c);
         }
         assert_eq!(picker.matches(), [2], "a role matches too");
         picker.clear();
-        picker.push('g');
-        picker.push('2');
-        assert_eq!(picker.matches(), [1], "and an id");
-        picker.clear();
-        for c in "mea1".chars() {
+        for c in "glx".chars() {
             picker.push(c);
         }
-        assert!(picker.matches().is_empty(), "no match across two fields");
+        assert_eq!(picker.matches(), [1], "fuzzy: letters in order");
+        picker.clear();
+        picker.push('g');
+        picker.push('2');
+        assert_eq!(picker.matches(), [1], "and an id, as typed");
+        picker.clear();
+        for c in "zzz".chars() {
+            picker.push(c);
+        }
+        assert!(picker.matches().is_empty());
         picker.clear();
         assert_eq!(picker.matches(), [0, 1, 2]);
+    }
+
+    #[test]
+    fn the_best_match_comes_first() {
+        let mut picker = OrgPicker::new(&[
+            org("1", "Cabin Inc", "Member"),
+            org("2", "Initech", "Member"),
+        ]);
+        for c in "ini".chars() {
+            picker.push(c);
+        }
+        assert_eq!(
+            picker.matches(),
+            [1, 0],
+            "a word start beats scattered letters"
+        );
     }
 
     #[test]

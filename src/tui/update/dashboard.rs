@@ -13,16 +13,23 @@ pub(super) fn dashboard_action(
     action: Action,
 ) -> Vec<Command> {
     let mut commands = dashboard_action_inner(model, context, action);
-    // The inspector's discovery summary is looked up once the person
-    // turns to the Session panel (not while the list passes over it).
-    if let Some(dash) = model.dashboard()
-        && dash.focus == Focus::Content
-        && dash.discovery.is_none()
-        && model.nav_items().get(dash.nav) == Some(&NavItem::Session)
-    {
-        commands.extend(describe_provider(model));
-    }
+    commands.extend(describe_provider_if_wanted(model));
     commands
+}
+
+/// The inspector's discovery summary is looked up once the person turns
+/// to the Session panel (not while the list passes over it).
+pub(super) fn describe_provider_if_wanted(model: &mut Model) -> Vec<Command> {
+    match model.dashboard() {
+        Some(dash)
+            if dash.focus == Focus::Content
+                && dash.discovery.is_none()
+                && model.nav_items().get(dash.nav) == Some(&NavItem::Session) =>
+        {
+            describe_provider(model)
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// Ask for the session's provider's discovery summary (`r` asks again).
@@ -160,19 +167,7 @@ fn dashboard_action_inner(model: &mut Model, context: Context, action: Action) -
             match (item, action) {
                 (_, Action::Left | Action::Back) => dash.focus = Focus::Nav,
                 (NavItem::Organizations, _) => return org_list_action(model, action),
-                (NavItem::Profile | NavItem::Session, Action::Up) => {
-                    dash.profile_scroll = dash.profile_scroll.saturating_sub(1)
-                }
-                (NavItem::Profile | NavItem::Session, Action::Down) => {
-                    dash.profile_scroll = dash.profile_scroll.saturating_add(1)
-                }
-                (NavItem::Profile | NavItem::Session, Action::PageUp) => {
-                    dash.profile_scroll = dash.profile_scroll.saturating_sub(10)
-                }
-                (NavItem::Profile | NavItem::Session, Action::PageDown) => {
-                    dash.profile_scroll = dash.profile_scroll.saturating_add(10)
-                }
-                (NavItem::Profile | NavItem::Session, Action::Home) => dash.profile_scroll = 0,
+                (NavItem::Profile | NavItem::Session, _) => return scroll_pane(model, action),
                 _ => {}
             }
             Vec::new()
@@ -200,4 +195,26 @@ pub(super) fn record_renewal(
     });
     let excess = dash.renewals.len().saturating_sub(5);
     dash.renewals.drain(..excess);
+}
+
+/// Scroll Profile or Session: a page is the pane's height, and the scroll
+/// stops where the last row reaches the bottom (no dead presses to undo).
+fn scroll_pane(model: &mut Model, action: Action) -> Vec<Command> {
+    let (total, height) = crate::tui::view::pane_rows(model).unwrap_or((usize::MAX, 1));
+    let last = total.saturating_sub(height);
+    let page = height.saturating_sub(1).max(1);
+    let Screen::Dashboard(dash) = &mut model.screen else {
+        return Vec::new();
+    };
+    let at = dash.profile_scroll.min(last);
+    dash.profile_scroll = match action {
+        Action::Up => at.saturating_sub(1),
+        Action::Down => at.saturating_add(1).min(last),
+        Action::PageUp => at.saturating_sub(page),
+        Action::PageDown => at.saturating_add(page).min(last),
+        Action::Home => 0,
+        Action::End => last,
+        _ => at,
+    };
+    Vec::new()
 }

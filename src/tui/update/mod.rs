@@ -48,7 +48,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
             }
             Vec::new()
         }
-        Msg::Resize => Vec::new(),
+        Msg::Resize { width, height } => {
+            model.size = (width, height);
+            Vec::new()
+        }
         Msg::LoginUrl { generation, url } => {
             if let Some(
                 PendingFlow::Browser { url: slot, .. } | PendingFlow::Paste { url: slot, .. },
@@ -176,6 +179,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
 /// Advance the clock: start refreshes that are due, end dead sessions.
 pub fn tick(model: &mut Model, now: DateTime<Utc>) -> Vec<Command> {
     model.now = now;
+    model.expire_toast();
     let Screen::Dashboard(dash) = &mut model.screen else {
         return look_up_providers(model);
     };
@@ -354,7 +358,15 @@ fn key(model: &mut Model, key: Key) -> Vec<Command> {
     }
     match resolve(model, &contexts, key) {
         Some((context, action)) => run_action(model, context, action),
-        None => Vec::new(),
+        None => {
+            if let Some(text) = super::commands::explain(model, &contexts, key) {
+                model.say(Toast {
+                    level: Level::Info,
+                    text,
+                });
+            }
+            Vec::new()
+        }
     }
 }
 
@@ -372,7 +384,8 @@ pub fn run_action(model: &mut Model, context: Context, action: Action) -> Vec<Co
         Context::Global => match action {
             Action::Help => {
                 model.popup = Some(Popup::Help);
-                model.help_scroll = 0;
+                let line = crate::tui::view::help_opening_line(model, model.size);
+                model.help_scroll = u16::try_from(line).unwrap_or(u16::MAX);
                 Vec::new()
             }
             Action::Quit => request_quit(model),

@@ -1,9 +1,9 @@
 //! Keys while a popup (menu, accounts, help) has the keyboard.
 
 use super::*;
-use crate::tui::commands::palette_entries;
 use crate::tui::keymap::Key;
 use crate::tui::message::Command;
+use crate::tui::palette::Target;
 
 pub(super) fn popup_action(model: &mut Model, action: Action) -> Vec<Command> {
     let step = |selected: usize, n: usize| match action {
@@ -13,15 +13,20 @@ pub(super) fn popup_action(model: &mut Model, action: Action) -> Vec<Command> {
     };
     match model.popup.clone() {
         Some(Popup::Help) => {
+            let page = i64::from(model.size.1.saturating_sub(4).max(1));
             let by = match action {
                 Action::Up => -1,
                 Action::Down => 1,
-                Action::PageUp => -10,
-                Action::PageDown => 10,
+                Action::PageUp => -page,
+                Action::PageDown => page,
+                Action::Home => i64::MIN / 2,
+                Action::End => i64::MAX / 2,
                 _ => 0,
             };
-            // The view clamps it to the text; this only keeps it finite.
-            model.help_scroll = model.help_scroll.saturating_add(by).clamp(-200, 200);
+            // Stops at both ends: a press past the end is not stored.
+            let last = crate::tui::view::help_max_scroll(model, model.size) as i64;
+            let to = (i64::from(model.help_scroll) + by).clamp(0, last);
+            model.help_scroll = u16::try_from(to).unwrap_or(u16::MAX);
             if matches!(action, Action::Back | Action::Help) {
                 model.popup = None;
             }
@@ -75,24 +80,40 @@ pub(super) fn popup_action(model: &mut Model, action: Action) -> Vec<Command> {
             Vec::new()
         }
         Some(Popup::Palette { query, selected }) => {
-            let entries = palette_entries(model, &query);
+            let entries = crate::tui::palette::entries(model, &query);
             let n = entries.len().max(1);
-            match action {
-                Action::Back => model.popup = None,
-                Action::Up | Action::Down => {
-                    model.popup = Some(Popup::Palette {
-                        query,
-                        selected: step(selected, n),
-                    })
+            let page = usize::from(model.size.1.saturating_sub(10).max(1));
+            let to = match action {
+                Action::Back => {
+                    model.popup = None;
+                    return Vec::new();
                 }
                 Action::Confirm => {
                     model.popup = None;
-                    if let Some(entry) = entries.get(selected) {
-                        return run_action(model, entry.context, entry.action);
-                    }
+                    return match entries.into_iter().nth(selected) {
+                        Some(entry) if entry.disabled.is_some() => {
+                            model.say(Toast {
+                                level: Level::Info,
+                                text: entry.disabled.unwrap_or_default(),
+                            });
+                            Vec::new()
+                        }
+                        Some(entry) => run_palette_entry(model, entry.target),
+                        None => Vec::new(),
+                    };
                 }
-                _ => {}
-            }
+                Action::Up => step(selected, n),
+                Action::Down => step(selected, n),
+                Action::PageUp => selected.saturating_sub(page),
+                Action::PageDown => (selected + page).min(n - 1),
+                Action::Home => 0,
+                Action::End => n - 1,
+                _ => selected,
+            };
+            model.popup = Some(Popup::Palette {
+                query,
+                selected: to,
+            });
             Vec::new()
         }
         None => Vec::new(),
@@ -235,6 +256,28 @@ pub(super) fn menu_action(model: &mut Model, item: MenuItem) -> Vec<Command> {
         MenuItem::Quit => {
             model.quit = true;
             Vec::new()
+        }
+    }
+}
+
+/// A palette entry chosen: what its key, the list or the menu does.
+fn run_palette_entry(model: &mut Model, target: Target) -> Vec<Command> {
+    match target {
+        Target::Action(context, action) => run_action(model, context, action),
+        Target::Menu(item) => menu_action(model, item),
+        Target::Account(id) => vec![Command::SwitchAccount(id)],
+        Target::Org(id) => super::lists::switch_org(model, id),
+        Target::Go(nav) => {
+            let mut commands = match &mut model.screen {
+                Screen::Dashboard(dash) => {
+                    dash.nav_filter = ListFilter::default();
+                    dash.focus = Focus::Content;
+                    super::lists::select_nav(model, nav)
+                }
+                Screen::Login(_) => Vec::new(),
+            };
+            commands.extend(super::dashboard::describe_provider_if_wanted(model));
+            commands
         }
     }
 }

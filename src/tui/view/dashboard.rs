@@ -4,32 +4,42 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState};
 
 use super::popup::filter_title;
+use super::text::marked;
 use super::{orgs, panel, profile, session};
 use crate::identity::visible;
 use crate::panels::Access;
 use crate::tui::model::{Dashboard, Focus, Model, NavItem};
 use crate::tui::theme;
+use ratatui::style::Style;
+
+/// The navigation list and the content beside it.
+fn areas(area: Rect) -> [Rect; 2] {
+    Layout::horizontal([Constraint::Length(24), Constraint::Min(20)]).areas(area)
+}
+
+/// Where the content pane is in the dashboard's `area`.
+pub fn content_area(area: Rect) -> Rect {
+    areas(area)[1]
+}
 
 pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard) {
-    let [nav_area, content_area] =
-        Layout::horizontal([Constraint::Length(24), Constraint::Min(20)]).areas(area);
+    let [nav_area, content_area] = areas(area);
     let items = model.nav_items();
     let shown = model.visible_nav(dash);
+    let query = dash.nav_filter.query();
     let list: Vec<ListItem> = shown
         .iter()
         .filter_map(|&i| items.get(i))
         .map(|item| {
             let title = visible(model.nav_title(*item)).into_owned();
-            match item {
-                NavItem::Panel(i) => match model.panels.get(*i).map(|s| model.access(dash, s)) {
-                    Some(Access::Denied(_)) => ListItem::new(Line::from(vec![
-                        Span::raw(format!(" {title} ")),
-                        Span::styled("(locked)", theme::dim()),
-                    ])),
-                    _ => ListItem::new(format!(" {title}")),
-                },
-                _ => ListItem::new(format!(" {title}")),
+            let mut spans = vec![Span::raw(" ")];
+            spans.extend(marked(&title, &query.positions(&title), Style::new()));
+            if let NavItem::Panel(i) = item
+                && let Some(Access::Denied(_)) = model.panels.get(*i).map(|s| model.access(dash, s))
+            {
+                spans.push(Span::styled(" (locked)", theme::dim()));
             }
+            ListItem::new(Line::from(spans))
         })
         .collect();
     let nav_focused = dash.focus == Focus::Nav;

@@ -22,9 +22,11 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
             Level::Error => theme::error(),
             Level::Info => theme::ok(),
         };
-        let more = match model.queued.len() {
-            0 => " (Esc to dismiss)".to_owned(),
-            n => format!(" (Esc: next of {n} more)"),
+        // Information goes by itself; an error waits to be read.
+        let more = match (toast.level, model.queued.len()) {
+            (Level::Info, 0) => String::new(),
+            (_, 0) => " (Esc to dismiss)".to_owned(),
+            (_, n) => format!(" (Esc: next of {n} more)"),
         };
         let room = usize::from(toast_area.width).saturating_sub(more.chars().count() + 2);
         let line = Line::from(vec![

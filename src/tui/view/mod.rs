@@ -5,6 +5,7 @@ mod dashboard;
 mod device;
 mod footer;
 mod header;
+mod help;
 mod inspector;
 mod login;
 mod orgs;
@@ -22,9 +23,52 @@ mod time;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 
-use super::model::{Model, Screen};
+use super::model::{Model, NavItem, Screen};
 
-pub use orgs::{first_visible as first_visible_org, list_area as org_list_area};
+pub use help::{max_scroll as help_max_scroll, opening_line as help_opening_line};
+pub use orgs::{first_visible as first_visible_org, list_area as org_list_area, thousands};
+
+/// " 12–30 of 20,012 " for a pane showing `height` of `total` rows from
+/// `first`; nothing when all of it shows.
+pub fn scroll_position(first: usize, height: usize, total: usize) -> String {
+    if total <= height {
+        return String::new();
+    }
+    format!(
+        " {}–{} of {} ",
+        thousands(first + 1),
+        thousands((first + height).min(total)),
+        thousands(total)
+    )
+}
+
+/// The rows of the long pane on screen (Profile, Session) and how many
+/// show at once, on a terminal of `model.size`: what `update` needs to stop
+/// a scroll at the end.
+pub fn pane_rows(model: &Model) -> Option<(usize, usize)> {
+    let dash = model.dashboard()?;
+    let area = ratatui::layout::Rect::new(0, 0, model.size.0, model.size.1);
+    let content = dashboard::content_area(body_area(area));
+    let inner = dashboard::content_block("", false).inner(content);
+    let (width, height) = (usize::from(inner.width), usize::from(inner.height));
+    let total = match model.nav_items().get(dash.nav)? {
+        NavItem::Profile => profile::rows(model, dash, width),
+        NavItem::Session => session::rows(model, dash, inner.width),
+        _ => return None,
+    };
+    Some((total, height))
+}
+
+/// Between the header and the footer.
+fn body_area(area: ratatui::layout::Rect) -> ratatui::layout::Rect {
+    let [_, body, _] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(3),
+        Constraint::Length(2),
+    ])
+    .areas(area);
+    body
+}
 
 /// The smallest terminal everything fits in.
 pub const MIN_WIDTH: u16 = 60;
@@ -44,12 +88,13 @@ pub fn draw(frame: &mut Frame, model: &Model) {
         );
         return;
     }
-    let [header_area, body, footer_area] = Layout::vertical([
+    let [header_area, _, footer_area] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(3),
         Constraint::Length(2),
     ])
     .areas(frame.area());
+    let body = body_area(frame.area());
     header::draw(frame, header_area, model);
     match &model.screen {
         Screen::Login(login) => login::draw(frame, body, model, login),

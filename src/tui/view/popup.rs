@@ -4,16 +4,16 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph};
 
 use crate::identity::visible;
-use crate::tui::action::{Action, Context};
-use crate::tui::commands::{help_lines, palette_entries};
+use crate::tui::action::Action;
 use crate::tui::model::{ListFilter, MenuItem, Model, Popup, Screen};
+use crate::tui::palette::{count as palette_count, entries as palette_entries};
 use crate::tui::theme;
 
 pub fn draw(frame: &mut Frame, model: &Model) {
     match &model.popup {
         Some(Popup::Menu { selected, filter }) => menu(frame, model, *selected, filter),
         Some(Popup::Accounts { selected, filter }) => accounts(frame, model, *selected, filter),
-        Some(Popup::Help) => help(frame, model),
+        Some(Popup::Help) => super::help::draw(frame, model),
         Some(Popup::Palette { query, selected }) => palette(frame, model, query, *selected),
         Some(Popup::ConfirmQuit) => confirm_quit(frame, model),
         None => {}
@@ -39,19 +39,24 @@ fn menu(frame: &mut Frame, model: &Model, selected: usize, filter: &ListFilter) 
     };
     let menu = model.menu_items();
     let shown = model.visible_menu(filter);
+    let query = filter.query();
     let items: Vec<ListItem> = shown
         .iter()
         .filter_map(|&i| menu.get(i))
         .map(|item| {
             let available = *item != MenuItem::OpenAccountPage || has_account_page;
-            if available {
-                ListItem::new(format!(" {}", item.label()))
+            let style = if available {
+                ratatui::style::Style::new()
             } else {
-                ListItem::new(Line::from(vec![
-                    Span::styled(format!(" {}", item.label()), theme::dim()),
-                    Span::styled(" (no account_url)", theme::dim()),
-                ]))
+                theme::dim()
+            };
+            let label = item.label();
+            let mut spans = vec![Span::raw(" ")];
+            spans.extend(super::text::marked(label, &query.positions(label), style));
+            if !available {
+                spans.push(Span::styled(" (no account_url)", theme::dim()));
             }
+            ListItem::new(Line::from(spans))
         })
         .collect();
     let area = centered(frame.area(), 44, shown.len() as u16 + 2);
@@ -75,15 +80,26 @@ fn menu(frame: &mut Frame, model: &Model, selected: usize, filter: &ListFilter) 
 
 fn accounts(frame: &mut Frame, model: &Model, selected: usize, filter: &ListFilter) {
     let shown = model.visible_accounts(filter);
+    let query = filter.query();
     let items: Vec<ListItem> = shown
         .iter()
         .filter_map(|&i| model.accounts.get(i))
         .map(|a| {
-            ListItem::new(Line::from(vec![
-                Span::styled(if a.active { " ● " } else { "   " }, theme::ok()),
-                Span::raw(visible(&a.who).into_owned()),
-                Span::styled(format!("  {}", a.provider_label), theme::dim()),
-            ]))
+            let who = visible(&a.who).into_owned();
+            let mut spans = vec![Span::styled(
+                if a.active { " ● " } else { "   " },
+                theme::ok(),
+            )];
+            spans.extend(super::text::marked(
+                &who,
+                &query.positions(&who),
+                ratatui::style::Style::new(),
+            ));
+            spans.push(Span::styled(
+                format!("  {}", a.provider_label),
+                theme::dim(),
+            ));
+            ListItem::new(Line::from(spans))
         })
         .collect();
     let width = 60.min(frame.area().width);
@@ -108,139 +124,118 @@ fn accounts(frame: &mut Frame, model: &Model, selected: usize, filter: &ListFilt
 /// A list's filter in its frame's bottom edge: the text being typed with
 /// a cursor, the text that narrows the list, or how to start one.
 pub fn filter_title(filter: &ListFilter, idle: &'static str) -> Line<'static> {
-    if filter.editing {
+    filter_line(&filter.text, filter.editing, idle)
+}
+
+/// [`filter_title`] for a filter kept as its text and whether it is typed.
+pub fn filter_line(text: &str, editing: bool, idle: &'static str) -> Line<'static> {
+    if editing {
         Line::from(vec![
             Span::styled(" /", theme::key()),
-            Span::raw(visible(&filter.text).into_owned()),
+            Span::raw(visible(text).into_owned()),
             Span::styled("▏", theme::key()),
         ])
-    } else if !filter.text.is_empty() {
+    } else if !text.is_empty() {
         Line::from(vec![
             Span::styled(" /", theme::dim()),
-            Span::raw(visible(&filter.text).into_owned()),
+            Span::raw(visible(text).into_owned()),
             Span::styled(" (Esc clears) ", theme::dim()),
         ])
+    } else if idle.is_empty() {
+        Line::default()
     } else {
         Line::styled(format!(" {idle} "), theme::dim())
     }
 }
 
-/// Every line of the action table, by context; an action that cannot run
-/// now is greyed with the reason, never left out.
-fn help(frame: &mut Frame, model: &Model) {
-    let mut lines = Vec::new();
-    let mut last: Option<Context> = None;
-    for (context, command, why) in help_lines(model) {
-        if last != Some(context) {
-            lines.push(Line::styled(context.title(), theme::title()));
-            last = Some(context);
-        }
-        let keys = model.keymap.label(command.action);
-        let mut spans = vec![Span::styled(format!("  {keys:<16}"), theme::key())];
-        match why {
-            Some(why) => {
-                spans[0].style = theme::dim();
-                spans.push(Span::styled(command.label, theme::dim()));
-                spans.push(Span::styled(format!(" ({why})"), theme::dim()));
-            }
-            None => spans.push(Span::raw(command.label)),
-        }
-        lines.push(Line::from(spans));
-    }
-    lines.push(Line::styled("Anywhere", theme::title()));
-    lines.push(Line::from(vec![
-        Span::styled(format!("  {:<16}", "Ctrl-C"), theme::key()),
-        Span::raw("quit (asks first while a login is pending)"),
-    ]));
-    let area = centered(
-        frame.area(),
-        76.min(frame.area().width),
-        frame.area().height.saturating_sub(2).max(3),
-    );
-    let room = usize::from(area.height.saturating_sub(2));
-    // Start at the contexts that apply now, so they are in view.
-    let opened_at = screen_context_line(&lines, model) as i64;
-    let first = (opened_at + i64::from(model.help_scroll))
-        .clamp(0, lines.len().saturating_sub(room) as i64) as usize;
-    frame.render_widget(Clear, area);
-    frame.render_widget(
-        Paragraph::new(lines).scroll((first as u16, 0)).block(
-            Block::new()
-                .borders(Borders::ALL)
-                .border_style(theme::border(true))
-                .title(Span::styled(" Keys (Esc closes) ", theme::title())),
-        ),
-        area,
-    );
-}
-
-/// The help's first line for the screen's most specific context.
-fn screen_context_line(lines: &[Line], model: &Model) -> usize {
-    let Some(context) = crate::tui::commands::screen_contexts(model)
-        .first()
-        .copied()
-    else {
-        return 0;
-    };
-    if context == Context::Global {
-        return 0;
-    }
-    lines
-        .iter()
-        .position(|l| l.to_string() == context.title())
-        .unwrap_or(0)
-}
-
-/// `:` — the actions available now, best match first; greyed ones say why.
+/// `:` — commands and places, best match first, the letters matched
+/// marked; greyed ones say why. The box keeps its size as the list
+/// narrows, so it does not jump while typing.
 fn palette(frame: &mut Frame, model: &Model, query: &str, selected: usize) {
     let entries = palette_entries(model, query);
-    let width = 70.min(frame.area().width);
-    let height = (entries.len() as u16 + 4)
-        .min(frame.area().height.saturating_sub(2))
-        .max(5);
-    let area = centered(frame.area(), width, height);
+    let screen = frame.area();
+    let width = 76.min(screen.width.saturating_sub(4));
+    let height = 24.min(screen.height.saturating_sub(4)).max(6);
+    let area = centered(screen, width, height);
     frame.render_widget(Clear, area);
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(theme::border(true))
-        .title(Span::styled(
-            " Command palette (Esc closes) ",
-            theme::title(),
-        ));
+        .title(Span::styled(" Commands and places ", theme::title()))
+        .title_bottom(
+            Line::styled(
+                format!(" {} ", palette_count(entries.len(), query)),
+                theme::dim(),
+            )
+            .right_aligned(),
+        );
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [input, list] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
     frame.render_widget(
-        Paragraph::new(vec![
-            Line::from(vec![
-                Span::styled(" : ", theme::key()),
-                Span::raw(visible(query).into_owned()),
-                Span::styled("▏", theme::key()),
-            ]),
-            Line::styled(format!(" {} actions", entries.len()), theme::dim()),
-        ]),
+        Paragraph::new(Line::from(vec![
+            Span::styled(" : ", theme::key()),
+            Span::raw(visible(query).into_owned()),
+            Span::styled("▏", theme::key()),
+        ])),
         input,
     );
+    let fuzzy = crate::tui::fuzzy::Query::new(query);
+    let rows = usize::from(list.height);
+    let selected = selected.min(entries.len().saturating_sub(1));
+    let first = (selected + 1).saturating_sub(rows.max(1));
+    // The keys or the kind in a right-hand column; the title cut before it.
+    let side = 12;
+    let room = usize::from(list.width).saturating_sub(side + 2);
     let items: Vec<ListItem> = entries
         .iter()
+        .skip(first)
+        .take(rows)
         .map(|e| {
-            let mut spans = vec![Span::styled(format!(" {:<12}", e.keys), theme::key())];
-            match &e.disabled {
-                Some(why) => {
-                    spans[0].style = theme::dim();
-                    spans.push(Span::styled(e.label, theme::dim()));
-                    spans.push(Span::styled(format!(" ({why})"), theme::dim()));
-                }
-                None => spans.push(Span::raw(e.label)),
+            let style = if e.disabled.is_some() {
+                theme::dim()
+            } else {
+                ratatui::style::Style::new()
+            };
+            let title = super::text::truncate(&e.title(), room);
+            let start = e.prefix.chars().count();
+            let positions: Vec<usize> = fuzzy
+                .positions(&e.text)
+                .into_iter()
+                .map(|p| p + start)
+                .collect();
+            let mut spans = vec![Span::raw(" ")];
+            spans.extend(super::text::marked(&title, &positions, style));
+            let mut used = 1 + unicode_width::UnicodeWidthStr::width(title.as_str());
+            if let Some(why) = &e.disabled {
+                let why = super::text::truncate(&format!(" — {why}"), room.saturating_sub(used));
+                used += unicode_width::UnicodeWidthStr::width(why.as_str());
+                spans.push(Span::styled(why, theme::dim()));
             }
+            let tag = if e.keys.is_empty() {
+                Span::styled(e.kind.word(), theme::dim())
+            } else {
+                Span::styled(e.keys.clone(), theme::key())
+            };
+            let pad = usize::from(list.width).saturating_sub(used + tag.width() + 1);
+            spans.push(Span::raw(" ".repeat(pad)));
+            spans.push(tag);
             ListItem::new(Line::from(spans))
         })
         .collect();
-    let mut state = ListState::default().with_selected(Some(selected));
+    if items.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                format!(" Nothing matches “{}”.", visible(query)),
+                theme::dim(),
+            )),
+            list,
+        );
+        return;
+    }
+    let mut state = ListState::default().with_selected(Some(selected - first));
     frame.render_stateful_widget(
-        List::new(items)
-            .highlight_style(theme::selected(true))
-            .highlight_symbol("›"),
+        List::new(items).highlight_style(theme::selected(true)),
         list,
         &mut state,
     );

@@ -1,64 +1,271 @@
+//! Profile: who you are, where, and as what — name, email, the active
+//! organization and your role and permissions there, the session's state —
+//! then every claim of the ID token and userinfo (`ProfileText`, made
+//! once per session). A value too long for its column wraps under the
+//! column, never back to the left edge; only the rows on screen are made
+//! (a person in 1,000 orgs has some 20,000 rows of claims).
+
 use chrono::DateTime;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::dashboard::content_block;
-use super::time::clock;
-use crate::tui::model::{Dashboard, Model};
+use super::text::{hanging, truncate};
+use super::time::{clock, relative};
+use crate::identity::visible;
+use crate::tui::model::{Dashboard, Model, ProfileClaim, RefreshState};
 use crate::tui::theme;
 
-/// Draws the claims the dashboard prepared when the session arrived
-/// (`ProfileText`): only the times are formatted here, in the model's zone.
+/// The summary's label column.
+const LABEL: usize = 14;
+
 pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard, focused: bool) {
-    let text = &dash.profile;
-    let width = text.name_width;
-    let mut lines = vec![
-        Line::from(vec![
-            Span::styled(
-                "Claims of the verified ID token and userinfo ",
-                theme::dim(),
-            ),
-            Span::styled("(◆ ID token, ◇ userinfo)", theme::dim()),
-        ]),
-        Line::raw(""),
-    ];
-    let indent = " ".repeat(width + 5);
-    // Each line takes at least one row, so none past the scroll offset
-    // plus the height can show: they are not made (a 1,000-org claim is
-    // some 15,000 lines).
-    let shown = usize::from(dash.profile_scroll) + usize::from(area.height);
-    for claim in &text.claims {
-        if lines.len() >= shown {
+    let inner = content_block("", false).inner(area);
+    let (width, height) = (usize::from(inner.width), usize::from(inner.height));
+    let summary = summary(model, dash, width);
+    let total = rows(model, dash, width);
+    let first = dash.profile_scroll.min(total.saturating_sub(height));
+    let mut lines: Vec<Line> = summary.into_iter().skip(first).take(height).collect();
+    let skip = first.saturating_sub(summary_len(model, dash, width));
+    lines.extend(claim_rows(
+        model,
+        dash,
+        width,
+        skip,
+        height - lines.len().min(height),
+    ));
+    let block = content_block("Profile", focused).title_bottom(
+        Line::styled(super::scroll_position(first, height, total), theme::dim()).right_aligned(),
+    );
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// Every row of the Profile at `width` columns.
+pub fn rows(model: &Model, dash: &Dashboard, width: usize) -> usize {
+    summary_len(model, dash, width) + claim_row_count(dash, width)
+}
+
+fn summary_len(model: &Model, dash: &Dashboard, width: usize) -> usize {
+    summary(model, dash, width).len()
+}
+
+/// A label and its value, the value wrapped under itself.
+fn field(label: &str, value: &str, width: usize) -> Vec<Line<'static>> {
+    hanging(value, LABEL, LABEL, width)
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let label = if i == 0 { label } else { "" };
+            let pad = if i == 0 { LABEL } else { 0 };
+            Line::from(vec![
+                Span::styled(format!("{label:<pad$}"), theme::dim()),
+                Span::raw(text),
+            ])
+        })
+        .collect()
+}
+
+fn summary(model: &Model, dash: &Dashboard, width: usize) -> Vec<Line<'static>> {
+    let user = &dash.session.user;
+    let mut lines = vec![Line::styled(
+        visible(user.display_name()).into_owned(),
+        theme::title(),
+    )];
+    if let Some(email) = &user.email {
+        let verified = match user.email_verified {
+            Some(true) => " (verified)",
+            Some(false) => " (not verified)",
+            None => "",
+        };
+        lines.extend(field(
+            "Email",
+            &format!("{}{verified}", visible(email)),
+            width,
+        ));
+    }
+    let orgs = user.orgs.len();
+    match dash.active_membership() {
+        Some(org) => {
+            let others = match orgs {
+                1 => String::new(),
+                2 => " · 1 more organization (o)".to_owned(),
+                n => format!(" · {} more organizations (o)", super::thousands(n - 1)),
+            };
+            lines.extend(field(
+                "Organization",
+                &format!("{}{others}", visible(&org.org_name)),
+                width,
+            ));
+            let roles = org.roles().collect::<Vec<_>>().join(", ");
+            lines.extend(field("Role", &visible(&roles), width));
+            let perms = if org.permissions.is_empty() {
+                "none".to_owned()
+            } else {
+                org.permissions.join(", ")
+            };
+            lines.extend(field("Permissions", &visible(&perms), width));
+        }
+        None => lines.extend(field(
+            "Organization",
+            "none: you belong to no organization yet (an admin of one can invite you)",
+            width,
+        )),
+    }
+    lines.extend(field("Session", &session_state(model, dash), width));
+    lines.extend(field(
+        "Logged in",
+        &clock(model, dash.session.logged_in_at),
+        width,
+    ));
+    let provider = model
+        .provider(&dash.session.provider)
+        .map_or(dash.session.provider.as_str(), |p| p.label.as_str());
+    lines.extend(field("Provider", &visible(provider), width));
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::styled("Claims", theme::title()),
+        Span::styled(
+            "  of the verified ID token (◆) and userinfo (◇)",
+            theme::dim(),
+        ),
+    ]));
+    lines
+}
+
+/// The session's state in a sentence: how long, and what happens then.
+fn session_state(model: &Model, dash: &Dashboard) -> String {
+    let s = &dash.session;
+    let now = model.now;
+    if let RefreshState::Offline { retry_at, .. } = &dash.refresh {
+        return format!(
+            "offline: the provider cannot be reached; trying again {}",
+            relative(now, *retry_at)
+        );
+    }
+    if s.unverified.is_some() {
+        return "renewed, but its roles are not confirmed yet: org panels stay locked until \
+                they are"
+            .into();
+    }
+    match s.tokens.expires_at {
+        Some(at) if s.can_refresh() => format!("renews {} by itself", relative(now, at)),
+        Some(at) if at > now => format!(
+            "ends {} (no refresh token: log in again then)",
+            relative(now, at)
+        ),
+        Some(_) => "expired".to_owned(),
+        None => "active".to_owned(),
+    }
+}
+
+/// The claims' column of names and where values start.
+fn value_column(dash: &Dashboard) -> usize {
+    3 + dash.profile.name_width + 2
+}
+
+/// One claim's first value line: a time as a date.
+fn first_text(model: &Model, claim: &ProfileClaim) -> String {
+    match claim.time.and_then(|s| DateTime::from_timestamp(s, 0)) {
+        Some(at) => format!("{} ({})", clock(model, at), relative(model.now, at)),
+        None => claim.lines().next().unwrap_or_default().to_owned(),
+    }
+}
+
+/// Rows a line of `text` takes when each row holds `room` columns
+/// (values are cut by character: claims are ids, URLs and JSON).
+fn rows_of(text: &str, room: usize) -> usize {
+    text.width().div_ceil(room.max(1)).max(1)
+}
+
+fn claim_row_count(dash: &Dashboard, width: usize) -> usize {
+    let room = width.saturating_sub(value_column(dash)).max(1);
+    dash.profile
+        .claims
+        .iter()
+        .map(|c| {
+            if c.time.is_some() {
+                // A date: one row, cut where it does not fit.
+                1
+            } else {
+                c.lines().map(|l| rows_of(l, room)).sum::<usize>().max(1)
+            }
+        })
+        .sum()
+}
+
+/// The claims' rows from `skip` on, at most `take` of them.
+fn claim_rows(
+    model: &Model,
+    dash: &Dashboard,
+    width: usize,
+    mut skip: usize,
+    take: usize,
+) -> Vec<Line<'static>> {
+    let column = value_column(dash);
+    let room = width.saturating_sub(column).max(1);
+    let indent = " ".repeat(column);
+    let name_width = dash.profile.name_width;
+    let mut out = Vec::new();
+    for claim in &dash.profile.claims {
+        if out.len() >= take {
             break;
         }
-        let first = match claim.time.and_then(|s| DateTime::from_timestamp(s, 0)) {
-            Some(at) => Span::raw(format!(
-                "{} ({})",
-                clock(model, at),
-                claim.time.unwrap_or_default()
-            )),
-            None => Span::raw(claim.lines().next().unwrap_or_default()),
-        };
-        lines.push(Line::from(vec![
-            Span::styled(format!("{} ", claim.source), theme::dim()),
-            Span::styled(format!("{:<width$}  ", claim.name), theme::key()),
-            first,
-        ]));
+        let mut texts: Vec<String> = vec![first_text(model, claim)];
         if claim.time.is_none() {
-            lines.extend(
-                claim
-                    .lines()
-                    .skip(1)
-                    .take(shown.saturating_sub(lines.len()))
-                    .map(|l| Line::from(vec![Span::raw(indent.as_str()), Span::raw(l)])),
-            );
+            texts.extend(claim.lines().skip(1).map(str::to_owned));
+        } else if rows_of(&texts[0], room) > 1 {
+            // Keep a date whole: it fits in 40 columns.
+            texts[0] = texts[0].chars().take(room).collect();
         }
+        let claim_rows: usize = texts.iter().map(|t| rows_of(t, room)).sum();
+        if skip >= claim_rows {
+            skip -= claim_rows;
+            continue;
+        }
+        let mut row = 0;
+        for text in &texts {
+            for piece in cut(text, room) {
+                if row >= skip && out.len() < take {
+                    let head = if row == 0 {
+                        vec![
+                            Span::styled(format!("{} ", claim.source), theme::dim()),
+                            Span::styled(
+                                format!("{:<name_width$}  ", truncate(&claim.name, name_width)),
+                                theme::key(),
+                            ),
+                        ]
+                    } else {
+                        vec![Span::raw(indent.clone())]
+                    };
+                    let mut spans = head;
+                    spans.push(Span::raw(piece));
+                    out.push(Line::from(spans));
+                }
+                row += 1;
+            }
+        }
+        skip = 0;
     }
-    let paragraph = Paragraph::new(lines)
-        .block(content_block("Profile", focused))
-        .wrap(Wrap { trim: false })
-        .scroll((dash.profile_scroll, 0));
-    frame.render_widget(paragraph, area);
+    out
+}
+
+/// `text` cut into pieces of at most `room` columns.
+fn cut(text: &str, room: usize) -> Vec<String> {
+    let mut pieces = vec![String::new()];
+    let mut used = 0;
+    for ch in text.chars() {
+        let w = ch.width().unwrap_or(0);
+        if used + w > room && used > 0 {
+            pieces.push(String::new());
+            used = 0;
+        }
+        if let Some(last) = pieces.last_mut() {
+            last.push(ch);
+        }
+        used += w;
+    }
+    pieces
 }

@@ -13,6 +13,28 @@ use crate::tui::theme;
 /// where the tokens are kept with which key; then the inspector (decoded
 /// tokens, renewals, discovery). Token values only when revealed (`v`).
 pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard, focused: bool) {
+    let inner = content_block("", false).inner(area);
+    let paragraph = paragraph(model, dash);
+    let total = paragraph.line_count(inner.width);
+    let height = usize::from(inner.height);
+    let first = dash.profile_scroll.min(total.saturating_sub(height));
+    let block = content_block("Session", focused).title_bottom(
+        Line::styled(super::scroll_position(first, height, total), theme::dim()).right_aligned(),
+    );
+    frame.render_widget(
+        paragraph
+            .block(block)
+            .scroll((u16::try_from(first).unwrap_or(u16::MAX), 0)),
+        area,
+    );
+}
+
+/// The Session pane's rows at `width` columns.
+pub fn rows(model: &Model, dash: &Dashboard, width: u16) -> usize {
+    paragraph(model, dash).line_count(width)
+}
+
+fn paragraph(model: &Model, dash: &Dashboard) -> Paragraph<'static> {
     let s = &dash.session;
     let now = model.now;
     let label = model
@@ -97,11 +119,5 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard, focu
         },
     ));
     lines.extend(super::inspector::lines(model, dash));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(content_block("Session", focused))
-            .wrap(Wrap { trim: false })
-            .scroll((dash.profile_scroll, 0)),
-        area,
-    );
+    Paragraph::new(lines).wrap(Wrap { trim: false })
 }

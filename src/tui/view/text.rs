@@ -5,7 +5,11 @@ use std::num::NonZeroU16;
 
 use ratatui::buffer::{Buffer, CellDiffOption};
 use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Span;
 use unicode_width::UnicodeWidthStr;
+
+use crate::tui::theme;
 
 /// Make the cells of `row` (one line, already drawn) an OSC 8 hyperlink to
 /// `url`: the opening sequence rides in the first cell, the closing one in
@@ -26,6 +30,83 @@ pub fn hyperlink(buf: &mut Buffer, row: Rect, url: &str) {
         let symbol = format!("{}\x1b]8;;\x1b\\", cell.symbol());
         cell.set_symbol(&symbol).set_diff_option(one);
     }
+}
+
+/// `text` as spans in `style`, the chars at `positions` (sorted, as
+/// [`crate::tui::fuzzy::Query::positions`] gives them) marked as matched.
+pub fn marked(text: &str, positions: &[usize], style: Style) -> Vec<Span<'static>> {
+    if positions.is_empty() {
+        return vec![Span::styled(text.to_owned(), style)];
+    }
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut run = String::new();
+    let mut run_marked = false;
+    let mut next = positions.iter().peekable();
+    for (i, ch) in text.chars().enumerate() {
+        let hit = next.peek() == Some(&&i);
+        if hit {
+            next.next();
+        }
+        if hit != run_marked && !run.is_empty() {
+            let s = if run_marked {
+                style.patch(theme::matched())
+            } else {
+                style
+            };
+            spans.push(Span::styled(std::mem::take(&mut run), s));
+        }
+        run_marked = hit;
+        run.push(ch);
+    }
+    if !run.is_empty() {
+        let s = if run_marked {
+            style.patch(theme::matched())
+        } else {
+            style
+        };
+        spans.push(Span::styled(run, s));
+    }
+    spans
+}
+
+/// `text` word-wrapped to `width` columns, every line after the first
+/// indented by `indent` columns, so a wrapped value stays under its column
+/// (a word longer than a line is broken where the line ends).
+pub fn hanging(text: &str, first: usize, indent: usize, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut room = width.saturating_sub(first).max(1);
+    let mut used = 0;
+    let mut push = |line: &mut String, used: &mut usize, room: &mut usize| {
+        lines.push(std::mem::take(line));
+        *used = 0;
+        *room = width.saturating_sub(indent).max(1);
+    };
+    for word in text.split(' ') {
+        let w = word.width();
+        if used > 0 && used + 1 + w > room {
+            push(&mut line, &mut used, &mut room);
+        }
+        if used > 0 {
+            line.push(' ');
+            used += 1;
+        }
+        for ch in word.chars() {
+            let cw = unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0);
+            if used + cw > room && used > 0 {
+                push(&mut line, &mut used, &mut room);
+            }
+            line.push(ch);
+            used += cw;
+        }
+    }
+    lines.push(line);
+    let pad = " ".repeat(indent);
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| if i == 0 { l } else { format!("{pad}{l}") })
+        .collect()
 }
 
 /// `text` in at most `width` columns, ending in `…` when cut.
@@ -52,8 +133,40 @@ pub fn truncate(text: &str, width: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::truncate;
+    use super::{hanging, marked, truncate};
+    use ratatui::style::Style;
     use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn wrapped_lines_hang_under_their_column() {
+        let lines = hanging(
+            "can_view_billing, can_manage_billing, can_view_admin",
+            13,
+            13,
+            60,
+        );
+        assert_eq!(
+            lines,
+            [
+                "can_view_billing, can_manage_billing,",
+                "             can_view_admin",
+            ]
+        );
+        // A word longer than the room is broken, never lost.
+        let lines = hanging("abcdefghij", 0, 2, 6);
+        assert_eq!(lines, ["abcdef", "  ghij"]);
+        assert_eq!(hanging("", 4, 4, 10), [""]);
+    }
+
+    #[test]
+    fn matched_letters_are_their_own_spans() {
+        let spans = marked("Globex", &[0, 5], Style::new());
+        let texts: Vec<&str> = spans.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(texts, ["G", "lobe", "x"]);
+        assert_eq!(spans[0].style, crate::tui::theme::matched());
+        assert_eq!(spans[1].style, Style::new());
+        assert_eq!(marked("Acme", &[], Style::new()).len(), 1);
+    }
 
     #[test]
     fn cuts_by_columns_with_an_ellipsis() {
