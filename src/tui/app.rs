@@ -197,6 +197,12 @@ async fn event_loop(app: &mut App, guard: &mut TerminalGuard) -> io::Result<()> 
     let mut signals = Signals::new()?;
     let mut dirty = true;
     let mut dashboard_drawn = false;
+    // Where a table scrolls depends on how many rows it has on screen.
+    let size = guard.terminal.size()?;
+    app.handle(Msg::Resize {
+        width: size.width,
+        height: size.height,
+    });
     loop {
         if app.model.quit {
             return Ok(());
@@ -238,8 +244,8 @@ async fn event_loop(app: &mut App, guard: &mut TerminalGuard) -> io::Result<()> 
                     app.handle_mouse(mouse, ratatui::layout::Rect::new(0, 0, size.width, size.height));
                     dirty = true;
                 }
-                Some(Ok(Event::Resize(..))) => {
-                    app.handle(Msg::Resize);
+                Some(Ok(Event::Resize(width, height))) => {
+                    app.handle(Msg::Resize { width, height });
                     dirty = true;
                 }
                 Some(Ok(_)) => {}

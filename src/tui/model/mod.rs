@@ -20,7 +20,9 @@ mod profile;
 pub use filter::{ListFilter, step as step_matching};
 pub use lists::{AccountEntry, MenuItem, account_entries};
 pub use orgs::OrgPicker;
-pub use panel::{PanelError, PanelState, PanelValue, RenewalRecord, TableState};
+pub use panel::{
+    PanelError, PanelState, PanelValue, RenewalRecord, TableState, arranged, in_sight,
+};
 pub use profile::{ProfileClaim, ProfileText};
 
 /// A provider as the login screen lists it.
@@ -105,6 +107,9 @@ pub struct Model {
     pub hyperlinks: bool,
     /// `[[authdash.accent]]`: colour and label by provider and org.
     pub accents: Vec<crate::config::Accent>,
+    /// The terminal's size (columns, rows) as last reported; none before
+    /// the first report (tests that never say).
+    pub terminal_size: Option<(u16, u16)>,
 }
 
 // One screen exists at a time: the variants' sizes cost nothing.
@@ -319,6 +324,7 @@ impl Model {
             help_scroll: 0,
             hyperlinks: false,
             accents: config.ui.accents.clone(),
+            terminal_size: None,
         }
     }
 

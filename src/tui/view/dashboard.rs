@@ -11,8 +11,7 @@ use crate::tui::model::{Dashboard, Focus, Model, NavItem};
 use crate::tui::theme;
 
 pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard) {
-    let [nav_area, content_area] =
-        Layout::horizontal([Constraint::Length(24), Constraint::Min(20)]).areas(area);
+    let [nav_area, content_area] = split(area);
     let items = model.nav_items();
     let shown = model.visible_nav(dash);
     let list: Vec<ListItem> = shown
@@ -60,6 +59,11 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard) {
         },
         _ => profile::draw(frame, content_area, model, dash, focused),
     }
+}
+
+/// The navigation list and the content beside it.
+pub fn split(area: Rect) -> [Rect; 2] {
+    Layout::horizontal([Constraint::Length(24), Constraint::Min(20)]).areas(area)
 }
 
 pub fn content_block(title: &str, focused: bool) -> Block<'static> {

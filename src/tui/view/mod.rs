@@ -25,6 +25,7 @@ use ratatui::layout::{Constraint, Layout};
 use super::model::{Model, Screen};
 
 pub use orgs::{first_visible as first_visible_org, list_area as org_list_area};
+pub use table::layout as table_layout;
 
 /// The smallest terminal everything fits in.
 pub const MIN_WIDTH: u16 = 60;
@@ -44,12 +45,7 @@ pub fn draw(frame: &mut Frame, model: &Model) {
         );
         return;
     }
-    let [header_area, body, footer_area] = Layout::vertical([
-        Constraint::Length(2),
-        Constraint::Min(3),
-        Constraint::Length(2),
-    ])
-    .areas(frame.area());
+    let [header_area, body, footer_area] = areas(frame.area());
     header::draw(frame, header_area, model);
     match &model.screen {
         Screen::Login(login) => login::draw(frame, body, model, login),
@@ -57,4 +53,37 @@ pub fn draw(frame: &mut Frame, model: &Model) {
     }
     footer::draw(frame, footer_area, model);
     popup::draw(frame, model);
+}
+
+/// The header, the body and the footer of a terminal of `area`.
+fn areas(area: ratatui::layout::Rect) -> [ratatui::layout::Rect; 3] {
+    Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(3),
+        Constraint::Length(2),
+    ])
+    .areas(area)
+}
+
+/// Where the open panel's table is drawn on a terminal of `area` (status
+/// line, header and rows), when the dashboard shows a table with data.
+pub fn table_area(model: &Model, area: ratatui::layout::Rect) -> Option<ratatui::layout::Rect> {
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        return None;
+    }
+    let Screen::Dashboard(dash) = &model.screen else {
+        return None;
+    };
+    let super::model::NavItem::Panel(i) = *model.nav_items().get(dash.nav)? else {
+        return None;
+    };
+    let spec = model.panels.get(i)?;
+    if !matches!(spec.view, crate::panels::View::Table(_))
+        || !matches!(model.access(dash, spec), crate::panels::Access::Allowed)
+    {
+        return None;
+    }
+    let [_, body, _] = areas(area);
+    let [_, content] = dashboard::split(body);
+    panel::data_area(model, dash, spec, content)
 }
