@@ -955,10 +955,14 @@ fn table_keys_and_the_wheel_in_a_pty() {
     app.wait_for("row 1 of 6");
     app.send("y");
     app.wait_for("Copied row 1 to the clipboard");
-    let copied = base64::engine::general_purpose::STANDARD
-        .encode("ACME-1037\t2025-07-01\t€4,500.00\tpaid");
+    let copied =
+        base64::engine::general_purpose::STANDARD.encode("ACME-1037\t2025-07-01\t€4,500.00\tpaid");
     assert!(
-        find(&app.output().raw, format!("\x1b]52;c;{copied}\x07").as_bytes()).is_some(),
+        find(
+            &app.output().raw,
+            format!("\x1b]52;c;{copied}\x07").as_bytes()
+        )
+        .is_some(),
         "{}",
         app.report("the row did not reach the terminal's clipboard")
     );

@@ -4,6 +4,7 @@
 //! headers. Pure: the TUI only lays these out.
 
 use serde_json::Value;
+use unicode_width::UnicodeWidthStr;
 
 use super::data::scalar;
 use super::view::{Column, Format, ShapeError, TableView, field, grouped};
@@ -24,6 +25,9 @@ pub struct TableData {
     /// Per column: every value in it is a number, an amount of money or a
     /// percentage (missing values aside), so it is drawn right-aligned.
     pub numeric: Vec<bool>,
+    /// Per column: the display width of its widest cell or header (in
+    /// terminal cells), measured once rather than on every frame.
+    pub widths: Vec<usize>,
 }
 
 /// What a cell holds, as far as drawing and sorting care.
@@ -109,10 +113,23 @@ impl TableView {
         // get their position as a header.
         let mut headers: Vec<String> = columns.iter().map(title).collect();
         headers.extend((headers.len()..width).map(|i| (i + 1).to_string()));
+        let widths = headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                rows.iter()
+                    .filter_map(|r| r.get(i))
+                    .map(|c| c.text.width())
+                    .chain([h.width()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
         Ok(TableData {
             headers,
             rows,
             numeric,
+            widths,
         })
     }
 }
@@ -425,6 +442,8 @@ mod tests {
         // is not a number column.
         assert_eq!(table.numeric, [false, true, true, true, false, false]);
         assert_eq!(table.rows[1][3].number, Some(2000.0));
+        // Widths in terminal cells, headers included: "€1,000.00" is 9.
+        assert_eq!(table.widths, [3, 4, 3, 9, 6, 1]);
     }
 
     #[test]

@@ -204,6 +204,18 @@ async fn a_table_wider_than_its_pane_scrolls_sideways_and_esc_leaves() {
     // Esc: the message goes first (while it shows), then the table.
     keys(&mut model, &[KeyCode::Esc, KeyCode::Esc]);
     assert_eq!(focus(&model), Focus::Nav);
+    // Sorting by a column out of view brings it into view, mark and all.
+    keys(
+        &mut model,
+        &[KeyCode::Char('s'), KeyCode::Char('s'), KeyCode::Char('s')],
+    );
+    let text = screen(&model, 60, 20);
+    assert!(text.contains("Role ▲"), "{text}");
+    keys(&mut model, &[KeyCode::Char('S'), KeyCode::Char('s')]);
+    let text = screen(&model, 60, 20);
+    assert!(text.contains("Last seen (days) ▲"), "{text}");
+    press(&mut model, KeyCode::Esc);
+    assert_eq!(focus(&model), Focus::Nav);
     // At 200 columns everything fits: ← leaves the table, as elsewhere.
     resize(&mut model, 200, 60);
     press(&mut model, KeyCode::Enter);

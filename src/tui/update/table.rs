@@ -172,6 +172,7 @@ pub(super) fn table_action(model: &mut Model, action: Action) -> Vec<Command> {
             };
             state.arrange(data);
             state.follow(rows);
+            reveal_sorted(data, state, room);
         }
         Action::SortReverse => {
             state.sort = match state.sort {
@@ -180,6 +181,7 @@ pub(super) fn table_action(model: &mut Model, action: Action) -> Vec<Command> {
             };
             state.arrange(data);
             state.follow(rows);
+            reveal_sorted(data, state, room);
         }
         Action::Filter => state.editing = true,
         // Esc with a filter: the filter goes, the cursor stays on its row.
@@ -197,6 +199,23 @@ pub(super) fn table_action(model: &mut Model, action: Action) -> Vec<Command> {
         _ => {}
     }
     Vec::new()
+}
+
+/// A table wider than its pane scrolls sideways to show the column it is
+/// now sorted by, when that is out of view.
+fn reveal_sorted(data: &TableData, state: &mut TableState, room: Option<usize>) {
+    let (Some((column, _)), Some(room)) = (state.sort, room) else {
+        return;
+    };
+    let widths = table_layout::natural_widths(data, state.sort);
+    let last = table_layout::last_first(&widths, room);
+    let first = state.column.min(last);
+    let shown = table_layout::window(&widths, first, room);
+    // A column cut at the edge does not count as shown: its mark may be.
+    let whole = |&&(c, w): &&(usize, usize)| c == column && w == widths[c];
+    if !shown.iter().any(|s| whole(&s)) {
+        state.column = column.min(last);
+    }
 }
 
 /// `s`, `S` or `/` with the list in focus on a table panel: the focus goes
@@ -264,11 +283,7 @@ fn copy_row(model: &mut Model) -> Vec<Command> {
         })
         .collect::<Vec<_>>()
         .join("\t");
-    let said = format!(
-        "Copied row {} to the clipboard: {} values, tab-separated.",
-        state.cursor + 1,
-        row.len()
-    );
+    let said = format!("Copied row {} to the clipboard.", state.cursor + 1);
     model.clipboard = Some(text);
     model.say(Toast {
         level: Level::Info,

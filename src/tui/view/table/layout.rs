@@ -57,18 +57,12 @@ pub fn natural_widths(data: &TableData, sort: Option<(usize, bool)>) -> Vec<usiz
         .iter()
         .enumerate()
         .map(|(i, h)| {
-            let mark = match sort {
-                Some((c, desc)) if c == i => sort_mark(desc).width(),
+            let cells = data.widths.get(i).copied().unwrap_or(0);
+            let header = match sort {
+                Some((c, desc)) if c == i => h.width() + sort_mark(desc).width(),
                 _ => 0,
             };
-            data.rows
-                .iter()
-                .filter_map(|r| r.get(i))
-                .map(|c| c.text.width())
-                .chain([h.width() + mark])
-                .max()
-                .unwrap_or(1)
-                .clamp(1, MAX_COLUMN)
+            cells.max(header).clamp(1, MAX_COLUMN)
         })
         .collect()
 }
