@@ -8,6 +8,7 @@
 mod support;
 
 use authdash::store::{FileStore, KeySource, TokenStore};
+use base64::Engine as _;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -917,6 +918,58 @@ fn dave_sees_only_what_needs_no_organization_in_a_pty() {
         "{}",
         app.report("the command panel needs no organization")
     );
+    app.send("q");
+    let status = app.wait_exit(EXIT_WAIT);
+    assert!(status.success(), "{}", app.report("quit"));
+}
+
+/// The table keys and the mouse wheel on Invoices: the cursor, the sort
+/// marked in the header, the wheel moving the cursor, `y` putting the row
+/// on the clipboard through the terminal (OSC 52), and `/` filtering.
+#[test]
+fn table_keys_and_the_wheel_in_a_pty() {
+    let mut app = demo_signed_in_as("alice");
+    app.wait_for_in_row(0, "Acme (Owner)");
+    app.send("8"); // Invoices
+    app.wait_for("Invoices · Acme");
+    app.wait_for("row 1 of 6");
+    // From the list: `s` sorts and goes into the table.
+    app.send("s");
+    app.wait_for("Invoice ▲");
+    app.send("j");
+    app.wait_for("row 2 of 6");
+    // The wheel over a row of the table (SGR mouse reports, 1-based).
+    let (column, row) = {
+        let screen = app.screen_text();
+        let (y, line) = screen
+            .lines()
+            .enumerate()
+            .find(|(_, l)| l.contains("ACME-1040"))
+            .unwrap_or_else(|| panic!("{}", app.report("no ACME-1040 on the screen")));
+        let x = line[..line.find("ACME-1040").unwrap_or(0)].chars().count();
+        (x + 1, y + 1)
+    };
+    app.send(&format!("\x1b[<65;{column};{row}M"));
+    app.wait_for("row 3 of 6");
+    app.send(&format!("\x1b[<64;{column};{row}M\x1b[<64;{column};{row}M"));
+    app.wait_for("row 1 of 6");
+    app.send("y");
+    app.wait_for("Copied row 1 to the clipboard");
+    let copied =
+        base64::engine::general_purpose::STANDARD.encode("ACME-1037\t2025-07-01\t€4,500.00\tpaid");
+    assert!(
+        find(
+            &app.output().raw,
+            format!("\x1b]52;c;{copied}\x07").as_bytes()
+        )
+        .is_some(),
+        "{}",
+        app.report("the row did not reach the terminal's clipboard")
+    );
+    app.send("S");
+    app.wait_for("Invoice ▼");
+    app.send("/paid\r");
+    app.wait_for("5 of 6 rows match “paid”");
     app.send("q");
     let status = app.wait_exit(EXIT_WAIT);
     assert!(status.success(), "{}", app.report("quit"));

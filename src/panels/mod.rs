@@ -6,6 +6,7 @@ mod data;
 mod requirement;
 mod source;
 mod spec;
+mod table;
 pub mod view;
 
 pub use data::{DEFAULT_PANEL_BODY_CAP, PanelData, from_value, parse};

@@ -368,7 +368,7 @@ fn views_shape_rows_series_and_text() {
         {"name": "Alice", "amount": -7, "extra": true},
     ]);
     let inferred = TableView::default().shape(&rows).expect("rows");
-    assert_eq!(inferred.headers, ["amount", "name", "share", "extra"]);
+    assert_eq!(inferred.headers, ["Amount", "Name", "Share", "Extra"]);
     let configured = TableView {
         columns: vec![
             Column {

@@ -6,6 +6,7 @@ use crate::identity::json_type;
 use serde_json::Value;
 
 use super::data::{PanelData, scalar};
+pub use super::table::{Cell, CellKind, TableData, header_label};
 
 /// A panel's view (`view = { type = "table" }`…).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -77,91 +78,13 @@ pub enum ShapeError {
     NotANumber { index: usize, key: String },
 }
 
-/// A table ready to lay out: headers and formatted cells.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TableData {
-    pub headers: Vec<String>,
-    pub rows: Vec<Vec<Cell>>,
-}
-
-/// One cell: its text, and the number behind it for sorting.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Cell {
-    pub text: String,
-    pub number: Option<f64>,
-}
-
-fn field<'a>(row: &'a Value, key: &str) -> Option<&'a Value> {
+/// A row's value at `key` (or at a JSON pointer starting with `/`).
+pub(super) fn field<'a>(row: &'a Value, key: &str) -> Option<&'a Value> {
     if key.starts_with('/') {
         row.pointer(key)
     } else {
         row.get(key)
     }
-}
-
-impl TableView {
-    /// The rows of `value` (an array of objects, or of arrays) as cells.
-    pub fn shape(&self, value: &Value) -> Result<TableData, ShapeError> {
-        let Value::Array(rows) = value else {
-            return Err(ShapeError::NotRows(json_type(value)));
-        };
-        let columns = if self.columns.is_empty() {
-            inferred_columns(rows)
-        } else {
-            self.columns.clone()
-        };
-        let rows = rows
-            .iter()
-            .map(|row| match row {
-                Value::Array(cells) => cells.iter().map(|v| cell(v, &Format::Plain)).collect(),
-                _ => columns
-                    .iter()
-                    .map(|c| cell(field(row, &c.key).unwrap_or(&Value::Null), &c.format))
-                    .collect(),
-            })
-            .collect();
-        Ok(TableData {
-            headers: columns.into_iter().map(|c| c.title).collect(),
-            rows,
-        })
-    }
-}
-
-/// One column per key, in the order the rows first name them.
-fn inferred_columns(rows: &[Value]) -> Vec<Column> {
-    let mut keys: Vec<String> = Vec::new();
-    for row in rows {
-        if let Value::Object(m) = row {
-            for k in m.keys() {
-                if !keys.contains(k) {
-                    keys.push(k.clone());
-                }
-            }
-        }
-    }
-    keys.into_iter()
-        .map(|k| Column {
-            title: k.clone(),
-            key: k,
-            format: Format::Plain,
-        })
-        .collect()
-}
-
-fn cell(v: &Value, format: &Format) -> Cell {
-    let number = v
-        .as_f64()
-        .or_else(|| v.as_str().and_then(|s| s.parse().ok()));
-    let text = match (format, number) {
-        (Format::Number, Some(n)) => grouped(n, None),
-        (Format::Percent, Some(n)) => format!("{}%", grouped(n * 100.0, Some(0))),
-        (Format::Currency(sym), Some(n)) => {
-            let sign = if n < 0.0 { "-" } else { "" };
-            format!("{sign}{sym}{}", grouped(n.abs(), Some(2)))
-        }
-        _ => scalar(v),
-    };
-    Cell { text, number }
 }
 
 /// 1234567.8 → "1,234,567.8"; `decimals` fixes the fraction.

@@ -4,7 +4,21 @@
 
 use super::{SessionError, SessionService, blocking};
 use crate::auth::Session;
-use crate::store::{AccountId, Preferences};
+use crate::store::{AccountId, Preferences, TableMemory};
+
+/// Where a person was on the dashboard, remembered for the next run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ViewChoice {
+    /// The panel the person was in last (its id).
+    LastPlace(String),
+    /// A table's sort and filter.
+    Table { panel: String, memory: TableMemory },
+}
+
+/// One write of the preferences at a time in this process: each reads
+/// the file, changes one choice and writes it back, and two at once
+/// would lose one of the changes.
+static WRITING: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 impl SessionService {
     /// The remembered choices (the active org per account).
@@ -22,8 +36,32 @@ impl SessionService {
     ) -> Result<(), SessionError> {
         let dir = self.data_dir.clone();
         blocking(move || {
+            let _one = WRITING.lock().unwrap_or_else(|p| p.into_inner());
             let mut prefs = Preferences::load(&dir);
             prefs.set_active_org(&provider, &subject, &org_id);
+            prefs.save(&dir)
+        })
+        .await
+    }
+
+    /// Remember where the account was on the dashboard (the file is read
+    /// again first, as for the active org).
+    pub async fn remember_view(
+        &self,
+        provider: String,
+        subject: String,
+        choice: ViewChoice,
+    ) -> Result<(), SessionError> {
+        let dir = self.data_dir.clone();
+        blocking(move || {
+            let _one = WRITING.lock().unwrap_or_else(|p| p.into_inner());
+            let mut prefs = Preferences::load(&dir);
+            match choice {
+                ViewChoice::LastPlace(place) => prefs.set_last_place(&provider, &subject, &place),
+                ViewChoice::Table { panel, memory } => {
+                    prefs.set_table(&provider, &subject, &panel, memory)
+                }
+            }
             prefs.save(&dir)
         })
         .await

@@ -34,8 +34,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-pub use crate::store::{AccountId, Accounts, Preferences, StoreError};
+pub use crate::store::{AccountId, Accounts, Preferences, SortMemory, StoreError, TableMemory};
 pub use binding::{is_bound, provider_for};
+pub use choices::ViewChoice;
 pub use error::SessionError;
 pub use inspect::{decode_jwt, discovery_summary};
 pub use login::{DeviceCodeInfo, LoggedIn, LoginEvent, LoginRequest};

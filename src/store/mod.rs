@@ -19,7 +19,7 @@ pub use lock::{LOCK_MARGIN, REQUESTS_UNDER_LOCK, StoreLock, lock_wait};
 // The session service's login lock is a lock file of the same kind.
 pub(crate) use lock::acquire as acquire_lock_file;
 pub use os_keyring::{KEYRING_TIMEOUT, KeyringBackend, OsKeyring};
-pub use preferences::Preferences;
+pub use preferences::{Preferences, SortMemory, TableMemory};
 
 use crate::auth::Session;
 

@@ -14,6 +14,28 @@ pub struct Preferences {
     /// Active org id by "provider/subject".
     #[serde(default)]
     active_org: BTreeMap<String, String>,
+    /// The panel the person was in last, by "provider/subject".
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    last_place: BTreeMap<String, String>,
+    /// How each table was arranged, by "provider/subject", then panel id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    tables: BTreeMap<String, BTreeMap<String, TableMemory>>,
+}
+
+/// A table's sort and filter, as the person left them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableMemory {
+    /// The column sorted by (its position), and whether descending.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<SortMemory>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub filter: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SortMemory {
+    pub column: usize,
+    pub descending: bool,
 }
 
 impl Preferences {
@@ -50,6 +72,39 @@ impl Preferences {
     pub fn set_active_org(&mut self, provider: &str, subject: &str, org_id: &str) {
         self.active_org
             .insert(key(provider, subject), org_id.to_owned());
+    }
+
+    pub fn last_place(&self, provider: &str, subject: &str) -> Option<&str> {
+        self.last_place
+            .get(&key(provider, subject))
+            .map(String::as_str)
+    }
+
+    pub fn set_last_place(&mut self, provider: &str, subject: &str, place: &str) {
+        self.last_place
+            .insert(key(provider, subject), place.to_owned());
+    }
+
+    pub fn table(&self, provider: &str, subject: &str, panel: &str) -> Option<&TableMemory> {
+        self.tables.get(&key(provider, subject))?.get(panel)
+    }
+
+    /// Remember a table's arrangement; one left as it comes is forgotten.
+    pub fn set_table(&mut self, provider: &str, subject: &str, panel: &str, memory: TableMemory) {
+        let account = key(provider, subject);
+        if memory == TableMemory::default() {
+            if let Some(tables) = self.tables.get_mut(&account) {
+                tables.remove(panel);
+                if tables.is_empty() {
+                    self.tables.remove(&account);
+                }
+            }
+        } else {
+            self.tables
+                .entry(account)
+                .or_default()
+                .insert(panel.to_owned(), memory);
+        }
     }
 }
 

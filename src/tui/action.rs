@@ -40,10 +40,12 @@ pub enum Action {
     Unlock,
     /// The Session inspector: reveal or mask the token values.
     Reveal,
+    /// A table: copy the row under the cursor.
+    CopyRow,
 }
 
 impl Action {
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 37] = [
         Action::Help,
         Action::Quit,
         Action::Palette,
@@ -80,6 +82,7 @@ impl Action {
         Action::SortReverse,
         Action::Unlock,
         Action::Reveal,
+        Action::CopyRow,
     ];
 
     /// The name in the config file and in `assets/default-keys.toml`.
@@ -113,6 +116,7 @@ impl Action {
             Action::SortReverse => "sort_reverse".into(),
             Action::Unlock => "unlock".into(),
             Action::Reveal => "reveal".into(),
+            Action::CopyRow => "copy_row".into(),
         }
     }
 
@@ -137,10 +141,12 @@ pub enum Context {
     Help,
     Palette,
     ConfirmQuit,
+    /// In a table panel: its row cursor, sort, filter and columns.
+    Table,
 }
 
 impl Context {
-    pub const ALL: [Context; 11] = [
+    pub const ALL: [Context; 12] = [
         Context::Global,
         Context::Login,
         Context::LoginPending,
@@ -152,6 +158,7 @@ impl Context {
         Context::Help,
         Context::Palette,
         Context::ConfirmQuit,
+        Context::Table,
     ];
 
     pub fn title(self) -> &'static str {
@@ -167,6 +174,7 @@ impl Context {
             Context::Help => "This help",
             Context::Palette => "Command palette",
             Context::ConfirmQuit => "Quit while a login is pending",
+            Context::Table => "In a table",
         }
     }
 
@@ -301,6 +309,54 @@ pub const COMMANDS: &[Command] = &[
         "clear the filter, then back to the list",
         None,
     ),
+    c(
+        C::Table,
+        A::SortNext,
+        "sort by the next column (after the last: as it came)",
+        Some("sort"),
+    ),
+    c(
+        C::Table,
+        A::SortReverse,
+        "turn the order round",
+        Some("reverse"),
+    ),
+    c(
+        C::Table,
+        A::Filter,
+        "filter the rows: those with the text in a cell",
+        Some("filter"),
+    ),
+    c(
+        C::Table,
+        A::Right,
+        "scroll the columns right (a table wider than its pane)",
+        Some("columns"),
+    ),
+    c(
+        C::Table,
+        A::Left,
+        "scroll the columns left (then Esc goes back to the list)",
+        None,
+    ),
+    c(
+        C::Table,
+        A::CopyRow,
+        "copy the row under the cursor, tab-separated (OSC 52)",
+        Some("copy row"),
+    ),
+    c(
+        C::Table,
+        A::Back,
+        "clear the filter, then back to the list",
+        Some("back"),
+    ),
+    c(C::Table, A::Up, "row cursor up", None),
+    c(C::Table, A::Down, "row cursor down", None),
+    c(C::Table, A::PageUp, "a page of rows up", None),
+    c(C::Table, A::PageDown, "a page of rows down", None),
+    c(C::Table, A::Home, "first row", None),
+    c(C::Table, A::End, "last row", None),
     c(
         C::Dashboard,
         A::Menu,

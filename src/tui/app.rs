@@ -202,6 +202,12 @@ async fn event_loop(app: &mut App, guard: &mut TerminalGuard) -> io::Result<()> 
     });
     let mut dirty = true;
     let mut dashboard_drawn = false;
+    // Where a table scrolls depends on how many rows it has on screen.
+    let size = guard.terminal.size()?;
+    app.handle(Msg::Resize {
+        width: size.width,
+        height: size.height,
+    });
     loop {
         if app.model.quit {
             return Ok(());

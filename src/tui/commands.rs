@@ -53,6 +53,8 @@ pub fn screen_contexts(model: &Model) -> Vec<Context> {
             let on_orgs = model.nav_items().get(dash.nav) == Some(&NavItem::Organizations);
             if on_orgs && dash.focus == Focus::Content {
                 vec![Context::Organizations, Context::Dashboard, Context::Global]
+            } else if dash.focus == Focus::Content && table_panel(model) {
+                vec![Context::Table, Context::Dashboard, Context::Global]
             } else {
                 vec![Context::Dashboard, Context::Global]
             }
@@ -204,6 +206,7 @@ pub fn availability(model: &Model, context: Context, action: Action) -> Availabi
             Some(d) if model.nav_items().get(d.nav) == Some(&NavItem::Session) => Enabled,
             _ => Hidden,
         },
+        (Context::Table, _) => crate::tui::update::table_availability(model, action),
         (Context::Accounts, Action::Confirm) => match &model.popup {
             _ if model.accounts.is_empty() => Disabled("no stored account".into()),
             Some(Popup::Accounts { filter, .. }) => enabled_if(
@@ -379,17 +382,18 @@ pub fn explain(model: &Model, contexts: &[Context], key: Key) -> Option<String> 
     })
 }
 
-/// The selected entry is a panel shown as a table, with the content focused.
+/// The selected entry is a panel shown as a table, open to the person
+/// (its keys work from the list too).
 fn table_panel(model: &Model) -> bool {
     let Some(d) = model.dashboard() else {
         return false;
     };
-    d.focus == Focus::Content
-        && matches!(
-            model.nav_items().get(d.nav),
-            Some(NavItem::Panel(i)) if model
-                .panels
-                .get(*i)
-                .is_some_and(|p| matches!(p.view, crate::panels::View::Table(_)))
-        )
+    matches!(
+        model.nav_items().get(d.nav),
+        Some(NavItem::Panel(i)) if model
+            .panels
+            .get(*i)
+            .is_some_and(|p| matches!(p.view, crate::panels::View::Table(_))
+                && matches!(model.access(d, p), crate::panels::Access::Allowed))
+    )
 }

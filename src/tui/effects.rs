@@ -195,6 +195,20 @@ impl Effects {
                     ))),
                 }
             }),
+            Command::SaveView {
+                provider,
+                subject,
+                choice,
+            } => self.spawn(async move {
+                match service.remember_view(provider, subject, choice).await {
+                    Ok(()) => None,
+                    Err(e) => {
+                        // Losing a table's sort is not worth a message.
+                        tracing::warn!("could not remember the dashboard's view: {e}");
+                        None
+                    }
+                }
+            }),
         }
     }
 

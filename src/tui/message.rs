@@ -18,7 +18,8 @@ pub enum Msg {
     Tick(DateTime<Utc>),
     /// The stored accounts, read at start: resume one, or show the login.
     Resumed(Result<Resume, String>),
-    /// The terminal's size, at start and whenever it changes.
+    /// The terminal's size, at start and whenever it changes: draw again
+    /// (a table keeps its cursor in sight in the rows it has now).
     Resize {
         width: u16,
         height: u16,
@@ -165,5 +166,12 @@ pub enum Command {
         provider: String,
         subject: String,
         org_id: String,
+    },
+    /// Remember where the person was (the last entry, a table's sort and
+    /// filter) for the next run.
+    SaveView {
+        provider: String,
+        subject: String,
+        choice: crate::session::ViewChoice,
     },
 }

@@ -1,8 +1,9 @@
 //! The mouse, on the dashboard only (capture is off on the login screens
 //! so the address and the code can be selected, and `M` turns it off
-//! anywhere): a click picks a navigation entry, an organization or a menu
-//! item; the wheel moves like the arrow keys. Every click becomes an
-//! action of the table, so it does exactly what the key would.
+//! anywhere): a click picks a navigation entry, an organization, a menu
+//! item, a table's row or (on its header) its sort column; the wheel moves
+//! like the arrow keys, over a table its cursor. Every click becomes an
+//! action of the action table, so it does exactly what the key would.
 
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Constraint, Flex, Layout, Position, Rect};
@@ -24,7 +25,14 @@ pub fn handle(model: &mut Model, area: Rect, event: MouseEvent) -> Vec<Command> 
     if !model.wants_mouse() {
         return Vec::new();
     }
+    let at = Position::new(event.column, event.row);
     match event.kind {
+        // The wheel over a table moves its cursor, wherever the focus is.
+        MouseEventKind::ScrollUp | MouseEventKind::ScrollDown if model.popup.is_none() => {
+            let down = event.kind == MouseEventKind::ScrollDown;
+            super::update::table_wheel(model, area, at, down)
+                .unwrap_or_else(|| first_with(model, if down { Action::Down } else { Action::Up }))
+        }
         MouseEventKind::ScrollUp => first_with(model, Action::Up),
         MouseEventKind::ScrollDown => first_with(model, Action::Down),
         MouseEventKind::Down(MouseButton::Left) => {
@@ -76,6 +84,11 @@ fn click(model: &mut Model, area: Rect, at: Position) -> Vec<Command> {
             filter.editing = false;
         }
         return run_action(model, context, Action::Confirm);
+    }
+    // A row of the open table (the cursor goes there) or its header
+    // (sorted by that column).
+    if let Some(commands) = super::update::table_click(model, area, at) {
+        return commands;
     }
     let body = Rect {
         y: area.y + HEADER_ROWS,

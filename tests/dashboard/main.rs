@@ -14,3 +14,4 @@ mod messages;
 mod palette;
 mod profile;
 mod smoke;
+mod tables;

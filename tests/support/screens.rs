@@ -16,9 +16,10 @@ use std::time::Duration;
 use authdash::auth::{BrowserLogin, Provider, Session};
 use authdash::config::Config;
 use authdash::demo::{DemoProvider, DemoSettings, config_toml};
+use authdash::panels::{DEFAULT_PANEL_BODY_CAP, TemplateVars, fetch_http, run_command, select};
 use authdash::tui::keymap::Key;
 use authdash::tui::message::{Command, Msg};
-use authdash::tui::model::Model;
+use authdash::tui::model::{Model, NavItem};
 use authdash::tui::update::{enter_dashboard, update};
 use authdash::tui::view;
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
@@ -98,16 +99,108 @@ impl Demo {
     }
 
     pub async fn start_with(settings: DemoSettings) -> Self {
+        Self::start_with_panels(settings, "").await
+    }
+
+    /// The demo with more panels: `extra` is TOML appended to the demo's
+    /// config, `{issuer}` in it replaced by the provider's address.
+    pub async fn start_with_panels(settings: DemoSettings, extra: &str) -> Self {
         let provider = DemoProvider::start(settings)
             .await
             .expect("the demo provider starts");
-        let config = Config::parse(
-            Path::new("demo.toml"),
-            &config_toml(provider.issuer_str()),
-            &|_| None,
-        )
-        .expect("the demo config parses");
+        let issuer = provider.issuer_str().trim_end_matches('/').to_owned();
+        let text = config_toml(&issuer) + &extra.replace("{issuer}", &issuer);
+        let config = Config::parse(Path::new("demo.toml"), &text, &|_| None)
+            .expect("the demo config parses");
         Self { provider, config }
+    }
+
+    /// Carry out the panel fetches among `commands` as the app's effects
+    /// would (an http source with the session's token, a command source
+    /// with it in its environment) and hand each answer to `update`.
+    pub async fn run(&self, model: &mut Model, commands: Vec<Command>) {
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .timeout(WAIT)
+            .build()
+            .expect("an http client");
+        for command in commands {
+            let Command::FetchPanel {
+                generation,
+                spec,
+                org_id,
+                org_name,
+                session,
+            } = command
+            else {
+                continue;
+            };
+            let vars = TemplateVars {
+                org_id: &org_id,
+                org_name: &org_name,
+                user_id: &session.user.subject,
+            };
+            let token = session.access_token();
+            let fetched = async {
+                match (&spec.command, spec.argv_for(vars)) {
+                    (Some(command), Some(argv)) => run_command(command, &argv, token).await,
+                    _ => {
+                        let url = spec
+                            .url_for(vars)
+                            .expect("the panel's address")
+                            .expect("an http source");
+                        fetch_http(&http, &url, token, DEFAULT_PANEL_BODY_CAP).await
+                    }
+                }
+            };
+            let result = tokio::time::timeout(WAIT, fetched)
+                .await
+                .expect("the panel's data in time")
+                .and_then(|v| select(v, spec.select.as_deref()));
+            update(
+                model,
+                Msg::PanelLoaded {
+                    generation,
+                    panel_id: spec.id.clone(),
+                    result,
+                },
+            );
+        }
+    }
+
+    /// Move the navigation to panel `id` with ↓ and ↑, as a person would,
+    /// and load it (the panels passed on the way stay loading). Every
+    /// command the keys gave is returned, the fetch run included.
+    pub async fn open(&self, model: &mut Model, id: &str) -> Vec<Command> {
+        let index = model.panels.iter().position(|p| p.id == id).expect("panel");
+        let target = model
+            .nav_items()
+            .iter()
+            .position(|n| *n == NavItem::Panel(index))
+            .expect("in the navigation");
+        let current = model.dashboard().map(|d| d.nav).unwrap_or_default();
+        let mut all = Vec::new();
+        let mut last = Vec::new();
+        let code = if target > current {
+            KeyCode::Down
+        } else {
+            KeyCode::Up
+        };
+        for _ in 0..target.abs_diff(current) {
+            all.append(&mut last);
+            last = press(model, code);
+        }
+        let fetches = last
+            .iter()
+            .filter(|c| matches!(c, Command::FetchPanel { .. }))
+            .count();
+        assert!(fetches <= 1, "one fetch for the panel reached");
+        let (fetch, rest): (Vec<Command>, Vec<Command>) = last
+            .into_iter()
+            .partition(|c| matches!(c, Command::FetchPanel { .. }));
+        all.extend(rest);
+        self.run(model, fetch).await;
+        all
     }
 
     /// A model as `authdash demo` starts with, at the clock, times in UTC.
@@ -243,10 +336,9 @@ pub fn rows(model: &Model, width: u16, height: u16) -> Vec<String> {
         .collect()
 }
 
-/// The terminal is `width` x `height` (the app says so at start and on
-/// every resize): keys that scroll stop at the end of what fits.
-pub fn resize(model: &mut Model, width: u16, height: u16) {
-    update(model, Msg::Resize { width, height });
+/// The terminal's size, as the app reports it at start and on a resize.
+pub fn resize(model: &mut Model, width: u16, height: u16) -> Vec<Command> {
+    update(model, Msg::Resize { width, height })
 }
 
 /// Advance the model's clock by `by` (a tick, as the app sends them).

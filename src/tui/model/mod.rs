@@ -20,7 +20,9 @@ mod profile;
 pub use filter::{ListFilter, step as step_matching};
 pub use lists::{AccountEntry, MenuItem, account_entries};
 pub use orgs::OrgPicker;
-pub use panel::{PanelError, PanelState, PanelValue, RenewalRecord, TableState};
+pub use panel::{
+    PanelError, PanelState, PanelValue, RenewalRecord, TableState, arranged, in_sight,
+};
 pub use profile::{ProfileClaim, ProfileText};
 
 /// A provider as the login screen lists it.
@@ -107,9 +109,9 @@ pub struct Model {
     pub accents: Vec<crate::config::Accent>,
     /// When the message on the status line appeared.
     pub toast_since: DateTime<Utc>,
-    /// The terminal's columns and rows (`Msg::Resize`), for keys that
-    /// scroll: a scroll stops at the end instead of storing dead presses.
-    pub size: (u16, u16),
+    /// The terminal's size (columns, rows) as last reported; none before
+    /// the first report (tests that never say).
+    pub terminal_size: Option<(u16, u16)>,
 }
 
 // One screen exists at a time: the variants' sizes cost nothing.
@@ -344,8 +346,8 @@ impl Model {
             help_scroll: 0,
             hyperlinks: false,
             accents: config.ui.accents.clone(),
-            size: (80, 24),
             toast_since: now,
+            terminal_size: None,
         }
     }
 
@@ -418,6 +420,13 @@ impl Model {
                     || d.nav_filter.editing
                     || d.panel_states.values().any(|s| s.table.editing)
             })
+    }
+
+    /// The terminal's columns and rows, for keys that scroll (a scroll
+    /// stops at the end instead of storing dead presses); 80x24 until the
+    /// terminal says.
+    pub fn size(&self) -> (u16, u16) {
+        self.terminal_size.unwrap_or((80, 24))
     }
 
     /// Whether the terminal should capture the mouse now.

@@ -56,7 +56,7 @@ fn dashboard_action_inner(model: &mut Model, context: Context, action: Action) -
                 return nav_filter_action(model, action);
             }
             // A table's row filter, else the organizations' filter.
-            if let NavItem::Panel(i) = item
+            if let NavItem::Panel(_) = item
                 && dash.panel_states.values().any(|s| s.table.editing)
             {
                 let key = match action {
@@ -64,12 +64,22 @@ fn dashboard_action_inner(model: &mut Model, context: Context, action: Action) -
                     Action::Back => Key::Esc,
                     _ => return Vec::new(),
                 };
-                return panel_key(model, i, key).unwrap_or_default();
+                return super::table::filter_key(model, key);
             }
             return org_filter_action(model, action);
         }
         Context::Organizations => return org_list_action(model, action),
         _ => {}
+    }
+    // A table's keys work from the list too: they take the focus into it.
+    if let NavItem::Panel(i) = item
+        && matches!(
+            action,
+            Action::SortNext | Action::SortReverse | Action::Filter
+        )
+        && super::table::is_table(model, i)
+    {
+        return super::table::from_list(model, action);
     }
     // Esc while the panel on screen waits for its answer: stop waiting.
     if action == Action::Back

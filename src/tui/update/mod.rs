@@ -17,6 +17,7 @@ mod lists;
 mod login;
 mod panels;
 mod popup;
+mod table;
 
 use dashboard::dashboard_action;
 use lists::{nav_filter_text, org_filter_text};
@@ -24,6 +25,7 @@ use login::{browser_opened, login_action, look_up_providers};
 use panels::load_selected_panel;
 pub use panels::missing_scopes;
 use popup::{palette_text, popup_action, popup_filter_text};
+pub use table::{availability as table_availability, click as table_click, wheel as table_wheel};
 
 /// After the n-th renewal failing in a row for want of the network, wait
 /// 15 s × 2ⁿ⁻¹ before the next try, at most 5 minutes.
@@ -49,7 +51,8 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
             Vec::new()
         }
         Msg::Resize { width, height } => {
-            model.size = (width, height);
+            model.terminal_size = Some((width, height));
+            table::follow_resize(model);
             Vec::new()
         }
         Msg::LoginUrl { generation, url } => {
@@ -253,6 +256,7 @@ pub fn enter_dashboard(model: &mut Model, session: impl Into<Arc<Session>>) -> V
         .map(str::to_owned);
     model.screen = Screen::Dashboard(Box::new(Dashboard::new(session, remembered)));
     model.popup = None;
+    table::restore_place(model);
     let mut commands = tick(model, model.now);
     commands.extend(load_selected_panel(model, false));
     commands
@@ -371,8 +375,15 @@ fn key(model: &mut Model, key: Key) -> Vec<Command> {
 }
 
 /// Run an action in a context (a key, the palette, a mouse click): a
-/// disabled one says why instead.
+/// disabled one says why instead. Where the person is afterwards (the
+/// entry open, a table's sort and filter) is remembered for the next run.
 pub fn run_action(model: &mut Model, context: Context, action: Action) -> Vec<Command> {
+    let mut commands = act(model, context, action);
+    commands.extend(table::remember(model));
+    commands
+}
+
+fn act(model: &mut Model, context: Context, action: Action) -> Vec<Command> {
     if let Availability::Disabled(why) = availability(model, context, action) {
         model.say(Toast {
             level: Level::Info,
@@ -384,7 +395,7 @@ pub fn run_action(model: &mut Model, context: Context, action: Action) -> Vec<Co
         Context::Global => match action {
             Action::Help => {
                 model.popup = Some(Popup::Help);
-                let line = crate::tui::view::help_opening_line(model, model.size);
+                let line = crate::tui::view::help_opening_line(model, model.size());
                 model.help_scroll = u16::try_from(line).unwrap_or(u16::MAX);
                 Vec::new()
             }
@@ -419,6 +430,7 @@ pub fn run_action(model: &mut Model, context: Context, action: Action) -> Vec<Co
         Context::Filter if model.popup.is_some() => popup_action(model, action),
         Context::Filter if matches!(model.screen, Screen::Login(_)) => login_action(model, action),
         Context::Login | Context::LoginPending => login_action(model, action),
+        Context::Table => table::table_action(model, action),
         Context::Dashboard | Context::Organizations | Context::Filter => {
             dashboard_action(model, context, action)
         }

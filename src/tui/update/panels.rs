@@ -50,8 +50,8 @@ pub(super) fn leave_panels(model: &mut Model) -> Vec<Command> {
     }
 }
 
-/// Keys for an open panel (content focus): a table's sort, filter and
-/// scroll; on a locked panel, the way in. `None`: not a panel key.
+/// Keys for an open panel: on a locked panel, the way in (a table's keys
+/// are its own context's). `None`: not a panel key.
 pub(super) fn panel_key(model: &mut Model, index: usize, key: Key) -> Option<Vec<Command>> {
     let spec = model.panels.get(index)?.clone();
     let dash = model.dashboard()?;
@@ -71,61 +71,7 @@ pub(super) fn panel_key(model: &mut Model, index: usize, key: Key) -> Option<Vec
         }
         return None;
     }
-    if !matches!(spec.view, crate::panels::View::Table(_)) {
-        return None;
-    }
-    let Screen::Dashboard(dash) = &mut model.screen else {
-        return None;
-    };
-    let state = dash.panel_states.get_mut(&spec.id)?;
-    let table = &mut state.table;
-    if table.editing {
-        match key {
-            Key::Esc => {
-                table.editing = false;
-                table.filter.clear();
-            }
-            Key::Enter => table.editing = false,
-            Key::Backspace => {
-                table.filter.pop();
-            }
-            Key::Char(c) => table.filter.push(c),
-            _ => {}
-        }
-        table.scroll = 0;
-        return Some(Vec::new());
-    }
-    let columns = match (&spec.view, &state.data) {
-        (crate::panels::View::Table(view), Some(data)) => view
-            .shape(&data.value)
-            .map(|t| t.headers.len())
-            .unwrap_or(0),
-        _ => 0,
-    };
-    let table = &mut state.table;
-    match key {
-        Key::Char('/') => table.editing = true,
-        // Sort by the next column; `S` turns the order round.
-        Key::Char('s') if columns > 0 => {
-            table.sort = match table.sort {
-                None => Some((0, false)),
-                Some((c, _)) if c + 1 >= columns => None,
-                Some((c, _)) => Some((c + 1, false)),
-            }
-        }
-        Key::Char('S') => {
-            if let Some((_, desc)) = &mut table.sort {
-                *desc = !*desc;
-            }
-        }
-        Key::Down | Key::Char('j') => table.scroll = table.scroll.saturating_add(1),
-        Key::Up | Key::Char('k') => table.scroll = table.scroll.saturating_sub(1),
-        Key::PageDown => table.scroll = table.scroll.saturating_add(10),
-        Key::PageUp => table.scroll = table.scroll.saturating_sub(10),
-        Key::Esc if !table.filter.is_empty() => table.filter.clear(),
-        _ => return None,
-    }
-    Some(Vec::new())
+    None
 }
 
 /// A panel's answer: kept only when it is the fetch awaited for that
@@ -152,8 +98,12 @@ pub(super) fn panel_loaded(
             state.data = Some(PanelValue { value, at: now });
             state.error = None;
         }
-        Err(error) => state.error = Some(PanelError { error, at: now }),
+        Err(error) => {
+            state.error = Some(PanelError { error, at: now });
+            return Vec::new();
+        }
     }
+    super::table::shape_arrived(model, panel_id);
     Vec::new()
 }
 
@@ -237,13 +187,14 @@ pub(super) fn load_selected_panel(model: &mut Model, force: bool) -> Vec<Command
     }
     let spec = Box::new(panel.clone());
     let session = dash.session.clone();
+    let fresh = super::table::remembered_state(model, &spec.id, org_id.clone(), generation);
     if let Screen::Dashboard(dash) = &mut model.screen {
         let state = dash
             .panel_states
             .entry(spec.id.clone())
-            .or_insert_with(|| PanelState::loading(org_id.clone(), generation));
+            .or_insert_with(|| fresh.clone());
         if state.org_id != org_id {
-            *state = PanelState::loading(org_id.clone(), generation);
+            *state = fresh;
         }
         state.loading = Some(generation);
         // The last failure is history once a reload runs; the last good
@@ -278,11 +229,7 @@ pub(super) fn panel_key_of(action: Action) -> Option<Key> {
 
 /// Letters typed into a table's row filter.
 pub(super) fn table_filter_text(model: &mut Model, key: Key) -> Vec<Command> {
-    let items = model.nav_items();
-    let Some(NavItem::Panel(i)) = model.dashboard().and_then(|d| items.get(d.nav).copied()) else {
-        return Vec::new();
-    };
-    panel_key(model, i, key).unwrap_or_default()
+    super::table::filter_key(model, key)
 }
 
 /// The scopes a panel needs that the session was not granted.

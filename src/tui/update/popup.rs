@@ -13,7 +13,7 @@ pub(super) fn popup_action(model: &mut Model, action: Action) -> Vec<Command> {
     };
     match model.popup.clone() {
         Some(Popup::Help) => {
-            let page = i64::from(model.size.1.saturating_sub(4).max(1));
+            let page = i64::from(model.size().1.saturating_sub(4).max(1));
             let by = match action {
                 Action::Up => -1,
                 Action::Down => 1,
@@ -24,7 +24,7 @@ pub(super) fn popup_action(model: &mut Model, action: Action) -> Vec<Command> {
                 _ => 0,
             };
             // Stops at both ends: a press past the end is not stored.
-            let last = crate::tui::view::help_max_scroll(model, model.size) as i64;
+            let last = crate::tui::view::help_max_scroll(model, model.size()) as i64;
             let to = (i64::from(model.help_scroll) + by).clamp(0, last);
             model.help_scroll = u16::try_from(to).unwrap_or(u16::MAX);
             if matches!(action, Action::Back | Action::Help) {
@@ -82,7 +82,7 @@ pub(super) fn popup_action(model: &mut Model, action: Action) -> Vec<Command> {
         Some(Popup::Palette { query, selected }) => {
             let entries = crate::tui::palette::entries(model, &query);
             let n = entries.len().max(1);
-            let page = usize::from(model.size.1.saturating_sub(10).max(1));
+            let page = usize::from(model.size().1.saturating_sub(10).max(1));
             let to = match action {
                 Action::Back => {
                     model.popup = None;

@@ -12,18 +12,13 @@ use crate::tui::model::{Dashboard, Focus, Model, NavItem};
 use crate::tui::theme;
 use ratatui::style::Style;
 
-/// The navigation list and the content beside it.
-fn areas(area: Rect) -> [Rect; 2] {
-    Layout::horizontal([Constraint::Length(24), Constraint::Min(20)]).areas(area)
-}
-
 /// Where the content pane is in the dashboard's `area`.
 pub fn content_area(area: Rect) -> Rect {
-    areas(area)[1]
+    split(area)[1]
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard) {
-    let [nav_area, content_area] = areas(area);
+    let [nav_area, content_area] = split(area);
     let items = model.nav_items();
     let shown = model.visible_nav(dash);
     let query = dash.nav_filter.query();
@@ -70,6 +65,11 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard) {
         },
         _ => profile::draw(frame, content_area, model, dash, focused),
     }
+}
+
+/// The navigation list and the content beside it.
+pub fn split(area: Rect) -> [Rect; 2] {
+    Layout::horizontal([Constraint::Length(24), Constraint::Min(20)]).areas(area)
 }
 
 pub fn content_block(title: &str, focused: bool) -> Block<'static> {

@@ -43,11 +43,11 @@ pub fn scroll_position(first: usize, height: usize, total: usize) -> String {
 }
 
 /// The rows of the long pane on screen (Profile, Session) and how many
-/// show at once, on a terminal of `model.size`: what `update` needs to stop
+/// show at once, on a terminal of `model.size()`: what `update` needs to stop
 /// a scroll at the end.
 pub fn pane_rows(model: &Model) -> Option<(usize, usize)> {
     let dash = model.dashboard()?;
-    let area = ratatui::layout::Rect::new(0, 0, model.size.0, model.size.1);
+    let area = ratatui::layout::Rect::new(0, 0, model.size().0, model.size().1);
     let content = dashboard::content_area(body_area(area));
     let inner = dashboard::content_block("", false).inner(content);
     let (width, height) = (usize::from(inner.width), usize::from(inner.height));
@@ -61,14 +61,9 @@ pub fn pane_rows(model: &Model) -> Option<(usize, usize)> {
 
 /// Between the header and the footer.
 fn body_area(area: ratatui::layout::Rect) -> ratatui::layout::Rect {
-    let [_, body, _] = Layout::vertical([
-        Constraint::Length(2),
-        Constraint::Min(3),
-        Constraint::Length(2),
-    ])
-    .areas(area);
-    body
+    areas(area)[1]
 }
+pub use table::layout as table_layout;
 
 /// The smallest terminal everything fits in.
 pub const MIN_WIDTH: u16 = 60;
@@ -88,13 +83,7 @@ pub fn draw(frame: &mut Frame, model: &Model) {
         );
         return;
     }
-    let [header_area, _, footer_area] = Layout::vertical([
-        Constraint::Length(2),
-        Constraint::Min(3),
-        Constraint::Length(2),
-    ])
-    .areas(frame.area());
-    let body = body_area(frame.area());
+    let [header_area, body, footer_area] = areas(frame.area());
     header::draw(frame, header_area, model);
     match &model.screen {
         Screen::Login(login) => login::draw(frame, body, model, login),
@@ -102,4 +91,37 @@ pub fn draw(frame: &mut Frame, model: &Model) {
     }
     footer::draw(frame, footer_area, model);
     popup::draw(frame, model);
+}
+
+/// The header, the body and the footer of a terminal of `area`.
+fn areas(area: ratatui::layout::Rect) -> [ratatui::layout::Rect; 3] {
+    Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(3),
+        Constraint::Length(2),
+    ])
+    .areas(area)
+}
+
+/// Where the open panel's table is drawn on a terminal of `area` (status
+/// line, header and rows), when the dashboard shows a table with data.
+pub fn table_area(model: &Model, area: ratatui::layout::Rect) -> Option<ratatui::layout::Rect> {
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        return None;
+    }
+    let Screen::Dashboard(dash) = &model.screen else {
+        return None;
+    };
+    let super::model::NavItem::Panel(i) = *model.nav_items().get(dash.nav)? else {
+        return None;
+    };
+    let spec = model.panels.get(i)?;
+    if !matches!(spec.view, crate::panels::View::Table(_))
+        || !matches!(model.access(dash, spec), crate::panels::Access::Allowed)
+    {
+        return None;
+    }
+    let [_, body, _] = areas(area);
+    let [_, content] = dashboard::split(body);
+    panel::data_area(model, dash, spec, content)
 }

@@ -67,9 +67,7 @@ pub fn draw(
         ));
         return text(frame, inner, lines);
     }
-    let header = u16::try_from(lines.len()).unwrap_or(u16::MAX);
-    let [top, body] =
-        Layout::vertical([Constraint::Length(header), Constraint::Min(1)]).areas(inner);
+    let [top, body] = below(inner, lines.len());
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), top);
     let result = match &spec.view {
         View::Kv => {
@@ -84,10 +82,7 @@ pub fn draw(
             );
             Ok(())
         }
-        View::Table(view) => view.shape(&data.value).map(|t| {
-            let table_state = state.map(|s| s.table.clone()).unwrap_or_default();
-            table::draw(frame, body, &t, &table_state);
-        }),
+        View::Table(view) => table::draw_panel(frame, body, view, data, state, focused),
         View::Chart(view) => view
             .shape(&data.value)
             .map(|points| chart::draw(frame, body, view, &points)),
@@ -108,6 +103,26 @@ pub fn draw(
             body,
         );
     }
+}
+
+/// The lines above a panel's data, and the rest for the data.
+fn below(inner: Rect, intro: usize) -> [Rect; 2] {
+    let header = u16::try_from(intro).unwrap_or(u16::MAX);
+    Layout::vertical([Constraint::Length(header), Constraint::Min(1)]).areas(inner)
+}
+
+/// Where an open panel's table is drawn when the panel fills `area`
+/// (its description and status lines above it): `update` keeps the
+/// cursor in sight in it and the mouse finds rows in it.
+pub fn data_area(model: &Model, dash: &Dashboard, spec: &PanelSpec, area: Rect) -> Option<Rect> {
+    let state = dash.panel_states.get(&spec.id)?;
+    state.data.as_ref()?;
+    let mut lines = Vec::new();
+    if let Some(d) = &spec.description {
+        lines.push(Line::raw(d.clone()));
+    }
+    status(&mut lines, model, spec, state);
+    Some(below(content_block("", false).inner(area), lines.len())[1])
 }
 
 fn text(frame: &mut Frame, area: Rect, lines: Vec<Line<'static>>) {
