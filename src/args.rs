@@ -57,7 +57,8 @@ pub(crate) enum Cmd {
         #[arg(long, conflicts_with = "browser")]
         paste: bool,
     },
-    /// Revoke the active account's tokens at the provider and delete them here.
+    /// Revoke the active account's tokens at the provider and delete them here;
+    /// with nothing to log out, says so and exits 0.
     Logout {
         /// Every account of this config's providers, not just the active one (others stay).
         #[arg(long)]
@@ -70,10 +71,10 @@ pub(crate) enum Cmd {
         #[arg(long)]
         everywhere: bool,
     },
-    /// Who is logged in where, and which account and org this run uses (and why);
-    /// exits 4 when that account is not usable.
+    /// Who is logged in where, and which account and org this run uses (and why),
+    /// times in local time; exits 4 when that account is not usable.
     Status {
-        /// Machine-readable output.
+        /// Machine-readable output (times in RFC 3339, UTC, to the second).
         #[arg(long, conflicts_with = "prompt")]
         json: bool,
         /// One short line for a shell prompt, from the store alone (no network, no
@@ -88,7 +89,9 @@ pub(crate) enum Cmd {
         /// exec-credential (kubectl's exec credential plugin).
         #[arg(long, value_enum, default_value_t)]
         format: cli::TokenFormat,
-        /// Renew first when less than this remains (90s, 5m, 1h).
+        /// Renew first when less than this remains (90s, 5m, 1h); at most half the
+        /// token's lifetime, so a token is never renewed on every call (a value the
+        /// provider cannot meet is said on stderr).
         #[arg(long, value_name = "DURATION", value_parser = cli::parse_duration)]
         min_ttl: Option<std::time::Duration>,
     },
@@ -96,7 +99,8 @@ pub(crate) enum Cmd {
     /// ($AUTHDASH_ACCESS_TOKEN, $AUTHDASH_ORG_ID unless the config renames them);
     /// exits with CMD's status.
     Exec {
-        /// Renew first when less than this remains (90s, 5m, 1h).
+        /// Renew first when less than this remains (90s, 5m, 1h), or less than half
+        /// the token's lifetime when that is shorter (as `token --min-ttl`).
         #[arg(long, value_name = "DURATION", value_parser = cli::parse_duration)]
         min_ttl: Option<std::time::Duration>,
         /// The command and its arguments (after `--`).
@@ -108,7 +112,8 @@ pub(crate) enum Cmd {
         )]
         command: Vec<std::ffi::OsString>,
     },
-    /// List the accounts, or make one active (by email, subject, provider/subject or number).
+    /// List the accounts by email, or make one active (by email, subject,
+    /// provider/subject or the number in the list); exits 4 when there is none.
     Switch { account: Option<String> },
     /// Print shell completions.
     Completions { shell: clap_complete::Shell },

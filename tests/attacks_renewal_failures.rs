@@ -300,6 +300,12 @@ async fn token_while_unverified_prints_nothing_and_exits_one() {
     let (home, _service, login) = service_login(&op, "").await;
     op.set_extra_userinfo(orgs("Member"));
     op.set_fault(Fault::UserinfoUnavailable);
+    // Forty of its sixty minutes gone: past half its lifetime, so that
+    // `--min-ttl 2h` renews (it renews no earlier).
+    let mut aged = login.clone();
+    aged.logged_in_at -= TimeDelta::minutes(40);
+    aged.tokens.expires_at = aged.tokens.expires_at.map(|t| t - TimeDelta::minutes(40));
+    home.store().save(&aged).expect("stored");
 
     for round in 0..2 {
         let out = authdash(&home, &["token", "--min-ttl", "2h"]).await;

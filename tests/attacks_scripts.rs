@@ -655,3 +655,66 @@ fn attack_status_prompt_escapes_hostile_store_content() {
         );
     }
 }
+
+/// A config full of control bytes (from a hostile archive, or pasted from
+/// a web page): every error that quotes it — a value, a key, toml's excerpt
+/// of a line that is not TOML, a bad key binding — is printed with them
+/// written out, never raw.
+#[test]
+fn attack_a_config_full_of_control_bytes_is_shown_escaped() {
+    let home = tempfile::tempdir().unwrap();
+    let good = std::fs::read_to_string(write_config(home.path(), "http://127.0.0.1:9")).unwrap();
+    let escapes = "\\u001b]0;pwned\\u0007\\u001b[2J\\r\\u009b31m\\u202e";
+    let raw = "\u{1b}]0;pwned\u{7}\u{1b}[2J\r\u{9b}31m\u{202e}";
+    let cases = [
+        // A value and a key quoted in the message.
+        (
+            good.replacen(
+                "[auth.demo]\n",
+                &format!("[auth.demo]\nflow = \"{escapes}\"\n"),
+                1,
+            ),
+            &["status"][..],
+        ),
+        (
+            good.replacen(
+                "[auth.demo]\n",
+                &format!("[auth.demo]\n\"k{escapes}\" = 1\n"),
+                1,
+            ),
+            &["token"],
+        ),
+        // Raw bytes are not TOML: toml quotes the line.
+        (
+            good.replacen(
+                "[auth.demo]\n",
+                &format!("[auth.demo]\nlabel = \"{raw}\"\n"),
+                1,
+            ),
+            &["status"],
+        ),
+        // A key binding, checked before the dashboard takes the terminal.
+        (
+            format!("{good}\n[authdash.keys]\nquit = \"{escapes}\"\n"),
+            &[],
+        ),
+    ];
+    for (text, args) in cases {
+        let path = home.path().join("hostile.toml");
+        std::fs::write(&path, &text).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let out = wait_bounded(command(home.path(), &path, args).spawn().unwrap());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            !out.stderr
+                .iter()
+                .chain(&out.stdout)
+                .any(|b| matches!(b, 0x1b | 0x07 | 0x9b | b'\r')),
+            "{args:?}: a control byte reached the terminal: {err:?}"
+        );
+        assert!(!err.contains('\u{202e}'), "{args:?}: {err:?}");
+        assert!(err.contains("\\u{1b}"), "{args:?}: shown escaped: {err}");
+    }
+}

@@ -467,3 +467,85 @@ async fn status_and_switch_print_provider_text_visible() {
         );
     }
 }
+
+/// `switch` names an account as it lists it: by email, else by name, else
+/// by subject — never by the subject when there is an email.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn switch_names_the_account_by_email_then_name_then_subject() {
+    let s = Setup::new(DemoSettings::default()).await;
+    let alice = s.login("alice").await;
+    s.login("bob").await;
+    let list = text(&s.run(&["switch"]).stdout);
+    assert!(list.contains(" 1 alice@example.com"), "{list}");
+
+    let out = s.run(&["switch", "1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "Active account: alice@example.com (demo)\n"
+    );
+
+    let mut nameless = alice.clone();
+    nameless.user.email = None;
+    s.store().save(&nameless).unwrap();
+    let out = s.run(&["switch", "2"]);
+    assert_eq!(
+        text(&out.stdout),
+        "Active account: bob@example.com (demo)\n"
+    );
+    let out = s.run(&["switch", &alice.user.subject]);
+    assert_eq!(text(&out.stdout), "Active account: Alice Anderson (demo)\n");
+    assert!(
+        text(&s.run(&["switch"]).stdout).contains("*1 Alice Anderson"),
+        "listed as it is named"
+    );
+
+    let mut anonymous = nameless;
+    anonymous.user.name = None;
+    s.store().save(&anonymous).unwrap();
+    let out = s.run(&["switch", "1"]);
+    assert_eq!(
+        text(&out.stdout),
+        format!("Active account: {} (demo)\n", alice.user.subject)
+    );
+}
+
+/// `status` says when the access token expires in local time, to the
+/// second, with how long that is from now; `--json` in RFC 3339, UTC, to the
+/// second.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_times_are_local_to_the_second_and_json_is_utc() {
+    let s = Setup::new(DemoSettings::default()).await;
+    let session = s.login("alice").await;
+    let expires = session.tokens.expires_at.expect("the demo says when");
+    let tokyo = chrono::FixedOffset::east_opt(9 * 3600).unwrap();
+    let child = s
+        .command(&["status"])
+        .env("TZ", "Asia/Tokyo")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let human = text(&binary::finish(child).stdout);
+    let local = expires
+        .with_timezone(&tokyo)
+        .format("%Y-%m-%d %H:%M:%S +09:00");
+    assert!(
+        human.contains(&format!("access token: valid until {local} (in 9 min)"))
+            || human.contains(&format!("access token: valid until {local} (in 10 min)")),
+        "{human}"
+    );
+
+    let json: serde_json::Value = serde_json::from_slice(&s.run(&["status", "--json"]).stdout)
+        .expect("status --json is JSON");
+    let account = &json["accounts"][0];
+    assert_eq!(
+        account["access_token_expires_at"],
+        expires.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    );
+    let id_expires = account["id_token_expires_at"].as_str().unwrap();
+    assert!(
+        id_expires.len() == "2025-03-14T09:26:53Z".len() && id_expires.ends_with('Z'),
+        "{id_expires}"
+    );
+}

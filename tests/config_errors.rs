@@ -102,3 +102,91 @@ mod auth;
 mod claims;
 #[path = "config_errors/settings.rs"]
 mod settings;
+
+// --- control characters ------------------------------------------------
+
+/// What a terminal would act on: ESC (colours, clearing the screen), BEL,
+/// CR (rewriting a line), the C1 CSI and a bidi override.
+const HOSTILE: [char; 5] = ['\u{1b}', '\u{7}', '\r', '\u{9b}', '\u{202e}'];
+
+#[track_caller]
+fn shown_escaped(err: &ConfigError) -> String {
+    let shown = err.to_string();
+    assert!(
+        !shown.contains(HOSTILE),
+        "a control character is printed raw: {shown:?}"
+    );
+    shown
+}
+
+/// A value, a key and a table name full of escapes: the message names
+/// them with each control character written out.
+#[test]
+fn control_characters_in_values_and_keys_are_shown_escaped() {
+    let value = parse_with(
+        &auth_line("flow = \"\\u001b[2J\\u0007http://\\u202eevil\\r\""),
+        &|_| None,
+    )
+    .unwrap_err();
+    let shown = shown_escaped(&value);
+    assert!(shown.contains("\\u{1b}[2J\\u{7}"), "{shown}");
+    assert!(shown.contains("\\u{202e}evil\\u{d}"), "{shown}");
+
+    let key = parse_with(&auth_line("\"client\\u001b]0;pwned\\u0007\" = 1"), &|_| {
+        None
+    })
+    .unwrap_err();
+    let shown = shown_escaped(&key);
+    assert!(shown.contains("client\\u{1b}]0;pwned\\u{7}"), "{shown}");
+    // The key field keeps the text as it was, for code that compares it.
+    assert!(
+        key.key()
+            .is_some_and(|k| k.contains("client\u{1b}]0;pwned\u{7}")),
+        "{:?}",
+        key.key()
+    );
+
+    let table = parse_with(
+        &with_provider("[authdash]\nrole_order = [\"Owner\", \"\\u009b31mAdmin\", \"Owner\"]\n"),
+        &|_| None,
+    )
+    .unwrap_err();
+    shown_escaped(&table);
+}
+
+/// A raw control byte is not valid TOML: toml's message quotes the line it
+/// is on. The quote is shown escaped, its lines kept.
+#[test]
+fn a_syntax_error_quoting_control_bytes_shows_them_escaped() {
+    let err = parse_with(
+        "[auth]\nclient_id = \"a\u{1b}[2J\u{9b}31m\u{202e}b\"\n",
+        &|_| None,
+    )
+    .unwrap_err();
+    let ConfigError::Syntax { message, .. } = &err else {
+        panic!("expected Syntax, got {err:?}");
+    };
+    assert!(
+        message.contains('\u{1b}'),
+        "toml quotes the line: {message:?}"
+    );
+    let shown = shown_escaped(&err);
+    assert!(shown.contains("\\u{1b}[2J"), "{shown}");
+    assert!(shown.contains("line 2"), "{shown}");
+    assert!(
+        shown.lines().count() > 1,
+        "toml's excerpt keeps its lines: {shown}"
+    );
+}
+
+/// A path named with an escape (a folder from a hostile archive).
+#[test]
+fn a_path_with_control_characters_is_shown_escaped() {
+    let err =
+        Config::load(Path::new("/no/such/\u{1b}[2Jdir/authdash.toml"), &|_| None).unwrap_err();
+    let shown = shown_escaped(&err);
+    assert!(
+        shown.contains("/no/such/\\u{1b}[2Jdir/authdash.toml"),
+        "{shown}"
+    );
+}

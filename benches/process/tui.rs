@@ -57,7 +57,7 @@ impl Bench<'_> {
             for (keys, shows) in [
                 ("jjj", "Visa ending 4242"),
                 ("j", "Audit log retention"),
-                ("j", "latest 14:"),
+                ("j", "latest 184 users"),
             ] {
                 app.send(keys)?;
                 app.wait_for(shows, wait)?;

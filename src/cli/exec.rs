@@ -16,7 +16,8 @@ pub struct ExecRequest<'a> {
     /// CMD and its arguments, passed through untouched.
     pub command: &'a [OsString],
     pub selection: &'a Selection,
-    /// Renew first when less than this remains.
+    /// Renew first when less than this remains, or less than half the
+    /// token's lifetime when that is shorter (said on stderr).
     pub min_ttl: Option<Duration>,
     /// `Some` when it may log in itself (an interactive run).
     pub login: Option<LoginRequest<'a>>,

@@ -39,9 +39,11 @@ pub async fn logout(
             .cloned()
             .collect(),
     };
+    // Nothing to log out is what was asked for already: not a failure,
+    // and no login is needed to get there (another config's accounts are
+    // still named below).
     if targets.is_empty() {
-        writeln!(out, "Not logged in: nothing to do.")?;
-        return Ok(Outcome::Failed);
+        writeln!(out, "Not logged in: nothing to log out.")?;
     }
     let options = LogoutOptions {
         in_browser,

@@ -1,5 +1,5 @@
 //! The subcommands for scripts and terminals without the TUI, following
-//! `gh auth`: `status` (exit 1 when logged out), `token` (the access token
+//! `gh auth`: `status` (exit 4 when logged out), `token` (the access token
 //! and nothing else on stdout), `switch`, `login`, `logout`; and `init`
 //! (a config to start from) and `doctor` (checks a config and its providers).
 //!
@@ -14,6 +14,7 @@ mod exec;
 mod init;
 mod login;
 mod logout;
+mod min_ttl;
 pub mod select;
 mod status;
 mod switch;

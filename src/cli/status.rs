@@ -1,6 +1,6 @@
 use std::io::Write;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Local, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
 use super::select::{self, Chosen, Selection};
@@ -100,7 +100,7 @@ pub fn status(
         writeln!(
             out,
             "Token store: {}, encrypted with {}.",
-            ctx.store_path.display(),
+            visible(&ctx.store_path.display().to_string()),
             ctx.store.describe_key()
         )?;
     }
@@ -130,9 +130,37 @@ fn prompt_line(chosen: Option<&Chosen>, now: DateTime<Utc>) -> String {
     format!("{who}{org} {left}")
 }
 
+/// RFC 3339 in UTC, to the second: `2025-03-14T09:36:53Z`.
 fn time(t: Option<DateTime<Utc>>) -> Value {
-    t.map(|t| Value::String(t.to_rfc3339()))
+    t.map(|t| Value::String(t.to_rfc3339_opts(SecondsFormat::Secs, true)))
         .unwrap_or(Value::Null)
+}
+
+/// A moment as a person reads it: local time to the second, and how far
+/// off it is (`2025-03-14 10:36:53 +01:00 (in 9 min)`).
+fn local(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (at - now).num_seconds();
+    let span = |s: i64| {
+        let s = s.abs();
+        if s < 60 {
+            format!("{s} s")
+        } else if s < 3600 {
+            format!("{} min", s / 60)
+        } else if s < 86_400 * 2 {
+            format!("{} h {} min", s / 3600, (s % 3600) / 60)
+        } else {
+            format!("{} days", s / 86_400)
+        }
+    };
+    let relative = match secs {
+        0 => "now".to_owned(),
+        s if s > 0 => format!("in {}", span(s)),
+        s => format!("{} ago", span(s)),
+    };
+    format!(
+        "{} ({relative})",
+        at.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S %:z")
+    )
 }
 
 fn account_json(s: &Session, active: Option<&AccountId>, now: DateTime<Utc>) -> Value {
@@ -180,9 +208,10 @@ fn describe(
     now: DateTime<Utc>,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
+    // The label is the config's text: shown, never run.
     let label = crate::session::provider_for(&ctx.config, s)
-        .map(|p| p.label.as_str())
-        .unwrap_or("not a provider of this config: not used here");
+        .map(|p| visible(&p.label))
+        .unwrap_or("not a provider of this config: not used here".into());
     writeln!(
         out,
         "{} ({label}) — {}",
@@ -227,7 +256,7 @@ fn describe(
         writeln!(out, "    {label}: {}", orgs.join(", "))?;
     }
     let access = match (s.tokens.expires_at, state(s, now)) {
-        (Some(at), "valid") => format!("valid until {}", at.to_rfc3339()),
+        (Some(at), "valid") => format!("valid until {}", local(at, now)),
         (_, "valid") => "valid".into(),
         (_, "renewable") => "expired; renewed on next use with the refresh token".into(),
         (_, "unverified") => format!(

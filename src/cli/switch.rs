@@ -1,6 +1,7 @@
 use std::io::Write;
 
 use super::{CliError, Context, Outcome};
+use crate::auth::Session;
 use crate::identity::visible;
 use crate::session::AccountId;
 
@@ -21,7 +22,7 @@ pub fn switch(ctx: &Context, to: Option<&str>, out: &mut dyn Write) -> Result<Ou
                 "{}{} {:<28} {}  ({})",
                 if active { "*" } else { " " },
                 i + 1,
-                visible(s.user.email.as_deref().unwrap_or(s.user.display_name())),
+                visible(account_name(s)),
                 visible(&s.provider),
                 visible(&id.to_string()),
             )?;
@@ -32,7 +33,11 @@ pub fn switch(ctx: &Context, to: Option<&str>, out: &mut dyn Write) -> Result<Ou
     match matches.as_slice() {
         [one] => {
             ctx.set_active(one)?;
-            writeln!(out, "Active account: {}", visible(&one.to_string()))?;
+            let name = accounts
+                .find(one)
+                .map(|s| format!("{} ({})", visible(account_name(s)), visible(&s.provider)))
+                .unwrap_or_else(|| visible(&one.to_string()).into_owned());
+            writeln!(out, "Active account: {name}")?;
             Ok(Outcome::Ok)
         }
         [] => Err(CliError::Usage(format!(
@@ -44,4 +49,14 @@ pub fn switch(ctx: &Context, to: Option<&str>, out: &mut dyn Write) -> Result<Ou
             visible(wanted)
         ))),
     }
+}
+
+/// What an account is called in the list and after a switch: its email,
+/// else its name, else its subject.
+fn account_name(s: &Session) -> &str {
+    s.user
+        .email
+        .as_deref()
+        .or(s.user.name.as_deref())
+        .unwrap_or(&s.user.subject)
 }

@@ -32,7 +32,8 @@ pub enum TokenFormat {
 #[derive(Debug, Clone, Copy)]
 pub struct TokenRequest<'a> {
     pub format: TokenFormat,
-    /// Renew first when less than this remains.
+    /// Renew first when less than this remains, or less than half the
+    /// token's lifetime when that is shorter (said on stderr).
     pub min_ttl: Option<Duration>,
     pub selection: &'a Selection,
     /// `Some` when it may log in itself (an interactive run).
@@ -40,8 +41,9 @@ pub struct TokenRequest<'a> {
 }
 
 /// Print the chosen account's access token, renewed first when it is
-/// about to expire (or has less than `min_ttl` left). Nothing else goes to
-/// stdout; messages go to `err`.
+/// about to expire (or has less than `min_ttl` left, capped at half its
+/// lifetime so that a `min_ttl` the provider cannot meet never renews on
+/// every call). Nothing else goes to stdout; messages go to `err`.
 pub async fn token(
     ctx: &Context,
     request: TokenRequest<'_>,

@@ -13,7 +13,8 @@ use crate::session::{is_bound, provider_for};
 #[derive(Debug, Clone, Copy)]
 pub struct Need<'a> {
     pub selection: &'a Selection,
-    /// Renew first when less than this remains.
+    /// Renew first when less than this remains (`--min-ttl`), or less
+    /// than half the token's lifetime when that is shorter.
     pub min_ttl: Duration,
     /// `Some` when the command may log in itself (an interactive run with
     /// no `--account`); `None` in a non-interactive run: exit 4 instead.
@@ -46,16 +47,22 @@ pub async fn usable(
                 "The session of {} has expired and cannot be renewed",
                 visible(c.session.user.display_name())
             ),
-            Some(c) => match ctx.usable_for(&c.session, need.min_ttl).await {
-                Ok(session) => {
-                    return Ok(Ok(Chosen {
-                        session,
-                        ..c.clone()
-                    }));
+            Some(c) => {
+                let plan = super::min_ttl::plan(&c.session, need.min_ttl);
+                match ctx.usable_for(&c.session, plan.renew_below).await {
+                    Ok(session) => {
+                        if let Some(note) = &plan.note {
+                            writeln!(err, "{note}")?;
+                        }
+                        return Ok(Ok(Chosen {
+                            session,
+                            ..c.clone()
+                        }));
+                    }
+                    Err(e) if e.needs_login() => e.to_string(),
+                    Err(e) => return Err(e.into()),
                 }
-                Err(e) if e.needs_login() => e.to_string(),
-                Err(e) => return Err(e.into()),
-            },
+            }
         };
         match need.login {
             // One login per run: a login that still leaves nothing usable

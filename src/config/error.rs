@@ -1,26 +1,51 @@
 use std::path::{Path, PathBuf};
 
+use crate::identity::visible;
+
+/// A path in a message, its control characters made visible.
+fn shown_path(path: &Path) -> String {
+    visible(&path.display().to_string()).into_owned()
+}
+
+/// Text of several lines (toml's excerpt of the file), each line made
+/// visible and the line breaks kept.
+fn visible_lines(text: &str) -> String {
+    text.split('\n').map(visible).collect::<Vec<_>>().join("\n")
+}
+
 /// Why a config file could not become a [`Config`](super::Config).
 ///
 /// Every message names the file; `Invalid` also names the key (as a dotted
 /// path such as `auth.acme.server_metadata_url`, array elements as
 /// `authdash.panels[0]`, counted from 0) and says how to fix it.
+///
+/// The messages quote the file (its keys, its values, toml's excerpt of a
+/// line): every control character in them is shown as `\u{..}`, so that a
+/// config full of escapes cannot clear the screen or fake a line when its
+/// error is printed. The fields hold the text as it was.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error(
         "{}: no config file here\n  fix: create it (assets/examples/authdash.toml lists every key), or point --config / AUTHDASH_CONFIG at another file",
-        path.display()
+        shown_path(path)
     )]
     NotFound { path: PathBuf },
-    #[error("{}: cannot read the config file: {source}", path.display())]
+    #[error("{}: cannot read the config file: {}", shown_path(path), visible(&source.to_string()))]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    /// `message` is toml's, which carries the line and column.
-    #[error("{}: not valid TOML: {message}", path.display())]
+    /// `message` is toml's, which carries the line and column and an
+    /// excerpt of the line (kept on its own lines, each made visible).
+    #[error("{}: not valid TOML: {}", shown_path(path), visible_lines(message))]
     Syntax { path: PathBuf, message: String },
-    #[error("{}: `{key}`: {problem}\n  fix: {fix}", path.display())]
+    #[error(
+        "{}: `{}`: {}\n  fix: {}",
+        shown_path(path),
+        visible(key),
+        visible(problem),
+        visible(fix)
+    )]
     Invalid {
         path: PathBuf,
         key: String,
@@ -54,9 +79,9 @@ pub enum ConfigWarning {
     /// The file holds secrets and other users can read it.
     #[error(
         "{}: holds {} and is readable by {who} (mode {mode:04o}); whoever can read it can use them\n  fix: chmod 600 {}",
-        path.display(),
-        keys.join(", "),
-        path.display()
+        shown_path(path),
+        visible(&keys.join(", ")),
+        shown_path(path)
     )]
     ReadableSecrets {
         path: PathBuf,

@@ -415,6 +415,11 @@ fn views_shape_rows_series_and_text() {
         .expect("series");
     assert_eq!(points, [("Jan".to_owned(), 1.0), ("Feb".to_owned(), 2.5)]);
     assert!(chart.shape(&serde_json::json!([{"m": "Jan"}])).is_err());
+    // The older shape, bare numbers, still reads with keys configured.
+    assert_eq!(
+        chart.shape(&serde_json::json!([3, 4.5])).expect("numbers"),
+        [("1".to_owned(), 3.0), ("2".to_owned(), 4.5)]
+    );
     assert_eq!(
         ChartView::default()
             .shape(&serde_json::json!([3, 4]))

@@ -58,8 +58,12 @@ pub enum ChartKind {
 pub struct ChartView {
     pub kind: ChartKind,
     /// The key naming each point (x axis labels); none: the index.
+    /// Labels that are dates (`2025-01`, `2025-12-14`, an RFC 3339 time)
+    /// are drawn short (`Jan`, `Dec 14`).
     pub x: Option<String>,
-    /// The key holding each value; none: the points are numbers.
+    /// The key holding each value; none: the points are numbers. A point
+    /// that is a bare number is read as its value either way (the older
+    /// shape of a series).
     pub y: Option<String>,
     pub x_label: Option<String>,
     pub y_label: Option<String>,
@@ -129,8 +133,8 @@ impl ChartView {
                     .map(scalar)
                     .unwrap_or_else(|| (index + 1).to_string());
                 let y = match &self.y {
-                    Some(key) => field(point, key),
-                    None => Some(point),
+                    Some(key) if !point.is_number() => field(point, key),
+                    _ => Some(point),
                 };
                 let n = y
                     .and_then(Value::as_f64)

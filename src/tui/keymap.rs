@@ -125,9 +125,16 @@ impl fmt::Display for Key {
 }
 
 /// Why `[authdash.keys]` cannot be used; said before the terminal is taken,
-/// in the config errors' form (file, key, fix).
+/// in the config errors' form (file, key, fix), the config's text in it
+/// with its control characters made visible.
 #[derive(Debug, thiserror::Error)]
-#[error("{path}: `{key}`: {problem}\n  fix: {fix}")]
+#[error(
+    "{}: `{}`: {}\n  fix: {}",
+    crate::identity::visible(path),
+    crate::identity::visible(key),
+    crate::identity::visible(problem),
+    crate::identity::visible(fix)
+)]
 pub struct KeysError {
     pub path: String,
     pub key: String,

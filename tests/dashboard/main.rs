@@ -7,6 +7,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod charts;
 mod header_footer;
 mod help;
 mod lists;
