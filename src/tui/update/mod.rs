@@ -51,7 +51,9 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
         Msg::Resize => Vec::new(),
         Msg::LoginUrl { generation, url } => {
             if let Some(
-                PendingFlow::Browser { url: slot, .. } | PendingFlow::Paste { url: slot, .. },
+                PendingFlow::Browser { url: slot, .. }
+                | PendingFlow::Paste { url: slot, .. }
+                | PendingFlow::Terminal { url: slot, .. },
             ) = pending_mut(model, generation).map(|p| &mut p.flow)
             {
                 *slot = Some(url);
@@ -109,6 +111,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
                         }),
                         back_to,
                         filter: ListFilter::default(),
+                        picking: None,
                     });
                     Vec::new()
                 }
@@ -457,6 +460,7 @@ pub(super) fn login_with(selected: usize, level: Level, text: String) -> Screen 
         notice: Some(Notice { level, text }),
         back_to: None,
         filter: ListFilter::default(),
+        picking: None,
     })
 }
 

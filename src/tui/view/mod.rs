@@ -7,6 +7,7 @@ mod footer;
 mod header;
 mod inspector;
 mod login;
+mod login_text;
 mod orgs;
 mod panel;
 mod popup;
@@ -18,6 +19,7 @@ mod table;
 mod tests;
 mod text;
 mod time;
+mod waiting;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
