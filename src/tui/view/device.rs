@@ -44,9 +44,7 @@ pub fn text(model: &Model, label: &str, code: Option<&DeviceCode>, width: u16) -
         vec![Span::raw(if loopback {
             "1. Open this address in a browser on this machine:".to_owned()
         } else {
-            format!(
-                "1. Open this address on your phone or another computer and sign in to {label}:"
-            )
+            "1. Open this address on your phone or another computer:".to_owned()
         })],
         3,
     );

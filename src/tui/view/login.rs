@@ -261,7 +261,7 @@ fn what_happens(model: &Model, login: &LoginScreen, width: u16) -> Vec<Text> {
             .to_owned(),
         LoginFlow::Browser if model.browser_available => format!(
             "Your browser opens {label}'s sign-in page. Once you have signed in, it comes \
-             back to authdash and the dashboard opens. The address is shown too, to copy."
+             back to authdash and the dashboard opens."
         ),
         LoginFlow::Browser => format!(
             "No browser can be opened here: the address of {label}'s sign-in page is shown, \

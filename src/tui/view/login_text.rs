@@ -358,8 +358,8 @@ mod tests {
         assert_eq!(middle_cut(url, 80), url);
         let cut = middle_cut(url, 20);
         assert_eq!(cut.width(), 20, "{cut}");
-        assert!(cut.starts_with("http://127.0."), "{cut}");
-        assert!(cut.ends_with("nonce=xyz"), "{cut}");
+        // Three fifths for the start, the rest for the end.
+        assert_eq!(cut, "http://127.0…nce=xyz");
         assert!(cut.contains('…'));
         assert_eq!(middle_cut("a\u{1b}[2Jb", 10), "a[2Jb");
         assert_eq!(tail_cut("http://x/callback?code=1", 10), "…ck?code=1");

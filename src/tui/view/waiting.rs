@@ -104,7 +104,7 @@ fn browser_text(
     let Some(url) = url else {
         return vec![sentence(
             width,
-            format!("Contacting {label}…"),
+            format!("Contacting {label}… {}", started(model, pending)),
             theme::warn(),
         )];
     };
@@ -188,7 +188,7 @@ fn paste_text(
     let Some(url) = url else {
         return vec![sentence(
             width,
-            format!("Contacting {label}…"),
+            format!("Contacting {label}… {}", started(model, pending)),
             theme::warn(),
         )];
     };
