@@ -468,3 +468,56 @@ async fn a_device_screen_elsewhere_offers_the_phone_and_the_qr_code() {
     assert!(screen.contains("scan the QR code"), "{screen}");
     assert!(screen.contains('█'), "{screen}");
 }
+
+/// Adding an account where no browser opens: the menu's Add account
+/// lists the demo users at once; the one picked is signed in beside the
+/// first, and Esc before that goes back to the dashboard as it was.
+#[tokio::test]
+async fn adding_an_account_without_a_browser_picks_a_demo_user() {
+    let demo = Demo::start().await;
+    let data = tempfile::tempdir().expect("temp dir");
+    let mut app = demo.app(data.path(), false);
+    for code in [KeyCode::Enter, KeyCode::Enter] {
+        app.handle(key_event(code));
+    }
+    pump_until(&mut app, "alice's login", |m| {
+        matches!(m, Msg::LoginFinished { .. })
+    })
+    .await;
+    let add_account = |app: &mut authdash::tui::App| {
+        app.handle(key_event(KeyCode::Char('m')));
+        app.handle(key_event(KeyCode::Char('/')));
+        for c in "add".chars() {
+            app.handle(key_event(KeyCode::Char(c)));
+        }
+        // Enter ends the filter and runs the one item left.
+        app.handle(key_event(KeyCode::Enter));
+    };
+    add_account(&mut app);
+    let screen = rows(&app.model, 80, 24).join("\n");
+    assert!(screen.contains("Sign in as"), "{screen}");
+    // Another person than alice is under the cursor.
+    assert!(screen.contains("› bob"), "{screen}");
+    // Esc closes the list, Esc again goes back to alice's dashboard.
+    app.handle(key_event(KeyCode::Esc));
+    app.handle(key_event(KeyCode::Esc));
+    let dash = app.model.dashboard().expect("back on the dashboard");
+    assert_eq!(
+        dash.session.user.email.as_deref(),
+        Some("alice@example.com")
+    );
+
+    add_account(&mut app);
+    app.handle(key_event(KeyCode::Down));
+    app.handle(key_event(KeyCode::Enter));
+    pump_until(&mut app, "carol's login", |m| {
+        matches!(m, Msg::LoginFinished { .. })
+    })
+    .await;
+    let dash = app.model.dashboard().expect("the dashboard");
+    assert_eq!(
+        dash.session.user.email.as_deref(),
+        Some("carol@example.com")
+    );
+    assert_eq!(app.model.accounts.len(), 2, "{:?}", app.model.accounts);
+}

@@ -101,7 +101,7 @@ fn choose(frame: &mut Frame, area: Rect, model: &Model, login: &LoginScreen) {
         None => {
             let ways_h = ways_full.min(room.saturating_sub(3)).max(ways_least);
             let rows = room.saturating_sub(ways_h + 2);
-            let parts = what_happens(model, login, inner_width);
+            let parts = what_happens(model, login, inner_width, rows);
             (ways_h, Text::paragraphs(inner_width, parts, rows))
         }
     };
@@ -224,7 +224,7 @@ fn heading(model: &Model, index: usize, width: usize) -> Vec<Line<'static>> {
 /// What the selected way does next, in sentences; for the demo, what the
 /// demo is and (over SSH) how a browser elsewhere reaches it. Paragraphs,
 /// the most useful first: a small terminal shows the first ones whole.
-fn what_happens(model: &Model, login: &LoginScreen, width: u16) -> Vec<Text> {
+fn what_happens(model: &Model, login: &LoginScreen, width: u16, room: u16) -> Vec<Text> {
     let para = |text: String, style: Style| {
         let mut t = Text::new(width);
         t.say(text, style);
@@ -246,12 +246,6 @@ fn what_happens(model: &Model, login: &LoginScreen, width: u16) -> Vec<Text> {
     };
     let mut parts = Vec::new();
     let label = visible(&p.label).into_owned();
-    if let Lookup::Failed(e) = &p.lookup {
-        parts.push(para(
-            format!("{label} could not be reached: {}", visible(e)),
-            theme::error(),
-        ));
-    }
     let loopback = is_loopback_url(&p.issuer);
     let what = match row.flow {
         LoginFlow::Terminal => "Pick a demo user next. authdash then plays the browser \
@@ -280,7 +274,22 @@ fn what_happens(model: &Model, login: &LoginScreen, width: u16) -> Vec<Text> {
              (it will not load)."
             .to_owned(),
     };
-    parts.push(para(what, Style::new()));
+    // Why the provider could not be reached first, in half the rows at
+    // most; then the way's own words, whole sentences in the rest.
+    let mut room = usize::from(room);
+    if let Lookup::Failed(e) = &p.lookup {
+        let mut failed = Text::new(width);
+        failed.say_within(
+            &format!("{label} could not be reached: {}", visible(e)),
+            theme::error(),
+            (room / 2).max(2),
+        );
+        room = room.saturating_sub(usize::from(failed.height()) + 1);
+        parts.push(failed);
+    }
+    let mut way = Text::new(width);
+    way.say_fitting(&what, Style::new(), room);
+    parts.push(way);
     // The code is entered on the provider's own port: forwarded, a
     // browser on the person's computer reaches it.
     if row.flow == LoginFlow::Device && loopback && model.over_ssh {

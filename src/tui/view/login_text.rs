@@ -113,6 +113,46 @@ impl Text {
         self.wrap(vec![Span::styled(text.into(), style)], 0);
     }
 
+    /// Sentences of `text`, wrapped, as many from the first as fit in
+    /// `rows` (at least the first): a small terminal drops the last
+    /// sentences, never half of one.
+    pub fn say_fitting(&mut self, text: &str, style: Style, rows: usize) {
+        let sentences: Vec<&str> = text.split_inclusive(". ").collect();
+        for take in (1..=sentences.len()).rev() {
+            let shown = sentences[..take].concat();
+            let lines = wrap_spans(
+                &[Span::styled(shown.trim_end().to_owned(), style)],
+                self.width,
+                0,
+            );
+            if lines.len() <= rows || take == 1 {
+                self.lines.extend(lines);
+                return;
+            }
+        }
+    }
+
+    /// `text` wrapped into at most `rows` lines, the last ending in `…`
+    /// where there was more (a cause quoted from elsewhere, which has no
+    /// sentences of ours to drop).
+    pub fn say_within(&mut self, text: &str, style: Style, rows: usize) {
+        let mut lines = wrap_spans(&[Span::styled(text.to_owned(), style)], self.width, 0);
+        if lines.len() > rows.max(1) {
+            lines.truncate(rows.max(1));
+            if let Some(last) = lines.last_mut() {
+                let shown: String = last.spans.iter().map(|s| s.content.as_ref()).collect();
+                let cut = super::text::truncate(&format!("{shown}  "), self.width);
+                let cut = if cut.ends_with('…') {
+                    cut
+                } else {
+                    format!("{}…", shown.trim_end())
+                };
+                *last = Line::styled(cut, style);
+            }
+        }
+        self.lines.extend(lines);
+    }
+
     /// `url` on one line after `indent` columns: whole where it fits, else
     /// cut in the middle with `…`; a link to the whole address either way.
     pub fn url(&mut self, indent: usize, url: &str, style: Style) {
@@ -341,6 +381,36 @@ mod tests {
         );
         assert_eq!(plain(&lines), ["1. Open this", "   address", "   now"]);
         assert_eq!(lines[1].spans.last().map(|s| s.style), Some(bold));
+    }
+
+    #[test]
+    fn drops_whole_sentences_that_do_not_fit() {
+        let mut text = Text::new(20);
+        text.say_fitting(
+            "Pick a user next. Then it signs in. No browser.",
+            Style::new(),
+            2,
+        );
+        assert_eq!(
+            plain(&text.lines),
+            ["Pick a user next.", "Then it signs in."]
+        );
+        let mut text = Text::new(20);
+        text.say_fitting("Pick a user next. Then it signs in.", Style::new(), 9);
+        assert_eq!(
+            plain(&text.lines),
+            ["Pick a user next.", "Then it signs in."]
+        );
+    }
+
+    #[test]
+    fn a_cause_too_long_ends_in_an_ellipsis() {
+        let mut text = Text::new(12);
+        text.say_within("cannot reach sso.invalid: dns error", Style::new(), 2);
+        assert_eq!(plain(&text.lines), ["cannot reach", "sso.invalid…"]);
+        let mut text = Text::new(12);
+        text.say_within("dns error", Style::new(), 2);
+        assert_eq!(plain(&text.lines), ["dns error"]);
     }
 
     #[test]

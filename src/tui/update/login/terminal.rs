@@ -26,6 +26,7 @@ pub(super) fn terminal_again(
         .find(|p| p.subject == current.user.subject)
         .map(|p| p.id.clone())
         .filter(|_| !add_account);
+    let current_subject = current.user.subject.clone();
     let mut screen = LoginScreen {
         selected,
         pending: None,
@@ -51,8 +52,15 @@ pub(super) fn terminal_again(
             screen.pending = Some(pending);
             vec![command]
         }
+        // Another person: the cursor starts on the first who is not this
+        // one.
         None => {
-            screen.picking = Some(0);
+            let other = model
+                .demo_people()
+                .iter()
+                .position(|p| p.subject != current_subject)
+                .unwrap_or(0);
+            screen.picking = Some(other);
             Vec::new()
         }
     };
