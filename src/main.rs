@@ -415,6 +415,8 @@ async fn dashboard(cli: &Cli, dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
         Services {
             session: session_service(config, dirs),
             browser_available: browser_available(),
+            demo_sign_in: None,
+            over_ssh: over_ssh(),
         },
         false,
     )
@@ -488,6 +490,10 @@ async fn demo(dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
         Services {
             session,
             browser_available: browser_available(),
+            // The demo's provider is in this process: a demo user can be
+            // signed in from the terminal, with no browser anywhere.
+            demo_sign_in: Some(provider.terminal_sign_in()),
+            over_ssh: over_ssh(),
         },
         true,
     )
@@ -500,6 +506,12 @@ async fn demo(dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
 /// Whether a browser can be opened here: `$BROWSER`, a display, not SSH.
 fn browser_available() -> bool {
     FlowEnvironment::from_vars(Os::current(), false, &|n| std::env::var(n).ok()).can_open_browser()
+}
+
+/// An SSH session: a loopback address here is reached from the person's
+/// own computer through `ssh -L`.
+fn over_ssh() -> bool {
+    FlowEnvironment::from_vars(Os::current(), false, &|n| std::env::var(n).ok()).ssh_session
 }
 
 /// The session service over the config, the store and the user's folders.

@@ -415,7 +415,7 @@ fn demo_login_switch_org_billing_logout_quit_in_a_pty() {
 
     // The login screen.
     app.wait_for("authdash demo provider");
-    app.wait_for("then press Enter");
+    app.wait_for("What happens");
     assert!(
         app.output().parser.screen().alternate_screen(),
         "{}",
@@ -434,9 +434,14 @@ fn demo_login_switch_org_billing_logout_quit_in_a_pty() {
         url.contains("code_challenge=") && url.contains("state=") && url.contains("nonce="),
         "the authorization URL lacks PKCE, state or nonce: {url}"
     );
-    let flat_url = without_whitespace(&url);
-    app.wait_until("the authorization URL on the screen", WAIT, |s| {
-        without_whitespace(&s.contents()).contains(&flat_url)
+    // On one line, never wrapped into a copy trap: whole where it fits,
+    // else its start and end around a `…` (`c` copies it whole).
+    let head: String = url.chars().take(24).collect();
+    let tail: String = url.chars().skip(url.chars().count() - 8).collect();
+    app.wait_until("the authorization URL on one line", WAIT, |s| {
+        s.contents()
+            .lines()
+            .any(|l| l.contains(&head) && l.contains('…') && l.contains(&tail))
     });
     app.wait_for("Waiting for you to sign in");
     // …and an OSC 8 hyperlink to it, for terminals that make links.
@@ -541,7 +546,7 @@ fn demo_login_switch_org_billing_logout_quit_in_a_pty() {
     app.send("jjjj\r");
     app.wait_for("Logged out alice@example.com");
     app.wait_for_in_row(0, "not logged in");
-    app.wait_for("then press Enter");
+    app.wait_for("What happens");
     wait_for_stored_sessions(&mut app, "logging out should delete the tokens", |p| {
         p.is_empty()
     });
@@ -577,19 +582,24 @@ fn demo_login_switch_org_billing_logout_quit_in_a_pty() {
 }
 
 /// No `$BROWSER` and no display (an SSH session, a container): the login
-/// screen puts the code on another device first; the person approves on
-/// "another device" (the test browser) and the dashboard opens by itself.
+/// screen offers the sign-in from the terminal first, then the code; the
+/// person approves the code on "another device" (the test browser, which
+/// reaches the demo's loopback address) and the dashboard opens by itself.
 #[test]
 fn device_login_without_a_browser_in_a_pty() {
     let home = Home::new();
     let mut app = PtyApp::spawn(home, &["demo"], &[]);
-    app.wait_for("then press Enter");
-    app.wait_until("the device flow offered first", WAIT, |s| {
+    app.wait_for("What happens");
+    app.wait_until("the sign-in from the terminal offered first", WAIT, |s| {
         s.contents()
-            .contains("›  authdash demo provider — log in with a code on another device")
+            .contains("› From this terminal, as a demo user")
     });
+    app.send("\x1b[B");
+    app.wait_for("› With a code (device login)");
     app.send("\r");
     app.wait_for("Enter this code:");
+    // The frame's last line: all of it has been read.
+    app.wait_for("Waiting for you to approve");
     let screen = app.screen_text();
     let address = screen
         .split_whitespace()
@@ -638,10 +648,17 @@ fn device_login_without_a_browser_in_a_pty() {
             app.report("no OSC 52 sequence with the code")
         );
     }
+    // The demo's address is this machine's own: a browser here, no
+    // phone, so no QR code.
     assert!(
-        screen.contains('▀') || screen.contains('▄'),
+        screen.contains("in a browser on this machine") && !screen.contains("phone or"),
         "{}",
-        app.report("no QR code")
+        app.report("the address promises a phone")
+    );
+    assert!(
+        !screen.contains('▀') && !screen.contains('▄'),
+        "{}",
+        app.report("a QR code of a loopback address")
     );
 
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -852,7 +869,7 @@ fn demo_signed_in_as(user: &'static str) -> PtyApp {
         &["demo"],
         &[("BROWSER", format!("sh {}", browser.display()))],
     );
-    app.wait_for("then press Enter");
+    app.wait_for("What happens");
     app.send("\r");
     let url = wait_for_opened_url(&mut app, &urls);
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -1041,7 +1058,7 @@ fn signal_restores_the_terminal(signal: i32) {
     let home = Home::new();
     let modes = home.path().join("modes.txt");
     let mut app = PtyApp::spawn_then_stty(home, &["demo"], &[], &modes);
-    app.wait_for("then press Enter");
+    app.wait_for("What happens");
     let pid = authdash_pid(&app);
     // SAFETY: signals only the authdash this test started, by its id.
     unsafe {
@@ -1103,7 +1120,7 @@ fn a_panic_gives_the_terminal_back_and_reports_to_the_log_in_a_pty() {
 /// Draws the login screen and the help, quits, and gives every byte the
 /// terminal was sent.
 fn login_screen_and_help_drawn(app: &mut PtyApp) -> Vec<u8> {
-    app.wait_for("then press Enter");
+    app.wait_for("What happens");
     app.send("?");
     app.wait_for("Keys (Esc closes)");
     app.send("?");
@@ -1195,4 +1212,32 @@ fn bad_keys_in_the_config_are_said_before_the_terminal_is_taken() {
             app.report("the terminal was taken")
         );
     }
+}
+
+/// No browser, no display, no second device (BROWSER and DISPLAY unset: a
+/// container, an SSH session): `authdash demo` is completed from the
+/// terminal alone. The sign-in from the terminal comes first; Enter lists
+/// the demo users, one is picked, and the dashboard opens as them after a
+/// real login against the embedded provider.
+#[test]
+fn the_demo_is_completed_from_the_terminal_alone_in_a_pty() {
+    let home = Home::new();
+    let env = support::pty::home_env(home.path());
+    for name in ["BROWSER", "DISPLAY", "WAYLAND_DISPLAY"] {
+        assert!(env.iter().all(|(k, _)| k != name), "{name} is set");
+    }
+    let mut app = support::pty::Pty::spawn(BIN, &["demo"], &env, home.path())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let fail = |e: String| -> () { panic!("{e}\n--- log ---\n{}", home.log_tail()) };
+    app.wait_for("› From this terminal, as a demo user", WAIT)
+        .unwrap_or_else(fail);
+    app.send("\r").unwrap_or_else(fail);
+    app.wait_for("Sign in as", WAIT).unwrap_or_else(fail);
+    app.send("\x1b[B").unwrap_or_else(fail);
+    app.wait_for("› bob", WAIT).unwrap_or_else(fail);
+    app.send("\r").unwrap_or_else(fail);
+    app.wait_for("Bob Brown <bob@example.com>", WAIT)
+        .unwrap_or_else(fail);
+    app.wait_for("Navigate", WAIT).unwrap_or_else(fail);
+    app.quit(EXIT_WAIT).unwrap_or_else(fail);
 }

@@ -80,7 +80,7 @@ impl Home {
         let config = self.path().join("authdash.toml").display().to_string();
         let mut app =
             Pty::spawn(BIN, &["--config", &config], &self.env(), self.path()).expect("pty");
-        app.wait_for("then press Enter", WAIT).unwrap_or_else(fail);
+        app.wait_for("What happens", WAIT).unwrap_or_else(fail);
         app.send("\r").unwrap_or_else(fail);
         let urls = self.path().join("urls.txt");
         let deadline = std::time::Instant::now() + WAIT;

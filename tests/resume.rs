@@ -86,6 +86,8 @@ fn app(config: &Config, store: Arc<dyn TokenStore>, data_dir: &Path) -> App {
                 discovery_cache: None,
             }),
             browser_available: true,
+            demo_sign_in: None,
+            over_ssh: false,
         },
         false,
         Utc::now(),

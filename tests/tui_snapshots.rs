@@ -80,6 +80,8 @@ impl Demo {
         let mut model = Model::new(&self.config, now);
         model.utc = true;
         model.demo = true;
+        // `authdash demo` signs its demo users in from the terminal too.
+        model.demo_sign_in = Some(self._provider.terminal_sign_in());
         model
     }
 
@@ -150,6 +152,8 @@ impl Demo {
                 discovery_cache: None,
             }),
             browser_available: true,
+            demo_sign_in: Some(self._provider.terminal_sign_in()),
+            over_ssh: false,
         };
         let mut app = App::new(services, true, now);
         app.model.utc = true;
@@ -534,7 +538,7 @@ async fn snapshot_open_billing_alice() {
             .as_ref()
             .and_then(|p| match &p.flow {
                 PendingFlow::Browser { url, .. } | PendingFlow::Paste { url, .. } => url.clone(),
-                PendingFlow::Device(_) => None,
+                PendingFlow::Device(_) | PendingFlow::Terminal { .. } => None,
             })
             .expect("the URL is shown"),
         Screen::Dashboard(_) => panic!("still on the login screen"),
@@ -1380,7 +1384,7 @@ async fn the_paste_choice_logs_in_with_the_address_typed_back() {
         Screen::Dashboard(_) => panic!("still on the login screen"),
     };
     let screen = render(&app.model);
-    assert!(screen.contains("and paste it below"), "{screen}");
+    assert!(screen.contains("Paste it here"), "{screen}");
     let landed = browser::authorize_redirect(&url, "alice")
         .await
         .expect("signed in at the provider");
@@ -1765,7 +1769,9 @@ async fn slash_filters_the_ways_to_log_in() {
     let demo = Demo::start().await;
     let mut model = demo.model(fixed_now());
     model.providers[0].lookup = Lookup::Found { device: true };
-    assert_eq!(model.login_rows().len(), 2);
+    // The browser, a code, the demo's sign-in from the terminal, pasting
+    // the address back.
+    assert_eq!(model.login_rows().len(), 4);
     press(&mut model, KeyCode::Char('/'));
     type_text(&mut model, "qcode");
     assert!(!model.quit);
@@ -1775,8 +1781,8 @@ async fn slash_filters_the_ways_to_log_in() {
     }
     type_text(&mut model, "code");
     let screen = render(&model);
-    assert!(screen.contains("a code on another device"), "{screen}");
-    assert!(!screen.contains("with the browser"), "{screen}");
+    assert!(screen.contains("With a code (device login)"), "{screen}");
+    assert!(!screen.contains("In the browser"), "{screen}");
     let commands = press(&mut model, KeyCode::Enter);
     assert!(
         matches!(

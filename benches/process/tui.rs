@@ -38,7 +38,7 @@ impl Bench<'_> {
         let mut command: Vec<&str> = wrap.split_whitespace().collect();
         command.extend([BIN, "--config", &config]);
         let mut app = Pty::spawn(command[0], &command[1..], &home.env(), home.path())?;
-        app.wait_for("then press Enter", wait)?;
+        app.wait_for("What happens", wait)?;
         app.send("\r")?;
         let url = home.take_url(wait)?;
         let redirect = self

@@ -11,6 +11,10 @@
 //! in and validated at start; beside them, generated users in 10, 1,000 and
 //! 10,000 organizations (`orgs10`, `orgs1000`, `orgs10000`) for benchmarks,
 //! whose organizations are made on first use.
+//!
+//! Where no browser and no second device reaches it, `authdash demo` signs
+//! in from the terminal: [`TerminalSignIn`] plays the browser against this
+//! provider's own sign-in page.
 
 mod config;
 mod directory;
@@ -19,6 +23,7 @@ mod pages;
 mod params;
 mod routes;
 mod state;
+mod terminal;
 #[cfg(test)]
 mod tests;
 mod tokens;
@@ -36,6 +41,7 @@ pub use directory::{
     Directory, DirectoryError, GENERATED_SIZES, Membership, Org, PanelData, PanelItem,
     PanelRequirement, PanelSpec, Roles, User,
 };
+pub use terminal::{DemoPerson, SignInAs, TerminalSignIn};
 
 /// The one client the demo provider knows: public (no secret), PKCE required.
 pub const DEMO_CLIENT_ID: &str = "authdash-demo";

@@ -15,33 +15,77 @@ fn layout(title: &str, body: &str) -> String {
         .replace("{{body}}", body)
 }
 
+/// The sign-in form's fields: the pending request, and the user chosen.
+/// The terminal sign-in ([`super::terminal`]) fills the same form.
+pub(crate) const REQUEST_ID_FIELD: &str = "request_id";
+pub(crate) const USER_FIELD: &str = "user";
+
+/// A user's organizations in a few words: "Owner of Acme, Member of
+/// Globex". A generated user's thousands are summed up, not listed (nor
+/// generated just to say so).
+pub(crate) fn orgs_summary(directory: &Directory, user_id: &str) -> String {
+    directory.generated_summary(user_id).unwrap_or_else(|| {
+        let orgs: Vec<String> = directory
+            .memberships_of(user_id)
+            .into_iter()
+            .map(|(org, m)| format!("{} of {}", m.role, org.org_name))
+            .collect();
+        if orgs.is_empty() {
+            "No organization".to_string()
+        } else {
+            orgs.join(", ")
+        }
+    })
+}
+
 /// One submit button per demo user (`name="user"`), with their orgs.
 fn user_buttons(directory: &Directory) -> String {
     let mut users = String::new();
     for user in directory.users() {
-        // A generated user's thousands of orgs are summed up, not listed
-        // (nor generated just to show this page).
-        let orgs = directory.generated_summary(&user.id).unwrap_or_else(|| {
-            let orgs: Vec<String> = directory
-                .memberships_of(&user.id)
-                .into_iter()
-                .map(|(org, m)| format!("{} of {}", m.role, org.org_name))
-                .collect();
-            if orgs.is_empty() {
-                "No organization".to_string()
-            } else {
-                orgs.join(", ")
-            }
-        });
         users.push_str(&format!(
-            "<button type=\"submit\" name=\"user\" value=\"{id}\"><strong>{name}</strong> &lt;{email}&gt;<small>{orgs}</small></button>\n",
+            "<button type=\"submit\" name=\"{USER_FIELD}\" value=\"{id}\"><strong>{name}</strong> &lt;{email}&gt;<small>{orgs}</small></button>\n",
             id = escape(&user.id),
             name = escape(&user.name()),
             email = escape(&user.email),
-            orgs = escape(&orgs),
+            orgs = escape(&orgs_summary(directory, &user.id)),
         ));
     }
     users
+}
+
+/// What the sign-in page asks for, read back from its HTML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SignInForm {
+    pub(crate) request_id: String,
+    /// The `value`s of the user buttons, in page order.
+    pub(crate) users: Vec<String>,
+}
+
+/// Read [`sign_in`]'s form: the hidden request id and the users offered.
+/// `None` for any other page (an error page, say).
+pub(crate) fn read_sign_in(html: &str) -> Option<SignInForm> {
+    let value_after = |from: usize| {
+        let start = html[from..].find("value=\"")? + from + "value=\"".len();
+        let end = html[start..].find('"')? + start;
+        Some(unescape(&html[start..end]))
+    };
+    let hidden = html.find(&format!("name=\"{REQUEST_ID_FIELD}\""))?;
+    let request_id = value_after(hidden)?;
+    let button = format!("name=\"{USER_FIELD}\"");
+    let users = html
+        .match_indices(&button)
+        .filter_map(|(at, _)| value_after(at))
+        .collect();
+    Some(SignInForm { request_id, users })
+}
+
+/// The inverse of [`escape`] for the five characters it writes.
+fn unescape(text: &str) -> String {
+    text.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 /// "Sign in to the authdash demo": one submit button per user, and Deny.
@@ -50,7 +94,7 @@ pub(crate) fn sign_in(directory: &Directory, request_id: &str) -> String {
         "<h1>Sign in to the authdash demo</h1>\n\
          <p class=\"note\">Pick a demo user. No password: this provider is for trying authdash out.</p>\n\
          <form method=\"post\" action=\"/authorize\">\n\
-         <input type=\"hidden\" name=\"request_id\" value=\"{request_id}\">\n\
+         <input type=\"hidden\" name=\"{REQUEST_ID_FIELD}\" value=\"{request_id}\">\n\
          <div class=\"users\">\n{users}</div>\n\
          <button class=\"deny\" type=\"submit\" name=\"deny\" value=\"1\">Deny</button>\n\
          </form>",
@@ -175,6 +219,22 @@ mod tests {
         assert_eq!(
             escape(r#"<a href="x">'&"#),
             "&lt;a href=&quot;x&quot;&gt;&#39;&amp;"
+        );
+    }
+
+    /// The terminal sign-in reads the form the page writes: the request
+    /// id (escaped on the way out, whole on the way back) and every user.
+    #[test]
+    fn the_sign_in_form_reads_back() {
+        let dir = Directory::load().expect("demo data");
+        let form = read_sign_in(&sign_in(&dir, "r\"<&'>1")).expect("a sign-in form");
+        assert_eq!(form.request_id, "r\"<&'>1");
+        let ids: Vec<&str> = dir.users().iter().map(|u| u.id.as_str()).collect();
+        assert_eq!(form.users, ids);
+        assert!(ids.contains(&"orgs10000"), "{ids:?}");
+        assert_eq!(
+            read_sign_in(&error("Sign-in expired", "Start again.")),
+            None
         );
     }
 

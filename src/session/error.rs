@@ -44,6 +44,10 @@ pub enum SessionError {
     Unverified { reason: String },
     #[error("{0}")]
     Usage(String),
+    /// What played the browser for a login could not take it to the
+    /// callback ([`super::BrowserStandIn`]); its own words.
+    #[error("{0}")]
+    StandIn(String),
     #[error("internal error: {0}")]
     Task(String),
 }

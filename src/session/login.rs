@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::paste::{PasteHelp, PasteInput, PasteMode, device_grant_refused};
-use super::{SessionError, SessionService, login_lock};
+use super::{BrowserStandIn, SessionError, SessionService, login_lock};
 use crate::auth::{
     self, AuthError, BrowserLogin, DeviceLogin, FlowChoice, FlowEnvironment, FlowPreference,
     LoginOptions, PollState, Provider, Refusal, Session, choose_flow,
@@ -109,6 +109,30 @@ impl SessionService {
         request: LoginRequest,
         events: &(dyn Fn(LoginEvent) + Send + Sync),
     ) -> Result<LoggedIn, SessionError> {
+        self.login_via(request, None, events).await
+    }
+
+    /// [`Self::login`] in the browser flow, with `stand_in` playing the
+    /// browser: it is given the authorization URL instead of a browser.
+    /// Everything else runs as in any login: the loopback callback and its
+    /// `state` check, the code exchange with PKCE, the ID token's
+    /// verification, the store. The stand-in decides which providers it
+    /// plays for (the demo's signs in to its own provider only).
+    pub async fn login_with_stand_in(
+        &self,
+        request: LoginRequest,
+        stand_in: &dyn BrowserStandIn,
+        events: &(dyn Fn(LoginEvent) + Send + Sync),
+    ) -> Result<LoggedIn, SessionError> {
+        self.login_via(request, Some(stand_in), events).await
+    }
+
+    async fn login_via(
+        &self,
+        request: LoginRequest,
+        stand_in: Option<&dyn BrowserStandIn>,
+        events: &(dyn Fn(LoginEvent) + Send + Sync),
+    ) -> Result<LoggedIn, SessionError> {
         let name = self.login_provider_name(&request)?;
         let provider = self.provider(&name).await?;
         events(LoginEvent::Provider {
@@ -157,7 +181,10 @@ impl SessionService {
         let may_fall_back = auto && environment.device_supported;
         let paste = request.paste.input().and_then(PasteInput::take);
         let label = provider.config().label.clone();
-        let session = if let PasteMode::Chosen(_) = request.paste {
+        let session = if let Some(stand_in) = stand_in {
+            self.played_browser(provider, options, stand_in, events)
+                .await?
+        } else if let PasteMode::Chosen(_) = request.paste {
             self.browser(provider, options, false, false, paste, events)
                 .await?
                 .ok_or(SessionError::Task(
@@ -254,6 +281,40 @@ impl SessionService {
         self.browser(provider, options, false, false, paste, events)
             .await?
             .ok_or_else(|| SessionError::Task("a paste-back login ended without a session".into()))
+    }
+
+    /// The browser flow with `stand_in` for the browser: a stand-in that
+    /// fails ends the login at once (nothing else would come back).
+    async fn played_browser(
+        &self,
+        provider: Arc<Provider>,
+        options: LoginOptions,
+        stand_in: &dyn BrowserStandIn,
+        events: &(dyn Fn(LoginEvent) + Send + Sync),
+    ) -> Result<Session, SessionError> {
+        let mut login = BrowserLogin::start(provider, self.config.login_timeout, options).await?;
+        let mut refusals = login.refusals();
+        let url = login.authorize_url().to_string();
+        events(LoginEvent::BrowserUrl {
+            url: url.clone(),
+            opening: true,
+            paste: None,
+        });
+        // The callback answers from its own task, so the stand-in can take
+        // the whole way to it before the login waits for the outcome.
+        stand_in.open(&url).await.map_err(SessionError::StandIn)?;
+        events(LoginEvent::BrowserOpened(Ok(())));
+        let finish = login.finish();
+        tokio::pin!(finish);
+        loop {
+            tokio::select! {
+                result = &mut finish => return Ok(result?),
+                refusal = next_refusal(&mut refusals) => match refusal {
+                    Some(refusal) => events(LoginEvent::Refused(refusal.to_string())),
+                    None => refusals = None,
+                },
+            }
+        }
     }
 
     /// `Ok(None)`: no browser opened and `may_fall_back` allows the device

@@ -25,6 +25,7 @@ mod panel_url;
 mod paste;
 mod renew;
 mod source;
+mod stand_in;
 mod store_check;
 
 use std::collections::HashMap;
@@ -43,6 +44,7 @@ pub use login::{DeviceCodeInfo, LoggedIn, LoginEvent, LoginRequest};
 pub use logout::{BrowserSignOutReport, LogoutEvent, LogoutOptions, LogoutReport, Revocation};
 pub use paste::{PasteHelp, PasteInput, PasteMode};
 pub use source::FetchedSource;
+pub use stand_in::BrowserStandIn;
 pub use store_check::{StoreContents, StoreInspector, StoreKey};
 
 use crate::auth::{DiscoveryCache, Provider, Session};

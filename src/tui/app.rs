@@ -84,11 +84,14 @@ impl App {
         let Services {
             session,
             browser_available,
+            demo_sign_in,
+            over_ssh,
         } = services;
         let mut model = Model::new(&session.config, now);
         model.demo = demo;
         model.preferences = session.preferences();
         model.browser_available = browser_available;
+        model.over_ssh = over_ssh;
         model.store_description = session.store.describe();
         // Checked before the terminal is taken (`tui::check_keys`); the
         // defaults stand in for tests that skip that.
@@ -99,9 +102,12 @@ impl App {
                 text: format!("Warning: {warning}"),
             });
         }
+        let effects =
+            Effects::new(session, tx, clock.clone()).with_demo_sign_in(demo_sign_in.clone());
+        model.demo_sign_in = demo_sign_in;
         Self {
             model,
-            effects: Effects::new(session, tx, clock.clone()),
+            effects,
             rx,
             clock,
         }

@@ -84,10 +84,17 @@ pub fn availability(model: &Model, context: Context, action: Action) -> Availabi
         ),
         (Context::Login, Action::Back) => match &model.screen {
             Screen::Login(l) if l.back_to.is_some() && l.pending.is_none() => Enabled,
+            // The demo user picker closes, back to the ways to log in.
+            Screen::Login(l) if l.picking.is_some() && l.pending.is_none() => Enabled,
             _ => Hidden,
         },
         (Context::Login, _) => match &model.screen {
             Screen::Login(l) if l.pending.is_some() => Hidden,
+            // Picking a demo user: up, down, Enter (and Esc above).
+            Screen::Login(l) if l.picking.is_some() => match action {
+                Action::Up | Action::Down | Action::Confirm => Enabled,
+                _ => Hidden,
+            },
             // One way to log in: nothing to choose between.
             _ if matches!(action, Action::Up | Action::Down | Action::Filter)
                 && model.login_rows().len() < 2 =>

@@ -27,6 +27,11 @@ pub struct Services {
     /// Whether a browser can be opened here (see `auth::FlowEnvironment`):
     /// the login screen puts the likelier flow first.
     pub browser_available: bool,
+    /// `authdash demo`'s sign-in from the terminal (`None` elsewhere).
+    pub demo_sign_in: Option<crate::demo::TerminalSignIn>,
+    /// An SSH session: the screens show the `ssh -L` forward a loopback
+    /// address needs.
+    pub over_ssh: bool,
 }
 
 pub struct Effects {
@@ -39,6 +44,8 @@ pub struct Effects {
     pastes: Arc<Mutex<HashMap<u64, tokio::sync::mpsc::Sender<String>>>>,
     /// The clock the screen is drawn with (times sent to `update`).
     clock: Clock,
+    /// `authdash demo`'s sign-in from the terminal, if this is the demo.
+    demo_sign_in: Option<crate::demo::TerminalSignIn>,
 }
 
 impl Effects {
@@ -50,7 +57,14 @@ impl Effects {
             panel_fetches: Arc::default(),
             pastes: Arc::default(),
             clock,
+            demo_sign_in: None,
         }
+    }
+
+    /// The demo's sign-in from the terminal, for `SignInFromTerminal`.
+    pub fn with_demo_sign_in(mut self, sign_in: Option<crate::demo::TerminalSignIn>) -> Self {
+        self.demo_sign_in = sign_in;
+        self
     }
 
     pub fn service(&self) -> &Arc<SessionService> {
@@ -91,6 +105,13 @@ impl Effects {
             Command::SwitchAccount(id) => {
                 self.spawn(async move { Some(Msg::AccountSwitched(switch(&service, id).await)) })
             }
+            Command::SignInFromTerminal {
+                provider,
+                generation,
+                person,
+                add_account,
+                scopes,
+            } => self.sign_in_from_terminal(provider, generation, person, add_account, scopes),
             Command::CancelLogin { generation } => {
                 lock(&self.pastes).remove(&generation);
                 if let Some(handle) = lock(&self.logins).remove(&generation) {
@@ -227,7 +248,9 @@ impl Effects {
         let request = LoginRequest {
             provider: Some(provider),
             flow: Some(match flow {
-                LoginFlow::Browser | LoginFlow::Paste => FlowPreference::Browser,
+                LoginFlow::Browser | LoginFlow::Paste | LoginFlow::Terminal => {
+                    FlowPreference::Browser
+                }
                 LoginFlow::Device => FlowPreference::Device,
             }),
             // The flow is chosen by the person here; only its kind matters.
@@ -263,6 +286,65 @@ impl Effects {
             Some(Msg::LoginFinished {
                 generation,
                 result: result.map(Box::new).map_err(|e| e.to_string()),
+            })
+        });
+        lock(&self.logins).insert(generation, handle);
+    }
+
+    /// A browser login whose browser is the demo's stand-in, signing in
+    /// as `person`. Only the demo has one, and it signs in to the demo's
+    /// own provider only: anywhere else this ends the login with why.
+    fn sign_in_from_terminal(
+        &self,
+        provider: String,
+        generation: u64,
+        person: String,
+        add_account: bool,
+        scopes: Vec<String>,
+    ) {
+        let service = self.service.clone();
+        let tx = self.tx.clone();
+        let logins = self.logins.clone();
+        let clock = self.clock.clone();
+        let stand_in = self
+            .demo_sign_in
+            .as_ref()
+            .and_then(|sign_in| sign_in.as_person(&person));
+        let request = LoginRequest {
+            provider: Some(provider),
+            flow: Some(FlowPreference::Browser),
+            environment: FlowEnvironment::from_vars(Os::current(), false, &|_| None),
+            add_account,
+            paste: PasteMode::Off,
+            scopes,
+        };
+        let handle = self.spawn_handle(async move {
+            let events = |event: LoginEvent| {
+                if let Some(msg) = login_message(generation, event, &clock) {
+                    let _ = tx.send(msg);
+                }
+            };
+            let result = match &stand_in {
+                Some(stand_in) => service
+                    .login_with_stand_in(request, stand_in, &events)
+                    .await
+                    .map(|logged_in| {
+                        if let Err(e) = logged_in.saved {
+                            let _ = tx.send(Msg::Failed(format!(
+                                "Logged in, but the session could not be stored, so it ends when you quit: {e}"
+                            )));
+                        }
+                        logged_in.session
+                    })
+                    .map_err(|e| e.to_string()),
+                None => Err(format!(
+                    "signing in from the terminal is for `authdash demo` and its demo users; {person} is not one"
+                )),
+            };
+            lock(&logins).remove(&generation);
+            Some(Msg::LoginFinished {
+                generation,
+                result: result.map(Box::new),
             })
         });
         lock(&self.logins).insert(generation, handle);

@@ -122,6 +122,15 @@ pub enum Command {
         /// one the session was not granted).
         scopes: Vec<String>,
     },
+    /// The demo's sign-in from the terminal as `person` (a demo user's
+    /// short id): a browser login whose browser authdash plays.
+    SignInFromTerminal {
+        provider: String,
+        generation: u64,
+        person: String,
+        add_account: bool,
+        scopes: Vec<String>,
+    },
     CancelLogin {
         generation: u64,
     },

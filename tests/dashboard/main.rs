@@ -11,6 +11,7 @@ mod charts;
 mod header_footer;
 mod help;
 mod lists;
+mod login_screens;
 mod messages;
 mod palette;
 mod profile;

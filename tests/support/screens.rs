@@ -17,11 +17,14 @@ use authdash::auth::{BrowserLogin, Provider, Session};
 use authdash::config::Config;
 use authdash::demo::{DemoProvider, DemoSettings, config_toml};
 use authdash::panels::{DEFAULT_PANEL_BODY_CAP, TemplateVars, fetch_http, run_command, select};
+use authdash::session::{SessionService, SessionSetup};
+use authdash::store::{FileStore, KeySource};
 use authdash::tui::keymap::Key;
 use authdash::tui::message::{Command, Msg};
 use authdash::tui::model::{Model, NavItem};
 use authdash::tui::update::{enter_dashboard, update};
 use authdash::tui::view;
+use authdash::tui::{App, Services};
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -208,6 +211,7 @@ impl Demo {
         let mut model = Model::new(&self.config, clock());
         model.utc = true;
         model.demo = true;
+        model.demo_sign_in = Some(self.provider.terminal_sign_in());
         model
     }
 
@@ -249,6 +253,59 @@ impl Demo {
         let mut model = self.model();
         let commands = enter_dashboard(&mut model, session);
         (model, commands)
+    }
+}
+
+impl Demo {
+    /// The app as `authdash demo` runs it, with real effects: logins
+    /// against the demo provider, the store in `data_dir`, the demo's
+    /// sign-in from the terminal. `$BROWSER` is `true`: "opening the
+    /// browser" succeeds and shows nothing. `browser_available` is what
+    /// the binary would have found out about the machine.
+    pub fn app(&self, data_dir: &Path, browser_available: bool) -> App {
+        // The store refuses a folder others can read.
+        #[cfg(unix)]
+        std::fs::set_permissions(
+            data_dir,
+            std::os::unix::fs::PermissionsExt::from_mode(0o700),
+        )
+        .expect("data dir made private");
+        let store = FileStore::new(data_dir, KeySource::KeyFile(data_dir.join("store.key")));
+        let services = Services {
+            session: SessionService::new(SessionSetup {
+                config: self.config.clone(),
+                store_path: store.path(),
+                store: Arc::new(store),
+                data_dir: data_dir.to_owned(),
+                browser_var: Some("true".into()),
+                discovery_cache: None,
+            }),
+            browser_available,
+            demo_sign_in: Some(self.provider.terminal_sign_in()),
+            over_ssh: false,
+        };
+        let mut app = App::new(services, true, clock());
+        app.model.utc = true;
+        app
+    }
+}
+
+/// Apply the app's messages until one matches `done` (that one too); every
+/// wait bounded by [`WAIT`]. A failure the app reports ends the test.
+pub async fn pump_until(app: &mut App, what: &str, done: impl Fn(&Msg) -> bool) {
+    loop {
+        let msg = tokio::time::timeout(WAIT, app.next_message())
+            .await
+            .unwrap_or_else(|_| panic!("no {what} within {WAIT:?}"))
+            .expect("the app's channel is open");
+        if let Msg::Failed(text) = &msg {
+            panic!("the app reported a failure while waiting for {what}: {text}");
+        }
+        let stop = done(&msg);
+        app.handle(msg);
+        if stop {
+            return;
+        }
     }
 }
 
@@ -370,6 +427,8 @@ pub fn filters() -> Vec<(String, String)> {
             "${a}X X X X - X X X X".into(),
         ),
         (r"\b[B-Z]{4}-[B-Z]{4}\b".into(), "XXXX-XXXX".into()),
+        // The forward of a loopback port names it first.
+        (r"ssh -L \d{4,5}:".into(), "ssh -L PORT_:".into()),
         (r#"[█▀▄][█▀▄ ]{8,}[█▀▄]"#.into(), "[QR]".into()),
     ]
 }

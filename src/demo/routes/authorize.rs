@@ -212,7 +212,7 @@ fn issue_code(ctx: &Ctx, pending: &PendingAuth, user: &str) -> String {
 /// POST /authorize: the sign-in page's form (a user, or Deny).
 pub(crate) async fn decide(State(ctx): State<Arc<Ctx>>, body: Bytes) -> Response {
     let params = Params::parse(&body);
-    let Some(request_id) = params.get("request_id") else {
+    let Some(request_id) = params.get(pages::REQUEST_ID_FIELD) else {
         return html_error(
             StatusCode::BAD_REQUEST,
             "Invalid sign-in",
@@ -220,7 +220,9 @@ pub(crate) async fn decide(State(ctx): State<Arc<Ctx>>, body: Bytes) -> Response
         );
     };
     let deny = params.get("deny").is_some();
-    let user = params.get("user").and_then(|id| ctx.directory.user(id));
+    let user = params
+        .get(pages::USER_FIELD)
+        .and_then(|id| ctx.directory.user(id));
     if !deny && user.is_none() {
         return html_error(
             StatusCode::BAD_REQUEST,

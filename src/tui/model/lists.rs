@@ -103,6 +103,7 @@ impl Model {
     pub fn login_rows(&self) -> Vec<LoginRow> {
         let mut rows = Vec::new();
         for (i, p) in self.providers.iter().enumerate() {
+            let first = rows.len();
             let device = matches!(p.lookup, Lookup::Found { device: true });
             let row = |flow| LoginRow { provider: i, flow };
             match p.flow {
@@ -116,17 +117,14 @@ impl Model {
                     rows.extend([row(LoginFlow::Device), row(LoginFlow::Browser)])
                 }
             }
+            self.more_login_rows(&mut rows, first, i);
         }
         rows
     }
 
     /// A login line's text, as the screen shows it and `/` matches it.
     pub fn login_line(&self, row: LoginRow) -> String {
-        let how = match row.flow {
-            LoginFlow::Browser => "log in with the browser",
-            LoginFlow::Device => "log in with a code on another device",
-            LoginFlow::Paste => "open the URL anywhere and paste the address back",
-        };
+        let how = self.way_name(row);
         match self.providers.get(row.provider) {
             Some(p) => format!("{} — {how}", p.label),
             None => String::new(),

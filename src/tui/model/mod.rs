@@ -13,12 +13,14 @@ use crate::session::{AccountId, Accounts, Preferences};
 
 mod filter;
 mod lists;
+mod login;
 mod orgs;
 mod panel;
 mod profile;
 
 pub use filter::{ListFilter, step as step_matching};
 pub use lists::{AccountEntry, MenuItem, account_entries};
+pub use login::is_loopback_url;
 pub use orgs::OrgPicker;
 pub use panel::{
     PanelError, PanelState, PanelValue, RenewalRecord, TableState, arranged, in_sight,
@@ -57,6 +59,9 @@ pub enum LoginFlow {
     /// The URL opened anywhere, and the address the browser ends at pasted
     /// back (`p` on the login screen).
     Paste,
+    /// The demo only: a demo user picked here, and authdash playing the
+    /// browser against the demo's own provider (`crate::demo`).
+    Terminal,
 }
 
 /// One line of the login screen: a provider and a way to log in to it.
@@ -112,6 +117,12 @@ pub struct Model {
     /// The terminal's size (columns, rows) as last reported; none before
     /// the first report (tests that never say).
     pub terminal_size: Option<(u16, u16)>,
+    /// `authdash demo`'s sign-in from the terminal: its issuer and people.
+    /// `None` everywhere else (a configured provider never has one).
+    pub demo_sign_in: Option<crate::demo::TerminalSignIn>,
+    /// An SSH session (decided by the binary): a loopback address is
+    /// reached from the person's own computer through `ssh -L`.
+    pub over_ssh: bool,
 }
 
 // One screen exists at a time: the variants' sizes cost nothing.
@@ -132,6 +143,9 @@ pub struct LoginScreen {
     pub back_to: Option<Arc<Session>>,
     /// `/` over the ways to log in.
     pub filter: ListFilter,
+    /// The demo user picker of the sign-in from the terminal, open, with
+    /// its cursor (an index into the demo's people).
+    pub picking: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,6 +181,9 @@ pub enum PendingFlow {
     /// A paste-back login: the URL to open anywhere, and the address being
     /// typed or pasted back.
     Paste { url: Option<String>, input: String },
+    /// The demo's sign-in from the terminal, as the demo user `person`
+    /// (their short id); `url` once the login has made it.
+    Terminal { person: String, url: Option<String> },
 }
 
 /// A device login's code, as the screen shows it.
@@ -348,6 +365,8 @@ impl Model {
             accents: config.ui.accents.clone(),
             toast_since: now,
             terminal_size: None,
+            demo_sign_in: None,
+            over_ssh: false,
         }
     }
 

@@ -7,6 +7,10 @@ use crate::config::FlowPreference;
 use crate::tui::action::Action;
 use crate::tui::message::Command;
 
+mod terminal;
+
+use terminal::{pick_person, terminal_again};
+
 /// When no browser opens and the provider's `flow` is `auto`, switch to a
 /// code on another device if the provider offers it; else keep showing
 /// the URL to copy.
@@ -24,7 +28,7 @@ pub(super) fn browser_opened(
     let Some(pending) = pending_mut(model, generation) else {
         return Vec::new();
     };
-    let PendingFlow::Browser { browser, .. } = &mut pending.flow else {
+    let PendingFlow::Browser { browser, url } = &mut pending.flow else {
         return Vec::new();
     };
     let error = match result {
@@ -32,7 +36,12 @@ pub(super) fn browser_opened(
             *browser = BrowserState::Opened;
             return Vec::new();
         }
-        Err(e) => e,
+        // The launcher's complaint quotes its command line, the whole
+        // login address with it: said once, on its own line, already.
+        Err(e) => match url.as_deref() {
+            Some(url) if !url.is_empty() => e.replace(url, "…"),
+            _ => e,
+        },
     };
     *browser = BrowserState::Failed(error.clone());
     let provider = pending.provider.clone();
@@ -89,20 +98,26 @@ pub(super) fn log_in_again(
         .map(|r| r.flow)
         .unwrap_or(LoginFlow::Browser);
     let generation = model.generation();
+    let selected = model_selected(model, &provider);
+    let notice = Some(Notice {
+        level: Level::Info,
+        text: notice,
+    });
+    if flow == LoginFlow::Terminal {
+        return terminal_again(model, current, selected, add_account, scopes, notice);
+    }
     let (pending, mut command) =
         start_login(provider.clone(), generation, flow, add_account, model.now);
     if let Command::StartLogin { scopes: asked, .. } = &mut command {
         *asked = scopes;
     }
     model.screen = Screen::Login(LoginScreen {
-        selected: model_selected(model, &provider),
+        selected,
         pending: Some(pending),
-        notice: Some(Notice {
-            level: Level::Info,
-            text: notice,
-        }),
+        notice,
         back_to: Some(current),
         filter: ListFilter::default(),
+        picking: None,
     });
     vec![command]
 }
@@ -131,9 +146,15 @@ pub(super) fn login_action(model: &mut Model, action: Action) -> Vec<Command> {
     };
     let generation = model.generation();
     let browser_available = model.browser_available;
+    let people = model.demo_people().len();
     let Screen::Login(login) = &mut model.screen else {
         return Vec::new();
     };
+    if login.pending.is_none()
+        && let Some(cursor) = login.picking
+    {
+        return pick_person(model, action, cursor, people, generation);
+    }
     if action == Action::Back
         && let Some(session) = login.back_to.take()
     {
@@ -188,7 +209,9 @@ pub(super) fn login_action(model: &mut Model, action: Action) -> Vec<Command> {
                     PendingFlow::Device(code) => {
                         (code.as_ref().map(|c| c.user_code.clone()), "the code")
                     }
-                    PendingFlow::Paste { url, .. } => (url.clone(), "the login address"),
+                    PendingFlow::Paste { url, .. } | PendingFlow::Terminal { url, .. } => {
+                        (url.clone(), "the login address")
+                    }
                 };
                 model.clipboard = text;
                 model.say(Toast {
@@ -206,7 +229,7 @@ pub(super) fn login_action(model: &mut Model, action: Action) -> Vec<Command> {
                         .clone()
                         .unwrap_or_else(|| code.verification_uri.clone()),
                 ),
-                PendingFlow::Paste { url, .. } => url.clone(),
+                PendingFlow::Paste { url, .. } | PendingFlow::Terminal { url, .. } => url.clone(),
                 PendingFlow::Device(_) => None,
             }
             .map(Command::OpenUrl)
@@ -234,6 +257,13 @@ pub(super) fn login_action(model: &mut Model, action: Action) -> Vec<Command> {
             let by = if action == Action::Up { -1 } else { 1 };
             login.selected =
                 step_matching(&visible, login.selected, by, true).unwrap_or(login.selected);
+        }
+        // The demo's sign-in from the terminal: pick a demo user first.
+        Action::Confirm
+            if chosen && rows[login.selected.min(count - 1)].flow == LoginFlow::Terminal =>
+        {
+            login.notice = None;
+            login.picking = Some(0);
         }
         Action::Confirm if chosen => {
             let row = rows[login.selected.min(count - 1)];
@@ -270,7 +300,9 @@ pub(super) fn start_login(
         generation,
         started: now,
         flow: match flow {
-            LoginFlow::Browser => PendingFlow::Browser {
+            // The sign-in from the terminal needs a person: it starts with
+            // `start_terminal_sign_in`; here it could only be a browser's.
+            LoginFlow::Browser | LoginFlow::Terminal => PendingFlow::Browser {
                 url: None,
                 browser: BrowserState::Preparing,
             },

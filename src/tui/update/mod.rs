@@ -57,7 +57,9 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
         }
         Msg::LoginUrl { generation, url } => {
             if let Some(
-                PendingFlow::Browser { url: slot, .. } | PendingFlow::Paste { url: slot, .. },
+                PendingFlow::Browser { url: slot, .. }
+                | PendingFlow::Paste { url: slot, .. }
+                | PendingFlow::Terminal { url: slot, .. },
             ) = pending_mut(model, generation).map(|p| &mut p.flow)
             {
                 *slot = Some(url);
@@ -115,6 +117,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
                         }),
                         back_to,
                         filter: ListFilter::default(),
+                        picking: None,
                     });
                     Vec::new()
                 }
@@ -482,6 +485,7 @@ pub(super) fn login_with(selected: usize, level: Level, text: String) -> Screen 
         notice: Some(Notice { level, text }),
         back_to: None,
         filter: ListFilter::default(),
+        picking: None,
     })
 }
 

@@ -1,79 +1,79 @@
-use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
+use super::login_text::Text;
 use super::qr;
 use super::time::relative;
 use crate::identity::visible;
-use crate::tui::model::{DeviceCode, Model, PollView};
+use crate::tui::model::{DeviceCode, Model, PollView, is_loopback_url};
 use crate::tui::theme;
 
-/// The device login: the code large, where to enter it, a QR code of the
-/// complete URI, the countdown and what polling is doing.
-pub fn draw(frame: &mut Frame, area: Rect, model: &Model, label: &str, code: Option<&DeviceCode>) {
+/// The text beside a QR code is at least this wide.
+const TEXT_BESIDE_QR: u16 = 48;
+
+/// The device login: the code large, where to enter it, the countdown and
+/// what polling is doing, then a QR code of the complete URI. An address
+/// on this machine's loopback (the demo's) is for a browser here: it
+/// promises no phone and has no QR code (a phone that scans it reaches
+/// nothing), and over SSH it says which port to forward.
+pub fn text(model: &Model, label: &str, code: Option<&DeviceCode>, width: u16) -> Vec<Text> {
     let Some(code) = code else {
-        frame.render_widget(
-            Paragraph::new(format!("Asking {label} for a code…")).style(theme::warn()),
-            area,
-        );
-        return;
+        let mut text = Text::new(width);
+        text.say(format!("Asking {label} for a code…"), theme::warn());
+        return vec![text];
     };
+    let loopback = is_loopback_url(&code.verification_uri);
     let qr_target = code
         .verification_uri_complete
         .as_deref()
         .unwrap_or(&code.verification_uri);
-    let qr = qr::lines(qr_target).unwrap_or_default();
-    let qr_width = qr.first().map(|l| l.width() as u16).unwrap_or(0);
-    let side_by_side = area.width >= 50 + qr_width && area.height as usize >= qr.len();
-    let [text_area, qr_area] = if side_by_side {
-        Layout::horizontal([Constraint::Min(40), Constraint::Length(qr_width + 2)]).areas(area)
+    let qr = if loopback {
+        Vec::new()
     } else {
-        [area, Rect::default()]
+        qr::lines(qr_target).unwrap_or_default()
     };
-
+    let qr_width = qr.first().map(|l| l.width() as u16).unwrap_or(0);
+    let side_by_side = !qr.is_empty() && width >= TEXT_BESIDE_QR + qr_width + 2;
+    let text_width = if side_by_side {
+        width - qr_width - 2
+    } else {
+        width
+    };
+    let mut text = Text::new(text_width);
+    text.wrap(
+        vec![Span::raw(if loopback {
+            "1. Open this address in a browser on this machine:".to_owned()
+        } else {
+            "1. Open this address on your phone or another computer:".to_owned()
+        })],
+        3,
+    );
+    text.url(3, &visible(&code.verification_uri), theme::ok());
+    text.line(Line::raw("2. Enter this code:"));
     let user_code = visible(&code.user_code);
     let spaced: String = user_code
         .chars()
         .map(|c| c.to_string())
         .collect::<Vec<_>>()
         .join(" ");
-    let mut lines = vec![
-        Line::from(vec![
-            Span::styled("Log in to ", theme::warn()),
-            Span::styled(label.to_owned(), theme::title()),
-            Span::styled(
-                " on another device (a phone, another computer):",
-                theme::warn(),
-            ),
-        ]),
-        Line::raw(""),
-        Line::raw("1. Open this address:"),
-        Line::styled(
-            format!("   {}", visible(&code.verification_uri)),
-            theme::ok(),
-        ),
-        Line::raw("2. Enter this code:"),
-        Line::raw(""),
-    ];
     let code_width = spaced.chars().count() + 6;
-    lines.push(Line::styled(
+    text.line(Line::styled(
         format!("   ┌{}┐", "─".repeat(code_width)),
         theme::key(),
     ));
-    lines.push(Line::from(vec![
+    text.line(Line::from(vec![
         Span::styled("   │   ", theme::key()),
         Span::styled(spaced, theme::code()),
         Span::styled("   │", theme::key()),
     ]));
-    lines.push(Line::styled(
+    text.line(Line::styled(
         format!("   └{}┘", "─".repeat(code_width)),
         theme::key(),
     ));
     // Whole, for a mouse selection (the box's letters are spaced apart).
-    lines.push(Line::from(vec![
+    text.line(Line::from(vec![
         Span::styled("   to copy: ", theme::dim()),
-        Span::raw(user_code.clone().into_owned()),
+        Span::raw(user_code.into_owned()),
         Span::styled("  (or press c)", theme::dim()),
     ]));
     // The countdown and the poll state before the QR code: on a small
@@ -83,34 +83,55 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, label: &str, code: Opt
     } else {
         "The code has expired.".to_owned()
     };
-    lines.push(Line::raw(expires));
-    lines.push(Line::styled(poll_text(model, code.poll), theme::dim()));
-    if !qr.is_empty() {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(
-            if side_by_side {
-                "Or scan the QR code with your phone (it carries the code)."
-            } else {
-                "Or scan the QR code below with your phone (it carries the code)."
-            },
+    text.say(expires, Style::new());
+    text.say(poll_text(model, code.poll), theme::dim());
+    let mut parts = Vec::new();
+    if loopback {
+        parts.push(text);
+        if model.over_ssh {
+            let mut forward = Text::new(width);
+            super::login::forward(&mut forward, &code.verification_uri);
+            parts.push(forward);
+        }
+        let mut note = Text::new(width);
+        note.say(
+            "The address is this machine's own, which a phone cannot reach: there is no QR \
+             code to scan.",
             theme::dim(),
-        ));
-    }
-    if !side_by_side {
-        lines.push(Line::raw(""));
-        lines.extend(qr.iter().cloned());
-    }
-    let address = format!("   {}", visible(&code.verification_uri));
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), text_area);
-    if model.hyperlinks {
-        link_address(frame, text_area, &address, &code.verification_uri);
-    }
-    if side_by_side {
-        frame.render_widget(
-            Paragraph::new(qr).block(Block::new().borders(Borders::NONE)),
-            qr_area,
         );
+        parts.push(note);
+    } else if !qr.is_empty() {
+        let with = if code.verification_uri_complete.is_some() {
+            "it opens the address with the code filled in"
+        } else {
+            "it opens the address"
+        };
+        if side_by_side {
+            text.blank();
+            text.say(
+                format!("Or scan the QR code with your phone: {with}."),
+                theme::dim(),
+            );
+            text.beside(qr);
+            parts.push(text);
+        } else {
+            parts.push(text);
+            // Below, whole or not at all: half a QR code scans as nothing.
+            let mut scan = Text::new(width);
+            scan.say(
+                format!("Or scan the QR code below with your phone: {with}."),
+                theme::dim(),
+            );
+            scan.blank();
+            for line in qr {
+                scan.line(line);
+            }
+            parts.push(scan);
+        }
+    } else {
+        parts.push(text);
     }
+    parts
 }
 
 fn poll_text(model: &Model, poll: Option<PollView>) -> String {
@@ -137,21 +158,5 @@ fn poll_text(model: &Model, poll: Option<PollView>) -> String {
             "The provider could not be reached; trying again in {}.",
             until(next_at)
         ),
-    }
-}
-
-/// Make the address a link where it was drawn whole on one row (a wrapped
-/// one is left as text: a link cut in two would open half an address).
-fn link_address(frame: &mut Frame, area: Rect, shown: &str, url: &str) {
-    let buf = frame.buffer_mut();
-    for y in area.top()..area.bottom() {
-        let row: String = (area.left()..area.right())
-            .filter_map(|x| buf.cell((x, y)).map(|c| c.symbol().to_owned()))
-            .collect();
-        if row.trim_end() == shown {
-            let width = u16::try_from(shown.chars().count().saturating_sub(3)).unwrap_or(0);
-            super::text::hyperlink(buf, Rect::new(area.x + 3, y, width, 1), url);
-            return;
-        }
     }
 }

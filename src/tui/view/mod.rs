@@ -8,6 +8,7 @@ mod header;
 mod help;
 mod inspector;
 mod login;
+mod login_text;
 mod orgs;
 mod panel;
 mod popup;
@@ -19,6 +20,7 @@ mod table;
 mod tests;
 mod text;
 mod time;
+mod waiting;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
