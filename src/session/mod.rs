@@ -26,6 +26,7 @@ mod paste;
 mod renew;
 mod source;
 mod store_check;
+mod watch;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -43,6 +44,7 @@ pub use logout::{BrowserSignOutReport, LogoutEvent, LogoutOptions, LogoutReport,
 pub use paste::{PasteHelp, PasteInput, PasteMode};
 pub use source::FetchedSource;
 pub use store_check::{StoreContents, StoreInspector, StoreKey};
+pub use watch::StoreStamp;
 
 use crate::auth::{DiscoveryCache, Provider, Session};
 use crate::config::Config;

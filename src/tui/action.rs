@@ -40,10 +40,12 @@ pub enum Action {
     Unlock,
     /// The Session inspector: reveal or mask the token values.
     Reveal,
+    /// A confirmation: go on (as Enter does).
+    Yes,
 }
 
 impl Action {
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 37] = [
         Action::Help,
         Action::Quit,
         Action::Palette,
@@ -80,6 +82,7 @@ impl Action {
         Action::SortReverse,
         Action::Unlock,
         Action::Reveal,
+        Action::Yes,
     ];
 
     /// The name in the config file and in `assets/default-keys.toml`.
@@ -113,6 +116,7 @@ impl Action {
             Action::SortReverse => "sort_reverse".into(),
             Action::Unlock => "unlock".into(),
             Action::Reveal => "reveal".into(),
+            Action::Yes => "yes".into(),
         }
     }
 
@@ -137,10 +141,12 @@ pub enum Context {
     Help,
     Palette,
     ConfirmQuit,
+    /// A menu item that cannot be undone asks first.
+    Confirm,
 }
 
 impl Context {
-    pub const ALL: [Context; 11] = [
+    pub const ALL: [Context; 12] = [
         Context::Global,
         Context::Login,
         Context::LoginPending,
@@ -152,6 +158,7 @@ impl Context {
         Context::Help,
         Context::Palette,
         Context::ConfirmQuit,
+        Context::Confirm,
     ];
 
     pub fn title(self) -> &'static str {
@@ -167,6 +174,7 @@ impl Context {
             Context::Help => "This help",
             Context::Palette => "Command palette",
             Context::ConfirmQuit => "Quit while a login is pending",
+            Context::Confirm => "Confirmation (log out everywhere, in the browser)",
         }
     }
 
@@ -180,6 +188,7 @@ impl Context {
                 | Context::Help
                 | Context::Palette
                 | Context::ConfirmQuit
+                | Context::Confirm
         )
     }
 
@@ -375,7 +384,7 @@ pub const COMMANDS: &[Command] = &[
     c(
         C::Dashboard,
         A::Unlock,
-        "switch to your organization that opens this locked panel",
+        "a locked panel: switch to your org that opens it, or log in asking for its scope",
         Some("unlock"),
     ),
     c(
@@ -437,7 +446,11 @@ pub const COMMANDS: &[Command] = &[
         Some("quit"),
     ),
     c(C::ConfirmQuit, A::Quit, "quit, cancelling the login", None),
+    c(C::ConfirmQuit, A::Yes, "quit, cancelling the login", None),
     c(C::ConfirmQuit, A::Back, "stay", Some("stay")),
+    c(C::Confirm, A::Confirm, "go on", Some("go on")),
+    c(C::Confirm, A::Yes, "go on", None),
+    c(C::Confirm, A::Back, "stay: nothing is done", Some("stay")),
 ];
 
 /// The table's lines for one context, in order.

@@ -141,6 +141,12 @@ impl Effects {
                     };
                     let fetched = service.fetch_source(&session, &spec, vars).await;
                     lock(&fetches).remove(&generation);
+                    if let Some(e) = &fetched.ended {
+                        let _ = tx.send(Msg::SessionEnded {
+                            account: AccountId::of(&session),
+                            failure: failure(e),
+                        });
+                    }
                     if let Some(renewed) = fetched.renewed {
                         // The dashboard must hold the new tokens: the old
                         // refresh token may be spent.
@@ -196,6 +202,56 @@ impl Effects {
                 }
             }),
         }
+    }
+
+    /// Look at the store's file every [`STORE_WATCH`]; when it changed,
+    /// read the accounts and say which are gone (`authdash logout` in
+    /// another process). `known`: the accounts the app read from it last;
+    /// only an account seen there can be gone (one whose saving failed
+    /// never was). The first look reads the store. Ends with the app.
+    pub fn watch_store(&self, known: Vec<AccountId>) {
+        let service = self.service.clone();
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let ids = |a: &crate::session::Accounts| {
+                a.sessions.iter().map(AccountId::of).collect::<Vec<_>>()
+            };
+            let mut stamp = None;
+            let mut known = known;
+            let mut every = tokio::time::interval(STORE_WATCH);
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                every.tick().await;
+                if tx.is_closed() {
+                    return;
+                }
+                let now = Some(service.store_stamp());
+                if now == stamp {
+                    continue;
+                }
+                stamp = now;
+                let accounts = match service.accounts().await {
+                    Ok(a) => a,
+                    Err(e) => {
+                        tracing::warn!("the store changed and cannot be read: {e}");
+                        continue;
+                    }
+                };
+                let present = ids(&accounts);
+                let gone = known
+                    .into_iter()
+                    .filter(|id| !present.contains(id))
+                    .collect();
+                known = present;
+                let msg = Msg::StoreChanged {
+                    accounts: account_entries(&accounts, &service.config),
+                    gone,
+                };
+                if tx.send(msg).is_err() {
+                    return;
+                }
+            }
+        });
     }
 
     fn start_login(
@@ -287,6 +343,9 @@ impl Effects {
         handle
     }
 }
+
+/// How often the store's file is looked at for changes by other processes.
+const STORE_WATCH: std::time::Duration = std::time::Duration::from_secs(1);
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())

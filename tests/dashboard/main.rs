@@ -7,4 +7,6 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod accounts;
+mod lock_advice;
 mod smoke;

@@ -11,17 +11,21 @@ use crate::identity::{OrgMembership, RoleOrder};
 use crate::panels::{Access, PanelSpec};
 use crate::session::{AccountId, Accounts, Preferences};
 
+mod accounts;
 mod filter;
 mod lists;
 mod orgs;
 mod panel;
 mod profile;
+mod unlock;
 
+pub use accounts::{Ended, LoginOffers, Offer, Place, StepUp};
 pub use filter::{ListFilter, step as step_matching};
 pub use lists::{AccountEntry, MenuItem, account_entries};
 pub use orgs::OrgPicker;
 pub use panel::{PanelError, PanelState, PanelValue, RenewalRecord, TableState};
 pub use profile::{ProfileClaim, ProfileText};
+pub use unlock::Unlock;
 
 /// A provider as the login screen lists it.
 #[derive(Debug, Clone)]
@@ -105,6 +109,14 @@ pub struct Model {
     pub hyperlinks: bool,
     /// `[[authdash.accent]]`: colour and label by provider and org.
     pub accents: Vec<crate::config::Accent>,
+    /// Where the person was on the dashboard left for the login screen:
+    /// the dashboard that comes next opens there.
+    pub return_to: Option<Place>,
+    /// The login under way asks for more scopes (a step-up).
+    pub step_up: Option<StepUp>,
+    /// Scopes a step-up asked for and the provider did not grant, by
+    /// account: `u` does not ask for them again.
+    pub refused_scopes: Vec<(AccountId, String)>,
 }
 
 // One screen exists at a time: the variants' sizes cost nothing.
@@ -125,6 +137,8 @@ pub struct LoginScreen {
     pub back_to: Option<Arc<Session>>,
     /// `/` over the ways to log in.
     pub filter: ListFilter,
+    /// The stored accounts offered above the ways to log in.
+    pub offers: LoginOffers,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -262,6 +276,10 @@ pub enum Popup {
     },
     /// `q` while a login is pending.
     ConfirmQuit,
+    /// A menu item that cannot be undone, asking first.
+    Confirm {
+        item: MenuItem,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -319,6 +337,9 @@ impl Model {
             help_scroll: 0,
             hyperlinks: false,
             accents: config.ui.accents.clone(),
+            return_to: None,
+            step_up: None,
+            refused_scopes: Vec::new(),
         }
     }
 

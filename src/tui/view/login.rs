@@ -12,6 +12,8 @@ use crate::tui::model::{BrowserState, Level, LoginScreen, Lookup, Model, Pending
 use crate::tui::theme;
 
 pub fn draw(frame: &mut Frame, area: Rect, model: &Model, login: &LoginScreen) {
+    let area = super::accounts::draw_offers(frame, area, model, login);
+    let on_offer = login.offers.selected.is_some() && login.pending.is_none();
     let rows = model.login_rows();
     let shown = model.visible_logins(&login.filter);
     let list_height = shown.len().max(1) as u16 + 2;
@@ -48,13 +50,17 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, login: &LoginScreen) {
     };
     let mut block = Block::new()
         .borders(Borders::ALL)
-        .border_style(theme::border(login.pending.is_none()))
+        .border_style(theme::border(login.pending.is_none() && !on_offer))
         .title(Span::styled(" Log in with ", theme::title()));
     if login.filter.shown() {
         block = block.title_bottom(filter_title(&login.filter, ""));
     }
-    let mut state =
-        ListState::default().with_selected(shown.iter().position(|&i| i == login.selected));
+    let mut state = ListState::default().with_selected(
+        shown
+            .iter()
+            .position(|&i| i == login.selected)
+            .filter(|_| !on_offer),
+    );
     frame.render_stateful_widget(
         List::new(items)
             .block(block)
@@ -76,7 +82,12 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, login: &LoginScreen) {
     match &login.pending {
         None => lines.push(Line::styled(
             format!(
-                "Choose a provider and a way to log in, then press {}.",
+                "Choose {} a way to log in, then press {}.",
+                if model.login_offers(login).is_empty() {
+                    "a provider and"
+                } else {
+                    "an account or"
+                },
                 first_key(model, Action::Confirm)
             ),
             theme::dim(),

@@ -16,6 +16,7 @@ pub fn draw(frame: &mut Frame, model: &Model) {
         Some(Popup::Help) => help(frame, model),
         Some(Popup::Palette { query, selected }) => palette(frame, model, query, *selected),
         Some(Popup::ConfirmQuit) => confirm_quit(frame, model),
+        Some(Popup::Confirm { item }) => super::confirm::draw(frame, model, *item),
         None => {}
     }
 }
@@ -37,18 +38,28 @@ fn menu(frame: &mut Frame, model: &Model, selected: usize, filter: &ListFilter) 
             .is_some_and(|p| p.account_url.is_some()),
         Screen::Login(_) => false,
     };
-    let menu = model.menu_items();
+    let menu = model.mnemonics();
     let shown = model.visible_menu(filter);
     let items: Vec<ListItem> = shown
         .iter()
         .filter_map(|&i| menu.get(i))
-        .map(|item| {
+        .map(|(item, key)| {
             let available = *item != MenuItem::OpenAccountPage || has_account_page;
+            // Each item's own key beside it; none while the filter takes
+            // the letters.
+            let key = match key {
+                Some(k) if !filter.editing => format!(" {k} "),
+                _ => "   ".to_owned(),
+            };
             if available {
-                ListItem::new(format!(" {}", item.label()))
+                ListItem::new(Line::from(vec![
+                    Span::styled(key, theme::key()),
+                    Span::raw(item.label()),
+                ]))
             } else {
                 ListItem::new(Line::from(vec![
-                    Span::styled(format!(" {}", item.label()), theme::dim()),
+                    Span::styled(key, theme::dim()),
+                    Span::styled(item.label(), theme::dim()),
                     Span::styled(" (no account_url)", theme::dim()),
                 ]))
             }
