@@ -39,6 +39,27 @@ pub struct Effects {
     pastes: Arc<Mutex<HashMap<u64, tokio::sync::mpsc::Sender<String>>>>,
     /// The clock the screen is drawn with (times sent to `update`).
     clock: Clock,
+    /// What the store watcher has seen in the store (see `watch_store`).
+    seen: Arc<Mutex<Seen>>,
+}
+
+/// The accounts the store is known to hold, each with the number of the
+/// watcher's reads started when it became known, and that number. A
+/// login adds its account once stored: a read that started before the
+/// saving may not show it, and must not take it for gone.
+#[derive(Debug, Default)]
+struct Seen {
+    reads: u64,
+    accounts: Vec<(AccountId, u64)>,
+}
+
+impl Seen {
+    fn add(&mut self, id: AccountId) {
+        if !self.accounts.iter().any(|(known, _)| *known == id) {
+            let since = self.reads;
+            self.accounts.push((id, since));
+        }
+    }
 }
 
 impl Effects {
@@ -50,6 +71,7 @@ impl Effects {
             panel_fetches: Arc::default(),
             pastes: Arc::default(),
             clock,
+            seen: Arc::default(),
         }
     }
 
@@ -212,12 +234,15 @@ impl Effects {
     pub fn watch_store(&self, known: Vec<AccountId>) {
         let service = self.service.clone();
         let tx = self.tx.clone();
+        let seen = self.seen.clone();
+        for id in known {
+            lock(&seen).add(id);
+        }
         tokio::spawn(async move {
             let ids = |a: &crate::session::Accounts| {
                 a.sessions.iter().map(AccountId::of).collect::<Vec<_>>()
             };
             let mut stamp = None;
-            let mut known = known;
             let mut every = tokio::time::interval(STORE_WATCH);
             every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
@@ -230,6 +255,11 @@ impl Effects {
                     continue;
                 }
                 stamp = now;
+                let read = {
+                    let mut seen = lock(&seen);
+                    seen.reads += 1;
+                    seen.reads
+                };
                 let accounts = match service.accounts().await {
                     Ok(a) => a,
                     Err(e) => {
@@ -238,11 +268,20 @@ impl Effects {
                     }
                 };
                 let present = ids(&accounts);
-                let gone = known
-                    .into_iter()
-                    .filter(|id| !present.contains(id))
-                    .collect();
-                known = present;
+                let mut gone = Vec::new();
+                {
+                    let mut seen = lock(&seen);
+                    seen.accounts.retain(|(id, since)| {
+                        let kept = present.contains(id) || *since >= read;
+                        if !kept {
+                            gone.push(id.clone());
+                        }
+                        kept
+                    });
+                    for id in present {
+                        seen.add(id);
+                    }
+                }
                 let msg = Msg::StoreChanged {
                     accounts: account_entries(&accounts, &service.config),
                     gone,
@@ -286,6 +325,7 @@ impl Effects {
             scopes,
         };
         let pastes = self.pastes.clone();
+        let seen = self.seen.clone();
         let handle = self.spawn_handle(async move {
             let events = |event: LoginEvent| {
                 if let Some(msg) = login_message(generation, event, &clock) {
@@ -293,6 +333,9 @@ impl Effects {
                 }
             };
             let result = service.login(request, &events).await.map(|logged_in| {
+                if logged_in.saved.is_ok() {
+                    lock(&seen).add(AccountId::of(&logged_in.session));
+                }
                 if let Err(e) = logged_in.saved {
                     let _ = tx.send(Msg::Failed(format!(
                         "Logged in, but the session could not be stored, so it ends when you quit: {e}"
