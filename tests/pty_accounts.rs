@@ -154,7 +154,10 @@ fn an_account_logged_out_by_another_process_is_said_at_once_in_a_pty() {
     let screen = app.contents();
     assert!(first_row(&screen).contains("not logged in"), "{screen}");
     assert!(!screen.contains("renews"), "{screen}");
-    assert!(screen.contains("alice@example.com  log in again"), "{screen}");
+    assert!(
+        screen.contains("alice@example.com  log in again"),
+        "{screen}"
+    );
     // Enter logs in again, and the panel is where it was.
     machine.log_in(&mut app, "\r", 2, "alice", "Alice Anderson");
     app.wait_for("Billing · Acme", WAIT).unwrap_or_else(fail);
@@ -182,8 +185,14 @@ fn the_menus_logout_offers_the_other_stored_account_in_a_pty() {
         .unwrap_or_else(fail);
     let screen = app.contents();
     assert!(screen.contains("Your accounts"), "{screen}");
-    assert!(screen.contains("bob@example.com    log in again"), "{screen}");
-    assert!(screen.contains("alice@example.com  switch to it"), "{screen}");
+    assert!(
+        screen.contains("bob@example.com    log in again"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("alice@example.com  switch to it"),
+        "{screen}"
+    );
 
     app.send("j").unwrap_or_else(fail);
     app.send("\r").unwrap_or_else(fail);
@@ -205,7 +214,8 @@ fn log_out_everywhere_asks_first_in_a_pty() {
     app.wait_for("E Log out everywhere", WAIT)
         .unwrap_or_else(fail);
     app.send("E").unwrap_or_else(fail);
-    app.wait_for("Log out everywhere?", WAIT).unwrap_or_else(fail);
+    app.wait_for("Log out everywhere?", WAIT)
+        .unwrap_or_else(fail);
     app.wait_for("Enter/y log out everywhere", WAIT)
         .unwrap_or_else(fail);
     app.send("\x1b").unwrap_or_else(fail);
@@ -221,7 +231,8 @@ fn log_out_everywhere_asks_first_in_a_pty() {
     app.wait_for("E Log out everywhere", WAIT)
         .unwrap_or_else(fail);
     app.send("E").unwrap_or_else(fail);
-    app.wait_for("Log out everywhere?", WAIT).unwrap_or_else(fail);
+    app.wait_for("Log out everywhere?", WAIT)
+        .unwrap_or_else(fail);
     app.send("y").unwrap_or_else(fail);
     // The report wraps: read it with its line breaks as spaces.
     app.wait_until("the report of the logout", WAIT, |s| {
