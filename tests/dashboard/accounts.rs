@@ -194,6 +194,40 @@ async fn another_process_logging_out_ends_the_session_at_once() {
     );
 }
 
+/// Adding an account from a dashboard whose account another process then
+/// logs out: Esc no longer goes back to that dashboard; the account is
+/// offered to log in again.
+#[tokio::test]
+async fn an_account_logged_out_while_adding_another_is_not_gone_back_to() {
+    let demo = Demo::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut app, sessions) = two_accounts(&demo, dir.path(), ["bob", "alice"]).await;
+    app.watch_store();
+    for key in [KeyCode::Char('m'), KeyCode::Char('a')] {
+        app_press(&mut app, key);
+    }
+    assert!(
+        login_screen(&app.model).back_to.is_some(),
+        "Esc would go back"
+    );
+    log_out_elsewhere(&demo.service(dir.path()), &sessions[1]).await;
+    pump_until(&mut app, "the store's change", |m| {
+        matches!(m, Msg::StoreChanged { .. })
+    })
+    .await;
+    app_press(&mut app, KeyCode::Esc);
+    let login = login_screen(&app.model);
+    assert!(login.pending.is_none(), "the login is cancelled");
+    assert_eq!(login.offers.ended, Some(Ended::Elsewhere));
+    assert_eq!(
+        offers(&app.model).0,
+        [
+            ("alice@example.com".to_owned(), true),
+            ("bob@example.com".to_owned(), false)
+        ]
+    );
+}
+
 /// A panel's API refuses the revoked token; the renewal the fetch then
 /// needs finds the account logged out: the session ends, rather than the
 /// panel offering `r` again.

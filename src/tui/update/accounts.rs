@@ -116,6 +116,30 @@ pub(super) fn store_changed(
             model.accounts.push(entry);
         }
     }
+    // Adding an account (or a step-up) from a dashboard whose account is
+    // now gone: Esc no longer goes back to it; it is offered to log in
+    // again instead.
+    let left = match &model.screen {
+        Screen::Login(login) => login
+            .back_to
+            .as_ref()
+            .filter(|s| gone.contains(&AccountId::of(s)))
+            .map(|s| (model.account_entry(s), s.provider.clone())),
+        Screen::Dashboard(_) => None,
+    };
+    if let (Screen::Login(login), Some((entry, provider))) = (&mut model.screen, left) {
+        login.back_to = None;
+        login.notice = Some(Notice {
+            level: Level::Error,
+            text: format!(
+                "{} was logged out elsewhere, by another authdash on this machine.",
+                entry.who
+            ),
+        });
+        login.offers.again = Some(entry);
+        login.offers.provider = Some(provider);
+        login.offers.ended = Some(Ended::Elsewhere);
+    }
     let count = match &model.screen {
         Screen::Login(login) => model.login_offers(login).len(),
         Screen::Dashboard(_) => 0,

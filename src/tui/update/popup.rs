@@ -201,8 +201,9 @@ pub(super) fn menu_mnemonic(model: &mut Model, key: Key) -> Vec<Command> {
     menu_choice(model, item)
 }
 
-/// An item chosen in the menu: one that cannot be undone asks first.
-fn menu_choice(model: &mut Model, item: MenuItem) -> Vec<Command> {
+/// An item chosen in the menu (or anywhere else that offers its items):
+/// one that cannot be undone asks first.
+pub(super) fn menu_choice(model: &mut Model, item: MenuItem) -> Vec<Command> {
     if item.asks_first() {
         model.popup = Some(Popup::Confirm { item });
         return Vec::new();

@@ -5,7 +5,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, List, ListItem, ListState};
+use ratatui::widgets::{Block, Borders, HighlightSpacing, List, ListItem, ListState};
 use unicode_width::UnicodeWidthStr;
 
 use super::text::truncate;
@@ -62,7 +62,8 @@ pub fn draw_offers(frame: &mut Frame, area: Rect, model: &Model, login: &LoginSc
                     .title(Span::styled(" Your accounts ", theme::title())),
             )
             .highlight_style(theme::selected(focused))
-            .highlight_symbol("› "),
+            .highlight_symbol("› ")
+            .highlight_spacing(HighlightSpacing::Always),
         top,
         &mut state,
     );

@@ -65,7 +65,9 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, login: &LoginScreen) {
         List::new(items)
             .block(block)
             .highlight_style(theme::selected(login.pending.is_none()))
-            .highlight_symbol("› "),
+            .highlight_symbol("› ")
+            // The column stays while the cursor is on an account above.
+            .highlight_spacing(ratatui::widgets::HighlightSpacing::Always),
         list_area,
         &mut state,
     );
