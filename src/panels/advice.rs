@@ -92,7 +92,7 @@ fn held_rank(org: &OrgMembership, order: &RoleOrder) -> Option<usize> {
 
 /// The roles from rank `from` up to the highest, nearest first, as whom
 /// to ask in `org`; the owners by name where the org's metadata names
-/// them and the highest role is among those asked.
+/// them (the highest role is always among those asked).
 fn roles_from(from: usize, org: &OrgMembership, order: &RoleOrder) -> String {
     let roles: Vec<&String> = order.roles()[..=from].iter().rev().collect();
     let name = &org.org_name;
