@@ -339,7 +339,7 @@ async fn a_panel_needing_a_scope_says_the_session_lacks_it() {
     let screen = render(&model, 120, 40);
     assert!(screen.contains("Audit (locked)"), "{screen}");
     assert!(
-        screen.contains("This session was not granted audit:read"),
+        screen.contains("needs the scope audit:read, which this session was not granted"),
         "{screen}"
     );
     assert!(!screen.contains("It opens for you in"), "{screen}");
@@ -354,7 +354,10 @@ async fn a_panel_needing_a_scope_logs_in_again_asking_for_it() {
     let mut model = setup.dashboard("alice", Some(ACME)).await;
     let before = dash(&model).session.clone();
     go_to(&mut model, "audit");
-    assert!(render(&model, 120, 40).contains("press u to log in again asking for it"));
+    assert!(
+        render(&model, 120, 40)
+            .contains("u logs in again asking authdash demo provider for audit:read")
+    );
     let commands = press(&mut model, KeyCode::Char('u'));
     let [
         Command::StartLogin {

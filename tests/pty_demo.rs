@@ -496,7 +496,7 @@ fn demo_login_switch_org_billing_logout_quit_in_a_pty() {
 
     // Organizations: filter for Globex and make it active.
     app.send("j");
-    app.wait_for("/ filter · Enter makes active");
+    app.wait_for("┌ Organizations");
     app.send("l/"); // into the list of organizations, then its filter
     app.wait_for("/▏");
     app.send("glo");
@@ -510,7 +510,7 @@ fn demo_login_switch_org_billing_logout_quit_in_a_pty() {
     app.wait_for("Billing · Globex");
     app.wait_for("Locked");
     app.wait_for("Billing (locked)");
-    app.wait_for("Needs permission can_view_billing in Globex");
+    app.wait_for("Locked: needs permission can_view_billing in Globex");
     assert!(
         !app.screen_text().contains("Enterprise"),
         "{}",

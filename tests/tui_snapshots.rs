@@ -653,9 +653,9 @@ async fn snapshot_session_ended_after_refresh_failure() {
                 login.notice,
                 Some(Notice {
                     level: Level::Error,
-                    text:
-                        "Your session ended: the provider refused the refresh token (invalid_grant)"
-                            .into(),
+                    text: "Your session ended: the provider refused the refresh token \
+                           (invalid_grant). Log in again."
+                        .into(),
                 })
             );
         }
@@ -1180,7 +1180,15 @@ async fn log_out_everywhere_is_offered_only_where_configured() {
     for _ in 0..index {
         press(&mut model, KeyCode::Down);
     }
-    let commands = press(&mut model, KeyCode::Enter);
+    // It asks first; `y` goes on.
+    assert!(press(&mut model, KeyCode::Enter).is_empty());
+    assert_eq!(
+        model.popup,
+        Some(Popup::Confirm {
+            item: MenuItem::LogOutEverywhere
+        })
+    );
+    let commands = press(&mut model, KeyCode::Char('y'));
     assert!(
         matches!(
             commands.as_slice(),
@@ -1675,7 +1683,7 @@ async fn clicks_pick_navigation_entries_rows_and_menu_items() {
     press(&mut model, KeyCode::Char('m'));
     let quit_row = render(&model)
         .lines()
-        .position(|l| l.contains("│  Quit") || l.contains("│ Quit"))
+        .position(|l| l.contains(" Quit "))
         .expect("the menu shows Quit") as u16;
     click(&mut model, WIDTH / 2, quit_row);
     assert!(model.quit, "Quit clicked");

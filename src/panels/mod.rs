@@ -2,6 +2,7 @@
 //! from (an http API or a local program, through the session service),
 //! and how it is drawn (table, key/value, chart, text).
 
+pub mod advice;
 pub mod axis;
 mod data;
 mod requirement;

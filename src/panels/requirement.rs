@@ -182,6 +182,30 @@ impl Requirement {
             .collect()
     }
 
+    /// What it asks of an organization, scopes aside: "role Admin or
+    /// higher and permission can_view_billing"; `None` when it asks
+    /// nothing of one.
+    pub fn describe_org(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if let Some(r) = &self.min_role {
+            parts.push(Unmet::MinRole(r.clone()));
+        }
+        if let Some(r) = &self.role {
+            parts.push(Unmet::Role(r.clone()));
+        }
+        parts.extend(self.permissions.iter().cloned().map(Unmet::Permission));
+        if !self.any_permission.is_empty() {
+            parts.push(Unmet::AnyPermission(self.any_permission.clone()));
+        }
+        (!parts.is_empty()).then(|| {
+            parts
+                .iter()
+                .map(Unmet::describe)
+                .collect::<Vec<_>>()
+                .join(" and ")
+        })
+    }
+
     /// "at least Admin, permission can_view_billing" — for hints and help.
     pub fn describe(&self) -> String {
         let mut parts = Vec::new();
@@ -261,9 +285,7 @@ impl Denial {
             .collect::<Vec<_>>()
             .join(" and ");
         match &self.org {
-            None if self.org_bound() => {
-                format!("Needs {needs}: pick one under Organizations, or ask to be invited to one.")
-            }
+            None if self.org_bound() => format!("Needs {needs}."),
             None => format!("Needs {needs}, which this session was not granted."),
             Some((_, name)) if !self.org_bound() => {
                 format!(

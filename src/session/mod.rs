@@ -27,6 +27,7 @@ mod renew;
 mod source;
 mod stand_in;
 mod store_check;
+mod watch;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -46,6 +47,7 @@ pub use paste::{PasteHelp, PasteInput, PasteMode};
 pub use source::FetchedSource;
 pub use stand_in::BrowserStandIn;
 pub use store_check::{StoreContents, StoreInspector, StoreKey};
+pub use watch::StoreStamp;
 
 use crate::auth::{DiscoveryCache, Provider, Session};
 use crate::config::Config;

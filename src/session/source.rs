@@ -18,6 +18,10 @@ use crate::panels::{self, PanelSpec, SourceError, TemplateVars};
 pub struct FetchedSource {
     pub data: Result<Value, SourceError>,
     pub renewed: Option<Session>,
+    /// The renewal the fetch needed found the session over (logged out
+    /// by another process, `invalid_grant`): only a new login helps, and
+    /// the face should say so rather than offer a reload.
+    pub ended: Option<SessionError>,
 }
 
 impl SessionService {
@@ -34,11 +38,16 @@ impl SessionService {
         vars: TemplateVars<'_>,
     ) -> FetchedSource {
         let mut renewed = None;
+        let mut ended = None;
         let data = self
-            .source_inner(session, spec, vars, &mut renewed)
+            .source_inner(session, spec, vars, &mut renewed, &mut ended)
             .await
             .and_then(|v| panels::select(v, spec.select.as_deref()));
-        FetchedSource { data, renewed }
+        FetchedSource {
+            data,
+            renewed,
+            ended,
+        }
     }
 
     /// `usable` or `renew` in a task that outlives the caller.
@@ -66,8 +75,18 @@ impl SessionService {
         spec: &PanelSpec,
         vars: TemplateVars<'_>,
         renewed: &mut Option<Session>,
+        ended: &mut Option<SessionError>,
     ) -> Result<Value, SourceError> {
         let other = |e: &dyn std::fmt::Display| SourceError::Other(e.to_string());
+        // A renewal that ends the session is kept for the face, beside
+        // the panel's error.
+        let mut renewal_failed = |e: SessionError| {
+            let error = other(&e);
+            if e.needs_login() {
+                *ended = Some(e);
+            }
+            error
+        };
         let url = spec.url_for(vars).map_err(|e| other(&e))?;
         if let Some(url) = &url {
             check_panel_url(url, None).map_err(SourceError::Other)?;
@@ -81,7 +100,10 @@ impl SessionService {
         let current: &Session = if self.usable_as_is(session).map_err(|e| other(&e))? {
             session
         } else {
-            let usable = self.detached(session, false).await.map_err(|e| other(&e))?;
+            let usable = self
+                .detached(session, false)
+                .await
+                .map_err(&mut renewal_failed)?;
             if usable.access_token() != session.access_token() {
                 &*renewed.insert(usable)
             } else {
@@ -101,7 +123,10 @@ impl SessionService {
         let cap = self.config.http.panel_body_cap;
         match panels::fetch_http(http, &url, current.access_token(), cap).await {
             Err(SourceError::Unauthorized) if current.can_refresh() => {
-                let fresh = self.detached(current, true).await.map_err(|e| other(&e))?;
+                let fresh = self
+                    .detached(current, true)
+                    .await
+                    .map_err(&mut renewal_failed)?;
                 let fresh = renewed.insert(fresh);
                 panels::fetch_http(http, &url, fresh.access_token(), cap).await
             }

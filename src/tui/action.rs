@@ -42,10 +42,12 @@ pub enum Action {
     Reveal,
     /// A table: copy the row under the cursor.
     CopyRow,
+    /// A confirmation: go on (as Enter does).
+    Yes,
 }
 
 impl Action {
-    pub const ALL: [Action; 37] = [
+    pub const ALL: [Action; 38] = [
         Action::Help,
         Action::Quit,
         Action::Palette,
@@ -83,6 +85,7 @@ impl Action {
         Action::Unlock,
         Action::Reveal,
         Action::CopyRow,
+        Action::Yes,
     ];
 
     /// The name in the config file and in `assets/default-keys.toml`.
@@ -117,6 +120,7 @@ impl Action {
             Action::Unlock => "unlock".into(),
             Action::Reveal => "reveal".into(),
             Action::CopyRow => "copy_row".into(),
+            Action::Yes => "yes".into(),
         }
     }
 
@@ -143,10 +147,12 @@ pub enum Context {
     ConfirmQuit,
     /// In a table panel: its row cursor, sort, filter and columns.
     Table,
+    /// A menu item that cannot be undone asks first.
+    Confirm,
 }
 
 impl Context {
-    pub const ALL: [Context; 12] = [
+    pub const ALL: [Context; 13] = [
         Context::Global,
         Context::Login,
         Context::LoginPending,
@@ -159,6 +165,7 @@ impl Context {
         Context::Palette,
         Context::ConfirmQuit,
         Context::Table,
+        Context::Confirm,
     ];
 
     pub fn title(self) -> &'static str {
@@ -175,6 +182,7 @@ impl Context {
             Context::Palette => "Command palette",
             Context::ConfirmQuit => "Quit while a login is pending",
             Context::Table => "In a table",
+            Context::Confirm => "Confirmation (log out everywhere, in the browser)",
         }
     }
 
@@ -188,6 +196,7 @@ impl Context {
                 | Context::Help
                 | Context::Palette
                 | Context::ConfirmQuit
+                | Context::Confirm
         )
     }
 
@@ -431,7 +440,7 @@ pub const COMMANDS: &[Command] = &[
     c(
         C::Dashboard,
         A::Unlock,
-        "switch to your organization that opens this locked panel",
+        "a locked panel: switch to your org that opens it, or log in asking for its scope",
         Some("unlock"),
     ),
     c(
@@ -497,7 +506,11 @@ pub const COMMANDS: &[Command] = &[
         Some("quit"),
     ),
     c(C::ConfirmQuit, A::Quit, "quit, cancelling the login", None),
+    c(C::ConfirmQuit, A::Yes, "quit, cancelling the login", None),
     c(C::ConfirmQuit, A::Back, "stay", Some("stay")),
+    c(C::Confirm, A::Confirm, "go on", Some("go on")),
+    c(C::Confirm, A::Yes, "go on", None),
+    c(C::Confirm, A::Back, "stay: nothing is done", Some("stay")),
 ];
 
 /// The table's lines for one context, in order.

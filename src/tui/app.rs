@@ -151,6 +151,13 @@ impl App {
         self.run(commands);
     }
 
+    /// Notice the store changing under the app (another process logging
+    /// an account out): `Msg::StoreChanged`, once a second at most.
+    pub fn watch_store(&self) {
+        let known = self.model.accounts.iter().map(|a| a.id.clone()).collect();
+        self.effects.watch_store(known);
+    }
+
     pub fn clock(&self) -> &Clock {
         &self.clock
     }
@@ -189,6 +196,7 @@ pub async fn run(services: Services, demo: bool) -> io::Result<()> {
     // Terminals without OSC 8 ignore it; the URL is plain text either way.
     app.model.hyperlinks = true;
     app.resume_stored_session().await;
+    app.watch_store();
     let mut guard = TerminalGuard::enter()?;
     let result = event_loop(&mut app, &mut guard).await;
     drop(guard);

@@ -29,6 +29,7 @@ pub fn contexts(model: &Model) -> Vec<Context> {
         Some(Popup::Help) => return vec![Context::Help],
         Some(Popup::Palette { .. }) => return vec![Context::Palette],
         Some(Popup::ConfirmQuit) => return vec![Context::ConfirmQuit],
+        Some(Popup::Confirm { .. }) => return vec![Context::Confirm],
         None => {}
     }
     screen_contexts(model)
@@ -95,12 +96,17 @@ pub fn availability(model: &Model, context: Context, action: Action) -> Availabi
                 Action::Up | Action::Down | Action::Confirm => Enabled,
                 _ => Hidden,
             },
-            // One way to log in: nothing to choose between.
-            _ if matches!(action, Action::Up | Action::Down | Action::Filter)
-                && model.login_rows().len() < 2 =>
+            // One way to log in (and no stored account): nothing to choose
+            // between.
+            Screen::Login(l)
+                if matches!(action, Action::Up | Action::Down)
+                    && model.login_rows().len() + model.login_offers(l).len() < 2 =>
             {
                 Hidden
             }
+            _ if action == Action::Filter && model.login_rows().len() < 2 => Hidden,
+            // A stored account under the cursor: Enter uses it.
+            Screen::Login(l) if action == Action::Confirm && l.offers.selected.is_some() => Enabled,
             Screen::Login(l) if matches!(action, Action::Confirm | Action::Paste) => enabled_if(
                 !model.visible_logins(&l.filter).is_empty(),
                 "no way to log in matches the filter",
@@ -194,15 +200,11 @@ pub fn availability(model: &Model, context: Context, action: Action) -> Availabi
         (Context::Dashboard, Action::Unlock) => match model.dashboard() {
             Some(d) => match model.nav_items().get(d.nav) {
                 Some(NavItem::Panel(i)) => match model.panels.get(*i) {
-                    Some(spec)
-                        if matches!(model.access(d, spec), crate::panels::Access::Denied(_)) =>
-                    {
-                        enabled_if(
-                            !model.unlocking_orgs(d, spec).is_empty()
-                                || !crate::tui::update::missing_scopes(spec, &d.session).is_empty(),
-                            "none of your organizations opens this panel",
-                        )
-                    }
+                    Some(spec) => match model.unlock_plan(d, spec) {
+                        None => Hidden,
+                        Some(Ok(_)) => Enabled,
+                        Some(Err(why)) => Disabled(why),
+                    },
                     _ => Hidden,
                 },
                 _ => Hidden,

@@ -46,6 +46,27 @@ pub struct Effects {
     clock: Clock,
     /// `authdash demo`'s sign-in from the terminal, if this is the demo.
     demo_sign_in: Option<crate::demo::TerminalSignIn>,
+    /// What the store watcher has seen in the store (see `watch_store`).
+    seen: Arc<Mutex<Seen>>,
+}
+
+/// The accounts the store is known to hold, each with the number of the
+/// watcher's reads started when it became known, and that number. A
+/// login adds its account once stored: a read that started before the
+/// saving may not show it, and must not take it for gone.
+#[derive(Debug, Default)]
+struct Seen {
+    reads: u64,
+    accounts: Vec<(AccountId, u64)>,
+}
+
+impl Seen {
+    fn add(&mut self, id: AccountId) {
+        if !self.accounts.iter().any(|(known, _)| *known == id) {
+            let since = self.reads;
+            self.accounts.push((id, since));
+        }
+    }
 }
 
 impl Effects {
@@ -58,6 +79,7 @@ impl Effects {
             pastes: Arc::default(),
             clock,
             demo_sign_in: None,
+            seen: Arc::default(),
         }
     }
 
@@ -162,6 +184,12 @@ impl Effects {
                     };
                     let fetched = service.fetch_source(&session, &spec, vars).await;
                     lock(&fetches).remove(&generation);
+                    if let Some(e) = &fetched.ended {
+                        let _ = tx.send(Msg::SessionEnded {
+                            account: AccountId::of(&session),
+                            failure: failure(e),
+                        });
+                    }
                     if let Some(renewed) = fetched.renewed {
                         // The dashboard must hold the new tokens: the old
                         // refresh token may be spent.
@@ -233,6 +261,73 @@ impl Effects {
         }
     }
 
+    /// Look at the store's file every [`STORE_WATCH`]; when it changed,
+    /// read the accounts and say which are gone (`authdash logout` in
+    /// another process). `known`: the accounts the app read from it last;
+    /// only an account seen there can be gone (one whose saving failed
+    /// never was). The first look reads the store. Ends with the app.
+    pub fn watch_store(&self, known: Vec<AccountId>) {
+        let service = self.service.clone();
+        let tx = self.tx.clone();
+        let seen = self.seen.clone();
+        for id in known {
+            lock(&seen).add(id);
+        }
+        tokio::spawn(async move {
+            let ids = |a: &crate::session::Accounts| {
+                a.sessions.iter().map(AccountId::of).collect::<Vec<_>>()
+            };
+            let mut stamp = None;
+            let mut every = tokio::time::interval(STORE_WATCH);
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                every.tick().await;
+                if tx.is_closed() {
+                    return;
+                }
+                let now = Some(service.store_stamp());
+                if now == stamp {
+                    continue;
+                }
+                stamp = now;
+                let read = {
+                    let mut seen = lock(&seen);
+                    seen.reads += 1;
+                    seen.reads
+                };
+                let accounts = match service.accounts().await {
+                    Ok(a) => a,
+                    Err(e) => {
+                        tracing::warn!("the store changed and cannot be read: {e}");
+                        continue;
+                    }
+                };
+                let present = ids(&accounts);
+                let mut gone = Vec::new();
+                {
+                    let mut seen = lock(&seen);
+                    seen.accounts.retain(|(id, since)| {
+                        let kept = present.contains(id) || *since >= read;
+                        if !kept {
+                            gone.push(id.clone());
+                        }
+                        kept
+                    });
+                    for id in present {
+                        seen.add(id);
+                    }
+                }
+                let msg = Msg::StoreChanged {
+                    accounts: account_entries(&accounts, &service.config),
+                    gone,
+                };
+                if tx.send(msg).is_err() {
+                    return;
+                }
+            }
+        });
+    }
+
     fn start_login(
         &self,
         provider: String,
@@ -267,6 +362,7 @@ impl Effects {
             scopes,
         };
         let pastes = self.pastes.clone();
+        let seen = self.seen.clone();
         let handle = self.spawn_handle(async move {
             let events = |event: LoginEvent| {
                 if let Some(msg) = login_message(generation, event, &clock) {
@@ -274,6 +370,9 @@ impl Effects {
                 }
             };
             let result = service.login(request, &events).await.map(|logged_in| {
+                if logged_in.saved.is_ok() {
+                    lock(&seen).add(AccountId::of(&logged_in.session));
+                }
                 if let Err(e) = logged_in.saved {
                     let _ = tx.send(Msg::Failed(format!(
                         "Logged in, but the session could not be stored, so it ends when you quit: {e}"
@@ -383,6 +482,9 @@ impl Effects {
         handle
     }
 }
+
+/// How often the store's file is looked at for changes by other processes.
+const STORE_WATCH: std::time::Duration = std::time::Duration::from_secs(1);
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())

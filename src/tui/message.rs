@@ -85,6 +85,18 @@ pub enum Msg {
     Failed(String),
     /// Something worth a line in the status bar went well.
     Notice(String),
+    /// The renewal a panel's fetch needed found `account`'s session over
+    /// (logged out by another process, refused by the provider).
+    SessionEnded {
+        account: AccountId,
+        failure: RefreshFailure,
+    },
+    /// The store changed on disk (here or in another process): this
+    /// config's accounts now, and those gone since the last look.
+    StoreChanged {
+        accounts: Vec<AccountEntry>,
+        gone: Vec<AccountId>,
+    },
 }
 
 #[derive(Debug)]

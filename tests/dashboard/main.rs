@@ -7,10 +7,12 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod accounts;
 mod charts;
 mod header_footer;
 mod help;
 mod lists;
+mod lock_advice;
 mod login_screens;
 mod messages;
 mod palette;

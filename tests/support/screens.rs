@@ -206,6 +206,60 @@ impl Demo {
         all
     }
 
+    /// The demo as `authdash demo` runs it ("log out everywhere" set up
+    /// with the demo's backend key), with `extra` (more panels, say) added
+    /// to its config; `{issuer}` in it is the provider's address.
+    pub async fn start_as_the_binary(extra: &str) -> Self {
+        let provider = DemoProvider::start(DemoSettings::default())
+            .await
+            .expect("the demo provider starts");
+        let issuer = provider.issuer_str().trim_end_matches('/').to_owned();
+        let text = config_toml(&issuer) + &extra.replace("{issuer}", &issuer);
+        let env = |name: &str| {
+            (name == authdash::demo::DEMO_BACKEND_KEY_ENV)
+                .then(|| authdash::demo::DEMO_BACKEND_API_KEY.to_owned())
+        };
+        let config =
+            Config::parse(Path::new("demo.toml"), &text, &env).expect("the demo config parses");
+        Self { provider, config }
+    }
+
+    /// The session service over a store in `dir` (made private; the key
+    /// in a file beside the store), as `authdash demo` has it. Two of them
+    /// on one folder are two processes sharing a store.
+    pub fn service(&self, dir: &Path) -> SessionService {
+        std::fs::create_dir_all(dir).expect("the store's folder");
+        std::fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o700))
+            .expect("the store's folder made private");
+        let store = FileStore::new(dir, KeySource::KeyFile(dir.join("store.key")));
+        SessionService::new(SessionSetup {
+            config: self.config.clone(),
+            store_path: store.path(),
+            store: Arc::new(store),
+            data_dir: dir.to_owned(),
+            browser_var: Some("true".into()),
+            discovery_cache: None,
+        })
+    }
+
+    /// The app with real effects over the store in `dir`, the stored
+    /// session resumed (times in UTC). Its sessions are real ones
+    /// ([`Self::login_asking`]), which the provider renews on the wall
+    /// clock: the app's clock is set there, at `now`, and moves only when
+    /// ticked.
+    pub async fn resumed_app(&self, dir: &Path, now: DateTime<Utc>) -> App {
+        let services = Services {
+            session: self.service(dir),
+            browser_available: true,
+            demo_sign_in: None,
+            over_ssh: false,
+        };
+        let mut app = App::new(services, true, now);
+        app.model.utc = true;
+        app.resume_stored_session().await;
+        app
+    }
+
     /// A model as `authdash demo` starts with, at the clock, times in UTC.
     pub fn model(&self) -> Model {
         let mut model = Model::new(&self.config, clock());
@@ -219,6 +273,21 @@ impl Demo {
     /// provider's page, through a real loopback callback), moved onto the
     /// clock.
     pub async fn session(&self, user: &str) -> Session {
+        self.session_asking(user, Vec::new()).await
+    }
+
+    /// The same login asking the provider for `scopes` beyond the
+    /// configured ones (a step-up); the provider grants those it knows.
+    pub async fn session_asking(&self, user: &str, scopes: Vec<String>) -> Session {
+        let mut session = self.login_asking(user, scopes).await;
+        rebase(&mut session, clock());
+        session
+    }
+
+    /// A real session of `user`, asking for `scopes` too, on the wall
+    /// clock: for the app's own effects, whose renewals the provider
+    /// verifies against the first login's times.
+    pub async fn login_asking(&self, user: &str, scopes: Vec<String>) -> Session {
         let config = &self.config;
         let login = async {
             let provider = Arc::new(
@@ -226,7 +295,11 @@ impl Demo {
                     .await
                     .expect("discovery"),
             );
-            let login = BrowserLogin::start(provider, WAIT, Default::default())
+            let options = authdash::auth::LoginOptions {
+                extra_scopes: scopes,
+                ..Default::default()
+            };
+            let login = BrowserLogin::start(provider, WAIT, options)
                 .await
                 .expect("the login starts");
             let url = login.authorize_url().to_string();
@@ -239,11 +312,9 @@ impl Demo {
             );
             finish.await.expect("the login task").expect("a session")
         };
-        let mut session = tokio::time::timeout(WAIT, login)
+        tokio::time::timeout(WAIT, login)
             .await
-            .expect("the login finishes in time");
-        rebase(&mut session, clock());
-        session
+            .expect("the login finishes in time")
     }
 
     /// The dashboard right after `user` logged in, at the clock. The
@@ -311,6 +382,28 @@ pub async fn pump_until(app: &mut App, what: &str, done: impl Fn(&Msg) -> bool) 
 
 pub fn key_event(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+/// Hand the app's messages to `update` until one matches `done` (that one
+/// included), failures the app reports among them; every wait bounded by
+/// [`WAIT`].
+pub async fn pump_through(app: &mut App, what: &str, done: impl Fn(&Msg) -> bool) {
+    loop {
+        let msg = tokio::time::timeout(WAIT, app.next_message())
+            .await
+            .unwrap_or_else(|_| panic!("no {what} within {WAIT:?}"))
+            .expect("the app's channel is open");
+        let stop = done(&msg);
+        app.handle(msg);
+        if stop {
+            return;
+        }
+    }
+}
+
+/// A key for the app, as its loop hands it on.
+pub fn app_press(app: &mut App, code: KeyCode) {
+    app.handle(key_event(code));
 }
 
 /// A key as `update` gets it from the terminal.

@@ -2,6 +2,7 @@
 //! ways to log in, the navigation — and what each list's `/` filter leaves.
 
 use super::*;
+use crate::tui::keymap::Key;
 
 /// The menu's items, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +40,27 @@ impl MenuItem {
             MenuItem::LogOutEverywhere => "Log out everywhere (every device)",
             MenuItem::Quit => "Quit",
         }
+    }
+
+    /// The letter that runs the item from the menu, shown beside it: a
+    /// capital for the ways to log out (a slip of the finger does not log
+    /// anyone out), none of the menu's own keys (see `Model::mnemonics`).
+    pub fn mnemonic(self) -> char {
+        match self {
+            MenuItem::SwitchOrganization => 'o',
+            MenuItem::SwitchAccount => 's',
+            MenuItem::AddAccount => 'a',
+            MenuItem::OpenAccountPage => 'p',
+            MenuItem::LogOut => 'L',
+            MenuItem::LogOutInBrowser => 'B',
+            MenuItem::LogOutEverywhere => 'E',
+            MenuItem::Quit => 'x',
+        }
+    }
+
+    /// Cannot be undone from here: asks first in a popup of its own.
+    pub fn asks_first(self) -> bool {
+        matches!(self, MenuItem::LogOutInBrowser | MenuItem::LogOutEverywhere)
     }
 }
 
@@ -84,6 +106,42 @@ impl AccountEntry {
 }
 
 impl Model {
+    /// Each menu item's key: its own letter, or, where the config gave
+    /// that letter to one of the menu's keys (moving, Enter, Esc, `/`,
+    /// closing) or to quitting (which a popup never does: gitui's rule),
+    /// the first free letter of its label; `None` when none is free.
+    pub fn mnemonics(&self) -> Vec<(MenuItem, Option<Key>)> {
+        use crate::tui::action::{Action, Context, commands_in};
+        let mut taken: Vec<Key> = commands_in(Context::Menu)
+            .map(|c| c.action)
+            .chain([Action::Quit])
+            .flat_map(|a| self.keymap.keys(a).iter().copied())
+            .collect();
+        self.menu_items()
+            .into_iter()
+            .map(|item| {
+                let free = std::iter::once(item.mnemonic())
+                    .chain(item.label().chars().filter(char::is_ascii_alphabetic))
+                    .map(Key::Char)
+                    .find(|k| !taken.contains(k));
+                taken.extend(free);
+                (item, free)
+            })
+            .collect()
+    }
+
+    /// The entry the account switcher shows for `session`.
+    pub fn account_entry(&self, session: &Session) -> AccountEntry {
+        AccountEntry {
+            id: AccountId::of(session),
+            who: AccountEntry::who(session),
+            provider_label: self
+                .provider(&session.provider)
+                .map_or_else(|| session.provider.clone(), |p| p.label.clone()),
+            active: false,
+        }
+    }
+
     /// The menu's items for the dashboard's account: "Log out everywhere"
     /// only where the provider is set up for it.
     pub fn menu_items(&self) -> Vec<MenuItem> {

@@ -11,13 +11,16 @@ use crate::identity::{OrgMembership, RoleOrder};
 use crate::panels::{Access, PanelSpec};
 use crate::session::{AccountId, Accounts, Preferences};
 
+mod accounts;
 mod filter;
 mod lists;
 mod login;
 mod orgs;
 mod panel;
 mod profile;
+mod unlock;
 
+pub use accounts::{Ended, LoginOffers, Offer, Place, StepUp};
 pub use filter::{ListFilter, step as step_matching};
 pub use lists::{AccountEntry, MenuItem, account_entries};
 pub use login::is_loopback_url;
@@ -26,6 +29,7 @@ pub use panel::{
     PanelError, PanelState, PanelValue, RenewalRecord, TableState, arranged, in_sight,
 };
 pub use profile::{ProfileClaim, ProfileText};
+pub use unlock::Unlock;
 
 /// A provider as the login screen lists it.
 #[derive(Debug, Clone)]
@@ -123,6 +127,14 @@ pub struct Model {
     /// An SSH session (decided by the binary): a loopback address is
     /// reached from the person's own computer through `ssh -L`.
     pub over_ssh: bool,
+    /// Where the person was on the dashboard left for the login screen:
+    /// the dashboard that comes next opens there.
+    pub return_to: Option<Place>,
+    /// The login under way asks for more scopes (a step-up).
+    pub step_up: Option<StepUp>,
+    /// Scopes a step-up asked for and the provider did not grant, by
+    /// account: `u` does not ask for them again.
+    pub refused_scopes: Vec<(AccountId, String)>,
 }
 
 // One screen exists at a time: the variants' sizes cost nothing.
@@ -146,6 +158,8 @@ pub struct LoginScreen {
     /// The demo user picker of the sign-in from the terminal, open, with
     /// its cursor (an index into the demo's people).
     pub picking: Option<usize>,
+    /// The stored accounts offered above the ways to log in.
+    pub offers: LoginOffers,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -287,6 +301,10 @@ pub enum Popup {
     },
     /// `q` while a login is pending.
     ConfirmQuit,
+    /// A menu item that cannot be undone, asking first.
+    Confirm {
+        item: MenuItem,
+    },
 }
 
 /// How long information and success stay on the status line.
@@ -367,6 +385,9 @@ impl Model {
             terminal_size: None,
             demo_sign_in: None,
             over_ssh: false,
+            return_to: None,
+            step_up: None,
+            refused_scopes: Vec::new(),
         }
     }
 

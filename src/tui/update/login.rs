@@ -89,6 +89,7 @@ pub(super) fn log_in_again(
         return Vec::new();
     };
     let current = dash.session.clone();
+    model.return_to = Some(Place::of(dash));
     let provider = current.provider.clone();
     let index = model.providers.iter().position(|p| p.name == provider);
     let flow = model
@@ -118,6 +119,7 @@ pub(super) fn log_in_again(
         back_to: Some(current),
         filter: ListFilter::default(),
         picking: None,
+        offers: LoginOffers::default(),
     });
     vec![command]
 }

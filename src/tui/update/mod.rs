@@ -12,6 +12,7 @@ use super::model::*;
 use crate::auth::Session;
 use crate::session::AccountId;
 
+mod accounts;
 mod dashboard;
 mod lists;
 mod login;
@@ -99,14 +100,13 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
                 return Vec::new();
             }
             match result {
-                Ok(session) => {
-                    model.note_active_account(&session);
-                    enter_dashboard(model, session)
-                }
+                Ok(session) => accounts::logged_in(model, session),
                 Err(e) => {
-                    let back_to = match &mut model.screen {
-                        Screen::Login(login) => login.back_to.take(),
-                        Screen::Dashboard(_) => None,
+                    let (back_to, offers) = match &mut model.screen {
+                        Screen::Login(login) => {
+                            (login.back_to.take(), std::mem::take(&mut login.offers))
+                        }
+                        Screen::Dashboard(_) => (None, LoginOffers::default()),
                     };
                     model.screen = Screen::Login(LoginScreen {
                         selected: selected_provider(model),
@@ -118,6 +118,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
                         back_to,
                         filter: ListFilter::default(),
                         picking: None,
+                        offers,
                     });
                     Vec::new()
                 }
@@ -179,6 +180,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
             });
             Vec::new()
         }
+        Msg::SessionEnded { account, failure } => {
+            accounts::session_ended(model, &account, &failure)
+        }
+        Msg::StoreChanged { accounts, gone } => accounts::store_changed(model, accounts, &gone),
     }
 }
 
@@ -190,13 +195,7 @@ pub fn tick(model: &mut Model, now: DateTime<Utc>) -> Vec<Command> {
         return look_up_providers(model);
     };
     if !dash.session.is_alive(now) {
-        let provider = dash.session.provider.clone();
-        model.screen = login_with(
-            model_selected(model, &provider),
-            Level::Error,
-            "Your session expired and cannot be renewed: log in again.".into(),
-        );
-        return Vec::new();
+        return accounts::end_session(model, Ended::Expired);
     }
     let due = match &dash.refresh {
         // An unverified session (its last renewal's tokens kept, its
@@ -253,11 +252,13 @@ fn resumed(model: &mut Model, result: Result<super::message::Resume, String>) ->
 /// Show the dashboard for a session (after login, or from the store).
 pub fn enter_dashboard(model: &mut Model, session: impl Into<Arc<Session>>) -> Vec<Command> {
     let session: Arc<Session> = session.into();
+    let place = accounts::place_to_return(model);
     let remembered = model
         .preferences
         .active_org(&session.provider, &session.user.subject)
         .map(str::to_owned);
     model.screen = Screen::Dashboard(Box::new(Dashboard::new(session, remembered)));
+    accounts::arrive(model, place);
     model.popup = None;
     table::restore_place(model);
     let mut commands = tick(model, model.now);
@@ -303,19 +304,7 @@ pub(super) fn refreshed(
             panels::retry_failed_panels(model)
         }
         Err(failure) if failure.needs_login => {
-            let provider = dash.session.provider.clone();
-            let who = dash.session.user.display_name().to_owned();
-            let selected = model_selected(model, &provider);
-            let text = if failure.logged_out_elsewhere {
-                format!(
-                    "You were logged out elsewhere (another authdash logged {who} out): log in again."
-                )
-            } else {
-                format!("Your session ended: {}", failure.error)
-            };
-            model.screen = login_with(selected, Level::Error, text);
-            model.popup = None;
-            Vec::new()
+            accounts::end_session(model, accounts::ended_by(&failure))
         }
         Err(failure) => {
             dash.refresh_failures += 1;
@@ -365,6 +354,7 @@ fn key(model: &mut Model, key: Key) -> Vec<Command> {
     }
     match resolve(model, &contexts, key) {
         Some((context, action)) => run_action(model, context, action),
+        None if matches!(model.popup, Some(Popup::Menu { .. })) => popup::menu_mnemonic(model, key),
         None => {
             if let Some(text) = super::commands::explain(model, &contexts, key) {
                 model.say(Toast {
@@ -428,11 +418,15 @@ fn act(model: &mut Model, context: Context, action: Action) -> Vec<Command> {
         | Context::Accounts
         | Context::Help
         | Context::Palette
-        | Context::ConfirmQuit => popup_action(model, action),
+        | Context::ConfirmQuit
+        | Context::Confirm => popup_action(model, action),
         // A popup's filter is being typed.
         Context::Filter if model.popup.is_some() => popup_action(model, action),
         Context::Filter if matches!(model.screen, Screen::Login(_)) => login_action(model, action),
-        Context::Login | Context::LoginPending => login_action(model, action),
+        Context::Login => {
+            accounts::offer_action(model, action).unwrap_or_else(|| login_action(model, action))
+        }
+        Context::LoginPending => login_action(model, action),
         Context::Table => table::table_action(model, action),
         Context::Dashboard | Context::Organizations | Context::Filter => {
             dashboard_action(model, context, action)
@@ -476,17 +470,6 @@ pub(super) fn model_selected(model: &Model, name: &str) -> usize {
         .iter()
         .position(|r| Some(r.provider) == index)
         .unwrap_or(0)
-}
-
-pub(super) fn login_with(selected: usize, level: Level, text: String) -> Screen {
-    Screen::Login(LoginScreen {
-        selected,
-        pending: None,
-        notice: Some(Notice { level, text }),
-        back_to: None,
-        filter: ListFilter::default(),
-        picking: None,
-    })
 }
 
 #[cfg(test)]

@@ -55,18 +55,12 @@ pub(super) fn leave_panels(model: &mut Model) -> Vec<Command> {
 pub(super) fn panel_key(model: &mut Model, index: usize, key: Key) -> Option<Vec<Command>> {
     let spec = model.panels.get(index)?.clone();
     let dash = model.dashboard()?;
-    if let Access::Denied(_) = model.access(dash, &spec) {
+    if let Some(plan) = model.unlock_plan(dash, &spec) {
         if key == Key::Char('u') {
-            let org = model
-                .unlocking_orgs(dash, &spec)
-                .first()
-                .map(|o| o.org_id.clone());
-            // No org gives a scope the session lacks: ask for it first.
-            let missing = missing_scopes(&spec, &dash.session);
-            return Some(match org {
-                _ if !missing.is_empty() => ask_for_scopes(model, missing),
-                Some(org_id) => switch_org(model, org_id),
-                None => Vec::new(),
+            return Some(match plan {
+                Ok(Unlock::AskScopes(scopes)) => ask_for_scopes(model, scopes),
+                Ok(Unlock::SwitchOrg { org_id }) => switch_org(model, org_id),
+                Err(_) => Vec::new(),
             });
         }
         return None;
@@ -256,5 +250,9 @@ pub(super) fn ask_for_scopes(model: &mut Model, scopes: Vec<String>) -> Vec<Comm
         "Logging in again to ask {label} for {}: the same account, with more access. Esc goes back.",
         scopes.join(", ")
     );
+    model.step_up = Some(StepUp {
+        account: AccountId::of(&dash.session),
+        scopes: scopes.clone(),
+    });
     super::login::log_in_again(model, false, scopes, notice)
 }

@@ -34,12 +34,23 @@ pub(super) fn popup_action(model: &mut Model, action: Action) -> Vec<Command> {
         }
         Some(Popup::ConfirmQuit) => {
             match action {
-                Action::Confirm | Action::Quit => model.quit = true,
+                Action::Confirm | Action::Quit | Action::Yes => model.quit = true,
                 Action::Back => model.popup = None,
                 _ => {}
             }
             Vec::new()
         }
+        Some(Popup::Confirm { item }) => match action {
+            Action::Confirm | Action::Yes => {
+                model.popup = None;
+                run_menu_item(model, item)
+            }
+            Action::Back => {
+                model.popup = None;
+                Vec::new()
+            }
+            _ => Vec::new(),
+        },
         Some(Popup::Accounts { selected, filter }) => {
             let visible = model.visible_accounts(&filter);
             match list_popup_action(action, selected, filter, &visible) {
@@ -73,7 +84,7 @@ pub(super) fn popup_action(model: &mut Model, action: Action) -> Vec<Command> {
                 ListStep::Run(selected) => {
                     model.popup = None;
                     if let Some(item) = items.get(selected) {
-                        return menu_action(model, *item);
+                        return menu_choice(model, *item);
                     }
                 }
             }
@@ -193,7 +204,35 @@ pub(super) fn palette_text(model: &mut Model, key: Key) -> Vec<Command> {
     Vec::new()
 }
 
-pub(super) fn menu_action(model: &mut Model, item: MenuItem) -> Vec<Command> {
+/// A letter typed in the menu (not in its filter): the item it is shown
+/// beside runs, as Enter on it would.
+pub(super) fn menu_mnemonic(model: &mut Model, key: Key) -> Vec<Command> {
+    match &model.popup {
+        Some(Popup::Menu { filter, .. }) if !filter.editing => {}
+        _ => return Vec::new(),
+    }
+    let Some(item) = model
+        .mnemonics()
+        .into_iter()
+        .find_map(|(item, k)| (k == Some(key)).then_some(item))
+    else {
+        return Vec::new();
+    };
+    model.popup = None;
+    menu_choice(model, item)
+}
+
+/// An item chosen in the menu (or anywhere else that offers its items):
+/// one that cannot be undone asks first.
+pub(super) fn menu_choice(model: &mut Model, item: MenuItem) -> Vec<Command> {
+    if item.asks_first() {
+        model.popup = Some(Popup::Confirm { item });
+        return Vec::new();
+    }
+    run_menu_item(model, item)
+}
+
+pub(super) fn run_menu_item(model: &mut Model, item: MenuItem) -> Vec<Command> {
     let Screen::Dashboard(dash) = &mut model.screen else {
         return Vec::new();
     };
@@ -245,13 +284,13 @@ pub(super) fn menu_action(model: &mut Model, item: MenuItem) -> Vec<Command> {
         ),
         MenuItem::LogOut | MenuItem::LogOutInBrowser | MenuItem::LogOutEverywhere => {
             let session = dash.session.clone();
-            let selected = model_selected(model, &session.provider);
-            model.screen = login_with(selected, Level::Info, "Logging out…".into());
-            vec![Command::Logout {
+            let mut commands = super::accounts::end_session(model, Ended::LoggedOut);
+            commands.push(Command::Logout {
                 session,
                 in_browser: item == MenuItem::LogOutInBrowser,
                 everywhere: item == MenuItem::LogOutEverywhere,
-            }]
+            });
+            commands
         }
         MenuItem::Quit => {
             model.quit = true;
@@ -264,7 +303,8 @@ pub(super) fn menu_action(model: &mut Model, item: MenuItem) -> Vec<Command> {
 fn run_palette_entry(model: &mut Model, target: Target) -> Vec<Command> {
     match target {
         Target::Action(context, action) => run_action(model, context, action),
-        Target::Menu(item) => menu_action(model, item),
+        // The menu's own path: what cannot be undone asks first.
+        Target::Menu(item) => menu_choice(model, item),
         Target::Account(id) => vec![Command::SwitchAccount(id)],
         Target::Org(id) => super::lists::switch_org(model, id),
         Target::Go(nav) => {

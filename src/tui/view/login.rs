@@ -76,10 +76,13 @@ pub(super) fn notice(login: &LoginScreen, width: u16) -> Text {
 /// The screen before a login: the providers and their ways, and below,
 /// what the selected way does or whom the demo signs in as.
 fn choose(frame: &mut Frame, area: Rect, model: &Model, login: &LoginScreen) {
+    // The stored accounts first (log in again, switch), then the ways.
+    let area = super::accounts::draw_offers(frame, area, model, login);
+    let on_offer = login.offers.selected.is_some();
     let inner_width = area.width.saturating_sub(4);
     let notice = notice(login, area.width.saturating_sub(2));
     let picking = login.picking.is_some();
-    let (ways, selected_line) = ways(model, login, inner_width, !picking);
+    let (ways, selected_line) = ways(model, login, inner_width, !picking && !on_offer);
     let notice_h = notice.height();
     let room = area.height.saturating_sub(notice_h);
     let ways_full = u16::try_from(ways.len())
@@ -111,8 +114,8 @@ fn choose(frame: &mut Frame, area: Rect, model: &Model, login: &LoginScreen) {
 
     let mut block = Block::new()
         .borders(Borders::ALL)
-        .border_style(theme::border(!picking))
-        .border_type(theme::border_type(!picking))
+        .border_style(theme::border(!picking && !on_offer))
+        .border_type(theme::border_type(!picking && !on_offer))
         .title(Span::styled(" Log in ", theme::title()));
     if login.filter.shown() {
         block = block.title_bottom(filter_title(&login.filter, ""));
@@ -177,7 +180,8 @@ fn ways(
             provider = Some(row.provider);
             lines.extend(heading(model, row.provider, width));
         }
-        let selected = i == login.selected;
+        // The cursor on an account above: no way is selected.
+        let selected = i == login.selected && login.offers.selected.is_none();
         let text = format!(
             "{}{}",
             if selected { "› " } else { "  " },

@@ -1,6 +1,8 @@
 //! Drawing, from the model only: nothing here does I/O.
 
+mod accounts;
 mod chart;
+mod confirm;
 mod dashboard;
 mod device;
 mod footer;

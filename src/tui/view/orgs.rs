@@ -66,7 +66,7 @@ pub fn draw(frame: &mut Frame, area: Rect, _model: &Model, dash: &Dashboard, foc
         .title_bottom(filter_line(
             &dash.orgs.filter,
             dash.orgs.editing,
-            "/ filter · Enter makes active",
+            "/ filter",
         ))
         .title_bottom(Line::styled(position, theme::dim()).right_aligned());
     frame.render_widget(block, area);

@@ -10,9 +10,10 @@ use super::dashboard::content_block;
 use super::time::relative;
 use super::{chart, table};
 use crate::identity::visible;
+use crate::panels::advice::{self, Ask};
 use crate::panels::view::{self as shape, View};
-use crate::panels::{Access, Denial, PanelSpec, SourceError};
-use crate::tui::model::{Dashboard, Model, PanelState};
+use crate::panels::{Access, Denial, PanelSpec, SourceError, Unmet};
+use crate::tui::model::{Dashboard, Model, PanelState, Unlock};
 use crate::tui::theme;
 
 pub fn draw(
@@ -50,7 +51,7 @@ pub fn draw(
     let Some(data) = state.and_then(|s| s.data.as_ref()) else {
         match state.and_then(|s| s.error.as_ref()) {
             Some(e) if state.is_some_and(|s| s.loading.is_none()) => {
-                failed(&mut lines, &e.error);
+                failed(&mut lines, model, dash, &e.error);
             }
             _ => lines.push(Line::styled("Loading…", theme::warn())),
         }
@@ -159,7 +160,7 @@ fn status(lines: &mut Vec<Line<'static>>, model: &Model, spec: &PanelSpec, s: &P
 }
 
 /// A fetch that gave nothing: the cause as said, and what to do.
-fn failed(lines: &mut Vec<Line<'static>>, error: &SourceError) {
+fn failed(lines: &mut Vec<Line<'static>>, model: &Model, dash: &Dashboard, error: &SourceError) {
     let headline = match error {
         SourceError::Forbidden(_) => "The API says you may not see this.",
         SourceError::Unauthorized => "The API refused your session.",
@@ -171,25 +172,47 @@ fn failed(lines: &mut Vec<Line<'static>>, error: &SourceError) {
         SourceError::Unauthorized => {
             "The session was renewed once and refused again: log in again (m), or check the \
              API's expected audience."
+                .to_owned()
         }
-        SourceError::Forbidden(_) => {
-            "Your role here allows the panel, but the API decides: ask an admin of the \
-             organization. Press r to try again."
-        }
+        SourceError::Forbidden(_) => forbidden_hint(model, dash),
         SourceError::PointerMiss(_) | SourceError::BadJson(_) => {
             "The panel's config and the API disagree on the data's shape. Press r to try again."
+                .to_owned()
         }
-        _ => "Press r to try again.",
+        _ => "Press r to try again.".to_owned(),
     };
     lines.push(Line::styled(hint, theme::dim()));
+}
+
+/// The API refuses what the config allows: whom to ask is someone above
+/// the person in the active org.
+fn forbidden_hint(model: &Model, dash: &Dashboard) -> String {
+    let Some(org) = dash.active_membership() else {
+        return "Your session may open this panel, but the API decides: ask whoever runs it. \
+                Press r to try again."
+            .into();
+    };
+    match advice::above(org, &model.role_order) {
+        Ask::Someone(whom) => format!(
+            "Your role here opens the panel, but the API decides: ask {} for access. Press r to \
+             try again.",
+            visible(&whom)
+        ),
+        Ask::NoOneAbove { role } => format!(
+            "As {} you hold the highest role in {}, but the API refuses: its own rules decide; \
+             ask whoever runs it. Press r to try again.",
+            visible(&role),
+            visible(&org.org_name)
+        ),
+    }
 }
 
 /// How many of the orgs where a locked panel opens are named.
 const NAMED_ORGS: usize = 3;
 
-/// A locked panel: what is missing where, what the person has there, and
-/// the way in — another of their orgs (with its key), a new login for a
-/// scope, or whom to ask.
+/// A locked panel: what is missing where and what the person has there,
+/// said once; then the way in `u` takes (another of their orgs, a login
+/// asking for a scope), or, where `u` would not help, whom to ask.
 fn locked(
     lines: &mut Vec<Line<'static>>,
     model: &Model,
@@ -197,86 +220,131 @@ fn locked(
     spec: &PanelSpec,
     denial: &Denial,
 ) {
-    lines.push(Line::styled("Locked", theme::error()));
-    lines.push(Line::raw(visible(&denial.explain()).into_owned()));
-    lines.push(Line::styled(
-        format!("This panel needs {}.", spec.requires.describe()),
-        theme::dim(),
-    ));
+    let no_org = denial.unmet.contains(&Unmet::NoOrg);
+    let needs = match spec.requires.describe_org() {
+        Some(org_needs) if no_org => {
+            let mut needs = format!("Needs {org_needs} in an organization");
+            let scopes = denial.missing_scopes();
+            if !scopes.is_empty() {
+                needs.push_str(&format!(", and the scope {}", scopes.join(", ")));
+            }
+            needs + "."
+        }
+        _ => denial.explain(),
+    };
+    // "Locked: needs …": the requirement said once, on the first line.
+    let mut chars = needs.chars();
+    let needs: String = chars
+        .next()
+        .map(|c| c.to_lowercase().chain(chars).collect())
+        .unwrap_or_default();
+    lines.push(Line::from(vec![
+        Span::styled("Locked: ", theme::error()),
+        Span::raw(visible(&needs).into_owned()),
+    ]));
     lines.push(Line::raw(""));
-    let scopes = denial.missing_scopes();
-    if !scopes.is_empty() {
+    let key = || Span::styled(unlock_key(model), theme::key());
+    let provider = model
+        .provider(&dash.session.provider)
+        .map_or(dash.session.provider.as_str(), |p| p.label.as_str())
+        .to_owned();
+    match model.unlock_plan(dash, spec) {
+        Some(Ok(Unlock::SwitchOrg { .. })) => {
+            let unlocking = model.unlocking_orgs(dash, spec);
+            let Some(first) = unlocking.first() else {
+                return;
+            };
+            // A few names, then how many more: a person in 10,000 orgs
+            // gets a sentence, not a screenful built on every frame.
+            let mut names = unlocking
+                .iter()
+                .take(NAMED_ORGS)
+                .map(|o| format!("{} ({})", visible(&o.org_name), visible(&o.role)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if let Some(more) = unlocking.len().checked_sub(NAMED_ORGS).filter(|n| *n > 0) {
+                names.push_str(&format!(" and {more} more"));
+            }
+            lines.push(Line::raw(format!("It opens for you in {names}.")));
+            lines.push(Line::from(vec![
+                key(),
+                Span::raw(format!(
+                    " switches to {} and opens it here.",
+                    visible(&first.org_name)
+                )),
+            ]));
+        }
+        Some(Ok(Unlock::AskScopes(scopes))) => {
+            lines.push(Line::from(vec![
+                key(),
+                Span::raw(format!(
+                    " logs in again asking {provider} for {} (the same account). The client must \
+                     be allowed it at the provider; or add it to the provider's \
+                     `client_kwargs.scope`.",
+                    scopes.join(" ")
+                )),
+            ]));
+        }
+        Some(Err(_)) | None => way_without_unlock(lines, model, dash, denial, &provider),
+    }
+}
+
+/// Where `u` would not help: a scope the provider would not grant, and
+/// whom to ask for what the org does not give.
+fn way_without_unlock(
+    lines: &mut Vec<Line<'static>>,
+    model: &Model,
+    dash: &Dashboard,
+    denial: &Denial,
+    provider: &str,
+) {
+    if denial.unmet.contains(&Unmet::ConfirmedRoles) {
+        return;
+    }
+    let refused = model.refused_scopes(&crate::session::AccountId::of(&dash.session));
+    let refused: Vec<String> = denial
+        .missing_scopes()
+        .into_iter()
+        .filter(|s| refused.contains(&s.as_str()))
+        .collect();
+    if !refused.is_empty() {
         lines.push(Line::raw(format!(
-            "This session was not granted {}: press {} to log in again asking for it (the same \
-             account; the client must be allowed it at the provider), or add it to the \
-             provider's `client_kwargs.scope`.",
-            scopes.join(" "),
-            model
-                .keymap
-                .keys(crate::tui::action::Action::Unlock)
-                .first()
-                .map(ToString::to_string)
-                .unwrap_or_default()
+            "{provider} did not grant {} when a login asked for it: the client must be allowed \
+             it there first.",
+            refused.join(" ")
         )));
     }
     if !denial.org_bound() {
         return;
     }
-    let unlocking = model.unlocking_orgs(dash, spec);
-    if let Some(first) = unlocking.first() {
-        // A few names, then how many more: a person in 10,000 orgs gets a
-        // sentence, not a screenful built on every frame.
-        let mut names = unlocking
-            .iter()
-            .take(NAMED_ORGS)
-            .map(|o| format!("{} ({})", visible(&o.org_name), o.role))
-            .collect::<Vec<_>>()
-            .join(", ");
-        if let Some(more) = unlocking.len().checked_sub(NAMED_ORGS).filter(|n| *n > 0) {
-            names.push_str(&format!(" and {more} more"));
-        }
-        lines.push(Line::raw(format!("It opens for you in {names}.")));
-        lines.push(Line::from(vec![
-            Span::styled("u", theme::key()),
-            Span::raw(format!(
-                " switches to {} and opens it here.",
-                visible(&first.org_name)
-            )),
-        ]));
-    } else if let Some(org) = dash.active_membership() {
-        lines.push(Line::raw(format!(
-            "None of your organizations opens it: ask {} for access.",
-            whom_to_ask(&org.org_metadata, &org.org_name)
-        )));
-    } else if dash.session.user.orgs.is_empty() {
-        lines.push(Line::raw(
-            "You are not a member of any organization: ask to be invited to one.",
-        ));
-    }
+    let text = match dash.active_membership() {
+        Some(org) => match advice::whom_to_ask(denial, org, &model.role_order) {
+            Ask::Someone(whom) => {
+                format!("None of your organizations opens it: ask {whom} for access.")
+            }
+            Ask::NoOneAbove { role } => format!(
+                "None of your organizations opens it, and no role in {} is above {role}: ask \
+                 whoever sets the roles' permissions at {provider}.",
+                org.org_name
+            ),
+        },
+        None if dash.session.user.orgs.is_empty() => format!(
+            "You are not a member of any organization: {} could invite you.",
+            advice::who_invites(&model.role_order)
+        ),
+        None => "No organization is active and none of yours opens it.".to_owned(),
+    };
+    lines.push(Line::raw(visible(&text).into_owned()));
 }
 
-/// The org's owners where its claims name them (`owners` or
-/// `owner_email` in the org's metadata), else "an admin of <org>".
-fn whom_to_ask(
-    metadata: &std::collections::BTreeMap<String, serde_json::Value>,
-    org_name: &str,
-) -> String {
-    let named = ["owners", "owner_emails", "owner_email", "admins"]
-        .iter()
-        .find_map(|k| metadata.get(*k))
-        .map(|v| match v {
-            serde_json::Value::Array(a) => a
-                .iter()
-                .filter_map(|x| x.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            other => crate::panels::view::text(other),
-        })
-        .filter(|s| !s.is_empty());
-    match named {
-        Some(who) => format!("{} (owners of {})", visible(&who), visible(org_name)),
-        None => format!("an admin of {}", visible(org_name)),
-    }
+/// The key `u` is bound to (the config may rebind it).
+fn unlock_key(model: &Model) -> String {
+    model
+        .keymap
+        .keys(crate::tui::action::Action::Unlock)
+        .first()
+        .map(ToString::to_string)
+        .unwrap_or_default()
 }
 
 /// Labelled values: the `{title, summary, items}` answer, or any JSON.

@@ -16,6 +16,7 @@ pub fn draw(frame: &mut Frame, model: &Model) {
         Some(Popup::Help) => super::help::draw(frame, model),
         Some(Popup::Palette { query, selected }) => palette(frame, model, query, *selected),
         Some(Popup::ConfirmQuit) => confirm_quit(frame, model),
+        Some(Popup::Confirm { item }) => super::confirm::draw(frame, model, *item),
         None => {}
     }
 }
@@ -37,21 +38,32 @@ fn menu(frame: &mut Frame, model: &Model, selected: usize, filter: &ListFilter) 
             .is_some_and(|p| p.account_url.is_some()),
         Screen::Login(_) => false,
     };
-    let menu = model.menu_items();
+    let menu = model.mnemonics();
     let shown = model.visible_menu(filter);
     let query = filter.query();
     let items: Vec<ListItem> = shown
         .iter()
         .filter_map(|&i| menu.get(i))
-        .map(|item| {
+        .map(|(item, key)| {
             let available = *item != MenuItem::OpenAccountPage || has_account_page;
             let style = if available {
                 ratatui::style::Style::new()
             } else {
                 theme::dim()
             };
+            // Each item's own key beside it; none while the filter takes
+            // the letters.
+            let key = match key {
+                Some(k) if !filter.editing => format!(" {k} "),
+                _ => "   ".to_owned(),
+            };
             let label = item.label();
-            let mut spans = vec![Span::raw(" ")];
+            let key_style = if available {
+                theme::key()
+            } else {
+                theme::dim()
+            };
+            let mut spans = vec![Span::styled(key, key_style)];
             spans.extend(super::text::marked(label, &query.positions(label), style));
             if !available {
                 spans.push(Span::styled(" (no account_url)", theme::dim()));

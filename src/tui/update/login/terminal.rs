@@ -34,6 +34,7 @@ pub(super) fn terminal_again(
         back_to: Some(current),
         filter: ListFilter::default(),
         picking: None,
+        offers: Default::default(),
     };
     let commands = match same {
         Some(person) => {
