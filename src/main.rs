@@ -458,11 +458,11 @@ async fn demo(dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
         .await
         .context("starting the demo provider")?;
     let text = authdash::demo::config_toml(provider.issuer_str());
-    // The demo's backend key is the demo's own; nothing is read from the
-    // environment for it.
+    // The demo's backend key is this run's own, random; nothing is read
+    // from the environment for it.
     let demo_env = |name: &str| {
         (name == authdash::demo::DEMO_BACKEND_KEY_ENV)
-            .then(|| authdash::demo::DEMO_BACKEND_API_KEY.to_owned())
+            .then(|| provider.backend_api_key().to_owned())
     };
     let config = Config::parse(Path::new("<demo config>"), &text, &demo_env)
         .context("the built-in demo config")?;
