@@ -483,7 +483,8 @@ async fn demo(dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
         browser_var: std::env::var("BROWSER").ok(),
         // A new provider on a new port each run: nothing worth keeping.
         discovery_cache: None,
-    });
+    })
+    .with_program_environment(std::env::vars_os());
     tui::run(
         Services {
             session,
@@ -513,6 +514,7 @@ fn session_service(config: Config, dirs: &ProjectDirs) -> SessionService {
         browser_var: std::env::var("BROWSER").ok(),
         discovery_cache: Some(DiscoveryCache::new(dirs.cache_dir())),
     })
+    .with_program_environment(std::env::vars_os())
 }
 
 /// The store and its key: the config's secret, else what the store was

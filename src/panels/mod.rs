@@ -2,15 +2,17 @@
 //! from (an http API or a local program, through the session service),
 //! and how it is drawn (table, key/value, chart, text).
 
+mod command;
 mod data;
 mod requirement;
 mod source;
 mod spec;
 pub mod view;
 
+pub use command::{PROGRAM_ENVIRONMENT, ProgramRun, program_environment, run_command};
 pub use data::{DEFAULT_PANEL_BODY_CAP, PanelData, from_value, parse};
 pub use requirement::{Access, Denial, Requirement, Unmet};
-pub use source::{SourceError, fetch_http, run_command, select};
+pub use source::{SourceError, fetch_http, select};
 pub use spec::{CommandSource, PLACEHOLDERS, PanelSpec, TemplateError, TemplateVars};
 pub use view::View;
 
