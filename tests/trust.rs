@@ -300,8 +300,8 @@ fn trust_on_a_terminal_asks_y_n() {
         app.contents()
     );
     app.send("\r").unwrap_or_else(|e| panic!("{e}"));
-    app.wait_for("Not trusted; nothing was recorded.", BOUND)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let code = app.wait_exit(BOUND).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(code, 1, "declined: {}", app.contents());
     assert!(!setup.data_dir().join("trusted-configs.json").exists());
 
     let mut app =
@@ -309,8 +309,9 @@ fn trust_on_a_terminal_asks_y_n() {
     app.wait_for("Trust this file? [y/N]", BOUND)
         .unwrap_or_else(|e| panic!("{e}"));
     app.send("y\r").unwrap_or_else(|e| panic!("{e}"));
-    app.wait_for("Trusted ", BOUND)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let code = app.wait_exit(BOUND).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(code, 0, "trusted: {}", app.contents());
+    assert!(setup.data_dir().join("trusted-configs.json").exists());
     let status = setup.run(&["status"]);
     assert_eq!(status.status.code(), Some(4), "{}", text(&status.stderr));
 }
