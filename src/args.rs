@@ -126,11 +126,27 @@ pub(crate) enum Cmd {
         #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(cli::Preset::NAMES))]
         preset: Option<String>,
     },
-    /// Trust a config found in the current folder (.streamlit/secrets.toml): authdash
-    /// reads such a file only once trusted, and again after each change.
+    /// Trust a config found in the current folder (.streamlit/secrets.toml): shows all it
+    /// would do and asks; authdash reads such a file only once trusted, and again after
+    /// each change (to it or to a ca_file it names).
     Trust {
         /// The file (default: the config authdash would pick here).
+        #[arg(conflicts_with = "list")]
         path: Option<PathBuf>,
+        /// Trust without asking (for scripts; read what it prints first).
+        #[arg(long, conflicts_with = "list")]
+        yes: bool,
+        /// Let its command panels run the programs it names, with your access token.
+        #[arg(long, conflicts_with = "list")]
+        allow_commands: bool,
+        /// List the trusted configs, and which would ask again.
+        #[arg(long)]
+        list: bool,
+    },
+    /// Forget that a config was trusted: authdash asks again before reading it.
+    Untrust {
+        /// The file, as given to `authdash trust`.
+        path: PathBuf,
     },
     /// Check the config, its providers and the token store; exits 1 on any failure.
     Doctor {

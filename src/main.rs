@@ -11,7 +11,7 @@ use directories::ProjectDirs;
 
 use authdash::auth::{DiscoveryCache, FlowEnvironment, FlowPreference, Os};
 use authdash::cli::{self, LogoutScope};
-use authdash::config::trust::{self, ConfigOrigin, LoadError, TrustError};
+use authdash::config::trust::{self, ConfigOrigin, LoadError};
 use authdash::config::{Config, ConfigError};
 use authdash::demo::{DemoProvider, DemoSettings};
 use authdash::session::{SessionService, SessionSetup, StoreInspector};
@@ -67,7 +67,28 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Some(Cmd::Init { preset }) => return init(&cli, &dirs, preset.as_deref()),
-        Some(Cmd::Trust { path }) => return trust_config(&cli, &dirs, path.as_deref()),
+        Some(Cmd::Trust {
+            path,
+            yes,
+            allow_commands,
+            list,
+        }) => {
+            let options = TrustOptions {
+                yes: *yes,
+                allow_commands: *allow_commands,
+                list: *list,
+            };
+            return trust_config(&cli, &dirs, path.as_deref(), options);
+        }
+        Some(Cmd::Untrust { path }) => {
+            let result = cli::untrust(
+                dirs.data_dir(),
+                path,
+                &mut std::io::stdout(),
+                &mut std::io::stderr(),
+            );
+            return cli_exit(result);
+        }
         Some(Cmd::Completions { shell }) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(*shell, &mut command, "authdash", &mut std::io::stdout());
@@ -278,6 +299,7 @@ async fn subcommand(cli: &Cli, command: &Cmd, dirs: &ProjectDirs) -> anyhow::Res
         | Cmd::ExampleConfig
         | Cmd::Init { .. }
         | Cmd::Trust { .. }
+        | Cmd::Untrust { .. }
         | Cmd::Doctor { .. } => Ok(cli::Outcome::Ok),
     };
     match outcome {
@@ -319,9 +341,27 @@ fn init(cli: &Cli, dirs: &ProjectDirs, preset: Option<&str>) -> ExitCode {
     }
 }
 
-/// `authdash trust [PATH]`: record PATH (else the config authdash would
-/// pick here) as trusted in the data dir.
-fn trust_config(cli: &Cli, dirs: &ProjectDirs, path: Option<&Path>) -> ExitCode {
+/// `authdash trust`'s flags.
+#[derive(Clone, Copy)]
+struct TrustOptions {
+    yes: bool,
+    allow_commands: bool,
+    list: bool,
+}
+
+/// `authdash trust [PATH]`: show what PATH (else the config authdash would
+/// pick here) would do, ask, and record it as trusted in the data dir;
+/// `--list`: the trusted configs.
+fn trust_config(
+    cli: &Cli,
+    dirs: &ProjectDirs,
+    path: Option<&Path>,
+    options: TrustOptions,
+) -> ExitCode {
+    use std::io::IsTerminal as _;
+    if options.list {
+        return cli_exit(cli::list_trusted(dirs.data_dir(), &mut std::io::stdout()));
+    }
     let path = match path {
         Some(p) => p.to_owned(),
         None => match find_config(cli, dirs) {
@@ -340,18 +380,28 @@ fn trust_config(cli: &Cli, dirs: &ProjectDirs, path: Option<&Path>) -> ExitCode 
             }
         },
     };
-    match trust::trust(dirs.data_dir(), &path) {
-        Ok(trusted) => {
-            println!("{trusted}");
-            ExitCode::SUCCESS
-        }
-        Err(e @ (TrustError::ReadConfig { .. } | TrustError::TooLarge { .. })) => {
-            eprintln!("authdash: {e}");
-            ExitCode::from(EXIT_CONFIG)
-        }
+    let request = cli::TrustRequest {
+        path: &path,
+        data_dir: dirs.data_dir(),
+        yes: options.yes,
+        allow_commands: options.allow_commands,
+        terminal: !cli.non_interactive && std::io::stdin().is_terminal(),
+    };
+    let result = cli::trust(
+        request,
+        &mut std::io::stdin().lock(),
+        &mut std::io::stdout(),
+    );
+    cli_exit(result)
+}
+
+/// The exit code of a command run outside the runtime, its error said.
+fn cli_exit(result: Result<cli::Outcome, cli::CliError>) -> ExitCode {
+    match result {
+        Ok(outcome) => ExitCode::from(outcome.code()),
         Err(e) => {
             eprintln!("authdash: {e}");
-            ExitCode::FAILURE
+            ExitCode::from(e.code())
         }
     }
 }
@@ -365,8 +415,12 @@ async fn doctor(
 ) -> anyhow::Result<ExitCode> {
     let env = |name: &str| std::env::var(name).ok();
     let source = match find_config(cli, dirs) {
-        Ok((path, origin)) => match trust::load(origin, &path, dirs.data_dir(), &env) {
-            Ok(config) => cli::ConfigSource::Loaded(Box::new(config)),
+        Ok((path, origin)) => match trust::load_reviewed(origin, &path, dirs.data_dir(), &env) {
+            Ok((config, None)) => cli::ConfigSource::Loaded(Box::new(config)),
+            Ok((config, Some(trusted))) => cli::ConfigSource::Trusted {
+                config: Box::new(config),
+                trusted: Box::new(trusted),
+            },
             Err(LoadError::Config(e)) => cli::ConfigSource::Invalid(e),
             // Not even doctor reads an untrusted file or contacts its issuers.
             Err(LoadError::Trust(e)) => {
@@ -379,7 +433,7 @@ async fn doctor(
         },
     };
     let store = match &source {
-        cli::ConfigSource::Loaded(config) => {
+        cli::ConfigSource::Loaded(config) | cli::ConfigSource::Trusted { config, .. } => {
             Some(StoreInspector::new(open_store(config, dirs.data_dir())))
         }
         _ => None,
@@ -460,11 +514,11 @@ async fn demo(dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
         .await
         .context("starting the demo provider")?;
     let text = authdash::demo::config_toml(provider.issuer_str());
-    // The demo's backend key is the demo's own; nothing is read from the
-    // environment for it.
+    // The demo's backend key is this run's own, random; nothing is read
+    // from the environment for it.
     let demo_env = |name: &str| {
         (name == authdash::demo::DEMO_BACKEND_KEY_ENV)
-            .then(|| authdash::demo::DEMO_BACKEND_API_KEY.to_owned())
+            .then(|| provider.backend_api_key().to_owned())
     };
     let config = Config::parse(Path::new("<demo config>"), &text, &demo_env)
         .context("the built-in demo config")?;
@@ -485,7 +539,8 @@ async fn demo(dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
         browser_var: std::env::var("BROWSER").ok(),
         // A new provider on a new port each run: nothing worth keeping.
         discovery_cache: None,
-    });
+    })
+    .with_program_environment(std::env::vars_os());
     tui::run(
         Services {
             session,
@@ -525,6 +580,7 @@ fn session_service(config: Config, dirs: &ProjectDirs) -> SessionService {
         browser_var: std::env::var("BROWSER").ok(),
         discovery_cache: Some(DiscoveryCache::new(dirs.cache_dir())),
     })
+    .with_program_environment(std::env::vars_os())
 }
 
 /// The store and its key: the config's secret, else what the store was

@@ -410,11 +410,12 @@ async fn a_stored_session_without_userinfo_keeps_no_stored_orgs_at_renewal() {
 }
 
 /// A renewal without an ID token after a skip (orgs read from the ID
-/// token, whose claims cover userinfo's): userinfo is asked again (nothing
-/// is fresh otherwise) although the session held none to compare with,
-/// and the person stays who the kept ID token says.
+/// token, whose claims cover userinfo's): the source of the roles said
+/// nothing afresh, so the renewal is not complete (the session service
+/// keeps its tokens unverified), and userinfo, which the config does not
+/// read roles from, is not asked to stand in for it.
 #[tokio::test]
-async fn a_renewal_without_an_id_token_after_a_skip_asks_userinfo() {
+async fn a_renewal_without_an_id_token_after_a_skip_is_not_complete() {
     let op = BrokenProvider::start(Fault::None).await;
     op.set_extra_id_claims(orgs("Admin"));
     let config = config_with_claims(&op, "propelauth", "source = \"id_token\"");
@@ -424,11 +425,14 @@ async fn a_renewal_without_an_id_token_after_a_skip_asks_userinfo() {
     assert_eq!(op.userinfo_hits(), 1);
 
     op.set_fault(Fault::RefreshWithoutIdToken);
-    let second = renewed(&p, &first).await;
-    assert_eq!(op.userinfo_hits(), 2, "userinfo asked");
-    assert!(second.userinfo.is_some());
-    assert_eq!(second.id_claims, first.id_claims, "the kept ID token");
-    assert_eq!(second.user.subject, SUBJECT);
+    let failed = bounded("refresh", p.refresh(&first))
+        .await
+        .expect_err("roles nobody said again were taken as verified");
+    assert!(
+        matches!(failed, authdash::auth::AuthError::NoRenewedIdToken),
+        "{failed}"
+    );
+    assert_eq!(op.userinfo_hits(), 1, "userinfo asked");
 }
 
 // ---------------------------------------------------------------------

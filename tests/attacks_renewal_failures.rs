@@ -808,3 +808,143 @@ async fn authdash_refresh(service: &SessionService, session: &Session) -> bool {
         .expect("discovery");
     p.refresh(session).await.is_err()
 }
+
+// ---------------------------------------------------------------------
+// Roles read from the ID token, and a provider that sends none on
+// renewal (issue 17, part 2).
+// ---------------------------------------------------------------------
+
+/// An Owner of Acme in the ID token (`source = "id_token"`), userinfo
+/// saying Member; then the provider demotes the person (its next ID token
+/// would say Member) and answers refreshes without an ID token, as OIDC
+/// Core 12.2 allows. The renewal must not keep the login's Owner as
+/// verified, nor read the roles from userinfo, a source the config did not
+/// name: it is unverified, its rotated tokens kept.
+async fn owner_demoted_without_an_id_token() -> (BrokenProvider, Home, Arc<SessionService>, Session)
+{
+    let op = BrokenProvider::start(Fault::None).await;
+    op.set_extra_id_claims(orgs("Owner"));
+    op.set_extra_userinfo(orgs("Member"));
+    let lines = "[auth.test.claims]\nsource = \"id_token\"";
+    let (home, service, login) = service_login(&op, lines).await;
+    assert_eq!(role(&login), Some("Owner"));
+    op.set_extra_id_claims(orgs("Member"));
+    op.set_fault(Fault::RefreshWithoutIdToken);
+    (op, home, service, login)
+}
+
+/// A panel asking for Owner in Acme.
+fn owner_panel(command: Option<authdash::panels::CommandSource>) -> authdash::panels::PanelSpec {
+    authdash::panels::PanelSpec {
+        id: "owners".into(),
+        title: "Owners".into(),
+        description: None,
+        requires: Requirement {
+            min_role: Some("Owner".into()),
+            ..Requirement::default()
+        },
+        data_url: None,
+        command,
+        select: None,
+        view: Default::default(),
+        refresh: None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn attack_a_demotion_without_a_renewed_id_token_leaves_no_verified_owner() {
+    let (op, home, service, login) = owner_demoted_without_an_id_token().await;
+    let hits = op.userinfo_hits();
+    let reason = unverified(&service, &login).await;
+    assert!(reason.contains("no new ID token"), "{reason}");
+    assert_eq!(
+        op.userinfo_hits(),
+        hits,
+        "userinfo was asked for roles the config reads from the ID token"
+    );
+    let kept = stored(&home, &login).expect("the session lives");
+    assert!(
+        kept.unverified.is_some(),
+        "stored as verified: {:?}",
+        role(&kept)
+    );
+    assert_ne!(refresh_token(&kept), refresh_token(&login), "rotated, kept");
+    assert_no_secret(&reason, &[&login, &kept], "the reason");
+
+    // `status` says so; `token` refuses (exit 1, nothing on stdout).
+    let status = authdash(&home, &["status"]).await;
+    assert!(
+        binary::text(&status.stdout).contains("not verified"),
+        "{}",
+        binary::text(&status.stdout)
+    );
+    let token = authdash(&home, &["token"]).await;
+    assert_eq!(
+        token.status.code(),
+        Some(1),
+        "{}",
+        binary::text(&token.stderr)
+    );
+    assert!(token.stdout.is_empty(), "a token printed");
+    assert_eq!(op.refresh_reuses(), 0);
+
+    // The dashboard on the stored session: the Owner panel stays locked.
+    use authdash::tui::model::Model;
+    use authdash::tui::update::enter_dashboard;
+    let mut model = Model::new(&service.config, Utc::now());
+    let _ = enter_dashboard(&mut model, kept.clone());
+    let dash = model.dashboard().expect("the dashboard");
+    assert_ne!(
+        model.access(dash, &owner_panel(None)),
+        Access::Allowed,
+        "the Owner panel opens on roles no ID token confirmed"
+    );
+
+    // An ID token comes at last: it says Member, and that is the role.
+    op.set_fault(Fault::None);
+    let renewed = bounded("renewal", service.renew(&expired(kept)))
+        .await
+        .expect("renewed with an ID token");
+    assert!(renewed.unverified.is_none());
+    assert_eq!(role(&renewed), Some("Member"));
+}
+
+/// The same demotion, and a `command` panel gated on Owner: its program
+/// never runs on the login's Owner (it would have the access token).
+#[tokio::test(flavor = "multi_thread")]
+async fn attack_an_owner_command_panel_does_not_run_after_a_renewal_without_an_id_token() {
+    let (_op, home, service, login) = owner_demoted_without_an_id_token().await;
+    let marker = home.dir.path().join("the program ran");
+    let command = authdash::panels::CommandSource {
+        argv: vec![
+            "/bin/sh".into(),
+            "-c".into(),
+            "touch \"$0\"; echo '{}'".into(),
+            marker.display().to_string(),
+        ],
+        token_env: "OWNER_TOKEN".into(),
+        timeout: std::time::Duration::from_secs(10),
+        output_cap: 1024,
+    };
+    let spec = owner_panel(Some(command));
+    let vars = authdash::panels::TemplateVars {
+        org_id: "org-1",
+        org_name: "Acme",
+        user_id: &login.user.subject,
+    };
+    let face = expired(login.clone());
+    let fetched = bounded("fetch", service.fetch_source(&face, &spec, vars)).await;
+    let error = fetched.data.expect_err("the program ran");
+    assert!(error.to_string().contains("no new ID token"), "{error}");
+    assert!(
+        !marker.exists(),
+        "the Owner program ran on unconfirmed roles"
+    );
+    let kept = stored(&home, &login).expect("stored");
+    let again = bounded("fetch", service.fetch_source(&kept, &spec, vars)).await;
+    assert!(again.data.is_err());
+    assert!(
+        !marker.exists(),
+        "the Owner program ran on unconfirmed roles"
+    );
+}

@@ -1126,3 +1126,50 @@ async fn browser_session_drives_account_prompt_none_and_logout() {
     assert!(!html.contains("Bob Brown"));
     provider.shutdown().await;
 }
+
+/// `POST /api/backend/v1/user/{sub}/logout_all_sessions` with `key`.
+async fn log_out_everywhere(provider: &DemoProvider, sub: &str, key: &str) -> reqwest::Response {
+    browser::client()
+        .post(format!(
+            "{}/api/backend/v1/user/{sub}/logout_all_sessions",
+            provider.issuer_str()
+        ))
+        .bearer_auth(key)
+        .send()
+        .await
+        .expect("POST to the backend API")
+}
+
+/// Another local process knows the key that used to be compiled into
+/// every authdash (`demo-backend-api-key-not-a-secret`): with it, it
+/// could end a running demo's sessions. Each run has its own random key
+/// now, which ends them, and no other does.
+#[tokio::test]
+async fn attack_the_old_fixed_backend_key_ends_no_session() {
+    let provider = start().await;
+    let tokens = tokens_for(&provider, "alice").await;
+    let info = json(userinfo(&provider, field(&tokens, "access_token")).await).await;
+    let sub = info["sub"].as_str().expect("sub").to_owned();
+    for key in ["demo-backend-api-key-not-a-secret", "", "x"] {
+        let answer = log_out_everywhere(&provider, &sub, key).await;
+        assert_eq!(answer.status(), StatusCode::UNAUTHORIZED, "key {key:?}");
+    }
+    let renewed = refresh(&provider, field(&tokens, "refresh_token")).await;
+    assert_eq!(renewed.status(), StatusCode::OK, "alice was logged out");
+    let renewed = json(renewed).await;
+
+    let other = start().await;
+    assert_ne!(other.backend_api_key(), provider.backend_api_key());
+    assert!(provider.backend_api_key().len() >= 43, "256 bits");
+    let answer = log_out_everywhere(&provider, &sub, other.backend_api_key()).await;
+    assert_eq!(
+        answer.status(),
+        StatusCode::UNAUTHORIZED,
+        "another run's key"
+    );
+
+    let answer = log_out_everywhere(&provider, &sub, provider.backend_api_key()).await;
+    assert_eq!(answer.status(), StatusCode::OK, "this run's own key");
+    let after = refresh(&provider, field(&renewed, "refresh_token")).await;
+    expect_oauth_error(after, StatusCode::BAD_REQUEST, "invalid_grant").await;
+}

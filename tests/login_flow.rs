@@ -425,8 +425,7 @@ async fn signing_out_in_the_browser_goes_through_a_loopback_page_without_the_tok
 /// The demo config with the backend key the demo provides.
 fn with_backend_key(demo: &DemoProvider) -> Config {
     let env = |name: &str| {
-        (name == authdash::demo::DEMO_BACKEND_KEY_ENV)
-            .then(|| authdash::demo::DEMO_BACKEND_API_KEY.to_owned())
+        (name == authdash::demo::DEMO_BACKEND_KEY_ENV).then(|| demo.backend_api_key().to_owned())
     };
     Config::parse(
         Path::new("demo.toml"),

@@ -18,6 +18,8 @@ use support::home::{Home, demo_login};
 
 const BOUND: Duration = Duration::from_secs(30);
 const ACME: &str = "7a1b2c3d-4e5f-4a6b-8c7d-1e2f3a4b5c6d";
+/// A secret in authdash's environment, as `client_secret_env` names one.
+const CLIENT_SECRET: &str = "the client secret of acme, in authdash's environment";
 
 /// Panels beyond the demo's: the misbehaving endpoints, a pointer that
 /// matches nothing, and local programs.
@@ -73,6 +75,21 @@ title = "failing command"
 source = { type = "command", argv = ["sh", "-c", "echo 'the report service is down' >&2; exit 3"] }
 
 [[authdash.panels]]
+id = "cmd-env"
+title = "the program's environment"
+source = { type = "command", argv = ["sh", "-c", 'printf "{\"names\": \"%s\"}" "$(env | cut -d= -f1 | tr "\n" " ")"'], token_env = "SECRET_PANEL_TOKEN" }
+
+[[authdash.panels]]
+id = "cmd-echo"
+title = "a program printing the token"
+source = { type = "command", argv = ["sh", "-c", 'printf "{\"summary\": \"got %s\", \"items\": [{\"label\": \"%s\", \"value\": \"%s\"}]}" "$T" "$T" "$T"'], token_env = "T" }
+
+[[authdash.panels]]
+id = "cmd-echo-fail"
+title = "a failing program printing the token"
+source = { type = "command", argv = ["sh", "-c", 'echo "ld.so: object $T from LD_PRELOAD cannot be preloaded" >&2; exit 127'], token_env = "T" }
+
+[[authdash.panels]]
 id = "cmd-big"
 title = "chatty command"
 source = { type = "command", argv = ["sh", "-c", "head -c 4096 /dev/zero | tr '\\0' ' '; echo '[]'"], output_cap_kib = 1 }
@@ -96,7 +113,19 @@ impl Setup {
         ) + &EXTRA.replace("{issuer}", &issuer);
         let home = Home::new();
         let config = home.config("panels.toml", &text);
-        let service = home.service(&config);
+        // authdash's environment as the binary passes it, holding the
+        // secrets a config may name (`client_secret_env`,
+        // `logout_everywhere_api_key_env`).
+        let environment = std::env::vars_os()
+            .chain(
+                [
+                    ("ACME_CLIENT_SECRET", CLIENT_SECRET),
+                    ("AUTHDASH_DEMO_BACKEND_API_KEY", CLIENT_SECRET),
+                ]
+                .map(|(k, v)| (k.into(), v.into())),
+            )
+            .collect();
+        let service = home.service_with_environment(&config, environment);
         Self {
             _provider: provider,
             _home: home,
@@ -124,10 +153,20 @@ impl Setup {
         session: &Session,
         id: &str,
     ) -> (Result<serde_json::Value, SourceError>, bool) {
+        self.fetch_in(session, id, "Acme").await
+    }
+
+    /// [`Self::fetch`] in Acme as the provider would name it `org_name`.
+    async fn fetch_in(
+        &self,
+        session: &Session,
+        id: &str,
+        org_name: &str,
+    ) -> (Result<serde_json::Value, SourceError>, bool) {
         let spec = self.spec(id);
         let vars = TemplateVars {
             org_id: ACME,
-            org_name: "Acme",
+            org_name,
             user_id: &session.user.subject,
         };
         let fetched = tokio::time::timeout(BOUND, self.service.fetch_source(session, &spec, vars))
@@ -281,4 +320,119 @@ async fn a_command_that_runs_over_is_stopped_and_one_that_fails_says_why() {
         }
         other => panic!("expected output over the cap, got {other:?}"),
     }
+}
+
+/// A command panel's `token_env` naming a variable that steers the
+/// program is refused as `exec_token_env` is: with `LD_PRELOAD` the system
+/// loader printed the whole access token into the panel's error line.
+#[test]
+fn attack_token_env_naming_a_loader_or_shell_variable_is_refused() {
+    let auth = "[auth]\nclient_id = \"x\"\n\
+                server_metadata_url = \"https://idp.example/.well-known/openid-configuration\"\n";
+    for name in [
+        "LD_PRELOAD",
+        "ld_preload",
+        "DYLD_INSERT_LIBRARIES",
+        "BASH_ENV",
+        "PATH",
+        "NODE_OPTIONS",
+        "1TOKEN",
+        "A-B",
+    ] {
+        let text = format!(
+            "{auth}[[authdash.panels]]\nid = \"p\"\ntitle = \"P\"\n\
+             source = {{ type = \"command\", argv = [\"/bin/true\"], token_env = \"{name}\" }}\n"
+        );
+        let error =
+            authdash::config::Config::parse(std::path::Path::new("a.toml"), &text, &|_| None)
+                .map(drop)
+                .expect_err(name)
+                .to_string();
+        assert!(error.contains("source.token_env"), "{name}: {error}");
+    }
+}
+
+/// The program gets an allow-listed environment and its token, never
+/// authdash's whole environment: not the client secret a config's
+/// `client_secret_env` names, not the backend key, not a variable this
+/// test process happens to have.
+#[tokio::test]
+async fn attack_a_command_panel_does_not_see_authdash_s_secrets() {
+    let setup = Setup::start().await;
+    let alice = setup.login("alice").await;
+    let (result, _) = setup.fetch(&alice, "cmd-env").await;
+    let value = result.expect("the program's JSON");
+    let names: Vec<&str> = value["names"]
+        .as_str()
+        .expect("names")
+        .split_whitespace()
+        .collect();
+    assert!(names.contains(&"SECRET_PANEL_TOKEN"), "{names:?}");
+    assert!(names.contains(&"PATH"), "{names:?}");
+    // What the shell itself sets besides what it was given.
+    let shell = ["PWD", "OLDPWD", "SHLVL", "_"];
+    let foreign: Vec<&&str> = names
+        .iter()
+        .filter(|n| {
+            **n != "SECRET_PANEL_TOKEN"
+                && !shell.contains(n)
+                && !authdash::panels::PROGRAM_ENVIRONMENT.contains(n)
+                && !n.starts_with("LC_")
+        })
+        .collect();
+    assert!(
+        foreign.is_empty(),
+        "the program saw authdash's variables {foreign:?}"
+    );
+    assert!(!value.to_string().contains(CLIENT_SECRET));
+}
+
+/// A program that prints the token it was given, on stdout or in its
+/// last line of stderr: what the panel shows (and the log) says
+/// `[access token]`, never the token.
+#[tokio::test]
+async fn attack_a_program_echoing_the_token_shows_no_token() {
+    let setup = Setup::start().await;
+    let alice = setup.login("alice").await;
+    let token = alice.access_token();
+    let (result, _) = setup.fetch(&alice, "cmd-echo").await;
+    let value = result.expect("the program's JSON");
+    let text = value.to_string();
+    assert!(!text.contains(token), "the token is shown: {text}");
+    assert_eq!(value["summary"], "got [access token]");
+    assert_eq!(value["items"][0]["label"], "[access token]");
+    let data = authdash::panels::from_value(&value);
+    assert_eq!(data.items[0].1, "[access token]");
+
+    let (result, _) = setup.fetch(&alice, "cmd-echo-fail").await;
+    let error = result.expect_err("the program failed").to_string();
+    assert!(!error.contains(token), "the token is shown: {error}");
+    assert!(
+        error.contains("object [access token] from LD_PRELOAD"),
+        "{error}"
+    );
+}
+
+/// Organization names the provider chose, put in argv by `{org_name}`:
+/// one named `--output=/somewhere` must not become an option of the
+/// program (refused, the reason in the panel, the program not run), and
+/// one named `{user_id}` is not expanded again.
+#[tokio::test]
+async fn attack_an_org_name_is_neither_an_option_nor_a_placeholder() {
+    let setup = Setup::start().await;
+    let alice = setup.login("alice").await;
+    for name in ["--output=/somewhere", "-rf"] {
+        let (result, _) = setup.fetch_in(&alice, "cmd-ok", name).await;
+        let error = result.expect_err(name).to_string();
+        assert!(
+            error.contains("read as an option") && error.contains(name),
+            "{name}: {error}"
+        );
+    }
+    let (result, _) = setup.fetch_in(&alice, "cmd-ok", "{user_id}").await;
+    let value = result.expect("the program's JSON");
+    assert_eq!(value["org"], "{user_id}", "expanded again");
+    // Inside an argument a dash is only text.
+    let (result, _) = setup.fetch_in(&alice, "cmd-ok", "Acme -- EU").await;
+    assert_eq!(result.expect("runs")["org"], "Acme -- EU");
 }

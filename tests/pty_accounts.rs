@@ -11,7 +11,7 @@ mod support;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use authdash::demo::{DEMO_BACKEND_API_KEY, DEMO_BACKEND_KEY_ENV, DemoProvider, DemoSettings};
+use authdash::demo::{DemoProvider, DemoSettings};
 use support::home::Home;
 use support::pty::Pty;
 
@@ -62,7 +62,6 @@ impl Machine {
                     self.home.dir.path().join("fake-browser.sh").display()
                 ),
             ),
-            (DEMO_BACKEND_KEY_ENV.into(), DEMO_BACKEND_API_KEY.into()),
         ]);
         env
     }

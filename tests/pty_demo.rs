@@ -815,10 +815,10 @@ fn bad_key_in_config_exits_2_naming_file_key_and_fix() {
 }
 
 /// The dashboard started in a folder holding a `.streamlit/secrets.toml`
-/// it has never trusted, whose issuer carries a screen-clearing escape:
-/// in a real terminal the TUI never starts, the message shows the file and
-/// its issuer (escape made visible) and the command that trusts it, and
-/// the escape never reaches the terminal.
+/// it has never trusted, whose client_id carries a screen-clearing escape:
+/// in a real terminal the TUI never starts, the message shows the file,
+/// its issuer and client_id (escape made visible) and the command that
+/// trusts it, and the escape never reaches the terminal.
 #[test]
 fn an_untrusted_folder_config_never_starts_the_dashboard_in_a_pty() {
     let home = Home::new();
@@ -827,8 +827,8 @@ fn an_untrusted_folder_config_never_starts_the_dashboard_in_a_pty() {
     let config = streamlit.join("secrets.toml");
     std::fs::write(
         &config,
-        "[auth]\nclient_id = \"cid\"\nclient_secret_env = \"SOME_SECRET\"\n\
-         server_metadata_url = \"https://idp.example\\u001b[2J/.well-known/openid-configuration\"\n",
+        "[auth]\nclient_id = \"cid\\u001b[2J\"\nclient_secret_env = \"SOME_SECRET\"\n\
+         server_metadata_url = \"https://idp.example/.well-known/openid-configuration\"\n",
     )
     .expect("write the config");
     let command = format!(
@@ -844,7 +844,8 @@ fn an_untrusted_folder_config_never_starts_the_dashboard_in_a_pty() {
     assert_eq!(status.exit_code(), 2, "{}", app.report("exit code"));
     for expected in [
         "not trusted yet",
-        "https://idp.example\\u{1b}[2J/.well-known/openid-configuration",
+        "https://idp.example/.well-known/openid-configuration",
+        "cid\\u{1b}[2J",
         command.as_str(),
     ] {
         assert!(

@@ -66,10 +66,6 @@ impl Home {
                 "BROWSER".into(),
                 format!("sh {}", self.path().join("fake-browser.sh").display()),
             ),
-            (
-                authdash::demo::DEMO_BACKEND_KEY_ENV.into(),
-                authdash::demo::DEMO_BACKEND_API_KEY.into(),
-            ),
         ]);
         env
     }

@@ -2,7 +2,9 @@
 //! folder (`.streamlit/secrets.toml`) is used only once trusted. Before
 //! that no command makes a request to the issuers it names, reads the
 //! variables it names, or creates the store's folder; each exits 2 with
-//! the command that trusts it.
+//! all the file would do and the command that trusts it. `authdash trust`
+//! shows the same and asks on a terminal (`--yes` for scripts); `trust
+//! --list`, `untrust` and `doctor` say what is trusted.
 
 mod support;
 
@@ -184,13 +186,22 @@ fn an_untrusted_config_reads_no_variable_it_names() {
     // Were the variable looked up, the unset variable would be the error.
     let out = setup.run_with(&["status"], false);
     assert_refused(&setup, &out, &["status"], false);
-    assert!(!text(&out.stderr).contains("VICTIM_SECRET"));
+    let err = text(&out.stderr);
+    assert!(!err.contains("is not set"), "{err}");
+    // It is named (its secret would be sent), its value never shown.
+    assert!(
+        err.contains("client_secret_env = \"VICTIM_SECRET\""),
+        "{err}"
+    );
+    let out = setup.run_with(&["status"], true);
+    assert_refused(&setup, &out, &["status"], false);
+    assert!(!text(&out.stderr).contains("the victim's client secret"));
 }
 
 #[test]
 fn once_trusted_it_works_and_an_edit_asks_again() {
     let setup = Setup::new();
-    let trusted = setup.run(&["trust"]);
+    let trusted = setup.run(&["trust", "--yes"]);
     assert_eq!(trusted.status.code(), Some(0), "{}", text(&trusted.stderr));
     let said = text(&trusted.stdout);
     assert!(
@@ -226,7 +237,7 @@ fn once_trusted_it_works_and_an_edit_asks_again() {
         assert_eq!(setup.counter.hits(), hits, "{args:?} made a request");
     }
 
-    let again = setup.run(&["trust", setup.config.to_str().unwrap()]);
+    let again = setup.run(&["trust", "--yes", setup.config.to_str().unwrap()]);
     assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
     assert_eq!(setup.run(&["status"]).status.code(), Some(4));
 }
@@ -245,8 +256,114 @@ fn a_config_named_with_dash_dash_config_needs_no_trust() {
 #[test]
 fn trusting_a_file_that_is_not_there_fails_and_records_nothing() {
     let setup = Setup::new();
-    let out = setup.run(&["trust", "nowhere/secrets.toml"]);
+    let out = setup.run(&["trust", "--yes", "nowhere/secrets.toml"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("cannot read the config"));
     assert!(!Path::new(&setup.data_dir()).exists());
+}
+
+/// Without a terminal and without `--yes`, `authdash trust` shows what the
+/// file would do and trusts nothing: it says to add `--yes`.
+#[test]
+fn trust_without_a_terminal_shows_the_summary_and_asks_for_yes() {
+    let setup = Setup::new();
+    let out = setup.run(&["trust"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("--yes"), "{err}");
+    let said = text(&out.stdout);
+    assert!(said.contains("It would log you in at"), "{said}");
+    assert!(
+        said.contains("auth.client_secret_env = \"VICTIM_SECRET\""),
+        "{said}"
+    );
+    assert!(!setup.data_dir().exists(), "something was recorded");
+    assert_eq!(setup.run(&["status"]).status.code(), Some(2));
+}
+
+/// On a terminal `authdash trust` asks: anything but yes records nothing;
+/// `y` trusts.
+#[test]
+fn trust_on_a_terminal_asks_y_n() {
+    use support::pty::{Pty, home_env};
+    let setup = Setup::new();
+    let bin = env!("CARGO_BIN_EXE_authdash");
+    let env = home_env(setup.home.path());
+
+    let mut app =
+        Pty::spawn(bin, &["trust"], &env, &setup.project).unwrap_or_else(|e| panic!("{e}"));
+    app.wait_for("Trust this file? [y/N]", BOUND)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        app.contents().contains("client_secret_env"),
+        "{}",
+        app.contents()
+    );
+    app.send("\r").unwrap_or_else(|e| panic!("{e}"));
+    let code = app.wait_exit(BOUND).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(code, 1, "declined: {}", app.contents());
+    assert!(!setup.data_dir().join("trusted-configs.json").exists());
+
+    let mut app =
+        Pty::spawn(bin, &["trust"], &env, &setup.project).unwrap_or_else(|e| panic!("{e}"));
+    app.wait_for("Trust this file? [y/N]", BOUND)
+        .unwrap_or_else(|e| panic!("{e}"));
+    app.send("y\r").unwrap_or_else(|e| panic!("{e}"));
+    let code = app.wait_exit(BOUND).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(code, 0, "trusted: {}", app.contents());
+    assert!(setup.data_dir().join("trusted-configs.json").exists());
+    let status = setup.run(&["status"]);
+    assert_eq!(status.status.code(), Some(4), "{}", text(&status.stderr));
+}
+
+/// `trust --list` names what is trusted and what would ask again;
+/// `untrust PATH` forgets it, and the file is refused again.
+#[test]
+fn trust_list_and_untrust() {
+    let setup = Setup::new();
+    let listed = setup.run(&["trust", "--list"]);
+    assert_eq!(listed.status.code(), Some(0));
+    assert!(text(&listed.stdout).contains("No config is trusted"));
+
+    assert_eq!(setup.run(&["trust", "--yes"]).status.code(), Some(0));
+    let canonical = setup.canonical_config().display().to_string();
+    let listed = text(&setup.run(&["trust", "--list"]).stdout);
+    assert!(listed.contains(&canonical), "{listed}");
+    assert!(!listed.contains("asks again"), "{listed}");
+    setup.write_config("edited");
+    let listed = text(&setup.run(&["trust", "--list"]).stdout);
+    assert!(
+        listed.contains("asks again") && listed.contains("changed"),
+        "{listed}"
+    );
+
+    let out = setup.run(&["untrust", ".streamlit/secrets.toml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains(&canonical));
+    let listed = text(&setup.run(&["trust", "--list"]).stdout);
+    assert!(listed.contains("No config is trusted"), "{listed}");
+    let again = setup.run(&["untrust", ".streamlit/secrets.toml"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(text(&again.stderr).contains("was not trusted"));
+}
+
+/// `doctor` on a trusted folder config says it is trusted and shows all it
+/// does, as the prompt did.
+#[test]
+fn doctor_shows_what_a_trusted_folder_config_does() {
+    let setup = Setup::new();
+    let panel = "\n[[authdash.panels]]\nid = \"usage\"\ntitle = \"Usage\"\n\
+                 source = { type = \"http\", url = \"https://collector.example/{org_id}\" }\n";
+    let text_now = std::fs::read_to_string(&setup.config).unwrap() + panel;
+    std::fs::write(&setup.config, text_now).unwrap();
+    assert_eq!(setup.run(&["trust", "--yes"]).status.code(), Some(0));
+    let out = setup.run(&["doctor"]);
+    let report = text(&out.stdout);
+    assert!(report.contains("trust\n"), "{report}");
+    assert!(report.contains("is trusted as it is"), "{report}");
+    assert!(
+        report.contains("https://collector.example/{org_id}"),
+        "{report}"
+    );
+    assert!(report.contains("auth.client_secret_env"), "{report}");
 }

@@ -80,10 +80,6 @@ impl Home {
                 format!("sh {}", root.join("fake-browser.sh").display()),
             ),
             (
-                authdash::demo::DEMO_BACKEND_KEY_ENV.into(),
-                authdash::demo::DEMO_BACKEND_API_KEY.into(),
-            ),
-            (
                 "AUTHDASH_REPORT_FIRST_FRAME".into(),
                 self.report_path().display().to_string(),
             ),

@@ -87,6 +87,14 @@ pub enum AuthError {
     NoIdToken,
     #[error("the ID token was refused: {}", visible(.0))]
     IdToken(String),
+    /// A renewal whose answer brought no new ID token, for a provider
+    /// whose roles are read from the ID token: they were not said again.
+    #[error(
+        "the provider sent no new ID token with the renewed tokens, and the roles are read from \
+         the ID token (`source = \"id_token\"`): they are not confirmed until a renewal brings \
+         one (for a provider that never does, set `source = \"userinfo\"` in its claims table)"
+    )]
+    NoRenewedIdToken,
     #[error("the access token was refused: {}", visible(.0))]
     AccessToken(String),
     #[error("userinfo was refused: {}", visible(.0))]

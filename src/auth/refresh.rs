@@ -12,6 +12,7 @@ use super::session::user_of;
 use super::tokens::{classify, id_token_of, token_set};
 use super::verify::{Continuity, NonceCheck};
 use super::{AuthError, Provider, Session, TokenSet};
+use crate::identity::{ClaimSource, Mapper};
 
 /// A token endpoint's answer to a refresh, not yet verified. The old
 /// refresh token may already be spent: keep `tokens` before checking.
@@ -115,7 +116,18 @@ impl Provider {
         // An answer without an ID token, or with the login's again (some
         // providers echo it), says nothing afresh.
         let fresh_id_token = id_claims != session.id_claims;
-        let orgs_in_userinfo = self.config().org_claims.reads_userinfo();
+        let org_claims = &self.config().org_claims;
+        // Roles read from the ID token alone were not said again: the
+        // renewal is not complete (the session service keeps the new
+        // tokens unverified and tries again at each use). Userinfo, which
+        // may well say other roles, is not a source the config named.
+        if !fresh_id_token
+            && !matches!(org_claims.mapper, Mapper::None)
+            && org_claims.source() == ClaimSource::IdToken
+        {
+            return Err(UnverifiedRefresh::from(AuthError::NoRenewedIdToken));
+        }
+        let orgs_in_userinfo = org_claims.reads_userinfo();
         let userinfo = if fresh_id_token
             && !orgs_in_userinfo
             && adds_nothing(session.userinfo.as_ref(), &id_claims)

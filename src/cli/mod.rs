@@ -6,8 +6,8 @@
 //! A face over [`crate::session::SessionService`]: logging in, tokens and
 //! logging out go through it, as the TUI's do; these only print. Each takes
 //! its outside world as arguments and writes to the writers it is given,
-//! so tests run them without a process. (`authdash trust` is in
-//! `config::trust`: it runs before any config is read.)
+//! so tests run them without a process. (`authdash trust` records what
+//! `config::trust` keeps: it runs before any config is read.)
 
 pub mod doctor;
 mod exec;
@@ -19,6 +19,7 @@ pub mod select;
 mod status;
 mod switch;
 mod token;
+mod trust;
 mod usable;
 
 use crate::auth::AuthError;
@@ -34,6 +35,7 @@ pub use select::{Chosen, Rule, Selection};
 pub use status::{StatusFormat, status};
 pub use switch::switch;
 pub use token::{TokenFormat, TokenRequest, parse_duration, token};
+pub use trust::{TrustRequest, list as list_trusted, trust, untrust};
 
 /// What every subcommand needs: the session service, the one way to
 /// sessions it shares with the TUI.
@@ -95,6 +97,8 @@ pub enum CliError {
     Session(Box<SessionError>),
     #[error("{0}")]
     Usage(String),
+    #[error(transparent)]
+    Trust(#[from] crate::config::trust::TrustError),
     #[error("cannot write the output: {0}")]
     Output(#[from] std::io::Error),
 }
@@ -105,6 +109,8 @@ impl CliError {
     pub fn code(&self) -> u8 {
         match self {
             CliError::Usage(_) => exit::USAGE,
+            // The file's fault, not the list's: fix it, or name another.
+            CliError::Trust(e) if e.is_about_the_file() => exit::USAGE,
             CliError::Session(e) if e.needs_login() => exit::NEEDS_LOGIN,
             CliError::Session(e)
                 if matches!(

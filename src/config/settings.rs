@@ -203,12 +203,18 @@ fn mib_cap(section: Section<'_>, name: &str, max: i64, default: i64) -> Checked<
     Ok(usize::try_from(mib).ok().map(|m| m * 1024 * 1024))
 }
 
-/// A variable name a shell can `export`: letters, digits and `_`, not
-/// starting with a digit.
 fn env_name(section: Section<'_>, key: &str) -> Checked<Option<String>> {
     let Some(name) = section.str(key)? else {
         return Ok(None);
     };
+    token_variable(&section.child(key), name).map(Some)
+}
+
+/// A variable to put a token in (`exec_token_env`, `exec_org_env`, a
+/// command panel's `token_env`), as `key` names it: one a shell can
+/// `export` (letters, digits and `_`, not starting with a digit), and none
+/// that decides what a program runs or loads.
+pub(crate) fn token_variable(key: &str, name: &str) -> Checked<String> {
     let valid = name
         .chars()
         .next()
@@ -216,14 +222,14 @@ fn env_name(section: Section<'_>, key: &str) -> Checked<Option<String>> {
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if !valid {
         return Err(Problem::new(
-            &section.child(key),
+            key,
             "is not an environment variable name",
             "use letters, digits and `_`, not starting with a digit, e.g. `GITHUB_TOKEN`",
         ));
     }
     if steers_the_command(name) {
         return Err(Problem::new(
-            &section.child(key),
+            key,
             format!(
                 "is `{name}`, a variable that decides what the command runs or loads; the \
                  token (whose bytes the provider chooses) must not go there"
@@ -231,7 +237,7 @@ fn env_name(section: Section<'_>, key: &str) -> Checked<Option<String>> {
             "name a variable of its own, e.g. `GITHUB_TOKEN`",
         ));
     }
-    Ok(Some(name.to_owned()))
+    Ok(name.to_owned())
 }
 
 /// Variables the command lookup, the dynamic loader, shells or common

@@ -2,29 +2,37 @@
 //! model).
 //!
 //! A `.streamlit/secrets.toml` arrives with whatever folder was cloned or
-//! unpacked: read silently, it could send logins to any issuer, or name an
-//! environment variable (`client_secret_env`) whose secret then travels
-//! there. So such a file is read only once the person has run
-//! `authdash trust PATH`, which records its canonical path and the SHA-256
-//! of its content in the data folder; any later change asks again. A file
-//! named with `--config`/`$AUTHDASH_CONFIG`, or authdash's own file in the
-//! config folder, is chosen by the person and needs no record.
+//! unpacked: read silently, it could send logins to any issuer, the
+//! access token to any address, run any program with it, or name an
+//! environment variable (`client_secret_env`) whose secret then travels.
+//! So such a file is read only once the person has read what it would do
+//! (its [`Summary`], built from a complete parse that reads no
+//! environment) and run `authdash trust`, which records its canonical
+//! path, the SHA-256 of its content and of each `ca_file` it names, and
+//! whether it may run programs (`--allow-commands`); any later change asks
+//! again. A file named with `--config`/`$AUTHDASH_CONFIG`, or authdash's
+//! own file in the config folder, is chosen by the person and needs no
+//! record.
 //!
 //! The check reads the file once and hands back the very bytes it hashed,
 //! so what is parsed is what was trusted. Nothing here reads the
-//! environment, and before trust nothing is parsed beyond the issuers the
-//! message shows.
+//! environment.
+
+mod message;
+mod record;
+mod summary;
 
 use std::fmt;
-use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
-use toml::{Table, Value};
 
 use super::{Config, ConfigError};
 use crate::identity::visible;
+pub use message::trust_command;
+use message::{shown, visible_lines};
+use record::{Entry, RecordedCa, read_capped};
+pub use summary::{CaFile, Login, Program, Setting, Summary, TokenUrl};
 
 /// The file in the data folder that lists trusted configs.
 pub const TRUST_FILE_NAME: &str = "trusted-configs.json";
@@ -50,21 +58,36 @@ impl ConfigOrigin {
     }
 }
 
-/// A config found in the current folder that has not been trusted (or
-/// changed since). Its `Display` is the whole message for the terminal:
-/// the file, the issuers it names and the command that trusts it.
+/// Why a config found in the current folder is not trusted now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Why {
+    /// Never trusted.
+    New,
+    /// Trusted once, with other content.
+    Changed,
+    /// Its content is the one trusted, but a `ca_file` it names is not.
+    CaFile { path: PathBuf, now: &'static str },
+    /// Trusted by an authdash that neither showed its command panels nor
+    /// recorded its `ca_file`, which it has.
+    OlderRecord,
+    /// Trusted without `--allow-commands`, and it has command panels.
+    CommandsNotAllowed,
+    /// Trusted as it is, but it cannot be trusted now (say a newer
+    /// authdash refuses what an older one took): [`Summary::problems`].
+    Refused,
+}
+
+/// A config found in the current folder that is not trusted (or changed
+/// since). Its `Display` is the whole message for the terminal: the file,
+/// why, everything it would do and the command that trusts it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Untrusted {
     /// The canonical path (what `authdash trust` records).
     pub path: PathBuf,
-    /// `server_metadata_url` of each provider, read without any other
-    /// parsing and without the environment.
-    pub issuers: Vec<String>,
-    /// Each panel's `data_url`: where the access token would be sent
-    /// besides the issuers, read the same way.
-    pub panel_urls: Vec<String>,
-    /// Trusted once, with other content.
-    pub changed: bool,
+    pub why: Why,
+    /// What it would do; `Err`: why it cannot be parsed whole (then
+    /// nothing of it is shown).
+    pub summary: Result<Summary, String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -86,6 +109,32 @@ pub enum TrustError {
         shown(path)
     )]
     PathNotUtf8 { path: PathBuf },
+    /// A file that cannot be parsed whole cannot be summarised whole: it
+    /// is not trusted on a part of it.
+    #[error(
+        "authdash cannot read the config {} whole, so it cannot show all it would do, and does \
+         not trust it:\n{}",
+        shown(path),
+        visible_lines(error)
+    )]
+    Unreadable { path: PathBuf, error: String },
+    /// What [`Summary::problems`] says.
+    #[error(
+        "the config {} cannot be trusted as it is:\n{}",
+        shown(path),
+        problems.iter().map(|p| format!("  {}", visible(p))).collect::<Vec<_>>().join("\n")
+    )]
+    Refused {
+        path: PathBuf,
+        problems: Vec<String>,
+    },
+    #[error(
+        "the config {} has command panels: trusted, it runs the programs it names with your \
+         access token; if you mean to let it, run:\n  {}",
+        shown(path),
+        trust_command(path, true)
+    )]
+    CommandsNotAllowed { path: PathBuf },
     #[error(
         "cannot {action} the list of trusted configs {}: {source}",
         shown(path)
@@ -110,6 +159,23 @@ pub enum TrustError {
     Damaged { path: PathBuf, message: String },
 }
 
+impl TrustError {
+    /// About the config file (fix it or name another), not about the list
+    /// of trusted configs.
+    pub fn is_about_the_file(&self) -> bool {
+        matches!(
+            self,
+            Self::Untrusted(_)
+                | Self::ReadConfig { .. }
+                | Self::TooLarge { .. }
+                | Self::PathNotUtf8 { .. }
+                | Self::Unreadable { .. }
+                | Self::Refused { .. }
+                | Self::CommandsNotAllowed { .. }
+        )
+    }
+}
+
 /// A config refused or loaded: either trust said no, or the file did.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
@@ -119,233 +185,167 @@ pub enum LoadError {
     Config(#[from] ConfigError),
 }
 
+/// A config file read once: its bytes, their hash and what it would do.
+pub struct Reviewed {
+    /// The canonical path.
+    pub path: PathBuf,
+    /// Hex SHA-256 of the content.
+    pub sha256: String,
+    pub summary: Result<Summary, String>,
+    /// The canonical path as the list writes it.
+    key: String,
+    text: String,
+}
+
+impl fmt::Debug for Reviewed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The text may hold secrets.
+        f.debug_struct("Reviewed")
+            .field("path", &self.path)
+            .field("sha256", &self.sha256)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Display for Reviewed {
+    /// The summary, for `authdash trust` to show before it asks.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{} (sha256 {})", shown(&self.path), self.sha256)?;
+        match &self.summary {
+            Ok(summary) => summary.write(f, "  "),
+            Err(error) => writeln!(f, "  It cannot be read whole:\n{}", visible_lines(error)),
+        }
+    }
+}
+
+/// A trusted folder config, as `doctor` shows it.
+#[derive(Debug, Clone)]
+pub struct TrustedFile {
+    pub path: PathBuf,
+    pub sha256: String,
+    pub summary: Summary,
+}
+
 /// A config file that was just trusted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Trusted {
     pub path: PathBuf,
     /// Hex SHA-256 of the content.
     pub sha256: String,
-    pub issuers: Vec<String>,
+    pub allow_commands: bool,
+    pub ca_files: Vec<PathBuf>,
+}
+
+/// A record of the list, as `authdash trust --list` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub path: String,
+    pub allow_commands: bool,
+    /// `None`: trusted as it is now; else why it asks again.
+    pub asks_again: Option<String>,
 }
 
 /// Load the config at `path`; one from the current folder only when the
 /// list in `data_dir` trusts its exact content. An untrusted file is not
-/// parsed and `env` is never called for it.
+/// loaded and `env` is never called for it.
 pub fn load(
     origin: ConfigOrigin,
     path: &Path,
     data_dir: &Path,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Config, LoadError> {
+    load_reviewed(origin, path, data_dir, env).map(|(config, _)| config)
+}
+
+/// [`load`], and for a trusted folder config what it does.
+pub fn load_reviewed(
+    origin: ConfigOrigin,
+    path: &Path,
+    data_dir: &Path,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<(Config, Option<TrustedFile>), LoadError> {
     if !origin.needs_trust() {
-        return Ok(Config::load(path, env)?);
+        return Ok((Config::load(path, env)?, None));
     }
-    let text = check(data_dir, path)?;
-    Ok(Config::parse(path, &text, env)?)
+    let reviewed = check_reviewed(data_dir, path)?;
+    // Parsed from its canonical path, as the summary was: a relative
+    // `ca_file` is the very file that was hashed.
+    let config = Config::parse(&reviewed.path, &reviewed.text, env)?;
+    let trusted = reviewed.summary.ok().map(|summary| TrustedFile {
+        path: reviewed.path,
+        sha256: reviewed.sha256,
+        summary,
+    });
+    Ok((config, trusted))
 }
 
 /// The content of `path` when the list in `data_dir` trusts it, else
 /// [`TrustError::Untrusted`]. Reads only; creates nothing.
 pub fn check(data_dir: &Path, path: &Path) -> Result<String, TrustError> {
-    let file = read_config(path)?;
-    let list = read_list(data_dir)?;
-    let mut changed = false;
-    for entry in list.trusted.iter().filter(|e| e.path == file.key) {
-        if entry.sha256 == file.sha256 {
-            return Ok(file.text);
-        }
-        changed = true;
-    }
+    check_reviewed(data_dir, path).map(|r| r.text)
+}
+
+fn check_reviewed(data_dir: &Path, path: &Path) -> Result<Reviewed, TrustError> {
+    let reviewed = review(path)?;
+    let list = record::read(data_dir)?;
+    let mut entries = list.trusted.iter().filter(|e| e.path == reviewed.key);
+    let why = match entries.clone().find(|e| e.sha256 == reviewed.sha256) {
+        None if entries.next().is_none() => Why::New,
+        None => Why::Changed,
+        Some(entry) => match still_trusted(entry, &reviewed) {
+            None => return Ok(reviewed),
+            Some(why) => why,
+        },
+    };
     Err(TrustError::Untrusted(Box::new(Untrusted {
-        issuers: issuers(&file.text),
-        panel_urls: panel_urls(&file.text),
-        path: file.canonical,
-        changed,
+        path: reviewed.path,
+        why,
+        summary: reviewed.summary,
     })))
 }
 
-/// Record `path`'s canonical path and content hash in `data_dir` (created
-/// 0700 if needed; the list is written 0600 and atomically), replacing
-/// what was recorded for that path.
-pub fn trust(data_dir: &Path, path: &Path) -> Result<Trusted, TrustError> {
-    let file = read_config(path)?;
-    let mut list = read_list(data_dir)?;
-    list.trusted.retain(|e| e.path != file.key);
-    list.trusted.push(Entry {
-        path: file.key.clone(),
-        sha256: file.sha256.clone(),
-    });
-    list.version = LIST_VERSION;
-    let json = serde_json::to_vec_pretty(&list).map_err(|e| TrustError::Damaged {
-        path: list_path(data_dir),
-        message: e.to_string(),
-    })?;
-    private_dir(data_dir)?;
-    write_atomically(&list_path(data_dir), &json)?;
-    Ok(Trusted {
-        issuers: issuers(&file.text),
-        path: file.canonical,
-        sha256: file.sha256,
-    })
-}
-
-/// `server_metadata_url` of `[auth]` and of each `[auth.NAME]`, in the
-/// file's key order as far as TOML keeps it; empty when the file does not
-/// parse. Reads no environment variable.
-pub fn issuers(text: &str) -> Vec<String> {
-    let Ok(root) = toml::from_str::<Table>(text) else {
-        return Vec::new();
+/// Whether `entry`, recorded for these very bytes, covers all they bring
+/// now: `None` when it does, else why not.
+fn still_trusted(entry: &Entry, reviewed: &Reviewed) -> Option<Why> {
+    // Not parsed whole: loading it fails with the config's own error,
+    // which says more than a trust prompt could.
+    let Ok(summary) = &reviewed.summary else {
+        return None;
     };
-    let Some(Value::Table(auth)) = root.get("auth") else {
-        return Vec::new();
+    let Some(recorded) = &entry.ca_files else {
+        // An older record covers what an older authdash showed: a config
+        // with neither `ca_file` nor programs.
+        return (!summary.ca_files.is_empty() || summary.runs_programs())
+            .then_some(Why::OlderRecord);
     };
-    let url = |t: &Table| match t.get("server_metadata_url") {
-        Some(Value::String(s)) => Some(s.clone()),
-        _ => None,
-    };
-    let mut out: Vec<String> = url(auth).into_iter().collect();
-    for (name, value) in auth {
-        if let Value::Table(t) = value
-            && name != "client_kwargs"
-            && name != "claims"
-            && let Some(u) = url(t)
-        {
-            out.push(u);
-        }
+    for ca in &summary.ca_files {
+        let key = ca.path.to_string_lossy();
+        let then = recorded.iter().find(|r| r.path == key);
+        let now = match (&ca.sha256, then) {
+            (Ok(sha), Some(then)) if *sha == then.sha256 => continue,
+            (Ok(_), Some(_)) => "changed since you trusted it",
+            (Ok(_), None) => "was not recorded when you trusted it",
+            (Err(_), _) => "cannot be read now",
+        };
+        return Some(Why::CaFile {
+            path: ca.path.clone(),
+            now,
+        });
     }
-    out
-}
-
-/// `data_url` of each `[[authdash.panels]]`, as written; empty when the
-/// file does not parse. Reads no environment variable.
-pub fn panel_urls(text: &str) -> Vec<String> {
-    let Ok(root) = toml::from_str::<Table>(text) else {
-        return Vec::new();
-    };
-    let Some(Value::Table(authdash)) = root.get("authdash") else {
-        return Vec::new();
-    };
-    let Some(Value::Array(panels)) = authdash.get("panels") else {
-        return Vec::new();
-    };
-    panels
-        .iter()
-        .filter_map(|p| match p {
-            Value::Table(t) => match t.get("data_url") {
-                Some(Value::String(s)) => Some(s.clone()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect()
-}
-
-impl fmt::Display for Untrusted {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = shown(&self.path);
-        if self.changed {
-            writeln!(
-                f,
-                "the config {path} changed since you trusted it; authdash will not read it until \
-                 you trust it again."
-            )?;
-        } else {
-            writeln!(
-                f,
-                "the config {path} was found in the current folder and is not trusted yet; \
-                 authdash will not read it until you trust it."
-            )?;
-        }
-        match self.issuers.as_slice() {
-            [] => writeln!(f, "  It names no issuer authdash can read.")?,
-            issuers => {
-                writeln!(f, "  It would log you in at:")?;
-                for issuer in issuers {
-                    writeln!(f, "    {}", visible(issuer))?;
-                }
-            }
-        }
-        if !self.panel_urls.is_empty() {
-            writeln!(f, "  Its panels would send your access token to:")?;
-            for url in &self.panel_urls {
-                writeln!(f, "    {}", visible(url))?;
-            }
-        }
-        writeln!(
-            f,
-            "  A folder you cloned or downloaded can hold such a file: trusted, it decides where \
-             your logins go and which environment variables' secrets are sent there."
-        )?;
-        writeln!(f, "Read the file; if you trust it, run:")?;
-        writeln!(f, "  {}", trust_command(&self.path))?;
-        write!(
-            f,
-            "Or name a config yourself with --config PATH or $AUTHDASH_CONFIG."
-        )
+    if !summary.problems.is_empty() {
+        return Some(Why::Refused);
     }
+    (summary.runs_programs() && !entry.allow_commands).then_some(Why::CommandsNotAllowed)
 }
 
-impl fmt::Display for Trusted {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "Trusted {} (sha256 {}).", shown(&self.path), self.sha256)?;
-        for issuer in &self.issuers {
-            writeln!(f, "  It logs you in at {}", visible(issuer))?;
-        }
-        write!(f, "authdash asks again if the file changes.")
-    }
-}
-
-/// The exact command that trusts `path`, quoted for a POSIX shell.
-pub fn trust_command(path: &Path) -> String {
-    let raw = path.to_string_lossy();
-    format!("authdash trust {}", visible(&shell_words::quote(&raw)))
-}
-
-fn shown(path: &Path) -> String {
-    visible(&path.to_string_lossy()).into_owned()
-}
-
-const LIST_VERSION: u32 = 1;
-
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct List {
-    version: u32,
-    trusted: Vec<Entry>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-struct Entry {
-    path: String,
-    sha256: String,
-}
-
-struct ConfigFile {
-    canonical: PathBuf,
-    /// The canonical path as the list writes it.
-    key: String,
-    sha256: String,
-    text: String,
-}
-
-fn read_config(path: &Path) -> Result<ConfigFile, TrustError> {
+/// Read the config at `path` once and summarise what it would do.
+pub fn review(path: &Path) -> Result<Reviewed, TrustError> {
     let read_err = |source| TrustError::ReadConfig {
         path: path.to_owned(),
         source,
     };
     let canonical = std::fs::canonicalize(path).map_err(read_err)?;
-    // Non-blocking, then a regular file only: a FIFO (or a device) in its
-    // place would otherwise hold authdash waiting for a writer for ever.
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
-    let file = options.open(&canonical).map_err(read_err)?;
-    if !file.metadata().map_err(read_err)?.is_file() {
-        return Err(read_err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "not a regular file",
-        )));
-    }
+    let file = open_regular_file(&canonical).map_err(read_err)?;
     let bytes = read_capped(file)
         .map_err(read_err)?
         .ok_or_else(|| TrustError::TooLarge {
@@ -364,169 +364,149 @@ fn read_config(path: &Path) -> Result<ConfigFile, TrustError> {
             "not UTF-8 text",
         ))
     })?;
-    Ok(ConfigFile {
-        canonical,
-        key,
+    let summary = Summary::of(&canonical, &text).map_err(|e| e.to_string());
+    Ok(Reviewed {
+        path: canonical,
         sha256,
+        summary,
+        key,
         text,
     })
 }
 
-/// The whole content, or `None` when it exceeds [`MAX_FILE_BYTES`].
-fn read_capped(file: std::fs::File) -> std::io::Result<Option<Vec<u8>>> {
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
-    Ok((bytes.len() as u64 <= MAX_FILE_BYTES).then_some(bytes))
+/// Record `path` as trusted in `data_dir`: [`review`] then [`record`].
+pub fn trust(data_dir: &Path, path: &Path, allow_commands: bool) -> Result<Trusted, TrustError> {
+    record(data_dir, &review(path)?, allow_commands)
+}
+
+/// Record what was reviewed — the canonical path, the hash of the content
+/// read then and of each `ca_file` — in `data_dir` (created 0700 if
+/// needed; the list is written 0600 and atomically), replacing what was
+/// recorded for that path. Refused for a file that cannot be summarised
+/// whole, that cannot be trusted as it is, or that has command panels
+/// without `allow_commands`.
+pub fn record(
+    data_dir: &Path,
+    reviewed: &Reviewed,
+    allow_commands: bool,
+) -> Result<Trusted, TrustError> {
+    let summary = vet(reviewed, allow_commands)?;
+    let path = reviewed.path.clone();
+    // Every one was read: one that cannot be is a problem, refused above.
+    let ca_files = summary
+        .ca_files
+        .iter()
+        .filter_map(|ca| {
+            let sha256 = ca.sha256.as_ref().ok()?;
+            Some(RecordedCa {
+                path: ca.path.to_string_lossy().into_owned(),
+                sha256: sha256.clone(),
+            })
+        })
+        .collect();
+    let mut list = record::read(data_dir)?;
+    list.trusted.retain(|e| e.path != reviewed.key);
+    list.trusted.push(Entry {
+        path: reviewed.key.clone(),
+        sha256: reviewed.sha256.clone(),
+        ca_files: Some(ca_files),
+        allow_commands: allow_commands && summary.runs_programs(),
+    });
+    record::write(data_dir, list)?;
+    Ok(Trusted {
+        path,
+        sha256: reviewed.sha256.clone(),
+        allow_commands: allow_commands && summary.runs_programs(),
+        ca_files: summary.ca_files.iter().map(|c| c.path.clone()).collect(),
+    })
+}
+
+/// What was reviewed, when it may be trusted: it was summarised whole,
+/// nothing in it is refused, and its command panels are allowed.
+pub fn vet(reviewed: &Reviewed, allow_commands: bool) -> Result<&Summary, TrustError> {
+    let path = reviewed.path.clone();
+    let summary = match &reviewed.summary {
+        Ok(s) => s,
+        Err(error) => {
+            return Err(TrustError::Unreadable {
+                path,
+                error: error.clone(),
+            });
+        }
+    };
+    if !summary.problems.is_empty() {
+        return Err(TrustError::Refused {
+            path,
+            problems: summary.problems.clone(),
+        });
+    }
+    if summary.runs_programs() && !allow_commands {
+        return Err(TrustError::CommandsNotAllowed { path });
+    }
+    Ok(summary)
+}
+
+/// Every record of the list in `data_dir`, each with whether it still
+/// holds for the file as it is now.
+pub fn list(data_dir: &Path) -> Result<Vec<Listed>, TrustError> {
+    let records = record::read(data_dir)?;
+    let mut out = Vec::new();
+    for entry in records.trusted {
+        let asks_again = match check_reviewed(data_dir, Path::new(&entry.path)) {
+            Ok(_) => None,
+            Err(TrustError::Untrusted(u)) => Some(u.why_text()),
+            Err(e) => Some(e.to_string()),
+        };
+        out.push(Listed {
+            path: entry.path,
+            allow_commands: entry.allow_commands,
+            asks_again,
+        });
+    }
+    Ok(out)
+}
+
+/// Forget what the list in `data_dir` records for `path` (the canonical
+/// path when the file is there, else the path made absolute): the
+/// recorded path, or `None` when nothing was recorded for it.
+pub fn untrust(data_dir: &Path, path: &Path) -> Result<Option<String>, TrustError> {
+    let absolute = std::fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .map_err(|source| TrustError::ReadConfig {
+            path: path.to_owned(),
+            source,
+        })?;
+    let key = absolute.to_string_lossy().into_owned();
+    let mut list = record::read(data_dir)?;
+    let before = list.trusted.len();
+    list.trusted.retain(|e| e.path != key);
+    if list.trusted.len() == before {
+        return Ok(None);
+    }
+    record::write(data_dir, list)?;
+    Ok(Some(key))
 }
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn list_path(data_dir: &Path) -> PathBuf {
-    data_dir.join(TRUST_FILE_NAME)
-}
-
-/// The list, empty when there is none. A symlink in its place, a file
-/// others own or can write, is refused rather than believed.
-fn read_list(data_dir: &Path) -> Result<List, TrustError> {
-    let path = list_path(data_dir);
+/// `path` opened for reading if it is a regular file. Non-blocking first:
+/// a FIFO (or a device) in its place would otherwise hold authdash waiting
+/// for a writer for ever.
+fn open_regular_file(path: &Path) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
-    let file = match options.open(&path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(List::default()),
-        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
-            return Err(TrustError::Unsafe {
-                path,
-                problem: "is a symbolic link".into(),
-            });
-        }
-        Err(source) => {
-            return Err(TrustError::Io {
-                action: "read",
-                path,
-                source,
-            });
-        }
-    };
-    check_owner(&path, &file)?;
-    let io = |source| TrustError::Io {
-        action: "read",
-        path: path.clone(),
-        source,
-    };
-    let bytes = read_capped(file)
-        .map_err(io)?
-        .ok_or_else(|| TrustError::Damaged {
-            path: path.clone(),
-            message: "too large".into(),
-        })?;
-    let list: List = serde_json::from_slice(&bytes).map_err(|e| TrustError::Damaged {
-        path: path.clone(),
-        message: e.to_string(),
-    })?;
-    if list.version != LIST_VERSION {
-        return Err(TrustError::Damaged {
-            path,
-            message: format!("version {} is not one this authdash knows", list.version),
-        });
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
     }
-    Ok(list)
-}
-
-#[cfg(unix)]
-fn check_owner(path: &Path, file: &std::fs::File) -> Result<(), TrustError> {
-    use std::os::unix::fs::MetadataExt as _;
-    let meta = file.metadata().map_err(|source| TrustError::Io {
-        action: "inspect",
-        path: path.to_owned(),
-        source,
-    })?;
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let me = unsafe { libc::geteuid() };
-    let problem = if !meta.is_file() {
-        Some("is not a regular file".to_owned())
-    } else if meta.uid() != me {
-        Some(format!("belongs to user {}, not to you", meta.uid()))
-    } else if meta.mode() & 0o022 != 0 {
-        Some(format!(
-            "can be written by others (mode {:o})",
-            meta.mode() & 0o777
-        ))
-    } else {
-        None
-    };
-    match problem {
-        Some(problem) => Err(TrustError::Unsafe {
-            path: path.to_owned(),
-            problem,
-        }),
-        None => Ok(()),
-    }
-}
-
-#[cfg(not(unix))]
-fn check_owner(_: &Path, _: &std::fs::File) -> Result<(), TrustError> {
-    Ok(())
-}
-
-fn private_dir(dir: &Path) -> Result<(), TrustError> {
-    if dir.is_dir() {
-        return Ok(());
-    }
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir).map_err(|source| TrustError::Io {
-        action: "create the folder of",
-        path: dir.to_owned(),
-        source,
-    })
-}
-
-/// A new file with a random name beside `path` (created exclusively,
-/// 0600), flushed, then renamed over `path`: a reader sees the old list or
-/// the new one. Two `authdash trust` at once may lose one record; that
-/// only asks again.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), TrustError> {
-    use rand::Rng as _;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let suffix: u64 = rand::thread_rng().r#gen();
-    let tmp = dir.join(format!(".{TRUST_FILE_NAME}.{suffix:016x}.tmp"));
-    let io = |action: &'static str, p: &Path| {
-        let p = p.to_owned();
-        move |source| TrustError::Io {
-            action,
-            path: p,
-            source,
-        }
-    };
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
-    }
-    let result = (|| {
-        let mut file = options.open(&tmp).map_err(io("create", &tmp))?;
-        file.write_all(bytes).map_err(io("write", &tmp))?;
-        file.sync_all().map_err(io("flush", &tmp))?;
-        std::fs::rename(&tmp, path).map_err(io("replace", path))?;
-        if let Ok(d) = std::fs::File::open(dir) {
-            // The rename must survive a crash too; failing here loses nothing.
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    Ok(file)
 }
 
 #[cfg(test)]

@@ -45,11 +45,9 @@ pub use terminal::{DemoPerson, SignInAs, TerminalSignIn};
 
 /// The one client the demo provider knows: public (no secret), PKCE required.
 pub const DEMO_CLIENT_ID: &str = "authdash-demo";
-/// The demo's backend API key (for "log out everywhere"): not a secret,
-/// there is nothing behind it.
-pub const DEMO_BACKEND_API_KEY: &str = "demo-backend-api-key-not-a-secret";
-/// The variable the demo config names for that key; `authdash demo`
-/// supplies it itself.
+/// The variable the demo config names for the backend API key ("log out
+/// everywhere"); `authdash demo` supplies it itself, with the key of its
+/// own provider ([`DemoProvider::backend_api_key`]).
 pub const DEMO_BACKEND_KEY_ENV: &str = "AUTHDASH_DEMO_BACKEND_API_KEY";
 
 /// How long [`DemoProvider::shutdown`] waits for open connections to finish.
@@ -178,6 +176,13 @@ impl DemoProvider {
     /// The exact issuer string used in discovery and tokens, `http://127.0.0.1:PORT`.
     pub fn issuer_str(&self) -> &str {
         &self.ctx.issuer
+    }
+
+    /// The key of this run's backend API ("log out everywhere"): random,
+    /// made at start and known only to this process, so that no other
+    /// local process can end the sessions of a running demo.
+    pub fn backend_api_key(&self) -> &str {
+        &self.ctx.backend_api_key
     }
 
     /// The public client's id, [`DEMO_CLIENT_ID`].

@@ -4,6 +4,7 @@
 
 pub mod advice;
 pub mod axis;
+mod command;
 mod data;
 mod requirement;
 mod source;
@@ -11,9 +12,10 @@ mod spec;
 mod table;
 pub mod view;
 
+pub use command::{PROGRAM_ENVIRONMENT, ProgramRun, program_environment, run_command};
 pub use data::{DEFAULT_PANEL_BODY_CAP, PanelData, from_value, parse};
 pub use requirement::{Access, Denial, Requirement, Unmet};
-pub use source::{SourceError, fetch_http, run_command, select};
+pub use source::{SourceError, fetch_http, select};
 pub use spec::{CommandSource, PLACEHOLDERS, PanelSpec, TemplateError, TemplateVars};
 pub use view::View;
 

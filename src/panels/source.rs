@@ -1,15 +1,11 @@
-//! Fetching a panel's data from its source — an http API with the
-//! access token, or a local program with the token in its environment —
-//! and picking the part the panel shows with a JSON pointer. Called
-//! through the session service, which supplies a usable token.
+//! Fetching a panel's data from an http API with the access token, and
+//! picking the part the panel shows with a JSON pointer (a local program
+//! is run by [`super::command`]). Called through the session service,
+//! which supplies a usable token.
 
-use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::Value;
-use tokio::io::AsyncReadExt;
-
-use super::spec::CommandSource;
 
 /// Why a panel has no data; each is said in the panel as it is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -59,7 +55,7 @@ pub fn select(value: Value, select: Option<&str>) -> Result<Value, SourceError> 
     }
 }
 
-fn json(body: &[u8]) -> Result<Value, SourceError> {
+pub(super) fn json(body: &[u8]) -> Result<Value, SourceError> {
     serde_json::from_slice(body).map_err(|e| SourceError::BadJson(e.to_string()))
 }
 
@@ -108,85 +104,10 @@ pub async fn fetch_http(
     }
 }
 
-fn mib(cap: usize) -> String {
+pub(super) fn mib(cap: usize) -> String {
     crate::auth::http::cap_text(cap)
 }
 
-/// Run the panel's program with the token in `token_env` (never on its
-/// command line), stdin closed, and read JSON from its stdout: at most
-/// `output_cap` bytes, within `timeout`; a program that runs over is
-/// killed. Stderr's last line is kept for the error.
-pub async fn run_command(
-    command: &CommandSource,
-    argv: &[String],
-    access_token: &str,
-) -> Result<Value, SourceError> {
-    let Some((program, args)) = argv.split_first() else {
-        return Err(SourceError::Command("has an empty argv".into()));
-    };
-    let mut child = tokio::process::Command::new(program)
-        .args(args)
-        .env(&command.token_env, access_token)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| SourceError::Command(format!("`{program}` could not start: {e}")))?;
-    let mut stdout = child.stdout.take();
-    let mut stderr = child.stderr.take();
-    let cap = command.output_cap;
-    let work = async {
-        let mut out = Vec::new();
-        if let Some(s) = stdout.as_mut() {
-            // One byte over the cap is enough to know it is over.
-            let mut limited = s.take(u64::try_from(cap).unwrap_or(u64::MAX) + 1);
-            limited.read_to_end(&mut out).await.map_err(|e| {
-                SourceError::Command(format!("`{program}`: reading its output: {e}"))
-            })?;
-        }
-        if out.len() > cap {
-            return Err(SourceError::TooLarge {
-                limit: mib(cap),
-                setting: "output_cap_kib",
-            });
-        }
-        let mut err = Vec::new();
-        if let Some(s) = stderr.as_mut() {
-            let _ = s.take(64 * 1024).read_to_end(&mut err).await;
-        }
-        let status = child
-            .wait()
-            .await
-            .map_err(|e| SourceError::Command(format!("`{program}`: {e}")))?;
-        Ok((out, err, status))
-    };
-    let (out, err, status) = match tokio::time::timeout(command.timeout, work).await {
-        Ok(result) => result?,
-        // Dropping the child kills it (kill_on_drop).
-        Err(_) => {
-            return Err(SourceError::Timeout(format!(
-                "`{program}` ran longer than {}",
-                secs(command.timeout)
-            )));
-        }
-    };
-    if !status.success() {
-        let last = String::from_utf8_lossy(&err)
-            .lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .map(|l| format!(": {}", l.trim()))
-            .unwrap_or_default();
-        let how = match status.code() {
-            Some(code) => format!("exited with status {code}"),
-            None => "was stopped by a signal".to_owned(),
-        };
-        return Err(SourceError::Command(format!("`{program}` {how}{last}")));
-    }
-    json(&out)
-}
-
-fn secs(d: Duration) -> String {
+pub(super) fn secs(d: Duration) -> String {
     format!("{} s", d.as_secs_f64())
 }

@@ -70,6 +70,18 @@ pub enum TemplateError {
     /// An empty segment would turn `/orgs/{org_id}/x` into `/orgs//x`.
     #[error("the panel's address needs an {placeholder}, and it is empty")]
     Empty { placeholder: &'static str },
+    /// A value that would begin an argument of a command panel's program
+    /// with `-`: the program would read it as an option (an organization
+    /// named `--output=/somewhere`), whatever the config meant.
+    #[error(
+        "the {placeholder} `{}` starts with `-`: as an argument of the panel's program it would \
+         be read as an option, so the program is not run",
+        visible(.value)
+    )]
+    OptionLike {
+        placeholder: &'static str,
+        value: String,
+    },
 }
 
 impl PanelSpec {
@@ -88,26 +100,34 @@ impl PanelSpec {
         let Some(template) = &self.data_url else {
             return Ok(None);
         };
-        let mut url = template.clone();
-        for (placeholder, value) in self.values(vars) {
-            if url.contains(placeholder) {
-                let name = placeholder.trim_matches(['{', '}']);
-                url = url.replace(placeholder, &segment(name, value)?);
-            }
-        }
-        Ok(Some(url))
+        fill(template, &self.values(vars), |name, value, _| {
+            segment(name, value)
+        })
+        .map(Some)
     }
 
     /// The command's argv with the placeholders filled as they are: each
-    /// argument stays one argument, whatever it holds (no shell).
-    pub fn argv_for(&self, vars: TemplateVars<'_>) -> Option<Vec<String>> {
+    /// argument stays one argument, whatever it holds (no shell). A value
+    /// that would begin an argument with `-` is refused
+    /// ([`TemplateError::OptionLike`]).
+    pub fn argv_for(&self, vars: TemplateVars<'_>) -> Option<Result<Vec<String>, TemplateError>> {
         let command = self.command.as_ref()?;
         let values = self.values(vars);
         Some(
             command
                 .argv
                 .iter()
-                .map(|arg| values.iter().fold(arg.clone(), |a, (p, v)| a.replace(p, v)))
+                .map(|arg| {
+                    fill(arg, &values, |placeholder, value, at| {
+                        if at == 0 && value.starts_with('-') {
+                            return Err(TemplateError::OptionLike {
+                                placeholder,
+                                value: value.to_owned(),
+                            });
+                        }
+                        Ok(value.to_owned())
+                    })
+                })
                 .collect(),
         )
     }
@@ -125,6 +145,37 @@ impl PanelSpec {
             (PLACEHOLDERS[3], self.id.as_str()),
         ]
     }
+}
+
+/// `template` with each placeholder of `values` replaced by what `each`
+/// makes of its value (given the placeholder's name and where in the
+/// result it goes), in one pass: what a value brings in is never read for
+/// placeholders again (an org named `{user_id}` stays that).
+fn fill(
+    template: &str,
+    values: &[(&'static str, &str)],
+    mut each: impl FnMut(&'static str, &str, usize) -> Result<String, TemplateError>,
+) -> Result<String, TemplateError> {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        match values.iter().find(|(p, _)| rest.starts_with(p)) {
+            Some((placeholder, value)) => {
+                let name = placeholder.trim_matches(['{', '}']);
+                let filled = each(name, value, out.len())?;
+                out.push_str(&filled);
+                rest = &rest[placeholder.len()..];
+            }
+            None => {
+                out.push('{');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 /// `value` as one path segment: everything but RFC 3986's unreserved

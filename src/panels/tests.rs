@@ -356,7 +356,77 @@ fn placeholders_fill_the_address_and_the_argv() {
     // No shell: the name stays inside its one argument as it is.
     assert_eq!(
         spec.argv_for(vars),
-        Some(vec!["report".to_owned(), "--org=Acme & Co/EU".to_owned()])
+        Some(Ok(vec![
+            "report".to_owned(),
+            "--org=Acme & Co/EU".to_owned()
+        ]))
+    );
+}
+
+#[test]
+fn placeholders_are_filled_once_and_no_value_begins_an_argument_with_a_dash() {
+    let spec = PanelSpec {
+        data_url: Some("https://api.example.com/{org_name}/{user_id}".into()),
+        command: Some(CommandSource {
+            argv: vec![
+                "/bin/report".into(),
+                "{org_name}".into(),
+                "--user={user_id}".into(),
+                "{org_id}{org_name}".into(),
+            ],
+            token_env: "T".into(),
+            timeout: std::time::Duration::from_secs(1),
+            output_cap: 10,
+        }),
+        ..billing()
+    };
+    let vars = |org_name, org_id| TemplateVars {
+        org_id,
+        org_name,
+        user_id: "u1",
+    };
+    // A value holding a placeholder is not read again.
+    assert_eq!(
+        spec.argv_for(vars("{user_id}", "o1")),
+        Some(Ok(vec![
+            "/bin/report".to_owned(),
+            "{user_id}".to_owned(),
+            "--user=u1".to_owned(),
+            "o1{user_id}".to_owned(),
+        ]))
+    );
+    assert_eq!(
+        spec.url_for(vars("{user_id}", "o1"))
+            .ok()
+            .flatten()
+            .as_deref(),
+        Some("https://api.example.com/%7Buser_id%7D/u1")
+    );
+    // A value that would begin an argument with `-` is refused, however
+    // the argument goes on; inside an argument it is only text.
+    for (org_name, org_id) in [("--output=/x", "o1"), ("-rf", "o1"), ("Acme", "-o1")] {
+        match spec.argv_for(vars(org_name, org_id)) {
+            Some(Err(e @ TemplateError::OptionLike { .. })) => {
+                assert!(e.to_string().contains("read as an option"), "{e}")
+            }
+            other => panic!("{org_name}/{org_id}: expected a refusal, got {other:?}"),
+        }
+    }
+    let fine = PanelSpec {
+        command: Some(CommandSource {
+            argv: vec!["/bin/report".into(), "--org={org_name}".into()],
+            token_env: "T".into(),
+            timeout: std::time::Duration::from_secs(1),
+            output_cap: 10,
+        }),
+        ..billing()
+    };
+    assert_eq!(
+        fine.argv_for(vars("--output=/x", "o1")),
+        Some(Ok(vec![
+            "/bin/report".to_owned(),
+            "--org=--output=/x".to_owned()
+        ]))
     );
 }
 

@@ -70,6 +70,9 @@ pub struct SessionService {
     /// it waits for renewals under way (a rotated refresh token in flight
     /// must reach the store).
     renewals: Arc<tokio::sync::RwLock<()>>,
+    /// What a command panel's program inherits besides its token: none
+    /// until [`Self::with_program_environment`].
+    program_environment: Vec<(std::ffi::OsString, std::ffi::OsString)>,
 }
 
 impl std::fmt::Debug for SessionService {
@@ -115,7 +118,20 @@ impl SessionService {
             discovery_cache,
             providers: tokio::sync::Mutex::default(),
             renewals: Arc::default(),
+            program_environment: Vec::new(),
         }
+    }
+
+    /// Let command panels' programs inherit, of `vars` (the binary passes
+    /// its environment), only the variables
+    /// [`crate::panels::program_environment`] allows: never the secrets a
+    /// config names (`client_secret_env`, `logout_everywhere_api_key_env`).
+    pub fn with_program_environment(
+        mut self,
+        vars: impl IntoIterator<Item = (std::ffi::OsString, std::ffi::OsString)>,
+    ) -> Self {
+        self.program_environment = crate::panels::program_environment(vars);
+        self
     }
 
     pub fn browser_var(&self) -> Option<&str> {

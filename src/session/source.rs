@@ -1,10 +1,12 @@
 //! A panel's data from its source, with the account's access token: the
 //! token is renewed first when near expiry; on an http 401 the session
 //! is renewed once and the request tried once more. A command source
-//! gets the token in its environment only.
+//! gets the token in its environment only, beside the few variables
+//! [`SessionService::with_program_environment`] let through.
 
 use std::sync::Arc;
 
+use secrecy::ExposeSecret;
 use serde_json::Value;
 
 use super::panel_url::check_panel_url;
@@ -87,6 +89,9 @@ impl SessionService {
             }
             error
         };
+        // Refused before any renewal or request: an argument the program
+        // would read as an option.
+        let argv = spec.argv_for(vars).transpose().map_err(|e| other(&e))?;
         let url = spec.url_for(vars).map_err(|e| other(&e))?;
         if let Some(url) = &url {
             check_panel_url(url, None).map_err(SourceError::Other)?;
@@ -111,8 +116,18 @@ impl SessionService {
                 &held
             }
         };
-        if let (Some(command), Some(argv)) = (&spec.command, spec.argv_for(vars)) {
-            return panels::run_command(command, &argv, current.access_token()).await;
+        if let (Some(command), Some(argv)) = (&spec.command, argv) {
+            let run = panels::ProgramRun {
+                argv: &argv,
+                environment: &self.program_environment,
+                access_token: current.access_token(),
+                refresh_token: current
+                    .tokens
+                    .refresh_token
+                    .as_ref()
+                    .map(ExposeSecret::expose_secret),
+            };
+            return panels::run_command(command, run).await;
         }
         let Some(url) = url else {
             return Err(SourceError::Other(

@@ -61,15 +61,29 @@ impl Home {
     }
 
     pub fn service(&self, config: &Config) -> Arc<SessionService> {
+        Arc::new(SessionService::new(self.setup(config)))
+    }
+
+    /// [`Self::service`], its command panels' programs inheriting what the
+    /// binary would let through of `vars` (its environment).
+    pub fn service_with_environment(
+        &self,
+        config: &Config,
+        vars: Vec<(std::ffi::OsString, std::ffi::OsString)>,
+    ) -> Arc<SessionService> {
+        Arc::new(SessionService::new(self.setup(config)).with_program_environment(vars))
+    }
+
+    fn setup(&self, config: &Config) -> SessionSetup {
         let store = self.store();
-        Arc::new(SessionService::new(SessionSetup {
+        SessionSetup {
             config: config.clone(),
             store_path: store.path(),
             store: Arc::new(store),
             data_dir: self.data_dir(),
             browser_var: Some("true".into()),
             discovery_cache: None,
-        }))
+        }
     }
 
     /// The binary with config `file`, as a second process here, bounded.

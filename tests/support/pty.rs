@@ -185,6 +185,24 @@ impl Pty {
             .map_err(|e| format!("typing {keys:?}: {e}"))
     }
 
+    /// Waits for the program to end by itself (bounded): its exit code.
+    /// What it printed last may not be on the screen yet.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Result<u32, String> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            match self.child.try_wait() {
+                Ok(Some(status)) => return Ok(status.exit_code()),
+                Ok(None) if Instant::now() < deadline => thread::sleep(POLL),
+                _ => {
+                    return Err(format!(
+                        "authdash did not end within {timeout:?}:\n{}",
+                        self.contents()
+                    ));
+                }
+            }
+        }
+    }
+
     /// `q`, then waits for the exit (bounded); kills it past the bound.
     pub fn quit(mut self, timeout: Duration) -> Result<(), String> {
         self.send("q")?;

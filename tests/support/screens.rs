@@ -16,7 +16,7 @@ use std::time::Duration;
 use authdash::auth::{BrowserLogin, Provider, Session};
 use authdash::config::Config;
 use authdash::demo::{DemoProvider, DemoSettings, config_toml};
-use authdash::panels::{DEFAULT_PANEL_BODY_CAP, TemplateVars, fetch_http, run_command, select};
+use authdash::panels::TemplateVars;
 use authdash::session::{SessionService, SessionSetup};
 use authdash::store::{FileStore, KeySource};
 use authdash::tui::keymap::Key;
@@ -119,14 +119,15 @@ impl Demo {
     }
 
     /// Carry out the panel fetches among `commands` as the app's effects
-    /// would (an http source with the session's token, a command source
-    /// with it in its environment) and hand each answer to `update`.
+    /// do, through the session service (an http source with the session's
+    /// token, a command source with it in its environment), and hand each
+    /// answer to `update`.
     pub async fn run(&self, model: &mut Model, commands: Vec<Command>) {
-        let http = reqwest::Client::builder()
-            .no_proxy()
-            .timeout(WAIT)
-            .build()
-            .expect("an http client");
+        let dir = tempfile::tempdir().expect("a folder for the store");
+        let service = Arc::new(
+            self.service(dir.path())
+                .with_program_environment(std::env::vars_os()),
+        );
         for command in commands {
             let Command::FetchPanel {
                 generation,
@@ -143,29 +144,19 @@ impl Demo {
                 org_name: &org_name,
                 user_id: &session.user.subject,
             };
-            let token = session.access_token();
-            let fetched = async {
-                match (&spec.command, spec.argv_for(vars)) {
-                    (Some(command), Some(argv)) => run_command(command, &argv, token).await,
-                    _ => {
-                        let url = spec
-                            .url_for(vars)
-                            .expect("the panel's address")
-                            .expect("an http source");
-                        fetch_http(&http, &url, token, DEFAULT_PANEL_BODY_CAP).await
-                    }
-                }
-            };
-            let result = tokio::time::timeout(WAIT, fetched)
+            // The model's session lives on the one clock, years before the
+            // provider's; its token is fresh at the provider: use it as is.
+            let mut session = (*session).clone();
+            session.tokens.expires_at = None;
+            let fetched = tokio::time::timeout(WAIT, service.fetch_source(&session, &spec, vars))
                 .await
-                .expect("the panel's data in time")
-                .and_then(|v| select(v, spec.select.as_deref()));
+                .expect("the panel's data in time");
             update(
                 model,
                 Msg::PanelLoaded {
                     generation,
                     panel_id: spec.id.clone(),
-                    result,
+                    result: fetched.data,
                 },
             );
         }
@@ -215,10 +206,9 @@ impl Demo {
             .expect("the demo provider starts");
         let issuer = provider.issuer_str().trim_end_matches('/').to_owned();
         let text = config_toml(&issuer) + &extra.replace("{issuer}", &issuer);
-        let env = |name: &str| {
-            (name == authdash::demo::DEMO_BACKEND_KEY_ENV)
-                .then(|| authdash::demo::DEMO_BACKEND_API_KEY.to_owned())
-        };
+        let key = provider.backend_api_key().to_owned();
+        let env =
+            move |name: &str| (name == authdash::demo::DEMO_BACKEND_KEY_ENV).then(|| key.clone());
         let config =
             Config::parse(Path::new("demo.toml"), &text, &env).expect("the demo config parses");
         Self { provider, config }

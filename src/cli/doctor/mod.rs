@@ -18,6 +18,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::{CliError, Outcome};
+use crate::config::trust::TrustedFile;
 use crate::config::{Config, ConfigError, ConfigWarning};
 use crate::session::StoreInspector;
 
@@ -97,6 +98,12 @@ impl Check {
 #[derive(Debug)]
 pub enum ConfigSource {
     Loaded(Box<Config>),
+    /// Found in the current folder and trusted: with what it does, which
+    /// the report shows.
+    Trusted {
+        config: Box<Config>,
+        trusted: Box<TrustedFile>,
+    },
     Invalid(ConfigError),
     /// No config anywhere: the paths looked at.
     Missing {
@@ -152,6 +159,10 @@ pub async fn diagnose(request: DoctorRequest) -> Report {
     let mut checks = Vec::new();
     let config = match request.config {
         ConfigSource::Loaded(config) => Some(config),
+        ConfigSource::Trusted { config, trusted } => {
+            trust_checks(&trusted, &mut checks);
+            Some(config)
+        }
         ConfigSource::Invalid(error) => {
             checks.push(config_failure(&error));
             None
@@ -205,6 +216,24 @@ pub async fn diagnose(request: DoctorRequest) -> Report {
     }
     store::check(request.store.as_ref(), &request.data_dir, &mut checks);
     Report { checks }
+}
+
+const TRUST: &str = "trust";
+
+/// A trusted folder config: that it is, and all it does, one line each.
+fn trust_checks(trusted: &TrustedFile, checks: &mut Vec<Check>) {
+    checks.push(Check::ok(
+        TRUST,
+        "trusted",
+        format!(
+            "{} was found in the current folder and is trusted as it is (sha256 {})",
+            trusted.path.display(),
+            trusted.sha256
+        ),
+    ));
+    for (what, line) in trusted.summary.lines() {
+        checks.push(Check::ok(TRUST, what, line));
+    }
 }
 
 fn config_warning(warning: &ConfigWarning) -> Check {

@@ -198,20 +198,12 @@ fn command_source(source: &Section<'_>) -> Checked<CommandSource> {
             "read it from the environment variable named by `token_env` instead",
         ));
     }
-    let token_env = source
-        .nonempty_str("token_env")?
-        .unwrap_or(DEFAULT_TOKEN_ENV)
-        .to_owned();
-    if !token_env
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '_')
-    {
-        return Err(Problem::new(
-            &source.child("token_env"),
-            format!("`{token_env}` is not a variable name"),
-            "use letters, digits and `_`, e.g. `AUTHDASH_ACCESS_TOKEN`",
-        ));
-    }
+    let token_env = super::settings::token_variable(
+        &source.child("token_env"),
+        source
+            .nonempty_str("token_env")?
+            .unwrap_or(DEFAULT_TOKEN_ENV),
+    )?;
     let timeout = match source.int("timeout_secs")? {
         None => DEFAULT_COMMAND_TIMEOUT,
         Some(n @ 1..=600) => std::time::Duration::from_secs(n.unsigned_abs()),

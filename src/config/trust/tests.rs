@@ -55,7 +55,7 @@ fn recording_env(asked: &RefCell<Vec<String>>) -> impl Fn(&str) -> Option<String
 fn a_config_in_the_current_folder_is_not_trusted_by_default() {
     let f = folder(FOREIGN);
     let u = untrusted(check(&f.data, &f.config));
-    assert!(!u.changed);
+    assert_eq!(u.why, Why::New);
     assert_eq!(
         u.path,
         std::fs::canonicalize(&f.config).expect("canonical path")
@@ -83,13 +83,10 @@ fn an_untrusted_config_reads_no_environment_variable_it_names() {
 #[test]
 fn trusting_a_file_lets_it_load_with_its_variables() {
     let f = folder(FOREIGN);
-    let trusted = trust(&f.data, &f.config).expect("trusting works");
+    let trusted = trust(&f.data, &f.config, false).expect("trusting works");
     assert_eq!(trusted.sha256.len(), 64);
     let said = trusted.to_string();
-    assert!(
-        said.contains("It logs you in at https://idp.example/.well-known/openid-configuration"),
-        "{said}"
-    );
+    assert!(said.contains("Trusted "), "{said}");
     assert_eq!(check(&f.data, &f.config).expect("trusted now"), FOREIGN);
     let asked = RefCell::new(Vec::new());
     let env = recording_env(&asked);
@@ -102,28 +99,28 @@ fn trusting_a_file_lets_it_load_with_its_variables() {
 #[test]
 fn a_file_changed_after_it_was_trusted_asks_again() {
     let f = folder(FOREIGN);
-    trust(&f.data, &f.config).expect("trusting works");
+    trust(&f.data, &f.config, false).expect("trusting works");
     let edited = FOREIGN.replace("idp.example", "attacker.example");
     std::fs::write(&f.config, &edited).expect("edit");
     let u = untrusted(check(&f.data, &f.config));
-    assert!(u.changed);
+    assert_eq!(u.why, Why::Changed);
     let message = u.to_string();
     assert!(
         message.contains("changed since you trusted it"),
         "{message}"
     );
     assert!(message.contains("https://attacker.example/"), "{message}");
-    trust(&f.data, &f.config).expect("trusting again works");
+    trust(&f.data, &f.config, false).expect("trusting again works");
     assert_eq!(check(&f.data, &f.config).expect("trusted again"), edited);
 }
 
 #[test]
 fn the_same_content_at_another_path_is_not_trusted() {
     let f = folder(FOREIGN);
-    trust(&f.data, &f.config).expect("trusting works");
+    trust(&f.data, &f.config, false).expect("trusting works");
     let elsewhere = f.config.with_file_name("copy.toml");
     std::fs::write(&elsewhere, FOREIGN).expect("copy");
-    assert!(!untrusted(check(&f.data, &elsewhere)).changed);
+    assert_eq!(untrusted(check(&f.data, &elsewhere)).why, Why::New);
 }
 
 #[test]
@@ -148,41 +145,31 @@ fn the_message_shows_the_file_its_issuers_and_the_exact_command() {
         message.contains(&format!("authdash trust {}", canonical.display())),
         "{message}"
     );
-    assert!(!message.contains("VICTIM"), "{message}");
+    // The variables are named (their secrets would be sent), never read.
+    assert!(message.contains("VICTIM_SECRET"), "{message}");
+    assert!(!message.contains("a secret"), "{message}");
 }
 
 #[test]
 fn a_path_with_spaces_is_quoted_for_the_shell() {
     assert_eq!(
-        trust_command(Path::new("/home/a b/.streamlit/secrets.toml")),
+        trust_command(Path::new("/home/a b/.streamlit/secrets.toml"), false),
         "authdash trust '/home/a b/.streamlit/secrets.toml'"
     );
 }
 
 #[test]
-fn an_issuer_holding_escape_sequences_is_shown_not_run() {
+fn escape_sequences_in_what_it_names_are_shown_not_run() {
     let f = folder(
-        "[auth]\nclient_id = \"c\"\nserver_metadata_url = \"https://x\\u001b]0;pwned\\u0007/\"\n",
+        "[auth]\nclient_id = \"c\\u001b]0;pwned\\u0007\"\n\
+         server_metadata_url = \"https://x.example/.well-known/openid-configuration\"\n\
+         [[authdash.panels]]\nid = \"p\"\ntitle = \"P\"\n\
+         source = { type = \"command\", argv = [\"/bin/echo\", \"\\u001b[2J\"] }\n",
     );
     let message = untrusted(check(&f.data, &f.config)).to_string();
-    assert!(
-        message.contains("https://x\\u{1b}]0;pwned\\u{7}/"),
-        "{message}"
-    );
+    assert!(message.contains("c\\u{1b}]0;pwned\\u{7}"), "{message}");
+    assert!(message.contains("\\u{1b}[2J"), "{message}");
     assert!(!message.contains('\u{1b}'), "{message}");
-}
-
-#[test]
-fn issuers_are_read_without_the_rest_of_the_config() {
-    assert_eq!(
-        issuers(FOREIGN),
-        [
-            "https://idp.example/.well-known/openid-configuration",
-            "http://127.0.0.1:9/evil/.well-known/openid-configuration"
-        ]
-    );
-    assert_eq!(issuers("not toml ["), [] as [String; 0]);
-    assert_eq!(issuers("[other]\nx = 1\n"), [] as [String; 0]);
 }
 
 #[test]
@@ -201,7 +188,7 @@ fn a_config_named_by_the_person_needs_no_trust() {
 fn the_list_is_private_to_its_owner() {
     use std::os::unix::fs::PermissionsExt as _;
     let f = folder(FOREIGN);
-    trust(&f.data, &f.config).expect("trusting works");
+    trust(&f.data, &f.config, false).expect("trusting works");
     let mode = |p: &Path| std::fs::metadata(p).expect("exists").permissions().mode() & 0o777;
     assert_eq!(mode(&f.data.join(TRUST_FILE_NAME)), 0o600);
     assert_eq!(mode(&f.data), 0o700);
@@ -219,7 +206,7 @@ fn the_list_is_private_to_its_owner() {
 fn a_list_others_can_write_is_not_believed() {
     use std::os::unix::fs::PermissionsExt as _;
     let f = folder(FOREIGN);
-    trust(&f.data, &f.config).expect("trusting works");
+    trust(&f.data, &f.config, false).expect("trusting works");
     let list = f.data.join(TRUST_FILE_NAME);
     std::fs::set_permissions(&list, std::fs::Permissions::from_mode(0o666)).expect("chmod");
     let result = check(&f.data, &f.config);
@@ -236,7 +223,7 @@ fn a_list_planted_as_a_symlink_is_not_followed() {
     // A list that would trust the file, planted elsewhere and linked in.
     let planted = f.data.with_file_name("planted.json");
     let other = folder(FOREIGN);
-    trust(other.data.as_path(), &f.config).expect("trusting elsewhere");
+    trust(other.data.as_path(), &f.config, false).expect("trusting elsewhere");
     std::fs::create_dir_all(&f.data).expect("data folder");
     std::fs::copy(other.data.join(TRUST_FILE_NAME), &planted).expect("copy");
     std::os::unix::fs::symlink(&planted, f.data.join(TRUST_FILE_NAME)).expect("symlink");

@@ -1,5 +1,5 @@
 //! The slice of PropelAuth's backend API the demo needs: log a user out of
-//! every session. Guarded by an obviously demo-only API key.
+//! every session. Guarded by a key made at random for each run.
 
 use std::sync::Arc;
 
@@ -7,15 +7,17 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+use subtle::ConstantTimeEq as _;
+
 use super::{Ctx, bearer, no_store, oauth_error};
-use crate::demo::DEMO_BACKEND_API_KEY;
 
 pub(crate) async fn logout_all_sessions(
     State(ctx): State<Arc<Ctx>>,
     headers: HeaderMap,
     Path(user_id): Path<String>,
 ) -> Response {
-    if bearer(&headers) != Some(DEMO_BACKEND_API_KEY) {
+    let presented = bearer(&headers).unwrap_or_default().as_bytes();
+    if !bool::from(presented.ct_eq(ctx.backend_api_key.as_bytes())) {
         return oauth_error(
             StatusCode::UNAUTHORIZED,
             "unauthorized",

@@ -34,6 +34,8 @@ pub(crate) struct Ctx {
     pub(crate) settings: DemoSettings,
     pub(crate) directory: Directory,
     pub(crate) key: SigningKey,
+    /// This run's backend API key: 256 random bits.
+    pub(crate) backend_api_key: String,
     store: Mutex<Store>,
     pub(crate) refresh_reuse_rejections: AtomicU64,
     pub(crate) device_polls: AtomicU64,
@@ -61,6 +63,7 @@ impl Ctx {
             settings,
             directory,
             key,
+            backend_api_key: super::state::random_token(),
             store: Mutex::new(Store::default()),
             refresh_reuse_rejections: AtomicU64::new(0),
             device_polls: AtomicU64::new(0),
