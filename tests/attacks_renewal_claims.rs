@@ -325,7 +325,7 @@ async fn unverified_renewal(home: &Home, service: &SessionService, session: &Ses
         .await
         .expect_err("a renewal that could not read the orgs is not complete");
     assert!(
-        matches!(&error, authdash::session::SessionError::Unverified { reason } if reason.contains("userinfo")),
+        matches!(&error, authdash::session::SessionError::Unverified { reason, .. } if reason.contains("userinfo")),
         "{error}"
     );
     let stored = home

@@ -90,7 +90,7 @@ async fn unverified(service: &SessionService, session: &Session) -> String {
         .expect_err("a renewal that could not read the orgs is not complete");
     assert!(!error.needs_login(), "it must not end the session: {error}");
     match error {
-        SessionError::Unverified { reason } => reason,
+        SessionError::Unverified { reason, .. } => reason,
         other => panic!("expected Unverified, got {other}"),
     }
 }
@@ -946,5 +946,68 @@ async fn attack_an_owner_command_panel_does_not_run_after_a_renewal_without_an_i
     assert!(
         !marker.exists(),
         "the Owner program ran on unconfirmed roles"
+    );
+}
+
+/// The same demotion seen by a dashboard that is running: the renewal it
+/// starts comes back unverified, and from that moment the header and the
+/// gates go by the stored, unconfirmed session — not by the Owner the
+/// login said (before, the dashboard kept its verified session until it
+/// was restarted).
+#[tokio::test(flavor = "multi_thread")]
+async fn attack_a_running_dashboard_drops_the_owner_when_its_renewal_is_unverified() {
+    use authdash::tui::message::Msg;
+    use authdash::tui::{App, Services};
+    let (_op, home, service, login) = owner_demoted_without_an_id_token().await;
+    let services = Services {
+        session: SessionService::new(home.setup(&service.config)),
+        browser_available: false,
+        demo_sign_in: None,
+        over_ssh: false,
+    };
+    // Past the access token's expiry: the first tick renews.
+    let later = login.tokens.expires_at.expect("an expiry") + chrono::TimeDelta::minutes(1);
+    let mut app = App::new(services, false, later);
+    // The stored session resumed, as at start: the dashboard opens on it
+    // and, its token expired, renews at once.
+    app.handle(Msg::Resumed(Ok(authdash::tui::message::Resume {
+        accounts: Vec::new(),
+        session: Some(Box::new(login.clone())),
+        recovered: None,
+    })));
+    let owner = owner_panel(None);
+    {
+        let dash = app.model.dashboard().expect("the dashboard");
+        assert_eq!(
+            app.model.access(dash, &owner),
+            Access::Allowed,
+            "Owner at login"
+        );
+    }
+    loop {
+        let msg = bounded("the renewal's answer", app.next_message())
+            .await
+            .expect("the app's channel is open");
+        let done = matches!(msg, Msg::Refreshed { .. });
+        app.handle(msg);
+        if done {
+            break;
+        }
+    }
+    let dash = app.model.dashboard().expect("still the dashboard");
+    assert!(
+        dash.session.unverified.is_some(),
+        "the dashboard kept the verified session"
+    );
+    assert_ne!(
+        app.model.access(dash, &owner),
+        Access::Allowed,
+        "the Owner panel still opens on the login's roles"
+    );
+    // The next try waits its turn: no renewal a second later.
+    app.tick(later + chrono::TimeDelta::seconds(1));
+    assert!(
+        app.try_next_message().is_none(),
+        "a renewal every tick would hammer the provider"
     );
 }

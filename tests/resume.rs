@@ -297,5 +297,6 @@ fn invalid_grant() -> RefreshFailure {
         error: "invalid_grant".into(),
         needs_login: true,
         logged_out_elsewhere: false,
+        unverified: None,
     }
 }

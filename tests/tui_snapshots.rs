@@ -643,6 +643,7 @@ async fn snapshot_session_ended_after_refresh_failure() {
             error: "the provider refused the refresh token (invalid_grant)".into(),
             needs_login: true,
             logged_out_elsewhere: false,
+            unverified: None,
         },
     );
     assert!(commands.is_empty());
@@ -924,6 +925,7 @@ async fn a_refresh_failure_that_needs_login_returns_to_login_with_the_reason() {
             error: "invalid_grant: refresh token revoked".into(),
             needs_login: true,
             logged_out_elsewhere: false,
+            unverified: None,
         },
     );
     assert!(commands.is_empty());
@@ -952,6 +954,7 @@ async fn a_refresh_failure_offline_keeps_the_dashboard() {
             error: "connection refused".into(),
             needs_login: false,
             logged_out_elsewhere: false,
+            unverified: None,
         },
     );
     assert!(commands.is_empty());

@@ -41,7 +41,13 @@ pub enum SessionError {
         "the provider renewed the session, but it could not be verified ({reason}); \
          the new tokens are kept unverified and renewal will be tried again"
     )]
-    Unverified { reason: String },
+    Unverified {
+        reason: String,
+        /// The session as stored: the new tokens, marked unverified, the
+        /// last verified claims. A face shows this one from now on (its
+        /// org-gated panels lock) instead of the verified one before.
+        session: Box<crate::auth::Session>,
+    },
     #[error("{0}")]
     Usage(String),
     /// What played the browser for a login could not take it to the

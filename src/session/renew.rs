@@ -100,9 +100,12 @@ impl SessionService {
                 if let Some(claims) = failed.verified_id_claims {
                     provisional.id_claims = claims;
                 }
-                accounts.upsert(provisional);
+                accounts.upsert(provisional.clone());
                 self.write_locked(&guard, accounts).await?;
-                Err(SessionError::Unverified { reason })
+                Err(SessionError::Unverified {
+                    reason,
+                    session: Box::new(provisional),
+                })
             }
         }
     }

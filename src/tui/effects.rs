@@ -495,6 +495,10 @@ fn failure(e: &SessionError) -> RefreshFailure {
         error: e.to_string(),
         needs_login: e.needs_login(),
         logged_out_elsewhere: e.logged_out_elsewhere(),
+        unverified: match e {
+            SessionError::Unverified { session, .. } => Some(session.clone()),
+            _ => None,
+        },
     }
 }
 

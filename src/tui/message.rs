@@ -106,6 +106,10 @@ pub struct RefreshFailure {
     pub needs_login: bool,
     /// Another process logged the account out.
     pub logged_out_elsewhere: bool,
+    /// The provider renewed the session but the renewal could not be
+    /// verified: the session as now stored (its roles unconfirmed), which
+    /// the dashboard shows from now on.
+    pub unverified: Option<Box<Session>>,
 }
 
 /// What the store held at start.

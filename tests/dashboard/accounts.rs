@@ -524,6 +524,7 @@ async fn a_renewal_refused_for_another_account_ends_nothing() {
         error: "the provider refused the refresh token (invalid_grant)".into(),
         needs_login: true,
         logged_out_elsewhere: false,
+        unverified: None,
     };
     update(
         &mut model,

@@ -74,7 +74,7 @@ impl Home {
         Arc::new(SessionService::new(self.setup(config)).with_program_environment(vars))
     }
 
-    fn setup(&self, config: &Config) -> SessionSetup {
+    pub fn setup(&self, config: &Config) -> SessionSetup {
         let store = self.store();
         SessionSetup {
             config: config.clone(),

@@ -306,7 +306,13 @@ pub(super) fn refreshed(
         Err(failure) if failure.needs_login => {
             accounts::end_session(model, accounts::ended_by(&failure))
         }
-        Err(failure) => {
+        Err(mut failure) => {
+            // Renewed but not verified: the roles the dashboard holds are
+            // no longer confirmed. Its gates go by the stored session from
+            // now on (org-gated panels lock) until a renewal verifies.
+            if let Some(session) = failure.unverified.take() {
+                dash.replace_session(Arc::from(session));
+            }
             dash.refresh_failures += 1;
             let since = match &dash.refresh {
                 RefreshState::Offline { since, .. } => *since,

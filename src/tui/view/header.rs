@@ -168,6 +168,19 @@ fn session_state(model: &Model, dash: &Dashboard) -> SessionState {
         short,
         style: Style::new(),
     };
+    if session.unverified.is_some() && !matches!(dash.refresh, RefreshState::Running) {
+        let again = match &dash.refresh {
+            RefreshState::Offline { retry_at, .. } => {
+                format!(", retry {}", relative(model.now, *retry_at))
+            }
+            _ => String::new(),
+        };
+        return SessionState {
+            long: format!("roles unverified{again}"),
+            short: "unverified".into(),
+            style: theme::warn(),
+        };
+    }
     match &dash.refresh {
         RefreshState::Running => {
             return SessionState {
@@ -185,13 +198,6 @@ fn session_state(model: &Model, dash: &Dashboard) -> SessionState {
             };
         }
         RefreshState::Idle => {}
-    }
-    if session.unverified.is_some() {
-        return SessionState {
-            long: "roles unverified: renewing".into(),
-            short: "unverified".into(),
-            style: theme::warn(),
-        };
     }
     match session.tokens.expires_at {
         Some(at) if session.can_refresh() => {

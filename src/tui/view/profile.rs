@@ -139,16 +139,16 @@ fn summary(model: &Model, dash: &Dashboard, width: usize) -> Vec<Line<'static>> 
 fn session_state(model: &Model, dash: &Dashboard) -> String {
     let s = &dash.session;
     let now = model.now;
+    if s.unverified.is_some() {
+        return "renewed, but its roles are not confirmed yet: org panels stay locked until \
+                they are"
+            .into();
+    }
     if let RefreshState::Offline { retry_at, .. } = &dash.refresh {
         return format!(
             "offline: the provider cannot be reached; trying again {}",
             relative(now, *retry_at)
         );
-    }
-    if s.unverified.is_some() {
-        return "renewed, but its roles are not confirmed yet: org panels stay locked until \
-                they are"
-            .into();
     }
     match s.tokens.expires_at {
         Some(at) if s.can_refresh() => format!("renews {} by itself", relative(now, at)),
