@@ -240,7 +240,7 @@ pub const COMMANDS: &[Command] = &[
     c(
         C::Global,
         A::Palette,
-        "command palette: every action available now",
+        "palette: commands and places (panels, organizations, accounts, log out)",
         None,
     ),
     c(

@@ -17,5 +17,6 @@ mod login_screens;
 mod messages;
 mod palette;
 mod profile;
+mod readme;
 mod smoke;
 mod tables;

@@ -502,10 +502,6 @@ pub fn filters() -> Vec<(String, String)> {
             "${h}${c}PORT_".into(),
         ),
         (
-            r"(?P<k>at_hash|nonce|sid|jti)(?P<s>\s+)[A-Za-z0-9_-]{8,}".into(),
-            "${k}${s}[RANDOM]".into(),
-        ),
-        (
             r"(?P<a>[│ ] +)[B-Z](?: [B-Z]){3} - [B-Z](?: [B-Z]){3}".into(),
             "${a}X X X X - X X X X".into(),
         ),
