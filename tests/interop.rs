@@ -613,3 +613,54 @@ async fn paste_back_login_checks_state_and_iss_as_the_callback_does() {
         .expect("the pasted address logs in");
     assert_eq!(session.issuer, op.issuer());
 }
+
+/// The dashboard of a person logged in at oidc-provider, drawn at the
+/// four sizes: the header keeps the org and the session's state, Profile
+/// opens on who, where and as what, the organizations sit in columns with
+/// the active one marked, and the palette finds an organization by a few
+/// letters — what the demo shows holds for another provider too.
+#[tokio::test]
+async fn an_oidc_provider_login_gets_the_same_dashboard_at_every_size() {
+    use authdash::tui::model::Model;
+    use authdash::tui::update::enter_dashboard;
+    use crossterm::event::KeyCode;
+    use support::screens::{SIZES, clock, press, rebase, rows, type_text};
+
+    let op = NodeProvider::start();
+    let config = config(&op, PUBLIC_CLIENT, None);
+    let mut session = login(&op, discover(&config).await, "alice").await;
+    rebase(&mut session, clock());
+    let mut model = Model::new(&config, clock());
+    model.utc = true;
+    let _ = enter_dashboard(&mut model, session);
+    for (width, height) in SIZES {
+        let screen = rows(&model, width, height);
+        assert!(
+            screen[0].contains("Acme (Owner)") && screen[0].contains("renews in"),
+            "{width}x{height}: {}",
+            screen[0]
+        );
+        let text = screen.join("\n");
+        for label in ["Email", "Organization", "Role", "Permissions", "Session"] {
+            assert!(
+                text.contains(label),
+                "{width}x{height}: no {label}:\n{text}"
+            );
+        }
+    }
+    press(&mut model, KeyCode::Char('2'));
+    press(&mut model, KeyCode::Enter);
+    let text = rows(&model, 80, 24).join("\n");
+    assert!(text.contains("● Acme"), "the active org marked:\n{text}");
+    assert!(text.contains("Globex  Member"), "columns:\n{text}");
+    assert!(text.contains("1 of 2"), "a position:\n{text}");
+    press(&mut model, KeyCode::Char(':'));
+    type_text(&mut model, "glbx");
+    press(&mut model, KeyCode::Enter);
+    let dash = model.dashboard().expect("the dashboard");
+    assert_eq!(
+        dash.active_membership().map(|o| o.org_name.as_str()),
+        Some("Globex"),
+        "the palette made Globex active"
+    );
+}
