@@ -8,9 +8,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use authdash::auth::Session;
-use authdash::auth::http::{is_loopback, require_secure_from};
 use authdash::config::Config;
 use authdash::demo::{DEMO_CLIENT_ID, DemoProvider, DemoSettings, config_toml};
+use authdash::http::{is_loopback, require_secure_from};
 use authdash::panels::{PanelSpec, Requirement};
 use authdash::session::{SessionService, SessionSetup};
 use authdash::store::{FileStore, KeySource};

@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 const ENGINE: &[&str] = &[
+    "src/http",
     "src/config",
     "src/identity",
     "src/auth",
@@ -135,10 +136,74 @@ fn the_tui_prints_nothing() {
     );
 }
 
+/// The top-level modules each of `module`'s files names (`crate::x`),
+/// comments left out.
+fn imports(module: &str) -> std::collections::BTreeSet<String> {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut found = std::collections::BTreeSet::new();
+    let dir = base.join("src").join(module);
+    let root = if dir.is_dir() {
+        dir
+    } else {
+        base.join("src").join(format!("{module}.rs"))
+    };
+    if !root.exists() {
+        return found;
+    }
+    for file in rust_files(&root) {
+        let text = std::fs::read_to_string(&file).expect("source readable");
+        for line in text.lines() {
+            let code = line.split("//").next().unwrap_or("");
+            let mut rest = code;
+            while let Some(at) = rest.find("crate::") {
+                let name: String = rest[at + 7..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() && name != module {
+                    found.insert(name);
+                }
+                rest = &rest[at + 7..];
+            }
+        }
+    }
+    found
+}
+
+/// Dependencies point one way: no two top-level modules import each
+/// other, and `http`, which every part speaks through, imports none of
+/// them but `identity`'s pure helpers.
+#[test]
+fn no_two_modules_import_each_other() {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let modules: Vec<String> = std::fs::read_dir(&base)
+        .expect("src")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect();
+    let mut loops = Vec::new();
+    for a in &modules {
+        for b in imports(a) {
+            if a < &b && imports(&b).contains(a) {
+                loops.push(format!("{a} <-> {b}"));
+            }
+        }
+    }
+    assert!(loops.is_empty(), "modules importing each other: {loops:?}");
+    let http: Vec<String> = imports("http")
+        .into_iter()
+        .filter(|m| m != "identity")
+        .collect();
+    assert!(http.is_empty(), "http imports {http:?}");
+}
+
 /// The checks above can fail: they find what they look for.
 #[test]
 fn the_checks_see_what_they_look_for() {
     assert!(!offending(&["src/session"], &["exchange_refresh_token"]).is_empty());
     assert!(!offending(&["src/tui"], &["crate::session"]).is_empty());
     assert!(!offending(&["src"], &["eprintln!"]).is_empty());
+    assert!(imports("auth").contains("config"));
+    assert!(imports("tui").contains("session"));
 }

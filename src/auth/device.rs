@@ -20,10 +20,11 @@ use openidconnect::{
 };
 use url::Url;
 
-use super::http::{ProviderHttp, describe, require_secure_from};
+use super::http::ProviderHttp;
 use super::tokens::new_session;
 use super::verify::NonceCheck;
 use super::{AuthError, LoginOptions, OAuthErrorText, Provider, Session};
+use crate::http::{describe, require_secure_from};
 
 /// Extra wait on top of the provider's interval: clocks on VMs and WSL
 /// drift, and a poll that arrives a little early earns a `slow_down`.

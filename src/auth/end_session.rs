@@ -99,7 +99,7 @@ impl BrowserSignOut {
         let Some(endpoint) = provider.end_session_endpoint() else {
             return Ok(None);
         };
-        super::http::require_secure("end_session_endpoint", endpoint)?;
+        crate::http::require_secure("end_session_endpoint", endpoint)?;
         let back = provider.config().post_logout_redirect.as_ref();
         let (listeners, host, port) = match back {
             Some(uri) => {

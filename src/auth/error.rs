@@ -172,3 +172,16 @@ pub enum CallbackError {
     )]
     NoSharedPort,
 }
+
+impl From<crate::http::HttpError> for AuthError {
+    fn from(e: crate::http::HttpError) -> Self {
+        match e {
+            crate::http::HttpError::Unusable { what, url, reason } => {
+                AuthError::Unreachable { what, url, reason }
+            }
+            crate::http::HttpError::Insecure { endpoint, url } => {
+                AuthError::InsecureEndpoint { endpoint, url }
+            }
+        }
+    }
+}

@@ -3,8 +3,8 @@
 
 use secrecy::ExposeSecret;
 
-use super::http::{describe, require_secure_from};
 use super::{AuthError, Provider, Session};
+use crate::http::{describe, require_secure_from};
 
 impl Provider {
     /// Configured, and the key's variable is set in this environment.

@@ -12,7 +12,7 @@ use url::Url;
 use super::AuthError;
 use super::cache::MAX_TTL;
 use super::clamp::header_seconds;
-use super::http::{BodyError, PROVIDER_BODY_CAP, describe, read_capped, require_secure_from};
+use crate::http::{BodyError, PROVIDER_BODY_CAP, describe, read_capped, require_secure_from};
 
 /// Endpoints openidconnect's core metadata type leaves out.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -12,9 +12,10 @@ use url::Url;
 
 use super::AuthError;
 use super::cache::{self, DiscoveryCache};
-use super::http::{self, HttpOptions, ProviderHttp};
+use super::http::ProviderHttp;
 use super::metadata::{self, Metadata};
 use crate::config::{HttpSettings, ProviderConfig};
+use crate::http::{self, HttpOptions};
 
 pub(crate) type OidcClient = CoreClient<
     EndpointSet,

@@ -4,8 +4,8 @@
 use secrecy::ExposeSecret;
 use serde_json::Value;
 
-use super::http::{PROVIDER_BODY_CAP, describe, read_capped, require_secure_from};
 use super::{AuthError, Provider, Session};
+use crate::http::{PROVIDER_BODY_CAP, describe, read_capped, require_secure_from};
 
 impl Provider {
     /// Revoke the refresh token, then the access token, each whatever

@@ -7,10 +7,10 @@ use openidconnect::{
 };
 use secrecy::{ExposeSecret, SecretString};
 
-use super::http::describe;
 use super::session::user_of;
 use super::verify::NonceCheck;
 use super::{AuthError, OAuthErrorText, Provider, Session, TokenSet};
+use crate::http::describe;
 
 pub(crate) type TokenError = RequestTokenError<
     HttpClientError<reqwest::Error>,

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::http::{BodyError, RAISE_CAP, describe, read_capped, require_secure_from};
 use super::{AuthError, Provider};
+use crate::http::{BodyError, RAISE_CAP, describe, read_capped, require_secure_from};
 
 impl Provider {
     /// The userinfo claims, or `None` when the provider has no endpoint.

@@ -77,30 +77,7 @@ pub struct Config {
     pub ui: UiSettings,
 }
 
-/// Timeouts for HTTP calls (discovery, tokens, userinfo, panel data).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct HttpSettings {
-    pub connect_timeout: Duration,
-    pub request_timeout: Duration,
-    /// `panel_body_cap_mib`: the most a panel's data answer may hold, in
-    /// bytes.
-    pub panel_body_cap: usize,
-    /// `provider_body_cap_mib`: the most a provider's token or userinfo
-    /// answer may hold, in bytes (their size grows with the person's
-    /// organizations); discovery, keys and revocation keep 1 MiB.
-    pub provider_body_cap: usize,
-}
-
-impl Default for HttpSettings {
-    fn default() -> Self {
-        Self {
-            connect_timeout: Duration::from_secs(10),
-            request_timeout: Duration::from_secs(30),
-            panel_body_cap: crate::panels::DEFAULT_PANEL_BODY_CAP,
-            provider_body_cap: crate::auth::http::PROVIDER_BODY_CAP,
-        }
-    }
-}
+pub use crate::http::HttpSettings;
 
 impl Config {
     /// Parse `text` as if read from `path`; `env` looks up environment

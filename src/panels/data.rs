@@ -26,9 +26,7 @@ struct Item {
     value: Value,
 }
 
-/// What a panel's answer may hold unless `panel_body_cap_mib` says
-/// otherwise: dashboards show a screenful, not a data dump.
-pub const DEFAULT_PANEL_BODY_CAP: usize = 4 * 1024 * 1024;
+pub use crate::http::DEFAULT_PANEL_BODY_CAP;
 
 pub(crate) fn error_text(body: &[u8]) -> Option<String> {
     let v: Value = serde_json::from_slice(body).ok()?;

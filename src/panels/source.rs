@@ -74,7 +74,7 @@ pub async fn fetch_http(
         .await
         .map_err(|e| {
             let timeout = e.is_timeout();
-            let text = crate::auth::http::describe(e);
+            let text = crate::http::describe(e);
             if timeout {
                 SourceError::Timeout(text)
             } else {
@@ -82,10 +82,10 @@ pub async fn fetch_http(
             }
         })?;
     let status = response.status().as_u16();
-    let body = crate::auth::http::read_capped(response, cap)
+    let body = crate::http::read_capped(response, cap)
         .await
         .map_err(|e| match e {
-            crate::auth::http::BodyError::TooLarge { .. } => SourceError::TooLarge {
+            crate::http::BodyError::TooLarge { .. } => SourceError::TooLarge {
                 limit: mib(cap),
                 setting: "panel_body_cap_mib",
             },
@@ -105,7 +105,7 @@ pub async fn fetch_http(
 }
 
 pub(super) fn mib(cap: usize) -> String {
-    crate::auth::http::cap_text(cap)
+    crate::http::cap_text(cap)
 }
 
 pub(super) fn secs(d: Duration) -> String {

@@ -2,7 +2,7 @@
 //! (401 → one renewal → one retry) is in `source`.
 
 use crate::auth::Provider;
-use crate::auth::http::{require_secure, require_secure_from};
+use crate::http::{require_secure, require_secure_from};
 
 /// Where a panel's address may take the access token: https, or plain http
 /// on this machine only when the provider is on this machine too — a

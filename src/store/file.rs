@@ -12,7 +12,7 @@ use super::key::{self, KEY_FILE_NAME, Key, KeySource};
 use super::lock::{self, StoreLock};
 use super::{Accounts, StoreError, TokenStore};
 use crate::auth::Session;
-use crate::config::HttpSettings;
+use crate::http::HttpSettings;
 
 /// The layout of the file: 1 was plain JSON keyed by provider (migrated
 /// once, only into a folder without a key), 2 the encrypted envelope with

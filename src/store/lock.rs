@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::StoreError;
 use super::fsutil::{ensure_private_dir, open_private_rw};
-use crate::config::HttpSettings;
+use crate::http::HttpSettings;
 
 /// Held while reading-then-writing the store, and across a refresh so two
 /// processes never spend one rotating refresh token twice. Released on drop.

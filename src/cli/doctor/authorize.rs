@@ -17,8 +17,8 @@ use url::Url;
 use super::Check;
 use super::provider::fetch;
 use crate::auth::Metadata;
-use crate::auth::http::describe;
 use crate::config::ProviderConfig;
+use crate::http::describe;
 
 /// Errors that, sent to the redirect URI in answer to `prompt=none`, mean
 /// the provider accepted the request and only wants a person.

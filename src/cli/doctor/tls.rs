@@ -22,8 +22,8 @@ use url::Url;
 use x509_cert::der::Decode;
 
 use super::Check;
-use crate::auth::http;
 use crate::config::{HttpSettings, ProviderConfig};
+use crate::http;
 use crate::identity::visible;
 
 /// Issuer names of TLS-inspecting products, said by name when seen.

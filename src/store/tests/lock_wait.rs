@@ -6,13 +6,13 @@ use super::*;
 
 #[test]
 fn the_lock_wait_covers_a_holder_renewing_with_the_request_timeout() {
-    let http = crate::config::HttpSettings::default();
+    let http = crate::http::HttpSettings::default();
     let wait = lock_wait(&http);
     assert!(
         wait >= http.request_timeout * REQUESTS_UNDER_LOCK + LOCK_MARGIN,
         "{wait:?}"
     );
-    let slow = crate::config::HttpSettings {
+    let slow = crate::http::HttpSettings {
         request_timeout: std::time::Duration::from_secs(90),
         ..http
     };

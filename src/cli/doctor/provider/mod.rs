@@ -9,9 +9,9 @@ use serde_json::Value;
 use url::Url;
 
 use super::{Check, authorize, redirect};
-use crate::auth::http::{self, HttpOptions, PROVIDER_BODY_CAP, cap_text, describe};
 use crate::auth::{Metadata, is_issuer_of, issuer_of};
 use crate::config::{FlowPreference, HttpSettings, ProviderConfig};
+use crate::http::{self, HttpOptions, PROVIDER_BODY_CAP, cap_text, describe};
 #[cfg(test)]
 use keys::judge_keys;
 use keys::jwks;

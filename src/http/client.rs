@@ -1,0 +1,78 @@
+//! The client: no redirects, timeouts, a provider's own CA.
+
+use std::path::Path;
+use std::time::Duration;
+
+use super::HttpError;
+
+/// Timeouts, proxy rules and extra trusted CAs for one provider.
+#[derive(Debug, Clone, Copy)]
+pub struct HttpOptions<'a> {
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    /// The provider runs on this machine: never send its traffic to a proxy.
+    pub loopback: bool,
+    /// The provider's `ca_file`: PEM certificates trusted besides the OS
+    /// store (or `SSL_CERT_FILE`/`SSL_CERT_DIR`, which replace it).
+    pub ca_file: Option<&'a Path>,
+}
+
+/// The largest `ca_file` read: a bundle of every public CA is ~250 KiB.
+const MAX_CA_FILE: u64 = 4 * 1024 * 1024;
+
+/// Said with every certificate failure: the fix is a setting.
+pub const TLS_HINT: &str = "the provider's certificate is not trusted here. Behind a \
+     TLS-inspecting proxy or with a private CA, set `ca_file = \"/path/to/ca.pem\"` for this \
+     provider in the config (or SSL_CERT_FILE for every program); `authdash doctor` shows the \
+     certificate chain";
+
+/// The certificates of a `ca_file`, for reqwest and for doctor.
+pub fn read_ca_file(path: &Path) -> Result<Vec<u8>, HttpError> {
+    let unusable = |reason: String| HttpError::Unusable {
+        what: "the provider's ca_file",
+        url: path.display().to_string(),
+        reason,
+    };
+    let file = std::fs::File::open(path).map_err(|e| unusable(format!("cannot open it: {e}")))?;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_CA_FILE + 1), &mut bytes)
+        .map_err(|e| unusable(format!("cannot read it: {e}")))?;
+    if bytes.len() as u64 > MAX_CA_FILE {
+        return Err(unusable(format!(
+            "it is larger than {} MiB: not a CA file",
+            MAX_CA_FILE / (1024 * 1024)
+        )));
+    }
+    Ok(bytes)
+}
+
+/// Redirects are off: OIDC endpoints never need them, and following them
+/// would let a hostile response point us anywhere (SSRF).
+pub fn client(options: HttpOptions<'_>) -> Result<reqwest::Client, HttpError> {
+    let mut builder = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(options.connect_timeout)
+        .timeout(options.request_timeout)
+        .user_agent(concat!("authdash/", env!("CARGO_PKG_VERSION")));
+    if options.loopback {
+        builder = builder.no_proxy();
+    }
+    if let Some(path) = options.ca_file {
+        let certificates = reqwest::Certificate::from_pem_bundle(&read_ca_file(path)?)
+            .ok()
+            .filter(|c| !c.is_empty())
+            .ok_or_else(|| HttpError::Unusable {
+                what: "the provider's ca_file",
+                url: path.display().to_string(),
+                reason: "it holds no PEM certificate (-----BEGIN CERTIFICATE-----)".to_owned(),
+            })?;
+        for certificate in certificates {
+            builder = builder.add_root_certificate(certificate);
+        }
+    }
+    builder.build().map_err(|e| HttpError::Unusable {
+        what: "the HTTP client",
+        url: String::new(),
+        reason: e.to_string(),
+    })
+}
