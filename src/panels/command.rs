@@ -82,8 +82,8 @@ impl std::fmt::Debug for ProgramRun<'_> {
 /// Run the panel's program with the token in `token_env` (never on its
 /// command line) and only the environment `run` gives, stdin closed, and
 /// read JSON from its stdout: at most `output_cap` bytes, within
-/// `timeout`; a program that runs over is killed. Stderr's last line is
-/// kept for the error. Every occurrence of the access or refresh token in
+/// `timeout`; a program that runs over is killed. Stderr's last whole
+/// line is kept for the error. Every occurrence of the access or refresh token in
 /// what comes back is replaced by `[access token]` / `[refresh token]`.
 pub async fn run_command(
     command: &CommandSource,
@@ -110,24 +110,32 @@ pub async fn run_command(
     let mut stderr = child.stderr.take();
     let cap = command.output_cap;
     let work = async {
-        let mut out = Vec::new();
-        if let Some(s) = stdout.as_mut() {
-            // One byte over the cap is enough to know it is over.
-            let mut limited = s.take(u64::try_from(cap).unwrap_or(u64::MAX) + 1);
-            limited.read_to_end(&mut out).await.map_err(|e| {
-                SourceError::Command(format!("`{program}`: reading its output: {e}"))
-            })?;
-        }
-        if out.len() > cap {
-            return Err(SourceError::TooLarge {
-                limit: mib(cap),
-                setting: "output_cap_kib",
-            });
-        }
-        let mut err = Vec::new();
-        if let Some(s) = stderr.as_mut() {
-            let _ = s.take(64 * 1024).read_to_end(&mut err).await;
-        }
+        // Both at once: a program that fills one pipe while authdash
+        // waits on the other would otherwise stall until the timeout.
+        let read_out = async {
+            let mut out = Vec::new();
+            if let Some(s) = stdout.as_mut() {
+                // One byte over the cap is enough to know it is over.
+                let mut limited = s.take(u64::try_from(cap).unwrap_or(u64::MAX) + 1);
+                limited.read_to_end(&mut out).await.map_err(|e| {
+                    SourceError::Command(format!("`{program}`: reading its output: {e}"))
+                })?;
+            }
+            if out.len() > cap {
+                return Err(SourceError::TooLarge {
+                    limit: mib(cap),
+                    setting: "output_cap_kib",
+                });
+            }
+            Ok(out)
+        };
+        let read_err = async {
+            Ok(match stderr.as_mut() {
+                Some(s) => stderr_tail(s).await,
+                None => Vec::new(),
+            })
+        };
+        let (out, err) = tokio::try_join!(read_out, read_err)?;
         let status = child
             .wait()
             .await
@@ -163,6 +171,33 @@ pub async fn run_command(
         Err(SourceError::BadJson(e)) => Err(SourceError::BadJson(redact.text(&e))),
         Err(e) => Err(e),
     }
+}
+
+/// The most of a program's stderr kept: its end, where its last line is.
+const STDERR_TAIL: usize = 64 * 1024;
+
+/// The last [`STDERR_TAIL`] bytes of a program's stderr, read to its end,
+/// whole lines only: a line cut at the start of what is kept could hold
+/// a token in part, which no redaction would recognise.
+async fn stderr_tail(stream: &mut tokio::process::ChildStderr) -> Vec<u8> {
+    let mut kept = Vec::new();
+    let mut cut = false;
+    let mut chunk = [0u8; 8192];
+    while let Ok(n @ 1..) = stream.read(&mut chunk).await {
+        kept.extend_from_slice(&chunk[..n]);
+        if kept.len() > STDERR_TAIL {
+            kept.drain(..kept.len() - STDERR_TAIL);
+            cut = true;
+        }
+    }
+    if cut {
+        let first_whole = kept
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(kept.len(), |i| i + 1);
+        kept.drain(..first_whole);
+    }
+    kept
 }
 
 /// Replaces the session's tokens in a program's output. The JSON is
