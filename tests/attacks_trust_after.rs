@@ -103,3 +103,96 @@ fn attack_a_program_link_in_the_folder_pointed_elsewhere_after_trust_asks_again(
     let (why, _) = untrusted(&f);
     assert!(matches!(why, Why::Program { .. }), "{why:?}");
 }
+
+/// A CA certificate (PEM) of its own.
+fn ca_pem(name: &str) -> String {
+    let key = rcgen::KeyPair::generate().unwrap();
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, name);
+    params.self_signed(&key).unwrap().pem()
+}
+
+/// The `ca_file` checked at start is read again when the provider is
+/// first contacted, which in the dashboard may be long after (the login
+/// screen waits; a discovery that failed offline is tried again later).
+/// Swapped in between for another CA, the new file was used: the trust
+/// check covered the bytes it read, not those the login trusts. The
+/// config loaded at start only takes the file it was trusted with.
+#[tokio::test]
+async fn attack_a_ca_file_swapped_after_the_check_is_not_used() {
+    let op = LocalDiscovery::start().await;
+    let f = Folder::new();
+    let ca = f.project().join(".streamlit").join("corp.pem");
+    std::fs::write(&ca, ca_pem("Example Corp CA")).unwrap();
+    std::fs::write(
+        f.config(),
+        format!(
+            "[auth]\nclient_id = \"cid\"\nserver_metadata_url = \"{}\"\nca_file = \"corp.pem\"\n",
+            op.metadata_url
+        ),
+    )
+    .unwrap();
+    trust::trust(&f.data(), &f.config(), false).expect("trusted");
+    let config = trust::load(ConfigOrigin::CurrentFolder, &f.config(), &f.data(), &|_| {
+        None
+    })
+    .expect("trusted, it loads");
+    // The positive control: contacted as trusted, it works.
+    authdash::auth::Provider::discover(&config.providers[0], &config.http)
+        .await
+        .expect("discovery with the trusted ca_file");
+
+    std::fs::write(&ca, ca_pem("Attacker CA")).unwrap();
+    let error = authdash::auth::Provider::discover(&config.providers[0], &config.http)
+        .await
+        .expect_err("the swapped CA was used");
+    assert!(
+        error.to_string().contains("changed since you trusted"),
+        "{error}"
+    );
+}
+
+/// The smallest discovery document on loopback (plain http, as a local
+/// provider may): enough for `Provider::discover` to build its client,
+/// which reads the `ca_file`.
+struct LocalDiscovery {
+    metadata_url: String,
+}
+
+impl LocalDiscovery {
+    async fn start() -> Self {
+        use axum::{Json, Router, routing::get};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let issuer = format!("http://{}", listener.local_addr().unwrap());
+        let doc = serde_json::json!({
+            "issuer": issuer,
+            "authorization_endpoint": format!("{issuer}/authorize"),
+            "token_endpoint": format!("{issuer}/token"),
+            "jwks_uri": format!("{issuer}/jwks"),
+            "response_types_supported": ["code"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+        });
+        let app = Router::new()
+            .route(
+                "/.well-known/openid-configuration",
+                get(move || {
+                    let doc = doc.clone();
+                    async move { Json(doc) }
+                }),
+            )
+            .route(
+                "/jwks",
+                get(|| async { Json(serde_json::json!({ "keys": [] })) }),
+            );
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Self {
+            metadata_url: format!("{issuer}/.well-known/openid-configuration"),
+        }
+    }
+}

@@ -274,7 +274,25 @@ pub fn load_reviewed(
     let reviewed = check_reviewed(data_dir, path)?;
     // Parsed from its canonical path, as the summary was: a relative
     // `ca_file` is the very file that was hashed.
-    let config = Config::parse(&reviewed.path, &reviewed.text, env)?;
+    let mut config = Config::parse(&reviewed.path, &reviewed.text, env)?;
+    // Read again when the provider is first contacted, maybe long after:
+    // it must then be what was trusted.
+    if let Ok(summary) = &reviewed.summary {
+        for provider in &mut config.providers {
+            let Some(path) = &provider.ca_file else {
+                continue;
+            };
+            // One the summary did not hash matches nothing.
+            provider.ca_file_sha256 = Some(
+                summary
+                    .ca_files
+                    .iter()
+                    .find(|ca| ca.path == *path)
+                    .and_then(|ca| ca.sha256.clone().ok())
+                    .unwrap_or_default(),
+            );
+        }
+    }
     let trusted = reviewed.summary.ok().map(|summary| TrustedFile {
         path: reviewed.path,
         sha256: reviewed.sha256,
