@@ -42,6 +42,7 @@ async fn run(command: &CommandSource, token: &str) -> Result<serde_json::Value, 
     let environment: Vec<_> = std::env::vars_os().filter(|(k, _)| k == "PATH").collect();
     let run = ProgramRun {
         argv: &command.argv,
+        program: None,
         environment: &environment,
         access_token: token,
         refresh_token: Some("the-refresh-token-never-given"),
@@ -200,6 +201,7 @@ async fn org_names_with_look_alike_dashes_or_nul_bytes_are_only_text() {
     let environment = Vec::new();
     let run = ProgramRun {
         argv: &argv,
+        program: None,
         environment: &environment,
         access_token: &token,
         refresh_token: None,

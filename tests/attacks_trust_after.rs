@@ -4,6 +4,8 @@
 //! the folder that came with the config, without the config's own bytes
 //! changing.
 
+mod support;
+
 use std::path::PathBuf;
 
 use authdash::config::trust::{self, ConfigOrigin, TrustError, Why};
@@ -195,4 +197,85 @@ impl LocalDiscovery {
             metadata_url: format!("{issuer}/.well-known/openid-configuration"),
         }
     }
+}
+
+/// A script in the folder printing `{"ran": NAME}`.
+#[cfg(unix)]
+fn script(dir: &std::path::Path, name: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt as _;
+    let path = dir.join(format!("report-{name}"));
+    std::fs::write(&path, format!("#!/bin/sh\necho '{{\"ran\": \"{name}\"}}'\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+/// The same link, pointed elsewhere while a dashboard runs on the config
+/// it trusted at start (the check is at start; a `git pull` in another
+/// terminal comes later): the program trusted runs, not the link's new
+/// target. And a program that was not there when the config was trusted
+/// ("the program is not there now"), put there later, does not run.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn attack_a_program_link_pointed_elsewhere_while_the_dashboard_runs_is_not_followed() {
+    use support::broken_provider::{BrokenProvider, CLIENT_ID, Fault};
+    use support::home::{Home, auto_approved_login};
+
+    let op = BrokenProvider::start(Fault::None).await;
+    let f = Folder::new();
+    let first = script(&f.project(), "first");
+    let link = f.project().join("report");
+    std::os::unix::fs::symlink(&first, &link).unwrap();
+    let later = f.project().join("later");
+    std::fs::write(
+        f.config(),
+        format!(
+            "[auth.test]\nclient_id = \"{CLIENT_ID}\"\nserver_metadata_url = \"{}\"\n\
+             [[authdash.panels]]\nid = \"report\"\ntitle = \"Report\"\n\
+             source = {{ type = \"command\", argv = [\"{}\"] }}\n\
+             [[authdash.panels]]\nid = \"later\"\ntitle = \"Later\"\n\
+             source = {{ type = \"command\", argv = [\"{}\"] }}\n",
+            op.metadata_url(),
+            link.display(),
+            later.display()
+        ),
+    )
+    .unwrap();
+    trust::trust(&f.data(), &f.config(), true).expect("trusted");
+    let config = trust::load(ConfigOrigin::CurrentFolder, &f.config(), &f.data(), &|_| None)
+        .expect("trusted, it loads");
+    let home = Home::new();
+    let service = home.service(&config);
+    let session = auto_approved_login(&service).await;
+    let vars = authdash::panels::TemplateVars {
+        org_id: "org-1",
+        org_name: "Acme",
+        user_id: &session.user.subject,
+    };
+    let panel = |id: &str| {
+        config
+            .panels
+            .iter()
+            .find(|p| p.id == id)
+            .expect("the panel")
+            .clone()
+    };
+    let ran = |fetched: authdash::session::FetchedSource| fetched.data.map(|v| v["ran"].clone());
+
+    let fetched = service.fetch_source(&session, &panel("report"), vars).await;
+    assert_eq!(ran(fetched).expect("runs"), "first");
+
+    let other = script(&f.project(), "other");
+    std::fs::remove_file(&link).unwrap();
+    std::os::unix::fs::symlink(&other, &link).unwrap();
+    let fetched = service.fetch_source(&session, &panel("report"), vars).await;
+    assert_eq!(
+        ran(fetched).expect("runs"),
+        "first",
+        "the link's new target ran, a program never shown"
+    );
+
+    std::os::unix::fs::symlink(&other, &later).unwrap();
+    let fetched = service.fetch_source(&session, &panel("later"), vars).await;
+    let error = ran(fetched).expect_err("a program put there after trust ran");
+    assert!(error.to_string().contains("was not there"), "{error}");
 }

@@ -222,6 +222,16 @@ impl fmt::Display for Reviewed {
     }
 }
 
+/// A command panel's program as a folder config was trusted with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustedProgram {
+    /// The panel's id.
+    pub panel: String,
+    /// The program, its links followed as the summary showed it; `None`:
+    /// it was not there, and whatever is there now was never read.
+    pub resolved: Option<PathBuf>,
+}
+
 /// A trusted folder config, as `doctor` shows it.
 #[derive(Debug, Clone)]
 pub struct TrustedFile {
@@ -278,6 +288,14 @@ pub fn load_reviewed(
     // Read again when the provider is first contacted, maybe long after:
     // it must then be what was trusted.
     if let Ok(summary) = &reviewed.summary {
+        config.trusted_programs = summary
+            .programs
+            .iter()
+            .map(|p| TrustedProgram {
+                panel: p.panel.clone(),
+                resolved: p.resolved.clone(),
+            })
+            .collect();
         for provider in &mut config.providers {
             let Some(path) = &provider.ca_file else {
                 continue;

@@ -63,6 +63,10 @@ pub fn program_environment(
 pub struct ProgramRun<'a> {
     /// The argv with its placeholders filled ([`super::PanelSpec::argv_for`]).
     pub argv: &'a [String],
+    /// The program to start in `argv[0]`'s place (which it still gets as
+    /// its name): the one a folder config was trusted with, its links
+    /// followed then, so that a link changed since is not followed now.
+    pub program: Option<&'a std::path::Path>,
     /// What it inherits ([`program_environment`]).
     pub environment: &'a [(OsString, OsString)],
     /// Put in `token_env`.
@@ -93,7 +97,13 @@ pub async fn run_command(
     let Some((program, args)) = run.argv.split_first() else {
         return Err(SourceError::Command("has an empty argv".into()));
     };
-    let mut child = tokio::process::Command::new(program)
+    let executable = run
+        .program
+        .map_or(std::ffi::OsStr::new(program), |p| p.as_os_str());
+    let mut start = tokio::process::Command::new(executable);
+    #[cfg(unix)]
+    start.arg0(program);
+    let mut child = start
         .args(args)
         .env_clear()
         .envs(run.environment.iter().map(|(k, v)| (k, v)))
