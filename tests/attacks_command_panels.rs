@@ -43,6 +43,7 @@ async fn run(command: &CommandSource, token: &str) -> Result<serde_json::Value, 
     let run = ProgramRun {
         argv: &command.argv,
         program: None,
+        dir: None,
         environment: &environment,
         access_token: token,
         refresh_token: Some("the-refresh-token-never-given"),
@@ -202,6 +203,7 @@ async fn org_names_with_look_alike_dashes_or_nul_bytes_are_only_text() {
     let run = ProgramRun {
         argv: &argv,
         program: None,
+        dir: None,
         environment: &environment,
         access_token: &token,
         refresh_token: None,

@@ -204,7 +204,11 @@ impl LocalDiscovery {
 fn script(dir: &std::path::Path, name: &str) -> PathBuf {
     use std::os::unix::fs::PermissionsExt as _;
     let path = dir.join(format!("report-{name}"));
-    std::fs::write(&path, format!("#!/bin/sh\necho '{{\"ran\": \"{name}\"}}'\n")).unwrap();
+    std::fs::write(
+        &path,
+        format!("#!/bin/sh\necho '{{\"ran\": \"{name}\"}}'\n"),
+    )
+    .unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
     path
 }
@@ -241,8 +245,10 @@ async fn attack_a_program_link_pointed_elsewhere_while_the_dashboard_runs_is_not
     )
     .unwrap();
     trust::trust(&f.data(), &f.config(), true).expect("trusted");
-    let config = trust::load(ConfigOrigin::CurrentFolder, &f.config(), &f.data(), &|_| None)
-        .expect("trusted, it loads");
+    let config = trust::load(ConfigOrigin::CurrentFolder, &f.config(), &f.data(), &|_| {
+        None
+    })
+    .expect("trusted, it loads");
     let home = Home::new();
     let service = home.service(&config);
     let session = auto_approved_login(&service).await;
@@ -278,4 +284,76 @@ async fn attack_a_program_link_pointed_elsewhere_while_the_dashboard_runs_is_not
     let fetched = service.fetch_source(&session, &panel("later"), vars).await;
     let error = ran(fetched).expect_err("a program put there after trust ran");
     assert!(error.to_string().contains("was not there"), "{error}");
+}
+
+/// A cloned folder whose `.streamlit` is a link to a project the person
+/// trusted (`../proj/.streamlit`, beside it), and which holds a
+/// `report.sh` of its own. The config read is the trusted one, its
+/// bytes unchanged, so it loads without asking; its panel runs
+/// `/bin/sh report.sh`, and the relative `report.sh` was looked up where
+/// authdash ran: the clone's script got the token. A folder config's
+/// programs run in the folder it belongs to.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn attack_a_clone_linking_to_a_trusted_config_does_not_run_its_own_scripts() {
+    use support::broken_provider::{BrokenProvider, CLIENT_ID, Fault};
+    use support::home::{Home, auto_approved_login};
+
+    let op = BrokenProvider::start(Fault::None).await;
+    let trusted = Folder::new();
+    std::fs::write(
+        trusted.project().join("report.sh"),
+        "echo '{\"ran\": \"the trusted project'\"'\"'s script\"}'\n",
+    )
+    .unwrap();
+    std::fs::write(
+        trusted.config(),
+        format!(
+            "[auth.test]\nclient_id = \"{CLIENT_ID}\"\nserver_metadata_url = \"{}\"\n\
+             [[authdash.panels]]\nid = \"report\"\ntitle = \"Report\"\n\
+             source = {{ type = \"command\", argv = [\"/bin/sh\", \"report.sh\"] }}\n",
+            op.metadata_url()
+        ),
+    )
+    .unwrap();
+    trust::trust(&trusted.data(), &trusted.config(), true).expect("trusted");
+
+    // The clone: its `.streamlit` links to the trusted one; its own script.
+    let clone = trusted.tmp.path().join("clone");
+    std::fs::create_dir_all(&clone).unwrap();
+    std::os::unix::fs::symlink(
+        trusted.project().join(".streamlit"),
+        clone.join(".streamlit"),
+    )
+    .unwrap();
+    std::fs::write(
+        clone.join("report.sh"),
+        "echo '{\"ran\": \"the clone'\"'\"'s script\"}'\n",
+    )
+    .unwrap();
+    let config = trust::load(
+        ConfigOrigin::CurrentFolder,
+        &clone.join(".streamlit").join("secrets.toml"),
+        &trusted.data(),
+        &|_| None,
+    )
+    .expect("the trusted bytes, at their trusted path: loaded");
+
+    let home = Home::new();
+    let service = home.service(&config);
+    let session = auto_approved_login(&service).await;
+    let vars = authdash::panels::TemplateVars {
+        org_id: "org-1",
+        org_name: "Acme",
+        user_id: &session.user.subject,
+    };
+    // Wherever authdash runs (here the test's own folder, which has no
+    // `report.sh`: the clone's would be found in the clone), the script
+    // that runs is the one beside the trusted config.
+    assert!(!std::path::Path::new("report.sh").exists());
+    let fetched = service
+        .fetch_source(&session, &config.panels[0], vars)
+        .await;
+    let value = fetched.data.expect("the program ran");
+    assert_eq!(value["ran"], "the trusted project's script", "{value}");
 }

@@ -232,6 +232,17 @@ pub struct TrustedProgram {
     pub resolved: Option<PathBuf>,
 }
 
+/// The folder a config found in the current folder belongs to: the one
+/// holding its `.streamlit` (else the file's own folder), from its
+/// canonical path.
+pub fn folder_of(config: &Path) -> Option<&Path> {
+    let parent = config.parent()?;
+    match parent.file_name() {
+        Some(name) if name == ".streamlit" => parent.parent(),
+        _ => Some(parent),
+    }
+}
+
 /// A trusted folder config, as `doctor` shows it.
 #[derive(Debug, Clone)]
 pub struct TrustedFile {

@@ -67,6 +67,8 @@ pub struct ProgramRun<'a> {
     /// its name): the one a folder config was trusted with, its links
     /// followed then, so that a link changed since is not followed now.
     pub program: Option<&'a std::path::Path>,
+    /// Where it runs; `None`: where authdash runs.
+    pub dir: Option<&'a std::path::Path>,
     /// What it inherits ([`program_environment`]).
     pub environment: &'a [(OsString, OsString)],
     /// Put in `token_env`.
@@ -103,6 +105,9 @@ pub async fn run_command(
     let mut start = tokio::process::Command::new(executable);
     #[cfg(unix)]
     start.arg0(program);
+    if let Some(dir) = run.dir {
+        start.current_dir(dir);
+    }
     let mut child = start
         .args(args)
         .env_clear()

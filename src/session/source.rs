@@ -132,6 +132,11 @@ impl SessionService {
             let run = panels::ProgramRun {
                 argv: &argv,
                 program: trusted.and_then(|p| p.resolved.as_deref()),
+                // A folder config's programs run in its folder, where it
+                // was read and trusted: its relative arguments
+                // (`scripts/usage.py`) are that folder's files, not those
+                // of a folder whose `.streamlit` links to it.
+                dir: trusted.and_then(|_| crate::config::trust::folder_of(&self.config.path)),
                 environment: &self.program_environment,
                 access_token: current.access_token(),
                 refresh_token: current
