@@ -215,15 +215,15 @@ async fn stderr_tail(stream: &mut tokio::process::ChildStderr) -> Vec<u8> {
     kept
 }
 
-/// Replaces the session's tokens in a program's output. The JSON is
-/// redacted after it is parsed, so that a token written with escapes
-/// (`\u0065…`) is caught too.
-struct Redactor<'a> {
+/// Replaces the session's tokens in a program's output (or an API's
+/// answer). The JSON is redacted after it is parsed, so that a token
+/// written with escapes (`\u0065…`) is caught too.
+pub(super) struct Redactor<'a> {
     secrets: Vec<(&'a str, &'static str)>,
 }
 
 impl<'a> Redactor<'a> {
-    fn new(access_token: &'a str, refresh_token: Option<&'a str>) -> Self {
+    pub(super) fn new(access_token: &'a str, refresh_token: Option<&'a str>) -> Self {
         let secrets = [
             (Some(access_token), "[access token]"),
             (refresh_token, "[refresh token]"),
@@ -234,7 +234,7 @@ impl<'a> Redactor<'a> {
         Self { secrets }
     }
 
-    fn text(&self, text: &str) -> String {
+    pub(super) fn text(&self, text: &str) -> String {
         self.secrets
             .iter()
             .fold(text.to_owned(), |text, (secret, name)| {
@@ -246,7 +246,7 @@ impl<'a> Redactor<'a> {
             })
     }
 
-    fn value(&self, value: Value) -> Value {
+    pub(super) fn value(&self, value: Value) -> Value {
         match value {
             Value::String(s) => Value::String(self.text(&s)),
             Value::Array(items) => Value::Array(items.into_iter().map(|v| self.value(v)).collect()),
