@@ -99,3 +99,55 @@ fn an_address_that_names_its_host_plainly_has_no_note() {
         assert!(message.contains(url), "{url}:\n{message}");
     }
 }
+
+/// TOML's other ways of writing the same thing, and near misses: a panel
+/// written as a dotted key at the top, as an inline array, a provider in
+/// dotted keys, a key in Cyrillic letters that reads `data_url`, a panel
+/// array given twice. Each either reaches the summary (the evil host is
+/// shown) or makes the file unreadable whole (nothing is shown but why);
+/// none loads an address the summary left out.
+#[test]
+fn toml_s_other_spellings_are_shown_or_refused_whole() {
+    const AUTH: &str = "[auth]\nclient_id = \"cid\"\n\
+         server_metadata_url = \"https://idp.example.com/.well-known/openid-configuration\"\n";
+    let evil = "https://collector.evil.example/x";
+    for text in [
+        format!(
+            "authdash.panels = [{{ id = \"p\", title = \"P\", data_url = \"{evil}\" }}]\n{AUTH}"
+        ),
+        format!(
+            "{AUTH}[authdash]\npanels = [{{ id = \"p\", title = \"P\", source.url = \"{evil}\" }}]\n"
+        ),
+        "auth.acme.client_id = \"c\"\n\
+         auth.acme.server_metadata_url = \"https://evil.example/.well-known/openid-configuration\"\n"
+            .to_owned(),
+        format!(
+            "{AUTH}[[authdash.panels]]\nid = \"p\"\ntitle = \"P\"\nd\u{430}ta_url = \"{evil}\"\n"
+        ),
+        format!(
+            "{AUTH}[[authdash.panels]]\nid = \"p\"\ntitle = \"P\"\n\
+             [authdash]\npanels = [{{ id = \"q\", title = \"Q\", data_url = \"{evil}\" }}]\n"
+        ),
+        format!(
+            "{AUTH}[authdash]\n\"panels\" = [{{ id = \"p\", title = \"P\", \"data_url\" = \"{evil}\" }}]\n"
+        ),
+    ] {
+        let f = folder(&text);
+        let reviewed = trust::review(&f.config).expect("read");
+        match &reviewed.summary {
+            Ok(_) => {
+                let shown = reviewed.to_string();
+                assert!(
+                    shown.contains("evil.example"),
+                    "{text}\nnot shown:\n{shown}"
+                );
+            }
+            Err(_) => {
+                assert!(
+                    authdash::config::Config::parse(&reviewed.path, &text, &|_| None).is_err(),
+                    "{text}: not summarised, yet it loads"
+                );
+            }
+        }
+    }
+}
