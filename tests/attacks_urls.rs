@@ -372,3 +372,74 @@ async fn attack_remote_providers_token_sent_to_a_plain_http_loopback_port() {
         fetched.data
     );
 }
+
+/// A second reader's attack (issue 17): a placeholder that ends the host
+/// rather than starting it. `https://api.example{org_id}/…` reads as
+/// api.example's; an org id `.evil.example` (dots are unreserved, so they
+/// pass the one-segment encoding) made it `api.example.evil.example`, a
+/// host the summary never showed, and the token went there. Such a
+/// template is refused when the config is read (and, for a panel built
+/// another way, before any request); one in front of the host the config
+/// writes (`{org_name}.tenants.example`) stays.
+#[test]
+fn attack_a_placeholder_at_the_end_of_the_host_cannot_pick_the_host() {
+    let config = |url: &str| {
+        Config::parse(
+            std::path::Path::new("/etc/authdash/a.toml"),
+            &format!(
+                "[auth]\nclient_id = \"c\"\n\
+                 server_metadata_url = \"https://id.example/.well-known/openid-configuration\"\n\
+                 [[authdash.panels]]\nid = \"p\"\ntitle = \"P\"\ndata_url = \"{url}\"\n"
+            ),
+            &|_| None,
+        )
+    };
+    let vars = |org_id: &'static str| authdash::panels::TemplateVars {
+        org_id,
+        org_name: org_id,
+        user_id: "u",
+    };
+    for template in [
+        "https://api.example{org_id}/x",
+        "https://api.example.com{org_name}/x",
+        "https://{org_id}/x",
+        "https://{org_id}.com/x",
+        "https:api.example{org_id}/x",
+        "https://a{org_id}.b{user_id}/x",
+    ] {
+        let error = config(template).expect_err(template).to_string();
+        assert!(error.contains("in its host"), "{template}: {error}");
+        let panel = PanelSpec {
+            id: "p".into(),
+            title: "P".into(),
+            description: None,
+            requires: Requirement::default(),
+            data_url: Some(template.into()),
+            command: None,
+            select: None,
+            view: Default::default(),
+            refresh: None,
+        };
+        match panel.url_for(vars(".evil.example")) {
+            Err(authdash::panels::TemplateError::InHost { .. }) => {}
+            other => panic!("{template}: {other:?}"),
+        }
+    }
+    for template in [
+        "https://{org_name}.tenants.example/x",
+        "https://api-{org_id}.tenants.example/x",
+        "https://{org_id}@api.example/x",
+        "https://api.example/{org_id}.{org_name}",
+    ] {
+        let panel = config(template).expect(template).panels.remove(0);
+        let out = panel
+            .url_for(vars(".evil.example"))
+            .expect(template)
+            .expect("an address");
+        let host = Url::parse(&out).expect(&out).host_str().unwrap().to_owned();
+        assert!(
+            host.ends_with(".tenants.example") || host == "api.example",
+            "{template} -> {out}"
+        );
+    }
+}

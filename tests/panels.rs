@@ -436,3 +436,65 @@ async fn attack_an_org_name_is_neither_an_option_nor_a_placeholder() {
     let (result, _) = setup.fetch_in(&alice, "cmd-ok", "Acme -- EU").await;
     assert_eq!(result.expect("runs")["org"], "Acme -- EU");
 }
+
+/// A second reader's attack: an http panel's API that quotes the bearer
+/// token it was sent (a gateway's "token … is not allowed here", a debug
+/// endpoint echoing the request's headers). The token reached the panel
+/// as the API wrote it, in the error line or the data, as a program's
+/// output no longer does: both say `[access token]`.
+#[tokio::test]
+async fn attack_an_http_api_echoing_the_token_shows_no_token() {
+    use axum::http::{HeaderMap, StatusCode};
+    let bearer = |h: &HeaderMap| {
+        h.get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .trim_start_matches("Bearer ")
+            .to_owned()
+    };
+    let app = axum::Router::new()
+        .route(
+            "/forbidden",
+            axum::routing::get(move |h: HeaderMap| async move {
+                let body = json!({ "error_description": format!("token {} may not", bearer(&h)) });
+                (StatusCode::FORBIDDEN, axum::Json(body))
+            }),
+        )
+        .route(
+            "/down",
+            axum::routing::get(move |h: HeaderMap| async move {
+                let body = json!({ "error": format!("upstream refused {}", bearer(&h)) });
+                (StatusCode::BAD_GATEWAY, axum::Json(body))
+            }),
+        )
+        .route(
+            "/headers",
+            axum::routing::get(move |h: HeaderMap| async move {
+                axum::Json(
+                    json!({ "headers": { "authorization": format!("Bearer {}", bearer(&h)) } }),
+                )
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let token = "eyJhbGciOiJSUzI1NiJ9.the-access-token-of-alice.signature";
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    for path in ["/forbidden", "/down"] {
+        let error = authdash::panels::fetch_http(&http, &format!("{base}{path}"), token, 1 << 20)
+            .await
+            .expect_err(path)
+            .to_string();
+        assert!(
+            !error.contains(token),
+            "{path}: the token is shown: {error}"
+        );
+        assert!(error.contains("[access token]"), "{path}: {error}");
+    }
+    let value = authdash::panels::fetch_http(&http, &format!("{base}/headers"), token, 1 << 20)
+        .await
+        .expect("the echo");
+    assert_eq!(value["headers"]["authorization"], "Bearer [access token]");
+}

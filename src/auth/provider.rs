@@ -80,6 +80,7 @@ impl Provider {
                 request_timeout: settings.request_timeout,
                 loopback,
                 ca_file: config.ca_file.as_deref(),
+                ca_file_sha256: config.ca_file_sha256.as_deref(),
             })?,
             settings.provider_body_cap,
         );

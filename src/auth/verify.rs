@@ -253,6 +253,18 @@ fn check_continuity(
     {
         return Err(differs("azp"));
     }
+    // A refreshed ID token is issued now (§12.2). One issued before the
+    // token it replaces is an earlier statement sent again (a provider
+    // echoing the login's): the roles in it were not said afresh.
+    let iat = |claims: &BTreeMap<String, Value>| claims.get("iat").and_then(Value::as_f64);
+    if let (Some(new_iat), Some(held_iat)) = (iat(new), iat(original))
+        && new_iat < held_iat
+    {
+        return Err(format!(
+            "the refreshed ID token was issued (`iat` {new_iat}) before the one it replaces \
+             ({held_iat}): an earlier token sent again says nothing afresh"
+        ));
+    }
     Ok(())
 }
 

@@ -75,6 +75,10 @@ pub struct Config {
     pub warnings: Vec<ConfigWarning>,
     /// The terminal UI's theme, keys and accents (`[authdash]`).
     pub ui: UiSettings,
+    /// For a config found in the current folder, each command panel's
+    /// program as it was trusted (set by `config::trust`): what runs,
+    /// whatever a link in the folder points at later.
+    pub trusted_programs: Vec<trust::TrustedProgram>,
 }
 
 pub use crate::http::HttpSettings;
@@ -262,6 +266,7 @@ fn build(
         inline_secrets,
         warnings: Vec::new(),
         ui: settings.ui,
+        trusted_programs: Vec::new(),
     })
 }
 

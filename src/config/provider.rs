@@ -112,6 +112,11 @@ pub struct ProviderConfig {
     /// relative to the config file's folder. Read when the provider is
     /// first contacted.
     pub ca_file: Option<PathBuf>,
+    /// For a config found in the current folder, the hex SHA-256 of the
+    /// `ca_file` it was trusted with (set by `config::trust`): the file
+    /// read when the provider is contacted, maybe long after the check,
+    /// must still be that one.
+    pub ca_file_sha256: Option<String>,
 }
 
 /// Where "Log out everywhere" gets its API key. The key itself is never
@@ -255,6 +260,7 @@ impl ProviderConfig {
             logout_everywhere,
             allow_hs256,
             ca_file,
+            ca_file_sha256: None,
         })
     }
 }

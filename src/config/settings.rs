@@ -277,6 +277,12 @@ fn steers_the_command(name: &str) -> bool {
         "EDITOR",
         "VISUAL",
         "PAGER",
+        "GCONV_PATH",
+        "LOCPATH",
+        "NLSPATH",
+        "GLIBC_TUNABLES",
+        "SHELLOPTS",
+        "BASHOPTS",
     ];
     const PREFIXES: &[&str] = &["LD_", "DYLD_", "BASH_FUNC_"];
     let upper = name.to_ascii_uppercase();

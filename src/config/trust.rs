@@ -31,7 +31,7 @@ use super::{Config, ConfigError};
 use crate::identity::visible;
 pub use message::trust_command;
 use message::{shown, visible_lines};
-use record::{Entry, RecordedCa, read_capped};
+use record::{Entry, RecordedCa, RecordedProgram, read_capped};
 pub use summary::{CaFile, Login, Program, Setting, Summary, TokenUrl};
 
 /// The file in the data folder that lists trusted configs.
@@ -72,6 +72,10 @@ pub enum Why {
     OlderRecord,
     /// Trusted without `--allow-commands`, and it has command panels.
     CommandsNotAllowed,
+    /// Its content is the one trusted, but a command panel's program is
+    /// not the one its summary showed then (a link in the folder pointed
+    /// elsewhere): `now` says what it is.
+    Program { program: String, now: String },
     /// Trusted as it is, but it cannot be trusted now (say a newer
     /// authdash refuses what an older one took): [`Summary::problems`].
     Refused,
@@ -218,6 +222,27 @@ impl fmt::Display for Reviewed {
     }
 }
 
+/// A command panel's program as a folder config was trusted with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustedProgram {
+    /// The panel's id.
+    pub panel: String,
+    /// The program, its links followed as the summary showed it; `None`:
+    /// it was not there, and whatever is there now was never read.
+    pub resolved: Option<PathBuf>,
+}
+
+/// The folder a config found in the current folder belongs to: the one
+/// holding its `.streamlit` (else the file's own folder), from its
+/// canonical path.
+pub fn folder_of(config: &Path) -> Option<&Path> {
+    let parent = config.parent()?;
+    match parent.file_name() {
+        Some(name) if name == ".streamlit" => parent.parent(),
+        _ => Some(parent),
+    }
+}
+
 /// A trusted folder config, as `doctor` shows it.
 #[derive(Debug, Clone)]
 pub struct TrustedFile {
@@ -270,7 +295,33 @@ pub fn load_reviewed(
     let reviewed = check_reviewed(data_dir, path)?;
     // Parsed from its canonical path, as the summary was: a relative
     // `ca_file` is the very file that was hashed.
-    let config = Config::parse(&reviewed.path, &reviewed.text, env)?;
+    let mut config = Config::parse(&reviewed.path, &reviewed.text, env)?;
+    // Read again when the provider is first contacted, maybe long after:
+    // it must then be what was trusted.
+    if let Ok(summary) = &reviewed.summary {
+        config.trusted_programs = summary
+            .programs
+            .iter()
+            .map(|p| TrustedProgram {
+                panel: p.panel.clone(),
+                resolved: p.resolved.clone(),
+            })
+            .collect();
+        for provider in &mut config.providers {
+            let Some(path) = &provider.ca_file else {
+                continue;
+            };
+            // One the summary did not hash matches nothing.
+            provider.ca_file_sha256 = Some(
+                summary
+                    .ca_files
+                    .iter()
+                    .find(|ca| ca.path == *path)
+                    .and_then(|ca| ca.sha256.clone().ok())
+                    .unwrap_or_default(),
+            );
+        }
+    }
     let trusted = reviewed.summary.ok().map(|summary| TrustedFile {
         path: reviewed.path,
         sha256: reviewed.sha256,
@@ -335,7 +386,34 @@ fn still_trusted(entry: &Entry, reviewed: &Reviewed) -> Option<Why> {
     if !summary.problems.is_empty() {
         return Some(Why::Refused);
     }
-    (summary.runs_programs() && !entry.allow_commands).then_some(Why::CommandsNotAllowed)
+    if summary.runs_programs() && !entry.allow_commands {
+        return Some(Why::CommandsNotAllowed);
+    }
+    program_moved(entry.programs.as_deref(), summary)
+}
+
+/// Why a command panel's program is not the one recorded (its links
+/// followed, as the summary showed it), if one is not.
+fn program_moved(recorded: Option<&[RecordedProgram]>, summary: &Summary) -> Option<Why> {
+    for program in &summary.programs {
+        let path = program.argv.first().cloned().unwrap_or_default();
+        let now = program
+            .resolved
+            .as_ref()
+            .map(|r| r.to_string_lossy().into_owned());
+        let then = recorded.and_then(|r| r.iter().find(|p| p.path == path));
+        let changed = match (then, &now) {
+            (Some(then), now) if then.resolved == *now => continue,
+            (None, _) => "was not recorded when you trusted the config".to_owned(),
+            (Some(_), Some(now)) => format!("is {now} now, not the program you trusted"),
+            (Some(_), None) => "is not there now".to_owned(),
+        };
+        return Some(Why::Program {
+            program: path,
+            now: changed,
+        });
+    }
+    None
 }
 
 /// Read the config at `path` once and summarise what it would do.
@@ -406,11 +484,23 @@ pub fn record(
         .collect();
     let mut list = record::read(data_dir)?;
     list.trusted.retain(|e| e.path != reviewed.key);
+    let programs = summary
+        .programs
+        .iter()
+        .map(|p| RecordedProgram {
+            path: p.argv.first().cloned().unwrap_or_default(),
+            resolved: p
+                .resolved
+                .as_ref()
+                .map(|r| r.to_string_lossy().into_owned()),
+        })
+        .collect();
     list.trusted.push(Entry {
         path: reviewed.key.clone(),
         sha256: reviewed.sha256.clone(),
         ca_files: Some(ca_files),
         allow_commands: allow_commands && summary.runs_programs(),
+        programs: Some(programs),
     });
     record::write(data_dir, list)?;
     Ok(Trusted {

@@ -15,6 +15,9 @@ pub struct HttpOptions<'a> {
     /// The provider's `ca_file`: PEM certificates trusted besides the OS
     /// store (or `SSL_CERT_FILE`/`SSL_CERT_DIR`, which replace it).
     pub ca_file: Option<&'a Path>,
+    /// The hex SHA-256 `ca_file` was trusted with, when it was
+    /// ([`crate::config::ProviderConfig::ca_file_sha256`]).
+    pub ca_file_sha256: Option<&'a str>,
 }
 
 /// The largest `ca_file` read: a bundle of every public CA is ~250 KiB.
@@ -26,8 +29,10 @@ pub const TLS_HINT: &str = "the provider's certificate is not trusted here. Behi
      provider in the config (or SSL_CERT_FILE for every program); `authdash doctor` shows the \
      certificate chain";
 
-/// The certificates of a `ca_file`, for reqwest and for doctor.
-pub fn read_ca_file(path: &Path) -> Result<Vec<u8>, HttpError> {
+/// The certificates of a `ca_file`, for reqwest and for doctor; when
+/// `trusted` names the SHA-256 the config was trusted with, only bytes
+/// that have it (read once: what is checked is what is used).
+pub fn read_ca_file(path: &Path, trusted: Option<&str>) -> Result<Vec<u8>, HttpError> {
     let unusable = |reason: String| HttpError::Unusable {
         what: "the provider's ca_file",
         url: path.display().to_string(),
@@ -42,6 +47,20 @@ pub fn read_ca_file(path: &Path) -> Result<Vec<u8>, HttpError> {
             "it is larger than {} MiB: not a CA file",
             MAX_CA_FILE / (1024 * 1024)
         )));
+    }
+    if let Some(trusted) = trusted {
+        use sha2::Digest as _;
+        let sha: String = sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        if sha != trusted {
+            return Err(unusable(
+                "it changed since you trusted the config that names it; run `authdash trust` \
+                 again to read what it is now"
+                    .to_owned(),
+            ));
+        }
     }
     Ok(bytes)
 }
@@ -58,14 +77,15 @@ pub fn client(options: HttpOptions<'_>) -> Result<reqwest::Client, HttpError> {
         builder = builder.no_proxy();
     }
     if let Some(path) = options.ca_file {
-        let certificates = reqwest::Certificate::from_pem_bundle(&read_ca_file(path)?)
-            .ok()
-            .filter(|c| !c.is_empty())
-            .ok_or_else(|| HttpError::Unusable {
-                what: "the provider's ca_file",
-                url: path.display().to_string(),
-                reason: "it holds no PEM certificate (-----BEGIN CERTIFICATE-----)".to_owned(),
-            })?;
+        let certificates =
+            reqwest::Certificate::from_pem_bundle(&read_ca_file(path, options.ca_file_sha256)?)
+                .ok()
+                .filter(|c| !c.is_empty())
+                .ok_or_else(|| HttpError::Unusable {
+                    what: "the provider's ca_file",
+                    url: path.display().to_string(),
+                    reason: "it holds no PEM certificate (-----BEGIN CERTIFICATE-----)".to_owned(),
+                })?;
         for certificate in certificates {
             builder = builder.add_root_certificate(certificate);
         }

@@ -63,6 +63,12 @@ pub fn program_environment(
 pub struct ProgramRun<'a> {
     /// The argv with its placeholders filled ([`super::PanelSpec::argv_for`]).
     pub argv: &'a [String],
+    /// The program to start in `argv[0]`'s place (which it still gets as
+    /// its name): the one a folder config was trusted with, its links
+    /// followed then, so that a link changed since is not followed now.
+    pub program: Option<&'a std::path::Path>,
+    /// Where it runs; `None`: where authdash runs.
+    pub dir: Option<&'a std::path::Path>,
     /// What it inherits ([`program_environment`]).
     pub environment: &'a [(OsString, OsString)],
     /// Put in `token_env`.
@@ -82,8 +88,8 @@ impl std::fmt::Debug for ProgramRun<'_> {
 /// Run the panel's program with the token in `token_env` (never on its
 /// command line) and only the environment `run` gives, stdin closed, and
 /// read JSON from its stdout: at most `output_cap` bytes, within
-/// `timeout`; a program that runs over is killed. Stderr's last line is
-/// kept for the error. Every occurrence of the access or refresh token in
+/// `timeout`; a program that runs over is killed. Stderr's last whole
+/// line is kept for the error. Every occurrence of the access or refresh token in
 /// what comes back is replaced by `[access token]` / `[refresh token]`.
 pub async fn run_command(
     command: &CommandSource,
@@ -93,7 +99,16 @@ pub async fn run_command(
     let Some((program, args)) = run.argv.split_first() else {
         return Err(SourceError::Command("has an empty argv".into()));
     };
-    let mut child = tokio::process::Command::new(program)
+    let executable = run
+        .program
+        .map_or(std::ffi::OsStr::new(program), |p| p.as_os_str());
+    let mut start = tokio::process::Command::new(executable);
+    #[cfg(unix)]
+    start.arg0(program);
+    if let Some(dir) = run.dir {
+        start.current_dir(dir);
+    }
+    let mut child = start
         .args(args)
         .env_clear()
         .envs(run.environment.iter().map(|(k, v)| (k, v)))
@@ -110,24 +125,32 @@ pub async fn run_command(
     let mut stderr = child.stderr.take();
     let cap = command.output_cap;
     let work = async {
-        let mut out = Vec::new();
-        if let Some(s) = stdout.as_mut() {
-            // One byte over the cap is enough to know it is over.
-            let mut limited = s.take(u64::try_from(cap).unwrap_or(u64::MAX) + 1);
-            limited.read_to_end(&mut out).await.map_err(|e| {
-                SourceError::Command(format!("`{program}`: reading its output: {e}"))
-            })?;
-        }
-        if out.len() > cap {
-            return Err(SourceError::TooLarge {
-                limit: mib(cap),
-                setting: "output_cap_kib",
-            });
-        }
-        let mut err = Vec::new();
-        if let Some(s) = stderr.as_mut() {
-            let _ = s.take(64 * 1024).read_to_end(&mut err).await;
-        }
+        // Both at once: a program that fills one pipe while authdash
+        // waits on the other would otherwise stall until the timeout.
+        let read_out = async {
+            let mut out = Vec::new();
+            if let Some(s) = stdout.as_mut() {
+                // One byte over the cap is enough to know it is over.
+                let mut limited = s.take(u64::try_from(cap).unwrap_or(u64::MAX) + 1);
+                limited.read_to_end(&mut out).await.map_err(|e| {
+                    SourceError::Command(format!("`{program}`: reading its output: {e}"))
+                })?;
+            }
+            if out.len() > cap {
+                return Err(SourceError::TooLarge {
+                    limit: mib(cap),
+                    setting: "output_cap_kib",
+                });
+            }
+            Ok(out)
+        };
+        let read_err = async {
+            Ok(match stderr.as_mut() {
+                Some(s) => stderr_tail(s).await,
+                None => Vec::new(),
+            })
+        };
+        let (out, err) = tokio::try_join!(read_out, read_err)?;
         let status = child
             .wait()
             .await
@@ -165,15 +188,42 @@ pub async fn run_command(
     }
 }
 
-/// Replaces the session's tokens in a program's output. The JSON is
-/// redacted after it is parsed, so that a token written with escapes
-/// (`\u0065…`) is caught too.
-struct Redactor<'a> {
+/// The most of a program's stderr kept: its end, where its last line is.
+const STDERR_TAIL: usize = 64 * 1024;
+
+/// The last [`STDERR_TAIL`] bytes of a program's stderr, read to its end,
+/// whole lines only: a line cut at the start of what is kept could hold
+/// a token in part, which no redaction would recognise.
+async fn stderr_tail(stream: &mut tokio::process::ChildStderr) -> Vec<u8> {
+    let mut kept = Vec::new();
+    let mut cut = false;
+    let mut chunk = [0u8; 8192];
+    while let Ok(n @ 1..) = stream.read(&mut chunk).await {
+        kept.extend_from_slice(&chunk[..n]);
+        if kept.len() > STDERR_TAIL {
+            kept.drain(..kept.len() - STDERR_TAIL);
+            cut = true;
+        }
+    }
+    if cut {
+        let first_whole = kept
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(kept.len(), |i| i + 1);
+        kept.drain(..first_whole);
+    }
+    kept
+}
+
+/// Replaces the session's tokens in a program's output (or an API's
+/// answer). The JSON is redacted after it is parsed, so that a token
+/// written with escapes (`\u0065…`) is caught too.
+pub(super) struct Redactor<'a> {
     secrets: Vec<(&'a str, &'static str)>,
 }
 
 impl<'a> Redactor<'a> {
-    fn new(access_token: &'a str, refresh_token: Option<&'a str>) -> Self {
+    pub(super) fn new(access_token: &'a str, refresh_token: Option<&'a str>) -> Self {
         let secrets = [
             (Some(access_token), "[access token]"),
             (refresh_token, "[refresh token]"),
@@ -184,7 +234,7 @@ impl<'a> Redactor<'a> {
         Self { secrets }
     }
 
-    fn text(&self, text: &str) -> String {
+    pub(super) fn text(&self, text: &str) -> String {
         self.secrets
             .iter()
             .fold(text.to_owned(), |text, (secret, name)| {
@@ -196,7 +246,7 @@ impl<'a> Redactor<'a> {
             })
     }
 
-    fn value(&self, value: Value) -> Value {
+    pub(super) fn value(&self, value: Value) -> Value {
         match value {
             Value::String(s) => Value::String(self.text(&s)),
             Value::Array(items) => Value::Array(items.into_iter().map(|v| self.value(v)).collect()),

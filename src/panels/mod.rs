@@ -17,6 +17,7 @@ pub use data::{DEFAULT_PANEL_BODY_CAP, PanelData, from_value, parse};
 pub use requirement::{Access, Denial, Requirement, Unmet};
 pub use source::{SourceError, fetch_http, select};
 pub use spec::{CommandSource, PLACEHOLDERS, PanelSpec, TemplateError, TemplateVars};
+pub(crate) use spec::{check_host_placeholders, has_placeholder};
 pub use view::View;
 
 /// What a command source's stdout may hold unless `output_cap_kib` says

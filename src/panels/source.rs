@@ -60,6 +60,8 @@ pub(super) fn json(body: &[u8]) -> Result<Value, SourceError> {
 }
 
 /// GET `url` with the bearer token; the body is capped while it streams.
+/// The token, should the API quote it (a gateway's error, an endpoint
+/// echoing the request), is shown as `[access token]`.
 pub async fn fetch_http(
     http: &reqwest::Client,
     url: &str,
@@ -91,15 +93,17 @@ pub async fn fetch_http(
             },
             other => SourceError::Transport(other.to_string()),
         })?;
+    let redact = super::command::Redactor::new(access_token, None);
+    let error_text = |body: &[u8]| super::data::error_text(body).map(|t| redact.text(&t));
     match status {
-        200..=299 => json(&body),
+        200..=299 => json(&body).map(|v| redact.value(v)),
         401 => Err(SourceError::Unauthorized),
         403 => Err(SourceError::Forbidden(
-            super::data::error_text(&body).unwrap_or_else(|| "forbidden".into()),
+            error_text(&body).unwrap_or_else(|| "forbidden".into()),
         )),
         code => Err(SourceError::Status {
             code,
-            detail: super::data::error_text(&body),
+            detail: error_text(&body),
         }),
     }
 }

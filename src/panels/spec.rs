@@ -82,6 +82,23 @@ pub enum TemplateError {
         placeholder: &'static str,
         value: String,
     },
+    /// A placeholder in the address's host anywhere but its first labels
+    /// (`https://api.example{org_id}`): a value such as `.evil.example`
+    /// would send the request, and the token, to another host than the
+    /// one the config shows.
+    #[error(
+        "the panel's address has {{{placeholder}}} in its host, not followed by `.` and the rest \
+         of the host (or in its port): a value such as `.evil.example` would send the request to \
+         another host"
+    )]
+    InHost { placeholder: &'static str },
+    /// A placeholder in the program a command panel runs: the value would
+    /// choose the program (an org named `../../bin/sh`).
+    #[error(
+        "the panel's program `{program}` has a placeholder in it: the value would choose which \
+         program runs; name the program in full and pass values as arguments"
+    )]
+    InProgram { program: String },
 }
 
 impl PanelSpec {
@@ -100,6 +117,7 @@ impl PanelSpec {
         let Some(template) = &self.data_url else {
             return Ok(None);
         };
+        check_host_placeholders(template)?;
         fill(template, &self.values(vars), |name, value, _| {
             segment(name, value)
         })
@@ -112,6 +130,13 @@ impl PanelSpec {
     /// ([`TemplateError::OptionLike`]).
     pub fn argv_for(&self, vars: TemplateVars<'_>) -> Option<Result<Vec<String>, TemplateError>> {
         let command = self.command.as_ref()?;
+        if let Some(program) = command.argv.first()
+            && has_placeholder(program)
+        {
+            return Some(Err(TemplateError::InProgram {
+                program: program.clone(),
+            }));
+        }
         let values = self.values(vars);
         Some(
             command
@@ -176,6 +201,54 @@ fn fill(
     }
     out.push_str(rest);
     Ok(out)
+}
+
+/// Whether `text` holds one of [`PLACEHOLDERS`].
+pub(crate) fn has_placeholder(text: &str) -> bool {
+    PLACEHOLDERS.iter().any(|p| text.contains(p))
+}
+
+/// A URL template's placeholders may stand in the host only in front of
+/// a `.` and at least two labels the config writes
+/// (`https://{org_name}.api.example.com`): their values, made of
+/// unreserved characters, can then only add to the front of the host the
+/// config shows. At its end, or in the port, a value could make it
+/// another host (`https://api.example{org_id}` and `.evil.example`). The
+/// host is found as the URL parser finds it, a name in each
+/// placeholder's place.
+pub(crate) fn check_host_placeholders(template: &str) -> Result<(), TemplateError> {
+    let name = |p: &'static str| p.trim_matches(['{', '}']);
+    let marker = |p: &'static str| format!("authdash-placeholder-{}", name(p).replace('_', "-"));
+    let used: Vec<&'static str> = PLACEHOLDERS
+        .iter()
+        .copied()
+        .filter(|p| template.contains(p))
+        .collect();
+    let Some(&first) = used.first() else {
+        return Ok(());
+    };
+    let marked = used
+        .iter()
+        .fold(template.trim().to_owned(), |t, p| t.replace(p, &marker(p)));
+    let in_host = |p: &'static str| TemplateError::InHost {
+        placeholder: name(p),
+    };
+    // Unparsable with a name in a placeholder's place: one is in the port.
+    let url = url::Url::parse(&marked).map_err(|_| in_host(first))?;
+    let host = url.host_str().unwrap_or_default();
+    let last = used
+        .iter()
+        .filter_map(|p| host.rfind(&marker(p)).map(|at| (at + marker(p).len(), *p)))
+        .max();
+    let Some((end, placeholder)) = last else {
+        return Ok(());
+    };
+    let suffix = &host[end..];
+    let labels: Vec<&str> = suffix.strip_prefix('.').unwrap_or("").split('.').collect();
+    if labels.len() < 2 || labels.iter().any(|l| l.is_empty()) {
+        return Err(in_host(placeholder));
+    }
+    Ok(())
 }
 
 /// `value` as one path segment: everything but RFC 3986's unreserved

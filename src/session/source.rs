@@ -117,8 +117,26 @@ impl SessionService {
             }
         };
         if let (Some(command), Some(argv)) = (&spec.command, argv) {
+            let trusted = self
+                .config
+                .trusted_programs
+                .iter()
+                .find(|p| p.panel == spec.id);
+            if trusted.is_some_and(|p| p.resolved.is_none()) {
+                return Err(SourceError::Command(format!(
+                    "`{}` was not there when you trusted the config, so what is there now was \
+                     never shown to you; run `authdash trust` again",
+                    argv.first().map(String::as_str).unwrap_or_default()
+                )));
+            }
             let run = panels::ProgramRun {
                 argv: &argv,
+                program: trusted.and_then(|p| p.resolved.as_deref()),
+                // A folder config's programs run in its folder, where it
+                // was read and trusted: its relative arguments
+                // (`scripts/usage.py`) are that folder's files, not those
+                // of a folder whose `.streamlit` links to it.
+                dir: trusted.and_then(|_| crate::config::trust::folder_of(&self.config.path)),
                 environment: &self.program_environment,
                 access_token: current.access_token(),
                 refresh_token: current

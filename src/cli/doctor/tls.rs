@@ -199,7 +199,7 @@ fn ca_file_roots(p: &ProviderConfig) -> Result<Vec<CertificateDer<'static>>, Str
     let Some(path) = &p.ca_file else {
         return Ok(Vec::new());
     };
-    let bytes = http::read_ca_file(path).map_err(|e| e.to_string())?;
+    let bytes = http::read_ca_file(path, p.ca_file_sha256.as_deref()).map_err(|e| e.to_string())?;
     let certs: Vec<_> = CertificateDer::pem_slice_iter(&bytes)
         .filter_map(Result::ok)
         .collect();

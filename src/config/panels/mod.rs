@@ -189,6 +189,18 @@ fn command_source(source: &Section<'_>) -> Checked<CommandSource> {
         ));
     }
     if argv
+        .first()
+        .is_some_and(|p| crate::panels::has_placeholder(p))
+    {
+        return Err(Problem::new(
+            &format!("{key}[0]"),
+            "has a placeholder in the program's path: the value (an organization's name, say \
+             `../../bin/sh`) would choose which program runs with your access token",
+            "name the program in full, and pass `{org_id}`, `{org_name}` or `{user_id}` as an \
+             argument of its own",
+        ));
+    }
+    if argv
         .iter()
         .any(|a| a.contains("{access_token}") || a.contains("{token}"))
     {
@@ -373,6 +385,20 @@ fn data_url(key: &str, raw: &str, panel_id: &str) -> Checked<String> {
          (placeholders: {placeholders})"
     );
     let url = absolute_url(key, &filled, &fix)?;
+    if let Err(crate::panels::TemplateError::InHost { placeholder }) =
+        crate::panels::check_host_placeholders(raw)
+    {
+        return Err(Problem::new(
+            key,
+            format!(
+                "has {{{placeholder}}} in its host, not followed by `.` and the rest of the host (or \
+                 in its port): a value such as `.evil.example` would send the request, and your \
+                 access token, to another host"
+            ),
+            "put placeholders in the path (`https://api.example.com/orgs/{org_id}`), or in the \
+             host only in front of the part that names it (`https://{org_name}.api.example.com`)",
+        ));
+    }
     match url.scheme() {
         "https" => Ok(raw.trim().to_owned()),
         "http" if RedirectHost::of(&url).is_some() => Ok(raw.trim().to_owned()),

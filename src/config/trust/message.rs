@@ -35,6 +35,11 @@ impl Untrusted {
                 "the config {path} has command panels and was trusted without --allow-commands; \
                  authdash will not read it until you trust it again."
             ),
+            Why::Program { program, now } => format!(
+                "the program {} that a command panel of the config {path} runs {now}; authdash \
+                 will not read the config until you trust it again.",
+                visible(program)
+            ),
             Why::Refused => format!(
                 "the config {path} was trusted, but cannot be trusted as it is (below); authdash \
                  will not read it."

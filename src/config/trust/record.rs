@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::{MAX_FILE_BYTES, TRUST_FILE_NAME, TrustError};
 
 /// Version 1 recorded a file's path and hash; version 2 adds its
-/// `ca_file`s and whether it may run programs. A version 1 record is read
+/// `ca_file`s, whether it may run programs and which (a version 2 record
+/// without `programs` covers none). A version 1 record is read
 /// as one that recorded neither (see [`Entry::ca_files`]).
 const LIST_VERSION: u32 = 2;
 const OLDEST_VERSION: u32 = 1;
@@ -36,6 +37,19 @@ pub(super) struct Entry {
     /// Trusted with `--allow-commands`: its command panels may run.
     #[serde(default)]
     pub allow_commands: bool,
+    /// Each command panel's program as the summary showed it, its links
+    /// followed. `None`: recorded by an authdash that did not look, which
+    /// covers no program.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub programs: Option<Vec<RecordedProgram>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct RecordedProgram {
+    /// `argv[0]`, as written.
+    pub path: String,
+    /// Where its links led; `None`: it was not there.
+    pub resolved: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -107,6 +121,7 @@ pub(super) fn read(data_dir: &Path) -> Result<List, TrustError> {
         for entry in &mut list.trusted {
             entry.ca_files = None;
             entry.allow_commands = false;
+            entry.programs = None;
         }
     }
     Ok(list)

@@ -317,15 +317,63 @@ impl Summary {
 
 fn login_text(login: &Login) -> String {
     format!(
-        "{}   (provider `{}`, client_id `{}`)",
+        "{}   (provider `{}`, client_id `{}`{})",
         visible(&login.server_metadata_url),
         visible(&login.provider),
-        visible(&login.client_id)
+        visible(&login.client_id),
+        host_note(&login.server_metadata_url)
     )
 }
 
 fn url_text(url: &TokenUrl) -> String {
-    format!("{}   (panel `{}`)", visible(&url.url), visible(&url.panel))
+    format!(
+        "{}   (panel `{}`{})",
+        visible(&url.url),
+        visible(&url.panel),
+        host_note(&url.url)
+    )
+}
+
+/// `; the host is H` when the host a URL parser finds in `written` (the
+/// one the request goes to) is not the one it writes after its scheme: a
+/// user name in front of it (`https://api.example.com@evil.example`),
+/// percent escapes, a letter from another script that looks like a Latin
+/// one (shown as the parser spells it, `xn--…`), an IP address written as
+/// a number. Placeholders are kept as they are.
+fn host_note(written: &str) -> String {
+    let marker = |p: &str| {
+        format!(
+            "authdash-placeholder-{}",
+            p.trim_matches(['{', '}']).replace('_', "-")
+        )
+    };
+    let marked = crate::panels::PLACEHOLDERS
+        .iter()
+        .fold(written.trim().to_owned(), |t, p| t.replace(p, &marker(p)));
+    let Ok(url) = url::Url::parse(&marked) else {
+        return String::new();
+    };
+    let Some(host) = url.host_str() else {
+        return String::new();
+    };
+    let after_scheme = marked[url.scheme().len()..]
+        .trim_start_matches(':')
+        .trim_start_matches(['/', '\\']);
+    let authority = after_scheme
+        .split(['/', '\\', '?', '#'])
+        .next()
+        .unwrap_or_default();
+    let written_host = match authority.rsplit_once(':') {
+        Some((h, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => h,
+        _ => authority,
+    };
+    if written_host.eq_ignore_ascii_case(host) {
+        return String::new();
+    }
+    let host = crate::panels::PLACEHOLDERS
+        .iter()
+        .fold(host.to_owned(), |h, p| h.replace(&marker(p), p));
+    format!("; the host is {}", visible(&host))
 }
 
 fn program_text(program: &Program) -> String {

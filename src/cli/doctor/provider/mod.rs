@@ -91,6 +91,7 @@ pub(super) async fn check(p: &ProviderConfig, settings: &HttpSettings, out: &mut
         request_timeout: settings.request_timeout,
         loopback: http::is_loopback(url),
         ca_file: p.ca_file.as_deref(),
+        ca_file_sha256: p.ca_file_sha256.as_deref(),
     }) {
         Ok(c) => c,
         Err(e) => {
