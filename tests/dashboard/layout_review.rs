@@ -1,0 +1,53 @@
+//! What a read of the whole dashboard at the four sizes, by someone who
+//! did not write it, found cut, touching, lost or jumping (issue 16's
+//! "Done"): each test shows the screen at the size that showed it.
+
+use crossterm::event::KeyCode;
+
+use crate::support::screens::{Demo, keys, rows};
+
+/// The rows inside the content pane (right of the navigation list),
+/// without its borders.
+fn pane(screen: &[String]) -> Vec<String> {
+    screen
+        .iter()
+        .filter_map(|r| {
+            let mut cells = r.split(['│', '┃']);
+            cells.nth(3).map(str::to_owned)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_date_claim_too_long_for_its_row_drops_its_countdown_not_half_of_it() {
+    let demo = Demo::start().await;
+    let (mut model, _) = demo.dashboard("alice").await;
+    let at_80 = pane(&rows(&model, 80, 24));
+    keys(&mut model, &[KeyCode::Enter, KeyCode::PageDown]);
+    let at_60 = pane(&rows(&model, 60, 20));
+    for (size, body) in [("80x24", at_80), ("60x20", at_60)] {
+        let row = body
+            .iter()
+            .find(|r| r.contains("auth_time"))
+            .unwrap_or_else(|| panic!("auth_time at {size}: {body:#?}"));
+        // "(just now)" whole or not at all; a date cut ends in "…".
+        assert_eq!(row.contains('('), row.contains(')'), "{size}: {row:?}");
+        let value = row.trim_end();
+        assert!(
+            [")", "…", "UTC", "+00:00"].iter().any(|end| value.ends_with(end)),
+            "auth_time at {size} cut without …: {row:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_claims_legend_wraps_at_60_columns() {
+    let demo = Demo::start().await;
+    let (mut model, _) = demo.dashboard("alice").await;
+    keys(&mut model, &[KeyCode::Enter, KeyCode::PageDown]);
+    let body = pane(&rows(&model, 60, 20)).join("\n");
+    assert!(
+        body.contains("(◆) and userinfo (◇)"),
+        "the legend whole: {body}"
+    );
+}
