@@ -51,3 +51,24 @@ async fn the_claims_legend_wraps_at_60_columns() {
         "the legend whole: {body}"
     );
 }
+
+#[tokio::test]
+async fn a_panels_description_keeps_every_row_it_wraps_to() {
+    let demo = Demo::start().await;
+    let (mut model, _) = demo.dashboard("alice").await;
+    demo.open(&mut model, "billing").await;
+    let body = pane(&rows(&model, 80, 24));
+    // "Plan, invoices and payment method of the active organization."
+    // wraps at 80 columns: its second row is not given to the data.
+    assert!(
+        body[1].trim_end() == "organization.",
+        "the description's last word: {body:#?}"
+    );
+    assert!(body[2].starts_with("Enterprise plan"), "{body:#?}");
+    demo.open(&mut model, "members").await;
+    let body = pane(&rows(&model, 60, 20));
+    assert!(
+        body.iter().any(|r| r.trim_end().ends_with("members.")),
+        "Members' description whole at 60x20: {body:#?}"
+    );
+}

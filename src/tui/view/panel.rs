@@ -68,7 +68,7 @@ pub fn draw(
         ));
         return text(frame, inner, lines);
     }
-    let [top, body] = below(inner, lines.len());
+    let [top, body] = below(inner, &lines);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), top);
     let result = match &spec.view {
         View::Kv => {
@@ -106,9 +106,13 @@ pub fn draw(
     }
 }
 
-/// The lines above a panel's data, and the rest for the data.
-fn below(inner: Rect, intro: usize) -> [Rect; 2] {
-    let header = u16::try_from(intro).unwrap_or(u16::MAX);
+/// The lines above a panel's data, as many rows as they wrap to, and
+/// the rest for the data.
+fn below(inner: Rect, intro: &[Line<'static>]) -> [Rect; 2] {
+    let rows = Paragraph::new(intro.to_vec())
+        .wrap(Wrap { trim: false })
+        .line_count(inner.width);
+    let header = u16::try_from(rows).unwrap_or(u16::MAX);
     Layout::vertical([Constraint::Length(header), Constraint::Min(1)]).areas(inner)
 }
 
@@ -123,7 +127,7 @@ pub fn data_area(model: &Model, dash: &Dashboard, spec: &PanelSpec, area: Rect) 
         lines.push(Line::raw(d.clone()));
     }
     status(&mut lines, model, spec, state);
-    Some(below(content_block("", false).inner(area), lines.len())[1])
+    Some(below(content_block("", false).inner(area), &lines)[1])
 }
 
 fn text(frame: &mut Frame, area: Rect, lines: Vec<Line<'static>>) {
