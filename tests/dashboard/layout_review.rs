@@ -72,3 +72,28 @@ async fn a_panels_description_keeps_every_row_it_wraps_to() {
         "Members' description whole at 60x20: {body:#?}"
     );
 }
+
+#[tokio::test]
+async fn labelled_values_wrap_under_their_column_and_a_missing_one_is_a_dash() {
+    let demo = Demo::start().await;
+    let (mut model, _) = demo.dashboard("alice").await;
+    demo.open(&mut model, "billing").await;
+    let body = pane(&rows(&model, 60, 20));
+    let at = body
+        .iter()
+        .position(|r| r.starts_with("Plan "))
+        .unwrap_or_else(|| panic!("the plan: {body:#?}"));
+    assert!(
+        body[at + 1].starts_with(&" ".repeat(17)) && body[at + 1].contains("seats)"),
+        "the plan's value wraps under itself: {body:#?}"
+    );
+    // dave is in no organization: the local program prints no org.
+    let (mut model, _) = demo.dashboard("dave").await;
+    demo.open(&mut model, "machine").await;
+    let body = pane(&rows(&model, 80, 24));
+    let org = body
+        .iter()
+        .find(|r| r.starts_with("Org "))
+        .unwrap_or_else(|| panic!("the org: {body:#?}"));
+    assert!(org.contains('—'), "a missing value reads as a dash: {org:?}");
+}

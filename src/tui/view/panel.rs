@@ -3,10 +3,12 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::dashboard::content_block;
+use super::text::{hanging, truncate};
 use super::time::relative;
 use super::{chart, table};
 use crate::identity::visible;
@@ -366,11 +368,29 @@ fn kv(frame: &mut Frame, area: Rect, value: &serde_json::Value) {
         .max()
         .unwrap_or(0)
         .min(30);
+    // A value wraps under its column; a missing one reads as a dash.
+    let column = width + 2;
     for (label, value) in &data.items {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{:<width$}  ", visible(label)), theme::key()),
-            Span::raw(visible(value).into_owned()),
-        ]));
+        let value = visible(value);
+        let (text, style) = if value.trim().is_empty() {
+            ("—".to_owned(), theme::dim())
+        } else {
+            (value.into_owned(), Style::new())
+        };
+        for (i, row) in hanging(&text, column, column, usize::from(area.width))
+            .into_iter()
+            .enumerate()
+        {
+            let head = if i == 0 {
+                Span::styled(
+                    format!("{:<width$}  ", truncate(&visible(label), width)),
+                    theme::key(),
+                )
+            } else {
+                Span::raw("")
+            };
+            lines.push(Line::from(vec![head, Span::styled(row, style)]));
+        }
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
