@@ -34,7 +34,9 @@ async fn a_date_claim_too_long_for_its_row_drops_its_countdown_not_half_of_it() 
         assert_eq!(row.contains('('), row.contains(')'), "{size}: {row:?}");
         let value = row.trim_end();
         assert!(
-            [")", "…", "UTC", "+00:00"].iter().any(|end| value.ends_with(end)),
+            [")", "…", "UTC", "+00:00"]
+                .iter()
+                .any(|end| value.ends_with(end)),
             "auth_time at {size} cut without …: {row:?}"
         );
     }
@@ -95,5 +97,58 @@ async fn labelled_values_wrap_under_their_column_and_a_missing_one_is_a_dash() {
         .iter()
         .find(|r| r.starts_with("Org "))
         .unwrap_or_else(|| panic!("the org: {body:#?}"));
-    assert!(org.contains('—'), "a missing value reads as a dash: {org:?}");
+    assert!(
+        org.contains('—'),
+        "a missing value reads as a dash: {org:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_sessions_values_wrap_under_their_column_and_never_touch_their_name() {
+    let demo = Demo::start().await;
+    let (mut model, _) = demo.dashboard("alice").await;
+    keys(&mut model, &[KeyCode::Char('3')]);
+    let body = pane(&rows(&model, 80, 24));
+    let at = body
+        .iter()
+        .position(|r| r.starts_with("Account "))
+        .unwrap_or_else(|| panic!("the account: {body:#?}"));
+    // "alice@example.com at authdash demo provider" is wider than the
+    // pane: its rest goes under the value, not under the label.
+    assert!(
+        body[at + 1].starts_with(&" ".repeat(16)) && body[at + 1].contains("provider"),
+        "{body:#?}"
+    );
+    for label in ["Access token ", "Refresh token "] {
+        let at = body
+            .iter()
+            .position(|r| r.starts_with(label))
+            .unwrap_or_else(|| panic!("{label}: {body:#?}"));
+        let value = &body[at][16..];
+        assert!(
+            !value.trim().is_empty(),
+            "{label} has its value beside it: {body:#?}"
+        );
+        assert!(
+            body[at + 1].starts_with(&" ".repeat(16)),
+            "{label}: {body:#?}"
+        );
+    }
+    // The claims: the longest name, preferred_username, keeps two spaces
+    // before its value.
+    keys(&mut model, &[KeyCode::Enter]);
+    let mut seen = Vec::new();
+    for _ in 0..10 {
+        let body = pane(&rows(&model, 80, 24));
+        if let Some(row) = body.iter().find(|r| r.starts_with("preferred_username")) {
+            assert!(
+                row.starts_with("preferred_username  alice"),
+                "the name and its value apart: {row:?}"
+            );
+            return;
+        }
+        seen = body;
+        keys(&mut model, &[KeyCode::PageDown]);
+    }
+    panic!("no preferred_username: {seen:#?}");
 }
