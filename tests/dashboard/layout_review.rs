@@ -152,3 +152,34 @@ async fn the_sessions_values_wrap_under_their_column_and_never_touch_their_name(
     }
     panic!("no preferred_username: {seen:#?}");
 }
+
+#[tokio::test]
+async fn an_organizations_details_show_every_permission_or_say_there_is_more() {
+    let demo = Demo::start().await;
+    let (mut model, _) = demo.dashboard("alice").await;
+    keys(&mut model, &[KeyCode::Char('2'), KeyCode::Enter]);
+    // Acme's five permissions wrap to three rows at 80 columns.
+    let body = pane(&rows(&model, 80, 24)).join("\n");
+    assert!(body.contains("can_view_reports"), "{body}");
+    // At 60 columns the id wraps under its column, not into the border.
+    let body = pane(&rows(&model, 60, 20));
+    let at = body
+        .iter()
+        .position(|r| r.starts_with("Id "))
+        .unwrap_or_else(|| panic!("the id: {body:#?}"));
+    let id: String = body[at..=at + 1]
+        .iter()
+        .map(|r| r.trim())
+        .collect::<Vec<_>>()
+        .join("");
+    assert!(id.ends_with("4e5f-4a6b-8c7d-1e2f3a4b5c6d"), "{body:#?}");
+    let last = body
+        .iter()
+        .rev()
+        .find(|r| !r.trim().is_empty())
+        .expect("a row");
+    assert!(
+        last.contains("can_view_reports") || last.trim_end().ends_with('…'),
+        "the details end whole or with …: {body:#?}"
+    );
+}
