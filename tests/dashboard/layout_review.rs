@@ -183,3 +183,21 @@ async fn an_organizations_details_show_every_permission_or_say_there_is_more() {
         "the details end whole or with …: {body:#?}"
     );
 }
+
+#[tokio::test]
+async fn a_narrow_organization_list_keeps_its_filter_in_view() {
+    let demo = Demo::start().await;
+    let (mut model, _) = demo.dashboard("orgs1000").await;
+    keys(
+        &mut model,
+        &[KeyCode::Char('2'), KeyCode::Enter, KeyCode::Char('/')],
+    );
+    crate::support::screens::type_text(&mut model, "bio");
+    keys(&mut model, &[KeyCode::Down, KeyCode::Down]);
+    let screen = rows(&model, 60, 20);
+    let bottom = &screen[17];
+    assert!(
+        bottom.contains("/bio") && bottom.contains("3 of 124"),
+        "the filter and the position: {bottom:?}"
+    );
+}

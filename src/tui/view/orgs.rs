@@ -98,12 +98,18 @@ pub fn draw(frame: &mut Frame, area: Rect, _model: &Model, dash: &Dashboard, foc
             thousands(total)
         ),
     };
+    let filter = filter_line(&dash.orgs.filter, dash.orgs.editing, "/ filter");
+    // The filter and the position share the bottom edge: where both do
+    // not fit, the position drops its "· 1,000 in all" before the filter
+    // goes.
+    let room = usize::from(area.width).saturating_sub(2 + filter.width());
+    let position = if position.width() > room && !dash.orgs.filter.is_empty() && count > 0 {
+        format!(" {} of {} ", thousands(selected + 1), thousands(count))
+    } else {
+        position
+    };
     let block = content_block("Organizations", focused)
-        .title_bottom(filter_line(
-            &dash.orgs.filter,
-            dash.orgs.editing,
-            "/ filter",
-        ))
+        .title_bottom(filter)
         .title_bottom(Line::styled(position, theme::dim()).right_aligned());
     frame.render_widget(block, area);
     let [list_area, detail_area] = areas(area, dash);
