@@ -201,3 +201,17 @@ async fn a_narrow_organization_list_keeps_its_filter_in_view() {
         "the filter and the position: {bottom:?}"
     );
 }
+
+#[tokio::test]
+async fn r_on_a_locked_panel_says_there_is_nothing_to_reload() {
+    let demo = Demo::start().await;
+    let (mut model, _) = demo.dashboard("carol").await;
+    demo.open(&mut model, "billing").await;
+    let commands = keys(&mut model, &[KeyCode::Char('r')]);
+    assert!(commands.is_empty(), "nothing is fetched: {commands:?}");
+    let screen = rows(&model, 80, 24);
+    assert!(
+        screen[22].contains("locked panel has no data to reload"),
+        "said, not silent: {screen:#?}"
+    );
+}
