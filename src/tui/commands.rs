@@ -219,6 +219,15 @@ pub fn availability(model: &Model, context: Context, action: Action) -> Availabi
             _ => Hidden,
         },
         (Context::Table, _) => crate::tui::update::table_availability(model, action),
+        // The help's scroll stops at its ends: the footer offers the way
+        // that still moves.
+        (Context::Help, Action::Up) if model.help_scroll == 0 => Hidden,
+        (Context::Help, Action::Down)
+            if usize::from(model.help_scroll)
+                >= crate::tui::view::help_max_scroll(model, model.size()) =>
+        {
+            Hidden
+        }
         (Context::Accounts, Action::Confirm) => match &model.popup {
             _ if model.accounts.is_empty() => Disabled("no stored account".into()),
             Some(Popup::Accounts { filter, .. }) => enabled_if(

@@ -4,7 +4,7 @@
 
 use crossterm::event::KeyCode;
 
-use crate::support::screens::{Demo, keys, rows};
+use crate::support::screens::{Demo, keys, resize, rows};
 
 /// The rows inside the content pane (right of the navigation list),
 /// without its borders.
@@ -200,6 +200,28 @@ async fn a_narrow_organization_list_keeps_its_filter_in_view() {
         bottom.contains("/bio") && bottom.contains("3 of 124"),
         "the filter and the position: {bottom:?}"
     );
+}
+
+#[tokio::test]
+async fn the_helps_footer_offers_the_way_its_scroll_still_goes() {
+    let demo = Demo::start().await;
+    let (mut model, _) = demo.dashboard("alice").await;
+    resize(&mut model, 80, 24);
+    keys(&mut model, &[KeyCode::Char('?'), KeyCode::End]);
+    let footer = rows(&model, 80, 24).pop().expect("a footer");
+    assert!(
+        footer.contains("↑ scroll") && !footer.contains("↓ scroll"),
+        "at the end: {footer:?}"
+    );
+    keys(&mut model, &[KeyCode::Home]);
+    let footer = rows(&model, 80, 24).pop().expect("a footer");
+    assert!(
+        footer.contains("↓ scroll") && !footer.contains("↑ scroll"),
+        "at the top: {footer:?}"
+    );
+    // Down still scrolls from the top, Up from the end.
+    keys(&mut model, &[KeyCode::Down]);
+    assert_eq!(model.help_scroll, 1);
 }
 
 #[tokio::test]
