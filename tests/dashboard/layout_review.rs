@@ -237,3 +237,41 @@ async fn r_on_a_locked_panel_says_there_is_nothing_to_reload() {
         "said, not silent: {screen:#?}"
     );
 }
+
+#[tokio::test]
+async fn the_help_lists_no_letter_where_letters_are_typed() {
+    let demo = Demo::start().await;
+    let (mut model, _) = demo.dashboard("alice").await;
+    resize(&mut model, 120, 36);
+    keys(&mut model, &[KeyCode::Char('?'), KeyCode::Home]);
+    // The help's text, page after page (its rows between its borders).
+    let mut text: Vec<String> = Vec::new();
+    for _ in 0..10 {
+        let screen = rows(&model, 120, 36);
+        text.extend(
+            screen[2..screen.len() - 2]
+                .iter()
+                .filter_map(|r| r.split('│').nth(1).map(str::to_owned)),
+        );
+        keys(&mut model, &[KeyCode::PageDown]);
+    }
+    for section in ["Command palette", "Typing a filter"] {
+        let at = text
+            .iter()
+            .position(|r| r.starts_with(section))
+            .unwrap_or_else(|| panic!("{section}: {text:#?}"));
+        let moves: Vec<&String> = text[at + 1..]
+            .iter()
+            .take_while(|r| r.starts_with("  "))
+            .filter(|r| r.contains("move up") || r.contains("move down"))
+            .collect();
+        assert_eq!(moves.len(), 2, "{section}: {text:#?}");
+        for row in moves {
+            // k and j are typed into the query there: only the arrows move.
+            assert!(
+                !row.contains(" k ") && !row.contains(" j "),
+                "{section}: {row:?}"
+            );
+        }
+    }
+}
