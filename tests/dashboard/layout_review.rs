@@ -275,3 +275,20 @@ async fn the_help_lists_no_letter_where_letters_are_typed() {
         }
     }
 }
+
+#[tokio::test]
+async fn session_opened_by_its_number_starts_at_its_top() {
+    let demo = Demo::start().await;
+    let (mut model, _) = demo.dashboard("alice").await;
+    resize(&mut model, 80, 24);
+    keys(
+        &mut model,
+        &[KeyCode::Enter, KeyCode::PageDown, KeyCode::Char('3')],
+    );
+    let screen = rows(&model, 80, 24);
+    assert!(
+        screen[3].contains("Account"),
+        "Session from its first row, not Profile's scroll: {screen:#?}"
+    );
+    assert!(screen[21].contains(" 1–18 of "), "{screen:#?}");
+}
