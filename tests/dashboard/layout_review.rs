@@ -292,3 +292,48 @@ async fn session_opened_by_its_number_starts_at_its_top() {
     );
     assert!(screen[21].contains(" 1–18 of "), "{screen:#?}");
 }
+
+/// Alice remembers Invoices as the panel she was last in; she switches to
+/// bob from Billing and back: Billing stays on screen both ways.
+#[tokio::test]
+async fn a_switch_keeps_the_panel_on_screen_over_the_one_remembered() {
+    use authdash::tui::message::Msg;
+    use authdash::tui::model::NavItem;
+
+    use crate::support::screens::{app_press, pump_through};
+
+    let demo = Demo::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let service = demo.service(dir.path());
+    let mut now = None;
+    for user in ["bob", "alice"] {
+        let session = demo.login_asking(user, Vec::new()).await;
+        service.store.save(&session).expect("stored");
+        now = Some(session.logged_in_at);
+    }
+    let mut app = demo.resumed_app(dir.path(), now.expect("two")).await;
+    // Into Invoices (remembered), back to the list, up to Billing.
+    for key in [KeyCode::Char('8'), KeyCode::Enter, KeyCode::Esc, KeyCode::Char('4')] {
+        app_press(&mut app, key);
+    }
+    let billing = |app: &authdash::tui::App| {
+        let dash = app.model.dashboard().expect("a dashboard");
+        let index = app.model.panels.iter().position(|p| p.id == "billing");
+        app.model.nav_items().get(dash.nav).copied() == index.map(NavItem::Panel)
+    };
+    assert!(billing(&app));
+    for _ in 0..2 {
+        for key in [KeyCode::Char('m'), KeyCode::Char('s'), KeyCode::Char('j'), KeyCode::Enter] {
+            app_press(&mut app, key);
+        }
+        pump_through(&mut app, "the switch", |m| {
+            matches!(m, Msg::AccountSwitched(_))
+        })
+        .await;
+        let email = app
+            .model
+            .dashboard()
+            .and_then(|d| d.session.user.email.clone());
+        assert!(billing(&app), "{email:?} is on Billing still");
+    }
+}
