@@ -487,7 +487,7 @@ pub const COMMANDS: &[Command] = &[
     c(C::Accounts, A::Back, "close", Some("close")),
     c(C::Help, A::Back, "close the help", Some("close")),
     c(C::Help, A::Help, "close the help", None),
-    c(C::Help, A::Up, "scroll up", None),
+    c(C::Help, A::Up, "scroll up", Some("scroll")),
     c(C::Help, A::Down, "scroll down", Some("scroll")),
     c(C::Help, A::PageUp, "scroll a page up", None),
     c(C::Help, A::PageDown, "scroll a page down", None),

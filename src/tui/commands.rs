@@ -191,6 +191,9 @@ pub fn availability(model: &Model, context: Context, action: Action) -> Availabi
                 .dashboard()
                 .and_then(|d| model.nav_items().get(d.nav).copied())
                 .is_some_and(|i| matches!(i, NavItem::Panel(_) | NavItem::Session));
+            if on_panel && selected_panel_locked(model) {
+                return Disabled("a locked panel has no data to reload".into());
+            }
             enabled_if(on_panel, "only a panel's data reloads")
         }
         (Context::Dashboard, Action::SortNext | Action::SortReverse) => match table_panel(model) {
@@ -216,6 +219,15 @@ pub fn availability(model: &Model, context: Context, action: Action) -> Availabi
             _ => Hidden,
         },
         (Context::Table, _) => crate::tui::update::table_availability(model, action),
+        // The help's scroll stops at its ends: the footer offers the way
+        // that still moves.
+        (Context::Help, Action::Up) if model.help_scroll == 0 => Hidden,
+        (Context::Help, Action::Down)
+            if usize::from(model.help_scroll)
+                >= crate::tui::view::help_max_scroll(model, model.size()) =>
+        {
+            Hidden
+        }
         (Context::Accounts, Action::Confirm) => match &model.popup {
             _ if model.accounts.is_empty() => Disabled("no stored account".into()),
             Some(Popup::Accounts { filter, .. }) => enabled_if(
@@ -233,6 +245,20 @@ pub fn availability(model: &Model, context: Context, action: Action) -> Availabi
         },
         _ => Enabled,
     }
+}
+
+/// The panel selected in the navigation is locked for the person.
+fn selected_panel_locked(model: &Model) -> bool {
+    let Some(d) = model.dashboard() else {
+        return false;
+    };
+    matches!(
+        model.nav_items().get(d.nav),
+        Some(NavItem::Panel(i)) if model
+            .panels
+            .get(*i)
+            .is_some_and(|p| matches!(model.access(d, p), crate::panels::Access::Denied(_)))
+    )
 }
 
 fn pending_flow(model: &Model) -> Option<&PendingFlow> {

@@ -270,6 +270,23 @@ impl Keymap {
             .join(" ")
     }
 
+    /// The keys that start `action` in `context`, as the help and the
+    /// README list them: where letters are typed as text (the palette, a
+    /// filter), a letter bound to the action types itself instead, so it
+    /// is left out while another key does the same.
+    pub fn label_in(&self, context: Context, action: Action) -> String {
+        let keys: Vec<String> = self
+            .keys(action)
+            .iter()
+            .filter(|k| !(context.takes_text() && matches!(k, Key::Char(_))))
+            .map(Key::to_string)
+            .collect();
+        if keys.is_empty() {
+            return self.label(action);
+        }
+        keys.join(" ")
+    }
+
     /// The actions of a context, with the global ones where they reach.
     fn actions_in(context: Context) -> Vec<Action> {
         let mut actions: Vec<Action> = commands_in(context).map(|c| c.action).collect();
@@ -323,7 +340,8 @@ impl Keymap {
             out.push_str(&format!(
                 "| {} | {} | {} |\n",
                 command.context.title(),
-                self.label(command.action).replace('|', "\\|"),
+                self.label_in(command.context, command.action)
+                    .replace('|', "\\|"),
                 command.label
             ));
         }

@@ -121,7 +121,7 @@ fn click(model: &mut Model, area: Rect, at: Position) -> Vec<Command> {
             ..body
         };
         // The rows as `view::orgs` draws them: scrolled to the selection.
-        let list = super::view::org_list_area(content);
+        let list = super::view::org_list_area(content, dash);
         let count = dash.filtered_count();
         if list.contains(at) && count > 0 {
             let selected = dash.orgs.selected.min(count - 1);

@@ -11,6 +11,7 @@ mod accounts;
 mod charts;
 mod header_footer;
 mod help;
+mod layout_review;
 mod lists;
 mod lock_advice;
 mod login_screens;

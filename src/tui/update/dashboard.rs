@@ -141,7 +141,12 @@ fn dashboard_action_inner(model: &mut Model, context: Context, action: Action) -
         Action::Jump(n) => {
             // The numbers name the whole list's entries, filtered or not.
             dash.nav_filter = ListFilter::default();
-            dash.nav = usize::from(n).saturating_sub(1).min(items.len() - 1);
+            let to = usize::from(n).saturating_sub(1).min(items.len() - 1);
+            // Another entry opens at its top, as Tab opens it.
+            if to != dash.nav {
+                dash.profile_scroll = 0;
+            }
+            dash.nav = to;
             dash.focus = Focus::Nav;
             return load_selected_panel(model, false);
         }

@@ -253,6 +253,7 @@ fn resumed(model: &mut Model, result: Result<super::message::Resume, String>) ->
 pub fn enter_dashboard(model: &mut Model, session: impl Into<Arc<Session>>) -> Vec<Command> {
     let session: Arc<Session> = session.into();
     let place = accounts::place_to_return(model);
+    let returning = place.is_some();
     let remembered = model
         .preferences
         .active_org(&session.provider, &session.user.subject)
@@ -260,7 +261,11 @@ pub fn enter_dashboard(model: &mut Model, session: impl Into<Arc<Session>>) -> V
     model.screen = Screen::Dashboard(Box::new(Dashboard::new(session, remembered)));
     accounts::arrive(model, place);
     model.popup = None;
-    table::restore_place(model);
+    // The panel on screen (a switch, `u`, a step-up, logging in again)
+    // wins over the one this account was in last time.
+    if !returning {
+        table::restore_place(model);
+    }
     let mut commands = tick(model, model.now);
     commands.extend(load_selected_panel(model, false));
     commands

@@ -40,7 +40,7 @@ fn entries(model: &Model) -> Vec<Entry> {
         }
         entries.push(Entry {
             title: None,
-            keys: model.keymap.label(command.action),
+            keys: model.keymap.label_in(context, command.action),
             label: command.label,
             why,
         });

@@ -8,7 +8,9 @@ use chrono::{DateTime, TimeZone, Utc};
 use ratatui::text::{Line, Span};
 use secrecy::ExposeSecret;
 use serde_json::Value;
+use unicode_width::UnicodeWidthStr;
 
+use super::session::field;
 use super::time::{clock, relative};
 use crate::identity::visible;
 use crate::session::decode_jwt;
@@ -18,7 +20,10 @@ use crate::tui::theme;
 /// Claims that are times (seconds since the epoch).
 const TIME_CLAIMS: [&str; 5] = ["exp", "iat", "nbf", "auth_time", "updated_at"];
 
-pub fn lines(model: &Model, dash: &Dashboard) -> Vec<Line<'static>> {
+/// The widest a claim's name column grows (names past it are cut with …).
+const MOST_LABEL: usize = 24;
+
+pub fn lines(model: &Model, dash: &Dashboard, width: usize) -> Vec<Line<'static>> {
     let s = &dash.session;
     let mut out = Vec::new();
     let heading = |out: &mut Vec<Line<'static>>, text: &str| {
@@ -38,9 +43,15 @@ pub fn lines(model: &Model, dash: &Dashboard) -> Vec<Line<'static>> {
     }));
 
     heading(&mut out, "ID token");
-    token(&mut out, model, dash, s.tokens.id_token.expose_secret());
+    token(
+        &mut out,
+        model,
+        dash,
+        s.tokens.id_token.expose_secret(),
+        width,
+    );
     heading(&mut out, "Access token");
-    token(&mut out, model, dash, s.access_token());
+    token(&mut out, model, dash, s.access_token(), width);
 
     heading(&mut out, "Last renewals");
     if dash.renewals.is_empty() {
@@ -80,38 +91,52 @@ pub fn lines(model: &Model, dash: &Dashboard) -> Vec<Line<'static>> {
             theme::error(),
         )),
         Some(Ok(rows)) => {
+            let column = column_for(rows.iter().map(|(label, _)| label.as_str()));
             for (label, value) in rows {
-                out.push(Line::from(vec![
-                    Span::styled(format!("{label:<15}"), theme::key()),
-                    Span::raw(visible(value).into_owned()),
-                ]));
+                out.extend(field(label, &visible(value), column, width, theme::key()));
             }
         }
     }
     out
 }
 
-fn token(out: &mut Vec<Line<'static>>, model: &Model, dash: &Dashboard, value: &str) {
+/// The names' column: the longest name (at most [`MOST_LABEL`]) and two
+/// spaces, never narrower than the session's own labels.
+fn column_for<'a>(names: impl Iterator<Item = &'a str>) -> usize {
+    names
+        .map(UnicodeWidthStr::width)
+        .max()
+        .unwrap_or(0)
+        .clamp(14, MOST_LABEL)
+        + 2
+}
+
+fn token(out: &mut Vec<Line<'static>>, model: &Model, dash: &Dashboard, value: &str, width: usize) {
     let shown = if dash.reveal_tokens {
         visible(value).into_owned()
     } else {
         format!("•••••••• ({} characters; v reveals)", value.len())
     };
-    out.push(Line::from(vec![
-        Span::styled(format!("{:<15}", "value"), theme::key()),
-        Span::raw(shown),
-    ]));
-    let Some((header, claims)) = decode_jwt(value) else {
+    let decoded = decode_jwt(value);
+    let column = match &decoded {
+        Some((_, Value::Object(map))) => column_for(map.keys().map(String::as_str)),
+        _ => column_for(std::iter::empty()),
+    };
+    out.extend(field("value", &shown, column, width, theme::key()));
+    let Some((header, claims)) = decoded else {
         out.push(Line::styled(
             "opaque (not a JWT): only the provider can read it",
             theme::dim(),
         ));
         return;
     };
-    out.push(Line::from(vec![
-        Span::styled(format!("{:<15}", "header"), theme::key()),
-        Span::raw(visible(&header.to_string()).into_owned()),
-    ]));
+    out.extend(field(
+        "header",
+        &visible(&header.to_string()),
+        column,
+        width,
+        theme::key(),
+    ));
     if let Value::Object(map) = claims {
         for (name, v) in map {
             let text = match (TIME_CLAIMS.contains(&name.as_str()), v.as_i64()) {
@@ -124,10 +149,13 @@ fn token(out: &mut Vec<Line<'static>>, model: &Model, dash: &Dashboard, value: &
                     other => other.to_string(),
                 },
             };
-            out.push(Line::from(vec![
-                Span::styled(format!("{:<15}", visible(&name)), theme::key()),
-                Span::raw(visible(&text).into_owned()),
-            ]));
+            out.extend(field(
+                &visible(&name),
+                &visible(&text),
+                column,
+                width,
+                theme::key(),
+            ));
         }
     }
 }

@@ -16,16 +16,52 @@ use crate::tui::fuzzy::Query;
 use crate::tui::model::{Dashboard, Model};
 use crate::tui::theme;
 
-/// The list and the selected org's details, inside the panel's border.
-fn areas(area: Rect) -> [Rect; 2] {
-    Layout::vertical([Constraint::Min(3), Constraint::Length(4)])
-        .areas(content_block("", false).inner(area))
+/// The list and the selected org's details (a blank row, then as many
+/// rows as they wrap to, the list keeping three), inside the border.
+fn areas(area: Rect, dash: &Dashboard) -> [Rect; 2] {
+    let inner = content_block("", false).inner(area);
+    let details = selected(dash).map_or(0, |o| details(o, usize::from(inner.width)).len());
+    let most = inner.height.saturating_sub(3);
+    let height = u16::try_from(details + 1).unwrap_or(u16::MAX).min(most);
+    Layout::vertical([Constraint::Min(3), Constraint::Length(height)]).areas(inner)
 }
 
 /// Where the list's rows are when the Organizations panel fills `area`
 /// (the mouse finds the row clicked with it).
-pub fn list_area(area: Rect) -> Rect {
-    areas(area)[0]
+pub fn list_area(area: Rect, dash: &Dashboard) -> Rect {
+    areas(area, dash)[0]
+}
+
+/// The org under the cursor.
+fn selected(dash: &Dashboard) -> Option<&OrgMembership> {
+    let count = dash.filtered_count();
+    dash.filtered_org(dash.orgs.selected.min(count.checked_sub(1)?))
+}
+
+/// The label column of the details.
+const LABEL: usize = 13;
+
+/// An org's id and permissions, wrapped under their column to `width`.
+fn details(o: &OrgMembership, width: usize) -> Vec<Line<'static>> {
+    let perms = if o.permissions.is_empty() {
+        "none".to_owned()
+    } else {
+        o.permissions.join(", ")
+    };
+    let mut lines = Vec::new();
+    for (label, value) in [("Id", visible(&o.org_id)), ("Permissions", visible(&perms))] {
+        for (i, text) in hanging(&value, LABEL, LABEL, width).into_iter().enumerate() {
+            let label = if i == 0 { label } else { "" };
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!("{label:<w$}", w = if i == 0 { LABEL } else { 0 }),
+                    theme::dim(),
+                ),
+                Span::raw(text),
+            ]));
+        }
+    }
+    lines
 }
 
 /// The first org drawn in a list of `rows` rows: the top until the
@@ -62,15 +98,21 @@ pub fn draw(frame: &mut Frame, area: Rect, _model: &Model, dash: &Dashboard, foc
             thousands(total)
         ),
     };
+    let filter = filter_line(&dash.orgs.filter, dash.orgs.editing, "/ filter");
+    // The filter and the position share the bottom edge: where both do
+    // not fit, the position drops its "· 1,000 in all" before the filter
+    // goes.
+    let room = usize::from(area.width).saturating_sub(2 + filter.width());
+    let position = if position.width() > room && !dash.orgs.filter.is_empty() && count > 0 {
+        format!(" {} of {} ", thousands(selected + 1), thousands(count))
+    } else {
+        position
+    };
     let block = content_block("Organizations", focused)
-        .title_bottom(filter_line(
-            &dash.orgs.filter,
-            dash.orgs.editing,
-            "/ filter",
-        ))
+        .title_bottom(filter)
         .title_bottom(Line::styled(position, theme::dim()).right_aligned());
     frame.render_widget(block, area);
-    let [list_area, detail_area] = areas(area);
+    let [list_area, detail_area] = areas(area, dash);
 
     if total == 0 {
         frame.render_widget(
@@ -117,33 +159,28 @@ pub fn draw(frame: &mut Frame, area: Rect, _model: &Model, dash: &Dashboard, foc
         &mut state,
     );
     if let Some(o) = dash.filtered_org(selected) {
-        let perms = if o.permissions.is_empty() {
-            "none".to_owned()
-        } else {
-            o.permissions.join(", ")
-        };
-        const LABEL: usize = 13;
-        let width = usize::from(detail_area.width);
-        let mut lines = vec![Line::from(vec![
-            Span::styled(format!("{:<LABEL$}", "Id"), theme::dim()),
-            Span::raw(visible(&o.org_id).into_owned()),
-        ])];
-        for (i, text) in hanging(&visible(&perms), LABEL, LABEL, width)
-            .into_iter()
-            .enumerate()
-        {
-            let label = if i == 0 { "Permissions" } else { "" };
-            lines.push(Line::from(vec![
-                Span::styled(
-                    format!("{label:<w$}", w = if i == 0 { LABEL } else { 0 }),
-                    theme::dim(),
-                ),
-                Span::raw(text),
-            ]));
+        let [_, shown] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(detail_area);
+        let mut lines = details(o, usize::from(shown.width));
+        // Cut where the pane ends: the last row shown says there is more.
+        let rows = usize::from(shown.height);
+        if lines.len() > rows && rows > 0 {
+            lines.truncate(rows);
+            if let Some(last) = lines.last_mut() {
+                let label = last.spans.first().map_or(0, Span::width);
+                let room = usize::from(shown.width).saturating_sub(label);
+                if let Some(text) = last.spans.last_mut() {
+                    let kept = text.content.trim_end().to_owned();
+                    text.content = if kept.width() + 2 <= room {
+                        format!("{kept} …")
+                    } else {
+                        truncate(&format!("{kept}  "), room)
+                    }
+                    .into();
+                }
+            }
         }
-        let [_, details] =
-            Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(detail_area);
-        frame.render_widget(Paragraph::new(lines), details);
+        frame.render_widget(Paragraph::new(lines), shown);
     }
 }
 

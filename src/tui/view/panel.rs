@@ -3,10 +3,12 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::dashboard::content_block;
+use super::text::{hanging, truncate};
 use super::time::relative;
 use super::{chart, table};
 use crate::identity::visible;
@@ -68,7 +70,7 @@ pub fn draw(
         ));
         return text(frame, inner, lines);
     }
-    let [top, body] = below(inner, lines.len());
+    let [top, body] = below(inner, &lines);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), top);
     let result = match &spec.view {
         View::Kv => {
@@ -106,9 +108,13 @@ pub fn draw(
     }
 }
 
-/// The lines above a panel's data, and the rest for the data.
-fn below(inner: Rect, intro: usize) -> [Rect; 2] {
-    let header = u16::try_from(intro).unwrap_or(u16::MAX);
+/// The lines above a panel's data, as many rows as they wrap to, and
+/// the rest for the data.
+fn below(inner: Rect, intro: &[Line<'static>]) -> [Rect; 2] {
+    let rows = Paragraph::new(intro.to_vec())
+        .wrap(Wrap { trim: false })
+        .line_count(inner.width);
+    let header = u16::try_from(rows).unwrap_or(u16::MAX);
     Layout::vertical([Constraint::Length(header), Constraint::Min(1)]).areas(inner)
 }
 
@@ -123,7 +129,7 @@ pub fn data_area(model: &Model, dash: &Dashboard, spec: &PanelSpec, area: Rect) 
         lines.push(Line::raw(d.clone()));
     }
     status(&mut lines, model, spec, state);
-    Some(below(content_block("", false).inner(area), lines.len())[1])
+    Some(below(content_block("", false).inner(area), &lines)[1])
 }
 
 fn text(frame: &mut Frame, area: Rect, lines: Vec<Line<'static>>) {
@@ -362,11 +368,29 @@ fn kv(frame: &mut Frame, area: Rect, value: &serde_json::Value) {
         .max()
         .unwrap_or(0)
         .min(30);
+    // A value wraps under its column; a missing one reads as a dash.
+    let column = width + 2;
     for (label, value) in &data.items {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{:<width$}  ", visible(label)), theme::key()),
-            Span::raw(visible(value).into_owned()),
-        ]));
+        let value = visible(value);
+        let (text, style) = if value.trim().is_empty() {
+            ("—".to_owned(), theme::dim())
+        } else {
+            (value.into_owned(), Style::new())
+        };
+        for (i, row) in hanging(&text, column, column, usize::from(area.width))
+            .into_iter()
+            .enumerate()
+        {
+            let head = if i == 0 {
+                Span::styled(
+                    format!("{:<width$}  ", truncate(&visible(label), width)),
+                    theme::key(),
+                )
+            } else {
+                Span::raw("")
+            };
+            lines.push(Line::from(vec![head, Span::styled(row, style)]));
+        }
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }

@@ -125,15 +125,26 @@ fn summary(model: &Model, dash: &Dashboard, width: usize) -> Vec<Line<'static>> 
         .map_or(dash.session.provider.as_str(), |p| p.label.as_str());
     lines.extend(field("Provider", &visible(provider), width));
     lines.push(Line::raw(""));
-    lines.push(Line::from(vec![
-        Span::styled("Claims", theme::title()),
-        Span::styled(
-            "  of the verified ID token (◆) and userinfo (◇)",
-            theme::dim(),
-        ),
-    ]));
+    // The legend wraps under itself where it does not fit beside the word.
+    let legend = hanging(
+        "of the verified ID token (◆) and userinfo (◇)",
+        CLAIMS.len(),
+        CLAIMS.len(),
+        width,
+    );
+    for (i, text) in legend.into_iter().enumerate() {
+        let head = if i == 0 {
+            Span::styled(CLAIMS, theme::title())
+        } else {
+            Span::raw("")
+        };
+        lines.push(Line::from(vec![head, Span::styled(text, theme::dim())]));
+    }
     lines
 }
+
+/// The claims' heading, the legend beside it.
+const CLAIMS: &str = "Claims  ";
 
 /// The session's state in a sentence: how long, and what happens then.
 fn session_state(model: &Model, dash: &Dashboard) -> String {
@@ -217,8 +228,13 @@ fn claim_rows(
         if claim.time.is_none() {
             texts.extend(claim.lines().skip(1).map(str::to_owned));
         } else if rows_of(&texts[0], room) > 1 {
-            // Keep a date whole: it fits in 40 columns.
-            texts[0] = texts[0].chars().take(room).collect();
+            // A date keeps one row: without its "(in 9 min)" where that
+            // does not fit, cut with … where the date itself does not.
+            texts[0] = claim
+                .time
+                .and_then(|s| DateTime::from_timestamp(s, 0))
+                .map(|at| truncate(&clock(model, at), room))
+                .unwrap_or_default();
         }
         let claim_rows: usize = texts.iter().map(|t| rows_of(t, room)).sum();
         if skip >= claim_rows {

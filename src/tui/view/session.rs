@@ -1,9 +1,11 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::dashboard::content_block;
+use super::text::{hanging, truncate};
 use super::time::{clock, relative};
 use crate::identity::visible;
 use crate::tui::model::{Dashboard, Model, RefreshState};
@@ -14,7 +16,7 @@ use crate::tui::theme;
 /// tokens, renewals, discovery). Token values only when revealed (`v`).
 pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard, focused: bool) {
     let inner = content_block("", false).inner(area);
-    let paragraph = paragraph(model, dash);
+    let paragraph = paragraph(model, dash, inner.width);
     let total = paragraph.line_count(inner.width);
     let height = usize::from(inner.height);
     let first = dash.profile_scroll.min(total.saturating_sub(height));
@@ -31,22 +33,46 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard, focu
 
 /// The Session pane's rows at `width` columns.
 pub fn rows(model: &Model, dash: &Dashboard, width: u16) -> usize {
-    paragraph(model, dash).line_count(width)
+    paragraph(model, dash, width).line_count(width)
 }
 
-fn paragraph(model: &Model, dash: &Dashboard) -> Paragraph<'static> {
+/// The labels' column: the longest label ("Other accounts") and two
+/// spaces.
+const LABEL: usize = 16;
+
+/// A label in `style` and its value, the value wrapped under itself from
+/// `column` (a label too long for its column is cut with …).
+pub(super) fn field(
+    name: &str,
+    value: &str,
+    column: usize,
+    width: usize,
+    style: Style,
+) -> Vec<Line<'static>> {
+    let label = truncate(name, column.saturating_sub(2));
+    hanging(value, column, column, width)
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let head = if i == 0 {
+                Span::styled(format!("{label:<column$}"), style)
+            } else {
+                Span::raw("")
+            };
+            Line::from(vec![head, Span::raw(text)])
+        })
+        .collect()
+}
+
+fn paragraph(model: &Model, dash: &Dashboard, width: u16) -> Paragraph<'static> {
     let s = &dash.session;
     let now = model.now;
     let label = model
         .provider(&s.provider)
         .map(|p| p.label.as_str())
         .unwrap_or(&s.provider);
-    let row = |name: &str, value: String| {
-        Line::from(vec![
-            Span::styled(format!("{name:<15}"), theme::key()),
-            Span::raw(value),
-        ])
-    };
+    let width = usize::from(width);
+    let row = |name: &str, value: String| field(name, &value, LABEL, width, theme::key());
     let access = match (&dash.refresh, s.tokens.expires_at) {
         (RefreshState::Running, _) => "being renewed now".to_owned(),
         (
@@ -85,7 +111,7 @@ fn paragraph(model: &Model, dash: &Dashboard) -> Paragraph<'static> {
     } else {
         "none: log in again when the access token expires".to_owned()
     };
-    let mut lines = vec![
+    let mut lines: Vec<Line<'static>> = [
         row(
             "Account",
             format!(
@@ -99,25 +125,26 @@ fn paragraph(model: &Model, dash: &Dashboard) -> Paragraph<'static> {
         row("ID token", id_token),
         row("Refresh token", refresh),
         row("Logged in", clock(model, s.logged_in_at)),
-    ];
+    ]
+    .concat();
     if let Some(at) = s.refreshed_at {
-        lines.push(row("Last renewed", clock(model, at)));
+        lines.extend(row("Last renewed", clock(model, at)));
     }
     if !s.tokens.scopes.is_empty() {
-        lines.push(row(
+        lines.extend(row(
             "Scopes",
             visible(&s.tokens.scopes.join(" ")).into_owned(),
         ));
     }
-    lines.push(row("Token store", model.store_description.clone()));
+    lines.extend(row("Token store", model.store_description.clone()));
     let others = model.accounts.iter().filter(|a| !a.active).count();
-    lines.push(row(
+    lines.extend(row(
         "Other accounts",
         match others {
             0 => "none (m → Add account)".to_owned(),
             n => format!("{n} (m → Switch account)"),
         },
     ));
-    lines.extend(super::inspector::lines(model, dash));
+    lines.extend(super::inspector::lines(model, dash, width));
     Paragraph::new(lines).wrap(Wrap { trim: false })
 }
