@@ -8,7 +8,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use authdash::config::Config;
-use authdash::panels::{CommandSource, PanelSpec, ProgramRun, SourceError, TemplateVars};
+use authdash::panels::{CommandSource, PanelSpec, SourceError, TemplateVars};
+use authdash::session::ProgramRun;
 
 /// An access token as long as real ones, every 16 characters of it
 /// distinct.
@@ -50,7 +51,7 @@ async fn run(command: &CommandSource, token: &str) -> Result<serde_json::Value, 
     };
     tokio::time::timeout(
         Duration::from_secs(60),
-        authdash::panels::run_command(command, run),
+        authdash::session::run_command(command, run),
     )
     .await
     .expect("the program's run is bounded")
@@ -208,7 +209,7 @@ async fn org_names_with_look_alike_dashes_or_nul_bytes_are_only_text() {
         access_token: &token,
         refresh_token: None,
     };
-    let error = authdash::panels::run_command(&command, run)
+    let error = authdash::session::run_command(&command, run)
         .await
         .expect_err("no argv holds a NUL byte")
         .to_string();

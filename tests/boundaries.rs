@@ -81,6 +81,27 @@ fn identity_is_pure_data() {
     assert!(found.is_empty(), "identity does I/O:\n{}", found.join("\n"));
 }
 
+/// Panels say what a panel needs and how its data is drawn; fetching it
+/// (an API with a token, a program with a token in its environment) is the
+/// session service's, which holds the tokens.
+#[test]
+fn panels_do_no_io() {
+    let found = offending(
+        &["src/panels"],
+        &[
+            "tokio",
+            "reqwest",
+            "std::fs",
+            "std::net",
+            "std::process",
+            "std::env",
+            "crate::session",
+            "crate::store",
+        ],
+    );
+    assert!(found.is_empty(), "panels do I/O:\n{}", found.join("\n"));
+}
+
 #[test]
 fn faces_reach_tokens_only_through_the_session_service() {
     let found = offending(
@@ -204,6 +225,7 @@ fn the_checks_see_what_they_look_for() {
     assert!(!offending(&["src/session"], &["exchange_refresh_token"]).is_empty());
     assert!(!offending(&["src/tui"], &["crate::session"]).is_empty());
     assert!(!offending(&["src"], &["eprintln!"]).is_empty());
+    assert!(!offending(&["src/session"], &["tokio::process"]).is_empty());
     assert!(imports("auth").contains("config"));
     assert!(imports("tui").contains("session"));
 }

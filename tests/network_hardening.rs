@@ -215,7 +215,7 @@ async fn endless_panel_data_is_refused_at_the_configured_cap() {
     let http = reqwest::Client::new();
     let e = bounded(
         "panel fetch",
-        panels::fetch_http(&http, &op.panel_url(), "token", config.http.panel_body_cap),
+        authdash::session::fetch_http(&http, &op.panel_url(), "token", config.http.panel_body_cap),
     )
     .await
     .expect_err("an endless panel answer is refused");
@@ -230,7 +230,7 @@ async fn endless_panel_data_is_refused_at_the_configured_cap() {
     );
     let e = bounded(
         "panel fetch",
-        panels::fetch_http(&http, &op.panel_url(), "t", panels::DEFAULT_PANEL_BODY_CAP),
+        authdash::session::fetch_http(&http, &op.panel_url(), "t", panels::DEFAULT_PANEL_BODY_CAP),
     )
     .await
     .expect_err("refused at the default cap");
@@ -242,7 +242,7 @@ async fn a_small_panel_answer_still_arrives() {
     let op = BrokenProvider::start(Fault::None).await;
     let value = bounded(
         "panel fetch",
-        panels::fetch_http(
+        authdash::session::fetch_http(
             &reqwest::Client::new(),
             &op.panel_url(),
             "t",

@@ -376,7 +376,7 @@ async fn attack_a_command_panel_does_not_see_authdash_s_secrets() {
         .filter(|n| {
             **n != "SECRET_PANEL_TOKEN"
                 && !shell.contains(n)
-                && !authdash::panels::PROGRAM_ENVIRONMENT.contains(n)
+                && !authdash::session::PROGRAM_ENVIRONMENT.contains(n)
                 && !n.starts_with("LC_")
         })
         .collect();
@@ -483,7 +483,7 @@ async fn attack_an_http_api_echoing_the_token_shows_no_token() {
     let token = "eyJhbGciOiJSUzI1NiJ9.the-access-token-of-alice.signature";
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
     for path in ["/forbidden", "/down"] {
-        let error = authdash::panels::fetch_http(&http, &format!("{base}{path}"), token, 1 << 20)
+        let error = authdash::session::fetch_http(&http, &format!("{base}{path}"), token, 1 << 20)
             .await
             .expect_err(path)
             .to_string();
@@ -493,7 +493,7 @@ async fn attack_an_http_api_echoing_the_token_shows_no_token() {
         );
         assert!(error.contains("[access token]"), "{path}: {error}");
     }
-    let value = authdash::panels::fetch_http(&http, &format!("{base}/headers"), token, 1 << 20)
+    let value = authdash::session::fetch_http(&http, &format!("{base}/headers"), token, 1 << 20)
         .await
         .expect("the echo");
     assert_eq!(value["headers"]["authorization"], "Bearer [access token]");

@@ -1,21 +1,25 @@
 //! Dashboard panels: what each needs (its gate), where its data comes
-//! from (an http API or a local program, through the session service),
-//! and how it is drawn (table, key/value, chart, text).
+//! from (an http API or a local program: fetched by the session service,
+//! which holds the tokens; nothing here does I/O), and how it is drawn
+//! (table, key/value, chart, text).
 
 pub mod advice;
 pub mod axis;
-mod command;
 mod data;
 mod requirement;
 mod source;
+/// Helpers the session service's fetching shares with the errors here.
+pub(crate) mod source_text {
+    pub(crate) use super::source::{json, mib, secs};
+}
 mod spec;
 mod table;
 pub mod view;
 
-pub use command::{PROGRAM_ENVIRONMENT, ProgramRun, program_environment, run_command};
+pub(crate) use data::error_text;
 pub use data::{DEFAULT_PANEL_BODY_CAP, PanelData, from_value, parse};
 pub use requirement::{Access, Denial, Requirement, Unmet};
-pub use source::{SourceError, fetch_http, select};
+pub use source::{SourceError, select};
 pub use spec::{CommandSource, PLACEHOLDERS, PanelSpec, TemplateError, TemplateVars};
 pub(crate) use spec::{check_host_placeholders, has_placeholder};
 pub use view::View;

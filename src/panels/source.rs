@@ -1,7 +1,6 @@
-//! Fetching a panel's data from an http API with the access token, and
-//! picking the part the panel shows with a JSON pointer (a local program
-//! is run by [`super::command`]). Called through the session service,
-//! which supplies a usable token.
+//! Why a panel has no data, and the part of an answer it shows (a JSON
+//! pointer). The fetching itself is the session service's
+//! (`crate::session`), which holds the tokens.
 
 use std::time::Duration;
 
@@ -55,63 +54,14 @@ pub fn select(value: Value, select: Option<&str>) -> Result<Value, SourceError> 
     }
 }
 
-pub(super) fn json(body: &[u8]) -> Result<Value, SourceError> {
+pub(crate) fn json(body: &[u8]) -> Result<Value, SourceError> {
     serde_json::from_slice(body).map_err(|e| SourceError::BadJson(e.to_string()))
 }
 
-/// GET `url` with the bearer token; the body is capped while it streams.
-/// The token, should the API quote it (a gateway's error, an endpoint
-/// echoing the request), is shown as `[access token]`.
-pub async fn fetch_http(
-    http: &reqwest::Client,
-    url: &str,
-    access_token: &str,
-    cap: usize,
-) -> Result<Value, SourceError> {
-    let response = http
-        .get(url)
-        .bearer_auth(access_token)
-        .header(reqwest::header::ACCEPT, "application/json")
-        .send()
-        .await
-        .map_err(|e| {
-            let timeout = e.is_timeout();
-            let text = crate::http::describe(e);
-            if timeout {
-                SourceError::Timeout(text)
-            } else {
-                SourceError::Transport(text)
-            }
-        })?;
-    let status = response.status().as_u16();
-    let body = crate::http::read_capped(response, cap)
-        .await
-        .map_err(|e| match e {
-            crate::http::BodyError::TooLarge { .. } => SourceError::TooLarge {
-                limit: mib(cap),
-                setting: "panel_body_cap_mib",
-            },
-            other => SourceError::Transport(other.to_string()),
-        })?;
-    let redact = super::command::Redactor::new(access_token, None);
-    let error_text = |body: &[u8]| super::data::error_text(body).map(|t| redact.text(&t));
-    match status {
-        200..=299 => json(&body).map(|v| redact.value(v)),
-        401 => Err(SourceError::Unauthorized),
-        403 => Err(SourceError::Forbidden(
-            error_text(&body).unwrap_or_else(|| "forbidden".into()),
-        )),
-        code => Err(SourceError::Status {
-            code,
-            detail: error_text(&body),
-        }),
-    }
-}
-
-pub(super) fn mib(cap: usize) -> String {
+pub(crate) fn mib(cap: usize) -> String {
     crate::http::cap_text(cap)
 }
 
-pub(super) fn secs(d: Duration) -> String {
+pub(crate) fn secs(d: Duration) -> String {
     format!("{} s", d.as_secs_f64())
 }

@@ -21,8 +21,11 @@ mod inspect;
 mod login;
 mod login_lock;
 mod logout;
+mod panel_http;
 mod panel_url;
 mod paste;
+mod program;
+mod redact;
 mod renew;
 mod source;
 mod stand_in;
@@ -43,7 +46,9 @@ pub use error::SessionError;
 pub use inspect::{decode_jwt, discovery_summary};
 pub use login::{DeviceCodeInfo, LoggedIn, LoginEvent, LoginRequest};
 pub use logout::{BrowserSignOutReport, LogoutEvent, LogoutOptions, LogoutReport, Revocation};
+pub use panel_http::fetch_http;
 pub use paste::{PasteHelp, PasteInput, PasteMode};
+pub use program::{PROGRAM_ENVIRONMENT, ProgramRun, program_environment, run_command};
 pub use source::FetchedSource;
 pub use stand_in::BrowserStandIn;
 pub use store_check::{StoreContents, StoreInspector, StoreKey};
@@ -124,13 +129,13 @@ impl SessionService {
 
     /// Let command panels' programs inherit, of `vars` (the binary passes
     /// its environment), only the variables
-    /// [`crate::panels::program_environment`] allows: never the secrets a
+    /// [`program_environment`] allows: never the secrets a
     /// config names (`client_secret_env`, `logout_everywhere_api_key_env`).
     pub fn with_program_environment(
         mut self,
         vars: impl IntoIterator<Item = (std::ffi::OsString, std::ffi::OsString)>,
     ) -> Self {
-        self.program_environment = crate::panels::program_environment(vars);
+        self.program_environment = program_environment(vars);
         self
     }
 

@@ -9,7 +9,9 @@ use std::sync::Arc;
 use secrecy::ExposeSecret;
 use serde_json::Value;
 
+use super::panel_http::fetch_http;
 use super::panel_url::check_panel_url;
+use super::program::{ProgramRun, run_command};
 use super::{SessionError, SessionService};
 use crate::auth::Session;
 use crate::panels::{self, PanelSpec, SourceError, TemplateVars};
@@ -129,7 +131,7 @@ impl SessionService {
                     argv.first().map(String::as_str).unwrap_or_default()
                 )));
             }
-            let run = panels::ProgramRun {
+            let run = ProgramRun {
                 argv: &argv,
                 program: trusted.and_then(|p| p.resolved.as_deref()),
                 // A folder config's programs run in its folder, where it
@@ -145,7 +147,7 @@ impl SessionService {
                     .as_ref()
                     .map(ExposeSecret::expose_secret),
             };
-            return panels::run_command(command, run).await;
+            return run_command(command, run).await;
         }
         let Some(url) = url else {
             return Err(SourceError::Other(
@@ -154,14 +156,14 @@ impl SessionService {
         };
         let http = provider.http();
         let cap = self.config.http.panel_body_cap;
-        match panels::fetch_http(http, &url, current.access_token(), cap).await {
+        match fetch_http(http, &url, current.access_token(), cap).await {
             Err(SourceError::Unauthorized) if current.can_refresh() => {
                 let fresh = self
                     .detached(current, true)
                     .await
                     .map_err(&mut renewal_failed)?;
                 let fresh = renewed.insert(fresh);
-                panels::fetch_http(http, &url, fresh.access_token(), cap).await
+                fetch_http(http, &url, fresh.access_token(), cap).await
             }
             result => result,
         }

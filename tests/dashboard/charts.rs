@@ -4,7 +4,8 @@
 //! users as wide as its pane, with the first and last day, the latest, the
 //! lowest and the highest value.
 
-use authdash::panels::{DEFAULT_PANEL_BODY_CAP, TemplateVars, fetch_http, select};
+use authdash::panels::{DEFAULT_PANEL_BODY_CAP, TemplateVars, select};
+use authdash::session::fetch_http;
 use authdash::tui::message::{Command, Msg};
 use authdash::tui::model::{Model, NavItem};
 use authdash::tui::update::update;

@@ -313,7 +313,12 @@ async fn a_switch_keeps_the_panel_on_screen_over_the_one_remembered() {
     }
     let mut app = demo.resumed_app(dir.path(), now.expect("two")).await;
     // Into Invoices (remembered), back to the list, up to Billing.
-    for key in [KeyCode::Char('8'), KeyCode::Enter, KeyCode::Esc, KeyCode::Char('4')] {
+    for key in [
+        KeyCode::Char('8'),
+        KeyCode::Enter,
+        KeyCode::Esc,
+        KeyCode::Char('4'),
+    ] {
         app_press(&mut app, key);
     }
     let billing = |app: &authdash::tui::App| {
@@ -323,7 +328,12 @@ async fn a_switch_keeps_the_panel_on_screen_over_the_one_remembered() {
     };
     assert!(billing(&app));
     for _ in 0..2 {
-        for key in [KeyCode::Char('m'), KeyCode::Char('s'), KeyCode::Char('j'), KeyCode::Enter] {
+        for key in [
+            KeyCode::Char('m'),
+            KeyCode::Char('s'),
+            KeyCode::Char('j'),
+            KeyCode::Enter,
+        ] {
             app_press(&mut app, key);
         }
         pump_through(&mut app, "the switch", |m| {

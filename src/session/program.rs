@@ -11,8 +11,9 @@ use std::process::Stdio;
 use serde_json::Value;
 use tokio::io::AsyncReadExt;
 
-use super::source::{SourceError, json, mib, secs};
-use super::spec::CommandSource;
+use super::redact::Redactor;
+use crate::panels::source_text::{json, mib, secs};
+use crate::panels::{CommandSource, SourceError};
 
 /// The variables a program inherits from authdash: where programs and
 /// files are (`PATH`, `HOME`, the temp folder), who runs it and in which
@@ -61,7 +62,7 @@ pub fn program_environment(
 /// What a program is started with besides its panel's settings.
 #[derive(Clone, Copy)]
 pub struct ProgramRun<'a> {
-    /// The argv with its placeholders filled ([`super::PanelSpec::argv_for`]).
+    /// The argv with its placeholders filled ([`crate::panels::PanelSpec::argv_for`]).
     pub argv: &'a [String],
     /// The program to start in `argv[0]`'s place (which it still gets as
     /// its name): the one a folder config was trusted with, its links
@@ -215,59 +216,14 @@ async fn stderr_tail(stream: &mut tokio::process::ChildStderr) -> Vec<u8> {
     kept
 }
 
-/// Replaces the session's tokens in a program's output (or an API's
-/// answer). The JSON is redacted after it is parsed, so that a token
-/// written with escapes (`\u0065…`) is caught too.
-pub(super) struct Redactor<'a> {
-    secrets: Vec<(&'a str, &'static str)>,
-}
-
-impl<'a> Redactor<'a> {
-    pub(super) fn new(access_token: &'a str, refresh_token: Option<&'a str>) -> Self {
-        let secrets = [
-            (Some(access_token), "[access token]"),
-            (refresh_token, "[refresh token]"),
-        ]
-        .into_iter()
-        .filter_map(|(secret, name)| secret.filter(|s| !s.is_empty()).map(|s| (s, name)))
-        .collect();
-        Self { secrets }
-    }
-
-    pub(super) fn text(&self, text: &str) -> String {
-        self.secrets
-            .iter()
-            .fold(text.to_owned(), |text, (secret, name)| {
-                if text.contains(secret) {
-                    text.replace(secret, name)
-                } else {
-                    text
-                }
-            })
-    }
-
-    pub(super) fn value(&self, value: Value) -> Value {
-        match value {
-            Value::String(s) => Value::String(self.text(&s)),
-            Value::Array(items) => Value::Array(items.into_iter().map(|v| self.value(v)).collect()),
-            Value::Object(fields) => Value::Object(
-                fields
-                    .into_iter()
-                    .map(|(k, v)| (self.text(&k), self.value(v)))
-                    .collect(),
-            ),
-            other => other,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::ffi::OsString;
 
     use serde_json::json;
 
-    use super::{Redactor, program_environment};
+    use super::program_environment;
+    use crate::session::redact::Redactor;
 
     #[test]
     fn a_program_inherits_the_allow_list_only() {
