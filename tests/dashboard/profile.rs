@@ -69,3 +69,65 @@ async fn a_long_profile_says_where_it_is_and_stops_at_the_end() {
     let screen = rows(&model, 80, 24).join("\n");
     assert!(screen.contains(" of "), "{screen}");
 }
+
+/// Scrolling by one moves every row of the Profile up by one, wherever it
+/// is: in the summary, across short claims and deep inside the 1,000-org
+/// claim (whose thousands of lines are skipped without being laid out);
+/// at the end the last claim's last row is the pane's last. Alice at 60
+/// columns scrolls past claims that wrap, orgs1000 at 80 into its long one.
+#[tokio::test]
+async fn one_line_down_moves_every_row_up_by_one_anywhere_in_a_long_profile() {
+    let demo = Demo::start().await;
+    for (user, width, height) in [("alice", 60, 20), ("orgs1000", 80, 24)] {
+        let (mut model, _) = demo.dashboard(user).await;
+        scroll_through_the_profile(&mut model, user, width, height);
+    }
+}
+
+fn scroll_through_the_profile(
+    model: &mut authdash::tui::model::Model,
+    user: &str,
+    width: u16,
+    height: u16,
+) {
+    resize(model, width, height);
+    keys(model, &[KeyCode::Enter, KeyCode::End]);
+    let end = model.dashboard().expect("dash").profile_scroll;
+    // The pane's inner rows: between its top and bottom edges.
+    let pane = |model: &authdash::tui::model::Model| -> Vec<String> {
+        let h = usize::from(height);
+        rows(model, width, height)[3..h - 3]
+            .iter()
+            .map(|r| r.chars().skip(24).collect())
+            .collect()
+    };
+    // Rows miscounted while skipping would leave blank rows under it.
+    let last = pane(model);
+    assert!(
+        last[last.len() - 1]
+            .trim_matches([' ', '│', '┃'])
+            .starts_with(['◆', '◇']),
+        "{user}: {last:#?}"
+    );
+    // Places: the top, a page or two down, a third and a half of the way
+    // (pages), and the row before the end.
+    let pages = end / usize::from(height - 6);
+    let places: Vec<Vec<KeyCode>> = [0, 1, 2, pages / 3, pages / 2]
+        .into_iter()
+        .map(|n| {
+            let mut k = vec![KeyCode::Home];
+            k.extend(std::iter::repeat_n(KeyCode::PageDown, n));
+            k
+        })
+        .chain([vec![KeyCode::End, KeyCode::Up]])
+        .collect();
+    for place in places {
+        keys(model, &place);
+        let at = model.dashboard().expect("dash").profile_scroll;
+        let before = pane(model);
+        keys(model, &[KeyCode::Down]);
+        assert_eq!(model.dashboard().expect("dash").profile_scroll, at + 1);
+        let after = pane(model);
+        assert_eq!(before[1..], after[..after.len() - 1], "{user} at row {at}");
+    }
+}

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::Value;
+use unicode_width::UnicodeWidthStr;
 
 use crate::auth::Session;
 use crate::identity::visible;
@@ -26,6 +27,10 @@ pub struct ProfileClaim {
     /// values as indented JSON (one `String` per claim, not per line: a
     /// 1,000-org claim is some 15,000 lines).
     pub text: String,
+    /// Each line's width in columns, measured once: a frame counts the
+    /// rows every line wraps to, and measuring some 15,000 lines of a
+    /// 1,000-org claim per frame cost milliseconds.
+    pub widths: Vec<usize>,
 }
 
 /// Every claim, in name order, and the width of the name column.
@@ -62,7 +67,9 @@ impl ProfileText {
                     .then(|| value.as_i64())
                     .flatten()
                     .filter(|s| chrono::DateTime::from_timestamp(*s, 0).is_some());
+                let text = value_text(value);
                 ProfileClaim {
+                    widths: text.lines().map(UnicodeWidthStr::width).collect(),
                     source: match (in_id, in_info) {
                         (true, true) => "◆◇",
                         (true, false) => "◆ ",
@@ -70,7 +77,7 @@ impl ProfileText {
                     },
                     name: visible(name).into_owned(),
                     time,
-                    text: value_text(value),
+                    text,
                 }
             })
             .collect();

@@ -196,15 +196,22 @@ fn claim_row_count(dash: &Dashboard, width: usize) -> usize {
     dash.profile
         .claims
         .iter()
-        .map(|c| {
-            if c.time.is_some() {
-                // A date: one row, cut where it does not fit.
-                1
-            } else {
-                c.lines().map(|l| rows_of(l, room)).sum::<usize>().max(1)
-            }
-        })
+        .map(|c| claim_rows_at(c, room))
         .sum()
+}
+
+/// The rows `claim` takes at `room` columns: a date one (cut where it does
+/// not fit), any other value the rows its lines wrap to.
+fn claim_rows_at(claim: &ProfileClaim, room: usize) -> usize {
+    if claim.time.is_some() {
+        return 1;
+    }
+    claim
+        .widths
+        .iter()
+        .map(|w| w.div_ceil(room).max(1))
+        .sum::<usize>()
+        .max(1)
 }
 
 /// The claims' rows from `skip` on, at most `take` of them.
@@ -224,25 +231,43 @@ fn claim_rows(
         if out.len() >= take {
             break;
         }
-        let mut texts: Vec<String> = vec![first_text(model, claim)];
         if claim.time.is_none() {
-            texts.extend(claim.lines().skip(1).map(str::to_owned));
-        } else if rows_of(&texts[0], room) > 1 {
-            // A date keeps one row: without its "(in 9 min)" where that
-            // does not fit, cut with … where the date itself does not.
-            texts[0] = claim
-                .time
-                .and_then(|s| DateTime::from_timestamp(s, 0))
-                .map(|at| truncate(&clock(model, at), room))
-                .unwrap_or_default();
+            // Skipped whole without making its text: a claim scrolled
+            // past may be thousands of lines.
+            let rows = claim_rows_at(claim, room);
+            if skip >= rows {
+                skip -= rows;
+                continue;
+            }
         }
-        let claim_rows: usize = texts.iter().map(|t| rows_of(t, room)).sum();
-        if skip >= claim_rows {
-            skip -= claim_rows;
-            continue;
+        let mut first = first_text(model, claim);
+        if claim.time.is_some() {
+            if rows_of(&first, room) > 1 {
+                // A date keeps one row: without its "(in 9 min)" where that
+                // does not fit, cut with … where the date itself does not.
+                first = claim
+                    .time
+                    .and_then(|s| DateTime::from_timestamp(s, 0))
+                    .map(|at| truncate(&clock(model, at), room))
+                    .unwrap_or_default();
+            }
+            if skip >= 1 {
+                skip -= 1;
+                continue;
+            }
         }
+        let rest = claim.lines().skip(1).filter(|_| claim.time.is_none());
+        let texts = std::iter::once(first.as_str()).chain(rest);
         let mut row = 0;
-        for text in &texts {
+        for text in texts {
+            if out.len() >= take {
+                break;
+            }
+            let rows = rows_of(text, room);
+            if row + rows <= skip {
+                row += rows;
+                continue;
+            }
             for piece in cut(text, room) {
                 if row >= skip && out.len() < take {
                     let head = if row == 0 {
