@@ -6,8 +6,13 @@
 //!
 //! `cargo bench --bench engine` runs them all; a name after `--` picks
 //! some (`cargo bench --bench engine -- render`). After criterion's own
-//! report, one table gives each figure (the median) beside its budget.
+//! report, one table gives each figure (the median) beside its budget and
+//! its committed baseline (`engine/baseline.toml`), the verdict against the
+//! baseline: more than 20 % over it is a regression.
 
+#[path = "baseline.rs"]
+#[allow(dead_code)]
+mod baseline;
 #[path = "engine/figures.rs"]
 mod figures;
 #[path = "engine/login.rs"]

@@ -57,6 +57,13 @@ fn median(samples: &[Duration]) -> Duration {
     sorted.get(sorted.len() / 2).copied().unwrap_or_default()
 }
 
+/// The 10th percentile: what the verdict goes by (see `baseline.rs`).
+fn low(samples: &[Duration]) -> Duration {
+    let mut sorted = samples.to_vec();
+    sorted.sort();
+    sorted.get(sorted.len() / 10).copied().unwrap_or_default()
+}
+
 fn time(d: Duration) -> String {
     let micros = d.as_secs_f64() * 1e6;
     if micros >= 1000.0 {
@@ -66,30 +73,58 @@ fn time(d: Duration) -> String {
     }
 }
 
-/// The table: each figure's median beside its budget, PASS or MISS.
+/// The table: each figure's median beside its budget and its baseline,
+/// judged against the baseline (a budget the median sits near would judge
+/// the machine's noise); `AUTHDASH_BENCH_BASELINE=write` records the run.
 pub fn print_table() {
+    use crate::baseline::{self, Baseline};
     let figures = FIGURES.lock().unwrap_or_else(|p| p.into_inner());
     if figures.is_empty() {
         return;
     }
+    let base = Baseline::load(baseline::ENGINE_FILE);
     println!();
     println!(
-        "{:<44} {:>16} {:>12}  verdict",
-        "in-process (median)", "figure", "budget"
+        "{:<48} {:>12} {:>12} {:>12} {:>12}  verdict",
+        "in-process", "median", "budget", "judged: p10", "baseline"
     );
+    let mut measured = Vec::new();
     for f in figures.iter() {
         let m = median(&f.samples);
+        let judged = low(&f.samples);
+        let micros = judged.as_secs_f64() * 1e6;
+        measured.push((f.name.as_str(), micros));
         let figure = match f.unit {
             Unit::Time => time(m),
             Unit::PerSecond => format!("{:.0}/s", 1.0 / m.as_secs_f64().max(f64::MIN_POSITIVE)),
         };
-        let (budget, verdict) = match f.budget {
-            Budget::AtMost(b) => (
-                format!("≤ {}", time(b)),
-                if m <= b { "PASS" } else { "MISS" },
-            ),
-            Budget::Reported => ("reported".to_owned(), "-"),
+        let budget = match f.budget {
+            Budget::AtMost(b) => format!("≤ {}", time(b)),
+            Budget::Reported => "reported".to_owned(),
         };
-        println!("{:<44} {:>16} {:>12}  {verdict}", f.name, figure, budget);
+        let (was, verdict) = match base.get(&f.name) {
+            Some(b) => (
+                time(Duration::from_secs_f64(b / 1e6)),
+                base.verdict(micros, b),
+            ),
+            None => ("none yet".to_owned(), "-".to_owned()),
+        };
+        println!(
+            "{:<48} {:>12} {:>12} {:>12} {:>12}  {verdict}",
+            f.name,
+            figure,
+            budget,
+            time(judged),
+            was
+        );
+    }
+    if baseline::writing() {
+        let what =
+            "The engine bench's baseline: each figure's 10th percentile per iteration, in µs.";
+        let machine = format!("{}", chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"));
+        match base.write(baseline::ENGINE_FILE, what, measured, &machine) {
+            Ok(()) => println!("baseline written: benches/engine/baseline.toml"),
+            Err(e) => eprintln!("engine bench: the baseline: {e}"),
+        }
     }
 }

@@ -87,6 +87,20 @@ impl Home {
         env
     }
 
+    /// The floor a figure is taken less: `authdash --version`, started as
+    /// [`Self::command`] starts it (same environment, folder and pipes).
+    pub fn floor_command(&self) -> Command {
+        let mut cmd = Command::new(BIN);
+        cmd.env_clear()
+            .envs(self.env())
+            .current_dir(self.path())
+            .arg("--version")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        cmd
+    }
+
     /// `authdash --config C ARGS`, no stdin, output piped.
     pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(BIN);

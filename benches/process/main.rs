@@ -1,12 +1,17 @@
 //! Whole-process benchmarks: the `authdash` binary (the release build
 //! under `cargo bench`) as a person runs it, against the demo provider
 //! hosted here, in this process, so that the measured process holds only
-//! authdash. Prints the machine, then one table with the budget beside each
-//! figure (median of N runs, with min and max).
+//! authdash. Prints the machine, then one table: each figure (median of N
+//! runs, with min and max); a timed one also less its floor (`authdash
+//! --version` in the same runs), judged against the committed baseline
+//! (`baseline.rs`); exact ones (requests, size) against their budget.
 //!
 //! `cargo bench --bench process`. Every wait is bounded; a scenario that
 //! fails says why in its row instead of a figure.
 
+#[path = "../baseline.rs"]
+#[allow(dead_code)]
+mod baseline;
 #[path = "../../tests/support/browser.rs"]
 #[allow(dead_code)]
 mod browser;
@@ -69,12 +74,13 @@ fn main() {
     let run = |group: &str| only.is_empty() || only.split(',').any(|g| g == group);
     let mut rows = Vec::new();
     if run("cli") {
+        rows.push(cli::minimal_process());
         match Home::new(provider.issuer_str()) {
             Ok(home) => {
                 rows.extend(bench.logins_by_cli(&home));
                 rows.extend(bench.warm_start(&home));
                 rows.extend(bench.status(&home));
-                rows.extend(bench.renewal(&home));
+                rows.extend(bench.renewal());
                 // AUTHDASH_BENCH_KEEP=1: keep the logged-in home, to profile
                 // `status` or a warm start by hand (its tokens last 10 min).
                 if std::env::var_os("AUTHDASH_BENCH_KEEP").is_some() {
@@ -93,7 +99,19 @@ fn main() {
     if run("binary") {
         rows.push(binary_size());
     }
-    println!("{}", stats::table(&rows));
+    let baseline = baseline::Baseline::load(baseline::PROCESS_FILE);
+    println!("{}", stats::table(&rows, &baseline));
+    if baseline::writing() {
+        let measured = rows
+            .iter()
+            .filter_map(|r| r.measured.as_ref().map(|m| (m.key, m.value)));
+        let what = "The process bench's baseline: each time's 10th percentile over its floor's \
+                    (`authdash --version` in the same runs), in ms; memory in MiB.";
+        match baseline.write(baseline::PROCESS_FILE, what, measured, &machine()) {
+            Ok(()) => println!("baseline written: benches/process/baseline.toml"),
+            Err(e) => eprintln!("process bench: the baseline: {e}"),
+        }
+    }
     runtime.block_on(provider.shutdown());
 }
 
