@@ -238,6 +238,9 @@ pub enum Fault {
     UserinfoUserIdOther,
     /// Revoking a refresh token answers 503.
     RevokeRefreshFails,
+    /// Revoking a refresh token never answers (the access token is
+    /// revoked as usual).
+    RevokeRefreshHangs,
     /// Revoking an access token answers `unsupported_token_type`.
     RevokeAccessUnsupported,
     /// The name (ID token and userinfo) and the org names (userinfo's
@@ -909,6 +912,9 @@ async fn revoke(
         oauth_error("invalid_client", "unknown client")
     } else if fault == Fault::RevokeRefreshFails && hint == "refresh_token" {
         (StatusCode::SERVICE_UNAVAILABLE, "revocation is down").into_response()
+    } else if fault == Fault::RevokeRefreshHangs && hint == "refresh_token" {
+        tokio::time::sleep(HANG).await;
+        StatusCode::OK.into_response()
     } else if fault == Fault::RevokeAccessUnsupported && hint == "access_token" {
         oauth_error(
             "unsupported_token_type",

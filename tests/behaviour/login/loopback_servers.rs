@@ -29,6 +29,9 @@ const BOUND: Duration = Duration::from_secs(30);
 const MAX_CONNECTIONS: usize = 64;
 /// The header-read timeout (`loopback_server::HEADER_READ_TIMEOUT`).
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// The header-read timeout a test sets to see it end a connection
+/// without waiting the real one out.
+const SHORT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(1);
 
 async fn demo_config(extra: &str) -> (DemoProvider, Config) {
     let demo = DemoProvider::start(DemoSettings::default())
@@ -175,13 +178,19 @@ async fn a_thousand_half_open_connections_neither_block_the_login_nor_outlive_it
 #[tokio::test]
 async fn a_connection_that_never_finishes_its_request_head_is_closed() {
     let (_demo, config) = demo_config("").await;
-    let login = start(provider(&config).await).await;
+    let options = LoginOptions {
+        header_read_timeout: Some(SHORT_HEADER_READ_TIMEOUT),
+        ..LoginOptions::default()
+    };
+    let login = BrowserLogin::start(provider(&config).await, BOUND, options)
+        .await
+        .expect("login starts");
     let addr = addr_of(login.redirect_uri());
     let (outcome, elapsed) = tokio::task::spawn_blocking(move || {
         let mut s = TcpStream::connect(addr).expect("connect");
         s.write_all(b"GET /callback?code=x HTTP/1.1\r\nHost: 127.0")
             .expect("write");
-        s.set_read_timeout(Some(HEADER_READ_TIMEOUT + Duration::from_secs(5)))
+        s.set_read_timeout(Some(SHORT_HEADER_READ_TIMEOUT + Duration::from_secs(5)))
             .expect("timeout");
         let started = Instant::now();
         let mut answer = Vec::new();
@@ -195,7 +204,7 @@ async fn a_connection_that_never_finishes_its_request_head_is_closed() {
         "the connection was still open after {elapsed:?}"
     );
     assert!(
-        elapsed < HEADER_READ_TIMEOUT + Duration::from_secs(3),
+        elapsed < SHORT_HEADER_READ_TIMEOUT + Duration::from_secs(3),
         "closed only after {elapsed:?}"
     );
     drop(login);
