@@ -521,3 +521,62 @@ async fn adding_an_account_without_a_browser_picks_a_demo_user() {
     );
     assert_eq!(app.model.accounts.len(), 2, "{:?}", app.model.accounts);
 }
+
+/// The QR code's modules as drawn: two rows of modules per text row (`▀`
+/// the upper, `▄` the lower, `█` both), from the first row and column of
+/// the finder patterns to the last.
+fn drawn_qr(screen: &[String]) -> Vec<Vec<bool>> {
+    let blocks = |c: char| matches!(c, '█' | '▀' | '▄');
+    let rows: Vec<Vec<char>> = screen
+        .iter()
+        .map(|r| r.chars().collect())
+        .filter(|r: &Vec<char>| r.iter().filter(|c| blocks(**c)).count() >= 7)
+        .collect();
+    let left = rows
+        .iter()
+        .filter_map(|r| r.iter().position(|c| blocks(*c)))
+        .min()
+        .expect("a QR code on screen");
+    let right = rows
+        .iter()
+        .filter_map(|r| r.iter().rposition(|c| blocks(*c)))
+        .max()
+        .expect("a QR code on screen");
+    let mut modules = Vec::new();
+    for row in &rows {
+        let cells = &row[left..=right];
+        modules.push(cells.iter().map(|c| matches!(c, '█' | '▀')).collect());
+        modules.push(cells.iter().map(|c| matches!(c, '█' | '▄')).collect());
+    }
+    // The last text row's lower half is the quiet zone when the code's
+    // width is odd.
+    modules.truncate(right - left + 1);
+    modules
+}
+
+/// The device screen's QR code, read back module by module, is the QR
+/// code of the complete verification address: the address with the code
+/// in it, so that a phone that scans it lands on the code prefilled.
+#[tokio::test]
+async fn the_device_qr_code_holds_the_address_with_the_code() {
+    let mut model = two_provider_model();
+    select(&mut model, 0, LoginFlow::Device);
+    device_login(&mut model, "https://acme.okta.com/activate");
+    let expected = qrcode::QrCode::new("https://acme.okta.com/activate?user_code=BCDF-GHJK")
+        .expect("the address fits a QR code");
+    let width = expected.width();
+    let want: Vec<Vec<bool>> = expected
+        .to_colors()
+        .chunks(width)
+        .map(|row| row.iter().map(|c| *c == qrcode::Color::Dark).collect())
+        .collect();
+    for (w, h) in [(120, 36), (200, 60)] {
+        let screen = rows(&model, w, h);
+        assert_eq!(
+            drawn_qr(&screen),
+            want,
+            "the QR code at {w}x{h} is not the address with the code:\n{}",
+            screen.join("\n")
+        );
+    }
+}
