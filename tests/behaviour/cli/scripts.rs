@@ -432,22 +432,23 @@ async fn status_prompt_reads_the_store_alone() {
     assert_eq!(text(&out.stdout), "logged out\n");
     assert_eq!(out.status.code(), Some(4));
     s.login("alice").await;
-    // The provider is gone, and any proxy would be unreachable.
-    let Setup {
-        demo,
-        home,
-        config_path,
-        ..
-    } = s;
-    demo.shutdown().await;
+    // The provider is up and counts what it is asked (a proxy would be
+    // unreachable, and loopback goes around it anyway): nothing.
+    let asked = s.demo.request_count();
     let out = wait_bounded(
-        command(home.path(), &config_path, &["status", "--prompt"])
+        command(s.home.path(), &s.config_path, &["status", "--prompt"])
             .env("HTTPS_PROXY", "http://127.0.0.1:9")
             .env("HTTP_PROXY", "http://127.0.0.1:9")
             .spawn()
             .unwrap(),
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        s.demo.request_count(),
+        asked,
+        "status --prompt asked the provider: {:?}",
+        s.demo.requests()
+    );
     let line = text(&out.stdout);
     assert!(
         line.starts_with("alice@example.com (Acme) ") && line.ends_with("m\n"),

@@ -54,6 +54,9 @@ async fn a_session_is_never_used_with_another_issuer_of_the_same_name() {
     let a = home.service(&config_a);
     let b = home.service(&config_b);
     let alice = demo_login(&a, "alice").await;
+    // What each provider has been asked so far: nothing more below, until
+    // alice logs in at the second.
+    let asked = (first.request_count(), second.request_count());
 
     let refused = |result: Result<Session, SessionError>, what: &str| match result {
         Err(e @ SessionError::ForeignSession { .. }) => {
@@ -104,6 +107,13 @@ async fn a_session_is_never_used_with_another_issuer_of_the_same_name() {
     assert!(
         stored.find(&AccountId::of(&alice)).is_some(),
         "her session is still there for the first config"
+    );
+    assert_eq!(
+        (first.request_count(), second.request_count()),
+        asked,
+        "refused only after a request: {:?} {:?}",
+        first.requests(),
+        second.requests()
     );
     assert!(a.usable(&alice).await.is_ok(), "and still works with it");
 

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::process::Output;
 use std::sync::Arc;
 
-use authdash::auth::Session;
+use authdash::auth::{AuthError, Session};
 use authdash::panels::{Access, Requirement};
 use authdash::session::{SessionError, SessionService};
 use authdash::store::{AccountId, TokenStore};
@@ -206,7 +206,10 @@ async fn no_panel_data_is_fetched_while_the_renewal_is_unverified() {
     assert!(kept.unverified.is_some());
     assert!(kept.access_token_fresh(Utc::now()));
     let fetched = bounded("fetch", fetch_url(&service, &kept, &op.panel_url())).await;
-    assert!(fetched.data.is_err(), "data fetched with unverified tokens");
+    let refused = fetched
+        .data
+        .expect_err("data fetched with unverified tokens");
+    assert!(refused.contains("could not be verified"), "{refused}");
     assert!(fetched.renewed.is_none());
     assert_eq!(panel_hits(), 0, "the panel API was called");
     assert_eq!(op.refresh_reuses(), 0);
@@ -720,7 +723,8 @@ async fn concurrent_uses_while_unverified_spend_no_refresh_token_twice() {
     })
     .await;
     for fetched in [a, b, c] {
-        assert!(fetched.data.is_err());
+        let refused = fetched.data.expect_err("data fetched on stale roles");
+        assert!(refused.contains("could not be verified"), "{refused}");
         assert!(fetched.renewed.is_none());
     }
     assert_eq!(op.refresh_reuses(), 0, "a refresh token was spent twice");
@@ -806,7 +810,10 @@ async fn authdash_refresh(service: &SessionService, session: &Session) -> bool {
     let p = support::engine::discover(&service.config)
         .await
         .expect("discovery");
-    p.refresh(session).await.is_err()
+    match p.refresh(session).await {
+        Err(AuthError::RefreshRejected(e)) => e.to_string().contains("invalid_grant"),
+        other => panic!("expected invalid_grant, got {other:?}"),
+    }
 }
 
 // ---------------------------------------------------------------------
@@ -942,7 +949,8 @@ async fn attack_an_owner_command_panel_does_not_run_after_a_renewal_without_an_i
     );
     let kept = stored(&home, &login).expect("stored");
     let again = bounded("fetch", service.fetch_source(&kept, &spec, vars)).await;
-    assert!(again.data.is_err());
+    let again = again.data.expect_err("the program ran");
+    assert!(again.to_string().contains("no new ID token"), "{again}");
     assert!(
         !marker.exists(),
         "the Owner program ran on unconfirmed roles"
