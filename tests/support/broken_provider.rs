@@ -531,6 +531,14 @@ impl BrokenProvider {
 
     /// A config from provider lines (after `client_id` and
     /// `server_metadata_url`) and `[authdash]` lines.
+    /// A config file's text naming this provider `test`.
+    pub fn toml(&self) -> String {
+        format!(
+            "[auth.test]\nclient_id = \"{CLIENT_ID}\"\nserver_metadata_url = \"{}\"\n",
+            self.metadata_url()
+        )
+    }
+
     pub fn config_text(&self, provider_lines: &str, authdash_table: &str) -> Config {
         let mut text = format!(
             "[auth.test]\nclient_id = \"{CLIENT_ID}\"\nserver_metadata_url = \"{}\"\n{provider_lines}\n",

@@ -4,15 +4,17 @@
 use crate::support;
 
 use std::path::Path;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use authdash::auth::{AuthError, BrowserLogin, CallbackError, LoginOptions, Provider, Session};
 use authdash::config::Config;
 use authdash::demo::{DemoProvider, DemoSettings, config_toml};
 use authdash::identity::RoleOrder;
+use authdash::session::LoginEvent;
 use secrecy::ExposeSecret;
 use support::browser;
+use support::home::{Home, browser_login};
 
 const BOUND: Duration = Duration::from_secs(30);
 
@@ -488,5 +490,67 @@ async fn log_out_everywhere_needs_its_key_and_propelauth() {
     assert!(
         err.contains("logout_everywhere_api_key_env") && err.contains("PropelAuth"),
         "{err}"
+    );
+}
+
+/// The login's callback address, from the authorization URL.
+fn callback_of(authorize_url: &str) -> url::Url {
+    let url = url::Url::parse(authorize_url).expect("authorize URL");
+    let redirect = browser::query_param(&url, "redirect_uri").expect("redirect_uri");
+    url::Url::parse(&redirect).expect("redirect URI")
+}
+
+/// Rule 12. A forged response reaches the callback before the real one:
+/// the face hears at once that it was refused, and the login goes on and
+/// completes with the real sign-in.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_callback_is_said_at_once_and_the_login_goes_on() {
+    let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
+    let home = Home::new();
+    let config = home.config("a.toml", &config_toml(demo.issuer_str()));
+    let service = home.service(&config);
+    let refused = Arc::new(Mutex::new(Vec::<String>::new()));
+    let heard = refused.clone();
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let tx = Mutex::new(Some(tx));
+    let events = move |event: LoginEvent| match event {
+        LoginEvent::BrowserUrl { url, .. } => {
+            if let Some(tx) = tx.lock().unwrap().take() {
+                let _ = tx.send(url);
+            }
+        }
+        LoginEvent::Refused(why) => heard.lock().unwrap().push(why),
+        _ => {}
+    };
+    let seen = refused.clone();
+    let person = tokio::spawn(async move {
+        let url = rx.await.expect("the login URL");
+        let mut forged = callback_of(&url);
+        forged.set_query(Some("code=stolen&state=not-this-login"));
+        let _ = browser::follow(&forged).await;
+        let deadline = Instant::now() + BOUND;
+        while seen.lock().unwrap().is_empty() {
+            assert!(Instant::now() < deadline, "the refusal was never said");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        browser::sign_in(&url, "carol")
+            .await
+            .expect("the real sign-in");
+    });
+    let logged_in = tokio::time::timeout(BOUND, service.login(browser_login(), &events))
+        .await
+        .expect("in time")
+        .expect("the real login completes");
+    person.await.expect("the person's side");
+    assert_eq!(
+        logged_in.session.user.email.as_deref(),
+        Some("carol@example.com")
+    );
+    let refused = refused.lock().unwrap();
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert!(
+        refused[0].contains("refused") && refused[0].contains("still waiting"),
+        "{}",
+        refused[0]
     );
 }

@@ -10,9 +10,10 @@ use std::time::Duration;
 use authdash::auth::Session;
 use authdash::demo::{DEMO_CLIENT_ID, DemoProvider, DemoSettings, config_toml};
 use authdash::session::LogoutOptions;
-use authdash::store::TokenStore;
+use authdash::store::{AccountId, TokenStore};
 use chrono::{TimeDelta, Utc};
 use secrecy::ExposeSecret;
+use support::binary::text;
 use support::home::{Home, demo_login};
 
 const BOUND: Duration = Duration::from_secs(30);
@@ -286,4 +287,37 @@ async fn attack_logout_all_with_a_config_that_did_not_issue_the_sessions() {
             );
         }
     }
+}
+
+/// Rule 4. Bob's access token has expired; while this process holds his
+/// session, a second process logs him out. This process's renewal learns
+/// it under the lock and does not bring him back.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_logout_in_another_process_is_final() {
+    let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
+    let home = Home::new();
+    let config = home.config("a.toml", &config_toml(demo.issuer_str()));
+    let service = home.service(&config);
+    let bob = demo_login(&service, "bob").await;
+    let held = expired(bob.clone());
+
+    let logout = home.authdash("a.toml", &["logout"]);
+    assert!(logout.status.success(), "{}", text(&logout.stderr));
+
+    let error = service
+        .renew(&held)
+        .await
+        .expect_err("bob stays logged out");
+    assert!(error.logged_out_elsewhere(), "{error}");
+    assert!(error.needs_login());
+    assert!(
+        home.store()
+            .accounts()
+            .unwrap()
+            .find(&AccountId::of(&bob))
+            .is_none(),
+        "the renewal did not write him back"
+    );
+    let error = service.usable(&held).await.expect_err("nor through usable");
+    assert!(error.logged_out_elsewhere(), "{error}");
 }

@@ -14,11 +14,12 @@ use std::time::Duration;
 use authdash::auth::Session;
 use authdash::config::Config;
 use authdash::demo::{DEMO_CLIENT_ID, DemoProvider, DemoSettings, config_toml};
-use authdash::session::LogoutOptions;
-use authdash::store::TokenStore;
+use authdash::session::{LogoutOptions, SessionError};
+use authdash::store::{AccountId, TokenStore};
 use chrono::{TimeDelta, Utc};
 use secrecy::{ExposeSecret, SecretString};
-use support::home::{Home, demo_login};
+use support::binary::text;
+use support::home::{Home, demo_login, fetch_url};
 
 const BOUND: Duration = Duration::from_secs(30);
 /// The other app's client at the same issuer.
@@ -185,4 +186,88 @@ async fn attack_login_with_another_client_overwrites_the_first_clients_session()
                 == refresh_a),
         "config A's session (and its refresh token) was replaced by config B's login"
     );
+}
+
+/// Rule 1. Two configs call their provider `demo`, at different issuers;
+/// alice logs in with the first. The second never uses her session: not
+/// for a token, a renewal, a fetch or a logout — refused before any
+/// request — and her session stays stored for the first.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_session_is_never_used_with_another_issuer_of_the_same_name() {
+    let first = DemoProvider::start(DemoSettings::default()).await.unwrap();
+    let second = DemoProvider::start(DemoSettings::default()).await.unwrap();
+    let home = Home::new();
+    let config_a = home.config("a.toml", &config_toml(first.issuer_str()));
+    let config_b = home.config("b.toml", &config_toml(second.issuer_str()));
+    assert_eq!(config_a.providers[0].name, config_b.providers[0].name);
+    let a = home.service(&config_a);
+    let b = home.service(&config_b);
+    let alice = demo_login(&a, "alice").await;
+    // What each provider has been asked so far: nothing more below, until
+    // alice logs in at the second.
+    let asked = (first.request_count(), second.request_count());
+
+    let refused = |result: Result<Session, SessionError>, what: &str| match result {
+        Err(e @ SessionError::ForeignSession { .. }) => {
+            let text = e.to_string();
+            assert!(
+                text.contains(first.issuer_str().trim_end_matches('/')),
+                "{what}: {text}"
+            );
+        }
+        other => panic!("{what}: expected a refusal as another issuer's session, got {other:?}"),
+    };
+    refused(b.usable(&alice).await, "usable");
+    refused(b.renew(&expired(alice.clone())).await, "renew");
+    match b.logout(&alice, LogoutOptions::default(), &|_| {}).await {
+        Err(SessionError::ForeignSession { .. }) => {}
+        other => panic!("logout: expected a refusal, got {other:?}"),
+    }
+    let fetched = fetch_url(
+        &b,
+        &alice,
+        &format!("{}/api/panels/billing", second.issuer_str()),
+    )
+    .await;
+    let error = fetched
+        .data
+        .expect_err("a fetch with another issuer's token");
+    assert!(error.contains("issued by"), "{error}");
+
+    // The second process, with the second config: no token, no logout.
+    let token = home.authdash("b.toml", &["token"]);
+    assert!(!token.status.success());
+    assert!(token.stdout.is_empty(), "no token on stdout");
+    assert!(
+        text(&token.stderr).contains("issued by"),
+        "{}",
+        text(&token.stderr)
+    );
+    let logout = home.authdash("b.toml", &["logout"]);
+    assert!(!logout.status.success(), "{}", text(&logout.stderr));
+    let status = home.authdash("b.toml", &["status"]);
+    assert_eq!(
+        status.status.code(),
+        Some(4),
+        "not logged in with this config"
+    );
+
+    let stored = home.store().accounts().expect("store reads");
+    assert!(
+        stored.find(&AccountId::of(&alice)).is_some(),
+        "her session is still there for the first config"
+    );
+    assert_eq!(
+        (first.request_count(), second.request_count()),
+        asked,
+        "refused only after a request: {:?} {:?}",
+        first.requests(),
+        second.requests()
+    );
+    assert!(a.usable(&alice).await.is_ok(), "and still works with it");
+
+    // The same person at the second issuer is another account.
+    let alice_b = demo_login(&b, "alice").await;
+    assert_ne!(AccountId::of(&alice), AccountId::of(&alice_b));
+    assert_eq!(home.store().accounts().unwrap().sessions.len(), 2);
 }
