@@ -219,6 +219,44 @@ fn no_two_modules_import_each_other() {
     assert!(http.is_empty(), "http imports {http:?}");
 }
 
+/// What a test would call to change what the whole process has once (its
+/// working directory, umask, environment, signal dispositions, panic hook,
+/// tracing's global subscriber), each cut in two so that this file does
+/// not name them whole.
+fn process_wide() -> Vec<String> {
+    [
+        ["set_current", "_dir"],
+        ["libc::u", "mask"],
+        ["env::set", "_var"],
+        ["env::remove", "_var"],
+        ["signal::unix::", "signal("],
+        ["libc::sig", "action"],
+        ["libc::sig", "nal("],
+        ["set_global", "_default"],
+        ["tracing_sub", "scriber"],
+        ["panic::set", "_hook"],
+        ["panic::take", "_hook"],
+    ]
+    .iter()
+    .map(|[a, b]| format!("{a}{b}"))
+    .collect()
+}
+
+/// The behaviour tests share one process (README, Development): none of
+/// them, nor their support code, changes what a process has once; a child
+/// process gets its own environment and signals instead.
+#[test]
+fn the_tests_sharing_a_process_change_nothing_it_has_once() {
+    let needles = process_wide();
+    let needles: Vec<&str> = needles.iter().map(String::as_str).collect();
+    let found = offending(&["tests/behaviour", "tests/support"], &needles);
+    assert!(
+        found.is_empty(),
+        "a test changes what every test in the process shares:\n{}",
+        found.join("\n")
+    );
+}
+
 /// The checks above can fail: they find what they look for.
 #[test]
 fn the_checks_see_what_they_look_for() {
@@ -226,6 +264,9 @@ fn the_checks_see_what_they_look_for() {
     assert!(!offending(&["src/tui"], &["crate::session"]).is_empty());
     assert!(!offending(&["src"], &["eprintln!"]).is_empty());
     assert!(!offending(&["src/session"], &["tokio::process"]).is_empty());
+    let needles = process_wide();
+    let needles: Vec<&str> = needles.iter().map(String::as_str).collect();
+    assert!(!offending(&["src"], &needles).is_empty());
     assert!(imports("auth").contains("config"));
     assert!(imports("tui").contains("session"));
 }

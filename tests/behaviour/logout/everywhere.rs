@@ -4,57 +4,17 @@
 //! that key, to another endpoint of the API.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 use authdash::auth::{Provider, Session};
 use authdash::config::Config;
-use axum::Router;
-use axum::extract::State;
-use axum::http::Uri;
-use axum::routing::get;
 use chrono::{TimeDelta, Utc};
 use serde_json::json;
 
-type Seen = Arc<Mutex<Vec<String>>>;
-
-async fn any(State(seen): State<Seen>, uri: Uri) -> &'static str {
-    seen.lock().unwrap().push(uri.path().to_owned());
-    ""
-}
-
-async fn start() -> (String, Seen) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let issuer = format!("http://{}", listener.local_addr().unwrap());
-    let seen: Seen = Arc::default();
-    let doc = json!({
-        "issuer": issuer,
-        "authorization_endpoint": format!("{issuer}/authorize"),
-        "token_endpoint": format!("{issuer}/token"),
-        "jwks_uri": format!("{issuer}/jwks"),
-        "response_types_supported": ["code"],
-        "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": ["RS256"],
-    });
-    let app = Router::new()
-        .route(
-            "/.well-known/openid-configuration",
-            get(move || {
-                let doc = doc.clone();
-                async move { axum::Json(doc) }
-            }),
-        )
-        .route("/jwks", get(|| async { axum::Json(json!({"keys": []})) }))
-        .fallback(any)
-        .with_state(seen.clone());
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    (issuer, seen)
-}
+use crate::support::broken_provider::{BrokenProvider, Fault};
 
 fn session(issuer: &str, subject: &str) -> Session {
     serde_json::from_value(json!({
-        "provider": "x",
+        "provider": "test",
         "issuer": issuer,
         "client_id": "rp",
         "tokens": {
@@ -73,10 +33,11 @@ fn session(issuer: &str, subject: &str) -> Session {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn attack_dot_segment_subject_moves_the_backend_api_call() {
-    let (issuer, seen) = start().await;
+    // The broken provider counts every path it is asked, the API's too.
+    let op = BrokenProvider::start(Fault::None).await;
     let text = format!(
-        "[auth.x]\nclient_id = \"rp\"\nserver_metadata_url = \"{issuer}/.well-known/openid-configuration\"\n\
-         org_claims = \"propelauth\"\nlogout_everywhere_api_key_env = \"KEY\"\n"
+        "{}org_claims = \"propelauth\"\nlogout_everywhere_api_key_env = \"KEY\"\n",
+        op.toml()
     );
     let config =
         Config::parse(Path::new("x.toml"), &text, &|_| Some("backend-key".into())).expect("config");
@@ -84,11 +45,14 @@ async fn attack_dot_segment_subject_moves_the_backend_api_call() {
         .await
         .expect("discovered");
     for subject in ["..", ".", "a/../..", "%2e%2e"] {
-        seen.lock().unwrap().clear();
+        let before = op.requests().len();
+        // Refused before any request, or sent to the user's own endpoint:
+        // only where a request went counts.
         let _ = provider
-            .log_out_everywhere(&session(&issuer, subject))
+            .log_out_everywhere(&session(op.issuer(), subject))
             .await;
-        for path in seen.lock().unwrap().iter() {
+        let sent = op.requests().split_off(before);
+        for path in &sent {
             let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
             assert!(
                 segments.len() == 6
