@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::{Duration, Instant};
 
@@ -23,6 +23,8 @@ use axum::routing::{get, post};
 use chrono::{TimeDelta, Utc};
 use secrecy::SecretString;
 use serde_json::json;
+
+use crate::support::broken_provider::{BrokenProvider, Fault};
 
 const BOUND: Duration = Duration::from_secs(30);
 const SECRET: &str = "an attacks-terminal store secret";
@@ -84,42 +86,34 @@ fn signed(claims: &serde_json::Value) -> String {
     format!("{input}.{}", b64(&sig))
 }
 
+/// The shared broken provider with this file's token endpoint (and the
+/// key its ID tokens are signed with) in place of its own.
 struct Hostile {
+    _provider: BrokenProvider,
     issuer: String,
     answer: Arc<AtomicU8>,
 }
 
 async fn start() -> Hostile {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let issuer = format!("http://{}", listener.local_addr().unwrap());
     let answer = Arc::new(AtomicU8::new(0));
-    let doc = json!({
-        "issuer": issuer,
-        "authorization_endpoint": format!("{issuer}/authorize"),
-        "token_endpoint": format!("{issuer}/token"),
-        "jwks_uri": format!("{issuer}/jwks"),
-        "response_types_supported": ["code"],
-        "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": ["RS256"],
-    });
-    let app = Router::new()
-        .route(
-            "/.well-known/openid-configuration",
-            get(move || {
-                let doc = doc.clone();
-                async move { axum::Json(doc) }
-            }),
-        )
+    let issuer = Arc::new(OnceLock::new());
+    let routes = Router::new()
         .route("/jwks", get(|| async { axum::Json(jwks()) }))
         .route("/token", post(token))
         .with_state((answer.clone(), issuer.clone()));
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    Hostile { issuer, answer }
+    let provider = BrokenProvider::start_with(Fault::None, &["/jwks", "/token"], routes).await;
+    let _ = issuer.set(provider.issuer().to_owned());
+    Hostile {
+        issuer: provider.issuer().to_owned(),
+        _provider: provider,
+        answer,
+    }
 }
 
-async fn token(State((answer, issuer)): State<(Arc<AtomicU8>, String)>) -> Response {
+type TokenState = (Arc<AtomicU8>, Arc<OnceLock<String>>);
+
+async fn token(State((answer, issuer)): State<TokenState>) -> Response {
+    let issuer = issuer.get().cloned().unwrap_or_default();
     let json_error = |status: StatusCode, body: serde_json::Value, extra: Option<&str>| {
         let mut headers = HeaderMap::new();
         headers.insert(header::CONTENT_TYPE, "application/json".parse().unwrap());
