@@ -104,6 +104,8 @@ mod exact {
     use axum::routing::{get, post};
     use serde_json::json;
 
+    use crate::support::broken_provider::{BrokenProvider, Fault};
+
     #[derive(Default)]
     pub struct Seen {
         pub revoked: Mutex<Vec<String>>,
@@ -129,36 +131,19 @@ mod exact {
         ""
     }
 
-    pub async fn start() -> (String, Arc<Seen>) {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let issuer = format!("http://{}", listener.local_addr().unwrap());
+    /// The shared broken provider with these token, revocation and
+    /// userinfo endpoints in place of its own.
+    pub async fn start() -> (BrokenProvider, Arc<Seen>) {
         let seen = Arc::new(Seen::default());
-        let doc = json!({
-            "issuer": issuer,
-            "authorization_endpoint": format!("{issuer}/authorize"),
-            "token_endpoint": format!("{issuer}/token"),
-            "jwks_uri": format!("{issuer}/jwks"),
-            "revocation_endpoint": format!("{issuer}/revoke"),
-            "response_types_supported": ["code"],
-            "subject_types_supported": ["public"],
-            "id_token_signing_alg_values_supported": ["RS256"],
-        });
-        let app = Router::new()
-            .route(
-                "/.well-known/openid-configuration",
-                get(move || {
-                    let doc = doc.clone();
-                    async move { axum::Json(doc) }
-                }),
-            )
-            .route("/jwks", get(|| async { axum::Json(json!({"keys": []})) }))
+        // Userinfo says who the hand-made session is about.
+        let routes = Router::new()
             .route("/token", post(token))
             .route("/revoke", post(revoke))
+            .route("/userinfo", get(|| async { axum::Json(json!({"sub": "u1"})) }))
             .with_state(seen.clone());
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
-        (issuer, seen)
+        let paths = ["/token", "/revoke", "/userinfo"];
+        let op = BrokenProvider::start_with(Fault::None, &paths, routes).await;
+        (op, seen)
     }
 
     pub fn session(issuer: &str) -> authdash::auth::Session {
@@ -189,18 +174,13 @@ mod exact {
 /// deleted them (S1's), not only the stale ones it read (S0's).
 #[tokio::test(flavor = "multi_thread")]
 async fn attack_logout_with_a_stale_session_revokes_only_the_spent_tokens() {
-    let (issuer, seen) = exact::start().await;
+    let (op, seen) = exact::start().await;
+    let issuer = op.issuer();
     let home = Home::new();
-    let config = home.config(
-        "x.toml",
-        &format!(
-            "[auth.test]\nclient_id = \"rp\"\n\
-             server_metadata_url = \"{issuer}/.well-known/openid-configuration\"\n"
-        ),
-    );
+    let config = home.config("x.toml", &op.toml());
     let a = home.service(&config);
     let b = home.service(&config);
-    let s0 = exact::session(&issuer);
+    let s0 = exact::session(issuer);
     home.store().save(&s0).expect("stored");
     let s1 = a.renew(&s0).await.expect("A renews");
     assert_eq!(s1.access_token(), "at-1");
