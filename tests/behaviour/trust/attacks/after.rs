@@ -9,6 +9,7 @@ use crate::support;
 use std::path::PathBuf;
 
 use authdash::config::trust::{self, ConfigOrigin, TrustError, Why};
+use support::broken_provider::{BrokenProvider, Fault};
 
 struct Folder {
     tmp: tempfile::TempDir,
@@ -125,7 +126,9 @@ fn ca_pem(name: &str) -> String {
 /// config loaded at start only takes the file it was trusted with.
 #[tokio::test]
 async fn attack_a_ca_file_swapped_after_the_check_is_not_used() {
-    let op = LocalDiscovery::start().await;
+    // A provider on loopback (plain http, as a local provider may):
+    // discovery builds its client, which reads the `ca_file`.
+    let op = BrokenProvider::start(Fault::None).await;
     let f = Folder::new();
     let ca = f.project().join(".streamlit").join("corp.pem");
     std::fs::write(&ca, ca_pem("Example Corp CA")).unwrap();
@@ -133,7 +136,7 @@ async fn attack_a_ca_file_swapped_after_the_check_is_not_used() {
         f.config(),
         format!(
             "[auth]\nclient_id = \"cid\"\nserver_metadata_url = \"{}\"\nca_file = \"corp.pem\"\n",
-            op.metadata_url
+            op.metadata_url()
         ),
     )
     .unwrap();
@@ -155,48 +158,6 @@ async fn attack_a_ca_file_swapped_after_the_check_is_not_used() {
         error.to_string().contains("changed since you trusted"),
         "{error}"
     );
-}
-
-/// The smallest discovery document on loopback (plain http, as a local
-/// provider may): enough for `Provider::discover` to build its client,
-/// which reads the `ca_file`.
-struct LocalDiscovery {
-    metadata_url: String,
-}
-
-impl LocalDiscovery {
-    async fn start() -> Self {
-        use axum::{Json, Router, routing::get};
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let issuer = format!("http://{}", listener.local_addr().unwrap());
-        let doc = serde_json::json!({
-            "issuer": issuer,
-            "authorization_endpoint": format!("{issuer}/authorize"),
-            "token_endpoint": format!("{issuer}/token"),
-            "jwks_uri": format!("{issuer}/jwks"),
-            "response_types_supported": ["code"],
-            "subject_types_supported": ["public"],
-            "id_token_signing_alg_values_supported": ["RS256"],
-        });
-        let app = Router::new()
-            .route(
-                "/.well-known/openid-configuration",
-                get(move || {
-                    let doc = doc.clone();
-                    async move { Json(doc) }
-                }),
-            )
-            .route(
-                "/jwks",
-                get(|| async { Json(serde_json::json!({ "keys": [] })) }),
-            );
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
-        Self {
-            metadata_url: format!("{issuer}/.well-known/openid-configuration"),
-        }
-    }
 }
 
 /// A script in the folder printing `{"ran": NAME}`.
