@@ -209,33 +209,40 @@ async fn plain_http_endpoints_elsewhere_fail_naming_each() {
     assert_eq!(provider.jwks_hits(), 0, "nothing fetched from the document");
 }
 
-/// A provider of few words: a clock ten minutes slow, no PKCE methods, no
-/// keys, and a sign-in page for any authorization request.
-async fn odd_provider() -> (String, tokio::task::JoinHandle<()>) {
+/// A provider of few words: the shared broken provider answering
+/// discovery with a clock ten minutes slow and no PKCE methods, no keys,
+/// and a sign-in page for any authorization request.
+async fn odd_provider() -> BrokenProvider {
     use axum::Json;
     use axum::http::header;
     use axum::response::{Html, IntoResponse};
     use axum::routing::get;
+    use std::sync::{Arc, OnceLock};
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let issuer = format!("http://{}", listener.local_addr().unwrap());
-    let doc = serde_json::json!({
-        "issuer": issuer,
-        "authorization_endpoint": format!("{issuer}/authorize"),
-        "token_endpoint": format!("{issuer}/token"),
-        "jwks_uri": format!("{issuer}/jwks"),
-        "response_types_supported": ["code"],
-        "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": ["RS256"],
-    });
+    let issuer: Arc<OnceLock<String>> = Arc::default();
     let slow = || {
         let t = chrono::Utc::now() - chrono::TimeDelta::minutes(10);
         t.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
     };
-    let app = axum::Router::new()
+    let doc = move |issuer: &str| {
+        serde_json::json!({
+            "issuer": issuer,
+            "authorization_endpoint": format!("{issuer}/authorize"),
+            "token_endpoint": format!("{issuer}/token"),
+            "jwks_uri": format!("{issuer}/jwks"),
+            "response_types_supported": ["code"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+        })
+    };
+    let known = issuer.clone();
+    let routes = axum::Router::new()
         .route(
             "/.well-known/openid-configuration",
-            get(move || async move { ([(header::DATE, slow())], Json(doc)).into_response() }),
+            get(move || {
+                let doc = doc(known.get().map_or("", String::as_str));
+                async move { ([(header::DATE, slow())], Json(doc)).into_response() }
+            }),
         )
         .route(
             "/jwks",
@@ -245,15 +252,16 @@ async fn odd_provider() -> (String, tokio::task::JoinHandle<()>) {
             "/authorize",
             get(|| async { Html("<html><title>Sign in</title><form></form></html>") }),
         );
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    (issuer, task)
+    let paths = ["/.well-known/openid-configuration", "/jwks", "/authorize"];
+    let op = BrokenProvider::start_with(Fault::None, &paths, routes).await;
+    let _ = issuer.set(op.issuer().to_owned());
+    op
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_clock_no_keys_and_no_pkce_are_reported() {
-    let (issuer, task) = odd_provider().await;
+    let op = odd_provider().await;
+    let issuer = op.issuer();
     let home = Home::new();
     let config = home.config(&format!(
         "[auth]\nclient_id = \"c\"\nflow = \"browser\"\n\
@@ -278,7 +286,7 @@ async fn a_slow_clock_no_keys_and_no_pkce_are_reported() {
         l.starts_with("ok") && l.contains("cannot tell for sure") && l.contains("Sign in"),
         "{l}"
     );
-    task.abort();
+    drop(op);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -139,7 +139,10 @@ mod exact {
         let routes = Router::new()
             .route("/token", post(token))
             .route("/revoke", post(revoke))
-            .route("/userinfo", get(|| async { axum::Json(json!({"sub": "u1"})) }))
+            .route(
+                "/userinfo",
+                get(|| async { axum::Json(json!({"sub": "u1"})) }),
+            )
             .with_state(seen.clone());
         let paths = ["/token", "/revoke", "/userinfo"];
         let op = BrokenProvider::start_with(Fault::None, &paths, routes).await;
