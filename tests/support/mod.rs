@@ -8,5 +8,6 @@ pub mod browser;
 pub mod engine;
 pub mod home;
 pub mod node_provider;
+pub mod paste;
 pub mod pty;
 pub mod screens;

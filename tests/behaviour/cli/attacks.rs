@@ -1,333 +1,24 @@
-//! Attacks on the scripts/headless features: the paste-back login (an
-//! address of another place, a replay, a repeated parameter, huge input,
-//! control characters), `exec`'s variable names, `status --prompt` while
-//! another process holds the locks, and an untrusted folder's `ca_file`.
+//! Attacks on the scripts/headless features: `exec`'s variable names,
+//! `status --prompt` while another process holds the locks or with hostile
+//! store content, an untrusted folder's `ca_file`, a hostile or linked
+//! login lock, a config full of control bytes. The paste-back login's
+//! attacks are `paste::attacks`.
 
 use crate::support;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use authdash::config::Config;
-use authdash::demo::{DemoProvider, DemoSettings, config_toml};
-use support::{binary, browser};
-use url::Url;
+use authdash::demo::{DemoProvider, DemoSettings};
+use support::binary;
+use support::paste::{
+    SECRET, command, landed_at, start_paste_login, stderr_lines, until, write_config,
+};
 
-const BOUND: Duration = Duration::from_secs(30);
-const SECRET: &str = "a test store secret, long enough";
 const URL: &str = "https://idp.example.com/.well-known/openid-configuration";
-
-fn write_config(home: &Path, issuer: &str) -> PathBuf {
-    let text = config_toml(issuer).replace(
-        "[auth.demo]",
-        &format!("[auth]\nstore_secret = \"{SECRET}\"\n\n[auth.demo]"),
-    );
-    let path = home.join("authdash.toml");
-    std::fs::write(&path, text).unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
-    path
-}
-
-fn command(home: &Path, config: &Path, args: &[&str]) -> Command {
-    let mut cmd = binary::command(home);
-    cmd.args(["--config", config.to_str().unwrap()])
-        .args(args)
-        .stdin(Stdio::piped());
-    cmd
-}
-
-fn stderr_lines(child: &mut Child) -> mpsc::Receiver<Vec<u8>> {
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut reader = BufReader::new(stderr);
-        loop {
-            let mut line = Vec::new();
-            match reader.read_until(b'\n', &mut line) {
-                Ok(0) | Err(_) => break,
-                Ok(_) => {
-                    if tx.send(line).is_err() {
-                        break;
-                    }
-                }
-            }
-        }
-    });
-    rx
-}
-
-/// Lines until one satisfies `want` (bounded); every byte is checked for
-/// terminal control characters on the way.
-fn until(rx: &mpsc::Receiver<Vec<u8>>, want: impl Fn(&str) -> bool) -> Vec<String> {
-    let deadline = Instant::now() + BOUND;
-    let mut seen = Vec::new();
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match rx.recv_timeout(left) {
-            Ok(bytes) => {
-                assert!(
-                    !bytes
-                        .iter()
-                        .any(|b| matches!(b, 0x1b | 0x07 | 0x9b | b'\r')),
-                    "a control character reached stderr: {bytes:?}"
-                );
-                let line = String::from_utf8_lossy(&bytes).trim_end().to_owned();
-                let done = want(&line);
-                seen.push(line);
-                if done {
-                    return seen;
-                }
-            }
-            Err(_) => panic!("never came; saw: {seen:#?}"),
-        }
-    }
-}
-
-fn wait_bounded(mut child: Child) -> Output {
-    let deadline = Instant::now() + BOUND;
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            return child.wait_with_output().unwrap();
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("authdash did not finish in {BOUND:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-/// Start `login --paste`; its stdin, stderr lines and authorize URL.
-fn start_paste_login(
-    home: &Path,
-    config: &Path,
-) -> (
-    Child,
-    std::process::ChildStdin,
-    mpsc::Receiver<Vec<u8>>,
-    String,
-) {
-    let mut child = command(home, config, &["login", "--paste"])
-        .spawn()
-        .unwrap();
-    let stdin = child.stdin.take().unwrap();
-    let rx = stderr_lines(&mut child);
-    let seen = until(&rx, |l| l.starts_with("Waiting"));
-    let url = seen
-        .iter()
-        .map(|l| l.trim())
-        .find(|l| l.starts_with("http") && l.contains("state="))
-        .unwrap_or_else(|| panic!("no URL: {seen:#?}"))
-        .to_owned();
-    (child, stdin, rx, url)
-}
-
-async fn landed_at(url: &str, user: &'static str) -> Url {
-    let url = url.to_owned();
-    tokio::task::spawn_blocking(move || {
-        tokio::runtime::Runtime::new()
-            .unwrap()
-            .block_on(browser::authorize_redirect(&url, user))
-    })
-    .await
-    .unwrap()
-    .unwrap()
-}
-
-/// `url` with `name` set to `value` (any earlier value removed).
-fn with_param(url: &Url, name: &str, value: &str) -> Url {
-    let mut url = url.clone();
-    let pairs: Vec<(String, String)> = url
-        .query_pairs()
-        .into_owned()
-        .filter(|(k, _)| k != name)
-        .collect();
-    url.query_pairs_mut()
-        .clear()
-        .extend_pairs(pairs)
-        .append_pair(name, value);
-    url
-}
-
-/// `url` without `name`.
-fn without(url: &Url, name: &str) -> Url {
-    let mut url = url.clone();
-    let pairs: Vec<(String, String)> = url
-        .query_pairs()
-        .into_owned()
-        .filter(|(k, _)| k != name)
-        .collect();
-    url.query_pairs_mut().clear().extend_pairs(pairs);
-    url
-}
-
-fn with_place(landed: &Url, host: &str, path: &str) -> Url {
-    let mut url = landed.clone();
-    url.set_host(Some(host)).unwrap();
-    url.set_path(path);
-    url
-}
-
-/// Every hostile paste is refused with a line free of control
-/// characters, the login goes on waiting, and the real address then logs
-/// in; replayed into the next login, that address is refused.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn attack_pasted_addresses_of_other_places_repeats_and_junk_are_refused() {
-    let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
-    let home = tempfile::tempdir().unwrap();
-    let config = write_config(home.path(), demo.issuer_str());
-    let (child, mut stdin, rx, url) = start_paste_login(home.path(), &config);
-    let landed = landed_at(&url, "alice").await;
-    let port = landed.port().unwrap();
-    let query = landed.query().unwrap().to_owned();
-
-    let huge = format!("{landed}&pad={}", "A".repeat(1024 * 1024));
-    let hostile: Vec<(String, &str)> = vec![
-        // This login's state and code, at another host, path or scheme.
-        (
-            with_place(&landed, "evil.example", landed.path()).to_string(),
-            "not this login's",
-        ),
-        (
-            with_place(&landed, "127.0.0.2", landed.path()).to_string(),
-            "not this login's",
-        ),
-        (
-            with_place(&landed, "127.0.0.1", "/elsewhere").to_string(),
-            "not this login's",
-        ),
-        (
-            format!("https://127.0.0.1:{port}{}?{query}", landed.path()),
-            "not this login's",
-        ),
-        // Control characters in the address and in `iss`.
-        (
-            format!("http://127.0.0.1:{port}/\u{1b}[2J\u{7}x?{query}"),
-            "not this login's",
-        ),
-        (
-            with_param(&landed, "iss", "\u{1b}]0;pwned\u{7}\u{1b}[2J\r").to_string(),
-            "RFC 9207",
-        ),
-        // A second `code` (or `state`): RFC 6749 §3.1 allows each once.
-        (format!("{landed}&code=planted"), "more than once"),
-        (format!("{landed}&state=planted"), ""),
-        (huge, "not an address"),
-    ];
-    for (paste, says) in &hostile {
-        writeln!(stdin, "{paste}").unwrap();
-        let lines = until(&rx, |l| l.starts_with("! "));
-        let last = lines.last().unwrap();
-        assert!(
-            last.contains(says),
-            "{}: {last}",
-            &paste[..paste.len().min(200)]
-        );
-    }
-    // A file piped in by mistake: one endless line is not kept whole.
-    let chunk = vec![b'A'; 1024 * 1024];
-    for _ in 0..96 {
-        stdin.write_all(&chunk).unwrap();
-    }
-    stdin.write_all(b"\n").unwrap();
-    let lines = until(&rx, |l| l.starts_with("! "));
-    assert!(
-        lines.last().unwrap().contains("not an address"),
-        "{lines:#?}"
-    );
-    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();
-    let peak_kib: u64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap();
-    assert!(peak_kib < 64 * 1024, "authdash peaked at {peak_kib} KiB");
-
-    // The callback itself refuses a repeated `code` too, and keeps waiting.
-    let answer = browser::follow(&Url::parse(&format!("{landed}&code=planted")).unwrap())
-        .await
-        .unwrap();
-    assert_eq!(answer.status().as_u16(), 400);
-    let lines = until(&rx, |l| l.starts_with("! "));
-    assert!(
-        lines.last().unwrap().contains("more than once"),
-        "{lines:#?}"
-    );
-    writeln!(stdin, "{landed}").unwrap();
-    let out = tokio::task::spawn_blocking(move || wait_bounded(child))
-        .await
-        .unwrap();
-    let rest: Vec<String> = binary::rest(&rx)
-        .iter()
-        .map(|l| String::from_utf8_lossy(l).into_owned())
-        .collect();
-    assert_eq!(out.status.code(), Some(0), "{rest:#?}");
-
-    // The same address replayed into the next login (at its port too): its
-    // state is not this one's.
-    let (mut child, mut stdin, rx, url) = start_paste_login(home.path(), &config);
-    let next =
-        Url::parse(&browser::query_param(&Url::parse(&url).unwrap(), "redirect_uri").unwrap())
-            .unwrap();
-    writeln!(stdin, "{landed}").unwrap();
-    let lines = until(&rx, |l| l.starts_with("! "));
-    assert!(
-        lines.last().unwrap().contains("not this login's"),
-        "{lines:#?}"
-    );
-    let mut replayed = landed.clone();
-    replayed.set_port(next.port()).unwrap();
-    writeln!(stdin, "{replayed}").unwrap();
-    let lines = until(&rx, |l| l.starts_with("! "));
-    assert!(
-        lines.last().unwrap().contains("state does not match"),
-        "{lines:#?}"
-    );
-    child.kill().unwrap();
-    let _ = child.wait();
-}
-
-/// A pasted provider error for this login ends it with the provider's
-/// words, escaped; an error with another login's state is refused.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn attack_a_pasted_error_response_is_escaped_and_needs_the_state() {
-    let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
-    let home = tempfile::tempdir().unwrap();
-    let config = write_config(home.path(), demo.issuer_str());
-    let (child, mut stdin, rx, url) = start_paste_login(home.path(), &config);
-    let landed = landed_at(&url, "alice").await;
-    let error = with_param(
-        &with_param(&without(&landed, "code"), "error", "access_denied"),
-        "error_description",
-        "\u{1b}]0;x\u{7}\u{1b}[2J",
-    );
-    writeln!(stdin, "{}", with_param(&error, "state", "another-logins")).unwrap();
-    let lines = until(&rx, |l| l.starts_with("! "));
-    assert!(
-        lines.last().unwrap().contains("state does not match"),
-        "{lines:#?}"
-    );
-    writeln!(stdin, "{error}").unwrap();
-    let out = tokio::task::spawn_blocking(move || wait_bounded(child))
-        .await
-        .unwrap();
-    assert_ne!(out.status.code(), Some(0));
-    let rest: Vec<u8> = binary::rest(&rx)
-        .into_iter()
-        .flatten()
-        .chain(out.stderr)
-        .collect();
-    assert!(
-        !rest.iter().any(|b| matches!(b, 0x1b | 0x07)),
-        "{}",
-        String::from_utf8_lossy(&rest)
-    );
-    assert!(String::from_utf8_lossy(&rest).contains("access_denied"));
-}
 
 /// `status --prompt` reads the store alone: with the provider gone and
 /// both the store lock and the login lock held by another process, it
@@ -340,7 +31,7 @@ async fn attack_status_prompt_neither_waits_for_locks_nor_the_network() {
     let (child, mut stdin, _rx, url) = start_paste_login(home.path(), &config);
     let landed = landed_at(&url, "alice").await;
     writeln!(stdin, "{landed}").unwrap();
-    let out = tokio::task::spawn_blocking(move || wait_bounded(child))
+    let out = tokio::task::spawn_blocking(move || binary::finish(child))
         .await
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
@@ -369,7 +60,7 @@ async fn attack_status_prompt_neither_waits_for_locks_nor_the_network() {
         .unwrap();
     let _ = store_lock.try_lock();
     let started = Instant::now();
-    let status = wait_bounded(
+    let status = binary::finish(
         command(home.path(), &config, &["status", "--prompt"])
             .spawn()
             .unwrap(),
@@ -554,7 +245,7 @@ async fn attack_a_symlinked_login_lock_is_not_followed() {
     .unwrap();
     let out = tokio::task::spawn_blocking({
         let home = home.path().to_owned();
-        move || wait_bounded(command(&home, &config, &["login"]).spawn().unwrap())
+        move || binary::finish(command(&home, &config, &["login"]).spawn().unwrap())
     })
     .await
     .unwrap();
@@ -564,44 +255,6 @@ async fn attack_a_symlinked_login_lock_is_not_followed() {
         String::from_utf8_lossy(&out.stderr).contains("symbolic link"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// The callback and a paste bring the same response at once: one wins,
-/// the code is spent once (a second exchange would fail the login with
-/// `invalid_grant`), one account is stored.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn attack_the_callback_and_a_paste_at_once_complete_one_login() {
-    let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
-    let home = tempfile::tempdir().unwrap();
-    let config = write_config(home.path(), demo.issuer_str());
-    let (child, mut stdin, rx, url) = start_paste_login(home.path(), &config);
-    let landed = landed_at(&url, "alice").await;
-    writeln!(stdin, "{landed}").unwrap();
-    let _ = browser::follow(&landed).await;
-    let out = tokio::task::spawn_blocking(move || wait_bounded(child))
-        .await
-        .unwrap();
-    let rest: Vec<String> = binary::rest(&rx)
-        .iter()
-        .map(|l| String::from_utf8_lossy(l).into_owned())
-        .collect();
-    assert_eq!(out.status.code(), Some(0), "{rest:#?}");
-    assert_eq!(
-        rest.iter().filter(|l| l.contains("Logged in")).count(),
-        1,
-        "{rest:#?}"
-    );
-    let status = wait_bounded(
-        command(home.path(), &config, &["status", "--json"])
-            .spawn()
-            .unwrap(),
-    );
-    let report: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
-    assert_eq!(
-        report["accounts"].as_array().map(Vec::len),
-        Some(1),
-        "{report}"
     );
 }
 
@@ -641,7 +294,7 @@ fn attack_status_prompt_escapes_hostile_store_content() {
     );
     store.save(&session).unwrap();
     for args in [&["status", "--prompt"][..], &["status"]] {
-        let out = wait_bounded(command(home.path(), &config, args).spawn().unwrap());
+        let out = binary::finish(command(home.path(), &config, args).spawn().unwrap());
         let all: Vec<u8> = out.stdout.iter().chain(&out.stderr).copied().collect();
         assert!(
             !all.iter().any(|b| matches!(b, 0x1b | 0x07 | 0x9b | b'\r')),
@@ -704,7 +357,7 @@ fn attack_a_config_full_of_control_bytes_is_shown_escaped() {
         std::fs::write(&path, &text).unwrap();
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
-        let out = wait_bounded(command(home.path(), &path, args).spawn().unwrap());
+        let out = binary::finish(command(home.path(), &path, args).spawn().unwrap());
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
         assert!(

@@ -2,98 +2,16 @@
 //! `authdash login --paste` prints the URL and the `ssh -L` forward, takes
 //! back the address the browser ended at, refuses a wrong `state`, a wrong
 //! `iss`, an address of another port and garbage with a clear line each,
-//! and logs in with the right one.
+//! and logs in with the right one. Its attacks are `paste::attacks`.
 
 use crate::support;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
 
-use authdash::demo::{DemoProvider, DemoSettings, config_toml};
-use support::{binary, browser};
-use url::Url;
-
-const BOUND: Duration = Duration::from_secs(30);
-const SECRET: &str = "a test store secret, long enough";
-
-fn write_config(home: &Path, issuer: &str) -> PathBuf {
-    let text = config_toml(issuer).replace(
-        "[auth.demo]",
-        &format!("[auth]\nstore_secret = \"{SECRET}\"\n\n[auth.demo]"),
-    );
-    let path = home.join("authdash.toml");
-    std::fs::write(&path, text).unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
-    path
-}
-
-fn command(home: &Path, config: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_authdash"));
-    cmd.args(["--config", config.to_str().unwrap()])
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    cmd
-}
-
-/// Lines until one satisfies `want` (bounded); all of them, that one last.
-fn until(rx: &mpsc::Receiver<String>, want: impl Fn(&str) -> bool) -> Vec<String> {
-    let deadline = Instant::now() + BOUND;
-    let mut seen = Vec::new();
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match rx.recv_timeout(left) {
-            Ok(line) => {
-                let done = want(&line);
-                seen.push(line);
-                if done {
-                    return seen;
-                }
-            }
-            Err(_) => panic!("never came; saw: {seen:#?}"),
-        }
-    }
-}
-
-fn wait_bounded(mut child: Child) -> Output {
-    let deadline = Instant::now() + BOUND;
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            return child.wait_with_output().unwrap();
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("authdash did not finish in {BOUND:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-fn with_param(url: &Url, name: &str, value: &str) -> Url {
-    let mut url = url.clone();
-    let pairs: Vec<(String, String)> = url
-        .query_pairs()
-        .into_owned()
-        .filter(|(k, _)| k != name)
-        .collect();
-    url.query_pairs_mut()
-        .clear()
-        .extend_pairs(pairs)
-        .append_pair(name, value);
-    url
-}
+use authdash::demo::{DemoProvider, DemoSettings};
+use support::binary::{self, BOUND};
+use support::browser;
+use support::paste::{SECRET, command, stderr_lines, until, with_param, write_config};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pasted_address_logs_in_and_wrong_ones_are_refused_each_with_a_line() {
@@ -104,7 +22,7 @@ async fn a_pasted_address_logs_in_and_wrong_ones_are_refused_each_with_a_line() 
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
-    let rx = binary::stderr_lines(&mut child);
+    let rx = stderr_lines(&mut child);
     let seen = until(&rx, |l| l.starts_with("Waiting"));
     let url = seen
         .iter()
@@ -155,17 +73,20 @@ async fn a_pasted_address_logs_in_and_wrong_ones_are_refused_each_with_a_line() 
         assert!(last.contains(says), "{paste}: {last}");
     }
     writeln!(stdin, "{landed}").unwrap();
-    let out = tokio::task::spawn_blocking(move || wait_bounded(child))
+    let out = tokio::task::spawn_blocking(move || binary::finish(child))
         .await
         .unwrap();
-    let rest = binary::rest(&rx);
+    let rest: Vec<String> = binary::rest(&rx)
+        .iter()
+        .map(|l| String::from_utf8_lossy(l).trim_end().to_owned())
+        .collect();
     assert_eq!(out.status.code(), Some(0), "{rest:#?}");
     assert!(
         rest.iter()
             .any(|l| l.contains("Logged in") && l.contains("alice@example.com")),
         "{rest:#?}"
     );
-    let status = wait_bounded(
+    let status = binary::finish(
         command(home.path(), &config, &["status", "--prompt"])
             .spawn()
             .unwrap(),
@@ -248,3 +169,5 @@ async fn auto_turns_to_paste_when_the_device_grant_is_refused_and_says_why() {
     assert!(help.ssh_forward.starts_with("ssh -L "), "{help:?}");
     login.abort();
 }
+
+mod attacks;
