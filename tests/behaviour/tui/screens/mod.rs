@@ -112,9 +112,15 @@ impl Demo {
             .await
             .expect("the login finishes in time");
         // The ID token's times and the login's straddle a second now and
-        // then ("just now" or "1 s ago"): one moment for all of them.
-        let at =
-            DateTime::from_timestamp(session.logged_in_at.timestamp(), 0).expect("a whole second");
+        // then ("just now" or "1 s ago"), more on a loaded machine: one
+        // moment for all of them, the sign-in's (the session panel decodes
+        // the ID token itself, whose auth_time no rebase moves).
+        let signed_in = session
+            .id_claims
+            .get("auth_time")
+            .and_then(serde_json::Value::as_i64)
+            .unwrap_or(session.logged_in_at.timestamp());
+        let at = DateTime::from_timestamp(signed_in, 0).expect("a whole second");
         support::screens::rebase(&mut session, at);
         session
     }
