@@ -6,10 +6,9 @@ use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use authdash::auth::{BrowserLogin, LoginOptions, Provider, Session};
+use authdash::auth::{Provider, Session};
 use authdash::config::Config;
 use authdash::demo::{DemoProvider, DemoSettings, config_toml};
 use authdash::store::{FileStore, KeySource, TokenStore};
@@ -63,22 +62,7 @@ impl Setup {
     }
 
     async fn login(&self, user: &str) -> Session {
-        let provider = Arc::new(
-            Provider::discover(&self.config.providers[0], &self.config.http)
-                .await
-                .unwrap(),
-        );
-        let login = BrowserLogin::start(provider, BOUND, LoginOptions::default())
-            .await
-            .unwrap();
-        let url = login.authorize_url().to_string();
-        let finish = tokio::spawn(login.finish());
-        browser::sign_in(&url, user).await.unwrap();
-        let session = tokio::time::timeout(BOUND, finish)
-            .await
-            .unwrap()
-            .unwrap()
-            .unwrap();
+        let session = support::engine::demo_login(&self.config, user).await;
         self.store().save(&session).unwrap();
         session
     }

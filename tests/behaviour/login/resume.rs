@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use authdash::auth::{BrowserLogin, LoginOptions, Provider, Session};
+use authdash::auth::Session;
 use authdash::config::Config;
 use authdash::demo::{DemoProvider, DemoSettings, config_toml};
 use authdash::session::{SessionService, SessionSetup};
@@ -17,27 +17,11 @@ use authdash::tui::model::{RefreshState, Screen};
 use authdash::tui::{App, Services};
 use chrono::{TimeDelta, Utc};
 use secrecy::ExposeSecret;
-use support::browser;
 
 const BOUND: Duration = Duration::from_secs(30);
 
 async fn logged_in(config: &Config, user: &str) -> Session {
-    let provider = Arc::new(
-        Provider::discover(&config.providers[0], &config.http)
-            .await
-            .unwrap(),
-    );
-    let login = BrowserLogin::start(provider, BOUND, LoginOptions::default())
-        .await
-        .unwrap();
-    let url = login.authorize_url().to_string();
-    let finish = tokio::spawn(login.finish());
-    browser::sign_in(&url, user).await.unwrap();
-    tokio::time::timeout(BOUND, finish)
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap()
+    support::engine::demo_login(config, user).await
 }
 
 /// A demo provider, its config, and an empty store in a temp folder.
