@@ -6,7 +6,7 @@
 use crate::support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use authdash::auth::Session;
@@ -14,7 +14,7 @@ use authdash::config::Config;
 use authdash::demo::{DemoProvider, DemoSettings, config_toml};
 use authdash::store::{FileStore, KeySource, TokenStore};
 use secrecy::SecretString;
-use support::browser;
+use support::{binary, browser};
 
 const BOUND: Duration = Duration::from_secs(30);
 const SECRET: &str = "a test store secret, long enough";
@@ -75,7 +75,7 @@ impl Setup {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        wait_bounded(self.command(args).spawn().unwrap())
+        binary::finish(self.command(args).spawn().unwrap())
     }
 
     /// A `$BROWSER` that only records the URLs it is called with.
@@ -94,38 +94,10 @@ impl Setup {
 
 /// The binary with `home` as its home and every XDG folder under it.
 fn command(h: &Path, config_path: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_authdash"));
+    let mut cmd = binary::command(h);
     cmd.args(["--config", config_path.to_str().unwrap()])
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", h)
-        .env("XDG_DATA_HOME", h.join("data"))
-        .env("XDG_STATE_HOME", h.join("state"))
-        .env("XDG_CONFIG_HOME", h.join("config"))
-        .env("XDG_CACHE_HOME", h.join("cache"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .args(args);
     cmd
-}
-
-fn wait_bounded(mut child: Child) -> Output {
-    let deadline = Instant::now() + BOUND;
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            return child.wait_with_output().unwrap();
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let out = child.wait_with_output().unwrap();
-            panic!(
-                "authdash did not finish in {BOUND:?}: {}",
-                text(&out.stderr)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
 }
 
 fn set_mode(path: &Path, mode: u32) {
@@ -293,7 +265,7 @@ async fn exit_codes_for_usage_config_and_login_needed() {
         .args(["--config", "/nonexistent/authdash.toml"])
         .spawn()
         .unwrap();
-    assert_eq!(wait_bounded(missing).status.code(), Some(2));
+    assert_eq!(binary::finish(missing).status.code(), Some(2));
     for args in [
         &["token"][..],
         &["status"],
@@ -405,7 +377,7 @@ async fn signals_sent_to_exec_reach_the_command() {
     assert_eq!(pid as u32, child.id());
     // SAFETY: kill(2) with a pid of our own child and a valid signal.
     assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGTERM) }, 0);
-    let out = wait_bounded(child);
+    let out = binary::finish(child);
     assert_eq!(out.status.code(), Some(42), "{}", text(&out.stderr));
 }
 
@@ -419,7 +391,7 @@ async fn status_prompt_reads_the_store_alone() {
     // The provider is up and counts what it is asked (a proxy would be
     // unreachable, and loopback goes around it anyway): nothing.
     let asked = s.demo.request_count();
-    let out = wait_bounded(
+    let out = binary::finish(
         command(s.home.path(), &s.config_path, &["status", "--prompt"])
             .env("HTTPS_PROXY", "http://127.0.0.1:9")
             .env("HTTP_PROXY", "http://127.0.0.1:9")
@@ -449,7 +421,7 @@ async fn account_and_org_for_one_run_say_which_rule_chose_them() {
     let status = |args: &[&str], vars: &[(&str, &str)]| {
         let mut cmd = s.command(args);
         cmd.envs(vars.iter().copied());
-        text(&wait_bounded(cmd.spawn().unwrap()).stdout)
+        text(&binary::finish(cmd.spawn().unwrap()).stdout)
     };
     let plain = status(&["status"], &[]);
     assert!(
@@ -521,7 +493,7 @@ async fn a_non_interactive_run_never_opens_a_browser_and_exits_4() {
     ] {
         let mut cmd = s.command(args);
         cmd.env("BROWSER", &browser);
-        let out = wait_bounded(cmd.spawn().unwrap());
+        let out = binary::finish(cmd.spawn().unwrap());
         assert_eq!(
             out.status.code(),
             Some(4),
@@ -570,11 +542,11 @@ async fn two_logins_at_once_open_one_browser_and_share_the_session() {
         "{waiting}"
     );
     browser::sign_in(&url, "carol").await.unwrap();
-    let first = tokio::task::spawn_blocking(move || wait_bounded(first))
+    let first = tokio::task::spawn_blocking(move || binary::finish(first))
         .await
         .unwrap();
     assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
-    let second = tokio::task::spawn_blocking(move || wait_bounded(second))
+    let second = tokio::task::spawn_blocking(move || binary::finish(second))
         .await
         .unwrap();
     assert_eq!(second.status.code(), Some(0));

@@ -181,21 +181,12 @@ impl Setup {
 
     fn command(&self, config: &Path, args: &[&str]) -> Command {
         let h = self.home.path();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_authdash"));
+        let mut cmd = crate::support::binary::command(h);
         cmd.args(["--config", config.to_str().unwrap()])
             .args(args)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", h)
-            .env("XDG_DATA_HOME", h.join("data"))
-            .env("XDG_STATE_HOME", h.join("state"))
-            .env("XDG_CONFIG_HOME", h.join("config"))
-            .env("XDG_CACHE_HOME", h.join("cache"))
             // An empty certificate folder: the machine's own CAs play no part.
             .env("SSL_CERT_DIR", h.join("no-certs"))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+            .stdin(Stdio::piped());
         cmd
     }
 }

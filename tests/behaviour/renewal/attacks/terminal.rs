@@ -6,10 +6,9 @@
 //! stderr; nothing there may be an escape sequence.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
 
 use authdash::auth::Session;
 use authdash::config::Config;
@@ -26,7 +25,6 @@ use serde_json::json;
 
 use crate::support::broken_provider::{BrokenProvider, Fault};
 
-const BOUND: Duration = Duration::from_secs(30);
 const SECRET: &str = "an attacks-terminal store secret";
 const CLIENT: &str = "rp";
 /// Clears the screen, retitles the window, rings the bell.
@@ -234,32 +232,9 @@ impl Home {
     }
 
     fn authdash(&self, config: &Path, args: &[&str]) -> Output {
-        let h = self.dir.path();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_authdash"))
-            .arg("--config")
-            .arg(config)
-            .args(args)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", h)
-            .env("XDG_DATA_HOME", h.join("data"))
-            .env("XDG_STATE_HOME", h.join("state"))
-            .env("XDG_CONFIG_HOME", h.join("config"))
-            .env("XDG_CACHE_HOME", h.join("cache"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("authdash starts");
-        let deadline = Instant::now() + BOUND;
-        while child.try_wait().expect("wait").is_none() {
-            if Instant::now() > deadline {
-                let _ = child.kill();
-                panic!("authdash {args:?} did not finish in {BOUND:?}");
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        child.wait_with_output().expect("output")
+        let mut cmd = crate::support::binary::command(self.dir.path());
+        cmd.arg("--config").arg(config).args(args);
+        crate::support::binary::run(&mut cmd)
     }
 }
 
