@@ -5,6 +5,7 @@ pub mod acme;
 pub mod binary;
 pub mod broken_provider;
 pub mod browser;
+pub mod cli;
 pub mod engine;
 pub mod home;
 pub mod node_provider;

@@ -4,92 +4,18 @@
 
 use crate::support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use authdash::auth::{Provider, Session};
-use authdash::config::Config;
-use authdash::demo::{DemoProvider, DemoSettings, config_toml};
-use authdash::store::{FileStore, KeySource, TokenStore};
-use secrecy::SecretString;
+use authdash::auth::Provider;
+use authdash::demo::DemoSettings;
+use authdash::store::TokenStore;
 use support::binary::{self, text};
 use support::browser;
+use support::cli::{Setup, set_mode};
 
 const BOUND: Duration = Duration::from_secs(30);
-const SECRET: &str = "a test store secret, long enough";
-
-struct Setup {
-    demo: DemoProvider,
-    config: Config,
-    home: tempfile::TempDir,
-    config_path: PathBuf,
-}
-
-impl Setup {
-    async fn new(settings: DemoSettings) -> Self {
-        let demo = DemoProvider::start(settings).await.unwrap();
-        let home = tempfile::tempdir().unwrap();
-        let text = format!(
-            "{}\n",
-            config_toml(demo.issuer_str()).replace(
-                "[auth.demo]",
-                &format!("[auth]\nstore_secret = \"{SECRET}\"\n\n[auth.demo]")
-            )
-        );
-        let config_path = home.path().join("authdash.toml");
-        std::fs::write(&config_path, &text).unwrap();
-        // It holds the store secret: private, as authdash asks.
-        set_mode(&config_path, 0o600);
-        let config = Config::load(&config_path, &|_| None).unwrap();
-        Self {
-            demo,
-            config,
-            home,
-            config_path,
-        }
-    }
-
-    fn data_dir(&self) -> PathBuf {
-        self.home.path().join("data").join("authdash")
-    }
-
-    fn store(&self) -> FileStore {
-        FileStore::new(
-            self.data_dir(),
-            KeySource::Secret(SecretString::from(SECRET.to_owned())),
-        )
-    }
-
-    async fn login(&self, user: &str) -> Session {
-        let session = support::engine::demo_login(&self.config, user).await;
-        self.store().save(&session).unwrap();
-        session
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = binary::command(self.home.path());
-        cmd.args(["--config", self.config_path.to_str().unwrap()])
-            .args(args);
-        cmd
-    }
-
-    /// Run to completion, bounded.
-    fn run(&self, args: &[&str]) -> Output {
-        let child = self
-            .command(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        binary::finish(child)
-    }
-}
-
-fn set_mode(path: &std::path::Path, mode: u32) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
-}
 
 /// A config that holds a secret and others can read is warned about on
 /// stderr (stdout stays clean for scripts), with the fix.

@@ -6,103 +6,26 @@
 use crate::support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use authdash::auth::Session;
-use authdash::config::Config;
-use authdash::demo::{DemoProvider, DemoSettings, config_toml};
-use authdash::store::{FileStore, KeySource, TokenStore};
-use secrecy::SecretString;
+use authdash::demo::DemoSettings;
+use authdash::store::TokenStore;
+use support::cli::{Setup, command, set_mode};
 use support::{binary, browser};
 
 const BOUND: Duration = Duration::from_secs(30);
-const SECRET: &str = "a test store secret, long enough";
 
-struct Setup {
-    demo: DemoProvider,
-    config: Config,
-    home: tempfile::TempDir,
-    config_path: PathBuf,
-}
-
-impl Setup {
-    async fn new() -> Self {
-        Self::with_extra("").await
-    }
-
-    /// `extra` lines go into the demo config's `[authdash]` table.
-    async fn with_extra(extra: &str) -> Self {
-        let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
-        let home = tempfile::tempdir().unwrap();
-        let text = format!(
-            "{}\n",
-            config_toml(demo.issuer_str())
-                .replacen("[authdash]", &format!("[authdash]\n{extra}"), 1)
-                .replace(
-                    "[auth.demo]",
-                    &format!("[auth]\nstore_secret = \"{SECRET}\"\n\n[auth.demo]")
-                )
-        );
-        let config_path = home.path().join("authdash.toml");
-        std::fs::write(&config_path, &text).unwrap();
-        set_mode(&config_path, 0o600);
-        let config = Config::load(&config_path, &|_| None).unwrap();
-        Self {
-            demo,
-            config,
-            home,
-            config_path,
-        }
-    }
-
-    fn store(&self) -> FileStore {
-        FileStore::new(
-            self.home.path().join("data").join("authdash"),
-            KeySource::Secret(SecretString::from(SECRET.to_owned())),
-        )
-    }
-
-    /// Log `user` in without the binary and store the session (active).
-    async fn login(&self, user: &str) -> Session {
-        let session = support::engine::demo_login(&self.config, user).await;
-        self.store().save(&session).unwrap();
-        session
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        command(self.home.path(), &self.config_path, args)
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        binary::finish(self.command(args).spawn().unwrap())
-    }
-
-    /// A `$BROWSER` that only records the URLs it is called with.
-    fn recording_browser(&self) -> (String, PathBuf) {
-        let script = self.home.path().join("browser.sh");
-        let urls = self.home.path().join("urls");
-        std::fs::write(
-            &script,
-            format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", urls.display()),
-        )
-        .unwrap();
-        set_mode(&script, 0o755);
-        (format!("sh {}", script.display()), urls)
-    }
-}
-
-/// The binary with `home` as its home and every XDG folder under it.
-fn command(h: &Path, config_path: &Path, args: &[&str]) -> Command {
-    let mut cmd = binary::command(h);
-    cmd.args(["--config", config_path.to_str().unwrap()])
-        .args(args);
-    cmd
-}
-
-fn set_mode(path: &Path, mode: u32) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+/// A `$BROWSER` that only records the URLs it is called with.
+fn recording_browser(s: &Setup) -> (String, PathBuf) {
+    let script = s.home.path().join("browser.sh");
+    let urls = s.home.path().join("urls");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", urls.display()),
+    )
+    .unwrap();
+    set_mode(&script, 0o755);
+    (format!("sh {}", script.display()), urls)
 }
 
 fn text(b: &[u8]) -> String {
@@ -117,7 +40,7 @@ fn lines(path: &Path) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_token_format_through_the_binary() {
-    let s = Setup::new().await;
+    let s = Setup::new(DemoSettings::default()).await;
     let session = s.login("alice").await;
     let token = session.access_token().to_owned();
 
@@ -181,7 +104,7 @@ async fn every_token_format_through_the_binary() {
 /// endpoint counts the renewals. The same for `exec --min-ttl`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_min_ttl_the_provider_cannot_meet_is_said_and_does_not_hammer_it() {
-    let s = Setup::new().await;
+    let s = Setup::new(DemoSettings::default()).await;
     let session = s.login("alice").await;
     let token = session.access_token().to_owned();
     let renewals = || s.demo.requests().get("/token").copied().unwrap_or(0);
@@ -239,7 +162,7 @@ async fn a_min_ttl_the_provider_cannot_meet_is_said_and_does_not_hammer_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exit_codes_for_usage_config_and_login_needed() {
-    let s = Setup::new().await;
+    let s = Setup::new(DemoSettings::default()).await;
     let help = s.run(&["--help"]);
     assert_eq!(help.status.code(), Some(0));
     assert!(
@@ -307,7 +230,7 @@ async fn exit_codes_for_usage_config_and_login_needed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exec_passes_the_token_in_the_environment_and_exits_with_the_command() {
-    let s = Setup::with_extra("exec_token_env = \"MY_TOKEN\"\n").await;
+    let s = Setup::with_extra(DemoSettings::default(), "exec_token_env = \"MY_TOKEN\"\n").await;
     let session = s.login("alice").await;
     let dir = s.home.path();
     let script = format!(
@@ -354,7 +277,7 @@ async fn exec_passes_the_token_in_the_environment_and_exits_with_the_command() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signals_sent_to_exec_reach_the_command() {
-    let s = Setup::new().await;
+    let s = Setup::new(DemoSettings::default()).await;
     s.login("alice").await;
     let ready = s.home.path().join("ready");
     let script = format!(
@@ -383,7 +306,7 @@ async fn signals_sent_to_exec_reach_the_command() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn status_prompt_reads_the_store_alone() {
-    let s = Setup::new().await;
+    let s = Setup::new(DemoSettings::default()).await;
     let out = s.run(&["status", "--prompt"]);
     assert_eq!(text(&out.stdout), "logged out\n");
     assert_eq!(out.status.code(), Some(4));
@@ -415,7 +338,7 @@ async fn status_prompt_reads_the_store_alone() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn account_and_org_for_one_run_say_which_rule_chose_them() {
-    let s = Setup::new().await;
+    let s = Setup::new(DemoSettings::default()).await;
     s.login("alice").await;
     s.login("bob").await; // bob is now the active account
     let status = |args: &[&str], vars: &[(&str, &str)]| {
@@ -483,8 +406,8 @@ async fn account_and_org_for_one_run_say_which_rule_chose_them() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_non_interactive_run_never_opens_a_browser_and_exits_4() {
-    let s = Setup::new().await;
-    let (browser, urls) = s.recording_browser();
+    let s = Setup::new(DemoSettings::default()).await;
+    let (browser, urls) = recording_browser(&s);
     // stdin and stderr are not terminals here: non-interactive by itself.
     for args in [
         &["token"][..],
@@ -510,8 +433,8 @@ async fn a_non_interactive_run_never_opens_a_browser_and_exits_4() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_logins_at_once_open_one_browser_and_share_the_session() {
-    let s = Setup::new().await;
-    let (browser, urls) = s.recording_browser();
+    let s = Setup::new(DemoSettings::default()).await;
+    let (browser, urls) = recording_browser(&s);
     let spawn = || {
         let mut cmd = s.command(&["login", "--browser"]);
         cmd.env("BROWSER", &browser);
