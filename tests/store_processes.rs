@@ -118,12 +118,25 @@ fn child_process() {
                 let mut out = std::io::stdout().lock();
                 let _ = writeln!(out, "{SAYS}temp {n}").and_then(|()| out.flush());
                 std::thread::sleep(PAUSE);
+                // Said before the rename: a kill before this line is
+                // surely a kill before the rename.
+                let _ = writeln!(out, "{SAYS}renaming {n}").and_then(|()| out.flush());
             }));
             for n in 1..=1000 {
                 writing.store(n, Ordering::SeqCst);
                 store.save(&session(&format!("gen-{n}"))).expect("write");
                 say(format!("renamed {n}"));
             }
+        }
+        "stall" => {
+            // Its temp file written, it never gets to the rename.
+            let store = store(&dir).with_before_rename_hook(Arc::new(|| {
+                let mut out = std::io::stdout().lock();
+                let _ = writeln!(out, "{SAYS}temp 1").and_then(|()| out.flush());
+                std::thread::sleep(BOUND);
+            }));
+            store.save(&session("gen-1")).expect("write");
+            say("renamed 1".into());
         }
         other => panic!("unknown role {other}"),
     }
@@ -203,6 +216,27 @@ fn a_lock_held_by_another_process_names_its_pid_when_the_wait_ends() {
     waiting.lock().expect("free once the holder is gone");
 }
 
+/// A writer killed with its temp file written and the rename not begun
+/// (it sits in the hook before the rename until killed): the store holds
+/// the write before, never the new one. A writer that wrote the store's
+/// file in place would leave the new one.
+#[test]
+fn a_writer_killed_before_its_rename_leaves_the_write_before() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    let parent = store(&dir);
+    parent.save(&session("gen-0")).unwrap();
+    let (mut child, rx) = spawn_child("stall", &dir);
+    assert_eq!(next_line(&rx, "temp 1"), "temp 1");
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert_eq!(
+        stored_generation(&parent),
+        0,
+        "the killed write reached the store"
+    );
+}
+
 /// A writer killed with SIGKILL while its temp file is written and not yet
 /// renamed, and at moments around it, leaves the store opening with the
 /// last complete write. Each kill that landed inside a write is counted
@@ -251,10 +285,14 @@ fn writers_killed_in_the_middle_of_writes_leave_the_last_complete_store() {
         if in_write {
             hits += 1;
         }
+        // Only once it said it was renaming may the rename have happened
+        // before the kill and its message not: before that, the store
+        // must still hold the last complete write (an in-place writer
+        // would hold the new one).
+        let renaming = last("renaming ") == Some(temp);
         let now = stored_generation(&parent);
-        // The rename may have happened before the kill and the message not.
         assert!(
-            now == complete || (in_write && now == temp),
+            now == complete || (in_write && renaming && now == temp),
             "round {round}: the store holds gen-{now}; the last complete write was gen-{complete}, \
              the one in progress gen-{temp}"
         );

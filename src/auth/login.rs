@@ -48,6 +48,11 @@ pub struct LoginOptions {
     /// Scopes asked for beyond the configured ones (incremental consent:
     /// a panel needs a scope the session was not granted).
     pub extra_scopes: Vec<String>,
+    /// Test-only: the callback server's header-read timeout instead of
+    /// its 10 s, so that a test of a connection that never finishes its
+    /// request head waits a second.
+    #[doc(hidden)]
+    pub header_read_timeout: Option<Duration>,
 }
 
 impl LoginOptions {
@@ -84,6 +89,9 @@ impl BrowserLogin {
             state.secret().clone(),
             provider.issuer().to_owned(),
             issuer_required,
+            options
+                .header_read_timeout
+                .unwrap_or(super::loopback_server::HEADER_READ_TIMEOUT),
         )
         .await?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();

@@ -60,6 +60,7 @@ pub(crate) async fn listen(
     state: String,
     issuer: String,
     issuer_required: bool,
+    header_read_timeout: Duration,
 ) -> Result<Callback, CallbackError> {
     let listeners = bind(redirect).await?;
     let port = listeners
@@ -85,7 +86,8 @@ pub(crate) async fn listen(
         .fallback(|| async { (StatusCode::NOT_FOUND, "not found") })
         .with_state(shared);
     let hosts = loopback_server::host_values(redirect.host.as_url_host(), port);
-    let server = loopback_server::serve(listeners, hosts, app);
+    let server =
+        loopback_server::serve_with_header_timeout(listeners, hosts, app, header_read_timeout);
     Ok(Callback {
         redirect_uri,
         outcome,

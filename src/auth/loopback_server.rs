@@ -68,6 +68,8 @@ struct Shared {
     /// `Host` values we answer, lower case (`127.0.0.1:PORT`, …).
     hosts: Vec<String>,
     connections: Mutex<Connections>,
+    /// [`HEADER_READ_TIMEOUT`], shorter in tests.
+    header_read_timeout: Duration,
 }
 
 /// Serve `app` on `listeners`, answering only requests whose `Host` is one
@@ -77,10 +79,21 @@ pub(crate) fn serve(
     hosts: Vec<String>,
     app: Router,
 ) -> LoopbackServer {
+    serve_with_header_timeout(listeners, hosts, app, HEADER_READ_TIMEOUT)
+}
+
+/// [`serve`] with another header-read timeout (tests shorten it).
+pub(crate) fn serve_with_header_timeout(
+    listeners: Vec<TcpListener>,
+    hosts: Vec<String>,
+    app: Router,
+    header_read_timeout: Duration,
+) -> LoopbackServer {
     let shared = Arc::new(Shared {
         app: TowerToHyperService::new(app),
         hosts: hosts.into_iter().map(|h| h.to_ascii_lowercase()).collect(),
         connections: Mutex::new(Connections::default()),
+        header_read_timeout,
     });
     let (stop, stopped) = watch::channel(false);
     for listener in listeners {
@@ -171,6 +184,7 @@ async fn connection(
         id,
         shared: shared.clone(),
     };
+    let header_read_timeout = shared.header_read_timeout;
     let service = Guard {
         shared,
         busy: busy.clone(),
@@ -178,7 +192,7 @@ async fn connection(
     };
     let conn = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
-        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .header_read_timeout(header_read_timeout)
         .max_buf_size(MAX_HEAD_BYTES)
         .max_headers(MAX_HEADERS)
         .keep_alive(false)

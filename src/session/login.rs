@@ -165,6 +165,7 @@ impl SessionService {
         let options = LoginOptions {
             prompt: request.add_account.then(|| "login".to_owned()),
             extra_scopes: request.scopes.clone(),
+            ..LoginOptions::default()
         };
         let environment = FlowEnvironment {
             device_supported: provider.supports_device_flow(),

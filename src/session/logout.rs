@@ -9,7 +9,7 @@ use crate::auth::{self, BrowserSignOut, Provider, Session};
 use crate::store::AccountId;
 
 /// Revocation gets this long; the tokens are gone here whatever happens.
-const REVOKE_TIMEOUT: Duration = Duration::from_secs(15);
+pub(super) const REVOKE_TIMEOUT: Duration = Duration::from_secs(15);
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LogoutOptions {
@@ -163,7 +163,7 @@ impl SessionService {
                     }
                     outcome
                 };
-                match tokio::time::timeout(REVOKE_TIMEOUT, all).await {
+                match tokio::time::timeout(self.revoke_timeout, all).await {
                     Ok(Ok(true)) => Revocation::Revoked,
                     Ok(Ok(false)) => Revocation::NoEndpoint,
                     Ok(Err(e)) => Revocation::Failed(e.to_string()),

@@ -78,6 +78,9 @@ pub struct SessionService {
     /// What a command panel's program inherits besides its token: none
     /// until [`Self::with_program_environment`].
     program_environment: Vec<(std::ffi::OsString, std::ffi::OsString)>,
+    /// How long a logout gives revocation: `logout::REVOKE_TIMEOUT` but
+    /// in tests ([`Self::with_revoke_timeout`]).
+    revoke_timeout: std::time::Duration,
 }
 
 impl std::fmt::Debug for SessionService {
@@ -124,7 +127,16 @@ impl SessionService {
             providers: tokio::sync::Mutex::default(),
             renewals: Arc::default(),
             program_environment: Vec::new(),
+            revoke_timeout: logout::REVOKE_TIMEOUT,
         }
+    }
+
+    /// Test-only: a shorter bound on a logout's revocation, so that a test
+    /// of a revocation that never answers waits a second, not fifteen.
+    #[doc(hidden)]
+    pub fn with_revoke_timeout(mut self, bound: std::time::Duration) -> Self {
+        self.revoke_timeout = bound;
+        self
     }
 
     /// Let command panels' programs inherit, of `vars` (the binary passes

@@ -238,6 +238,9 @@ pub enum Fault {
     UserinfoUserIdOther,
     /// Revoking a refresh token answers 503.
     RevokeRefreshFails,
+    /// Revoking a refresh token never answers (the access token is
+    /// revoked as usual).
+    RevokeRefreshHangs,
     /// Revoking an access token answers `unsupported_token_type`.
     RevokeAccessUnsupported,
     /// The name (ID token and userinfo) and the org names (userinfo's
@@ -388,6 +391,13 @@ impl Drop for BrokenProvider {
 impl BrokenProvider {
     /// Start listening on a free port of 127.0.0.1 with `fault` in force.
     pub async fn start(fault: Fault) -> BrokenProvider {
+        Self::start_with(fault, &[], Router::new()).await
+    }
+
+    /// [`Self::start`], with the requests for `paths` answered by
+    /// `routes` instead (a hostile token endpoint, an API beside the
+    /// provider); they are counted in [`Self::requests`] all the same.
+    pub async fn start_with(fault: Fault, paths: &[&str], routes: Router) -> BrokenProvider {
         let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
             .await
             .expect("bind 127.0.0.1:0");
@@ -429,6 +439,13 @@ impl BrokenProvider {
             .route("/revoke", post(revoke))
             .route("/device", post(device))
             .route("/panel", get(panel))
+            .layer(middleware::from_fn_with_state(
+                Arc::new(Overrides {
+                    paths: paths.iter().map(|p| (*p).to_owned()).collect(),
+                    routes,
+                }),
+                overridden,
+            ))
             .layer(middleware::from_fn_with_state(shared.clone(), count))
             .with_state(shared.clone());
         let task = tokio::spawn(async move {
@@ -528,6 +545,14 @@ impl BrokenProvider {
 
     /// A config from provider lines (after `client_id` and
     /// `server_metadata_url`) and `[authdash]` lines.
+    /// A config file's text naming this provider `test`.
+    pub fn toml(&self) -> String {
+        format!(
+            "[auth.test]\nclient_id = \"{CLIENT_ID}\"\nserver_metadata_url = \"{}\"\n",
+            self.metadata_url()
+        )
+    }
+
     pub fn config_text(&self, provider_lines: &str, authdash_table: &str) -> Config {
         let mut text = format!(
             "[auth.test]\nclient_id = \"{CLIENT_ID}\"\nserver_metadata_url = \"{}\"\n{provider_lines}\n",
@@ -578,6 +603,23 @@ fn object(claims: Value) -> serde_json::Map<String, Value> {
 }
 
 /// Counts every request by path.
+/// The paths a test answers itself, and its routes for them.
+struct Overrides {
+    paths: Vec<String>,
+    routes: Router,
+}
+
+async fn overridden(State(o): State<Arc<Overrides>>, request: Request, next: Next) -> Response {
+    if o.paths.iter().any(|p| p == request.uri().path()) {
+        use tower::ServiceExt as _;
+        return match o.routes.clone().oneshot(request).await {
+            Ok(response) => response,
+            Err(never) => match never {},
+        };
+    }
+    next.run(request).await
+}
+
 async fn count(State(s): State<Arc<Shared>>, request: Request, next: Next) -> Response {
     lock(&s.requests).push(request.uri().path().to_owned());
     next.run(request).await
@@ -909,6 +951,9 @@ async fn revoke(
         oauth_error("invalid_client", "unknown client")
     } else if fault == Fault::RevokeRefreshFails && hint == "refresh_token" {
         (StatusCode::SERVICE_UNAVAILABLE, "revocation is down").into_response()
+    } else if fault == Fault::RevokeRefreshHangs && hint == "refresh_token" {
+        tokio::time::sleep(HANG).await;
+        StatusCode::OK.into_response()
     } else if fault == Fault::RevokeAccessUnsupported && hint == "access_token" {
         oauth_error(
             "unsupported_token_type",

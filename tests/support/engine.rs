@@ -53,6 +53,22 @@ pub async fn login(provider: Arc<Provider>) -> Result<Session, AuthError> {
         .expect("the login task did not panic")
 }
 
+/// `user` signs in at the demo provider of `config` (its first), through
+/// the engine alone (nothing stored).
+pub async fn demo_login(config: &Config, user: &str) -> Session {
+    let provider = Arc::new(discover(config).await.expect("discovery"));
+    let login = BrowserLogin::start(provider, BOUND, LoginOptions::default())
+        .await
+        .expect("the login starts");
+    let url = login.authorize_url().to_string();
+    let finish = tokio::spawn(login.finish());
+    browser::sign_in(&url, user).await.expect("signed in");
+    bounded("the login", finish)
+        .await
+        .expect("the login task did not panic")
+        .expect("a session")
+}
+
 /// The error of a result that must be one.
 pub fn refused<T: std::fmt::Debug>(result: Result<T, AuthError>) -> AuthError {
     match result {

@@ -167,7 +167,9 @@ where
         scopes,
         ..browser_login()
     };
-    let logged_in = tokio::time::timeout(binary::BOUND, service.login(request, &events))
+    // Longer than a process's bound: a person in 10,000 organizations
+    // takes tens of seconds to log in while the other tests run.
+    let logged_in = tokio::time::timeout(4 * binary::BOUND, service.login(request, &events))
         .await
         .expect("login in time")
         .map_err(|e| e.to_string())?;

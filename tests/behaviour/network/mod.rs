@@ -1,0 +1,6 @@
+//! The network rules: hardening against a hostile provider, TLS, and
+//! addresses (https everywhere but loopback, templating).
+
+mod hardening;
+mod tls;
+mod urls;
