@@ -1,7 +1,7 @@
 //! The process bench's verdicts: a figure is judged against the baseline
 //! committed beside it, not against a budget the machine's noise crosses.
 
-#[path = "../benches/baseline.rs"]
+#[path = "../../../benches/baseline.rs"]
 #[allow(dead_code)]
 mod baseline;
 

@@ -5,6 +5,8 @@
 //!
 //! Every wait is bounded; all traffic stays on loopback.
 
+mod baselines;
+
 use crate::support;
 
 use std::os::unix::fs::PermissionsExt as _;
