@@ -517,3 +517,13 @@ pub const COMMANDS: &[Command] = &[
 pub fn commands_in(context: Context) -> impl Iterator<Item = &'static Command> {
     COMMANDS.iter().filter(move |c| c.context == context)
 }
+
+/// Whether an action applies now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Availability {
+    Enabled,
+    /// Shown greyed, with the reason; its key says the reason.
+    Disabled(String),
+    /// Not part of this state at all (nothing to cancel, no 7th entry).
+    Hidden,
+}

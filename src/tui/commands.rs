@@ -3,19 +3,10 @@
 //! the palette's entries. `update` dispatches through these and `view`
 //! draws them, so a hint always names a key that does what it says.
 
+pub use super::action::Availability;
 use super::action::{Action, COMMANDS, Command, Context, commands_in};
 use super::keymap::Key;
 use super::model::{Focus, Model, NavItem, PendingFlow, Popup, Screen};
-
-/// Whether an action applies now.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Availability {
-    Enabled,
-    /// Shown greyed, with the reason; its key says the reason.
-    Disabled(String),
-    /// Not part of this state at all (nothing to cancel, no 7th entry).
-    Hidden,
-}
 
 /// The contexts whose keys apply now, most specific first. A popup or a
 /// text field has the keyboard alone.
@@ -218,7 +209,7 @@ pub fn availability(model: &Model, context: Context, action: Action) -> Availabi
             Some(d) if model.nav_items().get(d.nav) == Some(&NavItem::Session) => Enabled,
             _ => Hidden,
         },
-        (Context::Table, _) => crate::tui::update::table_availability(model, action),
+        (Context::Table, _) => super::open_table::availability(model, action),
         // The help's scroll stops at its ends: the footer offers the way
         // that still moves.
         (Context::Help, Action::Up) if model.help_scroll == 0 => Hidden,

@@ -268,7 +268,7 @@ pub fn entries(model: &Model, query: &str) -> Vec<Entry> {
 
 /// "1 match", "1,000 matches"; before anything is typed, what is there.
 pub fn count(n: usize, query: &str) -> String {
-    let n_text = super::view::thousands(n);
+    let n_text = super::numbers::thousands(n);
     match (n, query.trim().is_empty()) {
         (1, true) => "1 command or place".to_owned(),
         (_, true) => format!("{n_text} commands and places"),

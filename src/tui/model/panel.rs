@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 
 use std::cmp::Ordering;
 
-use crate::panels::view::{Cell, CellKind, ShapeError, TableData};
+use crate::panels::view::ShapeError;
+use crate::panels::{Cell, CellKind, TableData};
 use crate::panels::{PanelData, SourceError};
 
 /// A panel's data in one org: what is on screen, what is awaited, what

@@ -19,6 +19,7 @@ mod login;
 mod panels;
 mod popup;
 mod table;
+mod unlock;
 
 use dashboard::dashboard_action;
 use lists::{nav_filter_text, org_filter_text};
@@ -26,7 +27,7 @@ use login::{browser_opened, login_action, look_up_providers};
 use panels::load_selected_panel;
 pub use panels::missing_scopes;
 use popup::{palette_text, popup_action, popup_filter_text};
-pub use table::{availability as table_availability, click as table_click, wheel as table_wheel};
+pub use table::{click as table_click, wheel as table_wheel};
 
 /// After the n-th renewal failing in a row for want of the network, wait
 /// 15 s × 2ⁿ⁻¹ before the next try, at most 5 minutes.

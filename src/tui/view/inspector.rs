@@ -10,7 +10,7 @@ use secrecy::ExposeSecret;
 use serde_json::Value;
 use unicode_width::UnicodeWidthStr;
 
-use super::session::field;
+use super::text::field;
 use super::time::{clock, relative};
 use crate::identity::visible;
 use crate::session::decode_jwt;

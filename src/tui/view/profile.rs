@@ -12,7 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::dashboard::content_block;
+use super::layout::content_block;
 use super::text::{hanging, truncate};
 use super::time::{clock, relative};
 use crate::identity::visible;
