@@ -16,6 +16,7 @@ mod lists;
 mod lock_advice;
 mod login_screens;
 mod messages;
+mod mouse;
 mod palette;
 mod profile;
 mod readme;

@@ -16,6 +16,7 @@ mod accounts;
 mod dashboard;
 mod lists;
 mod login;
+mod mouse;
 mod panels;
 mod popup;
 mod table;
@@ -27,7 +28,6 @@ use login::{browser_opened, login_action, look_up_providers};
 use panels::load_selected_panel;
 pub use panels::missing_scopes;
 use popup::{palette_text, popup_action, popup_filter_text};
-pub use table::{click as table_click, wheel as table_wheel};
 
 /// After the n-th renewal failing in a row for want of the network, wait
 /// 15 s × 2ⁿ⁻¹ before the next try, at most 5 minutes.
@@ -68,6 +68,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
             }
             Vec::new()
         }
+        Msg::Mouse { event, area } => mouse::mouse(model, area, event),
         Msg::BrowserOpened { generation, result } => browser_opened(model, generation, result),
         Msg::Discovered { provider, result } => {
             if let Some(p) = model.providers.iter_mut().find(|p| p.name == provider) {

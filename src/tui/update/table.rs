@@ -335,7 +335,11 @@ pub(super) fn remember(model: &mut Model) -> Vec<Command> {
 /// A click on the open table at `at` on a terminal of `area`: on a row,
 /// the cursor goes there; on a header, the table is sorted by that
 /// column (again: the order turns round). The focus goes into the table.
-pub fn click(model: &mut Model, area: Rect, at: ratatui::layout::Position) -> Option<Vec<Command>> {
+pub(super) fn click(
+    model: &mut Model,
+    area: Rect,
+    at: ratatui::layout::Position,
+) -> Option<Vec<Command>> {
     let table = table_area(model, area)?;
     if !table.contains(at) {
         return None;
@@ -382,7 +386,7 @@ pub fn click(model: &mut Model, area: Rect, at: ratatui::layout::Position) -> Op
 }
 
 /// The wheel over the open table: the cursor moves, as the arrows do.
-pub fn wheel(
+pub(super) fn wheel(
     model: &mut Model,
     area: Rect,
     at: ratatui::layout::Position,

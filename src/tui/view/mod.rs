@@ -33,6 +33,7 @@ use layout::areas;
 
 pub use crate::tui::numbers::thousands;
 pub use help::{max_scroll as help_max_scroll, opening_line as help_opening_line};
+pub use layout::{accounts_area, areas as screen_areas, menu_area, split as split_dashboard};
 pub use orgs::{first_visible as first_visible_org, list_area as org_list_area};
 
 /// " 12–30 of 20,012 " for a pane showing `height` of `total` rows from
