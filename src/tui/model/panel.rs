@@ -180,7 +180,8 @@ impl PanelState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenewalRecord {
     pub at: DateTime<Utc>,
-    pub took_ms: i64,
+    /// `None` for a renewal not timed: one a panel fetch needed.
+    pub took_ms: Option<i64>,
     /// `Ok` or the error as said.
     pub result: Result<(), String>,
 }

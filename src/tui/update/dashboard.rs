@@ -183,7 +183,7 @@ pub(super) fn record_renewal(
     };
     dash.renewals.push(RenewalRecord {
         at: now,
-        took_ms: started.map_or(-1, |s| (now - s).num_milliseconds()),
+        took_ms: started.map(|s| (now - s).num_milliseconds()),
         result: result.as_ref().map(|_| ()).map_err(|f| f.error.clone()),
     });
     let excess = dash.renewals.len().saturating_sub(5);

@@ -9,7 +9,7 @@ use super::commands::{Availability, availability, contexts, resolve};
 use super::keymap::{Key, normalise};
 use super::message::{Command, Msg};
 use super::model::*;
-use crate::auth::Session;
+use crate::auth::{Session, SessionState};
 use crate::session::AccountId;
 
 mod accounts;
@@ -140,7 +140,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
             if let Screen::Dashboard(dash) = &mut model.screen
                 && AccountId::of(&dash.session) == account
             {
-                dash.discovery = Some(result);
+                dash.discovery = Some(match result {
+                    Ok(rows) => Discovery::Found(rows),
+                    Err(e) => Discovery::Failed(e),
+                });
             }
             Vec::new()
         }
@@ -196,14 +199,15 @@ pub fn tick(model: &mut Model, now: DateTime<Utc>) -> Vec<Command> {
     let Screen::Dashboard(dash) = &mut model.screen else {
         return look_up_providers(model);
     };
-    if !dash.session.is_alive(now) {
+    let state = dash.session.state(now);
+    if state == SessionState::Expired {
         return accounts::end_session(model, Ended::Expired);
     }
     let due = match &dash.refresh {
         // An unverified session (its last renewal's tokens kept, its
         // roles not confirmed) is due at once, however fresh its token.
         RefreshState::Idle => {
-            (!dash.session.access_token_fresh(now) || dash.session.unverified.is_some())
+            matches!(state, SessionState::Renewable | SessionState::Unverified)
                 && dash.session.can_refresh()
         }
         RefreshState::Offline { retry_at, .. } => now >= *retry_at,
@@ -214,7 +218,7 @@ pub fn tick(model: &mut Model, now: DateTime<Utc>) -> Vec<Command> {
         model.next_generation += 1;
         let generation = model.next_generation;
         if let Screen::Dashboard(dash) = &mut model.screen {
-            dash.renewal = generation;
+            dash.renewal = Some(generation);
             dash.renewal_started = Some(now);
             return vec![Command::Refresh {
                 session: dash.session.clone(),
@@ -289,13 +293,13 @@ pub(super) fn refreshed(
     if AccountId::of(&dash.session) != *account {
         return Vec::new();
     }
-    let awaited = dash.renewal != 0 && generation == Some(dash.renewal);
+    let awaited = dash.renewal.is_some() && generation == dash.renewal;
     if result.is_err() && !awaited {
         return Vec::new();
     }
     dashboard::record_renewal(dash, now, awaited, &result);
     if awaited {
-        dash.renewal = 0;
+        dash.renewal = None;
     }
     match result {
         Ok(session) => {

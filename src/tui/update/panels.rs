@@ -236,7 +236,7 @@ pub(super) fn describe_provider(model: &mut Model) -> Vec<Command> {
     let Screen::Dashboard(dash) = &mut model.screen else {
         return Vec::new();
     };
-    dash.discovery = Some(Err("looking it up…".into()));
+    dash.discovery = Some(Discovery::Looking);
     vec![Command::DescribeProvider {
         session: dash.session.clone(),
     }]
