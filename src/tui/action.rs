@@ -47,87 +47,149 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 38] = [
-        Action::Help,
-        Action::Quit,
-        Action::Palette,
-        Action::ToggleMouse,
-        Action::Back,
-        Action::Up,
-        Action::Down,
-        Action::Left,
-        Action::Right,
-        Action::PageUp,
-        Action::PageDown,
-        Action::Home,
-        Action::End,
-        Action::Confirm,
-        Action::NextPanel,
-        Action::PrevPanel,
-        Action::Jump(1),
-        Action::Jump(2),
-        Action::Jump(3),
-        Action::Jump(4),
-        Action::Jump(5),
-        Action::Jump(6),
-        Action::Jump(7),
-        Action::Jump(8),
-        Action::Jump(9),
-        Action::Filter,
-        Action::Menu,
-        Action::OrgPicker,
-        Action::Reload,
-        Action::Copy,
-        Action::OpenBrowser,
-        Action::Paste,
-        Action::SortNext,
-        Action::SortReverse,
-        Action::Unlock,
-        Action::Reveal,
-        Action::CopyRow,
-        Action::Yes,
-    ];
+    /// Every action, in the order of [`ACTIONS`].
+    pub fn all() -> impl Iterator<Item = Action> {
+        ACTIONS.iter().map(|d| d.action)
+    }
 
-    /// The name in the config file and in `assets/default-keys.toml`.
-    pub fn name(self) -> String {
-        match self {
-            Action::Help => "help".into(),
-            Action::Quit => "quit".into(),
-            Action::Palette => "palette".into(),
-            Action::ToggleMouse => "toggle_mouse".into(),
-            Action::Back => "back".into(),
-            Action::Up => "up".into(),
-            Action::Down => "down".into(),
-            Action::Left => "left".into(),
-            Action::Right => "right".into(),
-            Action::PageUp => "page_up".into(),
-            Action::PageDown => "page_down".into(),
-            Action::Home => "home".into(),
-            Action::End => "end".into(),
-            Action::Confirm => "confirm".into(),
-            Action::NextPanel => "next_panel".into(),
-            Action::PrevPanel => "prev_panel".into(),
-            Action::Jump(n) => format!("entry_{n}"),
-            Action::Filter => "filter".into(),
-            Action::Menu => "menu".into(),
-            Action::OrgPicker => "org_picker".into(),
-            Action::Reload => "reload".into(),
-            Action::Copy => "copy".into(),
-            Action::OpenBrowser => "open_browser".into(),
-            Action::Paste => "paste".into(),
-            Action::SortNext => "sort_next".into(),
-            Action::SortReverse => "sort_reverse".into(),
-            Action::Unlock => "unlock".into(),
-            Action::Reveal => "reveal".into(),
-            Action::CopyRow => "copy_row".into(),
-            Action::Yes => "yes".into(),
-        }
+    /// Its entry in [`ACTIONS`].
+    pub fn def(self) -> Option<&'static ActionDef> {
+        ACTIONS.iter().find(|d| d.action == self)
+    }
+
+    /// The name `[authdash.keys]` binds.
+    pub fn name(self) -> &'static str {
+        self.def().map_or("", |d| d.name)
     }
 
     pub fn from_name(name: &str) -> Option<Action> {
-        Action::ALL.into_iter().find(|a| a.name() == name)
+        ACTIONS.iter().find(|d| d.name == name).map(|d| d.action)
     }
 }
+
+/// One action: its name in `[authdash.keys]`, the keys that start it
+/// unless the config says otherwise, and how the `:` palette offers it.
+/// Where it applies, what it is called there and when it can run are its
+/// lines in [`COMMANDS`]; what it does is `update`'s handler for it.
+#[derive(Debug, Clone, Copy)]
+pub struct ActionDef {
+    pub action: Action,
+    pub name: &'static str,
+    pub keys: &'static [&'static str],
+    pub palette: InPalette,
+}
+
+/// How the palette offers an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InPalette {
+    /// It moves around rather than does something: not a command.
+    No,
+    /// Under its line's label, capitalised.
+    AsLabelled,
+    /// Under this title.
+    Titled(&'static str),
+}
+
+const fn def(
+    action: Action,
+    name: &'static str,
+    keys: &'static [&'static str],
+    palette: InPalette,
+) -> ActionDef {
+    ActionDef {
+        action,
+        name,
+        keys,
+        palette,
+    }
+}
+
+use Action as A;
+use Context as C;
+use InPalette::{AsLabelled, No, Titled};
+
+/// The actions. Keys are written as `[authdash.keys]` takes them (see
+/// `assets/default-keys.toml`, which a test keeps equal to this table).
+pub const ACTIONS: &[ActionDef] = &[
+    def(A::Help, "help", &["?"], Titled("Show every key (help)")),
+    def(A::Quit, "quit", &["q"], Titled("Quit")),
+    def(A::Palette, "palette", &[":"], No),
+    def(
+        A::ToggleMouse,
+        "toggle_mouse",
+        &["M"],
+        Titled("Turn mouse capture on or off"),
+    ),
+    def(A::Back, "back", &["esc"], No),
+    def(A::Up, "up", &["up", "k"], No),
+    def(A::Down, "down", &["down", "j"], No),
+    def(A::Left, "left", &["left", "h"], No),
+    def(A::Right, "right", &["right", "l"], No),
+    def(A::PageUp, "page_up", &["pgup"], No),
+    def(A::PageDown, "page_down", &["pgdn"], No),
+    def(A::Home, "home", &["home"], No),
+    def(A::End, "end", &["end"], No),
+    def(A::Confirm, "confirm", &["enter"], No),
+    def(A::NextPanel, "next_panel", &["tab"], No),
+    def(A::PrevPanel, "prev_panel", &["shift-tab"], No),
+    def(A::Jump(1), "entry_1", &["1"], No),
+    def(A::Jump(2), "entry_2", &["2"], No),
+    def(A::Jump(3), "entry_3", &["3"], No),
+    def(A::Jump(4), "entry_4", &["4"], No),
+    def(A::Jump(5), "entry_5", &["5"], No),
+    def(A::Jump(6), "entry_6", &["6"], No),
+    def(A::Jump(7), "entry_7", &["7"], No),
+    def(A::Jump(8), "entry_8", &["8"], No),
+    def(A::Jump(9), "entry_9", &["9"], No),
+    def(A::Filter, "filter", &["/"], No),
+    def(A::Menu, "menu", &["m", "f10"], No),
+    def(A::OrgPicker, "org_picker", &["o"], No),
+    def(A::Reload, "reload", &["r"], Titled("Reload the panel")),
+    def(
+        A::Copy,
+        "copy",
+        &["c"],
+        Titled("Copy the login address or the code"),
+    ),
+    def(
+        A::OpenBrowser,
+        "open_browser",
+        &["o"],
+        Titled("Open the login page in a browser here"),
+    ),
+    def(
+        A::Paste,
+        "paste",
+        &["p"],
+        Titled("Log in by pasting back the address the browser lands on"),
+    ),
+    def(
+        A::SortNext,
+        "sort_next",
+        &["s"],
+        Titled("Sort the table by the next column"),
+    ),
+    def(
+        A::SortReverse,
+        "sort_reverse",
+        &["S"],
+        Titled("Reverse the table's order"),
+    ),
+    def(
+        A::Unlock,
+        "unlock",
+        &["u"],
+        Titled("Unlock: switch to an organization that opens this panel"),
+    ),
+    def(
+        A::Reveal,
+        "reveal",
+        &["v"],
+        Titled("Reveal or mask the token values"),
+    ),
+    def(A::CopyRow, "copy_row", &["y"], AsLabelled),
+    def(A::Yes, "yes", &["y"], AsLabelled),
+];
 
 /// Where keys are read. A popup or a text field has the keyboard alone
 /// (only Ctrl-C reaches past it); the screens also take the global keys.
@@ -209,7 +271,7 @@ impl Context {
 /// One line of the table: in `context`, `action` is called `label`; the
 /// footer shows it as `hint` when it has one.
 #[derive(Debug, Clone, Copy)]
-pub struct Command {
+pub struct ActionLine {
     pub context: Context,
     pub action: Action,
     pub label: &'static str,
@@ -221,8 +283,8 @@ const fn c(
     action: Action,
     label: &'static str,
     hint: Option<&'static str>,
-) -> Command {
-    Command {
+) -> ActionLine {
+    ActionLine {
         context,
         action,
         label,
@@ -230,11 +292,8 @@ const fn c(
     }
 }
 
-use Action as A;
-use Context as C;
-
 /// The table. Order within a context is the footer's order.
-pub const COMMANDS: &[Command] = &[
+pub const COMMANDS: &[ActionLine] = &[
     c(C::Global, A::Help, "help: every key", Some("help")),
     c(C::Global, A::Quit, "quit", Some("quit")),
     c(
@@ -514,7 +573,7 @@ pub const COMMANDS: &[Command] = &[
 ];
 
 /// The table's lines for one context, in order.
-pub fn commands_in(context: Context) -> impl Iterator<Item = &'static Command> {
+pub fn commands_in(context: Context) -> impl Iterator<Item = &'static ActionLine> {
     COMMANDS.iter().filter(move |c| c.context == context)
 }
 

@@ -4,7 +4,7 @@
 //! draws them, so a hint always names a key that does what it says.
 
 pub use super::action::Availability;
-use super::action::{Action, COMMANDS, Command, Context, commands_in};
+use super::action::{Action, ActionLine, COMMANDS, Context, commands_in};
 use super::keymap::Key;
 use super::model::{Focus, Model, NavItem, PendingFlow, Popup, Screen};
 
@@ -337,7 +337,7 @@ fn urgency(hint: &Hint) -> u8 {
 
 /// Every line of the table, for the help: in the contexts that apply now,
 /// greyed with the reason when it cannot run.
-pub fn help_lines(model: &Model) -> Vec<(Context, &'static Command, Option<String>)> {
+pub fn help_lines(model: &Model) -> Vec<(Context, &'static ActionLine, Option<String>)> {
     let active = screen_contexts(model);
     COMMANDS
         .iter()
