@@ -316,10 +316,12 @@ fn no_files_of_a_module_import_each_other() {
     );
 }
 
-/// The one ring left, known: the action table asks how the help and a
-/// table are laid out on screen (whether ↓ still scrolls, whether a table
-/// scrolls sideways), and the view greys what the action table says
-/// cannot run. Cutting it needs the layout out of `view`.
+/// The one ring left, known: the action table's rules ask how the help
+/// and a table are laid out on screen (whether ↓ still scrolls, whether a
+/// table scrolls sideways), and the view draws the hints and greyed lines
+/// those rules decide. The help's end depends on its own lines, greyed by
+/// the rules: cutting the ring needs the measures kept in the model by
+/// `update`, not asked of `view`.
 const KNOWN_RINGS: &[&str] = &["src/tui: commands open_table palette view"];
 
 /// Each path named by `crate::…`, `super::…` or `self::…` in `code`, a
