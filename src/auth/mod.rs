@@ -47,4 +47,4 @@ pub use paste::PasteRefusal;
 pub use provider::Provider;
 pub use refresh::{RefreshedTokens, UnverifiedRefresh};
 pub use refusal::{Refusal, RefusalReason};
-pub use session::{REFRESH_MARGIN, Session, TokenSet, merge_claims};
+pub use session::{REFRESH_MARGIN, Session, SessionState, TokenSet, merge_claims};

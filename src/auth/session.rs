@@ -53,6 +53,40 @@ pub struct Session {
 /// Refresh this long before the access token expires.
 pub const REFRESH_MARGIN: TimeDelta = TimeDelta::seconds(60);
 
+/// What a stored session is good for at a moment, decided in one place
+/// ([`Session::state`]) for every face: `status` (its text, JSON and
+/// prompt), the dashboard's header, Profile and its renewals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionState {
+    /// The access token is usable, with the refresh margin to spare.
+    Valid,
+    /// The access token is spent (or nearly); the refresh token renews it
+    /// on next use.
+    Renewable,
+    /// The last renewal's tokens were kept but could not be verified: the
+    /// roles are the last verified ones until a renewal confirms them.
+    Unverified,
+    /// The access token is spent and nothing renews it: log in again.
+    Expired,
+}
+
+impl SessionState {
+    /// The state's name in `status --json`.
+    pub fn name(self) -> &'static str {
+        match self {
+            SessionState::Valid => "valid",
+            SessionState::Renewable => "renewable",
+            SessionState::Unverified => "unverified",
+            SessionState::Expired => "expired",
+        }
+    }
+
+    /// Usable as is, or renewable: what "logged in" means.
+    pub fn is_alive(self) -> bool {
+        self != SessionState::Expired
+    }
+}
+
 impl Session {
     /// The access token is usable now (with the refresh margin to spare).
     pub fn access_token_fresh(&self, now: DateTime<Utc>) -> bool {
@@ -78,7 +112,23 @@ impl Session {
     /// Usable as is, or renewable: what "logged in" means. An expired
     /// session with no refresh token is never shown as logged in.
     pub fn is_alive(&self, now: DateTime<Utc>) -> bool {
-        self.access_token_fresh(now) || self.can_refresh()
+        self.state(now).is_alive()
+    }
+
+    /// What the session is good for at `now`.
+    pub fn state(&self, now: DateTime<Utc>) -> SessionState {
+        let fresh = self.access_token_fresh(now);
+        if !fresh && !self.can_refresh() {
+            SessionState::Expired
+        } else if self.unverified.is_some() {
+            // Its tokens may be fresh, but not the roles: they are the
+            // last verified ones until a renewal confirms them.
+            SessionState::Unverified
+        } else if fresh {
+            SessionState::Valid
+        } else {
+            SessionState::Renewable
+        }
     }
 
     pub fn access_token(&self) -> &str {
@@ -172,4 +222,71 @@ pub(crate) async fn user_of(
         .with_access_token(access);
     let user = org_claims.user(&sources)?;
     Ok((user, sources.id_token, sources.userinfo))
+}
+
+#[cfg(test)]
+mod state_tests {
+    use chrono::{TimeDelta, TimeZone, Utc};
+    use secrecy::SecretString;
+
+    use super::{Session, SessionState, TokenSet};
+    use crate::identity::User;
+
+    fn session(expires_in_secs: i64, refresh: bool, unverified: bool) -> Session {
+        let now = Utc
+            .with_ymd_and_hms(2025, 3, 14, 9, 26, 53)
+            .single()
+            .expect("a date");
+        Session {
+            provider: "p".into(),
+            issuer: "https://idp.example".into(),
+            client_id: "c".into(),
+            tokens: TokenSet {
+                access_token: SecretString::from("a"),
+                refresh_token: refresh.then(|| SecretString::from("r")),
+                id_token: SecretString::from("i"),
+                expires_at: Some(now + TimeDelta::seconds(expires_in_secs)),
+                scopes: Vec::new(),
+            },
+            id_claims: Default::default(),
+            userinfo: None,
+            user: User {
+                subject: "s".into(),
+                email: None,
+                email_verified: None,
+                name: None,
+                picture: None,
+                orgs: Vec::new(),
+            },
+            logged_in_at: now,
+            refreshed_at: None,
+            unverified: unverified.then(|| "its ID token was refused".to_owned()),
+        }
+    }
+
+    #[test]
+    fn a_session_is_valid_renewable_unverified_or_expired() {
+        let now = session(0, false, false).logged_in_at;
+        let state = |secs, refresh, unverified| session(secs, refresh, unverified).state(now);
+        assert_eq!(state(600, true, false), SessionState::Valid);
+        assert_eq!(state(600, false, false), SessionState::Valid);
+        // Within the refresh margin the token counts as spent.
+        assert_eq!(state(30, true, false), SessionState::Renewable);
+        assert_eq!(state(-30, true, false), SessionState::Renewable);
+        // Fresh tokens, roles not confirmed.
+        assert_eq!(state(600, true, true), SessionState::Unverified);
+        assert_eq!(state(-30, false, false), SessionState::Expired);
+        assert_eq!(state(-30, false, true), SessionState::Expired);
+        assert!(!SessionState::Expired.is_alive());
+        assert!(SessionState::Unverified.is_alive());
+        let names: Vec<&str> = [
+            SessionState::Valid,
+            SessionState::Renewable,
+            SessionState::Unverified,
+            SessionState::Expired,
+        ]
+        .map(SessionState::name)
+        .to_vec();
+        assert_eq!(names, ["valid", "renewable", "unverified", "expired"]);
+    }
 }

@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use super::select::Selection;
 use super::usable::{Need, usable};
-use super::{CliError, Context, LoginRequest, Outcome};
+use super::{CliError, LoginRequest, Outcome};
+use crate::session::SessionService;
 
 /// What `exec` was asked.
 #[derive(Debug, Clone, Copy)]
@@ -29,7 +30,7 @@ pub struct ExecRequest<'a> {
 /// (Ctrl-C, `kill`, a job's timeout) reaches CMD, and its exit status is
 /// the command's. This returns only when CMD could not be started.
 pub async fn exec(
-    ctx: &Context,
+    ctx: &SessionService,
     request: ExecRequest<'_>,
     err: &mut (dyn Write + Send),
 ) -> Result<Outcome, CliError> {

@@ -1,8 +1,9 @@
 use std::io::Write;
 use std::sync::Mutex;
 
-use super::{CliError, Context, Outcome};
+use super::{CliError, Outcome};
 use crate::auth::{AuthError, FlowEnvironment, FlowPreference, PollState};
+use crate::session::SessionService;
 use crate::session::{self, LoginEvent, PasteHelp, PasteInput, PasteMode};
 
 /// How `login` was asked to run, beyond the config.
@@ -27,7 +28,7 @@ pub struct LoginRequest<'a> {
 /// another device, as the session service decides. Messages go to `err`:
 /// stdout stays clean for scripts.
 pub async fn login(
-    ctx: &Context,
+    ctx: &SessionService,
     request: LoginRequest<'_>,
     err: &mut (dyn Write + Send),
 ) -> Result<Outcome, CliError> {

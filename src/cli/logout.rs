@@ -1,9 +1,10 @@
 use std::io::Write;
 use std::sync::Mutex;
 
-use super::{CliError, Context, Outcome};
+use super::{CliError, Outcome};
 use crate::auth::Session;
 use crate::identity::visible;
+use crate::session::SessionService;
 use crate::session::{BrowserSignOutReport, LogoutEvent, LogoutOptions, is_bound};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,7 +19,7 @@ pub enum LogoutScope {
 /// then (if asked) everywhere and in the browser. Sessions that another
 /// config's providers issued are never sent anywhere.
 pub async fn logout(
-    ctx: &Context,
+    ctx: &SessionService,
     scope: LogoutScope,
     in_browser: bool,
     everywhere: bool,

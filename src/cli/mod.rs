@@ -37,10 +37,6 @@ pub use switch::switch;
 pub use token::{TokenFormat, TokenRequest, parse_duration, token};
 pub use trust::{TrustRequest, list as list_trusted, trust, untrust};
 
-/// What every subcommand needs: the session service, the one way to
-/// sessions it shares with the TUI.
-pub use crate::session::SessionService as Context;
-
 /// The exit codes, the same for every command (and listed in `--help`).
 pub mod exit {
     pub const OK: u8 = 0;

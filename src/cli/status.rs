@@ -4,10 +4,11 @@ use chrono::{DateTime, Local, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
 use super::select::{self, Chosen, Selection};
-use super::{CliError, Context, Outcome};
-use crate::auth::Session;
+use super::{CliError, Outcome};
+use crate::auth::{Session, SessionState};
 use crate::identity::visible;
 use crate::session::AccountId;
+use crate::session::SessionService;
 
 /// How `status` reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,7 +23,7 @@ pub enum StatusFormat {
 /// (and which rule chose them). `NeedsLogin` when that account is not
 /// usable. Reads the store only: no request, no lock.
 pub fn status(
-    ctx: &Context,
+    ctx: &SessionService,
     format: StatusFormat,
     selection: &Selection,
     out: &mut dyn Write,
@@ -120,12 +121,12 @@ fn prompt_line(chosen: Option<&Chosen>, now: DateTime<Utc>) -> String {
         .as_ref()
         .map(|(_, name)| format!(" ({})", visible(name)))
         .unwrap_or_default();
-    let left = match (state(s, now), s.tokens.expires_at) {
-        ("valid", Some(at)) => format!("{}m", (at - now).num_minutes().max(0)),
-        ("valid", None) => "ok".to_owned(),
-        ("renewable", _) => "renews on use".to_owned(),
-        ("unverified", _) => "unverified".to_owned(),
-        _ => "expired".to_owned(),
+    let left = match (s.state(now), s.tokens.expires_at) {
+        (SessionState::Valid, Some(at)) => format!("{}m", (at - now).num_minutes().max(0)),
+        (SessionState::Valid, None) => "ok".to_owned(),
+        (SessionState::Renewable, _) => "renews on use".to_owned(),
+        (SessionState::Unverified, _) => "unverified".to_owned(),
+        (SessionState::Expired, _) => "expired".to_owned(),
     };
     format!("{who}{org} {left}")
 }
@@ -171,7 +172,7 @@ fn account_json(s: &Session, active: Option<&AccountId>, now: DateTime<Utc>) -> 
         "name": s.user.name,
         "email": s.user.email,
         "active": active == Some(&AccountId::of(s)),
-        "state": state(s, now),
+        "state": s.state(now).name(),
         "unverified": s.unverified,
         "access_token_expires_at": time(s.tokens.expires_at),
         "id_token_expires_at": time(s.id_token_expires_at()),
@@ -185,24 +186,8 @@ fn account_json(s: &Session, active: Option<&AccountId>, now: DateTime<Utc>) -> 
     })
 }
 
-/// "valid", "renewable" (expired access token, refresh token kept),
-/// "unverified" (the last renewal's new tokens kept, not verified), "expired".
-fn state(s: &Session, now: DateTime<Utc>) -> &'static str {
-    // Its tokens may be fresh, but not the roles: they are the last
-    // verified ones until a renewal confirms them.
-    if s.unverified.is_some() && s.can_refresh() {
-        "unverified"
-    } else if s.access_token_fresh(now) {
-        "valid"
-    } else if s.can_refresh() {
-        "renewable"
-    } else {
-        "expired"
-    }
-}
-
 fn describe(
-    ctx: &Context,
+    ctx: &SessionService,
     s: &Session,
     active: bool,
     now: DateTime<Utc>,
@@ -225,10 +210,10 @@ fn describe(
         _ => s.user.display_name().to_owned(),
     };
     let who = visible(&who);
-    let mark = match state(s, now) {
-        "expired" => "✗ Session expired for",
-        "unverified" => "! Renewal not verified for",
-        _ => "✓ Logged in as",
+    let mark = match s.state(now) {
+        SessionState::Expired => "✗ Session expired for",
+        SessionState::Unverified => "! Renewal not verified for",
+        SessionState::Valid | SessionState::Renewable => "✓ Logged in as",
     };
     writeln!(
         out,
@@ -255,15 +240,17 @@ fn describe(
         };
         writeln!(out, "    {label}: {}", orgs.join(", "))?;
     }
-    let access = match (s.tokens.expires_at, state(s, now)) {
-        (Some(at), "valid") => format!("valid until {}", local(at, now)),
-        (_, "valid") => "valid".into(),
-        (_, "renewable") => "expired; renewed on next use with the refresh token".into(),
-        (_, "unverified") => format!(
+    let access = match (s.tokens.expires_at, s.state(now)) {
+        (Some(at), SessionState::Valid) => format!("valid until {}", local(at, now)),
+        (None, SessionState::Valid) => "valid".into(),
+        (_, SessionState::Renewable) => {
+            "expired; renewed on next use with the refresh token".into()
+        }
+        (_, SessionState::Unverified) => format!(
             "the last renewal could not be verified ({}); tried again on next use",
             visible(s.unverified.as_deref().unwrap_or_default())
         ),
-        _ => "expired, and no refresh token: log in again".into(),
+        (_, SessionState::Expired) => "expired, and no refresh token: log in again".into(),
     };
     writeln!(out, "    access token: {access}")?;
     Ok(())

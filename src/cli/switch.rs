@@ -1,13 +1,18 @@
 use std::io::Write;
 
-use super::{CliError, Context, Outcome};
+use super::{CliError, Outcome};
 use crate::auth::Session;
 use crate::identity::visible;
 use crate::session::AccountId;
+use crate::session::SessionService;
 
 /// Without an argument, list the accounts; with one (an email, a subject,
 /// `provider/subject`, or the number shown in the list), make it active.
-pub fn switch(ctx: &Context, to: Option<&str>, out: &mut dyn Write) -> Result<Outcome, CliError> {
+pub fn switch(
+    ctx: &SessionService,
+    to: Option<&str>,
+    out: &mut dyn Write,
+) -> Result<Outcome, CliError> {
     let accounts = ctx.store.accounts()?;
     if accounts.sessions.is_empty() {
         writeln!(out, "No accounts. Run `authdash login`.")?;

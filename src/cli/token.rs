@@ -10,7 +10,8 @@ use serde_json::json;
 
 use super::select::Selection;
 use super::usable::{Need, usable};
-use super::{CliError, Context, LoginRequest, Outcome};
+use super::{CliError, LoginRequest, Outcome};
+use crate::session::SessionService;
 
 /// How `token` prints the token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -45,7 +46,7 @@ pub struct TokenRequest<'a> {
 /// lifetime so that a `min_ttl` the provider cannot meet never renews on
 /// every call). Nothing else goes to stdout; messages go to `err`.
 pub async fn token(
-    ctx: &Context,
+    ctx: &SessionService,
     request: TokenRequest<'_>,
     out: &mut dyn Write,
     err: &mut (dyn Write + Send),

@@ -5,8 +5,9 @@ use std::io::Write;
 use std::time::Duration;
 
 use super::select::{self, Chosen, Selection};
-use super::{CliError, Context, HOW_TO_LOG_IN, LoginRequest, Outcome};
+use super::{CliError, HOW_TO_LOG_IN, LoginRequest, Outcome};
 use crate::identity::visible;
+use crate::session::SessionService;
 use crate::session::{is_bound, provider_for};
 
 /// What a token-needing command may do to get one.
@@ -24,7 +25,7 @@ pub struct Need<'a> {
 /// The chosen account with a usable token, or the outcome to exit with
 /// after saying why on `err`.
 pub async fn usable(
-    ctx: &Context,
+    ctx: &SessionService,
     need: Need<'_>,
     err: &mut (dyn Write + Send),
 ) -> Result<Result<Chosen, Outcome>, CliError> {

@@ -23,6 +23,7 @@ mod section;
 mod settings;
 pub mod trust;
 mod ui;
+mod variable;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -17,6 +17,7 @@
 //! provider's own sign-in page.
 
 mod config;
+mod context;
 mod directory;
 mod keys;
 mod pages;
@@ -115,7 +116,7 @@ impl Default for DemoSettings {
 
 /// A running demo provider. Dropping it stops the server.
 pub struct DemoProvider {
-    ctx: Arc<routes::Ctx>,
+    ctx: Arc<context::Ctx>,
     issuer: url::Url,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
@@ -144,7 +145,7 @@ impl DemoProvider {
         let issuer_str = format!("http://127.0.0.1:{}", bound.port());
         let issuer = url::Url::parse(&issuer_str).map_err(|e| DemoError::Issuer(e.to_string()))?;
 
-        let ctx = Arc::new(routes::Ctx::new(issuer_str, settings, directory, key));
+        let ctx = Arc::new(context::Ctx::new(issuer_str, settings, directory, key));
         let app = routes::router(ctx.clone());
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {

@@ -11,8 +11,8 @@ use openidconnect::{
 };
 
 use super::DEMO_CLIENT_ID;
+use super::context::Ctx;
 use super::directory::User;
-use super::routes::Ctx;
 
 /// Signs an ID token for `user`. `nonce` is `None` on refresh (OIDC Core
 /// §12.2). `at_hash` is set from the access token issued with it.

@@ -9,6 +9,7 @@ pub mod auth0;
 mod claims;
 pub mod generic;
 pub mod keycloak;
+mod mapper;
 mod membership;
 pub mod propelauth;
 mod roles;
@@ -16,11 +17,10 @@ mod user;
 mod visible;
 
 pub use auth0::Auth0Claims;
-pub use claims::{
-    AccessTokenUse, ClaimError, ClaimSource, ClaimSources, Claims, DEFAULT_ROLE, Mapper, OrgClaims,
-};
+pub use claims::{AccessTokenUse, ClaimError, ClaimSource, ClaimSources, Claims, DEFAULT_ROLE};
 pub use generic::GenericClaims;
 pub use keycloak::KeycloakClaims;
+pub use mapper::{Mapper, OrgClaims};
 pub use membership::{OrgMembership, RoleStructure};
 pub use roles::RoleOrder;
 pub use user::User;

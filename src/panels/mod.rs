@@ -22,6 +22,7 @@ pub use requirement::{Access, Denial, Requirement, Unmet};
 pub use source::{SourceError, select};
 pub use spec::{CommandSource, PLACEHOLDERS, PanelSpec, TemplateError, TemplateVars};
 pub(crate) use spec::{check_host_placeholders, has_placeholder};
+pub use table::{Cell, CellKind, TableData};
 pub use view::View;
 
 /// What a command source's stdout may hold unless `output_cap_kib` says

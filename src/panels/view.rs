@@ -6,7 +6,6 @@ use crate::identity::json_type;
 use serde_json::Value;
 
 use super::data::{PanelData, scalar};
-pub use super::table::{Cell, CellKind, TableData, header_label};
 
 /// A panel's view (`view = { type = "table" }`…).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -9,7 +9,8 @@ use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use super::key::Key;
+/// The store's 32-byte key, wiped from memory when dropped.
+pub type Key = Zeroizing<[u8; 32]>;
 
 #[derive(Serialize, Deserialize)]
 pub(crate) struct Envelope {

@@ -4,12 +4,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::Utc;
+use secrecy::SecretString;
 use serde::Deserialize;
 
 use super::crypto::{self, Envelope, KdfParams, OpenError};
 use super::fsutil::{ensure_private_dir, read_private, remove_stale_temps, replace_atomically};
 use super::key::{self, KEY_FILE_NAME, Key, KeySource};
 use super::lock::{self, StoreLock};
+use super::os_keyring::KeyringBackend;
 use super::{Accounts, StoreError, TokenStore};
 use crate::auth::Session;
 use crate::http::HttpSettings;
@@ -440,5 +442,39 @@ impl TokenStore for FileStore {
             self.path().display(),
             self.key.describe()
         )
+    }
+}
+
+/// Which key protects the store in `dir`: the config's secret when set;
+/// else whatever the existing store was written with (a keyring appearing
+/// or vanishing later must never orphan it); else, for a new store, the OS
+/// keyring when one answers, or a key file.
+///
+/// A store written with a `store_secret`, opened without one, gets the key
+/// file here, and the store reports the mismatch with its fix (it never
+/// makes a key for it).
+pub fn choose_key_source(
+    store_secret: Option<&SecretString>,
+    dir: &std::path::Path,
+    keyring: Arc<dyn KeyringBackend>,
+) -> KeySource {
+    let key_file = KeySource::KeyFile(dir.join(KEY_FILE_NAME));
+    if let Some(secret) = store_secret {
+        return KeySource::Secret(secret.clone());
+    }
+    match recorded_key_source(dir).as_deref() {
+        Some("keyring") => return KeySource::Keyring(keyring),
+        Some(_) => return key_file,
+        None => {}
+    }
+    if std::fs::symlink_metadata(dir.join(KEY_FILE_NAME)).is_ok() {
+        return key_file;
+    }
+    match keyring.get() {
+        Ok(_) => KeySource::Keyring(keyring),
+        Err(e) => {
+            tracing::info!("no OS keyring ({e}); the store key goes in a key file");
+            key_file
+        }
     }
 }

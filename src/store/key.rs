@@ -14,10 +14,9 @@ use zeroize::Zeroizing;
 
 use super::StoreError;
 use super::crypto::KdfParams;
+pub use super::crypto::Key;
 use super::fsutil::{ensure_private_dir, open_private, temp_beside};
 use super::os_keyring::KeyringBackend;
-
-pub type Key = Zeroizing<[u8; 32]>;
 
 /// The key of the encrypted store.
 #[derive(Debug, Clone)]
@@ -160,40 +159,6 @@ pub(crate) fn derive_legacy(secret: &SecretString) -> Result<Key, String> {
     hk.expand(HKDF_INFO, key.as_mut())
         .map_err(|_| "HKDF cannot make a 32-byte key".to_owned())?;
     Ok(key)
-}
-
-/// Which key protects the store in `dir`: the config's secret when set;
-/// else whatever the existing store was written with (a keyring appearing
-/// or vanishing later must never orphan it); else, for a new store, the OS
-/// keyring when one answers, or a key file.
-///
-/// A store written with a `store_secret`, opened without one, gets the key
-/// file here, and the store reports the mismatch with its fix (it never
-/// makes a key for it).
-pub fn choose_key_source(
-    store_secret: Option<&SecretString>,
-    dir: &std::path::Path,
-    keyring: Arc<dyn KeyringBackend>,
-) -> KeySource {
-    let key_file = KeySource::KeyFile(dir.join(KEY_FILE_NAME));
-    if let Some(secret) = store_secret {
-        return KeySource::Secret(secret.clone());
-    }
-    match super::file::recorded_key_source(dir).as_deref() {
-        Some("keyring") => return KeySource::Keyring(keyring),
-        Some(_) => return key_file,
-        None => {}
-    }
-    if std::fs::symlink_metadata(dir.join(KEY_FILE_NAME)).is_ok() {
-        return key_file;
-    }
-    match keyring.get() {
-        Ok(_) => KeySource::Keyring(keyring),
-        Err(e) => {
-            tracing::info!("no OS keyring ({e}); the store key goes in a key file");
-            key_file
-        }
-    }
 }
 
 /// The key file's name in the data folder.

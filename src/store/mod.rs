@@ -13,8 +13,8 @@ mod preferences;
 
 pub use accounts::{AccountId, Accounts};
 pub use error::StoreError;
-pub use file::{FORMAT_VERSION, FileStore, Probe};
-pub use key::{KEY_FILE_NAME, KeySource, choose_key_source};
+pub use file::{FORMAT_VERSION, FileStore, Probe, choose_key_source};
+pub use key::{KEY_FILE_NAME, KeySource};
 pub use lock::{LOCK_MARGIN, REQUESTS_UNDER_LOCK, StoreLock, lock_wait};
 // The session service's login lock is a lock file of the same kind.
 pub(crate) use lock::acquire as acquire_lock_file;

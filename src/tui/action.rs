@@ -2,6 +2,11 @@
 //! and what it is called there. Dispatch, the footer's hints, the `?`
 //! help, the `:` palette and the README's keys table all read this table
 //! (gitui's command list), so they cannot drift apart.
+//!
+//! A new action is a variant, its entry in [`ACTIONS`] (name, default
+//! keys, palette title), its lines in [`COMMANDS`] (context, help text,
+//! footer hint, and the [`When`] rule that says when it runs) and its
+//! handler in `update`.
 
 /// What a key does. Its `name` is what `[authdash.keys]` binds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -47,87 +52,150 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 38] = [
-        Action::Help,
-        Action::Quit,
-        Action::Palette,
-        Action::ToggleMouse,
-        Action::Back,
-        Action::Up,
-        Action::Down,
-        Action::Left,
-        Action::Right,
-        Action::PageUp,
-        Action::PageDown,
-        Action::Home,
-        Action::End,
-        Action::Confirm,
-        Action::NextPanel,
-        Action::PrevPanel,
-        Action::Jump(1),
-        Action::Jump(2),
-        Action::Jump(3),
-        Action::Jump(4),
-        Action::Jump(5),
-        Action::Jump(6),
-        Action::Jump(7),
-        Action::Jump(8),
-        Action::Jump(9),
-        Action::Filter,
-        Action::Menu,
-        Action::OrgPicker,
-        Action::Reload,
-        Action::Copy,
-        Action::OpenBrowser,
-        Action::Paste,
-        Action::SortNext,
-        Action::SortReverse,
-        Action::Unlock,
-        Action::Reveal,
-        Action::CopyRow,
-        Action::Yes,
-    ];
+    /// Every action, in the order of [`ACTIONS`].
+    pub fn all() -> impl Iterator<Item = Action> {
+        ACTIONS.iter().map(|d| d.action)
+    }
 
-    /// The name in the config file and in `assets/default-keys.toml`.
-    pub fn name(self) -> String {
-        match self {
-            Action::Help => "help".into(),
-            Action::Quit => "quit".into(),
-            Action::Palette => "palette".into(),
-            Action::ToggleMouse => "toggle_mouse".into(),
-            Action::Back => "back".into(),
-            Action::Up => "up".into(),
-            Action::Down => "down".into(),
-            Action::Left => "left".into(),
-            Action::Right => "right".into(),
-            Action::PageUp => "page_up".into(),
-            Action::PageDown => "page_down".into(),
-            Action::Home => "home".into(),
-            Action::End => "end".into(),
-            Action::Confirm => "confirm".into(),
-            Action::NextPanel => "next_panel".into(),
-            Action::PrevPanel => "prev_panel".into(),
-            Action::Jump(n) => format!("entry_{n}"),
-            Action::Filter => "filter".into(),
-            Action::Menu => "menu".into(),
-            Action::OrgPicker => "org_picker".into(),
-            Action::Reload => "reload".into(),
-            Action::Copy => "copy".into(),
-            Action::OpenBrowser => "open_browser".into(),
-            Action::Paste => "paste".into(),
-            Action::SortNext => "sort_next".into(),
-            Action::SortReverse => "sort_reverse".into(),
-            Action::Unlock => "unlock".into(),
-            Action::Reveal => "reveal".into(),
-            Action::CopyRow => "copy_row".into(),
-            Action::Yes => "yes".into(),
-        }
+    /// Its entry in [`ACTIONS`].
+    pub fn def(self) -> Option<&'static ActionDef> {
+        ACTIONS.iter().find(|d| d.action == self)
+    }
+
+    /// The name `[authdash.keys]` binds.
+    pub fn name(self) -> &'static str {
+        self.def().map_or("", |d| d.name)
     }
 
     pub fn from_name(name: &str) -> Option<Action> {
-        Action::ALL.into_iter().find(|a| a.name() == name)
+        ACTIONS.iter().find(|d| d.name == name).map(|d| d.action)
     }
 }
+
+/// One action: its name in `[authdash.keys]`, the keys that start it
+/// unless the config says otherwise, and how the `:` palette offers it.
+/// Where it applies, what it is called there and when it can run are its
+/// lines in [`COMMANDS`]; what it does is `update`'s handler for it.
+#[derive(Debug, Clone, Copy)]
+pub struct ActionDef {
+    pub action: Action,
+    pub name: &'static str,
+    pub keys: &'static [&'static str],
+    pub palette: InPalette,
+}
+
+/// How the palette offers an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InPalette {
+    /// It moves around rather than does something: not a command.
+    No,
+    /// Under its line's label, capitalised.
+    AsLabelled,
+    /// Under this title.
+    Titled(&'static str),
+}
+
+const fn def(
+    action: Action,
+    name: &'static str,
+    keys: &'static [&'static str],
+    palette: InPalette,
+) -> ActionDef {
+    ActionDef {
+        action,
+        name,
+        keys,
+        palette,
+    }
+}
+
+use Action as A;
+use Context as C;
+use InPalette::{AsLabelled, No, Titled};
+use When as W;
+
+/// The actions. Keys are written as `[authdash.keys]` takes them (see
+/// `assets/default-keys.toml`, which a test keeps equal to this table).
+pub const ACTIONS: &[ActionDef] = &[
+    def(A::Help, "help", &["?"], Titled("Show every key (help)")),
+    def(A::Quit, "quit", &["q"], Titled("Quit")),
+    def(A::Palette, "palette", &[":"], No),
+    def(
+        A::ToggleMouse,
+        "toggle_mouse",
+        &["M"],
+        Titled("Turn mouse capture on or off"),
+    ),
+    def(A::Back, "back", &["esc"], No),
+    def(A::Up, "up", &["up", "k"], No),
+    def(A::Down, "down", &["down", "j"], No),
+    def(A::Left, "left", &["left", "h"], No),
+    def(A::Right, "right", &["right", "l"], No),
+    def(A::PageUp, "page_up", &["pgup"], No),
+    def(A::PageDown, "page_down", &["pgdn"], No),
+    def(A::Home, "home", &["home"], No),
+    def(A::End, "end", &["end"], No),
+    def(A::Confirm, "confirm", &["enter"], No),
+    def(A::NextPanel, "next_panel", &["tab"], No),
+    def(A::PrevPanel, "prev_panel", &["shift-tab"], No),
+    def(A::Jump(1), "entry_1", &["1"], No),
+    def(A::Jump(2), "entry_2", &["2"], No),
+    def(A::Jump(3), "entry_3", &["3"], No),
+    def(A::Jump(4), "entry_4", &["4"], No),
+    def(A::Jump(5), "entry_5", &["5"], No),
+    def(A::Jump(6), "entry_6", &["6"], No),
+    def(A::Jump(7), "entry_7", &["7"], No),
+    def(A::Jump(8), "entry_8", &["8"], No),
+    def(A::Jump(9), "entry_9", &["9"], No),
+    def(A::Filter, "filter", &["/"], No),
+    def(A::Menu, "menu", &["m", "f10"], No),
+    def(A::OrgPicker, "org_picker", &["o"], No),
+    def(A::Reload, "reload", &["r"], Titled("Reload the panel")),
+    def(
+        A::Copy,
+        "copy",
+        &["c"],
+        Titled("Copy the login address or the code"),
+    ),
+    def(
+        A::OpenBrowser,
+        "open_browser",
+        &["o"],
+        Titled("Open the login page in a browser here"),
+    ),
+    def(
+        A::Paste,
+        "paste",
+        &["p"],
+        Titled("Log in by pasting back the address the browser lands on"),
+    ),
+    def(
+        A::SortNext,
+        "sort_next",
+        &["s"],
+        Titled("Sort the table by the next column"),
+    ),
+    def(
+        A::SortReverse,
+        "sort_reverse",
+        &["S"],
+        Titled("Reverse the table's order"),
+    ),
+    def(
+        A::Unlock,
+        "unlock",
+        &["u"],
+        Titled("Unlock: switch to an organization that opens this panel"),
+    ),
+    def(
+        A::Reveal,
+        "reveal",
+        &["v"],
+        Titled("Reveal or mask the token values"),
+    ),
+    def(A::CopyRow, "copy_row", &["y"], AsLabelled),
+    def(A::Yes, "yes", &["y"], AsLabelled),
+];
 
 /// Where keys are read. A popup or a text field has the keyboard alone
 /// (only Ctrl-C reaches past it); the screens also take the global keys.
@@ -209,11 +277,98 @@ impl Context {
 /// One line of the table: in `context`, `action` is called `label`; the
 /// footer shows it as `hint` when it has one.
 #[derive(Debug, Clone, Copy)]
-pub struct Command {
+pub struct ActionLine {
     pub context: Context,
     pub action: Action,
     pub label: &'static str,
     pub hint: Option<&'static str>,
+    /// When it can run: `commands` decides the rule against the model.
+    pub when: When,
+}
+
+impl ActionLine {
+    /// The line, running only when `when` holds.
+    const fn when(self, when: When) -> ActionLine {
+        ActionLine { when, ..self }
+    }
+}
+
+/// When a line's action can run, named: each is decided against the
+/// model in one place (`commands::availability`), which greys it with the
+/// reason or leaves it out; a line left out says where it works instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    /// Wherever its context has the keys.
+    Always,
+    /// On the dashboard: the mouse stays free on the login screens.
+    OnDashboard,
+    /// Adding an account or picking a demo user: back to where it began.
+    LoginCanGoBack,
+    /// Moving among the ways to log in, or filtering them: more than one.
+    LoginChoosing,
+    /// Logging in the selected way (or with the stored account selected).
+    LoginGoing,
+    /// A browser login under way: paste back instead.
+    BrowserLoginPending,
+    /// A paste-back login with an address typed.
+    PastedAddress,
+    /// The login address or the device code, to copy.
+    AddressToCopy,
+    /// The login address, to open in a browser here.
+    AddressToOpen,
+    /// The organization selected is not the active one.
+    OrgNotActive,
+    /// The organizations' filter has text.
+    OrgFilterTyped,
+    /// The focus is in the content (Esc also stops a panel's wait and
+    /// clears the list's filter).
+    InContent,
+    /// Anywhere but the Organizations pane itself.
+    OutsideOrganizations,
+    /// The focus is in the list on the left.
+    InList,
+    /// The list has the entry the key names.
+    EntryExists,
+    /// A panel (or Session) with data to load again.
+    PanelData,
+    /// A panel shown as a table, open to the person.
+    TablePanel,
+    /// A locked panel, and a way into it.
+    LockedPanel,
+    /// The Session panel.
+    OnSession,
+    /// The open table: its data, columns and rows.
+    TableKeys,
+    /// The help, scrolled down from its top.
+    HelpNotAtTop,
+    /// The help, not scrolled to its end.
+    HelpNotAtEnd,
+    /// An account matches the switcher's filter.
+    AccountMatches,
+    /// A menu item matches the menu's filter.
+    MenuItemMatches,
+}
+
+impl When {
+    /// Where an action left out here works, said when its key is pressed
+    /// and beside it, greyed, in the help; `None` where there is nothing
+    /// to say (a 7th entry that does not exist).
+    pub fn elsewhere(self) -> Option<&'static str> {
+        Some(match self {
+            When::TablePanel => "only on a table panel",
+            When::LockedPanel => "only on a locked panel",
+            When::OnSession => "only on Session",
+            When::InContent => "only in a panel's content",
+            When::InList => "only in the list on the left",
+            When::OutsideOrganizations => "only outside Organizations",
+            When::LoginCanGoBack => "only while adding an account",
+            When::LoginChoosing => "only with more than one way to log in",
+            When::OrgFilterTyped => "only with a filter typed",
+            When::BrowserLoginPending => "only during a browser login",
+            When::PastedAddress => "only during a paste-back login",
+            _ => return None,
+        })
+    }
 }
 
 const fn c(
@@ -221,20 +376,18 @@ const fn c(
     action: Action,
     label: &'static str,
     hint: Option<&'static str>,
-) -> Command {
-    Command {
+) -> ActionLine {
+    ActionLine {
         context,
         action,
         label,
         hint,
+        when: When::Always,
     }
 }
 
-use Action as A;
-use Context as C;
-
 /// The table. Order within a context is the footer's order.
-pub const COMMANDS: &[Command] = &[
+pub const COMMANDS: &[ActionLine] = &[
     c(C::Global, A::Help, "help: every key", Some("help")),
     c(C::Global, A::Quit, "quit", Some("quit")),
     c(
@@ -248,28 +401,32 @@ pub const COMMANDS: &[Command] = &[
         A::ToggleMouse,
         "mouse capture on/off (off: select text with the mouse)",
         None,
-    ),
-    c(C::Login, A::Up, "previous way to log in", None),
-    c(C::Login, A::Down, "next way to log in", Some("choose")),
+    )
+    .when(W::OnDashboard),
+    c(C::Login, A::Up, "previous way to log in", None).when(W::LoginChoosing),
+    c(C::Login, A::Down, "next way to log in", Some("choose")).when(W::LoginChoosing),
     c(
         C::Login,
         A::Confirm,
         "log in the way the selected line says",
         Some("log in"),
-    ),
+    )
+    .when(W::LoginGoing),
     c(
         C::Login,
         A::Paste,
         "log in by pasting back the address the browser lands on",
         None,
-    ),
-    c(C::Login, A::Filter, "filter the providers", None),
+    )
+    .when(W::LoginGoing),
+    c(C::Login, A::Filter, "filter the providers", None).when(W::LoginChoosing),
     c(
         C::Login,
         A::Back,
         "back to the dashboard (adding an account)",
         Some("back"),
-    ),
+    )
+    .when(W::LoginCanGoBack),
     c(
         C::LoginPending,
         A::Back,
@@ -281,31 +438,36 @@ pub const COMMANDS: &[Command] = &[
         A::Copy,
         "copy the login address or the device code (OSC 52)",
         Some("copy"),
-    ),
+    )
+    .when(W::AddressToCopy),
     c(
         C::LoginPending,
         A::OpenBrowser,
         "open the login page in a browser here",
         Some("open"),
-    ),
+    )
+    .when(W::AddressToOpen),
     c(
         C::LoginPending,
         A::Paste,
         "paste back the address the browser lands on instead",
         Some("paste"),
-    ),
+    )
+    .when(W::BrowserLoginPending),
     c(
         C::LoginPending,
         A::Confirm,
         "finish the login with the address pasted back",
         Some("finish"),
-    ),
+    )
+    .when(W::PastedAddress),
     c(
         C::Organizations,
         A::Confirm,
         "make the organization active",
         Some("make active"),
-    ),
+    )
+    .when(W::OrgNotActive),
     c(
         C::Organizations,
         A::Filter,
@@ -317,55 +479,63 @@ pub const COMMANDS: &[Command] = &[
         A::Back,
         "clear the filter, then back to the list",
         None,
-    ),
+    )
+    .when(W::OrgFilterTyped),
     c(
         C::Table,
         A::SortNext,
         "sort by the next column (after the last: as it came)",
         Some("sort"),
-    ),
+    )
+    .when(W::TableKeys),
     c(
         C::Table,
         A::SortReverse,
         "turn the order round",
         Some("reverse"),
-    ),
+    )
+    .when(W::TableKeys),
     c(
         C::Table,
         A::Filter,
         "filter the rows: those with the text in a cell",
         Some("filter"),
-    ),
+    )
+    .when(W::TableKeys),
     c(
         C::Table,
         A::Right,
         "scroll the columns right (a table wider than its pane)",
         Some("columns"),
-    ),
+    )
+    .when(W::TableKeys),
     c(
         C::Table,
         A::Left,
         "scroll the columns left (then Esc goes back to the list)",
         None,
-    ),
+    )
+    .when(W::TableKeys),
     c(
         C::Table,
         A::CopyRow,
         "copy the row under the cursor, tab-separated (OSC 52)",
         Some("copy row"),
-    ),
+    )
+    .when(W::TableKeys),
     c(
         C::Table,
         A::Back,
         "clear the filter, then back to the list",
         Some("back"),
-    ),
-    c(C::Table, A::Up, "row cursor up", None),
-    c(C::Table, A::Down, "row cursor down", None),
-    c(C::Table, A::PageUp, "a page of rows up", None),
-    c(C::Table, A::PageDown, "a page of rows down", None),
-    c(C::Table, A::Home, "first row", None),
-    c(C::Table, A::End, "last row", None),
+    )
+    .when(W::TableKeys),
+    c(C::Table, A::Up, "row cursor up", None).when(W::TableKeys),
+    c(C::Table, A::Down, "row cursor down", None).when(W::TableKeys),
+    c(C::Table, A::PageUp, "a page of rows up", None).when(W::TableKeys),
+    c(C::Table, A::PageDown, "a page of rows down", None).when(W::TableKeys),
+    c(C::Table, A::Home, "first row", None).when(W::TableKeys),
+    c(C::Table, A::End, "last row", None).when(W::TableKeys),
     c(
         C::Dashboard,
         A::Menu,
@@ -377,10 +547,11 @@ pub const COMMANDS: &[Command] = &[
         A::OrgPicker,
         "organizations: choose the active one",
         Some("orgs"),
-    ),
+    )
+    .when(W::OutsideOrganizations),
     c(C::Dashboard, A::Up, "move up", None),
     c(C::Dashboard, A::Down, "move down", None),
-    c(C::Dashboard, A::Left, "back to the list", None),
+    c(C::Dashboard, A::Left, "back to the list", None).when(W::InContent),
     c(C::Dashboard, A::Right, "into the content", None),
     c(C::Dashboard, A::PageUp, "scroll a page up", None),
     c(C::Dashboard, A::PageDown, "scroll a page down", None),
@@ -403,16 +574,17 @@ pub const COMMANDS: &[Command] = &[
         A::Jump(1),
         "go to entry 1 of the list (2..9 likewise)",
         None,
-    ),
-    c(C::Dashboard, A::Jump(2), "go to entry 2 of the list", None),
-    c(C::Dashboard, A::Jump(3), "go to entry 3 of the list", None),
-    c(C::Dashboard, A::Jump(4), "go to entry 4 of the list", None),
-    c(C::Dashboard, A::Jump(5), "go to entry 5 of the list", None),
-    c(C::Dashboard, A::Jump(6), "go to entry 6 of the list", None),
-    c(C::Dashboard, A::Jump(7), "go to entry 7 of the list", None),
-    c(C::Dashboard, A::Jump(8), "go to entry 8 of the list", None),
-    c(C::Dashboard, A::Jump(9), "go to entry 9 of the list", None),
-    c(C::Dashboard, A::Confirm, "open", Some("open")),
+    )
+    .when(W::EntryExists),
+    c(C::Dashboard, A::Jump(2), "go to entry 2 of the list", None).when(W::EntryExists),
+    c(C::Dashboard, A::Jump(3), "go to entry 3 of the list", None).when(W::EntryExists),
+    c(C::Dashboard, A::Jump(4), "go to entry 4 of the list", None).when(W::EntryExists),
+    c(C::Dashboard, A::Jump(5), "go to entry 5 of the list", None).when(W::EntryExists),
+    c(C::Dashboard, A::Jump(6), "go to entry 6 of the list", None).when(W::EntryExists),
+    c(C::Dashboard, A::Jump(7), "go to entry 7 of the list", None).when(W::EntryExists),
+    c(C::Dashboard, A::Jump(8), "go to entry 8 of the list", None).when(W::EntryExists),
+    c(C::Dashboard, A::Jump(9), "go to entry 9 of the list", None).when(W::EntryExists),
+    c(C::Dashboard, A::Confirm, "open", Some("open")).when(W::InList),
     c(
         C::Dashboard,
         A::Filter,
@@ -424,37 +596,43 @@ pub const COMMANDS: &[Command] = &[
         A::Reload,
         "reload the panel (on Session: look the provider up again)",
         Some("reload"),
-    ),
+    )
+    .when(W::PanelData),
     c(
         C::Dashboard,
         A::SortNext,
         "sort a table by the next column",
         None,
-    ),
+    )
+    .when(W::TablePanel),
     c(
         C::Dashboard,
         A::SortReverse,
         "turn a table's order round",
         None,
-    ),
+    )
+    .when(W::TablePanel),
     c(
         C::Dashboard,
         A::Unlock,
         "a locked panel: switch to your org that opens it, or log in asking for its scope",
         Some("unlock"),
-    ),
+    )
+    .when(W::LockedPanel),
     c(
         C::Dashboard,
         A::Reveal,
         "reveal or mask the token values (Session)",
         Some("reveal"),
-    ),
+    )
+    .when(W::OnSession),
     c(
         C::Dashboard,
         A::Back,
         "back to the list; stop a panel's wait; clear a filter",
         Some("back"),
-    ),
+    )
+    .when(W::InContent),
     c(C::Filter, A::Back, "stop filtering", Some("done")),
     c(
         C::Filter,
@@ -466,7 +644,7 @@ pub const COMMANDS: &[Command] = &[
     c(C::Filter, A::Down, "move down", None),
     c(C::Menu, A::Up, "move up", None),
     c(C::Menu, A::Down, "move down", None),
-    c(C::Menu, A::Confirm, "run the item", Some("run")),
+    c(C::Menu, A::Confirm, "run the item", Some("run")).when(W::MenuItemMatches),
     c(C::Menu, A::Filter, "filter the menu", Some("filter")),
     c(C::Menu, A::Back, "close the menu", Some("close")),
     c(C::Menu, A::Menu, "close the menu", None),
@@ -477,7 +655,8 @@ pub const COMMANDS: &[Command] = &[
         A::Confirm,
         "switch to the account",
         Some("switch"),
-    ),
+    )
+    .when(W::AccountMatches),
     c(
         C::Accounts,
         A::Filter,
@@ -487,8 +666,8 @@ pub const COMMANDS: &[Command] = &[
     c(C::Accounts, A::Back, "close", Some("close")),
     c(C::Help, A::Back, "close the help", Some("close")),
     c(C::Help, A::Help, "close the help", None),
-    c(C::Help, A::Up, "scroll up", Some("scroll")),
-    c(C::Help, A::Down, "scroll down", Some("scroll")),
+    c(C::Help, A::Up, "scroll up", Some("scroll")).when(W::HelpNotAtTop),
+    c(C::Help, A::Down, "scroll down", Some("scroll")).when(W::HelpNotAtEnd),
     c(C::Help, A::PageUp, "scroll a page up", None),
     c(C::Help, A::PageDown, "scroll a page down", None),
     c(C::Help, A::Home, "to the top", None),
@@ -514,6 +693,16 @@ pub const COMMANDS: &[Command] = &[
 ];
 
 /// The table's lines for one context, in order.
-pub fn commands_in(context: Context) -> impl Iterator<Item = &'static Command> {
+pub fn commands_in(context: Context) -> impl Iterator<Item = &'static ActionLine> {
     COMMANDS.iter().filter(move |c| c.context == context)
+}
+
+/// Whether an action applies now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Availability {
+    Enabled,
+    /// Shown greyed, with the reason; its key says the reason.
+    Disabled(String),
+    /// Not part of this state at all (nothing to cancel, no 7th entry).
+    Hidden,
 }

@@ -147,8 +147,7 @@ impl App {
         event: crossterm::event::MouseEvent,
         area: ratatui::layout::Rect,
     ) {
-        let commands = super::mouse::handle(&mut self.model, area, event);
-        self.run(commands);
+        self.handle(Msg::Mouse { event, area });
     }
 
     /// Notice the store changing under the app (another process logging

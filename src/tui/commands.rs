@@ -3,19 +3,10 @@
 //! the palette's entries. `update` dispatches through these and `view`
 //! draws them, so a hint always names a key that does what it says.
 
-use super::action::{Action, COMMANDS, Command, Context, commands_in};
+pub use super::action::Availability;
+use super::action::{Action, ActionLine, COMMANDS, Context, When, commands_in};
 use super::keymap::Key;
 use super::model::{Focus, Model, NavItem, PendingFlow, Popup, Screen};
-
-/// Whether an action applies now.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Availability {
-    Enabled,
-    /// Shown greyed, with the reason; its key says the reason.
-    Disabled(String),
-    /// Not part of this state at all (nothing to cancel, no 7th entry).
-    Hidden,
-}
 
 /// The contexts whose keys apply now, most specific first. A popup or a
 /// text field has the keyboard alone.
@@ -75,21 +66,38 @@ fn selected_panel_loading(model: &Model, dash: &super::model::Dashboard) -> bool
     }
 }
 
+/// Whether `action` can run in `context` now: the rule its line in the
+/// action table names, decided against the model.
 pub fn availability(model: &Model, context: Context, action: Action) -> Availability {
+    decide(model, line_when(context, action), action)
+}
+
+/// The rule of `action`'s line in `context` (a line the table lacks runs
+/// whenever asked).
+fn line_when(context: Context, action: Action) -> When {
+    commands_in(context)
+        .find(|l| l.action == action)
+        .map_or(When::Always, |l| l.when)
+}
+
+/// Each rule of the action table, against the model. `action` tells the
+/// lines of one rule apart where they differ (Esc and ← in the content).
+fn decide(model: &Model, when: When, action: Action) -> Availability {
     use Availability::*;
     let enabled_if = |ok: bool, why: &str| if ok { Enabled } else { Disabled(why.into()) };
-    match (context, action) {
-        (Context::Global, Action::ToggleMouse) => enabled_if(
+    match when {
+        When::Always => Enabled,
+        When::OnDashboard => enabled_if(
             matches!(model.screen, Screen::Dashboard(_)),
             "the mouse stays free on the login screens, to select the address and the code",
         ),
-        (Context::Login, Action::Back) => match &model.screen {
+        When::LoginCanGoBack => match &model.screen {
             Screen::Login(l) if l.back_to.is_some() && l.pending.is_none() => Enabled,
             // The demo user picker closes, back to the ways to log in.
             Screen::Login(l) if l.picking.is_some() && l.pending.is_none() => Enabled,
             _ => Hidden,
         },
-        (Context::Login, _) => match &model.screen {
+        When::LoginChoosing | When::LoginGoing => match &model.screen {
             Screen::Login(l) if l.pending.is_some() => Hidden,
             // Picking a demo user: up, down, Enter (and Esc above).
             Screen::Login(l) if l.picking.is_some() => match action {
@@ -113,24 +121,24 @@ pub fn availability(model: &Model, context: Context, action: Action) -> Availabi
             ),
             _ => enabled_if(!model.login_rows().is_empty(), "no provider to log in to"),
         },
-        (Context::LoginPending, Action::Paste) => match pending_flow(model) {
+        When::BrowserLoginPending => match pending_flow(model) {
             Some(PendingFlow::Browser { .. }) => Enabled,
             _ => Hidden,
         },
-        (Context::LoginPending, Action::Confirm) => match pending_flow(model) {
+        When::PastedAddress => match pending_flow(model) {
             Some(PendingFlow::Paste { input, .. }) => enabled_if(
                 !input.trim().is_empty(),
                 "type or paste the address the browser landed on first",
             ),
             _ => Hidden,
         },
-        (Context::LoginPending, Action::Copy) => match pending_flow(model) {
+        When::AddressToCopy => match pending_flow(model) {
             Some(PendingFlow::Browser { url: Some(_), .. })
             | Some(PendingFlow::Paste { url: Some(_), .. })
             | Some(PendingFlow::Device(Some(_))) => Enabled,
             _ => Disabled("nothing to copy yet".into()),
         },
-        (Context::LoginPending, Action::OpenBrowser) => match pending_flow(model) {
+        When::AddressToOpen => match pending_flow(model) {
             Some(PendingFlow::Browser { url: Some(_), .. })
             | Some(PendingFlow::Paste { url: Some(_), .. }) => Enabled,
             Some(PendingFlow::Device(Some(_))) => enabled_if(
@@ -139,7 +147,7 @@ pub fn availability(model: &Model, context: Context, action: Action) -> Availabi
             ),
             _ => Disabled("the address is not ready yet".into()),
         },
-        (Context::Organizations, Action::Confirm) => match model.dashboard() {
+        When::OrgNotActive => match model.dashboard() {
             Some(d) => {
                 let selected = d.filtered_org(d.orgs.selected).map(|o| o.org_id.clone());
                 match selected {
@@ -152,11 +160,11 @@ pub fn availability(model: &Model, context: Context, action: Action) -> Availabi
             }
             None => Hidden,
         },
-        (Context::Organizations, Action::Back) => match model.dashboard() {
+        When::OrgFilterTyped => match model.dashboard() {
             Some(d) if !d.orgs.filter.is_empty() => Enabled,
             _ => Hidden,
         },
-        (Context::Dashboard, Action::Back | Action::Left) => match model.dashboard() {
+        When::InContent => match model.dashboard() {
             Some(d) if d.focus == Focus::Content => Enabled,
             // Esc also stops waiting for the panel on screen, and in the
             // list clears what `/` typed there.
@@ -164,7 +172,7 @@ pub fn availability(model: &Model, context: Context, action: Action) -> Availabi
             Some(d) if action == Action::Back && !d.nav_filter.text.is_empty() => Enabled,
             _ => Hidden,
         },
-        (Context::Dashboard, Action::OrgPicker) => match model.dashboard() {
+        When::OutsideOrganizations => match model.dashboard() {
             Some(d)
                 if d.focus == Focus::Content
                     && model.nav_items().get(d.nav) == Some(&NavItem::Organizations) =>
@@ -175,18 +183,15 @@ pub fn availability(model: &Model, context: Context, action: Action) -> Availabi
         },
         // Enter opens the entry selected in the list; in the content it
         // has nothing to open.
-        (Context::Dashboard, Action::Confirm) => match model.dashboard() {
+        When::InList => match model.dashboard() {
             Some(d) if d.focus == Focus::Content => Hidden,
             _ => Enabled,
         },
-        (Context::Dashboard, Action::Jump(n)) => {
-            if usize::from(n) <= model.nav_items().len() {
-                Enabled
-            } else {
-                Hidden
-            }
-        }
-        (Context::Dashboard, Action::Reload) => {
+        When::EntryExists => match action {
+            Action::Jump(n) if usize::from(n) <= model.nav_items().len() => Enabled,
+            _ => Hidden,
+        },
+        When::PanelData => {
             let on_panel = model
                 .dashboard()
                 .and_then(|d| model.nav_items().get(d.nav).copied())
@@ -196,11 +201,11 @@ pub fn availability(model: &Model, context: Context, action: Action) -> Availabi
             }
             enabled_if(on_panel, "only a panel's data reloads")
         }
-        (Context::Dashboard, Action::SortNext | Action::SortReverse) => match table_panel(model) {
+        When::TablePanel => match table_panel(model) {
             true => Enabled,
             false => Hidden,
         },
-        (Context::Dashboard, Action::Unlock) => match model.dashboard() {
+        When::LockedPanel => match model.dashboard() {
             Some(d) => match model.nav_items().get(d.nav) {
                 Some(NavItem::Panel(i)) => match model.panels.get(*i) {
                     Some(spec) => match model.unlock_plan(d, spec) {
@@ -214,21 +219,22 @@ pub fn availability(model: &Model, context: Context, action: Action) -> Availabi
             },
             None => Hidden,
         },
-        (Context::Dashboard, Action::Reveal) => match model.dashboard() {
+        When::OnSession => match model.dashboard() {
             Some(d) if model.nav_items().get(d.nav) == Some(&NavItem::Session) => Enabled,
             _ => Hidden,
         },
-        (Context::Table, _) => crate::tui::update::table_availability(model, action),
+        When::TableKeys => super::open_table::availability(model, action),
         // The help's scroll stops at its ends: the footer offers the way
         // that still moves.
-        (Context::Help, Action::Up) if model.help_scroll == 0 => Hidden,
-        (Context::Help, Action::Down)
+        When::HelpNotAtTop if model.help_scroll == 0 => Hidden,
+        When::HelpNotAtEnd
             if usize::from(model.help_scroll)
                 >= crate::tui::view::help_max_scroll(model, model.size()) =>
         {
             Hidden
         }
-        (Context::Accounts, Action::Confirm) => match &model.popup {
+        When::HelpNotAtTop | When::HelpNotAtEnd => Enabled,
+        When::AccountMatches => match &model.popup {
             _ if model.accounts.is_empty() => Disabled("no stored account".into()),
             Some(Popup::Accounts { filter, .. }) => enabled_if(
                 !model.visible_accounts(filter).is_empty(),
@@ -236,14 +242,13 @@ pub fn availability(model: &Model, context: Context, action: Action) -> Availabi
             ),
             _ => Enabled,
         },
-        (Context::Menu, Action::Confirm) => match &model.popup {
+        When::MenuItemMatches => match &model.popup {
             Some(Popup::Menu { filter, .. }) => enabled_if(
                 !model.visible_menu(filter).is_empty(),
                 "no item matches the filter",
             ),
             _ => Enabled,
         },
-        _ => Enabled,
     }
 }
 
@@ -346,7 +351,7 @@ fn urgency(hint: &Hint) -> u8 {
 
 /// Every line of the table, for the help: in the contexts that apply now,
 /// greyed with the reason when it cannot run.
-pub fn help_lines(model: &Model) -> Vec<(Context, &'static Command, Option<String>)> {
+pub fn help_lines(model: &Model) -> Vec<(Context, &'static ActionLine, Option<String>)> {
     let active = screen_contexts(model);
     COMMANDS
         .iter()
@@ -368,25 +373,9 @@ pub fn help_lines(model: &Model) -> Vec<(Context, &'static Command, Option<Strin
 }
 
 /// Where an action that is not part of this place works, said when its
-/// key is pressed here and beside it, greyed, in the help. `None` for
-/// actions with nothing to say (a 7th entry that does not exist).
+/// key is pressed here and beside it, greyed, in the help: its rule's.
 pub fn where_it_works(context: Context, action: Action) -> Option<&'static str> {
-    Some(match (context, action) {
-        (Context::Dashboard, Action::SortNext | Action::SortReverse) => "only on a table panel",
-        (Context::Dashboard, Action::Unlock) => "only on a locked panel",
-        (Context::Dashboard, Action::Reveal) => "only on Session",
-        (Context::Dashboard, Action::Back | Action::Left) => "only in a panel's content",
-        (Context::Dashboard, Action::Confirm) => "only in the list on the left",
-        (Context::Dashboard, Action::OrgPicker) => "only outside Organizations",
-        (Context::Login, Action::Back) => "only while adding an account",
-        (Context::Login, Action::Up | Action::Down | Action::Filter) => {
-            "only with more than one way to log in"
-        }
-        (Context::Organizations, Action::Back) => "only with a filter typed",
-        (Context::LoginPending, Action::Paste) => "only during a browser login",
-        (Context::LoginPending, Action::Confirm) => "only during a paste-back login",
-        _ => return None,
-    })
+    line_when(context, action).elsewhere()
 }
 
 /// A key that starts nothing here but would elsewhere: where it works, to

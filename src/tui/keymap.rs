@@ -1,6 +1,6 @@
 //! Keys: how the app reads them, how a person writes them, and which keys
-//! start which [`Action`]: the defaults in `assets/default-keys.toml`,
-//! patched by `[authdash.keys]`. Unknown actions, unreadable keys and two
+//! start which [`Action`]: the defaults of the action table (written out
+//! in `assets/default-keys.toml`), patched by `[authdash.keys]`. Unknown actions, unreadable keys and two
 //! actions on one key in one context are refused before the terminal is
 //! taken.
 
@@ -9,10 +9,20 @@ use std::fmt;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::action::{Action, COMMANDS, Context, commands_in};
+use super::action::{ACTIONS, Action, COMMANDS, Context, commands_in};
 use crate::config::Config;
 
-const DEFAULT_KEYS: &str = include_str!("../../assets/default-keys.toml");
+/// The head of `assets/default-keys.toml`, above the keys.
+const DEFAULT_KEYS_HEADER: &str = "\
+# authdash's default keys, compiled in. Each action takes a key or a list of
+# keys; `[authdash.keys]` in your config replaces an action's keys, e.g.
+#   [authdash.keys]
+#   quit = [\"q\", \"x\"]
+#   menu = \"f9\"
+# Keys: a character (\"q\", \"?\", \"/\"), \"ctrl-x\", \"enter\", \"esc\", \"tab\",
+# \"shift-tab\", \"backspace\", \"space\", \"up\", \"down\", \"left\", \"right\", \"pgup\",
+# \"pgdn\", \"home\", \"end\", \"f1\"..\"f12\". Ctrl-C always quits, whatever is here.
+";
 
 /// Keys as the app reads them: SHIFT folded into the character, BackTab
 /// as Shift-Tab.
@@ -158,49 +168,46 @@ impl Default for Keymap {
 }
 
 impl Keymap {
+    /// The keys of the action table.
     fn parse_defaults() -> Result<Self, KeysError> {
-        let table: toml::Table = toml::from_str(DEFAULT_KEYS).map_err(|e| KeysError {
-            path: "assets/default-keys.toml".into(),
-            key: String::new(),
-            problem: e.to_string(),
-            fix: "repair the file".into(),
-        })?;
         let mut keys = BTreeMap::new();
-        for (name, value) in &table {
-            let list: Vec<String> = match value {
-                toml::Value::String(s) => vec![s.clone()],
-                toml::Value::Array(a) => a
-                    .iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect(),
-                _ => Vec::new(),
-            };
-            let action = Action::from_name(name).ok_or_else(|| KeysError {
-                path: "assets/default-keys.toml".into(),
-                key: name.clone(),
-                problem: "unknown action".into(),
-                fix: "use an action's name".into(),
-            })?;
-            let parsed = list
+        for def in ACTIONS {
+            let parsed = def
+                .keys
                 .iter()
                 .map(|k| Key::parse(k))
                 .collect::<Option<Vec<_>>>()
                 .ok_or_else(|| KeysError {
-                    path: "assets/default-keys.toml".into(),
-                    key: name.clone(),
+                    path: "src/tui/action.rs".into(),
+                    key: def.name.into(),
                     problem: "a key that cannot be read".into(),
-                    fix: "write keys as the file's header says".into(),
+                    fix: "write keys as `[authdash.keys]` takes them".into(),
                 })?;
-            keys.insert(action, parsed);
+            keys.insert(def.action, parsed);
         }
         Ok(Self { keys })
+    }
+
+    /// `assets/default-keys.toml`: the action table's keys as a config
+    /// writes them, under the file's header (a test keeps the file equal).
+    pub fn default_keys_toml() -> String {
+        let mut out = DEFAULT_KEYS_HEADER.to_owned();
+        for def in ACTIONS {
+            let quoted: Vec<String> = def.keys.iter().map(|k| format!("\"{k}\"")).collect();
+            let value = match quoted.as_slice() {
+                [one] => one.clone(),
+                many => format!("[{}]", many.join(", ")),
+            };
+            out.push_str(&format!("{} = {value}\n", def.name));
+        }
+        out
     }
 
     /// The defaults patched by the config's `[authdash.keys]`.
     pub fn from_config(config: &Config) -> Result<Self, KeysError> {
         let path = config.path.display().to_string();
         let mut map = Self::parse_defaults()?;
-        let names: Vec<String> = Action::ALL.iter().map(|a| a.name()).collect();
+        let names: Vec<&str> = Action::all().map(Action::name).collect();
         for (name, list) in &config.ui.keys {
             let key = format!("authdash.keys.{name}");
             let error = |problem: String, fix: String| KeysError {
@@ -366,9 +373,10 @@ mod tests {
     }
 
     #[test]
-    fn the_default_keys_file_is_valid_and_binds_every_action() {
-        let map = Keymap::parse_defaults().expect("assets/default-keys.toml");
-        for action in Action::ALL {
+    fn the_action_table_binds_every_action_once() {
+        let map = Keymap::parse_defaults().expect("the action table's keys read");
+        let mut names = Vec::new();
+        for action in Action::all() {
             assert!(
                 !map.keys(action).is_empty(),
                 "`{}` has no key",
@@ -379,7 +387,32 @@ mod tests {
                 "`{}` is in no context of the table",
                 action.name()
             );
+            names.push(action.name());
         }
+        for line in COMMANDS {
+            assert!(
+                line.action.def().is_some(),
+                "{:?} has no entry in ACTIONS",
+                line.action
+            );
+        }
+        let count = names.len();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), count, "two actions share a name");
+    }
+
+    /// The file people read for the defaults says what the table binds.
+    #[test]
+    fn the_default_keys_file_is_the_action_table() {
+        let file = include_str!("../../assets/default-keys.toml");
+        let table = Keymap::default_keys_toml();
+        assert!(
+            file == table,
+            "assets/default-keys.toml differs from the action table; write this there:\n{table}"
+        );
+        let parsed: toml::Table = toml::from_str(&table).expect("TOML");
+        assert_eq!(parsed.len(), ACTIONS.len());
     }
 
     #[test]

@@ -24,6 +24,11 @@ pub enum Msg {
         width: u16,
         height: u16,
     },
+    /// A click or the wheel, on a terminal of `area`.
+    Mouse {
+        event: crossterm::event::MouseEvent,
+        area: ratatui::layout::Rect,
+    },
     LoginUrl {
         generation: u64,
         url: String,

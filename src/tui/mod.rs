@@ -14,6 +14,8 @@ pub mod keymap;
 pub mod message;
 pub mod model;
 pub mod mouse;
+mod numbers;
+mod open_table;
 pub mod palette;
 pub mod terminal;
 pub mod theme;

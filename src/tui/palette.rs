@@ -7,7 +7,7 @@
 //! is what the menu, the list or the key would run, confirmations
 //! included.
 
-use super::action::{Action, COMMANDS, Context};
+use super::action::{Action, COMMANDS, Context, InPalette};
 use super::commands::{Availability, availability, screen_contexts};
 use super::fuzzy::Query;
 use super::model::{MenuItem, Model, NavItem, Screen};
@@ -66,53 +66,21 @@ impl Entry {
     }
 }
 
-/// Actions that move around rather than do something: no commands.
-fn movement(action: Action) -> bool {
-    matches!(
-        action,
-        Action::Up
-            | Action::Down
-            | Action::Left
-            | Action::Right
-            | Action::PageUp
-            | Action::PageDown
-            | Action::Home
-            | Action::End
-            | Action::Back
-            | Action::Confirm
-            | Action::NextPanel
-            | Action::PrevPanel
-            | Action::Jump(_)
-            | Action::Filter
-            | Action::Palette
-            | Action::Menu
-            | Action::OrgPicker
-    )
-}
-
-/// A keyed action as a command's title.
-fn action_title(action: Action, label: &'static str) -> String {
-    let title = match action {
-        Action::Help => "Show every key (help)",
-        Action::Quit => "Quit",
-        Action::ToggleMouse => "Turn mouse capture on or off",
-        Action::Reload => "Reload the panel",
-        Action::SortNext => "Sort the table by the next column",
-        Action::SortReverse => "Reverse the table's order",
-        Action::Unlock => "Unlock: switch to an organization that opens this panel",
-        Action::Reveal => "Reveal or mask the token values",
-        Action::Copy => "Copy the login address or the code",
-        Action::OpenBrowser => "Open the login page in a browser here",
-        Action::Paste => "Log in by pasting back the address the browser lands on",
-        _ => {
+/// A keyed action as a command's title: the table's own, or its line's
+/// label capitalised; `None` for an action that moves around rather than
+/// does something (not a command).
+fn action_title(action: Action, label: &'static str) -> Option<String> {
+    match action.def()?.palette {
+        InPalette::No => None,
+        InPalette::Titled(title) => Some(title.to_owned()),
+        InPalette::AsLabelled => {
             let mut text = label.to_owned();
             if let Some(first) = text.get(..1) {
                 text.replace_range(..1, &first.to_uppercase());
             }
-            return text;
+            Some(text)
         }
-    };
-    title.to_owned()
+    }
 }
 
 /// The menu's items that are commands of their own here (switching org
@@ -142,7 +110,10 @@ fn all(model: &Model, query: &Query) -> Vec<Entry> {
     let mut seen = Vec::new();
     for context in screen_contexts(model) {
         for command in COMMANDS.iter().filter(|c| c.context == context) {
-            if movement(command.action) || seen.contains(&command.action) {
+            let Some(title) = action_title(command.action, command.label) else {
+                continue;
+            };
+            if seen.contains(&command.action) {
                 continue;
             }
             let Some(disabled) = disabled(availability(model, context, command.action)) else {
@@ -153,7 +124,7 @@ fn all(model: &Model, query: &Query) -> Vec<Entry> {
                 target: Target::Action(context, command.action),
                 kind: Kind::Command,
                 prefix: "",
-                text: action_title(command.action, command.label),
+                text: title,
                 suffix: String::new(),
                 keys: model.keymap.label(command.action),
                 disabled,
@@ -268,7 +239,7 @@ pub fn entries(model: &Model, query: &str) -> Vec<Entry> {
 
 /// "1 match", "1,000 matches"; before anything is typed, what is there.
 pub fn count(n: usize, query: &str) -> String {
-    let n_text = super::view::thousands(n);
+    let n_text = super::numbers::thousands(n);
     match (n, query.trim().is_empty()) {
         (1, true) => "1 command or place".to_owned(),
         (_, true) => format!("{n_text} commands and places"),

@@ -270,3 +270,171 @@ fn the_checks_see_what_they_look_for() {
     assert!(imports("auth").contains("config"));
     assert!(imports("tui").contains("session"));
 }
+
+/// Within each folder of `src`, its files and subfolders (each taken
+/// whole) use each other one way: no ring of `use super::` / `crate::`
+/// paths between siblings. A folder's `mod.rs` belongs to the folder, and
+/// test modules are left out.
+#[test]
+fn no_files_of_a_module_import_each_other() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut edges: std::collections::BTreeSet<(Vec<String>, String, String)> = Default::default();
+    for file in rust_files(&src) {
+        let relative = file.strip_prefix(&src).expect("under src");
+        let mut module: Vec<String> = relative
+            .with_extension("")
+            .iter()
+            .map(|s| s.to_string_lossy().into_owned())
+            .collect();
+        if module.iter().any(|s| s == "tests") || module == ["lib"] || module == ["main"] {
+            continue;
+        }
+        let is_mod_rs = module.last().is_some_and(|s| s == "mod");
+        if is_mod_rs {
+            module.pop();
+        }
+        let text = std::fs::read_to_string(&file).expect("source readable");
+        let text = text.split("#[cfg(test)]\nmod tests {").next().unwrap_or("");
+        let code: String = text
+            .lines()
+            .map(|l| l.split("//").next().unwrap_or(""))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for path in named_paths(&module, is_mod_rs, &code) {
+            // The folder both sit in, and the sibling each is under.
+            let common = module.iter().zip(&path).take_while(|(a, b)| a == b).count();
+            let (Some(from), Some(to)) = (module.get(common), path.get(common)) else {
+                continue;
+            };
+            let folder = src.join(module[..common].join("/"));
+            let sibling = folder.join(to).is_dir() || folder.join(format!("{to}.rs")).is_file();
+            if sibling {
+                edges.insert((module[..common].to_vec(), from.clone(), to.clone()));
+            }
+        }
+    }
+    let mut rings = Vec::new();
+    let folders: std::collections::BTreeSet<&Vec<String>> = edges.iter().map(|e| &e.0).collect();
+    for folder in folders {
+        let next = |n: &str| -> Vec<String> {
+            edges
+                .iter()
+                .filter(|e| &e.0 == folder && e.1 == n)
+                .map(|e| e.2.clone())
+                .collect()
+        };
+        // Each sibling that can reach itself again, with the ones it
+        // reaches that way.
+        let nodes: std::collections::BTreeSet<String> = edges
+            .iter()
+            .filter(|e| &e.0 == folder)
+            .map(|e| e.1.clone())
+            .collect();
+        let reach = |start: &str| -> std::collections::BTreeSet<String> {
+            let mut seen = std::collections::BTreeSet::new();
+            let mut todo = next(start);
+            while let Some(n) = todo.pop() {
+                if seen.insert(n.clone()) {
+                    todo.extend(next(&n));
+                }
+            }
+            seen
+        };
+        let mut in_ring: std::collections::BTreeSet<String> = Default::default();
+        for n in &nodes {
+            if reach(n).contains(n) {
+                in_ring.insert(n.clone());
+            }
+        }
+        if !in_ring.is_empty() {
+            let names: Vec<String> = in_ring.into_iter().collect();
+            rings.push(format!("src/{}: {}", folder.join("/"), names.join(" ")));
+        }
+    }
+    assert_eq!(
+        rings, KNOWN_RINGS,
+        "files of one module import each other; move what they share where both can use it"
+    );
+}
+
+/// The one ring left, known: the action table's rules ask how the help
+/// and a table are laid out on screen (whether ↓ still scrolls, whether a
+/// table scrolls sideways), and the view draws the hints and greyed lines
+/// those rules decide. The help's end depends on its own lines, greyed by
+/// the rules: cutting the ring needs the measures kept in the model by
+/// `update`, not asked of `view`.
+const KNOWN_RINGS: &[&str] = &["src/tui: commands open_table palette view"];
+
+/// Each path named by `crate::…`, `super::…` or `self::…` in `code`, a
+/// file's code at `module`, made absolute; a `{…}` group gives one path
+/// per item, as far as the item's first segment.
+fn named_paths(module: &[String], is_mod_rs: bool, code: &str) -> Vec<Vec<String>> {
+    fn ident(s: &str) -> &str {
+        let end = s
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(s.len());
+        &s[..end]
+    }
+    let mut paths = Vec::new();
+    for start in ["crate::", "super::", "self::"] {
+        let mut from = 0;
+        while let Some(at) = code[from..].find(start).map(|i| i + from) {
+            from = at + start.len();
+            let before = code[..at].chars().next_back();
+            if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':') {
+                continue;
+            }
+            let mut path: Vec<String> = match start {
+                "crate::" => Vec::new(),
+                _ => module.to_vec(),
+            };
+            // A file's `super` is its folder; a `mod.rs`'s is the folder's
+            // parent. `self` is the module itself.
+            if start == "super::" && (is_mod_rs || !path.is_empty()) {
+                path.pop();
+            }
+            let mut rest = &code[from..];
+            while let Some(more) = rest.strip_prefix("super::") {
+                path.pop();
+                rest = more;
+            }
+            loop {
+                let name = ident(rest);
+                if name.is_empty() {
+                    break;
+                }
+                path.push(name.to_owned());
+                rest = &rest[name.len()..];
+                match rest.strip_prefix("::") {
+                    Some(more) => rest = more,
+                    None => break,
+                }
+            }
+            if let Some(group) = rest.strip_prefix('{') {
+                let mut depth = 0;
+                let mut item_start = true;
+                for (i, c) in group.char_indices() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' if depth == 0 => break,
+                        '}' => depth -= 1,
+                        ',' if depth == 0 => item_start = true,
+                        c if c.is_whitespace() => {}
+                        _ if item_start && depth == 0 => {
+                            item_start = false;
+                            let name = ident(&group[i..]);
+                            if !name.is_empty() && name != "self" {
+                                let mut item = path.clone();
+                                item.push(name.to_owned());
+                                paths.push(item);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            paths.push(path);
+        }
+    }
+    paths
+}

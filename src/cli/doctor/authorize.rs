@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use url::Url;
 
 use super::Check;
-use super::provider::fetch;
+use super::fetch::fetch;
 use crate::auth::Metadata;
 use crate::config::ProviderConfig;
 use crate::http::describe;

@@ -6,6 +6,7 @@
 //! config's timeouts, no redirects), so the whole run is bounded.
 
 mod authorize;
+mod fetch;
 mod provider;
 mod redirect;
 mod render;

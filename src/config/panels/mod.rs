@@ -210,7 +210,7 @@ fn command_source(source: &Section<'_>) -> Checked<CommandSource> {
             "read it from the environment variable named by `token_env` instead",
         ));
     }
-    let token_env = super::settings::token_variable(
+    let token_env = super::variable::token_variable(
         &source.child("token_env"),
         source
             .nonempty_str("token_env")?

@@ -256,12 +256,24 @@ pub struct Dashboard {
     /// When the awaited renewal started, to time it.
     pub renewal_started: Option<DateTime<Utc>>,
     /// The provider's discovery summary, asked for when Session opens.
-    pub discovery: Option<Result<Vec<(String, String)>, String>>,
+    pub discovery: Option<Discovery>,
     pub refresh: RefreshState,
     /// Renewals that failed in a row (network), for the backoff.
     pub refresh_failures: u32,
-    /// The renewal whose answer is awaited: an older one's is ignored.
-    pub renewal: u64,
+    /// The renewal whose answer is awaited (its generation): an older
+    /// one's is ignored.
+    pub renewal: Option<u64>,
+}
+
+/// The provider's discovery summary in the Session inspector.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Discovery {
+    /// Asked for; the answer has not come yet.
+    Looking,
+    /// Its rows: label and value.
+    Found(Vec<(String, String)>),
+    /// Why it could not be read.
+    Failed(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -530,7 +542,7 @@ impl Dashboard {
             discovery: None,
             refresh: RefreshState::Idle,
             refresh_failures: 0,
-            renewal: 0,
+            renewal: None,
         }
     }
 

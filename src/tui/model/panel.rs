@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 
 use std::cmp::Ordering;
 
-use crate::panels::view::{Cell, CellKind, ShapeError, TableData};
+use crate::panels::view::ShapeError;
+use crate::panels::{Cell, CellKind, TableData};
 use crate::panels::{PanelData, SourceError};
 
 /// A panel's data in one org: what is on screen, what is awaited, what
@@ -179,7 +180,8 @@ impl PanelState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenewalRecord {
     pub at: DateTime<Utc>,
-    pub took_ms: i64,
+    /// `None` for a renewal not timed: one a panel fetch needed.
+    pub took_ms: Option<i64>,
     /// `Ok` or the error as said.
     pub result: Result<(), String>,
 }

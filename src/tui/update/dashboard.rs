@@ -1,7 +1,11 @@
 //! The dashboard's keys, sent on to its lists and panels; renewals' record.
 
 use super::lists::{nav_filter_action, org_filter_action, org_list_action, select_nav};
-use super::panels::{cancel_panel_fetch, load_selected_panel, panel_key, panel_key_of};
+use super::panels::{
+    cancel_panel_fetch, describe_provider, describe_provider_if_wanted, load_selected_panel,
+    panel_key_of,
+};
+use super::unlock::panel_key;
 use super::*;
 use crate::tui::action::{Action, Context};
 use crate::tui::keymap::Key;
@@ -15,32 +19,6 @@ pub(super) fn dashboard_action(
     let mut commands = dashboard_action_inner(model, context, action);
     commands.extend(describe_provider_if_wanted(model));
     commands
-}
-
-/// The inspector's discovery summary is looked up once the person turns
-/// to the Session panel (not while the list passes over it).
-pub(super) fn describe_provider_if_wanted(model: &mut Model) -> Vec<Command> {
-    match model.dashboard() {
-        Some(dash)
-            if dash.focus == Focus::Content
-                && dash.discovery.is_none()
-                && model.nav_items().get(dash.nav) == Some(&NavItem::Session) =>
-        {
-            describe_provider(model)
-        }
-        _ => Vec::new(),
-    }
-}
-
-/// Ask for the session's provider's discovery summary (`r` asks again).
-pub(super) fn describe_provider(model: &mut Model) -> Vec<Command> {
-    let Screen::Dashboard(dash) = &mut model.screen else {
-        return Vec::new();
-    };
-    dash.discovery = Some(Err("looking it up…".into()));
-    vec![Command::DescribeProvider {
-        session: dash.session.clone(),
-    }]
 }
 
 fn dashboard_action_inner(model: &mut Model, context: Context, action: Action) -> Vec<Command> {
@@ -77,7 +55,7 @@ fn dashboard_action_inner(model: &mut Model, context: Context, action: Action) -
             action,
             Action::SortNext | Action::SortReverse | Action::Filter
         )
-        && super::table::is_table(model, i)
+        && crate::tui::open_table::is_table(model, i)
     {
         return super::table::from_list(model, action);
     }
@@ -205,7 +183,7 @@ pub(super) fn record_renewal(
     };
     dash.renewals.push(RenewalRecord {
         at: now,
-        took_ms: started.map_or(-1, |s| (now - s).num_milliseconds()),
+        took_ms: started.map(|s| (now - s).num_milliseconds()),
         result: result.as_ref().map(|_| ()).map_err(|f| f.error.clone()),
     });
     let excess = dash.renewals.len().saturating_sub(5);

@@ -9,16 +9,18 @@ use super::commands::{Availability, availability, contexts, resolve};
 use super::keymap::{Key, normalise};
 use super::message::{Command, Msg};
 use super::model::*;
-use crate::auth::Session;
+use crate::auth::{Session, SessionState};
 use crate::session::AccountId;
 
 mod accounts;
 mod dashboard;
 mod lists;
 mod login;
+mod mouse;
 mod panels;
 mod popup;
 mod table;
+mod unlock;
 
 use dashboard::dashboard_action;
 use lists::{nav_filter_text, org_filter_text};
@@ -26,7 +28,6 @@ use login::{browser_opened, login_action, look_up_providers};
 use panels::load_selected_panel;
 pub use panels::missing_scopes;
 use popup::{palette_text, popup_action, popup_filter_text};
-pub use table::{availability as table_availability, click as table_click, wheel as table_wheel};
 
 /// After the n-th renewal failing in a row for want of the network, wait
 /// 15 s × 2ⁿ⁻¹ before the next try, at most 5 minutes.
@@ -67,6 +68,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
             }
             Vec::new()
         }
+        Msg::Mouse { event, area } => mouse::mouse(model, area, event),
         Msg::BrowserOpened { generation, result } => browser_opened(model, generation, result),
         Msg::Discovered { provider, result } => {
             if let Some(p) = model.providers.iter_mut().find(|p| p.name == provider) {
@@ -138,7 +140,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
             if let Screen::Dashboard(dash) = &mut model.screen
                 && AccountId::of(&dash.session) == account
             {
-                dash.discovery = Some(result);
+                dash.discovery = Some(match result {
+                    Ok(rows) => Discovery::Found(rows),
+                    Err(e) => Discovery::Failed(e),
+                });
             }
             Vec::new()
         }
@@ -194,14 +199,15 @@ pub fn tick(model: &mut Model, now: DateTime<Utc>) -> Vec<Command> {
     let Screen::Dashboard(dash) = &mut model.screen else {
         return look_up_providers(model);
     };
-    if !dash.session.is_alive(now) {
+    let state = dash.session.state(now);
+    if state == SessionState::Expired {
         return accounts::end_session(model, Ended::Expired);
     }
     let due = match &dash.refresh {
         // An unverified session (its last renewal's tokens kept, its
         // roles not confirmed) is due at once, however fresh its token.
         RefreshState::Idle => {
-            (!dash.session.access_token_fresh(now) || dash.session.unverified.is_some())
+            matches!(state, SessionState::Renewable | SessionState::Unverified)
                 && dash.session.can_refresh()
         }
         RefreshState::Offline { retry_at, .. } => now >= *retry_at,
@@ -212,7 +218,7 @@ pub fn tick(model: &mut Model, now: DateTime<Utc>) -> Vec<Command> {
         model.next_generation += 1;
         let generation = model.next_generation;
         if let Screen::Dashboard(dash) = &mut model.screen {
-            dash.renewal = generation;
+            dash.renewal = Some(generation);
             dash.renewal_started = Some(now);
             return vec![Command::Refresh {
                 session: dash.session.clone(),
@@ -287,13 +293,13 @@ pub(super) fn refreshed(
     if AccountId::of(&dash.session) != *account {
         return Vec::new();
     }
-    let awaited = dash.renewal != 0 && generation == Some(dash.renewal);
+    let awaited = dash.renewal.is_some() && generation == dash.renewal;
     if result.is_err() && !awaited {
         return Vec::new();
     }
     dashboard::record_renewal(dash, now, awaited, &result);
     if awaited {
-        dash.renewal = 0;
+        dash.renewal = None;
     }
     match result {
         Ok(session) => {

@@ -1,8 +1,6 @@
 //! Panels on the dashboard: loading, refreshing, cancelling and their
 //! keys (a table's sort and filter; on a locked panel, the way in).
 
-use super::dashboard::describe_provider;
-use super::lists::switch_org;
 use super::*;
 use crate::panels::Access;
 use crate::tui::action::Action;
@@ -48,24 +46,6 @@ pub(super) fn leave_panels(model: &mut Model) -> Vec<Command> {
     } else {
         Vec::new()
     }
-}
-
-/// Keys for an open panel: on a locked panel, the way in (a table's keys
-/// are its own context's). `None`: not a panel key.
-pub(super) fn panel_key(model: &mut Model, index: usize, key: Key) -> Option<Vec<Command>> {
-    let spec = model.panels.get(index)?.clone();
-    let dash = model.dashboard()?;
-    if let Some(plan) = model.unlock_plan(dash, &spec) {
-        if key == Key::Char('u') {
-            return Some(match plan {
-                Ok(Unlock::AskScopes(scopes)) => ask_for_scopes(model, scopes),
-                Ok(Unlock::SwitchOrg { org_id }) => switch_org(model, org_id),
-                Err(_) => Vec::new(),
-            });
-        }
-        return None;
-    }
-    None
 }
 
 /// A panel's answer: kept only when it is the fetch awaited for that
@@ -236,23 +216,28 @@ pub fn missing_scopes(spec: &crate::panels::PanelSpec, session: &Session) -> Vec
         .collect()
 }
 
-/// Incremental consent: log in again, as the same person, asking the
-/// provider for `scopes` too. Esc goes back to the dashboard as it was.
-pub(super) fn ask_for_scopes(model: &mut Model, scopes: Vec<String>) -> Vec<Command> {
-    let Some(dash) = model.dashboard() else {
+/// The inspector's discovery summary is looked up once the person turns
+/// to the Session panel (not while the list passes over it).
+pub(super) fn describe_provider_if_wanted(model: &mut Model) -> Vec<Command> {
+    match model.dashboard() {
+        Some(dash)
+            if dash.focus == Focus::Content
+                && dash.discovery.is_none()
+                && model.nav_items().get(dash.nav) == Some(&NavItem::Session) =>
+        {
+            describe_provider(model)
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Ask for the session's provider's discovery summary (`r` asks again).
+pub(super) fn describe_provider(model: &mut Model) -> Vec<Command> {
+    let Screen::Dashboard(dash) = &mut model.screen else {
         return Vec::new();
     };
-    let provider = &dash.session.provider;
-    let label = model
-        .provider(provider)
-        .map_or_else(|| provider.clone(), |p| p.label.clone());
-    let notice = format!(
-        "Logging in again to ask {label} for {}: the same account, with more access. Esc goes back.",
-        scopes.join(", ")
-    );
-    model.step_up = Some(StepUp {
-        account: AccountId::of(&dash.session),
-        scopes: scopes.clone(),
-    });
-    super::login::log_in_again(model, false, scopes, notice)
+    dash.discovery = Some(Discovery::Looking);
+    vec![Command::DescribeProvider {
+        session: dash.session.clone(),
+    }]
 }

@@ -316,7 +316,7 @@ fn run_palette_entry(model: &mut Model, target: Target) -> Vec<Command> {
                 }
                 Screen::Login(_) => Vec::new(),
             };
-            commands.extend(super::dashboard::describe_provider_if_wanted(model));
+            commands.extend(super::panels::describe_provider_if_wanted(model));
             commands
         }
     }

@@ -1,8 +1,9 @@
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState};
 
+use super::layout::split;
 use super::popup::filter_title;
 use super::text::marked;
 use super::{orgs, panel, profile, session};
@@ -11,11 +12,6 @@ use crate::panels::Access;
 use crate::tui::model::{Dashboard, Focus, Model, NavItem};
 use crate::tui::theme;
 use ratatui::style::Style;
-
-/// Where the content pane is in the dashboard's `area`.
-pub fn content_area(area: Rect) -> Rect {
-    split(area)[1]
-}
 
 pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard) {
     let [nav_area, content_area] = split(area);
@@ -65,17 +61,4 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard) {
         },
         _ => profile::draw(frame, content_area, model, dash, focused),
     }
-}
-
-/// The navigation list and the content beside it.
-pub fn split(area: Rect) -> [Rect; 2] {
-    Layout::horizontal([Constraint::Length(24), Constraint::Min(20)]).areas(area)
-}
-
-pub fn content_block(title: &str, focused: bool) -> Block<'static> {
-    Block::new()
-        .borders(Borders::ALL)
-        .border_style(theme::border(focused))
-        .border_type(theme::border_type(focused))
-        .title(Span::styled(format!(" {title} "), theme::title()))
 }

@@ -90,7 +90,7 @@ pub fn text(model: &Model, label: &str, code: Option<&DeviceCode>, width: u16) -
         parts.push(text);
         if model.over_ssh {
             let mut forward = Text::new(width);
-            super::login::forward(&mut forward, &code.verification_uri);
+            super::login_parts::forward(&mut forward, &code.verification_uri);
             parts.push(forward);
         }
         let mut note = Text::new(width);

@@ -12,6 +12,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::text::truncate;
 use super::time::relative;
+use crate::auth::SessionState;
 use crate::identity::visible;
 use crate::tui::model::{Dashboard, Model, RefreshState, Screen};
 use crate::tui::theme;
@@ -42,11 +43,11 @@ struct Parts {
     email: Option<String>,
     org: Option<String>,
     role: Option<String>,
-    session: SessionState,
+    session: StateText,
 }
 
 /// How the header says the session's state: in full, and short.
-struct SessionState {
+struct StateText {
     long: String,
     short: String,
     style: Style,
@@ -161,21 +162,23 @@ fn accent_for<'a>(model: &'a Model, dash: &Dashboard) -> Option<&'a crate::confi
         .map(|(_, a)| a)
 }
 
-fn session_state(model: &Model, dash: &Dashboard) -> SessionState {
+fn session_state(model: &Model, dash: &Dashboard) -> StateText {
     let session = &dash.session;
-    let plain = |long: String, short: String| SessionState {
+    let plain = |long: String, short: String| StateText {
         long,
         short,
         style: Style::new(),
     };
-    if session.unverified.is_some() && !matches!(dash.refresh, RefreshState::Running) {
+    if session.state(model.now) == SessionState::Unverified
+        && !matches!(dash.refresh, RefreshState::Running)
+    {
         let again = match &dash.refresh {
             RefreshState::Offline { retry_at, .. } => {
                 format!(", retry {}", relative(model.now, *retry_at))
             }
             _ => String::new(),
         };
-        return SessionState {
+        return StateText {
             long: format!("roles unverified{again}"),
             short: "unverified".into(),
             style: theme::warn(),
@@ -183,7 +186,7 @@ fn session_state(model: &Model, dash: &Dashboard) -> SessionState {
     }
     match &dash.refresh {
         RefreshState::Running => {
-            return SessionState {
+            return StateText {
                 long: "renewing the session…".into(),
                 short: "renewing…".into(),
                 style: theme::warn(),
@@ -191,7 +194,7 @@ fn session_state(model: &Model, dash: &Dashboard) -> SessionState {
         }
         RefreshState::Offline { retry_at, .. } => {
             let again = relative(model.now, *retry_at);
-            return SessionState {
+            return StateText {
                 long: format!("offline: provider unreachable, retrying {again}"),
                 short: format!("offline, retry {again}"),
                 style: theme::error(),
@@ -209,7 +212,7 @@ fn session_state(model: &Model, dash: &Dashboard) -> SessionState {
             let state = plain(format!("session expires {when}"), format!("expires {when}"));
             // No refresh token: the end is near and nothing will renew it.
             if at - model.now < chrono::TimeDelta::minutes(5) {
-                SessionState {
+                StateText {
                     style: theme::warn(),
                     ..state
                 }

@@ -10,11 +10,11 @@ use secrecy::ExposeSecret;
 use serde_json::Value;
 use unicode_width::UnicodeWidthStr;
 
-use super::session::field;
+use super::text::field;
 use super::time::{clock, relative};
 use crate::identity::visible;
 use crate::session::decode_jwt;
-use crate::tui::model::{Dashboard, Model};
+use crate::tui::model::{Dashboard, Discovery, Model};
 use crate::tui::theme;
 
 /// Claims that are times (seconds since the epoch).
@@ -58,10 +58,9 @@ pub fn lines(model: &Model, dash: &Dashboard, width: usize) -> Vec<Line<'static>
         out.push(Line::styled("none in this run", theme::dim()));
     }
     for r in dash.renewals.iter().rev() {
-        let took = if r.took_ms >= 0 {
-            format!("{} ms", r.took_ms)
-        } else {
-            "during a panel fetch".to_owned()
+        let took = match r.took_ms {
+            Some(ms) => format!("{ms} ms"),
+            None => "during a panel fetch".to_owned(),
         };
         let (result, style) = match &r.result {
             Ok(()) => ("renewed".to_owned(), theme::ok()),
@@ -83,14 +82,14 @@ pub fn lines(model: &Model, dash: &Dashboard, width: usize) -> Vec<Line<'static>
             "Tab or Enter here looks up the provider's discovery document",
             theme::dim(),
         )),
-        Some(Err(e)) if e.ends_with('…') => {
-            out.push(Line::styled(format!("Discovery: {e}"), theme::warn()))
+        Some(Discovery::Looking) => {
+            out.push(Line::styled("Discovery: looking it up…", theme::warn()))
         }
-        Some(Err(e)) => out.push(Line::styled(
+        Some(Discovery::Failed(e)) => out.push(Line::styled(
             format!("Could not be read: {}", visible(e)),
             theme::error(),
         )),
-        Some(Ok(rows)) => {
+        Some(Discovery::Found(rows)) => {
             let column = column_for(rows.iter().map(|(label, _)| label.as_str()));
             for (label, value) in rows {
                 out.extend(field(label, &visible(value), column, width, theme::key()));

@@ -11,13 +11,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
+use super::login_parts::{forward, notice, stack};
 use super::login_text::{Text, middle_cut};
 use super::popup::filter_title;
 use super::text::truncate;
 use super::waiting;
 use crate::identity::visible;
-use crate::tui::action::Action;
-use crate::tui::model::{Level, LoginFlow, LoginScreen, Lookup, Model, is_loopback_url};
+use crate::tui::model::{LoginFlow, LoginScreen, Lookup, Model, is_loopback_url};
 use crate::tui::theme;
 
 /// The column's widest: sentences stay readable on a wide terminal. A
@@ -40,37 +40,6 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, login: &LoginScreen) {
         None => choose(frame, column, model, login),
         Some(pending) => waiting::draw(frame, column, model, login, pending),
     }
-}
-
-/// Parts stacked in the column and centred in its height: each part's
-/// height as asked, the last ones cut first where they do not all fit.
-pub(super) fn stack(area: Rect, heights: &[u16]) -> Vec<Rect> {
-    let total: u16 = heights.iter().sum();
-    let top = area.y + area.height.saturating_sub(total) / 2;
-    let mut y = top;
-    heights
-        .iter()
-        .map(|&h| {
-            let h = h.min(area.bottom().saturating_sub(y));
-            let rect = Rect::new(area.x, y, area.width, h);
-            y += h;
-            rect
-        })
-        .collect()
-}
-
-/// Why the login screen shows (logged out, a failed login…), above it.
-pub(super) fn notice(login: &LoginScreen, width: u16) -> Text {
-    let mut text = Text::new(width);
-    if let Some(notice) = &login.notice {
-        let style = match notice.level {
-            Level::Error => theme::error(),
-            Level::Info => theme::ok(),
-        };
-        text.say(visible(&notice.text).into_owned(), style);
-        text.blank();
-    }
-    text
 }
 
 /// The screen before a login: the providers and their ways, and below,
@@ -329,25 +298,6 @@ fn about_the_demo(model: &Model, issuer: &str, width: u16) -> Text {
     text
 }
 
-/// Over SSH: the forward that lets a browser on the person's own computer
-/// reach a loopback address here.
-pub(super) fn forward(text: &mut Text, url: &str) {
-    let Some(port) = url::Url::parse(url)
-        .ok()
-        .and_then(|u| u.port_or_known_default())
-    else {
-        return;
-    };
-    text.say(
-        "Over SSH, a browser on your own computer reaches it once you forward the port:",
-        Style::new(),
-    );
-    text.line(Line::styled(
-        format!("  ssh -L {port}:127.0.0.1:{port} YOU@THIS-MACHINE"),
-        theme::ok(),
-    ));
-}
-
 /// `127.0.0.1:4040` of `http://127.0.0.1:4040/…`.
 fn host_port(url: &str) -> String {
     url::Url::parse(url)
@@ -397,14 +347,4 @@ fn people(model: &Model, cursor: usize, width: u16, rows: u16) -> Text {
         }
     }
     text
-}
-
-/// The key the person presses for `action` (the config may rebind it).
-pub(super) fn first_key(model: &Model, action: Action) -> String {
-    model
-        .keymap
-        .keys(action)
-        .first()
-        .map(ToString::to_string)
-        .unwrap_or_default()
 }

@@ -9,7 +9,9 @@ mod footer;
 mod header;
 mod help;
 mod inspector;
+mod layout;
 mod login;
+mod login_parts;
 mod login_text;
 mod orgs;
 mod panel;
@@ -25,12 +27,14 @@ mod time;
 mod waiting;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout};
 
 use super::model::{Model, NavItem, Screen};
+use layout::areas;
 
+pub use crate::tui::numbers::thousands;
 pub use help::{max_scroll as help_max_scroll, opening_line as help_opening_line};
-pub use orgs::{first_visible as first_visible_org, list_area as org_list_area, thousands};
+pub use layout::{accounts_area, areas as screen_areas, menu_area, split as split_dashboard};
+pub use orgs::{first_visible as first_visible_org, list_area as org_list_area};
 
 /// " 12–30 of 20,012 " for a pane showing `height` of `total` rows from
 /// `first`; nothing when all of it shows.
@@ -52,8 +56,8 @@ pub fn scroll_position(first: usize, height: usize, total: usize) -> String {
 pub fn pane_rows(model: &Model) -> Option<(usize, usize)> {
     let dash = model.dashboard()?;
     let area = ratatui::layout::Rect::new(0, 0, model.size().0, model.size().1);
-    let content = dashboard::content_area(body_area(area));
-    let inner = dashboard::content_block("", false).inner(content);
+    let content = layout::content_area(body_area(area));
+    let inner = layout::content_block("", false).inner(content);
     let (width, height) = (usize::from(inner.width), usize::from(inner.height));
     let total = match model.nav_items().get(dash.nav)? {
         NavItem::Profile => profile::rows(model, dash, width),
@@ -97,16 +101,6 @@ pub fn draw(frame: &mut Frame, model: &Model) {
     popup::draw(frame, model);
 }
 
-/// The header, the body and the footer of a terminal of `area`.
-fn areas(area: ratatui::layout::Rect) -> [ratatui::layout::Rect; 3] {
-    Layout::vertical([
-        Constraint::Length(2),
-        Constraint::Min(3),
-        Constraint::Length(2),
-    ])
-    .areas(area)
-}
-
 /// Where the open panel's table is drawn on a terminal of `area` (status
 /// line, header and rows), when the dashboard shows a table with data.
 pub fn table_area(model: &Model, area: ratatui::layout::Rect) -> Option<ratatui::layout::Rect> {
@@ -126,6 +120,6 @@ pub fn table_area(model: &Model, area: ratatui::layout::Rect) -> Option<ratatui:
         return None;
     }
     let [_, body, _] = areas(area);
-    let [_, content] = dashboard::split(body);
+    let [_, content] = layout::split(body);
     panel::data_area(model, dash, spec, content)
 }

@@ -8,12 +8,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, ListState, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
-use super::dashboard::content_block;
+use super::layout::content_block;
 use super::popup::filter_line;
 use super::text::{hanging, marked, truncate};
 use crate::identity::{OrgMembership, visible};
 use crate::tui::fuzzy::Query;
 use crate::tui::model::{Dashboard, Model};
+use crate::tui::numbers::thousands;
 use crate::tui::theme;
 
 /// The list and the selected org's details (a blank row, then as many
@@ -69,19 +70,6 @@ fn details(o: &OrgMembership, width: usize) -> Vec<Line<'static>> {
 /// last row (as a fresh `ListState` scrolls).
 pub fn first_visible(selected: usize, rows: usize) -> usize {
     (selected + 1).saturating_sub(rows.max(1))
-}
-
-/// `1,000`: counts people read at a glance.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, _model: &Model, dash: &Dashboard, focused: bool) {

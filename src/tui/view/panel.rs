@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::dashboard::content_block;
+use super::layout::content_block;
 use super::text::{hanging, truncate};
 use super::time::relative;
 use super::{chart, table};

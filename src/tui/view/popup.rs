@@ -1,8 +1,9 @@
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Layout};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph};
 
+use super::layout::{accounts_area, centered, menu_area};
 use crate::identity::visible;
 use crate::tui::action::Action;
 use crate::tui::model::{ListFilter, MenuItem, Model, Popup, Screen};
@@ -19,16 +20,6 @@ pub fn draw(frame: &mut Frame, model: &Model) {
         Some(Popup::Confirm { item }) => super::confirm::draw(frame, model, *item),
         None => {}
     }
-}
-
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let [row] = Layout::vertical([Constraint::Length(height)])
-        .flex(Flex::Center)
-        .areas(area);
-    let [cell] = Layout::horizontal([Constraint::Length(width)])
-        .flex(Flex::Center)
-        .areas(row);
-    cell
 }
 
 fn menu(frame: &mut Frame, model: &Model, selected: usize, filter: &ListFilter) {
@@ -71,7 +62,7 @@ fn menu(frame: &mut Frame, model: &Model, selected: usize, filter: &ListFilter) 
             ListItem::new(Line::from(spans))
         })
         .collect();
-    let area = centered(frame.area(), 44, shown.len() as u16 + 2);
+    let area = menu_area(frame.area(), shown.len());
     frame.render_widget(Clear, area);
     let mut state = ListState::default().with_selected(shown.iter().position(|&i| i == selected));
     frame.render_stateful_widget(
@@ -114,8 +105,7 @@ fn accounts(frame: &mut Frame, model: &Model, selected: usize, filter: &ListFilt
             ListItem::new(Line::from(spans))
         })
         .collect();
-    let width = 60.min(frame.area().width);
-    let area = centered(frame.area(), width, shown.len() as u16 + 2);
+    let area = accounts_area(frame.area(), shown.len());
     frame.render_widget(Clear, area);
     let mut state = ListState::default().with_selected(shown.iter().position(|&i| i == selected));
     frame.render_stateful_widget(

@@ -12,9 +12,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::dashboard::content_block;
+use super::layout::content_block;
 use super::text::{hanging, truncate};
 use super::time::{clock, relative};
+use crate::auth::SessionState;
 use crate::identity::visible;
 use crate::tui::model::{Dashboard, Model, ProfileClaim, RefreshState};
 use crate::tui::theme;
@@ -150,7 +151,7 @@ const CLAIMS: &str = "Claims  ";
 fn session_state(model: &Model, dash: &Dashboard) -> String {
     let s = &dash.session;
     let now = model.now;
-    if s.unverified.is_some() {
+    if s.state(now) == SessionState::Unverified {
         return "renewed, but its roles are not confirmed yet: org panels stay locked until \
                 they are"
             .into();

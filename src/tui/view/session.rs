@@ -1,11 +1,10 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::dashboard::content_block;
-use super::text::{hanging, truncate};
+use super::layout::content_block;
+use super::text::field;
 use super::time::{clock, relative};
 use crate::identity::visible;
 use crate::tui::model::{Dashboard, Model, RefreshState};
@@ -39,30 +38,6 @@ pub fn rows(model: &Model, dash: &Dashboard, width: u16) -> usize {
 /// The labels' column: the longest label ("Other accounts") and two
 /// spaces.
 const LABEL: usize = 16;
-
-/// A label in `style` and its value, the value wrapped under itself from
-/// `column` (a label too long for its column is cut with …).
-pub(super) fn field(
-    name: &str,
-    value: &str,
-    column: usize,
-    width: usize,
-    style: Style,
-) -> Vec<Line<'static>> {
-    let label = truncate(name, column.saturating_sub(2));
-    hanging(value, column, column, width)
-        .into_iter()
-        .enumerate()
-        .map(|(i, text)| {
-            let head = if i == 0 {
-                Span::styled(format!("{label:<column$}"), style)
-            } else {
-                Span::raw("")
-            };
-            Line::from(vec![head, Span::raw(text)])
-        })
-        .collect()
-}
 
 fn paragraph(model: &Model, dash: &Dashboard, width: u16) -> Paragraph<'static> {
     let s = &dash.session;

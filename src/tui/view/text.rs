@@ -6,7 +6,7 @@ use std::num::NonZeroU16;
 use ratatui::buffer::{Buffer, CellDiffOption};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::text::Span;
+use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
 use crate::tui::theme;
@@ -129,6 +129,30 @@ pub fn truncate(text: &str, width: usize) -> String {
     }
     out.push('…');
     out
+}
+
+/// A label in `style` and its value, the value wrapped under itself from
+/// `column` (a label too long for its column is cut with …).
+pub(super) fn field(
+    name: &str,
+    value: &str,
+    column: usize,
+    width: usize,
+    style: Style,
+) -> Vec<Line<'static>> {
+    let label = truncate(name, column.saturating_sub(2));
+    hanging(value, column, column, width)
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let head = if i == 0 {
+                Span::styled(format!("{label:<column$}"), style)
+            } else {
+                Span::raw("")
+            };
+            Line::from(vec![head, Span::raw(text)])
+        })
+        .collect()
 }
 
 #[cfg(test)]

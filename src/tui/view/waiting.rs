@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders};
 
 use super::device;
-use super::login::{first_key, notice, stack};
+use super::login_parts::{first_key, notice, stack};
 use super::login_text::{Text, tail_cut};
 use super::text::truncate;
 use super::time::relative;

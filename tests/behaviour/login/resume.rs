@@ -258,7 +258,7 @@ async fn renewal_results_land_only_on_their_own_dashboard() {
     );
     app.handle(Msg::Refreshed {
         account: AccountId::of(&alice),
-        generation: Some(app.model.dashboard().unwrap().renewal),
+        generation: app.model.dashboard().unwrap().renewal,
         result: Err(invalid_grant()),
     });
     assert!(

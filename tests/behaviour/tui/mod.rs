@@ -13,6 +13,7 @@ mod lists;
 mod lock_advice;
 mod login_screens;
 mod messages;
+mod mouse;
 mod palette;
 mod profile;
 mod pty;

@@ -1,13 +1,14 @@
 //! One provider: discovery, issuer, keys, PKCE, device grant, clock, and
 //! the redirect URI (see `redirect` and `authorize`).
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use openidconnect::core::CoreJsonWebKeySet;
 use serde_json::Value;
 use url::Url;
 
+use super::fetch::{Fetched, fetch};
 use super::{Check, authorize, redirect};
 use crate::auth::{Metadata, is_issuer_of, issuer_of};
 use crate::config::{FlowPreference, HttpSettings, ProviderConfig};
@@ -22,65 +23,6 @@ const SKEW_WARN: i64 = 60;
 /// …and above this a failure: ID tokens would be refused.
 const SKEW_FAIL: i64 = 300;
 const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
-
-/// An HTTP answer with what the checks need from it.
-pub(super) struct Fetched {
-    pub status: u16,
-    pub location: Option<String>,
-    pub date: Option<String>,
-    pub body: Vec<u8>,
-    /// This machine's clock when the answer arrived.
-    pub received: SystemTime,
-    pub elapsed: Duration,
-    /// The body passed the 1 MiB cap: reading stopped and `body` is empty.
-    pub over_cap: bool,
-}
-
-pub(super) async fn fetch(
-    client: &reqwest::Client,
-    url: &Url,
-    accept: &str,
-) -> Result<Fetched, reqwest::Error> {
-    let started = Instant::now();
-    let response = client
-        .get(url.clone())
-        .header(reqwest::header::ACCEPT, accept)
-        .send()
-        .await?;
-    let received = SystemTime::now();
-    let elapsed = started.elapsed();
-    let header = |name| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    let status = response.status().as_u16();
-    let location = header(reqwest::header::LOCATION);
-    let date = header(reqwest::header::DATE);
-    // Read as the engine reads: chunk by chunk, never past the cap.
-    let mut response = response;
-    let mut body = Vec::new();
-    let mut over_cap = false;
-    while let Some(chunk) = response.chunk().await? {
-        if body.len() + chunk.len() > PROVIDER_BODY_CAP {
-            over_cap = true;
-            body.clear();
-            break;
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(Fetched {
-        status,
-        location,
-        date,
-        body,
-        received,
-        elapsed,
-        over_cap,
-    })
-}
 
 pub(super) async fn check(p: &ProviderConfig, settings: &HttpSettings, out: &mut Vec<Check>) {
     let section = format!("provider {}", p.name);

@@ -6,7 +6,7 @@
 use ratatui::layout::Rect;
 use unicode_width::UnicodeWidthStr;
 
-use crate::panels::view::TableData;
+use crate::panels::TableData;
 
 /// Blank cells between two columns.
 pub const SPACING: usize = 2;

@@ -15,7 +15,8 @@ use unicode_width::UnicodeWidthStr;
 
 use self::layout::{MARKER, fits, last_first, natural_widths, parts, room, sort_mark, window};
 use super::text::truncate;
-use crate::panels::view::{CellKind, ShapeError, TableData, TableView};
+use crate::panels::view::{ShapeError, TableView};
+use crate::panels::{CellKind, TableData};
 use crate::tui::model::{PanelState, PanelValue, TableState, in_sight};
 use crate::tui::theme;
 

@@ -174,7 +174,7 @@ fn renewal_failed(model: &mut Model, failure: RefreshFailure) -> Vec<Command> {
         panic!("expected the dashboard");
     };
     dash.refresh = authdash::tui::model::RefreshState::Running;
-    dash.renewal = 41;
+    dash.renewal = Some(41);
     let account = AccountId::of(&dash.session);
     update(
         model,
