@@ -2,5 +2,6 @@
 //! addresses (https everywhere but loopback, templating).
 
 mod hardening;
+mod requests;
 mod tls;
 mod urls;
