@@ -275,21 +275,31 @@ async fn subcommand(cli: &Cli, command: &Cmd, dirs: &ProjectDirs) -> anyhow::Res
             };
             cli::status(&ctx, format, &selection, &mut out)
         }
-        Cmd::Token { format, min_ttl } => {
+        Cmd::Token {
+            format,
+            min_ttl,
+            resource,
+        } => {
             let request = cli::TokenRequest {
                 format: *format,
                 min_ttl: *min_ttl,
                 selection: &selection,
                 login: login_first,
+                resource: resource.as_deref(),
             };
             cli::token(&ctx, request, &mut out, &mut err).await
         }
-        Cmd::Exec { min_ttl, command } => {
+        Cmd::Exec {
+            min_ttl,
+            resource,
+            command,
+        } => {
             let request = cli::ExecRequest {
                 command,
                 selection: &selection,
                 min_ttl: *min_ttl,
                 login: login_first,
+                resource: resource.as_deref(),
             };
             cli::exec(&ctx, request, &mut err).await
         }

@@ -48,6 +48,9 @@ pub struct LoginOptions {
     /// Scopes asked for beyond the configured ones (incremental consent:
     /// a panel needs a scope the session was not granted).
     pub extra_scopes: Vec<String>,
+    /// RFC 8707 resource indicators sent with the request, one `resource`
+    /// each: the APIs the session will ask tokens for.
+    pub resources: Vec<String>,
 }
 
 impl LoginOptions {
@@ -101,6 +104,9 @@ impl BrowserLogin {
         }
         for (k, v) in &config.extra_authorize_params {
             request = request.add_extra_param(k.clone(), v.clone());
+        }
+        for resource in &options.resources {
+            request = request.add_extra_param("resource", resource.clone());
         }
         let (authorize_url, _state, nonce) = request.url();
         Ok(Self {

@@ -9,6 +9,7 @@
 //! so tests run them without a process. (`authdash trust` records what
 //! `config::trust` keeps: it runs before any config is read.)
 
+mod api;
 pub mod doctor;
 mod exec;
 mod init;

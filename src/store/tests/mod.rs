@@ -33,6 +33,7 @@ fn session(provider: &str, subject: &str, access: &str) -> Session {
         logged_in_at: Utc::now(),
         refreshed_at: None,
         unverified: None,
+        apis: Default::default(),
     }
 }
 

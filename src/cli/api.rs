@@ -1,0 +1,44 @@
+//! `--resource ID` of `token` and `exec`: a token for one configured API
+//! instead of the login's.
+
+use super::{CliError, Context};
+use crate::auth::{ApiToken, Session};
+use crate::identity::visible;
+
+/// Refused before anything else when no provider of the config names
+/// `resource`: the list of those it names.
+pub(super) fn check_configured(ctx: &Context, resource: &str) -> Result<(), CliError> {
+    let mut all: Vec<String> = Vec::new();
+    for provider in &ctx.config.providers {
+        for api in ctx.configured_apis(provider) {
+            if api.resource == resource {
+                return Ok(());
+            }
+            if !all.contains(&api.resource) {
+                all.push(api.resource);
+            }
+        }
+    }
+    Err(CliError::Usage(format!(
+        "`{}` is not an API {} names; {}",
+        visible(resource),
+        ctx.config.path.display(),
+        if all.is_empty() {
+            "it names none (add `resources = [\"...\"]` to the provider, or `resource` to a \
+             panel's source)"
+                .to_owned()
+        } else {
+            format!("use one of: {}", all.join(", "))
+        }
+    )))
+}
+
+/// The API's token for `session`: held while valid, else asked for.
+pub(super) async fn token_for(
+    ctx: &Context,
+    session: &Session,
+    resource: &str,
+) -> Result<ApiToken, CliError> {
+    let api = ctx.api_named(session, resource)?;
+    Ok(ctx.api_token(session, &api, None, None).await?.token)
+}
