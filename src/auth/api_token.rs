@@ -206,6 +206,16 @@ pub fn audience_of(token: &str) -> Vec<String> {
     }
 }
 
+/// Whether `granted` holds `scope`, as it is or, as Entra says them,
+/// after the API's identifier (`api://billing/invoices.read`).
+pub fn has_scope(granted: &[String], scope: &str) -> bool {
+    granted.iter().any(|g| {
+        g == scope
+            || g.strip_suffix(scope)
+                .is_some_and(|prefix| prefix.ends_with('/'))
+    })
+}
+
 /// Whether a token whose `aud` is `audience` may be sent to `resource`:
 /// no `aud` read (an opaque token: the API judges), or one of them names
 /// it — the same URI give or take a final `/`, or Entra's application ID

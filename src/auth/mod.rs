@@ -35,7 +35,9 @@ mod userinfo;
 mod verify;
 
 pub use crate::config::FlowPreference;
-pub use api_token::{ApiGrant, ApiToken, ApiTokens, audience_matches, audience_of, request_scopes};
+pub use api_token::{
+    ApiGrant, ApiToken, ApiTokens, audience_matches, audience_of, has_scope, request_scopes,
+};
 pub use browser::open_url;
 pub use cache::DiscoveryCache;
 pub use device::{DeviceLogin, PollState};

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use super::{SessionError, SessionService, blocking, provider_for};
-use crate::auth::{ApiToken, AuthError, Session, audience_matches};
+use crate::auth::{ApiToken, AuthError, Session, audience_matches, has_scope};
 use crate::config::{ApiRef, ProviderConfig, ResourceStyle};
 use crate::identity::visible;
 use crate::store::AccountId;
@@ -211,7 +211,7 @@ impl SessionService {
         let missing: Vec<&String> = api
             .scopes
             .iter()
-            .filter(|s| !token.scopes.contains(s))
+            .filter(|s| !has_scope(&token.scopes, s))
             .collect();
         stored.apis.put(token.clone());
         accounts.upsert(stored.clone());

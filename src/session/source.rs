@@ -122,7 +122,7 @@ impl SessionService {
                 .requires
                 .scopes
                 .iter()
-                .filter(|s| !first.scopes.contains(s))
+                .filter(|s| !crate::auth::has_scope(&first.scopes, s))
                 .map(String::as_str)
                 .collect();
             if let Some(stored) = access.session {

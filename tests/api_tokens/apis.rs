@@ -32,7 +32,9 @@ struct Shared {
     name: &'static str,
     audience: String,
     issuer: String,
-    keys: JwkSet,
+    /// None: the token's `aud` is read, not verified (a fake provider's
+    /// unsigned tokens).
+    keys: Option<JwkSet>,
     /// Every bearer token presented, in order.
     received: Mutex<Vec<String>>,
     /// Answer 401 to every token, valid or not.
@@ -79,19 +81,24 @@ pub async fn provider_keys(issuer: &str) -> JwkSet {
 
 impl TestApi {
     pub async fn start(name: &'static str, audience: &str, issuer: &str, keys: JwkSet) -> Self {
-        Self::start_with(name, audience, issuer, keys, false).await
+        Self::start_with(name, audience, issuer, Some(keys), false).await
+    }
+
+    /// An API that reads the token's `aud` without verifying it.
+    pub async fn reading(name: &'static str, audience: &str) -> Self {
+        Self::start_with(name, audience, "", None, false).await
     }
 
     /// An API that answers 401 to any token.
-    pub async fn refusing(name: &'static str, audience: &str, issuer: &str, keys: JwkSet) -> Self {
-        Self::start_with(name, audience, issuer, keys, true).await
+    pub async fn refusing(name: &'static str, audience: &str) -> Self {
+        Self::start_with(name, audience, "", None, true).await
     }
 
     async fn start_with(
         name: &'static str,
         audience: &str,
         issuer: &str,
-        keys: JwkSet,
+        keys: Option<JwkSet>,
         refuse_all: bool,
     ) -> Self {
         let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
@@ -156,9 +163,15 @@ async fn data(State(s): State<Arc<Shared>>, headers: HeaderMap) -> Response {
 }
 
 fn verify(s: &Shared, token: &str) -> Result<serde_json::Value, String> {
+    let Some(keys) = &s.keys else {
+        if audience(token) != [s.audience.clone()] {
+            return Err("another audience".into());
+        }
+        return Ok(json!({"sub": null, "scope": null}));
+    };
     let header = jsonwebtoken::decode_header(token).map_err(|e| e.to_string())?;
     let kid = header.kid.ok_or("no kid")?;
-    let jwk = s.keys.find(&kid).ok_or("unknown kid")?;
+    let jwk = keys.find(&kid).ok_or("unknown kid")?;
     let key = DecodingKey::from_jwk(jwk).map_err(|e| e.to_string())?;
     let mut validation = Validation::new(Algorithm::RS256);
     validation.set_audience(&[&s.audience]);

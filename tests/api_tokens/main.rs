@@ -8,4 +8,7 @@ mod support;
 
 mod apis;
 mod config;
+mod fake;
 mod interop;
+mod refusals;
+mod styles;

@@ -347,6 +347,29 @@ struct Shared {
     /// When set, what userinfo answers instead of its usual answer:
     /// [`BrokenProvider::set_userinfo_answer`].
     userinfo_answer: Mutex<Option<UserinfoAnswer>>,
+    /// Each token request's form, in order: [`BrokenProvider::token_forms`].
+    token_forms: Mutex<Vec<HashMap<String, String>>>,
+    /// Each request's path and query, in order.
+    uris: Mutex<Vec<String>>,
+    /// How a refresh asking for one API is answered:
+    /// [`BrokenProvider::set_api_answer`].
+    api_answer: Mutex<ApiAnswer>,
+}
+
+/// The answer to a refresh that asks for one API's token (`resource`,
+/// `audience`, or Entra's `scope=<resource>/.default`).
+#[derive(Debug, Clone, Default)]
+pub enum ApiAnswer {
+    /// A JWT whose `aud` is the API asked for, with a rotated refresh token.
+    #[default]
+    Issue,
+    /// A JWT for another audience (Auth0 answering an audience it does not
+    /// know with its default one).
+    WrongAudience(String),
+    /// An OAuth error: `error` and `error_description`.
+    Refuse(&'static str, &'static str),
+    /// A token granting only this scope, whatever was asked.
+    Grant(&'static str),
 }
 
 /// A canned userinfo answer: status, content type and body, where
@@ -419,6 +442,9 @@ impl BrokenProvider {
             spent_refresh_tokens: Mutex::new(std::collections::HashSet::new()),
             refresh_reuses: AtomicUsize::new(0),
             userinfo_answer: Mutex::new(None),
+            token_forms: Mutex::new(Vec::new()),
+            uris: Mutex::new(Vec::new()),
+            api_answer: Mutex::new(ApiAnswer::default()),
         });
         let app = Router::new()
             .route("/.well-known/openid-configuration", get(discovery))
@@ -522,6 +548,21 @@ impl BrokenProvider {
     }
 
     /// The panel data API's address.
+    /// Each token request's form so far.
+    pub fn token_forms(&self) -> Vec<HashMap<String, String>> {
+        lock(&self.shared.token_forms).clone()
+    }
+
+    /// Each request's path and query so far (the authorize request's
+    /// parameters, repeated ones included).
+    pub fn uris(&self) -> Vec<String> {
+        lock(&self.shared.uris).clone()
+    }
+
+    pub fn set_api_answer(&self, answer: ApiAnswer) {
+        *lock(&self.shared.api_answer) = answer;
+    }
+
     pub fn panel_url(&self) -> String {
         format!("{}/panel", self.shared.issuer)
     }
@@ -580,6 +621,7 @@ fn object(claims: Value) -> serde_json::Map<String, Value> {
 /// Counts every request by path.
 async fn count(State(s): State<Arc<Shared>>, request: Request, next: Next) -> Response {
     lock(&s.requests).push(request.uri().path().to_owned());
+    lock(&s.uris).push(request.uri().to_string());
     next.run(request).await
 }
 
@@ -771,6 +813,7 @@ async fn token(
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     s.token_hits.fetch_add(1, Ordering::SeqCst);
+    lock(&s.token_forms).push(form.clone());
     let fault = s.fault();
     if fault == Fault::HugeBody(HugeAt::Token) {
         return huge_body(&s);
@@ -861,6 +904,14 @@ async fn token(
         },
     );
     let refreshing = form.get("grant_type").map(String::as_str) == Some("refresh_token");
+    if refreshing && let Some(api) = api_asked(&form) {
+        // The scopes asked are granted (Entra's `.default` as `read`).
+        let scope = form
+            .get("scope")
+            .filter(|s| !s.ends_with("/.default"))
+            .map_or("read", String::as_str);
+        return api_token(&s, &subject, &api, scope, &access_token, &refresh_token);
+    }
     let minted = Minted {
         subject: &subject,
         nonce: nonce.as_deref(),
@@ -892,6 +943,62 @@ async fn token(
         answer.as_object_mut().expect("object").remove("id_token");
     }
     Json(answer).into_response()
+}
+
+/// The API a refresh asks a token for, in any of the three styles.
+fn api_asked(form: &HashMap<String, String>) -> Option<String> {
+    form.get("resource")
+        .or(form.get("audience"))
+        .cloned()
+        .or_else(|| {
+            // Entra's `<resource>/.default` or `<resource>/<scope>`.
+            form.get("scope")?
+                .split(' ')
+                .filter(|s| s.contains("://"))
+                .find_map(|s| s.rsplit_once('/'))
+                .map(|(api, _)| api.to_owned())
+        })
+}
+
+/// One API's token as [`ApiAnswer`] says: an unsigned JWT (the client
+/// reads its `aud`; the APIs of these tests do not verify it).
+fn api_token(
+    s: &Shared,
+    subject: &str,
+    api: &str,
+    scope: &str,
+    access: &str,
+    refresh: &str,
+) -> Response {
+    let mut scope = scope;
+    let audience = match lock(&s.api_answer).clone() {
+        ApiAnswer::Issue => api.to_owned(),
+        ApiAnswer::Grant(only) => {
+            scope = only;
+            api.to_owned()
+        }
+        ApiAnswer::WrongAudience(other) => other,
+        ApiAnswer::Refuse(error, description) => return oauth_error(error, description),
+    };
+    let part = |v: Value| URL_SAFE_NO_PAD.encode(v.to_string());
+    let now = Utc::now().timestamp();
+    let jwt = format!(
+        "{}.{}.{}",
+        part(json!({"alg": "RS256", "typ": "at+jwt"})),
+        part(json!({
+            "iss": s.issuer, "sub": subject, "aud": audience, "jti": access,
+            "iat": now, "exp": now + 3600, "scope": scope,
+        })),
+        URL_SAFE_NO_PAD.encode(b"not verified by the client")
+    );
+    Json(json!({
+        "access_token": jwt,
+        "token_type": "Bearer",
+        "expires_in": 3600,
+        "refresh_token": refresh,
+        "scope": scope,
+    }))
+    .into_response()
 }
 
 /// RFC 7009: forgets the token (a refresh or an access token), unless a
