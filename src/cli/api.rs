@@ -1,6 +1,9 @@
 //! `--resource ID` of `token` and `exec`: a token for one configured API
 //! instead of the login's.
 
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{Value, json};
+
 use super::{CliError, Context};
 use crate::auth::{ApiToken, Session};
 use crate::identity::visible;
@@ -41,4 +44,25 @@ pub(super) async fn token_for(
 ) -> Result<ApiToken, CliError> {
     let api = ctx.api_named(session, resource)?;
     Ok(ctx.api_token(session, &api, None, None).await?.token)
+}
+
+/// The APIs a session holds tokens for, for `status --json`: each one's
+/// identifier, audience, scopes, expiry and renewals, never the token.
+pub(super) fn held_json(session: &Session, now: DateTime<Utc>) -> Value {
+    session
+        .apis
+        .tokens
+        .iter()
+        .map(|t| {
+            json!({
+                "resource": t.resource,
+                "org_id": t.org,
+                "audience": t.audience,
+                "scopes": t.scopes,
+                "expires_at": t.expires_at.map(|at| at.to_rfc3339_opts(SecondsFormat::Secs, true)),
+                "valid": t.fresh(now),
+                "renewals": t.renewals,
+            })
+        })
+        .collect()
 }

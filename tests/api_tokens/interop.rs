@@ -331,6 +331,15 @@ async fn token_resource_prints_that_apis_token_and_refuses_another() {
     let again = t.home.authdash(CONFIG, &["token", "--resource", REPORTS]);
     assert_eq!(String::from_utf8_lossy(&again.stdout).trim(), stdout);
     assert_eq!(t.token_requests().await.len(), before);
+    // `status --json` lists the API, never its token.
+    let status = t.home.authdash(CONFIG, &["status", "--json"]);
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert!(!text.contains(&stdout), "status printed the API token");
+    let report: Value = serde_json::from_str(&text).expect("status JSON");
+    let apis = &report["accounts"][0]["apis"];
+    assert_eq!(apis[0]["resource"], REPORTS, "{report}");
+    assert_eq!(apis[0]["audience"][0], REPORTS, "{report}");
+    assert_eq!(apis[0]["valid"], true, "{report}");
     // The plain token is still the login's.
     let plain = t.home.authdash(CONFIG, &["token"]);
     assert_eq!(

@@ -7,6 +7,7 @@
 mod support;
 
 mod apis;
+mod cli;
 mod config;
 mod fake;
 mod interop;
