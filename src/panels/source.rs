@@ -40,6 +40,8 @@ pub enum SourceError {
         fix: String,
         /// A new login asking for the API may help (`u`).
         step_up: bool,
+        /// The scopes that login asks for beyond the configured ones.
+        ask: Vec<String>,
     },
     #[error("{0}")]
     Other(String),

@@ -32,6 +32,9 @@ pub struct ApiRefusal {
     pub fix: String,
     /// A new login asking for it may help (the TUI's `u`).
     pub step_up: bool,
+    /// The scopes that login asks for beyond the configured ones (Entra's
+    /// `<resource>/.default`, which brings its consent prompt).
+    pub ask: Vec<String>,
 }
 
 /// A token for one API, and the session as stored after getting it (the
@@ -122,12 +125,14 @@ impl SessionService {
         let _renewing = self.renewals.clone().read_owned().await;
         let provider = self.provider_of(session).await?;
         let style = provider.config().resource_style;
+        let ask = crate::auth::request_scopes(api, style);
         let refused = |reason: String, fix: &str, step_up: bool| {
             SessionError::Api(ApiRefusal {
                 resource: api.resource.clone(),
                 reason,
                 fix: fix.to_owned(),
                 step_up,
+                ask: ask.clone(),
             })
         };
         let shown = visible(&api.resource).into_owned();

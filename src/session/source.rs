@@ -91,6 +91,7 @@ impl SessionService {
                     reason: refusal.reason,
                     fix: refusal.fix,
                     step_up: refusal.step_up,
+                    ask: refusal.ask,
                 };
             }
             let error = other(&e);
@@ -137,6 +138,7 @@ impl SessionService {
                     ),
                     fix: "log in again asking for it (u on the panel)".into(),
                     step_up: true,
+                    ask: missing.iter().map(|s| (*s).to_owned()).collect(),
                 });
             }
             let refresh = renewed
