@@ -164,5 +164,9 @@ pub(crate) enum Cmd {
         /// Machine-readable output.
         #[arg(long)]
         json: bool,
+        /// With a logged-in session, check that each configured API (a panel's
+        /// `resource`, a provider's `resources`) gets a token of its audience.
+        #[arg(long)]
+        tokens: bool,
     },
 }

@@ -644,7 +644,6 @@ async fn snapshot_session_ended_after_refresh_failure() {
             needs_login: true,
             logged_out_elsewhere: false,
             unverified: None,
-            apis: Default::default(),
         },
     );
     assert!(commands.is_empty());
@@ -927,7 +926,6 @@ async fn a_refresh_failure_that_needs_login_returns_to_login_with_the_reason() {
             needs_login: true,
             logged_out_elsewhere: false,
             unverified: None,
-            apis: Default::default(),
         },
     );
     assert!(commands.is_empty());
@@ -957,7 +955,6 @@ async fn a_refresh_failure_offline_keeps_the_dashboard() {
             needs_login: false,
             logged_out_elsewhere: false,
             unverified: None,
-            apis: Default::default(),
         },
     );
     assert!(commands.is_empty());

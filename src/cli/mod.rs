@@ -27,7 +27,7 @@ use crate::auth::AuthError;
 use crate::session::SessionError;
 use crate::session::StoreError;
 
-pub use doctor::{ConfigSource, DoctorRequest, doctor};
+pub use doctor::{ConfigSource, DoctorRequest, doctor, doctor_tokens};
 pub use exec::{ExecRequest, exec};
 pub use init::{Preset, init};
 pub use login::{LoginRequest, login};

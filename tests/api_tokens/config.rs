@@ -133,3 +133,28 @@ fn bad_values_name_the_file_the_key_and_the_fix() {
         assert!(message.contains("fix:"), "{message}");
     }
 }
+
+#[test]
+fn the_trust_summary_lists_each_panels_api() {
+    let text = format!(
+        "[auth.acme]\nclient_id = \"c\"\n\
+         server_metadata_url = \"https://id.example.com/.well-known/openid-configuration\"\n\
+         [authdash]\n{TWO_PANELS}"
+    );
+    let summary = authdash::config::trust::Summary::of(Path::new("apis.toml"), &text)
+        .expect("a summary");
+    let apis: Vec<String> = summary
+        .lines()
+        .into_iter()
+        .filter(|(what, _)| *what == "asks a token for")
+        .map(|(_, line)| line)
+        .collect();
+    assert_eq!(
+        apis,
+        [
+            "https://billing.example.com/   (panel `billing`)",
+            "https://reports.example.com/   (panel `reports`)",
+            "https://billing.example.com/   (panel `local`)",
+        ]
+    );
+}

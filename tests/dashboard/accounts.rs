@@ -525,7 +525,6 @@ async fn a_renewal_refused_for_another_account_ends_nothing() {
         needs_login: true,
         logged_out_elsewhere: false,
         unverified: None,
-        apis: Default::default(),
     };
     update(
         &mut model,
