@@ -452,10 +452,9 @@ async fn doctor(
         _ => None,
     };
     let service = match (&source, tokens) {
-        (
-            cli::ConfigSource::Loaded(config) | cli::ConfigSource::Trusted { config, .. },
-            true,
-        ) => Some(session_service((**config).clone(), dirs)),
+        (cli::ConfigSource::Loaded(config) | cli::ConfigSource::Trusted { config, .. }, true) => {
+            Some(session_service((**config).clone(), dirs))
+        }
         _ => None,
     };
     let request = cli::DoctorRequest {

@@ -21,7 +21,11 @@ async fn exec_resource_puts_that_apis_token_in_the_environment() {
     let mut args = vec!["exec", "--resource", SCRIPTS, "--"];
     args.extend(print);
     let out = t.home.authdash("c.toml", &args);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let token = String::from_utf8_lossy(&out.stdout).into_owned();
     assert_eq!(audience(&token), [SCRIPTS]);
     assert_ne!(token, session.access_token());

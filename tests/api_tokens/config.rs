@@ -141,8 +141,8 @@ fn the_trust_summary_lists_each_panels_api() {
          server_metadata_url = \"https://id.example.com/.well-known/openid-configuration\"\n\
          [authdash]\n{TWO_PANELS}"
     );
-    let summary = authdash::config::trust::Summary::of(Path::new("apis.toml"), &text)
-        .expect("a summary");
+    let summary =
+        authdash::config::trust::Summary::of(Path::new("apis.toml"), &text).expect("a summary");
     let apis: Vec<String> = summary
         .lines()
         .into_iter()

@@ -104,6 +104,7 @@ pub fn locked(fetched: &FetchedSource) -> (String, String, bool) {
             reason,
             fix,
             step_up,
+            ..
         }) => (reason.clone(), fix.clone(), *step_up),
         other => panic!("the panel is not locked: {other:?}"),
     }

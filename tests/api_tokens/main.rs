@@ -13,3 +13,4 @@ mod fake;
 mod interop;
 mod refusals;
 mod styles;
+mod tui;

@@ -14,7 +14,12 @@ async fn a_resource_the_login_did_not_ask_for_is_locked_before_any_request() {
     let t = Fake::start().await;
     let billing = TestApi::reading("billing", BILLING).await;
     let reports = TestApi::reading("reports", REPORTS).await;
-    let before = t.config("one.toml", "rfc8707", &[("billing", BILLING, &billing, &[])], "");
+    let before = t.config(
+        "one.toml",
+        "rfc8707",
+        &[("billing", BILLING, &billing, &[])],
+        "",
+    );
     let session = t.login(&t.service(&before)).await;
     // The config gained a panel after the login.
     let after = t.config(
@@ -29,10 +34,17 @@ async fn a_resource_the_login_did_not_ask_for_is_locked_before_any_request() {
     let service = t.service(&after);
     let fetched = open(&service, &session, "reports").await;
     let (reason, fix, step_up) = locked(&fetched);
-    assert!(reason.contains("did not ask for https://reports.example/"), "{reason}");
+    assert!(
+        reason.contains("did not ask for https://reports.example/"),
+        "{reason}"
+    );
     assert!(fix.contains("log in again"), "{fix}");
     assert!(step_up);
-    assert!(t.api_forms().is_empty(), "asked anyway: {:?}", t.api_forms());
+    assert!(
+        t.api_forms().is_empty(),
+        "asked anyway: {:?}",
+        t.api_forms()
+    );
     assert!(reports.received().is_empty());
     assert!(fetched.ended.is_none());
     // The panel the login asked for works.
@@ -44,7 +56,12 @@ async fn a_resource_the_login_did_not_ask_for_is_locked_before_any_request() {
 async fn invalid_target_locks_the_panel_and_keeps_the_session() {
     let t = Fake::start().await;
     let billing = TestApi::reading("billing", BILLING).await;
-    let config = t.config("c.toml", "rfc8707", &[("billing", BILLING, &billing, &[])], "");
+    let config = t.config(
+        "c.toml",
+        "rfc8707",
+        &[("billing", BILLING, &billing, &[])],
+        "",
+    );
     let service = t.service(&config);
     let session = t.login(&service).await;
     t.op.set_api_answer(ApiAnswer::Refuse(
@@ -54,7 +71,10 @@ async fn invalid_target_locks_the_panel_and_keeps_the_session() {
     let fetched = open(&service, &session, "billing").await;
     let (reason, fix, step_up) = locked(&fetched);
     assert!(reason.contains("invalid_target"), "{reason}");
-    assert!(reason.contains("does not issue tokens for that API"), "{reason}");
+    assert!(
+        reason.contains("does not issue tokens for that API"),
+        "{reason}"
+    );
     assert!(fix.contains("identifier"), "{fix}");
     assert!(step_up);
     assert!(fetched.ended.is_none());
@@ -68,7 +88,12 @@ async fn invalid_target_locks_the_panel_and_keeps_the_session() {
 async fn a_token_for_another_audience_is_never_sent() {
     let t = Fake::start().await;
     let billing = TestApi::reading("billing", BILLING).await;
-    let config = t.config("c.toml", "audience", &[("billing", BILLING, &billing, &[])], "");
+    let config = t.config(
+        "c.toml",
+        "audience",
+        &[("billing", BILLING, &billing, &[])],
+        "",
+    );
     let service = t.service(&config);
     let session = t.login(&service).await;
     t.op.set_api_answer(ApiAnswer::WrongAudience("https://default.example/".into()));
@@ -77,7 +102,11 @@ async fn a_token_for_another_audience_is_never_sent() {
     assert!(reason.contains("https://default.example/"), "{reason}");
     assert!(reason.contains("not sent"), "{reason}");
     assert!(!step_up);
-    assert!(billing.received().is_empty(), "sent: {:?}", billing.received());
+    assert!(
+        billing.received().is_empty(),
+        "sent: {:?}",
+        billing.received()
+    );
     // The rotated refresh token was kept all the same.
     let stored = service.accounts().await.expect("read").sessions;
     let rotated = |s: &authdash::auth::Session| {
@@ -94,7 +123,12 @@ async fn a_token_for_another_audience_is_never_sent() {
 async fn an_api_refusing_a_fresh_token_gets_one_new_token_then_it_is_said() {
     let t = Fake::start().await;
     let billing = TestApi::refusing("billing", BILLING).await;
-    let config = t.config("c.toml", "rfc8707", &[("billing", BILLING, &billing, &[])], "");
+    let config = t.config(
+        "c.toml",
+        "rfc8707",
+        &[("billing", BILLING, &billing, &[])],
+        "",
+    );
     let service = t.service(&config);
     let session = t.login(&service).await;
     let fetched = open(&service, &session, "billing").await;
@@ -111,7 +145,12 @@ async fn an_api_refusing_a_fresh_token_gets_one_new_token_then_it_is_said() {
 async fn entras_invalid_grant_for_one_resource_locks_that_panel_and_keeps_the_session() {
     let t = Fake::start().await;
     let billing = TestApi::reading("billing", "api://billing").await;
-    let config = t.config("c.toml", "entra", &[("billing", "api://billing", &billing, &[])], "");
+    let config = t.config(
+        "c.toml",
+        "entra",
+        &[("billing", "api://billing", &billing, &[])],
+        "",
+    );
     let service = t.service(&config);
     let session = t.login(&service).await;
     t.op.set_api_answer(ApiAnswer::Refuse(

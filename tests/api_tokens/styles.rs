@@ -11,7 +11,11 @@ fn without_token(form: &HashMap<String, String>) -> Vec<(String, String)> {
     let mut pairs: Vec<(String, String)> = form
         .iter()
         .map(|(k, v)| {
-            let v = if k == "refresh_token" { "RT".to_owned() } else { v.clone() };
+            let v = if k == "refresh_token" {
+                "RT".to_owned()
+            } else {
+                v.clone()
+            };
             (k.clone(), v)
         })
         .collect();
@@ -30,12 +34,11 @@ fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
 
 /// The login's authorize request's `resource` parameters.
 fn authorize_resources(t: &Fake) -> Vec<String> {
-    let uri = t
-        .op
-        .uris()
-        .into_iter()
-        .find(|u| u.starts_with("/authorize"))
-        .expect("an authorize request");
+    let uri =
+        t.op.uris()
+            .into_iter()
+            .find(|u| u.starts_with("/authorize"))
+            .expect("an authorize request");
     let url = url::Url::parse(&format!("http://x{uri}")).expect("a URL");
     url.query_pairs()
         .filter(|(k, _)| k == "resource")
@@ -50,7 +53,12 @@ async fn rfc8707_asks_every_api_at_login_then_one_resource_per_request() {
     let config = t.config(
         "c.toml",
         "rfc8707",
-        &[("billing", "https://billing.example/", &billing, &["billing:read"])],
+        &[(
+            "billing",
+            "https://billing.example/",
+            &billing,
+            &["billing:read"],
+        )],
         "resources = [\"https://scripts.example/\"]",
     );
     let service = t.service(&config);
@@ -82,7 +90,12 @@ async fn auth0_asks_with_audience_and_scope_and_nothing_at_login() {
     let config = t.config(
         "c.toml",
         "audience",
-        &[("billing", "https://billing.example/", &billing, &["read:invoices"])],
+        &[(
+            "billing",
+            "https://billing.example/",
+            &billing,
+            &["read:invoices"],
+        )],
         "",
     );
     let service = t.service(&config);
@@ -108,7 +121,12 @@ async fn auth0_asks_with_audience_and_scope_and_nothing_at_login() {
 async fn entra_asks_one_resource_per_request_as_its_default_scope() {
     let t = Fake::start().await;
     let billing = TestApi::reading("billing", "api://billing").await;
-    let config = t.config("c.toml", "entra", &[("billing", "api://billing", &billing, &[])], "");
+    let config = t.config(
+        "c.toml",
+        "entra",
+        &[("billing", "api://billing", &billing, &[])],
+        "",
+    );
     let service = t.service(&config);
     let session = t.login(&service).await;
     assert!(authorize_resources(&t).is_empty());

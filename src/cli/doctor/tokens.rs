@@ -36,7 +36,12 @@ pub async fn token_checks(service: &SessionService) -> Vec<Check> {
     let apis = match provider_for(&service.config, &session) {
         Ok(p) => service.configured_apis(p),
         Err(e) => {
-            checks.push(Check::fail(TOKENS, "session", e.to_string(), "log in again"));
+            checks.push(Check::fail(
+                TOKENS,
+                "session",
+                e.to_string(),
+                "log in again",
+            ));
             return checks;
         }
     };
@@ -86,7 +91,10 @@ pub async fn token_checks(service: &SessionService) -> Vec<Check> {
             Err(e) => {
                 let (detail, fix) = match &e {
                     crate::session::SessionError::Api(r) => (r.reason.clone(), r.fix.clone()),
-                    other => (other.to_string(), "see the provider checks above".to_owned()),
+                    other => (
+                        other.to_string(),
+                        "see the provider checks above".to_owned(),
+                    ),
                 };
                 checks.push(Check::fail(TOKENS, &name, detail, fix));
             }

@@ -14,7 +14,10 @@ use crate::demo::directory::{Directory, User};
 /// The demo's two APIs with tokens of their own: billing (its panel,
 /// and the usage and invoices picked from it) and reports.
 pub(crate) fn demo_apis(issuer: &str) -> [String; 2] {
-    [format!("{issuer}/api/billing"), format!("{issuer}/api/reports")]
+    [
+        format!("{issuer}/api/billing"),
+        format!("{issuer}/api/reports"),
+    ]
 }
 
 /// The API a demo panel belongs to, if it has one of its own.
