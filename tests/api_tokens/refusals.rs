@@ -191,3 +191,22 @@ async fn a_scope_the_api_token_lacks_locks_the_panel() {
     assert!(step_up);
     assert!(billing.received().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_refresh_token_says_so_and_offers_the_step_up() {
+    let t = Fake::start().await;
+    t.op.set_fault(super::support::broken_provider::Fault::NoRefreshToken);
+    let billing = TestApi::reading("billing", BILLING).await;
+    let config = t.config("c.toml", "rfc8707", &[("billing", BILLING, &billing, &[])], "");
+    let service = t.service(&config);
+    let session = t.login(&service).await;
+    assert!(session.tokens.refresh_token.is_none());
+    let fetched = open(&service, &session, "billing").await;
+    let (reason, fix, step_up) = locked(&fetched);
+    assert!(reason.contains("no refresh token"), "{reason}");
+    assert!(fix.contains("offline access"), "{fix}");
+    assert!(step_up);
+    assert!(fetched.ended.is_none());
+    assert!(t.api_forms().is_empty());
+    assert!(billing.received().is_empty(), "the login token was sent instead");
+}

@@ -212,6 +212,9 @@ pub enum Fault {
     /// A refresh is answered without an ID token (allowed: OIDC Core
     /// 12.2), the login is not.
     RefreshWithoutIdToken,
+    /// No refresh token in any token response (a provider not asked for
+    /// `offline_access`, or one that gives none to this client).
+    NoRefreshToken,
     /// A refresh is answered 503 with `Retry-After` (the login is not).
     RefreshUnavailable,
     /// A refresh is answered 429 with `Retry-After` (the login is not).
@@ -939,6 +942,9 @@ async fn token(
         "id_token": id_token,
         "scope": "openid profile email",
     });
+    if fault == Fault::NoRefreshToken {
+        answer.as_object_mut().expect("object").remove("refresh_token");
+    }
     if refreshing && fault == Fault::RefreshWithoutIdToken {
         answer.as_object_mut().expect("object").remove("id_token");
     }
