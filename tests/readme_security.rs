@@ -73,8 +73,7 @@ fn exists(name: &str) -> bool {
     };
     (1..=segments.len()).any(|k| {
         let (path, rest) = segments.split_at(k);
-        in_module(&root.join("tests"), path, rest)
-            || in_module(&root.join("src"), path, rest)
+        in_module(&root.join("tests"), path, rest) || in_module(&root.join("src"), path, rest)
     })
 }
 

@@ -298,6 +298,5 @@ fn invalid_grant() -> RefreshFailure {
         needs_login: true,
         logged_out_elsewhere: false,
         unverified: None,
-        apis: Default::default(),
     }
 }

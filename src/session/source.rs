@@ -23,6 +23,10 @@ use crate::panels::{self, CommandSource, PanelSpec, SourceError, TemplateVars};
 pub struct FetchedSource {
     pub data: Result<Value, SourceError>,
     pub renewed: Option<Session>,
+    /// The session as stored after the panel's API token was got (its
+    /// refresh token may have rotated, and it holds the new token): the
+    /// face keeps it. Not a renewal: the login's tokens are as they were.
+    pub api_session: Option<Session>,
     /// The renewal the fetch needed found the session over (logged out
     /// by another process, `invalid_grant`): only a new login helps, and
     /// the face should say so rather than offer a reload.
@@ -44,13 +48,21 @@ impl SessionService {
     ) -> FetchedSource {
         let mut renewed = None;
         let mut ended = None;
+        let mut api_session = None;
         let data = self
-            .source_inner(session, spec, vars, &mut renewed, &mut ended)
+            .source_inner(
+                session,
+                spec,
+                vars,
+                (&mut renewed, &mut api_session),
+                &mut ended,
+            )
             .await
             .and_then(|v| panels::select(v, spec.select.as_deref()));
         FetchedSource {
             data,
             renewed,
+            api_session,
             ended,
         }
     }
@@ -79,7 +91,7 @@ impl SessionService {
         session: &Session,
         spec: &PanelSpec,
         vars: TemplateVars<'_>,
-        renewed: &mut Option<Session>,
+        (renewed, api_session): (&mut Option<Session>, &mut Option<Session>),
         ended: &mut Option<SessionError>,
     ) -> Result<Value, SourceError> {
         let other = |e: &dyn std::fmt::Display| SourceError::Other(e.to_string());
@@ -127,7 +139,7 @@ impl SessionService {
                 .map(String::as_str)
                 .collect();
             if let Some(stored) = access.session {
-                *renewed = Some(stored);
+                *api_session = Some(stored);
             }
             if !missing.is_empty() {
                 return Err(SourceError::ApiRefused {
@@ -161,13 +173,13 @@ impl SessionService {
             return match fetch_http(http, &url, first.secret(), cap).await {
                 // Refused fresh: one new token, then it is said.
                 Err(SourceError::Unauthorized) => {
-                    let held = renewed.clone().unwrap_or_else(|| session.clone());
+                    let held = api_session.clone().unwrap_or_else(|| session.clone());
                     let again = self
                         .api_detached(&held, api, Some(first.secret().to_owned()))
                         .await
                         .map_err(&mut renewal_failed)?;
                     if let Some(stored) = again.session {
-                        *renewed = Some(stored);
+                        *api_session = Some(stored);
                     }
                     fetch_http(http, &url, again.token.secret(), cap).await
                 }

@@ -101,7 +101,10 @@ impl Setup {
         );
         (
             fetched.data.map_err(|e| e.to_string()),
-            fetched.renewed.unwrap_or_else(|| session.clone()),
+            fetched
+                .api_session
+                .or(fetched.renewed)
+                .unwrap_or_else(|| session.clone()),
         )
     }
 

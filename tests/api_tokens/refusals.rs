@@ -197,7 +197,12 @@ async fn no_refresh_token_says_so_and_offers_the_step_up() {
     let t = Fake::start().await;
     t.op.set_fault(super::support::broken_provider::Fault::NoRefreshToken);
     let billing = TestApi::reading("billing", BILLING).await;
-    let config = t.config("c.toml", "rfc8707", &[("billing", BILLING, &billing, &[])], "");
+    let config = t.config(
+        "c.toml",
+        "rfc8707",
+        &[("billing", BILLING, &billing, &[])],
+        "",
+    );
     let service = t.service(&config);
     let session = t.login(&service).await;
     assert!(session.tokens.refresh_token.is_none());
@@ -208,5 +213,8 @@ async fn no_refresh_token_says_so_and_offers_the_step_up() {
     assert!(step_up);
     assert!(fetched.ended.is_none());
     assert!(t.api_forms().is_empty());
-    assert!(billing.received().is_empty(), "the login token was sent instead");
+    assert!(
+        billing.received().is_empty(),
+        "the login token was sent instead"
+    );
 }

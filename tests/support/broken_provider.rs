@@ -943,7 +943,10 @@ async fn token(
         "scope": "openid profile email",
     });
     if fault == Fault::NoRefreshToken {
-        answer.as_object_mut().expect("object").remove("refresh_token");
+        answer
+            .as_object_mut()
+            .expect("object")
+            .remove("refresh_token");
     }
     if refreshing && fault == Fault::RefreshWithoutIdToken {
         answer.as_object_mut().expect("object").remove("id_token");

@@ -260,3 +260,19 @@ pub(super) fn ask_for_scopes(model: &mut Model, scopes: Vec<String>) -> Vec<Comm
     });
     super::login::log_in_again(model, false, scopes, notice)
 }
+
+/// The session a panel's fetch stored with its API token: kept, so that
+/// the next fetch finds the token and the inspector lists it. Not a
+/// renewal (the login's tokens are as they were).
+pub(super) fn api_tokens_kept(
+    model: &mut Model,
+    account: &AccountId,
+    session: Session,
+) -> Vec<Command> {
+    if let Screen::Dashboard(dash) = &mut model.screen
+        && AccountId::of(&dash.session) == *account
+    {
+        dash.replace_session(std::sync::Arc::new(session));
+    }
+    Vec::new()
+}
