@@ -181,7 +181,7 @@ impl SessionService {
             Err(AuthError::ApiTokenRefused { error, .. }) => {
                 let (reason, fix, step_up) = explain(&error.error, error.description.as_deref());
                 return Err(refused(
-                    format!("the provider gave no token for {shown}: {reason} ({error})"),
+                    format!("the provider gave no token for {shown}: {reason}. It said: {error}"),
                     fix,
                     step_up,
                 ));

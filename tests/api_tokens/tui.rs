@@ -112,8 +112,9 @@ async fn a_panel_whose_api_gives_no_token_is_locked_with_why_and_u_asks_again() 
     );
     assert!(screen.contains("invalid_target"), "{screen}");
     assert!(screen.contains("u logs in again asking for it"), "{screen}");
-    // The session is kept: still on the dashboard, Profile still there.
+    // The session is kept: still on the dashboard.
     assert!(app.model.dashboard().is_some());
+    crate::assert_screens!("api_locked", &app.model);
     app_press(&mut app, KeyCode::Char('u'));
     let screen = rows(&app.model, 120, 36).join("\n");
     assert!(
