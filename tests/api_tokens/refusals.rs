@@ -162,6 +162,11 @@ async fn entras_invalid_grant_for_one_resource_locks_that_panel_and_keeps_the_se
     assert!(reason.contains("consent"), "{reason}");
     assert!(fix.contains("log in again"), "{fix}");
     assert!(step_up);
+    // The step-up asks Entra for that resource, which brings its consent.
+    match &fetched.data {
+        Err(SourceError::ApiRefused { ask, .. }) => assert_eq!(ask, &["api://billing/.default"]),
+        other => panic!("{other:?}"),
+    }
     assert!(fetched.ended.is_none(), "the session was ended");
     let stored = service.accounts().await.expect("read").sessions;
     assert_eq!(stored.len(), 1, "the session was dropped");
