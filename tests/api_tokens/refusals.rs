@@ -223,3 +223,28 @@ async fn no_refresh_token_says_so_and_offers_the_step_up() {
         "the login token was sent instead"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_id_token_that_comes_with_an_api_token_never_replaces_the_login_claims() {
+    let t = Fake::start().await;
+    let billing = TestApi::reading("billing", BILLING).await;
+    let config = t.config(
+        "c.toml",
+        "rfc8707",
+        &[("billing", BILLING, &billing, &[])],
+        "",
+    );
+    let service = t.service(&config);
+    let session = t.login(&service).await;
+    let name = session.user.name.clone();
+    // Minted from now on: the API token's answer carries one saying this.
+    t.op.set_extra_id_claims(serde_json::json!({"name": "Mallory", "roles": ["Owner"]}));
+    let fetched = open(&service, &session, "billing").await;
+    assert_eq!(fetched.data.expect("billing")["api"], "billing");
+    let stored = &service.accounts().await.expect("read").sessions[0];
+    assert_eq!(stored.user.name, name);
+    assert_eq!(stored.id_claims, session.id_claims);
+    assert!(stored.unverified.is_none());
+    let kept = fetched.api_session.expect("the session as stored");
+    assert_eq!(kept.id_claims, session.id_claims);
+}

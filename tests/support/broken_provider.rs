@@ -907,14 +907,6 @@ async fn token(
         },
     );
     let refreshing = form.get("grant_type").map(String::as_str) == Some("refresh_token");
-    if refreshing && let Some(api) = api_asked(&form) {
-        // The scopes asked are granted (Entra's `.default` as `read`).
-        let scope = form
-            .get("scope")
-            .filter(|s| !s.ends_with("/.default"))
-            .map_or("read", String::as_str);
-        return api_token(&s, &subject, &api, scope, &access_token, &refresh_token);
-    }
     let minted = Minted {
         subject: &subject,
         nonce: nonce.as_deref(),
@@ -923,6 +915,15 @@ async fn token(
         refreshing,
     };
     let mut id_token = id_token(&s, fault, &minted);
+    if refreshing && let Some(api) = api_asked(&form) {
+        // The scopes asked are granted (Entra's `.default` as `read`).
+        let scope = form
+            .get("scope")
+            .filter(|s| !s.ends_with("/.default"))
+            .map_or("read", String::as_str);
+        let tokens = [access_token.as_str(), refresh_token.as_str(), &id_token];
+        return api_token(&s, &subject, &api, scope, tokens);
+    }
     if !refreshing {
         *lock(&s.login_id_token) = Some(id_token.clone());
     } else if fault == Fault::RefreshEchoesLoginIdToken
@@ -971,14 +972,10 @@ fn api_asked(form: &HashMap<String, String>) -> Option<String> {
 
 /// One API's token as [`ApiAnswer`] says: an unsigned JWT (the client
 /// reads its `aud`; the APIs of these tests do not verify it).
-fn api_token(
-    s: &Shared,
-    subject: &str,
-    api: &str,
-    scope: &str,
-    access: &str,
-    refresh: &str,
-) -> Response {
+/// An ID token comes along (as a provider may send one with any refresh):
+/// the client must not take its claims for the session's.
+fn api_token(s: &Shared, subject: &str, api: &str, scope: &str, tokens: [&str; 3]) -> Response {
+    let [access, refresh, id_token] = tokens;
     let mut scope = scope;
     let audience = match lock(&s.api_answer).clone() {
         ApiAnswer::Issue => api.to_owned(),
@@ -1005,6 +1002,7 @@ fn api_token(
         "token_type": "Bearer",
         "expires_in": 3600,
         "refresh_token": refresh,
+        "id_token": id_token,
         "scope": scope,
     }))
     .into_response()
