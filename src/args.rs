@@ -94,6 +94,10 @@ pub(crate) enum Cmd {
         /// provider cannot meet is said on stderr).
         #[arg(long, value_name = "DURATION", value_parser = cli::parse_duration)]
         min_ttl: Option<std::time::Duration>,
+        /// A token for this API (a `resource` the config names for a panel, or
+        /// in the provider's `resources`) instead of the login's.
+        #[arg(long, value_name = "ID")]
+        resource: Option<String>,
     },
     /// Run CMD with a fresh access token (and the org's id) in its environment
     /// ($AUTHDASH_ACCESS_TOKEN, $AUTHDASH_ORG_ID unless the config renames them);
@@ -103,6 +107,10 @@ pub(crate) enum Cmd {
         /// the token's lifetime when that is shorter (as `token --min-ttl`).
         #[arg(long, value_name = "DURATION", value_parser = cli::parse_duration)]
         min_ttl: Option<std::time::Duration>,
+        /// The token of this configured API (as `token --resource`) instead of the
+        /// login's.
+        #[arg(long, value_name = "ID")]
+        resource: Option<String>,
         /// The command and its arguments (after `--`).
         #[arg(
             required = true,
@@ -156,5 +164,9 @@ pub(crate) enum Cmd {
         /// Machine-readable output.
         #[arg(long)]
         json: bool,
+        /// With a logged-in session, check that each configured API (a panel's
+        /// `resource`, a provider's `resources`) gets a token of its audience.
+        #[arg(long)]
+        tokens: bool,
     },
 }

@@ -121,9 +121,11 @@ fn main() -> ExitCode {
     // is said here, at the edge, after it has left the UI.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &cli.command {
         Some(Cmd::Demo) => runtime.block_on(demo(&dirs)),
-        Some(Cmd::Doctor { provider, json }) => {
-            runtime.block_on(doctor(&cli, &dirs, provider.clone(), *json))
-        }
+        Some(Cmd::Doctor {
+            provider,
+            json,
+            tokens,
+        }) => runtime.block_on(doctor(&cli, &dirs, provider.clone(), *json, *tokens)),
         None => runtime.block_on(dashboard(&cli, &dirs)),
         Some(command) => runtime.block_on(subcommand(&cli, command, &dirs)),
     }));
@@ -275,21 +277,31 @@ async fn subcommand(cli: &Cli, command: &Cmd, dirs: &ProjectDirs) -> anyhow::Res
             };
             cli::status(&ctx, format, &selection, &mut out)
         }
-        Cmd::Token { format, min_ttl } => {
+        Cmd::Token {
+            format,
+            min_ttl,
+            resource,
+        } => {
             let request = cli::TokenRequest {
                 format: *format,
                 min_ttl: *min_ttl,
                 selection: &selection,
                 login: login_first,
+                resource: resource.as_deref(),
             };
             cli::token(&ctx, request, &mut out, &mut err).await
         }
-        Cmd::Exec { min_ttl, command } => {
+        Cmd::Exec {
+            min_ttl,
+            resource,
+            command,
+        } => {
             let request = cli::ExecRequest {
                 command,
                 selection: &selection,
                 min_ttl: *min_ttl,
                 login: login_first,
+                resource: resource.as_deref(),
             };
             cli::exec(&ctx, request, &mut err).await
         }
@@ -412,6 +424,7 @@ async fn doctor(
     dirs: &ProjectDirs,
     provider: Option<String>,
     json: bool,
+    tokens: bool,
 ) -> anyhow::Result<ExitCode> {
     let env = |name: &str| std::env::var(name).ok();
     let source = match find_config(cli, dirs) {
@@ -438,13 +451,20 @@ async fn doctor(
         }
         _ => None,
     };
+    let service = match (&source, tokens) {
+        (cli::ConfigSource::Loaded(config) | cli::ConfigSource::Trusted { config, .. }, true) => {
+            Some(session_service((**config).clone(), dirs))
+        }
+        _ => None,
+    };
     let request = cli::DoctorRequest {
         config: source,
         store,
         data_dir: dirs.data_dir().to_owned(),
         provider,
     };
-    let outcome = cli::doctor(request, json, &mut std::io::stdout()).await?;
+    let outcome =
+        cli::doctor_tokens(request, service.as_ref(), json, &mut std::io::stdout()).await?;
     Ok(ExitCode::from(outcome.code()))
 }
 
@@ -513,7 +533,7 @@ async fn demo(dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
     let provider = DemoProvider::start(DemoSettings::default())
         .await
         .context("starting the demo provider")?;
-    let text = authdash::demo::config_toml(provider.issuer_str());
+    let text = authdash::demo::config_toml_with_apis(provider.issuer_str());
     // The demo's backend key is this run's own, random; nothing is read
     // from the environment for it.
     let demo_env = |name: &str| {

@@ -53,6 +53,7 @@ fn session(access: &str) -> Session {
         logged_in_at: Utc::now(),
         refreshed_at: None,
         unverified: None,
+        apis: Default::default(),
     }
 }
 

@@ -118,5 +118,6 @@ pub fn session(count: usize) -> Session {
         logged_in_at: now,
         refreshed_at: None,
         unverified: None,
+        apis: Default::default(),
     }
 }

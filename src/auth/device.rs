@@ -126,6 +126,9 @@ impl DeviceLogin {
         for (k, v) in &config.extra_authorize_params {
             request = request.add_extra_param(k.clone(), v.clone());
         }
+        for resource in &options.resources {
+            request = request.add_extra_param("resource", resource.clone());
+        }
         let details: CoreDeviceAuthorizationResponse =
             match request.request_async(provider.http()).await {
                 Ok(details) => details,

@@ -105,6 +105,13 @@ pub enum AuthError {
     NoRefreshToken,
     #[error("the provider refused to refresh the session ({0}); {advice}", advice = .0.advice())]
     RefreshRejected(OAuthErrorText),
+    /// The provider would not give a token for one API; the session
+    /// itself is untouched.
+    #[error("the provider gave no token for {} ({error})", visible(.resource))]
+    ApiTokenRefused {
+        resource: String,
+        error: OAuthErrorText,
+    },
     #[error("revocation failed: {}", visible(.0))]
     Revocation(String),
     #[error("could not open a browser: {0}")]

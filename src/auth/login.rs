@@ -53,6 +53,9 @@ pub struct LoginOptions {
     /// request head waits a second.
     #[doc(hidden)]
     pub header_read_timeout: Option<Duration>,
+    /// RFC 8707 resource indicators sent with the request, one `resource`
+    /// each: the APIs the session will ask tokens for.
+    pub resources: Vec<String>,
 }
 
 impl LoginOptions {
@@ -109,6 +112,9 @@ impl BrowserLogin {
         }
         for (k, v) in &config.extra_authorize_params {
             request = request.add_extra_param(k.clone(), v.clone());
+        }
+        for resource in &options.resources {
+            request = request.add_extra_param("resource", resource.clone());
         }
         let (authorize_url, _state, nonce) = request.url();
         Ok(Self {

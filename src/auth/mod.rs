@@ -9,6 +9,7 @@
 //! keeps waiting.
 
 mod access_token;
+mod api_token;
 mod browser;
 mod cache;
 pub mod clamp;
@@ -34,6 +35,9 @@ mod userinfo;
 mod verify;
 
 pub use crate::config::FlowPreference;
+pub use api_token::{
+    ApiGrant, ApiToken, ApiTokens, audience_matches, audience_of, has_scope, request_scopes,
+};
 pub use browser::open_url;
 pub use cache::DiscoveryCache;
 pub use device::{DeviceLogin, PollState};

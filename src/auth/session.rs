@@ -7,6 +7,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::api_token::ApiTokens;
 use super::{AuthError, Provider};
 use crate::identity::{AccessTokenUse, ClaimSources, User};
 
@@ -48,6 +49,10 @@ pub struct Session {
     /// not read): why. The claims shown stay the last verified ones.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unverified: Option<String>,
+    /// The tokens for the APIs panels and scripts call, each its own
+    /// (`resource`); forgotten with the session.
+    #[serde(default, skip_serializing_if = "ApiTokens::is_empty")]
+    pub apis: ApiTokens,
 }
 
 /// Refresh this long before the access token expires.
@@ -153,7 +158,7 @@ pub fn merge_claims(
 }
 
 /// Tokens are written out only by the store, which protects the file.
-mod secret {
+pub(super) mod secret {
     use secrecy::{ExposeSecret, SecretString};
     use serde::{Deserialize, Deserializer, Serializer};
 
@@ -261,6 +266,7 @@ mod state_tests {
             logged_in_at: now,
             refreshed_at: None,
             unverified: unverified.then(|| "its ID token was refused".to_owned()),
+            apis: Default::default(),
         }
     }
 

@@ -114,5 +114,6 @@ pub(crate) async fn new_session(
         logged_in_at: Utc::now(),
         refreshed_at: None,
         unverified: None,
+        apis: Default::default(),
     })
 }

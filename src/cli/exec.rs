@@ -22,6 +22,9 @@ pub struct ExecRequest<'a> {
     pub min_ttl: Option<Duration>,
     /// `Some` when it may log in itself (an interactive run).
     pub login: Option<LoginRequest<'a>>,
+    /// The token of this configured API (`--resource`) instead of the
+    /// login's.
+    pub resource: Option<&'a str>,
 }
 
 /// Run CMD with the token in the variables the config names
@@ -39,6 +42,9 @@ pub async fn exec(
             "name the command to run: authdash exec -- CMD [ARGS…]".to_owned(),
         ));
     };
+    if let Some(resource) = request.resource {
+        super::api::check_configured(ctx, resource)?;
+    }
     let need = Need {
         selection: request.selection,
         min_ttl: request.min_ttl.unwrap_or_default(),
@@ -48,11 +54,16 @@ pub async fn exec(
         Ok(c) => c,
         Err(outcome) => return Ok(outcome),
     };
+    let api = match request.resource {
+        Some(resource) => Some(super::api::token_for(ctx, &chosen.session, resource).await?),
+        None => None,
+    };
+    let token = api
+        .as_ref()
+        .map_or_else(|| chosen.session.access_token(), |t| t.secret());
     let names = &ctx.config.exec_env;
     let mut command = std::process::Command::new(program);
-    command
-        .args(args)
-        .env(&names.token, chosen.session.access_token());
+    command.args(args).env(&names.token, token);
     match &chosen.org {
         Some((id, _)) => command.env(&names.org_id, id),
         // An org id inherited from a parent run would be another account's.

@@ -130,6 +130,7 @@ mod tests {
             logged_in_at: at,
             refreshed_at: renewed.then_some(issued),
             unverified: None,
+            apis: Default::default(),
         }
     }
 

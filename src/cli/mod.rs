@@ -9,6 +9,7 @@
 //! so tests run them without a process. (`authdash trust` records what
 //! `config::trust` keeps: it runs before any config is read.)
 
+mod api;
 pub mod doctor;
 mod exec;
 mod init;
@@ -26,7 +27,7 @@ use crate::auth::AuthError;
 use crate::session::SessionError;
 use crate::session::StoreError;
 
-pub use doctor::{ConfigSource, DoctorRequest, doctor};
+pub use doctor::{ConfigSource, DoctorRequest, doctor, doctor_tokens};
 pub use exec::{ExecRequest, exec};
 pub use init::{Preset, init};
 pub use login::{LoginRequest, login};

@@ -177,6 +177,7 @@ fn account_json(s: &Session, active: Option<&AccountId>, now: DateTime<Utc>) -> 
         "access_token_expires_at": time(s.tokens.expires_at),
         "id_token_expires_at": time(s.id_token_expires_at()),
         "refreshable": s.can_refresh(),
+        "apis": super::api::held_json(s, now),
         "orgs": s.user.orgs.iter().map(|o| json!({
             "org_id": o.org_id,
             "org_name": o.org_name,

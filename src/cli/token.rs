@@ -39,6 +39,9 @@ pub struct TokenRequest<'a> {
     pub selection: &'a Selection,
     /// `Some` when it may log in itself (an interactive run).
     pub login: Option<LoginRequest<'a>>,
+    /// A token for this configured API (`--resource`) instead of the
+    /// login's.
+    pub resource: Option<&'a str>,
 }
 
 /// Print the chosen account's access token, renewed first when it is
@@ -51,6 +54,9 @@ pub async fn token(
     out: &mut dyn Write,
     err: &mut (dyn Write + Send),
 ) -> Result<Outcome, CliError> {
+    if let Some(resource) = request.resource {
+        super::api::check_configured(ctx, resource)?;
+    }
     let need = Need {
         selection: request.selection,
         min_ttl: request.min_ttl.unwrap_or_default(),
@@ -61,11 +67,18 @@ pub async fn token(
         Err(outcome) => return Ok(outcome),
     };
     let session = &chosen.session;
-    let token = session.access_token();
-    let expires = session
-        .tokens
-        .expires_at
+    let api = match request.resource {
+        Some(resource) => Some(super::api::token_for(ctx, session, resource).await?),
+        None => None,
+    };
+    let token = api
+        .as_ref()
+        .map_or_else(|| session.access_token(), |t| t.secret());
+    let expires = api
+        .as_ref()
+        .map_or(session.tokens.expires_at, |t| t.expires_at)
         .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true));
+    let scopes = api.as_ref().map_or(&session.tokens.scopes, |t| &t.scopes);
     match request.format {
         TokenFormat::Raw => writeln!(out, "{token}")?,
         TokenFormat::Header => writeln!(out, "Authorization: Bearer {token}")?,
@@ -73,12 +86,20 @@ pub async fn token(
             let value = json!({
                 "access_token": token,
                 "token_type": "Bearer",
-                "scopes": session.tokens.scopes,
+                "scopes": scopes,
                 "expires_at": expires,
                 "issuer": session.issuer,
                 "subject": session.user.subject,
                 "org_id": chosen.org.as_ref().map(|(id, _)| id),
             });
+            let value = match &api {
+                Some(t) => {
+                    let mut value = value;
+                    value["resource"] = json!(t.resource);
+                    value
+                }
+                None => value,
+            };
             writeln!(out, "{value}")?;
         }
         TokenFormat::Env => {

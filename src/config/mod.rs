@@ -14,6 +14,7 @@
 //! The library never reads the process environment: `client_secret_env`
 //! is resolved through the `env` function the caller passes.
 
+mod apis;
 mod claims;
 mod error;
 mod panels;
@@ -31,6 +32,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 use toml::{Table, Value};
 
+pub use apis::{ApiRef, ResourceStyle};
 pub use error::{ConfigError, ConfigWarning};
 pub use provider::{DEFAULT_PROVIDER, FlowPreference, LogoutEverywhere, ProviderConfig};
 pub use redirect::{RedirectHost, RedirectUri};
@@ -63,6 +65,8 @@ pub struct Config {
     pub store_secret: Option<SecretString>,
     pub role_order: RoleOrder,
     pub panels: Vec<PanelSpec>,
+    /// The API each panel naming one calls (`resource`), by panel id.
+    pub panel_apis: Vec<(String, ApiRef)>,
     pub http: HttpSettings,
     /// How long a browser login may wait for its callback.
     pub login_timeout: Duration,
@@ -127,6 +131,35 @@ impl Config {
 
     pub fn provider(&self, name: &str) -> Option<&ProviderConfig> {
         self.providers.iter().find(|p| p.name == name)
+    }
+
+    /// The API the panel `id` calls with a token of its own, if it names one.
+    pub fn panel_api(&self, id: &str) -> Option<&ApiRef> {
+        self.panel_apis
+            .iter()
+            .find(|(panel, _)| panel == id)
+            .map(|(_, api)| api)
+    }
+
+    /// Every API `provider`'s sessions get tokens for: the panels', then
+    /// the provider's `resources`, each once, its scopes those all of its
+    /// mentions ask for.
+    pub fn apis(&self, provider: &ProviderConfig) -> Vec<ApiRef> {
+        let mut out: Vec<ApiRef> = Vec::new();
+        let named = self.panel_apis.iter().map(|(_, a)| a);
+        for api in named.chain(&provider.resources) {
+            match out.iter_mut().find(|a| a.resource == api.resource) {
+                Some(held) => {
+                    for scope in &api.scopes {
+                        if !held.scopes.contains(scope) {
+                            held.scopes.push(scope.clone());
+                        }
+                    }
+                }
+                None => out.push(api.clone()),
+            }
+        }
+        out
     }
 }
 
@@ -261,6 +294,7 @@ fn build(
         store_secret,
         role_order: settings.role_order,
         panels: settings.panels,
+        panel_apis: settings.panel_apis,
         http: settings.http,
         login_timeout: settings.login_timeout,
         exec_env: settings.exec_env,

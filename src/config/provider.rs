@@ -5,6 +5,7 @@ use secrecy::SecretString;
 use std::path::PathBuf;
 use url::Url;
 
+use super::apis::{ApiRef, ResourceStyle};
 use super::error::{Checked, Problem, nearest};
 use super::redirect::{RedirectHost, RedirectUri};
 use super::section::{Section, absolute_url, join, wrong_type};
@@ -30,6 +31,8 @@ pub(crate) const PROVIDER_KEYS: &[&str] = &[
     "logout_everywhere_api_key_env",
     "allow_hs256",
     "ca_file",
+    "resources",
+    "resource_style",
 ];
 
 const DISCOVERY_SUFFIX: &str = "/.well-known/openid-configuration";
@@ -117,6 +120,11 @@ pub struct ProviderConfig {
     /// read when the provider is contacted, maybe long after the check,
     /// must still be that one.
     pub ca_file_sha256: Option<String>,
+    /// `resources`: APIs scripts ask tokens for (`token --resource`),
+    /// besides those the panels name.
+    pub resources: Vec<ApiRef>,
+    /// `resource_style`: how this provider is asked for a token per API.
+    pub resource_style: ResourceStyle,
 }
 
 /// Where "Log out everywhere" gets its API key. The key itself is never
@@ -242,6 +250,8 @@ impl ProviderConfig {
         let allow_hs256 = allow_hs256(section, client_secret.is_some())?;
         let label = section.nonempty_str("label")?.unwrap_or(name).to_owned();
         let ca_file = section.nonempty_str("ca_file")?.map(PathBuf::from);
+        let resources = super::apis::provider_resources(&section)?;
+        let resource_style = super::apis::resource_style(&section)?;
         Ok(Self {
             name: name.to_owned(),
             label,
@@ -261,6 +271,8 @@ impl ProviderConfig {
             allow_hs256,
             ca_file,
             ca_file_sha256: None,
+            resources,
+            resource_style,
         })
     }
 }

@@ -42,6 +42,8 @@ pub(crate) struct Settings {
     pub http: HttpSettings,
     pub login_timeout: Duration,
     pub panels: Vec<PanelSpec>,
+    /// The API each panel naming one calls, by panel id.
+    pub panel_apis: Vec<(String, super::apis::ApiRef)>,
     pub exec_env: ExecEnv,
     pub ui: super::ui::UiSettings,
 }
@@ -72,6 +74,7 @@ impl Default for Settings {
             http: HttpSettings::default(),
             login_timeout: Duration::from_secs(DEFAULT_LOGIN_TIMEOUT_SECS),
             panels: Vec::new(),
+            panel_apis: Vec::new(),
             exec_env: ExecEnv::default(),
             ui: Default::default(),
         }
@@ -105,7 +108,7 @@ impl Settings {
         )? {
             settings.http.provider_body_cap = cap;
         }
-        settings.panels = panels(section, &settings.role_order)?;
+        (settings.panels, settings.panel_apis) = panels(section, &settings.role_order)?;
         if let Some(name) = env_name(section, "exec_token_env")? {
             settings.exec_env.token = name;
         }

@@ -14,6 +14,10 @@ impl Params {
     pub(crate) fn parse(input: &[u8]) -> Params {
         let mut params = Params::default();
         for (k, v) in url::form_urlencoded::parse(input) {
+            // RFC 8707: one `resource` per API the client asks for.
+            if k == "resource" && params.values.contains_key("resource") {
+                continue;
+            }
             if params.values.contains_key(k.as_ref()) {
                 params.duplicated.get_or_insert_with(|| k.to_string());
             } else {

@@ -32,6 +32,17 @@ pub enum SourceError {
     PointerMiss(String),
     #[error("the command {0}")]
     Command(String),
+    /// No token for the panel's own API (`resource`): the panel is locked
+    /// with the reason and the fix; the session is fine.
+    #[error("{reason}")]
+    ApiRefused {
+        reason: String,
+        fix: String,
+        /// A new login asking for the API may help (`u`).
+        step_up: bool,
+        /// The scopes that login asks for beyond the configured ones.
+        ask: Vec<String>,
+    },
     #[error("{0}")]
     Other(String),
 }

@@ -48,6 +48,9 @@ pub enum SessionError {
         /// org-gated panels lock) instead of the verified one before.
         session: Box<crate::auth::Session>,
     },
+    /// No token for one API; the session itself is fine.
+    #[error(transparent)]
+    Api(#[from] super::api_tokens::ApiRefusal),
     #[error("{0}")]
     Usage(String),
     /// What played the browser for a login could not take it to the

@@ -162,9 +162,13 @@ impl SessionService {
                 lock
             }
         };
+        let apis = self.login_apis(provider.config());
+        let mut extra_scopes = request.scopes.clone();
+        extra_scopes.extend(apis.scopes);
         let options = LoginOptions {
             prompt: request.add_account.then(|| "login".to_owned()),
-            extra_scopes: request.scopes.clone(),
+            extra_scopes,
+            resources: apis.resources.clone(),
             ..LoginOptions::default()
         };
         let environment = FlowEnvironment {
@@ -230,6 +234,8 @@ impl SessionService {
                 }
             }
         };
+        let mut session = session;
+        session.apis.asked_at_login = apis.resources;
         // The session goes to the blocking task and comes back: no copy
         // of claims that can be megabytes.
         let store = self.store.clone();

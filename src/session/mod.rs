@@ -14,6 +14,7 @@
 //! - logout deletes locally first, then revokes, then signs out in the
 //!   browser and everywhere ([`logout`]).
 
+mod api_tokens;
 pub mod binding;
 mod choices;
 mod error;
@@ -40,6 +41,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 pub use crate::store::{AccountId, Accounts, Preferences, SortMemory, StoreError, TableMemory};
+pub use api_tokens::{ApiAccess, ApiRefusal};
 pub use binding::{is_bound, provider_for};
 pub use choices::ViewChoice;
 pub use error::SessionError;

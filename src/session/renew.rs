@@ -110,14 +110,17 @@ impl SessionService {
         }
     }
 
-    async fn read_locked(&self, guard: &Arc<StoreLock>) -> Result<Accounts, SessionError> {
+    pub(super) async fn read_locked(
+        &self,
+        guard: &Arc<StoreLock>,
+    ) -> Result<Accounts, SessionError> {
         let store: Arc<dyn TokenStore> = self.store.clone();
         let guard = guard.clone();
         blocking(move || store.accounts_locked(&guard)).await
     }
 
     /// Write and hand the accounts back for the next change.
-    async fn write_locked(
+    pub(super) async fn write_locked(
         &self,
         guard: &Arc<StoreLock>,
         accounts: Accounts,

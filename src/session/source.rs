@@ -12,9 +12,10 @@ use serde_json::Value;
 use super::panel_http::fetch_http;
 use super::panel_url::check_panel_url;
 use super::program::{ProgramRun, run_command};
-use super::{SessionError, SessionService};
+use super::{ApiAccess, SessionError, SessionService};
 use crate::auth::Session;
-use crate::panels::{self, PanelSpec, SourceError, TemplateVars};
+use crate::config::ApiRef;
+use crate::panels::{self, CommandSource, PanelSpec, SourceError, TemplateVars};
 
 /// A panel fetch's result, and the renewed session when it took a
 /// renewal (the face must keep it: the old refresh token may be spent).
@@ -22,6 +23,10 @@ use crate::panels::{self, PanelSpec, SourceError, TemplateVars};
 pub struct FetchedSource {
     pub data: Result<Value, SourceError>,
     pub renewed: Option<Session>,
+    /// The session as stored after the panel's API token was got (its
+    /// refresh token may have rotated, and it holds the new token): the
+    /// face keeps it. Not a renewal: the login's tokens are as they were.
+    pub api_session: Option<Session>,
     /// The renewal the fetch needed found the session over (logged out
     /// by another process, `invalid_grant`): only a new login helps, and
     /// the face should say so rather than offer a reload.
@@ -43,13 +48,21 @@ impl SessionService {
     ) -> FetchedSource {
         let mut renewed = None;
         let mut ended = None;
+        let mut api_session = None;
         let data = self
-            .source_inner(session, spec, vars, &mut renewed, &mut ended)
+            .source_inner(
+                session,
+                spec,
+                vars,
+                (&mut renewed, &mut api_session),
+                &mut ended,
+            )
             .await
             .and_then(|v| panels::select(v, spec.select.as_deref()));
         FetchedSource {
             data,
             renewed,
+            api_session,
             ended,
         }
     }
@@ -78,13 +91,21 @@ impl SessionService {
         session: &Session,
         spec: &PanelSpec,
         vars: TemplateVars<'_>,
-        renewed: &mut Option<Session>,
+        (renewed, api_session): (&mut Option<Session>, &mut Option<Session>),
         ended: &mut Option<SessionError>,
     ) -> Result<Value, SourceError> {
         let other = |e: &dyn std::fmt::Display| SourceError::Other(e.to_string());
         // A renewal that ends the session is kept for the face, beside
         // the panel's error.
         let mut renewal_failed = |e: SessionError| {
+            if let SessionError::Api(refusal) = e {
+                return SourceError::ApiRefused {
+                    reason: refusal.reason,
+                    fix: refusal.fix,
+                    step_up: refusal.step_up,
+                    ask: refusal.ask,
+                };
+            }
             let error = other(&e);
             if e.needs_login() {
                 *ended = Some(e);
@@ -101,6 +122,69 @@ impl SessionService {
         let provider = self.provider_of(session).await.map_err(|e| other(&e))?;
         if let Some(url) = &url {
             check_panel_url(url, Some(&provider)).map_err(SourceError::Other)?;
+        }
+        // A panel naming its API gets that API's token, never the login's.
+        if let Some(api) = self.config.panel_api(&spec.id) {
+            let access = self
+                .api_detached(session, api, None)
+                .await
+                .map_err(&mut renewal_failed)?;
+            let first = access.token.clone();
+            // `requires.scopes` of a panel with its own API are that API's.
+            let missing: Vec<&str> = spec
+                .requires
+                .scopes
+                .iter()
+                .filter(|s| !crate::auth::has_scope(&first.scopes, s))
+                .map(String::as_str)
+                .collect();
+            if let Some(stored) = access.session {
+                *api_session = Some(stored);
+            }
+            if !missing.is_empty() {
+                return Err(SourceError::ApiRefused {
+                    reason: format!(
+                        "the token for {} lacks the scope {}",
+                        crate::identity::visible(&api.resource),
+                        crate::identity::visible(&missing.join(", "))
+                    ),
+                    fix: "log in again asking for it (u on the panel)".into(),
+                    step_up: true,
+                    ask: missing.iter().map(|s| (*s).to_owned()).collect(),
+                });
+            }
+            let refresh = renewed
+                .as_ref()
+                .unwrap_or(session)
+                .tokens
+                .refresh_token
+                .clone();
+            let refresh = refresh.as_ref().map(ExposeSecret::expose_secret);
+            if let (Some(command), Some(argv)) = (&spec.command, argv) {
+                return self
+                    .run_panel_program(spec, command, &argv, first.secret(), refresh)
+                    .await;
+            }
+            let Some(url) = url else {
+                return Err(no_source());
+            };
+            let http = provider.http();
+            let cap = self.config.http.panel_body_cap;
+            return match fetch_http(http, &url, first.secret(), cap).await {
+                // Refused fresh: one new token, then it is said.
+                Err(SourceError::Unauthorized) => {
+                    let held = api_session.clone().unwrap_or_else(|| session.clone());
+                    let again = self
+                        .api_detached(&held, api, Some(first.secret().to_owned()))
+                        .await
+                        .map_err(&mut renewal_failed)?;
+                    if let Some(stored) = again.session {
+                        *api_session = Some(stored);
+                    }
+                    fetch_http(http, &url, again.token.secret(), cap).await
+                }
+                result => result,
+            };
         }
         // The usual case, a fresh token, copies nothing.
         let held;
@@ -119,40 +203,17 @@ impl SessionService {
             }
         };
         if let (Some(command), Some(argv)) = (&spec.command, argv) {
-            let trusted = self
-                .config
-                .trusted_programs
-                .iter()
-                .find(|p| p.panel == spec.id);
-            if trusted.is_some_and(|p| p.resolved.is_none()) {
-                return Err(SourceError::Command(format!(
-                    "`{}` was not there when you trusted the config, so what is there now was \
-                     never shown to you; run `authdash trust` again",
-                    argv.first().map(String::as_str).unwrap_or_default()
-                )));
-            }
-            let run = ProgramRun {
-                argv: &argv,
-                program: trusted.and_then(|p| p.resolved.as_deref()),
-                // A folder config's programs run in its folder, where it
-                // was read and trusted: its relative arguments
-                // (`scripts/usage.py`) are that folder's files, not those
-                // of a folder whose `.streamlit` links to it.
-                dir: trusted.and_then(|_| crate::config::trust::folder_of(&self.config.path)),
-                environment: &self.program_environment,
-                access_token: current.access_token(),
-                refresh_token: current
-                    .tokens
-                    .refresh_token
-                    .as_ref()
-                    .map(ExposeSecret::expose_secret),
-            };
-            return run_command(command, run).await;
+            let refresh = current
+                .tokens
+                .refresh_token
+                .as_ref()
+                .map(ExposeSecret::expose_secret);
+            return self
+                .run_panel_program(spec, command, &argv, current.access_token(), refresh)
+                .await;
         }
         let Some(url) = url else {
-            return Err(SourceError::Other(
-                "the panel has no source (source or data_url)".into(),
-            ));
+            return Err(no_source());
         };
         let http = provider.http();
         let cap = self.config.http.panel_body_cap;
@@ -168,4 +229,63 @@ impl SessionService {
             result => result,
         }
     }
+}
+
+impl SessionService {
+    /// `api_token` in a task that outlives the caller: a rotated refresh
+    /// token in flight must reach the store.
+    async fn api_detached(
+        self: &Arc<Self>,
+        session: &Session,
+        api: &ApiRef,
+        stale: Option<String>,
+    ) -> Result<ApiAccess, SessionError> {
+        let this = self.clone();
+        let session = session.clone();
+        let api = api.clone();
+        tokio::spawn(async move { this.api_token(&session, &api, None, stale.as_deref()).await })
+            .await
+            .map_err(|e| SessionError::Task(e.to_string()))?
+    }
+
+    /// A command panel's program, the token it is given in its
+    /// environment (and both tokens taken out of what it says).
+    async fn run_panel_program(
+        &self,
+        spec: &PanelSpec,
+        command: &CommandSource,
+        argv: &[String],
+        access_token: &str,
+        refresh_token: Option<&str>,
+    ) -> Result<Value, SourceError> {
+        let trusted = self
+            .config
+            .trusted_programs
+            .iter()
+            .find(|p| p.panel == spec.id);
+        if trusted.is_some_and(|p| p.resolved.is_none()) {
+            return Err(SourceError::Command(format!(
+                "`{}` was not there when you trusted the config, so what is there now was \
+                 never shown to you; run `authdash trust` again",
+                argv.first().map(String::as_str).unwrap_or_default()
+            )));
+        }
+        let run = ProgramRun {
+            argv,
+            program: trusted.and_then(|p| p.resolved.as_deref()),
+            // A folder config's programs run in its folder, where it
+            // was read and trusted: its relative arguments
+            // (`scripts/usage.py`) are that folder's files, not those
+            // of a folder whose `.streamlit` links to it.
+            dir: trusted.and_then(|_| crate::config::trust::folder_of(&self.config.path)),
+            environment: &self.program_environment,
+            access_token,
+            refresh_token,
+        };
+        run_command(command, run).await
+    }
+}
+
+fn no_source() -> SourceError {
+    SourceError::Other("the panel has no source (source or data_url)".into())
 }

@@ -19,8 +19,9 @@ use crate::http::HttpSettings;
 /// The layout of the file: 1 was plain JSON keyed by provider (migrated
 /// once, only into a folder without a key), 2 the encrypted envelope with
 /// a `store_secret` stretched by HKDF (read), 3 the same with Argon2id and
-/// a per-store salt (written).
-pub const FORMAT_VERSION: u32 = 3;
+/// a per-store salt (read), 4 the same with each session's API tokens
+/// (written; a format 3 store reads as sessions holding none).
+pub const FORMAT_VERSION: u32 = 4;
 const FILE_NAME: &str = "sessions.json";
 const LOCK_NAME: &str = "sessions.lock";
 
@@ -195,7 +196,7 @@ impl FileStore {
                     Err(e) => Ok(Read::Corrupt(e.to_string())),
                 }
             }
-            2 | FORMAT_VERSION => {
+            2 | 3 | FORMAT_VERSION => {
                 let envelope: Envelope = match serde_json::from_slice(&bytes) {
                     Ok(e) => e,
                     Err(e) => return Ok(Read::Corrupt(e.to_string())),

@@ -190,6 +190,12 @@ impl Effects {
                             failure: failure(e),
                         });
                     }
+                    if let Some(kept) = fetched.api_session {
+                        let _ = tx.send(Msg::ApiTokens {
+                            account: AccountId::of(&session),
+                            session: Box::new(kept),
+                        });
+                    }
                     if let Some(renewed) = fetched.renewed {
                         // The dashboard must hold the new tokens: the old
                         // refresh token may be spent.

@@ -69,6 +69,12 @@ pub enum Msg {
         generation: Option<u64>,
         result: Result<Box<Session>, RefreshFailure>,
     },
+    /// A panel's fetch got a token for its API: the session as stored
+    /// since (it holds that token; its refresh token may have rotated).
+    ApiTokens {
+        account: AccountId,
+        session: Box<Session>,
+    },
     PanelLoaded {
         generation: u64,
         panel_id: String,

@@ -10,6 +10,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod api_tokens;
 mod boundaries;
 mod cli;
 mod config;

@@ -212,6 +212,9 @@ pub enum Fault {
     /// A refresh is answered without an ID token (allowed: OIDC Core
     /// 12.2), the login is not.
     RefreshWithoutIdToken,
+    /// No refresh token in any token response (a provider not asked for
+    /// `offline_access`, or one that gives none to this client).
+    NoRefreshToken,
     /// A refresh is answered 503 with `Retry-After` (the login is not).
     RefreshUnavailable,
     /// A refresh is answered 429 with `Retry-After` (the login is not).
@@ -350,6 +353,29 @@ struct Shared {
     /// When set, what userinfo answers instead of its usual answer:
     /// [`BrokenProvider::set_userinfo_answer`].
     userinfo_answer: Mutex<Option<UserinfoAnswer>>,
+    /// Each token request's form, in order: [`BrokenProvider::token_forms`].
+    token_forms: Mutex<Vec<HashMap<String, String>>>,
+    /// Each request's path and query, in order.
+    uris: Mutex<Vec<String>>,
+    /// How a refresh asking for one API is answered:
+    /// [`BrokenProvider::set_api_answer`].
+    api_answer: Mutex<ApiAnswer>,
+}
+
+/// The answer to a refresh that asks for one API's token (`resource`,
+/// `audience`, or Entra's `scope=<resource>/.default`).
+#[derive(Debug, Clone, Default)]
+pub enum ApiAnswer {
+    /// A JWT whose `aud` is the API asked for, with a rotated refresh token.
+    #[default]
+    Issue,
+    /// A JWT for another audience (Auth0 answering an audience it does not
+    /// know with its default one).
+    WrongAudience(String),
+    /// An OAuth error: `error` and `error_description`.
+    Refuse(&'static str, &'static str),
+    /// A token granting only this scope, whatever was asked.
+    Grant(&'static str),
 }
 
 /// A canned userinfo answer: status, content type and body, where
@@ -429,6 +455,9 @@ impl BrokenProvider {
             spent_refresh_tokens: Mutex::new(std::collections::HashSet::new()),
             refresh_reuses: AtomicUsize::new(0),
             userinfo_answer: Mutex::new(None),
+            token_forms: Mutex::new(Vec::new()),
+            uris: Mutex::new(Vec::new()),
+            api_answer: Mutex::new(ApiAnswer::default()),
         });
         let app = Router::new()
             .route("/.well-known/openid-configuration", get(discovery))
@@ -539,6 +568,21 @@ impl BrokenProvider {
     }
 
     /// The panel data API's address.
+    /// Each token request's form so far.
+    pub fn token_forms(&self) -> Vec<HashMap<String, String>> {
+        lock(&self.shared.token_forms).clone()
+    }
+
+    /// Each request's path and query so far (the authorize request's
+    /// parameters, repeated ones included).
+    pub fn uris(&self) -> Vec<String> {
+        lock(&self.shared.uris).clone()
+    }
+
+    pub fn set_api_answer(&self, answer: ApiAnswer) {
+        *lock(&self.shared.api_answer) = answer;
+    }
+
     pub fn panel_url(&self) -> String {
         format!("{}/panel", self.shared.issuer)
     }
@@ -622,6 +666,7 @@ async fn overridden(State(o): State<Arc<Overrides>>, request: Request, next: Nex
 
 async fn count(State(s): State<Arc<Shared>>, request: Request, next: Next) -> Response {
     lock(&s.requests).push(request.uri().path().to_owned());
+    lock(&s.uris).push(request.uri().to_string());
     next.run(request).await
 }
 
@@ -813,6 +858,7 @@ async fn token(
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     s.token_hits.fetch_add(1, Ordering::SeqCst);
+    lock(&s.token_forms).push(form.clone());
     let fault = s.fault();
     if fault == Fault::HugeBody(HugeAt::Token) {
         return huge_body(&s);
@@ -911,6 +957,15 @@ async fn token(
         refreshing,
     };
     let mut id_token = id_token(&s, fault, &minted);
+    if refreshing && let Some(api) = api_asked(&form) {
+        // The scopes asked are granted (Entra's `.default` as `read`).
+        let scope = form
+            .get("scope")
+            .filter(|s| !s.ends_with("/.default"))
+            .map_or("read", String::as_str);
+        let tokens = [access_token.as_str(), refresh_token.as_str(), &id_token];
+        return api_token(&s, &subject, &api, scope, tokens);
+    }
     if !refreshing {
         *lock(&s.login_id_token) = Some(id_token.clone());
     } else if fault == Fault::RefreshEchoesLoginIdToken
@@ -930,10 +985,69 @@ async fn token(
         "id_token": id_token,
         "scope": "openid profile email",
     });
+    if fault == Fault::NoRefreshToken {
+        answer
+            .as_object_mut()
+            .expect("object")
+            .remove("refresh_token");
+    }
     if refreshing && fault == Fault::RefreshWithoutIdToken {
         answer.as_object_mut().expect("object").remove("id_token");
     }
     Json(answer).into_response()
+}
+
+/// The API a refresh asks a token for, in any of the three styles.
+fn api_asked(form: &HashMap<String, String>) -> Option<String> {
+    form.get("resource")
+        .or(form.get("audience"))
+        .cloned()
+        .or_else(|| {
+            // Entra's `<resource>/.default` or `<resource>/<scope>`.
+            form.get("scope")?
+                .split(' ')
+                .filter(|s| s.contains("://"))
+                .find_map(|s| s.rsplit_once('/'))
+                .map(|(api, _)| api.to_owned())
+        })
+}
+
+/// One API's token as [`ApiAnswer`] says: an unsigned JWT (the client
+/// reads its `aud`; the APIs of these tests do not verify it).
+/// An ID token comes along (as a provider may send one with any refresh):
+/// the client must not take its claims for the session's.
+fn api_token(s: &Shared, subject: &str, api: &str, scope: &str, tokens: [&str; 3]) -> Response {
+    let [access, refresh, id_token] = tokens;
+    let mut scope = scope;
+    let audience = match lock(&s.api_answer).clone() {
+        ApiAnswer::Issue => api.to_owned(),
+        ApiAnswer::Grant(only) => {
+            scope = only;
+            api.to_owned()
+        }
+        ApiAnswer::WrongAudience(other) => other,
+        ApiAnswer::Refuse(error, description) => return oauth_error(error, description),
+    };
+    let part = |v: Value| URL_SAFE_NO_PAD.encode(v.to_string());
+    let now = Utc::now().timestamp();
+    let jwt = format!(
+        "{}.{}.{}",
+        part(json!({"alg": "RS256", "typ": "at+jwt"})),
+        part(json!({
+            "iss": s.issuer, "sub": subject, "aud": audience, "jti": access,
+            "iat": now, "exp": now + 3600, "scope": scope,
+        })),
+        URL_SAFE_NO_PAD.encode(b"not verified by the client")
+    );
+    Json(json!({
+        "access_token": jwt,
+        "token_type": "Bearer",
+        "expires_in": 3600,
+        "refresh_token": refresh,
+        "id_token": id_token,
+        "scope": scope,
+    }))
+    .into_response()
 }
 
 /// RFC 7009: forgets the token (a refresh or an access token), unless a

@@ -222,6 +222,12 @@ impl Drop for NodeProvider {
 impl NodeProvider {
     /// Installs (once) and starts a fresh provider on 127.0.0.1.
     pub fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    /// [`Self::start`] with `env` set for the server script (as
+    /// `API_TOKEN_TTL`, the lifetime of its API tokens in seconds).
+    pub fn start_with(env: &[(&str, &str)]) -> Self {
         let dir = install();
         // Providers match a post-logout redirect URI exactly, port included:
         // register one on a port free now, as a person would pick one.
@@ -233,6 +239,7 @@ impl NodeProvider {
             .env("NODE_ENV", "test")
             .env("POST_LOGOUT_REDIRECT_URI", &post_logout_redirect_uri)
             .env_remove("DEBUG")
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -12,6 +12,7 @@ mod redirect;
 mod render;
 mod store;
 mod tls;
+mod tokens;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -288,7 +289,21 @@ pub async fn doctor(
     as_json: bool,
     out: &mut dyn Write,
 ) -> Result<Outcome, CliError> {
-    let report = diagnose(request).await;
+    doctor_tokens(request, None, as_json, out).await
+}
+
+/// [`doctor`], and with `service` (`--tokens`) a token asked for each
+/// configured API with the logged-in session, its audience checked.
+pub async fn doctor_tokens(
+    request: DoctorRequest,
+    service: Option<&crate::session::SessionService>,
+    as_json: bool,
+    out: &mut dyn Write,
+) -> Result<Outcome, CliError> {
+    let mut report = diagnose(request).await;
+    if let Some(service) = service {
+        report.checks.extend(tokens::token_checks(service).await);
+    }
     if as_json {
         report.write_json(out)?;
     } else {

@@ -2,6 +2,7 @@
 
 use toml::Value;
 
+use super::apis::{ApiRef, api_of};
 use super::error::{Checked, Problem};
 use super::redirect::RedirectHost;
 use super::section::{Section, absolute_url, wrong_type};
@@ -18,6 +19,8 @@ const PANEL_KEYS: &[&str] = &[
     "description",
     "requires",
     "data_url",
+    "resource",
+    "scopes",
     "source",
     "view",
     "refresh_secs",
@@ -29,7 +32,7 @@ const REQUIRES_KEYS: &[&str] = &[
     "any_permission",
     "scopes",
 ];
-const HTTP_KEYS: &[&str] = &["type", "url", "select"];
+const HTTP_KEYS: &[&str] = &["type", "url", "select", "resource", "scopes"];
 const COMMAND_KEYS: &[&str] = &[
     "type",
     "argv",
@@ -37,15 +40,20 @@ const COMMAND_KEYS: &[&str] = &[
     "timeout_secs",
     "output_cap_kib",
     "select",
+    "resource",
+    "scopes",
 ];
 const VIEW_KEYS: &[&str] = &[
     "type", "columns", "chart", "x", "y", "x_label", "y_label", "unit",
 ];
 const COLUMN_KEYS: &[&str] = &["key", "title", "format"];
 
-pub(crate) fn panels(section: Section<'_>, order: &RoleOrder) -> Checked<Vec<PanelSpec>> {
+/// The panels, and the API each that names one calls (by panel id).
+pub(crate) type Panels = (Vec<PanelSpec>, Vec<(String, ApiRef)>);
+
+pub(crate) fn panels(section: Section<'_>, order: &RoleOrder) -> Checked<Panels> {
     let Some(value) = section.get("panels") else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     };
     let key = section.child("panels");
     let Value::Array(items) = value else {
@@ -59,12 +67,13 @@ pub(crate) fn panels(section: Section<'_>, order: &RoleOrder) -> Checked<Vec<Pan
         ));
     };
     let mut out: Vec<PanelSpec> = Vec::with_capacity(items.len());
+    let mut apis = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let item_key = format!("{key}[{i}]");
         let Value::Table(table) = item else {
             return Err(wrong_type(&item_key, "a table", item));
         };
-        let panel = panel(Section::new(&item_key, table), order)?;
+        let (panel, api) = panel(Section::new(&item_key, table), order)?;
         if let Some(j) = out.iter().position(|p| p.id == panel.id) {
             return Err(Problem::new(
                 &format!("{item_key}.id"),
@@ -72,12 +81,15 @@ pub(crate) fn panels(section: Section<'_>, order: &RoleOrder) -> Checked<Vec<Pan
                 "give every panel its own id",
             ));
         }
+        if let Some(api) = api {
+            apis.push((panel.id.clone(), api));
+        }
         out.push(panel);
     }
-    Ok(out)
+    Ok((out, apis))
 }
 
-fn panel(section: Section<'_>, order: &RoleOrder) -> Checked<PanelSpec> {
+fn panel(section: Section<'_>, order: &RoleOrder) -> Checked<(PanelSpec, Option<ApiRef>)> {
     section.check_keys(PANEL_KEYS, &[])?;
     let id = section
         .required_str("id", "give the panel a unique id, e.g. `id = \"billing\"`")?
@@ -102,6 +114,15 @@ fn panel(section: Section<'_>, order: &RoleOrder) -> Checked<PanelSpec> {
         .transpose()?;
     let mut command = None;
     let mut select = None;
+    let mut api = api_of(&section)?;
+    if api.is_some() && data_url.is_none() {
+        return Err(Problem::new(
+            &section.child("resource"),
+            "is given without `data_url`",
+            "put `resource` (and `scopes`) in the panel's `source` table, e.g. `source = { type = \
+             \"http\", url = \"...\", resource = \"https://api.example.com/\" }`",
+        ));
+    }
     if let Some(table) = section.table("source")? {
         let key = section.child("source");
         if data_url.is_some() {
@@ -113,6 +134,7 @@ fn panel(section: Section<'_>, order: &RoleOrder) -> Checked<PanelSpec> {
         }
         let source = Section::new(&key, table);
         select = pointer(&source)?;
+        api = api_of(&source)?;
         match source.str("type")? {
             Some("http") | None => {
                 source.check_keys(HTTP_KEYS, &[])?;
@@ -153,17 +175,20 @@ fn panel(section: Section<'_>, order: &RoleOrder) -> Checked<PanelSpec> {
             ));
         }
     };
-    Ok(PanelSpec {
-        id,
-        title,
-        description,
-        requires,
-        data_url,
-        command,
-        select,
-        view,
-        refresh,
-    })
+    Ok((
+        PanelSpec {
+            id,
+            title,
+            description,
+            requires,
+            data_url,
+            command,
+            select,
+            view,
+            refresh,
+        },
+        api,
+    ))
 }
 
 fn pointer(source: &Section<'_>) -> Checked<Option<String>> {

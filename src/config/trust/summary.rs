@@ -39,6 +39,9 @@ pub struct Summary {
     pub token_urls: Vec<TokenUrl>,
     /// The programs command panels run with the access token.
     pub programs: Vec<Program>,
+    /// The APIs panels get tokens of their own for (`resource`): the
+    /// API, and the panel that sends its token.
+    pub apis: Vec<TokenUrl>,
     /// Every other key that is not cosmetic, as written (secrets named,
     /// not shown).
     pub settings: Vec<Setting>,
@@ -111,6 +114,7 @@ impl Summary {
                 .collect(),
             token_urls: Vec::new(),
             programs: Vec::new(),
+            apis: Vec::new(),
             settings: Vec::new(),
             ca_files: Vec::new(),
             problems: Vec::new(),
@@ -124,6 +128,12 @@ impl Summary {
             }
             if let Some(command) = &panel.command {
                 summary.program(&panel.id, &command.argv, &command.token_env);
+            }
+            if let Some(api) = config.panel_api(&panel.id) {
+                summary.apis.push(TokenUrl {
+                    panel: panel.id.clone(),
+                    url: api.resource.clone(),
+                });
             }
         }
         if let Some(Value::Table(auth)) = root.get("auth") {
@@ -266,6 +276,9 @@ impl Summary {
         for program in &self.programs {
             lines.push(("runs", program_text(program)));
         }
+        for api in &self.apis {
+            lines.push(("asks a token for", api_text(api)));
+        }
         for setting in &self.settings {
             lines.push(("setting", setting_text(setting)));
         }
@@ -301,6 +314,11 @@ impl Summary {
         )?;
         block(
             f,
+            "Its panels would ask for tokens of these APIs, each sent by that panel only:",
+            self.apis.iter().map(api_text).collect(),
+        )?;
+        block(
+            f,
             "Its other settings (where secrets go, what is trusted, how much is read):",
             self.settings.iter().map(setting_text).collect(),
         )?;
@@ -323,6 +341,10 @@ fn login_text(login: &Login) -> String {
         visible(&login.client_id),
         host_note(&login.server_metadata_url)
     )
+}
+
+fn api_text(api: &TokenUrl) -> String {
+    format!("{}   (panel `{}`)", visible(&api.url), visible(&api.panel))
 }
 
 fn url_text(url: &TokenUrl) -> String {

@@ -11,8 +11,36 @@ use axum::response::{IntoResponse, Response};
 use super::{Ctx, bearer, invalid_token, no_store, oauth_error};
 use crate::demo::directory::{Directory, User};
 
+/// The demo's two APIs with tokens of their own: billing (its panel,
+/// and the usage and invoices picked from it) and reports.
+pub(crate) fn demo_apis(issuer: &str) -> [String; 2] {
+    [
+        format!("{issuer}/api/billing"),
+        format!("{issuer}/api/reports"),
+    ]
+}
+
+/// The API a demo panel belongs to, if it has one of its own.
+fn api_of(issuer: &str, panel_id: &str) -> Option<String> {
+    match panel_id {
+        "billing" | "reports" => Some(format!("{issuer}/api/{panel_id}")),
+        _ => None,
+    }
+}
+
 /// The user a valid bearer token stands for, or the 401 to answer with.
+/// A token made for one demo API (`audience`) is good there only; the
+/// login's token (no audience) is taken everywhere, as before the demo
+/// had APIs of their own.
 fn authenticate<'a>(ctx: &'a Ctx, headers: &HeaderMap) -> Result<&'a User, Box<Response>> {
+    authenticate_for(ctx, headers, None)
+}
+
+fn authenticate_for<'a>(
+    ctx: &'a Ctx,
+    headers: &HeaderMap,
+    api: Option<&str>,
+) -> Result<&'a User, Box<Response>> {
     let Some(token) = bearer(headers) else {
         return Err(Box::new(invalid_token("a Bearer access token is required")));
     };
@@ -21,6 +49,11 @@ fn authenticate<'a>(ctx: &'a Ctx, headers: &HeaderMap) -> Result<&'a User, Box<R
             "the access token is unknown, expired or revoked",
         )));
     };
+    if grant.audience.is_some() && grant.audience.as_deref() != api {
+        return Err(Box::new(invalid_token(
+            "the access token was made for another API",
+        )));
+    }
     ctx.directory
         .user(&grant.user)
         .ok_or_else(|| Box::new(invalid_token("the token's user no longer exists")))
@@ -86,7 +119,11 @@ pub(crate) async fn panel(
     headers: HeaderMap,
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Response {
-    let user = match authenticate(&ctx, &headers) {
+    let api = path
+        .as_ref()
+        .ok()
+        .and_then(|Path((_, panel_id))| api_of(&ctx.issuer, panel_id));
+    let user = match authenticate_for(&ctx, &headers, api.as_deref()) {
         Ok(user) => user,
         Err(response) => return *response,
     };

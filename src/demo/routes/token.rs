@@ -157,9 +157,25 @@ fn refresh(ctx: &Ctx, params: &Params) -> Response {
             );
         }
     }
-    let issued = ctx
-        .store()
-        .issue(&continuation, ctx.settings.access_token_ttl, rotate);
+    let audience = match params.get("resource") {
+        None => None,
+        Some(api) if super::api::demo_apis(&ctx.issuer).contains(&api.to_owned()) => {
+            Some(api.to_owned())
+        }
+        Some(_) => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_target",
+                "the demo provider issues tokens for its billing and reports APIs only",
+            );
+        }
+    };
+    let issued = ctx.store().issue_for(
+        &continuation,
+        ctx.settings.access_token_ttl,
+        rotate,
+        audience,
+    );
     respond(ctx, &continuation, None, issued)
 }
 

@@ -140,6 +140,8 @@ pub(crate) struct AccessGrant {
     pub(crate) expires: Instant,
     /// The grant family (one per code redemption, shared along refreshes).
     pub(crate) family: String,
+    /// The demo API it was asked for (`resource`); none for the login's.
+    pub(crate) audience: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -268,6 +270,17 @@ impl Store {
         access_ttl: Duration,
         with_refresh: bool,
     ) -> Issued {
+        self.issue_for(grant, access_ttl, with_refresh, None)
+    }
+
+    /// [`Self::issue`], the access token for one demo API only.
+    pub(crate) fn issue_for(
+        &mut self,
+        grant: &Continuation,
+        access_ttl: Duration,
+        with_refresh: bool,
+        audience: Option<String>,
+    ) -> Issued {
         let now = Instant::now();
         let access_token = random_token();
         self.access.insert(
@@ -276,6 +289,7 @@ impl Store {
                 user: grant.user.clone(),
                 expires: now + access_ttl,
                 family: grant.family.clone(),
+                audience,
             },
         );
         let refresh_token = with_refresh.then(|| {

@@ -33,6 +33,7 @@ fn session(provider: &str, subject: &str, access: &str) -> Session {
         logged_in_at: Utc::now(),
         refreshed_at: None,
         unverified: None,
+        apis: Default::default(),
     }
 }
 
@@ -445,6 +446,7 @@ fn one_person_at_one_issuer_with_two_clients_is_two_accounts() {
     assert_eq!(accounts.active, Some(AccountId::of(&second)));
 }
 
+mod api_tokens;
 mod files;
 mod kdf;
 mod key_source;

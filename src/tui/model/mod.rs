@@ -79,6 +79,9 @@ pub struct LoginRow {
 pub struct Model {
     pub providers: Vec<ProviderEntry>,
     pub panels: Vec<PanelSpec>,
+    /// The API each panel naming one calls (its `requires.scopes` are
+    /// that API's token's).
+    pub panel_apis: Vec<(String, crate::config::ApiRef)>,
     pub role_order: RoleOrder,
     pub screen: Screen,
     pub popup: Option<Popup>,
@@ -373,6 +376,7 @@ impl Model {
                 })
                 .collect(),
             panels: config.panels.clone(),
+            panel_apis: config.panel_apis.clone(),
             role_order: config.role_order.clone(),
             screen: Screen::Login(LoginScreen::default()),
             popup: None,
@@ -423,7 +427,8 @@ impl Model {
     /// scopes the session was granted.
     pub fn access(&self, dash: &Dashboard, panel: &PanelSpec) -> Access {
         let org = dash.active_membership();
-        let scopes = &dash.session.tokens.scopes;
+        let api_scopes = self.api_scopes(dash, panel);
+        let scopes = api_scopes.as_ref().unwrap_or(&dash.session.tokens.scopes);
         // Roles a renewal could not confirm unlock nothing.
         if dash.session.unverified.is_some() {
             panel

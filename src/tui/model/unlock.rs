@@ -24,8 +24,37 @@ impl Model {
         spec: &PanelSpec,
     ) -> Option<Result<Unlock, String>> {
         match self.access(dash, spec) {
-            Access::Allowed => None,
+            Access::Allowed => self.api_step_up(dash, spec).map(Ok),
             Access::Denied(denial) => Some(self.plan(dash, spec, &denial)),
+        }
+    }
+
+    /// The scopes a panel naming its own API is gated on: those of the
+    /// token held for it, or, before there is one, its own `requires`
+    /// (the fetch checks them against the token it gets). `None` for a
+    /// panel using the login's token.
+    pub fn api_scopes(&self, dash: &Dashboard, spec: &PanelSpec) -> Option<Vec<String>> {
+        let (_, api) = self.panel_apis.iter().find(|(id, _)| *id == spec.id)?;
+        Some(match dash.session.apis.find(&api.resource, None) {
+            Some(token) => spec
+                .requires
+                .scopes
+                .iter()
+                .filter(|s| crate::auth::has_scope(&token.scopes, s))
+                .cloned()
+                .collect(),
+            None => spec.requires.scopes.clone(),
+        })
+    }
+
+    /// `u` on a panel whose API refused a token that a new login asking
+    /// for it may get.
+    fn api_step_up(&self, dash: &Dashboard, spec: &PanelSpec) -> Option<Unlock> {
+        match &dash.panel_states.get(&spec.id)?.error.as_ref()?.error {
+            crate::panels::SourceError::ApiRefused {
+                step_up: true, ask, ..
+            } => Some(Unlock::AskScopes(ask.clone())),
+            _ => None,
         }
     }
 

@@ -136,6 +136,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Command> {
             panel_id,
             result,
         } => panels::panel_loaded(model, generation, &panel_id, result),
+        Msg::ApiTokens { account, session } => panels::api_tokens_kept(model, &account, *session),
         Msg::ProviderSummary { account, result } => {
             if let Screen::Dashboard(dash) = &mut model.screen
                 && AccountId::of(&dash.session) == account

@@ -241,3 +241,19 @@ pub(super) fn describe_provider(model: &mut Model) -> Vec<Command> {
         session: dash.session.clone(),
     }]
 }
+
+/// The session a panel's fetch stored with its API token: kept, so that
+/// the next fetch finds the token and the inspector lists it. Not a
+/// renewal (the login's tokens are as they were).
+pub(super) fn api_tokens_kept(
+    model: &mut Model,
+    account: &AccountId,
+    session: Session,
+) -> Vec<Command> {
+    if let Screen::Dashboard(dash) = &mut model.screen
+        && AccountId::of(&dash.session) == *account
+    {
+        dash.replace_session(std::sync::Arc::new(session));
+    }
+    Vec::new()
+}

@@ -34,9 +34,13 @@ pub(super) fn ask_for_scopes(model: &mut Model, scopes: Vec<String>) -> Vec<Comm
     let label = model
         .provider(provider)
         .map_or_else(|| provider.clone(), |p| p.label.clone());
-    let notice = format!(
-        "Logging in again to ask {label} for {}: the same account, with more access. Esc goes back.",
+    let asked = if scopes.is_empty() {
+        "this panel's API".to_owned()
+    } else {
         scopes.join(", ")
+    };
+    let notice = format!(
+        "Logging in again to ask {label} for {asked}: the same account, with more access. Esc goes back."
     );
     model.step_up = Some(StepUp {
         account: AccountId::of(&dash.session),

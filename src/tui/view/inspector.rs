@@ -53,6 +53,11 @@ pub fn lines(model: &Model, dash: &Dashboard, width: usize) -> Vec<Line<'static>
     heading(&mut out, "Access token");
     token(&mut out, model, dash, s.access_token(), width);
 
+    if !s.apis.tokens.is_empty() || !model.panel_apis.is_empty() {
+        heading(&mut out, "API tokens");
+        api_tokens(&mut out, model, dash, width);
+    }
+
     heading(&mut out, "Last renewals");
     if dash.renewals.is_empty() {
         out.push(Line::styled("none in this run", theme::dim()));
@@ -155,6 +160,53 @@ fn token(out: &mut Vec<Line<'static>>, model: &Model, dash: &Dashboard, value: &
                 width,
                 theme::key(),
             ));
+        }
+    }
+}
+
+/// Each API's own token: its audience, scopes, expiry, renewals, and its
+/// value masked as the others are.
+fn api_tokens(out: &mut Vec<Line<'static>>, model: &Model, dash: &Dashboard, width: usize) {
+    let tokens = &dash.session.apis.tokens;
+    if tokens.is_empty() {
+        out.push(Line::styled(
+            "none yet: a panel naming an API gets a token for it when it opens",
+            theme::dim(),
+        ));
+        return;
+    }
+    let column = column_for(std::iter::empty());
+    for (i, t) in tokens.iter().enumerate() {
+        if i > 0 {
+            out.push(Line::raw(""));
+        }
+        let value = if dash.reveal_tokens {
+            visible(t.secret()).into_owned()
+        } else {
+            format!("•••••••• ({} characters; v reveals)", t.secret().len())
+        };
+        let audience = if t.audience.is_empty() {
+            "— (opaque: only the API reads it)".to_owned()
+        } else {
+            t.audience.join(", ")
+        };
+        let expires = t
+            .expires_at
+            .map_or_else(|| "— (not said)".to_owned(), |at| time(model, at));
+        let renewals = match t.renewals {
+            0 => format!("none (obtained {})", time(model, t.obtained_at)),
+            n => format!("{n} (last {})", time(model, t.obtained_at)),
+        };
+        let rows = [
+            ("api", t.resource.clone()),
+            ("audience", audience),
+            ("scopes", t.scopes.join(" ")),
+            ("expires", expires),
+            ("renewals", renewals),
+            ("value", value),
+        ];
+        for (label, text) in rows {
+            out.extend(field(label, &visible(&text), column, width, theme::key()));
         }
     }
 }

@@ -167,6 +167,16 @@ fn status(lines: &mut Vec<Line<'static>>, model: &Model, spec: &PanelSpec, s: &P
 
 /// A fetch that gave nothing: the cause as said, and what to do.
 fn failed(lines: &mut Vec<Line<'static>>, model: &Model, dash: &Dashboard, error: &SourceError) {
+    if let SourceError::ApiRefused {
+        reason,
+        fix,
+        step_up,
+        ..
+    } = error
+    {
+        api_locked(lines, model, reason, fix, *step_up);
+        return;
+    }
     let headline = match error {
         SourceError::Forbidden(_) => "The API says you may not see this.",
         SourceError::Unauthorized => "The API refused your session.",
@@ -188,6 +198,43 @@ fn failed(lines: &mut Vec<Line<'static>>, model: &Model, dash: &Dashboard, error
         _ => "Press r to try again.".to_owned(),
     };
     lines.push(Line::styled(hint, theme::dim()));
+}
+
+/// No token for the panel's own API: locked, why, and the way in.
+fn api_locked(
+    lines: &mut Vec<Line<'static>>,
+    model: &Model,
+    reason: &str,
+    fix: &str,
+    step_up: bool,
+) {
+    lines.push(Line::from(vec![
+        Span::styled("Locked: ", theme::error()),
+        Span::raw(format!(
+            "no token for this panel's API. {}.",
+            upper_first(&visible(reason))
+        )),
+    ]));
+    lines.push(Line::raw(""));
+    if step_up {
+        lines.push(Line::from(vec![
+            Span::styled(unlock_key(model), theme::key()),
+            Span::raw(" logs in again asking for it (the same account). Your session is kept."),
+        ]));
+    } else {
+        lines.push(Line::styled(
+            format!("Fix: {}. Your session is kept.", visible(fix)),
+            theme::dim(),
+        ));
+    }
+}
+
+fn upper_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// The API refuses what the config allows: whom to ask is someone above

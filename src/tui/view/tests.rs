@@ -52,6 +52,7 @@ fn session(count: usize) -> Session {
         logged_in_at: Utc::now(),
         refreshed_at: None,
         unverified: None,
+        apis: Default::default(),
     }
 }
 

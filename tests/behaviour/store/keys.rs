@@ -44,6 +44,7 @@ fn session() -> Session {
         logged_in_at: Utc::now(),
         refreshed_at: None,
         unverified: None,
+        apis: Default::default(),
     }
 }
 

@@ -8,7 +8,7 @@
 import { createServer } from 'node:http';
 import { generateKeyPairSync } from 'node:crypto';
 
-import Provider from 'oidc-provider';
+import Provider, { errors } from 'oidc-provider';
 
 // stdout carries the one start line; whatever else is said goes to stderr.
 console.log = console.error;
@@ -78,6 +78,15 @@ const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: 'interop-rs25
 // as real providers need); the placeholder when none was given.
 const postLogoutRedirectUris = [process.env.POST_LOGOUT_REDIRECT_URI || 'http://127.0.0.1/logged-out'];
 
+// Two APIs (RFC 8707 resource indicators): a token for one is a JWT whose
+// `aud` is that API, with that API's scope only. API_TOKEN_TTL (seconds)
+// lets a test watch one expire.
+const RESOURCES = {
+  'https://billing.example/': { scope: 'billing:read' },
+  'https://reports.example/': { scope: 'reports:read' },
+};
+const apiTokenTtl = Number(process.env.API_TOKEN_TTL || 600);
+
 const grantTypes = [
   'authorization_code',
   'refresh_token',
@@ -118,6 +127,22 @@ const provider = new Provider(issuer, {
     revocation: { enabled: true },
     rpInitiatedLogout: { enabled: true },
     userinfo: { enabled: true },
+    resourceIndicators: {
+      enabled: true,
+      // No resource at the code exchange: the login's token is for userinfo.
+      useGrantedResource: async () => false,
+      async getResourceServerInfo(ctx, resource) {
+        const api = RESOURCES[resource];
+        if (!api) throw new errors.InvalidTarget();
+        return {
+          scope: api.scope,
+          audience: resource,
+          accessTokenTTL: apiTokenTtl,
+          accessTokenFormat: 'jwt',
+          jwt: { sign: { alg: 'RS256' } },
+        };
+      },
+    },
   },
   scopes: ['openid', 'offline_access'],
   claims: {
@@ -142,7 +167,8 @@ const provider = new Provider(issuer, {
     };
   },
   ttl: {
-    AccessToken: 600,
+    // An API's token lives as its resource server says.
+    AccessToken: (ctx, token) => token.resourceServer?.accessTokenTTL ?? 600,
     AuthorizationCode: 60,
     DeviceCode: 120,
     Grant: 3600,
@@ -163,6 +189,25 @@ provider.use(async (ctx, next) => {
   await next();
   if (ctx.path === '/device/auth' && ctx.body && typeof ctx.body === 'object' && ctx.body.device_code) {
     ctx.body = { ...ctx.body, interval: 1 };
+  }
+});
+
+// Every token request, for the tests to count: GET /test/token-requests.
+const tokenRequests = [];
+provider.use(async (ctx, next) => {
+  if (ctx.path === '/test/token-requests' && ctx.method === 'GET') {
+    ctx.body = tokenRequests;
+    return;
+  }
+  await next();
+  if (ctx.path === '/token') {
+    const params = ctx.oidc?.params ?? {};
+    tokenRequests.push({
+      grant_type: params.grant_type ?? null,
+      resource: params.resource ?? null,
+      status: ctx.status,
+      error: (ctx.body && typeof ctx.body === 'object' && ctx.body.error) || null,
+    });
   }
 });
 

@@ -1,0 +1,232 @@
+//! A token for one API, asked for with the session's refresh token in the
+//! provider's style ([`ResourceStyle`]), and the tokens a session holds
+//! per API. The session service decides when to ask and keeps what comes
+//! back; nothing here stores or retries.
+
+use base64::Engine as _;
+use chrono::{DateTime, TimeDelta, Utc};
+use openidconnect::{OAuth2TokenResponse, RefreshToken, Scope};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+use super::session::REFRESH_MARGIN;
+use super::tokens::classify;
+use super::{AuthError, Provider};
+use crate::config::{ApiRef, ResourceStyle};
+
+/// One API's access token, kept beside the session it came from.
+/// `Debug` shows `[REDACTED]` for the token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ApiToken {
+    /// The API it was asked for (the config's `resource`).
+    pub resource: String,
+    /// The organization it is bound to, where the provider binds tokens
+    /// to one; none elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org: Option<String>,
+    #[serde(with = "super::session::secret")]
+    pub access_token: SecretString,
+    pub expires_at: Option<DateTime<Utc>>,
+    /// The scopes the provider said it granted (else those asked for).
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// The token's `aud`, when it is a JWT that says one.
+    #[serde(default)]
+    pub audience: Vec<String>,
+    pub obtained_at: DateTime<Utc>,
+    /// How many times it was renewed since the first.
+    #[serde(default)]
+    pub renewals: u32,
+}
+
+impl ApiToken {
+    /// Usable now, with the renewal margin to spare.
+    pub fn fresh(&self, now: DateTime<Utc>) -> bool {
+        self.expires_at.is_none_or(|at| now + REFRESH_MARGIN < at)
+    }
+
+    pub fn secret(&self) -> &str {
+        self.access_token.expose_secret()
+    }
+}
+
+/// The per-API tokens of one session, and the APIs its login asked for.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ApiTokens {
+    /// RFC 8707: the resources the login asked for; a token for another
+    /// one is refused by the provider, so it is not asked.
+    #[serde(default)]
+    pub asked_at_login: Vec<String>,
+    #[serde(default)]
+    pub tokens: Vec<ApiToken>,
+}
+
+impl ApiTokens {
+    pub fn is_empty(&self) -> bool {
+        self.asked_at_login.is_empty() && self.tokens.is_empty()
+    }
+
+    pub fn find(&self, resource: &str, org: Option<&str>) -> Option<&ApiToken> {
+        self.tokens
+            .iter()
+            .find(|t| t.resource == resource && t.org.as_deref() == org)
+    }
+
+    /// Keep `token`, replacing the one for the same API and org.
+    pub fn put(&mut self, token: ApiToken) {
+        match self
+            .tokens
+            .iter_mut()
+            .find(|t| t.resource == token.resource && t.org == token.org)
+        {
+            Some(held) => *held = token,
+            None => self.tokens.push(token),
+        }
+    }
+}
+
+/// What the token endpoint gave for one API: the token, and the refresh
+/// token it rotated to (store it before anything else).
+pub struct ApiGrant {
+    pub token: ApiToken,
+    pub refresh_token: Option<SecretString>,
+}
+
+impl std::fmt::Debug for ApiGrant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiGrant")
+            .field("token", &self.token)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Provider {
+    /// Spend `refresh_token` for a token for `api`, asked in `style`:
+    /// RFC 8707 `resource`, Auth0 `audience` with `scope`, or Entra's
+    /// `scope=<resource>/.default`. An ID token in the answer is ignored:
+    /// it never replaces the session's claims.
+    pub async fn exchange_for_api(
+        &self,
+        refresh_token: &SecretString,
+        api: &ApiRef,
+        style: ResourceStyle,
+        org: Option<&str>,
+    ) -> Result<ApiGrant, AuthError> {
+        let client = self.client(self.current_keys(), None);
+        let refresh = RefreshToken::new(refresh_token.expose_secret().to_owned());
+        let mut request = client
+            .exchange_refresh_token(&refresh)
+            .map_err(|_| AuthError::MissingEndpoint("token endpoint"))?;
+        let scopes = request_scopes(api, style);
+        match style {
+            ResourceStyle::Rfc8707 => {
+                request = request.add_extra_param("resource", api.resource.clone());
+            }
+            ResourceStyle::Audience => {
+                request = request.add_extra_param("audience", api.resource.clone());
+            }
+            ResourceStyle::Entra => {}
+        }
+        request = request.add_scopes(scopes.iter().cloned().map(Scope::new));
+        let response = match request.request_async(self.http()).await {
+            Ok(r) => r,
+            Err(e) => {
+                return Err(AuthError::ApiTokenRefused {
+                    resource: api.resource.clone(),
+                    error: classify(e)?,
+                });
+            }
+        };
+        let raw = response.access_token().secret().to_owned();
+        let granted = response
+            .scopes()
+            .map(|s| s.iter().map(|s| s.to_string()).collect())
+            .unwrap_or(scopes);
+        let token = ApiToken {
+            resource: api.resource.clone(),
+            org: org.map(str::to_owned),
+            audience: audience_of(&raw),
+            access_token: SecretString::from(raw),
+            expires_at: response
+                .expires_in()
+                .and_then(|d| TimeDelta::from_std(d).ok())
+                .and_then(|d| Utc::now().checked_add_signed(d)),
+            scopes: granted,
+            obtained_at: Utc::now(),
+            renewals: 0,
+        };
+        Ok(ApiGrant {
+            token,
+            refresh_token: response
+                .refresh_token()
+                .map(|t| SecretString::from(t.secret().to_owned())),
+        })
+    }
+}
+
+/// The `scope` of an API token request: the API's scopes (RFC 8707,
+/// Auth0), or for Entra each as `<resource>/<scope>`, `.default` without.
+pub fn request_scopes(api: &ApiRef, style: ResourceStyle) -> Vec<String> {
+    match style {
+        ResourceStyle::Entra => {
+            let base = api.resource.trim_end_matches('/');
+            if api.scopes.is_empty() {
+                vec![format!("{base}/.default")]
+            } else {
+                api.scopes.iter().map(|s| format!("{base}/{s}")).collect()
+            }
+        }
+        _ => api.scopes.clone(),
+    }
+}
+
+/// A JWT's `aud` (a string or a list), read and not verified: the token
+/// is the API's to verify; the client only makes sure it goes where it
+/// was meant to. Empty for an opaque token.
+pub fn audience_of(token: &str) -> Vec<String> {
+    let mut parts = token.split('.');
+    let (Some(_), Some(payload), Some(_), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Vec::new();
+    };
+    let Ok(bytes) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload) else {
+        return Vec::new();
+    };
+    let Ok(claims) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        return Vec::new();
+    };
+    match claims.get("aud") {
+        Some(serde_json::Value::String(s)) => vec![s.clone()],
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Whether `granted` holds `scope`, as it is or, as Entra says them,
+/// after the API's identifier (`api://billing/invoices.read`).
+pub fn has_scope(granted: &[String], scope: &str) -> bool {
+    granted.iter().any(|g| {
+        g == scope
+            || g.strip_suffix(scope)
+                .is_some_and(|prefix| prefix.ends_with('/'))
+    })
+}
+
+/// Whether a token whose `aud` is `audience` may be sent to `resource`:
+/// no `aud` read (an opaque token: the API judges), or one of them names
+/// it — the same URI give or take a final `/`, or Entra's application ID
+/// URI `api://ID` for the bare `ID` its tokens carry.
+pub fn audience_matches(audience: &[String], resource: &str) -> bool {
+    if audience.is_empty() {
+        return true;
+    }
+    let want = resource.trim_end_matches('/');
+    audience.iter().any(|aud| {
+        let aud = aud.trim_end_matches('/');
+        aud == want || want.strip_prefix("api://") == Some(aud)
+    })
+}

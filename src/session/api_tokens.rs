@@ -1,0 +1,283 @@
+//! A token per API (a panel's `resource`, a script's `--resource`): held
+//! in the session while valid, else asked for with the refresh token in
+//! the provider's style, under the store lock and after a re-read, as a
+//! renewal is (two panels opening at once never spend one refresh token
+//! twice; the rotated refresh token is stored before anything that can
+//! fail). A refusal concerns that API alone: it never ends the session.
+
+use std::sync::Arc;
+
+use super::{SessionError, SessionService, blocking, provider_for};
+use crate::auth::{ApiToken, AuthError, Session, audience_matches, has_scope};
+use crate::config::{ApiRef, ProviderConfig, ResourceStyle};
+use crate::identity::visible;
+use crate::store::AccountId;
+use chrono::Utc;
+
+/// What a login asks for beyond its configured scopes so that the
+/// session can get its API tokens later (RFC 8707 only: the others ask
+/// per API).
+pub(crate) struct LoginApis {
+    pub resources: Vec<String>,
+    pub scopes: Vec<String>,
+}
+
+/// Why there is no token for one API, and what to do: said in the panel
+/// (which locks) or by `token --resource`. The session is untouched.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{reason}; {fix}")]
+pub struct ApiRefusal {
+    pub resource: String,
+    pub reason: String,
+    pub fix: String,
+    /// A new login asking for it may help (the TUI's `u`).
+    pub step_up: bool,
+    /// The scopes that login asks for beyond the configured ones (Entra's
+    /// `<resource>/.default`, which brings its consent prompt).
+    pub ask: Vec<String>,
+}
+
+/// A token for one API, and the session as stored after getting it (the
+/// face keeps it: its refresh token may have rotated).
+#[derive(Debug)]
+pub struct ApiAccess {
+    pub token: ApiToken,
+    pub session: Option<Session>,
+}
+
+const STEP_UP: &str = "log in again so that it is asked for (u on the panel, or `authdash login`)";
+
+impl SessionService {
+    /// Every API the config names for `provider`'s sessions.
+    pub fn configured_apis(&self, provider: &ProviderConfig) -> Vec<ApiRef> {
+        self.config.apis(provider)
+    }
+
+    pub(crate) fn login_apis(&self, provider: &ProviderConfig) -> LoginApis {
+        let mut out = LoginApis {
+            resources: Vec::new(),
+            scopes: Vec::new(),
+        };
+        if provider.resource_style != ResourceStyle::Rfc8707 {
+            return out;
+        }
+        for api in self.config.apis(provider) {
+            out.resources.push(api.resource);
+            for s in api.scopes {
+                if !out.scopes.contains(&s) {
+                    out.scopes.push(s);
+                }
+            }
+        }
+        out
+    }
+
+    /// The API `resource` names among those configured for `session`'s
+    /// provider; refused with the list otherwise.
+    pub fn api_named(&self, session: &Session, resource: &str) -> Result<ApiRef, SessionError> {
+        let provider = provider_for(&self.config, session)?;
+        let apis = self.config.apis(provider);
+        apis.iter()
+            .find(|a| a.resource == resource)
+            .cloned()
+            .ok_or_else(|| {
+                let list = apis
+                    .iter()
+                    .map(|a| a.resource.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                SessionError::Usage(format!(
+                    "`{}` is not an API {} names for {}: {}; add it to the provider's \
+                     `resources` (or a panel's `resource`) to ask tokens for it",
+                    visible(resource),
+                    self.config.path.display(),
+                    provider.label,
+                    if list.is_empty() {
+                        "it names none".to_owned()
+                    } else {
+                        format!("it names {list}")
+                    }
+                ))
+            })
+    }
+
+    /// A token for `api`: the one `session` holds while valid (no
+    /// request), else a new one. `stale` names a token the API refused
+    /// (401): it is not handed back again.
+    pub async fn api_token(
+        &self,
+        session: &Session,
+        api: &ApiRef,
+        org: Option<&str>,
+        stale: Option<&str>,
+    ) -> Result<ApiAccess, SessionError> {
+        let now = Utc::now();
+        let usable = |t: &ApiToken| t.fresh(now) && Some(t.secret()) != stale;
+        provider_for(&self.config, session)?;
+        if let Some(held) = session.apis.find(&api.resource, org)
+            && usable(held)
+        {
+            return Ok(ApiAccess {
+                token: held.clone(),
+                session: None,
+            });
+        }
+        let _renewing = self.renewals.clone().read_owned().await;
+        let provider = self.provider_of(session).await?;
+        let style = provider.config().resource_style;
+        let ask = crate::auth::request_scopes(api, style);
+        let refused = |reason: String, fix: &str, step_up: bool| {
+            SessionError::Api(ApiRefusal {
+                resource: api.resource.clone(),
+                reason,
+                fix: fix.to_owned(),
+                step_up,
+                ask: ask.clone(),
+            })
+        };
+        let shown = visible(&api.resource).into_owned();
+        let store = self.store.clone();
+        let doing = format!("getting a token for {shown}");
+        let guard = Arc::new(blocking(move || store.lock_for(&doing)).await?);
+        let id = AccountId::of(session);
+        let mut accounts = self.read_locked(&guard).await?;
+        let Some(mut stored) = accounts
+            .find(&id)
+            .filter(|s| s.client_id == session.client_id)
+            .cloned()
+        else {
+            return Err(SessionError::LoggedOutElsewhere {
+                who: visible(session.user.display_name()).into_owned(),
+            });
+        };
+        // Another panel or process got one meanwhile: theirs.
+        if let Some(held) = stored.apis.find(&api.resource, org)
+            && usable(held)
+        {
+            return Ok(ApiAccess {
+                token: held.clone(),
+                session: Some(stored),
+            });
+        }
+        let Some(refresh_token) = stored.tokens.refresh_token.clone() else {
+            return Err(refused(
+                format!("the session has no refresh token to get a token for {shown} with"),
+                "log in again asking for offline access (u on the panel, or `authdash login`)",
+                true,
+            ));
+        };
+        if style == ResourceStyle::Rfc8707 && !stored.apis.asked_at_login.contains(&api.resource) {
+            return Err(refused(
+                format!("the login did not ask for {shown}, so the provider would refuse it"),
+                STEP_UP,
+                true,
+            ));
+        }
+        let grant = match provider
+            .exchange_for_api(&refresh_token, api, style, org)
+            .await
+        {
+            Ok(grant) => grant,
+            Err(AuthError::ApiTokenRefused { error, .. }) => {
+                let (reason, fix, step_up) = explain(&error.error, error.description.as_deref());
+                return Err(refused(
+                    format!("the provider gave no token for {shown}: {reason}. It said: {error}"),
+                    fix,
+                    step_up,
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        // The old refresh token may be spent: the new one is stored first.
+        if let Some(rotated) = grant.refresh_token {
+            stored.tokens.refresh_token = Some(rotated);
+            accounts.upsert(stored.clone());
+            accounts = self.write_locked(&guard, accounts).await?;
+        }
+        let mut token = grant.token;
+        if !audience_matches(&token.audience, &api.resource) {
+            tracing::warn!(
+                "a token for {shown} came with the audience {:?}: not used",
+                token.audience
+            );
+            return Err(refused(
+                format!(
+                    "the provider answered with a token for {} instead of {shown}; it was not sent",
+                    visible(&token.audience.join(", "))
+                ),
+                "check the API's identifier in the config against the provider's (Auth0 answers \
+                 an audience it does not know with its default one)",
+                false,
+            ));
+        }
+        if let Some(old) = stored.apis.find(&api.resource, org) {
+            token.renewals = old.renewals.saturating_add(1);
+        }
+        let missing: Vec<&String> = api
+            .scopes
+            .iter()
+            .filter(|s| !has_scope(&token.scopes, s))
+            .collect();
+        stored.apis.put(token.clone());
+        accounts.upsert(stored.clone());
+        self.write_locked(&guard, accounts).await?;
+        if !missing.is_empty() {
+            let missing = missing
+                .iter()
+                .map(|s| visible(s).into_owned())
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Err(refused(
+                format!("the token for {shown} lacks the scope {missing}"),
+                STEP_UP,
+                true,
+            ));
+        }
+        Ok(ApiAccess {
+            token,
+            session: Some(stored),
+        })
+    }
+}
+
+/// A provider's refusal for one API, said for a person: why, the fix,
+/// and whether a new login asking for it may help.
+fn explain(error: &str, description: Option<&str>) -> (&'static str, &'static str, bool) {
+    let text = description.unwrap_or_default();
+    // Entra says consent and conditional access through invalid_grant
+    // with its own codes: for one resource, not for the session.
+    if text.contains("AADSTS65001") || error == "consent_required" {
+        return ("consent for it is missing", STEP_UP, true);
+    }
+    if ["AADSTS50076", "AADSTS50079", "AADSTS53003", "AADSTS50158"]
+        .iter()
+        .any(|code| text.contains(code))
+        || error == "interaction_required"
+    {
+        return (
+            "a conditional access policy asks for more (another sign-in, a second factor)",
+            STEP_UP,
+            true,
+        );
+    }
+    match error {
+        "invalid_target" => (
+            "it does not issue tokens for that API to this app, or the login did not ask for it",
+            "check the API's identifier with the provider's admin; if it is right, log in again \
+             so that it is asked for (u on the panel)",
+            true,
+        ),
+        "invalid_scope" => ("a scope the API needs was not granted", STEP_UP, true),
+        "invalid_grant" => (
+            "the refresh token is not valid for it",
+            "log in again (u on the panel, or `authdash login`)",
+            true,
+        ),
+        "access_denied" | "unauthorized_client" => (
+            "this app may not call that API",
+            "ask the provider's admin to allow the app to call it",
+            false,
+        ),
+        _ => ("it refused", "try again later", false),
+    }
+}

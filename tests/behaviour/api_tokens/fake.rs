@@ -1,0 +1,111 @@
+//! A dashboard over the shared fake provider, for what oidc-provider
+//! cannot do: refuse one API in Entra's words, answer another audience,
+//! and record the exact requests of each provider style.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use authdash::auth::Session;
+use authdash::config::Config;
+use authdash::panels::SourceError;
+use authdash::session::{FetchedSource, SessionService};
+
+use super::apis::{ACME, TestApi};
+use crate::support::broken_provider::{BrokenProvider, CLIENT_ID, Fault};
+use crate::support::home::{Home, auto_approved_login};
+
+pub struct Fake {
+    pub op: BrokenProvider,
+    pub home: Home,
+}
+
+impl Fake {
+    pub async fn start() -> Self {
+        Self {
+            op: BrokenProvider::start(Fault::None).await,
+            home: Home::new(),
+        }
+    }
+
+    /// A config in `style` with `panels` (each: id, API, its URL, scopes)
+    /// and provider lines `extra`.
+    pub fn config(
+        &self,
+        file: &str,
+        style: &str,
+        panels: &[(&str, &str, &TestApi, &[&str])],
+        extra: &str,
+    ) -> Config {
+        let mut text = format!(
+            "[auth.test]\nclient_id = \"{CLIENT_ID}\"\nserver_metadata_url = \"{}\"\n\
+             redirect_uri = \"http://127.0.0.1/callback\"\nresource_style = \"{style}\"\n{extra}\n\
+             [authdash]\nconnect_timeout_secs = 5\nrequest_timeout_secs = 10\n",
+            self.op.metadata_url()
+        );
+        for (id, resource, api, scopes) in panels {
+            let scopes = scopes
+                .iter()
+                .map(|s| format!("\"{s}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            text.push_str(&format!(
+                "\n[[authdash.panels]]\nid = \"{id}\"\ntitle = \"{id}\"\n\
+                 source = {{ type = \"http\", url = \"{}\", resource = \"{resource}\", scopes = [{scopes}] }}\n",
+                api.url
+            ));
+        }
+        self.home.config(file, &text)
+    }
+
+    pub fn service(&self, config: &Config) -> Arc<SessionService> {
+        self.home.service(config)
+    }
+
+    pub async fn login(&self, service: &SessionService) -> Session {
+        auto_approved_login(service).await
+    }
+
+    /// The token requests that asked for an API (not the login's).
+    pub fn api_forms(&self) -> Vec<HashMap<String, String>> {
+        self.op
+            .token_forms()
+            .into_iter()
+            .filter(|f| {
+                f.get("grant_type").map(String::as_str) == Some("refresh_token")
+                    && (f.contains_key("resource")
+                        || f.contains_key("audience")
+                        || f.get("scope").is_some_and(|s| s.contains("://")))
+            })
+            .collect()
+    }
+}
+
+pub async fn open(service: &Arc<SessionService>, session: &Session, id: &str) -> FetchedSource {
+    let spec = service
+        .config
+        .panels
+        .iter()
+        .find(|p| p.id == id)
+        .expect("the panel")
+        .clone();
+    tokio::time::timeout(
+        Duration::from_secs(30),
+        service.fetch_source(session, &spec, ACME),
+    )
+    .await
+    .expect("the panel loads in time")
+}
+
+/// The lock a refusal puts on a panel: its reason, fix and step-up.
+pub fn locked(fetched: &FetchedSource) -> (String, String, bool) {
+    match &fetched.data {
+        Err(SourceError::ApiRefused {
+            reason,
+            fix,
+            step_up,
+            ..
+        }) => (reason.clone(), fix.clone(), *step_up),
+        other => panic!("the panel is not locked: {other:?}"),
+    }
+}

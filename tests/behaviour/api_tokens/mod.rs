@@ -1,0 +1,13 @@
+//! Panels that call several APIs, each with a token of its own (issue 19):
+//! RFC 8707 against oidc-provider with two APIs that accept only their own
+//! audience, the refusals that lock one panel and keep the session, the
+//! Auth0 and Entra request shapes, the store, the CLI and the screens.
+
+mod apis;
+mod cli;
+mod config;
+mod fake;
+mod interop;
+mod refusals;
+mod styles;
+mod tui;
