@@ -1,104 +1,18 @@
 //! A token for one API, asked for with the session's refresh token in the
-//! provider's style ([`ResourceStyle`]), and the tokens a session holds
-//! per API. The session service decides when to ask and keeps what comes
-//! back; nothing here stores or retries.
+//! provider's style ([`ResourceStyle`]) (the tokens a session holds per API
+//! are the session's: [`super::session::ApiTokens`]). The session service
+//! decides when to ask and keeps what comes back; nothing here stores or
+//! retries.
 
 use base64::Engine as _;
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{TimeDelta, Utc};
 use openidconnect::{OAuth2TokenResponse, RefreshToken, Scope};
 use secrecy::{ExposeSecret, SecretString};
-use serde::{Deserialize, Serialize};
 
-use super::session::REFRESH_MARGIN;
+use super::session::{ApiGrant, ApiToken};
 use super::tokens::classify;
 use super::{AuthError, Provider};
 use crate::config::{ApiRef, ResourceStyle};
-
-/// One API's access token, kept beside the session it came from.
-/// `Debug` shows `[REDACTED]` for the token.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ApiToken {
-    /// The API it was asked for (the config's `resource`).
-    pub resource: String,
-    /// The organization it is bound to, where the provider binds tokens
-    /// to one; none elsewhere.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub org: Option<String>,
-    #[serde(with = "super::session::secret")]
-    pub access_token: SecretString,
-    pub expires_at: Option<DateTime<Utc>>,
-    /// The scopes the provider said it granted (else those asked for).
-    #[serde(default)]
-    pub scopes: Vec<String>,
-    /// The token's `aud`, when it is a JWT that says one.
-    #[serde(default)]
-    pub audience: Vec<String>,
-    pub obtained_at: DateTime<Utc>,
-    /// How many times it was renewed since the first.
-    #[serde(default)]
-    pub renewals: u32,
-}
-
-impl ApiToken {
-    /// Usable now, with the renewal margin to spare.
-    pub fn fresh(&self, now: DateTime<Utc>) -> bool {
-        self.expires_at.is_none_or(|at| now + REFRESH_MARGIN < at)
-    }
-
-    pub fn secret(&self) -> &str {
-        self.access_token.expose_secret()
-    }
-}
-
-/// The per-API tokens of one session, and the APIs its login asked for.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct ApiTokens {
-    /// RFC 8707: the resources the login asked for; a token for another
-    /// one is refused by the provider, so it is not asked.
-    #[serde(default)]
-    pub asked_at_login: Vec<String>,
-    #[serde(default)]
-    pub tokens: Vec<ApiToken>,
-}
-
-impl ApiTokens {
-    pub fn is_empty(&self) -> bool {
-        self.asked_at_login.is_empty() && self.tokens.is_empty()
-    }
-
-    pub fn find(&self, resource: &str, org: Option<&str>) -> Option<&ApiToken> {
-        self.tokens
-            .iter()
-            .find(|t| t.resource == resource && t.org.as_deref() == org)
-    }
-
-    /// Keep `token`, replacing the one for the same API and org.
-    pub fn put(&mut self, token: ApiToken) {
-        match self
-            .tokens
-            .iter_mut()
-            .find(|t| t.resource == token.resource && t.org == token.org)
-        {
-            Some(held) => *held = token,
-            None => self.tokens.push(token),
-        }
-    }
-}
-
-/// What the token endpoint gave for one API: the token, and the refresh
-/// token it rotated to (store it before anything else).
-pub struct ApiGrant {
-    pub token: ApiToken,
-    pub refresh_token: Option<SecretString>,
-}
-
-impl std::fmt::Debug for ApiGrant {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ApiGrant")
-            .field("token", &self.token)
-            .finish_non_exhaustive()
-    }
-}
 
 impl Provider {
     /// Spend `refresh_token` for a token for `api`, asked in `style`:

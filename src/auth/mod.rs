@@ -35,9 +35,7 @@ mod userinfo;
 mod verify;
 
 pub use crate::config::FlowPreference;
-pub use api_token::{
-    ApiGrant, ApiToken, ApiTokens, audience_matches, audience_of, has_scope, request_scopes,
-};
+pub use api_token::{audience_matches, audience_of, has_scope, request_scopes};
 pub use browser::open_url;
 pub use cache::DiscoveryCache;
 pub use device::{DeviceLogin, PollState};
@@ -51,4 +49,6 @@ pub use paste::PasteRefusal;
 pub use provider::Provider;
 pub use refresh::{RefreshedTokens, UnverifiedRefresh};
 pub use refusal::{Refusal, RefusalReason};
-pub use session::{REFRESH_MARGIN, Session, SessionState, TokenSet, merge_claims};
+pub use session::{
+    ApiGrant, ApiToken, ApiTokens, REFRESH_MARGIN, Session, SessionState, TokenSet, merge_claims,
+};
