@@ -11,7 +11,6 @@ use super::{SessionError, SessionService, blocking, provider_for};
 use crate::auth::{ApiToken, AuthError, Session, audience_matches, has_scope};
 use crate::config::{ApiRef, ProviderConfig, ResourceStyle};
 use crate::identity::visible;
-use crate::store::AccountId;
 use chrono::Utc;
 
 /// What a login asks for beyond its configured scopes so that the
@@ -139,17 +138,8 @@ impl SessionService {
         let store = self.store.clone();
         let doing = format!("getting a token for {shown}");
         let guard = Arc::new(blocking(move || store.lock_for(&doing)).await?);
-        let id = AccountId::of(session);
         let mut accounts = self.read_locked(&guard).await?;
-        let Some(mut stored) = accounts
-            .find(&id)
-            .filter(|s| s.client_id == session.client_id)
-            .cloned()
-        else {
-            return Err(SessionError::LoggedOutElsewhere {
-                who: visible(session.user.display_name()).into_owned(),
-            });
-        };
+        let mut stored = super::stored_of(&accounts, session)?;
         // Another panel or process got one meanwhile: theirs.
         if let Some(held) = stored.apis.find(&api.resource, org)
             && usable(held)

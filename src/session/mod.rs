@@ -229,6 +229,25 @@ impl SessionService {
     }
 }
 
+/// `session` as the store holds it now (read under the lock): the same
+/// account and the same client. Another client's session of the same
+/// person, stored by a config naming the same issuer with another
+/// client_id, is not this session's to take, spend or remove; none at all
+/// means another process logged it out.
+pub(crate) fn stored_of(
+    accounts: &crate::store::Accounts,
+    session: &Session,
+) -> Result<Session, SessionError> {
+    accounts
+        .find(&crate::store::AccountId::of(session))
+        .filter(|s| s.client_id == session.client_id)
+        .cloned()
+        .ok_or_else(|| SessionError::LoggedOutElsewhere {
+            // The name came from the provider: shown, never run.
+            who: crate::identity::visible(session.user.display_name()).into_owned(),
+        })
+}
+
 /// Run blocking store work off the async worker threads.
 pub(crate) async fn blocking<T, E>(
     work: impl FnOnce() -> Result<T, E> + Send + 'static,

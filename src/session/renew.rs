@@ -8,7 +8,6 @@ use secrecy::ExposeSecret;
 use super::error::ends_session;
 use super::{SessionError, SessionService, blocking, provider_for};
 use crate::auth::Session;
-use crate::identity::visible;
 use crate::store::{AccountId, Accounts, StoreLock, TokenStore};
 
 /// Said of a session whose rotated tokens are stored but whose new ID
@@ -52,16 +51,7 @@ impl SessionService {
         // client's session of the same person, stored by a config naming
         // the same issuer with another client_id: it is not this
         // session's to take, to spend or to remove.
-        let Some(stored) = accounts
-            .find(&id)
-            .filter(|s| s.client_id == session.client_id)
-            .cloned()
-        else {
-            return Err(SessionError::LoggedOutElsewhere {
-                // The name came from the provider: shown, never run.
-                who: visible(session.user.display_name()).into_owned(),
-            });
-        };
+        let stored = super::stored_of(&accounts, session)?;
         if !same_refresh_token(&stored, session)
             && stored.unverified.is_none()
             && stored.access_token_fresh(Utc::now())
