@@ -88,3 +88,50 @@ async fn a_refresh_failure_offline_keeps_the_dashboard() {
         render(&model)
     );
 }
+
+/// Offline, the dashboard tries its renewal again when the backoff is over
+/// and not a tick before: 15 s after the first failure, 30 s after the
+/// second (the renewal started by the tick, answered as effects answer).
+#[tokio::test]
+async fn an_offline_renewal_is_tried_again_when_its_backoff_is_over_and_not_before() {
+    use authdash::tui::update::tick;
+    let demo = Demo::start().await;
+    let mut model = demo.dashboard("bob").await;
+    let renewal = |commands: Vec<Command>| {
+        commands.into_iter().find_map(|c| match c {
+            Command::Refresh { generation, .. } => Some(generation),
+            _ => None,
+        })
+    };
+    let expires = dash(&model).session.tokens.expires_at.expect("an expiry");
+    let mut now = expires - TimeDelta::seconds(30);
+    let mut generation = renewal(tick(&mut model, now)).expect("due near its expiry");
+    for backoff in [15, 30] {
+        let account = AccountId::of(&dash(&model).session);
+        update(
+            &mut model,
+            Msg::Refreshed {
+                account,
+                generation: Some(generation),
+                result: Err(RefreshFailure {
+                    error: "connection refused".into(),
+                    needs_login: false,
+                    logged_out_elsewhere: false,
+                    unverified: None,
+                }),
+            },
+        );
+        let failed = now;
+        for second in 1..backoff {
+            now = failed + TimeDelta::seconds(second);
+            assert_eq!(
+                renewal(tick(&mut model, now)),
+                None,
+                "tried again {second} s after failure {backoff}"
+            );
+        }
+        now = failed + TimeDelta::seconds(backoff);
+        generation = renewal(tick(&mut model, now))
+            .unwrap_or_else(|| panic!("not tried again {backoff} s after the failure"));
+    }
+}
