@@ -149,6 +149,59 @@ async fn only_a_definite_answer_ends_a_session() {
     );
 }
 
+/// The same where a person quits: the dashboard, started in a
+/// pseudo-terminal on a stored session whose access token has expired,
+/// renews at once; `q` while the provider is still answering ends the
+/// process only once the rotated refresh token is in the store.
+#[tokio::test(flavor = "multi_thread")]
+async fn quitting_the_dashboard_waits_for_its_renewal_under_way() {
+    use support::pty::{Pty, home_env};
+    let op = BrokenProvider::start(Fault::None).await;
+    let home = Home::new();
+    let config = home.config("a.toml", &op.toml());
+    let service = home.service(&config);
+    let session = auto_approved_login(&service).await;
+    home.store()
+        .save(&expired(session.clone()))
+        .expect("stored");
+    op.set_fault(Fault::TokenSlow);
+    let hits = op.token_hits();
+    let mut env = home_env(home.dir.path());
+    env.push(("TERM".into(), "xterm-256color".into()));
+    let config_path = home.config_path("a.toml").display().to_string();
+    let mut app = Pty::spawn(
+        env!("CARGO_BIN_EXE_authdash"),
+        &["--config", &config_path],
+        &env,
+        home.dir.path(),
+    )
+    .expect("the dashboard starts");
+    let deadline = Instant::now() + BOUND;
+    while op.token_hits() == hits {
+        assert!(
+            Instant::now() < deadline,
+            "the renewal never reached the provider: {}",
+            app.contents()
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // The provider takes a second to answer: quit now.
+    app.send("q").expect("q sent");
+    app.wait_exit(BOUND).expect("the dashboard quits");
+    let stored = home
+        .store()
+        .accounts()
+        .unwrap()
+        .find(&AccountId::of(&session))
+        .cloned()
+        .expect("stored");
+    assert_ne!(
+        refresh_token(&stored),
+        refresh_token(&session),
+        "the process ended before the renewed tokens were stored"
+    );
+}
+
 /// Quitting waits for a renewal under way: the rotated refresh token in
 /// flight must reach the store before the runtime goes away.
 #[tokio::test(flavor = "multi_thread")]
