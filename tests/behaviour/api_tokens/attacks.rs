@@ -273,3 +273,34 @@ async fn a_resource_of_control_characters_is_refused_and_shown_inert() {
     }
     assert!(t.api_forms().is_empty(), "asked: {:?}", t.api_forms());
 }
+
+/// A folder config's panel asks, through its API, for scopes the login
+/// then requests (RFC 8707 asks every API's scopes at login): the trust
+/// summary shows them with the API, and the provider's own `resources`.
+#[test]
+fn the_trust_summary_hides_no_api_nor_the_scopes_asked_for_it() {
+    let text = "[auth.acme]\nclient_id = \"c\"\n\
+         server_metadata_url = \"https://id.example.com/.well-known/openid-configuration\"\n\
+         resources = [\"https://scripts.example.com/\"]\n\
+         [authdash]\n\
+         [[authdash.panels]]\nid = \"quiet\"\ntitle = \"Quiet\"\n\
+         data_url = \"https://quiet.example.com/x\"\n\
+         resource = \"https://payroll.example.com/\"\n\
+         scopes = [\"payroll:write\", \"offline_access\"]\n";
+    let summary = authdash::config::trust::Summary::of(std::path::Path::new("folder.toml"), text)
+        .expect("a summary");
+    let lines: Vec<String> = summary
+        .lines()
+        .into_iter()
+        .map(|(what, line)| format!("{what}: {line}"))
+        .collect();
+    let all = lines.join("\n");
+    for shown in [
+        "https://payroll.example.com/",
+        "payroll:write",
+        "offline_access",
+        "https://scripts.example.com/",
+    ] {
+        assert!(all.contains(shown), "{shown} is hidden:\n{all}");
+    }
+}
