@@ -304,3 +304,35 @@ fn the_trust_summary_hides_no_api_nor_the_scopes_asked_for_it() {
         assert!(all.contains(shown), "{shown} is hidden:\n{all}");
     }
 }
+
+/// A command panel naming an API gets that API's token in its
+/// `token_env`, never the login's (whose `aud` is not the API's).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_command_panels_token_env_holds_its_apis_token_not_the_logins() {
+    use crate::support::broken_provider::CLIENT_ID;
+    let t = Fake::start().await;
+    // The program prints the middle of its token (the whole of it would
+    // be redacted): a JWT's claims, nothing for the login's opaque one.
+    let text = format!(
+        "[auth.test]\nclient_id = \"{CLIENT_ID}\"\nserver_metadata_url = \"{}\"\n\
+         redirect_uri = \"http://127.0.0.1/callback\"\n\
+         [authdash]\nconnect_timeout_secs = 5\nrequest_timeout_secs = 10\n\
+         [[authdash.panels]]\nid = \"billing\"\ntitle = \"Billing\"\n\
+         source = {{ type = \"command\", token_env = \"BILLING_TOKEN\", resource = \"{BILLING}\", \
+         argv = [\"/bin/sh\", \"-c\", \"printf '{{\\\"p\\\":\\\"%s\\\"}}' \
+         \\\"$(printf %s \\\"$BILLING_TOKEN\\\" | /usr/bin/cut -s -d. -f2)\\\"\"] }}\n",
+        t.op.metadata_url()
+    );
+    let config = t.home.config("c.toml", &text);
+    let service = t.service(&config);
+    let session = t.login(&service).await;
+    let fetched = open(&service, &session, "billing").await;
+    let data = fetched.data.expect("the program's answer");
+    let payload = data["p"].as_str().expect("a string");
+    assert!(!payload.is_empty(), "the program got the login's token");
+    let claims: Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("base64url"))
+            .expect("claims");
+    assert_eq!(claims["aud"], BILLING);
+    assert_eq!(t.api_forms().len(), 1);
+}
