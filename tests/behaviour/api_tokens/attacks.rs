@@ -171,6 +171,15 @@ async fn an_absurd_answer_is_bounded_and_ends_nothing() {
     assert!(fetched.ended.is_none(), "the session was ended");
     assert_eq!(billing.received().len(), before);
     assert_eq!(service.accounts().await.expect("read").sessions.len(), 1);
+    // A token with a line break in it: no header of the attacker's
+    // making reaches the API.
+    service.store.save(&fresh).expect("stored");
+    let split = "opaque\r\nX-Injected: yes";
+    t.op.set_api_answer(ApiAnswer::Over(json!({"access_token": split})));
+    let fetched = open(&service, &fresh, "billing").await;
+    assert!(fetched.data.is_err());
+    assert!(fetched.ended.is_none(), "the session was ended");
+    assert_eq!(billing.received().len(), before, "{:?}", billing.received());
 }
 
 /// Two processes (two services over one store) ask the same API's token
