@@ -345,3 +345,54 @@ async fn a_command_panels_token_env_holds_its_apis_token_not_the_logins() {
     assert_eq!(claims["aud"], BILLING);
     assert_eq!(t.api_forms().len(), 1);
 }
+
+/// An API token's request and the session's own renewal, in two
+/// processes at once, then a renewal from a copy of the session older
+/// than both: each spends the refresh token the store holds, never one
+/// already spent.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_api_token_and_a_renewal_never_spend_one_refresh_token_twice() {
+    let t = Fake::start().await;
+    let billing = TestApi::reading("billing", BILLING).await;
+    let reports = TestApi::reading("reports", REPORTS).await;
+    let config = t.config(
+        "c.toml",
+        "rfc8707",
+        &[
+            ("billing", BILLING, &billing, &[]),
+            ("reports", REPORTS, &reports, &[]),
+        ],
+        "",
+    );
+    let first = t.service(&config);
+    let old = t.login(&first).await;
+    let second = t.service(&config);
+    let api = first.api_named(&old, BILLING).expect("configured");
+    let (token, renewed) = tokio::time::timeout(Duration::from_secs(30), async {
+        tokio::join!(
+            first.api_token(&old, &api, None, None),
+            second.renew(&old)
+        )
+    })
+    .await
+    .expect("in time");
+    token.expect("the API token");
+    renewed.expect("the renewal");
+    assert_eq!(t.op.refresh_reuses(), 0);
+    tokio::time::timeout(Duration::from_secs(30), first.renew(&old))
+        .await
+        .expect("in time")
+        .expect("renewed again");
+    assert_eq!(t.op.refresh_reuses(), 0);
+    let reports_api = first.api_named(&old, REPORTS).expect("configured");
+    tokio::time::timeout(
+        Duration::from_secs(30),
+        first.api_token(&old, &reports_api, None, None),
+    )
+    .await
+    .expect("in time")
+    .expect("reports' token");
+    assert_eq!(t.op.refresh_reuses(), 0);
+    let stored = &first.accounts().await.expect("read").sessions[0];
+    assert_eq!(stored.apis.tokens.len(), 2, "an API token was lost");
+}
