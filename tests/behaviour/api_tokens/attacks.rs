@@ -369,10 +369,7 @@ async fn an_api_token_and_a_renewal_never_spend_one_refresh_token_twice() {
     let second = t.service(&config);
     let api = first.api_named(&old, BILLING).expect("configured");
     let (token, renewed) = tokio::time::timeout(Duration::from_secs(30), async {
-        tokio::join!(
-            first.api_token(&old, &api, None, None),
-            second.renew(&old)
-        )
+        tokio::join!(first.api_token(&old, &api, None, None), second.renew(&old))
     })
     .await
     .expect("in time");
@@ -395,4 +392,47 @@ async fn an_api_token_and_a_renewal_never_spend_one_refresh_token_twice() {
     assert_eq!(t.op.refresh_reuses(), 0);
     let stored = &first.accounts().await.expect("read").sessions[0];
     assert_eq!(stored.apis.tokens.len(), 2, "an API token was lost");
+}
+
+/// Billing's address answers with a redirect to reports: billing's token
+/// does not follow it there.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_api_redirecting_elsewhere_does_not_take_its_token_there() {
+    use crate::support::broken_provider::CLIENT_ID;
+    let t = Fake::start().await;
+    let reports = TestApi::reading("reports", REPORTS).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let to = reports.url.clone();
+    let bounce = axum::Router::new().route(
+        "/data",
+        axum::routing::get(move || {
+            let to = to.clone();
+            async move { axum::response::Redirect::temporary(&to) }
+        }),
+    );
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, bounce).await;
+    });
+    let text = format!(
+        "[auth.test]\nclient_id = \"{CLIENT_ID}\"\nserver_metadata_url = \"{}\"\n\
+         redirect_uri = \"http://127.0.0.1/callback\"\n\
+         [authdash]\nconnect_timeout_secs = 5\nrequest_timeout_secs = 10\n\
+         [[authdash.panels]]\nid = \"billing\"\ntitle = \"Billing\"\n\
+         source = {{ type = \"http\", url = \"http://127.0.0.1:{port}/data\", resource = \"{BILLING}\" }}\n",
+        t.op.metadata_url()
+    );
+    let config = t.home.config("c.toml", &text);
+    let service = t.service(&config);
+    let session = t.login(&service).await;
+    let fetched = open(&service, &session, "billing").await;
+    task.abort();
+    assert!(fetched.data.is_err(), "{:?}", fetched.data);
+    assert!(
+        reports.received().is_empty(),
+        "followed with {:?}",
+        reports.received()
+    );
 }
