@@ -436,3 +436,23 @@ async fn an_api_redirecting_elsewhere_does_not_take_its_token_there() {
         reports.received()
     );
 }
+
+/// `status --json` names the APIs a session holds tokens for, never a
+/// token.
+#[tokio::test(flavor = "multi_thread")]
+async fn status_json_never_prints_an_api_token() {
+    let t = Fake::start().await;
+    let billing = TestApi::reading("billing", BILLING).await;
+    let service = billing_panel(&t, &billing).await;
+    let session = t.login(&service).await;
+    let fetched = open(&service, &session, "billing").await;
+    let held = fetched.api_session.expect("the session as stored");
+    let token = held.apis.tokens[0].secret().to_owned();
+    let out = t.home.authdash("c.toml", &["status", "--json"]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains(BILLING), "{said}");
+    assert!(!said.contains(&token), "the API token was printed");
+    // Nor a part of it.
+    let claims = token.split('.').nth(1).expect("a JWT");
+    assert!(!said.contains(claims), "its claims were printed");
+}
