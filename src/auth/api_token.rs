@@ -94,20 +94,44 @@ pub fn request_scopes(api: &ApiRef, style: ResourceStyle) -> Vec<String> {
     }
 }
 
-/// A JWT's `aud` (a string or a list), read and not verified: the token
-/// is the API's to verify; the client only makes sure it goes where it
-/// was meant to. Empty for an opaque token.
-pub fn audience_of(token: &str) -> Vec<String> {
+/// What a token is to the client: opaque, or a JWT (a header that is
+/// a JSON object naming its `alg`) whose claims may not be readable.
+enum Shape {
+    Opaque,
+    Jwt(Option<serde_json::Value>),
+}
+
+fn shape(token: &str) -> Shape {
+    // JWTs are unpadded; a padded one is still one, and still judged.
+    let engine = base64::engine::GeneralPurpose::new(
+        &base64::alphabet::URL_SAFE,
+        base64::engine::GeneralPurposeConfig::new()
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+    );
+    let json = |part: &str| {
+        engine
+            .decode(part)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .filter(serde_json::Value::is_object)
+    };
     let mut parts = token.split('.');
-    let (Some(_), Some(payload), Some(_), None) =
+    let (Some(header), Some(payload), Some(_), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {
-        return Vec::new();
+        return Shape::Opaque;
     };
-    let Ok(bytes) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload) else {
-        return Vec::new();
-    };
-    let Ok(claims) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+    match json(header) {
+        Some(h) if h.get("alg").is_some() => Shape::Jwt(json(payload)),
+        _ => Shape::Opaque,
+    }
+}
+
+/// A JWT's `aud` (a string or a list), read and not verified: the token
+/// is the API's to verify; the client only makes sure it goes where it
+/// was meant to. Empty for an opaque token, or a JWT that names none.
+pub fn audience_of(token: &str) -> Vec<String> {
+    let Shape::Jwt(Some(claims)) = shape(token) else {
         return Vec::new();
     };
     match claims.get("aud") {
@@ -130,16 +154,18 @@ pub fn has_scope(granted: &[String], scope: &str) -> bool {
     })
 }
 
-/// Whether a token whose `aud` is `audience` may be sent to `resource`:
-/// no `aud` read (an opaque token: the API judges), or one of them names
-/// it — the same URI give or take a final `/`, or Entra's application ID
-/// URI `api://ID` for the bare `ID` its tokens carry.
-pub fn audience_matches(audience: &[String], resource: &str) -> bool {
-    if audience.is_empty() {
+/// Whether `token` may be sent to `resource`, judged from the token
+/// itself (never from what was stored beside it): an opaque token (the
+/// API judges it), or a JWT whose `aud` names `resource` — the same URI
+/// give or take a final `/`, or Entra's application ID URI `api://ID` for
+/// the bare `ID` its tokens carry. A JWT naming no audience, or whose
+/// claims cannot be read, is valid who knows where: not sent.
+pub fn sendable_to(token: &str, resource: &str) -> bool {
+    if matches!(shape(token), Shape::Opaque) {
         return true;
     }
     let want = resource.trim_end_matches('/');
-    audience.iter().any(|aud| {
+    audience_of(token).iter().any(|aud| {
         let aud = aud.trim_end_matches('/');
         aud == want || want.strip_prefix("api://") == Some(aud)
     })

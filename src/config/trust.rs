@@ -32,7 +32,7 @@ use crate::identity::visible;
 pub use message::trust_command;
 use message::{shown, visible_lines};
 use record::{Entry, RecordedCa, RecordedProgram, read_capped};
-pub use summary::{CaFile, Login, Program, Setting, Summary, TokenUrl};
+pub use summary::{Api, CaFile, Login, Program, Setting, Summary, TokenUrl};
 
 /// The file in the data folder that lists trusted configs.
 pub const TRUST_FILE_NAME: &str = "trusted-configs.json";

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use super::{SessionError, SessionService, blocking, provider_for};
-use crate::auth::{ApiToken, AuthError, Session, audience_matches, has_scope};
+use crate::auth::{ApiToken, AuthError, Session, has_scope, sendable_to};
 use crate::config::{ApiRef, ProviderConfig, ResourceStyle};
 use crate::identity::visible;
 use chrono::Utc;
@@ -111,7 +111,10 @@ impl SessionService {
         stale: Option<&str>,
     ) -> Result<ApiAccess, SessionError> {
         let now = Utc::now();
-        let usable = |t: &ApiToken| t.fresh(now) && Some(t.secret()) != stale;
+        // Its own `aud` is read again: a held token goes only where it says.
+        let usable = |t: &ApiToken| {
+            t.fresh(now) && Some(t.secret()) != stale && sendable_to(t.secret(), &api.resource)
+        };
         provider_for(&self.config, session)?;
         if let Some(held) = session.apis.find(&api.resource, org)
             && usable(held)
@@ -185,16 +188,18 @@ impl SessionService {
             accounts = self.write_locked(&guard, accounts).await?;
         }
         let mut token = grant.token;
-        if !audience_matches(&token.audience, &api.resource) {
+        if !sendable_to(token.secret(), &api.resource) {
             tracing::warn!(
                 "a token for {shown} came with the audience {:?}: not used",
                 token.audience
             );
+            let whose = if token.audience.is_empty() {
+                "a token that names no audience".to_owned()
+            } else {
+                format!("a token for {}", visible(&token.audience.join(", ")))
+            };
             return Err(refused(
-                format!(
-                    "the provider answered with a token for {} instead of {shown}; it was not sent",
-                    visible(&token.audience.join(", "))
-                ),
+                format!("the provider answered with {whose} instead of {shown}; it was not sent"),
                 "check the API's identifier in the config against the provider's (Auth0 answers \
                  an audience it does not know with its default one)",
                 false,

@@ -376,6 +376,10 @@ pub enum ApiAnswer {
     Refuse(&'static str, &'static str),
     /// A token granting only this scope, whatever was asked.
     Grant(&'static str),
+    /// The usual answer (a JWT for the API asked) with these fields of a
+    /// JSON object put over it: a hostile `access_token`, `expires_in`,
+    /// `scope`.
+    Over(Value),
 }
 
 /// A canned userinfo answer: status, content type and body, where
@@ -1019,8 +1023,13 @@ fn api_asked(form: &HashMap<String, String>) -> Option<String> {
 fn api_token(s: &Shared, subject: &str, api: &str, scope: &str, tokens: [&str; 3]) -> Response {
     let [access, refresh, id_token] = tokens;
     let mut scope = scope;
+    let mut over = serde_json::Map::new();
     let audience = match lock(&s.api_answer).clone() {
         ApiAnswer::Issue => api.to_owned(),
+        ApiAnswer::Over(fields) => {
+            over = object(fields);
+            api.to_owned()
+        }
         ApiAnswer::Grant(only) => {
             scope = only;
             api.to_owned()
@@ -1039,15 +1048,18 @@ fn api_token(s: &Shared, subject: &str, api: &str, scope: &str, tokens: [&str; 3
         })),
         URL_SAFE_NO_PAD.encode(b"not verified by the client")
     );
-    Json(json!({
+    let mut answer = json!({
         "access_token": jwt,
         "token_type": "Bearer",
         "expires_in": 3600,
         "refresh_token": refresh,
         "id_token": id_token,
         "scope": scope,
-    }))
-    .into_response()
+    });
+    if let Some(fields) = answer.as_object_mut() {
+        fields.extend(over);
+    }
+    Json(answer).into_response()
 }
 
 /// RFC 7009: forgets the token (a refresh or an access token), unless a

@@ -40,8 +40,9 @@ pub struct Summary {
     /// The programs command panels run with the access token.
     pub programs: Vec<Program>,
     /// The APIs panels get tokens of their own for (`resource`): the
-    /// API, and the panel that sends its token.
-    pub apis: Vec<TokenUrl>,
+    /// API, the panel that sends its token, and the scopes asked for it
+    /// (which an RFC 8707 login asks for too).
+    pub apis: Vec<Api>,
     /// Every other key that is not cosmetic, as written (secrets named,
     /// not shown).
     pub settings: Vec<Setting>,
@@ -62,6 +63,13 @@ pub struct Login {
 pub struct TokenUrl {
     pub panel: String,
     pub url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Api {
+    pub panel: String,
+    pub resource: String,
+    pub scopes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,9 +138,10 @@ impl Summary {
                 summary.program(&panel.id, &command.argv, &command.token_env);
             }
             if let Some(api) = config.panel_api(&panel.id) {
-                summary.apis.push(TokenUrl {
+                summary.apis.push(Api {
                     panel: panel.id.clone(),
-                    url: api.resource.clone(),
+                    resource: api.resource.clone(),
+                    scopes: api.scopes.clone(),
                 });
             }
         }
@@ -343,8 +352,18 @@ fn login_text(login: &Login) -> String {
     )
 }
 
-fn api_text(api: &TokenUrl) -> String {
-    format!("{}   (panel `{}`)", visible(&api.url), visible(&api.panel))
+fn api_text(api: &Api) -> String {
+    let scopes = if api.scopes.is_empty() {
+        String::new()
+    } else {
+        format!("; scopes {}", api.scopes.join(" "))
+    };
+    format!(
+        "{}   (panel `{}`{})",
+        visible(&api.resource),
+        visible(&api.panel),
+        visible(&scopes)
+    )
 }
 
 fn url_text(url: &TokenUrl) -> String {

@@ -152,9 +152,9 @@ fn the_trust_summary_lists_each_panels_api() {
     assert_eq!(
         apis,
         [
-            "https://billing.example.com/   (panel `billing`)",
+            "https://billing.example.com/   (panel `billing`; scopes billing:read)",
             "https://reports.example.com/   (panel `reports`)",
-            "https://billing.example.com/   (panel `local`)",
+            "https://billing.example.com/   (panel `local`; scopes billing:write)",
         ]
     );
 }

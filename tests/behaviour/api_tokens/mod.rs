@@ -4,6 +4,7 @@
 //! Auth0 and Entra request shapes, the store, the CLI and the screens.
 
 mod apis;
+mod attacks;
 mod cli;
 mod config;
 mod fake;
