@@ -112,12 +112,8 @@ impl Refusals {
     pub(crate) fn report(&self, reason: RefusalReason) {
         let refusal = Refusal { reason };
         let n = self.count.fetch_add(1, Ordering::SeqCst) + 1;
-        if n <= LOGGED_REFUSALS {
-            tracing::warn!("login callback: {refusal}");
-        } else if n == LOGGED_REFUSALS + 1 {
-            tracing::warn!(
-                "login callback: more responses refused; they are counted, not logged one by one"
-            );
+        if let Some(line) = log_line(n, &refusal) {
+            tracing::warn!("{line}");
         }
         // A caller that does not read loses the surplus, never memory.
         let _ = self.tx.try_send(refusal);
@@ -130,11 +126,32 @@ impl Refusals {
 
 impl Drop for Refusals {
     fn drop(&mut self) {
-        let n = self.count();
-        if n > LOGGED_REFUSALS {
-            tracing::warn!("login callback: {n} responses refused in all during this login");
+        if let Some(line) = summary_line(self.count()) {
+            tracing::warn!("{line}");
         }
     }
+}
+
+/// What the log says of the `n`-th refusal: the first few one by one,
+/// then once that the rest are counted (a flood of forged responses
+/// writes a bounded number of lines).
+fn log_line(n: usize, refusal: &Refusal) -> Option<String> {
+    if n <= LOGGED_REFUSALS {
+        Some(format!("login callback: {refusal}"))
+    } else if n == LOGGED_REFUSALS + 1 {
+        Some(
+            "login callback: more responses refused; they are counted, not logged one by one"
+                .to_owned(),
+        )
+    } else {
+        None
+    }
+}
+
+/// What the log says when the login ends after `n` refusals.
+fn summary_line(n: usize) -> Option<String> {
+    (n > LOGGED_REFUSALS)
+        .then(|| format!("login callback: {n} responses refused in all during this login"))
 }
 
 #[cfg(test)]
@@ -162,56 +179,32 @@ mod tests {
         assert_eq!(long.chars().count(), QUOTED_CHARS + 1);
     }
 
-    /// The log, as lines a test can count.
-    #[derive(Clone, Default)]
-    struct Log(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-    impl std::io::Write for Log {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
-    impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Log {
-        type Writer = Log;
-        fn make_writer(&'a self) -> Log {
-            self.clone()
-        }
-    }
-
+    /// The lines are decided apart from tracing: a test that counted them
+    /// through a subscriber of its own raced other tests' threads over
+    /// tracing's global callsite cache, and once counted none.
     #[test]
     fn a_thousand_forged_responses_write_a_bounded_number_of_log_lines() {
-        let log = Log::default();
-        let subscriber = tracing_subscriber::fmt()
-            .with_writer(log.clone())
-            .with_ansi(false)
-            .finish();
-        tracing::subscriber::with_default(subscriber, || {
-            // Another test's thread may have cached this callsite's
-            // interest as "never" before this thread's subscriber existed.
-            tracing::callsite::rebuild_interest_cache();
-            let (refusals, _rx) = Refusals::new();
-            for _ in 0..1000 {
-                refusals.report(RefusalReason::NoState);
-            }
-        });
-        let text =
-            String::from_utf8_lossy(&log.0.lock().unwrap_or_else(|p| p.into_inner())).into_owned();
-        let lines: Vec<&str> = text.lines().collect();
+        let (refusals, _rx) = Refusals::new();
+        let mut lines = Vec::new();
+        for _ in 0..1000 {
+            let n = refusals.count.fetch_add(1, Ordering::SeqCst) + 1;
+            lines.extend(log_line(
+                n,
+                &Refusal {
+                    reason: RefusalReason::NoState,
+                },
+            ));
+        }
+        lines.extend(summary_line(refusals.count()));
         // Five one by one, one saying the rest are counted, one total.
-        assert_eq!(lines.len(), LOGGED_REFUSALS + 2, "{text}");
-        assert!(lines[LOGGED_REFUSALS].contains("counted"), "{text}");
+        assert_eq!(lines.len(), LOGGED_REFUSALS + 2, "{lines:#?}");
+        assert!(lines[0].contains("was refused"), "{lines:#?}");
+        assert!(lines[LOGGED_REFUSALS].contains("counted"), "{lines:#?}");
         assert!(
             lines[LOGGED_REFUSALS + 1].contains("1000 responses refused"),
-            "{text}"
+            "{lines:#?}"
         );
+        assert_eq!(summary_line(LOGGED_REFUSALS), None);
     }
 
     #[tokio::test]
