@@ -4,7 +4,8 @@
 //! draws them, so a hint always names a key that does what it says.
 
 pub use super::action::Availability;
-use super::action::{Action, ActionLine, COMMANDS, Context, When, commands_in};
+use super::action::{Action, Context};
+use super::action_lines::{ActionLine, COMMANDS, When, commands_in};
 use super::keymap::Key;
 use super::model::{Focus, Model, NavItem, PendingFlow, Popup, Screen};
 

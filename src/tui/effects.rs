@@ -6,19 +6,20 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::Utc;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
 use super::clock::Clock;
-use super::message::{Command, Msg, RefreshFailure, Resume};
-use super::model::{DeviceCode, LoginFlow, PollView, account_entries};
-use crate::auth::{FlowEnvironment, FlowPreference, Os, PollState, Session};
+use super::message::{Command, Msg, Resume};
+use super::model::{LoginFlow, account_entries};
+use super::task_messages::{failure, login_message};
+use crate::auth::{FlowEnvironment, FlowPreference, Os, Session};
 use crate::panels::TemplateVars;
 use crate::session::AccountId;
 use crate::session::{
     BrowserSignOutReport, LoginEvent, LoginRequest, LogoutEvent, LogoutOptions, PasteInput,
-    PasteMode, SessionError, SessionService,
+    PasteMode, SessionService,
 };
 
 /// What the TUI needs from the outside world.
@@ -496,18 +497,6 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-fn failure(e: &SessionError) -> RefreshFailure {
-    RefreshFailure {
-        error: e.to_string(),
-        needs_login: e.needs_login(),
-        logged_out_elsewhere: e.logged_out_elsewhere(),
-        unverified: match e {
-            SessionError::Unverified { session, .. } => Some(session.clone()),
-            _ => None,
-        },
-    }
-}
-
 /// The store at start: the accounts, and the session to go on with.
 async fn resume(service: &SessionService) -> Result<Resume, String> {
     let accounts = service.accounts().await.map_err(|e| e.to_string())?;
@@ -524,48 +513,6 @@ async fn switch(service: &SessionService, id: AccountId) -> Result<Box<Session>,
         .await
         .map(Box::new)
         .map_err(|e| e.to_string())
-}
-
-/// A login's progress as the message `update` takes.
-fn login_message(generation: u64, event: LoginEvent, clock: &Clock) -> Option<Msg> {
-    Some(match event {
-        LoginEvent::Provider { .. } | LoginEvent::WaitingForOtherLogin { .. } => return None,
-        LoginEvent::BrowserUrl { url, .. } => Msg::LoginUrl { generation, url },
-        LoginEvent::BrowserOpened(result) => Msg::BrowserOpened { generation, result },
-        LoginEvent::FallingBackToDevice(e) | LoginEvent::FallingBackToPaste(e) => {
-            Msg::BrowserOpened {
-                generation,
-                result: Err(e),
-            }
-        }
-        LoginEvent::DeviceCode(code) => Msg::DeviceCode {
-            generation,
-            code: DeviceCode {
-                user_code: code.user_code,
-                verification_uri: code.verification_uri,
-                verification_uri_complete: code.verification_uri_complete,
-                expires_at: clock.rebase(code.expires_at),
-                poll: None,
-            },
-        },
-        LoginEvent::DevicePoll(state) => Msg::DevicePoll {
-            generation,
-            poll: poll_view(state, clock.now()),
-        },
-        LoginEvent::Refused(reason) => Msg::LoginRefused { generation, reason },
-    })
-}
-
-fn poll_view(state: PollState, now: DateTime<Utc>) -> PollView {
-    let next_at = now + TimeDelta::from_std(state.next_poll_in()).unwrap_or(TimeDelta::zero());
-    match state {
-        PollState::Waiting { .. } => PollView::Waiting { next_at },
-        PollState::SlowingDown { interval, .. } => PollView::SlowingDown {
-            every_secs: interval.as_secs(),
-            next_at,
-        },
-        PollState::Retrying { .. } => PollView::Retrying { next_at },
-    }
 }
 
 /// Log out through the service; the logged-out part is said at once, the

@@ -9,7 +9,8 @@ use std::fmt;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::action::{ACTIONS, Action, COMMANDS, Context, commands_in};
+use super::action::{ACTIONS, Action, Context};
+use super::action_lines::{COMMANDS, commands_in};
 use crate::config::Config;
 
 /// The head of `assets/default-keys.toml`, above the keys.

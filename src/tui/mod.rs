@@ -4,6 +4,7 @@
 //! only through [`crate::session::SessionService`].
 
 pub mod action;
+pub mod action_lines;
 mod app;
 pub mod clipboard;
 pub mod clock;
@@ -17,6 +18,7 @@ pub mod mouse;
 mod numbers;
 mod open_table;
 pub mod palette;
+mod task_messages;
 pub mod terminal;
 pub mod theme;
 pub mod update;

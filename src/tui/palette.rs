@@ -7,7 +7,8 @@
 //! is what the menu, the list or the key would run, confirmations
 //! included.
 
-use super::action::{Action, COMMANDS, Context, InPalette};
+use super::action::{Action, Context, InPalette};
+use super::action_lines::COMMANDS;
 use super::commands::{Availability, availability, screen_contexts};
 use super::fuzzy::Query;
 use super::model::{MenuItem, Model, NavItem, Screen};

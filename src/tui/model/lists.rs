@@ -111,7 +111,8 @@ impl Model {
     /// closing) or to quitting (which a popup never does: gitui's rule),
     /// the first free letter of its label; `None` when none is free.
     pub fn mnemonics(&self) -> Vec<(MenuItem, Option<Key>)> {
-        use crate::tui::action::{Action, Context, commands_in};
+        use crate::tui::action::{Action, Context};
+        use crate::tui::action_lines::commands_in;
         let mut taken: Vec<Key> = commands_in(Context::Menu)
             .map(|c| c.action)
             .chain([Action::Quit])

@@ -10,7 +10,7 @@ use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
 use super::*;
-use crate::tui::action::commands_in;
+use crate::tui::action_lines::commands_in;
 use crate::tui::view::{
     accounts_area, first_visible_org, menu_area, org_list_area, screen_areas, split_dashboard,
 };
