@@ -26,11 +26,13 @@ const LABEL: usize = 14;
 pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard, focused: bool) {
     let inner = content_block("", false).inner(area);
     let (width, height) = (usize::from(inner.width), usize::from(inner.height));
+    // The summary is laid out once per frame: its length and its lines.
     let summary = summary(model, dash, width);
-    let total = rows(model, dash, width);
+    let summary_rows = summary.len();
+    let total = summary_rows + claim_row_count(dash, width);
     let first = dash.profile_scroll.min(total.saturating_sub(height));
     let mut lines: Vec<Line> = summary.into_iter().skip(first).take(height).collect();
-    let skip = first.saturating_sub(summary_len(model, dash, width));
+    let skip = first.saturating_sub(summary_rows);
     lines.extend(claim_rows(
         model,
         dash,
