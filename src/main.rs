@@ -458,7 +458,13 @@ fn choose_palette(theme: authdash::config::ThemeChoice) {
 }
 
 async fn demo(dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
-    let provider = DemoProvider::start(DemoSettings::default())
+    // The demo's charts and invoices end today, not on the day they were
+    // written.
+    let settings = DemoSettings {
+        data_today: Some(chrono::Local::now().date_naive()),
+        ..DemoSettings::default()
+    };
+    let provider = DemoProvider::start(settings)
         .await
         .context("starting the demo provider")?;
     let text = authdash::demo::config_toml_with_apis(provider.issuer_str());

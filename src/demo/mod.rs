@@ -97,6 +97,10 @@ pub struct DemoSettings {
     /// advertised interval. Set it above `device_poll_interval` to see a
     /// client slowed down, as by a provider whose clock runs ahead.
     pub device_enforced_interval: Option<Duration>,
+    /// The day the panel data ends on (daily series end that day,
+    /// monthly ones that month); `None` serves it as written in
+    /// `assets/demo/panels.toml`. `authdash demo` passes today.
+    pub data_today: Option<chrono::NaiveDate>,
 }
 
 impl Default for DemoSettings {
@@ -110,6 +114,7 @@ impl Default for DemoSettings {
             device_code_ttl: Duration::from_secs(600),
             device_poll_interval: Duration::from_secs(5),
             device_enforced_interval: None,
+            data_today: None,
         }
     }
 }
@@ -133,7 +138,10 @@ impl std::fmt::Debug for DemoProvider {
 impl DemoProvider {
     /// Loads the demo data and key, binds `127.0.0.1:port` and starts serving.
     pub async fn start(settings: DemoSettings) -> Result<DemoProvider, DemoError> {
-        let directory = Directory::load()?;
+        let directory = match settings.data_today {
+            Some(today) => Directory::load()?.dated(today),
+            None => Directory::load()?,
+        };
         let key = keys::SigningKey::load()?;
         let port = settings.port;
         let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))

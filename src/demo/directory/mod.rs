@@ -1,6 +1,7 @@
 //! The demo directory: users, organizations, memberships, roles, and the
 //! demo panel data, loaded from `assets/demo/*.toml` and validated.
 
+mod dates;
 mod generated;
 mod model;
 mod parse;
@@ -172,6 +173,19 @@ impl Directory {
             .clone();
         data.title = data.title.replacen(&template.org_name, &org.org_name, 1);
         Some(Cow::Owned(data))
+    }
+
+    /// The panel data moved so that its series end on `today`: the
+    /// latest day of the data becomes today, a daily series keeps its
+    /// days consecutive, a monthly one keeps to the 1st.
+    pub fn dated(mut self, today: chrono::NaiveDate) -> Directory {
+        if let Some(as_of) = dates::latest(self.panel_data.values().map(|d| &d.extra)) {
+            let shift = dates::Shift::between(as_of, today);
+            for data in self.panel_data.values_mut() {
+                dates::move_series(&mut data.extra, shift);
+            }
+        }
+        self
     }
 
     /// Whether a membership meets a panel's requirement.

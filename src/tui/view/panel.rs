@@ -159,7 +159,7 @@ fn status(lines: &mut Vec<Line<'static>>, model: &Model, spec: &PanelSpec, s: &P
         ));
     } else if let Some(every) = spec.refresh {
         lines.push(Line::styled(
-            format!("Updated {age}; every {} s, r reloads", every.as_secs()),
+            format!("Updated {age}; reloads every {}\u{a0}s.", every.as_secs()),
             theme::dim(),
         ));
     }

@@ -538,6 +538,20 @@ fn demo_login_switch_org_billing_logout_quit_in_a_pty() {
         app.report("Billing should be open in Acme")
     );
 
+    // Reports' daily series ends today, whatever day the data was written
+    // on (the demo moves it; the binary and this test share the local
+    // date, give or take a midnight).
+    app.send("jj"); // Billing → Admin → Reports
+    app.wait_for("Reports · Acme");
+    let days = [
+        chrono::Local::now(),
+        chrono::Local::now() - chrono::Duration::days(1),
+    ]
+    .map(|day| format!("users ({})", day.format("%b %-d")));
+    app.wait_until("Reports ending today", WAIT, |s| {
+        days.iter().any(|d| s.contents().contains(d.as_str()))
+    });
+
     // The menu: Switch organization, Switch account, Add account, Open
     // account page, Log out, …
     app.send("m");
