@@ -207,7 +207,7 @@ pub(super) fn table_filter_text(model: &mut Model, key: Key) -> Vec<Command> {
 }
 
 /// The scopes a panel needs that the session was not granted.
-pub fn missing_scopes(spec: &crate::panels::PanelSpec, session: &Session) -> Vec<String> {
+pub(crate) fn missing_scopes(spec: &crate::panels::PanelSpec, session: &Session) -> Vec<String> {
     spec.requires
         .scopes
         .iter()
