@@ -15,7 +15,7 @@
 //!   browser and everywhere ([`logout`]).
 
 mod api_tokens;
-pub mod binding;
+mod binding;
 mod choices;
 mod error;
 mod inspect;
@@ -40,21 +40,23 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-pub use crate::store::{AccountId, Accounts, Preferences, SortMemory, StoreError, TableMemory};
-pub use api_tokens::{ApiAccess, ApiRefusal};
-pub use binding::{is_bound, provider_for};
+pub use crate::store::{AccountId, Accounts, Preferences, StoreError};
+pub(crate) use crate::store::{SortMemory, TableMemory};
+use api_tokens::{ApiAccess, ApiRefusal};
+pub(crate) use binding::{is_bound, provider_for};
 pub use choices::ViewChoice;
 pub use error::SessionError;
-pub use inspect::{decode_jwt, discovery_summary};
+pub(crate) use inspect::{decode_jwt, discovery_summary};
 pub use login::{DeviceCodeInfo, LoggedIn, LoginEvent, LoginRequest};
 pub use logout::{BrowserSignOutReport, LogoutEvent, LogoutOptions, LogoutReport, Revocation};
 pub use panel_http::fetch_http;
 pub use paste::{PasteHelp, PasteInput, PasteMode};
-pub use program::{PROGRAM_ENVIRONMENT, ProgramRun, program_environment, run_command};
+pub(crate) use program::program_environment;
+pub use program::{PROGRAM_ENVIRONMENT, ProgramRun, run_command};
 pub use source::FetchedSource;
 pub use stand_in::BrowserStandIn;
 pub use store_check::{StoreContents, StoreInspector, StoreKey};
-pub use watch::StoreStamp;
+use watch::StoreStamp;
 
 use crate::auth::{DiscoveryCache, Provider, Session};
 use crate::config::Config;
@@ -67,7 +69,7 @@ pub struct SessionService {
     /// Read it freely; change sessions only through this service.
     pub store: Arc<dyn TokenStore>,
     /// Where the store's file is, for messages.
-    pub store_path: PathBuf,
+    pub(crate) store_path: PathBuf,
     /// Where preferences (the active org) are kept.
     pub data_dir: PathBuf,
     browser_var: Option<String>,
@@ -153,12 +155,12 @@ impl SessionService {
         self
     }
 
-    pub fn browser_var(&self) -> Option<&str> {
+    fn browser_var(&self) -> Option<&str> {
         self.browser_var.as_deref()
     }
 
     /// The configured providers' names, for messages.
-    pub fn provider_names(&self) -> String {
+    fn provider_names(&self) -> String {
         self.config
             .providers
             .iter()
@@ -192,7 +194,7 @@ impl SessionService {
 
     /// The provider that issued `session`, discovered; refused before any
     /// request when the config has no such provider.
-    pub async fn provider_of(&self, session: &Session) -> Result<Arc<Provider>, SessionError> {
+    async fn provider_of(&self, session: &Session) -> Result<Arc<Provider>, SessionError> {
         let config = provider_for(&self.config, session)?;
         let provider = self.provider(&config.name).await?;
         binding::check_discovered(&self.config, &provider, session)?;
@@ -207,7 +209,7 @@ impl SessionService {
 
     /// The session to resume at start: the active account's when it is
     /// this config's and still alive (or renewable), else any such one.
-    pub fn resumable(&self, accounts: &Accounts, now: DateTime<Utc>) -> Option<Session> {
+    pub(crate) fn resumable(&self, accounts: &Accounts, now: DateTime<Utc>) -> Option<Session> {
         let usable = |s: &&Session| is_bound(&self.config, s) && s.is_alive(now);
         accounts
             .active_session()
@@ -224,7 +226,7 @@ impl SessionService {
 
     /// How long a quitting face waits for a renewal: the longest a
     /// request may take, and a little more.
-    pub fn renewal_grace(&self) -> Duration {
+    pub(crate) fn renewal_grace(&self) -> Duration {
         self.config.http.request_timeout + Duration::from_secs(2)
     }
 }
@@ -266,7 +268,7 @@ impl SessionService {
     /// [`Self::usable`], renewed first when less than `min_ttl` of the
     /// access token remains (`authdash token --min-ttl`). A provider whose
     /// tokens live shorter than `min_ttl` gets one renewal, not a loop.
-    pub async fn usable_for(
+    pub(crate) async fn usable_for(
         &self,
         session: &Session,
         min_ttl: Duration,
