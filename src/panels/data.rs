@@ -7,7 +7,7 @@ use serde_json::Value;
 /// What a panel shows: a summary and labelled values, or any JSON as text.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PanelData {
-    pub title: Option<String>,
+    pub(crate) title: Option<String>,
     pub summary: Option<String>,
     pub items: Vec<(String, String)>,
 }
@@ -38,7 +38,7 @@ pub(crate) fn error_text(body: &[u8]) -> Option<String> {
 
 /// The `{title, summary, items}` shape, else any JSON flattened to
 /// `path: value` lines, else the text itself.
-pub fn parse(body: &[u8]) -> PanelData {
+pub(crate) fn parse(body: &[u8]) -> PanelData {
     match serde_json::from_slice::<Value>(body) {
         Ok(v) => from_value(&v),
         Err(_) => PanelData {

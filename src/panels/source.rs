@@ -49,7 +49,7 @@ pub enum SourceError {
 
 impl SourceError {
     /// A renewal may fix it.
-    pub fn is_unauthorized(&self) -> bool {
+    fn is_unauthorized(&self) -> bool {
         matches!(self, SourceError::Unauthorized)
     }
 }
