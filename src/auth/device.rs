@@ -32,7 +32,7 @@ const INTERVAL_MARGIN_PERCENT: u32 = 20;
 
 /// The longest a device code is waited for, whatever `expires_in` says
 /// (providers give 10 to 30 minutes): polling stops at this at the latest.
-pub const MAX_DEVICE_CODE_LIFETIME: Duration = Duration::from_secs(60 * 60);
+const MAX_DEVICE_CODE_LIFETIME: Duration = Duration::from_secs(60 * 60);
 
 /// What the poll loop is doing, reported before each wait.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +52,7 @@ pub enum PollState {
 
 impl PollState {
     /// How long until the next poll.
-    pub fn next_poll_in(&self) -> Duration {
+    pub(crate) fn next_poll_in(&self) -> Duration {
         match *self {
             PollState::Waiting { next_poll_in }
             | PollState::SlowingDown { next_poll_in, .. }
@@ -68,7 +68,7 @@ impl Provider {
         self.device_authorization_endpoint().is_some()
     }
 
-    pub fn device_authorization_endpoint(&self) -> Option<&Url> {
+    pub(crate) fn device_authorization_endpoint(&self) -> Option<&Url> {
         self.metadata()
             .additional_metadata()
             .device_authorization_endpoint
@@ -185,7 +185,7 @@ impl DeviceLogin {
         self.details.interval()
     }
 
-    pub fn provider(&self) -> &Arc<Provider> {
+    fn provider(&self) -> &Arc<Provider> {
         &self.provider
     }
 
