@@ -75,7 +75,7 @@ pub enum TrustError {
 impl TrustError {
     /// About the config file (fix it or name another), not about the list
     /// of trusted configs.
-    pub fn is_about_the_file(&self) -> bool {
+    pub(crate) fn is_about_the_file(&self) -> bool {
         matches!(
             self,
             Self::Untrusted(_)
