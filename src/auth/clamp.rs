@@ -7,7 +7,7 @@ use serde_json::{Map, Number, Value};
 
 /// The longest lifetime believed: a year. Longer is a mistake or a lie,
 /// and a year still fits any clock arithmetic.
-pub(crate) const MAX_EXPIRES_IN_SECS: u64 = 365 * 24 * 60 * 60;
+const MAX_EXPIRES_IN_SECS: u64 = 365 * 24 * 60 * 60;
 /// Device polls at least every minute, whatever the provider asks: a
 /// longer interval would outlast the code it polls for.
 pub const MAX_INTERVAL_SECS: u64 = 60;

@@ -185,10 +185,6 @@ impl DeviceLogin {
         self.details.interval()
     }
 
-    fn provider(&self) -> &Arc<Provider> {
-        &self.provider
-    }
-
     /// Poll the token endpoint until the person answers, then verify the ID
     /// token (as the browser login does, without a nonce: the device grant
     /// sends none), fetch userinfo and build the session.

@@ -10,13 +10,13 @@ use std::time::{Duration, Instant};
 
 use openidconnect::{AsyncHttpClient, HttpClientError, HttpRequest, HttpResponse};
 
-use crate::http::{BodyError, PROVIDER_BODY_CAP, RAISE_CAP, read_capped};
+use crate::http::{BodyError, RAISE_CAP, read_capped};
 
 pub use super::clamp::MAX_INTERVAL_SECS;
-pub(crate) use super::clamp::{MAX_EXPIRES_IN_SECS, clamp_provider_numbers};
+use super::clamp::clamp_provider_numbers;
 
 /// A provider's client as openidconnect sees it: every answer is read
-/// chunk by chunk up to [`PROVIDER_BODY_CAP`] and its numbers
+/// chunk by chunk up to [`crate::http::PROVIDER_BODY_CAP`] and its numbers
 /// (`expires_in`, `interval`) clamped before oauth2 parses them (oauth2's
 /// own reqwest client buffers the whole body and panics on an `interval`
 /// that overflows). Derefs to the reqwest client for plain requests.
@@ -34,10 +34,6 @@ pub struct ProviderHttp {
 }
 
 impl ProviderHttp {
-    fn new(client: reqwest::Client) -> Self {
-        Self::with_cap(client, PROVIDER_BODY_CAP)
-    }
-
     /// The same client with another cap (tests, and callers that expect
     /// smaller answers).
     pub(crate) fn with_cap(client: reqwest::Client, cap: usize) -> Self {
@@ -62,10 +58,6 @@ impl ProviderHttp {
         let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
         self.waited.fetch_add(nanos, Ordering::Relaxed);
         out
-    }
-
-    fn reqwest(&self) -> &reqwest::Client {
-        &self.client
     }
 
     pub(crate) fn cap(&self) -> usize {

@@ -145,7 +145,7 @@ impl Session {
     }
 }
 
-pub(crate) fn merge_claims(
+fn merge_claims(
     id_claims: &BTreeMap<String, Value>,
     userinfo: Option<&BTreeMap<String, Value>>,
 ) -> BTreeMap<String, Value> {

@@ -34,10 +34,9 @@ use toml::{Table, Value};
 
 pub use apis::{ApiRef, ResourceStyle};
 pub use error::{ConfigError, ConfigWarning};
-pub(crate) use provider::DEFAULT_PROVIDER;
+use provider::DEFAULT_PROVIDER;
 pub use provider::{FlowPreference, LogoutEverywhere, ProviderConfig};
 pub(crate) use redirect::{RedirectHost, RedirectUri};
-pub(crate) use ui::ACCENT_COLORS;
 pub use ui::{Accent, ThemeChoice, UiSettings};
 
 use error::{Checked, Problem, unknown_key_fix};

@@ -83,10 +83,6 @@ pub struct ProviderConfig {
     /// Inline or from `client_secret_env`; `None` = a public client (PKCE).
     pub(crate) client_secret: Option<SecretString>,
     pub server_metadata_url: Url,
-    /// `server_metadata_url` without `/.well-known/openid-configuration`,
-    /// query or fragment. A root issuer prints with a trailing `/` (a
-    /// `Url` always has a path): compare issuers with that in mind.
-    pub(crate) issuer: Url,
     pub(crate) redirect: RedirectUri,
     /// `post_logout_redirect_uri`: where the provider sends the browser
     /// after signing out there; a loopback URI with a fixed port,
@@ -152,9 +148,6 @@ pub enum FlowPreference {
 }
 
 impl FlowPreference {
-    /// The values `flow` accepts.
-    const NAMES: [&'static str; 3] = ["auto", "browser", "device"];
-
     fn parse(s: &str) -> Option<Self> {
         match s {
             "auto" => Some(Self::Auto),
@@ -163,22 +156,9 @@ impl FlowPreference {
             _ => None,
         }
     }
-
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Auto => "auto",
-            Self::Browser => "browser",
-            Self::Device => "device",
-        }
-    }
 }
 
 impl ProviderConfig {
-    /// No client secret: the client proves itself with PKCE alone.
-    pub(crate) fn is_public_client(&self) -> bool {
-        self.client_secret.is_none()
-    }
-
     /// Build a provider from its table. The caller has checked the keys.
     pub(crate) fn from_section(
         name: &str,
@@ -198,7 +178,7 @@ impl ProviderConfig {
             "add the provider's discovery URL, e.g. `server_metadata_url = \
              \"https://accounts.google.com/.well-known/openid-configuration\"`",
         )?;
-        let (server_metadata_url, issuer) =
+        let server_metadata_url =
             metadata_url(&section.child("server_metadata_url"), raw_metadata)?;
         let redirect = match section.nonempty_str("redirect_uri")? {
             Some(raw) => RedirectUri::parse(&section.child("redirect_uri"), raw)?,
@@ -258,7 +238,6 @@ impl ProviderConfig {
             client_id,
             client_secret,
             server_metadata_url,
-            issuer,
             redirect,
             post_logout_redirect,
             scopes: kwargs.scopes,
@@ -338,8 +317,9 @@ fn client_secret(
     }
 }
 
-/// The discovery URL and the issuer it implies.
-fn metadata_url(key: &str, raw: &str) -> Checked<(Url, Url)> {
+/// The discovery URL: absolute, https unless on this machine, ending in
+/// the discovery suffix.
+fn metadata_url(key: &str, raw: &str) -> Checked<Url> {
     let example = "https://accounts.google.com/.well-known/openid-configuration";
     let url = absolute_url(
         key,
@@ -362,7 +342,7 @@ fn metadata_url(key: &str, raw: &str) -> Checked<(Url, Url)> {
             ));
         }
     }
-    let Some(issuer_path) = url.path().strip_suffix(DISCOVERY_SUFFIX) else {
+    if !url.path().ends_with(DISCOVERY_SUFFIX) {
         return Err(Problem::new(
             key,
             format!(
@@ -374,12 +354,8 @@ fn metadata_url(key: &str, raw: &str) -> Checked<(Url, Url)> {
                  e.g. `{example}`"
             ),
         ));
-    };
-    let mut issuer = url.clone();
-    issuer.set_path(issuer_path);
-    issuer.set_query(None);
-    issuer.set_fragment(None);
-    Ok((url, issuer))
+    }
+    Ok(url)
 }
 
 fn account_url(key: &str, raw: &str) -> Checked<Url> {

@@ -9,7 +9,7 @@ use super::error::{Checked, Problem};
 use super::section::{Section, wrong_type};
 
 /// The colours an accent may take (and `theme` knows).
-pub(crate) const ACCENT_COLORS: &[&str] = &[
+const ACCENT_COLORS: &[&str] = &[
     "red", "green", "yellow", "blue", "magenta", "cyan", "white", "gray",
 ];
 

@@ -86,11 +86,6 @@ impl TerminalSignIn {
         &self.people
     }
 
-    /// The port the provider listens on (for an `ssh -L` forward).
-    fn port(&self) -> Option<u16> {
-        Url::parse(&self.issuer).ok()?.port_or_known_default()
-    }
-
     /// A stand-in browser that signs in as the user `id` (`alice`).
     pub fn as_person(&self, id: &str) -> Option<SignInAs> {
         self.people.iter().any(|p| p.id == id).then(|| SignInAs {

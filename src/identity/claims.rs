@@ -40,22 +40,12 @@ pub(crate) enum ClaimSource {
 }
 
 impl ClaimSource {
-    pub(crate) const NAMES: [&'static str; 3] = ["id_token", "userinfo", "access_token"];
-
     pub(crate) fn parse(name: &str) -> Option<Self> {
         match name {
             "id_token" => Some(Self::IdToken),
             "userinfo" => Some(Self::Userinfo),
             "access_token" => Some(Self::AccessToken),
             _ => None,
-        }
-    }
-
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Self::IdToken => "id_token",
-            Self::Userinfo => "userinfo",
-            Self::AccessToken => "access_token",
         }
     }
 }

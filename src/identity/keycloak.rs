@@ -38,6 +38,8 @@ pub(crate) struct KeycloakClaims {
 }
 
 impl KeycloakClaims {
+    /// The tests' settings; a config builds them from its table.
+    #[cfg(test)]
     fn new(client_id: impl Into<String>) -> Self {
         Self {
             client_id: client_id.into(),

@@ -56,10 +56,13 @@ impl OrgClaims {
         Self::new(Mapper::Propelauth)
     }
 
+    /// The tests' mapper; a config builds it from its table.
+    #[cfg(test)]
     pub(crate) fn none() -> Self {
         Self::new(Mapper::None)
     }
 
+    #[cfg(test)]
     pub(crate) fn with_source(mut self, source: ClaimSource) -> Self {
         self.source = Some(source);
         self

@@ -63,10 +63,6 @@ impl OrgMembership {
         self.permissions.iter().any(|p| p == permission)
     }
 
-    pub(crate) fn has_all_permissions<S: AsRef<str>>(&self, permissions: &[S]) -> bool {
-        permissions.iter().all(|p| self.has_permission(p.as_ref()))
-    }
-
     /// Every role held, primary first, for display.
     pub fn roles(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.role.as_str()).chain(self.additional_roles.iter().map(String::as_str))

@@ -17,9 +17,7 @@ mod user;
 mod visible;
 
 pub(crate) use auth0::Auth0Claims;
-pub(crate) use claims::{
-    AccessTokenUse, ClaimError, ClaimSource, ClaimSources, Claims, DEFAULT_ROLE,
-};
+pub(crate) use claims::{AccessTokenUse, ClaimError, ClaimSource, ClaimSources, DEFAULT_ROLE};
 pub(crate) use generic::GenericClaims;
 pub(crate) use keycloak::KeycloakClaims;
 pub(crate) use mapper::{Mapper, OrgClaims};

@@ -43,12 +43,4 @@ impl RoleOrder {
             _ => false,
         }
     }
-
-    /// `role` and every role below it, in order.
-    fn at_and_below(&self, role: &str) -> Vec<String> {
-        match self.rank(role) {
-            Some(r) => self.0[r..].to_vec(),
-            None => vec![role.to_owned()],
-        }
-    }
 }

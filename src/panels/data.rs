@@ -36,19 +36,6 @@ pub(crate) fn error_text(body: &[u8]) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// The `{title, summary, items}` shape, else any JSON flattened to
-/// `path: value` lines, else the text itself.
-pub(crate) fn parse(body: &[u8]) -> PanelData {
-    match serde_json::from_slice::<Value>(body) {
-        Ok(v) => from_value(&v),
-        Err(_) => PanelData {
-            title: None,
-            summary: Some(String::from_utf8_lossy(body).into_owned()),
-            items: Vec::new(),
-        },
-    }
-}
-
 /// [`parse`] for JSON already read: the `{title, summary, items}` shape,
 /// else the JSON flattened to `path: value` lines.
 pub fn from_value(v: &Value) -> PanelData {

@@ -17,7 +17,6 @@ mod table;
 pub mod view;
 
 pub(crate) use data::error_text;
-pub(crate) use data::parse;
 pub use data::{DEFAULT_PANEL_BODY_CAP, PanelData, from_value};
 pub use requirement::{Access, Denial, Requirement, Unmet};
 pub use source::{SourceError, select};

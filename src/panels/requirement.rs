@@ -60,14 +60,6 @@ pub enum Access {
 }
 
 impl Requirement {
-    fn is_empty(&self) -> bool {
-        self.min_role.is_none()
-            && self.role.is_none()
-            && self.permissions.is_empty()
-            && self.any_permission.is_empty()
-            && self.scopes.is_empty()
-    }
-
     /// Whether anything but scopes is asked: only then does the org matter.
     fn needs_org(&self) -> bool {
         self.min_role.is_some()
@@ -204,27 +196,6 @@ impl Requirement {
                 .collect::<Vec<_>>()
                 .join(" and ")
         })
-    }
-
-    /// "at least Admin, permission can_view_billing" — for hints and help.
-    fn describe(&self) -> String {
-        let mut parts = Vec::new();
-        if let Some(r) = &self.min_role {
-            parts.push(format!("at least {r}"));
-        }
-        if let Some(r) = &self.role {
-            parts.push(format!("role {r}"));
-        }
-        parts.extend(self.permissions.iter().map(|p| format!("permission {p}")));
-        if !self.any_permission.is_empty() {
-            parts.push(format!("one of {}", self.any_permission.join(", ")));
-        }
-        parts.extend(self.scopes.iter().map(|s| format!("scope {s}")));
-        if parts.is_empty() {
-            "anyone signed in".into()
-        } else {
-            parts.join(", ")
-        }
     }
 }
 

@@ -147,7 +147,7 @@ impl ChartView {
     }
 }
 
-/// Key/value lines of any JSON (see [`super::data::parse`]).
+/// Key/value lines of any JSON (see [`super::data::from_value`]).
 pub(crate) fn kv(value: &Value) -> PanelData {
     super::data::from_value(value)
 }

@@ -32,7 +32,7 @@ fn names<T: serde::Serialize>(items: &[T]) -> String {
 }
 
 /// Issuer, endpoints, algorithms and grants, as label/value lines.
-pub(crate) fn discovery_summary(provider: &Provider) -> Vec<(String, String)> {
+fn discovery_summary(provider: &Provider) -> Vec<(String, String)> {
     let m = provider.metadata();
     let mut out = vec![
         ("issuer".to_owned(), provider.issuer().to_owned()),

@@ -42,21 +42,20 @@ use chrono::{DateTime, Utc};
 
 pub use crate::store::{AccountId, Accounts, Preferences, StoreError};
 pub(crate) use crate::store::{SortMemory, TableMemory};
-use api_tokens::{ApiAccess, ApiRefusal};
+use api_tokens::ApiAccess;
 pub(crate) use binding::{is_bound, provider_for};
 pub use choices::ViewChoice;
 pub use error::SessionError;
-pub(crate) use inspect::{decode_jwt, discovery_summary};
+pub(crate) use inspect::decode_jwt;
 pub use login::{DeviceCodeInfo, LoggedIn, LoginEvent, LoginRequest};
 pub use logout::{BrowserSignOutReport, LogoutEvent, LogoutOptions, LogoutReport, Revocation};
 pub use panel_http::fetch_http;
 pub use paste::{PasteHelp, PasteInput, PasteMode};
-pub(crate) use program::program_environment;
+use program::program_environment;
 pub use program::{PROGRAM_ENVIRONMENT, ProgramRun, run_command};
 pub use source::FetchedSource;
 pub use stand_in::BrowserStandIn;
 pub use store_check::{StoreContents, StoreInspector, StoreKey};
-use watch::StoreStamp;
 
 use crate::auth::{DiscoveryCache, Provider, Session};
 use crate::config::Config;
@@ -153,10 +152,6 @@ impl SessionService {
     ) -> Self {
         self.program_environment = program_environment(vars);
         self
-    }
-
-    fn browser_var(&self) -> Option<&str> {
-        self.browser_var.as_deref()
     }
 
     /// The configured providers' names, for messages.

@@ -150,6 +150,8 @@ impl FileStore {
         &self.key
     }
 
+    /// How long a locker waits (the tests' view of [`Self::with_http`]).
+    #[cfg(test)]
     pub(crate) fn lock_wait(&self) -> Duration {
         self.lock_wait
     }

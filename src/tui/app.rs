@@ -153,10 +153,6 @@ impl App {
         self.effects.watch_store(known);
     }
 
-    fn clock(&self) -> &Clock {
-        &self.clock
-    }
-
     /// The next result of background work.
     pub async fn next_message(&mut self) -> Option<Msg> {
         self.rx.recv().await

@@ -110,6 +110,7 @@ impl Query {
 
     /// The indexes of the lines that match, best first (equal scores keep
     /// their order).
+    #[cfg(test)]
     fn ranked<'a>(&self, lines: impl IntoIterator<Item = &'a str>) -> Vec<usize> {
         let mut scored: Vec<(usize, u32)> = lines
             .into_iter()

@@ -10,10 +10,11 @@ use std::fmt;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::{ACTIONS, Action, Context};
-use super::action_lines::{COMMANDS, commands_in};
+use super::action_lines::commands_in;
 use crate::config::Config;
 
 /// The head of `assets/default-keys.toml`, above the keys.
+#[cfg(test)]
 const DEFAULT_KEYS_HEADER: &str = "\
 # authdash's default keys, compiled in. Each action takes a key or a list of
 # keys; `[authdash.keys]` in your config replaces an action's keys, e.g.
@@ -191,6 +192,7 @@ impl Keymap {
 
     /// `assets/default-keys.toml`: the action table's keys as a config
     /// writes them, under the file's header (a test keeps the file equal).
+    #[cfg(test)]
     fn default_keys_toml() -> String {
         let mut out = DEFAULT_KEYS_HEADER.to_owned();
         for def in ACTIONS {
@@ -327,21 +329,12 @@ impl Keymap {
         found
     }
 
-    /// The action `key` starts in the first of `contexts` (most specific
-    /// first) that has one.
-    fn resolve(&self, contexts: &[Context], key: Key) -> Option<(Context, Action)> {
-        contexts.iter().find_map(|context| {
-            commands_in(*context)
-                .find(|c| self.keys(c.action).contains(&key))
-                .map(|c| (*context, c.action))
-        })
-    }
-
     /// The README's keys table, from the action table (a test keeps the
     /// README equal to it).
+    #[cfg(test)]
     fn markdown_table(&self) -> String {
         let mut out = String::from("| where | keys | action |\n|-------|------|--------|\n");
-        for command in COMMANDS {
+        for command in super::action_lines::COMMANDS {
             if matches!(command.action, Action::Jump(n) if n > 1) {
                 continue;
             }
@@ -363,6 +356,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
+    use crate::tui::action_lines::COMMANDS;
 
     fn config(keys: &str) -> Config {
         let text = format!(

@@ -9,11 +9,10 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
+#[cfg(test)]
 pub(crate) use generated::GENERATED_SIZES;
 
-pub(crate) use model::{
-    Membership, Org, PanelData, PanelItem, PanelRequirement, PanelSpec, Roles, User,
-};
+pub(crate) use model::{Membership, Org, PanelData, PanelRequirement, PanelSpec, Roles, User};
 pub(crate) use parse::DirectoryError;
 
 const DIRECTORY_TOML: &str = include_str!("../../../assets/demo/directory.toml");
@@ -82,18 +81,6 @@ impl Directory {
         &self.users
     }
 
-    /// The demo organizations of `assets/demo/directory.toml`, in file
-    /// order (not the generated ones).
-    fn orgs(&self) -> &[Org] {
-        &self.orgs
-    }
-
-    /// The memberships of `assets/demo/directory.toml` (not the generated
-    /// users').
-    fn memberships(&self) -> &[Membership] {
-        &self.memberships
-    }
-
     /// The role order and permissions.
     pub(crate) fn roles(&self) -> &Roles {
         &self.roles
@@ -145,11 +132,6 @@ impl Directory {
         self.memberships
             .iter()
             .find(|m| m.user == user_id && m.org_id == org_id)
-    }
-
-    /// The panels the data API serves.
-    fn panels(&self) -> &[PanelSpec] {
-        &self.panels
     }
 
     /// A panel by id.

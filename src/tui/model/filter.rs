@@ -13,11 +13,6 @@ pub struct ListFilter {
 }
 
 impl ListFilter {
-    /// Fuzzy, case-insensitive; an empty filter matches every line.
-    fn matches(&self, line: &str) -> bool {
-        self.query().score(line).is_some()
-    }
-
     /// The indexes of the lines that match, in order.
     pub(crate) fn matching<'a>(&self, lines: impl IntoIterator<Item = &'a str>) -> Vec<usize> {
         self.query().matching(lines)

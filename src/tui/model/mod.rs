@@ -26,8 +26,8 @@ pub(crate) use lists::account_entries;
 pub use lists::{AccountEntry, MenuItem};
 pub(crate) use login::is_loopback_url;
 use orgs::OrgPicker;
+pub(crate) use panel::in_sight;
 pub use panel::{PanelError, PanelState, PanelValue, RenewalRecord, TableState};
-pub(crate) use panel::{arranged, in_sight};
 pub use profile::{ProfileClaim, ProfileText};
 pub(crate) use unlock::Unlock;
 

@@ -121,7 +121,7 @@ pub(crate) fn in_sight(scroll: usize, cursor: usize, rows: usize, len: usize) ->
 /// The rows of `data` holding `filter` in a cell (substring,
 /// case-insensitive), sorted by a column: numbers as numbers, missing
 /// values last whichever the order.
-pub(crate) fn arranged(data: &TableData, sort: Option<(usize, bool)>, filter: &str) -> Vec<usize> {
+fn arranged(data: &TableData, sort: Option<(usize, bool)>, filter: &str) -> Vec<usize> {
     let needle = filter.to_lowercase();
     let mut rows: Vec<usize> = (0..data.rows.len())
         .filter(|&i| {

@@ -26,7 +26,6 @@ use dashboard::dashboard_action;
 use lists::{nav_filter_text, org_filter_text};
 use login::{browser_opened, login_action, look_up_providers};
 use panels::load_selected_panel;
-use panels::missing_scopes;
 use popup::{palette_text, popup_action, popup_filter_text};
 
 /// After the n-th renewal failing in a row for want of the network, wait
