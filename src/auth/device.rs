@@ -174,7 +174,7 @@ impl DeviceLogin {
     }
 
     /// When the codes expire (`expires_in` after the provider answered, at
-    /// most [`MAX_DEVICE_CODE_LIFETIME`]).
+    /// most `MAX_DEVICE_CODE_LIFETIME`).
     pub fn expires_at(&self) -> DateTime<Utc> {
         self.expires_at
     }

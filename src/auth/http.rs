@@ -16,7 +16,7 @@ pub use super::clamp::MAX_INTERVAL_SECS;
 use super::clamp::clamp_provider_numbers;
 
 /// A provider's client as openidconnect sees it: every answer is read
-/// chunk by chunk up to [`crate::http::PROVIDER_BODY_CAP`] and its numbers
+/// chunk by chunk up to `PROVIDER_BODY_CAP` and its numbers
 /// (`expires_in`, `interval`) clamped before oauth2 parses them (oauth2's
 /// own reqwest client buffers the whole body and panics on an `interval`
 /// that overflows). Derefs to the reqwest client for plain requests.

@@ -80,7 +80,7 @@ pub enum Why {
     /// elsewhere): `now` says what it is.
     Program { program: String, now: String },
     /// Trusted as it is, but it cannot be trusted now (say a newer
-    /// authdash refuses what an older one took): [`Summary::problems`].
+    /// authdash refuses what an older one took): `Summary::problems`.
     Refused,
 }
 
@@ -360,7 +360,7 @@ pub fn review(path: &Path) -> Result<Reviewed, TrustError> {
     })
 }
 
-/// Record `path` as trusted in `data_dir`: [`review`] then [`record`].
+/// Record `path` as trusted in `data_dir`: [`review`] then `record`.
 pub fn trust(data_dir: &Path, path: &Path, allow_commands: bool) -> Result<Trusted, TrustError> {
     record(data_dir, &review(path)?, allow_commands)
 }

@@ -1,8 +1,8 @@
 //! Who the person is and what they may do: pure data, no I/O.
 //!
-//! Claims from an ID token, userinfo or an access token ([`ClaimSources`])
+//! Claims from an ID token, userinfo or an access token (`ClaimSources`)
 //! become a [`User`] with [`OrgMembership`]s through a claim mapper
-//! ([`OrgClaims`]): `propelauth`, `keycloak`, `auth0`, `generic` (JSON
+//! (`OrgClaims`): `propelauth`, `keycloak`, `auth0`, `generic` (JSON
 //! pointers) or `none`. Each mapper's module documents its rules.
 
 mod auth0;

@@ -36,8 +36,8 @@ pub(crate) fn error_text(body: &[u8]) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// [`parse`] for JSON already read: the `{title, summary, items}` shape,
-/// else the JSON flattened to `path: value` lines.
+/// A panel's JSON as shown: the `{title, summary, items}` shape, else
+/// the JSON flattened to `path: value` lines.
 pub fn from_value(v: &Value) -> PanelData {
     if let Ok(shaped) = Shaped::deserialize(v)
         && (shaped.summary.is_some() || !shaped.items.is_empty())

@@ -4,15 +4,15 @@
 //! always hold are enforced once:
 //!
 //! - a session is used only with the provider that issued it (issuer and
-//!   client_id; [`binding`]);
+//!   client_id; `binding`);
 //! - a renewal runs under the store lock, takes another process's newer
 //!   tokens instead of spending the refresh token twice, stores a rotated
 //!   refresh token before anything that can fail, and never brings back
-//!   an account another process logged out ([`renew`]);
+//!   an account another process logged out (`renew`);
 //! - only a definite answer (`invalid_grant`, an unknown client) ends a
 //!   session ([`SessionError::needs_login`]);
 //! - logout deletes locally first, then revokes, then signs out in the
-//!   browser and everywhere ([`logout`]).
+//!   browser and everywhere (`logout`).
 
 mod api_tokens;
 mod binding;
@@ -144,7 +144,7 @@ impl SessionService {
 
     /// Let command panels' programs inherit, of `vars` (the binary passes
     /// its environment), only the variables
-    /// [`program_environment`] allows: never the secrets a
+    /// `program_environment` allows: never the secrets a
     /// config names (`client_secret_env`, `logout_everywhere_api_key_env`).
     pub fn with_program_environment(
         mut self,

@@ -70,7 +70,7 @@ pub struct ProgramRun<'a> {
     pub program: Option<&'a std::path::Path>,
     /// Where it runs; `None`: where authdash runs.
     pub dir: Option<&'a std::path::Path>,
-    /// What it inherits ([`program_environment`]).
+    /// What it inherits (`program_environment`).
     pub environment: &'a [(OsString, OsString)],
     /// Put in `token_env`.
     pub access_token: &'a str,

@@ -66,7 +66,7 @@ struct FormatOne {
     sessions: BTreeMap<String, Session>,
 }
 
-/// What [`FileStore::probe`] found.
+/// What `FileStore::probe` found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Probe {
     /// No sessions file yet.
@@ -99,7 +99,7 @@ pub(crate) fn recorded_key_source(dir: &Path) -> Option<String> {
 
 impl FileStore {
     /// A store that waits for the lock as long as a holder with the
-    /// default HTTP timeouts may keep it ([`lock::lock_wait`]).
+    /// default HTTP timeouts may keep it (`lock::lock_wait`).
     pub fn new(dir: impl Into<PathBuf>, key: KeySource) -> Self {
         Self {
             dir: dir.into(),

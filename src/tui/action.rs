@@ -3,7 +3,7 @@
 //! help, the `:` palette and the README's keys table all read this table
 //! (gitui's command list), so they cannot drift apart.
 //!
-//! A new action is a variant, its entry in [`ACTIONS`] (name, default
+//! A new action is a variant, its entry in `ACTIONS` (name, default
 //! keys, palette title), its lines in `action_lines::COMMANDS` (context,
 //! help text, footer hint, and the `When` rule that says when it runs) and
 //! its handler in `update`.

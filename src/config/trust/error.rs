@@ -31,7 +31,7 @@ pub enum TrustError {
         visible_lines(error)
     )]
     Unreadable { path: PathBuf, error: String },
-    /// What [`Summary::problems`] says.
+    /// What `Summary::problems` says.
     #[error(
         "the config {} cannot be trusted as it is:\n{}",
         shown(path),
