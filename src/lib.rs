@@ -6,6 +6,8 @@
 //! and `http` knows nothing of the rest. The faces reach tokens only
 //! through [`session::SessionService`].
 
+#![warn(unreachable_pub)]
+
 pub mod auth;
 pub mod cli;
 pub mod config;
@@ -13,7 +15,7 @@ pub mod demo;
 pub mod http;
 pub mod identity;
 pub mod panels;
-pub mod qr;
+mod qr;
 pub mod session;
 pub mod store;
 pub mod tui;

@@ -5,7 +5,7 @@
 use qrcode::QrCode;
 
 /// The rows, or `None` when the text does not fit in a QR code.
-pub fn rows(text: &str) -> Option<Vec<String>> {
+pub(crate) fn rows(text: &str) -> Option<Vec<String>> {
     let code = QrCode::new(text.as_bytes()).ok()?;
     let width = code.width();
     let quiet = 2;

@@ -19,7 +19,7 @@ impl Provider {
     /// RFC 8707 `resource`, Auth0 `audience` with `scope`, or Entra's
     /// `scope=<resource>/.default`. An ID token in the answer is ignored:
     /// it never replaces the session's claims.
-    pub async fn exchange_for_api(
+    pub(crate) async fn exchange_for_api(
         &self,
         refresh_token: &SecretString,
         api: &ApiRef,
@@ -80,7 +80,7 @@ impl Provider {
 
 /// The `scope` of an API token request: the API's scopes (RFC 8707,
 /// Auth0), or for Entra each as `<resource>/<scope>`, `.default` without.
-pub fn request_scopes(api: &ApiRef, style: ResourceStyle) -> Vec<String> {
+pub(crate) fn request_scopes(api: &ApiRef, style: ResourceStyle) -> Vec<String> {
     match style {
         ResourceStyle::Entra => {
             let base = api.resource.trim_end_matches('/');
@@ -146,7 +146,7 @@ pub fn audience_of(token: &str) -> Vec<String> {
 
 /// Whether `granted` holds `scope`, as it is or, as Entra says them,
 /// after the API's identifier (`api://billing/invoices.read`).
-pub fn has_scope(granted: &[String], scope: &str) -> bool {
+pub(crate) fn has_scope(granted: &[String], scope: &str) -> bool {
     granted.iter().any(|g| {
         g == scope
             || g.strip_suffix(scope)
@@ -160,7 +160,7 @@ pub fn has_scope(granted: &[String], scope: &str) -> bool {
 /// give or take a final `/`, or Entra's application ID URI `api://ID` for
 /// the bare `ID` its tokens carry. A JWT naming no audience, or whose
 /// claims cannot be read, is valid who knows where: not sent.
-pub fn sendable_to(token: &str, resource: &str) -> bool {
+pub(crate) fn sendable_to(token: &str, resource: &str) -> bool {
     if matches!(shape(token), Shape::Opaque) {
         return true;
     }

@@ -8,7 +8,7 @@ use super::AuthError;
 /// Open `url`. `browser_var` is the value of `$BROWSER`, if set: commands
 /// separated by `:`, tried in order; `%s` in a command is replaced by the
 /// URL, else the URL is appended.
-pub fn open_url(url: &str, browser_var: Option<&str>) -> Result<(), AuthError> {
+pub(crate) fn open_url(url: &str, browser_var: Option<&str>) -> Result<(), AuthError> {
     if let Some(var) = browser_var.filter(|v| !v.trim().is_empty()) {
         let mut failures = Vec::new();
         for command in var.split(':').filter(|c| !c.trim().is_empty()) {

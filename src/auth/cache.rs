@@ -11,9 +11,9 @@ use sha2::{Digest, Sha256};
 use url::Url;
 
 /// Freshness when the provider says nothing (no `Cache-Control`).
-pub const DEFAULT_TTL: Duration = Duration::from_secs(60 * 60);
+pub(crate) const DEFAULT_TTL: Duration = Duration::from_secs(60 * 60);
 /// Never trust an entry longer than this, whatever the provider says.
-pub const MAX_TTL: Duration = Duration::from_secs(24 * 60 * 60);
+pub(crate) const MAX_TTL: Duration = Duration::from_secs(24 * 60 * 60);
 const VERSION: u32 = 1;
 
 /// A folder of cached discovery documents and key sets.

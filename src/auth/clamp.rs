@@ -7,17 +7,17 @@ use serde_json::{Map, Number, Value};
 
 /// The longest lifetime believed: a year. Longer is a mistake or a lie,
 /// and a year still fits any clock arithmetic.
-pub const MAX_EXPIRES_IN_SECS: u64 = 365 * 24 * 60 * 60;
+const MAX_EXPIRES_IN_SECS: u64 = 365 * 24 * 60 * 60;
 /// Device polls at least every minute, whatever the provider asks: a
 /// longer interval would outlast the code it polls for.
 pub const MAX_INTERVAL_SECS: u64 = 60;
 /// And at most every second: `0` would poll as fast as the network goes.
-pub const MIN_INTERVAL_SECS: u64 = 1;
+const MIN_INTERVAL_SECS: u64 = 1;
 
 /// A JSON object's `expires_in` and `interval` as integers in range; a
 /// value that is no number at all is dropped (as if not sent). Any other
 /// body is returned unchanged, byte for byte.
-pub fn clamp_provider_numbers(body: Vec<u8>) -> Vec<u8> {
+pub(crate) fn clamp_provider_numbers(body: Vec<u8>) -> Vec<u8> {
     let Ok(mut object) = serde_json::from_slice::<Map<String, Value>>(&body) else {
         return body;
     };
@@ -53,7 +53,7 @@ pub fn clamp_provider_numbers(body: Vec<u8>) -> Vec<u8> {
 
 /// Seconds from a JSON number or numeric string, clamped to `min..=max`;
 /// `None` for anything else (NaN, words, objects).
-pub fn clamp_seconds(value: &Value, min: u64, max: u64) -> Option<u64> {
+fn clamp_seconds(value: &Value, min: u64, max: u64) -> Option<u64> {
     let n = match value {
         Value::Number(n) => n
             .as_u64()
@@ -79,7 +79,7 @@ pub fn clamp_seconds(value: &Value, min: u64, max: u64) -> Option<u64> {
 
 /// An integer of seconds from header text (`max-age`, `Retry-After`),
 /// saturating at `max`; `None` when it is not digits.
-pub fn header_seconds(text: &str, max: u64) -> Option<u64> {
+pub(crate) fn header_seconds(text: &str, max: u64) -> Option<u64> {
     let text = text.trim().trim_matches('"');
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
         return None;

@@ -32,7 +32,7 @@ const INTERVAL_MARGIN_PERCENT: u32 = 20;
 
 /// The longest a device code is waited for, whatever `expires_in` says
 /// (providers give 10 to 30 minutes): polling stops at this at the latest.
-pub const MAX_DEVICE_CODE_LIFETIME: Duration = Duration::from_secs(60 * 60);
+const MAX_DEVICE_CODE_LIFETIME: Duration = Duration::from_secs(60 * 60);
 
 /// What the poll loop is doing, reported before each wait.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +52,7 @@ pub enum PollState {
 
 impl PollState {
     /// How long until the next poll.
-    pub fn next_poll_in(&self) -> Duration {
+    pub(crate) fn next_poll_in(&self) -> Duration {
         match *self {
             PollState::Waiting { next_poll_in }
             | PollState::SlowingDown { next_poll_in, .. }
@@ -68,7 +68,7 @@ impl Provider {
         self.device_authorization_endpoint().is_some()
     }
 
-    pub fn device_authorization_endpoint(&self) -> Option<&Url> {
+    pub(crate) fn device_authorization_endpoint(&self) -> Option<&Url> {
         self.metadata()
             .additional_metadata()
             .device_authorization_endpoint
@@ -174,7 +174,7 @@ impl DeviceLogin {
     }
 
     /// When the codes expire (`expires_in` after the provider answered, at
-    /// most [`MAX_DEVICE_CODE_LIFETIME`]).
+    /// most `MAX_DEVICE_CODE_LIFETIME`).
     pub fn expires_at(&self) -> DateTime<Utc> {
         self.expires_at
     }
@@ -183,10 +183,6 @@ impl DeviceLogin {
     /// none; clamped to 1–60 s).
     pub fn interval(&self) -> Duration {
         self.details.interval()
-    }
-
-    pub fn provider(&self) -> &Arc<Provider> {
-        &self.provider
     }
 
     /// Poll the token endpoint until the person answers, then verify the ID

@@ -29,15 +29,15 @@ impl Os {
 /// What decides whether a browser can be opened here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FlowEnvironment {
-    pub os: Os,
+    pub(crate) os: Os,
     /// `$BROWSER` is set (and not empty).
-    pub has_browser_var: bool,
+    pub(crate) has_browser_var: bool,
     /// `$DISPLAY` or `$WAYLAND_DISPLAY` is set (and not empty).
-    pub has_display: bool,
+    pub(crate) has_display: bool,
     /// An SSH session: `$SSH_CONNECTION`, `$SSH_CLIENT` or `$SSH_TTY` is set.
     pub ssh_session: bool,
     /// The provider offers the device grant ([`super::Provider::supports_device_flow`]).
-    pub device_supported: bool,
+    pub(crate) device_supported: bool,
 }
 
 impl FlowEnvironment {
@@ -70,7 +70,7 @@ impl FlowEnvironment {
     /// Without a browser: the device flow when the provider has it, else
     /// the URL to open elsewhere. Also the fallback when opening the
     /// browser fails.
-    pub fn without_browser(&self) -> FlowChoice {
+    fn without_browser(&self) -> FlowChoice {
         if self.device_supported {
             FlowChoice::Device
         } else {
@@ -96,7 +96,7 @@ pub enum FlowChoice {
 /// without the device grant then fails with a clear error); `auto` takes
 /// the browser when one can be opened, else the device flow when the
 /// provider offers it, else shows the URL.
-pub fn choose_flow(pref: FlowPreference, env: &FlowEnvironment) -> FlowChoice {
+pub(crate) fn choose_flow(pref: FlowPreference, env: &FlowEnvironment) -> FlowChoice {
     match pref {
         FlowPreference::Browser => FlowChoice::Browser,
         FlowPreference::Device => FlowChoice::Device,

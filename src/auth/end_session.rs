@@ -34,7 +34,7 @@ use super::{AuthError, CallbackError, OAuthErrorText, Provider, Session, pages};
 
 /// How long a browser sign-out waits for the provider to send the browser
 /// back: a person may have to confirm on the provider's page.
-pub const SIGN_OUT_WAIT: Duration = Duration::from_secs(120);
+pub(crate) const SIGN_OUT_WAIT: Duration = Duration::from_secs(120);
 
 /// Why a browser sign-out did not complete.
 #[derive(Debug, thiserror::Error)]

@@ -10,12 +10,13 @@ use std::time::{Duration, Instant};
 
 use openidconnect::{AsyncHttpClient, HttpClientError, HttpRequest, HttpResponse};
 
-use crate::http::{BodyError, PROVIDER_BODY_CAP, RAISE_CAP, read_capped};
+use crate::http::{BodyError, RAISE_CAP, read_capped};
 
-pub use super::clamp::{MAX_EXPIRES_IN_SECS, MAX_INTERVAL_SECS, clamp_provider_numbers};
+pub use super::clamp::MAX_INTERVAL_SECS;
+use super::clamp::clamp_provider_numbers;
 
 /// A provider's client as openidconnect sees it: every answer is read
-/// chunk by chunk up to [`PROVIDER_BODY_CAP`] and its numbers
+/// chunk by chunk up to `PROVIDER_BODY_CAP` and its numbers
 /// (`expires_in`, `interval`) clamped before oauth2 parses them (oauth2's
 /// own reqwest client buffers the whole body and panics on an `interval`
 /// that overflows). Derefs to the reqwest client for plain requests.
@@ -33,13 +34,9 @@ pub struct ProviderHttp {
 }
 
 impl ProviderHttp {
-    pub fn new(client: reqwest::Client) -> Self {
-        Self::with_cap(client, PROVIDER_BODY_CAP)
-    }
-
     /// The same client with another cap (tests, and callers that expect
     /// smaller answers).
-    pub fn with_cap(client: reqwest::Client, cap: usize) -> Self {
+    pub(crate) fn with_cap(client: reqwest::Client, cap: usize) -> Self {
         Self {
             client,
             cap,
@@ -63,11 +60,7 @@ impl ProviderHttp {
         out
     }
 
-    pub fn reqwest(&self) -> &reqwest::Client {
-        &self.client
-    }
-
-    pub fn cap(&self) -> usize {
+    pub(crate) fn cap(&self) -> usize {
         self.cap
     }
 }

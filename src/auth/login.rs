@@ -185,13 +185,13 @@ impl BrowserLogin {
 
 /// A [`BrowserLogin`] taken apart to be finished another way.
 pub(super) struct LoginParts {
-    pub provider: Arc<Provider>,
-    pub callback: Callback,
-    pub verifier: PkceCodeVerifier,
-    pub nonce: Nonce,
-    pub timeout: Duration,
-    pub state: String,
-    pub issuer_required: bool,
+    pub(crate) provider: Arc<Provider>,
+    pub(crate) callback: Callback,
+    pub(crate) verifier: PkceCodeVerifier,
+    pub(crate) nonce: Nonce,
+    pub(crate) timeout: Duration,
+    pub(crate) state: String,
+    pub(crate) issuer_required: bool,
 }
 
 /// Finish with the response the callback (or a pasted address) brought,

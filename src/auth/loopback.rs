@@ -35,10 +35,10 @@ pub(crate) enum Outcome {
 /// A listening callback. Dropping it stops the server and closes every
 /// connection to it.
 pub(crate) struct Callback {
-    pub redirect_uri: Url,
-    pub outcome: oneshot::Receiver<Outcome>,
+    pub(crate) redirect_uri: Url,
+    pub(crate) outcome: oneshot::Receiver<Outcome>,
     /// Responses refused while the login waits; taken once by the caller.
-    pub refusals: Option<mpsc::Receiver<Refusal>>,
+    pub(crate) refusals: Option<mpsc::Receiver<Refusal>>,
     _server: LoopbackServer,
 }
 

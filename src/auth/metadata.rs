@@ -18,11 +18,11 @@ use crate::http::{BodyError, PROVIDER_BODY_CAP, describe, read_capped, require_s
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ExtraMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub revocation_endpoint: Option<Url>,
+    pub(crate) revocation_endpoint: Option<Url>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_session_endpoint: Option<Url>,
+    pub(crate) end_session_endpoint: Option<Url>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_authorization_endpoint: Option<Url>,
+    pub(crate) device_authorization_endpoint: Option<Url>,
     /// RFC 9207: the provider adds `iss` to authorization responses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization_response_iss_parameter_supported: Option<bool>,
@@ -30,7 +30,7 @@ pub struct ExtraMetadata {
 
 impl AdditionalProviderMetadata for ExtraMetadata {}
 
-pub type Metadata = ProviderMetadata<
+pub(crate) type Metadata = ProviderMetadata<
     ExtraMetadata,
     CoreAuthDisplay,
     CoreClientAuthMethod,
@@ -47,7 +47,7 @@ pub type Metadata = ProviderMetadata<
 
 /// The issuer a metadata URL implies: the URL without its well-known suffix,
 /// as text, because discovery compares issuers as exact strings.
-pub fn issuer_of(server_metadata_url: &Url) -> String {
+pub(crate) fn issuer_of(server_metadata_url: &Url) -> String {
     let s = server_metadata_url.as_str();
     s.strip_suffix("/.well-known/openid-configuration")
         .unwrap_or(s)
@@ -56,7 +56,7 @@ pub fn issuer_of(server_metadata_url: &Url) -> String {
 
 /// Whether a session's issuer is the one a metadata URL names, allowing the
 /// one trailing slash discovery allows.
-pub fn is_issuer_of(issuer: &str, server_metadata_url: &Url) -> bool {
+pub(crate) fn is_issuer_of(issuer: &str, server_metadata_url: &Url) -> bool {
     let expected = issuer_of(server_metadata_url);
     issuer == expected || issuer.strip_suffix('/') == Some(expected.as_str())
 }
@@ -95,7 +95,10 @@ pub(crate) fn parse_metadata(
     Ok(metadata)
 }
 
-pub async fn fetch_jwks(http: &reqwest::Client, url: &Url) -> Result<CoreJsonWebKeySet, AuthError> {
+pub(crate) async fn fetch_jwks(
+    http: &reqwest::Client,
+    url: &Url,
+) -> Result<CoreJsonWebKeySet, AuthError> {
     let (body, _) = fetch_jwks_raw(http, url).await?;
     parse_jwks(url, &body)
 }

@@ -128,7 +128,7 @@ impl Provider {
         &self.config
     }
 
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         &self.config.name
     }
 
@@ -147,7 +147,7 @@ impl Provider {
         &self.http
     }
 
-    pub fn revocation_endpoint(&self) -> Option<&Url> {
+    pub(crate) fn revocation_endpoint(&self) -> Option<&Url> {
         self.metadata
             .additional_metadata()
             .revocation_endpoint
@@ -162,7 +162,7 @@ impl Provider {
     }
 
     /// Whether the provider runs on this machine (plain http allowed).
-    pub fn is_loopback(&self) -> bool {
+    pub(crate) fn is_loopback(&self) -> bool {
         http::is_loopback(&self.config.server_metadata_url)
     }
 

@@ -16,20 +16,20 @@ use crate::identity::{ClaimSource, Mapper};
 
 /// A token endpoint's answer to a refresh, not yet verified. The old
 /// refresh token may already be spent: keep `tokens` before checking.
-pub struct RefreshedTokens {
+pub(crate) struct RefreshedTokens {
     response: CoreTokenResponse,
     /// The new tokens, with the old refresh token when none came back and
     /// the old ID token when no new one came.
-    pub tokens: TokenSet,
+    pub(crate) tokens: TokenSet,
 }
 
 /// Why a refresh's answer did not make a renewed session, and the claims
 /// of its ID token when that much was verified (the failure came after:
 /// userinfo, or the claims' mapping).
 #[derive(Debug)]
-pub struct UnverifiedRefresh {
-    pub error: AuthError,
-    pub verified_id_claims: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+pub(crate) struct UnverifiedRefresh {
+    pub(crate) error: AuthError,
+    pub(crate) verified_id_claims: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
 impl From<AuthError> for UnverifiedRefresh {
@@ -61,7 +61,7 @@ impl Provider {
 
     /// Spend the refresh token at the token endpoint. Nothing is verified
     /// yet; a response without a new refresh token keeps the old one.
-    pub async fn exchange_refresh_token(
+    pub(crate) async fn exchange_refresh_token(
         &self,
         session: &Session,
     ) -> Result<RefreshedTokens, AuthError> {
@@ -93,7 +93,7 @@ impl Provider {
     }
 
     /// Verify a refresh's answer and build the renewed session.
-    pub async fn verify_refresh(
+    pub(crate) async fn verify_refresh(
         &self,
         session: &Session,
         refreshed: RefreshedTokens,

@@ -61,7 +61,7 @@ pub const REFRESH_MARGIN: TimeDelta = TimeDelta::seconds(60);
 /// ([`Session::state`]) for every face: `status` (its text, JSON and
 /// prompt), the dashboard's header, Profile and its renewals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SessionState {
+pub(crate) enum SessionState {
     /// The access token is usable, with the refresh margin to spare.
     Valid,
     /// The access token is spent (or nearly); the refresh token renews it
@@ -76,7 +76,7 @@ pub enum SessionState {
 
 impl SessionState {
     /// The state's name in `status --json`.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             SessionState::Valid => "valid",
             SessionState::Renewable => "renewable",
@@ -86,7 +86,7 @@ impl SessionState {
     }
 
     /// Usable as is, or renewable: what "logged in" means.
-    pub fn is_alive(self) -> bool {
+    fn is_alive(self) -> bool {
         self != SessionState::Expired
     }
 }
@@ -101,12 +101,12 @@ impl Session {
         }
     }
 
-    pub fn can_refresh(&self) -> bool {
+    pub(crate) fn can_refresh(&self) -> bool {
         self.tokens.refresh_token.is_some()
     }
 
     /// When the ID token says the authentication expires.
-    pub fn id_token_expires_at(&self) -> Option<DateTime<Utc>> {
+    pub(crate) fn id_token_expires_at(&self) -> Option<DateTime<Utc>> {
         self.id_claims
             .get("exp")
             .and_then(Value::as_i64)
@@ -115,12 +115,12 @@ impl Session {
 
     /// Usable as is, or renewable: what "logged in" means. An expired
     /// session with no refresh token is never shown as logged in.
-    pub fn is_alive(&self, now: DateTime<Utc>) -> bool {
+    pub(crate) fn is_alive(&self, now: DateTime<Utc>) -> bool {
         self.state(now).is_alive()
     }
 
     /// What the session is good for at `now`.
-    pub fn state(&self, now: DateTime<Utc>) -> SessionState {
+    pub(crate) fn state(&self, now: DateTime<Utc>) -> SessionState {
         let fresh = self.access_token_fresh(now);
         if !fresh && !self.can_refresh() {
             SessionState::Expired
@@ -145,7 +145,7 @@ impl Session {
     }
 }
 
-pub fn merge_claims(
+fn merge_claims(
     id_claims: &BTreeMap<String, Value>,
     userinfo: Option<&BTreeMap<String, Value>>,
 ) -> BTreeMap<String, Value> {
@@ -161,11 +161,11 @@ pub(super) mod secret {
     use secrecy::{ExposeSecret, SecretString};
     use serde::{Deserialize, Deserializer, Serializer};
 
-    pub fn serialize<S: Serializer>(secret: &SecretString, s: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn serialize<S: Serializer>(secret: &SecretString, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(secret.expose_secret())
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<SecretString, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<SecretString, D::Error> {
         String::deserialize(d).map(SecretString::from)
     }
 }
@@ -174,7 +174,7 @@ mod optional_secret {
     use secrecy::{ExposeSecret, SecretString};
     use serde::{Deserialize, Deserializer, Serializer};
 
-    pub fn serialize<S: Serializer>(
+    pub(crate) fn serialize<S: Serializer>(
         secret: &Option<SecretString>,
         s: S,
     ) -> Result<S::Ok, S::Error> {
@@ -184,7 +184,9 @@ mod optional_secret {
         }
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SecretString>, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<SecretString>, D::Error> {
         Option::<String>::deserialize(d).map(|o| o.map(SecretString::from))
     }
 }
@@ -255,7 +257,7 @@ pub struct ApiToken {
 
 impl ApiToken {
     /// Usable now, with the renewal margin to spare.
-    pub fn fresh(&self, now: DateTime<Utc>) -> bool {
+    pub(crate) fn fresh(&self, now: DateTime<Utc>) -> bool {
         self.expires_at.is_none_or(|at| now + REFRESH_MARGIN < at)
     }
 
@@ -270,17 +272,17 @@ pub struct ApiTokens {
     /// RFC 8707: the resources the login asked for; a token for another
     /// one is refused by the provider, so it is not asked.
     #[serde(default)]
-    pub asked_at_login: Vec<String>,
+    pub(crate) asked_at_login: Vec<String>,
     #[serde(default)]
     pub tokens: Vec<ApiToken>,
 }
 
 impl ApiTokens {
-    pub fn is_empty(&self) -> bool {
+    fn is_empty(&self) -> bool {
         self.asked_at_login.is_empty() && self.tokens.is_empty()
     }
 
-    pub fn find(&self, resource: &str, org: Option<&str>) -> Option<&ApiToken> {
+    pub(crate) fn find(&self, resource: &str, org: Option<&str>) -> Option<&ApiToken> {
         self.tokens
             .iter()
             .find(|t| t.resource == resource && t.org.as_deref() == org)
@@ -301,9 +303,9 @@ impl ApiTokens {
 
 /// What the token endpoint gave for one API: the token, and the refresh
 /// token it rotated to (store it before anything else).
-pub struct ApiGrant {
-    pub token: ApiToken,
-    pub refresh_token: Option<SecretString>,
+pub(crate) struct ApiGrant {
+    pub(crate) token: ApiToken,
+    pub(crate) refresh_token: Option<SecretString>,
 }
 
 impl std::fmt::Debug for ApiGrant {

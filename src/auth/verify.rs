@@ -30,7 +30,7 @@ pub(crate) enum NonceCheck<'a> {
 
 /// A refreshed ID token must describe the same authentication (§12.2).
 pub(crate) struct Continuity<'a> {
-    pub original: &'a BTreeMap<String, Value>,
+    pub(crate) original: &'a BTreeMap<String, Value>,
 }
 
 impl Provider {

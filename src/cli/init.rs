@@ -16,19 +16,19 @@ const POST_LOGOUT_GENERIC: &str = "to come back to authdash after signing out in
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Preset {
     /// As given to `--preset` (`generic` without one).
-    pub name: &'static str,
+    name: &'static str,
     /// The provider, as people call it.
-    pub label: &'static str,
+    label: &'static str,
     /// The file written, with valid placeholder values.
-    pub template: &'static str,
+    template: &'static str,
     /// The keys to fill in: (key, what to put there).
-    pub fill: &'static [(&'static str, &'static str)],
+    fill: &'static [(&'static str, &'static str)],
     /// What to register at the provider for the redirect.
-    pub redirect: &'static str,
+    redirect: &'static str,
     /// What to register for `post_logout_redirect_uri` (the way back
     /// after signing out in the browser); empty when the provider has no
     /// browser sign-out.
-    pub post_logout: &'static str,
+    post_logout: &'static str,
 }
 
 impl Preset {
@@ -55,7 +55,7 @@ impl Preset {
     };
 
     /// The presets `--preset` accepts.
-    pub const ALL: [Preset; 6] = [
+    const ALL: [Preset; 6] = [
         Preset {
             name: "google",
             label: "Google",

@@ -13,10 +13,10 @@ pub(crate) struct Plan {
     /// Renew when less than this remains: the smaller of `--min-ttl` and
     /// half the token's lifetime, so that renewals come at most once per
     /// half a lifetime whatever was asked.
-    pub renew_below: Duration,
+    pub(crate) renew_below: Duration,
     /// Said on stderr at each call when `--min-ttl` cannot be honoured:
     /// what was asked and what the provider gives.
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
 }
 
 /// How long `session`'s access token lives, from when it was issued (the

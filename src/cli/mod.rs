@@ -16,7 +16,7 @@ mod init;
 mod login;
 mod logout;
 mod min_ttl;
-pub mod select;
+mod select;
 mod status;
 mod switch;
 mod token;
@@ -40,13 +40,13 @@ pub use trust::{TrustRequest, list as list_trusted, trust, untrust};
 
 /// The exit codes, the same for every command (and listed in `--help`).
 pub mod exit {
-    pub const OK: u8 = 0;
+    pub(crate) const OK: u8 = 0;
     /// Something failed: the provider, the network, the store.
-    pub const FAILED: u8 = 1;
+    pub(crate) const FAILED: u8 = 1;
     /// Bad usage or a bad config: fix the command or the file.
     pub const USAGE: u8 = 2;
     /// A login is needed: `authdash login` in a terminal.
-    pub const NEEDS_LOGIN: u8 = 4;
+    pub(crate) const NEEDS_LOGIN: u8 = 4;
     /// For `--help`.
     pub const HELP: &str = "Exit codes:\n  \
         0    ok\n  \

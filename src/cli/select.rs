@@ -26,16 +26,16 @@ pub enum Rule {
 
 /// A value asked for this run, and by which rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Asked {
-    pub value: String,
-    pub rule: Rule,
+pub(crate) struct Asked {
+    value: String,
+    rule: Rule,
 }
 
 /// What the command line and the environment ask for this run.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Selection {
-    pub account: Option<Asked>,
-    pub org: Option<Asked>,
+    pub(crate) account: Option<Asked>,
+    org: Option<Asked>,
 }
 
 impl Selection {
@@ -68,11 +68,11 @@ impl Selection {
 /// The account and org one run uses.
 #[derive(Debug, Clone)]
 pub struct Chosen {
-    pub session: Session,
-    pub account_rule: Rule,
+    pub(crate) session: Session,
+    pub(crate) account_rule: Rule,
     /// `(org_id, org_name)`, when the account has orgs.
-    pub org: Option<(String, String)>,
-    pub org_rule: Rule,
+    pub(crate) org: Option<(String, String)>,
+    pub(crate) org_rule: Rule,
 }
 
 impl Rule {
@@ -88,11 +88,11 @@ impl Rule {
 
 impl Chosen {
     /// "chosen by --account", "the remembered active account", …
-    pub fn account_reason(&self) -> String {
+    pub(crate) fn account_reason(&self) -> String {
         self.account_rule.describe("account", "AUTHDASH_ACCOUNT")
     }
 
-    pub fn org_reason(&self) -> String {
+    pub(crate) fn org_reason(&self) -> String {
         self.org_rule.describe("org", "AUTHDASH_ORG")
     }
 }
@@ -100,7 +100,7 @@ impl Chosen {
 /// The accounts `wanted` names: its number in `authdash switch`'s list,
 /// `subject at issuer` as shown there, `provider/subject`, the subject or the
 /// email.
-pub fn matching(accounts: &Accounts, wanted: &str) -> Vec<AccountId> {
+pub(crate) fn matching(accounts: &Accounts, wanted: &str) -> Vec<AccountId> {
     accounts
         .sessions
         .iter()
@@ -120,7 +120,7 @@ pub fn matching(accounts: &Accounts, wanted: &str) -> Vec<AccountId> {
 /// The account for this run: the one asked for, else the remembered active
 /// one. `Ok(None)` when there is none (a login is needed); a name that
 /// matches nothing or several accounts is a usage error.
-pub fn choose(
+pub(crate) fn choose(
     accounts: &Accounts,
     preferences: &Preferences,
     selection: &Selection,

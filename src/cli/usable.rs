@@ -12,19 +12,19 @@ use crate::session::{is_bound, provider_for};
 
 /// What a token-needing command may do to get one.
 #[derive(Debug, Clone, Copy)]
-pub struct Need<'a> {
-    pub selection: &'a Selection,
+pub(crate) struct Need<'a> {
+    pub(crate) selection: &'a Selection,
     /// Renew first when less than this remains (`--min-ttl`), or less
     /// than half the token's lifetime when that is shorter.
-    pub min_ttl: Duration,
+    pub(crate) min_ttl: Duration,
     /// `Some` when the command may log in itself (an interactive run with
     /// no `--account`); `None` in a non-interactive run: exit 4 instead.
-    pub login: Option<LoginRequest<'a>>,
+    pub(crate) login: Option<LoginRequest<'a>>,
 }
 
 /// The chosen account with a usable token, or the outcome to exit with
 /// after saying why on `err`.
-pub async fn usable(
+pub(crate) async fn usable(
     ctx: &SessionService,
     need: Need<'_>,
     err: &mut (dyn Write + Send),

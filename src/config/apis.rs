@@ -22,22 +22,12 @@ pub enum ResourceStyle {
 }
 
 impl ResourceStyle {
-    pub const NAMES: [&'static str; 3] = ["rfc8707", "audience", "entra"];
-
-    pub fn parse(s: &str) -> Option<Self> {
+    fn parse(s: &str) -> Option<Self> {
         match s {
             "rfc8707" => Some(Self::Rfc8707),
             "audience" => Some(Self::Audience),
             "entra" => Some(Self::Entra),
             _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Rfc8707 => "rfc8707",
-            Self::Audience => "audience",
-            Self::Entra => "entra",
         }
     }
 }

@@ -63,7 +63,7 @@ impl ConfigError {
         }
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         match self {
             Self::NotFound { path }
             | Self::Read { path, .. }
@@ -126,13 +126,13 @@ impl ConfigWarning {
 /// An `Invalid` error before the file's path is attached.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Problem {
-    pub key: String,
-    pub problem: String,
-    pub fix: String,
+    key: String,
+    pub(crate) problem: String,
+    pub(crate) fix: String,
 }
 
 impl Problem {
-    pub fn new(key: &str, problem: impl Into<String>, fix: impl Into<String>) -> Self {
+    pub(crate) fn new(key: &str, problem: impl Into<String>, fix: impl Into<String>) -> Self {
         Self {
             key: key.to_owned(),
             problem: problem.into(),
@@ -140,7 +140,7 @@ impl Problem {
         }
     }
 
-    pub fn at(self, path: &Path) -> ConfigError {
+    pub(crate) fn at(self, path: &Path) -> ConfigError {
         ConfigError::Invalid {
             path: path.to_owned(),
             key: self.key,

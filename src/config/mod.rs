@@ -34,14 +34,15 @@ use toml::{Table, Value};
 
 pub use apis::{ApiRef, ResourceStyle};
 pub use error::{ConfigError, ConfigWarning};
-pub use provider::{DEFAULT_PROVIDER, FlowPreference, LogoutEverywhere, ProviderConfig};
-pub use redirect::{RedirectHost, RedirectUri};
-pub use ui::{ACCENT_COLORS, Accent, ThemeChoice, UiSettings};
+use provider::DEFAULT_PROVIDER;
+pub use provider::{FlowPreference, LogoutEverywhere, ProviderConfig};
+pub(crate) use redirect::{RedirectHost, RedirectUri};
+pub use ui::{Accent, ThemeChoice, UiSettings};
 
 use error::{Checked, Problem, unknown_key_fix};
 use provider::PROVIDER_KEYS;
 use section::{Section, is_bare_key, join, wrong_type};
-pub use settings::ExecEnv;
+use settings::ExecEnv;
 use settings::Settings;
 
 use crate::identity::RoleOrder;
@@ -58,7 +59,7 @@ const AUTH_IGNORED_KEYS: &[&str] = &["expose_tokens"];
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The file it came from (for messages).
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// At least one; `default` first, then in file order.
     pub providers: Vec<ProviderConfig>,
     /// `store_secret`, else Streamlit's `cookie_secret`.
@@ -66,15 +67,15 @@ pub struct Config {
     pub role_order: RoleOrder,
     pub panels: Vec<PanelSpec>,
     /// The API each panel naming one calls (`resource`), by panel id.
-    pub panel_apis: Vec<(String, ApiRef)>,
+    pub(crate) panel_apis: Vec<(String, ApiRef)>,
     pub http: HttpSettings,
     /// How long a browser login may wait for its callback.
-    pub login_timeout: Duration,
+    pub(crate) login_timeout: Duration,
     /// The variables `authdash exec` puts the token and org id in.
     pub exec_env: ExecEnv,
     /// Keys that hold a secret in the file itself (`auth.store_secret`,
     /// `auth.NAME.client_secret`…), for [`ConfigWarning::ReadableSecrets`].
-    pub inline_secrets: Vec<String>,
+    inline_secrets: Vec<String>,
     /// What is worth saying about the file although it loads: the faces
     /// print these, `doctor` lists them.
     pub warnings: Vec<ConfigWarning>,
@@ -83,10 +84,10 @@ pub struct Config {
     /// For a config found in the current folder, each command panel's
     /// program as it was trusted (set by `config::trust`): what runs,
     /// whatever a link in the folder points at later.
-    pub trusted_programs: Vec<trust::TrustedProgram>,
+    pub(crate) trusted_programs: Vec<trust::TrustedProgram>,
 }
 
-pub use crate::http::HttpSettings;
+pub(crate) use crate::http::HttpSettings;
 
 impl Config {
     /// Parse `text` as if read from `path`; `env` looks up environment
@@ -129,7 +130,7 @@ impl Config {
         Ok(config)
     }
 
-    pub fn provider(&self, name: &str) -> Option<&ProviderConfig> {
+    pub(crate) fn provider(&self, name: &str) -> Option<&ProviderConfig> {
         self.providers.iter().find(|p| p.name == name)
     }
 

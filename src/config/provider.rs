@@ -12,7 +12,7 @@ use super::section::{Section, absolute_url, join, wrong_type};
 use crate::identity::OrgClaims;
 
 /// The name of the provider whose keys sit directly in `[auth]`.
-pub const DEFAULT_PROVIDER: &str = "default";
+pub(crate) const DEFAULT_PROVIDER: &str = "default";
 
 /// The keys of a provider table (`[auth]` accepts them too, for `default`).
 pub(crate) const PROVIDER_KEYS: &[&str] = &[
@@ -78,34 +78,30 @@ pub struct ProviderConfig {
     /// `default`, or the `[auth.NAME]` name.
     pub name: String,
     /// `label`, else the name.
-    pub label: String,
+    pub(crate) label: String,
     pub client_id: String,
     /// Inline or from `client_secret_env`; `None` = a public client (PKCE).
-    pub client_secret: Option<SecretString>,
+    pub(crate) client_secret: Option<SecretString>,
     pub server_metadata_url: Url,
-    /// `server_metadata_url` without `/.well-known/openid-configuration`,
-    /// query or fragment. A root issuer prints with a trailing `/` (a
-    /// `Url` always has a path): compare issuers with that in mind.
-    pub issuer: Url,
-    pub redirect: RedirectUri,
+    pub(crate) redirect: RedirectUri,
     /// `post_logout_redirect_uri`: where the provider sends the browser
     /// after signing out there; a loopback URI with a fixed port,
     /// registered at the provider. `None`: the browser is sent to sign out
     /// and not back.
     pub post_logout_redirect: Option<RedirectUri>,
     /// `client_kwargs.scope` split on whitespace; always holds `openid`.
-    pub scopes: Vec<String>,
+    pub(crate) scopes: Vec<String>,
     pub prompt: Option<String>,
     /// The other `client_kwargs`, sorted by name.
-    pub extra_authorize_params: Vec<(String, String)>,
-    pub account_url: Option<Url>,
+    pub(crate) extra_authorize_params: Vec<(String, String)>,
+    pub(crate) account_url: Option<Url>,
     /// `org_claims` with its `claims` table.
-    pub org_claims: OrgClaims,
+    pub(crate) org_claims: OrgClaims,
     /// `flow`: how to log in; `auto` by default.
-    pub flow: FlowPreference,
+    pub(crate) flow: FlowPreference,
     /// `logout_everywhere_api_key_env`: PropelAuth's backend API key, read
     /// from that environment variable, enables "Log out everywhere".
-    pub logout_everywhere: Option<LogoutEverywhere>,
+    pub(crate) logout_everywhere: Option<LogoutEverywhere>,
     /// `allow_hs256`: accept ID tokens signed with HMAC (HS256/384/512,
     /// keyed with the client secret). Off by default; a confidential client
     /// only, since a public client's "secret" is no secret.
@@ -114,15 +110,15 @@ pub struct ProviderConfig {
     /// OS store (a corporate TLS-inspecting proxy's CA, a private CA);
     /// relative to the config file's folder. Read when the provider is
     /// first contacted.
-    pub ca_file: Option<PathBuf>,
+    pub(crate) ca_file: Option<PathBuf>,
     /// For a config found in the current folder, the hex SHA-256 of the
     /// `ca_file` it was trusted with (set by `config::trust`): the file
     /// read when the provider is contacted, maybe long after the check,
     /// must still be that one.
-    pub ca_file_sha256: Option<String>,
+    pub(crate) ca_file_sha256: Option<String>,
     /// `resources`: APIs scripts ask tokens for (`token --resource`),
     /// besides those the panels name.
-    pub resources: Vec<ApiRef>,
+    pub(crate) resources: Vec<ApiRef>,
     /// `resource_style`: how this provider is asked for a token per API.
     pub resource_style: ResourceStyle,
 }
@@ -132,9 +128,9 @@ pub struct ProviderConfig {
 #[derive(Debug, Clone)]
 pub struct LogoutEverywhere {
     /// The environment variable named in the config.
-    pub env: String,
+    pub(crate) env: String,
     /// Its value, when set (else the feature is unavailable in this shell).
-    pub api_key: Option<SecretString>,
+    pub(crate) api_key: Option<SecretString>,
 }
 
 /// How a provider's login runs: `flow = "auto" | "browser" | "device"`.
@@ -152,10 +148,7 @@ pub enum FlowPreference {
 }
 
 impl FlowPreference {
-    /// The values `flow` accepts.
-    pub const NAMES: [&'static str; 3] = ["auto", "browser", "device"];
-
-    pub fn parse(s: &str) -> Option<Self> {
+    fn parse(s: &str) -> Option<Self> {
         match s {
             "auto" => Some(Self::Auto),
             "browser" => Some(Self::Browser),
@@ -163,22 +156,9 @@ impl FlowPreference {
             _ => None,
         }
     }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Auto => "auto",
-            Self::Browser => "browser",
-            Self::Device => "device",
-        }
-    }
 }
 
 impl ProviderConfig {
-    /// No client secret: the client proves itself with PKCE alone.
-    pub fn is_public_client(&self) -> bool {
-        self.client_secret.is_none()
-    }
-
     /// Build a provider from its table. The caller has checked the keys.
     pub(crate) fn from_section(
         name: &str,
@@ -198,7 +178,7 @@ impl ProviderConfig {
             "add the provider's discovery URL, e.g. `server_metadata_url = \
              \"https://accounts.google.com/.well-known/openid-configuration\"`",
         )?;
-        let (server_metadata_url, issuer) =
+        let server_metadata_url =
             metadata_url(&section.child("server_metadata_url"), raw_metadata)?;
         let redirect = match section.nonempty_str("redirect_uri")? {
             Some(raw) => RedirectUri::parse(&section.child("redirect_uri"), raw)?,
@@ -258,7 +238,6 @@ impl ProviderConfig {
             client_id,
             client_secret,
             server_metadata_url,
-            issuer,
             redirect,
             post_logout_redirect,
             scopes: kwargs.scopes,
@@ -338,8 +317,9 @@ fn client_secret(
     }
 }
 
-/// The discovery URL and the issuer it implies.
-fn metadata_url(key: &str, raw: &str) -> Checked<(Url, Url)> {
+/// The discovery URL: absolute, https unless on this machine, ending in
+/// the discovery suffix.
+fn metadata_url(key: &str, raw: &str) -> Checked<Url> {
     let example = "https://accounts.google.com/.well-known/openid-configuration";
     let url = absolute_url(
         key,
@@ -362,7 +342,7 @@ fn metadata_url(key: &str, raw: &str) -> Checked<(Url, Url)> {
             ));
         }
     }
-    let Some(issuer_path) = url.path().strip_suffix(DISCOVERY_SUFFIX) else {
+    if !url.path().ends_with(DISCOVERY_SUFFIX) {
         return Err(Problem::new(
             key,
             format!(
@@ -374,12 +354,8 @@ fn metadata_url(key: &str, raw: &str) -> Checked<(Url, Url)> {
                  e.g. `{example}`"
             ),
         ));
-    };
-    let mut issuer = url.clone();
-    issuer.set_path(issuer_path);
-    issuer.set_query(None);
-    issuer.set_fragment(None);
-    Ok((url, issuer))
+    }
+    Ok(url)
 }
 
 fn account_url(key: &str, raw: &str) -> Checked<Url> {

@@ -10,7 +10,7 @@ use super::section::absolute_url;
 
 /// Which loopback name the redirect URI uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RedirectHost {
+pub(crate) enum RedirectHost {
     /// `127.0.0.1`
     Ipv4Loopback,
     /// `[::1]`
@@ -21,7 +21,7 @@ pub enum RedirectHost {
 
 impl RedirectHost {
     /// As written in a URL: `127.0.0.1`, `[::1]`, `localhost`.
-    pub fn as_url_host(self) -> &'static str {
+    pub(crate) fn as_url_host(self) -> &'static str {
         match self {
             Self::Ipv4Loopback => "127.0.0.1",
             Self::Ipv6Loopback => "[::1]",
@@ -31,7 +31,7 @@ impl RedirectHost {
 
     /// The addresses the callback server listens on: the one named, or
     /// both for `localhost`. Never `0.0.0.0`.
-    pub fn bind_addrs(self) -> Vec<IpAddr> {
+    pub(crate) fn bind_addrs(self) -> Vec<IpAddr> {
         let v4 = IpAddr::V4(Ipv4Addr::LOCALHOST);
         let v6 = IpAddr::V6(Ipv6Addr::LOCALHOST);
         match self {
@@ -42,7 +42,7 @@ impl RedirectHost {
     }
 
     /// The loopback host of `url`, if it has one of the three names.
-    pub fn of(url: &Url) -> Option<Self> {
+    pub(crate) fn of(url: &Url) -> Option<Self> {
         match url.host()? {
             Host::Ipv4(ip) if ip == Ipv4Addr::LOCALHOST => Some(Self::Ipv4Loopback),
             Host::Ipv6(ip) if ip == Ipv6Addr::LOCALHOST => Some(Self::Ipv6Loopback),
@@ -67,11 +67,11 @@ impl fmt::Display for RedirectHost {
 /// default `/callback` applies only when no `redirect_uri` is configured.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RedirectUri {
-    pub host: RedirectHost,
+    pub(crate) host: RedirectHost,
     /// 0 = any free port.
     pub port: u16,
     /// Starts with `/`; percent-encoded as in the URL.
-    pub path: String,
+    pub(crate) path: String,
 }
 
 impl Default for RedirectUri {
@@ -82,7 +82,7 @@ impl Default for RedirectUri {
 
 impl RedirectUri {
     /// `http://127.0.0.1:{any free port}/callback`.
-    pub fn default_loopback() -> Self {
+    pub(crate) fn default_loopback() -> Self {
         Self {
             host: RedirectHost::Ipv4Loopback,
             port: 0,

@@ -7,8 +7,8 @@ use super::error::{Checked, Problem, type_name, unknown_key_fix};
 /// One table of the file and where it sits (`auth.acme`).
 #[derive(Clone, Copy)]
 pub(crate) struct Section<'a> {
-    pub key: &'a str,
-    pub table: &'a Table,
+    key: &'a str,
+    pub(crate) table: &'a Table,
 }
 
 /// `parent.child`, quoting `child` when it is not a bare TOML key.
@@ -48,20 +48,20 @@ pub(crate) fn wrong_type(key: &str, expected: &str, found: &Value) -> Problem {
 }
 
 impl<'a> Section<'a> {
-    pub fn new(key: &'a str, table: &'a Table) -> Self {
+    pub(crate) fn new(key: &'a str, table: &'a Table) -> Self {
         Self { key, table }
     }
 
-    pub fn child(&self, name: &str) -> String {
+    pub(crate) fn child(&self, name: &str) -> String {
         join(self.key, name)
     }
 
-    pub fn get(&self, name: &str) -> Option<&'a Value> {
+    pub(crate) fn get(&self, name: &str) -> Option<&'a Value> {
         self.table.get(name)
     }
 
     /// Every key must be in `known` or in `ignored` (accepted, unused).
-    pub fn check_keys(&self, known: &[&str], ignored: &[&str]) -> Checked<()> {
+    pub(crate) fn check_keys(&self, known: &[&str], ignored: &[&str]) -> Checked<()> {
         for name in self.table.keys() {
             let name = name.as_str();
             if !known.contains(&name) && !ignored.contains(&name) {
@@ -75,7 +75,7 @@ impl<'a> Section<'a> {
         Ok(())
     }
 
-    pub fn str(&self, name: &str) -> Checked<Option<&'a str>> {
+    pub(crate) fn str(&self, name: &str) -> Checked<Option<&'a str>> {
         match self.get(name) {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
@@ -84,7 +84,7 @@ impl<'a> Section<'a> {
     }
 
     /// A string that, when present, is not blank.
-    pub fn nonempty_str(&self, name: &str) -> Checked<Option<&'a str>> {
+    pub(crate) fn nonempty_str(&self, name: &str) -> Checked<Option<&'a str>> {
         match self.str(name)? {
             Some(s) if s.trim().is_empty() => Err(Problem::new(
                 &self.child(name),
@@ -95,12 +95,12 @@ impl<'a> Section<'a> {
         }
     }
 
-    pub fn required_str(&self, name: &str, fix: &str) -> Checked<&'a str> {
+    pub(crate) fn required_str(&self, name: &str, fix: &str) -> Checked<&'a str> {
         self.nonempty_str(name)?
             .ok_or_else(|| Problem::new(&self.child(name), "is missing", fix))
     }
 
-    pub fn int(&self, name: &str) -> Checked<Option<i64>> {
+    pub(crate) fn int(&self, name: &str) -> Checked<Option<i64>> {
         match self.get(name) {
             None => Ok(None),
             Some(Value::Integer(i)) => Ok(Some(*i)),
@@ -108,7 +108,7 @@ impl<'a> Section<'a> {
         }
     }
 
-    pub fn table(&self, name: &str) -> Checked<Option<&'a Table>> {
+    pub(crate) fn table(&self, name: &str) -> Checked<Option<&'a Table>> {
         match self.get(name) {
             None => Ok(None),
             Some(Value::Table(t)) => Ok(Some(t)),
@@ -116,7 +116,7 @@ impl<'a> Section<'a> {
         }
     }
 
-    pub fn strings(&self, name: &str) -> Checked<Option<Vec<String>>> {
+    pub(crate) fn strings(&self, name: &str) -> Checked<Option<Vec<String>>> {
         let key = self.child(name);
         let Some(value) = self.get(name) else {
             return Ok(None);

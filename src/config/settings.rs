@@ -38,14 +38,14 @@ const MAX_TIMEOUT_SECS: i64 = 24 * 60 * 60;
 const DEFAULT_LOGIN_TIMEOUT_SECS: u64 = 300;
 
 pub(crate) struct Settings {
-    pub role_order: RoleOrder,
-    pub http: HttpSettings,
-    pub login_timeout: Duration,
-    pub panels: Vec<PanelSpec>,
+    pub(crate) role_order: RoleOrder,
+    pub(crate) http: HttpSettings,
+    pub(crate) login_timeout: Duration,
+    pub(crate) panels: Vec<PanelSpec>,
     /// The API each panel naming one calls, by panel id.
-    pub panel_apis: Vec<(String, super::apis::ApiRef)>,
-    pub exec_env: ExecEnv,
-    pub ui: super::ui::UiSettings,
+    pub(crate) panel_apis: Vec<(String, super::apis::ApiRef)>,
+    pub(crate) exec_env: ExecEnv,
+    pub(crate) ui: super::ui::UiSettings,
 }
 
 /// The environment variables `authdash exec` (and `token --format env`)
@@ -82,7 +82,7 @@ impl Default for Settings {
 }
 
 impl Settings {
-    pub fn from_section(section: Section<'_>) -> Checked<Self> {
+    pub(crate) fn from_section(section: Section<'_>) -> Checked<Self> {
         section.check_keys(AUTHDASH_KEYS, &[])?;
         let mut settings = Self::default();
         if let Some(order) = role_order(section)? {

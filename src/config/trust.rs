@@ -32,7 +32,7 @@ use sha2::{Digest as _, Sha256};
 
 use super::{Config, ConfigError};
 use crate::identity::visible;
-pub use message::trust_command;
+use message::trust_command;
 use message::{shown, visible_lines};
 use record::{Entry, RecordedCa, RecordedProgram, read_capped};
 pub use summary::{Api, CaFile, Login, Program, Setting, Summary, TokenUrl};
@@ -56,7 +56,7 @@ pub enum ConfigOrigin {
 }
 
 impl ConfigOrigin {
-    pub fn needs_trust(self) -> bool {
+    fn needs_trust(self) -> bool {
         self == Self::CurrentFolder
     }
 }
@@ -80,7 +80,7 @@ pub enum Why {
     /// elsewhere): `now` says what it is.
     Program { program: String, now: String },
     /// Trusted as it is, but it cannot be trusted now (say a newer
-    /// authdash refuses what an older one took): [`Summary::problems`].
+    /// authdash refuses what an older one took): `Summary::problems`.
     Refused,
 }
 
@@ -90,7 +90,7 @@ pub enum Why {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Untrusted {
     /// The canonical path (what `authdash trust` records).
-    pub path: PathBuf,
+    path: PathBuf,
     pub why: Why,
     /// What it would do; `Err`: why it cannot be parsed whole (then
     /// nothing of it is shown).
@@ -102,7 +102,7 @@ pub struct Reviewed {
     /// The canonical path.
     pub path: PathBuf,
     /// Hex SHA-256 of the content.
-    pub sha256: String,
+    sha256: String,
     pub summary: Result<Summary, String>,
     /// The canonical path as the list writes it.
     key: String,
@@ -132,18 +132,18 @@ impl fmt::Display for Reviewed {
 
 /// A command panel's program as a folder config was trusted with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TrustedProgram {
+pub(crate) struct TrustedProgram {
     /// The panel's id.
-    pub panel: String,
+    pub(crate) panel: String,
     /// The program, its links followed as the summary showed it; `None`:
     /// it was not there, and whatever is there now was never read.
-    pub resolved: Option<PathBuf>,
+    pub(crate) resolved: Option<PathBuf>,
 }
 
 /// The folder a config found in the current folder belongs to: the one
 /// holding its `.streamlit` (else the file's own folder), from its
 /// canonical path.
-pub fn folder_of(config: &Path) -> Option<&Path> {
+pub(crate) fn folder_of(config: &Path) -> Option<&Path> {
     let parent = config.parent()?;
     match parent.file_name() {
         Some(name) if name == ".streamlit" => parent.parent(),
@@ -154,28 +154,28 @@ pub fn folder_of(config: &Path) -> Option<&Path> {
 /// A trusted folder config, as `doctor` shows it.
 #[derive(Debug, Clone)]
 pub struct TrustedFile {
-    pub path: PathBuf,
-    pub sha256: String,
-    pub summary: Summary,
+    pub(crate) path: PathBuf,
+    pub(crate) sha256: String,
+    pub(crate) summary: Summary,
 }
 
 /// A config file that was just trusted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Trusted {
-    pub path: PathBuf,
+    path: PathBuf,
     /// Hex SHA-256 of the content.
-    pub sha256: String,
-    pub allow_commands: bool,
-    pub ca_files: Vec<PathBuf>,
+    sha256: String,
+    allow_commands: bool,
+    ca_files: Vec<PathBuf>,
 }
 
 /// A record of the list, as `authdash trust --list` shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Listed {
-    pub path: String,
-    pub allow_commands: bool,
+pub(crate) struct Listed {
+    path: String,
+    allow_commands: bool,
     /// `None`: trusted as it is now; else why it asks again.
-    pub asks_again: Option<String>,
+    asks_again: Option<String>,
 }
 
 /// Load the config at `path`; one from the current folder only when the
@@ -360,7 +360,7 @@ pub fn review(path: &Path) -> Result<Reviewed, TrustError> {
     })
 }
 
-/// Record `path` as trusted in `data_dir`: [`review`] then [`record`].
+/// Record `path` as trusted in `data_dir`: [`review`] then `record`.
 pub fn trust(data_dir: &Path, path: &Path, allow_commands: bool) -> Result<Trusted, TrustError> {
     record(data_dir, &review(path)?, allow_commands)
 }
@@ -371,7 +371,7 @@ pub fn trust(data_dir: &Path, path: &Path, allow_commands: bool) -> Result<Trust
 /// recorded for that path. Refused for a file that cannot be summarised
 /// whole, that cannot be trusted as it is, or that has command panels
 /// without `allow_commands`.
-pub fn record(
+pub(crate) fn record(
     data_dir: &Path,
     reviewed: &Reviewed,
     allow_commands: bool,
@@ -421,7 +421,7 @@ pub fn record(
 
 /// What was reviewed, when it may be trusted: it was summarised whole,
 /// nothing in it is refused, and its command panels are allowed.
-pub fn vet(reviewed: &Reviewed, allow_commands: bool) -> Result<&Summary, TrustError> {
+pub(crate) fn vet(reviewed: &Reviewed, allow_commands: bool) -> Result<&Summary, TrustError> {
     let path = reviewed.path.clone();
     let summary = match &reviewed.summary {
         Ok(s) => s,
@@ -446,7 +446,7 @@ pub fn vet(reviewed: &Reviewed, allow_commands: bool) -> Result<&Summary, TrustE
 
 /// Every record of the list in `data_dir`, each with whether it still
 /// holds for the file as it is now.
-pub fn list(data_dir: &Path) -> Result<Vec<Listed>, TrustError> {
+pub(crate) fn list(data_dir: &Path) -> Result<Vec<Listed>, TrustError> {
     let records = record::read(data_dir)?;
     let mut out = Vec::new();
     for entry in records.trusted {
@@ -467,7 +467,7 @@ pub fn list(data_dir: &Path) -> Result<Vec<Listed>, TrustError> {
 /// Forget what the list in `data_dir` records for `path` (the canonical
 /// path when the file is there, else the path made absolute): the
 /// recorded path, or `None` when nothing was recorded for it.
-pub fn untrust(data_dir: &Path, path: &Path) -> Result<Option<String>, TrustError> {
+pub(crate) fn untrust(data_dir: &Path, path: &Path) -> Result<Option<String>, TrustError> {
     let absolute = std::fs::canonicalize(path)
         .or_else(|_| std::path::absolute(path))
         .map_err(|source| TrustError::ReadConfig {

@@ -9,7 +9,7 @@ use super::error::{Checked, Problem};
 use super::section::{Section, wrong_type};
 
 /// The colours an accent may take (and `theme` knows).
-pub const ACCENT_COLORS: &[&str] = &[
+const ACCENT_COLORS: &[&str] = &[
     "red", "green", "yellow", "blue", "magenta", "cyan", "white", "gray",
 ];
 
@@ -40,8 +40,8 @@ pub struct Accent {
 pub struct UiSettings {
     pub theme: ThemeChoice,
     /// `[authdash.keys]`: action name → keys, as written.
-    pub keys: Vec<(String, Vec<String>)>,
-    pub accents: Vec<Accent>,
+    pub(crate) keys: Vec<(String, Vec<String>)>,
+    pub(crate) accents: Vec<Accent>,
 }
 
 impl UiSettings {

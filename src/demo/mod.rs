@@ -38,10 +38,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use config::{config_toml, config_toml_with_apis};
-pub use directory::{
-    Directory, DirectoryError, GENERATED_SIZES, Membership, Org, PanelData, PanelItem,
-    PanelRequirement, PanelSpec, Roles, User,
-};
+use directory::{Directory, DirectoryError, PanelRequirement};
 pub use terminal::{DemoPerson, SignInAs, TerminalSignIn};
 
 /// The one client the demo provider knows: public (no secret), PKCE required.

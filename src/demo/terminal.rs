@@ -33,13 +33,13 @@ const PAGE_CAP: usize = 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DemoPerson {
     /// The short id the sign-in page posts (`alice`).
-    pub id: String,
+    pub(crate) id: String,
     /// The subject their ID token carries.
-    pub subject: String,
-    pub name: String,
-    pub email: String,
+    pub(crate) subject: String,
+    pub(crate) name: String,
+    pub(crate) email: String,
     /// Their organizations in a few words: "Owner of Acme, Member of Globex".
-    pub orgs: String,
+    pub(crate) orgs: String,
 }
 
 /// The demo provider's sign-in from the terminal: whom it offers, and the
@@ -77,18 +77,13 @@ impl DemoProvider {
 impl TerminalSignIn {
     /// The issuer it signs in to: a login screen offers it for the
     /// provider with this issuer only.
-    pub fn issuer(&self) -> &str {
+    pub(crate) fn issuer(&self) -> &str {
         &self.issuer
     }
 
     /// The demo users, in the sign-in page's order.
-    pub fn people(&self) -> &[DemoPerson] {
+    pub(crate) fn people(&self) -> &[DemoPerson] {
         &self.people
-    }
-
-    /// The port the provider listens on (for an `ssh -L` forward).
-    pub fn port(&self) -> Option<u16> {
-        Url::parse(&self.issuer).ok()?.port_or_known_default()
     }
 
     /// A stand-in browser that signs in as the user `id` (`alice`).

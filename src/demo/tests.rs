@@ -6,7 +6,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 
-use super::{DEMO_CLIENT_ID, DemoProvider, DemoSettings, GENERATED_SIZES};
+use super::directory::GENERATED_SIZES;
+use super::{DEMO_CLIENT_ID, DemoProvider, DemoSettings};
 
 const CALLBACK: &str = "http://127.0.0.1:9/callback";
 const VERIFIER: &str = "a-fixed-pkce-verifier-long-enough-for-rfc-7636-section-4-1";

@@ -4,7 +4,7 @@ use super::describe;
 
 /// Why a body could not be read.
 #[derive(Debug, thiserror::Error)]
-pub enum BodyError {
+pub(crate) enum BodyError {
     #[error("{0}")]
     Transport(String),
     #[error("the answer is larger than the {} cap; authdash stopped reading it", cap_text(*.cap))]
@@ -12,7 +12,7 @@ pub enum BodyError {
 }
 
 /// `1 MiB`, `4 MiB`, `512 KiB`, `100 bytes`.
-pub fn cap_text(cap: usize) -> String {
+pub(crate) fn cap_text(cap: usize) -> String {
     const KIB: usize = 1024;
     const MIB: usize = 1024 * 1024;
     if cap >= MIB && cap.is_multiple_of(MIB) {
@@ -26,7 +26,7 @@ pub fn cap_text(cap: usize) -> String {
 
 /// The body, read chunk by chunk, refused as soon as it would pass `cap`:
 /// memory stays at most `cap` whatever the server streams.
-pub async fn read_capped(
+pub(crate) async fn read_capped(
     mut response: reqwest::Response,
     cap: usize,
 ) -> Result<Vec<u8>, BodyError> {

@@ -7,24 +7,24 @@ use super::HttpError;
 
 /// Timeouts, proxy rules and extra trusted CAs for one provider.
 #[derive(Debug, Clone, Copy)]
-pub struct HttpOptions<'a> {
-    pub connect_timeout: Duration,
-    pub request_timeout: Duration,
+pub(crate) struct HttpOptions<'a> {
+    pub(crate) connect_timeout: Duration,
+    pub(crate) request_timeout: Duration,
     /// The provider runs on this machine: never send its traffic to a proxy.
-    pub loopback: bool,
+    pub(crate) loopback: bool,
     /// The provider's `ca_file`: PEM certificates trusted besides the OS
     /// store (or `SSL_CERT_FILE`/`SSL_CERT_DIR`, which replace it).
-    pub ca_file: Option<&'a Path>,
+    pub(crate) ca_file: Option<&'a Path>,
     /// The hex SHA-256 `ca_file` was trusted with, when it was
     /// ([`crate::config::ProviderConfig::ca_file_sha256`]).
-    pub ca_file_sha256: Option<&'a str>,
+    pub(crate) ca_file_sha256: Option<&'a str>,
 }
 
 /// The largest `ca_file` read: a bundle of every public CA is ~250 KiB.
 const MAX_CA_FILE: u64 = 4 * 1024 * 1024;
 
 /// Said with every certificate failure: the fix is a setting.
-pub const TLS_HINT: &str = "the provider's certificate is not trusted here. Behind a \
+pub(crate) const TLS_HINT: &str = "the provider's certificate is not trusted here. Behind a \
      TLS-inspecting proxy or with a private CA, set `ca_file = \"/path/to/ca.pem\"` for this \
      provider in the config (or SSL_CERT_FILE for every program); `authdash doctor` shows the \
      certificate chain";
@@ -32,7 +32,7 @@ pub const TLS_HINT: &str = "the provider's certificate is not trusted here. Behi
 /// The certificates of a `ca_file`, for reqwest and for doctor; when
 /// `trusted` names the SHA-256 the config was trusted with, only bytes
 /// that have it (read once: what is checked is what is used).
-pub fn read_ca_file(path: &Path, trusted: Option<&str>) -> Result<Vec<u8>, HttpError> {
+pub(crate) fn read_ca_file(path: &Path, trusted: Option<&str>) -> Result<Vec<u8>, HttpError> {
     let unusable = |reason: String| HttpError::Unusable {
         what: "the provider's ca_file",
         url: path.display().to_string(),
@@ -67,7 +67,7 @@ pub fn read_ca_file(path: &Path, trusted: Option<&str>) -> Result<Vec<u8>, HttpE
 
 /// Redirects are off: OIDC endpoints never need them, and following them
 /// would let a hostile response point us anywhere (SSRF).
-pub fn client(options: HttpOptions<'_>) -> Result<reqwest::Client, HttpError> {
+pub(crate) fn client(options: HttpOptions<'_>) -> Result<reqwest::Client, HttpError> {
     let mut builder = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(options.connect_timeout)

@@ -5,7 +5,7 @@ use super::TLS_HINT;
 /// A transport error as a short sentence, without the request's URL
 /// (whose query could carry a code): "cannot reach 127.0.0.1:40481:
 /// connection refused", not hyper's whole chain of wrappers.
-pub fn describe(error: reqwest::Error) -> String {
+pub(crate) fn describe(error: reqwest::Error) -> String {
     let timeout = error.is_timeout();
     let connect = error.is_connect();
     let host = error.url().and_then(|u| {

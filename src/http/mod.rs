@@ -14,18 +14,19 @@ mod tests;
 
 use std::time::Duration;
 
-pub use body::{BodyError, cap_text, read_capped};
-pub use client::{HttpOptions, TLS_HINT, client, read_ca_file};
-pub use describe::describe;
-pub use secure::{is_loopback, require_secure, require_secure_from};
+pub(crate) use body::{BodyError, cap_text, read_capped};
+pub(crate) use client::{HttpOptions, TLS_HINT, client, read_ca_file};
+pub(crate) use describe::describe;
+pub(crate) use secure::require_secure;
+pub use secure::{is_loopback, require_secure_from};
 
 /// The most a provider answer may hold: discovery, JWKS, token, userinfo,
 /// revocation and device answers are a few KiB; anything near this is an
 /// attack or a misconfiguration, and reading it whole would cost memory.
-pub const PROVIDER_BODY_CAP: usize = 1024 * 1024;
+pub(crate) const PROVIDER_BODY_CAP: usize = 1024 * 1024;
 
 /// Said after a token or userinfo answer over its cap: what raises it.
-pub const RAISE_CAP: &str = " (a person in thousands of organizations: raise \
+pub(crate) const RAISE_CAP: &str = " (a person in thousands of organizations: raise \
                              `provider_body_cap_mib` under [authdash])";
 
 /// What a panel's answer may hold unless `panel_body_cap_mib` says
@@ -52,7 +53,7 @@ pub enum HttpError {
 /// Timeouts and caps, from the config's `[authdash]` keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HttpSettings {
-    pub connect_timeout: Duration,
+    pub(crate) connect_timeout: Duration,
     pub request_timeout: Duration,
     /// `panel_body_cap_mib`: the most a panel's data answer may hold, in
     /// bytes.

@@ -15,7 +15,7 @@ pub fn is_loopback(url: &Url) -> bool {
 }
 
 /// https, or http on loopback (the demo and test providers).
-pub fn require_secure(endpoint: &'static str, url: &Url) -> Result<(), HttpError> {
+pub(crate) fn require_secure(endpoint: &'static str, url: &Url) -> Result<(), HttpError> {
     require_secure_from(true, endpoint, url)
 }
 

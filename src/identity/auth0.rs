@@ -21,15 +21,15 @@ use super::{ClaimError, OrgMembership};
 
 /// Settings of the `auth0` mapper.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Auth0Claims {
+pub(crate) struct Auth0Claims {
     /// The custom claims' namespace, without a trailing `/`.
-    pub namespace: Option<String>,
+    namespace: Option<String>,
     /// The role of a member whose claims name none.
-    pub default_role: String,
+    pub(crate) default_role: String,
 }
 
 impl Auth0Claims {
-    pub fn new(namespace: Option<&str>) -> Self {
+    pub(crate) fn new(namespace: Option<&str>) -> Self {
         Self {
             namespace: namespace.map(|n| n.trim_end_matches('/').to_owned()),
             default_role: super::claims::DEFAULT_ROLE.to_owned(),
@@ -37,12 +37,12 @@ impl Auth0Claims {
     }
 
     /// `NAMESPACE/name`, when a namespace is set.
-    pub fn claim(&self, name: &str) -> Option<String> {
+    pub(crate) fn claim(&self, name: &str) -> Option<String> {
         self.namespace.as_ref().map(|ns| format!("{ns}/{name}"))
     }
 }
 
-pub fn orgs(
+pub(crate) fn orgs(
     settings: &Auth0Claims,
     claims: &Claims,
     access_token: Option<&Claims>,

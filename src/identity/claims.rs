@@ -5,7 +5,7 @@ use serde_json::Value;
 use super::OrgMembership;
 
 /// Claims as the provider sent them, by name.
-pub type Claims = BTreeMap<String, Value>;
+pub(crate) type Claims = BTreeMap<String, Value>;
 
 /// Why claims could not become a [`User`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -33,29 +33,19 @@ impl ClaimError {
 /// the later winning on a clash: the ID token; the ID token with userinfo
 /// over it; both with the verified access token over them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClaimSource {
+pub(crate) enum ClaimSource {
     IdToken,
     Userinfo,
     AccessToken,
 }
 
 impl ClaimSource {
-    pub const NAMES: [&'static str; 3] = ["id_token", "userinfo", "access_token"];
-
-    pub fn parse(name: &str) -> Option<Self> {
+    pub(crate) fn parse(name: &str) -> Option<Self> {
         match name {
             "id_token" => Some(Self::IdToken),
             "userinfo" => Some(Self::Userinfo),
             "access_token" => Some(Self::AccessToken),
             _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::IdToken => "id_token",
-            Self::Userinfo => "userinfo",
-            Self::AccessToken => "access_token",
         }
     }
 }
@@ -64,37 +54,37 @@ impl ClaimSource {
 /// provider has the endpoint, and the access token's when it is a JWT that
 /// was verified (see `auth`).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ClaimSources {
-    pub id_token: Claims,
-    pub userinfo: Option<Claims>,
-    pub access_token: Option<Claims>,
+pub(crate) struct ClaimSources {
+    pub(crate) id_token: Claims,
+    pub(crate) userinfo: Option<Claims>,
+    pub(crate) access_token: Option<Claims>,
 }
 
 impl ClaimSources {
-    pub fn new(id_token: Claims) -> Self {
+    pub(crate) fn new(id_token: Claims) -> Self {
         Self {
             id_token,
             ..Self::default()
         }
     }
 
-    pub fn with_userinfo(mut self, userinfo: Option<Claims>) -> Self {
+    pub(crate) fn with_userinfo(mut self, userinfo: Option<Claims>) -> Self {
         self.userinfo = userinfo;
         self
     }
 
-    pub fn with_access_token(mut self, access_token: Option<Claims>) -> Self {
+    pub(crate) fn with_access_token(mut self, access_token: Option<Claims>) -> Self {
         self.access_token = access_token;
         self
     }
 
     /// The ID token with userinfo over it: who the person is.
-    pub fn profile(&self) -> Claims {
+    pub(crate) fn profile(&self) -> Claims {
         self.up_to(ClaimSource::Userinfo)
     }
 
     /// The claims of `source` and of every source before it.
-    pub fn up_to(&self, source: ClaimSource) -> Claims {
+    pub(crate) fn up_to(&self, source: ClaimSource) -> Claims {
         let mut merged = self.id_token.clone();
         let mut over = |c: &Option<Claims>| {
             if let Some(c) = c {
@@ -113,7 +103,7 @@ impl ClaimSources {
 
 /// Whether the engine should verify the access token for a mapper.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AccessTokenUse {
+pub(crate) enum AccessTokenUse {
     /// The mapper does not read it.
     Never,
     /// Read when it is a JWT that verifies; a refusal is logged and the
@@ -125,7 +115,7 @@ pub enum AccessTokenUse {
 }
 
 /// The role of a member when the claims name none.
-pub const DEFAULT_ROLE: &str = "Member";
+pub(crate) const DEFAULT_ROLE: &str = "Member";
 
 pub(crate) fn string_claim(claims: &Claims, name: &str) -> Option<String> {
     claims

@@ -19,21 +19,21 @@ use super::{ClaimError, OrgMembership};
 
 /// Settings of the `generic` mapper: JSON pointers.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GenericClaims {
+pub(crate) struct GenericClaims {
     /// Into the claims: the organizations.
-    pub orgs: String,
+    pub(crate) orgs: String,
     /// Into each organization.
-    pub org_id: String,
-    pub org_name: String,
-    pub role: String,
-    pub permissions: String,
+    pub(crate) org_id: String,
+    pub(crate) org_name: String,
+    pub(crate) role: String,
+    pub(crate) permissions: String,
     /// The role of a member whose org names none.
-    pub default_role: String,
+    pub(crate) default_role: String,
 }
 
 impl GenericClaims {
     /// The defaults for every pointer but `orgs`.
-    pub fn new(orgs: impl Into<String>) -> Self {
+    pub(crate) fn new(orgs: impl Into<String>) -> Self {
         Self {
             orgs: orgs.into(),
             org_id: "/id".into(),
@@ -46,7 +46,7 @@ impl GenericClaims {
 }
 
 /// Why `pointer` is not an RFC 6901 JSON pointer, if it is not.
-pub fn check_pointer(pointer: &str) -> Result<(), String> {
+pub(crate) fn check_pointer(pointer: &str) -> Result<(), String> {
     if !pointer.is_empty() && !pointer.starts_with('/') {
         return Err(format!(
             "`{pointer}` is not a JSON pointer: it must start with `/`"
@@ -63,7 +63,10 @@ pub fn check_pointer(pointer: &str) -> Result<(), String> {
     Ok(())
 }
 
-pub fn orgs(settings: &GenericClaims, claims: &Claims) -> Result<Vec<OrgMembership>, ClaimError> {
+pub(crate) fn orgs(
+    settings: &GenericClaims,
+    claims: &Claims,
+) -> Result<Vec<OrgMembership>, ClaimError> {
     let root = Value::Object(claims.clone().into_iter().collect());
     let base = &settings.orgs;
     match root.pointer(base) {

@@ -30,15 +30,17 @@ use super::{ClaimError, OrgMembership};
 
 /// Settings of the `keycloak` mapper.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeycloakClaims {
+pub(crate) struct KeycloakClaims {
     /// The client whose `resource_access` roles count.
-    pub client_id: String,
+    pub(crate) client_id: String,
     /// The role of a group member without a role subgroup.
-    pub default_role: String,
+    pub(crate) default_role: String,
 }
 
 impl KeycloakClaims {
-    pub fn new(client_id: impl Into<String>) -> Self {
+    /// The tests' settings; a config builds them from its table.
+    #[cfg(test)]
+    fn new(client_id: impl Into<String>) -> Self {
         Self {
             client_id: client_id.into(),
             default_role: super::claims::DEFAULT_ROLE.to_owned(),
@@ -51,7 +53,7 @@ fn is_builtin(role: &str) -> bool {
 }
 
 /// Realm roles, then this client's roles, without Keycloak's built-ins.
-pub fn roles(settings: &KeycloakClaims, claims: &Claims) -> Result<Vec<String>, ClaimError> {
+fn roles(settings: &KeycloakClaims, claims: &Claims) -> Result<Vec<String>, ClaimError> {
     let mut roles = Vec::new();
     let realm = match claims.get("realm_access") {
         None | Some(Value::Null) => None,
@@ -84,7 +86,10 @@ pub fn roles(settings: &KeycloakClaims, claims: &Claims) -> Result<Vec<String>, 
     Ok(roles)
 }
 
-pub fn orgs(settings: &KeycloakClaims, claims: &Claims) -> Result<Vec<OrgMembership>, ClaimError> {
+pub(crate) fn orgs(
+    settings: &KeycloakClaims,
+    claims: &Claims,
+) -> Result<Vec<OrgMembership>, ClaimError> {
     let roles = roles(settings, claims)?;
     let groups = strings(claims.get("groups"), "groups")?.unwrap_or_default();
     // Top-level group -> roles from its subgroups, in claim order.

@@ -11,7 +11,7 @@ use super::{OrgMembership, User, auth0, generic, keycloak, propelauth};
 
 /// The claim mapper chosen by `org_claims`, with its settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Mapper {
+pub(crate) enum Mapper {
     /// PropelAuth: `org_id_to_org_member_info` / `org_id_to_org_info`.
     Propelauth,
     /// Keycloak: groups as orgs, realm and client roles.
@@ -28,10 +28,10 @@ pub enum Mapper {
 /// Which claims carry organizations, roles and permissions
 /// (`org_claims` and `[auth.NAME.claims]`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrgClaims {
-    pub mapper: Mapper,
+pub(crate) struct OrgClaims {
+    pub(crate) mapper: Mapper,
     /// `None`: the mapper's default (see [`OrgClaims::source`]).
-    pub source: Option<ClaimSource>,
+    pub(crate) source: Option<ClaimSource>,
 }
 
 impl Default for OrgClaims {
@@ -42,30 +42,34 @@ impl Default for OrgClaims {
 
 impl OrgClaims {
     /// The values of `org_claims`.
-    pub const NAMES: [&'static str; 5] = ["propelauth", "keycloak", "auth0", "generic", "none"];
+    pub(crate) const NAMES: [&'static str; 5] =
+        ["propelauth", "keycloak", "auth0", "generic", "none"];
 
-    pub fn new(mapper: Mapper) -> Self {
+    pub(crate) fn new(mapper: Mapper) -> Self {
         Self {
             mapper,
             source: None,
         }
     }
 
-    pub fn propelauth() -> Self {
+    pub(crate) fn propelauth() -> Self {
         Self::new(Mapper::Propelauth)
     }
 
-    pub fn none() -> Self {
+    /// The tests' mapper; a config builds it from its table.
+    #[cfg(test)]
+    pub(crate) fn none() -> Self {
         Self::new(Mapper::None)
     }
 
-    pub fn with_source(mut self, source: ClaimSource) -> Self {
+    #[cfg(test)]
+    pub(crate) fn with_source(mut self, source: ClaimSource) -> Self {
         self.source = Some(source);
         self
     }
 
     /// The `org_claims` value.
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self.mapper {
             Mapper::Propelauth => "propelauth",
             Mapper::Keycloak(_) => "keycloak",
@@ -78,7 +82,7 @@ impl OrgClaims {
     /// Where org claims are read: the configured source, else Keycloak's
     /// access token (where it puts `realm_access` and `resource_access` by
     /// default), else userinfo over the ID token.
-    pub fn source(&self) -> ClaimSource {
+    pub(crate) fn source(&self) -> ClaimSource {
         match (self.source, &self.mapper) {
             (Some(s), _) => s,
             (None, Mapper::Keycloak(_)) => ClaimSource::AccessToken,
@@ -89,14 +93,18 @@ impl OrgClaims {
     /// Whether organizations, roles or permissions may come from userinfo:
     /// then every renewal must read it again, or a role taken away there
     /// would keep unlocking panels.
-    pub fn reads_userinfo(&self) -> bool {
+    pub(crate) fn reads_userinfo(&self) -> bool {
         !matches!(self.mapper, Mapper::None) && self.source() != ClaimSource::IdToken
     }
 
     /// Whether the access token is needed, given the ID token and userinfo.
     /// PropelAuth without a configured source reads it only when neither
     /// carries orgs; Auth0 always looks for its `permissions`.
-    pub fn access_token_use(&self, id_token: &Claims, userinfo: Option<&Claims>) -> AccessTokenUse {
+    pub(crate) fn access_token_use(
+        &self,
+        id_token: &Claims,
+        userinfo: Option<&Claims>,
+    ) -> AccessTokenUse {
         if self.source() == ClaimSource::AccessToken {
             return match self.mapper {
                 Mapper::None => AccessTokenUse::Never,
@@ -122,7 +130,7 @@ impl OrgClaims {
     /// the ID token with userinfo over it (PropelAuth's userinfo names the
     /// subject `user_id`, so either will do); organizations through the
     /// mapper, from [`OrgClaims::source`].
-    pub fn user(&self, sources: &ClaimSources) -> Result<User, ClaimError> {
+    pub(crate) fn user(&self, sources: &ClaimSources) -> Result<User, ClaimError> {
         let claims = sources.profile();
         let subject = string_claim(&claims, "sub")
             .or_else(|| string_claim(&claims, "user_id"))
@@ -156,7 +164,7 @@ impl OrgClaims {
     }
 
     /// The organizations alone, sorted by name then id.
-    pub fn orgs(&self, sources: &ClaimSources) -> Result<Vec<OrgMembership>, ClaimError> {
+    fn orgs(&self, sources: &ClaimSources) -> Result<Vec<OrgMembership>, ClaimError> {
         self.orgs_in(&sources.up_to(self.source()), sources)
     }
 

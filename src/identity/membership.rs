@@ -36,7 +36,7 @@ pub struct OrgMembership {
 
 impl OrgMembership {
     /// Holds exactly this role (primary or additional).
-    pub fn is_role(&self, role: &str) -> bool {
+    pub(crate) fn is_role(&self, role: &str) -> bool {
         self.role == role || self.additional_roles.iter().any(|r| r == role)
     }
 
@@ -61,10 +61,6 @@ impl OrgMembership {
 
     pub fn has_permission(&self, permission: &str) -> bool {
         self.permissions.iter().any(|p| p == permission)
-    }
-
-    pub fn has_all_permissions<S: AsRef<str>>(&self, permissions: &[S]) -> bool {
-        permissions.iter().all(|p| self.has_permission(p.as_ref()))
     }
 
     /// Every role held, primary first, for display.

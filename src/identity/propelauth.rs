@@ -8,11 +8,11 @@ use serde_json::{Map, Value};
 use super::{ClaimError, OrgMembership, RoleStructure};
 
 /// The claims that may carry a user's organizations, in order of preference.
-pub const ORG_CLAIMS: [&str; 2] = ["org_id_to_org_member_info", "org_id_to_org_info"];
+pub(crate) const ORG_CLAIMS: [&str; 2] = ["org_id_to_org_member_info", "org_id_to_org_info"];
 
 /// Organizations from whichever PropelAuth org claim is present; none when
 /// neither is (a user in no org, or a provider that sends no orgs).
-pub fn orgs(claims: &BTreeMap<String, Value>) -> Result<Vec<OrgMembership>, ClaimError> {
+pub(crate) fn orgs(claims: &BTreeMap<String, Value>) -> Result<Vec<OrgMembership>, ClaimError> {
     let Some((claim, value)) = ORG_CLAIMS
         .iter()
         .find_map(|c| claims.get(*c).map(|v| (*c, v)))

@@ -15,40 +15,32 @@ impl Default for RoleOrder {
 impl RoleOrder {
     /// Highest first. Callers validate (non-empty, no duplicates) before
     /// relying on the order; see `config`.
-    pub fn new(highest_first: Vec<String>) -> Self {
+    pub(crate) fn new(highest_first: Vec<String>) -> Self {
         Self(highest_first)
     }
 
-    pub fn roles(&self) -> &[String] {
+    pub(crate) fn roles(&self) -> &[String] {
         &self.0
     }
 
     /// Rank of a role: 0 is the highest. Unknown roles have no rank.
-    pub fn rank(&self, role: &str) -> Option<usize> {
+    pub(crate) fn rank(&self, role: &str) -> Option<usize> {
         self.0.iter().position(|r| r == role)
     }
 
-    pub fn contains(&self, role: &str) -> bool {
+    pub(crate) fn contains(&self, role: &str) -> bool {
         self.rank(role).is_some()
     }
 
     /// `held` is at least `wanted`: equal, or higher in the order.
     /// An unknown role satisfies only itself.
-    pub fn is_at_least(&self, held: &str, wanted: &str) -> bool {
+    pub(crate) fn is_at_least(&self, held: &str, wanted: &str) -> bool {
         if held == wanted {
             return true;
         }
         match (self.rank(held), self.rank(wanted)) {
             (Some(h), Some(w)) => h <= w,
             _ => false,
-        }
-    }
-
-    /// `role` and every role below it, in order.
-    pub fn at_and_below(&self, role: &str) -> Vec<String> {
-        match self.rank(role) {
-            Some(r) => self.0[r..].to_vec(),
-            None => vec![role.to_owned()],
         }
     }
 }

@@ -80,15 +80,7 @@ fn multi_role_orgs_have_no_order() {
 #[test]
 fn permissions() {
     let m = membership("Member", None, RoleStructure::SingleRoleInHierarchy);
-    let cases: [(&[&str], bool); 4] = [
-        (&[], true),
-        (&["can_view_billing"], true),
-        (&["can_view_billing", "can_manage_members"], true),
-        (&["can_view_billing", "can_delete_org"], false),
-    ];
-    for (wanted, expected) in cases {
-        assert_eq!(m.has_all_permissions(wanted), expected, "{wanted:?}");
-    }
+    assert!(m.has_permission("can_view_billing"));
     assert!(m.has_permission("can_manage_members"));
     assert!(!m.has_permission("can_delete_org"));
 }
@@ -275,12 +267,6 @@ fn sources_stack_in_order() {
         s.up_to(ClaimSource::AccessToken).get("only_id"),
         Some(&json!(1))
     );
-    for name in ClaimSource::NAMES {
-        assert_eq!(
-            ClaimSource::parse(name).map(ClaimSource::as_str),
-            Some(name)
-        );
-    }
     let none = OrgClaims::none().with_source(ClaimSource::AccessToken);
     assert_eq!(
         none.access_token_use(&s.id_token, None),

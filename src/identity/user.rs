@@ -28,7 +28,7 @@ impl User {
             .unwrap_or(&self.subject)
     }
 
-    pub fn org(&self, org_id: &str) -> Option<&OrgMembership> {
+    pub(crate) fn org(&self, org_id: &str) -> Option<&OrgMembership> {
         self.orgs.iter().find(|o| o.org_id == org_id)
     }
 }

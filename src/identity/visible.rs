@@ -32,7 +32,7 @@ fn needs_escape(c: char) -> bool {
 /// What a JSON value is ("a string", "an array", …), without a word of
 /// it: for messages about a provider's or an API's answer, which may hold
 /// a token.
-pub fn json_type(value: &serde_json::Value) -> &'static str {
+pub(crate) fn json_type(value: &serde_json::Value) -> &'static str {
     use serde_json::Value;
     match value {
         Value::Null => "null",

@@ -13,7 +13,7 @@ use crate::identity::{OrgMembership, RoleOrder, RoleStructure};
 
 /// Whom to ask, as a phrase that follows "ask".
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Ask {
+pub(crate) enum Ask {
     /// "an Owner of Acme", "an Admin or Owner of Acme", "someone with at
     /// least Lead in Acme" (more than two roles qualify).
     Someone(String),
@@ -23,7 +23,7 @@ pub enum Ask {
 }
 
 /// Whom `org`'s member asks for what `denial` says is missing.
-pub fn whom_to_ask(denial: &Denial, org: &OrgMembership, order: &RoleOrder) -> Ask {
+pub(crate) fn whom_to_ask(denial: &Denial, org: &OrgMembership, order: &RoleOrder) -> Ask {
     let held = held_rank(org, order);
     let Some(held) = held else {
         return Ask::Someone(format!(
@@ -61,7 +61,7 @@ pub fn whom_to_ask(denial: &Denial, org: &OrgMembership, order: &RoleOrder) -> A
 
 /// Whom the person asks when the API refuses what the config allows:
 /// the next role up in `org`, if any.
-pub fn above(org: &OrgMembership, order: &RoleOrder) -> Ask {
+pub(crate) fn above(org: &OrgMembership, order: &RoleOrder) -> Ask {
     let empty = Denial {
         unmet: Vec::new(),
         org: None,
@@ -73,7 +73,7 @@ pub fn above(org: &OrgMembership, order: &RoleOrder) -> Ask {
 
 /// Who could invite someone in no organization: the people who manage an
 /// organization's members, by the order's two highest roles.
-pub fn who_invites(order: &RoleOrder) -> String {
+pub(crate) fn who_invites(order: &RoleOrder) -> String {
     match order.roles() {
         [] => "someone who manages an organization's members".into(),
         [only] => format!("{} of an organization", with_article(only)),

@@ -6,10 +6,10 @@ use chrono::{Datelike, NaiveDate};
 
 /// A value axis: from `lo` to `hi` in steps of `step`, each a tick.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Scale {
-    pub lo: f64,
-    pub hi: f64,
-    pub step: f64,
+pub(crate) struct Scale {
+    pub(crate) lo: f64,
+    pub(crate) hi: f64,
+    pub(crate) step: f64,
 }
 
 /// The steps an axis may take, times a power of ten (not 2.5: its ticks
@@ -21,7 +21,7 @@ impl Scale {
     /// (at least 2): the smallest of 1, 2 and 5 times a power of ten
     /// that needs no more, bounds on multiples of it. An empty range is
     /// widened round its value.
-    pub fn nice(lo: f64, hi: f64, max_ticks: usize) -> Self {
+    fn nice(lo: f64, hi: f64, max_ticks: usize) -> Self {
         let (lo, hi) = match (lo.is_finite(), hi.is_finite()) {
             (true, true) if lo <= hi => (lo, hi),
             (true, true) => (hi, lo),
@@ -68,7 +68,7 @@ impl Scale {
     /// near (the lowest value no further from it than the values spread),
     /// else round the values, so that a series that moves within a band
     /// far from zero fills the height instead of a sliver of it.
-    pub fn for_values(values: &[f64], max_ticks: usize) -> Self {
+    pub(crate) fn for_values(values: &[f64], max_ticks: usize) -> Self {
         let (min, max) = values
             .iter()
             .filter(|v| v.is_finite())
@@ -92,7 +92,7 @@ impl Scale {
     }
 
     /// Every tick, from `lo` to `hi`.
-    pub fn ticks(&self) -> Vec<f64> {
+    pub(crate) fn ticks(&self) -> Vec<f64> {
         let count = ((self.hi - self.lo) / self.step).round() as usize;
         (0..=count)
             .map(|i| clean(self.lo + i as f64 * self.step))
@@ -102,7 +102,7 @@ impl Scale {
     /// A tick's label: thousands as `k`, millions as `M`, billions as
     /// `G`, with the decimals the step needs and no trailing zeros
     /// (`0`, `2k`, `3.5k`, `0.25`).
-    pub fn label(&self, value: f64) -> String {
+    pub(crate) fn label(&self, value: f64) -> String {
         let top = self.lo.abs().max(self.hi.abs());
         let (div, suffix) = [(1e9, "G"), (1e6, "M"), (1e3, "k")]
             .into_iter()
@@ -138,13 +138,13 @@ fn clean(v: f64) -> f64 {
 /// A label on a chart's label axis that is a date: a month (`2025-01`) or
 /// a day (`2025-12-14`, or the date of an RFC 3339 time).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stamp {
+pub(crate) enum Stamp {
     Month(NaiveDate),
     Day(NaiveDate),
 }
 
 impl Stamp {
-    pub fn parse(label: &str) -> Option<Self> {
+    pub(crate) fn parse(label: &str) -> Option<Self> {
         let label = label.trim();
         if label.len() == 7 {
             return NaiveDate::parse_from_str(&format!("{label}-01"), "%Y-%m-%d")
@@ -160,14 +160,14 @@ impl Stamp {
             .map(Stamp::Day)
     }
 
-    pub fn date(self) -> NaiveDate {
+    fn date(self) -> NaiveDate {
         match self {
             Stamp::Month(d) | Stamp::Day(d) => d,
         }
     }
 
     /// `Jan`, `Dec 14`; with the year, `Jan 2025`, `Dec 14 2025`.
-    pub fn short(self, with_year: bool) -> String {
+    pub(crate) fn short(self, with_year: bool) -> String {
         let text = match self {
             Stamp::Month(d) => d.format("%b").to_string(),
             Stamp::Day(d) => format!("{} {}", d.format("%b"), d.day()),
@@ -184,7 +184,7 @@ impl Stamp {
 /// (of one kind), written short, the year with the first label shown and
 /// wherever it changes from the label before; otherwise as they are.
 /// `shown` are the indices drawn, in order.
-pub fn short_labels(labels: &[String], shown: &[usize]) -> Vec<String> {
+pub(crate) fn short_labels(labels: &[String], shown: &[usize]) -> Vec<String> {
     let stamps: Option<Vec<Stamp>> = labels.iter().map(|l| Stamp::parse(l)).collect();
     let same_kind = stamps.as_ref().is_some_and(|s| {
         s.iter().all(|x| matches!(x, Stamp::Month(_)))

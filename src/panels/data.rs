@@ -7,7 +7,7 @@ use serde_json::Value;
 /// What a panel shows: a summary and labelled values, or any JSON as text.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PanelData {
-    pub title: Option<String>,
+    pub(crate) title: Option<String>,
     pub summary: Option<String>,
     pub items: Vec<(String, String)>,
 }
@@ -36,21 +36,8 @@ pub(crate) fn error_text(body: &[u8]) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// The `{title, summary, items}` shape, else any JSON flattened to
-/// `path: value` lines, else the text itself.
-pub fn parse(body: &[u8]) -> PanelData {
-    match serde_json::from_slice::<Value>(body) {
-        Ok(v) => from_value(&v),
-        Err(_) => PanelData {
-            title: None,
-            summary: Some(String::from_utf8_lossy(body).into_owned()),
-            items: Vec::new(),
-        },
-    }
-}
-
-/// [`parse`] for JSON already read: the `{title, summary, items}` shape,
-/// else the JSON flattened to `path: value` lines.
+/// A panel's JSON as shown: the `{title, summary, items}` shape, else
+/// the JSON flattened to `path: value` lines.
 pub fn from_value(v: &Value) -> PanelData {
     if let Ok(shaped) = Shaped::deserialize(v)
         && (shaped.summary.is_some() || !shaped.items.is_empty())

@@ -3,8 +3,8 @@
 //! which holds the tokens; nothing here does I/O), and how it is drawn
 //! (table, key/value, chart, text).
 
-pub mod advice;
-pub mod axis;
+pub(crate) mod advice;
+pub(crate) mod axis;
 mod data;
 mod requirement;
 mod source;
@@ -17,21 +17,22 @@ mod table;
 pub mod view;
 
 pub(crate) use data::error_text;
-pub use data::{DEFAULT_PANEL_BODY_CAP, PanelData, from_value, parse};
+pub use data::{DEFAULT_PANEL_BODY_CAP, PanelData, from_value};
 pub use requirement::{Access, Denial, Requirement, Unmet};
 pub use source::{SourceError, select};
-pub use spec::{CommandSource, PLACEHOLDERS, PanelSpec, TemplateError, TemplateVars};
+pub(crate) use spec::PLACEHOLDERS;
+pub use spec::{CommandSource, PanelSpec, TemplateError, TemplateVars};
 pub(crate) use spec::{check_host_placeholders, has_placeholder};
-pub use table::{Cell, CellKind, TableData};
-pub use view::View;
+pub(crate) use table::{Cell, CellKind, TableData};
+pub(crate) use view::View;
 
 /// What a command source's stdout may hold unless `output_cap_kib` says
 /// otherwise.
-pub const DEFAULT_COMMAND_OUTPUT_CAP: usize = 1024 * 1024;
+pub(crate) const DEFAULT_COMMAND_OUTPUT_CAP: usize = 1024 * 1024;
 /// How long a command source may run unless `timeout_secs` says otherwise.
-pub const DEFAULT_COMMAND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+pub(crate) const DEFAULT_COMMAND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 /// The variable a command source finds the access token in by default.
-pub const DEFAULT_TOKEN_ENV: &str = "AUTHDASH_ACCESS_TOKEN";
+pub(crate) const DEFAULT_TOKEN_ENV: &str = "AUTHDASH_ACCESS_TOKEN";
 
 #[cfg(test)]
 mod tests;

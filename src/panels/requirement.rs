@@ -46,11 +46,11 @@ pub enum Unmet {
 /// Why a panel is locked, and what the user has instead.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Denial {
-    pub unmet: Vec<Unmet>,
+    pub(crate) unmet: Vec<Unmet>,
     /// The org the check ran in: (id, name).
-    pub org: Option<(String, String)>,
-    pub held_roles: Vec<String>,
-    pub held_permissions: Vec<String>,
+    pub(crate) org: Option<(String, String)>,
+    pub(crate) held_roles: Vec<String>,
+    pub(crate) held_permissions: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,14 +60,6 @@ pub enum Access {
 }
 
 impl Requirement {
-    pub fn is_empty(&self) -> bool {
-        self.min_role.is_none()
-            && self.role.is_none()
-            && self.permissions.is_empty()
-            && self.any_permission.is_empty()
-            && self.scopes.is_empty()
-    }
-
     /// Whether anything but scopes is asked: only then does the org matter.
     fn needs_org(&self) -> bool {
         self.min_role.is_some()
@@ -125,7 +117,7 @@ impl Requirement {
     /// not be verified: what it holds in an org is not taken on its word,
     /// so a panel asking anything of the org stays locked until a renewal
     /// confirms the roles.
-    pub fn check_unconfirmed(
+    pub(crate) fn check_unconfirmed(
         &self,
         org: Option<&OrgMembership>,
         order: &RoleOrder,
@@ -172,7 +164,7 @@ impl Requirement {
 
     /// The orgs among `orgs` whose role and permissions meet this
     /// requirement (scopes aside: no org switch grants a scope).
-    pub fn unlocking_orgs<'a>(
+    pub(crate) fn unlocking_orgs<'a>(
         &self,
         orgs: &'a [OrgMembership],
         order: &RoleOrder,
@@ -185,7 +177,7 @@ impl Requirement {
     /// What it asks of an organization, scopes aside: "role Admin or
     /// higher and permission can_view_billing"; `None` when it asks
     /// nothing of one.
-    pub fn describe_org(&self) -> Option<String> {
+    pub(crate) fn describe_org(&self) -> Option<String> {
         let mut parts = Vec::new();
         if let Some(r) = &self.min_role {
             parts.push(Unmet::MinRole(r.clone()));
@@ -205,31 +197,10 @@ impl Requirement {
                 .join(" and ")
         })
     }
-
-    /// "at least Admin, permission can_view_billing" — for hints and help.
-    pub fn describe(&self) -> String {
-        let mut parts = Vec::new();
-        if let Some(r) = &self.min_role {
-            parts.push(format!("at least {r}"));
-        }
-        if let Some(r) = &self.role {
-            parts.push(format!("role {r}"));
-        }
-        parts.extend(self.permissions.iter().map(|p| format!("permission {p}")));
-        if !self.any_permission.is_empty() {
-            parts.push(format!("one of {}", self.any_permission.join(", ")));
-        }
-        parts.extend(self.scopes.iter().map(|s| format!("scope {s}")));
-        if parts.is_empty() {
-            "anyone signed in".into()
-        } else {
-            parts.join(", ")
-        }
-    }
 }
 
 impl Unmet {
-    pub fn describe(&self) -> String {
+    fn describe(&self) -> String {
         match self {
             Unmet::NoOrg => "an active organization".into(),
             Unmet::MinRole(r) => format!("role {r} or higher"),
@@ -259,7 +230,7 @@ impl Denial {
     }
 
     /// The scopes a new login would have to ask for.
-    pub fn missing_scopes(&self) -> Vec<String> {
+    pub(crate) fn missing_scopes(&self) -> Vec<String> {
         self.unmet
             .iter()
             .filter_map(|u| match u {
@@ -270,7 +241,7 @@ impl Denial {
     }
 
     /// Whether anything but scopes is missing (an org switch may help).
-    pub fn org_bound(&self) -> bool {
+    pub(crate) fn org_bound(&self) -> bool {
         self.unmet
             .iter()
             .any(|u| !matches!(u, Unmet::Scope(_) | Unmet::ConfirmedRoles))

@@ -47,13 +47,6 @@ pub enum SourceError {
     Other(String),
 }
 
-impl SourceError {
-    /// A renewal may fix it.
-    pub fn is_unauthorized(&self) -> bool {
-        matches!(self, SourceError::Unauthorized)
-    }
-}
-
 /// `value` at the JSON pointer `select` (all of it without one).
 pub fn select(value: Value, select: Option<&str>) -> Result<Value, SourceError> {
     match select {

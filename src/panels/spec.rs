@@ -51,7 +51,7 @@ pub struct TemplateVars<'a> {
 }
 
 /// The placeholders a panel's address or argv may hold.
-pub const PLACEHOLDERS: [&str; 4] = ["{org_id}", "{org_name}", "{user_id}", "{panel_id}"];
+pub(crate) const PLACEHOLDERS: [&str; 4] = ["{org_id}", "{org_name}", "{user_id}", "{panel_id}"];
 
 /// A value that cannot stand for a placeholder of a panel's address.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

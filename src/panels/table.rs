@@ -11,10 +11,10 @@ use super::view::{Column, Format, ShapeError, TableView, field, grouped};
 use crate::identity::{json_type, visible};
 
 /// What a missing value (`null`, or a key the row lacks) is drawn as.
-pub const MISSING: &str = "—";
+const MISSING: &str = "—";
 /// What `true` and `false` are drawn as (and copied as).
-pub const YES: &str = "yes";
-pub const NO: &str = "no";
+const YES: &str = "yes";
+const NO: &str = "no";
 
 /// A table ready to lay out: headers, formatted cells, and which columns
 /// hold numbers.
@@ -24,15 +24,15 @@ pub struct TableData {
     pub rows: Vec<Vec<Cell>>,
     /// Per column: every value in it is a number, an amount of money or a
     /// percentage (missing values aside), so it is drawn right-aligned.
-    pub numeric: Vec<bool>,
+    pub(crate) numeric: Vec<bool>,
     /// Per column: the display width of its widest cell or header (in
     /// terminal cells), measured once rather than on every frame.
-    pub widths: Vec<usize>,
+    pub(crate) widths: Vec<usize>,
 }
 
 /// What a cell holds, as far as drawing and sorting care.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CellKind {
+pub(crate) enum CellKind {
     Text,
     Number,
     /// A number with a currency sign (`€4,800.00`, `$1.2k`).
@@ -47,7 +47,7 @@ pub enum CellKind {
 
 impl CellKind {
     /// Numbers of any sort: drawn right-aligned.
-    pub fn numeric(self) -> bool {
+    fn numeric(self) -> bool {
         matches!(self, CellKind::Number | CellKind::Money | CellKind::Percent)
     }
 }
@@ -57,12 +57,12 @@ impl CellKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cell {
     pub text: String,
-    pub number: Option<f64>,
-    pub kind: CellKind,
+    pub(crate) number: Option<f64>,
+    pub(crate) kind: CellKind,
 }
 
 impl Cell {
-    pub fn missing() -> Self {
+    fn missing() -> Self {
         Cell {
             text: MISSING.into(),
             number: None,
@@ -220,7 +220,7 @@ const CURRENCY: [&str; 8] = ["€", "$", "£", "¥", "₹", "₩", "₽", "CHF"]
 /// A number written as text, and what kind: `-3`, `1,234.5`, `€4,800.00`,
 /// `-$7`, `$1.2k`, `42%`, `12 €`. Anything else (dates, versions, ids
 /// like `ACME-1042`, `12 days`) is not a number.
-pub fn parse_number(text: &str) -> Option<(f64, CellKind)> {
+fn parse_number(text: &str) -> Option<(f64, CellKind)> {
     let mut s = text.trim();
     let mut negative = false;
     let mut kind = CellKind::Number;
@@ -316,7 +316,7 @@ const UNITS: [(&str, &str); 16] = [
 /// A header made from a row's key: words split at `_`, `-`, `.`, spaces
 /// and camelCase, the first capitalised, acronyms in capitals, a trailing
 /// unit in brackets. A JSON pointer gives its last segment.
-pub fn header_label(key: &str) -> String {
+fn header_label(key: &str) -> String {
     let key = key.rsplit('/').find(|s| !s.is_empty()).unwrap_or(key);
     let chars: Vec<char> = key.chars().collect();
     let mut words: Vec<String> = Vec::new();

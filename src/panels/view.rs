@@ -21,20 +21,20 @@ pub enum View {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TableView {
     /// None configured: one column per key of the rows, in order.
-    pub columns: Vec<Column>,
+    pub(crate) columns: Vec<Column>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Column {
+pub(crate) struct Column {
     /// The row's key (or a JSON pointer starting with `/`).
-    pub key: String,
-    pub title: String,
-    pub format: Format,
+    pub(crate) key: String,
+    pub(crate) title: String,
+    pub(crate) format: Format,
 }
 
 /// How a cell's value is written.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum Format {
+pub(crate) enum Format {
     #[default]
     Plain,
     /// 12,345.6
@@ -46,7 +46,7 @@ pub enum Format {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ChartKind {
+pub(crate) enum ChartKind {
     #[default]
     Line,
     Bar,
@@ -55,19 +55,19 @@ pub enum ChartKind {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ChartView {
-    pub kind: ChartKind,
+    pub(crate) kind: ChartKind,
     /// The key naming each point (x axis labels); none: the index.
     /// Labels that are dates (`2025-01`, `2025-12-14`, an RFC 3339 time)
     /// are drawn short (`Jan`, `Dec 14`).
-    pub x: Option<String>,
+    pub(crate) x: Option<String>,
     /// The key holding each value; none: the points are numbers. A point
     /// that is a bare number is read as its value either way (the older
     /// shape of a series).
-    pub y: Option<String>,
-    pub x_label: Option<String>,
-    pub y_label: Option<String>,
+    pub(crate) y: Option<String>,
+    pub(crate) x_label: Option<String>,
+    pub(crate) y_label: Option<String>,
     /// Written after values and on the y axis (`€`, `ms`, `users`).
-    pub unit: Option<String>,
+    pub(crate) unit: Option<String>,
 }
 
 /// Data that cannot be drawn the way the panel's view says.
@@ -91,7 +91,7 @@ pub(super) fn field<'a>(row: &'a Value, key: &str) -> Option<&'a Value> {
 }
 
 /// 1234567.8 → "1,234,567.8"; `decimals` fixes the fraction.
-pub fn grouped(n: f64, decimals: Option<usize>) -> String {
+pub(crate) fn grouped(n: f64, decimals: Option<usize>) -> String {
     let text = match decimals {
         Some(d) => format!("{n:.d$}"),
         None => {
@@ -147,13 +147,13 @@ impl ChartView {
     }
 }
 
-/// Key/value lines of any JSON (see [`super::data::parse`]).
-pub fn kv(value: &Value) -> PanelData {
+/// Key/value lines of any JSON (see [`super::data::from_value`]).
+pub(crate) fn kv(value: &Value) -> PanelData {
     super::data::from_value(value)
 }
 
 /// A string as it is; anything else as indented JSON.
-pub fn text(value: &Value) -> String {
+pub(crate) fn text(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         other => serde_json::to_string_pretty(other).unwrap_or_default(),
@@ -161,7 +161,7 @@ pub fn text(value: &Value) -> String {
 }
 
 /// Whether there is nothing to show (`null`, `[]`, `{}`, `""`).
-pub fn is_empty(value: &Value) -> bool {
+pub(crate) fn is_empty(value: &Value) -> bool {
     match value {
         Value::Null => true,
         Value::Array(a) => a.is_empty(),

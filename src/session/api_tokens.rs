@@ -17,8 +17,8 @@ use chrono::Utc;
 /// session can get its API tokens later (RFC 8707 only: the others ask
 /// per API).
 pub(crate) struct LoginApis {
-    pub resources: Vec<String>,
-    pub scopes: Vec<String>,
+    pub(crate) resources: Vec<String>,
+    pub(crate) scopes: Vec<String>,
 }
 
 /// Why there is no token for one API, and what to do: said in the panel
@@ -26,14 +26,14 @@ pub(crate) struct LoginApis {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{reason}; {fix}")]
 pub struct ApiRefusal {
-    pub resource: String,
-    pub reason: String,
-    pub fix: String,
+    resource: String,
+    pub(crate) reason: String,
+    pub(crate) fix: String,
     /// A new login asking for it may help (the TUI's `u`).
-    pub step_up: bool,
+    pub(crate) step_up: bool,
     /// The scopes that login asks for beyond the configured ones (Entra's
     /// `<resource>/.default`, which brings its consent prompt).
-    pub ask: Vec<String>,
+    pub(crate) ask: Vec<String>,
 }
 
 /// A token for one API, and the session as stored after getting it (the
@@ -41,14 +41,14 @@ pub struct ApiRefusal {
 #[derive(Debug)]
 pub struct ApiAccess {
     pub token: ApiToken,
-    pub session: Option<Session>,
+    pub(crate) session: Option<Session>,
 }
 
 const STEP_UP: &str = "log in again so that it is asked for (u on the panel, or `authdash login`)";
 
 impl SessionService {
     /// Every API the config names for `provider`'s sessions.
-    pub fn configured_apis(&self, provider: &ProviderConfig) -> Vec<ApiRef> {
+    pub(crate) fn configured_apis(&self, provider: &ProviderConfig) -> Vec<ApiRef> {
         self.config.apis(provider)
     }
 

@@ -10,7 +10,7 @@ use crate::identity::visible;
 /// The provider of `config` that issued `session`: same issuer, same
 /// client_id. The provider of the session's name is preferred when
 /// several match.
-pub fn provider_for<'a>(
+pub(crate) fn provider_for<'a>(
     config: &'a Config,
     session: &Session,
 ) -> Result<&'a ProviderConfig, SessionError> {
@@ -60,6 +60,6 @@ fn foreign(config: &Config, session: &Session) -> SessionError {
 }
 
 /// Whether `session` may be used with `config` at all.
-pub fn is_bound(config: &Config, session: &Session) -> bool {
+pub(crate) fn is_bound(config: &Config, session: &Session) -> bool {
     provider_for(config, session).is_ok()
 }

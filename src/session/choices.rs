@@ -28,7 +28,7 @@ impl SessionService {
 
     /// Remember `org_id` as the account's active org. The file is read
     /// again first, so another authdash's choices survive.
-    pub async fn remember_active_org(
+    pub(crate) async fn remember_active_org(
         &self,
         provider: String,
         subject: String,
@@ -69,12 +69,12 @@ impl SessionService {
 
     /// Make a stored account the active one (blocking briefly on the
     /// store's lock: for a face that is not async).
-    pub fn set_active(&self, id: &AccountId) -> Result<(), SessionError> {
+    pub(crate) fn set_active(&self, id: &AccountId) -> Result<(), SessionError> {
         Ok(self.store.activate(id)?)
     }
 
     /// Make a stored account the active one; its session as stored.
-    pub async fn activate(&self, id: AccountId) -> Result<Session, SessionError> {
+    pub(crate) async fn activate(&self, id: AccountId) -> Result<Session, SessionError> {
         let store = self.store.clone();
         let accounts = blocking(move || {
             store.activate(&id)?;

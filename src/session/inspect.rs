@@ -32,7 +32,7 @@ fn names<T: serde::Serialize>(items: &[T]) -> String {
 }
 
 /// Issuer, endpoints, algorithms and grants, as label/value lines.
-pub fn discovery_summary(provider: &Provider) -> Vec<(String, String)> {
+fn discovery_summary(provider: &Provider) -> Vec<(String, String)> {
     let m = provider.metadata();
     let mut out = vec![
         ("issuer".to_owned(), provider.issuer().to_owned()),
@@ -86,7 +86,7 @@ pub fn discovery_summary(provider: &Provider) -> Vec<(String, String)> {
 
 /// A JWT's header and claims, decoded without checking anything (for
 /// reading only); `None` for an opaque token.
-pub fn decode_jwt(token: &str) -> Option<(Value, Value)> {
+pub(crate) fn decode_jwt(token: &str) -> Option<(Value, Value)> {
     let mut parts = token.split('.');
     let (header, claims, _sig) = (parts.next()?, parts.next()?, parts.next()?);
     if parts.next().is_some() {

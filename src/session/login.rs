@@ -44,8 +44,8 @@ pub struct LoginRequest {
 pub struct DeviceCodeInfo {
     pub user_code: String,
     pub verification_uri: String,
-    pub verification_uri_complete: Option<String>,
-    pub expires_at: DateTime<Utc>,
+    pub(crate) verification_uri_complete: Option<String>,
+    pub(crate) expires_at: DateTime<Utc>,
 }
 
 /// What a login is doing, for the face to show.
@@ -89,7 +89,7 @@ const LOGIN_WAIT_MARGIN: std::time::Duration = std::time::Duration::from_secs(30
 
 impl SessionService {
     /// Which provider a request means: the named one, or the only one.
-    pub fn login_provider_name(&self, request: &LoginRequest) -> Result<String, SessionError> {
+    fn login_provider_name(&self, request: &LoginRequest) -> Result<String, SessionError> {
         match (&request.provider, self.config.providers.as_slice()) {
             (Some(n), _) => Ok(n.clone()),
             (None, [only]) => Ok(only.name.clone()),
@@ -403,7 +403,7 @@ impl SessionService {
 
     /// Open `url` with `$BROWSER` or the system's browser, off the async
     /// threads.
-    pub async fn open_in_browser(&self, url: String) -> Result<(), String> {
+    pub(crate) async fn open_in_browser(&self, url: String) -> Result<(), String> {
         let browser = self.browser_var.clone();
         tokio::task::spawn_blocking(move || auth::open_url(&url, browser.as_deref()))
             .await

@@ -14,10 +14,10 @@ pub(super) const REVOKE_TIMEOUT: Duration = Duration::from_secs(15);
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LogoutOptions {
     /// Also end the provider's browser session (RP-initiated logout).
-    pub in_browser: bool,
+    pub(crate) in_browser: bool,
     /// End every session of the user on every device (PropelAuth's
     /// backend API), where configured.
-    pub everywhere: bool,
+    pub(crate) everywhere: bool,
 }
 
 /// What became of the tokens at the provider.
@@ -44,14 +44,14 @@ pub enum BrowserSignOutReport {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogoutReport {
     /// The person, as shown (email, else name).
-    pub who: String,
+    who: String,
     /// The provider's label.
-    pub provider: String,
+    pub(crate) provider: String,
     /// Deleted here: `Ok(false)` when it was already gone.
     pub deleted: Result<bool, String>,
     pub revocation: Revocation,
-    pub everywhere: Option<Result<(), String>>,
-    pub browser: Option<BrowserSignOutReport>,
+    everywhere: Option<Result<(), String>>,
+    pub(crate) browser: Option<BrowserSignOutReport>,
 }
 
 impl LogoutReport {
@@ -64,7 +64,7 @@ impl LogoutReport {
     }
 
     /// One sentence for the logged-out part (the browser has its own).
-    pub fn summary(&self) -> String {
+    pub(crate) fn summary(&self) -> String {
         let who = &self.who;
         let at = &self.provider;
         let mut text = match (&self.deleted, &self.revocation) {

@@ -4,18 +4,18 @@
 //! always hold are enforced once:
 //!
 //! - a session is used only with the provider that issued it (issuer and
-//!   client_id; [`binding`]);
+//!   client_id; `binding`);
 //! - a renewal runs under the store lock, takes another process's newer
 //!   tokens instead of spending the refresh token twice, stores a rotated
 //!   refresh token before anything that can fail, and never brings back
-//!   an account another process logged out ([`renew`]);
+//!   an account another process logged out (`renew`);
 //! - only a definite answer (`invalid_grant`, an unknown client) ends a
 //!   session ([`SessionError::needs_login`]);
 //! - logout deletes locally first, then revokes, then signs out in the
-//!   browser and everywhere ([`logout`]).
+//!   browser and everywhere (`logout`).
 
 mod api_tokens;
-pub mod binding;
+mod binding;
 mod choices;
 mod error;
 mod inspect;
@@ -40,21 +40,22 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-pub use crate::store::{AccountId, Accounts, Preferences, SortMemory, StoreError, TableMemory};
-pub use api_tokens::{ApiAccess, ApiRefusal};
-pub use binding::{is_bound, provider_for};
+pub use crate::store::{AccountId, Accounts, Preferences, StoreError};
+pub(crate) use crate::store::{SortMemory, TableMemory};
+use api_tokens::ApiAccess;
+pub(crate) use binding::{is_bound, provider_for};
 pub use choices::ViewChoice;
 pub use error::SessionError;
-pub use inspect::{decode_jwt, discovery_summary};
+pub(crate) use inspect::decode_jwt;
 pub use login::{DeviceCodeInfo, LoggedIn, LoginEvent, LoginRequest};
 pub use logout::{BrowserSignOutReport, LogoutEvent, LogoutOptions, LogoutReport, Revocation};
 pub use panel_http::fetch_http;
 pub use paste::{PasteHelp, PasteInput, PasteMode};
-pub use program::{PROGRAM_ENVIRONMENT, ProgramRun, program_environment, run_command};
+use program::program_environment;
+pub use program::{PROGRAM_ENVIRONMENT, ProgramRun, run_command};
 pub use source::FetchedSource;
 pub use stand_in::BrowserStandIn;
 pub use store_check::{StoreContents, StoreInspector, StoreKey};
-pub use watch::StoreStamp;
 
 use crate::auth::{DiscoveryCache, Provider, Session};
 use crate::config::Config;
@@ -67,7 +68,7 @@ pub struct SessionService {
     /// Read it freely; change sessions only through this service.
     pub store: Arc<dyn TokenStore>,
     /// Where the store's file is, for messages.
-    pub store_path: PathBuf,
+    pub(crate) store_path: PathBuf,
     /// Where preferences (the active org) are kept.
     pub data_dir: PathBuf,
     browser_var: Option<String>,
@@ -143,7 +144,7 @@ impl SessionService {
 
     /// Let command panels' programs inherit, of `vars` (the binary passes
     /// its environment), only the variables
-    /// [`program_environment`] allows: never the secrets a
+    /// `program_environment` allows: never the secrets a
     /// config names (`client_secret_env`, `logout_everywhere_api_key_env`).
     pub fn with_program_environment(
         mut self,
@@ -153,12 +154,8 @@ impl SessionService {
         self
     }
 
-    pub fn browser_var(&self) -> Option<&str> {
-        self.browser_var.as_deref()
-    }
-
     /// The configured providers' names, for messages.
-    pub fn provider_names(&self) -> String {
+    fn provider_names(&self) -> String {
         self.config
             .providers
             .iter()
@@ -192,7 +189,7 @@ impl SessionService {
 
     /// The provider that issued `session`, discovered; refused before any
     /// request when the config has no such provider.
-    pub async fn provider_of(&self, session: &Session) -> Result<Arc<Provider>, SessionError> {
+    async fn provider_of(&self, session: &Session) -> Result<Arc<Provider>, SessionError> {
         let config = provider_for(&self.config, session)?;
         let provider = self.provider(&config.name).await?;
         binding::check_discovered(&self.config, &provider, session)?;
@@ -207,7 +204,7 @@ impl SessionService {
 
     /// The session to resume at start: the active account's when it is
     /// this config's and still alive (or renewable), else any such one.
-    pub fn resumable(&self, accounts: &Accounts, now: DateTime<Utc>) -> Option<Session> {
+    pub(crate) fn resumable(&self, accounts: &Accounts, now: DateTime<Utc>) -> Option<Session> {
         let usable = |s: &&Session| is_bound(&self.config, s) && s.is_alive(now);
         accounts
             .active_session()
@@ -224,7 +221,7 @@ impl SessionService {
 
     /// How long a quitting face waits for a renewal: the longest a
     /// request may take, and a little more.
-    pub fn renewal_grace(&self) -> Duration {
+    pub(crate) fn renewal_grace(&self) -> Duration {
         self.config.http.request_timeout + Duration::from_secs(2)
     }
 }
@@ -266,7 +263,7 @@ impl SessionService {
     /// [`Self::usable`], renewed first when less than `min_ttl` of the
     /// access token remains (`authdash token --min-ttl`). A provider whose
     /// tokens live shorter than `min_ttl` gets one renewal, not a loop.
-    pub async fn usable_for(
+    pub(crate) async fn usable_for(
         &self,
         session: &Session,
         min_ttl: Duration,

@@ -61,13 +61,13 @@ impl PasteMode {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PasteHelp {
     /// The address the browser will end at (without its query).
-    pub redirect_uri: String,
+    pub(crate) redirect_uri: String,
     /// The one-line port forward that makes the callback itself work over
     /// SSH: `ssh -L PORT:HOST:PORT …`.
     pub ssh_forward: String,
     /// The port is fixed in the config (the forward serves every login),
     /// not picked for this one.
-    pub fixed_port: bool,
+    pub(crate) fixed_port: bool,
 }
 
 impl PasteHelp {

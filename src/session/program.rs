@@ -45,7 +45,7 @@ const PROGRAM_ENVIRONMENT_PREFIX: &str = "LC_";
 /// The variables of `vars` (authdash's environment, which the binary
 /// passes) that a program may inherit: [`PROGRAM_ENVIRONMENT`] and `LC_*`.
 /// Names are compared without case, as Windows does.
-pub fn program_environment(
+pub(crate) fn program_environment(
     vars: impl IntoIterator<Item = (OsString, OsString)>,
 ) -> Vec<(OsString, OsString)> {
     vars.into_iter()
@@ -70,7 +70,7 @@ pub struct ProgramRun<'a> {
     pub program: Option<&'a std::path::Path>,
     /// Where it runs; `None`: where authdash runs.
     pub dir: Option<&'a std::path::Path>,
-    /// What it inherits ([`program_environment`]).
+    /// What it inherits (`program_environment`).
     pub environment: &'a [(OsString, OsString)],
     /// Put in `token_env`.
     pub access_token: &'a str,

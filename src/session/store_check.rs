@@ -44,19 +44,19 @@ impl StoreInspector {
         Self(store)
     }
 
-    pub fn dir(&self) -> &Path {
+    pub(crate) fn dir(&self) -> &Path {
         self.0.dir()
     }
 
-    pub fn sessions_file(&self) -> PathBuf {
+    pub(crate) fn sessions_file(&self) -> PathBuf {
         self.0.path()
     }
 
-    pub fn lock_file(&self) -> PathBuf {
+    pub(crate) fn lock_file(&self) -> PathBuf {
         self.0.lock_path()
     }
 
-    pub fn key(&self) -> StoreKey {
+    pub(crate) fn key(&self) -> StoreKey {
         match self.0.key_source() {
             KeySource::Secret(secret) => StoreKey::Secret {
                 chars: secret.expose_secret().chars().count(),
@@ -69,7 +69,7 @@ impl StoreInspector {
         }
     }
 
-    pub fn contents(&self) -> Result<StoreContents, SessionError> {
+    pub(crate) fn contents(&self) -> Result<StoreContents, SessionError> {
         Ok(match self.0.probe()? {
             Probe::Missing => StoreContents::Missing,
             Probe::Readable(n) => StoreContents::Readable(n),

@@ -9,11 +9,11 @@ use super::SessionService;
 
 /// What the store's file looked like; equal stamps, no change.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoreStamp(Option<(Option<SystemTime>, u64, u64)>);
+pub(crate) struct StoreStamp(Option<(Option<SystemTime>, u64, u64)>);
 
 impl SessionService {
     /// The store's file as it is now (`None` inside when there is none).
-    pub fn store_stamp(&self) -> StoreStamp {
+    pub(crate) fn store_stamp(&self) -> StoreStamp {
         StoreStamp(std::fs::metadata(&self.store_path).ok().map(|m| {
             #[cfg(unix)]
             let inode = std::os::unix::fs::MetadataExt::ino(&m);

@@ -57,7 +57,7 @@ impl Accounts {
     }
 
     /// Insert or replace the session of the same account.
-    pub fn upsert(&mut self, session: Session) {
+    pub(crate) fn upsert(&mut self, session: Session) {
         self.upsert_at(session);
     }
 
@@ -77,7 +77,7 @@ impl Accounts {
     }
 
     /// Forget an account; the active one moves to another, if any.
-    pub fn remove(&mut self, id: &AccountId) -> bool {
+    pub(crate) fn remove(&mut self, id: &AccountId) -> bool {
         let before = self.sessions.len();
         self.sessions.retain(|s| AccountId::of(s) != *id);
         if self.active.as_ref() == Some(id) {

@@ -10,31 +10,31 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 /// The store's 32-byte key, wiped from memory when dropped.
-pub type Key = Zeroizing<[u8; 32]>;
+pub(crate) type Key = Zeroizing<[u8; 32]>;
 
 #[derive(Serialize, Deserialize)]
 pub(crate) struct Envelope {
-    pub format: u32,
-    pub cipher: String,
-    pub key_source: String,
+    pub(crate) format: u32,
+    cipher: String,
+    pub(crate) key_source: String,
     /// How a `store_secret` became the key (format 3 on); absent for a
     /// key that is random bytes already.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kdf: Option<KdfParams>,
-    pub nonce: String,
-    pub ciphertext: String,
+    pub(crate) kdf: Option<KdfParams>,
+    nonce: String,
+    ciphertext: String,
 }
 
 /// Argon2id's parameters and the store's own random salt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct KdfParams {
-    pub name: String,
+    pub(crate) name: String,
     /// Base64 of 16 random bytes, made once per store.
-    pub salt: String,
+    pub(crate) salt: String,
     /// KiB.
-    pub m_cost: u32,
-    pub t_cost: u32,
-    pub p_cost: u32,
+    pub(crate) m_cost: u32,
+    pub(crate) t_cost: u32,
+    pub(crate) p_cost: u32,
 }
 
 pub(crate) const CIPHER: &str = "xchacha20poly1305";

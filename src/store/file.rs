@@ -21,7 +21,7 @@ use crate::http::HttpSettings;
 /// a `store_secret` stretched by HKDF (read), 3 the same with Argon2id and
 /// a per-store salt (read), 4 the same with each session's API tokens
 /// (written; a format 3 store reads as sessions holding none).
-pub const FORMAT_VERSION: u32 = 4;
+pub(crate) const FORMAT_VERSION: u32 = 4;
 const FILE_NAME: &str = "sessions.json";
 const LOCK_NAME: &str = "sessions.lock";
 
@@ -66,7 +66,7 @@ struct FormatOne {
     sessions: BTreeMap<String, Session>,
 }
 
-/// What [`FileStore::probe`] found.
+/// What `FileStore::probe` found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Probe {
     /// No sessions file yet.
@@ -99,7 +99,7 @@ pub(crate) fn recorded_key_source(dir: &Path) -> Option<String> {
 
 impl FileStore {
     /// A store that waits for the lock as long as a holder with the
-    /// default HTTP timeouts may keep it ([`lock::lock_wait`]).
+    /// default HTTP timeouts may keep it (`lock::lock_wait`).
     pub fn new(dir: impl Into<PathBuf>, key: KeySource) -> Self {
         Self {
             dir: dir.into(),
@@ -138,26 +138,28 @@ impl FileStore {
         self.dir.join(FILE_NAME)
     }
 
-    pub fn lock_path(&self) -> PathBuf {
+    pub(crate) fn lock_path(&self) -> PathBuf {
         self.dir.join(LOCK_NAME)
     }
 
-    pub fn dir(&self) -> &Path {
+    pub(crate) fn dir(&self) -> &Path {
         &self.dir
     }
 
-    pub fn key_source(&self) -> &KeySource {
+    pub(crate) fn key_source(&self) -> &KeySource {
         &self.key
     }
 
-    pub fn lock_wait(&self) -> Duration {
+    /// How long a locker waits (the tests' view of [`Self::with_http`]).
+    #[cfg(test)]
+    pub(crate) fn lock_wait(&self) -> Duration {
         self.lock_wait
     }
 
     /// Whether the sessions file opens with the key in use, without
     /// changing anything (no key made, nothing moved aside): for
     /// `authdash doctor`.
-    pub fn probe(&self) -> Result<Probe, StoreError> {
+    pub(crate) fn probe(&self) -> Result<Probe, StoreError> {
         if std::fs::symlink_metadata(self.path()).is_err() {
             return Ok(Probe::Missing);
         }

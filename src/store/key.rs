@@ -14,7 +14,7 @@ use zeroize::Zeroizing;
 
 use super::StoreError;
 use super::crypto::KdfParams;
-pub use super::crypto::Key;
+pub(crate) use super::crypto::Key;
 use super::fsutil::{ensure_private_dir, open_private, temp_beside};
 use super::os_keyring::KeyringBackend;
 
@@ -46,7 +46,7 @@ const SALT_BYTES: std::ops::RangeInclusive<usize> = 16..=64;
 
 impl KeySource {
     /// Which key is in use, for `status` and the session panel.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             KeySource::Secret(_) => "store_secret from the config".into(),
             KeySource::KeyFile(p) => format!("key file {} (0600)", p.display()),
@@ -56,7 +56,7 @@ impl KeySource {
 
     /// Short name written beside the ciphertext, so a failure can say
     /// which key was expected.
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             KeySource::Secret(_) => "store_secret",
             KeySource::KeyFile(_) => "key_file",

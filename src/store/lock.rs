@@ -37,14 +37,14 @@ const RETRY: Duration = Duration::from_millis(25);
 /// The most HTTP requests a holder makes while holding the lock: a
 /// renewal's token request, a JWKS refetch for an unknown key id, userinfo
 /// and a configured claims endpoint, each bounded by the request timeout.
-pub const REQUESTS_UNDER_LOCK: u32 = 4;
+pub(crate) const REQUESTS_UNDER_LOCK: u32 = 4;
 /// Beyond the requests: verifying, encrypting, the file writes, a slow disk.
-pub const LOCK_MARGIN: Duration = Duration::from_secs(10);
+pub(crate) const LOCK_MARGIN: Duration = Duration::from_secs(10);
 
 /// How long to wait for the store lock: never shorter than the longest a
 /// holder may keep it (a renewal's requests, each up to the request
 /// timeout, plus a margin), so a waiter never gives up on a healthy holder.
-pub fn lock_wait(http: &HttpSettings) -> Duration {
+pub(crate) fn lock_wait(http: &HttpSettings) -> Duration {
     http.request_timeout
         .saturating_mul(REQUESTS_UNDER_LOCK)
         .saturating_add(LOCK_MARGIN)

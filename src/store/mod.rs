@@ -13,13 +13,14 @@ mod preferences;
 
 pub use accounts::{AccountId, Accounts};
 pub use error::StoreError;
-pub use file::{FORMAT_VERSION, FileStore, Probe, choose_key_source};
+pub use file::{FileStore, Probe, choose_key_source};
 pub use key::{KEY_FILE_NAME, KeySource};
-pub use lock::{LOCK_MARGIN, REQUESTS_UNDER_LOCK, StoreLock, lock_wait};
+pub(crate) use lock::StoreLock;
 // The session service's login lock is a lock file of the same kind.
 pub(crate) use lock::acquire as acquire_lock_file;
-pub use os_keyring::{KEYRING_TIMEOUT, KeyringBackend, OsKeyring};
-pub use preferences::{Preferences, SortMemory, TableMemory};
+pub use os_keyring::{KeyringBackend, OsKeyring};
+pub use preferences::Preferences;
+pub(crate) use preferences::{SortMemory, TableMemory};
 
 use crate::auth::Session;
 

@@ -8,7 +8,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 /// How long one keyring call may take.
-pub const KEYRING_TIMEOUT: Duration = Duration::from_secs(3);
+const KEYRING_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// A place to keep the key; tests give their own so that they never touch
 /// a real keyring.
@@ -38,11 +38,6 @@ impl Default for OsKeyring {
 }
 
 impl OsKeyring {
-    /// Whether a persistent keyring answers now (within the timeout).
-    pub fn reachable(&self) -> bool {
-        self.get().is_ok()
-    }
-
     fn call<T: Send + 'static>(
         &self,
         f: impl FnOnce(keyring::Entry) -> keyring::Result<T> + Send + 'static,

@@ -27,15 +27,15 @@ pub struct Preferences {
 pub struct TableMemory {
     /// The column sorted by (its position), and whether descending.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sort: Option<SortMemory>,
+    pub(crate) sort: Option<SortMemory>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub filter: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SortMemory {
-    pub column: usize,
-    pub descending: bool,
+pub(crate) struct SortMemory {
+    pub(crate) column: usize,
+    pub(crate) descending: bool,
 }
 
 impl Preferences {
@@ -54,7 +54,7 @@ impl Preferences {
         }
     }
 
-    pub fn save(&self, dir: &Path) -> Result<(), StoreError> {
+    pub(crate) fn save(&self, dir: &Path) -> Result<(), StoreError> {
         ensure_private_dir(dir)?;
         let bytes = serde_json::to_vec_pretty(self).map_err(|e| StoreError::Corrupt {
             path: path(dir),
@@ -74,23 +74,29 @@ impl Preferences {
             .insert(key(provider, subject), org_id.to_owned());
     }
 
-    pub fn last_place(&self, provider: &str, subject: &str) -> Option<&str> {
+    pub(crate) fn last_place(&self, provider: &str, subject: &str) -> Option<&str> {
         self.last_place
             .get(&key(provider, subject))
             .map(String::as_str)
     }
 
-    pub fn set_last_place(&mut self, provider: &str, subject: &str, place: &str) {
+    pub(crate) fn set_last_place(&mut self, provider: &str, subject: &str, place: &str) {
         self.last_place
             .insert(key(provider, subject), place.to_owned());
     }
 
-    pub fn table(&self, provider: &str, subject: &str, panel: &str) -> Option<&TableMemory> {
+    pub(crate) fn table(&self, provider: &str, subject: &str, panel: &str) -> Option<&TableMemory> {
         self.tables.get(&key(provider, subject))?.get(panel)
     }
 
     /// Remember a table's arrangement; one left as it comes is forgotten.
-    pub fn set_table(&mut self, provider: &str, subject: &str, panel: &str, memory: TableMemory) {
+    pub(crate) fn set_table(
+        &mut self,
+        provider: &str,
+        subject: &str,
+        panel: &str,
+        memory: TableMemory,
+    ) {
         let account = key(provider, subject);
         if memory == TableMemory::default() {
             if let Some(tables) = self.tables.get_mut(&account) {

@@ -3,7 +3,7 @@
 //! help, the `:` palette and the README's keys table all read this table
 //! (gitui's command list), so they cannot drift apart.
 //!
-//! A new action is a variant, its entry in [`ACTIONS`] (name, default
+//! A new action is a variant, its entry in `ACTIONS` (name, default
 //! keys, palette title), its lines in `action_lines::COMMANDS` (context,
 //! help text, footer hint, and the `When` rule that says when it runs) and
 //! its handler in `update`.
@@ -53,21 +53,21 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order of [`ACTIONS`].
-    pub fn all() -> impl Iterator<Item = Action> {
+    pub(crate) fn all() -> impl Iterator<Item = Action> {
         ACTIONS.iter().map(|d| d.action)
     }
 
     /// Its entry in [`ACTIONS`].
-    pub fn def(self) -> Option<&'static ActionDef> {
+    pub(crate) fn def(self) -> Option<&'static ActionDef> {
         ACTIONS.iter().find(|d| d.action == self)
     }
 
     /// The name `[authdash.keys]` binds.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         self.def().map_or("", |d| d.name)
     }
 
-    pub fn from_name(name: &str) -> Option<Action> {
+    pub(crate) fn from_name(name: &str) -> Option<Action> {
         ACTIONS.iter().find(|d| d.name == name).map(|d| d.action)
     }
 }
@@ -77,16 +77,16 @@ impl Action {
 /// Where it applies, what it is called there and when it can run are its
 /// lines in `action_lines::COMMANDS`; what it does is `update`'s handler for it.
 #[derive(Debug, Clone, Copy)]
-pub struct ActionDef {
-    pub action: Action,
-    pub name: &'static str,
-    pub keys: &'static [&'static str],
-    pub palette: InPalette,
+pub(crate) struct ActionDef {
+    pub(crate) action: Action,
+    pub(crate) name: &'static str,
+    pub(crate) keys: &'static [&'static str],
+    pub(crate) palette: InPalette,
 }
 
 /// How the palette offers an action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InPalette {
+pub(crate) enum InPalette {
     /// It moves around rather than does something: not a command.
     No,
     /// Under its line's label, capitalised.
@@ -114,7 +114,7 @@ use InPalette::{AsLabelled, No, Titled};
 
 /// The actions. Keys are written as `[authdash.keys]` takes them (see
 /// `assets/default-keys.toml`, which a test keeps equal to this table).
-pub const ACTIONS: &[ActionDef] = &[
+pub(crate) const ACTIONS: &[ActionDef] = &[
     def(A::Help, "help", &["?"], Titled("Show every key (help)")),
     def(A::Quit, "quit", &["q"], Titled("Quit")),
     def(A::Palette, "palette", &[":"], No),
@@ -218,7 +218,7 @@ pub enum Context {
 }
 
 impl Context {
-    pub const ALL: [Context; 13] = [
+    pub(crate) const ALL: [Context; 13] = [
         Context::Global,
         Context::Login,
         Context::LoginPending,
@@ -234,7 +234,7 @@ impl Context {
         Context::Confirm,
     ];
 
-    pub fn title(self) -> &'static str {
+    pub(crate) fn title(self) -> &'static str {
         match self {
             Context::Global => "Everywhere (but popups and text fields)",
             Context::Login => "Login screen",
@@ -253,7 +253,7 @@ impl Context {
     }
 
     /// A popup or text field: the global keys do not reach past it.
-    pub fn exclusive(self) -> bool {
+    pub(crate) fn exclusive(self) -> bool {
         matches!(
             self,
             Context::Filter
@@ -267,7 +267,7 @@ impl Context {
     }
 
     /// Letters typed here are text (the palette's query, a filter).
-    pub fn takes_text(self) -> bool {
+    pub(crate) fn takes_text(self) -> bool {
         matches!(self, Context::Filter | Context::Palette)
     }
 }

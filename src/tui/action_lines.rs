@@ -12,12 +12,12 @@ use When as W;
 /// footer shows it as `hint` when it has one.
 #[derive(Debug, Clone, Copy)]
 pub struct ActionLine {
-    pub context: Context,
+    pub(crate) context: Context,
     pub action: Action,
-    pub label: &'static str,
-    pub hint: Option<&'static str>,
+    pub(crate) label: &'static str,
+    pub(crate) hint: Option<&'static str>,
     /// When it can run: `commands` decides the rule against the model.
-    pub when: When,
+    pub(crate) when: When,
 }
 
 impl ActionLine {
@@ -31,7 +31,7 @@ impl ActionLine {
 /// model in one place (`commands::availability`), which greys it with the
 /// reason or leaves it out; a line left out says where it works instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum When {
+pub(crate) enum When {
     /// Wherever its context has the keys.
     Always,
     /// On the dashboard: the mouse stays free on the login screens.
@@ -87,7 +87,7 @@ impl When {
     /// Where an action left out here works, said when its key is pressed
     /// and beside it, greyed, in the help; `None` where there is nothing
     /// to say (a 7th entry that does not exist).
-    pub fn elsewhere(self) -> Option<&'static str> {
+    pub(crate) fn elsewhere(self) -> Option<&'static str> {
         Some(match self {
             When::TablePanel => "only on a table panel",
             When::LockedPanel => "only on a locked panel",
@@ -121,7 +121,7 @@ const fn c(
 }
 
 /// The table. Order within a context is the footer's order.
-pub const COMMANDS: &[ActionLine] = &[
+pub(crate) const COMMANDS: &[ActionLine] = &[
     c(C::Global, A::Help, "help: every key", Some("help")),
     c(C::Global, A::Quit, "quit", Some("quit")),
     c(
@@ -427,6 +427,6 @@ pub const COMMANDS: &[ActionLine] = &[
 ];
 
 /// The table's lines for one context, in order.
-pub fn commands_in(context: Context) -> impl Iterator<Item = &'static ActionLine> {
+pub(crate) fn commands_in(context: Context) -> impl Iterator<Item = &'static ActionLine> {
     COMMANDS.iter().filter(move |c| c.context == context)
 }

@@ -78,7 +78,7 @@ impl App {
         Self::with_clock(services, demo, Clock::fixed(now))
     }
 
-    pub fn with_clock(services: Services, demo: bool, clock: Clock) -> Self {
+    fn with_clock(services: Services, demo: bool, clock: Clock) -> Self {
         let now = clock.now();
         let (tx, rx) = mpsc::unbounded_channel();
         let Services {
@@ -142,11 +142,7 @@ impl App {
     }
 
     /// A mouse event on a terminal of `area`.
-    pub fn handle_mouse(
-        &mut self,
-        event: crossterm::event::MouseEvent,
-        area: ratatui::layout::Rect,
-    ) {
+    fn handle_mouse(&mut self, event: crossterm::event::MouseEvent, area: ratatui::layout::Rect) {
         self.handle(Msg::Mouse { event, area });
     }
 
@@ -155,10 +151,6 @@ impl App {
     pub fn watch_store(&self) {
         let known = self.model.accounts.iter().map(|a| a.id.clone()).collect();
         self.effects.watch_store(known);
-    }
-
-    pub fn clock(&self) -> &Clock {
-        &self.clock
     }
 
     /// The next result of background work.
@@ -172,7 +164,7 @@ impl App {
 
     /// Wait, bounded by the request timeout, for renewals under way: a
     /// rotated refresh token in flight must reach the store.
-    pub async fn finish(&self) {
+    async fn finish(&self) {
         let service = self.effects.service();
         service.wait_for_renewals(service.renewal_grace()).await;
     }

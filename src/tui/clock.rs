@@ -7,26 +7,26 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 #[derive(Clone)]
-pub struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
+pub(crate) struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
 
 impl Clock {
     /// The system's clock: what `authdash` runs with.
-    pub fn system() -> Self {
+    pub(crate) fn system() -> Self {
         Self(Arc::new(Utc::now))
     }
 
     /// A clock that stays at `at` (tests).
-    pub fn fixed(at: DateTime<Utc>) -> Self {
+    pub(crate) fn fixed(at: DateTime<Utc>) -> Self {
         Self(Arc::new(move || at))
     }
 
-    pub fn now(&self) -> DateTime<Utc> {
+    pub(crate) fn now(&self) -> DateTime<Utc> {
         (self.0)()
     }
 
     /// A moment the engine computed on the system clock (a device code's
     /// expiry), moved onto this clock: the same time from now.
-    pub fn rebase(&self, at: DateTime<Utc>) -> DateTime<Utc> {
+    pub(crate) fn rebase(&self, at: DateTime<Utc>) -> DateTime<Utc> {
         self.now() + (at - Utc::now())
     }
 }

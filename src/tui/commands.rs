@@ -28,7 +28,7 @@ pub fn contexts(model: &Model) -> Vec<Context> {
 }
 
 /// The screen's contexts, under any popup (what the palette offers).
-pub fn screen_contexts(model: &Model) -> Vec<Context> {
+pub(crate) fn screen_contexts(model: &Model) -> Vec<Context> {
     match &model.screen {
         Screen::Login(login) if login.pending.is_some() => {
             vec![Context::LoginPending, Context::Login, Context::Global]
@@ -375,13 +375,13 @@ pub fn help_lines(model: &Model) -> Vec<(Context, &'static ActionLine, Option<St
 
 /// Where an action that is not part of this place works, said when its
 /// key is pressed here and beside it, greyed, in the help: its rule's.
-pub fn where_it_works(context: Context, action: Action) -> Option<&'static str> {
+fn where_it_works(context: Context, action: Action) -> Option<&'static str> {
     line_when(context, action).elsewhere()
 }
 
 /// A key that starts nothing here but would elsewhere: where it works, to
 /// say so instead of doing nothing silently.
-pub fn explain(model: &Model, contexts: &[Context], key: Key) -> Option<String> {
+pub(crate) fn explain(model: &Model, contexts: &[Context], key: Key) -> Option<String> {
     // Only the keys a person presses expecting them to act on what is on
     // screen; Esc, Enter and the arrows doing nothing need no sentence.
     let said = |a: Action| {

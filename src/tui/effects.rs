@@ -35,7 +35,7 @@ pub struct Services {
     pub over_ssh: bool,
 }
 
-pub struct Effects {
+pub(crate) struct Effects {
     service: Arc<SessionService>,
     tx: UnboundedSender<Msg>,
     logins: Arc<Mutex<HashMap<u64, AbortHandle>>>,
@@ -71,7 +71,7 @@ impl Seen {
 }
 
 impl Effects {
-    pub fn new(service: SessionService, tx: UnboundedSender<Msg>, clock: Clock) -> Self {
+    pub(crate) fn new(service: SessionService, tx: UnboundedSender<Msg>, clock: Clock) -> Self {
         Self {
             service: Arc::new(service),
             tx,
@@ -85,16 +85,19 @@ impl Effects {
     }
 
     /// The demo's sign-in from the terminal, for `SignInFromTerminal`.
-    pub fn with_demo_sign_in(mut self, sign_in: Option<crate::demo::TerminalSignIn>) -> Self {
+    pub(crate) fn with_demo_sign_in(
+        mut self,
+        sign_in: Option<crate::demo::TerminalSignIn>,
+    ) -> Self {
         self.demo_sign_in = sign_in;
         self
     }
 
-    pub fn service(&self) -> &Arc<SessionService> {
+    pub(crate) fn service(&self) -> &Arc<SessionService> {
         &self.service
     }
 
-    pub fn run(&self, command: Command) {
+    pub(crate) fn run(&self, command: Command) {
         let service = self.service.clone();
         match command {
             Command::Resume => {
@@ -273,7 +276,7 @@ impl Effects {
     /// another process). `known`: the accounts the app read from it last;
     /// only an account seen there can be gone (one whose saving failed
     /// never was). The first look reads the store. Ends with the app.
-    pub fn watch_store(&self, known: Vec<AccountId>) {
+    pub(crate) fn watch_store(&self, known: Vec<AccountId>) {
         let service = self.service.clone();
         let tx = self.tx.clone();
         let seen = self.seen.clone();

@@ -14,7 +14,7 @@ use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
 /// Separates the fields of a line.
-pub const FIELD: char = '\t';
+pub(crate) const FIELD: char = '\t';
 
 thread_local! {
     // Some 135 KB of scratch space: made once per thread, not per key.
@@ -23,7 +23,7 @@ thread_local! {
 
 /// What the person typed, parsed once for many lines.
 #[derive(Debug)]
-pub struct Query {
+pub(crate) struct Query {
     pattern: Pattern,
     empty: bool,
 }
@@ -31,7 +31,7 @@ pub struct Query {
 impl Query {
     /// Every word of `text` matched on its own; no character is special
     /// (an organization may be called `!Acme` or `^up`).
-    pub fn new(text: &str) -> Self {
+    pub(crate) fn new(text: &str) -> Self {
         Self {
             pattern: Pattern::new(
                 text,
@@ -44,13 +44,13 @@ impl Query {
     }
 
     /// Matches every line.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.empty
     }
 
     /// How well `line` matches; `None` when it does not. Each word counts
     /// with its best field.
-    pub fn score(&self, line: &str) -> Option<u32> {
+    pub(crate) fn score(&self, line: &str) -> Option<u32> {
         if self.empty {
             return Some(0);
         }
@@ -73,7 +73,7 @@ impl Query {
 
     /// The positions (in chars) of the letters that matched in `text`
     /// (one field), in order, to mark them on screen.
-    pub fn positions(&self, text: &str) -> Vec<usize> {
+    pub(crate) fn positions(&self, text: &str) -> Vec<usize> {
         if self.empty {
             return Vec::new();
         }
@@ -99,7 +99,7 @@ impl Query {
     }
 
     /// The indexes of the lines that match, in their order.
-    pub fn matching<'a>(&self, lines: impl IntoIterator<Item = &'a str>) -> Vec<usize> {
+    pub(crate) fn matching<'a>(&self, lines: impl IntoIterator<Item = &'a str>) -> Vec<usize> {
         lines
             .into_iter()
             .enumerate()
@@ -110,7 +110,8 @@ impl Query {
 
     /// The indexes of the lines that match, best first (equal scores keep
     /// their order).
-    pub fn ranked<'a>(&self, lines: impl IntoIterator<Item = &'a str>) -> Vec<usize> {
+    #[cfg(test)]
+    fn ranked<'a>(&self, lines: impl IntoIterator<Item = &'a str>) -> Vec<usize> {
         let mut scored: Vec<(usize, u32)> = lines
             .into_iter()
             .enumerate()

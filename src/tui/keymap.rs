@@ -10,10 +10,11 @@ use std::fmt;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::{ACTIONS, Action, Context};
-use super::action_lines::{COMMANDS, commands_in};
+use super::action_lines::commands_in;
 use crate::config::Config;
 
 /// The head of `assets/default-keys.toml`, above the keys.
+#[cfg(test)]
 const DEFAULT_KEYS_HEADER: &str = "\
 # authdash's default keys, compiled in. Each action takes a key or a list of
 # keys; `[authdash.keys]` in your config replaces an action's keys, e.g.
@@ -48,7 +49,7 @@ pub enum Key {
     Other,
 }
 
-pub fn normalise(event: KeyEvent) -> Key {
+pub(crate) fn normalise(event: KeyEvent) -> Key {
     let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
     match event.code {
         KeyCode::Char(c) if ctrl => Key::Ctrl(c.to_ascii_lowercase()),
@@ -74,7 +75,7 @@ pub fn normalise(event: KeyEvent) -> Key {
 
 impl Key {
     /// A key as the config writes it: "q", "ctrl-x", "enter", "f10"…
-    pub fn parse(text: &str) -> Option<Key> {
+    fn parse(text: &str) -> Option<Key> {
         let mut chars = text.chars();
         if let (Some(c), None) = (chars.next(), chars.next()) {
             return (!c.is_control()).then_some(Key::Char(c));
@@ -147,15 +148,15 @@ impl fmt::Display for Key {
     crate::identity::visible(fix)
 )]
 pub struct KeysError {
-    pub path: String,
-    pub key: String,
-    pub problem: String,
-    pub fix: String,
+    path: String,
+    key: String,
+    problem: String,
+    fix: String,
 }
 
 /// Which keys start which action.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Keymap {
+pub(crate) struct Keymap {
     keys: BTreeMap<Action, Vec<Key>>,
 }
 
@@ -191,7 +192,8 @@ impl Keymap {
 
     /// `assets/default-keys.toml`: the action table's keys as a config
     /// writes them, under the file's header (a test keeps the file equal).
-    pub fn default_keys_toml() -> String {
+    #[cfg(test)]
+    fn default_keys_toml() -> String {
         let mut out = DEFAULT_KEYS_HEADER.to_owned();
         for def in ACTIONS {
             let quoted: Vec<String> = def.keys.iter().map(|k| format!("\"{k}\"")).collect();
@@ -205,7 +207,7 @@ impl Keymap {
     }
 
     /// The defaults patched by the config's `[authdash.keys]`.
-    pub fn from_config(config: &Config) -> Result<Self, KeysError> {
+    pub(crate) fn from_config(config: &Config) -> Result<Self, KeysError> {
         let path = config.path.display().to_string();
         let mut map = Self::parse_defaults()?;
         let names: Vec<&str> = Action::all().map(Action::name).collect();
@@ -265,12 +267,12 @@ impl Keymap {
         Ok(map)
     }
 
-    pub fn keys(&self, action: Action) -> &[Key] {
+    pub(crate) fn keys(&self, action: Action) -> &[Key] {
         self.keys.get(&action).map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// The keys of `action` as the footer and help write them: "↑ k".
-    pub fn label(&self, action: Action) -> String {
+    pub(crate) fn label(&self, action: Action) -> String {
         self.keys(action)
             .iter()
             .map(Key::to_string)
@@ -282,7 +284,7 @@ impl Keymap {
     /// README list them: where letters are typed as text (the palette, a
     /// filter), a letter bound to the action types itself instead, so it
     /// is left out while another key does the same.
-    pub fn label_in(&self, context: Context, action: Action) -> String {
+    pub(crate) fn label_in(&self, context: Context, action: Action) -> String {
         let keys: Vec<String> = self
             .keys(action)
             .iter()
@@ -307,7 +309,7 @@ impl Keymap {
     }
 
     /// Keys that start two actions in one context.
-    pub fn conflicts(&self) -> Vec<(Context, Key, Action, Action)> {
+    fn conflicts(&self) -> Vec<(Context, Key, Action, Action)> {
         let mut found = Vec::new();
         for context in Context::ALL {
             let mut seen: BTreeMap<Key, Action> = BTreeMap::new();
@@ -327,21 +329,12 @@ impl Keymap {
         found
     }
 
-    /// The action `key` starts in the first of `contexts` (most specific
-    /// first) that has one.
-    pub fn resolve(&self, contexts: &[Context], key: Key) -> Option<(Context, Action)> {
-        contexts.iter().find_map(|context| {
-            commands_in(*context)
-                .find(|c| self.keys(c.action).contains(&key))
-                .map(|c| (*context, c.action))
-        })
-    }
-
     /// The README's keys table, from the action table (a test keeps the
     /// README equal to it).
-    pub fn markdown_table(&self) -> String {
+    #[cfg(test)]
+    fn markdown_table(&self) -> String {
         let mut out = String::from("| where | keys | action |\n|-------|------|--------|\n");
-        for command in COMMANDS {
+        for command in super::action_lines::COMMANDS {
             if matches!(command.action, Action::Jump(n) if n > 1) {
                 continue;
             }
@@ -363,6 +356,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
+    use crate::tui::action_lines::COMMANDS;
 
     fn config(keys: &str) -> Config {
         let text = format!(

@@ -4,13 +4,13 @@
 //! only through [`crate::session::SessionService`].
 
 pub mod action;
-pub mod action_lines;
+mod action_lines;
 mod app;
 pub mod clipboard;
-pub mod clock;
+mod clock;
 pub mod commands;
 mod effects;
-pub mod fuzzy;
+mod fuzzy;
 pub mod keymap;
 pub mod message;
 pub mod model;
@@ -26,7 +26,7 @@ pub mod view;
 
 pub use app::{App, arm_test_panic, report_first_frame, run};
 pub use effects::Services;
-pub use keymap::{Keymap, KeysError};
+use keymap::{Keymap, KeysError};
 
 /// `[authdash.keys]` checked against the action table: unknown actions,
 /// unreadable keys and conflicts are said before the terminal is taken.

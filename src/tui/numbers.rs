@@ -1,7 +1,7 @@
 //! Numbers as people read them.
 
 /// `1,000`: counts people read at a glance.
-pub fn thousands(n: usize) -> String {
+pub(crate) fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

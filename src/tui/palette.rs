@@ -28,7 +28,7 @@ pub enum Target {
 
 /// What kind of thing an entry is, said beside it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Kind {
+pub(crate) enum Kind {
     Command,
     Place,
     Account,
@@ -36,7 +36,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub fn word(self) -> &'static str {
+    pub(crate) fn word(self) -> &'static str {
         match self {
             Kind::Command => "command",
             Kind::Place => "panel",
@@ -50,15 +50,15 @@ impl Kind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     pub target: Target,
-    pub kind: Kind,
+    pub(crate) kind: Kind,
     /// What is drawn: `prefix`, the matched text, `suffix`.
-    pub prefix: &'static str,
-    pub text: String,
-    pub suffix: String,
+    pub(crate) prefix: &'static str,
+    pub(crate) text: String,
+    suffix: String,
     /// The keys that do the same, if any.
-    pub keys: String,
+    pub(crate) keys: String,
     /// Greyed, with the reason.
-    pub disabled: Option<String>,
+    pub(crate) disabled: Option<String>,
 }
 
 impl Entry {
@@ -239,7 +239,7 @@ pub fn entries(model: &Model, query: &str) -> Vec<Entry> {
 }
 
 /// "1 match", "1,000 matches"; before anything is typed, what is there.
-pub fn count(n: usize, query: &str) -> String {
+pub(crate) fn count(n: usize, query: &str) -> String {
     let n_text = super::numbers::thousands(n);
     match (n, query.trim().is_empty()) {
         (1, true) => "1 command or place".to_owned(),

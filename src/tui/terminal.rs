@@ -31,11 +31,11 @@ pub fn take_panic_note() -> Option<String> {
     PANIC_NOTE.lock().unwrap_or_else(|p| p.into_inner()).take()
 }
 
-pub type Tty = Terminal<CrosstermBackend<Stdout>>;
+type Tty = Terminal<CrosstermBackend<Stdout>>;
 
 /// The terminal in TUI mode; dropping it gives the terminal back.
-pub struct TerminalGuard {
-    pub terminal: Tty,
+pub(crate) struct TerminalGuard {
+    pub(crate) terminal: Tty,
     mouse: bool,
 }
 
@@ -48,7 +48,7 @@ pub fn set_log_file(path: PathBuf) {
 impl TerminalGuard {
     /// Fails (rather than panics) when stdout is not a terminal; nothing
     /// about the terminal has changed then.
-    pub fn enter() -> io::Result<Self> {
+    pub(crate) fn enter() -> io::Result<Self> {
         use std::io::IsTerminal;
         if !io::stdout().is_terminal() {
             return Err(io::Error::other(
@@ -77,7 +77,7 @@ impl TerminalGuard {
 
     /// Mouse capture on or off; off lets the person select text with the
     /// mouse (the login URL, the device code).
-    pub fn set_mouse(&mut self, on: bool) -> io::Result<()> {
+    pub(crate) fn set_mouse(&mut self, on: bool) -> io::Result<()> {
         if on == self.mouse {
             return Ok(());
         }
@@ -92,7 +92,7 @@ impl TerminalGuard {
 
     /// Write an escape sequence the widgets cannot (OSC 52, for one),
     /// between frames.
-    pub fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+    pub(crate) fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
         let out = self.terminal.backend_mut();
         out.write_all(bytes)?;
         out.flush()
@@ -107,7 +107,7 @@ impl Drop for TerminalGuard {
 
 /// Give the terminal back, once; later calls do nothing. Mouse capture is
 /// turned off too (ratatui's own `restore` leaves it on).
-pub fn restore() {
+fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
         let _ = execute!(
             io::stdout(),

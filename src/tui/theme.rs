@@ -29,7 +29,7 @@ pub fn set_palette(palette: Palette) {
     PALETTE.store(palette as u8, Ordering::SeqCst);
 }
 
-pub fn palette() -> Palette {
+fn palette() -> Palette {
     match PALETTE.load(Ordering::SeqCst) {
         1 => Palette::Light,
         2 => Palette::Mono,
@@ -37,12 +37,12 @@ pub fn palette() -> Palette {
     }
 }
 
-pub fn monochrome() -> bool {
+fn monochrome() -> bool {
     palette() == Palette::Mono
 }
 
 /// `NO_COLOR` as <https://no-color.org> defines it: set and not empty.
-pub fn no_color(value: Option<&str>) -> bool {
+fn no_color(value: Option<&str>) -> bool {
     value.is_some_and(|v| !v.is_empty())
 }
 
@@ -65,7 +65,7 @@ pub fn choose(theme: ThemeChoice, no_color_env: Option<&str>, colorfgbg: Option<
 
 /// `COLORFGBG` is "fg;bg" (sometimes "fg;default;bg"): the last field is
 /// the background's ANSI colour number; 7 and 9..=15 are light.
-pub fn background_is_light(colorfgbg: Option<&str>) -> Option<bool> {
+fn background_is_light(colorfgbg: Option<&str>) -> Option<bool> {
     let bg: u8 = colorfgbg?.rsplit(';').next()?.trim().parse().ok()?;
     Some(bg == 7 || (9..=15).contains(&bg))
 }
@@ -96,7 +96,7 @@ fn text_colours(palette: Palette) -> (Color, Color, Color, Color) {
     }
 }
 
-pub fn title() -> Style {
+pub(crate) fn title() -> Style {
     title_in(palette())
 }
 
@@ -105,7 +105,7 @@ fn title_in(palette: Palette) -> Style {
     paint_in(palette, Style::new().fg(title).add_modifier(Modifier::BOLD))
 }
 
-pub fn dim() -> Style {
+pub(crate) fn dim() -> Style {
     if monochrome() {
         Style::new().add_modifier(Modifier::DIM)
     } else {
@@ -113,7 +113,7 @@ pub fn dim() -> Style {
     }
 }
 
-pub fn key() -> Style {
+pub(crate) fn key() -> Style {
     key_in(palette())
 }
 
@@ -124,11 +124,11 @@ fn key_in(palette: Palette) -> Style {
 
 /// The letters a filter matched in a line: underlined and bold in every
 /// palette, so they show on the selected line and without colour too.
-pub fn matched() -> Style {
+pub(crate) fn matched() -> Style {
     Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
 }
 
-pub fn selected(focused: bool) -> Style {
+pub(crate) fn selected(focused: bool) -> Style {
     if focused && !monochrome() {
         Style::new().fg(Color::Black).bg(Color::Cyan)
     } else {
@@ -136,15 +136,15 @@ pub fn selected(focused: bool) -> Style {
     }
 }
 
-pub fn ok() -> Style {
+pub(crate) fn ok() -> Style {
     paint(Style::new().fg(Color::Green))
 }
 
-pub fn error() -> Style {
+pub(crate) fn error() -> Style {
     paint(Style::new().fg(Color::Red).add_modifier(Modifier::BOLD))
 }
 
-pub fn warn() -> Style {
+pub(crate) fn warn() -> Style {
     warn_in(palette())
 }
 
@@ -154,16 +154,16 @@ fn warn_in(palette: Palette) -> Style {
 }
 
 /// The device code: large-ish and bold, readable on any background.
-pub fn code() -> Style {
+pub(crate) fn code() -> Style {
     Style::new().add_modifier(Modifier::BOLD)
 }
 
 /// The QR code needs dark on light whatever the terminal's colours.
-pub fn qr() -> Style {
+pub(crate) fn qr() -> Style {
     paint(Style::new().fg(Color::Black).bg(Color::White))
 }
 
-pub fn border(focused: bool) -> Style {
+pub(crate) fn border(focused: bool) -> Style {
     border_in(palette(), focused)
 }
 
@@ -177,7 +177,7 @@ fn border_in(palette: Palette, focused: bool) -> Style {
 }
 
 /// Focus shown without colour too: the focused pane has a thick border.
-pub fn border_type(focused: bool) -> BorderType {
+pub(crate) fn border_type(focused: bool) -> BorderType {
     if focused {
         BorderType::Thick
     } else {
@@ -187,7 +187,7 @@ pub fn border_type(focused: bool) -> BorderType {
 
 /// A configured accent (`[[authdash.accent]]`): the label in reverse video
 /// in its colour, so where a person acts stands out even without colour.
-pub fn accent(color: &str) -> Style {
+pub(crate) fn accent(color: &str) -> Style {
     let c = match color {
         "red" => Color::Red,
         "green" => Color::Green,

@@ -32,12 +32,12 @@ const LEEWAY_SECS: u64 = 60;
 /// What an access token must satisfy.
 #[derive(Debug, Clone)]
 pub(crate) struct AccessTokenCheck {
-    pub issuer: String,
-    pub client_id: String,
+    issuer: String,
+    client_id: String,
     /// Further audiences the login asked for.
-    pub audiences: Vec<String>,
+    audiences: Vec<String>,
     /// Allowed signing algorithms (asymmetric only).
-    pub algorithms: Vec<Algorithm>,
+    algorithms: Vec<Algorithm>,
 }
 
 /// The outcome of one verification attempt against one key set.

@@ -10,15 +10,15 @@ use crate::http::PROVIDER_BODY_CAP;
 
 /// An HTTP answer with what the checks need from it.
 pub(super) struct Fetched {
-    pub status: u16,
-    pub location: Option<String>,
-    pub date: Option<String>,
-    pub body: Vec<u8>,
+    pub(crate) status: u16,
+    pub(crate) location: Option<String>,
+    pub(crate) date: Option<String>,
+    pub(crate) body: Vec<u8>,
     /// This machine's clock when the answer arrived.
-    pub received: SystemTime,
-    pub elapsed: Duration,
+    pub(crate) received: SystemTime,
+    pub(crate) elapsed: Duration,
     /// The body passed the 1 MiB cap: reading stopped and `body` is empty.
-    pub over_cap: bool,
+    pub(crate) over_cap: bool,
 }
 
 pub(super) async fn fetch(

@@ -34,7 +34,7 @@ pub enum Status {
 }
 
 impl Status {
-    pub fn as_str(self) -> &'static str {
+    fn as_str(self) -> &'static str {
         match self {
             Status::Ok => "ok",
             Status::Warn => "warn",
@@ -47,7 +47,7 @@ impl Status {
 #[derive(Debug, Clone, Serialize)]
 pub struct Check {
     /// What it is about: `config`, `provider NAME`, `store`.
-    pub section: String,
+    section: String,
     /// What was checked, e.g. `issuer`.
     pub name: String,
     pub status: Status,
@@ -59,7 +59,7 @@ pub struct Check {
 }
 
 impl Check {
-    pub fn ok(section: &str, name: &str, detail: impl Into<String>) -> Self {
+    fn ok(section: &str, name: &str, detail: impl Into<String>) -> Self {
         Self {
             section: section.to_owned(),
             name: name.to_owned(),
@@ -69,12 +69,7 @@ impl Check {
         }
     }
 
-    pub fn warn(
-        section: &str,
-        name: &str,
-        detail: impl Into<String>,
-        fix: impl Into<String>,
-    ) -> Self {
+    fn warn(section: &str, name: &str, detail: impl Into<String>, fix: impl Into<String>) -> Self {
         Self {
             status: Status::Warn,
             fix: Some(fix.into()),
@@ -82,12 +77,7 @@ impl Check {
         }
     }
 
-    pub fn fail(
-        section: &str,
-        name: &str,
-        detail: impl Into<String>,
-        fix: impl Into<String>,
-    ) -> Self {
+    fn fail(section: &str, name: &str, detail: impl Into<String>, fix: impl Into<String>) -> Self {
         Self {
             status: Status::Fail,
             fix: Some(fix.into()),
@@ -133,7 +123,7 @@ pub struct Report {
 
 impl Report {
     /// `Failed` on any `fail`.
-    pub fn outcome(&self) -> Outcome {
+    fn outcome(&self) -> Outcome {
         if self.count(Status::Fail) > 0 {
             Outcome::Failed
         } else {
@@ -141,15 +131,15 @@ impl Report {
         }
     }
 
-    pub fn count(&self, status: Status) -> usize {
+    fn count(&self, status: Status) -> usize {
         self.checks.iter().filter(|c| c.status == status).count()
     }
 
-    pub fn write_text(&self, out: &mut dyn Write) -> std::io::Result<()> {
+    fn write_text(&self, out: &mut dyn Write) -> std::io::Result<()> {
         render::text(self, out)
     }
 
-    pub fn write_json(&self, out: &mut dyn Write) -> std::io::Result<()> {
+    fn write_json(&self, out: &mut dyn Write) -> std::io::Result<()> {
         render::json(self, out)
     }
 }

@@ -50,16 +50,16 @@ const INSPECTING_PROXIES: &[&str] = &[
 
 /// A certificate as a person reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CertSummary {
-    pub subject: String,
-    pub issuer: String,
-    pub not_after: String,
+struct CertSummary {
+    subject: String,
+    issuer: String,
+    not_after: String,
     /// Seconds since the epoch, for "expires soon".
-    pub not_after_unix: u64,
+    not_after_unix: u64,
 }
 
 /// Subject, issuer and expiry of a DER certificate.
-pub fn summarize(der: &[u8]) -> Option<CertSummary> {
+fn summarize(der: &[u8]) -> Option<CertSummary> {
     let cert = x509_cert::Certificate::from_der(der).ok()?;
     let tbs = &cert.tbs_certificate;
     let not_after = tbs.validity.not_after;

@@ -10,7 +10,7 @@ use crate::session::{SessionService, provider_for};
 
 const TOKENS: &str = "api tokens";
 
-pub async fn token_checks(service: &SessionService) -> Vec<Check> {
+pub(crate) async fn token_checks(service: &SessionService) -> Vec<Check> {
     let mut checks = Vec::new();
     let accounts = match service.accounts().await {
         Ok(a) => a,

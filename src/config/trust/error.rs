@@ -31,7 +31,7 @@ pub enum TrustError {
         visible_lines(error)
     )]
     Unreadable { path: PathBuf, error: String },
-    /// What [`Summary::problems`] says.
+    /// What `Summary::problems` says.
     #[error(
         "the config {} cannot be trusted as it is:\n{}",
         shown(path),
@@ -75,7 +75,7 @@ pub enum TrustError {
 impl TrustError {
     /// About the config file (fix it or name another), not about the list
     /// of trusted configs.
-    pub fn is_about_the_file(&self) -> bool {
+    pub(crate) fn is_about_the_file(&self) -> bool {
         matches!(
             self,
             Self::Untrusted(_)

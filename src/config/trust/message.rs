@@ -125,7 +125,7 @@ impl fmt::Display for Listed {
 }
 
 /// The exact command that trusts `path`, quoted for a POSIX shell.
-pub fn trust_command(path: &Path, allow_commands: bool) -> String {
+pub(crate) fn trust_command(path: &Path, allow_commands: bool) -> String {
     let raw = path.to_string_lossy();
     let flag = if allow_commands {
         " --allow-commands"

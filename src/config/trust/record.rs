@@ -19,43 +19,43 @@ const OLDEST_VERSION: u32 = 1;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(super) struct List {
-    pub version: u32,
-    pub trusted: Vec<Entry>,
+    version: u32,
+    pub(crate) trusted: Vec<Entry>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct Entry {
     /// The canonical path.
-    pub path: String,
+    pub(crate) path: String,
     /// Hex SHA-256 of the content.
-    pub sha256: String,
+    pub(crate) sha256: String,
     /// Each `ca_file` the config names, as the loader resolves it, with
     /// the hash of its content. `None`: recorded by an authdash that did
     /// not look (version 1), which covers no `ca_file`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ca_files: Option<Vec<RecordedCa>>,
+    pub(crate) ca_files: Option<Vec<RecordedCa>>,
     /// Trusted with `--allow-commands`: its command panels may run.
     #[serde(default)]
-    pub allow_commands: bool,
+    pub(crate) allow_commands: bool,
     /// Each command panel's program as the summary showed it, its links
     /// followed. `None`: recorded by an authdash that did not look, which
     /// covers no program.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub programs: Option<Vec<RecordedProgram>>,
+    pub(crate) programs: Option<Vec<RecordedProgram>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct RecordedProgram {
     /// `argv[0]`, as written.
-    pub path: String,
+    pub(crate) path: String,
     /// Where its links led; `None`: it was not there.
-    pub resolved: Option<String>,
+    pub(crate) resolved: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct RecordedCa {
-    pub path: String,
-    pub sha256: String,
+    pub(crate) path: String,
+    pub(crate) sha256: String,
 }
 
 pub(super) fn list_path(data_dir: &Path) -> PathBuf {

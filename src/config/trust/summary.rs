@@ -33,72 +33,72 @@ const IGNORED_KEYS: &[&str] = &["expose_tokens"];
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {
     /// Where it logs the person in, one per provider.
-    pub logins: Vec<Login>,
+    logins: Vec<Login>,
     /// Where panels send the access token (`data_url`, `source.url`), as
     /// written, placeholders left in.
-    pub token_urls: Vec<TokenUrl>,
+    token_urls: Vec<TokenUrl>,
     /// The programs command panels run with the access token.
-    pub programs: Vec<Program>,
+    pub(crate) programs: Vec<Program>,
     /// The APIs panels get tokens of their own for (`resource`): the
     /// API, the panel that sends its token, and the scopes asked for it
     /// (which an RFC 8707 login asks for too).
-    pub apis: Vec<Api>,
+    apis: Vec<Api>,
     /// Every other key that is not cosmetic, as written (secrets named,
     /// not shown).
-    pub settings: Vec<Setting>,
+    settings: Vec<Setting>,
     /// Each provider's `ca_file`, as the loader resolves it.
-    pub ca_files: Vec<CaFile>,
+    pub(crate) ca_files: Vec<CaFile>,
     /// Why it cannot be trusted as it is (empty: it can).
-    pub problems: Vec<String>,
+    pub(crate) problems: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Login {
-    pub provider: String,
-    pub server_metadata_url: String,
-    pub client_id: String,
+    provider: String,
+    server_metadata_url: String,
+    client_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenUrl {
-    pub panel: String,
-    pub url: String,
+    panel: String,
+    url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Api {
-    pub panel: String,
-    pub resource: String,
-    pub scopes: Vec<String>,
+    panel: String,
+    resource: String,
+    scopes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Program {
-    pub panel: String,
+    pub(crate) panel: String,
     /// As written, placeholders left in.
-    pub argv: Vec<String>,
+    pub(crate) argv: Vec<String>,
     /// The program with its links followed, when it is an absolute path
     /// that exists.
-    pub resolved: Option<PathBuf>,
+    pub(crate) resolved: Option<PathBuf>,
     /// The variable that holds the access token.
-    pub token_env: String,
+    token_env: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Setting {
     /// Dotted, as in errors: `auth.acme.client_kwargs.audience`.
-    pub key: String,
-    pub value: String,
+    key: String,
+    value: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaFile {
     /// `auth.acme.ca_file`.
-    pub key: String,
+    key: String,
     /// Resolved as the loader resolves it (beside the config when relative).
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// Hex SHA-256 of its content; `Err`: why it cannot be read.
-    pub sha256: Result<String, String>,
+    pub(crate) sha256: Result<String, String>,
 }
 
 impl Summary {

@@ -16,7 +16,7 @@ use super::model::{Membership, Org, Roles, User};
 /// How many organizations each generated user belongs to; the user's short
 /// id is `orgs{N}`. The orgs of a smaller user are the first orgs of a
 /// larger one.
-pub const GENERATED_SIZES: [usize; 3] = [10, 1_000, 10_000];
+pub(crate) const GENERATED_SIZES: [usize; 3] = [10, 1_000, 10_000];
 
 /// The generated users, cheap to make: names, emails and subjects only.
 pub(super) fn users() -> Vec<User> {

@@ -10,10 +10,11 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
-pub use generated::GENERATED_SIZES;
+#[cfg(test)]
+pub(crate) use generated::GENERATED_SIZES;
 
-pub use model::{Membership, Org, PanelData, PanelItem, PanelRequirement, PanelSpec, Roles, User};
-pub use parse::DirectoryError;
+pub(crate) use model::{Membership, Org, PanelData, PanelRequirement, PanelSpec, Roles, User};
+pub(crate) use parse::DirectoryError;
 
 const DIRECTORY_TOML: &str = include_str!("../../../assets/demo/directory.toml");
 const PANELS_TOML: &str = include_str!("../../../assets/demo/panels.toml");
@@ -39,7 +40,7 @@ impl Directory {
     /// Loads the demo data compiled in from `assets/demo/`, plus the
     /// generated users `orgs10`, `orgs1000` and `orgs10000` (their
     /// organizations are made on first use).
-    pub fn load() -> Result<Directory, DirectoryError> {
+    pub(crate) fn load() -> Result<Directory, DirectoryError> {
         let mut directory = Directory::parse(DIRECTORY_TOML, PANELS_TOML)?;
         directory.users.extend(generated::users());
         parse::check_users(&directory.users)?;
@@ -49,7 +50,7 @@ impl Directory {
 
     /// How many organizations a generated user is in; `None` for the users
     /// of `assets/demo/directory.toml`.
-    pub fn generated_org_count(&self, user_id: &str) -> Option<usize> {
+    fn generated_org_count(&self, user_id: &str) -> Option<usize> {
         generated::org_count(user_id).filter(|_| self.with_generated)
     }
 
@@ -72,29 +73,17 @@ impl Directory {
     }
 
     /// Parses and validates a directory and its panel data.
-    pub fn parse(directory_toml: &str, panels_toml: &str) -> Result<Directory, DirectoryError> {
+    fn parse(directory_toml: &str, panels_toml: &str) -> Result<Directory, DirectoryError> {
         parse::parse(directory_toml, panels_toml)
     }
 
     /// All demo users, in file order, then the generated ones.
-    pub fn users(&self) -> &[User] {
+    pub(crate) fn users(&self) -> &[User] {
         &self.users
     }
 
-    /// The demo organizations of `assets/demo/directory.toml`, in file
-    /// order (not the generated ones).
-    pub fn orgs(&self) -> &[Org] {
-        &self.orgs
-    }
-
-    /// The memberships of `assets/demo/directory.toml` (not the generated
-    /// users').
-    pub fn memberships(&self) -> &[Membership] {
-        &self.memberships
-    }
-
     /// The role order and permissions.
-    pub fn roles(&self) -> &Roles {
+    pub(crate) fn roles(&self) -> &Roles {
         &self.roles
     }
 
@@ -104,12 +93,12 @@ impl Directory {
     }
 
     /// A user by subject (`user_id`).
-    pub fn user_by_sub(&self, sub: &str) -> Option<&User> {
+    pub(crate) fn user_by_sub(&self, sub: &str) -> Option<&User> {
         self.users.iter().find(|u| u.user_id == sub)
     }
 
     /// An organization by `org_id`, a generated one too.
-    pub fn org(&self, org_id: &str) -> Option<&Org> {
+    pub(crate) fn org(&self, org_id: &str) -> Option<&Org> {
         self.orgs
             .iter()
             .find(|o| o.org_id == org_id)
@@ -125,7 +114,7 @@ impl Directory {
     }
 
     /// The user's memberships with their organizations, in file order.
-    pub fn memberships_of(&self, user_id: &str) -> Vec<(&Org, &Membership)> {
+    pub(crate) fn memberships_of(&self, user_id: &str) -> Vec<(&Org, &Membership)> {
         if self.generated_org_count(user_id).is_some() {
             return self.generated().memberships_of(user_id);
         }
@@ -137,7 +126,7 @@ impl Directory {
     }
 
     /// The user's membership in one org.
-    pub fn membership(&self, user_id: &str, org_id: &str) -> Option<&Membership> {
+    pub(crate) fn membership(&self, user_id: &str, org_id: &str) -> Option<&Membership> {
         if self.generated_org_count(user_id).is_some() {
             return self.generated().membership(user_id, org_id);
         }
@@ -146,19 +135,14 @@ impl Directory {
             .find(|m| m.user == user_id && m.org_id == org_id)
     }
 
-    /// The panels the data API serves.
-    pub fn panels(&self) -> &[PanelSpec] {
-        &self.panels
-    }
-
     /// A panel by id.
-    pub fn panel(&self, panel_id: &str) -> Option<&PanelSpec> {
+    pub(crate) fn panel(&self, panel_id: &str) -> Option<&PanelSpec> {
         self.panels.iter().find(|p| p.id == panel_id)
     }
 
     /// A panel's data for one organization. A generated organization
     /// shows the first demo organization's data under its own name.
-    pub fn panel_data(&self, org_id: &str, panel_id: &str) -> Option<Cow<'_, PanelData>> {
+    pub(crate) fn panel_data(&self, org_id: &str, panel_id: &str) -> Option<Cow<'_, PanelData>> {
         if let Some(data) = self
             .panel_data
             .get(&(org_id.to_string(), panel_id.to_string()))
@@ -189,7 +173,7 @@ impl Directory {
     }
 
     /// Whether a membership meets a panel's requirement.
-    pub fn allows(&self, membership: &Membership, panel: &PanelSpec) -> bool {
+    pub(crate) fn allows(&self, membership: &Membership, panel: &PanelSpec) -> bool {
         match &panel.requirement {
             PanelRequirement::Permission(permission) => self
                 .roles

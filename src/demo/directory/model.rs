@@ -9,21 +9,21 @@ use serde::{Deserialize, Serialize};
 #[serde(deny_unknown_fields)]
 pub struct User {
     /// Short id used on the sign-in page and in tests, e.g. `alice`.
-    pub id: String,
+    pub(crate) id: String,
     /// Stable subject (`sub` and `user_id`), a UUID.
     pub user_id: String,
     pub email: String,
-    pub first_name: String,
-    pub last_name: String,
+    pub(crate) first_name: String,
+    pub(crate) last_name: String,
     #[serde(default)]
-    pub username: Option<String>,
+    pub(crate) username: Option<String>,
     #[serde(default)]
-    pub picture_url: Option<String>,
+    pub(crate) picture_url: Option<String>,
 }
 
 impl User {
     /// "First Last".
-    pub fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         format!("{} {}", self.first_name, self.last_name)
     }
 }
@@ -33,42 +33,42 @@ impl User {
 #[serde(deny_unknown_fields)]
 pub struct Org {
     pub org_id: String,
-    pub org_name: String,
-    pub url_safe_org_name: String,
+    pub(crate) org_name: String,
+    pub(crate) url_safe_org_name: String,
     #[serde(default)]
-    pub org_metadata: serde_json::Map<String, serde_json::Value>,
+    pub(crate) org_metadata: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A user's role in one organization.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Membership {
+pub(crate) struct Membership {
     /// The user's short id.
-    pub user: String,
+    pub(crate) user: String,
     /// The organization's `org_id`.
-    pub org_id: String,
+    pub(crate) org_id: String,
     /// The role's name, one of [`Roles::order`].
-    pub role: String,
+    pub(crate) role: String,
 }
 
 /// The ordered roles and the permissions each one grants.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Roles {
+pub(crate) struct Roles {
     /// Highest first.
-    pub order: Vec<String>,
+    pub(crate) order: Vec<String>,
     /// Role name → permissions it grants (listed in full, not inherited).
     #[serde(default)]
-    pub permissions: BTreeMap<String, Vec<String>>,
+    pub(crate) permissions: BTreeMap<String, Vec<String>>,
 }
 
 impl Roles {
     /// Position of a role in the order, 0 being the highest.
-    pub fn rank(&self, role: &str) -> Option<usize> {
+    pub(crate) fn rank(&self, role: &str) -> Option<usize> {
         self.order.iter().position(|r| r == role)
     }
 
     /// Whether `role` is `minimum` or above it.
-    pub fn at_least(&self, role: &str, minimum: &str) -> bool {
+    pub(crate) fn at_least(&self, role: &str, minimum: &str) -> bool {
         match (self.rank(role), self.rank(minimum)) {
             (Some(have), Some(need)) => have <= need,
             _ => false,
@@ -77,7 +77,7 @@ impl Roles {
 
     /// The role and every role below it, highest first
     /// (Owner → Owner, Admin, Member).
-    pub fn at_or_below(&self, role: &str) -> Vec<String> {
+    pub(crate) fn at_or_below(&self, role: &str) -> Vec<String> {
         match self.rank(role) {
             Some(rank) => self.order[rank..].to_vec(),
             None => Vec::new(),
@@ -85,14 +85,14 @@ impl Roles {
     }
 
     /// The permissions a role grants.
-    pub fn permissions(&self, role: &str) -> &[String] {
+    pub(crate) fn permissions(&self, role: &str) -> &[String] {
         self.permissions.get(role).map(Vec::as_slice).unwrap_or(&[])
     }
 }
 
 /// What a panel needs from the user's membership in the org.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PanelRequirement {
+pub(crate) enum PanelRequirement {
     /// The role grants this permission.
     Permission(String),
     /// The role is at least this one.
@@ -101,28 +101,28 @@ pub enum PanelRequirement {
 
 /// A panel the demo data API serves.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PanelSpec {
+pub(crate) struct PanelSpec {
     pub id: String,
     pub title: String,
-    pub requirement: PanelRequirement,
+    pub(crate) requirement: PanelRequirement,
 }
 
 /// One label/value line of panel data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PanelItem {
-    pub label: String,
-    pub value: String,
+pub(crate) struct PanelItem {
+    label: String,
+    value: String,
 }
 
 /// A panel's content for one organization, as the data API returns it:
 /// the `{title, summary, items}` shape, plus whatever else the panel
 /// carries for tables and charts (series, rows).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PanelData {
-    pub title: String,
+pub(crate) struct PanelData {
+    pub(crate) title: String,
     pub summary: String,
     pub items: Vec<PanelItem>,
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub(crate) extra: serde_json::Map<String, serde_json::Value>,
 }

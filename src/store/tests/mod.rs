@@ -4,6 +4,8 @@ use std::path::Path;
 use chrono::Utc;
 use secrecy::{ExposeSecret, SecretString};
 
+use super::file::FORMAT_VERSION;
+use super::lock::{LOCK_MARGIN, REQUESTS_UNDER_LOCK, lock_wait};
 use super::*;
 use crate::auth::{Session, TokenSet};
 use crate::identity::User;

@@ -11,12 +11,12 @@ use super::*;
 /// the place exists wherever the person comes back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Place {
-    pub nav: usize,
-    pub focus: Focus,
+    pub(crate) nav: usize,
+    pub(crate) focus: Focus,
 }
 
 impl Place {
-    pub fn of(dash: &Dashboard) -> Self {
+    pub(crate) fn of(dash: &Dashboard) -> Self {
         Self {
             nav: dash.nav,
             focus: dash.focus,
@@ -46,8 +46,8 @@ pub enum Ended {
 pub struct LoginOffers {
     /// The account whose session ended here, offered first, and the
     /// provider (its name in the config) it logs in again at.
-    pub again: Option<AccountEntry>,
-    pub provider: Option<String>,
+    pub(crate) again: Option<AccountEntry>,
+    pub(crate) provider: Option<String>,
     pub ended: Option<Ended>,
     /// The cursor is on this offer (see [`Model::login_offers`]), not on
     /// the ways to log in.
@@ -75,8 +75,8 @@ impl<'a> Offer<'a> {
 /// was asked, to say what the provider did not grant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StepUp {
-    pub account: AccountId,
-    pub scopes: Vec<String>,
+    pub(crate) account: AccountId,
+    pub(crate) scopes: Vec<String>,
 }
 
 impl Model {
@@ -101,7 +101,7 @@ impl Model {
 
     /// Scopes of `account` the provider did not grant when a step-up
     /// asked for them.
-    pub fn refused_scopes(&self, account: &AccountId) -> Vec<&str> {
+    pub(crate) fn refused_scopes(&self, account: &AccountId) -> Vec<&str> {
         self.refused_scopes
             .iter()
             .filter(|(id, _)| id == account)

@@ -9,34 +9,29 @@
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListFilter {
     pub text: String,
-    pub editing: bool,
+    pub(crate) editing: bool,
 }
 
 impl ListFilter {
-    /// Fuzzy, case-insensitive; an empty filter matches every line.
-    pub fn matches(&self, line: &str) -> bool {
-        self.query().score(line).is_some()
-    }
-
     /// The indexes of the lines that match, in order.
-    pub fn matching<'a>(&self, lines: impl IntoIterator<Item = &'a str>) -> Vec<usize> {
+    pub(crate) fn matching<'a>(&self, lines: impl IntoIterator<Item = &'a str>) -> Vec<usize> {
         self.query().matching(lines)
     }
 
     /// The text as a query, to match many lines or mark the letters found.
-    pub fn query(&self) -> crate::tui::fuzzy::Query {
+    pub(crate) fn query(&self) -> crate::tui::fuzzy::Query {
         crate::tui::fuzzy::Query::new(&self.text)
     }
 
     /// Shown: being typed, or narrowing the list.
-    pub fn shown(&self) -> bool {
+    pub(crate) fn shown(&self) -> bool {
         self.editing || !self.text.is_empty()
     }
 }
 
 /// The matching line `by` steps from `selected` (wrapping when `wrap`),
 /// or the first match when `selected` is not one; `None` with no match.
-pub fn step(matching: &[usize], selected: usize, by: isize, wrap: bool) -> Option<usize> {
+pub(crate) fn step(matching: &[usize], selected: usize, by: isize, wrap: bool) -> Option<usize> {
     let n = matching.len();
     if n == 0 {
         return None;

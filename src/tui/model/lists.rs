@@ -18,7 +18,7 @@ pub enum MenuItem {
 }
 
 impl MenuItem {
-    pub const ALL: [MenuItem; 8] = [
+    const ALL: [MenuItem; 8] = [
         MenuItem::SwitchOrganization,
         MenuItem::SwitchAccount,
         MenuItem::AddAccount,
@@ -29,7 +29,7 @@ impl MenuItem {
         MenuItem::Quit,
     ];
 
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             MenuItem::SwitchOrganization => "Switch organization",
             MenuItem::SwitchAccount => "Switch account…",
@@ -45,7 +45,7 @@ impl MenuItem {
     /// The letter that runs the item from the menu, shown beside it: a
     /// capital for the ways to log out (a slip of the finger does not log
     /// anyone out), none of the menu's own keys (see `Model::mnemonics`).
-    pub fn mnemonic(self) -> char {
+    fn mnemonic(self) -> char {
         match self {
             MenuItem::SwitchOrganization => 'o',
             MenuItem::SwitchAccount => 's',
@@ -59,13 +59,13 @@ impl MenuItem {
     }
 
     /// Cannot be undone from here: asks first in a popup of its own.
-    pub fn asks_first(self) -> bool {
+    pub(crate) fn asks_first(self) -> bool {
         matches!(self, MenuItem::LogOutInBrowser | MenuItem::LogOutEverywhere)
     }
 }
 
 /// The switcher's lines for the stored accounts.
-pub fn account_entries(accounts: &Accounts, config: &Config) -> Vec<AccountEntry> {
+pub(crate) fn account_entries(accounts: &Accounts, config: &Config) -> Vec<AccountEntry> {
     // Another config's accounts are not this one's to switch to.
     accounts
         .sessions
@@ -132,7 +132,7 @@ impl Model {
     }
 
     /// The entry the account switcher shows for `session`.
-    pub fn account_entry(&self, session: &Session) -> AccountEntry {
+    pub(crate) fn account_entry(&self, session: &Session) -> AccountEntry {
         AccountEntry {
             id: AccountId::of(session),
             who: AccountEntry::who(session),
@@ -182,7 +182,7 @@ impl Model {
     }
 
     /// A login line's text, as the screen shows it and `/` matches it.
-    pub fn login_line(&self, row: LoginRow) -> String {
+    fn login_line(&self, row: LoginRow) -> String {
         let how = self.way_name(row);
         match self.providers.get(row.provider) {
             Some(p) => format!("{} — {how}", p.label),
@@ -191,7 +191,7 @@ impl Model {
     }
 
     /// The login lines the filter leaves, as indexes into `login_rows`.
-    pub fn visible_logins(&self, filter: &ListFilter) -> Vec<usize> {
+    pub(crate) fn visible_logins(&self, filter: &ListFilter) -> Vec<usize> {
         let lines: Vec<String> = self
             .login_rows()
             .into_iter()
@@ -236,7 +236,7 @@ impl Model {
     }
 
     /// The open popup's list filter (the menu's, the account switcher's).
-    pub fn popup_filter(&self) -> Option<&ListFilter> {
+    pub(crate) fn popup_filter(&self) -> Option<&ListFilter> {
         match &self.popup {
             Some(Popup::Menu { filter, .. } | Popup::Accounts { filter, .. }) => Some(filter),
             _ => None,
@@ -269,12 +269,12 @@ impl Model {
     }
 
     /// The menu's lines the filter leaves, as indexes into `menu_items`.
-    pub fn visible_menu(&self, filter: &ListFilter) -> Vec<usize> {
+    pub(crate) fn visible_menu(&self, filter: &ListFilter) -> Vec<usize> {
         filter.matching(self.menu_items().iter().map(|i| i.label()))
     }
 
     /// The account switcher's lines the filter leaves (who, or provider).
-    pub fn visible_accounts(&self, filter: &ListFilter) -> Vec<usize> {
+    pub(crate) fn visible_accounts(&self, filter: &ListFilter) -> Vec<usize> {
         let lines: Vec<String> = self
             .accounts
             .iter()

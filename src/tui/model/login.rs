@@ -33,7 +33,7 @@ impl Model {
 
     /// The demo's sign-in from the terminal, when provider `index` is the
     /// demo's own provider (same issuer): never a configured provider's.
-    pub fn demo_sign_in_for(&self, index: usize) -> Option<&TerminalSignIn> {
+    pub(crate) fn demo_sign_in_for(&self, index: usize) -> Option<&TerminalSignIn> {
         let provider = self.providers.get(index)?;
         self.demo_sign_in
             .as_ref()
@@ -41,7 +41,7 @@ impl Model {
     }
 
     /// The demo users the sign-in from the terminal offers.
-    pub fn demo_people(&self) -> &[DemoPerson] {
+    pub(crate) fn demo_people(&self) -> &[DemoPerson] {
         self.demo_sign_in
             .as_ref()
             .map(TerminalSignIn::people)
@@ -49,7 +49,7 @@ impl Model {
     }
 
     /// A way to log in, as the screen lists it under its provider.
-    pub fn way_name(&self, row: LoginRow) -> &'static str {
+    pub(crate) fn way_name(&self, row: LoginRow) -> &'static str {
         match row.flow {
             LoginFlow::Terminal => "From this terminal, as a demo user",
             LoginFlow::Browser => "In the browser",
@@ -71,7 +71,7 @@ impl Model {
 
 /// Whether `url` names this machine's loopback (`127.0.0.1`, `[::1]`,
 /// `localhost`): an address no phone and no other computer reaches.
-pub fn is_loopback_url(url: &str) -> bool {
+pub(crate) fn is_loopback_url(url: &str) -> bool {
     let Ok(url) = url::Url::parse(url) else {
         return false;
     };

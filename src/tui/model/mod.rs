@@ -21,24 +21,24 @@ mod profile;
 mod unlock;
 
 pub use accounts::{Ended, LoginOffers, Offer, Place, StepUp};
-pub use filter::{ListFilter, step as step_matching};
-pub use lists::{AccountEntry, MenuItem, account_entries};
-pub use login::is_loopback_url;
-pub use orgs::OrgPicker;
-pub use panel::{
-    PanelError, PanelState, PanelValue, RenewalRecord, TableState, arranged, in_sight,
-};
+pub(crate) use filter::{ListFilter, step as step_matching};
+pub(crate) use lists::account_entries;
+pub use lists::{AccountEntry, MenuItem};
+pub(crate) use login::is_loopback_url;
+use orgs::OrgPicker;
+pub(crate) use panel::in_sight;
+pub use panel::{PanelError, PanelState, PanelValue, RenewalRecord, TableState};
 pub use profile::{ProfileClaim, ProfileText};
-pub use unlock::Unlock;
+pub(crate) use unlock::Unlock;
 
 /// A provider as the login screen lists it.
 #[derive(Debug, Clone)]
 pub struct ProviderEntry {
-    pub name: String,
-    pub label: String,
-    pub issuer: String,
-    pub account_url: Option<String>,
-    pub flow: FlowPreference,
+    pub(crate) name: String,
+    pub(crate) label: String,
+    pub(crate) issuer: String,
+    pub(crate) account_url: Option<String>,
+    pub(crate) flow: FlowPreference,
     /// "Log out everywhere" is configured and its API key is at hand.
     pub logout_everywhere: bool,
     /// What discovery said about it, looked up while the login screen shows.
@@ -81,8 +81,8 @@ pub struct Model {
     pub panels: Vec<PanelSpec>,
     /// The API each panel naming one calls (its `requires.scopes` are
     /// that API's token's).
-    pub panel_apis: Vec<(String, crate::config::ApiRef)>,
-    pub role_order: RoleOrder,
+    pub(crate) panel_apis: Vec<(String, crate::config::ApiRef)>,
+    pub(crate) role_order: RoleOrder,
     pub screen: Screen,
     pub popup: Option<Popup>,
     pub toast: Option<Toast>,
@@ -93,24 +93,24 @@ pub struct Model {
     pub demo: bool,
     pub quit: bool,
     /// Tags background work so stale results are dropped.
-    pub next_generation: u64,
+    pub(crate) next_generation: u64,
     /// Remembered choices (the active org); saved by a command.
     pub preferences: Preferences,
     /// A browser can be opened on this machine (decided by the binary).
-    pub browser_available: bool,
+    pub(crate) browser_available: bool,
     /// The stored accounts, for the switcher.
     pub accounts: Vec<AccountEntry>,
     /// Where the tokens are and which key protects them, said plainly.
     pub store_description: String,
     /// Which keys start which action (defaults patched by the config).
-    pub keymap: crate::tui::keymap::Keymap,
+    pub(crate) keymap: crate::tui::keymap::Keymap,
     /// Mouse capture wanted on the dashboard (toggled by a key); always
     /// off on the login screens so text can be selected.
-    pub mouse: bool,
+    pub(crate) mouse: bool,
     /// Text to put on the person's clipboard (OSC 52), taken by the loop.
     pub clipboard: Option<String>,
     /// Errors waiting behind the one shown, each until acknowledged.
-    pub queued: std::collections::VecDeque<Toast>,
+    pub(crate) queued: std::collections::VecDeque<Toast>,
     /// The help's first line on screen (it opens at the keys of the
     /// screen under it).
     pub help_scroll: u16,
@@ -120,10 +120,10 @@ pub struct Model {
     /// `[[authdash.accent]]`: colour and label by provider and org.
     pub accents: Vec<crate::config::Accent>,
     /// When the message on the status line appeared.
-    pub toast_since: DateTime<Utc>,
+    toast_since: DateTime<Utc>,
     /// The terminal's size (columns, rows) as last reported; none before
     /// the first report (tests that never say).
-    pub terminal_size: Option<(u16, u16)>,
+    pub(crate) terminal_size: Option<(u16, u16)>,
     /// `authdash demo`'s sign-in from the terminal: its issuer and people.
     /// `None` everywhere else (a configured provider never has one).
     pub demo_sign_in: Option<crate::demo::TerminalSignIn>,
@@ -132,12 +132,12 @@ pub struct Model {
     pub over_ssh: bool,
     /// Where the person was on the dashboard left for the login screen:
     /// the dashboard that comes next opens there.
-    pub return_to: Option<Place>,
+    pub(crate) return_to: Option<Place>,
     /// The login under way asks for more scopes (a step-up).
-    pub step_up: Option<StepUp>,
+    pub(crate) step_up: Option<StepUp>,
     /// Scopes a step-up asked for and the provider did not grant, by
     /// account: `u` does not ask for them again.
-    pub refused_scopes: Vec<(AccountId, String)>,
+    pub(crate) refused_scopes: Vec<(AccountId, String)>,
 }
 
 // One screen exists at a time: the variants' sizes cost nothing.
@@ -157,10 +157,10 @@ pub struct LoginScreen {
     /// Adding an account: the session to return to on Esc.
     pub back_to: Option<Arc<Session>>,
     /// `/` over the ways to log in.
-    pub filter: ListFilter,
+    pub(crate) filter: ListFilter,
     /// The demo user picker of the sign-in from the terminal, open, with
     /// its cursor (an index into the demo's people).
-    pub picking: Option<usize>,
+    pub(crate) picking: Option<usize>,
     /// The stored accounts offered above the ways to log in.
     pub offers: LoginOffers,
 }
@@ -243,26 +243,26 @@ pub struct Dashboard {
     pub session: Arc<Session>,
     pub nav: usize,
     /// `/` in the navigation list.
-    pub nav_filter: ListFilter,
+    pub(crate) nav_filter: ListFilter,
     pub focus: Focus,
     pub active_org: Option<String>,
     pub orgs: OrgPicker,
     /// The Profile view's text, made when the session arrives.
-    pub profile: ProfileText,
+    pub(crate) profile: ProfileText,
     /// The first row of Profile or Session on screen.
     pub profile_scroll: usize,
     pub panel_states: HashMap<String, PanelState>,
     /// Token values shown in the Session inspector (masked by default).
-    pub reveal_tokens: bool,
+    pub(crate) reveal_tokens: bool,
     /// The last renewals: when, how long, and how they ended.
     pub renewals: Vec<RenewalRecord>,
     /// When the awaited renewal started, to time it.
-    pub renewal_started: Option<DateTime<Utc>>,
+    pub(crate) renewal_started: Option<DateTime<Utc>>,
     /// The provider's discovery summary, asked for when Session opens.
-    pub discovery: Option<Discovery>,
+    pub(crate) discovery: Option<Discovery>,
     pub refresh: RefreshState,
     /// Renewals that failed in a row (network), for the backoff.
-    pub refresh_failures: u32,
+    pub(crate) refresh_failures: u32,
     /// The renewal whose answer is awaited (its generation): an older
     /// one's is ignored.
     pub renewal: Option<u64>,
@@ -270,7 +270,7 @@ pub struct Dashboard {
 
 /// The provider's discovery summary in the Session inspector.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Discovery {
+pub(crate) enum Discovery {
     /// Asked for; the answer has not come yet.
     Looking,
     /// Its rows: label and value.
@@ -323,11 +323,11 @@ pub enum Popup {
 }
 
 /// How long information and success stay on the status line.
-pub const INFO_SHOWN_FOR: chrono::TimeDelta = chrono::TimeDelta::seconds(5);
+const INFO_SHOWN_FOR: chrono::TimeDelta = chrono::TimeDelta::seconds(5);
 
 /// One voice on the status line: a sentence, capital first, full stop
 /// last (unless it ends in one already, or in `…` or `:`).
-pub fn sentence(text: String) -> String {
+fn sentence(text: String) -> String {
     let mut text = text.trim().to_owned();
     if let Some(first) = text.chars().next()
         && first.is_lowercase()
@@ -407,7 +407,7 @@ impl Model {
         }
     }
 
-    pub fn generation(&mut self) -> u64 {
+    pub(crate) fn generation(&mut self) -> u64 {
         self.next_generation += 1;
         self.next_generation
     }
@@ -419,7 +419,7 @@ impl Model {
         }
     }
 
-    pub fn provider(&self, name: &str) -> Option<&ProviderEntry> {
+    pub(crate) fn provider(&self, name: &str) -> Option<&ProviderEntry> {
         self.providers.iter().find(|p| p.name == name)
     }
 
@@ -440,7 +440,7 @@ impl Model {
     }
 
     /// The person's other orgs where `panel` would open.
-    pub fn unlocking_orgs<'a>(
+    pub(crate) fn unlocking_orgs<'a>(
         &self,
         dash: &'a Dashboard,
         panel: &PanelSpec,
@@ -482,7 +482,7 @@ impl Model {
     /// The terminal's columns and rows, for keys that scroll (a scroll
     /// stops at the end instead of storing dead presses); 80x24 until the
     /// terminal says.
-    pub fn size(&self) -> (u16, u16) {
+    pub(crate) fn size(&self) -> (u16, u16) {
         self.terminal_size.unwrap_or((80, 24))
     }
 
@@ -493,7 +493,7 @@ impl Model {
 
     /// Say something in the status line, as a sentence: an error never
     /// replaces another unacknowledged one, it queues behind it.
-    pub fn say(&mut self, mut toast: Toast) {
+    pub(crate) fn say(&mut self, mut toast: Toast) {
         toast.text = sentence(toast.text);
         if toast.level == Level::Error {
             tracing::warn!("shown: {}", toast.text);
@@ -508,14 +508,14 @@ impl Model {
     }
 
     /// Esc on the status line: the next queued message, if any.
-    pub fn acknowledge(&mut self) {
+    pub(crate) fn acknowledge(&mut self) {
         self.toast = self.queued.pop_front();
         self.toast_since = self.now;
     }
 
     /// Information goes by itself after [`INFO_SHOWN_FOR`]; an error stays
     /// until Esc or until replaced.
-    pub fn expire_toast(&mut self) {
+    pub(crate) fn expire_toast(&mut self) {
         if self.toast.as_ref().is_some_and(|t| t.level == Level::Info)
             && self.now - self.toast_since >= INFO_SHOWN_FOR
         {
@@ -525,7 +525,7 @@ impl Model {
 }
 
 impl Dashboard {
-    pub fn new(session: Arc<Session>, active_org: Option<String>) -> Self {
+    pub(crate) fn new(session: Arc<Session>, active_org: Option<String>) -> Self {
         let active_org = active_org
             .filter(|id| session.user.org(id).is_some())
             .or_else(|| session.user.orgs.first().map(|o| o.org_id.clone()));
@@ -559,7 +559,7 @@ impl Dashboard {
 
     /// How many orgs match the filter (name, id or role;
     /// case-insensitive): the picker's matches, found when it changed.
-    pub fn filtered_count(&self) -> usize {
+    pub(crate) fn filtered_count(&self) -> usize {
         self.orgs.matches().len()
     }
 

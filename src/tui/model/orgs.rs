@@ -8,7 +8,7 @@
 use crate::identity::{OrgMembership, visible};
 
 /// A person with many roles in one org gets them cut, not the names.
-pub const MAX_ROLE_WIDTH: usize = 24;
+const MAX_ROLE_WIDTH: usize = 24;
 
 #[derive(Debug, Default)]
 pub struct OrgPicker {
@@ -33,7 +33,7 @@ pub struct OrgPicker {
 
 impl OrgPicker {
     /// A picker over `orgs`, unfiltered.
-    pub fn new(orgs: &[OrgMembership]) -> Self {
+    pub(crate) fn new(orgs: &[OrgMembership]) -> Self {
         let haystacks = orgs
             .iter()
             .map(|o| {
@@ -67,7 +67,7 @@ impl OrgPicker {
 
     /// The session's orgs changed (a renewal's new claims): same filter,
     /// new haystacks.
-    pub fn reindex(&mut self, orgs: &[OrgMembership]) {
+    pub(crate) fn reindex(&mut self, orgs: &[OrgMembership]) {
         let kept = Self {
             filter: std::mem::take(&mut self.filter),
             editing: self.editing,
@@ -80,36 +80,36 @@ impl OrgPicker {
 
     /// How wide the list's role column is: the widest roles, at most
     /// [`MAX_ROLE_WIDTH`].
-    pub fn role_width(&self) -> usize {
+    pub(crate) fn role_width(&self) -> usize {
         self.role_width
     }
 
     /// The widest organization name (the list's name column, where it
     /// fits).
-    pub fn name_width(&self) -> usize {
+    pub(crate) fn name_width(&self) -> usize {
         self.name_width
     }
 
     /// The indices (into the session's orgs) of the orgs matching the
     /// filter, best first (in the session's order without a filter).
-    pub fn matches(&self) -> &[usize] {
+    pub(crate) fn matches(&self) -> &[usize] {
         &self.matches
     }
 
     /// A letter typed: the matches can only narrow, so only they are
     /// searched again.
-    pub fn push(&mut self, c: char) {
+    pub(crate) fn push(&mut self, c: char) {
         self.filter.push(c);
         self.refilter(true);
     }
 
     /// The last letter taken back.
-    pub fn pop(&mut self) {
+    pub(crate) fn pop(&mut self) {
         self.filter.pop();
         self.refilter(false);
     }
 
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.filter.clear();
         self.refilter(false);
     }

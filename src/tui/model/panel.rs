@@ -21,43 +21,43 @@ pub struct PanelState {
     pub data: Option<PanelValue>,
     pub error: Option<PanelError>,
     /// Sorting, filtering and scrolling of a table.
-    pub table: TableState,
+    pub(crate) table: TableState,
     /// The data shaped as the panel's table, made once when it arrives
     /// (the keys, the footer and every frame read it).
-    pub shaped: Option<Result<TableData, ShapeError>>,
+    pub(crate) shaped: Option<Result<TableData, ShapeError>>,
 }
 
 /// Data as it arrived, and when.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PanelValue {
     pub value: serde_json::Value,
-    pub at: DateTime<Utc>,
+    pub(crate) at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct PanelError {
-    pub error: SourceError,
-    pub at: DateTime<Utc>,
+    pub(crate) error: SourceError,
+    pub(crate) at: DateTime<Utc>,
 }
 
 /// A table as the person arranged it and where they are in it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TableState {
     /// The column sorted by, and whether descending.
-    pub sort: Option<(usize, bool)>,
+    pub(crate) sort: Option<(usize, bool)>,
     /// Rows holding this text in a cell (case-insensitive) are shown.
-    pub filter: String,
-    pub editing: bool,
+    pub(crate) filter: String,
+    pub(crate) editing: bool,
     /// The rows shown, in order: indexes into the data's rows, filtered
     /// then sorted. Made again whenever the data, the sort or the filter
     /// change ([`TableState::arrange`]).
-    pub order: Vec<usize>,
+    pub(crate) order: Vec<usize>,
     /// The row under the cursor, a position in `order`.
-    pub cursor: usize,
+    pub(crate) cursor: usize,
     /// The first row in view: it moves only to keep the cursor in sight.
-    pub scroll: usize,
+    pub(crate) scroll: usize,
     /// The first column in view, when the table is wider than its pane.
-    pub column: usize,
+    pub(crate) column: usize,
 }
 
 impl TableState {
@@ -65,7 +65,7 @@ impl TableState {
     /// was on when that row is still shown, else on the same position;
     /// on the first row, it stays there (a table just opened and sorted
     /// shows its new top).
-    pub fn arrange(&mut self, data: &TableData) {
+    pub(crate) fn arrange(&mut self, data: &TableData) {
         let under_cursor = self
             .order
             .get(self.cursor)
@@ -83,20 +83,20 @@ impl TableState {
     }
 
     /// The data row under the cursor.
-    pub fn current<'a>(&self, data: &'a TableData) -> Option<&'a Vec<Cell>> {
+    pub(crate) fn current<'a>(&self, data: &'a TableData) -> Option<&'a Vec<Cell>> {
         data.rows.get(*self.order.get(self.cursor)?)
     }
 
     /// Move the cursor to `to` (clamped to the rows shown) and the view
     /// just enough to keep it in sight in `rows` rows.
-    pub fn move_to(&mut self, to: usize, rows: Option<usize>) {
+    pub(crate) fn move_to(&mut self, to: usize, rows: Option<usize>) {
         self.cursor = to.min(self.order.len().saturating_sub(1));
         self.follow(rows);
     }
 
     /// Scroll only as far as keeps the cursor in sight; without a known
     /// height, only upward (the view keeps it in sight below).
-    pub fn follow(&mut self, rows: Option<usize>) {
+    pub(crate) fn follow(&mut self, rows: Option<usize>) {
         self.scroll = match rows {
             Some(rows) => in_sight(self.scroll, self.cursor, rows, self.order.len()),
             None => self.scroll.min(self.cursor),
@@ -107,7 +107,7 @@ impl TableState {
 /// The first row to show of `len` in `rows` rows, starting from `scroll`:
 /// moved only as far as needed to show row `cursor`, and never leaving
 /// rows empty below the last while there are rows above.
-pub fn in_sight(scroll: usize, cursor: usize, rows: usize, len: usize) -> usize {
+pub(crate) fn in_sight(scroll: usize, cursor: usize, rows: usize, len: usize) -> usize {
     let rows = rows.max(1);
     let mut first = scroll.min(len.saturating_sub(rows));
     if cursor < first {
@@ -121,7 +121,7 @@ pub fn in_sight(scroll: usize, cursor: usize, rows: usize, len: usize) -> usize 
 /// The rows of `data` holding `filter` in a cell (substring,
 /// case-insensitive), sorted by a column: numbers as numbers, missing
 /// values last whichever the order.
-pub fn arranged(data: &TableData, sort: Option<(usize, bool)>, filter: &str) -> Vec<usize> {
+fn arranged(data: &TableData, sort: Option<(usize, bool)>, filter: &str) -> Vec<usize> {
     let needle = filter.to_lowercase();
     let mut rows: Vec<usize> = (0..data.rows.len())
         .filter(|&i| {
@@ -157,7 +157,7 @@ pub fn arranged(data: &TableData, sort: Option<(usize, bool)>, filter: &str) -> 
 }
 
 impl PanelState {
-    pub fn loading(org_id: String, generation: u64) -> Self {
+    pub(crate) fn loading(org_id: String, generation: u64) -> Self {
         Self {
             org_id,
             loading: Some(generation),
@@ -179,7 +179,7 @@ impl PanelState {
 /// One renewal, for the Session inspector.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenewalRecord {
-    pub at: DateTime<Utc>,
+    pub(crate) at: DateTime<Utc>,
     /// `None` for a renewal not timed: one a panel fetch needed.
     pub took_ms: Option<i64>,
     /// `Ok` or the error as said.

@@ -22,7 +22,7 @@ pub struct ProfileClaim {
     /// The claim's name, made visible.
     pub name: String,
     /// A time claim's seconds: drawn as a date in the model's time zone.
-    pub time: Option<i64>,
+    pub(crate) time: Option<i64>,
     /// The value's text, made visible: one line for scalars, nested
     /// values as indented JSON (one `String` per claim, not per line: a
     /// 1,000-org claim is some 15,000 lines).
@@ -30,19 +30,19 @@ pub struct ProfileClaim {
     /// Each line's width in columns, measured once: a frame counts the
     /// rows every line wraps to, and measuring some 15,000 lines of a
     /// 1,000-org claim per frame cost milliseconds.
-    pub widths: Vec<usize>,
+    pub(crate) widths: Vec<usize>,
 }
 
 /// Every claim, in name order, and the width of the name column.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProfileText {
     pub claims: Vec<ProfileClaim>,
-    pub name_width: usize,
+    pub(crate) name_width: usize,
 }
 
 impl ProfileClaim {
     /// The value's lines.
-    pub fn lines(&self) -> std::str::Lines<'_> {
+    pub(crate) fn lines(&self) -> std::str::Lines<'_> {
         self.text.lines()
     }
 }

@@ -7,7 +7,7 @@ use crate::panels::Unmet;
 
 /// What `u` does on a locked panel.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Unlock {
+pub(crate) enum Unlock {
     /// Log in again as the same account, asking the provider for these
     /// scopes too (a step-up).
     AskScopes(Vec<String>),
@@ -18,7 +18,7 @@ pub enum Unlock {
 impl Model {
     /// What `u` does on `spec`, or why it cannot help; `None` when the
     /// panel is open.
-    pub fn unlock_plan(
+    pub(crate) fn unlock_plan(
         &self,
         dash: &Dashboard,
         spec: &PanelSpec,
@@ -33,7 +33,7 @@ impl Model {
     /// token held for it, or, before there is one, its own `requires`
     /// (the fetch checks them against the token it gets). `None` for a
     /// panel using the login's token.
-    pub fn api_scopes(&self, dash: &Dashboard, spec: &PanelSpec) -> Option<Vec<String>> {
+    pub(crate) fn api_scopes(&self, dash: &Dashboard, spec: &PanelSpec) -> Option<Vec<String>> {
         let (_, api) = self.panel_apis.iter().find(|(id, _)| *id == spec.id)?;
         Some(match dash.session.apis.find(&api.resource, None) {
             Some(token) => spec

@@ -26,12 +26,11 @@ use dashboard::dashboard_action;
 use lists::{nav_filter_text, org_filter_text};
 use login::{browser_opened, login_action, look_up_providers};
 use panels::load_selected_panel;
-pub use panels::missing_scopes;
 use popup::{palette_text, popup_action, popup_filter_text};
 
 /// After the n-th renewal failing in a row for want of the network, wait
 /// 15 s × 2ⁿ⁻¹ before the next try, at most 5 minutes.
-pub fn offline_backoff(failures: u32) -> TimeDelta {
+fn offline_backoff(failures: u32) -> TimeDelta {
     let secs = 15_i64.saturating_mul(1 << failures.saturating_sub(1).min(5));
     TimeDelta::seconds(secs.min(300))
 }
@@ -388,7 +387,7 @@ fn key(model: &mut Model, key: Key) -> Vec<Command> {
 /// Run an action in a context (a key, the palette, a mouse click): a
 /// disabled one says why instead. Where the person is afterwards (the
 /// entry open, a table's sort and filter) is remembered for the next run.
-pub fn run_action(model: &mut Model, context: Context, action: Action) -> Vec<Command> {
+fn run_action(model: &mut Model, context: Context, action: Action) -> Vec<Command> {
     let mut commands = act(model, context, action);
     commands.extend(table::remember(model));
     commands

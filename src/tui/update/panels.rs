@@ -206,16 +206,6 @@ pub(super) fn table_filter_text(model: &mut Model, key: Key) -> Vec<Command> {
     super::table::filter_key(model, key)
 }
 
-/// The scopes a panel needs that the session was not granted.
-pub fn missing_scopes(spec: &crate::panels::PanelSpec, session: &Session) -> Vec<String> {
-    spec.requires
-        .scopes
-        .iter()
-        .filter(|s| !session.tokens.scopes.contains(s))
-        .cloned()
-        .collect()
-}
-
 /// The inspector's discovery summary is looked up once the person turns
 /// to the Session panel (not while the list passes over it).
 pub(super) fn describe_provider_if_wanted(model: &mut Model) -> Vec<Command> {

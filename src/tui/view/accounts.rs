@@ -16,7 +16,12 @@ use crate::tui::theme;
 /// Draw the accounts at the top of `area`; the rest of it is returned for
 /// the ways to log in. Nothing is drawn (all of `area` returned) when no
 /// account is stored or a login is under way.
-pub fn draw_offers(frame: &mut Frame, area: Rect, model: &Model, login: &LoginScreen) -> Rect {
+pub(crate) fn draw_offers(
+    frame: &mut Frame,
+    area: Rect,
+    model: &Model,
+    login: &LoginScreen,
+) -> Rect {
     let offers = model.login_offers(login);
     if offers.is_empty() {
         return area;

@@ -75,7 +75,7 @@ impl Series {
     }
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, view: &ChartView, points: &[(String, f64)]) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, view: &ChartView, points: &[(String, f64)]) {
     let series = Series::new(view, points);
     match view.kind {
         ChartKind::Sparkline => spark::draw(frame, area, &series),

@@ -13,7 +13,7 @@ use crate::tui::action::Action;
 use crate::tui::model::{MenuItem, Model};
 use crate::tui::theme;
 
-pub fn draw(frame: &mut Frame, model: &Model, item: MenuItem) {
+pub(crate) fn draw(frame: &mut Frame, model: &Model, item: MenuItem) {
     let Some(dash) = model.dashboard() else {
         return;
     };

@@ -13,7 +13,7 @@ use crate::tui::model::{Dashboard, Focus, Model, NavItem};
 use crate::tui::theme;
 use ratatui::style::Style;
 
-pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard) {
     let [nav_area, content_area] = split(area);
     let items = model.nav_items();
     let shown = model.visible_nav(dash);

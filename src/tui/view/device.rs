@@ -16,7 +16,7 @@ const TEXT_BESIDE_QR: u16 = 48;
 /// on this machine's loopback (the demo's) is for a browser here: it
 /// promises no phone and has no QR code (a phone that scans it reaches
 /// nothing), and over SSH it says which port to forward.
-pub fn text(model: &Model, label: &str, code: Option<&DeviceCode>, width: u16) -> Vec<Text> {
+pub(crate) fn text(model: &Model, label: &str, code: Option<&DeviceCode>, width: u16) -> Vec<Text> {
     let Some(code) = code else {
         let mut text = Text::new(width);
         text.say(format!("Asking {label} for a code…"), theme::warn());

@@ -14,7 +14,7 @@ use crate::tui::commands::{Hint, footer_hints};
 use crate::tui::model::{Level, Lookup, Model, RefreshState, Screen};
 use crate::tui::theme;
 
-pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, model: &Model) {
     let [toast_area, keys_area] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
     if let Some(toast) = &model.toast {

@@ -17,7 +17,7 @@ use crate::identity::visible;
 use crate::tui::model::{Dashboard, Model, RefreshState, Screen};
 use crate::tui::theme;
 
-pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, model: &Model) {
     let width = usize::from(area.width);
     let line = match &model.screen {
         Screen::Dashboard(dash) => dashboard_line(model, dash, width),

@@ -79,7 +79,7 @@ fn natural_width(entries: &[Entry]) -> usize {
 }
 
 /// Where the help is drawn on a screen of `area`.
-pub fn area(model: &Model, screen: Rect) -> Rect {
+fn area(model: &Model, screen: Rect) -> Rect {
     let width =
         (natural_width(&entries(model)) + 2).min(usize::from(screen.width.saturating_sub(4)));
     let height = screen.height.saturating_sub(2).max(3);
@@ -145,7 +145,7 @@ fn inner(model: &Model, size: (u16, u16)) -> (usize, usize) {
 }
 
 /// The line the help opens at: the keys of the screen under it.
-pub fn opening_line(model: &Model, size: (u16, u16)) -> usize {
+pub(crate) fn opening_line(model: &Model, size: (u16, u16)) -> usize {
     let (width, _) = inner(model, size);
     let (_, titles) = lines(model, width);
     let Some(context) = screen_contexts(model).first().copied() else {
@@ -162,12 +162,12 @@ pub fn opening_line(model: &Model, size: (u16, u16)) -> usize {
 }
 
 /// The last first line: the end of the help on the help's last row.
-pub fn max_scroll(model: &Model, size: (u16, u16)) -> usize {
+pub(crate) fn max_scroll(model: &Model, size: (u16, u16)) -> usize {
     let (width, height) = inner(model, size);
     lines(model, width).0.len().saturating_sub(height)
 }
 
-pub fn draw(frame: &mut Frame, model: &Model) {
+pub(crate) fn draw(frame: &mut Frame, model: &Model) {
     let area = area(model, frame.area());
     let (width, height) = (
         usize::from(area.width.saturating_sub(2)),

@@ -23,7 +23,7 @@ const TIME_CLAIMS: [&str; 5] = ["exp", "iat", "nbf", "auth_time", "updated_at"];
 /// The widest a claim's name column grows (names past it are cut with …).
 const MOST_LABEL: usize = 24;
 
-pub fn lines(model: &Model, dash: &Dashboard, width: usize) -> Vec<Line<'static>> {
+pub(crate) fn lines(model: &Model, dash: &Dashboard, width: usize) -> Vec<Line<'static>> {
     let s = &dash.session;
     let mut out = Vec::new();
     let heading = |out: &mut Vec<Line<'static>>, text: &str| {

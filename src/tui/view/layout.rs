@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders};
 use crate::tui::theme;
 
 /// The header, the body and the footer of a terminal of `area`.
-pub fn areas(area: Rect) -> [Rect; 3] {
+pub(crate) fn areas(area: Rect) -> [Rect; 3] {
     Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(3),
@@ -20,17 +20,17 @@ pub fn areas(area: Rect) -> [Rect; 3] {
 }
 
 /// The navigation list and the content beside it.
-pub fn split(area: Rect) -> [Rect; 2] {
+pub(crate) fn split(area: Rect) -> [Rect; 2] {
     Layout::horizontal([Constraint::Length(24), Constraint::Min(20)]).areas(area)
 }
 
 /// Where the content pane is in the dashboard's `area`.
-pub fn content_area(area: Rect) -> Rect {
+pub(crate) fn content_area(area: Rect) -> Rect {
     split(area)[1]
 }
 
 /// A content pane's frame; its `inner` is where the pane's rows go.
-pub fn content_block(title: &str, focused: bool) -> Block<'static> {
+pub(crate) fn content_block(title: &str, focused: bool) -> Block<'static> {
     Block::new()
         .borders(Borders::ALL)
         .border_style(theme::border(focused))
@@ -39,7 +39,7 @@ pub fn content_block(title: &str, focused: bool) -> Block<'static> {
 }
 
 /// A popup of `width` × `height` in the middle of `area`.
-pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [row] = Layout::vertical([Constraint::Length(height)])
         .flex(Flex::Center)
         .areas(area);
@@ -50,13 +50,13 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
 }
 
 /// The menu popup, showing `rows` items, on a terminal of `screen`.
-pub fn menu_area(screen: Rect, rows: usize) -> Rect {
+pub(crate) fn menu_area(screen: Rect, rows: usize) -> Rect {
     centered(screen, 44, popup_height(rows))
 }
 
 /// The account switcher, showing `rows` accounts, on a terminal of
 /// `screen`.
-pub fn accounts_area(screen: Rect, rows: usize) -> Rect {
+pub(crate) fn accounts_area(screen: Rect, rows: usize) -> Rect {
     centered(screen, 60.min(screen.width), popup_height(rows))
 }
 

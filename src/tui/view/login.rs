@@ -25,7 +25,7 @@ use crate::tui::theme;
 const CHOICE_WIDTH: u16 = 84;
 const WAITING_WIDTH: u16 = 100;
 
-pub fn draw(frame: &mut Frame, area: Rect, model: &Model, login: &LoginScreen) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, model: &Model, login: &LoginScreen) {
     let most = match login.pending {
         None => CHOICE_WIDTH,
         Some(_) => WAITING_WIDTH,

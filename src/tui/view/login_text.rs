@@ -22,33 +22,33 @@ struct Link {
 
 /// Lines for one width, and the links among them.
 #[derive(Debug, Default)]
-pub struct Text {
+pub(crate) struct Text {
     width: usize,
-    pub lines: Vec<Line<'static>>,
+    lines: Vec<Line<'static>>,
     links: Vec<Link>,
     /// Lines drawn to the right of the text (a QR code), 2 columns apart.
     side: Vec<Line<'static>>,
 }
 
 impl Text {
-    pub fn new(width: u16) -> Self {
+    pub(crate) fn new(width: u16) -> Self {
         Self {
             width: usize::from(width.max(1)),
             ..Self::default()
         }
     }
 
-    pub fn width(&self) -> usize {
+    pub(crate) fn width(&self) -> usize {
         self.width
     }
 
-    pub fn height(&self) -> u16 {
+    pub(crate) fn height(&self) -> u16 {
         u16::try_from(self.lines.len().max(self.side.len())).unwrap_or(u16::MAX)
     }
 
     /// `other`'s lines (and links) after these; its lines beside, where
     /// these have none (drawn from the top: for a first paragraph).
-    pub fn append(&mut self, other: Text) {
+    fn append(&mut self, other: Text) {
         if self.side.is_empty() {
             self.side = other.side;
         }
@@ -63,7 +63,7 @@ impl Text {
     /// Paragraphs, a blank line apart, as many as fit in `height` rows
     /// from the first (which is kept, cut, if even it does not fit): a
     /// paragraph is shown whole or not at all.
-    pub fn paragraphs(width: u16, parts: Vec<Text>, height: u16) -> Text {
+    pub(crate) fn paragraphs(width: u16, parts: Vec<Text>, height: u16) -> Text {
         let mut text = Text::new(width);
         for part in parts {
             let gap = u16::from(!text.lines.is_empty());
@@ -80,16 +80,16 @@ impl Text {
 
     /// Draw `lines` to the right of the text (laid out for the width that
     /// is left of them).
-    pub fn beside(&mut self, lines: Vec<Line<'static>>) {
+    pub(crate) fn beside(&mut self, lines: Vec<Line<'static>>) {
         self.side = lines;
     }
 
-    pub fn blank(&mut self) {
+    pub(crate) fn blank(&mut self) {
         self.lines.push(Line::raw(""));
     }
 
     /// A line as it is (cut with `…` where it is too wide).
-    pub fn line(&mut self, line: Line<'static>) {
+    pub(crate) fn line(&mut self, line: Line<'static>) {
         if line.width() <= self.width {
             self.lines.push(line);
         } else {
@@ -104,19 +104,19 @@ impl Text {
 
     /// Spans wrapped at spaces into as many lines as they need, each
     /// continued line indented by `hang` columns.
-    pub fn wrap(&mut self, spans: Vec<Span<'static>>, hang: usize) {
+    pub(crate) fn wrap(&mut self, spans: Vec<Span<'static>>, hang: usize) {
         self.lines.extend(wrap_spans(&spans, self.width, hang));
     }
 
     /// One styled sentence, wrapped.
-    pub fn say(&mut self, text: impl Into<String>, style: Style) {
+    pub(crate) fn say(&mut self, text: impl Into<String>, style: Style) {
         self.wrap(vec![Span::styled(text.into(), style)], 0);
     }
 
     /// Sentences of `text`, wrapped, as many from the first as fit in
     /// `rows` (at least the first): a small terminal drops the last
     /// sentences, never half of one.
-    pub fn say_fitting(&mut self, text: &str, style: Style, rows: usize) {
+    pub(crate) fn say_fitting(&mut self, text: &str, style: Style, rows: usize) {
         let sentences: Vec<&str> = text.split_inclusive(". ").collect();
         for take in (1..=sentences.len()).rev() {
             let shown = sentences[..take].concat();
@@ -135,7 +135,7 @@ impl Text {
     /// `text` wrapped into at most `rows` lines, the last ending in `…`
     /// where there was more (a cause quoted from elsewhere, which has no
     /// sentences of ours to drop).
-    pub fn say_within(&mut self, text: &str, style: Style, rows: usize) {
+    pub(crate) fn say_within(&mut self, text: &str, style: Style, rows: usize) {
         let mut lines = wrap_spans(&[Span::styled(text.to_owned(), style)], self.width, 0);
         if lines.len() > rows.max(1) {
             lines.truncate(rows.max(1));
@@ -155,7 +155,7 @@ impl Text {
 
     /// `url` on one line after `indent` columns: whole where it fits, else
     /// cut in the middle with `…`; a link to the whole address either way.
-    pub fn url(&mut self, indent: usize, url: &str, style: Style) {
+    pub(crate) fn url(&mut self, indent: usize, url: &str, style: Style) {
         let room = self.width.saturating_sub(indent).max(1);
         let shown = middle_cut(url, room);
         let width = u16::try_from(shown.width()).unwrap_or(u16::MAX);
@@ -173,7 +173,7 @@ impl Text {
 
     /// Draw into `area` (the lines as laid out, from the top); the links
     /// that were drawn whole become OSC 8 hyperlinks with `hyperlinks`.
-    pub fn draw(self, frame: &mut Frame, area: Rect, hyperlinks: bool) {
+    pub(crate) fn draw(self, frame: &mut Frame, area: Rect, hyperlinks: bool) {
         let side_width =
             u16::try_from(self.side.iter().map(Line::width).max().unwrap_or(0)).unwrap_or(u16::MAX);
         let mut area = area;
@@ -201,7 +201,7 @@ impl Text {
 
 /// `text` in at most `width` columns: whole, or its start and its end
 /// around a `…` (the start a little longer: the host and path say most).
-pub fn middle_cut(text: &str, width: usize) -> String {
+pub(crate) fn middle_cut(text: &str, width: usize) -> String {
     let text: String = text.chars().filter(|c| !c.is_control()).collect();
     if text.width() <= width {
         return text;
@@ -238,7 +238,7 @@ pub fn middle_cut(text: &str, width: usize) -> String {
 
 /// `text`'s end in at most `width` columns, `…` first where cut (a field
 /// whose newest letters matter).
-pub fn tail_cut(text: &str, width: usize) -> String {
+pub(crate) fn tail_cut(text: &str, width: usize) -> String {
     if text.width() <= width {
         return text.to_owned();
     }

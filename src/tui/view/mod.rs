@@ -31,14 +31,16 @@ use ratatui::Frame;
 use super::model::{Model, NavItem, Screen};
 use layout::areas;
 
-pub use crate::tui::numbers::thousands;
-pub use help::{max_scroll as help_max_scroll, opening_line as help_opening_line};
-pub use layout::{accounts_area, areas as screen_areas, menu_area, split as split_dashboard};
-pub use orgs::{first_visible as first_visible_org, list_area as org_list_area};
+use crate::tui::numbers::thousands;
+pub(crate) use help::{max_scroll as help_max_scroll, opening_line as help_opening_line};
+pub(crate) use layout::{
+    accounts_area, areas as screen_areas, menu_area, split as split_dashboard,
+};
+pub(crate) use orgs::{first_visible as first_visible_org, list_area as org_list_area};
 
 /// " 12–30 of 20,012 " for a pane showing `height` of `total` rows from
 /// `first`; nothing when all of it shows.
-pub fn scroll_position(first: usize, height: usize, total: usize) -> String {
+fn scroll_position(first: usize, height: usize, total: usize) -> String {
     if total <= height {
         return String::new();
     }
@@ -53,7 +55,7 @@ pub fn scroll_position(first: usize, height: usize, total: usize) -> String {
 /// The rows of the long pane on screen (Profile, Session) and how many
 /// show at once, on a terminal of `model.size()`: what `update` needs to stop
 /// a scroll at the end.
-pub fn pane_rows(model: &Model) -> Option<(usize, usize)> {
+pub(crate) fn pane_rows(model: &Model) -> Option<(usize, usize)> {
     let dash = model.dashboard()?;
     let area = ratatui::layout::Rect::new(0, 0, model.size().0, model.size().1);
     let content = layout::content_area(body_area(area));
@@ -71,11 +73,11 @@ pub fn pane_rows(model: &Model) -> Option<(usize, usize)> {
 fn body_area(area: ratatui::layout::Rect) -> ratatui::layout::Rect {
     areas(area)[1]
 }
-pub use table::layout as table_layout;
+pub(crate) use table::layout as table_layout;
 
 /// The smallest terminal everything fits in.
-pub const MIN_WIDTH: u16 = 60;
-pub const MIN_HEIGHT: u16 = 20;
+const MIN_WIDTH: u16 = 60;
+const MIN_HEIGHT: u16 = 20;
 
 pub fn draw(frame: &mut Frame, model: &Model) {
     let area = frame.area();
@@ -103,7 +105,10 @@ pub fn draw(frame: &mut Frame, model: &Model) {
 
 /// Where the open panel's table is drawn on a terminal of `area` (status
 /// line, header and rows), when the dashboard shows a table with data.
-pub fn table_area(model: &Model, area: ratatui::layout::Rect) -> Option<ratatui::layout::Rect> {
+pub(crate) fn table_area(
+    model: &Model,
+    area: ratatui::layout::Rect,
+) -> Option<ratatui::layout::Rect> {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return None;
     }

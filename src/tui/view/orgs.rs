@@ -29,7 +29,7 @@ fn areas(area: Rect, dash: &Dashboard) -> [Rect; 2] {
 
 /// Where the list's rows are when the Organizations panel fills `area`
 /// (the mouse finds the row clicked with it).
-pub fn list_area(area: Rect, dash: &Dashboard) -> Rect {
+pub(crate) fn list_area(area: Rect, dash: &Dashboard) -> Rect {
     areas(area, dash)[0]
 }
 
@@ -68,11 +68,11 @@ fn details(o: &OrgMembership, width: usize) -> Vec<Line<'static>> {
 /// The first org drawn in a list of `rows` rows: the top until the
 /// selection would fall below the last row, then the selection on the
 /// last row (as a fresh `ListState` scrolls).
-pub fn first_visible(selected: usize, rows: usize) -> usize {
+pub(crate) fn first_visible(selected: usize, rows: usize) -> usize {
     (selected + 1).saturating_sub(rows.max(1))
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, _model: &Model, dash: &Dashboard, focused: bool) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, _model: &Model, dash: &Dashboard, focused: bool) {
     let total = dash.session.user.orgs.len();
     let count = dash.filtered_count();
     let selected = dash.orgs.selected.min(count.saturating_sub(1));

@@ -18,7 +18,7 @@ use crate::panels::{Access, Denial, PanelSpec, SourceError, Unmet};
 use crate::tui::model::{Dashboard, Model, PanelState, Unlock};
 use crate::tui::theme;
 
-pub fn draw(
+pub(crate) fn draw(
     frame: &mut Frame,
     area: Rect,
     model: &Model,
@@ -121,7 +121,12 @@ fn below(inner: Rect, intro: &[Line<'static>]) -> [Rect; 2] {
 /// Where an open panel's table is drawn when the panel fills `area`
 /// (its description and status lines above it): `update` keeps the
 /// cursor in sight in it and the mouse finds rows in it.
-pub fn data_area(model: &Model, dash: &Dashboard, spec: &PanelSpec, area: Rect) -> Option<Rect> {
+pub(crate) fn data_area(
+    model: &Model,
+    dash: &Dashboard,
+    spec: &PanelSpec,
+    area: Rect,
+) -> Option<Rect> {
     let state = dash.panel_states.get(&spec.id)?;
     state.data.as_ref()?;
     let mut lines = Vec::new();

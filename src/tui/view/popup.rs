@@ -10,7 +10,7 @@ use crate::tui::model::{ListFilter, MenuItem, Model, Popup, Screen};
 use crate::tui::palette::{count as palette_count, entries as palette_entries};
 use crate::tui::theme;
 
-pub fn draw(frame: &mut Frame, model: &Model) {
+pub(crate) fn draw(frame: &mut Frame, model: &Model) {
     match &model.popup {
         Some(Popup::Menu { selected, filter }) => menu(frame, model, *selected, filter),
         Some(Popup::Accounts { selected, filter }) => accounts(frame, model, *selected, filter),
@@ -125,12 +125,12 @@ fn accounts(frame: &mut Frame, model: &Model, selected: usize, filter: &ListFilt
 
 /// A list's filter in its frame's bottom edge: the text being typed with
 /// a cursor, the text that narrows the list, or how to start one.
-pub fn filter_title(filter: &ListFilter, idle: &'static str) -> Line<'static> {
+pub(crate) fn filter_title(filter: &ListFilter, idle: &'static str) -> Line<'static> {
     filter_line(&filter.text, filter.editing, idle)
 }
 
 /// [`filter_title`] for a filter kept as its text and whether it is typed.
-pub fn filter_line(text: &str, editing: bool, idle: &'static str) -> Line<'static> {
+pub(crate) fn filter_line(text: &str, editing: bool, idle: &'static str) -> Line<'static> {
     if editing {
         Line::from(vec![
             Span::styled(" /", theme::key()),

@@ -23,7 +23,7 @@ use crate::tui::theme;
 /// The summary's label column.
 const LABEL: usize = 14;
 
-pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard, focused: bool) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard, focused: bool) {
     let inner = content_block("", false).inner(area);
     let (width, height) = (usize::from(inner.width), usize::from(inner.height));
     // The summary is laid out once per frame: its length and its lines.
@@ -47,7 +47,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard, focu
 }
 
 /// Every row of the Profile at `width` columns.
-pub fn rows(model: &Model, dash: &Dashboard, width: usize) -> usize {
+pub(crate) fn rows(model: &Model, dash: &Dashboard, width: usize) -> usize {
     summary_len(model, dash, width) + claim_row_count(dash, width)
 }
 

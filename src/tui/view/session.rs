@@ -13,7 +13,7 @@ use crate::tui::theme;
 /// The session as it stands: whose, where, how long, how it renews, and
 /// where the tokens are kept with which key; then the inspector (decoded
 /// tokens, renewals, discovery). Token values only when revealed (`v`).
-pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard, focused: bool) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard, focused: bool) {
     let inner = content_block("", false).inner(area);
     let paragraph = paragraph(model, dash, inner.width);
     let total = paragraph.line_count(inner.width);
@@ -31,7 +31,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard, focu
 }
 
 /// The Session pane's rows at `width` columns.
-pub fn rows(model: &Model, dash: &Dashboard, width: u16) -> usize {
+pub(crate) fn rows(model: &Model, dash: &Dashboard, width: u16) -> usize {
     paragraph(model, dash, width).line_count(width)
 }
 

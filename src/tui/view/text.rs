@@ -15,7 +15,7 @@ use crate::tui::theme;
 /// `url`: the opening sequence rides in the first cell, the closing one in
 /// the last, each forced to one column so the layout does not move. The
 /// text stays as drawn, selectable as plain text.
-pub fn hyperlink(buf: &mut Buffer, row: Rect, url: &str) {
+pub(crate) fn hyperlink(buf: &mut Buffer, row: Rect, url: &str) {
     let url: String = url.chars().filter(|c| !c.is_control()).collect();
     let Some(last) = row.width.checked_sub(1) else {
         return;
@@ -34,7 +34,7 @@ pub fn hyperlink(buf: &mut Buffer, row: Rect, url: &str) {
 
 /// `text` as spans in `style`, the chars at `positions` (sorted, as
 /// [`crate::tui::fuzzy::Query::positions`] gives them) marked as matched.
-pub fn marked(text: &str, positions: &[usize], style: Style) -> Vec<Span<'static>> {
+pub(crate) fn marked(text: &str, positions: &[usize], style: Style) -> Vec<Span<'static>> {
     if positions.is_empty() {
         return vec![Span::styled(text.to_owned(), style)];
     }
@@ -72,7 +72,7 @@ pub fn marked(text: &str, positions: &[usize], style: Style) -> Vec<Span<'static
 /// `text` word-wrapped to `width` columns, every line after the first
 /// indented by `indent` columns, so a wrapped value stays under its column
 /// (a word longer than a line is broken where the line ends).
-pub fn hanging(text: &str, first: usize, indent: usize, width: usize) -> Vec<String> {
+pub(crate) fn hanging(text: &str, first: usize, indent: usize, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     let mut room = width.saturating_sub(first).max(1);
@@ -110,7 +110,7 @@ pub fn hanging(text: &str, first: usize, indent: usize, width: usize) -> Vec<Str
 }
 
 /// `text` in at most `width` columns, ending in `…` when cut.
-pub fn truncate(text: &str, width: usize) -> String {
+pub(crate) fn truncate(text: &str, width: usize) -> String {
     if text.width() <= width {
         return text.to_owned();
     }

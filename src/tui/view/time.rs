@@ -3,7 +3,7 @@ use chrono::{DateTime, Local, Utc};
 use crate::tui::model::Model;
 
 /// A moment as the person reads it: their local time, or UTC in tests.
-pub fn clock(model: &Model, at: DateTime<Utc>) -> String {
+pub(crate) fn clock(model: &Model, at: DateTime<Utc>) -> String {
     if model.utc {
         at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
     } else {
@@ -14,7 +14,7 @@ pub fn clock(model: &Model, at: DateTime<Utc>) -> String {
 }
 
 /// "in 9 min", "3 h ago", "just now".
-pub fn relative(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
+pub(crate) fn relative(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
     let secs = (at - now).num_seconds();
     if secs == 0 {
         return "just now".into();

@@ -9,30 +9,30 @@ use unicode_width::UnicodeWidthStr;
 use crate::panels::TableData;
 
 /// Blank cells between two columns.
-pub const SPACING: usize = 2;
+pub(crate) const SPACING: usize = 2;
 /// The cursor's mark before the row under it (blank before the others),
 /// so the cursor shows without colour too.
-pub const MARKER: &str = "› ";
+pub(crate) const MARKER: &str = "› ";
 const MARKER_WIDTH: usize = 2;
 /// No column is made wider than this; longer text is cut with `…`.
-pub const MAX_COLUMN: usize = 40;
+const MAX_COLUMN: usize = 40;
 /// A column cut at the right edge is still drawn when this much of it fits.
 const MIN_CUT: usize = 4;
 
 /// The header's mark for the sorted column.
-pub fn sort_mark(descending: bool) -> &'static str {
+pub(crate) fn sort_mark(descending: bool) -> &'static str {
     if descending { " ▼" } else { " ▲" }
 }
 
 /// The parts of a table drawn in `area`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Parts {
-    pub status: Rect,
-    pub header: Rect,
-    pub rows: Rect,
+pub(crate) struct Parts {
+    pub(crate) status: Rect,
+    pub(crate) header: Rect,
+    pub(crate) rows: Rect,
 }
 
-pub fn parts(area: Rect) -> Parts {
+pub(crate) fn parts(area: Rect) -> Parts {
     let line = |y: u16| Rect {
         y,
         height: u16::from(area.height > y - area.y),
@@ -52,7 +52,7 @@ pub fn parts(area: Rect) -> Parts {
 /// Each column as wide as its widest cell or its header (with the sort
 /// mark on the sorted column), at most [`MAX_COLUMN`]: from all rows,
 /// so that filtering does not move the columns.
-pub fn natural_widths(data: &TableData, sort: Option<(usize, bool)>) -> Vec<usize> {
+pub(crate) fn natural_widths(data: &TableData, sort: Option<(usize, bool)>) -> Vec<usize> {
     data.headers
         .iter()
         .enumerate()
@@ -69,14 +69,14 @@ pub fn natural_widths(data: &TableData, sort: Option<(usize, bool)>) -> Vec<usiz
 
 /// The width the columns have in a table of `width` cells (the cursor's
 /// mark takes the first two).
-pub fn room(width: u16) -> usize {
+pub(crate) fn room(width: u16) -> usize {
     usize::from(width).saturating_sub(MARKER_WIDTH)
 }
 
 /// The columns in view from column `first` in `room` cells: (column,
 /// width) each, as many whole ones as fit, and the next cut to what is
 /// left when that is worth showing.
-pub fn window(widths: &[usize], first: usize, room: usize) -> Vec<(usize, usize)> {
+pub(crate) fn window(widths: &[usize], first: usize, room: usize) -> Vec<(usize, usize)> {
     let mut shown = Vec::new();
     let mut used = 0;
     for (i, &w) in widths.iter().enumerate().skip(first) {
@@ -96,7 +96,7 @@ pub fn window(widths: &[usize], first: usize, room: usize) -> Vec<(usize, usize)
 }
 
 /// Whether every column fits side by side.
-pub fn fits(widths: &[usize], room: usize) -> bool {
+pub(crate) fn fits(widths: &[usize], room: usize) -> bool {
     total(widths) <= room
 }
 
@@ -106,7 +106,7 @@ fn total(widths: &[usize]) -> usize {
 
 /// The last column worth scrolling to: the first from which the rest fit
 /// (or the last column, when even that alone does not).
-pub fn last_first(widths: &[usize], room: usize) -> usize {
+pub(crate) fn last_first(widths: &[usize], room: usize) -> usize {
     (0..widths.len())
         .find(|&f| total(&widths[f..]) <= room)
         .unwrap_or(widths.len().saturating_sub(1))

@@ -4,7 +4,7 @@
 //! marked. Numbers are right-aligned; columns are as wide as their
 //! content and cut with `…`.
 
-pub mod layout;
+pub(crate) mod layout;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -22,7 +22,7 @@ use crate::tui::theme;
 
 /// A table panel's data as its state arranged it: shaped once when it
 /// arrived (shaped here only for a state made without it).
-pub fn draw_panel(
+pub(crate) fn draw_panel(
     frame: &mut Frame,
     area: Rect,
     view: &TableView,
@@ -43,7 +43,7 @@ pub fn draw_panel(
     Ok(())
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, data: &TableData, state: &TableState, focused: bool) {
+fn draw(frame: &mut Frame, area: Rect, data: &TableData, state: &TableState, focused: bool) {
     let parts = parts(area);
     let widths = natural_widths(data, state.sort);
     let room = room(area.width);
