@@ -162,7 +162,7 @@ impl Directory {
     /// The panel data moved so that its series end on `today`: the
     /// latest day of the data becomes today, a daily series keeps its
     /// days consecutive, a monthly one keeps to the 1st.
-    pub fn dated(mut self, today: chrono::NaiveDate) -> Directory {
+    pub(crate) fn dated(mut self, today: chrono::NaiveDate) -> Directory {
         if let Some(as_of) = dates::latest(self.panel_data.values().map(|d| &d.extra)) {
             let shift = dates::Shift::between(as_of, today);
             for data in self.panel_data.values_mut() {
