@@ -115,20 +115,37 @@ async fn expect_oauth_error(response: reqwest::Response, status: StatusCode, err
     assert!(body["error_description"].is_string(), "{body}");
 }
 
+/// `target` goes back to the request's callback with its `state` and the
+/// provider's `iss` (RFC 9207).
+fn assert_back_to_the_callback(provider: &DemoProvider, request: &Request, target: &Url) {
+    assert!(target.as_str().starts_with(CALLBACK), "{target}");
+    assert_eq!(
+        query_param(target, "state").as_deref(),
+        Some(request.state.as_str())
+    );
+    assert_eq!(
+        query_param(target, "iss").as_deref(),
+        Some(provider.issuer_str())
+    );
+}
+
+/// `target` goes back to the callback (as above) with `error` and no code.
+fn assert_error_redirect(provider: &DemoProvider, request: &Request, target: &Url, error: &str) {
+    assert_back_to_the_callback(provider, request, target);
+    assert_eq!(
+        query_param(target, "error").as_deref(),
+        Some(error),
+        "{target}"
+    );
+    assert!(query_param(target, "code").is_none());
+}
+
 /// Signs `user` in and returns the code from the redirect (checking state and iss).
 async fn code_for(provider: &DemoProvider, request: &Request, user: &str) -> String {
     let target = browser::authorize_redirect(&request.url, user)
         .await
         .expect("sign-in redirects");
-    assert!(target.as_str().starts_with(CALLBACK), "{target}");
-    assert_eq!(
-        query_param(&target, "state").as_deref(),
-        Some(request.state.as_str())
-    );
-    assert_eq!(
-        query_param(&target, "iss").as_deref(),
-        Some(provider.issuer_str())
-    );
+    assert_back_to_the_callback(provider, request, &target);
     query_param(&target, "code").expect("a code in the redirect")
 }
 
@@ -536,21 +553,7 @@ async fn other_authorize_errors_redirect_with_state_and_iss() {
         let browser::AuthorizeStep::Redirect(target) = step else {
             panic!("{url} should redirect with {error}");
         };
-        assert!(target.as_str().starts_with(CALLBACK));
-        assert_eq!(
-            query_param(&target, "error").as_deref(),
-            Some(error),
-            "{url}"
-        );
-        assert_eq!(
-            query_param(&target, "state").as_deref(),
-            Some(request.state.as_str())
-        );
-        assert_eq!(
-            query_param(&target, "iss").as_deref(),
-            Some(provider.issuer_str())
-        );
-        assert!(query_param(&target, "code").is_none());
+        assert_error_redirect(&provider, &request, &target, error);
     }
     provider.shutdown().await;
 }
@@ -562,20 +565,8 @@ async fn deny_returns_access_denied() {
     let target = browser::deny_redirect(&request.url)
         .await
         .expect("deny redirects");
-    assert_eq!(
-        query_param(&target, "error").as_deref(),
-        Some("access_denied")
-    );
+    assert_error_redirect(&provider, &request, &target, "access_denied");
     assert!(query_param(&target, "error_description").is_some());
-    assert_eq!(
-        query_param(&target, "state").as_deref(),
-        Some(request.state.as_str())
-    );
-    assert_eq!(
-        query_param(&target, "iss").as_deref(),
-        Some(provider.issuer_str())
-    );
-    assert!(query_param(&target, "code").is_none());
     provider.shutdown().await;
 }
 
