@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use authdash::auth::{FlowEnvironment, FlowPreference, Os, Session};
 use authdash::config::Config;
+use authdash::demo::{DemoProvider, DemoSettings, config_toml};
 use authdash::session::{LoginEvent, LoginRequest, SessionService, SessionSetup};
 use authdash::store::{FileStore, KeySource};
 use secrecy::SecretString;
@@ -100,6 +101,33 @@ impl Home {
 impl Default for Home {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// The demo provider, a home whose config `a.toml` names it, and the
+/// session service over that home's store: what most session tests start
+/// from.
+pub struct DemoHome {
+    pub demo: DemoProvider,
+    pub home: Home,
+    pub config: Config,
+    pub service: Arc<SessionService>,
+}
+
+impl DemoHome {
+    pub async fn start() -> Self {
+        let demo = DemoProvider::start(DemoSettings::default())
+            .await
+            .expect("the demo provider starts");
+        let home = Home::new();
+        let config = home.config("a.toml", &config_toml(demo.issuer_str()));
+        let service = home.service(&config);
+        Self {
+            demo,
+            home,
+            config,
+            service,
+        }
     }
 }
 

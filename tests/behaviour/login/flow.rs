@@ -14,7 +14,7 @@ use authdash::identity::RoleOrder;
 use authdash::session::LoginEvent;
 use secrecy::ExposeSecret;
 use support::browser;
-use support::home::{Home, browser_login};
+use support::home::{DemoHome, browser_login};
 
 const BOUND: Duration = Duration::from_secs(30);
 
@@ -505,10 +505,7 @@ fn callback_of(authorize_url: &str) -> url::Url {
 /// completes with the real sign-in.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_refused_callback_is_said_at_once_and_the_login_goes_on() {
-    let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
-    let home = Home::new();
-    let config = home.config("a.toml", &config_toml(demo.issuer_str()));
-    let service = home.service(&config);
+    let h = DemoHome::start().await;
     let refused = Arc::new(Mutex::new(Vec::<String>::new()));
     let heard = refused.clone();
     let (tx, rx) = tokio::sync::oneshot::channel();
@@ -537,7 +534,7 @@ async fn a_refused_callback_is_said_at_once_and_the_login_goes_on() {
             .await
             .expect("the real sign-in");
     });
-    let logged_in = tokio::time::timeout(BOUND, service.login(browser_login(), &events))
+    let logged_in = tokio::time::timeout(BOUND, h.service.login(browser_login(), &events))
         .await
         .expect("in time")
         .expect("the real login completes");

@@ -62,16 +62,10 @@ fn other_apps_session(of: &Session, fresh: bool) -> Session {
     s
 }
 
-/// Alice logged in through config A, and config B's session of her
-/// (`b_fresh`, or expired) stored beside it.
-struct AliceInBothApps {
-    _demo: DemoProvider,
-    home: Home,
-    a: Arc<SessionService>,
-    alice: Session,
-}
-
-async fn alice_in_both_apps(b_fresh: bool) -> AliceInBothApps {
+/// Alice logged in through config A (the demo, the home, A's service and
+/// her session), and config B's session of her (`b_fresh`, or expired)
+/// stored beside it.
+async fn alice_in_both_apps(b_fresh: bool) -> (DemoProvider, Home, Arc<SessionService>, Session) {
     let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
     let home = Home::new();
     let (config_a, _config_b) = two_apps(&home, &demo);
@@ -80,12 +74,7 @@ async fn alice_in_both_apps(b_fresh: bool) -> AliceInBothApps {
     home.store()
         .save(&other_apps_session(&alice, b_fresh))
         .expect("B's session stored");
-    AliceInBothApps {
-        _demo: demo,
-        home,
-        a,
-        alice,
-    }
+    (demo, home, a, alice)
 }
 
 fn expired(mut session: Session) -> Session {
@@ -107,12 +96,7 @@ fn other_apps_session_is_stored(home: &Home) -> bool {
 /// with a token issued to another client.
 #[tokio::test(flavor = "multi_thread")]
 async fn attack_renewal_hands_out_the_token_of_another_client_at_the_same_issuer() {
-    let AliceInBothApps {
-        _demo,
-        home,
-        a,
-        alice,
-    } = alice_in_both_apps(true).await;
+    let (_demo, home, a, alice) = alice_in_both_apps(true).await;
 
     // A renews its own session (the store keeps one per client), and gets
     // nothing of B's.
@@ -141,12 +125,7 @@ async fn attack_renewal_hands_out_the_token_of_another_client_at_the_same_issuer
 /// is removed: config A deleted config B's session.
 #[tokio::test(flavor = "multi_thread")]
 async fn attack_a_failed_renewal_deletes_the_session_of_another_client() {
-    let AliceInBothApps {
-        _demo,
-        home,
-        a,
-        alice,
-    } = alice_in_both_apps(false).await;
+    let (_demo, home, a, alice) = alice_in_both_apps(false).await;
 
     let result = a.renew(&expired(alice)).await;
     if let Ok(s) = &result {
@@ -162,12 +141,7 @@ async fn attack_a_failed_renewal_deletes_the_session_of_another_client() {
 /// issuer, is not A's to delete.
 #[tokio::test(flavor = "multi_thread")]
 async fn attack_logout_deletes_the_session_of_another_client() {
-    let AliceInBothApps {
-        _demo,
-        home,
-        a,
-        alice,
-    } = alice_in_both_apps(true).await;
+    let (_demo, home, a, alice) = alice_in_both_apps(true).await;
 
     let report = tokio::time::timeout(BOUND, a.logout(&alice, LogoutOptions::default(), &|_| {}))
         .await
@@ -183,9 +157,7 @@ async fn attack_logout_deletes_the_session_of_another_client() {
 #[tokio::test(flavor = "multi_thread")]
 async fn attack_login_with_another_client_overwrites_the_first_clients_session() {
     // What config B's login stores (TokenStore::save, as login does).
-    let AliceInBothApps {
-        _demo, home, alice, ..
-    } = alice_in_both_apps(true).await;
+    let (_demo, home, _, alice) = alice_in_both_apps(true).await;
     let refresh_a = alice
         .tokens
         .refresh_token
