@@ -591,27 +591,39 @@ impl BrokenProvider {
         format!("{}/panel", self.shared.issuer)
     }
 
-    /// A config from provider lines (after `client_id` and
-    /// `server_metadata_url`) and `[authdash]` lines.
-    /// A config file's text naming this provider `test`.
-    pub fn toml(&self) -> String {
-        format!(
+    /// A config file's text naming this provider `test`: `provider_lines`
+    /// after `client_id` and `server_metadata_url`, and `authdash_table`
+    /// lines under `[authdash]` when not empty.
+    pub fn toml_with(&self, provider_lines: &str, authdash_table: &str) -> String {
+        let mut text = format!(
             "[auth.test]\nclient_id = \"{CLIENT_ID}\"\nserver_metadata_url = \"{}\"\n",
             self.metadata_url()
-        )
-    }
-
-    pub fn config_text(&self, provider_lines: &str, authdash_table: &str) -> Config {
-        let mut text = format!(
-            "[auth.test]\nclient_id = \"{CLIENT_ID}\"\nserver_metadata_url = \"{}\"\n{provider_lines}\n",
-            self.metadata_url()
         );
+        if !provider_lines.is_empty() {
+            text.push_str(provider_lines);
+            text.push('\n');
+        }
         if !authdash_table.is_empty() {
             text.push_str("\n[authdash]\n");
             text.push_str(authdash_table);
             text.push('\n');
         }
-        Config::parse(Path::new("rp-test.toml"), &text, &|_| None).expect("test config parses")
+        text
+    }
+
+    /// The same with nothing added.
+    pub fn toml(&self) -> String {
+        self.toml_with("", "")
+    }
+
+    /// [`Self::toml_with`], parsed.
+    pub fn config_text(&self, provider_lines: &str, authdash_table: &str) -> Config {
+        Config::parse(
+            Path::new("rp-test.toml"),
+            &self.toml_with(provider_lines, authdash_table),
+            &|_| None,
+        )
+        .expect("test config parses")
     }
 
     /// A confidential client: [`CLIENT_SECRET`], plus `provider_lines`.
@@ -625,16 +637,7 @@ impl BrokenProvider {
     /// A config for this provider (`[auth.test]`), with `authdash_table`
     /// lines added under `[authdash]` when not empty.
     pub fn config_with(&self, authdash_table: &str) -> Config {
-        let mut text = format!(
-            "[auth.test]\nclient_id = \"{CLIENT_ID}\"\nserver_metadata_url = \"{}\"\n",
-            self.metadata_url()
-        );
-        if !authdash_table.is_empty() {
-            text.push_str("\n[authdash]\n");
-            text.push_str(authdash_table);
-            text.push('\n');
-        }
-        Config::parse(Path::new("rp-test.toml"), &text, &|_| None).expect("test config parses")
+        self.config_text("", authdash_table)
     }
 
     pub fn config(&self) -> Config {

@@ -11,7 +11,7 @@ use authdash::auth::{FlowEnvironment, FlowPreference, Os, Session};
 use authdash::config::Config;
 use authdash::demo::{DemoProvider, DemoSettings, config_toml};
 use authdash::session::{LoginEvent, LoginRequest, SessionService, SessionSetup};
-use authdash::store::{FileStore, KeySource};
+use authdash::store::{AccountId, FileStore, KeySource, TokenStore as _};
 use secrecy::SecretString;
 
 use super::{binary, browser};
@@ -40,6 +40,15 @@ impl Home {
             self.data_dir(),
             KeySource::Secret(SecretString::from(SECRET.to_owned())),
         )
+    }
+
+    /// What the store holds now for `session`'s account.
+    pub fn stored(&self, session: &Session) -> Option<Session> {
+        self.store()
+            .accounts()
+            .expect("the store reads")
+            .find(&AccountId::of(session))
+            .cloned()
     }
 
     pub fn config_path(&self, file: &str) -> PathBuf {
@@ -129,6 +138,17 @@ impl DemoHome {
             service,
         }
     }
+}
+
+/// A home whose config `a.toml` is `toml`, its session service, and a
+/// session logged in there at a provider that approves at once (the
+/// broken provider).
+pub async fn approved_home(toml: &str) -> (Home, Config, Arc<SessionService>, Session) {
+    let home = Home::new();
+    let config = home.config("a.toml", toml);
+    let service = home.service(&config);
+    let session = auto_approved_login(&service).await;
+    (home, config, service, session)
 }
 
 /// Log in in the browser (the test's), whatever this machine has.

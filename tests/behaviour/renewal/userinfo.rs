@@ -12,17 +12,13 @@ use std::sync::Arc;
 
 use authdash::auth::{Provider, Session};
 use authdash::config::Config;
-use support::broken_provider::{BrokenProvider, CLIENT_ID, Fault, HOSTILE_NAME};
+use support::broken_provider::{BrokenProvider, Fault, HOSTILE_NAME};
 use support::engine::{bounded, discover, login};
 use support::home::{DemoHome, demo_login};
 
 /// The broken provider's config with `org_claims` set to `mapper`.
 fn config(op: &BrokenProvider, mapper: &str) -> Config {
-    let text = format!(
-        "[auth.test]\nclient_id = \"{CLIENT_ID}\"\nserver_metadata_url = \"{}\"\n\
-         org_claims = \"{mapper}\"\n",
-        op.metadata_url()
-    );
+    let text = op.toml_with(&format!("org_claims = \"{mapper}\""), "");
     Config::parse(Path::new("renewal.toml"), &text, &|_| None).expect("config parses")
 }
 

@@ -14,7 +14,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use authdash::demo::{DemoProvider, DemoSettings};
-use support::broken_provider::{BrokenProvider, CLIENT_ID, Fault};
+use support::broken_provider::{BrokenProvider, Fault};
 use support::browser;
 use support::pty::Pty;
 
@@ -122,10 +122,7 @@ fn spinner_says(screen: &str, what: &str) -> bool {
 fn a_hanging_token_endpoint_leaves_keys_answered_and_esc_cancels_the_login() {
     let rt = runtime();
     let provider = rt.block_on(BrokenProvider::start(Fault::TokenHang));
-    let home = Home::new(&format!(
-        "[auth.test]\nclient_id = \"{CLIENT_ID}\"\nserver_metadata_url = \"{}\"\n",
-        provider.metadata_url()
-    ));
+    let home = Home::new(&provider.toml());
     let (mut app, url) = home.start_login();
     // The provider signs in at once and redirects to the callback; the
     // code's exchange then hangs at the token endpoint.

@@ -14,14 +14,14 @@ use std::sync::Arc;
 use authdash::auth::{AuthError, Provider, Session};
 use authdash::config::Config;
 use authdash::session::SessionService;
-use authdash::store::{AccountId, TokenStore};
+use authdash::store::AccountId;
 use authdash::tui::model::ProfileText;
 use secrecy::ExposeSecret;
 use serde_json::json;
 use support::acme::{admin_panel_opens, expired, orgs, role, with};
-use support::broken_provider::{BrokenProvider, CLIENT_ID, Fault, SUBJECT};
+use support::broken_provider::{BrokenProvider, Fault, SUBJECT};
 use support::engine::{bounded, discover, login};
-use support::home::{Home, auto_approved_login};
+use support::home::{Home, approved_home};
 
 /// Discovery with `config`, then a browser login.
 async fn logged_in(config: &Config) -> (Arc<Provider>, Session) {
@@ -305,15 +305,8 @@ async fn a_failed_userinfo_at_renewal_does_not_keep_a_removed_role() {
 /// A login through the session service over a private home, `claims`
 /// being the `[auth.test.claims]` lines.
 async fn service_login(op: &BrokenProvider, claims: &str) -> (Home, Arc<SessionService>, Session) {
-    let home = Home::new();
-    let toml = format!(
-        "[auth.test]\nclient_id = \"{CLIENT_ID}\"\nserver_metadata_url = \"{}\"\n\
-         [auth.test.claims]\n{claims}\n",
-        op.metadata_url()
-    );
-    let config = home.config("a.toml", &toml);
-    let service = home.service(&config);
-    let session = auto_approved_login(&service).await;
+    let toml = op.toml_with(&format!("[auth.test.claims]\n{claims}"), "");
+    let (home, _, service, session) = approved_home(&toml).await;
     (home, service, session)
 }
 
@@ -328,13 +321,7 @@ async fn unverified_renewal(home: &Home, service: &SessionService, session: &Ses
         matches!(&error, authdash::session::SessionError::Unverified { reason, .. } if reason.contains("userinfo")),
         "{error}"
     );
-    let stored = home
-        .store()
-        .accounts()
-        .expect("store reads")
-        .find(&AccountId::of(session))
-        .cloned()
-        .expect("still stored");
+    let stored = home.stored(session).expect("still stored");
     assert!(stored.unverified.is_some(), "kept, marked unverified");
     assert_ne!(
         stored
@@ -540,24 +527,9 @@ async fn the_profile_marks_no_userinfo_claim_after_a_skip() {
 async fn a_skipped_renewal_round_trips_through_the_store() {
     let op = BrokenProvider::start(Fault::None).await;
     op.set_extra_id_claims(orgs("Admin"));
-    let home = Home::new();
-    let toml = format!(
-        "[auth.test]\nclient_id = \"{CLIENT_ID}\"\nserver_metadata_url = \"{}\"\n\
-         [auth.test.claims]\nsource = \"id_token\"\n",
-        op.metadata_url()
-    );
-    let config = home.config("a.toml", &toml);
-    let service = home.service(&config);
-    let session = auto_approved_login(&service).await;
+    let (home, service, session) = service_login(&op, "source = \"id_token\"").await;
     assert!(admin_panel_opens(&session));
-    let stored = || {
-        home.store()
-            .accounts()
-            .expect("store reads")
-            .find(&AccountId::of(&session))
-            .cloned()
-            .expect("still stored")
-    };
+    let stored = || home.stored(&session).expect("still stored");
 
     op.set_extra_id_claims(orgs("Member"));
     let renewed = bounded("renewal", service.renew(&expired(session.clone())))
@@ -571,7 +543,7 @@ async fn a_skipped_renewal_round_trips_through_the_store() {
     assert_eq!(role(&kept), Some("Member"));
 
     op.set_extra_id_claims(json!({}));
-    let other = home.service(&config);
+    let other = home.service(&service.config);
     let again = bounded("renewal", other.renew(&expired(kept)))
         .await
         .expect("renewed");
