@@ -173,6 +173,13 @@ async fn userinfo(provider: &DemoProvider, access_token: &str) -> reqwest::Respo
         .expect("GET userinfo")
 }
 
+/// What userinfo answers for the access token of a token response.
+async fn userinfo_status(provider: &DemoProvider, token_response: &Value) -> StatusCode {
+    userinfo(provider, field(token_response, "access_token"))
+        .await
+        .status()
+}
+
 async fn panel(
     provider: &DemoProvider,
     access_token: Option<&str>,
@@ -676,12 +683,7 @@ async fn refresh_rotates_and_detects_reuse() {
     assert_eq!(claims.issuer().as_str(), provider.issuer_str());
     assert_eq!(claims.audiences().len(), 1);
     assert_eq!(claims.audiences()[0].as_str(), DEMO_CLIENT_ID);
-    assert_eq!(
-        userinfo(&provider, field(&second, "access_token"))
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    assert_eq!(userinfo_status(&provider, &second).await, StatusCode::OK);
     assert_eq!(provider.refresh_reuse_rejections(), 0);
 
     // The rotated-away token is refused and counted; the grant is revoked.
@@ -691,9 +693,7 @@ async fn refresh_rotates_and_detects_reuse() {
     let after = refresh(&provider, new_refresh).await;
     expect_oauth_error(after, StatusCode::BAD_REQUEST, "invalid_grant").await;
     assert_eq!(
-        userinfo(&provider, field(&second, "access_token"))
-            .await
-            .status(),
+        userinfo_status(&provider, &second).await,
         StatusCode::UNAUTHORIZED
     );
     provider.shutdown().await;
@@ -738,9 +738,7 @@ async fn revocation() {
     let again = refresh(&provider, field(&body, "refresh_token")).await;
     expect_oauth_error(again, StatusCode::BAD_REQUEST, "invalid_grant").await;
     assert_eq!(
-        userinfo(&provider, field(&body, "access_token"))
-            .await
-            .status(),
+        userinfo_status(&provider, &body).await,
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
@@ -808,9 +806,7 @@ async fn access_token_expires() {
     .await;
     let body = tokens_for(&provider, "carol").await;
     assert_eq!(
-        userinfo(&provider, field(&body, "access_token"))
-            .await
-            .status(),
+        userinfo_status(&provider, &body).await,
         StatusCode::UNAUTHORIZED
     );
     provider.shutdown().await;

@@ -279,33 +279,7 @@ impl Demo {
     /// clock: for the app's own effects, whose renewals the provider
     /// verifies against the first login's times.
     pub async fn login_asking(&self, user: &str, scopes: Vec<String>) -> Session {
-        let config = &self.config;
-        let login = async {
-            let provider = Arc::new(
-                Provider::discover(&config.providers[0], &config.http)
-                    .await
-                    .expect("discovery"),
-            );
-            let options = authdash::auth::LoginOptions {
-                extra_scopes: scopes,
-                ..Default::default()
-            };
-            let login = BrowserLogin::start(provider, WAIT, options)
-                .await
-                .expect("the login starts");
-            let url = login.authorize_url().to_string();
-            let finish = tokio::spawn(login.finish());
-            let response = browser::sign_in(&url, user).await.expect("sign-in");
-            assert!(
-                response.status().is_success(),
-                "the callback answered {}",
-                response.status()
-            );
-            finish.await.expect("the login task").expect("a session")
-        };
-        tokio::time::timeout(WAIT, login)
-            .await
-            .expect("the login finishes in time")
+        sign_in(&self.config, user, scopes).await
     }
 
     /// The dashboard right after `user` logged in, at the clock. The
@@ -325,31 +299,83 @@ impl Demo {
     /// browser" succeeds and shows nothing. `browser_available` is what
     /// the binary would have found out about the machine.
     pub fn app(&self, data_dir: &Path, browser_available: bool) -> App {
-        // The store refuses a folder others can read.
-        #[cfg(unix)]
-        std::fs::set_permissions(
+        app(
+            &self.config,
+            &self.provider,
             data_dir,
-            std::os::unix::fs::PermissionsExt::from_mode(0o700),
-        )
-        .expect("data dir made private");
-        let store = FileStore::new(data_dir, KeySource::KeyFile(data_dir.join("store.key")));
-        let services = Services {
-            session: SessionService::new(SessionSetup {
-                config: self.config.clone(),
-                store_path: store.path(),
-                store: Arc::new(store),
-                data_dir: data_dir.to_owned(),
-                browser_var: Some("true".into()),
-                discovery_cache: None,
-            }),
             browser_available,
-            demo_sign_in: Some(self.provider.terminal_sign_in()),
-            over_ssh: false,
-        };
-        let mut app = App::new(services, true, clock());
-        app.model.utc = true;
-        app
+            clock(),
+        )
     }
+}
+
+/// A real session of `user` at the first provider of `config`, asking for
+/// `scopes` too: signed in on the demo provider's page, through a real
+/// loopback callback, on the wall clock.
+pub async fn sign_in(config: &Config, user: &str, scopes: Vec<String>) -> Session {
+    let login = async {
+        let provider = Arc::new(
+            Provider::discover(&config.providers[0], &config.http)
+                .await
+                .expect("discovery"),
+        );
+        let options = authdash::auth::LoginOptions {
+            extra_scopes: scopes,
+            ..Default::default()
+        };
+        let login = BrowserLogin::start(provider, WAIT, options)
+            .await
+            .expect("the login starts");
+        let url = login.authorize_url().to_string();
+        let finish = tokio::spawn(login.finish());
+        let response = browser::sign_in(&url, user).await.expect("sign-in");
+        assert!(
+            response.status().is_success(),
+            "the callback answered {}",
+            response.status()
+        );
+        finish.await.expect("the login task").expect("a session")
+    };
+    tokio::time::timeout(WAIT, login)
+        .await
+        .expect("the login finishes in time")
+}
+
+/// The app as `authdash demo` runs it with `config`, at `now`, with real
+/// effects: logins against `provider`, the store in `data_dir`, the demo's
+/// sign-in from the terminal. `$BROWSER` is `true`: "opening the browser"
+/// succeeds and shows nothing.
+pub fn app(
+    config: &Config,
+    provider: &DemoProvider,
+    data_dir: &Path,
+    browser_available: bool,
+    now: DateTime<Utc>,
+) -> App {
+    // The store refuses a folder others can read.
+    #[cfg(unix)]
+    std::fs::set_permissions(
+        data_dir,
+        std::os::unix::fs::PermissionsExt::from_mode(0o700),
+    )
+    .expect("data dir made private");
+    let store = FileStore::new(data_dir, KeySource::KeyFile(data_dir.join("store.key")));
+    let services = Services {
+        session: SessionService::new(SessionSetup {
+            config: config.clone(),
+            store_path: store.path(),
+            store: Arc::new(store),
+            data_dir: data_dir.to_owned(),
+            browser_var: Some("true".into()),
+            discovery_cache: None,
+        }),
+        browser_available,
+        demo_sign_in: Some(provider.terminal_sign_in()),
+        over_ssh: false,
+    };
+    let mut app = App::new(services, true, now);
+    app.model.utc = true;
+    app
 }
 
 /// Apply the app's messages until one matches `done` (that one too); every
