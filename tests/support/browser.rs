@@ -132,12 +132,7 @@ async fn submit(authorize_url: &str, field: &str, value: &str) -> Result<Url, St
         AuthorizeStep::Redirect(url) => return Ok(url),
         AuthorizeStep::Page(page) => page,
     };
-    if field == "user" && !page.users.iter().any(|u| u == value) {
-        return Err(format!(
-            "no user {value:?} on the sign-in page (have {:?})",
-            page.users
-        ));
-    }
+    offers(field, value, &page.users, "the sign-in page")?;
     let response = client()
         .post(page.action.clone())
         .form(&[("request_id", page.request_id.as_str()), (field, value)])
@@ -276,17 +271,7 @@ pub async fn enter_device_code(
     page: &DeviceCodePage,
     code: &str,
 ) -> Result<DeviceApprovalPage, String> {
-    let response = client()
-        .post(page.action.clone())
-        .form(&[("user_code", code)])
-        .send()
-        .await
-        .map_err(|e| format!("POST the code: {e}"))?;
-    let status = response.status();
-    let html = response.text().await.unwrap_or_default();
-    if status != StatusCode::OK {
-        return Err(format!("the code was refused ({status}):\n{html}"));
-    }
+    let html = post_for_page(&page.action, &[("user_code", code)], "the code").await?;
     Ok(DeviceApprovalPage {
         action: form_action(&page.action, &html)?,
         user_code: user_code_field(&html)?,
@@ -302,22 +287,38 @@ pub async fn decide_device(
     field: &str,
     value: &str,
 ) -> Result<String, String> {
-    if field == "user" && !page.users.iter().any(|u| u == value) {
-        return Err(format!(
-            "no user {value:?} on the approval page (have {:?})",
-            page.users
-        ));
+    offers(field, value, &page.users, "the approval page")?;
+    post_for_page(
+        &page.action,
+        &[("user_code", page.user_code.as_str()), (field, value)],
+        "the approval form",
+    )
+    .await
+}
+
+/// A press of `field=value` names a user the page offers (Deny always
+/// may be pressed).
+fn offers(field: &str, value: &str, users: &[String], page: &str) -> Result<(), String> {
+    if field == "user" && !users.iter().any(|u| u == value) {
+        return Err(format!("no user {value:?} on {page} (have {users:?})"));
     }
+    Ok(())
+}
+
+/// POSTs `form` to a page's form `action`: the HTML of the page it
+/// answers with, or `Err` with it when the answer is not 200 (a refused
+/// code, say).
+async fn post_for_page(action: &Url, form: &[(&str, &str)], what: &str) -> Result<String, String> {
     let response = client()
-        .post(page.action.clone())
-        .form(&[("user_code", page.user_code.as_str()), (field, value)])
+        .post(action.clone())
+        .form(form)
         .send()
         .await
-        .map_err(|e| format!("POST the approval form: {e}"))?;
+        .map_err(|e| format!("POST {what}: {e}"))?;
     let status = response.status();
     let html = response.text().await.unwrap_or_default();
     if status != StatusCode::OK {
-        return Err(format!("the approval form answered {status}:\n{html}"));
+        return Err(format!("{what} was refused ({status}):\n{html}"));
     }
     Ok(html)
 }
