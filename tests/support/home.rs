@@ -125,11 +125,17 @@ pub struct DemoHome {
 
 impl DemoHome {
     pub async fn start() -> Self {
+        Self::start_with(config_toml).await
+    }
+
+    /// The same with a config of `text` (made from the demo's issuer):
+    /// the demo's own with more panels, say.
+    pub async fn start_with(text: impl FnOnce(&str) -> String) -> Self {
         let demo = DemoProvider::start(DemoSettings::default())
             .await
             .expect("the demo provider starts");
         let home = Home::new();
-        let config = home.config("a.toml", &config_toml(demo.issuer_str()));
+        let config = home.config("a.toml", &text(demo.issuer_str()));
         let service = home.service(&config);
         Self {
             demo,

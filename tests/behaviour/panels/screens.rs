@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use authdash::auth::Session;
-use authdash::demo::{DemoProvider, DemoSettings, config_toml};
+use authdash::demo::config_toml;
 use authdash::panels::{SourceError, TemplateVars};
 use authdash::session::SessionService;
 use authdash::store::AccountId;
@@ -23,7 +23,7 @@ use chrono::TimeDelta;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use support::home::{Home, demo_login_asking};
+use support::home::{DemoHome, demo_login_asking};
 
 const BOUND: Duration = Duration::from_secs(30);
 const ACME: &str = "7a1b2c3d-4e5f-4a6b-8c7d-1e2f3a4b5c6d";
@@ -52,25 +52,18 @@ source = { type = "http", url = "{issuer}/api/orgs/{org_id}/panels/admin" }
 "#;
 
 struct Setup {
-    _provider: DemoProvider,
-    _home: Home,
+    _demo: DemoHome,
     service: Arc<SessionService>,
 }
 
 impl Setup {
     async fn start() -> Self {
-        let provider = DemoProvider::start(DemoSettings::default())
-            .await
-            .expect("the demo provider starts");
-        let issuer = provider.issuer_str().trim_end_matches('/').to_owned();
-        let text = config_toml(&issuer) + &NOTES.replace("{issuer}", &issuer);
-        let home = Home::new();
-        let config = home.config("panels.toml", &text);
-        let service = home.service(&config);
+        let demo =
+            DemoHome::start_with(|issuer| config_toml(issuer) + &NOTES.replace("{issuer}", issuer))
+                .await;
         Self {
-            _provider: provider,
-            _home: home,
-            service,
+            service: demo.service.clone(),
+            _demo: demo,
         }
     }
 
