@@ -428,6 +428,34 @@ pub fn press(model: &mut Model, code: KeyCode) -> Vec<Command> {
     update(model, key_event(code))
 }
 
+/// Enter on the login screen's browser choice, then what a browser login
+/// answers: the authorization address `url`, and the browser opened.
+pub fn browser_login_waiting(model: &mut Model, url: &str) {
+    press(model, KeyCode::Enter);
+    let generation = match &model.screen {
+        authdash::tui::model::Screen::Login(login) => {
+            login
+                .pending
+                .as_ref()
+                .expect("a login under way")
+                .generation
+        }
+        authdash::tui::model::Screen::Dashboard(_) => panic!("the login screen expected"),
+    };
+    for msg in [
+        Msg::LoginUrl {
+            generation,
+            url: url.to_owned(),
+        },
+        Msg::BrowserOpened {
+            generation,
+            result: Ok(()),
+        },
+    ] {
+        update(model, msg);
+    }
+}
+
 /// Several keys; the commands of all of them.
 pub fn keys(model: &mut Model, codes: &[KeyCode]) -> Vec<Command> {
     codes.iter().flat_map(|c| press(model, *c)).collect()
