@@ -35,6 +35,20 @@ async fn demo() -> (DemoProvider, Config) {
     demo_with(DemoSettings::default()).await
 }
 
+/// The demo config (of the demo `config` names) with `[auth]
+/// redirect_uri` set.
+fn with_redirect_uri(config: &Config, redirect_uri: &str) -> Config {
+    let issuer = config.providers[0]
+        .server_metadata_url
+        .as_str()
+        .replace("/.well-known/openid-configuration", "");
+    let text = config_toml(&issuer).replace(
+        "[auth.demo]",
+        &format!("[auth]\nredirect_uri = \"{redirect_uri}\"\n\n[auth.demo]"),
+    );
+    Config::parse(Path::new("demo.toml"), &text, &|_| None).unwrap()
+}
+
 async fn provider(config: &Config) -> Arc<Provider> {
     Arc::new(
         Provider::discover(&config.providers[0], &config.http)
@@ -245,17 +259,7 @@ async fn a_fixed_port_in_use_is_reported_with_the_fix() {
     let (_demo, config) = demo().await;
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port();
-    let text = config_toml(
-        &config.providers[0]
-            .server_metadata_url
-            .as_str()
-            .replace("/.well-known/openid-configuration", ""),
-    )
-    .replace(
-        "[auth.demo]",
-        &format!("[auth]\nredirect_uri = \"http://127.0.0.1:{port}/callback\"\n\n[auth.demo]"),
-    );
-    let config = Config::parse(Path::new("demo.toml"), &text, &|_| None).unwrap();
+    let config = with_redirect_uri(&config, &format!("http://127.0.0.1:{port}/callback"));
     let err = BrowserLogin::start(provider(&config).await, BOUND, LoginOptions::default())
         .await
         .unwrap_err();
@@ -269,17 +273,7 @@ async fn a_fixed_port_in_use_is_reported_with_the_fix() {
 #[tokio::test]
 async fn localhost_redirects_listen_on_both_loopback_addresses() {
     let (_demo, config) = demo().await;
-    let text = config_toml(
-        &config.providers[0]
-            .server_metadata_url
-            .as_str()
-            .replace("/.well-known/openid-configuration", ""),
-    )
-    .replace(
-        "[auth.demo]",
-        "[auth]\nredirect_uri = \"http://localhost/callback\"\n\n[auth.demo]",
-    );
-    let config = Config::parse(Path::new("demo.toml"), &text, &|_| None).unwrap();
+    let config = with_redirect_uri(&config, "http://localhost/callback");
     let login = start(provider(&config).await).await;
     let uri = login.redirect_uri().clone();
     assert_eq!(uri.host_str(), Some("localhost"));
