@@ -8,43 +8,18 @@ use crate::support;
 
 use std::path::PathBuf;
 
+use super::Folder;
 use authdash::config::trust::{self, ConfigOrigin, TrustError, Why};
 use support::broken_provider::{BrokenProvider, Fault};
 
-struct Folder {
-    tmp: tempfile::TempDir,
-}
-
-impl Folder {
-    fn new() -> Self {
-        let tmp = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(tmp.path().join("project").join(".streamlit")).unwrap();
-        Self { tmp }
-    }
-
-    fn project(&self) -> PathBuf {
-        self.tmp.path().join("project")
-    }
-
-    fn config(&self) -> PathBuf {
-        self.project().join(".streamlit").join("secrets.toml")
-    }
-
-    fn data(&self) -> PathBuf {
-        self.tmp.path().join("data")
-    }
-
-    fn write(&self, extra: &str) {
-        std::fs::write(
-            self.config(),
-            format!(
-                "[auth]\nclient_id = \"cid\"\n\
-                 server_metadata_url = \"https://idp.example.com/.well-known/openid-configuration\"\n\
-                 {extra}"
-            ),
-        )
-        .unwrap();
-    }
+/// `authdash trust` on the folder's config (`--allow-commands` or not),
+/// then the config loaded as the dashboard loads it.
+fn trusted_and_loaded(f: &Folder, allow_commands: bool) -> authdash::config::Config {
+    trust::trust(&f.data(), &f.config(), allow_commands).expect("trusted");
+    trust::load(ConfigOrigin::CurrentFolder, &f.config(), &f.data(), &|_| {
+        None
+    })
+    .expect("trusted, it loads")
 }
 
 fn untrusted(f: &Folder) -> (Why, String) {
@@ -140,11 +115,7 @@ async fn attack_a_ca_file_swapped_after_the_check_is_not_used() {
         ),
     )
     .unwrap();
-    trust::trust(&f.data(), &f.config(), false).expect("trusted");
-    let config = trust::load(ConfigOrigin::CurrentFolder, &f.config(), &f.data(), &|_| {
-        None
-    })
-    .expect("trusted, it loads");
+    let config = trusted_and_loaded(&f, false);
     // The positive control: contacted as trusted, it works.
     authdash::auth::Provider::discover(&config.providers[0], &config.http)
         .await
@@ -205,11 +176,7 @@ async fn attack_a_program_link_pointed_elsewhere_while_the_dashboard_runs_is_not
         ),
     )
     .unwrap();
-    trust::trust(&f.data(), &f.config(), true).expect("trusted");
-    let config = trust::load(ConfigOrigin::CurrentFolder, &f.config(), &f.data(), &|_| {
-        None
-    })
-    .expect("trusted, it loads");
+    let config = trusted_and_loaded(&f, true);
     let home = Home::new();
     let service = home.service(&config);
     let session = auto_approved_login(&service).await;

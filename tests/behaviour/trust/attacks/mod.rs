@@ -26,12 +26,18 @@ impl Folder {
         Self { tmp }
     }
 
+    /// The cloned project's folder.
+    fn project(&self) -> PathBuf {
+        self.tmp.path().join("project")
+    }
+
     fn config(&self) -> PathBuf {
-        self.tmp
-            .path()
-            .join("project")
-            .join(".streamlit")
-            .join("secrets.toml")
+        self.project().join(".streamlit").join("secrets.toml")
+    }
+
+    /// The config: a provider at [`ISSUER`], then `extra` lines.
+    fn write(&self, extra: &str) {
+        std::fs::write(self.config(), config_text(extra)).unwrap();
     }
 
     fn data(&self) -> PathBuf {
