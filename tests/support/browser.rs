@@ -64,31 +64,16 @@ fn attribute_after(html: &str, from: usize, attr: &str) -> Option<String> {
 
 /// Parses the sign-in form out of the page at `page_url`.
 pub fn parse_sign_in_page(page_url: &Url, html: &str) -> Result<SignInPage, String> {
-    let form = html
-        .find("<form")
-        .ok_or_else(|| format!("no <form> on the sign-in page:\n{html}"))?;
-    let action = attribute_after(html, form, "action").unwrap_or_default();
-    let action = page_url
-        .join(&action)
-        .map_err(|e| format!("bad form action {action:?}: {e}"))?;
+    let action = form_action(page_url, html)?;
     let hidden = html
         .find("name=\"request_id\"")
         .ok_or_else(|| format!("no request_id field on the sign-in page:\n{html}"))?;
     let request_id = attribute_after(html, hidden, "value")
         .ok_or_else(|| "the request_id field has no value".to_string())?;
-    let mut users = Vec::new();
-    let mut at = 0;
-    while let Some(pos) = html[at..].find("name=\"user\"") {
-        let pos = pos + at;
-        if let Some(value) = attribute_after(html, pos, "value") {
-            users.push(value);
-        }
-        at = pos + 1;
-    }
     Ok(SignInPage {
         action,
         request_id,
-        users,
+        users: user_buttons(html),
         html: html.to_string(),
     })
 }
