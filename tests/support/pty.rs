@@ -47,6 +47,20 @@ pub fn fake_browser(dir: &Path, urls: &Path) -> std::io::Result<PathBuf> {
     Ok(script)
 }
 
+/// [`home_env`] for a terminal (`TERM`), with `$BROWSER` the
+/// [`fake_browser`] written in `root`.
+pub fn env_with_fake_browser(root: &Path) -> Vec<(String, String)> {
+    let mut env = home_env(root);
+    env.extend([
+        ("TERM".into(), "xterm-256color".into()),
+        (
+            "BROWSER".into(),
+            format!("sh {}", root.join("fake-browser.sh").display()),
+        ),
+    ]);
+    env
+}
+
 pub struct Pty {
     /// The wall clock (µs since the epoch) just before the spawn, and
     /// once it returned (the program exec'd).

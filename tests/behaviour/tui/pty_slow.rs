@@ -59,15 +59,7 @@ impl Home {
     }
 
     fn env(&self) -> Vec<(String, String)> {
-        let mut env = support::pty::home_env(self.path());
-        env.extend([
-            ("TERM".into(), "xterm-256color".into()),
-            (
-                "BROWSER".into(),
-                format!("sh {}", self.path().join("fake-browser.sh").display()),
-            ),
-        ]);
-        env
+        support::pty::env_with_fake_browser(self.path())
     }
 
     /// The dashboard in a pty, on the login screen's Enter: the
