@@ -456,6 +456,31 @@ pub fn browser_login_waiting(model: &mut Model, url: &str) {
     }
 }
 
+/// Move the navigation to panel `id` with ↓ and ↑, as a person would:
+/// the commands of every key (the panels passed on the way start fetches
+/// the next move cancels).
+pub fn nav_to_panel(model: &mut Model, id: &str) -> Vec<Command> {
+    let index = model.panels.iter().position(|p| p.id == id).expect("panel");
+    let target = model
+        .nav_items()
+        .iter()
+        .position(|n| *n == NavItem::Panel(index))
+        .expect("in the navigation");
+    let mut commands = Vec::new();
+    loop {
+        let current = model.dashboard().map(|d| d.nav).unwrap_or_default();
+        if current == target {
+            return commands;
+        }
+        let code = if current < target {
+            KeyCode::Down
+        } else {
+            KeyCode::Up
+        };
+        commands.extend(press(model, code));
+    }
+}
+
 /// Several keys; the commands of all of them.
 pub fn keys(model: &mut Model, codes: &[KeyCode]) -> Vec<Command> {
     codes.iter().flat_map(|c| press(model, *c)).collect()

@@ -16,7 +16,7 @@ use authdash::panels::{SourceError, TemplateVars};
 use authdash::session::SessionService;
 use authdash::store::AccountId;
 use authdash::tui::message::{Command, Msg};
-use authdash::tui::model::{Model, NavItem, Screen};
+use authdash::tui::model::{Model, Screen};
 use authdash::tui::update::{enter_dashboard, update};
 use authdash::tui::view;
 use chrono::TimeDelta;
@@ -144,28 +144,10 @@ fn fetched_ids(commands: &[Command]) -> Vec<String> {
 /// Move the navigation to panel `id` (panels passed on the way start
 /// fetches the next move cancels); the fetch of `id`, if it started one.
 fn go_to(model: &mut Model, id: &str) -> Vec<Command> {
-    go_to_all(model, id)
+    support::screens::nav_to_panel(model, id)
         .into_iter()
         .filter(|c| matches!(c, Command::FetchPanel { spec, .. } if spec.id == id))
         .collect()
-}
-
-fn go_to_all(model: &mut Model, id: &str) -> Vec<Command> {
-    let index = model.panels.iter().position(|p| p.id == id).expect("panel");
-    let target = model
-        .nav_items()
-        .iter()
-        .position(|n| *n == NavItem::Panel(index))
-        .expect("in the nav");
-    let mut commands = Vec::new();
-    let current = model.dashboard().map(|d| d.nav).unwrap_or_default();
-    for _ in current..target {
-        commands.extend(press(model, KeyCode::Down));
-    }
-    for _ in target..current {
-        commands.extend(press(model, KeyCode::Up));
-    }
-    commands
 }
 
 fn render(model: &Model, width: u16, height: u16) -> String {
@@ -582,7 +564,7 @@ async fn the_inspector_lists_the_last_renewals() {
     assert_eq!(records.len(), 1);
     assert_eq!(records[0].took_ms, Some(1000));
     assert!(records[0].result.is_ok());
-    go_to_all(&mut model, "billing");
+    support::screens::nav_to_panel(&mut model, "billing");
     while dash(&model).nav != 2 {
         press(&mut model, KeyCode::Up);
     }

@@ -315,9 +315,10 @@ async fn generated_looking_names_are_refused_without_work() {
 mod esc {
     use super::*;
     use authdash::tui::message::{Command, Msg};
-    use authdash::tui::model::{Model, NavItem};
+    use authdash::tui::model::Model;
     use authdash::tui::update::{enter_dashboard, update};
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use support::screens::nav_to_panel;
 
     const ACME: &str = "7a1b2c3d-4e5f-4a6b-8c7d-1e2f3a4b5c6d";
 
@@ -333,28 +334,6 @@ mod esc {
             } if spec.id == id => Some(*generation),
             _ => None,
         })
-    }
-
-    fn go_to(model: &mut Model, id: &str) -> Vec<Command> {
-        let index = model.panels.iter().position(|p| p.id == id).expect("panel");
-        let target = model
-            .nav_items()
-            .iter()
-            .position(|n| *n == NavItem::Panel(index))
-            .expect("in the nav");
-        let mut commands = Vec::new();
-        loop {
-            let current = model.dashboard().map(|d| d.nav).unwrap_or_default();
-            if current == target {
-                return commands;
-            }
-            let key = if current < target {
-                KeyCode::Down
-            } else {
-                KeyCode::Up
-            };
-            commands.extend(press(model, key));
-        }
     }
 
     fn answer(model: &mut Model, generation: u64, id: &str, value: serde_json::Value) {
@@ -388,7 +367,7 @@ mod esc {
             .set_active_org(&session.provider, &session.user.subject, ACME);
         enter_dashboard(&mut model, session);
 
-        let first = fetch_of(&go_to(&mut model, "usage"), "usage").expect("usage loads");
+        let first = fetch_of(&nav_to_panel(&mut model, "usage"), "usage").expect("usage loads");
         let esc = press(&mut model, KeyCode::Esc);
         assert!(
             matches!(esc.as_slice(), [Command::CancelPanels]),
@@ -446,7 +425,8 @@ mod esc {
         enter_dashboard(&mut model, session);
         let at = |secs| start + chrono::TimeDelta::seconds(secs);
 
-        let first = fetch_of(&go_to(&mut model, "reports"), "reports").expect("reports loads");
+        let first =
+            fetch_of(&nav_to_panel(&mut model, "reports"), "reports").expect("reports loads");
         answer(&mut model, first, "reports", serde_json::json!([1, 2, 3]));
         let due = update(&mut model, Msg::Tick(at(61)));
         assert!(fetch_of(&due, "reports").is_some(), "refreshes every 60 s");
