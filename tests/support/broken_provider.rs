@@ -645,6 +645,20 @@ impl BrokenProvider {
     }
 }
 
+/// A discovery document of `issuer` with only what OpenID Connect
+/// Discovery requires (endpoints under the issuer, RS256, `code`).
+pub fn minimal_discovery(issuer: &str) -> Value {
+    json!({
+        "issuer": issuer,
+        "authorization_endpoint": format!("{issuer}/authorize"),
+        "token_endpoint": format!("{issuer}/token"),
+        "jwks_uri": format!("{issuer}/jwks"),
+        "response_types_supported": ["code"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+    })
+}
+
 /// The fields of a JSON object given as test extras.
 fn object(claims: Value) -> serde_json::Map<String, Value> {
     match claims {
@@ -702,24 +716,21 @@ async fn discovery(State(s): State<Arc<Shared>>) -> Response {
         return huge_body(&s);
     }
     let issuer = &s.issuer;
-    let mut doc = json!({
-        "issuer": match fault {
-            Fault::DiscoveryIssuer => format!("{issuer}/other"),
-            Fault::DiscoveryIssuerSlash => format!("{issuer}/"),
-            _ => issuer.clone(),
-        },
-        "authorization_endpoint": format!("{issuer}/authorize"),
-        "token_endpoint": format!("{issuer}/token"),
-        "userinfo_endpoint": format!("{issuer}/userinfo"),
-        "jwks_uri": format!("{issuer}/jwks"),
-        "response_types_supported": ["code"],
-        "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": ["RS256"],
-        "token_endpoint_auth_methods_supported": ["none"],
-        "code_challenge_methods_supported": ["S256"],
-        "grant_types_supported": ["authorization_code", "refresh_token"],
-        "revocation_endpoint": format!("{issuer}/revoke"),
-    });
+    let mut doc = minimal_discovery(issuer);
+    doc.as_object_mut()
+        .expect("a JSON object")
+        .extend(object(json!({
+            "issuer": match fault {
+                Fault::DiscoveryIssuer => format!("{issuer}/other"),
+                Fault::DiscoveryIssuerSlash => format!("{issuer}/"),
+                _ => issuer.clone(),
+            },
+            "userinfo_endpoint": format!("{issuer}/userinfo"),
+            "token_endpoint_auth_methods_supported": ["none"],
+            "code_challenge_methods_supported": ["S256"],
+            "grant_types_supported": ["authorization_code", "refresh_token"],
+            "revocation_endpoint": format!("{issuer}/revoke"),
+        })));
     if s.device_enabled.load(Ordering::SeqCst) {
         doc["device_authorization_endpoint"] = json!(format!("{issuer}/device"));
     }

@@ -218,17 +218,7 @@ async fn odd_provider() -> BrokenProvider {
         let t = chrono::Utc::now() - chrono::TimeDelta::minutes(10);
         t.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
     };
-    let doc = move |issuer: &str| {
-        serde_json::json!({
-            "issuer": issuer,
-            "authorization_endpoint": format!("{issuer}/authorize"),
-            "token_endpoint": format!("{issuer}/token"),
-            "jwks_uri": format!("{issuer}/jwks"),
-            "response_types_supported": ["code"],
-            "subject_types_supported": ["public"],
-            "id_token_signing_alg_values_supported": ["RS256"],
-        })
-    };
+    let doc = support::broken_provider::minimal_discovery;
     let known = issuer.clone();
     let routes = axum::Router::new()
         .route(

@@ -311,15 +311,7 @@ async fn attack_remote_providers_token_sent_to_a_plain_http_loopback_port() {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    let doc = json!({
-        "issuer": issuer,
-        "authorization_endpoint": format!("{issuer}/authorize"),
-        "token_endpoint": format!("{issuer}/token"),
-        "jwks_uri": format!("{issuer}/jwks"),
-        "response_types_supported": ["code"],
-        "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": ["RS256"],
-    });
+    let doc = support::broken_provider::minimal_discovery(issuer);
     let entry = json!({
         "version": 1,
         "metadata_url": metadata_url,
