@@ -167,35 +167,12 @@ impl Demo {
     /// and load it (the panels passed on the way stay loading). Every
     /// command the keys gave is returned, the fetch run included.
     pub async fn open(&self, model: &mut Model, id: &str) -> Vec<Command> {
-        let index = model.panels.iter().position(|p| p.id == id).expect("panel");
-        let target = model
-            .nav_items()
-            .iter()
-            .position(|n| *n == NavItem::Panel(index))
-            .expect("in the navigation");
-        let current = model.dashboard().map(|d| d.nav).unwrap_or_default();
-        let mut all = Vec::new();
-        let mut last = Vec::new();
-        let code = if target > current {
-            KeyCode::Down
-        } else {
-            KeyCode::Up
-        };
-        for _ in 0..target.abs_diff(current) {
-            all.append(&mut last);
-            last = press(model, code);
-        }
-        let fetches = last
-            .iter()
-            .filter(|c| matches!(c, Command::FetchPanel { .. }))
-            .count();
-        assert!(fetches <= 1, "one fetch for the panel reached");
-        let (fetch, rest): (Vec<Command>, Vec<Command>) = last
+        let (fetch, rest): (Vec<Command>, Vec<Command>) = nav_to_panel(model, id)
             .into_iter()
-            .partition(|c| matches!(c, Command::FetchPanel { .. }));
-        all.extend(rest);
+            .partition(|c| matches!(c, Command::FetchPanel { spec, .. } if spec.id == id));
+        assert!(fetch.len() <= 1, "one fetch for the panel reached");
         self.run(model, fetch).await;
-        all
+        rest
     }
 
     /// The demo as `authdash demo` runs it ("log out everywhere" set up
