@@ -152,9 +152,16 @@ impl DemoHome {
 pub async fn approved_home(toml: &str) -> (Home, Config, Arc<SessionService>, Session) {
     let home = Home::new();
     let config = home.config("a.toml", toml);
-    let service = home.service(&config);
-    let session = auto_approved_login(&service).await;
+    let (service, session) = approved_login(&home, &config).await;
     (home, config, service, session)
+}
+
+/// The session service of `config` over `home`'s store, and a session
+/// logged in there at a provider that approves at once.
+pub async fn approved_login(home: &Home, config: &Config) -> (Arc<SessionService>, Session) {
+    let service = home.service(config);
+    let session = auto_approved_login(&service).await;
+    (service, session)
 }
 
 /// Log in in the browser (the test's), whatever this machine has.

@@ -22,6 +22,15 @@ fn trusted_and_loaded(f: &Folder, allow_commands: bool) -> authdash::config::Con
     .expect("trusted, it loads")
 }
 
+/// The template values of org `org-1`, Acme, for `session`'s user.
+fn acme(session: &authdash::auth::Session) -> authdash::panels::TemplateVars<'_> {
+    authdash::panels::TemplateVars {
+        org_id: "org-1",
+        org_name: "Acme",
+        user_id: &session.user.subject,
+    }
+}
+
 fn untrusted(f: &Folder) -> (Why, String) {
     match trust::check(&f.data(), &f.config()) {
         Err(TrustError::Untrusted(u)) => {
@@ -154,7 +163,7 @@ fn script(dir: &std::path::Path, name: &str) -> PathBuf {
 #[tokio::test(flavor = "multi_thread")]
 async fn attack_a_program_link_pointed_elsewhere_while_the_dashboard_runs_is_not_followed() {
     use support::broken_provider::{BrokenProvider, CLIENT_ID, Fault};
-    use support::home::{Home, auto_approved_login};
+    use support::home::{Home, approved_login};
 
     let op = BrokenProvider::start(Fault::None).await;
     let f = Folder::new();
@@ -178,13 +187,8 @@ async fn attack_a_program_link_pointed_elsewhere_while_the_dashboard_runs_is_not
     .unwrap();
     let config = trusted_and_loaded(&f, true);
     let home = Home::new();
-    let service = home.service(&config);
-    let session = auto_approved_login(&service).await;
-    let vars = authdash::panels::TemplateVars {
-        org_id: "org-1",
-        org_name: "Acme",
-        user_id: &session.user.subject,
-    };
+    let (service, session) = approved_login(&home, &config).await;
+    let vars = acme(&session);
     let panel = |id: &str| {
         config
             .panels
@@ -225,7 +229,7 @@ async fn attack_a_program_link_pointed_elsewhere_while_the_dashboard_runs_is_not
 #[tokio::test(flavor = "multi_thread")]
 async fn attack_a_clone_linking_to_a_trusted_config_does_not_run_its_own_scripts() {
     use support::broken_provider::{BrokenProvider, CLIENT_ID, Fault};
-    use support::home::{Home, auto_approved_login};
+    use support::home::{Home, approved_login};
 
     let op = BrokenProvider::start(Fault::None).await;
     let trusted = Folder::new();
@@ -268,13 +272,8 @@ async fn attack_a_clone_linking_to_a_trusted_config_does_not_run_its_own_scripts
     .expect("the trusted bytes, at their trusted path: loaded");
 
     let home = Home::new();
-    let service = home.service(&config);
-    let session = auto_approved_login(&service).await;
-    let vars = authdash::panels::TemplateVars {
-        org_id: "org-1",
-        org_name: "Acme",
-        user_id: &session.user.subject,
-    };
+    let (service, session) = approved_login(&home, &config).await;
+    let vars = acme(&session);
     // Wherever authdash runs (here the test's own folder, which has no
     // `report.sh`: the clone's would be found in the clone), the script
     // that runs is the one beside the trusted config.
