@@ -61,6 +61,16 @@ pub fn env_with_fake_browser(root: &Path) -> Vec<(String, String)> {
     env
 }
 
+/// A runtime for a pty test's async work (the provider, the test
+/// browser) beside its blocking waits on the screen.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
 pub struct Pty {
     /// The wall clock (µs since the epoch) just before the spawn, and
     /// once it returned (the program exec'd).

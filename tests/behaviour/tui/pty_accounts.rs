@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use authdash::demo::{DemoProvider, DemoSettings};
 use support::home::Home;
-use support::pty::Pty;
+use support::pty::{Pty, runtime};
 
 const BIN: &str = env!("CARGO_BIN_EXE_authdash");
 /// Upper bound for anything to show on the screen.
@@ -21,14 +21,6 @@ const WAIT: Duration = Duration::from_secs(20);
 
 fn fail<T>(e: String) -> T {
     panic!("{e}")
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
 }
 
 /// A person's machine: a private home, and a `$BROWSER` that writes each

@@ -16,19 +16,11 @@ use std::time::Duration;
 use authdash::demo::{DemoProvider, DemoSettings};
 use support::broken_provider::{BrokenProvider, Fault};
 use support::browser;
-use support::pty::Pty;
+use support::pty::{Pty, runtime};
 
 const BIN: &str = env!("CARGO_BIN_EXE_authdash");
 /// Upper bound for anything to show on the screen.
 const WAIT: Duration = Duration::from_secs(15);
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
-}
 
 /// A private home: its XDG folders, a `$BROWSER` that writes the URL it is
 /// given to `urls.txt`, and `config` as the config file.
