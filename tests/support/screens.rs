@@ -458,6 +458,23 @@ pub fn nav_to_panel(model: &mut Model, id: &str) -> Vec<Command> {
     }
 }
 
+/// `commands` are the one logout everywhere (revoking at the provider
+/// and ending its sessions, no browser sign-out).
+#[track_caller]
+pub fn assert_logs_out_everywhere(commands: &[Command]) {
+    assert!(
+        matches!(
+            commands,
+            [Command::Logout {
+                everywhere: true,
+                in_browser: false,
+                ..
+            }]
+        ),
+        "{commands:?}"
+    );
+}
+
 /// Several keys; the commands of all of them.
 pub fn keys(model: &mut Model, codes: &[KeyCode]) -> Vec<Command> {
     codes.iter().flat_map(|c| press(model, *c)).collect()

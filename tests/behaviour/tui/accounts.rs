@@ -15,7 +15,8 @@ use crossterm::event::KeyCode;
 
 use crate::assert_screens;
 use crate::support::screens::{
-    Demo, app_press, keys, press, press_key, pump_through, rows, tick, type_text,
+    Demo, app_press, assert_logs_out_everywhere, keys, press, press_key, pump_through, rows, tick,
+    type_text,
 };
 
 /// Billing, in the navigation list after Profile, Organizations, Session.
@@ -460,17 +461,7 @@ async fn log_out_everywhere_asks_first_esc_stays_y_goes_on() {
     assert!(!model.quit);
 
     let commands = press(&mut model, KeyCode::Char('y'));
-    assert!(
-        matches!(
-            commands.as_slice(),
-            [Command::Logout {
-                everywhere: true,
-                in_browser: false,
-                ..
-            }]
-        ),
-        "{commands:?}"
-    );
+    assert_logs_out_everywhere(&commands);
     assert_eq!(login_screen(&model).offers.ended, Some(Ended::LoggedOut));
 }
 
