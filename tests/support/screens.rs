@@ -129,38 +129,12 @@ impl Demo {
             self.service(dir.path())
                 .with_program_environment(std::env::vars_os()),
         );
-        for command in commands {
-            let Command::FetchPanel {
-                generation,
-                spec,
-                org_id,
-                org_name,
-                session,
-            } = command
-            else {
-                continue;
-            };
-            let vars = TemplateVars {
-                org_id: &org_id,
-                org_name: &org_name,
-                user_id: &session.user.subject,
-            };
-            // The model's session lives on the one clock, years before the
-            // provider's; its token is fresh at the provider: use it as is.
-            let mut session = (*session).clone();
-            session.tokens.expires_at = None;
-            let fetched = tokio::time::timeout(WAIT, service.fetch_source(&session, &spec, vars))
-                .await
-                .expect("the panel's data in time");
-            update(
-                model,
-                Msg::PanelLoaded {
-                    generation,
-                    panel_id: spec.id.clone(),
-                    result: fetched.data,
-                },
-            );
-        }
+        // The model's session lives on the one clock, years before the
+        // provider's; its token is fresh at the provider: use it as is.
+        answer_fetches(&service, model, commands, |session| {
+            session.tokens.expires_at = None
+        })
+        .await;
     }
 
     /// Move the navigation to panel `id` with ↓ and ↑, as a person would,
@@ -283,6 +257,47 @@ impl Demo {
             browser_available,
             clock(),
         )
+    }
+}
+
+/// Carry out the panel fetches among `commands` through `service`, as the
+/// app's effects do, each session first given to `adjust`, and hand each
+/// answer to `update`.
+pub async fn answer_fetches(
+    service: &Arc<SessionService>,
+    model: &mut Model,
+    commands: Vec<Command>,
+    adjust: impl Fn(&mut Session),
+) {
+    for command in commands {
+        let Command::FetchPanel {
+            generation,
+            spec,
+            org_id,
+            org_name,
+            session,
+        } = command
+        else {
+            continue;
+        };
+        let vars = TemplateVars {
+            org_id: &org_id,
+            org_name: &org_name,
+            user_id: &session.user.subject,
+        };
+        let mut session = (*session).clone();
+        adjust(&mut session);
+        let fetched = tokio::time::timeout(WAIT, service.fetch_source(&session, &spec, vars))
+            .await
+            .expect("the panel's data in time");
+        update(
+            model,
+            Msg::PanelLoaded {
+                generation,
+                panel_id: spec.id.clone(),
+                result: fetched.data,
+            },
+        );
     }
 }
 

@@ -8,7 +8,6 @@
 use crate::support;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use authdash::auth::Session;
 use authdash::demo::config_toml;
@@ -25,7 +24,6 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use support::home::{DemoHome, demo_login_asking};
 
-const BOUND: Duration = Duration::from_secs(30);
 const ACME: &str = "7a1b2c3d-4e5f-4a6b-8c7d-1e2f3a4b5c6d";
 const GLOBEX: &str = "8b2c3d4e-5f6a-4b7c-9d8e-2f3a4b5c6d7e";
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
@@ -94,34 +92,7 @@ impl Setup {
     /// Run the commands' panel fetches for real and hand their answers
     /// to `update`, as the app's effects do.
     async fn run(&self, model: &mut Model, commands: Vec<Command>) {
-        for command in commands {
-            if let Command::FetchPanel {
-                generation,
-                spec,
-                org_id,
-                org_name,
-                session,
-            } = command
-            {
-                let vars = TemplateVars {
-                    org_id: &org_id,
-                    org_name: &org_name,
-                    user_id: &session.user.subject,
-                };
-                let fetched =
-                    tokio::time::timeout(BOUND, self.service.fetch_source(&session, &spec, vars))
-                        .await
-                        .expect("the fetch ends in time");
-                update(
-                    model,
-                    Msg::PanelLoaded {
-                        generation,
-                        panel_id: spec.id.clone(),
-                        result: fetched.data,
-                    },
-                );
-            }
-        }
+        support::screens::answer_fetches(&self.service, model, commands, |_| {}).await;
     }
 }
 
