@@ -3,7 +3,6 @@
 //! write. The other processes are this test binary run again with
 //! `--ignored --exact child_process` and a role in the environment.
 
-use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -12,11 +11,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use authdash::auth::{Session, TokenSet};
-use authdash::identity::User;
+use authdash::auth::Session;
 use authdash::store::{FileStore, KEY_FILE_NAME, KeySource, StoreError, TokenStore};
 use chrono::Utc;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
+
+#[path = "support/session.rs"]
+mod session;
 
 const ROLE: &str = "AUTHDASH_TEST_STORE_ROLE";
 const DIR: &str = "AUTHDASH_TEST_STORE_DIR";
@@ -29,32 +30,7 @@ const PAUSE: Duration = Duration::from_millis(40);
 const BOUND: Duration = Duration::from_secs(60);
 
 fn session(access: &str) -> Session {
-    Session {
-        provider: "p".into(),
-        issuer: "http://127.0.0.1:1".into(),
-        client_id: "c".into(),
-        tokens: TokenSet {
-            access_token: SecretString::from(access.to_owned()),
-            refresh_token: Some(SecretString::from("refresh".to_owned())),
-            id_token: SecretString::from("a.b.c".to_owned()),
-            expires_at: Some(Utc::now()),
-            scopes: vec!["openid".into()],
-        },
-        id_claims: BTreeMap::new(),
-        userinfo: None,
-        user: User {
-            subject: "alice".into(),
-            email: None,
-            email_verified: None,
-            name: None,
-            picture: None,
-            orgs: Vec::new(),
-        },
-        logged_in_at: Utc::now(),
-        refreshed_at: None,
-        unverified: None,
-        apis: Default::default(),
-    }
+    session::hand_made("p", access, Utc::now())
 }
 
 fn store(dir: &Path) -> FileStore {

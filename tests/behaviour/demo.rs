@@ -115,20 +115,37 @@ async fn expect_oauth_error(response: reqwest::Response, status: StatusCode, err
     assert!(body["error_description"].is_string(), "{body}");
 }
 
+/// `target` goes back to the request's callback with its `state` and the
+/// provider's `iss` (RFC 9207).
+fn assert_back_to_the_callback(provider: &DemoProvider, request: &Request, target: &Url) {
+    assert!(target.as_str().starts_with(CALLBACK), "{target}");
+    assert_eq!(
+        query_param(target, "state").as_deref(),
+        Some(request.state.as_str())
+    );
+    assert_eq!(
+        query_param(target, "iss").as_deref(),
+        Some(provider.issuer_str())
+    );
+}
+
+/// `target` goes back to the callback (as above) with `error` and no code.
+fn assert_error_redirect(provider: &DemoProvider, request: &Request, target: &Url, error: &str) {
+    assert_back_to_the_callback(provider, request, target);
+    assert_eq!(
+        query_param(target, "error").as_deref(),
+        Some(error),
+        "{target}"
+    );
+    assert!(query_param(target, "code").is_none());
+}
+
 /// Signs `user` in and returns the code from the redirect (checking state and iss).
 async fn code_for(provider: &DemoProvider, request: &Request, user: &str) -> String {
     let target = browser::authorize_redirect(&request.url, user)
         .await
         .expect("sign-in redirects");
-    assert!(target.as_str().starts_with(CALLBACK), "{target}");
-    assert_eq!(
-        query_param(&target, "state").as_deref(),
-        Some(request.state.as_str())
-    );
-    assert_eq!(
-        query_param(&target, "iss").as_deref(),
-        Some(provider.issuer_str())
-    );
+    assert_back_to_the_callback(provider, request, &target);
     query_param(&target, "code").expect("a code in the redirect")
 }
 
@@ -154,6 +171,13 @@ async fn userinfo(provider: &DemoProvider, access_token: &str) -> reqwest::Respo
         .send()
         .await
         .expect("GET userinfo")
+}
+
+/// What userinfo answers for the access token of a token response.
+async fn userinfo_status(provider: &DemoProvider, token_response: &Value) -> StatusCode {
+    userinfo(provider, field(token_response, "access_token"))
+        .await
+        .status()
 }
 
 async fn panel(
@@ -536,21 +560,7 @@ async fn other_authorize_errors_redirect_with_state_and_iss() {
         let browser::AuthorizeStep::Redirect(target) = step else {
             panic!("{url} should redirect with {error}");
         };
-        assert!(target.as_str().starts_with(CALLBACK));
-        assert_eq!(
-            query_param(&target, "error").as_deref(),
-            Some(error),
-            "{url}"
-        );
-        assert_eq!(
-            query_param(&target, "state").as_deref(),
-            Some(request.state.as_str())
-        );
-        assert_eq!(
-            query_param(&target, "iss").as_deref(),
-            Some(provider.issuer_str())
-        );
-        assert!(query_param(&target, "code").is_none());
+        assert_error_redirect(&provider, &request, &target, error);
     }
     provider.shutdown().await;
 }
@@ -562,20 +572,8 @@ async fn deny_returns_access_denied() {
     let target = browser::deny_redirect(&request.url)
         .await
         .expect("deny redirects");
-    assert_eq!(
-        query_param(&target, "error").as_deref(),
-        Some("access_denied")
-    );
+    assert_error_redirect(&provider, &request, &target, "access_denied");
     assert!(query_param(&target, "error_description").is_some());
-    assert_eq!(
-        query_param(&target, "state").as_deref(),
-        Some(request.state.as_str())
-    );
-    assert_eq!(
-        query_param(&target, "iss").as_deref(),
-        Some(provider.issuer_str())
-    );
-    assert!(query_param(&target, "code").is_none());
     provider.shutdown().await;
 }
 
@@ -685,12 +683,7 @@ async fn refresh_rotates_and_detects_reuse() {
     assert_eq!(claims.issuer().as_str(), provider.issuer_str());
     assert_eq!(claims.audiences().len(), 1);
     assert_eq!(claims.audiences()[0].as_str(), DEMO_CLIENT_ID);
-    assert_eq!(
-        userinfo(&provider, field(&second, "access_token"))
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    assert_eq!(userinfo_status(&provider, &second).await, StatusCode::OK);
     assert_eq!(provider.refresh_reuse_rejections(), 0);
 
     // The rotated-away token is refused and counted; the grant is revoked.
@@ -700,9 +693,7 @@ async fn refresh_rotates_and_detects_reuse() {
     let after = refresh(&provider, new_refresh).await;
     expect_oauth_error(after, StatusCode::BAD_REQUEST, "invalid_grant").await;
     assert_eq!(
-        userinfo(&provider, field(&second, "access_token"))
-            .await
-            .status(),
+        userinfo_status(&provider, &second).await,
         StatusCode::UNAUTHORIZED
     );
     provider.shutdown().await;
@@ -747,9 +738,7 @@ async fn revocation() {
     let again = refresh(&provider, field(&body, "refresh_token")).await;
     expect_oauth_error(again, StatusCode::BAD_REQUEST, "invalid_grant").await;
     assert_eq!(
-        userinfo(&provider, field(&body, "access_token"))
-            .await
-            .status(),
+        userinfo_status(&provider, &body).await,
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
@@ -817,9 +806,7 @@ async fn access_token_expires() {
     .await;
     let body = tokens_for(&provider, "carol").await;
     assert_eq!(
-        userinfo(&provider, field(&body, "access_token"))
-            .await
-            .status(),
+        userinfo_status(&provider, &body).await,
         StatusCode::UNAUTHORIZED
     );
     provider.shutdown().await;

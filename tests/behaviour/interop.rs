@@ -24,6 +24,7 @@ use support::binary;
 use support::node_provider::{
     Browser, CONFIDENTIAL_CLIENT, CONFIDENTIAL_SECRET, NodeProvider, PUBLIC_CLIENT, Page, deliver,
 };
+use support::paste::with_param;
 
 const BOUND: Duration = Duration::from_secs(30);
 
@@ -402,13 +403,7 @@ async fn browser_sign_out(
         .expect("oidc-provider has an end_session_endpoint");
     let will_return = sign_out.will_return();
     let start = sign_out.start_url().clone();
-    assert_eq!(start.host_str(), Some("127.0.0.1"));
-    assert!(
-        !start
-            .as_str()
-            .contains(session.tokens.id_token.expose_secret()),
-        "the address handed to the browser carries no token"
-    );
+    support::engine::assert_sign_out_start(&start, session);
     let waiting = tokio::spawn(sign_out.wait(wait));
     let page = tokio::time::timeout(BOUND, browser.open_app_address(&start))
         .await
@@ -537,21 +532,6 @@ async fn an_unregistered_post_logout_redirect_uri_is_refused_and_reported_not_sh
         Err(AuthError::SignOut(SignOutError::NoReturn(_))) => {}
         other => panic!("expected the missing return to be reported, got {other:?}"),
     }
-}
-
-/// `url` with the query parameter `name` set to `value`.
-fn with_param(url: &url::Url, name: &str, value: &str) -> url::Url {
-    let mut url = url.clone();
-    let pairs: Vec<(String, String)> = url
-        .query_pairs()
-        .into_owned()
-        .filter(|(k, _)| k != name)
-        .collect();
-    url.query_pairs_mut()
-        .clear()
-        .extend_pairs(pairs)
-        .append_pair(name, value);
-    url
 }
 
 #[tokio::test]

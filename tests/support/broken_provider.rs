@@ -591,27 +591,39 @@ impl BrokenProvider {
         format!("{}/panel", self.shared.issuer)
     }
 
-    /// A config from provider lines (after `client_id` and
-    /// `server_metadata_url`) and `[authdash]` lines.
-    /// A config file's text naming this provider `test`.
-    pub fn toml(&self) -> String {
-        format!(
+    /// A config file's text naming this provider `test`: `provider_lines`
+    /// after `client_id` and `server_metadata_url`, and `authdash_table`
+    /// lines under `[authdash]` when not empty.
+    pub fn toml_with(&self, provider_lines: &str, authdash_table: &str) -> String {
+        let mut text = format!(
             "[auth.test]\nclient_id = \"{CLIENT_ID}\"\nserver_metadata_url = \"{}\"\n",
             self.metadata_url()
-        )
-    }
-
-    pub fn config_text(&self, provider_lines: &str, authdash_table: &str) -> Config {
-        let mut text = format!(
-            "[auth.test]\nclient_id = \"{CLIENT_ID}\"\nserver_metadata_url = \"{}\"\n{provider_lines}\n",
-            self.metadata_url()
         );
+        if !provider_lines.is_empty() {
+            text.push_str(provider_lines);
+            text.push('\n');
+        }
         if !authdash_table.is_empty() {
             text.push_str("\n[authdash]\n");
             text.push_str(authdash_table);
             text.push('\n');
         }
-        Config::parse(Path::new("rp-test.toml"), &text, &|_| None).expect("test config parses")
+        text
+    }
+
+    /// The same with nothing added.
+    pub fn toml(&self) -> String {
+        self.toml_with("", "")
+    }
+
+    /// [`Self::toml_with`], parsed.
+    pub fn config_text(&self, provider_lines: &str, authdash_table: &str) -> Config {
+        Config::parse(
+            Path::new("rp-test.toml"),
+            &self.toml_with(provider_lines, authdash_table),
+            &|_| None,
+        )
+        .expect("test config parses")
     }
 
     /// A confidential client: [`CLIENT_SECRET`], plus `provider_lines`.
@@ -625,21 +637,26 @@ impl BrokenProvider {
     /// A config for this provider (`[auth.test]`), with `authdash_table`
     /// lines added under `[authdash]` when not empty.
     pub fn config_with(&self, authdash_table: &str) -> Config {
-        let mut text = format!(
-            "[auth.test]\nclient_id = \"{CLIENT_ID}\"\nserver_metadata_url = \"{}\"\n",
-            self.metadata_url()
-        );
-        if !authdash_table.is_empty() {
-            text.push_str("\n[authdash]\n");
-            text.push_str(authdash_table);
-            text.push('\n');
-        }
-        Config::parse(Path::new("rp-test.toml"), &text, &|_| None).expect("test config parses")
+        self.config_text("", authdash_table)
     }
 
     pub fn config(&self) -> Config {
         self.config_with("")
     }
+}
+
+/// A discovery document of `issuer` with only what OpenID Connect
+/// Discovery requires (endpoints under the issuer, RS256, `code`).
+pub fn minimal_discovery(issuer: &str) -> Value {
+    json!({
+        "issuer": issuer,
+        "authorization_endpoint": format!("{issuer}/authorize"),
+        "token_endpoint": format!("{issuer}/token"),
+        "jwks_uri": format!("{issuer}/jwks"),
+        "response_types_supported": ["code"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+    })
 }
 
 /// The fields of a JSON object given as test extras.
@@ -699,24 +716,21 @@ async fn discovery(State(s): State<Arc<Shared>>) -> Response {
         return huge_body(&s);
     }
     let issuer = &s.issuer;
-    let mut doc = json!({
-        "issuer": match fault {
-            Fault::DiscoveryIssuer => format!("{issuer}/other"),
-            Fault::DiscoveryIssuerSlash => format!("{issuer}/"),
-            _ => issuer.clone(),
-        },
-        "authorization_endpoint": format!("{issuer}/authorize"),
-        "token_endpoint": format!("{issuer}/token"),
-        "userinfo_endpoint": format!("{issuer}/userinfo"),
-        "jwks_uri": format!("{issuer}/jwks"),
-        "response_types_supported": ["code"],
-        "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": ["RS256"],
-        "token_endpoint_auth_methods_supported": ["none"],
-        "code_challenge_methods_supported": ["S256"],
-        "grant_types_supported": ["authorization_code", "refresh_token"],
-        "revocation_endpoint": format!("{issuer}/revoke"),
-    });
+    let mut doc = minimal_discovery(issuer);
+    doc.as_object_mut()
+        .expect("a JSON object")
+        .extend(object(json!({
+            "issuer": match fault {
+                Fault::DiscoveryIssuer => format!("{issuer}/other"),
+                Fault::DiscoveryIssuerSlash => format!("{issuer}/"),
+                _ => issuer.clone(),
+            },
+            "userinfo_endpoint": format!("{issuer}/userinfo"),
+            "token_endpoint_auth_methods_supported": ["none"],
+            "code_challenge_methods_supported": ["S256"],
+            "grant_types_supported": ["authorization_code", "refresh_token"],
+            "revocation_endpoint": format!("{issuer}/revoke"),
+        })));
     if s.device_enabled.load(Ordering::SeqCst) {
         doc["device_authorization_endpoint"] = json!(format!("{issuer}/device"));
     }

@@ -64,31 +64,16 @@ fn attribute_after(html: &str, from: usize, attr: &str) -> Option<String> {
 
 /// Parses the sign-in form out of the page at `page_url`.
 pub fn parse_sign_in_page(page_url: &Url, html: &str) -> Result<SignInPage, String> {
-    let form = html
-        .find("<form")
-        .ok_or_else(|| format!("no <form> on the sign-in page:\n{html}"))?;
-    let action = attribute_after(html, form, "action").unwrap_or_default();
-    let action = page_url
-        .join(&action)
-        .map_err(|e| format!("bad form action {action:?}: {e}"))?;
+    let action = form_action(page_url, html)?;
     let hidden = html
         .find("name=\"request_id\"")
         .ok_or_else(|| format!("no request_id field on the sign-in page:\n{html}"))?;
     let request_id = attribute_after(html, hidden, "value")
         .ok_or_else(|| "the request_id field has no value".to_string())?;
-    let mut users = Vec::new();
-    let mut at = 0;
-    while let Some(pos) = html[at..].find("name=\"user\"") {
-        let pos = pos + at;
-        if let Some(value) = attribute_after(html, pos, "value") {
-            users.push(value);
-        }
-        at = pos + 1;
-    }
     Ok(SignInPage {
         action,
         request_id,
-        users,
+        users: user_buttons(html),
         html: html.to_string(),
     })
 }
@@ -132,12 +117,7 @@ async fn submit(authorize_url: &str, field: &str, value: &str) -> Result<Url, St
         AuthorizeStep::Redirect(url) => return Ok(url),
         AuthorizeStep::Page(page) => page,
     };
-    if field == "user" && !page.users.iter().any(|u| u == value) {
-        return Err(format!(
-            "no user {value:?} on the sign-in page (have {:?})",
-            page.users
-        ));
-    }
+    offers(field, value, &page.users, "the sign-in page")?;
     let response = client()
         .post(page.action.clone())
         .form(&[("request_id", page.request_id.as_str()), (field, value)])
@@ -276,17 +256,7 @@ pub async fn enter_device_code(
     page: &DeviceCodePage,
     code: &str,
 ) -> Result<DeviceApprovalPage, String> {
-    let response = client()
-        .post(page.action.clone())
-        .form(&[("user_code", code)])
-        .send()
-        .await
-        .map_err(|e| format!("POST the code: {e}"))?;
-    let status = response.status();
-    let html = response.text().await.unwrap_or_default();
-    if status != StatusCode::OK {
-        return Err(format!("the code was refused ({status}):\n{html}"));
-    }
+    let html = post_for_page(&page.action, &[("user_code", code)], "the code").await?;
     Ok(DeviceApprovalPage {
         action: form_action(&page.action, &html)?,
         user_code: user_code_field(&html)?,
@@ -302,22 +272,38 @@ pub async fn decide_device(
     field: &str,
     value: &str,
 ) -> Result<String, String> {
-    if field == "user" && !page.users.iter().any(|u| u == value) {
-        return Err(format!(
-            "no user {value:?} on the approval page (have {:?})",
-            page.users
-        ));
+    offers(field, value, &page.users, "the approval page")?;
+    post_for_page(
+        &page.action,
+        &[("user_code", page.user_code.as_str()), (field, value)],
+        "the approval form",
+    )
+    .await
+}
+
+/// A press of `field=value` names a user the page offers (Deny always
+/// may be pressed).
+fn offers(field: &str, value: &str, users: &[String], page: &str) -> Result<(), String> {
+    if field == "user" && !users.iter().any(|u| u == value) {
+        return Err(format!("no user {value:?} on {page} (have {users:?})"));
     }
+    Ok(())
+}
+
+/// POSTs `form` to a page's form `action`: the HTML of the page it
+/// answers with, or `Err` with it when the answer is not 200 (a refused
+/// code, say).
+async fn post_for_page(action: &Url, form: &[(&str, &str)], what: &str) -> Result<String, String> {
     let response = client()
-        .post(page.action.clone())
-        .form(&[("user_code", page.user_code.as_str()), (field, value)])
+        .post(action.clone())
+        .form(form)
         .send()
         .await
-        .map_err(|e| format!("POST the approval form: {e}"))?;
+        .map_err(|e| format!("POST {what}: {e}"))?;
     let status = response.status();
     let html = response.text().await.unwrap_or_default();
     if status != StatusCode::OK {
-        return Err(format!("the approval form answered {status}:\n{html}"));
+        return Err(format!("{what} was refused ({status}):\n{html}"));
     }
     Ok(html)
 }

@@ -71,6 +71,16 @@ impl Setup {
         session
     }
 
+    /// The session the store holds as active.
+    pub fn active_session(&self) -> Session {
+        self.store()
+            .accounts()
+            .expect("the store reads")
+            .active_session()
+            .cloned()
+            .expect("an active session")
+    }
+
     /// The binary with this home and config.
     pub fn command(&self, args: &[&str]) -> Command {
         command(self.home.path(), &self.config_path, args)

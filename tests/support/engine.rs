@@ -76,3 +76,17 @@ pub fn refused<T: std::fmt::Debug>(result: Result<T, AuthError>) -> AuthError {
         Err(e) => e,
     }
 }
+
+/// The address a browser sign-out hands the browser first: authdash's own,
+/// on loopback, carrying no token (the ID token hint goes from there).
+#[track_caller]
+pub fn assert_sign_out_start(start: &Url, session: &Session) {
+    use secrecy::ExposeSecret as _;
+    assert_eq!(start.host_str(), Some("127.0.0.1"));
+    assert!(
+        !start
+            .as_str()
+            .contains(session.tokens.id_token.expose_secret()),
+        "the address handed to the browser carries no token"
+    );
+}

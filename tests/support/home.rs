@@ -9,8 +9,9 @@ use std::sync::{Arc, Mutex};
 
 use authdash::auth::{FlowEnvironment, FlowPreference, Os, Session};
 use authdash::config::Config;
+use authdash::demo::{DemoProvider, DemoSettings, config_toml};
 use authdash::session::{LoginEvent, LoginRequest, SessionService, SessionSetup};
-use authdash::store::{FileStore, KeySource};
+use authdash::store::{AccountId, FileStore, KeySource, TokenStore as _};
 use secrecy::SecretString;
 
 use super::{binary, browser};
@@ -39,6 +40,15 @@ impl Home {
             self.data_dir(),
             KeySource::Secret(SecretString::from(SECRET.to_owned())),
         )
+    }
+
+    /// What the store holds now for `session`'s account.
+    pub fn stored(&self, session: &Session) -> Option<Session> {
+        self.store()
+            .accounts()
+            .expect("the store reads")
+            .find(&AccountId::of(session))
+            .cloned()
     }
 
     pub fn config_path(&self, file: &str) -> PathBuf {
@@ -101,6 +111,57 @@ impl Default for Home {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// The demo provider, a home whose config `a.toml` names it, and the
+/// session service over that home's store: what most session tests start
+/// from.
+pub struct DemoHome {
+    pub demo: DemoProvider,
+    pub home: Home,
+    pub config: Config,
+    pub service: Arc<SessionService>,
+}
+
+impl DemoHome {
+    pub async fn start() -> Self {
+        Self::start_with(config_toml).await
+    }
+
+    /// The same with a config of `text` (made from the demo's issuer):
+    /// the demo's own with more panels, say.
+    pub async fn start_with(text: impl FnOnce(&str) -> String) -> Self {
+        let demo = DemoProvider::start(DemoSettings::default())
+            .await
+            .expect("the demo provider starts");
+        let home = Home::new();
+        let config = home.config("a.toml", &text(demo.issuer_str()));
+        let service = home.service(&config);
+        Self {
+            demo,
+            home,
+            config,
+            service,
+        }
+    }
+}
+
+/// A home whose config `a.toml` is `toml`, its session service, and a
+/// session logged in there at a provider that approves at once (the
+/// broken provider).
+pub async fn approved_home(toml: &str) -> (Home, Config, Arc<SessionService>, Session) {
+    let home = Home::new();
+    let config = home.config("a.toml", toml);
+    let (service, session) = approved_login(&home, &config).await;
+    (home, config, service, session)
+}
+
+/// The session service of `config` over `home`'s store, and a session
+/// logged in there at a provider that approves at once.
+pub async fn approved_login(home: &Home, config: &Config) -> (Arc<SessionService>, Session) {
+    let service = home.service(config);
+    let session = auto_approved_login(&service).await;
+    (service, session)
 }
 
 /// Log in in the browser (the test's), whatever this machine has.

@@ -12,3 +12,4 @@ pub mod node_provider;
 pub mod paste;
 pub mod pty;
 pub mod screens;
+pub mod session;

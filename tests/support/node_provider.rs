@@ -502,22 +502,7 @@ impl Browser {
             .await
             .unwrap_or_else(|e| panic!("request to {url} failed: {e:?}"));
         self.keep_cookies(url, &response);
-        let status = response.status();
-        let location = response
-            .headers()
-            .get(LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .map(|l| {
-                url.join(l)
-                    .unwrap_or_else(|e| panic!("bad Location {l:?}: {e}"))
-            });
-        let html = response.text().await.unwrap_or_default();
-        Page {
-            url: url.clone(),
-            status,
-            location,
-            html,
-        }
+        Page::read(url, response).await
     }
 
     pub async fn get(&self, url: &Url) -> Page {
@@ -743,19 +728,29 @@ async fn loopback_get(url: &Url) -> Page {
         matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]")),
         "an app address must be on loopback: {url}"
     );
-    let response = deliver(url).await;
-    let status = response.status();
-    let location = response
-        .headers()
-        .get(LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|l| url.join(l).ok());
-    let html = response.text().await.unwrap_or_default();
-    Page {
-        url: url.clone(),
-        status,
-        location,
-        html,
+    Page::read(url, deliver(url).await).await
+}
+
+impl Page {
+    /// The answer to a request for `url`: its status, where it redirects
+    /// to (absolute) and its text.
+    async fn read(url: &Url, response: reqwest::Response) -> Page {
+        let status = response.status();
+        let location = response
+            .headers()
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(|l| {
+                url.join(l)
+                    .unwrap_or_else(|e| panic!("bad Location {l:?}: {e}"))
+            });
+        let html = response.text().await.unwrap_or_default();
+        Page {
+            url: url.clone(),
+            status,
+            location,
+            html,
+        }
     }
 }
 

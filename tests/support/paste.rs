@@ -4,7 +4,7 @@
 //! terminal control characters), and the paste-back login started and the
 //! address the browser ends at, with the changes an attacker makes to it.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
@@ -93,6 +93,21 @@ pub fn start_paste_login(
     home: &Path,
     config: &Path,
 ) -> (Child, ChildStdin, mpsc::Receiver<Vec<u8>>, String) {
+    let (child, stdin, rx, url, _) = start_paste_login_saying(home, config);
+    (child, stdin, rx, url)
+}
+
+/// The same, with the lines it said up to "Waiting".
+pub fn start_paste_login_saying(
+    home: &Path,
+    config: &Path,
+) -> (
+    Child,
+    ChildStdin,
+    mpsc::Receiver<Vec<u8>>,
+    String,
+    Vec<String>,
+) {
     let mut child = command(home, config, &["login", "--paste"])
         .spawn()
         .unwrap();
@@ -105,7 +120,32 @@ pub fn start_paste_login(
         .find(|l| l.starts_with("http") && l.contains("state="))
         .unwrap_or_else(|| panic!("no URL: {seen:#?}"))
         .to_owned();
-    (child, stdin, rx, url)
+    (child, stdin, rx, url, seen)
+}
+
+/// The next line refusing a paste (`! …`), the lines before it skipped.
+pub fn refusal(rx: &mpsc::Receiver<Vec<u8>>) -> String {
+    let lines = until(rx, |l| l.starts_with("! "));
+    lines.last().cloned().unwrap_or_default()
+}
+
+/// `landed` pasted: the login ends well; what it said after, line by line.
+pub async fn pasted_to_the_end(
+    child: Child,
+    stdin: &mut ChildStdin,
+    rx: &mpsc::Receiver<Vec<u8>>,
+    landed: &Url,
+) -> Vec<String> {
+    writeln!(stdin, "{landed}").unwrap();
+    let out = tokio::task::spawn_blocking(move || binary::finish(child))
+        .await
+        .unwrap();
+    let rest: Vec<String> = binary::rest(rx)
+        .iter()
+        .map(|l| String::from_utf8_lossy(l).trim_end().to_owned())
+        .collect();
+    assert_eq!(out.status.code(), Some(0), "{rest:#?}");
+    rest
 }
 
 /// Where `user`'s browser ends after signing in at `url`: the callback

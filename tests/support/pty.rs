@@ -47,6 +47,30 @@ pub fn fake_browser(dir: &Path, urls: &Path) -> std::io::Result<PathBuf> {
     Ok(script)
 }
 
+/// [`home_env`] for a terminal (`TERM`), with `$BROWSER` the
+/// [`fake_browser`] written in `root`.
+pub fn env_with_fake_browser(root: &Path) -> Vec<(String, String)> {
+    let mut env = home_env(root);
+    env.extend([
+        ("TERM".into(), "xterm-256color".into()),
+        (
+            "BROWSER".into(),
+            format!("sh {}", root.join("fake-browser.sh").display()),
+        ),
+    ]);
+    env
+}
+
+/// A runtime for a pty test's async work (the provider, the test
+/// browser) beside its blocking waits on the screen.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
 pub struct Pty {
     /// The wall clock (µs since the epoch) just before the spawn, and
     /// once it returned (the program exec'd).

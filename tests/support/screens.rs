@@ -129,73 +129,24 @@ impl Demo {
             self.service(dir.path())
                 .with_program_environment(std::env::vars_os()),
         );
-        for command in commands {
-            let Command::FetchPanel {
-                generation,
-                spec,
-                org_id,
-                org_name,
-                session,
-            } = command
-            else {
-                continue;
-            };
-            let vars = TemplateVars {
-                org_id: &org_id,
-                org_name: &org_name,
-                user_id: &session.user.subject,
-            };
-            // The model's session lives on the one clock, years before the
-            // provider's; its token is fresh at the provider: use it as is.
-            let mut session = (*session).clone();
-            session.tokens.expires_at = None;
-            let fetched = tokio::time::timeout(WAIT, service.fetch_source(&session, &spec, vars))
-                .await
-                .expect("the panel's data in time");
-            update(
-                model,
-                Msg::PanelLoaded {
-                    generation,
-                    panel_id: spec.id.clone(),
-                    result: fetched.data,
-                },
-            );
-        }
+        // The model's session lives on the one clock, years before the
+        // provider's; its token is fresh at the provider: use it as is.
+        answer_fetches(&service, model, commands, |session| {
+            session.tokens.expires_at = None
+        })
+        .await;
     }
 
     /// Move the navigation to panel `id` with ↓ and ↑, as a person would,
     /// and load it (the panels passed on the way stay loading). Every
     /// command the keys gave is returned, the fetch run included.
     pub async fn open(&self, model: &mut Model, id: &str) -> Vec<Command> {
-        let index = model.panels.iter().position(|p| p.id == id).expect("panel");
-        let target = model
-            .nav_items()
-            .iter()
-            .position(|n| *n == NavItem::Panel(index))
-            .expect("in the navigation");
-        let current = model.dashboard().map(|d| d.nav).unwrap_or_default();
-        let mut all = Vec::new();
-        let mut last = Vec::new();
-        let code = if target > current {
-            KeyCode::Down
-        } else {
-            KeyCode::Up
-        };
-        for _ in 0..target.abs_diff(current) {
-            all.append(&mut last);
-            last = press(model, code);
-        }
-        let fetches = last
-            .iter()
-            .filter(|c| matches!(c, Command::FetchPanel { .. }))
-            .count();
-        assert!(fetches <= 1, "one fetch for the panel reached");
-        let (fetch, rest): (Vec<Command>, Vec<Command>) = last
+        let (fetch, rest): (Vec<Command>, Vec<Command>) = nav_to_panel(model, id)
             .into_iter()
-            .partition(|c| matches!(c, Command::FetchPanel { .. }));
-        all.extend(rest);
+            .partition(|c| matches!(c, Command::FetchPanel { spec, .. } if spec.id == id));
+        assert!(fetch.len() <= 1, "one fetch for the panel reached");
         self.run(model, fetch).await;
-        all
+        rest
     }
 
     /// The demo as `authdash demo` runs it ("log out everywhere" set up
@@ -279,33 +230,7 @@ impl Demo {
     /// clock: for the app's own effects, whose renewals the provider
     /// verifies against the first login's times.
     pub async fn login_asking(&self, user: &str, scopes: Vec<String>) -> Session {
-        let config = &self.config;
-        let login = async {
-            let provider = Arc::new(
-                Provider::discover(&config.providers[0], &config.http)
-                    .await
-                    .expect("discovery"),
-            );
-            let options = authdash::auth::LoginOptions {
-                extra_scopes: scopes,
-                ..Default::default()
-            };
-            let login = BrowserLogin::start(provider, WAIT, options)
-                .await
-                .expect("the login starts");
-            let url = login.authorize_url().to_string();
-            let finish = tokio::spawn(login.finish());
-            let response = browser::sign_in(&url, user).await.expect("sign-in");
-            assert!(
-                response.status().is_success(),
-                "the callback answered {}",
-                response.status()
-            );
-            finish.await.expect("the login task").expect("a session")
-        };
-        tokio::time::timeout(WAIT, login)
-            .await
-            .expect("the login finishes in time")
+        sign_in(&self.config, user, scopes).await
     }
 
     /// The dashboard right after `user` logged in, at the clock. The
@@ -325,31 +250,124 @@ impl Demo {
     /// browser" succeeds and shows nothing. `browser_available` is what
     /// the binary would have found out about the machine.
     pub fn app(&self, data_dir: &Path, browser_available: bool) -> App {
-        // The store refuses a folder others can read.
-        #[cfg(unix)]
-        std::fs::set_permissions(
+        app(
+            &self.config,
+            &self.provider,
             data_dir,
-            std::os::unix::fs::PermissionsExt::from_mode(0o700),
-        )
-        .expect("data dir made private");
-        let store = FileStore::new(data_dir, KeySource::KeyFile(data_dir.join("store.key")));
-        let services = Services {
-            session: SessionService::new(SessionSetup {
-                config: self.config.clone(),
-                store_path: store.path(),
-                store: Arc::new(store),
-                data_dir: data_dir.to_owned(),
-                browser_var: Some("true".into()),
-                discovery_cache: None,
-            }),
             browser_available,
-            demo_sign_in: Some(self.provider.terminal_sign_in()),
-            over_ssh: false,
-        };
-        let mut app = App::new(services, true, clock());
-        app.model.utc = true;
-        app
+            clock(),
+        )
     }
+}
+
+/// Carry out the panel fetches among `commands` through `service`, as the
+/// app's effects do, each session first given to `adjust`, and hand each
+/// answer to `update`.
+pub async fn answer_fetches(
+    service: &Arc<SessionService>,
+    model: &mut Model,
+    commands: Vec<Command>,
+    adjust: impl Fn(&mut Session),
+) {
+    for command in commands {
+        let Command::FetchPanel {
+            generation,
+            spec,
+            org_id,
+            org_name,
+            session,
+        } = command
+        else {
+            continue;
+        };
+        let vars = TemplateVars {
+            org_id: &org_id,
+            org_name: &org_name,
+            user_id: &session.user.subject,
+        };
+        let mut session = (*session).clone();
+        adjust(&mut session);
+        let fetched = tokio::time::timeout(WAIT, service.fetch_source(&session, &spec, vars))
+            .await
+            .expect("the panel's data in time");
+        update(
+            model,
+            Msg::PanelLoaded {
+                generation,
+                panel_id: spec.id.clone(),
+                result: fetched.data,
+            },
+        );
+    }
+}
+
+/// A real session of `user` at the first provider of `config`, asking for
+/// `scopes` too: signed in on the demo provider's page, through a real
+/// loopback callback, on the wall clock.
+pub async fn sign_in(config: &Config, user: &str, scopes: Vec<String>) -> Session {
+    let login = async {
+        let provider = Arc::new(
+            Provider::discover(&config.providers[0], &config.http)
+                .await
+                .expect("discovery"),
+        );
+        let options = authdash::auth::LoginOptions {
+            extra_scopes: scopes,
+            ..Default::default()
+        };
+        let login = BrowserLogin::start(provider, WAIT, options)
+            .await
+            .expect("the login starts");
+        let url = login.authorize_url().to_string();
+        let finish = tokio::spawn(login.finish());
+        let response = browser::sign_in(&url, user).await.expect("sign-in");
+        assert!(
+            response.status().is_success(),
+            "the callback answered {}",
+            response.status()
+        );
+        finish.await.expect("the login task").expect("a session")
+    };
+    tokio::time::timeout(WAIT, login)
+        .await
+        .expect("the login finishes in time")
+}
+
+/// The app as `authdash demo` runs it with `config`, at `now`, with real
+/// effects: logins against `provider`, the store in `data_dir`, the demo's
+/// sign-in from the terminal. `$BROWSER` is `true`: "opening the browser"
+/// succeeds and shows nothing.
+pub fn app(
+    config: &Config,
+    provider: &DemoProvider,
+    data_dir: &Path,
+    browser_available: bool,
+    now: DateTime<Utc>,
+) -> App {
+    // The store refuses a folder others can read.
+    #[cfg(unix)]
+    std::fs::set_permissions(
+        data_dir,
+        std::os::unix::fs::PermissionsExt::from_mode(0o700),
+    )
+    .expect("data dir made private");
+    let store = FileStore::new(data_dir, KeySource::KeyFile(data_dir.join("store.key")));
+    let services = Services {
+        session: SessionService::new(SessionSetup {
+            config: config.clone(),
+            store_path: store.path(),
+            store: Arc::new(store),
+            data_dir: data_dir.to_owned(),
+            browser_var: Some("true".into()),
+            discovery_cache: None,
+        }),
+        browser_available,
+        demo_sign_in: Some(provider.terminal_sign_in()),
+        over_ssh: false,
+    };
+    let mut app = App::new(services, true, now);
+    app.model.utc = true;
+    app
 }
 
 /// Apply the app's messages until one matches `done` (that one too); every
@@ -400,6 +418,76 @@ pub fn app_press(app: &mut App, code: KeyCode) {
 /// A key as `update` gets it from the terminal.
 pub fn press(model: &mut Model, code: KeyCode) -> Vec<Command> {
     update(model, key_event(code))
+}
+
+/// Enter on the login screen's browser choice, then what a browser login
+/// answers: the authorization address `url`, and the browser opened.
+pub fn browser_login_waiting(model: &mut Model, url: &str) {
+    press(model, KeyCode::Enter);
+    let generation = match &model.screen {
+        authdash::tui::model::Screen::Login(login) => {
+            login
+                .pending
+                .as_ref()
+                .expect("a login under way")
+                .generation
+        }
+        authdash::tui::model::Screen::Dashboard(_) => panic!("the login screen expected"),
+    };
+    for msg in [
+        Msg::LoginUrl {
+            generation,
+            url: url.to_owned(),
+        },
+        Msg::BrowserOpened {
+            generation,
+            result: Ok(()),
+        },
+    ] {
+        update(model, msg);
+    }
+}
+
+/// Move the navigation to panel `id` with ↓ and ↑, as a person would:
+/// the commands of every key (the panels passed on the way start fetches
+/// the next move cancels).
+pub fn nav_to_panel(model: &mut Model, id: &str) -> Vec<Command> {
+    let index = model.panels.iter().position(|p| p.id == id).expect("panel");
+    let target = model
+        .nav_items()
+        .iter()
+        .position(|n| *n == NavItem::Panel(index))
+        .expect("in the navigation");
+    let mut commands = Vec::new();
+    loop {
+        let current = model.dashboard().map(|d| d.nav).unwrap_or_default();
+        if current == target {
+            return commands;
+        }
+        let code = if current < target {
+            KeyCode::Down
+        } else {
+            KeyCode::Up
+        };
+        commands.extend(press(model, code));
+    }
+}
+
+/// `commands` are the one logout everywhere (revoking at the provider
+/// and ending its sessions, no browser sign-out).
+#[track_caller]
+pub fn assert_logs_out_everywhere(commands: &[Command]) {
+    assert!(
+        matches!(
+            commands,
+            [Command::Logout {
+                everywhere: true,
+                in_browser: false,
+                ..
+            }]
+        ),
+        "{commands:?}"
+    );
 }
 
 /// Several keys; the commands of all of them.

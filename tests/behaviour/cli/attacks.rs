@@ -177,6 +177,19 @@ fn login_lock_path(data: &Path, issuer: &str, client_id: &str) -> PathBuf {
     data.join(format!("login-{short}.lock"))
 }
 
+/// Where the login lock of `config`'s provider at `issuer` goes in
+/// `home`, its data folder made first (private, as authdash makes it).
+fn login_lock_in(home: &Path, config: &Path, issuer: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt as _;
+    let client_id = Config::load(config, &|_| None).unwrap().providers[0]
+        .client_id
+        .clone();
+    let data = home.join("data").join("authdash");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700)).unwrap();
+    login_lock_path(&data, issuer, &client_id)
+}
+
 /// A hostile process holds the login lock with a record full of control
 /// characters: the waiting login names it escaped.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -184,14 +197,7 @@ async fn attack_a_hostile_login_lock_record_is_shown_escaped() {
     let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
     let home = tempfile::tempdir().unwrap();
     let config = write_config(home.path(), demo.issuer_str());
-    let client_id = Config::load(&config, &|_| None).unwrap().providers[0]
-        .client_id
-        .clone();
-    let data = home.path().join("data").join("authdash");
-    std::fs::create_dir_all(&data).unwrap();
-    use std::os::unix::fs::PermissionsExt as _;
-    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700)).unwrap();
-    let path = login_lock_path(&data, demo.issuer_str(), &client_id);
+    let path = login_lock_in(home.path(), &config, demo.issuer_str());
     let mut file = std::fs::OpenOptions::new()
         .read(true)
         .write(true)
@@ -199,7 +205,7 @@ async fn attack_a_hostile_login_lock_record_is_shown_escaped() {
         .truncate(true)
         .open(&path)
         .unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     file.try_lock().unwrap();
     let record = serde_json::json!({
         "pid": 1,
@@ -229,18 +235,11 @@ async fn attack_a_symlinked_login_lock_is_not_followed() {
         .unwrap()
         .replace("login_timeout_secs = 600", "login_timeout_secs = 1");
     std::fs::write(&config, text).unwrap();
-    let client_id = Config::load(&config, &|_| None).unwrap().providers[0]
-        .client_id
-        .clone();
-    let data = home.path().join("data").join("authdash");
-    std::fs::create_dir_all(&data).unwrap();
-    use std::os::unix::fs::PermissionsExt as _;
-    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700)).unwrap();
     let victim = home.path().join("precious");
     std::fs::write(&victim, "precious").unwrap();
     std::os::unix::fs::symlink(
         &victim,
-        login_lock_path(&data, demo.issuer_str(), &client_id),
+        login_lock_in(home.path(), &config, demo.issuer_str()),
     )
     .unwrap();
     let out = tokio::task::spawn_blocking({

@@ -92,13 +92,7 @@ async fn switch_and_logout() {
     );
     let out = s.run(&["switch", "alice@example.com"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let active = s
-        .store()
-        .accounts()
-        .unwrap()
-        .active_session()
-        .cloned()
-        .unwrap();
+    let active = s.active_session();
     assert_eq!(active.user.email.as_deref(), Some("alice@example.com"));
     let out = s.run(&["switch", "nobody@example.com"]);
     assert_ne!(out.status.code(), Some(0));
@@ -137,13 +131,7 @@ async fn processes_sharing_the_store_never_spend_a_refresh_token_twice() {
     .await;
     s.login("carol").await;
     let children: Vec<_> = (0..6)
-        .map(|_| {
-            s.command(&["token"])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
+        .map(|_| s.command(&["token"]).spawn().unwrap())
         .collect();
     let outputs: Vec<Output> =
         tokio::task::spawn_blocking(move || children.into_iter().map(binary::finish).collect())
@@ -158,13 +146,7 @@ async fn processes_sharing_the_store_never_spend_a_refresh_token_twice() {
         0,
         "a refresh token was spent twice"
     );
-    let stored = s
-        .store()
-        .accounts()
-        .unwrap()
-        .active_session()
-        .cloned()
-        .unwrap();
+    let stored = s.active_session();
     let last = text(
         &outputs
             .iter()
@@ -231,6 +213,19 @@ fn wait_line(rx: &std::sync::mpsc::Receiver<String>, seen: &mut Vec<String>, wan
     }
 }
 
+/// The address and the code a device login prints ("1. Open …", "2. Enter
+/// …"), each its line's last word.
+fn device_code(rx: &std::sync::mpsc::Receiver<String>, seen: &mut Vec<String>) -> (String, String) {
+    let mut last_word = |what: &str| {
+        let line = wait_line(rx, seen, what);
+        line.split_whitespace()
+            .last()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    (last_word("1. Open"), last_word("2. Enter"))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_with_a_code_on_another_device() {
     let s = Setup::new(DemoSettings {
@@ -238,18 +233,10 @@ async fn login_with_a_code_on_another_device() {
         ..DemoSettings::default()
     })
     .await;
-    let mut child = s
-        .command(&["login", "--device"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = s.command(&["login", "--device"]).spawn().unwrap();
     let rx = binary::stderr_lines(&mut child);
     let mut seen = Vec::new();
-    let open = wait_line(&rx, &mut seen, "1. Open");
-    let uri = open.split_whitespace().last().unwrap().to_owned();
-    let enter = wait_line(&rx, &mut seen, "2. Enter");
-    let code = enter.split_whitespace().last().unwrap().to_owned();
+    let (uri, code) = device_code(&rx, &mut seen);
     assert!(uri.ends_with("/device"), "{uri}");
     assert_eq!(code.len(), 9, "{code}");
     browser::approve_device(&uri, Some(&code), "bob")
@@ -266,13 +253,7 @@ async fn login_with_a_code_on_another_device() {
             .any(|l| l.contains("Logged in to") && l.contains("bob@example.com")),
         "{seen:#?}"
     );
-    let active = s
-        .store()
-        .accounts()
-        .unwrap()
-        .active_session()
-        .cloned()
-        .unwrap();
+    let active = s.active_session();
     assert_eq!(active.user.email.as_deref(), Some("bob@example.com"));
 }
 
@@ -284,8 +265,6 @@ async fn login_in_the_browser_named_by_browser_env() {
     let child = s
         .command(&["login", "--browser"])
         .env("BROWSER", format!("sh {}", script.display()))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let deadline = Instant::now() + BOUND;
@@ -318,23 +297,12 @@ async fn a_browser_that_fails_to_start_falls_back_to_a_code() {
     let mut child = s
         .command(&["login"])
         .env("BROWSER", "/nonexistent/browser")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let rx = binary::stderr_lines(&mut child);
     let mut seen = Vec::new();
     wait_line(&rx, &mut seen, "on another device instead");
-    let uri = wait_line(&rx, &mut seen, "1. Open")
-        .split_whitespace()
-        .last()
-        .unwrap()
-        .to_owned();
-    let code = wait_line(&rx, &mut seen, "2. Enter")
-        .split_whitespace()
-        .last()
-        .unwrap()
-        .to_owned();
+    let (uri, code) = device_code(&rx, &mut seen);
     browser::approve_device(&uri, Some(&code), "alice")
         .await
         .unwrap();
@@ -432,8 +400,6 @@ async fn status_times_are_local_to_the_second_and_json_is_utc() {
     let child = s
         .command(&["status"])
         .env("TZ", "Asia/Tokyo")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let human = text(&binary::finish(child).stdout);

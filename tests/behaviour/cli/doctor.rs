@@ -17,7 +17,7 @@ use authdash::config::Config;
 use authdash::demo::{DemoProvider, DemoSettings, config_toml};
 use serde_json::Value;
 use support::binary::{self, text};
-use support::broken_provider::{BrokenProvider, CLIENT_ID, Fault};
+use support::broken_provider::{BrokenProvider, Fault};
 
 const SECRET: &str = "a test store secret, long enough";
 
@@ -162,10 +162,7 @@ async fn demo_provider_passes_every_check() {
 async fn an_issuer_that_differs_fails_with_the_fix() {
     let provider = BrokenProvider::start(Fault::DiscoveryIssuer).await;
     let home = Home::new();
-    let config = home.config(&format!(
-        "[auth.test]\nclient_id = \"{CLIENT_ID}\"\nserver_metadata_url = \"{}\"\n",
-        provider.metadata_url()
-    ));
+    let config = home.config(&provider.toml());
     let out = home.doctor(&config, &[]);
     let report = text(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{report}");
@@ -188,10 +185,7 @@ async fn an_issuer_that_differs_fails_with_the_fix() {
 async fn plain_http_endpoints_elsewhere_fail_naming_each() {
     let provider = BrokenProvider::start(Fault::InsecureEndpoints).await;
     let home = Home::new();
-    let config = home.config(&format!(
-        "[auth.test]\nclient_id = \"{CLIENT_ID}\"\nserver_metadata_url = \"{}\"\n",
-        provider.metadata_url()
-    ));
+    let config = home.config(&provider.toml());
     let out = home.doctor(&config, &[]);
     let report = text(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{report}");
@@ -224,17 +218,7 @@ async fn odd_provider() -> BrokenProvider {
         let t = chrono::Utc::now() - chrono::TimeDelta::minutes(10);
         t.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
     };
-    let doc = move |issuer: &str| {
-        serde_json::json!({
-            "issuer": issuer,
-            "authorization_endpoint": format!("{issuer}/authorize"),
-            "token_endpoint": format!("{issuer}/token"),
-            "jwks_uri": format!("{issuer}/jwks"),
-            "response_types_supported": ["code"],
-            "subject_types_supported": ["public"],
-            "id_token_signing_alg_values_supported": ["RS256"],
-        })
-    };
+    let doc = support::broken_provider::minimal_discovery;
     let known = issuer.clone();
     let routes = axum::Router::new()
         .route(

@@ -14,7 +14,7 @@ use authdash::identity::RoleOrder;
 use authdash::session::LoginEvent;
 use secrecy::ExposeSecret;
 use support::browser;
-use support::home::{Home, browser_login};
+use support::home::{DemoHome, browser_login};
 
 const BOUND: Duration = Duration::from_secs(30);
 
@@ -33,6 +33,20 @@ async fn demo_with(settings: DemoSettings) -> (DemoProvider, Config) {
 
 async fn demo() -> (DemoProvider, Config) {
     demo_with(DemoSettings::default()).await
+}
+
+/// The demo config (of the demo `config` names) with `[auth]
+/// redirect_uri` set.
+fn with_redirect_uri(config: &Config, redirect_uri: &str) -> Config {
+    let issuer = config.providers[0]
+        .server_metadata_url
+        .as_str()
+        .replace("/.well-known/openid-configuration", "");
+    let text = config_toml(&issuer).replace(
+        "[auth.demo]",
+        &format!("[auth]\nredirect_uri = \"{redirect_uri}\"\n\n[auth.demo]"),
+    );
+    Config::parse(Path::new("demo.toml"), &text, &|_| None).unwrap()
 }
 
 async fn provider(config: &Config) -> Arc<Provider> {
@@ -245,17 +259,7 @@ async fn a_fixed_port_in_use_is_reported_with_the_fix() {
     let (_demo, config) = demo().await;
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port();
-    let text = config_toml(
-        &config.providers[0]
-            .server_metadata_url
-            .as_str()
-            .replace("/.well-known/openid-configuration", ""),
-    )
-    .replace(
-        "[auth.demo]",
-        &format!("[auth]\nredirect_uri = \"http://127.0.0.1:{port}/callback\"\n\n[auth.demo]"),
-    );
-    let config = Config::parse(Path::new("demo.toml"), &text, &|_| None).unwrap();
+    let config = with_redirect_uri(&config, &format!("http://127.0.0.1:{port}/callback"));
     let err = BrowserLogin::start(provider(&config).await, BOUND, LoginOptions::default())
         .await
         .unwrap_err();
@@ -269,17 +273,7 @@ async fn a_fixed_port_in_use_is_reported_with_the_fix() {
 #[tokio::test]
 async fn localhost_redirects_listen_on_both_loopback_addresses() {
     let (_demo, config) = demo().await;
-    let text = config_toml(
-        &config.providers[0]
-            .server_metadata_url
-            .as_str()
-            .replace("/.well-known/openid-configuration", ""),
-    )
-    .replace(
-        "[auth.demo]",
-        "[auth]\nredirect_uri = \"http://localhost/callback\"\n\n[auth.demo]",
-    );
-    let config = Config::parse(Path::new("demo.toml"), &text, &|_| None).unwrap();
+    let config = with_redirect_uri(&config, "http://localhost/callback");
     let login = start(provider(&config).await).await;
     let uri = login.redirect_uri().clone();
     assert_eq!(uri.host_str(), Some("localhost"));
@@ -392,13 +386,7 @@ async fn signing_out_in_the_browser_goes_through_a_loopback_page_without_the_tok
     // The demo config names no post_logout_redirect_uri: no return.
     assert!(!sign_out.will_return());
     let start = sign_out.start_url().clone();
-    assert_eq!(start.host_str(), Some("127.0.0.1"));
-    assert!(
-        !start
-            .as_str()
-            .contains(session.tokens.id_token.expose_secret()),
-        "what the browser is handed carries no token"
-    );
+    support::engine::assert_sign_out_start(&start, &session);
     // A browser: follow the redirects (all on loopback) to the last page.
     let browser = reqwest::Client::builder()
         .no_proxy()
@@ -505,10 +493,7 @@ fn callback_of(authorize_url: &str) -> url::Url {
 /// completes with the real sign-in.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_refused_callback_is_said_at_once_and_the_login_goes_on() {
-    let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
-    let home = Home::new();
-    let config = home.config("a.toml", &config_toml(demo.issuer_str()));
-    let service = home.service(&config);
+    let h = DemoHome::start().await;
     let refused = Arc::new(Mutex::new(Vec::<String>::new()));
     let heard = refused.clone();
     let (tx, rx) = tokio::sync::oneshot::channel();
@@ -537,7 +522,7 @@ async fn a_refused_callback_is_said_at_once_and_the_login_goes_on() {
             .await
             .expect("the real sign-in");
     });
-    let logged_in = tokio::time::timeout(BOUND, service.login(browser_login(), &events))
+    let logged_in = tokio::time::timeout(BOUND, h.service.login(browser_login(), &events))
         .await
         .expect("in time")
         .expect("the real login completes");

@@ -20,10 +20,6 @@ use secrecy::ExposeSecret;
 
 const BOUND: Duration = Duration::from_secs(30);
 
-async fn logged_in(config: &Config, user: &str) -> Session {
-    support::engine::demo_login(config, user).await
-}
-
 /// A demo provider, its config, and an empty store in a temp folder.
 struct Setup {
     _demo: DemoProvider,
@@ -56,41 +52,57 @@ impl Setup {
             store,
         }
     }
+
+    /// `user` signs in at the demo provider (nothing stored).
+    async fn logged_in(&self, user: &str) -> Session {
+        support::engine::demo_login(&self.config, user).await
+    }
+
+    /// A dashboard process over this store.
+    fn app(&self) -> App {
+        App::new(
+            Services {
+                session: SessionService::new(SessionSetup {
+                    config: self.config.clone(),
+                    store: self.store.clone(),
+                    store_path: self.data.join("tokens.json"),
+                    data_dir: self.data.clone(),
+                    browser_var: None,
+                    discovery_cache: None,
+                }),
+                browser_available: true,
+                demo_sign_in: None,
+                over_ssh: false,
+            },
+            false,
+            Utc::now(),
+        )
+    }
+
+    /// A dashboard started with `sessions` stored, once it has read them
+    /// back.
+    async fn resumed_with(&self, sessions: &[&Session]) -> App {
+        for session in sessions {
+            self.store.save(session).unwrap();
+        }
+        let mut app = self.app();
+        app.resume_stored_session().await;
+        app
+    }
 }
 
-fn app(config: &Config, store: Arc<dyn TokenStore>, data_dir: &Path) -> App {
-    App::new(
-        Services {
-            session: SessionService::new(SessionSetup {
-                config: config.clone(),
-                store,
-                store_path: data_dir.join("tokens.json"),
-                data_dir: data_dir.to_owned(),
-                browser_var: None,
-                discovery_cache: None,
-            }),
-            browser_available: true,
-            demo_sign_in: None,
-            over_ssh: false,
-        },
-        false,
-        Utc::now(),
-    )
+/// The app's next message, within [`BOUND`].
+async fn next_message(app: &mut App) -> Msg {
+    tokio::time::timeout(BOUND, app.next_message())
+        .await
+        .unwrap()
+        .unwrap()
 }
 
 #[tokio::test]
 async fn a_stored_valid_session_opens_the_dashboard_without_a_login() {
-    let Setup {
-        _demo,
-        config,
-        _tmp,
-        data,
-        store,
-    } = Setup::new().await;
-    store.save(&logged_in(&config, "bob").await).unwrap();
-
-    let mut app = app(&config, store, &data);
-    app.resume_stored_session().await;
+    let s = Setup::new().await;
+    let app = s.resumed_with(&[&s.logged_in("bob").await]).await;
     let Screen::Dashboard(dash) = &app.model.screen else {
         panic!("expected the dashboard, got {:?}", app.model.screen);
     };
@@ -104,28 +116,17 @@ async fn a_stored_valid_session_opens_the_dashboard_without_a_login() {
 
 #[tokio::test]
 async fn an_expired_access_token_is_renewed_with_the_refresh_token() {
-    let Setup {
-        _demo,
-        config,
-        _tmp,
-        data,
-        store,
-    } = Setup::new().await;
-    let mut session = logged_in(&config, "alice").await;
+    let s = Setup::new().await;
+    let mut session = s.logged_in("alice").await;
     session.tokens.expires_at = Some(Utc::now() - TimeDelta::minutes(5));
     let old_access = session.tokens.access_token.expose_secret().to_owned();
-    store.save(&session).unwrap();
 
-    let mut app = app(&config, store.clone(), &data);
-    app.resume_stored_session().await;
+    let mut app = s.resumed_with(&[&session]).await;
     assert!(matches!(
         app.model.dashboard().map(|d| &d.refresh),
         Some(RefreshState::Running)
     ));
-    let msg = tokio::time::timeout(BOUND, app.next_message())
-        .await
-        .unwrap()
-        .unwrap();
+    let msg = next_message(&mut app).await;
     assert!(
         matches!(msg, Msg::Refreshed { result: Ok(_), .. }),
         "{msg:?}"
@@ -134,7 +135,13 @@ async fn an_expired_access_token_is_renewed_with_the_refresh_token() {
     let dash = app.model.dashboard().unwrap();
     assert_eq!(dash.refresh, RefreshState::Idle);
     assert_ne!(dash.session.access_token(), old_access);
-    let stored = store.accounts().unwrap().active_session().cloned().unwrap();
+    let stored = s
+        .store
+        .accounts()
+        .unwrap()
+        .active_session()
+        .cloned()
+        .unwrap();
     assert_eq!(
         stored.access_token(),
         dash.session.access_token(),
@@ -144,37 +151,21 @@ async fn an_expired_access_token_is_renewed_with_the_refresh_token() {
 
 #[tokio::test]
 async fn an_expired_session_without_a_refresh_token_is_not_shown_as_logged_in() {
-    let Setup {
-        _demo,
-        config,
-        _tmp,
-        data,
-        store,
-    } = Setup::new().await;
-    let mut session = logged_in(&config, "alice").await;
+    let s = Setup::new().await;
+    let mut session = s.logged_in("alice").await;
     session.tokens.expires_at = Some(Utc::now() - TimeDelta::minutes(5));
     session.tokens.refresh_token = None;
-    store.save(&session).unwrap();
 
-    let mut app = app(&config, store, &data);
-    app.resume_stored_session().await;
+    let app = s.resumed_with(&[&session]).await;
     assert!(matches!(app.model.screen, Screen::Login(_)));
 }
 
 #[tokio::test]
 async fn a_session_from_another_issuer_is_not_reused() {
-    let Setup {
-        _demo,
-        config,
-        _tmp,
-        data,
-        store,
-    } = Setup::new().await;
-    let mut session = logged_in(&config, "alice").await;
+    let s = Setup::new().await;
+    let mut session = s.logged_in("alice").await;
     session.issuer = "https://elsewhere.example.com".into();
-    store.save(&session).unwrap();
-    let mut app = app(&config, store, &data);
-    app.resume_stored_session().await;
+    let app = s.resumed_with(&[&session]).await;
     assert!(matches!(app.model.screen, Screen::Login(_)));
 }
 
@@ -183,28 +174,17 @@ async fn a_session_from_another_issuer_is_not_reused() {
 /// screen says so, instead of bringing him back.
 #[tokio::test]
 async fn a_renewal_after_a_logout_elsewhere_shows_the_login_with_why() {
-    let Setup {
-        _demo,
-        config,
-        _tmp,
-        data,
-        store,
-    } = Setup::new().await;
-    let bob = logged_in(&config, "bob").await;
-    store.save(&bob).unwrap();
-    let mut app = app(&config, store.clone(), &data);
-    app.resume_stored_session().await;
+    let s = Setup::new().await;
+    let bob = s.logged_in("bob").await;
+    let mut app = s.resumed_with(&[&bob]).await;
     assert!(app.model.dashboard().is_some());
 
     // Another process: its own handle on the same store.
-    let elsewhere = FileStore::new(&data, KeySource::KeyFile(data.join("store.key")));
+    let elsewhere = FileStore::new(&s.data, KeySource::KeyFile(s.data.join("store.key")));
     assert!(elsewhere.remove(&AccountId::of(&bob)).unwrap());
 
     app.tick(Utc::now() + TimeDelta::hours(2));
-    let msg = tokio::time::timeout(BOUND, app.next_message())
-        .await
-        .unwrap()
-        .unwrap();
+    let msg = next_message(&mut app).await;
     app.handle(msg);
     let Screen::Login(login) = &app.model.screen else {
         panic!("expected the login screen, got {:?}", app.model.screen);
@@ -216,7 +196,7 @@ async fn a_renewal_after_a_logout_elsewhere_shows_the_login_with_why() {
         notice.text
     );
     assert!(
-        store.accounts().unwrap().sessions.is_empty(),
+        s.store.accounts().unwrap().sessions.is_empty(),
         "not written back"
     );
 }
@@ -226,19 +206,10 @@ async fn a_renewal_after_a_logout_elsewhere_shows_the_login_with_why() {
 /// the person out.
 #[tokio::test]
 async fn renewal_results_land_only_on_their_own_dashboard() {
-    let Setup {
-        _demo,
-        config,
-        _tmp,
-        data,
-        store,
-    } = Setup::new().await;
-    let alice = logged_in(&config, "alice").await;
-    let bob = logged_in(&config, "bob").await;
-    store.save(&alice).unwrap();
-    store.save(&bob).unwrap();
-    let mut app = app(&config, store, &data);
-    app.resume_stored_session().await;
+    let s = Setup::new().await;
+    let alice = s.logged_in("alice").await;
+    let bob = s.logged_in("bob").await;
+    let mut app = s.resumed_with(&[&alice, &bob]).await;
     let on_screen = |app: &App| {
         app.model
             .dashboard()

@@ -14,7 +14,7 @@ use authdash::store::{AccountId, TokenStore};
 use chrono::{TimeDelta, Utc};
 use secrecy::ExposeSecret;
 use support::binary::text;
-use support::home::{Home, demo_login};
+use support::home::{DemoHome, Home, demo_login};
 
 const BOUND: Duration = Duration::from_secs(30);
 
@@ -55,13 +55,14 @@ async fn access_works(issuer: &str, access_token: &str) -> bool {
 /// must not keep honouring S1's refresh token, which only the store knew.
 #[tokio::test(flavor = "multi_thread")]
 async fn attack_logout_with_a_stale_session_leaves_the_rotated_refresh_token_live() {
-    let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
-    let home = Home::new();
-    let config = home.config("a.toml", &config_toml(demo.issuer_str()));
-    let a = home.service(&config);
-    let b = home.service(&config);
-    let s0 = demo_login(&a, "bob").await;
-    let s1 = a.renew(&expired(s0.clone())).await.expect("A renews");
+    let h = DemoHome::start().await;
+    let b = h.home.service(&h.config);
+    let s0 = demo_login(&h.service, "bob").await;
+    let s1 = h
+        .service
+        .renew(&expired(s0.clone()))
+        .await
+        .expect("A renews");
     let rt1 = s1
         .tokens
         .refresh_token
@@ -80,13 +81,13 @@ async fn attack_logout_with_a_stale_session_leaves_the_rotated_refresh_token_liv
         .expect("in time")
         .expect("logout runs");
     assert_eq!(report.deleted, Ok(true), "{report:?}");
-    assert!(home.store().accounts().unwrap().sessions.is_empty());
+    assert!(h.home.store().accounts().unwrap().sessions.is_empty());
     assert!(
-        !access_works(demo.issuer_str(), s1.access_token()).await,
+        !access_works(h.demo.issuer_str(), s1.access_token()).await,
         "the renewed access token still works after the logout"
     );
     assert!(
-        !refresh_works(demo.issuer_str(), &rt1).await,
+        !refresh_works(h.demo.issuer_str(), &rt1).await,
         "the rotated refresh token still works after the logout: the session lives on at \
          the provider with no copy left here to revoke it"
     );
@@ -277,30 +278,33 @@ async fn attack_logout_all_with_a_config_that_did_not_issue_the_sessions() {
 /// it under the lock and does not bring him back.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_logout_in_another_process_is_final() {
-    let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
-    let home = Home::new();
-    let config = home.config("a.toml", &config_toml(demo.issuer_str()));
-    let service = home.service(&config);
-    let bob = demo_login(&service, "bob").await;
+    let h = DemoHome::start().await;
+    let bob = demo_login(&h.service, "bob").await;
     let held = expired(bob.clone());
 
-    let logout = home.authdash("a.toml", &["logout"]);
+    let logout = h.home.authdash("a.toml", &["logout"]);
     assert!(logout.status.success(), "{}", text(&logout.stderr));
 
-    let error = service
+    let error = h
+        .service
         .renew(&held)
         .await
         .expect_err("bob stays logged out");
     assert!(error.logged_out_elsewhere(), "{error}");
     assert!(error.needs_login());
     assert!(
-        home.store()
+        h.home
+            .store()
             .accounts()
             .unwrap()
             .find(&AccountId::of(&bob))
             .is_none(),
         "the renewal did not write him back"
     );
-    let error = service.usable(&held).await.expect_err("nor through usable");
+    let error = h
+        .service
+        .usable(&held)
+        .await
+        .expect_err("nor through usable");
     assert!(error.logged_out_elsewhere(), "{error}");
 }

@@ -436,22 +436,25 @@ async fn logged_in(op: &BrokenProvider) -> (Arc<Provider>, Session) {
     (p, session)
 }
 
-#[tokio::test]
-async fn a_renewal_with_another_auth_time_is_refused() {
+/// A login, then a renewal the provider answers with `fault`: why it was
+/// refused.
+async fn renewal_refused(fault: Fault) -> AuthError {
     let op = BrokenProvider::start(Fault::None).await;
     let (p, session) = logged_in(&op).await;
-    op.set_fault(Fault::RefreshAuthTime);
-    let e = refused(bounded("refresh", p.refresh(&session)).await);
+    op.set_fault(fault);
+    refused(bounded("refresh", p.refresh(&session)).await)
+}
+
+#[tokio::test]
+async fn a_renewal_with_another_auth_time_is_refused() {
+    let e = renewal_refused(Fault::RefreshAuthTime).await;
     assert!(matches!(e, AuthError::IdToken(_)), "{e:?}");
     assert_names(&e, &["different `auth_time`"]);
 }
 
 #[tokio::test]
 async fn a_renewal_with_an_azp_the_first_token_lacked_is_refused() {
-    let op = BrokenProvider::start(Fault::None).await;
-    let (p, session) = logged_in(&op).await;
-    op.set_fault(Fault::RefreshAzpAppears);
-    let e = refused(bounded("refresh", p.refresh(&session)).await);
+    let e = renewal_refused(Fault::RefreshAzpAppears).await;
     assert!(matches!(e, AuthError::IdToken(_)), "{e:?}");
     assert_names(&e, &["different `azp`"]);
 }

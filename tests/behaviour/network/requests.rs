@@ -1,12 +1,19 @@
 //! Where a provider call goes: straight to a provider on this machine,
 //! whatever proxy the environment names, and never on to where a redirect
-//! points. Each tried with a listener that counts what reaches it.
+//! points (each tried with a listener that counts what reaches it); and
+//! not for longer than the connect timeout to an address that never
+//! completes a connection.
 
 use crate::support;
 
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
+use authdash::auth::AuthError;
+use authdash::config::Config;
 use authdash::demo::DemoSettings;
 use axum::Router;
 use axum::http::{StatusCode, header};
@@ -14,7 +21,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use support::broken_provider::{BrokenProvider, Fault};
 use support::engine::discover;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpSocket};
 
 /// A listener on loopback that counts the connections made to it (and
 /// answers none of them).
@@ -95,5 +102,70 @@ async fn a_redirect_from_the_provider_is_not_followed() {
         reached.load(Ordering::SeqCst),
         0,
         "the redirect was followed"
+    );
+}
+
+/// A loopback address where a new TCP connect never completes: a socket
+/// listening with a backlog of 0 that never accepts, its accept queue
+/// filled first, so that Linux drops every further SYN (the connect hangs
+/// as it does to a host that has gone). Dropping what this returns frees
+/// the port.
+fn address_that_never_connects() -> (SocketAddr, std::net::TcpListener, Vec<TcpStream>) {
+    let socket = TcpSocket::new_v4().expect("a socket");
+    socket
+        .bind("127.0.0.1:0".parse().expect("an address"))
+        .expect("bind");
+    let address = socket.local_addr().expect("address");
+    let listener = socket
+        .listen(0)
+        .expect("listen")
+        .into_std()
+        .expect("a std listener");
+    let mut queued = Vec::new();
+    for _ in 0..4 {
+        match TcpStream::connect_timeout(&address, Duration::from_millis(300)) {
+            Ok(stream) => queued.push(stream),
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {
+                return (address, listener, queued);
+            }
+            Err(e) => panic!("filling the accept queue of {address}: {e}"),
+        }
+    }
+    panic!(
+        "{address} still completes connections with {} queued",
+        queued.len()
+    );
+}
+
+/// The provider's address never completes a connection: discovery gives
+/// up after `connect_timeout_secs` (1 s here, the request timeout an
+/// hour) saying the provider could not be reached, rather than waiting as
+/// long as the request may take (a provider that has gone, or a firewall
+/// dropping packets, would hold a login or a renewal that long).
+#[tokio::test(flavor = "multi_thread")]
+async fn an_address_that_never_connects_is_given_up_after_the_connect_timeout() {
+    let (address, _listening, _queued) = address_that_never_connects();
+    let text = format!(
+        "[auth.test]\nclient_id = \"rp\"\n\
+         server_metadata_url = \"http://{address}/.well-known/openid-configuration\"\n\
+         [authdash]\nconnect_timeout_secs = 1\nrequest_timeout_secs = 3600\n"
+    );
+    let config = Config::parse(Path::new("rp-test.toml"), &text, &|_| None).expect("config");
+    let started = Instant::now();
+    let error = tokio::time::timeout(
+        Duration::from_secs(10),
+        authdash::auth::Provider::discover(&config.providers[0], &config.http),
+    )
+    .await
+    .expect("discovery still waiting 10 s after a connect timeout of 1 s")
+    .expect_err("nothing answered");
+    let took = started.elapsed();
+    assert!(
+        matches!(&error, AuthError::Unreachable { reason, .. } if reason.contains("did not answer in time")),
+        "not said as unreachable in time: {error:?}"
+    );
+    assert!(
+        took >= Duration::from_millis(900),
+        "gave up after {took:?}, before the connect timeout: {error}"
     );
 }

@@ -18,7 +18,7 @@ use chrono::{TimeDelta, Utc};
 use secrecy::SecretString;
 use serde_json::json;
 use support::broken_provider::{BrokenProvider, Fault};
-use support::home::{Home, auto_approved_login, fetch_url};
+use support::home::{approved_home, fetch_url};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use url::Url;
 
@@ -311,15 +311,7 @@ async fn attack_remote_providers_token_sent_to_a_plain_http_loopback_port() {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    let doc = json!({
-        "issuer": issuer,
-        "authorization_endpoint": format!("{issuer}/authorize"),
-        "token_endpoint": format!("{issuer}/token"),
-        "jwks_uri": format!("{issuer}/jwks"),
-        "response_types_supported": ["code"],
-        "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": ["RS256"],
-    });
+    let doc = support::broken_provider::minimal_discovery(issuer);
     let entry = json!({
         "version": 1,
         "metadata_url": metadata_url,
@@ -450,10 +442,7 @@ fn attack_a_placeholder_at_the_end_of_the_host_cannot_pick_the_host() {
 #[tokio::test]
 async fn a_token_never_goes_to_a_plain_http_panel_elsewhere() {
     let op = BrokenProvider::start(Fault::None).await;
-    let home = Home::new();
-    let config = home.config("a.toml", &op.toml());
-    let service = home.service(&config);
-    let session = auto_approved_login(&service).await;
+    let (_home, _, service, session) = approved_home(&op.toml()).await;
     let before = op.requests();
     let fetched = fetch_url(&service, &session, "http://panels.example.com/acme").await;
     let error = fetched.data.expect_err("refused");

@@ -8,24 +8,22 @@
 use crate::support;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use authdash::auth::Session;
-use authdash::demo::{DemoProvider, DemoSettings, config_toml};
+use authdash::demo::config_toml;
 use authdash::panels::{SourceError, TemplateVars};
 use authdash::session::SessionService;
 use authdash::store::AccountId;
 use authdash::tui::message::{Command, Msg};
-use authdash::tui::model::{Model, NavItem, Screen};
+use authdash::tui::model::{Model, Screen};
 use authdash::tui::update::{enter_dashboard, update};
 use authdash::tui::view;
 use chrono::TimeDelta;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use support::home::{Home, demo_login_asking};
+use support::home::{DemoHome, demo_login_asking};
 
-const BOUND: Duration = Duration::from_secs(30);
 const ACME: &str = "7a1b2c3d-4e5f-4a6b-8c7d-1e2f3a4b5c6d";
 const GLOBEX: &str = "8b2c3d4e-5f6a-4b7c-9d8e-2f3a4b5c6d7e";
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
@@ -52,25 +50,18 @@ source = { type = "http", url = "{issuer}/api/orgs/{org_id}/panels/admin" }
 "#;
 
 struct Setup {
-    _provider: DemoProvider,
-    _home: Home,
+    _demo: DemoHome,
     service: Arc<SessionService>,
 }
 
 impl Setup {
     async fn start() -> Self {
-        let provider = DemoProvider::start(DemoSettings::default())
-            .await
-            .expect("the demo provider starts");
-        let issuer = provider.issuer_str().trim_end_matches('/').to_owned();
-        let text = config_toml(&issuer) + &NOTES.replace("{issuer}", &issuer);
-        let home = Home::new();
-        let config = home.config("panels.toml", &text);
-        let service = home.service(&config);
+        let demo =
+            DemoHome::start_with(|issuer| config_toml(issuer) + &NOTES.replace("{issuer}", issuer))
+                .await;
         Self {
-            _provider: provider,
-            _home: home,
-            service,
+            service: demo.service.clone(),
+            _demo: demo,
         }
     }
 
@@ -101,34 +92,7 @@ impl Setup {
     /// Run the commands' panel fetches for real and hand their answers
     /// to `update`, as the app's effects do.
     async fn run(&self, model: &mut Model, commands: Vec<Command>) {
-        for command in commands {
-            if let Command::FetchPanel {
-                generation,
-                spec,
-                org_id,
-                org_name,
-                session,
-            } = command
-            {
-                let vars = TemplateVars {
-                    org_id: &org_id,
-                    org_name: &org_name,
-                    user_id: &session.user.subject,
-                };
-                let fetched =
-                    tokio::time::timeout(BOUND, self.service.fetch_source(&session, &spec, vars))
-                        .await
-                        .expect("the fetch ends in time");
-                update(
-                    model,
-                    Msg::PanelLoaded {
-                        generation,
-                        panel_id: spec.id.clone(),
-                        result: fetched.data,
-                    },
-                );
-            }
-        }
+        support::screens::answer_fetches(&self.service, model, commands, |_| {}).await;
     }
 }
 
@@ -151,28 +115,10 @@ fn fetched_ids(commands: &[Command]) -> Vec<String> {
 /// Move the navigation to panel `id` (panels passed on the way start
 /// fetches the next move cancels); the fetch of `id`, if it started one.
 fn go_to(model: &mut Model, id: &str) -> Vec<Command> {
-    go_to_all(model, id)
+    support::screens::nav_to_panel(model, id)
         .into_iter()
         .filter(|c| matches!(c, Command::FetchPanel { spec, .. } if spec.id == id))
         .collect()
-}
-
-fn go_to_all(model: &mut Model, id: &str) -> Vec<Command> {
-    let index = model.panels.iter().position(|p| p.id == id).expect("panel");
-    let target = model
-        .nav_items()
-        .iter()
-        .position(|n| *n == NavItem::Panel(index))
-        .expect("in the nav");
-    let mut commands = Vec::new();
-    let current = model.dashboard().map(|d| d.nav).unwrap_or_default();
-    for _ in current..target {
-        commands.extend(press(model, KeyCode::Down));
-    }
-    for _ in target..current {
-        commands.extend(press(model, KeyCode::Up));
-    }
-    commands
 }
 
 fn render(model: &Model, width: u16, height: u16) -> String {
@@ -589,7 +535,7 @@ async fn the_inspector_lists_the_last_renewals() {
     assert_eq!(records.len(), 1);
     assert_eq!(records[0].took_ms, Some(1000));
     assert!(records[0].result.is_ok());
-    go_to_all(&mut model, "billing");
+    support::screens::nav_to_panel(&mut model, "billing");
     while dash(&model).nav != 2 {
         press(&mut model, KeyCode::Up);
     }

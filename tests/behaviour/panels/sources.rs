@@ -9,12 +9,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use authdash::auth::Session;
-use authdash::demo::{DemoProvider, DemoSettings, config_toml};
+use authdash::demo::config_toml;
 use authdash::panels::view::View;
 use authdash::panels::{PanelSpec, SourceError, TemplateVars};
 use authdash::session::SessionService;
 use serde_json::json;
-use support::home::{Home, demo_login};
+use support::home::{DemoHome, demo_login};
 
 const BOUND: Duration = Duration::from_secs(30);
 const ACME: &str = "7a1b2c3d-4e5f-4a6b-8c7d-1e2f3a4b5c6d";
@@ -96,23 +96,19 @@ source = { type = "command", argv = ["sh", "-c", "head -c 4096 /dev/zero | tr '\
 "#;
 
 struct Setup {
-    _provider: DemoProvider,
-    _home: Home,
+    _demo: DemoHome,
     service: Arc<SessionService>,
 }
 
 impl Setup {
     async fn start() -> Self {
-        let provider = DemoProvider::start(DemoSettings::default())
-            .await
-            .expect("the demo provider starts");
-        let issuer = provider.issuer_str().trim_end_matches('/').to_owned();
-        let text = config_toml(&issuer).replace(
-            "login_timeout_secs = 600",
-            "login_timeout_secs = 600\nrequest_timeout_secs = 2\npanel_body_cap_mib = 1",
-        ) + &EXTRA.replace("{issuer}", &issuer);
-        let home = Home::new();
-        let config = home.config("panels.toml", &text);
+        let demo = DemoHome::start_with(|issuer| {
+            config_toml(issuer).replace(
+                "login_timeout_secs = 600",
+                "login_timeout_secs = 600\nrequest_timeout_secs = 2\npanel_body_cap_mib = 1",
+            ) + &EXTRA.replace("{issuer}", issuer)
+        })
+        .await;
         // authdash's environment as the binary passes it, holding the
         // secrets a config may name (`client_secret_env`,
         // `logout_everywhere_api_key_env`).
@@ -125,10 +121,11 @@ impl Setup {
                 .map(|(k, v)| (k.into(), v.into())),
             )
             .collect();
-        let service = home.service_with_environment(&config, environment);
+        let service = demo
+            .home
+            .service_with_environment(&demo.config, environment);
         Self {
-            _provider: provider,
-            _home: home,
+            _demo: demo,
             service,
         }
     }

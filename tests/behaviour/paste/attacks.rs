@@ -10,7 +10,8 @@ use url::Url;
 use crate::support::binary;
 use crate::support::browser;
 use crate::support::paste::{
-    command, landed_at, start_paste_login, until, with_param, with_place, without, write_config,
+    command, landed_at, pasted_to_the_end, refusal, start_paste_login, with_param, with_place,
+    without, write_config,
 };
 
 /// Every hostile paste is refused with a line free of control
@@ -61,8 +62,7 @@ async fn attack_pasted_addresses_of_other_places_repeats_and_junk_are_refused() 
     ];
     for (paste, says) in &hostile {
         writeln!(stdin, "{paste}").unwrap();
-        let lines = until(&rx, |l| l.starts_with("! "));
-        let last = lines.last().unwrap();
+        let last = refusal(&rx);
         assert!(
             last.contains(says),
             "{}: {last}",
@@ -75,11 +75,8 @@ async fn attack_pasted_addresses_of_other_places_repeats_and_junk_are_refused() 
         stdin.write_all(&chunk).unwrap();
     }
     stdin.write_all(b"\n").unwrap();
-    let lines = until(&rx, |l| l.starts_with("! "));
-    assert!(
-        lines.last().unwrap().contains("not an address"),
-        "{lines:#?}"
-    );
+    let said = refusal(&rx);
+    assert!(said.contains("not an address"), "{said}");
     let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();
     let peak_kib: u64 = status
         .lines()
@@ -93,20 +90,9 @@ async fn attack_pasted_addresses_of_other_places_repeats_and_junk_are_refused() 
         .await
         .unwrap();
     assert_eq!(answer.status().as_u16(), 400);
-    let lines = until(&rx, |l| l.starts_with("! "));
-    assert!(
-        lines.last().unwrap().contains("more than once"),
-        "{lines:#?}"
-    );
-    writeln!(stdin, "{landed}").unwrap();
-    let out = tokio::task::spawn_blocking(move || binary::finish(child))
-        .await
-        .unwrap();
-    let rest: Vec<String> = binary::rest(&rx)
-        .iter()
-        .map(|l| String::from_utf8_lossy(l).into_owned())
-        .collect();
-    assert_eq!(out.status.code(), Some(0), "{rest:#?}");
+    let said = refusal(&rx);
+    assert!(said.contains("more than once"), "{said}");
+    pasted_to_the_end(child, &mut stdin, &rx, &landed).await;
 
     // The same address replayed into the next login (at its port too): its
     // state is not this one's.
@@ -115,19 +101,13 @@ async fn attack_pasted_addresses_of_other_places_repeats_and_junk_are_refused() 
         Url::parse(&browser::query_param(&Url::parse(&url).unwrap(), "redirect_uri").unwrap())
             .unwrap();
     writeln!(stdin, "{landed}").unwrap();
-    let lines = until(&rx, |l| l.starts_with("! "));
-    assert!(
-        lines.last().unwrap().contains("not this login's"),
-        "{lines:#?}"
-    );
+    let said = refusal(&rx);
+    assert!(said.contains("not this login's"), "{said}");
     let mut replayed = landed.clone();
     replayed.set_port(next.port()).unwrap();
     writeln!(stdin, "{replayed}").unwrap();
-    let lines = until(&rx, |l| l.starts_with("! "));
-    assert!(
-        lines.last().unwrap().contains("state does not match"),
-        "{lines:#?}"
-    );
+    let said = refusal(&rx);
+    assert!(said.contains("state does not match"), "{said}");
     child.kill().unwrap();
     let _ = child.wait();
 }
@@ -147,11 +127,8 @@ async fn attack_a_pasted_error_response_is_escaped_and_needs_the_state() {
         "\u{1b}]0;x\u{7}\u{1b}[2J",
     );
     writeln!(stdin, "{}", with_param(&error, "state", "another-logins")).unwrap();
-    let lines = until(&rx, |l| l.starts_with("! "));
-    assert!(
-        lines.last().unwrap().contains("state does not match"),
-        "{lines:#?}"
-    );
+    let said = refusal(&rx);
+    assert!(said.contains("state does not match"), "{said}");
     writeln!(stdin, "{error}").unwrap();
     let out = tokio::task::spawn_blocking(move || binary::finish(child))
         .await

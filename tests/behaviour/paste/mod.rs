@@ -10,43 +10,24 @@ use std::io::Write;
 
 use authdash::demo::{DemoProvider, DemoSettings};
 use support::binary::{self, BOUND};
-use support::browser;
-use support::paste::{SECRET, command, stderr_lines, until, with_param, write_config};
+use support::paste::{
+    SECRET, command, landed_at, pasted_to_the_end, refusal, start_paste_login_saying, with_param,
+    write_config,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pasted_address_logs_in_and_wrong_ones_are_refused_each_with_a_line() {
     let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
     let home = tempfile::tempdir().unwrap();
     let config = write_config(home.path(), demo.issuer_str());
-    let mut child = command(home.path(), &config, &["login", "--paste"])
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let rx = stderr_lines(&mut child);
-    let seen = until(&rx, |l| l.starts_with("Waiting"));
-    let url = seen
-        .iter()
-        .map(|l| l.trim())
-        .find(|l| l.starts_with("http") && l.contains("state="))
-        .unwrap_or_else(|| panic!("no URL: {seen:#?}"))
-        .to_owned();
+    let (child, mut stdin, rx, url, seen) = start_paste_login_saying(home.path(), &config);
     let text = seen.join("\n");
     assert!(text.contains("paste it here"), "{text}");
     let forward = seen
         .iter()
         .find(|l| l.trim().starts_with("ssh -L "))
         .unwrap_or_else(|| panic!("no ssh -L line: {text}"));
-    let landed = tokio::task::spawn_blocking({
-        let url = url.clone();
-        move || {
-            tokio::runtime::Runtime::new()
-                .unwrap()
-                .block_on(browser::authorize_redirect(&url, "alice"))
-        }
-    })
-    .await
-    .unwrap()
-    .unwrap();
+    let landed = landed_at(&url, "alice").await;
     let port = landed.port().unwrap();
     assert!(forward.contains(&format!("-L {port}:")), "{forward}");
 
@@ -68,19 +49,10 @@ async fn a_pasted_address_logs_in_and_wrong_ones_are_refused_each_with_a_line() 
     ];
     for (paste, says) in &refused {
         writeln!(stdin, "{paste}").unwrap();
-        let lines = until(&rx, |l| l.starts_with("! "));
-        let last = lines.last().unwrap();
+        let last = refusal(&rx);
         assert!(last.contains(says), "{paste}: {last}");
     }
-    writeln!(stdin, "{landed}").unwrap();
-    let out = tokio::task::spawn_blocking(move || binary::finish(child))
-        .await
-        .unwrap();
-    let rest: Vec<String> = binary::rest(&rx)
-        .iter()
-        .map(|l| String::from_utf8_lossy(l).trim_end().to_owned())
-        .collect();
-    assert_eq!(out.status.code(), Some(0), "{rest:#?}");
+    let rest = pasted_to_the_end(child, &mut stdin, &rx, &landed).await;
     assert!(
         rest.iter()
             .any(|l| l.contains("Logged in") && l.contains("alice@example.com")),

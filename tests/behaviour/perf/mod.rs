@@ -14,13 +14,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use authdash::auth::{AuthError, Session};
-use authdash::demo::{DemoProvider, DemoSettings, config_toml};
+use authdash::demo::config_toml;
 use authdash::store::{AccountId, Accounts, TokenStore as _};
 use support::binary;
 use support::broken_provider::{BrokenProvider, Fault, HugeAt};
 use support::browser::{self, AuthorizeStep};
 use support::engine::{bounded, discover, login, refused};
-use support::home::{Home, demo_login, try_login_asking};
+use support::home::{DemoHome, Home, demo_login, try_login_asking};
 
 // ------------------------------------------- provider_body_cap_mib raised
 
@@ -194,19 +194,14 @@ fn processes_sharing_the_log_do_not_tear_its_lines() {
 /// person in two orgs and one in 1,000.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_stored_session_reads_back_as_the_same_user() {
-    let demo = DemoProvider::start(DemoSettings::default())
-        .await
-        .expect("demo provider");
-    let home = Home::new();
-    let config = home.config("a.toml", &config_toml(demo.issuer_str()));
-    let service = home.service(&config);
+    let h = DemoHome::start().await;
     for user in ["alice", "orgs1000"] {
-        let session = bounded("login", demo_login(&service, user)).await;
+        let session = bounded("login", demo_login(&h.service, user)).await;
         assert!(
             !session.merged_claims().is_empty(),
             "{user}: claims at login"
         );
-        let accounts = home.store().accounts().expect("the store reads");
+        let accounts = h.home.store().accounts().expect("the store reads");
         let read = accounts
             .find(&AccountId::of(&session))
             .expect("the session is stored");
@@ -230,13 +225,8 @@ fn written(session: &Session) -> serde_json::Value {
 /// subject, with the orgs it was stored with.
 #[tokio::test(flavor = "multi_thread")]
 async fn older_and_hostile_store_entries_keep_the_id_tokens_subject() {
-    let demo = DemoProvider::start(DemoSettings::default())
-        .await
-        .expect("demo provider");
-    let home = Home::new();
-    let config = home.config("a.toml", &config_toml(demo.issuer_str()));
-    let service = home.service(&config);
-    let session = bounded("login", demo_login(&service, "alice")).await;
+    let h = DemoHome::start().await;
+    let session = bounded("login", demo_login(&h.service, "alice")).await;
 
     let mut old = written(&session);
     let claims = serde_json::to_value(session.merged_claims()).expect("claims");
@@ -286,15 +276,10 @@ async fn generated_looking_names_are_refused_without_work() {
         "orgs010",
         "orgs-1",
     ];
-    let demo = DemoProvider::start(DemoSettings::default())
-        .await
-        .expect("demo provider");
-    let home = Home::new();
-    let config = home.config("a.toml", &config_toml(demo.issuer_str()));
-    let service = home.service(&config);
+    let h = DemoHome::start().await;
     let answers = Arc::new(std::sync::Mutex::new(Vec::new()));
     let seen = answers.clone();
-    let session = try_login_asking(&service, Vec::new(), |url| async move {
+    let session = try_login_asking(&h.service, Vec::new(), |url| async move {
         for name in HOSTILE {
             let hinted = format!("{url}&login_hint={name}");
             let answer = match browser::open_authorize(&hinted).await {
@@ -330,9 +315,10 @@ async fn generated_looking_names_are_refused_without_work() {
 mod esc {
     use super::*;
     use authdash::tui::message::{Command, Msg};
-    use authdash::tui::model::{Model, NavItem};
+    use authdash::tui::model::Model;
     use authdash::tui::update::{enter_dashboard, update};
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use support::screens::nav_to_panel;
 
     const ACME: &str = "7a1b2c3d-4e5f-4a6b-8c7d-1e2f3a4b5c6d";
 
@@ -348,28 +334,6 @@ mod esc {
             } if spec.id == id => Some(*generation),
             _ => None,
         })
-    }
-
-    fn go_to(model: &mut Model, id: &str) -> Vec<Command> {
-        let index = model.panels.iter().position(|p| p.id == id).expect("panel");
-        let target = model
-            .nav_items()
-            .iter()
-            .position(|n| *n == NavItem::Panel(index))
-            .expect("in the nav");
-        let mut commands = Vec::new();
-        loop {
-            let current = model.dashboard().map(|d| d.nav).unwrap_or_default();
-            if current == target {
-                return commands;
-            }
-            let key = if current < target {
-                KeyCode::Down
-            } else {
-                KeyCode::Up
-            };
-            commands.extend(press(model, key));
-        }
     }
 
     fn answer(model: &mut Model, generation: u64, id: &str, value: serde_json::Value) {
@@ -395,20 +359,15 @@ mod esc {
     /// that answer paints.
     #[tokio::test(flavor = "multi_thread")]
     async fn a_cancelled_fetchs_late_answer_never_paints_and_r_reloads() {
-        let demo = DemoProvider::start(DemoSettings::default())
-            .await
-            .expect("demo provider");
-        let home = Home::new();
-        let config = home.config("a.toml", &config_toml(demo.issuer_str()));
-        let service = home.service(&config);
-        let session = bounded("login", demo_login(&service, "alice")).await;
-        let mut model = Model::new(&service.config, session.logged_in_at);
+        let h = DemoHome::start().await;
+        let session = bounded("login", demo_login(&h.service, "alice")).await;
+        let mut model = Model::new(&h.service.config, session.logged_in_at);
         model
             .preferences
             .set_active_org(&session.provider, &session.user.subject, ACME);
         enter_dashboard(&mut model, session);
 
-        let first = fetch_of(&go_to(&mut model, "usage"), "usage").expect("usage loads");
+        let first = fetch_of(&nav_to_panel(&mut model, "usage"), "usage").expect("usage loads");
         let esc = press(&mut model, KeyCode::Esc);
         assert!(
             matches!(esc.as_slice(), [Command::CancelPanels]),
@@ -456,22 +415,18 @@ mod esc {
     /// interval); the next try comes a whole interval after the Esc.
     #[tokio::test(flavor = "multi_thread")]
     async fn esc_on_a_stalled_refresh_is_not_undone_by_the_next_tick() {
-        let demo = DemoProvider::start(DemoSettings::default())
-            .await
-            .expect("demo provider");
-        let home = Home::new();
-        let config = home.config("a.toml", &config_toml(demo.issuer_str()));
-        let service = home.service(&config);
-        let session = bounded("login", demo_login(&service, "alice")).await;
+        let h = DemoHome::start().await;
+        let session = bounded("login", demo_login(&h.service, "alice")).await;
         let start = session.logged_in_at;
-        let mut model = Model::new(&service.config, start);
+        let mut model = Model::new(&h.service.config, start);
         model
             .preferences
             .set_active_org(&session.provider, &session.user.subject, ACME);
         enter_dashboard(&mut model, session);
         let at = |secs| start + chrono::TimeDelta::seconds(secs);
 
-        let first = fetch_of(&go_to(&mut model, "reports"), "reports").expect("reports loads");
+        let first =
+            fetch_of(&nav_to_panel(&mut model, "reports"), "reports").expect("reports loads");
         answer(&mut model, first, "reports", serde_json::json!([1, 2, 3]));
         let due = update(&mut model, Msg::Tick(at(61)));
         assert!(fetch_of(&due, "reports").is_some(), "refreshes every 60 s");

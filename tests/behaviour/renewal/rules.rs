@@ -11,12 +11,12 @@ use std::time::{Duration, Instant};
 
 use authdash::auth::Session;
 use authdash::session::SessionError;
-use authdash::store::{AccountId, TokenStore};
+use authdash::store::TokenStore;
 use chrono::{TimeDelta, Utc};
 use secrecy::ExposeSecret;
 use support::binary::BOUND;
 use support::broken_provider::{BrokenProvider, Fault, SUBJECT};
-use support::home::{Home, auto_approved_login};
+use support::home::approved_home;
 
 fn expired(mut session: Session) -> Session {
     session.tokens.expires_at = Some(Utc::now() - TimeDelta::minutes(5));
@@ -38,18 +38,8 @@ fn refresh_token(s: &Session) -> String {
 #[tokio::test]
 async fn a_rotated_refresh_token_is_kept_when_the_new_id_token_is_refused() {
     let op = BrokenProvider::start(Fault::None).await;
-    let home = Home::new();
-    let config = home.config("a.toml", &op.toml());
-    let service = home.service(&config);
-    let first = auto_approved_login(&service).await;
-    let stored = || {
-        home.store()
-            .accounts()
-            .unwrap()
-            .find(&AccountId::of(&first))
-            .cloned()
-            .expect("still stored")
-    };
+    let (home, _, service, first) = approved_home(&op.toml()).await;
+    let stored = || home.stored(&first).expect("still stored");
 
     op.set_fault(Fault::BadSignature);
     let error = service
@@ -93,10 +83,7 @@ async fn a_rotated_refresh_token_is_kept_when_the_new_id_token_is_refused() {
 #[tokio::test]
 async fn only_a_definite_answer_ends_a_session() {
     let op = BrokenProvider::start(Fault::None).await;
-    let home = Home::new();
-    let config = home.config("a.toml", &op.toml());
-    let service = home.service(&config);
-    let session = auto_approved_login(&service).await;
+    let (home, config, service, session) = approved_home(&op.toml()).await;
 
     op.set_fault(Fault::TokenHang);
     let mut slow = config.clone();
@@ -107,14 +94,7 @@ async fn only_a_definite_answer_ends_a_session() {
         .await
         .expect_err("no answer");
     assert!(!error.needs_login(), "a timeout keeps the session: {error}");
-    assert!(
-        home.store()
-            .accounts()
-            .unwrap()
-            .find(&AccountId::of(&session))
-            .is_some(),
-        "tokens kept"
-    );
+    assert!(home.stored(&session).is_some(), "tokens kept");
 
     for fault in [Fault::RefreshUnavailable, Fault::RefreshRateLimited] {
         op.set_fault(fault);
@@ -123,14 +103,7 @@ async fn only_a_definite_answer_ends_a_session() {
             .await
             .expect_err("the provider is not answering");
         assert!(!error.needs_login(), "{fault:?} keeps the session: {error}");
-        assert!(
-            home.store()
-                .accounts()
-                .unwrap()
-                .find(&AccountId::of(&session))
-                .is_some(),
-            "{fault:?}: tokens kept"
-        );
+        assert!(home.stored(&session).is_some(), "{fault:?}: tokens kept");
     }
 
     op.set_fault(Fault::TokenError);
@@ -140,11 +113,7 @@ async fn only_a_definite_answer_ends_a_session() {
         .expect_err("invalid_grant");
     assert!(error.needs_login(), "{error}");
     assert!(
-        home.store()
-            .accounts()
-            .unwrap()
-            .find(&AccountId::of(&session))
-            .is_none(),
+        home.stored(&session).is_none(),
         "the dead session is removed"
     );
 }
@@ -157,10 +126,7 @@ async fn only_a_definite_answer_ends_a_session() {
 async fn quitting_the_dashboard_waits_for_its_renewal_under_way() {
     use support::pty::{Pty, home_env};
     let op = BrokenProvider::start(Fault::None).await;
-    let home = Home::new();
-    let config = home.config("a.toml", &op.toml());
-    let service = home.service(&config);
-    let session = auto_approved_login(&service).await;
+    let (home, _, _, session) = approved_home(&op.toml()).await;
     home.store()
         .save(&expired(session.clone()))
         .expect("stored");
@@ -188,13 +154,7 @@ async fn quitting_the_dashboard_waits_for_its_renewal_under_way() {
     // The provider takes a second to answer: quit now.
     app.send("q").expect("q sent");
     app.wait_exit(BOUND).expect("the dashboard quits");
-    let stored = home
-        .store()
-        .accounts()
-        .unwrap()
-        .find(&AccountId::of(&session))
-        .cloned()
-        .expect("stored");
+    let stored = home.stored(&session).expect("stored");
     assert_ne!(
         refresh_token(&stored),
         refresh_token(&session),
@@ -207,10 +167,7 @@ async fn quitting_the_dashboard_waits_for_its_renewal_under_way() {
 #[tokio::test(flavor = "multi_thread")]
 async fn quitting_waits_for_a_renewal_under_way() {
     let op = BrokenProvider::start(Fault::None).await;
-    let home = Home::new();
-    let config = home.config("a.toml", &op.toml());
-    let service = home.service(&config);
-    let session = auto_approved_login(&service).await;
+    let (home, _, service, session) = approved_home(&op.toml()).await;
     op.set_fault(Fault::TokenSlow);
     let _renewing = {
         let service = service.clone();
@@ -227,13 +184,7 @@ async fn quitting_waits_for_a_renewal_under_way() {
     }
     // The provider is still answering: quitting now must wait for it.
     service.wait_for_renewals(BOUND).await;
-    let stored = home
-        .store()
-        .accounts()
-        .unwrap()
-        .find(&AccountId::of(&session))
-        .cloned()
-        .expect("stored");
+    let stored = home.stored(&session).expect("stored");
     assert_ne!(
         refresh_token(&stored),
         refresh_token(&session),

@@ -12,18 +12,13 @@ use std::sync::Arc;
 
 use authdash::auth::{Provider, Session};
 use authdash::config::Config;
-use authdash::demo::{DemoProvider, DemoSettings, config_toml};
-use support::broken_provider::{BrokenProvider, CLIENT_ID, Fault, HOSTILE_NAME};
+use support::broken_provider::{BrokenProvider, Fault, HOSTILE_NAME};
 use support::engine::{bounded, discover, login};
-use support::home::{Home, demo_login};
+use support::home::{DemoHome, demo_login};
 
 /// The broken provider's config with `org_claims` set to `mapper`.
 fn config(op: &BrokenProvider, mapper: &str) -> Config {
-    let text = format!(
-        "[auth.test]\nclient_id = \"{CLIENT_ID}\"\nserver_metadata_url = \"{}\"\n\
-         org_claims = \"{mapper}\"\n",
-        op.metadata_url()
-    );
+    let text = op.toml_with(&format!("org_claims = \"{mapper}\""), "");
     Config::parse(Path::new("renewal.toml"), &text, &|_| None).expect("config parses")
 }
 
@@ -151,18 +146,15 @@ async fn an_echoed_login_id_token_is_not_a_renewed_one() {
 /// taken away does not keep unlocking panels until the next login.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_renewal_rereads_userinfo_holding_the_orgs() {
-    let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
-    let home = Home::new();
-    let config = home.config("a.toml", &config_toml(demo.issuer_str()));
-    let service = home.service(&config);
-    let session = demo_login(&service, "alice").await;
+    let h = DemoHome::start().await;
+    let session = demo_login(&h.service, "alice").await;
     assert!(
         !session.id_claims.contains_key("org_id_to_org_info"),
         "the demo's ID token does not carry the orgs"
     );
-    let count = |path: &str| demo.requests().get(path).copied().unwrap_or(0);
+    let count = |path: &str| h.demo.requests().get(path).copied().unwrap_or(0);
     let (tokens, infos) = (count("/token"), count("/userinfo"));
-    let renewed = bounded("renewal", service.renew(&session))
+    let renewed = bounded("renewal", h.service.renew(&session))
         .await
         .expect("renewed");
     assert_eq!(count("/token"), tokens + 1);

@@ -9,12 +9,13 @@
 
 use crate::support;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use authdash::auth::Session;
 use authdash::config::Config;
 use authdash::demo::{DEMO_CLIENT_ID, DemoProvider, DemoSettings, config_toml};
-use authdash::session::{LogoutOptions, SessionError};
+use authdash::session::{LogoutOptions, SessionError, SessionService};
 use authdash::store::{AccountId, TokenStore};
 use chrono::{TimeDelta, Utc};
 use secrecy::{ExposeSecret, SecretString};
@@ -61,6 +62,21 @@ fn other_apps_session(of: &Session, fresh: bool) -> Session {
     s
 }
 
+/// Alice logged in through config A (the demo, the home, A's service and
+/// her session), and config B's session of her (`b_fresh`, or expired)
+/// stored beside it.
+async fn alice_in_both_apps(b_fresh: bool) -> (DemoProvider, Home, Arc<SessionService>, Session) {
+    let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
+    let home = Home::new();
+    let (config_a, _config_b) = two_apps(&home, &demo);
+    let a = home.service(&config_a);
+    let alice = demo_login(&a, "alice").await;
+    home.store()
+        .save(&other_apps_session(&alice, b_fresh))
+        .expect("B's session stored");
+    (demo, home, a, alice)
+}
+
 fn expired(mut session: Session) -> Session {
     session.tokens.expires_at = Some(Utc::now() - TimeDelta::minutes(5));
     session
@@ -80,14 +96,7 @@ fn other_apps_session_is_stored(home: &Home) -> bool {
 /// with a token issued to another client.
 #[tokio::test(flavor = "multi_thread")]
 async fn attack_renewal_hands_out_the_token_of_another_client_at_the_same_issuer() {
-    let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
-    let home = Home::new();
-    let (config_a, _config_b) = two_apps(&home, &demo);
-    let a = home.service(&config_a);
-    let alice = demo_login(&a, "alice").await;
-    home.store()
-        .save(&other_apps_session(&alice, true))
-        .expect("B's session stored");
+    let (_demo, home, a, alice) = alice_in_both_apps(true).await;
 
     // A renews its own session (the store keeps one per client), and gets
     // nothing of B's.
@@ -116,14 +125,7 @@ async fn attack_renewal_hands_out_the_token_of_another_client_at_the_same_issuer
 /// is removed: config A deleted config B's session.
 #[tokio::test(flavor = "multi_thread")]
 async fn attack_a_failed_renewal_deletes_the_session_of_another_client() {
-    let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
-    let home = Home::new();
-    let (config_a, _config_b) = two_apps(&home, &demo);
-    let a = home.service(&config_a);
-    let alice = demo_login(&a, "alice").await;
-    home.store()
-        .save(&other_apps_session(&alice, false))
-        .expect("B's session stored");
+    let (_demo, home, a, alice) = alice_in_both_apps(false).await;
 
     let result = a.renew(&expired(alice)).await;
     if let Ok(s) = &result {
@@ -139,14 +141,7 @@ async fn attack_a_failed_renewal_deletes_the_session_of_another_client() {
 /// issuer, is not A's to delete.
 #[tokio::test(flavor = "multi_thread")]
 async fn attack_logout_deletes_the_session_of_another_client() {
-    let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
-    let home = Home::new();
-    let (config_a, _config_b) = two_apps(&home, &demo);
-    let a = home.service(&config_a);
-    let alice = demo_login(&a, "alice").await;
-    home.store()
-        .save(&other_apps_session(&alice, true))
-        .expect("B's session stored");
+    let (_demo, home, a, alice) = alice_in_both_apps(true).await;
 
     let report = tokio::time::timeout(BOUND, a.logout(&alice, LogoutOptions::default(), &|_| {}))
         .await
@@ -161,20 +156,13 @@ async fn attack_logout_deletes_the_session_of_another_client() {
 /// config A's session of her: each app keeps its own.
 #[tokio::test(flavor = "multi_thread")]
 async fn attack_login_with_another_client_overwrites_the_first_clients_session() {
-    let demo = DemoProvider::start(DemoSettings::default()).await.unwrap();
-    let home = Home::new();
-    let (config_a, _config_b) = two_apps(&home, &demo);
-    let a = home.service(&config_a);
-    let alice = demo_login(&a, "alice").await;
+    // What config B's login stores (TokenStore::save, as login does).
+    let (_demo, home, _, alice) = alice_in_both_apps(true).await;
     let refresh_a = alice
         .tokens
         .refresh_token
         .as_ref()
         .map(|t| t.expose_secret().to_owned());
-    // What config B's login stores (TokenStore::save, as login does).
-    home.store()
-        .save(&other_apps_session(&alice, true))
-        .expect("B's session stored");
 
     let stored = home.store().accounts().expect("store reads");
     assert!(

@@ -5,14 +5,12 @@
 
 use crate::support;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use support::binary;
 
-use authdash::auth::{Session, TokenSet};
-use authdash::identity::User;
+use authdash::auth::Session;
 use authdash::store::{FileStore, KEY_FILE_NAME, KeySource, TokenStore};
 use chrono::Utc;
 use secrecy::SecretString;
@@ -20,32 +18,7 @@ use secrecy::SecretString;
 const PROVIDER: &str = "[auth.acme]\nclient_id = \"c\"\nserver_metadata_url = \"http://127.0.0.1:1/.well-known/openid-configuration\"\n";
 
 fn session() -> Session {
-    Session {
-        provider: "acme".into(),
-        issuer: "http://127.0.0.1:1".into(),
-        client_id: "c".into(),
-        tokens: TokenSet {
-            access_token: SecretString::from("access".to_owned()),
-            refresh_token: Some(SecretString::from("refresh".to_owned())),
-            id_token: SecretString::from("a.b.c".to_owned()),
-            expires_at: Some(Utc::now() + chrono::TimeDelta::hours(1)),
-            scopes: vec!["openid".into()],
-        },
-        id_claims: BTreeMap::new(),
-        userinfo: None,
-        user: User {
-            subject: "alice".into(),
-            email: None,
-            email_verified: None,
-            name: None,
-            picture: None,
-            orgs: Vec::new(),
-        },
-        logged_in_at: Utc::now(),
-        refreshed_at: None,
-        unverified: None,
-        apis: Default::default(),
-    }
+    support::session::hand_made("acme", "access", Utc::now() + chrono::TimeDelta::hours(1))
 }
 
 struct Home(tempfile::TempDir);

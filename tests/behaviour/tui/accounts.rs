@@ -15,7 +15,8 @@ use crossterm::event::KeyCode;
 
 use crate::assert_screens;
 use crate::support::screens::{
-    Demo, app_press, keys, press, press_key, pump_through, rows, tick, type_text,
+    Demo, app_press, assert_logs_out_everywhere, keys, press, press_key, pump_through, rows, tick,
+    type_text,
 };
 
 /// Billing, in the navigation list after Profile, Organizations, Session.
@@ -49,6 +50,27 @@ fn offers(model: &Model) -> (Vec<(String, bool)>, Option<usize>) {
         .map(|o| (o.entry().who.clone(), matches!(o, Offer::Again(_))))
         .collect();
     (offers, login.offers.selected)
+}
+
+/// The accounts the login screen offers: alice's session goes on, bob
+/// (logged out elsewhere) logs in again.
+#[track_caller]
+fn assert_alice_goes_on_and_bob_logs_in_again(model: &Model) {
+    assert_eq!(
+        offers(model).0,
+        [
+            ("alice@example.com".to_owned(), true),
+            ("bob@example.com".to_owned(), false)
+        ]
+    );
+}
+
+/// The app's messages applied through the next change of the store.
+async fn store_changed(app: &mut App) {
+    pump_through(app, "the store's change", |m| {
+        matches!(m, Msg::StoreChanged { .. })
+    })
+    .await;
 }
 
 /// `users` logged in and stored in that order (the last one active), in
@@ -181,10 +203,7 @@ async fn another_process_logging_out_ends_the_session_at_once() {
     // may arrive first on a loaded machine: the logout's is one of the
     // next few.
     for _ in 0..5 {
-        pump_through(&mut app, "the store's change", |m| {
-            matches!(m, Msg::StoreChanged { .. })
-        })
-        .await;
+        store_changed(&mut app).await;
         if app.model.dashboard().is_none() {
             break;
         }
@@ -193,13 +212,7 @@ async fn another_process_logging_out_ends_the_session_at_once() {
         login_screen(&app.model).offers.ended,
         Some(Ended::Elsewhere)
     );
-    assert_eq!(
-        offers(&app.model).0,
-        [
-            ("alice@example.com".to_owned(), true),
-            ("bob@example.com".to_owned(), false)
-        ]
-    );
+    assert_alice_goes_on_and_bob_logs_in_again(&app.model);
 }
 
 /// Adding an account from a dashboard whose account another process then
@@ -219,21 +232,12 @@ async fn an_account_logged_out_while_adding_another_is_not_gone_back_to() {
         "Esc would go back"
     );
     log_out_elsewhere(&demo.service(dir.path()), &sessions[1]).await;
-    pump_through(&mut app, "the store's change", |m| {
-        matches!(m, Msg::StoreChanged { .. })
-    })
-    .await;
+    store_changed(&mut app).await;
     app_press(&mut app, KeyCode::Esc);
     let login = login_screen(&app.model);
     assert!(login.pending.is_none(), "the login is cancelled");
     assert_eq!(login.offers.ended, Some(Ended::Elsewhere));
-    assert_eq!(
-        offers(&app.model).0,
-        [
-            ("alice@example.com".to_owned(), true),
-            ("bob@example.com".to_owned(), false)
-        ]
-    );
+    assert_alice_goes_on_and_bob_logs_in_again(&app.model);
 }
 
 /// A panel's API refuses the revoked token; the renewal the fetch then
@@ -457,17 +461,7 @@ async fn log_out_everywhere_asks_first_esc_stays_y_goes_on() {
     assert!(!model.quit);
 
     let commands = press(&mut model, KeyCode::Char('y'));
-    assert!(
-        matches!(
-            commands.as_slice(),
-            [Command::Logout {
-                everywhere: true,
-                in_browser: false,
-                ..
-            }]
-        ),
-        "{commands:?}"
-    );
+    assert_logs_out_everywhere(&commands);
     assert_eq!(login_screen(&model).offers.ended, Some(Ended::LoggedOut));
 }
 

@@ -4,71 +4,15 @@
 //! users as wide as its pane, with the first and last day, the latest, the
 //! lowest and the highest value.
 
-use authdash::panels::{DEFAULT_PANEL_BODY_CAP, TemplateVars, select};
-use authdash::session::fetch_http;
-use authdash::tui::message::{Command, Msg};
-use authdash::tui::model::{Model, NavItem};
-use authdash::tui::update::update;
-use crossterm::event::KeyCode;
+use authdash::tui::model::Model;
 
-use crate::support::screens::{Demo, SIZES, WAIT, filters, press, render, rows};
+use crate::support::screens::{Demo, SIZES, filters, render, rows};
 
 /// Move to panel `id` with the keys, as a person would, and answer the
 /// fetch it asks for with the demo data API's answer (the real token of
 /// the real login; the model's clock stays the harness's).
-async fn open(model: &mut Model, id: &str) {
-    let index = model
-        .panels
-        .iter()
-        .position(|p| p.id == id)
-        .expect("a demo panel");
-    let target = model
-        .nav_items()
-        .iter()
-        .position(|n| *n == NavItem::Panel(index))
-        .expect("in the navigation");
-    let current = model.dashboard().expect("the dashboard").nav;
-    let mut commands = Vec::new();
-    for _ in current..target {
-        commands = press(model, KeyCode::Down);
-    }
-    let http = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .expect("an HTTP client");
-    for command in commands {
-        let Command::FetchPanel {
-            generation,
-            spec,
-            org_id,
-            org_name,
-            session,
-        } = command
-        else {
-            continue;
-        };
-        let vars = TemplateVars {
-            org_id: &org_id,
-            org_name: &org_name,
-            user_id: &session.user.subject,
-        };
-        let url = spec.url_for(vars).expect("a URL").expect("an http panel");
-        let fetched = tokio::time::timeout(
-            WAIT,
-            fetch_http(&http, &url, session.access_token(), DEFAULT_PANEL_BODY_CAP),
-        )
-        .await
-        .expect("the data API answers in time")
-        .and_then(|v| select(v, spec.select.as_deref()));
-        update(
-            model,
-            Msg::PanelLoaded {
-                generation,
-                panel_id: spec.id.clone(),
-                result: fetched,
-            },
-        );
-    }
+async fn open(demo: &Demo, model: &mut Model, id: &str) {
+    demo.open(model, id).await;
     let state = &model.dashboard().expect("the dashboard").panel_states[id];
     assert!(
         state.data.is_some() && state.error.is_none(),
@@ -118,7 +62,7 @@ fn assert_bars_at_every_size(name: &str, model: &Model) {
 async fn usage_is_a_line_chart_on_round_axes_with_the_months_along_it() {
     let demo = Demo::start().await;
     let (mut model, _) = demo.dashboard("alice").await;
-    open(&mut model, "usage").await;
+    open(&demo, &mut model, "usage").await;
     crate::assert_screens!("chart_usage_line", &model);
 
     for (width, height) in SIZES {
@@ -179,7 +123,7 @@ async fn usage_is_a_line_chart_on_round_axes_with_the_months_along_it() {
 async fn reports_is_a_sparkline_as_wide_as_its_pane_with_its_dates() {
     let demo = Demo::start().await;
     let (mut model, _) = demo.dashboard("alice").await;
-    open(&mut model, "reports").await;
+    open(&demo, &mut model, "reports").await;
     assert_bars_at_every_size("chart_reports_sparkline", &model);
 
     for (width, height) in SIZES {

@@ -15,7 +15,9 @@ use authdash::tui::update::update;
 use chrono::TimeDelta;
 use crossterm::event::KeyCode;
 
-use crate::support::screens::{Demo, SIZES, clock, key_event, press, pump_until, rows};
+use crate::support::screens::{
+    Demo, SIZES, browser_login_waiting, clock, key_event, press, pump_until, rows,
+};
 use crate::{assert_screen, assert_screens};
 
 /// Discovery answered: whether `provider` offers the device login.
@@ -323,38 +325,10 @@ async fn the_browser_waiting_screen_keeps_the_address_on_one_line() {
     let mut model = demo.model();
     model.hyperlinks = true;
     assert_eq!(selected_flow(&model), Some(LoginFlow::Browser));
-    press(&mut model, KeyCode::Enter);
-    let generation = pending(&model).generation;
     let url = long_url(demo.provider.issuer_str());
-    update(
-        &mut model,
-        Msg::LoginUrl {
-            generation,
-            url: url.clone(),
-        },
-    );
-    update(
-        &mut model,
-        Msg::BrowserOpened {
-            generation,
-            result: Ok(()),
-        },
-    );
+    browser_login_waiting(&mut model, &url);
     let mut plain = demo.model();
-    press(&mut plain, KeyCode::Enter);
-    let generation = pending(&plain).generation;
-    for msg in [
-        Msg::LoginUrl {
-            generation,
-            url: url.clone(),
-        },
-        Msg::BrowserOpened {
-            generation,
-            result: Ok(()),
-        },
-    ] {
-        update(&mut plain, msg);
-    }
+    browser_login_waiting(&mut plain, &url);
     assert_screens!("login_waiting_browser", &plain);
     for (width, height) in SIZES {
         let screen = rows(&plain, width, height);

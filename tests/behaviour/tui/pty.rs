@@ -747,10 +747,11 @@ fn run_plain(home: &Home, args: &[&str]) -> Output {
     child.wait_with_output().expect("collect authdash's output")
 }
 
-#[test]
-fn no_config_exits_2_and_says_where_it_looked() {
-    let home = Home::new();
-    let out = run_plain(&home, &[]);
+/// A config problem: exit 2, nothing on stdout (the terminal is never
+/// taken over), and stderr saying each of `says` without a terminal
+/// control sequence.
+#[track_caller]
+fn assert_refused_before_the_terminal(out: &Output, says: &[&str]) {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
@@ -760,20 +761,7 @@ fn no_config_exits_2_and_says_where_it_looked() {
         out.status
     );
     assert!(stdout.is_empty(), "nothing belongs on stdout: {stdout:?}");
-    let default_path = home
-        .path()
-        .join("config")
-        .join("authdash")
-        .join("authdash.toml");
-    for expected in [
-        "no config found",
-        "--config",
-        "AUTHDASH_CONFIG",
-        &default_path.display().to_string(),
-        ".streamlit/secrets.toml",
-        "authdash demo",
-        "authdash example-config",
-    ] {
+    for expected in says {
         assert!(
             stderr.contains(expected),
             "stderr should mention {expected:?}:\n{stderr}"
@@ -782,6 +770,29 @@ fn no_config_exits_2_and_says_where_it_looked() {
     assert!(
         find(&out.stderr, b"\x1b[").is_none(),
         "no terminal control sequences: {stderr:?}"
+    );
+}
+
+#[test]
+fn no_config_exits_2_and_says_where_it_looked() {
+    let home = Home::new();
+    let out = run_plain(&home, &[]);
+    let default_path = home
+        .path()
+        .join("config")
+        .join("authdash")
+        .join("authdash.toml");
+    assert_refused_before_the_terminal(
+        &out,
+        &[
+            "no config found",
+            "--config",
+            "AUTHDASH_CONFIG",
+            &default_path.display().to_string(),
+            ".streamlit/secrets.toml",
+            "authdash demo",
+            "authdash example-config",
+        ],
     );
 }
 
@@ -798,33 +809,15 @@ fn bad_key_in_config_exits_2_naming_file_key_and_fix() {
     )
     .expect("write the config");
     let out = run_plain(&home, &["--config", &config.display().to_string()]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "exit status {:?}\nstdout:\n{stdout}\nstderr:\n{stderr}",
-        out.status
-    );
-    assert!(
-        out.stdout.is_empty(),
-        "nothing may be written to stdout (the terminal is never taken over): {stdout:?}"
-    );
-    for expected in [
-        config.display().to_string().as_str(),
-        "`auth.server_metdata_url`",
-        "unknown key",
-        "fix: ",
-        "did you mean `server_metadata_url`?",
-    ] {
-        assert!(
-            stderr.contains(expected),
-            "stderr should contain {expected:?}:\n{stderr}"
-        );
-    }
-    assert!(
-        find(&out.stderr, b"\x1b[").is_none(),
-        "no terminal control sequences: {stderr:?}"
+    assert_refused_before_the_terminal(
+        &out,
+        &[
+            config.display().to_string().as_str(),
+            "`auth.server_metdata_url`",
+            "unknown key",
+            "fix: ",
+            "did you mean `server_metadata_url`?",
+        ],
     );
 }
 

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use authdash::demo::{DemoProvider, DemoSettings};
 use support::home::Home;
-use support::pty::Pty;
+use support::pty::{Pty, runtime};
 
 const BIN: &str = env!("CARGO_BIN_EXE_authdash");
 /// Upper bound for anything to show on the screen.
@@ -21,14 +21,6 @@ const WAIT: Duration = Duration::from_secs(20);
 
 fn fail<T>(e: String) -> T {
     panic!("{e}")
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
 }
 
 /// A person's machine: a private home, and a `$BROWSER` that writes each
@@ -51,23 +43,17 @@ impl Machine {
         }
     }
 
-    fn env(&self) -> Vec<(String, String)> {
-        let mut env = support::pty::home_env(self.home.dir.path());
-        env.extend([
-            ("TERM".into(), "xterm-256color".into()),
-            (
-                "BROWSER".into(),
-                format!(
-                    "sh {}",
-                    self.home.dir.path().join("fake-browser.sh").display()
-                ),
-            ),
-        ]);
-        env
+    fn spawn(&self, args: &[&str]) -> Pty {
+        let env = support::pty::env_with_fake_browser(self.home.dir.path());
+        Pty::spawn(BIN, args, &env, self.home.dir.path()).unwrap_or_else(fail)
     }
 
-    fn spawn(&self, args: &[&str]) -> Pty {
-        Pty::spawn(BIN, args, &self.env(), self.home.dir.path()).unwrap_or_else(fail)
+    /// `authdash demo` with alice signed in (the browser's first URL).
+    fn demo_as_alice(&self) -> Pty {
+        let mut app = self.spawn(&["demo"]);
+        app.wait_for("What happens", WAIT).unwrap_or_else(fail);
+        self.log_in(&mut app, "\r", 1, "alice", "Alice Anderson");
+        app
     }
 
     /// The `n`-th URL (from 1) the browser was given, once it was.
@@ -168,9 +154,7 @@ fn an_account_logged_out_by_another_process_is_said_at_once_in_a_pty() {
 #[test]
 fn the_menus_logout_offers_the_other_stored_account_in_a_pty() {
     let machine = Machine::new();
-    let mut app = machine.spawn(&["demo"]);
-    app.wait_for("What happens", WAIT).unwrap_or_else(fail);
-    machine.log_in(&mut app, "\r", 1, "alice", "Alice Anderson");
+    let mut app = machine.demo_as_alice();
     app.send("m").unwrap_or_else(fail);
     app.wait_for("a Add account", WAIT).unwrap_or_else(fail);
     machine.log_in(&mut app, "a", 2, "bob", "Bob Brown");
@@ -206,9 +190,7 @@ fn the_menus_logout_offers_the_other_stored_account_in_a_pty() {
 #[test]
 fn log_out_everywhere_asks_first_in_a_pty() {
     let machine = Machine::new();
-    let mut app = machine.spawn(&["demo"]);
-    app.wait_for("What happens", WAIT).unwrap_or_else(fail);
-    machine.log_in(&mut app, "\r", 1, "alice", "Alice Anderson");
+    let mut app = machine.demo_as_alice();
     app.send("m").unwrap_or_else(fail);
     app.wait_for("E Log out everywhere", WAIT)
         .unwrap_or_else(fail);

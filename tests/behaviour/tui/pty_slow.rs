@@ -14,21 +14,13 @@ use std::path::Path;
 use std::time::Duration;
 
 use authdash::demo::{DemoProvider, DemoSettings};
-use support::broken_provider::{BrokenProvider, CLIENT_ID, Fault};
+use support::broken_provider::{BrokenProvider, Fault};
 use support::browser;
-use support::pty::Pty;
+use support::pty::{Pty, runtime};
 
 const BIN: &str = env!("CARGO_BIN_EXE_authdash");
 /// Upper bound for anything to show on the screen.
 const WAIT: Duration = Duration::from_secs(15);
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
-}
 
 /// A private home: its XDG folders, a `$BROWSER` that writes the URL it is
 /// given to `urls.txt`, and `config` as the config file.
@@ -59,15 +51,7 @@ impl Home {
     }
 
     fn env(&self) -> Vec<(String, String)> {
-        let mut env = support::pty::home_env(self.path());
-        env.extend([
-            ("TERM".into(), "xterm-256color".into()),
-            (
-                "BROWSER".into(),
-                format!("sh {}", self.path().join("fake-browser.sh").display()),
-            ),
-        ]);
-        env
+        support::pty::env_with_fake_browser(self.path())
     }
 
     /// The dashboard in a pty, on the login screen's Enter: the
@@ -122,10 +106,7 @@ fn spinner_says(screen: &str, what: &str) -> bool {
 fn a_hanging_token_endpoint_leaves_keys_answered_and_esc_cancels_the_login() {
     let rt = runtime();
     let provider = rt.block_on(BrokenProvider::start(Fault::TokenHang));
-    let home = Home::new(&format!(
-        "[auth.test]\nclient_id = \"{CLIENT_ID}\"\nserver_metadata_url = \"{}\"\n",
-        provider.metadata_url()
-    ));
+    let home = Home::new(&provider.toml());
     let (mut app, url) = home.start_login();
     // The provider signs in at once and redirects to the callback; the
     // code's exchange then hangs at the token endpoint.

@@ -14,14 +14,14 @@ use std::sync::Arc;
 use authdash::auth::{AuthError, Provider, Session};
 use authdash::config::Config;
 use authdash::session::SessionService;
-use authdash::store::{AccountId, TokenStore};
+use authdash::store::AccountId;
 use authdash::tui::model::ProfileText;
 use secrecy::ExposeSecret;
 use serde_json::json;
 use support::acme::{admin_panel_opens, expired, orgs, role, with};
-use support::broken_provider::{BrokenProvider, CLIENT_ID, Fault, SUBJECT};
+use support::broken_provider::{BrokenProvider, Fault, SUBJECT};
 use support::engine::{bounded, discover, login};
-use support::home::{Home, auto_approved_login};
+use support::home::{Home, approved_home};
 
 /// Discovery with `config`, then a browser login.
 async fn logged_in(config: &Config) -> (Arc<Provider>, Session) {
@@ -34,6 +34,29 @@ async fn renewed(p: &Provider, session: &Session) -> Session {
     bounded("refresh", p.refresh(session))
         .await
         .expect("renewed")
+}
+
+/// A login while the ID token and userinfo both say Admin: the Admin
+/// panel opens.
+async fn logged_in_as_admin(op: &BrokenProvider) -> (Arc<Provider>, Session) {
+    op.set_extra_id_claims(orgs("Admin"));
+    op.set_extra_userinfo(orgs("Admin"));
+    let (p, session) = logged_in(&op.config()).await;
+    assert!(admin_panel_opens(&session));
+    (p, session)
+}
+
+/// The renewal of `session`, which must no longer open the Admin panel
+/// (the failure says how often userinfo was asked).
+async fn renewed_without_admin(op: &BrokenProvider, p: &Provider, session: &Session) -> Session {
+    let hits = op.userinfo_hits();
+    let renewed = renewed(p, session).await;
+    assert!(
+        !admin_panel_opens(&renewed),
+        "still Admin after the renewal; userinfo asked {} time(s)",
+        op.userinfo_hits() - hits
+    );
+    renewed
 }
 
 /// A config for `op` with a `[auth.test.claims]` table of `claims` lines.
@@ -106,20 +129,11 @@ async fn with_source_id_token_the_renewal_agrees_with_the_login() {
 #[tokio::test]
 async fn a_role_removed_in_userinfo_stops_unlocking_at_the_next_renewal() {
     let op = BrokenProvider::start(Fault::None).await;
-    op.set_extra_id_claims(orgs("Admin"));
-    op.set_extra_userinfo(orgs("Admin"));
-    let (p, session) = logged_in(&op.config()).await;
-    assert!(admin_panel_opens(&session));
+    let (p, session) = logged_in_as_admin(&op).await;
 
     // Taken away: userinfo (which wins over the ID token) says Member now.
     op.set_extra_userinfo(orgs("Member"));
-    let hits = op.userinfo_hits();
-    let renewed = renewed(&p, &session).await;
-    assert!(
-        !admin_panel_opens(&renewed),
-        "still Admin after the renewal; userinfo asked {} time(s)",
-        op.userinfo_hits() - hits
-    );
+    renewed_without_admin(&op, &p, &session).await;
     // A login now says Member: the renewal should agree with it.
     let (_, again) = logged_in(&op.config()).await;
     assert_eq!(role(&again), Some("Member"));
@@ -174,25 +188,16 @@ async fn an_id_token_naming_the_org_claim_null_does_not_break_renewals() {
 #[tokio::test]
 async fn an_echoed_login_id_token_does_not_count_as_fresh() {
     let op = BrokenProvider::start(Fault::RefreshEchoesLoginIdToken).await;
-    op.set_extra_id_claims(orgs("Admin"));
-    op.set_extra_userinfo(orgs("Admin"));
-    let (p, session) = logged_in(&op.config()).await;
-    assert!(admin_panel_opens(&session));
+    let (p, session) = logged_in_as_admin(&op).await;
 
     // Taken away everywhere: a new ID token and userinfo say Member now.
     op.set_extra_id_claims(orgs("Member"));
     op.set_extra_userinfo(orgs("Member"));
-    let hits = op.userinfo_hits();
-    let renewed = renewed(&p, &session).await;
+    let renewed = renewed_without_admin(&op, &p, &session).await;
     assert_eq!(
         renewed.tokens.id_token.expose_secret(),
         session.tokens.id_token.expose_secret(),
         "the answer's ID token is the login's"
-    );
-    assert!(
-        !admin_panel_opens(&renewed),
-        "the login-time Admin kept; userinfo asked {} time(s)",
-        op.userinfo_hits() - hits
     );
 }
 
@@ -305,15 +310,8 @@ async fn a_failed_userinfo_at_renewal_does_not_keep_a_removed_role() {
 /// A login through the session service over a private home, `claims`
 /// being the `[auth.test.claims]` lines.
 async fn service_login(op: &BrokenProvider, claims: &str) -> (Home, Arc<SessionService>, Session) {
-    let home = Home::new();
-    let toml = format!(
-        "[auth.test]\nclient_id = \"{CLIENT_ID}\"\nserver_metadata_url = \"{}\"\n\
-         [auth.test.claims]\n{claims}\n",
-        op.metadata_url()
-    );
-    let config = home.config("a.toml", &toml);
-    let service = home.service(&config);
-    let session = auto_approved_login(&service).await;
+    let toml = op.toml_with(&format!("[auth.test.claims]\n{claims}"), "");
+    let (home, _, service, session) = approved_home(&toml).await;
     (home, service, session)
 }
 
@@ -328,13 +326,7 @@ async fn unverified_renewal(home: &Home, service: &SessionService, session: &Ses
         matches!(&error, authdash::session::SessionError::Unverified { reason, .. } if reason.contains("userinfo")),
         "{error}"
     );
-    let stored = home
-        .store()
-        .accounts()
-        .expect("store reads")
-        .find(&AccountId::of(session))
-        .cloned()
-        .expect("still stored");
+    let stored = home.stored(session).expect("still stored");
     assert!(stored.unverified.is_some(), "kept, marked unverified");
     assert_ne!(
         stored
@@ -540,24 +532,9 @@ async fn the_profile_marks_no_userinfo_claim_after_a_skip() {
 async fn a_skipped_renewal_round_trips_through_the_store() {
     let op = BrokenProvider::start(Fault::None).await;
     op.set_extra_id_claims(orgs("Admin"));
-    let home = Home::new();
-    let toml = format!(
-        "[auth.test]\nclient_id = \"{CLIENT_ID}\"\nserver_metadata_url = \"{}\"\n\
-         [auth.test.claims]\nsource = \"id_token\"\n",
-        op.metadata_url()
-    );
-    let config = home.config("a.toml", &toml);
-    let service = home.service(&config);
-    let session = auto_approved_login(&service).await;
+    let (home, service, session) = service_login(&op, "source = \"id_token\"").await;
     assert!(admin_panel_opens(&session));
-    let stored = || {
-        home.store()
-            .accounts()
-            .expect("store reads")
-            .find(&AccountId::of(&session))
-            .cloned()
-            .expect("still stored")
-    };
+    let stored = || home.stored(&session).expect("still stored");
 
     op.set_extra_id_claims(orgs("Member"));
     let renewed = bounded("renewal", service.renew(&expired(session.clone())))
@@ -571,7 +548,7 @@ async fn a_skipped_renewal_round_trips_through_the_store() {
     assert_eq!(role(&kept), Some("Member"));
 
     op.set_extra_id_claims(json!({}));
-    let other = home.service(&config);
+    let other = home.service(&service.config);
     let again = bounded("renewal", other.renew(&expired(kept)))
         .await
         .expect("renewed");

@@ -24,9 +24,9 @@ use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 use support::acme::{admin_panel_opens, expired, orgs, refresh_token, role, with};
 use support::binary;
-use support::broken_provider::{BrokenProvider, CLIENT_ID, Fault, HugeAt, SUBJECT, UserinfoAnswer};
+use support::broken_provider::{BrokenProvider, Fault, HugeAt, SUBJECT, UserinfoAnswer};
 use support::engine::bounded;
-use support::home::{Home, auto_approved_login, fetch_url};
+use support::home::{Home, approved_home, fetch_url};
 
 // ---------------------------------------------------------------------
 // Helpers
@@ -39,26 +39,11 @@ async fn service_login(
     op: &BrokenProvider,
     provider_lines: &str,
 ) -> (Home, Arc<SessionService>, Session) {
-    let home = Home::new();
-    let toml = format!(
-        "[auth.test]\nclient_id = \"{CLIENT_ID}\"\nserver_metadata_url = \"{}\"\n{provider_lines}\n",
-        op.metadata_url()
-    );
-    let config = home.config("a.toml", &toml);
-    let service = home.service(&config);
-    let session = auto_approved_login(&service).await;
+    let (home, _, service, session) = approved_home(&op.toml_with(provider_lines, "")).await;
     (home, service, session)
 }
 
 /// The account as the store holds it now (read as another process would).
-fn stored(home: &Home, session: &Session) -> Option<Session> {
-    home.store()
-        .accounts()
-        .expect("store reads")
-        .find(&AccountId::of(session))
-        .cloned()
-}
-
 /// Every token string a session holds.
 fn secrets(s: &Session) -> Vec<String> {
     let mut all = vec![
@@ -147,7 +132,7 @@ async fn repeated_unverified_renewals_rotate_without_reuse_and_recover() {
     for round in 0..3 {
         let reason = unverified(&service, &login).await;
         assert!(reason.contains("userinfo"), "[{round}] {reason}");
-        let kept = stored(&home, &login).expect("never removed");
+        let kept = home.stored(&login).expect("never removed");
         assert!(kept.unverified.is_some(), "[{round}] marked unverified");
         assert!(
             !seen.contains(&refresh_token(&kept)),
@@ -170,7 +155,7 @@ async fn repeated_unverified_renewals_rotate_without_reuse_and_recover() {
     assert!(renewed.unverified.is_none());
     assert_eq!(role(&renewed), Some("Member"));
     assert!(!admin_panel_opens(&renewed));
-    let kept = stored(&home, &login).expect("stored");
+    let kept = home.stored(&login).expect("stored");
     assert!(kept.unverified.is_none());
     assert_eq!(role(&kept), Some("Member"));
     assert_eq!(refresh_token(&kept), refresh_token(&renewed));
@@ -198,7 +183,7 @@ async fn no_panel_data_is_fetched_while_the_renewal_is_unverified() {
         "an unverified session handed back"
     );
     assert_eq!(panel_hits(), 0, "the panel API was called");
-    let kept = stored(&home, &login).expect("stored");
+    let kept = home.stored(&login).expect("stored");
     assert_no_secret(&error, &[&login, &kept], "the panel error");
 
     // The stored unverified session, as another face would load it: its
@@ -233,14 +218,14 @@ async fn another_process_continues_an_unverified_renewal_and_the_first_takes_it(
 
     let config = first.config.clone();
     let second = home.service(&config);
-    let kept = stored(&home, &login).expect("stored");
+    let kept = home.stored(&login).expect("stored");
     let error = bounded("second renewal", second.usable(&kept))
         .await
         .expect_err("still unverified");
     assert!(matches!(error, SessionError::Unverified { .. }), "{error}");
 
     op.set_fault(Fault::None);
-    let kept = stored(&home, &login).expect("stored");
+    let kept = home.stored(&login).expect("stored");
     let recovered = bounded("second renewal", second.usable(&kept))
         .await
         .expect("recovered");
@@ -279,7 +264,7 @@ async fn a_demotion_in_an_unverified_renewal_is_not_undone_by_the_next() {
         .await
         .expect("renewed: userinfo answers");
     assert!(renewed.unverified.is_none());
-    let kept = stored(&home, &login).expect("stored");
+    let kept = home.stored(&login).expect("stored");
     assert!(
         !admin_panel_opens(&renewed) && !admin_panel_opens(&kept),
         "the role taken away is back: {:?} (stored {:?})",
@@ -319,7 +304,7 @@ async fn token_while_unverified_prints_nothing_and_exits_one() {
             stderr.contains("userinfo") && stderr.contains("could not be verified"),
             "[{round}] {stderr}"
         );
-        let kept = stored(&home, &login).expect("the session lives");
+        let kept = home.stored(&login).expect("the session lives");
         assert!(kept.unverified.is_some());
         assert_no_secret(&stderr, &[&login, &kept], "token's message");
     }
@@ -333,7 +318,7 @@ async fn token_while_unverified_prints_nothing_and_exits_one() {
     op.set_fault(Fault::None);
     let out = authdash(&home, &["token"]).await;
     assert_eq!(out.status.code(), Some(0), "{}", binary::text(&out.stderr));
-    let kept = stored(&home, &login).expect("stored");
+    let kept = home.stored(&login).expect("stored");
     assert!(kept.unverified.is_none());
     assert_eq!(role(&kept), Some("Member"));
     assert_eq!(
@@ -448,7 +433,9 @@ async fn hostile_userinfo_answers_neither_end_the_session_nor_keep_stale_roles()
             How::Fault(f) => op.set_fault(f),
         }
         let reason = unverified(&service, &login).await;
-        let kept = stored(&home, &login).unwrap_or_else(|| panic!("[{name}] removed"));
+        let kept = home
+            .stored(&login)
+            .unwrap_or_else(|| panic!("[{name}] removed"));
         assert!(kept.unverified.is_some(), "[{name}]");
         assert_ne!(refresh_token(&kept), refresh_token(&login), "[{name}]");
         assert!(
@@ -489,7 +476,7 @@ async fn a_userinfo_body_echoing_the_token_does_not_reach_the_message() {
     ));
     let reason = unverified(&service, &login).await;
     let out = authdash(&home, &["token", "--min-ttl", "2h"]).await;
-    let kept = stored(&home, &login).expect("stored");
+    let kept = home.stored(&login).expect("stored");
     let stderr = binary::text(&out.stderr);
     let places = [
         ("the Unverified reason", reason.as_str()),
@@ -536,7 +523,7 @@ async fn profile_only_held_email_does_not_beat_the_fresh_id_token() {
     assert_eq!(renewed.user.email.as_deref(), Some("two@example.test"));
     assert_eq!(renewed.user.email_verified, Some(false));
     assert_eq!(renewed.merged_claims()["department"], "sales");
-    let kept = stored(&home, &login).expect("stored");
+    let kept = home.stored(&login).expect("stored");
     assert_eq!(kept.user.email.as_deref(), Some("two@example.test"));
     assert_eq!(kept.user.email_verified, Some(false));
 }
@@ -665,7 +652,7 @@ async fn the_dashboard_does_not_unlock_panels_on_an_unverified_session() {
     use authdash::tui::update::{enter_dashboard, tick};
 
     let (_op, home, service, login) = demoted_while_userinfo_is_down().await;
-    let kept = stored(&home, &login).expect("stored");
+    let kept = home.stored(&login).expect("stored");
     assert!(kept.unverified.is_some());
 
     let admin = authdash::panels::PanelSpec {
@@ -729,7 +716,7 @@ async fn concurrent_uses_while_unverified_spend_no_refresh_token_twice() {
     }
     assert_eq!(op.refresh_reuses(), 0, "a refresh token was spent twice");
     assert!(!op.requests().iter().any(|p| p == "/panel"));
-    let kept = stored(&home, &login).expect("the session lives");
+    let kept = home.stored(&login).expect("the session lives");
     assert!(kept.unverified.is_some());
 }
 
@@ -744,7 +731,7 @@ async fn token_endpoint_trouble_while_unverified_keeps_the_mark_and_only_invalid
     let (home, service, login) = service_login(&op, "").await;
     op.set_fault(Fault::UserinfoUnavailable);
     unverified(&service, &login).await;
-    let before = stored(&home, &login).expect("stored");
+    let before = home.stored(&login).expect("stored");
 
     for fault in [Fault::RefreshUnavailable, Fault::RefreshRateLimited] {
         op.set_fault(fault);
@@ -752,7 +739,7 @@ async fn token_endpoint_trouble_while_unverified_keeps_the_mark_and_only_invalid
             .await
             .expect_err("refused");
         assert!(!error.needs_login(), "{fault:?}: {error}");
-        let kept = stored(&home, &login).expect("the session lives");
+        let kept = home.stored(&login).expect("the session lives");
         assert!(kept.unverified.is_some(), "{fault:?}: the mark cleared");
         assert_eq!(refresh_token(&kept), refresh_token(&before), "{fault:?}");
         assert!(admin_panel_opens(&kept) == admin_panel_opens(&before));
@@ -762,7 +749,7 @@ async fn token_endpoint_trouble_while_unverified_keeps_the_mark_and_only_invalid
     let out = authdash(&home, &["token", "--min-ttl", "2h"]).await;
     assert_eq!(out.status.code(), Some(4), "{}", binary::text(&out.stderr));
     assert!(out.stdout.is_empty());
-    assert!(stored(&home, &login).is_none(), "invalid_grant ends it");
+    assert!(home.stored(&login).is_none(), "invalid_grant ends it");
 }
 
 /// Logging out from a face that still holds the stale session (its refresh
@@ -777,7 +764,7 @@ async fn logout_after_an_unverified_renewal_revokes_the_rotated_tokens() {
     let (home, service, login) = service_login(&op, "").await;
     op.set_fault(Fault::UserinfoUnavailable);
     unverified(&service, &login).await;
-    let kept = stored(&home, &login).expect("stored");
+    let kept = home.stored(&login).expect("stored");
     assert!(op.access_token_is_live(kept.access_token()));
 
     op.set_fault(Fault::None);
@@ -788,7 +775,7 @@ async fn logout_after_an_unverified_renewal_revokes_the_rotated_tokens() {
     .await
     .expect("logged out");
     assert!(report.complete(), "{report:?}");
-    assert!(stored(&home, &login).is_none());
+    assert!(home.stored(&login).is_none());
     assert!(
         !op.access_token_is_live(kept.access_token()),
         "the rotated access token still opens userinfo"
@@ -869,7 +856,7 @@ async fn attack_a_demotion_without_a_renewed_id_token_leaves_no_verified_owner()
         hits,
         "userinfo was asked for roles the config reads from the ID token"
     );
-    let kept = stored(&home, &login).expect("the session lives");
+    let kept = home.stored(&login).expect("the session lives");
     assert!(
         kept.unverified.is_some(),
         "stored as verified: {:?}",
@@ -947,7 +934,7 @@ async fn attack_an_owner_command_panel_does_not_run_after_a_renewal_without_an_i
         !marker.exists(),
         "the Owner program ran on unconfirmed roles"
     );
-    let kept = stored(&home, &login).expect("stored");
+    let kept = home.stored(&login).expect("stored");
     let again = bounded("fetch", service.fetch_source(&kept, &spec, vars)).await;
     let again = again.data.expect_err("the program ran");
     assert!(again.to_string().contains("no new ID token"), "{again}");

@@ -5,27 +5,23 @@
 //! values. `authdash token` (a real process) prints what went wrong on
 //! stderr; nothing there may be an escape sequence.
 
-use std::path::{Path, PathBuf};
-use std::process::Output;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use authdash::auth::Session;
 use authdash::config::Config;
-use authdash::session::{SessionService, SessionSetup};
-use authdash::store::{FileStore, KeySource, TokenStore};
+use authdash::store::TokenStore;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::{TimeDelta, Utc};
-use secrecy::SecretString;
 use serde_json::json;
 
 use crate::support::broken_provider::{BrokenProvider, Fault};
+use crate::support::home::Home;
 
-const SECRET: &str = "an attacks-terminal store secret";
 const CLIENT: &str = "rp";
 /// Clears the screen, retitles the window, rings the bell.
 const HOSTILE: &str = "\u{1b}[2J\u{1b}]0;pwned\u{7}\u{9b}31m";
@@ -198,44 +194,16 @@ fn session(issuer: &str) -> Session {
     .expect("a session")
 }
 
-struct Home {
-    dir: tempfile::TempDir,
-}
-
-impl Home {
-    fn new() -> Self {
-        Self {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn data_dir(&self) -> PathBuf {
-        self.dir.path().join("data").join("authdash")
-    }
-
-    fn store(&self) -> FileStore {
-        FileStore::new(
-            self.data_dir(),
-            KeySource::Secret(SecretString::from(SECRET.to_owned())),
-        )
-    }
-
-    fn config(&self, issuer: &str) -> (PathBuf, Config) {
-        let text = format!(
-            "[auth]\nstore_secret = \"{SECRET}\"\n\n[auth.test]\nclient_id = \"{CLIENT}\"\n\
+/// The config `authdash.toml` in `home`, naming the hostile provider at
+/// `issuer`.
+fn config(home: &Home, issuer: &str) -> Config {
+    home.config(
+        "authdash.toml",
+        &format!(
+            "[auth.test]\nclient_id = \"{CLIENT}\"\n\
              server_metadata_url = \"{issuer}/.well-known/openid-configuration\"\n"
-        );
-        let path = self.dir.path().join("authdash.toml");
-        std::fs::write(&path, text).unwrap();
-        let config = Config::load(&path, &|_| None).expect("config parses");
-        (path, config)
-    }
-
-    fn authdash(&self, config: &Path, args: &[&str]) -> Output {
-        let mut cmd = crate::support::binary::command(self.dir.path());
-        cmd.arg("--config").arg(config).args(args);
-        crate::support::binary::run(&mut cmd)
-    }
+        ),
+    )
 }
 
 fn raw_controls(text: &str) -> Vec<char> {
@@ -253,10 +221,10 @@ async fn token_stderr(answer: Answer) -> (String, usize) {
     let op = start().await;
     op.answer.store(answer as u8, Ordering::SeqCst);
     let home = Home::new();
-    let (path, _) = home.config(&op.issuer);
+    config(&home, &op.issuer);
     home.store().save(&session(&op.issuer)).expect("stored");
     let (out, left) = tokio::task::spawn_blocking(move || {
-        let out = home.authdash(&path, &["token"]);
+        let out = home.authdash("authdash.toml", &["token"]);
         let left = home.store().accounts().expect("store reads").sessions.len();
         (out, left)
     })
@@ -323,16 +291,7 @@ async fn attack_unavailable_token_endpoint_with_hostile_body() {
 async fn attack_logged_out_elsewhere_names_a_hostile_display_name() {
     let op = start().await;
     let home = Home::new();
-    let (_, config) = home.config(&op.issuer);
-    let store = home.store();
-    let service = SessionService::new(SessionSetup {
-        config,
-        store_path: store.path(),
-        store: Arc::new(store),
-        data_dir: home.data_dir(),
-        browser_var: None,
-        discovery_cache: None,
-    });
+    let service = home.service(&config(&home, &op.issuer));
     // Not in the store: another process logged it out.
     let error = service
         .renew(&session(&op.issuer))

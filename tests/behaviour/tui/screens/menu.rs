@@ -175,17 +175,7 @@ async fn log_out_everywhere_is_offered_only_where_configured() {
         })
     );
     let commands = press(&mut model, KeyCode::Char('y'));
-    assert!(
-        matches!(
-            commands.as_slice(),
-            [Command::Logout {
-                everywhere: true,
-                in_browser: false,
-                ..
-            }]
-        ),
-        "{commands:?}"
-    );
+    support::screens::assert_logs_out_everywhere(&commands);
     assert!(matches!(model.screen, Screen::Login(_)));
 }
 

@@ -10,14 +10,12 @@
 use crate::support;
 
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
-use authdash::auth::{BrowserLogin, Provider, Session};
+use authdash::auth::Session;
 use authdash::config::Config;
 use authdash::demo::{DemoProvider, DemoSettings, config_toml};
 use authdash::panels::Access;
-use authdash::session::{SessionService, SessionSetup};
 use authdash::store::{AccountId, FileStore, KeySource, TokenStore};
 use authdash::tui::commands::{contexts, footer_hints, resolve};
 use authdash::tui::keymap::Key;
@@ -27,7 +25,7 @@ use authdash::tui::model::{
     PendingFlow, Popup, Screen,
 };
 use authdash::tui::update::{enter_dashboard, update};
-use authdash::tui::{App, Services, view};
+use authdash::tui::{App, view};
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -88,29 +86,7 @@ impl Demo {
     /// A real, verified session: `user` signs in on the demo provider's
     /// page and the redirect reaches a real loopback callback.
     async fn sign_in(&self, user: &str) -> Session {
-        let config = &self.config;
-        let login = async {
-            let provider = Arc::new(
-                Provider::discover(&config.providers[0], &config.http)
-                    .await
-                    .expect("discovery"),
-            );
-            let login = BrowserLogin::start(provider, Duration::from_secs(30), Default::default())
-                .await
-                .expect("the login starts");
-            let url = login.authorize_url().to_string();
-            let finish = tokio::spawn(login.finish());
-            let response = browser::sign_in(&url, user).await.expect("sign-in");
-            assert!(
-                response.status().is_success(),
-                "the callback answered {}",
-                response.status()
-            );
-            finish.await.expect("the login task").expect("a session")
-        };
-        let mut session = tokio::time::timeout(WAIT, login)
-            .await
-            .expect("the login finishes in time");
+        let mut session = support::screens::sign_in(&self.config, user, Vec::new()).await;
         // The ID token's times and the login's straddle a second now and
         // then ("just now" or "1 s ago"), more on a loaded machine: one
         // moment for all of them, the sign-in's (the session panel decodes
@@ -140,30 +116,7 @@ impl Demo {
     /// An app with real effects; `$BROWSER` is `true`, so "opening the
     /// browser" succeeds and shows nothing.
     fn app(&self, data_dir: &Path, now: DateTime<Utc>) -> App {
-        // The store refuses a folder others can read.
-        #[cfg(unix)]
-        std::fs::set_permissions(
-            data_dir,
-            std::os::unix::fs::PermissionsExt::from_mode(0o700),
-        )
-        .expect("data dir made private");
-        let store = FileStore::new(data_dir, KeySource::KeyFile(data_dir.join("store.key")));
-        let services = Services {
-            session: SessionService::new(SessionSetup {
-                config: self.config.clone(),
-                store_path: store.path(),
-                store: Arc::new(store),
-                data_dir: data_dir.to_owned(),
-                browser_var: Some("true".into()),
-                discovery_cache: None,
-            }),
-            browser_available: true,
-            demo_sign_in: Some(self._provider.terminal_sign_in()),
-            over_ssh: false,
-        };
-        let mut app = App::new(services, true, now);
-        app.model.utc = true;
-        app
+        support::screens::app(&self.config, &self._provider, data_dir, true, now)
     }
 }
 

@@ -9,26 +9,8 @@ use super::*;
 async fn the_login_url_is_an_osc8_hyperlink() {
     let demo = Demo::start().await;
     let mut model = demo.model(fixed_now());
-    press(&mut model, KeyCode::Enter);
-    let generation = match &model.screen {
-        Screen::Login(l) => l.pending.as_ref().expect("pending").generation,
-        Screen::Dashboard(_) => panic!("login screen"),
-    };
     let url = "http://127.0.0.1:1/authorize?client_id=authdash-demo&state=abc".to_owned();
-    update(
-        &mut model,
-        Msg::LoginUrl {
-            generation,
-            url: url.clone(),
-        },
-    );
-    update(
-        &mut model,
-        Msg::BrowserOpened {
-            generation,
-            result: Ok(()),
-        },
-    );
+    support::screens::browser_login_waiting(&mut model, &url);
     model.hyperlinks = true;
     let symbols = cells(&model);
     let open = format!("\u{1b}]8;;{url}\u{1b}\\");

@@ -1,0 +1,139 @@
+//! The browser is started detached: in a session (and so a process group)
+//! of its own, with no controlling terminal and /dev/null for its
+//! standard streams, so that it neither reads the keys meant for the
+//! dashboard nor writes over it, and a Ctrl-C in the terminal never
+//! reaches it. Seen from the browser itself, started by the real binary
+//! in a pseudo-terminal.
+
+use crate::support;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use support::pty::Pty;
+
+const BIN: &str = env!("CARGO_BIN_EXE_authdash");
+/// Upper bound for anything to show on the screen, or to be written.
+const WAIT: Duration = Duration::from_secs(20);
+
+/// Where a process stands: its session, process group and controlling
+/// terminal, from /proc/PID/stat (fields 6, 5 and 7).
+#[derive(Debug, PartialEq, Eq)]
+struct Standing {
+    pgrp: u32,
+    session: u32,
+    tty_nr: u32,
+}
+
+impl Standing {
+    fn parse(stat: &str) -> Standing {
+        // The command name, in parentheses, may hold spaces: count after it.
+        let (_, rest) = stat
+            .rsplit_once(')')
+            .unwrap_or_else(|| panic!("not a /proc stat line: {stat:?}"));
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let field = |n: usize| -> u32 {
+            fields
+                .get(n)
+                .and_then(|f| f.parse().ok())
+                .unwrap_or_else(|| panic!("field {n} of {stat:?}"))
+        };
+        Standing {
+            pgrp: field(2),
+            session: field(3),
+            tty_nr: field(4),
+        }
+    }
+
+    fn of(pid: u32) -> Standing {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .unwrap_or_else(|e| panic!("/proc/{pid}/stat: {e}"));
+        Standing::parse(&stat)
+    }
+}
+
+/// A `$BROWSER` that writes, into `seen`, its own pid, its /proc stat
+/// line and where its fds 0, 1 and 2 point (read before any redirection
+/// of its own), then exits. Written whole by a rename.
+fn standing_browser(dir: &Path, seen: &Path) -> String {
+    let script = dir.join("standing-browser.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\n\
+             stat=$(cat /proc/$$/stat)\n\
+             fd0=$(readlink /proc/$$/fd/0)\n\
+             fd1=$(readlink /proc/$$/fd/1)\n\
+             fd2=$(readlink /proc/$$/fd/2)\n\
+             printf '%s\\n%s\\n%s\\n%s\\n%s\\n' \"$$\" \"$stat\" \"$fd0\" \"$fd1\" \"$fd2\" > '{0}.part'\n\
+             mv '{0}.part' '{0}'\n",
+            seen.display()
+        ),
+    )
+    .expect("write the browser");
+    format!("sh {}", script.display())
+}
+
+fn fail(e: String) {
+    panic!("{e}")
+}
+
+#[test]
+fn the_browser_runs_in_a_session_of_its_own_without_the_terminal() {
+    let home = tempfile::Builder::new()
+        .prefix("authdash-browser-")
+        .tempdir()
+        .expect("temp dir");
+    let seen = home.path().join("seen");
+    let mut env = support::pty::home_env(home.path());
+    env.push(("BROWSER".into(), standing_browser(home.path(), &seen)));
+    let mut app = Pty::spawn(BIN, &["demo"], &env, home.path()).unwrap_or_else(|e| panic!("{e}"));
+    app.wait_for("What happens", WAIT).unwrap_or_else(fail);
+    let dashboard = Standing::of(app.pid().expect("authdash's pid"));
+    assert_ne!(
+        dashboard.tty_nr, 0,
+        "authdash has the pseudo-terminal as its own: {dashboard:?}"
+    );
+
+    app.send("\r").unwrap_or_else(fail);
+    let deadline = Instant::now() + WAIT;
+    let text = loop {
+        if let Ok(text) = std::fs::read_to_string(&seen) {
+            break text;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "$BROWSER did not run within {WAIT:?}:\n{}",
+            app.contents()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let [pid, stat, fd0, fd1, fd2] = lines[..] else {
+        panic!("the browser wrote {text:?}");
+    };
+    let pid: u32 = pid.parse().expect("a pid");
+    let browser = Standing::parse(stat);
+
+    assert_eq!(
+        browser.session, pid,
+        "the browser leads a session of its own: {browser:?}"
+    );
+    assert_ne!(
+        browser.session, dashboard.session,
+        "{browser:?} {dashboard:?}"
+    );
+    assert_ne!(
+        browser.pgrp, dashboard.pgrp,
+        "a Ctrl-C in the terminal signals the browser's group too: {browser:?}"
+    );
+    assert_eq!(
+        browser.tty_nr, 0,
+        "the browser has a controlling terminal: {browser:?}"
+    );
+    assert_eq!(
+        [fd0, fd1, fd2],
+        ["/dev/null"; 3],
+        "the browser's stdin, stdout and stderr"
+    );
+}
