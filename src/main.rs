@@ -458,7 +458,13 @@ fn choose_palette(theme: authdash::config::ThemeChoice) {
 }
 
 async fn demo(dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
-    let provider = DemoProvider::start(DemoSettings::default())
+    // Its panels call the billing and reports APIs with tokens of their
+    // own: those APIs take nothing else.
+    let settings = DemoSettings {
+        login_token_at_apis: false,
+        ..DemoSettings::default()
+    };
+    let provider = DemoProvider::start(settings)
         .await
         .context("starting the demo provider")?;
     let text = authdash::demo::config_toml_with_apis(provider.issuer_str());

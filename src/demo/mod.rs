@@ -97,6 +97,12 @@ pub struct DemoSettings {
     /// advertised interval. Set it above `device_poll_interval` to see a
     /// client slowed down, as by a provider whose clock runs ahead.
     pub device_enforced_interval: Option<Duration>,
+    /// Whether the demo's billing and reports APIs still take the login's
+    /// token, as before they had tokens of their own (the configs whose
+    /// panels all use the login's token, [`config_toml`]). `authdash
+    /// demo` turns it off: there they take only a JWT whose `aud` is
+    /// their own ([`config_toml_with_apis`]).
+    pub login_token_at_apis: bool,
 }
 
 impl Default for DemoSettings {
@@ -110,6 +116,7 @@ impl Default for DemoSettings {
             device_code_ttl: Duration::from_secs(600),
             device_poll_interval: Duration::from_secs(5),
             device_enforced_interval: None,
+            login_token_at_apis: true,
         }
     }
 }

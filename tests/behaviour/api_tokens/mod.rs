@@ -7,6 +7,7 @@ mod apis;
 mod attacks;
 mod cli;
 mod config;
+mod demo;
 mod fake;
 mod interop;
 mod refusals;
