@@ -6,12 +6,13 @@
 //! fail). A refusal concerns that API alone: it never ends the session.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use super::{SessionError, SessionService, blocking, provider_for};
 use crate::auth::{ApiToken, AuthError, Session, has_scope, sendable_to};
 use crate::config::{ApiRef, ProviderConfig, ResourceStyle};
 use crate::identity::visible;
-use chrono::Utc;
+use chrono::{TimeDelta, Utc};
 
 /// What a login asks for beyond its configured scopes so that the
 /// session can get its API tokens later (RFC 8707 only: the others ask
@@ -110,10 +111,35 @@ impl SessionService {
         org: Option<&str>,
         stale: Option<&str>,
     ) -> Result<ApiAccess, SessionError> {
+        self.api_token_lasting(session, api, org, stale, Duration::ZERO)
+            .await
+    }
+
+    /// [`Self::api_token`], a held token used only while it has
+    /// `at_least` left (a script's `--min-ttl`), else renewed.
+    pub(crate) async fn api_token_lasting(
+        &self,
+        session: &Session,
+        api: &ApiRef,
+        org: Option<&str>,
+        stale: Option<&str>,
+        at_least: Duration,
+    ) -> Result<ApiAccess, SessionError> {
         let now = Utc::now();
+        let lasts = |t: &ApiToken| {
+            t.expires_at.is_none_or(|at| {
+                TimeDelta::from_std(at_least)
+                    .ok()
+                    .and_then(|d| now.checked_add_signed(d))
+                    .is_some_and(|then| then <= at)
+            })
+        };
         // Its own `aud` is read again: a held token goes only where it says.
         let usable = |t: &ApiToken| {
-            t.fresh(now) && Some(t.secret()) != stale && sendable_to(t.secret(), &api.resource)
+            t.fresh(now)
+                && lasts(t)
+                && Some(t.secret()) != stale
+                && sendable_to(t.secret(), &api.resource)
         };
         provider_for(&self.config, session)?;
         if let Some(held) = session.apis.find(&api.resource, org)
