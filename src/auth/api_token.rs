@@ -68,6 +68,7 @@ impl Provider {
             scopes: granted,
             obtained_at: Utc::now(),
             renewals: 0,
+            refresh_token: None,
         };
         Ok(ApiGrant {
             token,

@@ -251,6 +251,15 @@ pub struct ApiToken {
     /// How many times it was renewed since the first.
     #[serde(default)]
     pub renewals: u32,
+    /// A refresh token for this API alone, from a login that asked for
+    /// it (Auth0 without a multi-resource refresh token for it): it
+    /// renews this API's token and nothing else.
+    #[serde(
+        with = "optional_secret",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub refresh_token: Option<SecretString>,
 }
 
 impl ApiToken {

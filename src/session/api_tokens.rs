@@ -178,14 +178,24 @@ impl SessionService {
                 session: Some(stored),
             });
         }
-        let Some(refresh_token) = stored.tokens.refresh_token.clone() else {
+        // A token a login asked for this API alone renews with its own
+        // refresh token; the session's is not spent on it.
+        let own = stored
+            .apis
+            .find(&api.resource, org)
+            .and_then(|t| t.refresh_token.clone());
+        let Some(refresh_token) = own.clone().or_else(|| stored.tokens.refresh_token.clone())
+        else {
             return Err(refused(
                 format!("the session has no refresh token to get a token for {shown} with"),
                 "log in again asking for offline access (u on the panel, or `authdash login`)",
                 true,
             ));
         };
-        if style == ResourceStyle::Rfc8707 && !stored.apis.asked_at_login.contains(&api.resource) {
+        if own.is_none()
+            && style == ResourceStyle::Rfc8707
+            && !stored.apis.asked_at_login.contains(&api.resource)
+        {
             return Err(refused(
                 format!("the login did not ask for {shown}, so the provider would refuse it"),
                 STEP_UP,
@@ -198,7 +208,13 @@ impl SessionService {
         {
             Ok(grant) => grant,
             Err(AuthError::ApiTokenRefused { error, .. }) => {
-                let (reason, fix, step_up) = explain(&error.error, error.description.as_deref());
+                let (reason, fix, step_up) = match style {
+                    ResourceStyle::Audience => {
+                        auth0_explain(&error.error, error.description.as_deref(), &api.resource)
+                    }
+                    _ => None,
+                }
+                .unwrap_or_else(|| explain(&error.error, error.description.as_deref()));
                 return Err(refused(
                     format!("the provider gave no token for {shown}: {reason}. It said: {error}"),
                     fix,
@@ -207,13 +223,28 @@ impl SessionService {
             }
             Err(e) => return Err(e.into()),
         };
-        // The old refresh token may be spent: the new one is stored first.
+        // The old refresh token may be spent: the new one is stored first
+        // (the API's own where it was the API's).
+        let mut api_refresh = own.clone();
         if let Some(rotated) = grant.refresh_token {
-            stored.tokens.refresh_token = Some(rotated);
+            match stored
+                .apis
+                .find(&api.resource, org)
+                .filter(|_| own.is_some())
+            {
+                Some(held) => {
+                    let mut held = held.clone();
+                    held.refresh_token = Some(rotated.clone());
+                    api_refresh = Some(rotated);
+                    stored.apis.put(held);
+                }
+                None => stored.tokens.refresh_token = Some(rotated),
+            }
             accounts.upsert(stored.clone());
             accounts = self.write_locked(&guard, accounts).await?;
         }
         let mut token = grant.token;
+        token.refresh_token = api_refresh;
         if !sendable_to(token.secret(), &api.resource) {
             tracing::warn!(
                 "a token for {shown} came with the audience {:?}: not used",
@@ -224,11 +255,19 @@ impl SessionService {
             } else {
                 format!("a token for {}", visible(&token.audience.join(", ")))
             };
+            // Auth0 answers an audience the refresh token may not get
+            // (no multi-resource refresh token policy for it) with its
+            // default one: a login asking for that audience may.
+            let auth0 = style == ResourceStyle::Audience;
             return Err(refused(
                 format!("the provider answered with {whose} instead of {shown}; it was not sent"),
-                "check the API's identifier in the config against the provider's (Auth0 answers \
-                 an audience it does not know with its default one)",
-                false,
+                if auth0 {
+                    AUDIENCE_STEP_UP
+                } else {
+                    "check the API's identifier in the config against the provider's (Auth0 \
+                     answers an audience it does not know with its default one)"
+                },
+                auth0,
             ));
         }
         if let Some(old) = stored.apis.find(&api.resource, org) {
@@ -259,6 +298,39 @@ impl SessionService {
             session: Some(stored),
         })
     }
+}
+
+const AUDIENCE_STEP_UP: &str = "log in asking for that API's audience (u on the panel): the \
+     login's refresh token does not reach it (Auth0: no multi-resource refresh token policy for \
+     it), so its token comes from a login of its own; else check the API's identifier";
+
+/// Auth0's refusals of a refresh for another API's `audience`, where a
+/// login asking for that audience may do: `access_denied` or
+/// `invalid_request` naming the audience. "Service not found" is an
+/// audience Auth0 does not know: no login would help. `None`: said as
+/// any provider's.
+fn auth0_explain(
+    error: &str,
+    description: Option<&str>,
+    resource: &str,
+) -> Option<(&'static str, &'static str, bool)> {
+    let text = description.unwrap_or_default();
+    if !matches!(error, "access_denied" | "invalid_request") {
+        return None;
+    }
+    if text.contains("Service not found") {
+        return Some((
+            "it does not know that API (Auth0: \"Service not found\")",
+            "check the API's identifier against the API's in the Auth0 dashboard",
+            false,
+        ));
+    }
+    let names_it = text.contains(resource.trim_end_matches('/')) || text.contains("audience");
+    names_it.then_some((
+        "the login's refresh token does not reach that API",
+        AUDIENCE_STEP_UP,
+        true,
+    ))
 }
 
 /// A provider's refusal for one API, said for a person: why, the fix,

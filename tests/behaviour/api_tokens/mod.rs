@@ -11,5 +11,6 @@ mod demo;
 mod fake;
 mod interop;
 mod refusals;
+mod stepup;
 mod styles;
 mod tui;
