@@ -48,16 +48,18 @@ pub(super) async fn token_for(
     ctx: &SessionService,
     session: &Session,
     resource: &str,
+    org: Option<&str>,
     min_ttl: Duration,
     err: &mut (dyn Write + Send),
 ) -> Result<ApiToken, CliError> {
     let api = ctx.api_named(session, resource)?;
     let renew_below = session
         .apis
-        .find(&api.resource, None)
+        .find(&api.resource, org)
+        .or_else(|| session.apis.find(&api.resource, None))
         .map_or(min_ttl, |held| api_plan(held, min_ttl).renew_below);
     let token = ctx
-        .api_token_lasting(session, &api, None, None, renew_below)
+        .api_token_lasting(session, &api, org, None, renew_below)
         .await?
         .token;
     if let Some(note) = api_plan(&token, min_ttl).note {

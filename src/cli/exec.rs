@@ -64,6 +64,7 @@ pub async fn exec(
                 ctx,
                 &chosen.session,
                 resource,
+                chosen.org.as_ref().map(|(id, _)| id.as_str()),
                 request.min_ttl.unwrap_or_default(),
                 err,
             )

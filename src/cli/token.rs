@@ -77,6 +77,7 @@ pub async fn token(
                 ctx,
                 session,
                 resource,
+                chosen.org.as_ref().map(|(id, _)| id.as_str()),
                 request.min_ttl.unwrap_or_default(),
                 err,
             )

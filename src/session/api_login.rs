@@ -103,7 +103,7 @@ impl SessionService {
         }
         let token = ApiToken {
             resource: api.resource.clone(),
-            org: None,
+            org: crate::auth::org_of(value),
             audience,
             access_token: login.tokens.access_token.clone(),
             expires_at: login.tokens.expires_at,

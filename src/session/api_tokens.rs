@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::{SessionError, SessionService, blocking, provider_for};
-use crate::auth::{ApiToken, AuthError, Session, has_scope, sendable_to};
+use crate::auth::{ApiToken, ApiTokens, AuthError, Session, has_scope, sendable_in, sendable_to};
 use crate::config::{ApiRef, ProviderConfig, ResourceStyle};
 use crate::identity::visible;
 use chrono::{TimeDelta, Utc};
@@ -134,19 +134,27 @@ impl SessionService {
                     .is_some_and(|then| then <= at)
             })
         };
-        // Its own `aud` is read again: a held token goes only where it says.
+        // Its own `aud` (and `org_id`) is read again: a held token goes
+        // only where it says.
         let usable = |t: &ApiToken| {
             t.fresh(now)
                 && lasts(t)
                 && Some(t.secret()) != stale
                 && sendable_to(t.secret(), &api.resource)
+                && sendable_in(t.secret(), org)
+        };
+        // The active organization's token, else one bound to none.
+        let held = |apis: &ApiTokens| -> Option<ApiToken> {
+            apis.find(&api.resource, org)
+                .or_else(|| apis.find(&api.resource, None))
+                .cloned()
         };
         provider_for(&self.config, session)?;
-        if let Some(held) = session.apis.find(&api.resource, org)
-            && usable(held)
+        if let Some(held) = held(&session.apis)
+            && usable(&held)
         {
             return Ok(ApiAccess {
-                token: held.clone(),
+                token: held,
                 session: None,
             });
         }
@@ -170,20 +178,17 @@ impl SessionService {
         let mut accounts = self.read_locked(&guard).await?;
         let mut stored = super::stored_of(&accounts, session)?;
         // Another panel or process got one meanwhile: theirs.
-        if let Some(held) = stored.apis.find(&api.resource, org)
-            && usable(held)
+        if let Some(held) = held(&stored.apis)
+            && usable(&held)
         {
             return Ok(ApiAccess {
-                token: held.clone(),
+                token: held,
                 session: Some(stored),
             });
         }
         // A token a login asked for this API alone renews with its own
         // refresh token; the session's is not spent on it.
-        let own = stored
-            .apis
-            .find(&api.resource, org)
-            .and_then(|t| t.refresh_token.clone());
+        let own = held(&stored.apis).and_then(|t| t.refresh_token);
         let Some(refresh_token) = own.clone().or_else(|| stored.tokens.refresh_token.clone())
         else {
             return Err(refused(
@@ -227,13 +232,8 @@ impl SessionService {
         // (the API's own where it was the API's).
         let mut api_refresh = own.clone();
         if let Some(rotated) = grant.refresh_token {
-            match stored
-                .apis
-                .find(&api.resource, org)
-                .filter(|_| own.is_some())
-            {
-                Some(held) => {
-                    let mut held = held.clone();
+            match held(&stored.apis).filter(|_| own.is_some()) {
+                Some(mut held) => {
                     held.refresh_token = Some(rotated.clone());
                     api_refresh = Some(rotated);
                     stored.apis.put(held);
@@ -270,8 +270,29 @@ impl SessionService {
                 auth0,
             ));
         }
-        if let Some(old) = stored.apis.find(&api.resource, org) {
+        if let Some(old) = stored.apis.find(&api.resource, token.org.as_deref()) {
             token.renewals = old.renewals.saturating_add(1);
+        }
+        // Bound to another organization than the one it is for (Auth0
+        // binds a login's tokens to its organization): kept for that one,
+        // never sent for this one.
+        if !sendable_in(token.secret(), org) {
+            let bound = visible(token.org.as_deref().unwrap_or_default()).into_owned();
+            stored.apis.put(token);
+            accounts.upsert(stored.clone());
+            self.write_locked(&guard, accounts).await?;
+            let here = org.map_or_else(
+                || "no organization".to_owned(),
+                |o| format!("the organization {}", visible(o)),
+            );
+            return Err(refused(
+                format!(
+                    "the provider's token for {shown} is bound to the organization {bound} (the \
+                     login's), not to {here}; it was not sent"
+                ),
+                "log in to this organization (m → log in again) to get its token",
+                false,
+            ));
         }
         let missing: Vec<&String> = api
             .scopes

@@ -10,6 +10,7 @@ mod config;
 mod demo;
 mod fake;
 mod interop;
+mod orgs;
 mod refusals;
 mod stepup;
 mod styles;
