@@ -177,7 +177,7 @@ pub fn sendable_to(token: &str, resource: &str) -> bool {
 /// The organization a JWT is bound to (`org_id`, as Auth0 Organizations
 /// put it), read and not verified; `None` for an opaque token or one that
 /// names none (not bound: good in every organization).
-pub fn org_of(token: &str) -> Option<String> {
+pub(crate) fn org_of(token: &str) -> Option<String> {
     let Shape::Jwt(Some(claims)) = shape(token) else {
         return None;
     };
@@ -187,6 +187,6 @@ pub fn org_of(token: &str) -> Option<String> {
 /// Whether `token` may be sent for the organization `org` (the active
 /// one; `None`: no organization chosen), judged from the token itself: a
 /// token bound to an organization goes for that one only.
-pub fn sendable_in(token: &str, org: Option<&str>) -> bool {
+pub(crate) fn sendable_in(token: &str, org: Option<&str>) -> bool {
     org_of(token).is_none_or(|bound| Some(bound.as_str()) == org)
 }

@@ -35,7 +35,8 @@ mod userinfo;
 mod verify;
 
 pub use crate::config::FlowPreference;
-pub use api_token::{audience_of, has_scope, org_of, request_scopes, sendable_in, sendable_to};
+pub use api_token::{audience_of, has_scope, request_scopes, sendable_to};
+pub(crate) use api_token::{org_of, sendable_in};
 pub use browser::open_url;
 pub use cache::DiscoveryCache;
 pub use device::{DeviceLogin, PollState};
