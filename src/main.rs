@@ -459,9 +459,11 @@ fn choose_palette(theme: authdash::config::ThemeChoice) {
 
 async fn demo(dirs: &ProjectDirs) -> anyhow::Result<ExitCode> {
     // The demo's charts and invoices end today, not on the day they were
-    // written.
+    // written. Its panels call the billing and reports APIs with tokens of
+    // their own: those APIs take nothing else.
     let settings = DemoSettings {
         data_today: Some(chrono::Local::now().date_naive()),
+        login_token_at_apis: false,
         ..DemoSettings::default()
     };
     let provider = DemoProvider::start(settings)

@@ -24,7 +24,7 @@ impl Provider {
         refresh_token: &SecretString,
         api: &ApiRef,
         style: ResourceStyle,
-        org: Option<&str>,
+        _org: Option<&str>,
     ) -> Result<ApiGrant, AuthError> {
         let client = self.client(self.current_keys(), None);
         let refresh = RefreshToken::new(refresh_token.expose_secret().to_owned());
@@ -58,7 +58,9 @@ impl Provider {
             .unwrap_or(scopes);
         let token = ApiToken {
             resource: api.resource.clone(),
-            org: org.map(str::to_owned),
+            // Keyed by the organization the token itself names (Auth0
+            // Organizations' `org_id`), whatever was asked.
+            org: org_of(&raw),
             audience: audience_of(&raw),
             access_token: SecretString::from(raw),
             expires_at: response
@@ -68,6 +70,7 @@ impl Provider {
             scopes: granted,
             obtained_at: Utc::now(),
             renewals: 0,
+            refresh_token: None,
         };
         Ok(ApiGrant {
             token,
@@ -169,4 +172,21 @@ pub(crate) fn sendable_to(token: &str, resource: &str) -> bool {
         let aud = aud.trim_end_matches('/');
         aud == want || want.strip_prefix("api://") == Some(aud)
     })
+}
+
+/// The organization a JWT is bound to (`org_id`, as Auth0 Organizations
+/// put it), read and not verified; `None` for an opaque token or one that
+/// names none (not bound: good in every organization).
+pub(crate) fn org_of(token: &str) -> Option<String> {
+    let Shape::Jwt(Some(claims)) = shape(token) else {
+        return None;
+    };
+    claims.get("org_id")?.as_str().map(str::to_owned)
+}
+
+/// Whether `token` may be sent for the organization `org` (the active
+/// one; `None`: no organization chosen), judged from the token itself: a
+/// token bound to an organization goes for that one only.
+pub(crate) fn sendable_in(token: &str, org: Option<&str>) -> bool {
+    org_of(token).is_none_or(|bound| Some(bound.as_str()) == org)
 }

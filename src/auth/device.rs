@@ -123,8 +123,8 @@ impl DeviceLogin {
         let mut request = client
             .exchange_device_code()
             .add_scopes(options.scopes(&config.scopes).into_iter().map(Scope::new));
-        for (k, v) in &config.extra_authorize_params {
-            request = request.add_extra_param(k.clone(), v.clone());
+        for (k, v) in options.authorize_params(&config.extra_authorize_params) {
+            request = request.add_extra_param(k, v);
         }
         for resource in &options.resources {
             request = request.add_extra_param("resource", resource.clone());

@@ -36,7 +36,7 @@ mod verify;
 
 pub use crate::config::FlowPreference;
 pub use api_token::audience_of;
-pub(crate) use api_token::{has_scope, request_scopes, sendable_to};
+pub(crate) use api_token::{has_scope, org_of, request_scopes, sendable_in, sendable_to};
 pub(crate) use browser::open_url;
 pub use cache::DiscoveryCache;
 pub use device::{DeviceLogin, PollState};
@@ -51,5 +51,6 @@ pub(crate) use pages::escape as html_escape;
 pub use paste::PasteRefusal;
 pub use provider::Provider;
 pub use refusal::{Refusal, RefusalReason};
+pub(crate) use session::ApiTokens;
 pub(crate) use session::SessionState;
 pub use session::{ApiToken, REFRESH_MARGIN, Session, TokenSet};

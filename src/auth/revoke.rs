@@ -36,10 +36,21 @@ impl Provider {
             "access_token",
         );
         let (refresh, access) = tokio::join!(refresh, access);
-        let failures: Vec<String> = [("the refresh token", refresh), ("the access token", access)]
-            .into_iter()
-            .filter_map(|(which, result)| result.err().map(|e| format!("{which}: {e}")))
-            .collect();
+        let mut failures: Vec<String> =
+            [("the refresh token", refresh), ("the access token", access)]
+                .into_iter()
+                .filter_map(|(which, result)| result.err().map(|e| format!("{which}: {e}")))
+                .collect();
+        // A login for one API alone left a refresh token of its own.
+        for api in &session.apis.tokens {
+            if let Some(rt) = &api.refresh_token
+                && let Err(e) = self
+                    .revoke_one(endpoint, rt.expose_secret(), "refresh_token")
+                    .await
+            {
+                failures.push(format!("the refresh token for {}: {e}", api.resource));
+            }
+        }
         if failures.is_empty() {
             Ok(true)
         } else {

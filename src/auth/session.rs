@@ -253,6 +253,15 @@ pub struct ApiToken {
     /// How many times it was renewed since the first.
     #[serde(default)]
     pub renewals: u32,
+    /// A refresh token for this API alone, from a login that asked for
+    /// it (Auth0 without a multi-resource refresh token for it): it
+    /// renews this API's token and nothing else.
+    #[serde(
+        with = "optional_secret",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub refresh_token: Option<SecretString>,
 }
 
 impl ApiToken {
@@ -282,7 +291,7 @@ impl ApiTokens {
         self.asked_at_login.is_empty() && self.tokens.is_empty()
     }
 
-    pub(crate) fn find(&self, resource: &str, org: Option<&str>) -> Option<&ApiToken> {
+    pub fn find(&self, resource: &str, org: Option<&str>) -> Option<&ApiToken> {
         self.tokens
             .iter()
             .find(|t| t.resource == resource && t.org.as_deref() == org)

@@ -1,10 +1,14 @@
 //! `--resource ID` of `token` and `exec`: a token for one configured API
 //! instead of the login's.
 
+use std::io::Write;
+use std::time::Duration;
+
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
 use super::CliError;
+use super::min_ttl::api_plan;
 use crate::auth::{ApiToken, Session};
 use crate::identity::visible;
 use crate::session::SessionService;
@@ -37,14 +41,31 @@ pub(super) fn check_configured(ctx: &SessionService, resource: &str) -> Result<(
     )))
 }
 
-/// The API's token for `session`: held while valid, else asked for.
+/// The API's token for `session`: held while valid and while it has
+/// `min_ttl` left (capped at half its lifetime, said on `err` as for the
+/// login's token), else asked for.
 pub(super) async fn token_for(
     ctx: &SessionService,
     session: &Session,
     resource: &str,
+    org: Option<&str>,
+    min_ttl: Duration,
+    err: &mut (dyn Write + Send),
 ) -> Result<ApiToken, CliError> {
     let api = ctx.api_named(session, resource)?;
-    Ok(ctx.api_token(session, &api, None, None).await?.token)
+    let renew_below = session
+        .apis
+        .find(&api.resource, org)
+        .or_else(|| session.apis.find(&api.resource, None))
+        .map_or(min_ttl, |held| api_plan(held, min_ttl).renew_below);
+    let token = ctx
+        .api_token_lasting(session, &api, org, None, renew_below)
+        .await?
+        .token;
+    if let Some(note) = api_plan(&token, min_ttl).note {
+        writeln!(err, "{note}")?;
+    }
+    Ok(token)
 }
 
 /// The APIs a session holds tokens for, for `status --json`: each one's

@@ -47,7 +47,11 @@ pub async fn exec(
     }
     let need = Need {
         selection: request.selection,
-        min_ttl: request.min_ttl.unwrap_or_default(),
+        // With --resource, --min-ttl is the API token's.
+        min_ttl: match request.resource {
+            Some(_) => Duration::ZERO,
+            None => request.min_ttl.unwrap_or_default(),
+        },
         login: request.login,
     };
     let chosen = match usable(ctx, need, err).await? {
@@ -55,7 +59,17 @@ pub async fn exec(
         Err(outcome) => return Ok(outcome),
     };
     let api = match request.resource {
-        Some(resource) => Some(super::api::token_for(ctx, &chosen.session, resource).await?),
+        Some(resource) => Some(
+            super::api::token_for(
+                ctx,
+                &chosen.session,
+                resource,
+                chosen.org.as_ref().map(|(id, _)| id.as_str()),
+                request.min_ttl.unwrap_or_default(),
+                err,
+            )
+            .await?,
+        ),
         None => None,
     };
     let token = api

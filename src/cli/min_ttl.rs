@@ -5,7 +5,10 @@
 
 use std::time::Duration;
 
-use crate::auth::Session;
+use chrono::{DateTime, Utc};
+
+use crate::auth::{ApiToken, Session};
+use crate::identity::visible;
 
 /// When to renew the token a run hands out, and what to say about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,7 +27,16 @@ pub(crate) struct Plan {
 /// no expiry.
 pub(crate) fn lifetime(session: &Session) -> Option<Duration> {
     let issued = session.refreshed_at.unwrap_or(session.logged_in_at);
-    let expires = session.tokens.expires_at?;
+    whole_seconds(issued, session.tokens.expires_at?)
+}
+
+/// How long an API's token lives, from when it was obtained to its
+/// expiry; `None` when the provider gave no expiry.
+pub(crate) fn api_lifetime(token: &ApiToken) -> Option<Duration> {
+    whole_seconds(token.obtained_at, token.expires_at?)
+}
+
+fn whole_seconds(issued: DateTime<Utc>, expires: DateTime<Utc>) -> Option<Duration> {
     // Whole seconds: the expiry is taken a few milliseconds before the
     // login or renewal is recorded.
     let millis = (expires - issued).num_milliseconds().max(0);
@@ -35,7 +47,19 @@ pub(crate) fn lifetime(session: &Session) -> Option<Duration> {
 
 /// The renewal threshold for `asked` (`--min-ttl`; zero when not given).
 pub(crate) fn plan(session: &Session, asked: Duration) -> Plan {
-    let Some(lifetime) = lifetime(session).filter(|l| !l.is_zero()) else {
+    plan_for(lifetime(session), asked, "access tokens")
+}
+
+/// [`plan`] for the token of one API (`--resource`): `--min-ttl` is
+/// that token's, weighed against how long the provider's tokens for
+/// that API live.
+pub(crate) fn api_plan(token: &ApiToken, asked: Duration) -> Plan {
+    let what = format!("tokens for {}", visible(&token.resource));
+    plan_for(api_lifetime(token), asked, &what)
+}
+
+fn plan_for(lifetime: Option<Duration>, asked: Duration, what: &str) -> Plan {
+    let Some(lifetime) = lifetime.filter(|l| !l.is_zero()) else {
         return Plan {
             renew_below: asked,
             note: None,
@@ -53,13 +77,13 @@ pub(crate) fn plan(session: &Session, asked: Duration) -> Plan {
     let below = format_duration(half);
     let note = if asked > lifetime {
         format!(
-            "--min-ttl {asked_text} is more than the provider gives: its access tokens live \
+            "--min-ttl {asked_text} is more than the provider gives: its {what} live \
              {lives}. Renewing when less than {below} (half of that) is left; ask the \
              provider for longer-lived tokens, or ask for {below} or less."
         )
     } else {
         format!(
-            "--min-ttl {asked_text} is more than half of what the provider's access tokens \
+            "--min-ttl {asked_text} is more than half of what the provider's {what} \
              live ({lives}): renewing when less than {below} is left, so a token may have \
              less than {asked_text}."
         )

@@ -59,7 +59,11 @@ pub async fn token(
     }
     let need = Need {
         selection: request.selection,
-        min_ttl: request.min_ttl.unwrap_or_default(),
+        // With --resource, --min-ttl is the API token's.
+        min_ttl: match request.resource {
+            Some(_) => Duration::ZERO,
+            None => request.min_ttl.unwrap_or_default(),
+        },
         login: request.login,
     };
     let chosen = match usable(ctx, need, err).await? {
@@ -68,7 +72,17 @@ pub async fn token(
     };
     let session = &chosen.session;
     let api = match request.resource {
-        Some(resource) => Some(super::api::token_for(ctx, session, resource).await?),
+        Some(resource) => Some(
+            super::api::token_for(
+                ctx,
+                session,
+                resource,
+                chosen.org.as_ref().map(|(id, _)| id.as_str()),
+                request.min_ttl.unwrap_or_default(),
+                err,
+            )
+            .await?,
+        ),
         None => None,
     };
     let token = api

@@ -50,6 +50,20 @@ impl SigningKey {
         });
         Ok(SigningKey { key, jwks })
     }
+
+    /// The key's id, as the JWKS publishes it.
+    pub(crate) fn kid(&self) -> &str {
+        self.jwks["keys"][0]["kid"].as_str().unwrap_or_default()
+    }
+
+    /// What verifies the key's signatures: its public half.
+    pub(crate) fn decoding_key(&self) -> Result<jsonwebtoken::DecodingKey, String> {
+        let jwk = &self.jwks["keys"][0];
+        let (Some(n), Some(e)) = (jwk["n"].as_str(), jwk["e"].as_str()) else {
+            return Err("the JWKS has no RSA key".into());
+        };
+        jsonwebtoken::DecodingKey::from_rsa_components(n, e).map_err(|e| e.to_string())
+    }
 }
 
 #[cfg(test)]

@@ -98,6 +98,12 @@ pub struct DemoSettings {
     /// monthly ones that month); `None` serves it as written in
     /// `assets/demo/panels.toml`. `authdash demo` passes today.
     pub data_today: Option<chrono::NaiveDate>,
+    /// Whether the demo's billing and reports APIs still take the login's
+    /// token, as before they had tokens of their own (the configs whose
+    /// panels all use the login's token, [`config_toml`]). `authdash
+    /// demo` turns it off: there they take only a JWT whose `aud` is
+    /// their own ([`config_toml_with_apis`]).
+    pub login_token_at_apis: bool,
 }
 
 impl Default for DemoSettings {
@@ -112,6 +118,7 @@ impl Default for DemoSettings {
             device_poll_interval: Duration::from_secs(5),
             device_enforced_interval: None,
             data_today: None,
+            login_token_at_apis: true,
         }
     }
 }

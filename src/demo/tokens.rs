@@ -61,3 +61,47 @@ pub(crate) fn id_token(
     .map(|token| token.to_string())
     .map_err(|e| e.to_string())
 }
+
+/// Signs an access token for one demo API (RFC 9068's JWT profile): its
+/// `aud` is the API, so that the API can refuse a token made for another
+/// one, and so that a client can see where it may go.
+pub(crate) fn api_access_token(
+    ctx: &Ctx,
+    user: &User,
+    audience: &str,
+    scope: &str,
+    ttl: std::time::Duration,
+) -> Result<String, String> {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use openidconnect::PrivateSigningKey as _;
+
+    let now = Utc::now().timestamp();
+    let ttl = i64::try_from(ttl.as_secs()).map_err(|e| e.to_string())?;
+    let header = serde_json::json!({
+        "alg": "RS256",
+        "typ": "at+jwt",
+        "kid": ctx.key.kid(),
+    });
+    let claims = serde_json::json!({
+        "iss": ctx.issuer,
+        "sub": user.user_id,
+        "aud": audience,
+        "client_id": DEMO_CLIENT_ID,
+        "scope": scope,
+        "iat": now,
+        "exp": now.saturating_add(ttl),
+        "jti": super::state::random_token(),
+    });
+    let part = |v: &serde_json::Value| URL_SAFE_NO_PAD.encode(v.to_string());
+    let signed = format!("{}.{}", part(&header), part(&claims));
+    let signature = ctx
+        .key
+        .key
+        .sign(
+            &CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
+            signed.as_bytes(),
+        )
+        .map_err(|e| e.to_string())?;
+    Ok(format!("{signed}.{}", URL_SAFE_NO_PAD.encode(signature)))
+}

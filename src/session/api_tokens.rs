@@ -6,12 +6,13 @@
 //! fail). A refusal concerns that API alone: it never ends the session.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use super::{SessionError, SessionService, blocking, provider_for};
-use crate::auth::{ApiToken, AuthError, Session, has_scope, sendable_to};
+use crate::auth::{ApiToken, ApiTokens, AuthError, Session, has_scope, sendable_in, sendable_to};
 use crate::config::{ApiRef, ProviderConfig, ResourceStyle};
 use crate::identity::visible;
-use chrono::Utc;
+use chrono::{TimeDelta, Utc};
 
 /// What a login asks for beyond its configured scopes so that the
 /// session can get its API tokens later (RFC 8707 only: the others ask
@@ -26,7 +27,7 @@ pub(crate) struct LoginApis {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{reason}; {fix}")]
 pub struct ApiRefusal {
-    resource: String,
+    pub(crate) resource: String,
     pub(crate) reason: String,
     pub(crate) fix: String,
     /// A new login asking for it may help (the TUI's `u`).
@@ -110,17 +111,50 @@ impl SessionService {
         org: Option<&str>,
         stale: Option<&str>,
     ) -> Result<ApiAccess, SessionError> {
+        self.api_token_lasting(session, api, org, stale, Duration::ZERO)
+            .await
+    }
+
+    /// [`Self::api_token`], a held token used only while it has
+    /// `at_least` left (a script's `--min-ttl`), else renewed.
+    pub(crate) async fn api_token_lasting(
+        &self,
+        session: &Session,
+        api: &ApiRef,
+        org: Option<&str>,
+        stale: Option<&str>,
+        at_least: Duration,
+    ) -> Result<ApiAccess, SessionError> {
         let now = Utc::now();
-        // Its own `aud` is read again: a held token goes only where it says.
+        let lasts = |t: &ApiToken| {
+            t.expires_at.is_none_or(|at| {
+                TimeDelta::from_std(at_least)
+                    .ok()
+                    .and_then(|d| now.checked_add_signed(d))
+                    .is_some_and(|then| then <= at)
+            })
+        };
+        // Its own `aud` (and `org_id`) is read again: a held token goes
+        // only where it says.
         let usable = |t: &ApiToken| {
-            t.fresh(now) && Some(t.secret()) != stale && sendable_to(t.secret(), &api.resource)
+            t.fresh(now)
+                && lasts(t)
+                && Some(t.secret()) != stale
+                && sendable_to(t.secret(), &api.resource)
+                && sendable_in(t.secret(), org)
+        };
+        // The active organization's token, else one bound to none.
+        let held = |apis: &ApiTokens| -> Option<ApiToken> {
+            apis.find(&api.resource, org)
+                .or_else(|| apis.find(&api.resource, None))
+                .cloned()
         };
         provider_for(&self.config, session)?;
-        if let Some(held) = session.apis.find(&api.resource, org)
-            && usable(held)
+        if let Some(held) = held(&session.apis)
+            && usable(&held)
         {
             return Ok(ApiAccess {
-                token: held.clone(),
+                token: held,
                 session: None,
             });
         }
@@ -144,22 +178,29 @@ impl SessionService {
         let mut accounts = self.read_locked(&guard).await?;
         let mut stored = super::stored_of(&accounts, session)?;
         // Another panel or process got one meanwhile: theirs.
-        if let Some(held) = stored.apis.find(&api.resource, org)
-            && usable(held)
+        if let Some(held) = held(&stored.apis)
+            && usable(&held)
         {
             return Ok(ApiAccess {
-                token: held.clone(),
+                token: held,
                 session: Some(stored),
             });
         }
-        let Some(refresh_token) = stored.tokens.refresh_token.clone() else {
+        // A token a login asked for this API alone renews with its own
+        // refresh token; the session's is not spent on it.
+        let own = held(&stored.apis).and_then(|t| t.refresh_token);
+        let Some(refresh_token) = own.clone().or_else(|| stored.tokens.refresh_token.clone())
+        else {
             return Err(refused(
                 format!("the session has no refresh token to get a token for {shown} with"),
                 "log in again asking for offline access (u on the panel, or `authdash login`)",
                 true,
             ));
         };
-        if style == ResourceStyle::Rfc8707 && !stored.apis.asked_at_login.contains(&api.resource) {
+        if own.is_none()
+            && style == ResourceStyle::Rfc8707
+            && !stored.apis.asked_at_login.contains(&api.resource)
+        {
             return Err(refused(
                 format!("the login did not ask for {shown}, so the provider would refuse it"),
                 STEP_UP,
@@ -172,7 +213,13 @@ impl SessionService {
         {
             Ok(grant) => grant,
             Err(AuthError::ApiTokenRefused { error, .. }) => {
-                let (reason, fix, step_up) = explain(&error.error, error.description.as_deref());
+                let (reason, fix, step_up) = match style {
+                    ResourceStyle::Audience => {
+                        auth0_explain(&error.error, error.description.as_deref(), &api.resource)
+                    }
+                    _ => None,
+                }
+                .unwrap_or_else(|| explain(&error.error, error.description.as_deref()));
                 return Err(refused(
                     format!("the provider gave no token for {shown}: {reason}. It said: {error}"),
                     fix,
@@ -181,13 +228,23 @@ impl SessionService {
             }
             Err(e) => return Err(e.into()),
         };
-        // The old refresh token may be spent: the new one is stored first.
+        // The old refresh token may be spent: the new one is stored first
+        // (the API's own where it was the API's).
+        let mut api_refresh = own.clone();
         if let Some(rotated) = grant.refresh_token {
-            stored.tokens.refresh_token = Some(rotated);
+            match held(&stored.apis).filter(|_| own.is_some()) {
+                Some(mut held) => {
+                    held.refresh_token = Some(rotated.clone());
+                    api_refresh = Some(rotated);
+                    stored.apis.put(held);
+                }
+                None => stored.tokens.refresh_token = Some(rotated),
+            }
             accounts.upsert(stored.clone());
             accounts = self.write_locked(&guard, accounts).await?;
         }
         let mut token = grant.token;
+        token.refresh_token = api_refresh;
         if !sendable_to(token.secret(), &api.resource) {
             tracing::warn!(
                 "a token for {shown} came with the audience {:?}: not used",
@@ -198,15 +255,44 @@ impl SessionService {
             } else {
                 format!("a token for {}", visible(&token.audience.join(", ")))
             };
+            // Auth0 answers an audience the refresh token may not get
+            // (no multi-resource refresh token policy for it) with its
+            // default one: a login asking for that audience may.
+            let auth0 = style == ResourceStyle::Audience;
             return Err(refused(
                 format!("the provider answered with {whose} instead of {shown}; it was not sent"),
-                "check the API's identifier in the config against the provider's (Auth0 answers \
-                 an audience it does not know with its default one)",
-                false,
+                if auth0 {
+                    AUDIENCE_STEP_UP
+                } else {
+                    "check the API's identifier in the config against the provider's (Auth0 \
+                     answers an audience it does not know with its default one)"
+                },
+                auth0,
             ));
         }
-        if let Some(old) = stored.apis.find(&api.resource, org) {
+        if let Some(old) = stored.apis.find(&api.resource, token.org.as_deref()) {
             token.renewals = old.renewals.saturating_add(1);
+        }
+        // Bound to another organization than the one it is for (Auth0
+        // binds a login's tokens to its organization): kept for that one,
+        // never sent for this one.
+        if !sendable_in(token.secret(), org) {
+            let bound = visible(token.org.as_deref().unwrap_or_default()).into_owned();
+            stored.apis.put(token);
+            accounts.upsert(stored.clone());
+            self.write_locked(&guard, accounts).await?;
+            let here = org.map_or_else(
+                || "no organization".to_owned(),
+                |o| format!("the organization {}", visible(o)),
+            );
+            return Err(refused(
+                format!(
+                    "the provider's token for {shown} is bound to the organization {bound} (the \
+                     login's), not to {here}; it was not sent"
+                ),
+                "log in to this organization (m → log in again) to get its token",
+                false,
+            ));
         }
         let missing: Vec<&String> = api
             .scopes
@@ -233,6 +319,39 @@ impl SessionService {
             session: Some(stored),
         })
     }
+}
+
+const AUDIENCE_STEP_UP: &str = "log in asking for that API's audience (u on the panel): the \
+     login's refresh token does not reach it (Auth0: no multi-resource refresh token policy for \
+     it), so its token comes from a login of its own; else check the API's identifier";
+
+/// Auth0's refusals of a refresh for another API's `audience`, where a
+/// login asking for that audience may do: `access_denied` or
+/// `invalid_request` naming the audience. "Service not found" is an
+/// audience Auth0 does not know: no login would help. `None`: said as
+/// any provider's.
+fn auth0_explain(
+    error: &str,
+    description: Option<&str>,
+    resource: &str,
+) -> Option<(&'static str, &'static str, bool)> {
+    let text = description.unwrap_or_default();
+    if !matches!(error, "access_denied" | "invalid_request") {
+        return None;
+    }
+    if text.contains("Service not found") {
+        return Some((
+            "it does not know that API (Auth0: \"Service not found\")",
+            "check the API's identifier against the API's in the Auth0 dashboard",
+            false,
+        ));
+    }
+    let names_it = text.contains(resource.trim_end_matches('/')) || text.contains("audience");
+    names_it.then_some((
+        "the login's refresh token does not reach that API",
+        AUDIENCE_STEP_UP,
+        true,
+    ))
 }
 
 /// A provider's refusal for one API, said for a person: why, the fix,

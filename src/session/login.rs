@@ -109,7 +109,7 @@ impl SessionService {
         request: LoginRequest,
         events: &(dyn Fn(LoginEvent) + Send + Sync),
     ) -> Result<LoggedIn, SessionError> {
-        self.login_via(request, None, events).await
+        self.login_via(request, None, None, events).await
     }
 
     /// [`Self::login`] in the browser flow, with `stand_in` playing the
@@ -124,13 +124,16 @@ impl SessionService {
         stand_in: &dyn BrowserStandIn,
         events: &(dyn Fn(LoginEvent) + Send + Sync),
     ) -> Result<LoggedIn, SessionError> {
-        self.login_via(request, Some(stand_in), events).await
+        self.login_via(request, Some(stand_in), None, events).await
     }
 
-    async fn login_via(
+    /// [`Self::login`] for one API's token alone (`for_api`): see
+    /// [`Self::login_for_api`].
+    pub(super) async fn login_via(
         &self,
         request: LoginRequest,
         stand_in: Option<&dyn BrowserStandIn>,
+        for_api: Option<super::api_login::ForApi<'_>>,
         events: &(dyn Fn(LoginEvent) + Send + Sync),
     ) -> Result<LoggedIn, SessionError> {
         let name = self.login_provider_name(&request)?;
@@ -152,6 +155,7 @@ impl SessionService {
                 // The other login's session is this one's, unless another
                 // person is being added.
                 if !request.add_account
+                    && for_api.is_none()
                     && let Some(session) = self.logged_in_since(&provider, started).await?
                 {
                     return Ok(LoggedIn {
@@ -165,12 +169,15 @@ impl SessionService {
         let apis = self.login_apis(provider.config());
         let mut extra_scopes = request.scopes.clone();
         extra_scopes.extend(apis.scopes);
-        let options = LoginOptions {
+        let mut options = LoginOptions {
             prompt: request.add_account.then(|| "login".to_owned()),
             extra_scopes,
             resources: apis.resources.clone(),
             ..LoginOptions::default()
         };
+        if let Some(for_api) = &for_api {
+            for_api.ask(&mut options);
+        }
         let environment = FlowEnvironment {
             device_supported: provider.supports_device_flow(),
             ..request.environment
@@ -234,6 +241,9 @@ impl SessionService {
                 }
             }
         };
+        if let Some(for_api) = for_api {
+            return self.keep_api_login(for_api, session).await;
+        }
         let mut session = session;
         session.apis.asked_at_login = apis.resources;
         // The session goes to the blocking task and comes back: no copy

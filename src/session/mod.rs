@@ -14,6 +14,7 @@
 //! - logout deletes locally first, then revokes, then signs out in the
 //!   browser and everywhere (`logout`).
 
+mod api_login;
 mod api_tokens;
 mod binding;
 mod choices;

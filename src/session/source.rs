@@ -123,10 +123,12 @@ impl SessionService {
         if let Some(url) = &url {
             check_panel_url(url, Some(&provider)).map_err(SourceError::Other)?;
         }
-        // A panel naming its API gets that API's token, never the login's.
+        // A panel naming its API gets that API's token, never the login's
+        // (nor one bound to another organization than the panel's).
         if let Some(api) = self.config.panel_api(&spec.id) {
+            let org = Some(vars.org_id.to_owned()).filter(|o| !o.is_empty());
             let access = self
-                .api_detached(session, api, None)
+                .api_detached(session, api, org.clone(), None)
                 .await
                 .map_err(&mut renewal_failed)?;
             let first = access.token.clone();
@@ -175,7 +177,7 @@ impl SessionService {
                 Err(SourceError::Unauthorized) => {
                     let held = api_session.clone().unwrap_or_else(|| session.clone());
                     let again = self
-                        .api_detached(&held, api, Some(first.secret().to_owned()))
+                        .api_detached(&held, api, org.clone(), Some(first.secret().to_owned()))
                         .await
                         .map_err(&mut renewal_failed)?;
                     if let Some(stored) = again.session {
@@ -238,14 +240,18 @@ impl SessionService {
         self: &Arc<Self>,
         session: &Session,
         api: &ApiRef,
+        org: Option<String>,
         stale: Option<String>,
     ) -> Result<ApiAccess, SessionError> {
         let this = self.clone();
         let session = session.clone();
         let api = api.clone();
-        tokio::spawn(async move { this.api_token(&session, &api, None, stale.as_deref()).await })
-            .await
-            .map_err(|e| SessionError::Task(e.to_string()))?
+        tokio::spawn(async move {
+            this.api_token(&session, &api, org.as_deref(), stale.as_deref())
+                .await
+        })
+        .await
+        .map_err(|e| SessionError::Task(e.to_string()))?
     }
 
     /// A command panel's program, the token it is given in its

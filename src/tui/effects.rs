@@ -22,6 +22,8 @@ use crate::session::{
     PasteMode, SessionService,
 };
 
+mod api_login;
+
 /// What the TUI needs from the outside world.
 pub struct Services {
     pub session: SessionService,
@@ -138,6 +140,13 @@ impl Effects {
                 add_account,
                 scopes,
             } => self.sign_in_from_terminal(provider, generation, person, add_account, scopes),
+            Command::StartApiLogin {
+                provider,
+                generation,
+                flow,
+                api,
+                session,
+            } => self.start_api_login(provider, generation, flow, api, session),
             Command::CancelLogin { generation } => {
                 lock(&self.pastes).remove(&generation);
                 if let Some(handle) = lock(&self.logins).remove(&generation) {

@@ -158,6 +158,17 @@ pub enum Command {
         add_account: bool,
         scopes: Vec<String>,
     },
+    /// A login for one API's token alone (`u` on a panel whose API the
+    /// login's refresh token does not reach, Auth0): as `session`'s
+    /// account, asking for `api`'s audience; answered by `LoginFinished`
+    /// with the session as stored, holding that API's token.
+    StartApiLogin {
+        provider: String,
+        generation: u64,
+        flow: LoginFlow,
+        api: crate::config::ApiRef,
+        session: Box<Session>,
+    },
     CancelLogin {
         generation: u64,
     },

@@ -314,6 +314,9 @@ struct Grant {
     nonce: Option<String>,
     code_challenge: Option<String>,
     redirect_uri: String,
+    /// Auth0's `audience` asked at login: the access token is that API's
+    /// (as [`ApiAnswer`] says).
+    audience: Option<String>,
 }
 
 struct Shared {
@@ -804,6 +807,7 @@ async fn authorize(
             nonce: q.get("nonce").cloned(),
             code_challenge: q.get("code_challenge").cloned(),
             redirect_uri: redirect_uri.clone(),
+            audience: q.get("audience").cloned(),
         },
     );
     let fault = s.fault();
@@ -897,6 +901,7 @@ async fn token(
         return oauth_error("invalid_client", "unknown client");
     }
     let now = Utc::now().timestamp();
+    let mut audience = None;
     let (subject, nonce, auth_time) = match form.get("grant_type").map(String::as_str) {
         Some("authorization_code") => {
             let Some(grant) = form.get("code").and_then(|c| lock(&s.grants).remove(c)) else {
@@ -909,6 +914,7 @@ async fn token(
             if grant.code_challenge.is_none() || verifier != grant.code_challenge {
                 return oauth_error("invalid_grant", "PKCE verification failed");
             }
+            audience = grant.audience;
             (SUBJECT.to_owned(), grant.nonce, now)
         }
         Some("refresh_token") => {
@@ -974,6 +980,23 @@ async fn token(
         auth_time,
         refreshing,
     };
+    if let Some(api) = audience {
+        // A login asking for one API's audience: its access token is that
+        // API's, and the ID token's at_hash is over it.
+        let token = match api_jwt(&s, &subject, &api, "read", &access_token) {
+            Ok(token) => token,
+            Err(refused) => return *refused,
+        };
+        // Auth0's token for an API audience asked with `openid` is good
+        // at userinfo too.
+        lock(&s.access_tokens).insert(token.jwt.clone(), subject.clone());
+        let minted = Minted {
+            access: &token.jwt,
+            ..minted
+        };
+        let id_token = id_token(&s, fault, &minted);
+        return api_answer(token, &refresh_token, &id_token);
+    }
     let mut id_token = id_token(&s, fault, &minted);
     if refreshing && let Some(api) = api_asked(&form) {
         // The scopes asked are granted (Entra's `.default` as `read`).
@@ -1036,6 +1059,27 @@ fn api_asked(form: &HashMap<String, String>) -> Option<String> {
 /// the client must not take its claims for the session's.
 fn api_token(s: &Shared, subject: &str, api: &str, scope: &str, tokens: [&str; 3]) -> Response {
     let [access, refresh, id_token] = tokens;
+    match api_jwt(s, subject, api, scope, access) {
+        Ok(jwt) => api_answer(jwt, refresh, id_token),
+        Err(refused) => *refused,
+    }
+}
+
+/// One API's access token as [`ApiAnswer`] says, the scope granted, and
+/// the fields to put over the answer; or the refusal to answer with.
+struct ApiJwt {
+    jwt: String,
+    scope: String,
+    over: serde_json::Map<String, Value>,
+}
+
+fn api_jwt(
+    s: &Shared,
+    subject: &str,
+    api: &str,
+    scope: &str,
+    access: &str,
+) -> Result<ApiJwt, Box<Response>> {
     let mut scope = scope;
     let mut over = serde_json::Map::new();
     let audience = match lock(&s.api_answer).clone() {
@@ -1049,7 +1093,9 @@ fn api_token(s: &Shared, subject: &str, api: &str, scope: &str, tokens: [&str; 3
             api.to_owned()
         }
         ApiAnswer::WrongAudience(other) => other,
-        ApiAnswer::Refuse(error, description) => return oauth_error(error, description),
+        ApiAnswer::Refuse(error, description) => {
+            return Err(Box::new(oauth_error(error, description)));
+        }
     };
     let part = |v: Value| URL_SAFE_NO_PAD.encode(v.to_string());
     let now = Utc::now().timestamp();
@@ -1062,16 +1108,24 @@ fn api_token(s: &Shared, subject: &str, api: &str, scope: &str, tokens: [&str; 3
         })),
         URL_SAFE_NO_PAD.encode(b"not verified by the client")
     );
+    Ok(ApiJwt {
+        jwt,
+        scope: scope.to_owned(),
+        over,
+    })
+}
+
+fn api_answer(token: ApiJwt, refresh: &str, id_token: &str) -> Response {
     let mut answer = json!({
-        "access_token": jwt,
+        "access_token": token.jwt,
         "token_type": "Bearer",
         "expires_in": 3600,
         "refresh_token": refresh,
         "id_token": id_token,
-        "scope": scope,
+        "scope": token.scope,
     });
     if let Some(fields) = answer.as_object_mut() {
-        fields.extend(over);
+        fields.extend(token.over);
     }
     Json(answer).into_response()
 }

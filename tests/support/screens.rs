@@ -119,6 +119,23 @@ impl Demo {
         Self { provider, config }
     }
 
+    /// The demo with `authdash demo`'s own panels and provider: Billing
+    /// (and the Usage and Invoices picked from it) and Reports on APIs of
+    /// their own, which take only a JWT whose `aud` is theirs.
+    pub async fn start_with_apis() -> Self {
+        let settings = DemoSettings {
+            login_token_at_apis: false,
+            ..DemoSettings::default()
+        };
+        let provider = DemoProvider::start(settings)
+            .await
+            .expect("the demo provider starts");
+        let text = authdash::demo::config_toml_with_apis(provider.issuer_str());
+        let config = Config::parse(Path::new("demo.toml"), &text, &|_| None)
+            .expect("the demo config parses");
+        Self { provider, config }
+    }
+
     /// Carry out the panel fetches among `commands` as the app's effects
     /// do, through the session service (an http source with the session's
     /// token, a command source with it in its environment), and hand each

@@ -28,19 +28,10 @@ fn api_of(issuer: &str, panel_id: &str) -> Option<String> {
     }
 }
 
-/// The user a valid bearer token stands for, or the 401 to answer with.
-/// A token made for one demo API (`audience`) is good there only; the
-/// login's token (no audience) is taken everywhere, as before the demo
-/// had APIs of their own.
+/// The user a valid bearer token stands for, or the 401 to answer with:
+/// a token of the login's (opaque, kept by the provider), the one that
+/// `/userinfo` and the panels without an API of their own take.
 fn authenticate<'a>(ctx: &'a Ctx, headers: &HeaderMap) -> Result<&'a User, Box<Response>> {
-    authenticate_for(ctx, headers, None)
-}
-
-fn authenticate_for<'a>(
-    ctx: &'a Ctx,
-    headers: &HeaderMap,
-    api: Option<&str>,
-) -> Result<&'a User, Box<Response>> {
     let Some(token) = bearer(headers) else {
         return Err(Box::new(invalid_token("a Bearer access token is required")));
     };
@@ -49,14 +40,70 @@ fn authenticate_for<'a>(
             "the access token is unknown, expired or revoked",
         )));
     };
-    if grant.audience.is_some() && grant.audience.as_deref() != api {
-        return Err(Box::new(invalid_token(
-            "the access token was made for another API",
-        )));
+    if let Some(api) = grant.audience {
+        return Err(Box::new(invalid_token(&format!(
+            "the access token was made for another API ({api}), not for this one"
+        ))));
     }
     ctx.directory
         .user(&grant.user)
         .ok_or_else(|| Box::new(invalid_token("the token's user no longer exists")))
+}
+
+/// [`authenticate`] for one of the demo's own APIs (`api`), as an API
+/// that takes JWTs does: the token's signature is verified with the
+/// provider's key, and its `aud` must name this API (RFC 9068 §4) — the
+/// token of another API, or the login's, is refused with why. The
+/// provider's state is not asked: a signed token is good until it
+/// expires, revoked or not, as at a real API. With
+/// [`crate::demo::DemoSettings::login_token_at_apis`] the login's token
+/// is taken here too.
+fn authenticate_api<'a>(
+    ctx: &'a Ctx,
+    headers: &HeaderMap,
+    api: &str,
+) -> Result<&'a User, Box<Response>> {
+    let refuse = |why: &str| Box::new(invalid_token(why));
+    let Some(token) = bearer(headers) else {
+        return Err(refuse("a Bearer access token is required"));
+    };
+    if jsonwebtoken::decode_header(token).is_err() {
+        if ctx.settings.login_token_at_apis {
+            return authenticate(ctx, headers);
+        }
+        return Err(refuse(&format!(
+            "this API takes only a JWT made for it (aud {api}); this token is not one \
+             (the login's token, or an unknown one)"
+        )));
+    }
+    let key = ctx.key.decoding_key().map_err(|e| refuse(&e))?;
+    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+    validation.set_audience(&[api]);
+    validation.set_issuer(&[&ctx.issuer]);
+    validation.set_required_spec_claims(&["exp", "aud", "iss", "sub"]);
+    validation.leeway = 5;
+    let claims = match jsonwebtoken::decode::<serde_json::Value>(token, &key, &validation) {
+        Ok(data) => data.claims,
+        Err(e) => {
+            use jsonwebtoken::errors::ErrorKind;
+            return Err(refuse(&match e.kind() {
+                ErrorKind::InvalidAudience => {
+                    let aud = crate::auth::audience_of(token).join(", ");
+                    format!("the access token was made for {aud}, not for this API ({api})")
+                }
+                ErrorKind::ExpiredSignature => "the access token has expired".to_owned(),
+                ErrorKind::InvalidSignature => {
+                    "the access token's signature does not verify with the demo provider's key"
+                        .to_owned()
+                }
+                _ => format!("the access token is not one the demo provider made for {api}: {e}"),
+            }));
+        }
+    };
+    claims["sub"]
+        .as_str()
+        .and_then(|sub| ctx.directory.user_by_sub(sub))
+        .ok_or_else(|| refuse("the token's user no longer exists"))
 }
 
 /// Userinfo in PropelAuth's shape (with OIDC's `sub` and standard names too).
@@ -123,7 +170,11 @@ pub(crate) async fn panel(
         .as_ref()
         .ok()
         .and_then(|Path((_, panel_id))| api_of(&ctx.issuer, panel_id));
-    let user = match authenticate_for(&ctx, &headers, api.as_deref()) {
+    let checked = match &api {
+        Some(api) => authenticate_api(&ctx, &headers, api),
+        None => authenticate(&ctx, &headers),
+    };
+    let user = match checked {
         Ok(user) => user,
         Err(response) => return *response,
     };

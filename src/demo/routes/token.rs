@@ -170,13 +170,41 @@ fn refresh(ctx: &Ctx, params: &Params) -> Response {
             );
         }
     };
-    let issued = ctx.store().issue_for(
-        &continuation,
-        ctx.settings.access_token_ttl,
-        rotate,
-        audience,
-    );
-    respond(ctx, &continuation, None, issued)
+    let Some(audience) = audience else {
+        let issued = ctx
+            .store()
+            .issue(&continuation, ctx.settings.access_token_ttl, rotate);
+        return respond(ctx, &continuation, None, issued);
+    };
+    // An API's token says what it may do there: the scopes asked for it,
+    // else the grant's.
+    let scope = params
+        .get("scope")
+        .unwrap_or(&continuation.scope)
+        .to_owned();
+    let Some(user) = ctx.directory.user(&continuation.user) else {
+        return invalid_grant("the user no longer exists");
+    };
+    let ttl = ctx.settings.access_token_ttl;
+    let jwt = match tokens::api_access_token(ctx, user, &audience, &scope, ttl) {
+        Ok(jwt) => jwt,
+        Err(err) => {
+            tracing::error!(error = %err, "cannot sign an API's access token");
+            return oauth_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "server_error",
+                "the access token could not be signed",
+            );
+        }
+    };
+    let issued = ctx
+        .store()
+        .issue_with(&continuation, ttl, rotate, jwt, Some(audience));
+    let grant = Continuation {
+        scope,
+        ..continuation
+    };
+    respond(ctx, &grant, None, issued)
 }
 
 /// One poll of a device authorization (RFC 8628 §3.4–3.5).

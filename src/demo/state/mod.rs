@@ -270,19 +270,21 @@ impl Store {
         access_ttl: Duration,
         with_refresh: bool,
     ) -> Issued {
-        self.issue_for(grant, access_ttl, with_refresh, None)
+        self.issue_with(grant, access_ttl, with_refresh, random_token(), None)
     }
 
-    /// [`Self::issue`], the access token for one demo API only.
-    pub(crate) fn issue_for(
+    /// [`Self::issue`] with an access token the caller made: the signed
+    /// JWT for one demo API (`audience`). It is kept too, so that
+    /// `/userinfo` and the other panels can say whose it is.
+    pub(crate) fn issue_with(
         &mut self,
         grant: &Continuation,
         access_ttl: Duration,
         with_refresh: bool,
+        access_token: String,
         audience: Option<String>,
     ) -> Issued {
         let now = Instant::now();
-        let access_token = random_token();
         self.access.insert(
             access_token.clone(),
             AccessGrant {

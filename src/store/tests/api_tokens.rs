@@ -15,6 +15,7 @@ fn api_token(resource: &str, value: &str) -> ApiToken {
         audience: vec![resource.to_owned()],
         obtained_at: Utc::now(),
         renewals: 0,
+        refresh_token: None,
     }
 }
 

@@ -43,6 +43,8 @@ pub struct ProviderEntry {
     pub logout_everywhere: bool,
     /// What discovery said about it, looked up while the login screen shows.
     pub lookup: Lookup,
+    /// How it is asked for a token per API.
+    pub resource_style: crate::config::ResourceStyle,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -373,6 +375,7 @@ impl Model {
                         .as_ref()
                         .is_some_and(|l| l.api_key.is_some()),
                     lookup: Lookup::NotYet,
+                    resource_style: p.resource_style,
                 })
                 .collect(),
             panels: config.panels.clone(),

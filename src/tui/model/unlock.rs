@@ -13,6 +13,10 @@ pub(crate) enum Unlock {
     AskScopes(Vec<String>),
     /// Make this org active: the panel opens there.
     SwitchOrg { org_id: String },
+    /// Log in as the same account asking for this API's audience alone
+    /// (Auth0, where the login's refresh token does not reach it): its
+    /// token is kept for the API; the session stays as it is.
+    AskAudience(crate::config::ApiRef),
 }
 
 impl Model {
@@ -50,12 +54,20 @@ impl Model {
     /// `u` on a panel whose API refused a token that a new login asking
     /// for it may get.
     fn api_step_up(&self, dash: &Dashboard, spec: &PanelSpec) -> Option<Unlock> {
-        match &dash.panel_states.get(&spec.id)?.error.as_ref()?.error {
+        let ask = match &dash.panel_states.get(&spec.id)?.error.as_ref()?.error {
             crate::panels::SourceError::ApiRefused {
                 step_up: true, ask, ..
-            } => Some(Unlock::AskScopes(ask.clone())),
-            _ => None,
-        }
+            } => ask.clone(),
+            _ => return None,
+        };
+        let audience_style = self
+            .provider(&dash.session.provider)
+            .is_some_and(|p| p.resource_style == crate::config::ResourceStyle::Audience);
+        let api = self.panel_apis.iter().find(|(id, _)| *id == spec.id);
+        Some(match api {
+            Some((_, api)) if audience_style => Unlock::AskAudience(api.clone()),
+            _ => Unlock::AskScopes(ask),
+        })
     }
 
     fn plan(

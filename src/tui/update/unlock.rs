@@ -16,6 +16,7 @@ pub(super) fn panel_key(model: &mut Model, index: usize, key: Key) -> Option<Vec
             return Some(match plan {
                 Ok(Unlock::AskScopes(scopes)) => ask_for_scopes(model, scopes),
                 Ok(Unlock::SwitchOrg { org_id }) => switch_org(model, org_id),
+                Ok(Unlock::AskAudience(api)) => ask_for_audience(model, api),
                 Err(_) => Vec::new(),
             });
         }
@@ -47,4 +48,43 @@ pub(super) fn ask_for_scopes(model: &mut Model, scopes: Vec<String>) -> Vec<Comm
         scopes: scopes.clone(),
     });
     super::login::log_in_again(model, false, scopes, notice)
+}
+
+/// A login for one API's token (Auth0, where the login's refresh token
+/// does not reach that API): as the same account, asking for the API's
+/// audience and scopes. Its token is kept for that API alone; the
+/// session stays as it is. Esc goes back to the dashboard as it was.
+pub(super) fn ask_for_audience(model: &mut Model, api: crate::config::ApiRef) -> Vec<Command> {
+    let Some(dash) = model.dashboard() else {
+        return Vec::new();
+    };
+    let session = Box::new((*dash.session).clone());
+    let provider = &dash.session.provider;
+    let label = model
+        .provider(provider)
+        .map_or_else(|| provider.clone(), |p| p.label.clone());
+    let notice = format!(
+        "Logging in to {label} for {} alone: the same account; its token is kept for that API \
+         and your session stays as it is. Esc goes back.",
+        crate::identity::visible(&api.resource)
+    );
+    model.step_up = None;
+    super::login::log_in_again(model, false, Vec::new(), notice)
+        .into_iter()
+        .map(|command| match command {
+            Command::StartLogin {
+                provider,
+                generation,
+                flow,
+                ..
+            } => Command::StartApiLogin {
+                provider,
+                generation,
+                flow,
+                api: api.clone(),
+                session: session.clone(),
+            },
+            other => other,
+        })
+        .collect()
 }

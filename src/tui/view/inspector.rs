@@ -197,15 +197,17 @@ fn api_tokens(out: &mut Vec<Line<'static>>, model: &Model, dash: &Dashboard, wid
             0 => format!("none (obtained {})", time(model, t.obtained_at)),
             n => format!("{n} (last {})", time(model, t.obtained_at)),
         };
+        let org = t.org.as_ref().map(|o| ("organization", o.clone()));
         let rows = [
-            ("api", t.resource.clone()),
-            ("audience", audience),
-            ("scopes", t.scopes.join(" ")),
-            ("expires", expires),
-            ("renewals", renewals),
-            ("value", value),
+            Some(("api", t.resource.clone())),
+            org,
+            Some(("audience", audience)),
+            Some(("scopes", t.scopes.join(" "))),
+            Some(("expires", expires)),
+            Some(("renewals", renewals)),
+            Some(("value", value)),
         ];
-        for (label, text) in rows {
+        for (label, text) in rows.into_iter().flatten() {
             out.extend(field(label, &visible(&text), column, width, theme::key()));
         }
     }

@@ -53,7 +53,7 @@ pub(crate) fn draw(
     let Some(data) = state.and_then(|s| s.data.as_ref()) else {
         match state.and_then(|s| s.error.as_ref()) {
             Some(e) if state.is_some_and(|s| s.loading.is_none()) => {
-                failed(&mut lines, model, dash, &e.error);
+                failed(&mut lines, model, dash, spec, &e.error);
             }
             _ => lines.push(Line::styled("Loading…", theme::warn())),
         }
@@ -171,7 +171,13 @@ fn status(lines: &mut Vec<Line<'static>>, model: &Model, spec: &PanelSpec, s: &P
 }
 
 /// A fetch that gave nothing: the cause as said, and what to do.
-fn failed(lines: &mut Vec<Line<'static>>, model: &Model, dash: &Dashboard, error: &SourceError) {
+fn failed(
+    lines: &mut Vec<Line<'static>>,
+    model: &Model,
+    dash: &Dashboard,
+    spec: &PanelSpec,
+    error: &SourceError,
+) {
     if let SourceError::ApiRefused {
         reason,
         fix,
@@ -179,7 +185,11 @@ fn failed(lines: &mut Vec<Line<'static>>, model: &Model, dash: &Dashboard, error
         ..
     } = error
     {
-        api_locked(lines, model, reason, fix, *step_up);
+        let own_login = matches!(
+            model.unlock_plan(dash, spec),
+            Some(Ok(Unlock::AskAudience(_)))
+        );
+        api_locked(lines, model, reason, fix, *step_up, own_login);
         return;
     }
     let headline = match error {
@@ -212,6 +222,7 @@ fn api_locked(
     reason: &str,
     fix: &str,
     step_up: bool,
+    own_login: bool,
 ) {
     lines.push(Line::from(vec![
         Span::styled("Locked: ", theme::error()),
@@ -221,7 +232,15 @@ fn api_locked(
         )),
     ]));
     lines.push(Line::raw(""));
-    if step_up {
+    if step_up && own_login {
+        lines.push(Line::from(vec![
+            Span::styled(unlock_key(model), theme::key()),
+            Span::raw(
+                " logs in asking for this API's audience (the same account): the token it brings \
+                 is kept for this API alone. Your session is kept.",
+            ),
+        ]));
+    } else if step_up {
         lines.push(Line::from(vec![
             Span::styled(unlock_key(model), theme::key()),
             Span::raw(" logs in again asking for it (the same account). Your session is kept."),
@@ -343,7 +362,9 @@ fn locked(
                 )),
             ]));
         }
-        Some(Err(_)) | None => way_without_unlock(lines, model, dash, denial, &provider),
+        Some(Err(_) | Ok(Unlock::AskAudience(_))) | None => {
+            way_without_unlock(lines, model, dash, denial, &provider)
+        }
     }
 }
 

@@ -134,6 +134,7 @@ async fn a_stored_token_whose_own_aud_is_another_api_is_not_sent() {
         audience: vec![BILLING.to_owned()],
         obtained_at: Utc::now(),
         renewals: 0,
+        refresh_token: None,
     });
     service.store.save(&session).expect("stored");
     let fetched = open(&service, &session, "billing").await;

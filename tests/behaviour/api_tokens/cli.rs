@@ -103,3 +103,91 @@ async fn doctor_tokens_checks_each_apis_audience_with_the_session() {
     t.home.authdash("c.toml", &["doctor", "--json"]);
     assert_eq!(t.api_forms().len(), asked);
 }
+
+/// `--min-ttl` with `--resource` is the API token's (the login's is left
+/// as it is): a minimum the provider's 10-minute API tokens cannot meet is
+/// said at each call, and the token is renewed only once less than half
+/// its lifetime is left, then once — the provider counts the requests.
+#[tokio::test(flavor = "multi_thread")]
+async fn min_ttl_with_resource_is_the_api_tokens_and_renews_it_at_most_once_per_half_lifetime() {
+    use crate::support::broken_provider::ApiAnswer;
+    use authdash::store::TokenStore as _;
+    let t = Fake::start().await;
+    let config = t.config(
+        "c.toml",
+        "audience",
+        &[],
+        &format!("resources = [\"{SCRIPTS}\"]"),
+    );
+    let service = t.service(&config);
+    let session = t.login(&service).await;
+    t.op.set_api_answer(ApiAnswer::Over(serde_json::json!({ "expires_in": 600 })));
+    let print = ["/bin/sh", "-c", "printf %s \"$AUTHDASH_ACCESS_TOKEN\""];
+    let mut exec = vec!["exec", "--resource", SCRIPTS, "--min-ttl", "2h", "--"];
+    exec.extend(print);
+    let token = ["token", "--resource", SCRIPTS, "--min-ttl", "2h"];
+    let run = |args: &[&str]| {
+        let out = t.home.authdash("c.toml", args);
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{args:?}: {err}");
+        assert!(
+            err.contains("--min-ttl 2h is more than the provider gives")
+                && err.contains(&format!("its tokens for {SCRIPTS} live 10m"))
+                && err.contains("less than 5m"),
+            "{args:?}: {err}"
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    let login_renewals = || {
+        t.op.token_forms()
+            .iter()
+            .filter(|f| f.get("grant_type").map(String::as_str) == Some("refresh_token"))
+            .count()
+            - t.api_forms().len()
+    };
+    let first = run(&exec);
+    assert_eq!(audience(&first), [SCRIPTS]);
+    for _ in 0..2 {
+        assert_eq!(run(&exec), first);
+        assert_eq!(run(&token), first);
+    }
+    assert_eq!(t.api_forms().len(), 1, "renewed with most of its life left");
+    assert_eq!(
+        login_renewals(),
+        0,
+        "--min-ttl 2h was taken for the login's"
+    );
+
+    // Six of its ten minutes gone: renewed, once.
+    t.home
+        .store()
+        .update(&mut |accounts| {
+            for s in &mut accounts.sessions {
+                for api in &mut s.apis.tokens {
+                    api.obtained_at -= chrono::TimeDelta::minutes(6);
+                    api.expires_at = api.expires_at.map(|at| at - chrono::TimeDelta::minutes(6));
+                }
+            }
+        })
+        .expect("the store");
+    let renewed = run(&token);
+    assert_ne!(renewed, first, "renewed past half its lifetime");
+    assert_eq!(t.api_forms().len(), 2);
+    assert_eq!(run(&exec), renewed);
+    assert_eq!(run(&token), renewed);
+    assert_eq!(t.api_forms().len(), 2, "the renewed token is kept");
+
+    // A --min-ttl the token meets: as it is, silently.
+    let out = t.home.authdash(
+        "c.toml",
+        &["token", "--resource", SCRIPTS, "--min-ttl", "1m"],
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), renewed);
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(t.api_forms().len(), 2);
+    assert_ne!(renewed, session.access_token());
+}

@@ -101,7 +101,9 @@ async fn a_token_for_another_audience_is_never_sent() {
     let (reason, _, step_up) = locked(&fetched);
     assert!(reason.contains("https://default.example/"), "{reason}");
     assert!(reason.contains("not sent"), "{reason}");
-    assert!(!step_up);
+    // Auth0's default audience for one its refresh token does not reach:
+    // a login asking for that audience may get it (api_tokens::stepup).
+    assert!(step_up);
     assert!(
         billing.received().is_empty(),
         "sent: {:?}",

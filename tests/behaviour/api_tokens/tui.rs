@@ -122,3 +122,42 @@ async fn a_panel_whose_api_gives_no_token_is_locked_with_why_and_u_asks_again() 
         "{screen}"
     );
 }
+
+/// The Session inspector's line for `label`, beside what it says.
+fn inspector_line(screen: &str, label: &str, text: &str) -> bool {
+    screen.lines().any(|line| {
+        line.split_once(label)
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with(text))
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn authdash_demos_panels_show_their_apis_data_with_one_login_and_the_inspector_their_audiences()
+ {
+    let demo = Demo::start_with_apis().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = alice(&demo, dir.path()).await;
+    let logins = |demo: &Demo| demo.provider.requests().get("/authorize").copied();
+    let before = logins(&demo);
+    assert!(before.is_some());
+    for (id, shown) in [
+        ("billing", "Enterprise (25 seats)"),
+        ("reports", "latest 184 users"),
+        ("invoices", "ACME-1042"),
+    ] {
+        let item = panel(&app, id);
+        go_to(&mut app, item);
+        loaded(&mut app, id).await;
+        let screen = rows(&app.model, 120, 36).join("\n");
+        assert!(screen.contains(shown), "{id}: {screen}");
+    }
+    assert_eq!(logins(&demo), before, "no login beside the first");
+    go_to(&mut app, NavItem::Session);
+    let screen = rows(&app.model, 160, 200).join("\n");
+    let issuer = demo.provider.issuer_str().trim_end_matches('/').to_owned();
+    for api in ["billing", "reports"] {
+        let resource = format!("{issuer}/api/{api}");
+        assert!(inspector_line(&screen, "api ", &resource), "{screen}");
+        assert!(inspector_line(&screen, "audience ", &resource), "{screen}");
+    }
+}

@@ -1,0 +1,62 @@
+//! `StartApiLogin`: a login for one API's token alone (see
+//! [`SessionService::login_for_api`]), answered as any login is, with the
+//! session as stored (the API's token held, the login's own unchanged).
+
+use super::{Effects, lock};
+use crate::auth::{FlowEnvironment, FlowPreference, Os, Session};
+use crate::config::ApiRef;
+use crate::session::{LoginEvent, LoginRequest, PasteInput, PasteMode, SessionService};
+use crate::tui::message::Msg;
+use crate::tui::model::LoginFlow;
+use crate::tui::task_messages::login_message;
+
+impl Effects {
+    pub(super) fn start_api_login(
+        &self,
+        provider: String,
+        generation: u64,
+        flow: LoginFlow,
+        api: ApiRef,
+        session: Box<Session>,
+    ) {
+        let service: std::sync::Arc<SessionService> = self.service.clone();
+        let tx = self.tx.clone();
+        let logins = self.logins.clone();
+        let pastes = self.pastes.clone();
+        let clock = self.clock.clone();
+        let request = LoginRequest {
+            provider: Some(provider),
+            flow: Some(match flow {
+                LoginFlow::Device => FlowPreference::Device,
+                _ => FlowPreference::Browser,
+            }),
+            environment: FlowEnvironment::from_vars(Os::current(), false, &|_| None),
+            add_account: false,
+            paste: match flow {
+                LoginFlow::Paste => {
+                    let (input, tx) = PasteInput::channel();
+                    lock(&self.pastes).insert(generation, tx);
+                    PasteMode::Chosen(input)
+                }
+                _ => PasteMode::Off,
+            },
+            scopes: Vec::new(),
+        };
+        let handle = self.spawn_handle(async move {
+            let events = |event: LoginEvent| {
+                if let Some(msg) = login_message(generation, event, &clock) {
+                    let _ = tx.send(msg);
+                }
+            };
+            let result = service
+                .login_for_api(request, &session, &api, &events)
+                .await
+                .map(|logged_in| Box::new(logged_in.session))
+                .map_err(|e| e.to_string());
+            lock(&logins).remove(&generation);
+            lock(&pastes).remove(&generation);
+            Some(Msg::LoginFinished { generation, result })
+        });
+        lock(&self.logins).insert(generation, handle);
+    }
+}
