@@ -30,6 +30,42 @@ async fn a_thousand_organizations_show_where_the_cursor_is() {
 }
 
 #[tokio::test]
+async fn g_and_shift_g_go_to_the_top_and_the_end_as_in_vim_and_k9s() {
+    let demo = Demo::start().await;
+    let (mut model, _) = demo.dashboard("orgs1000").await;
+    open_organizations(&mut model);
+    keys(&mut model, &[KeyCode::Char('G')]);
+    let screen = rows(&model, 80, 24).join("\n");
+    assert!(screen.contains("1,000 of 1,000"), "G, the end: {screen}");
+    keys(&mut model, &[KeyCode::Char('g')]);
+    let screen = rows(&model, 80, 24).join("\n");
+    assert!(screen.contains("1 of 1,000"), "g, the top: {screen}");
+    // A long pane too: Profile's end, then its top ("A–B of C").
+    let position = |model: &authdash::tui::model::Model| -> Option<(String, String, String)> {
+        let screen = rows(model, 80, 24).join("\n");
+        let at = screen.rfind(" of ")?;
+        let before = screen[..at].rsplit(' ').next()?;
+        let (a, b) = before.split_once('–')?;
+        let total = screen[at + 4..].split(' ').next()?;
+        Some((a.to_owned(), b.to_owned(), total.to_owned()))
+    };
+    keys(
+        &mut model,
+        &[
+            KeyCode::Esc,
+            KeyCode::Char('1'),
+            KeyCode::Enter,
+            KeyCode::Char('G'),
+        ],
+    );
+    let (_, last, total) = position(&model).expect("Profile's position after G");
+    assert_eq!(last, total, "G shows Profile's last row");
+    keys(&mut model, &[KeyCode::Char('g')]);
+    let (first, _, _) = position(&model).expect("Profile's position after g");
+    assert_eq!(first, "1", "g shows Profile's first row");
+}
+
+#[tokio::test]
 async fn a_long_name_is_cut_before_its_role_column() {
     let demo = Demo::start().await;
     let (mut model, _) = demo.dashboard("orgs1000").await;
