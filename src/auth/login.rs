@@ -56,6 +56,13 @@ pub struct LoginOptions {
     /// RFC 8707 resource indicators sent with the request, one `resource`
     /// each: the APIs the session will ask tokens for.
     pub resources: Vec<String>,
+    /// Test-only: a device login sleeps this many times less than its
+    /// interval between polls (0 and 1 mean real time). What it reports
+    /// stays the interval's (a `slow_down` still adds its 5 s), so a test
+    /// of the device flow keeps its meaning in a fraction of the wait; the
+    /// demo provider's `DemoSettings::device_poll_speedup` must match.
+    #[doc(hidden)]
+    pub device_poll_speedup: u32,
 }
 
 impl LoginOptions {

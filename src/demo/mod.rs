@@ -97,6 +97,12 @@ pub struct DemoSettings {
     /// advertised interval. Set it above `device_poll_interval` to see a
     /// client slowed down, as by a provider whose clock runs ahead.
     pub device_enforced_interval: Option<Duration>,
+    /// Test-only: the gaps between polls are measured this many times
+    /// shorter (0 and 1 mean real time), for a client whose
+    /// `LoginOptions::device_poll_speedup` is the same: what the demo
+    /// advertises and adds on `slow_down` is unchanged.
+    #[doc(hidden)]
+    pub device_poll_speedup: u32,
 }
 
 impl Default for DemoSettings {
@@ -110,6 +116,7 @@ impl Default for DemoSettings {
             device_code_ttl: Duration::from_secs(600),
             device_poll_interval: Duration::from_secs(5),
             device_enforced_interval: None,
+            device_poll_speedup: 1,
         }
     }
 }

@@ -60,7 +60,11 @@ struct Demo {
 
 impl Demo {
     async fn start() -> Self {
-        let provider = DemoProvider::start(DemoSettings::default())
+        Self::start_with(DemoSettings::default()).await
+    }
+
+    async fn start_with(settings: DemoSettings) -> Self {
+        let provider = DemoProvider::start(settings)
             .await
             .expect("the demo provider starts");
         let config = Config::parse(
@@ -140,6 +144,17 @@ impl Demo {
     /// An app with real effects; `$BROWSER` is `true`, so "opening the
     /// browser" succeeds and shows nothing.
     fn app(&self, data_dir: &Path, now: DateTime<Utc>) -> App {
+        self.app_with(data_dir, now, |service| service)
+    }
+
+    /// [`Self::app`] with its session service set up by `setup` (a
+    /// test-only setting).
+    fn app_with(
+        &self,
+        data_dir: &Path,
+        now: DateTime<Utc>,
+        setup: impl FnOnce(SessionService) -> SessionService,
+    ) -> App {
         // The store refuses a folder others can read.
         #[cfg(unix)]
         std::fs::set_permissions(
@@ -149,14 +164,14 @@ impl Demo {
         .expect("data dir made private");
         let store = FileStore::new(data_dir, KeySource::KeyFile(data_dir.join("store.key")));
         let services = Services {
-            session: SessionService::new(SessionSetup {
+            session: setup(SessionService::new(SessionSetup {
                 config: self.config.clone(),
                 store_path: store.path(),
                 store: Arc::new(store),
                 data_dir: data_dir.to_owned(),
                 browser_var: Some("true".into()),
                 discovery_cache: None,
-            }),
+            })),
             browser_available: true,
             demo_sign_in: Some(self._provider.terminal_sign_in()),
             over_ssh: false,
