@@ -50,10 +50,14 @@ async fn snapshot_device_login() {
     assert_screen!("device_pending", &app.model);
     let approved =
         tokio::spawn(async move { browser::approve_device(&complete, None, "alice").await });
-    pump_until(&mut app, "the end of the login", |m| {
+    // Bounded as a whole: a client polling too soon hears `slow_down`
+    // after `slow_down`, each a message.
+    let finished = pump_until(&mut app, "the end of the login", |m| {
         matches!(m, Msg::LoginFinished { .. })
-    })
-    .await;
+    });
+    tokio::time::timeout(WAIT, finished)
+        .await
+        .expect("the login ends at the poll after the approval");
     approved.await.expect("task").expect("approved");
     let Screen::Dashboard(dash) = &app.model.screen else {
         panic!("the dashboard after approval: {:?}", app.model.screen);
