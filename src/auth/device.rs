@@ -82,6 +82,8 @@ pub struct DeviceLogin {
     provider: Arc<Provider>,
     details: CoreDeviceAuthorizationResponse,
     expires_at: DateTime<Utc>,
+    /// [`LoginOptions::device_poll_speedup`]; 1 but in tests.
+    speedup: u32,
 }
 
 impl std::fmt::Debug for DeviceLogin {
@@ -152,6 +154,7 @@ impl DeviceLogin {
             provider,
             details,
             expires_at,
+            speedup: options.device_poll_speedup.max(1),
         })
     }
 
@@ -206,6 +209,7 @@ impl DeviceLogin {
             provider,
             details,
             expires_at,
+            speedup,
         } = self;
         let remaining = (expires_at - Utc::now()).to_std().unwrap_or(Duration::ZERO);
         let tracker = Arc::new(Tracker::default());
@@ -213,7 +217,9 @@ impl DeviceLogin {
             client: provider.http().clone(),
             tracker: tracker.clone(),
         };
-        let sleep = |interval: Duration| tokio::time::sleep(tracker.wait_for(interval, &progress));
+        let sleep = |interval: Duration| {
+            tokio::time::sleep(tracker.wait_for(interval, &progress) / speedup)
+        };
         let client = provider.client(provider.current_keys(), None);
         let response = client
             .exchange_device_access_token(&details)

@@ -59,6 +59,13 @@ pub struct LoginOptions {
     /// Auth0's `audience` for this login instead of the configured one: a
     /// step-up for one API whose token the refresh token cannot get.
     pub audience: Option<String>,
+    /// Test-only: a device login sleeps this many times less than its
+    /// interval between polls (0 and 1 mean real time). What it reports
+    /// stays the interval's (a `slow_down` still adds its 5 s), so a test
+    /// of the device flow keeps its meaning in a fraction of the wait; the
+    /// demo provider's `DemoSettings::device_poll_speedup` must match.
+    #[doc(hidden)]
+    pub device_poll_speedup: u32,
 }
 
 impl LoginOptions {

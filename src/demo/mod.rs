@@ -104,6 +104,12 @@ pub struct DemoSettings {
     /// demo` turns it off: there they take only a JWT whose `aud` is
     /// their own ([`config_toml_with_apis`]).
     pub login_token_at_apis: bool,
+    /// Test-only: the gaps between polls are measured this many times
+    /// shorter (0 and 1 mean real time), for a client whose
+    /// `LoginOptions::device_poll_speedup` is the same: what the demo
+    /// advertises and adds on `slow_down` is unchanged.
+    #[doc(hidden)]
+    pub device_poll_speedup: u32,
 }
 
 impl Default for DemoSettings {
@@ -119,6 +125,7 @@ impl Default for DemoSettings {
             device_enforced_interval: None,
             data_today: None,
             login_token_at_apis: true,
+            device_poll_speedup: 1,
         }
     }
 }

@@ -173,6 +173,7 @@ impl SessionService {
             prompt: request.add_account.then(|| "login".to_owned()),
             extra_scopes,
             resources: apis.resources.clone(),
+            device_poll_speedup: self.device_poll_speedup,
             ..LoginOptions::default()
         };
         if let Some(for_api) = &for_api {

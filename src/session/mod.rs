@@ -85,6 +85,9 @@ pub struct SessionService {
     /// How long a logout gives revocation: `logout::REVOKE_TIMEOUT` but
     /// in tests ([`Self::with_revoke_timeout`]).
     revoke_timeout: std::time::Duration,
+    /// [`crate::auth::LoginOptions::device_poll_speedup`]: 1 but in tests
+    /// ([`Self::with_device_poll_speedup`]).
+    device_poll_speedup: u32,
 }
 
 impl std::fmt::Debug for SessionService {
@@ -132,6 +135,7 @@ impl SessionService {
             renewals: Arc::default(),
             program_environment: Vec::new(),
             revoke_timeout: logout::REVOKE_TIMEOUT,
+            device_poll_speedup: 1,
         }
     }
 
@@ -140,6 +144,16 @@ impl SessionService {
     #[doc(hidden)]
     pub fn with_revoke_timeout(mut self, bound: std::time::Duration) -> Self {
         self.revoke_timeout = bound;
+        self
+    }
+
+    /// Test-only: device logins sleep `speedup` times less between polls
+    /// than the interval says, against a demo provider whose
+    /// `device_poll_speedup` is the same, so that a test waiting for a
+    /// poll waits a fraction of the 5 s interval.
+    #[doc(hidden)]
+    pub fn with_device_poll_speedup(mut self, speedup: u32) -> Self {
+        self.device_poll_speedup = speedup;
         self
     }
 

@@ -1,7 +1,9 @@
 //! The device login (RFC 8628) end to end against the embedded demo
 //! provider: a test browser enters the code on the verification page while
-//! the engine polls. Intervals are 1 s and expiries short; every wait is
-//! bounded.
+//! the engine polls. Intervals are 1 s and expiries short; the client and
+//! the demo both run their poll gaps [`SPEEDUP`] times faster than the
+//! intervals say (what the client reports stays the intervals'); every
+//! wait is bounded.
 
 use crate::support;
 
@@ -17,10 +19,14 @@ use tokio::sync::mpsc;
 
 const BOUND: Duration = Duration::from_secs(30);
 const SECOND: Duration = Duration::from_secs(1);
+/// A gap of the demo's 1 s interval (1.2 s with the client's margin) is
+/// 0.3 s: a slow_down's 6 s are 1.8 s.
+const SPEEDUP: u32 = 4;
 
 fn fast() -> DemoSettings {
     DemoSettings {
         device_poll_interval: SECOND,
+        device_poll_speedup: SPEEDUP,
         ..DemoSettings::default()
     }
 }
@@ -42,7 +48,11 @@ async fn demo_with(settings: DemoSettings) -> (DemoProvider, Arc<Provider>) {
 }
 
 async fn start(provider: Arc<Provider>) -> DeviceLogin {
-    DeviceLogin::start(provider, LoginOptions::default())
+    let options = LoginOptions {
+        device_poll_speedup: SPEEDUP,
+        ..LoginOptions::default()
+    };
+    DeviceLogin::start(provider, options)
         .await
         .expect("device authorization starts")
 }
@@ -233,7 +243,9 @@ async fn an_unanswered_code_expires() {
 async fn slow_down_grows_the_interval_and_the_client_keeps_it() {
     // The demo demands 2 s between polls but advertises 1 s, like a
     // provider whose clock runs ahead: the second poll (after 1.2 s) earns
-    // a slow_down, after which the client waits 6 s (+ 20 %).
+    // a slow_down, after which the client waits 6 s (+ 20 %), longer than
+    // the demo's 7 s now. (Both at SPEEDUP times: 0.3 s against 0.5 s,
+    // then 1.8 s against 1.75 s.)
     let (demo, provider) = demo_with(DemoSettings {
         device_enforced_interval: Some(Duration::from_secs(2)),
         ..fast()
@@ -243,7 +255,7 @@ async fn slow_down_grows_the_interval_and_the_client_keeps_it() {
     let complete = login.verification_uri_complete().unwrap().to_owned();
     let (task, mut rx) = poll_in_task(login);
     let mut states = Vec::new();
-    while !matches!(states.last(), Some(PollState::SlowingDown { .. })) {
+    while states.len() < 2 {
         let state = tokio::time::timeout(BOUND, rx.recv())
             .await
             .expect("a poll state in time")
@@ -292,7 +304,8 @@ async fn dropping_the_poll_future_stops_polling() {
     drop(poll);
     let polls = demo.device_polls();
     assert_eq!(polls, 1, "the first poll is immediate");
-    tokio::time::sleep(Duration::from_millis(3000)).await;
+    // Two and a half of the client's (sped-up) gaps.
+    tokio::time::sleep(Duration::from_secs(3) / SPEEDUP).await;
     assert_eq!(demo.device_polls(), polls, "no poll after the drop");
     assert!(
         rx.recv().await.is_none(),

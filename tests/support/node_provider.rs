@@ -29,6 +29,8 @@ use url::Url;
 const PACKAGE_JSON: &str = include_str!("node/package.json");
 const PACKAGE_LOCK: &str = include_str!("node/package-lock.json");
 const SERVER_SCRIPT: &str = include_str!("node/server.mjs");
+/// The provider's RS256 signing key (a test key, in no other use).
+const SIGNING_KEY: &str = include_str!("keys/interop.pem");
 
 /// How long `npm ci` may take (a cold install downloads ~100 small packages).
 const INSTALL_TIMEOUT: Duration = Duration::from_secs(300);
@@ -238,6 +240,7 @@ impl NodeProvider {
             .current_dir(&dir)
             .env("NODE_ENV", "test")
             .env("POST_LOGOUT_REDIRECT_URI", &post_logout_redirect_uri)
+            .env("SIGNING_KEY_PEM", SIGNING_KEY)
             .env_remove("DEBUG")
             .envs(env.iter().copied())
             .stdin(Stdio::piped())

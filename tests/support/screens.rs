@@ -361,6 +361,19 @@ pub fn app(
     browser_available: bool,
     now: DateTime<Utc>,
 ) -> App {
+    app_with(config, provider, data_dir, browser_available, now, |s| s)
+}
+
+/// [`app`] with its session service set up by `setup` (a test-only
+/// setting, such as the device poll's speed-up).
+pub fn app_with(
+    config: &Config,
+    provider: &DemoProvider,
+    data_dir: &Path,
+    browser_available: bool,
+    now: DateTime<Utc>,
+    setup: impl FnOnce(SessionService) -> SessionService,
+) -> App {
     // The store refuses a folder others can read.
     #[cfg(unix)]
     std::fs::set_permissions(
@@ -370,14 +383,14 @@ pub fn app(
     .expect("data dir made private");
     let store = FileStore::new(data_dir, KeySource::KeyFile(data_dir.join("store.key")));
     let services = Services {
-        session: SessionService::new(SessionSetup {
+        session: setup(SessionService::new(SessionSetup {
             config: config.clone(),
             store_path: store.path(),
             store: Arc::new(store),
             data_dir: data_dir.to_owned(),
             browser_var: Some("true".into()),
             discovery_cache: None,
-        }),
+        })),
         browser_available,
         demo_sign_in: Some(provider.terminal_sign_in()),
         over_ssh: false,

@@ -66,6 +66,7 @@ fn authorize_device(ctx: &Ctx, params: &Params, headers: &HeaderMap) -> Response
         settings
             .device_enforced_interval
             .unwrap_or(settings.device_poll_interval),
+        settings.device_poll_speedup,
     );
     let verification_uri = ctx.endpoint("/device");
     // User codes are letters and a dash: nothing to escape.

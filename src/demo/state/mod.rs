@@ -78,6 +78,9 @@ struct DeviceGrant {
     /// The gap the demo demands between two polls: `interval`, or more
     /// when [`crate::demo::DemoSettings::device_enforced_interval`] says so.
     enforced: Duration,
+    /// [`crate::demo::DemoSettings::device_poll_speedup`]: the gaps are
+    /// measured this many times shorter.
+    speedup: u32,
     last_poll: Option<Instant>,
     status: DeviceStatus,
     expires: Instant,
@@ -399,6 +402,7 @@ impl Store {
         ttl: Duration,
         interval: Duration,
         enforced: Duration,
+        speedup: u32,
     ) -> DeviceIssued {
         let now = Instant::now();
         self.prune(now);
@@ -416,6 +420,7 @@ impl Store {
                 scope,
                 interval,
                 enforced: enforced.max(interval),
+                speedup: speedup.max(1),
                 last_poll: None,
                 status: DeviceStatus::Pending,
                 expires: now + ttl,
@@ -474,7 +479,7 @@ impl Store {
         }
         let too_soon = grant
             .last_poll
-            .is_some_and(|last| now.duration_since(last) < grant.enforced);
+            .is_some_and(|last| now.duration_since(last) < grant.enforced / grant.speedup);
         grant.last_poll = Some(now);
         if too_soon {
             grant.interval += SLOW_DOWN_STEP;

@@ -66,7 +66,7 @@ fn user_codes_are_unambiguous_and_normalized() {
 fn device_code_lifecycle() {
     let secs = Duration::from_secs;
     let mut store = Store::default();
-    let issued = store.add_device("openid".into(), secs(60), secs(0), secs(0));
+    let issued = store.add_device("openid".into(), secs(60), secs(0), secs(0), 1);
     assert_eq!(store.poll_device(&issued.device_code), DevicePoll::Pending);
     assert_eq!(
         store.user_code_state(&issued.user_code),
@@ -87,11 +87,11 @@ fn device_code_lifecycle() {
     }
     assert_eq!(store.poll_device(&issued.device_code), DevicePoll::Unknown);
 
-    let denied = store.add_device("openid".into(), secs(60), secs(0), secs(0));
+    let denied = store.add_device("openid".into(), secs(60), secs(0), secs(0), 1);
     assert!(store.answer_device(&denied.user_code, None));
     assert_eq!(store.poll_device(&denied.device_code), DevicePoll::Denied);
 
-    let expired = store.add_device("openid".into(), Duration::ZERO, secs(0), secs(0));
+    let expired = store.add_device("openid".into(), Duration::ZERO, secs(0), secs(0), 1);
     assert_eq!(store.poll_device(&expired.device_code), DevicePoll::Expired);
     assert_eq!(
         store.user_code_state(&expired.user_code),
@@ -103,10 +103,27 @@ fn device_code_lifecycle() {
 fn polling_too_fast_slows_the_code_down() {
     let secs = Duration::from_secs;
     let mut store = Store::default();
-    let issued = store.add_device("openid".into(), secs(60), secs(1), secs(1));
+    let issued = store.add_device("openid".into(), secs(60), secs(1), secs(1), 1);
     assert_eq!(store.poll_device(&issued.device_code), DevicePoll::Pending);
     assert_eq!(store.poll_device(&issued.device_code), DevicePoll::SlowDown);
     assert_eq!(store.device_interval(&issued.device_code), Some(secs(6)));
+    assert_eq!(store.poll_device(&issued.device_code), DevicePoll::SlowDown);
+    assert_eq!(store.device_interval(&issued.device_code), Some(secs(11)));
+}
+
+/// A sped-up demo measures the gaps that many times shorter, and still
+/// advertises and grows the interval in whole seconds.
+#[test]
+fn a_sped_up_code_measures_its_gaps_shorter() {
+    let secs = Duration::from_secs;
+    let mut store = Store::default();
+    let issued = store.add_device("openid".into(), secs(60), secs(1), secs(1), 20);
+    assert_eq!(store.poll_device(&issued.device_code), DevicePoll::Pending);
+    assert_eq!(store.poll_device(&issued.device_code), DevicePoll::SlowDown);
+    assert_eq!(store.device_interval(&issued.device_code), Some(secs(6)));
+    // 6 s at twenty times: 0.3 s.
+    std::thread::sleep(Duration::from_millis(320));
+    assert_eq!(store.poll_device(&issued.device_code), DevicePoll::Pending);
     assert_eq!(store.poll_device(&issued.device_code), DevicePoll::SlowDown);
     assert_eq!(store.device_interval(&issued.device_code), Some(secs(11)));
 }

@@ -232,7 +232,14 @@ async fn an_account_logged_out_while_adding_another_is_not_gone_back_to() {
         "Esc would go back"
     );
     log_out_elsewhere(&demo.service(dir.path()), &sessions[1]).await;
-    store_changed(&mut app).await;
+    // The watcher's first look may come before the logout (and see only
+    // the two logins' writes): wait for the change with the account gone.
+    pump_through(
+        &mut app,
+        "the logout's change to the store",
+        |m| matches!(m, Msg::StoreChanged { gone, .. } if !gone.is_empty()),
+    )
+    .await;
     app_press(&mut app, KeyCode::Esc);
     let login = login_screen(&app.model);
     assert!(login.pending.is_none(), "the login is cancelled");

@@ -6,7 +6,7 @@
 // goes to stderr. It exits when stdin closes (the test process is gone).
 
 import { createServer } from 'node:http';
-import { generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey } from 'node:crypto';
 
 import Provider, { errors } from 'oidc-provider';
 
@@ -69,9 +69,10 @@ await new Promise((resolve, reject) => {
 const { port } = server.address();
 const issuer = `http://127.0.0.1:${port}`;
 
-// A fresh RS256 signing key per process: the typed Rust client verifies
-// RSA and EdDSA only.
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+// An RS256 signing key (the typed Rust client verifies RSA and EdDSA
+// only): the test process's fixed one, in SIGNING_KEY_PEM. Making a new
+// one each start cost node about as much CPU as loading oidc-provider.
+const privateKey = createPrivateKey(process.env.SIGNING_KEY_PEM);
 const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: 'interop-rs256', use: 'sig', alg: 'RS256' };
 
 // The post-logout redirect URI the test registered (a fixed loopback port,

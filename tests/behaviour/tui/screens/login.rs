@@ -6,12 +6,20 @@ use super::*;
 /// With discovery done, a provider that offers the device grant gets two
 /// lines; choosing the code on another device shows the code, the address,
 /// a QR code, the countdown and the poll state. Alice approves on the
-/// "other device" and the dashboard opens.
+/// "other device" and the dashboard opens (at the demo's next poll: its
+/// 5 s interval, with the app's margin 6 s, at ten times speed).
 #[tokio::test]
 async fn snapshot_device_login() {
-    let demo = Demo::start().await;
+    const SPEEDUP: u32 = 10;
+    let demo = Demo::start_with(DemoSettings {
+        device_poll_speedup: SPEEDUP,
+        ..DemoSettings::default()
+    })
+    .await;
     let data = tempfile::tempdir().expect("temp dir");
-    let mut app = demo.app(data.path(), fixed_now());
+    let mut app = demo.app_with(data.path(), fixed_now(), |service| {
+        service.with_device_poll_speedup(SPEEDUP)
+    });
     app.resume_stored_session().await;
     pump_until(&mut app, "discovery", |m| {
         matches!(m, Msg::Discovered { .. })
@@ -42,10 +50,14 @@ async fn snapshot_device_login() {
     assert_screen!("device_pending", &app.model);
     let approved =
         tokio::spawn(async move { browser::approve_device(&complete, None, "alice").await });
-    pump_until(&mut app, "the end of the login", |m| {
+    // Bounded as a whole: a client polling too soon hears `slow_down`
+    // after `slow_down`, each a message.
+    let finished = pump_until(&mut app, "the end of the login", |m| {
         matches!(m, Msg::LoginFinished { .. })
-    })
-    .await;
+    });
+    tokio::time::timeout(WAIT, finished)
+        .await
+        .expect("the login ends at the poll after the approval");
     approved.await.expect("task").expect("approved");
     let Screen::Dashboard(dash) = &app.model.screen else {
         panic!("the dashboard after approval: {:?}", app.model.screen);

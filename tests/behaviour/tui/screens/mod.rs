@@ -16,6 +16,7 @@ use authdash::auth::Session;
 use authdash::config::Config;
 use authdash::demo::{DemoProvider, DemoSettings, config_toml};
 use authdash::panels::Access;
+use authdash::session::SessionService;
 use authdash::store::{AccountId, FileStore, KeySource, TokenStore};
 use authdash::tui::commands::{contexts, footer_hints, resolve};
 use authdash::tui::keymap::Key;
@@ -58,7 +59,11 @@ struct Demo {
 
 impl Demo {
     async fn start() -> Self {
-        let provider = DemoProvider::start(DemoSettings::default())
+        Self::start_with(DemoSettings::default()).await
+    }
+
+    async fn start_with(settings: DemoSettings) -> Self {
+        let provider = DemoProvider::start(settings)
             .await
             .expect("the demo provider starts");
         let config = Config::parse(
@@ -117,6 +122,17 @@ impl Demo {
     /// browser" succeeds and shows nothing.
     fn app(&self, data_dir: &Path, now: DateTime<Utc>) -> App {
         support::screens::app(&self.config, &self._provider, data_dir, true, now)
+    }
+
+    /// [`Self::app`] with its session service set up by `setup` (a
+    /// test-only setting).
+    fn app_with(
+        &self,
+        data_dir: &Path,
+        now: DateTime<Utc>,
+        setup: impl FnOnce(SessionService) -> SessionService,
+    ) -> App {
+        support::screens::app_with(&self.config, &self._provider, data_dir, true, now, setup)
     }
 }
 
