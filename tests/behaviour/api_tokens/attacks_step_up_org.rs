@@ -368,11 +368,16 @@ async fn a_step_up_that_brings_another_configured_apis_token_keeps_it_for_neithe
 #[tokio::test(flavor = "multi_thread")]
 async fn a_step_up_with_new_claims_and_refresh_token_replaces_neither_of_the_sessions() {
     let (t, service, session, _api) = auth0_two_apis(ApiAnswer::Issue).await;
-    t.op.set_extra_id_claims(json!({
+    let mallory = json!({
         "name": "Mallory",
         "email": "mallory@evil.example",
         "email_verified": true,
-    }));
+        "org_id_to_org_info": {
+            "org-evil": { "org_id": "org-evil", "org_name": "Evil", "user_role": "Owner" },
+        },
+    });
+    t.op.set_extra_id_claims(mallory.clone());
+    t.op.set_extra_userinfo(mallory);
     let kept = step_up_for_reports(&service, &session, nothing)
         .await
         .expect("the same account's login for the API");
@@ -812,4 +817,60 @@ async fn token_resource_of_an_api_the_login_did_not_ask_for_asks_nothing_and_pri
     assert!(out.stdout.is_empty());
     assert!(err.contains("the login did not ask for"), "{err}");
     assert!(t.api_forms().is_empty(), "{:?}", t.api_forms());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refusal_whose_words_carry_terminal_controls_reaches_panel_and_stderr_inert() {
+    let (t, _billing, service, session) = auth0_billing().await;
+    t.op.set_api_answer(ApiAnswer::Refuse(
+        "invalid_grant",
+        "no\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J\u{9b}31m token",
+    ));
+    let fetched = billing_in(&service, &session, "org-acme").await;
+    let (reason, fix, _) = locked(&fetched);
+    for said in [&reason, &fix] {
+        assert!(
+            !said.chars().any(|c| c.is_control() && c != '\n'),
+            "{said:?}"
+        );
+    }
+    let out = t.home.authdash("c.toml", &["token", "--resource", BILLING]);
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("token"), "{err}");
+    assert!(!err.chars().any(|c| c.is_control() && c != '\n'), "{err:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demos_api_token_is_refused_at_userinfo_and_its_id_token_at_the_api() {
+    let (demo, dir, billing) = demo_billing_token().await;
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("client");
+    let userinfo = client
+        .get(format!("{}/userinfo", demo.provider.issuer_str()))
+        .bearer_auth(&billing)
+        .timeout(Duration::from_secs(10))
+        .send()
+        .await
+        .expect("userinfo answers");
+    assert_eq!(
+        userinfo.status().as_u16(),
+        401,
+        "a compromised API replays its token for the person's profile"
+    );
+    // The login's ID token (signed by the same key, aud the client).
+    let service = demo.service(dir.path());
+    let session = service
+        .accounts()
+        .await
+        .expect("the store")
+        .active_session()
+        .cloned()
+        .expect("Alice's session");
+    let id_token = session.tokens.id_token.expose_secret().to_owned();
+    let (status, why) = billing_with(&demo, &id_token).await;
+    assert_eq!(status, 401, "{why}");
 }
