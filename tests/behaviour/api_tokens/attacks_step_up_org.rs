@@ -335,6 +335,7 @@ fn unchanged(t: &Fake, before: &Session) {
         before.tokens.id_token.expose_secret()
     );
     assert_eq!(after.user, before.user);
+    assert_eq!(after.id_claims, before.id_claims);
     assert!(after.apis.tokens.is_empty(), "{:?}", after.apis.tokens);
 }
 
@@ -385,6 +386,7 @@ async fn a_step_up_with_new_claims_and_refresh_token_replaces_neither_of_the_ses
     assert_eq!(after.len(), 1);
     for s in [&kept, &after[0]] {
         assert_eq!(s.user, session.user, "the login's claims replaced");
+        assert_eq!(s.id_claims, session.id_claims);
         assert_eq!(s.access_token(), session.access_token());
         assert_eq!(
             s.tokens.refresh_token.as_ref().map(|r| r.expose_secret()),
@@ -873,4 +875,88 @@ async fn the_demos_api_token_is_refused_at_userinfo_and_its_id_token_at_the_api(
     let id_token = session.tokens.id_token.expose_secret().to_owned();
     let (status, why) = billing_with(&demo, &id_token).await;
     assert_eq!(status, 401, "{why}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_step_up_left_with_esc_and_approved_afterwards_keeps_nothing() {
+    use crate::support::screens::{app_press, pump_until, rows};
+    use authdash::tui::message::Msg;
+    use authdash::tui::model::NavItem;
+    use authdash::tui::{App, Services};
+    use crossterm::event::KeyCode;
+
+    let t = Fake::start().await;
+    let api = TestApi::reading("reports", REPORTS).await;
+    let config = t.config("c.toml", "audience", &[("reports", REPORTS, &api, &[])], "");
+    let service = t.service(&config);
+    let _session = t.login(&service).await;
+    t.op.set_api_answer(ApiAnswer::WrongAudience("https://default.example/".into()));
+    let services = Services {
+        session: SessionService::new(t.home.setup(&service.config)),
+        browser_available: true,
+        demo_sign_in: None,
+        over_ssh: false,
+    };
+    let mut app = App::new(services, false, chrono::Utc::now());
+    app.resume_stored_session().await;
+    let index = app
+        .model
+        .panels
+        .iter()
+        .position(|p| p.id == "reports")
+        .expect("the panel");
+    for _ in 0..10 {
+        let dash = app.model.dashboard().expect("the dashboard");
+        if app.model.nav_items().get(dash.nav) == Some(&NavItem::Panel(index)) {
+            break;
+        }
+        app_press(&mut app, KeyCode::Down);
+    }
+    let loaded = |m: &Msg| matches!(m, Msg::PanelLoaded { panel_id, .. } if panel_id == "reports");
+    pump_until(&mut app, "the panel's answer", loaded).await;
+    t.op.set_api_answer(ApiAnswer::Issue);
+    let before = stored_sessions(&t).remove(0);
+
+    app_press(&mut app, KeyCode::Char('u'));
+    let url = Arc::new(Mutex::new(None));
+    let seen = url.clone();
+    pump_until(&mut app, "the login's address", move |m| match m {
+        Msg::LoginUrl { url, .. } => {
+            *seen.lock().unwrap_or_else(|p| p.into_inner()) = Some(url.clone());
+            true
+        }
+        _ => false,
+    })
+    .await;
+    let url = url
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone()
+        .expect("the address");
+    // The person goes back, then the browser tab is approved anyway.
+    app_press(&mut app, KeyCode::Esc);
+    assert!(app.model.dashboard().is_some(), "Esc went back");
+    approve(url).await;
+    let until = tokio::time::Instant::now() + Duration::from_secs(2);
+    while let Ok(Some(msg)) = tokio::time::timeout_at(until, app.next_message()).await {
+        app.handle(msg);
+    }
+    // The reload after Esc may get a token with the session's refresh
+    // token; the abandoned login's code is never redeemed, and nothing of
+    // it (a token with its own refresh token) is kept.
+    let codes =
+        t.op.token_forms()
+            .iter()
+            .filter(|f| f.get("grant_type").map(String::as_str) == Some("authorization_code"))
+            .count();
+    assert_eq!(codes, 1, "the abandoned login was completed");
+    let after = stored_sessions(&t).remove(0);
+    assert!(
+        after.apis.tokens.iter().all(|t| t.refresh_token.is_none()),
+        "the abandoned login's token kept"
+    );
+    assert_eq!(after.user, before.user);
+    assert_eq!(after.access_token(), before.access_token());
+    let screen = rows(&app.model, 120, 36).join("\n");
+    assert!(!screen.contains("Log in"), "{screen}");
 }
