@@ -960,3 +960,79 @@ async fn a_step_up_left_with_esc_and_approved_afterwards_keeps_nothing() {
     let screen = rows(&app.model, 120, 36).join("\n");
     assert!(!screen.contains("Log in"), "{screen}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_step_up_finishing_after_a_renewal_keeps_the_renewed_refresh_token_not_its_stale_copy() {
+    let (t, service, session, _api) = auth0_two_apis(ApiAnswer::Issue).await;
+    let renewed = Arc::new(Mutex::new(None));
+    let (seen, svc, s) = (renewed.clone(), service.clone(), session.clone());
+    // The session renews (its refresh token rotates) while the step-up,
+    // holding the session as it was, waits for the browser.
+    let kept = step_up_for_reports(&service, &session, move || async move {
+        let fresh = svc.renew(&s).await.expect("renewed");
+        *seen.lock().unwrap_or_else(|p| p.into_inner()) = Some(fresh);
+    })
+    .await
+    .expect("the step-up");
+    let renewed = renewed
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone()
+        .expect("the renewal");
+    let rt = |s: &Session| {
+        s.tokens
+            .refresh_token
+            .as_ref()
+            .map(|r| r.expose_secret().to_owned())
+    };
+    assert_ne!(rt(&renewed), rt(&session), "the renewal rotated it");
+    let after = stored_sessions(&t).remove(0);
+    for s in [&kept, &after] {
+        assert_eq!(rt(s), rt(&renewed), "the spent refresh token brought back");
+        assert_eq!(s.access_token(), renewed.access_token());
+        assert!(s.apis.find(REPORTS, None).is_some());
+    }
+    assert_eq!(t.op.refresh_reuses(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stored_token_keyed_to_no_org_but_bound_to_one_in_itself_goes_only_there() {
+    let (t, billing, service, session) = auth0_billing().await;
+    let acme = billing_jwt(json!({ "org_id": "org-acme" }));
+    t.op.set_api_answer(ApiAnswer::Over(json!({ "access_token": acme })));
+    assert!(
+        billing_in(&service, &session, "org-acme")
+            .await
+            .data
+            .is_ok()
+    );
+    // The store says the token is bound to no organization (an older
+    // store, or one edited): its own org_id is what counts.
+    t.home
+        .store()
+        .update(&mut |accounts| {
+            for s in &mut accounts.sessions {
+                for api in &mut s.apis.tokens {
+                    api.org = None;
+                }
+            }
+        })
+        .expect("the store");
+    t.op.set_api_answer(ApiAnswer::Refuse("access_denied", "no"));
+    let current = stored_sessions(&t).remove(0);
+    assert!(
+        billing_in(&service, &current, "org-globex")
+            .await
+            .data
+            .is_err()
+    );
+    assert!(billing_in(&service, &current, "").await.data.is_err());
+    assert_eq!(billing.received(), [acme.clone()]);
+    assert!(
+        billing_in(&service, &current, "org-acme")
+            .await
+            .data
+            .is_ok()
+    );
+    assert_eq!(billing.received(), [acme.clone(), acme]);
+}
