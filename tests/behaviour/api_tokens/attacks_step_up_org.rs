@@ -1036,3 +1036,43 @@ async fn a_stored_token_keyed_to_no_org_but_bound_to_one_in_itself_goes_only_the
     );
     assert_eq!(billing.received(), [acme.clone(), acme]);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn token_resource_with_an_org_named_like_anothers_id_gets_only_that_orgs_token() {
+    let t = Fake::start().await;
+    // Globex is named "org-acme", Acme's id: --org names an id first.
+    t.op.set_extra_userinfo(json!({ "org_id_to_org_info": {
+        "org-acme": { "org_id": "org-acme", "org_name": "Acme", "user_role": "Member" },
+        "org-globex": { "org_id": "org-globex", "org_name": "org-acme", "user_role": "Member" },
+    }}));
+    let billing = TestApi::reading("billing", BILLING).await;
+    let config = t.config(
+        "c.toml",
+        "audience",
+        &[("billing", BILLING, &billing, &[])],
+        "",
+    );
+    let service = t.service(&config);
+    let _session = t.login(&service).await;
+    let acme = billing_jwt(json!({ "org_id": "org-acme" }));
+    t.op.set_api_answer(ApiAnswer::Over(json!({ "access_token": acme })));
+    let token_in = |org: &str| {
+        t.home
+            .authdash("c.toml", &["token", "--resource", BILLING, "--org", org])
+    };
+    let out = token_in("org-globex");
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty(), "Acme's token printed for Globex");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bound to the organization org-acme"), "{err}");
+    for org in ["org-acme", "Acme"] {
+        let out = token_in(org);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{org}: {err}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), acme);
+    }
+    let out = token_in("org-evil");
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    assert_eq!(t.api_forms().len(), 1, "Acme's token asked for again");
+}
