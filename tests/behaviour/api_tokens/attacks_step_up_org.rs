@@ -1076,3 +1076,31 @@ async fn token_resource_with_an_org_named_like_anothers_id_gets_only_that_orgs_t
     assert!(out.stdout.is_empty());
     assert_eq!(t.api_forms().len(), 1, "Acme's token asked for again");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_step_up_whose_token_is_bound_to_an_unreadable_or_foreign_org_keeps_nothing() {
+    for org_id in [json!(42), json!(["org-acme"]), json!("org-evil")] {
+        let t = Fake::start().await;
+        t.op.set_extra_userinfo(json!({ "org_id_to_org_info": {
+            "org-acme": { "org_id": "org-acme", "org_name": "Acme", "user_role": "Member" },
+        }}));
+        let reports = TestApi::reading("reports", REPORTS).await;
+        let config = t.config(
+            "c.toml",
+            "audience",
+            &[("reports", REPORTS, &reports, &[])],
+            "",
+        );
+        let service = t.service(&config);
+        let session = t.login(&service).await;
+        t.op.set_extra_api_claims(json!({ "org_id": org_id }));
+        let refused = step_up_for_reports(&service, &session, nothing)
+            .await
+            .expect_err("a token for no organization of the person's");
+        assert!(
+            refused.to_string().contains("not kept"),
+            "{org_id}: {refused}"
+        );
+        unchanged(&t, &session);
+    }
+}
