@@ -82,6 +82,8 @@ fn authenticate_api<'a>(
     validation.set_issuer(&[&ctx.issuer]);
     validation.set_required_spec_claims(&["exp", "aud", "iss", "sub"]);
     validation.leeway = 5;
+    // RFC 7519 §4.1.5: a token is not taken before its `nbf`.
+    validation.validate_nbf = true;
     let claims = match jsonwebtoken::decode::<serde_json::Value>(token, &key, &validation) {
         Ok(data) => data.claims,
         Err(e) => {
@@ -92,6 +94,9 @@ fn authenticate_api<'a>(
                     format!("the access token was made for {aud}, not for this API ({api})")
                 }
                 ErrorKind::ExpiredSignature => "the access token has expired".to_owned(),
+                ErrorKind::ImmatureSignature => {
+                    "the access token is not valid yet (nbf)".to_owned()
+                }
                 ErrorKind::InvalidSignature => {
                     "the access token's signature does not verify with the demo provider's key"
                         .to_owned()

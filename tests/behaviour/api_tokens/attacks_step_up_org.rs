@@ -154,7 +154,8 @@ async fn the_demo_api_refuses_alg_none_hs256_on_its_public_key_and_another_key_w
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_demo_api_refuses_its_own_keys_token_that_expired_or_names_it_with_a_trailing_slash() {
+async fn the_demo_api_refuses_its_own_keys_token_expired_not_yet_valid_or_for_its_aud_with_a_slash()
+{
     let (demo, _dir, genuine) = demo_billing_token().await;
     let (header, claims) = header_and_claims(&genuine);
     let kid = header["kid"].as_str().expect("a kid");
@@ -182,6 +183,12 @@ async fn the_demo_api_refuses_its_own_keys_token_that_expired_or_names_it_with_a
     no_exp.as_object_mut().expect("claims").remove("exp");
     let (status, why) = billing_with(&demo, &signed(Algorithm::RS256, kid, &no_exp, &key)).await;
     assert_eq!(status, 401, "a token that never expires: {why}");
+
+    let mut not_yet = claims.clone();
+    not_yet["nbf"] = json!(now + 3600);
+    let (status, why) = billing_with(&demo, &signed(Algorithm::RS256, kid, &not_yet, &key)).await;
+    assert_eq!(status, 401, "a token not valid for an hour yet: {why}");
+    assert!(why.contains("not valid yet"), "{why}");
 
     let mut slashed = claims.clone();
     slashed["aud"] = json!(format!("{billing}/"));
