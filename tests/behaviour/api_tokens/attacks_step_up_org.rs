@@ -154,8 +154,8 @@ async fn the_demo_api_refuses_alg_none_hs256_on_its_public_key_and_another_key_w
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_demo_api_refuses_its_own_keys_token_expired_not_yet_valid_or_for_its_aud_with_a_slash()
-{
+async fn the_demo_api_refuses_its_own_keys_token_expired_not_yet_valid_not_typed_at_jwt_or_for_its_aud_with_a_slash()
+ {
     let (demo, _dir, genuine) = demo_billing_token().await;
     let (header, claims) = header_and_claims(&genuine);
     let kid = header["kid"].as_str().expect("a kid");
@@ -189,6 +189,26 @@ async fn the_demo_api_refuses_its_own_keys_token_expired_not_yet_valid_or_for_it
     let (status, why) = billing_with(&demo, &signed(Algorithm::RS256, kid, &not_yet, &key)).await;
     assert_eq!(status, 401, "a token not valid for an hour yet: {why}");
     assert!(why.contains("not valid yet"), "{why}");
+
+    // RFC 9068 §4: an access token says so in its typ; a JWT of another
+    // kind (an ID token's "JWT", none) is not one, whatever its aud.
+    for typ in [Some("JWT"), None, Some("id_token+jwt")] {
+        let mut header = Header::new(Algorithm::RS256);
+        header.kid = Some(kid.to_owned());
+        header.typ = typ.map(str::to_owned);
+        let other_kind = jsonwebtoken::encode(&header, &claims, &key).expect("signed");
+        let (status, why) = billing_with(&demo, &other_kind).await;
+        assert_eq!(status, 401, "typ {typ:?}: {why}");
+    }
+    let mut header = Header::new(Algorithm::RS256);
+    header.kid = Some(kid.to_owned());
+    header.typ = Some("application/AT+JWT".to_owned());
+    let long_form = jsonwebtoken::encode(&header, &claims, &key).expect("signed");
+    assert_eq!(
+        billing_with(&demo, &long_form).await.0,
+        200,
+        "RFC 9068's long form"
+    );
 
     let mut slashed = claims.clone();
     slashed["aud"] = json!(format!("{billing}/"));
