@@ -1131,3 +1131,60 @@ async fn a_step_up_whose_token_is_bound_to_an_unreadable_or_foreign_org_keeps_no
         unchanged(&t, &session);
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_api_token_request_at_the_demo_spends_no_refresh_token() {
+    const EXTRA: &str = r#"
+[[authdash.panels]]
+id = "billing-api"
+title = "Billing API"
+data_url = "{issuer}/api/orgs/{org_id}/panels/billing"
+resource = "{issuer}/api/billing"
+
+[[authdash.panels]]
+id = "elsewhere"
+title = "Elsewhere"
+data_url = "{issuer}/api/orgs/{org_id}/panels/billing"
+resource = "https://elsewhere.example/"
+"#;
+    let demo = Demo::start_with_panels(authdash::demo::DemoSettings::default(), EXTRA).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let service = demo.service(dir.path());
+    let session = demo_login(&service, "alice").await;
+    let elsewhere = service
+        .api_named(&session, "https://elsewhere.example/")
+        .expect("configured");
+    let refused = service.api_token(&session, &elsewhere, None, None).await;
+    assert!(
+        matches!(&refused, Err(SessionError::Api(r)) if r.reason.contains("invalid_target")),
+        "{refused:?}"
+    );
+    // The refusal left the session's refresh token good: the session
+    // renews, and gets the billing API's token.
+    let current = service
+        .accounts()
+        .await
+        .expect("the store")
+        .active_session()
+        .cloned()
+        .expect("the session");
+    let renewed = service.renew(&current).await;
+    assert!(renewed.is_ok(), "{renewed:?}");
+    assert_eq!(demo.provider.refresh_reuse_rejections(), 0);
+    let renewed = renewed.expect("renewed");
+    let billing = service
+        .api_named(
+            &renewed,
+            &format!(
+                "{}/api/billing",
+                demo.provider.issuer_str().trim_end_matches('/')
+            ),
+        )
+        .expect("configured");
+    assert!(
+        service
+            .api_token(&renewed, &billing, None, None)
+            .await
+            .is_ok()
+    );
+}
