@@ -1188,3 +1188,60 @@ resource = "https://elsewhere.example/"
             .is_ok()
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_report_prints_an_api_token_its_own_refresh_token_or_the_sessions() {
+    let (t, service, session, _api) = auth0_two_apis(ApiAnswer::Issue).await;
+    // The reports API's token from a step-up (with a refresh token of its
+    // own), the billing API's from the session's refresh token.
+    let kept = step_up_for_reports(&service, &session, nothing)
+        .await
+        .expect("the step-up");
+    let billing = service.api_named(&kept, BILLING).expect("configured");
+    let billing = service
+        .api_token(&kept, &billing, None, None)
+        .await
+        .expect("billing's token")
+        .token;
+    let after = stored_sessions(&t).remove(0);
+    let reports = after.apis.find(REPORTS, None).expect("reports' token");
+    let mut secrets = vec![
+        billing.secret().to_owned(),
+        reports.secret().to_owned(),
+        reports
+            .refresh_token
+            .as_ref()
+            .expect("its own refresh token")
+            .expose_secret()
+            .to_owned(),
+        after.access_token().to_owned(),
+        after.tokens.id_token.expose_secret().to_owned(),
+    ];
+    secrets.extend(
+        after
+            .tokens
+            .refresh_token
+            .as_ref()
+            .map(|r| r.expose_secret().to_owned()),
+    );
+    for args in [
+        &["status"][..],
+        &["status", "--json"],
+        &["doctor", "--tokens"],
+        &["doctor", "--tokens", "--json"],
+    ] {
+        let out = t.home.authdash("c.toml", args);
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!said.is_empty(), "{args:?} said nothing");
+        for secret in &secrets {
+            assert!(
+                !said.contains(secret.as_str()),
+                "{args:?} printed a token: {said}"
+            );
+        }
+    }
+}
