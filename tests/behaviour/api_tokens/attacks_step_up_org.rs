@@ -1054,7 +1054,7 @@ async fn a_stored_token_keyed_to_no_org_but_bound_to_one_in_itself_goes_only_the
             .is_err()
     );
     assert!(billing_in(&service, &current, "").await.data.is_err());
-    assert_eq!(billing.received(), [acme.clone()]);
+    assert_eq!(billing.received(), std::slice::from_ref(&acme));
     assert!(
         billing_in(&service, &current, "org-acme")
             .await
