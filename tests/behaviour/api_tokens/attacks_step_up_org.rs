@@ -1245,3 +1245,30 @@ async fn no_report_prints_an_api_token_its_own_refresh_token_or_the_sessions() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreadable_answer_that_echoes_the_refresh_token_does_not_show_it() {
+    let (t, _billing, service, session) = auth0_billing().await;
+    let refresh = session
+        .tokens
+        .refresh_token
+        .as_ref()
+        .expect("a refresh token")
+        .expose_secret()
+        .to_owned();
+    // Not a token response (access_token a number), the refresh token in it.
+    t.op.set_api_answer(ApiAnswer::Over(json!({
+        "access_token": 42,
+        "error_uri": refresh,
+        "refresh_token_was": refresh,
+    })));
+    let fetched = billing_in(&service, &session, "org-acme").await;
+    let said = format!("{:?}", fetched.data);
+    assert!(fetched.data.is_err(), "{said}");
+    assert!(!said.contains(&refresh), "{said}");
+    let out = t.home.authdash("c.toml", &["token", "--resource", BILLING]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    assert!(!err.contains(&refresh), "{err}");
+}
