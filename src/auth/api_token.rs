@@ -186,7 +186,23 @@ pub(crate) fn org_of(token: &str) -> Option<String> {
 
 /// Whether `token` may be sent for the organization `org` (the active
 /// one; `None`: no organization chosen), judged from the token itself: a
-/// token bound to an organization goes for that one only.
+/// token bound to an organization goes for that one only. An `org_id`
+/// that is not a string (a number, a list) binds it to who knows which:
+/// it goes in none.
 pub(crate) fn sendable_in(token: &str, org: Option<&str>) -> bool {
+    if org_unreadable(token) {
+        return false;
+    }
     org_of(token).is_none_or(|bound| Some(bound.as_str()) == org)
+}
+
+/// Whether `token` names an organization in a form that is not one
+/// organization's id: an `org_id` present, not null, and not a string.
+fn org_unreadable(token: &str) -> bool {
+    let Shape::Jwt(Some(claims)) = shape(token) else {
+        return false;
+    };
+    claims
+        .get("org_id")
+        .is_some_and(|v| !v.is_null() && !v.is_string())
 }

@@ -15,7 +15,7 @@ use super::api_tokens::ApiRefusal;
 use super::{
     LoggedIn, LoginEvent, LoginRequest, SessionError, SessionService, blocking, stored_of,
 };
-use crate::auth::{ApiToken, LoginOptions, Session, audience_of, sendable_to};
+use crate::auth::{ApiToken, LoginOptions, Session, audience_of, sendable_in, sendable_to};
 use crate::config::ApiRef;
 use crate::identity::visible;
 
@@ -101,9 +101,32 @@ impl SessionService {
                 "check the API's identifier in the config against the provider's",
             ));
         }
+        // Bound to an organization, it is kept for that one only if it is
+        // one of the person's (where the session knows theirs); an
+        // `org_id` that is no organization's id binds it to none of them.
+        let org = crate::auth::org_of(value);
+        let theirs = match &org {
+            None => sendable_in(value, None),
+            Some(o) => {
+                current.user.orgs.is_empty() || current.user.orgs.iter().any(|m| m.org_id == *o)
+            }
+        };
+        if !theirs {
+            return Err(refused(
+                format!(
+                    "the login asking for {shown} brought a token bound to {}; it was not kept \
+                     nor sent",
+                    org.as_deref().map_or_else(
+                        || "an organization named in a form that is no organization's id".into(),
+                        |o| format!("the organization {}, not one of yours", visible(o))
+                    )
+                ),
+                "log in for it from one of your organizations",
+            ));
+        }
         let token = ApiToken {
             resource: api.resource.clone(),
-            org: crate::auth::org_of(value),
+            org,
             audience,
             access_token: login.tokens.access_token.clone(),
             expires_at: login.tokens.expires_at,

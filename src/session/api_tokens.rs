@@ -13,6 +13,7 @@ use crate::auth::{ApiToken, ApiTokens, AuthError, Session, has_scope, sendable_i
 use crate::config::{ApiRef, ProviderConfig, ResourceStyle};
 use crate::identity::visible;
 use chrono::{TimeDelta, Utc};
+use secrecy::SecretString;
 
 /// What a login asks for beyond its configured scopes so that the
 /// session can get its API tokens later (RFC 8707 only: the others ask
@@ -28,8 +29,8 @@ pub(crate) struct LoginApis {
 #[error("{reason}; {fix}")]
 pub struct ApiRefusal {
     pub(crate) resource: String,
-    pub(crate) reason: String,
-    pub(crate) fix: String,
+    pub reason: String,
+    pub fix: String,
     /// A new login asking for it may help (the TUI's `u`).
     pub(crate) step_up: bool,
     /// The scopes that login asks for beyond the configured ones (Entra's
@@ -220,8 +221,11 @@ impl SessionService {
                     _ => None,
                 }
                 .unwrap_or_else(|| explain(&error.error, error.description.as_deref()));
+                // A provider may echo what it was sent: no token of the
+                // session's reaches the panel or stderr through its words.
+                let said = without_secrets(error.to_string(), &stored, &refresh_token);
                 return Err(refused(
-                    format!("the provider gave no token for {shown}: {reason}. It said: {error}"),
+                    format!("the provider gave no token for {shown}: {reason}. It said: {said}"),
                     fix,
                     step_up,
                 ));
@@ -277,18 +281,41 @@ impl SessionService {
         // binds a login's tokens to its organization): kept for that one,
         // never sent for this one.
         if !sendable_in(token.secret(), org) {
-            let bound = visible(token.org.as_deref().unwrap_or_default()).into_owned();
-            stored.apis.put(token);
-            accounts.upsert(stored.clone());
-            self.write_locked(&guard, accounts).await?;
             let here = org.map_or_else(
                 || "no organization".to_owned(),
                 |o| format!("the organization {}", visible(o)),
             );
+            // An `org_id` that is no one organization's id (a number, a
+            // list): good nowhere, so not kept.
+            let Some(bound_to) = token.org.clone() else {
+                return Err(refused(
+                    format!(
+                        "the provider's token for {shown} names its organization in a form that \
+                         is no organization's id; it was not sent nor kept"
+                    ),
+                    "check the provider's org_id claim",
+                    false,
+                ));
+            };
+            let bound = visible(&bound_to).into_owned();
+            // Kept for its own organization, where it may go later; not for
+            // one the person is not in (where the session knows theirs).
+            let theirs = stored.user.orgs.is_empty()
+                || stored.user.orgs.iter().any(|o| o.org_id == bound_to);
+            if theirs {
+                stored.apis.put(token);
+                accounts.upsert(stored.clone());
+                self.write_locked(&guard, accounts).await?;
+            }
             return Err(refused(
                 format!(
-                    "the provider's token for {shown} is bound to the organization {bound} (the \
-                     login's), not to {here}; it was not sent"
+                    "the provider's token for {shown} is bound to the organization {bound}{}, \
+                     not to {here}; it was not sent",
+                    if theirs {
+                        " (the login's)"
+                    } else {
+                        ", which is not one of yours: not kept"
+                    }
                 ),
                 "log in to this organization (m → log in again) to get its token",
                 false,
@@ -319,6 +346,34 @@ impl SessionService {
             session: Some(stored),
         })
     }
+}
+
+/// `text` with every token `session` holds, and `spent`, masked.
+fn without_secrets(mut text: String, session: &Session, spent: &SecretString) -> String {
+    use secrecy::ExposeSecret as _;
+    let tokens = &session.tokens;
+    let held = session
+        .apis
+        .tokens
+        .iter()
+        .flat_map(|t| [Some(&t.access_token), t.refresh_token.as_ref()]);
+    let secrets = [
+        Some(spent),
+        Some(&tokens.access_token),
+        tokens.refresh_token.as_ref(),
+        Some(&tokens.id_token),
+    ]
+    .into_iter()
+    .chain(held)
+    .flatten();
+    for secret in secrets {
+        let secret = secret.expose_secret();
+        // Too short to be a credential: masking it would garble the text.
+        if secret.len() >= 8 {
+            text = text.replace(secret, "[a token]");
+        }
+    }
+    text
 }
 
 const AUDIENCE_STEP_UP: &str = "log in asking for that API's audience (u on the panel): the \

@@ -363,6 +363,9 @@ struct Shared {
     /// How a refresh asking for one API is answered:
     /// [`BrokenProvider::set_api_answer`].
     api_answer: Mutex<ApiAnswer>,
+    /// Claims put into every API token minted from now on:
+    /// [`BrokenProvider::set_extra_api_claims`].
+    extra_api_claims: Mutex<serde_json::Map<String, Value>>,
 }
 
 /// The answer to a refresh that asks for one API's token (`resource`,
@@ -465,6 +468,7 @@ impl BrokenProvider {
             token_forms: Mutex::new(Vec::new()),
             uris: Mutex::new(Vec::new()),
             api_answer: Mutex::new(ApiAnswer::default()),
+            extra_api_claims: Mutex::new(serde_json::Map::new()),
         });
         let app = Router::new()
             .route("/.well-known/openid-configuration", get(discovery))
@@ -508,6 +512,13 @@ impl BrokenProvider {
     /// before a refresh, they change only what the refresh says.
     pub fn set_extra_id_claims(&self, claims: Value) {
         *lock(&self.shared.extra_id_claims) = object(claims);
+    }
+
+    /// Claims (a JSON object) put into every API access token minted from
+    /// now on (a refresh's or a login's for one audience), over the usual
+    /// ones: an Auth0 Organizations `org_id`, say.
+    pub fn set_extra_api_claims(&self, claims: Value) {
+        *lock(&self.shared.extra_api_claims) = object(claims);
     }
 
     /// Claims (a JSON object) put into every userinfo answer from now on,
@@ -1099,13 +1110,17 @@ fn api_jwt(
     };
     let part = |v: Value| URL_SAFE_NO_PAD.encode(v.to_string());
     let now = Utc::now().timestamp();
+    let mut claims = json!({
+        "iss": s.issuer, "sub": subject, "aud": audience, "jti": access,
+        "iat": now, "exp": now + 3600, "scope": scope,
+    });
+    for (name, value) in lock(&s.extra_api_claims).iter() {
+        claims[name.as_str()] = value.clone();
+    }
     let jwt = format!(
         "{}.{}.{}",
         part(json!({"alg": "RS256", "typ": "at+jwt"})),
-        part(json!({
-            "iss": s.issuer, "sub": subject, "aud": audience, "jti": access,
-            "iat": now, "exp": now + 3600, "scope": scope,
-        })),
+        part(claims),
         URL_SAFE_NO_PAD.encode(b"not verified by the client")
     );
     Ok(ApiJwt {

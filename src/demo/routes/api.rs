@@ -67,7 +67,7 @@ fn authenticate_api<'a>(
     let Some(token) = bearer(headers) else {
         return Err(refuse("a Bearer access token is required"));
     };
-    if jsonwebtoken::decode_header(token).is_err() {
+    let Ok(header) = jsonwebtoken::decode_header(token) else {
         if ctx.settings.login_token_at_apis {
             return authenticate(ctx, headers);
         }
@@ -75,6 +75,14 @@ fn authenticate_api<'a>(
             "this API takes only a JWT made for it (aud {api}); this token is not one \
              (the login's token, or an unknown one)"
         )));
+    };
+    // RFC 9068 §4: an access token says so; a JWT of another kind (an ID
+    // token) is not one, whatever its aud.
+    let typ = header.typ.unwrap_or_default().to_ascii_lowercase();
+    if !matches!(typ.as_str(), "at+jwt" | "application/at+jwt") {
+        return Err(refuse(
+            "the token is not an access token (its typ is not at+jwt, RFC 9068)",
+        ));
     }
     let key = ctx.key.decoding_key().map_err(|e| refuse(&e))?;
     let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
@@ -82,6 +90,8 @@ fn authenticate_api<'a>(
     validation.set_issuer(&[&ctx.issuer]);
     validation.set_required_spec_claims(&["exp", "aud", "iss", "sub"]);
     validation.leeway = 5;
+    // RFC 7519 §4.1.5: a token is not taken before its `nbf`.
+    validation.validate_nbf = true;
     let claims = match jsonwebtoken::decode::<serde_json::Value>(token, &key, &validation) {
         Ok(data) => data.claims,
         Err(e) => {
@@ -92,6 +102,9 @@ fn authenticate_api<'a>(
                     format!("the access token was made for {aud}, not for this API ({api})")
                 }
                 ErrorKind::ExpiredSignature => "the access token has expired".to_owned(),
+                ErrorKind::ImmatureSignature => {
+                    "the access token is not valid yet (nbf)".to_owned()
+                }
                 ErrorKind::InvalidSignature => {
                     "the access token's signature does not verify with the demo provider's key"
                         .to_owned()

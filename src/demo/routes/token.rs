@@ -134,6 +134,33 @@ fn refresh(ctx: &Ctx, params: &Params) -> Response {
     let Some(refresh_token) = params.get("refresh_token") else {
         return invalid_request("refresh_token is missing");
     };
+    let audience = match params.get("resource") {
+        None => None,
+        Some(api) if super::api::demo_apis(&ctx.issuer).contains(&api.to_owned()) => {
+            Some(api.to_owned())
+        }
+        Some(_) => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_target",
+                "the demo provider issues tokens for its billing and reports APIs only",
+            );
+        }
+    };
+    // What is refused is refused before the refresh token is used: a
+    // refusal leaves it as it was (rotated, it would be spent, and the
+    // next renewal taken for a replay).
+    let granted = ctx.store().active_refresh_scope(refresh_token);
+    if let (Some(requested), Some(granted)) = (params.get("scope"), granted) {
+        let granted: Vec<&str> = granted.split(' ').collect();
+        if !requested.split(' ').all(|s| granted.contains(&s)) {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_scope",
+                "a refresh cannot widen the granted scope",
+            );
+        }
+    }
     let rotate = ctx.settings.rotate_refresh_tokens;
     let continuation = match ctx.store().use_refresh(refresh_token, rotate) {
         Ok(continuation) => continuation,
@@ -157,19 +184,6 @@ fn refresh(ctx: &Ctx, params: &Params) -> Response {
             );
         }
     }
-    let audience = match params.get("resource") {
-        None => None,
-        Some(api) if super::api::demo_apis(&ctx.issuer).contains(&api.to_owned()) => {
-            Some(api.to_owned())
-        }
-        Some(_) => {
-            return oauth_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_target",
-                "the demo provider issues tokens for its billing and reports APIs only",
-            );
-        }
-    };
     let Some(audience) = audience else {
         let issued = ctx
             .store()

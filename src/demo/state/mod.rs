@@ -349,6 +349,17 @@ impl Store {
         })
     }
 
+    /// The scope of an active refresh token's grant, the token left as it
+    /// is (`None`: unknown, revoked or rotated; [`Self::use_refresh`]
+    /// says which).
+    pub(crate) fn active_refresh_scope(&mut self, token: &str) -> Option<String> {
+        self.prune(Instant::now());
+        self.refresh
+            .get(token)
+            .filter(|g| matches!(g.status, RefreshStatus::Active))
+            .map(|g| g.scope.clone())
+    }
+
     /// A valid access token's grant.
     pub(crate) fn access(&mut self, token: &str) -> Option<AccessGrant> {
         self.prune(Instant::now());

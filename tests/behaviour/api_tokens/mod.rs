@@ -5,6 +5,7 @@
 
 mod apis;
 mod attacks;
+mod attacks_step_up_org;
 mod cli;
 mod config;
 mod demo;
