@@ -139,6 +139,19 @@ pub struct OAuthErrorText {
 }
 
 impl OAuthErrorText {
+    /// The same words with `secret` masked: a provider may repeat the
+    /// token it was sent in its refusal, and the refusal is shown.
+    pub(crate) fn without(mut self, secret: &str) -> Self {
+        // Too short to be a credential: masking it would garble the text.
+        if secret.len() >= 8 {
+            self.error = self.error.replace(secret, "[the refresh token]");
+            self.description = self
+                .description
+                .map(|d| d.replace(secret, "[the refresh token]"));
+        }
+        self
+    }
+
     /// What the person can do: only a definite answer (RFC 6749 §5.2: the
     /// grant is gone, or the client unknown) asks for a new login; a
     /// provider that is busy or down keeps the session.

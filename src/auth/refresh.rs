@@ -79,7 +79,10 @@ impl Provider {
             .await;
         let response = match response {
             Ok(r) => r,
-            Err(e) => return Err(AuthError::RefreshRejected(classify(e)?)),
+            Err(e) => {
+                let refusal = classify(e)?.without(old.expose_secret());
+                return Err(AuthError::RefreshRejected(refusal));
+            }
         };
         let id_token = match id_token_of(&response) {
             Some(t) => t.to_string(),

@@ -219,6 +219,9 @@ pub enum Fault {
     RefreshUnavailable,
     /// A refresh is answered 429 with `Retry-After` (the login is not).
     RefreshRateLimited,
+    /// A refresh is refused (`invalid_request`, which keeps the session)
+    /// with a description that repeats the refresh token presented.
+    RefreshRefusedEchoing,
     /// The discovery document names every endpoint but `jwks_uri` (which
     /// stays on loopback, to show no request reaches it) on plain http
     /// under [`EVIL_HOST`].
@@ -934,6 +937,13 @@ async fn token(
                     return refresh_refused(StatusCode::SERVICE_UNAVAILABLE);
                 }
                 Fault::RefreshRateLimited => return refresh_refused(StatusCode::TOO_MANY_REQUESTS),
+                Fault::RefreshRefusedEchoing => {
+                    let presented = form.get("refresh_token").cloned().unwrap_or_default();
+                    return oauth_error(
+                        "invalid_request",
+                        &format!("refresh_token {presented} is not valid here"),
+                    );
+                }
                 _ => {}
             }
             if let Some(presented) = form.get("refresh_token")

@@ -1006,3 +1006,42 @@ async fn attack_a_running_dashboard_drops_the_owner_when_its_renewal_is_unverifi
         "a renewal every tick would hammer the provider"
     );
 }
+
+/// A provider that repeats the refresh token it was sent in its refusal:
+/// the refusal is said, by the service and by the CLI, without the token.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refusal_repeating_the_refresh_token_shows_the_refusal_not_the_token() {
+    let op = BrokenProvider::start(Fault::None).await;
+    let (home, service, login) = service_login(&op, "").await;
+    let refresh = refresh_token(&login);
+    op.set_fault(Fault::RefreshRefusedEchoing);
+    let error = bounded("renewal", service.renew(&expired(login.clone())))
+        .await
+        .expect_err("refused");
+    let text = error.to_string();
+    assert!(
+        matches!(
+            &error,
+            SessionError::Auth(AuthError::RefreshRejected(r)) if r.error == "invalid_request"
+        ),
+        "{error:?}"
+    );
+    assert!(
+        text.contains("is not valid here"),
+        "the refusal is said: {text}"
+    );
+    assert!(!text.contains(&refresh), "the refresh token shown: {text}");
+    assert!(!format!("{error:?}").contains(&refresh), "in its Debug too");
+
+    home.store()
+        .save(&expired(login.clone()))
+        .expect("an expired session stored");
+    let out = authdash(&home, &["token"]).await;
+    let err = binary::text(&out.stderr);
+    assert!(!out.status.success() && out.stdout.is_empty(), "{err}");
+    assert!(err.contains("is not valid here"), "{err}");
+    assert!(
+        !err.contains(&refresh),
+        "the refresh token on stderr: {err}"
+    );
+}
