@@ -347,6 +347,39 @@ impl Effects {
         });
     }
 
+    /// A login as the person chose it here (the flow's kind is all that
+    /// matters of the environment); a paste-back login gets its input,
+    /// kept under `generation` for the pasted address.
+    fn login_request(
+        &self,
+        provider: String,
+        generation: u64,
+        flow: LoginFlow,
+        add_account: bool,
+        scopes: Vec<String>,
+    ) -> LoginRequest {
+        LoginRequest {
+            provider: Some(provider),
+            flow: Some(match flow {
+                LoginFlow::Browser | LoginFlow::Paste | LoginFlow::Terminal => {
+                    FlowPreference::Browser
+                }
+                LoginFlow::Device => FlowPreference::Device,
+            }),
+            environment: FlowEnvironment::from_vars(Os::current(), false, &|_| None),
+            add_account,
+            paste: match flow {
+                LoginFlow::Paste => {
+                    let (input, tx) = PasteInput::channel();
+                    lock(&self.pastes).insert(generation, tx);
+                    PasteMode::Chosen(input)
+                }
+                _ => PasteMode::Off,
+            },
+            scopes,
+        }
+    }
+
     fn start_login(
         &self,
         provider: String,
@@ -359,27 +392,7 @@ impl Effects {
         let tx = self.tx.clone();
         let logins = self.logins.clone();
         let clock = self.clock.clone();
-        let request = LoginRequest {
-            provider: Some(provider),
-            flow: Some(match flow {
-                LoginFlow::Browser | LoginFlow::Paste | LoginFlow::Terminal => {
-                    FlowPreference::Browser
-                }
-                LoginFlow::Device => FlowPreference::Device,
-            }),
-            // The flow is chosen by the person here; only its kind matters.
-            environment: FlowEnvironment::from_vars(Os::current(), false, &|_| None),
-            add_account,
-            paste: match flow {
-                LoginFlow::Paste => {
-                    let (input, tx) = PasteInput::channel();
-                    lock(&self.pastes).insert(generation, tx);
-                    PasteMode::Chosen(input)
-                }
-                _ => PasteMode::Off,
-            },
-            scopes,
-        };
+        let request = self.login_request(provider, generation, flow, add_account, scopes);
         let pastes = self.pastes.clone();
         let seen = self.seen.clone();
         let handle = self.spawn_handle(async move {

@@ -3,9 +3,9 @@
 //! session as stored (the API's token held, the login's own unchanged).
 
 use super::{Effects, lock};
-use crate::auth::{FlowEnvironment, FlowPreference, Os, Session};
+use crate::auth::Session;
 use crate::config::ApiRef;
-use crate::session::{LoginEvent, LoginRequest, PasteInput, PasteMode, SessionService};
+use crate::session::{LoginEvent, SessionService};
 use crate::tui::message::Msg;
 use crate::tui::model::LoginFlow;
 use crate::tui::task_messages::login_message;
@@ -24,24 +24,7 @@ impl Effects {
         let logins = self.logins.clone();
         let pastes = self.pastes.clone();
         let clock = self.clock.clone();
-        let request = LoginRequest {
-            provider: Some(provider),
-            flow: Some(match flow {
-                LoginFlow::Device => FlowPreference::Device,
-                _ => FlowPreference::Browser,
-            }),
-            environment: FlowEnvironment::from_vars(Os::current(), false, &|_| None),
-            add_account: false,
-            paste: match flow {
-                LoginFlow::Paste => {
-                    let (input, tx) = PasteInput::channel();
-                    lock(&self.pastes).insert(generation, tx);
-                    PasteMode::Chosen(input)
-                }
-                _ => PasteMode::Off,
-            },
-            scopes: Vec::new(),
-        };
+        let request = self.login_request(provider, generation, flow, false, Vec::new());
         let handle = self.spawn_handle(async move {
             let events = |event: LoginEvent| {
                 if let Some(msg) = login_message(generation, event, &clock) {
