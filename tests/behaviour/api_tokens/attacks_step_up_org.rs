@@ -261,17 +261,16 @@ async fn the_demo_api_takes_an_aud_list_only_when_it_names_it_itself() {
 async fn auth0_two_apis(answer: ApiAnswer) -> (Fake, Arc<SessionService>, Session, TestApi) {
     let t = Fake::start().await;
     let reports = TestApi::reading("reports", REPORTS).await;
-    let config = t.config(
-        "c.toml",
-        "audience",
-        &[
-            ("reports", REPORTS, &reports, &[]),
-            ("billing", BILLING, &reports, &[]),
-        ],
-        "",
-    );
-    let service = t.service(&config);
-    let session = t.login(&service).await;
+    let (service, session) = t
+        .logged_in(
+            "audience",
+            &[
+                ("reports", REPORTS, &reports, &[]),
+                ("billing", BILLING, &reports, &[]),
+            ],
+            "",
+        )
+        .await;
     t.op.set_api_answer(answer);
     (t, service, session, reports)
 }
@@ -654,14 +653,9 @@ async fn a_token_bound_to_an_org_the_person_is_not_in_is_never_sent_nor_kept() {
         "org-globex": { "org_id": "org-globex", "org_name": "Globex", "user_role": "Member" },
     }}));
     let billing = TestApi::reading("billing", BILLING).await;
-    let config = t.config(
-        "c.toml",
-        "audience",
-        &[("billing", BILLING, &billing, &[])],
-        "",
-    );
-    let service = t.service(&config);
-    let session = t.login(&service).await;
+    let (service, session) = t
+        .logged_in("audience", &[("billing", BILLING, &billing, &[])], "")
+        .await;
     let mine: Vec<&str> = session
         .user
         .orgs
@@ -1112,14 +1106,9 @@ async fn a_step_up_whose_token_is_bound_to_an_unreadable_or_foreign_org_keeps_no
             "org-acme": { "org_id": "org-acme", "org_name": "Acme", "user_role": "Member" },
         }}));
         let reports = TestApi::reading("reports", REPORTS).await;
-        let config = t.config(
-            "c.toml",
-            "audience",
-            &[("reports", REPORTS, &reports, &[])],
-            "",
-        );
-        let service = t.service(&config);
-        let session = t.login(&service).await;
+        let (service, session) = t
+            .logged_in("audience", &[("reports", REPORTS, &reports, &[])], "")
+            .await;
         t.op.set_extra_api_claims(json!({ "org_id": org_id }));
         let refused = step_up_for_reports(&service, &session, nothing)
             .await

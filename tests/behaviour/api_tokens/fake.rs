@@ -58,6 +58,19 @@ impl Fake {
         self.home.config(file, &text)
     }
 
+    /// A session service over [`Self::config`]'s `c.toml`, and a login
+    /// there that the provider approved at once.
+    pub async fn logged_in(
+        &self,
+        style: &str,
+        panels: &[(&str, &str, &TestApi, &[&str])],
+        extra: &str,
+    ) -> (Arc<SessionService>, Session) {
+        let service = self.service(&self.config("c.toml", style, panels, extra));
+        let session = self.login(&service).await;
+        (service, session)
+    }
+
     pub fn service(&self, config: &Config) -> Arc<SessionService> {
         self.home.service(config)
     }

@@ -62,14 +62,9 @@ async fn open_in(
 async fn auth0_with_billing() -> (Fake, TestApi, std::sync::Arc<SessionService>, Session) {
     let t = Fake::start().await;
     let billing = TestApi::reading("billing", BILLING).await;
-    let config = t.config(
-        "c.toml",
-        "audience",
-        &[("billing", BILLING, &billing, &[])],
-        "",
-    );
-    let service = t.service(&config);
-    let session = t.login(&service).await;
+    let (service, session) = t
+        .logged_in("audience", &[("billing", BILLING, &billing, &[])], "")
+        .await;
     (t, billing, service, session)
 }
 

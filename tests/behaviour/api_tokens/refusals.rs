@@ -56,14 +56,9 @@ async fn a_resource_the_login_did_not_ask_for_is_locked_before_any_request() {
 async fn invalid_target_locks_the_panel_and_keeps_the_session() {
     let t = Fake::start().await;
     let billing = TestApi::reading("billing", BILLING).await;
-    let config = t.config(
-        "c.toml",
-        "rfc8707",
-        &[("billing", BILLING, &billing, &[])],
-        "",
-    );
-    let service = t.service(&config);
-    let session = t.login(&service).await;
+    let (service, session) = t
+        .logged_in("rfc8707", &[("billing", BILLING, &billing, &[])], "")
+        .await;
     t.op.set_api_answer(ApiAnswer::Refuse(
         "invalid_target",
         "the resource is not known here",
@@ -88,14 +83,9 @@ async fn invalid_target_locks_the_panel_and_keeps_the_session() {
 async fn a_token_for_another_audience_is_never_sent() {
     let t = Fake::start().await;
     let billing = TestApi::reading("billing", BILLING).await;
-    let config = t.config(
-        "c.toml",
-        "audience",
-        &[("billing", BILLING, &billing, &[])],
-        "",
-    );
-    let service = t.service(&config);
-    let session = t.login(&service).await;
+    let (service, session) = t
+        .logged_in("audience", &[("billing", BILLING, &billing, &[])], "")
+        .await;
     t.op.set_api_answer(ApiAnswer::WrongAudience("https://default.example/".into()));
     let fetched = open(&service, &session, "billing").await;
     let (reason, _, step_up) = locked(&fetched);
@@ -125,14 +115,9 @@ async fn a_token_for_another_audience_is_never_sent() {
 async fn an_api_refusing_a_fresh_token_gets_one_new_token_then_it_is_said() {
     let t = Fake::start().await;
     let billing = TestApi::refusing("billing", BILLING).await;
-    let config = t.config(
-        "c.toml",
-        "rfc8707",
-        &[("billing", BILLING, &billing, &[])],
-        "",
-    );
-    let service = t.service(&config);
-    let session = t.login(&service).await;
+    let (service, session) = t
+        .logged_in("rfc8707", &[("billing", BILLING, &billing, &[])], "")
+        .await;
     let fetched = open(&service, &session, "billing").await;
     assert_eq!(fetched.data, Err(SourceError::Unauthorized));
     assert!(fetched.ended.is_none());
@@ -147,14 +132,9 @@ async fn an_api_refusing_a_fresh_token_gets_one_new_token_then_it_is_said() {
 async fn entras_invalid_grant_for_one_resource_locks_that_panel_and_keeps_the_session() {
     let t = Fake::start().await;
     let billing = TestApi::reading("billing", "api://billing").await;
-    let config = t.config(
-        "c.toml",
-        "entra",
-        &[("billing", "api://billing", &billing, &[])],
-        "",
-    );
-    let service = t.service(&config);
-    let session = t.login(&service).await;
+    let (service, session) = t
+        .logged_in("entra", &[("billing", "api://billing", &billing, &[])], "")
+        .await;
     t.op.set_api_answer(ApiAnswer::Refuse(
         "invalid_grant",
         "AADSTS65001: The user or administrator has not consented to use the application",
@@ -183,14 +163,13 @@ async fn a_scope_the_api_token_lacks_locks_the_panel() {
     let t = Fake::start().await;
     let billing = TestApi::reading("billing", BILLING).await;
     // Asked for billing:read; the provider grants `read` only.
-    let config = t.config(
-        "c.toml",
-        "audience",
-        &[("billing", BILLING, &billing, &["billing:read"])],
-        "",
-    );
-    let service = t.service(&config);
-    let session = t.login(&service).await;
+    let (service, session) = t
+        .logged_in(
+            "audience",
+            &[("billing", BILLING, &billing, &["billing:read"])],
+            "",
+        )
+        .await;
     t.op.set_api_answer(ApiAnswer::Grant("read"));
     let fetched = open(&service, &session, "billing").await;
     let (reason, _, step_up) = locked(&fetched);
@@ -204,14 +183,9 @@ async fn no_refresh_token_says_so_and_offers_the_step_up() {
     let t = Fake::start().await;
     t.op.set_fault(crate::support::broken_provider::Fault::NoRefreshToken);
     let billing = TestApi::reading("billing", BILLING).await;
-    let config = t.config(
-        "c.toml",
-        "rfc8707",
-        &[("billing", BILLING, &billing, &[])],
-        "",
-    );
-    let service = t.service(&config);
-    let session = t.login(&service).await;
+    let (service, session) = t
+        .logged_in("rfc8707", &[("billing", BILLING, &billing, &[])], "")
+        .await;
     assert!(session.tokens.refresh_token.is_none());
     let fetched = open(&service, &session, "billing").await;
     let (reason, fix, step_up) = locked(&fetched);
@@ -230,14 +204,9 @@ async fn no_refresh_token_says_so_and_offers_the_step_up() {
 async fn an_id_token_that_comes_with_an_api_token_never_replaces_the_login_claims() {
     let t = Fake::start().await;
     let billing = TestApi::reading("billing", BILLING).await;
-    let config = t.config(
-        "c.toml",
-        "rfc8707",
-        &[("billing", BILLING, &billing, &[])],
-        "",
-    );
-    let service = t.service(&config);
-    let session = t.login(&service).await;
+    let (service, session) = t
+        .logged_in("rfc8707", &[("billing", BILLING, &billing, &[])], "")
+        .await;
     let name = session.user.name.clone();
     // Minted from now on: the API token's answer carries one saying this.
     t.op.set_extra_id_claims(serde_json::json!({"name": "Mallory", "roles": ["Owner"]}));

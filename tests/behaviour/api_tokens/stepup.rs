@@ -28,9 +28,9 @@ const DEFAULT_AUDIENCE: &str = "https://default.example/";
 async fn auth0(answer: ApiAnswer) -> (Fake, TestApi, Arc<SessionService>, Session) {
     let t = Fake::start().await;
     let api = TestApi::reading("reports", REPORTS).await;
-    let config = t.config("c.toml", "audience", &[("reports", REPORTS, &api, &[])], "");
-    let service = t.service(&config);
-    let session = t.login(&service).await;
+    let (service, session) = t
+        .logged_in("audience", &[("reports", REPORTS, &api, &[])], "")
+        .await;
     t.op.set_api_answer(answer);
     (t, api, service, session)
 }

@@ -50,19 +50,18 @@ fn authorize_resources(t: &Fake) -> Vec<String> {
 async fn rfc8707_asks_every_api_at_login_then_one_resource_per_request() {
     let t = Fake::start().await;
     let billing = TestApi::reading("billing", "https://billing.example/").await;
-    let config = t.config(
-        "c.toml",
-        "rfc8707",
-        &[(
-            "billing",
-            "https://billing.example/",
-            &billing,
-            &["billing:read"],
-        )],
-        "resources = [\"https://scripts.example/\"]",
-    );
-    let service = t.service(&config);
-    let session = t.login(&service).await;
+    let (service, session) = t
+        .logged_in(
+            "rfc8707",
+            &[(
+                "billing",
+                "https://billing.example/",
+                &billing,
+                &["billing:read"],
+            )],
+            "resources = [\"https://scripts.example/\"]",
+        )
+        .await;
     assert_eq!(
         authorize_resources(&t),
         ["https://billing.example/", "https://scripts.example/"]
@@ -87,19 +86,18 @@ async fn rfc8707_asks_every_api_at_login_then_one_resource_per_request() {
 async fn auth0_asks_with_audience_and_scope_and_nothing_at_login() {
     let t = Fake::start().await;
     let billing = TestApi::reading("billing", "https://billing.example/").await;
-    let config = t.config(
-        "c.toml",
-        "audience",
-        &[(
-            "billing",
-            "https://billing.example/",
-            &billing,
-            &["read:invoices"],
-        )],
-        "",
-    );
-    let service = t.service(&config);
-    let session = t.login(&service).await;
+    let (service, session) = t
+        .logged_in(
+            "audience",
+            &[(
+                "billing",
+                "https://billing.example/",
+                &billing,
+                &["read:invoices"],
+            )],
+            "",
+        )
+        .await;
     assert!(authorize_resources(&t).is_empty());
     let fetched = open(&service, &session, "billing").await;
     fetched.data.expect("billing");
@@ -121,14 +119,9 @@ async fn auth0_asks_with_audience_and_scope_and_nothing_at_login() {
 async fn entra_asks_one_resource_per_request_as_its_default_scope() {
     let t = Fake::start().await;
     let billing = TestApi::reading("billing", "api://billing").await;
-    let config = t.config(
-        "c.toml",
-        "entra",
-        &[("billing", "api://billing", &billing, &[])],
-        "",
-    );
-    let service = t.service(&config);
-    let session = t.login(&service).await;
+    let (service, session) = t
+        .logged_in("entra", &[("billing", "api://billing", &billing, &[])], "")
+        .await;
     assert!(authorize_resources(&t).is_empty());
     let fetched = open(&service, &session, "billing").await;
     assert_eq!(fetched.data.expect("billing")["api"], "billing");
@@ -149,14 +142,13 @@ async fn entra_asks_one_resource_per_request_as_its_default_scope() {
 async fn entra_names_an_apis_own_scopes_after_its_identifier() {
     let t = Fake::start().await;
     let billing = TestApi::reading("billing", "api://billing").await;
-    let config = t.config(
-        "c.toml",
-        "entra",
-        &[("billing", "api://billing", &billing, &["invoices.read"])],
-        "",
-    );
-    let service = t.service(&config);
-    let session = t.login(&service).await;
+    let (service, session) = t
+        .logged_in(
+            "entra",
+            &[("billing", "api://billing", &billing, &["invoices.read"])],
+            "",
+        )
+        .await;
     let fetched = open(&service, &session, "billing").await;
     // Granted as `api://billing/invoices.read`: the scope asked for.
     assert_eq!(fetched.data.expect("billing")["api"], "billing");
