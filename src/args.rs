@@ -91,7 +91,7 @@ pub(crate) enum Cmd {
         format: cli::TokenFormat,
         /// Renew first when less than this remains (90s, 5m, 1h); at most half the
         /// token's lifetime, so a token is never renewed on every call (a value the
-        /// provider cannot meet is said on stderr). With --resource, that API's token's.
+        /// provider cannot meet is said on stderr). With --resource, it applies to that API's token.
         #[arg(long, value_name = "DURATION", value_parser = cli::parse_duration)]
         min_ttl: Option<std::time::Duration>,
         /// A token for this API (a `resource` the config names for a panel, or
@@ -105,7 +105,7 @@ pub(crate) enum Cmd {
     Exec {
         /// Renew first when less than this remains (90s, 5m, 1h), or less than half
         /// the token's lifetime when that is shorter (as `token --min-ttl`); with
-        /// --resource, that API's token's.
+        /// --resource, it applies to that API's token.
         #[arg(long, value_name = "DURATION", value_parser = cli::parse_duration)]
         min_ttl: Option<std::time::Duration>,
         /// The token of this configured API (as `token --resource`) instead of the
