@@ -17,7 +17,7 @@ use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 
 use super::apis::{BILLING, REPORTS, TestApi};
-use super::fake::{Fake, locked};
+use super::fake::{Fake, approve, locked, step_up_for_reports};
 use crate::support::broken_provider::ApiAnswer;
 use crate::support::home::{browser_login, demo_login};
 use crate::support::screens::Demo;
@@ -273,62 +273,6 @@ async fn auth0_two_apis(answer: ApiAnswer) -> (Fake, Arc<SessionService>, Sessio
         .await;
     t.op.set_api_answer(answer);
     (t, service, session, reports)
-}
-
-/// The fake provider approves at once: follow it to the callback.
-async fn approve(url: String) {
-    let response = crate::support::browser::client()
-        .get(&url)
-        .send()
-        .await
-        .expect("authorize");
-    let location = response
-        .headers()
-        .get(reqwest::header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .expect("a redirect to the callback")
-        .to_owned();
-    // The callback may be gone (the login refused or abandoned): either way.
-    let _ = crate::support::browser::follow(&url::Url::parse(&location).expect("absolute")).await;
-}
-
-/// The login for the reports API alone; `meanwhile` runs once the
-/// browser would open, before the provider is answered.
-async fn step_up_for_reports<F, Fut>(
-    service: &Arc<SessionService>,
-    current: &Session,
-    meanwhile: F,
-) -> Result<Session, SessionError>
-where
-    F: FnOnce() -> Fut + Send + 'static,
-    Fut: std::future::Future<Output = ()> + Send,
-{
-    let api = service
-        .api_named(current, REPORTS)
-        .expect("a configured API");
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    let tx = Mutex::new(Some(tx));
-    let events = move |event: LoginEvent| {
-        if let LoginEvent::BrowserUrl { url, .. } = event
-            && let Some(tx) = tx.lock().unwrap_or_else(|p| p.into_inner()).take()
-        {
-            let _ = tx.send(url);
-        }
-    };
-    let approving = tokio::spawn(async move {
-        if let Ok(url) = rx.await {
-            meanwhile().await;
-            approve(url).await;
-        }
-    });
-    let result = tokio::time::timeout(
-        Duration::from_secs(30),
-        service.login_for_api(browser_login(), current, &api, &events),
-    )
-    .await
-    .expect("the login ends in time");
-    approving.await.expect("the approval task");
-    result.map(|logged_in| logged_in.session)
 }
 
 async fn nothing() {}

@@ -9,11 +9,11 @@ use std::time::Duration;
 use authdash::auth::Session;
 use authdash::config::Config;
 use authdash::panels::SourceError;
-use authdash::session::{FetchedSource, SessionService};
+use authdash::session::{FetchedSource, LoginEvent, SessionError, SessionService};
 
-use super::apis::{ACME, TestApi};
+use super::apis::{ACME, REPORTS, TestApi};
 use crate::support::broken_provider::{BrokenProvider, CLIENT_ID, Fault};
-use crate::support::home::{Home, auto_approved_login};
+use crate::support::home::{Home, auto_approved_login, browser_login};
 
 pub struct Fake {
     pub op: BrokenProvider,
@@ -121,4 +121,79 @@ pub fn locked(fetched: &FetchedSource) -> (String, String, bool) {
         }) => (reason.clone(), fix.clone(), *step_up),
         other => panic!("the panel is not locked: {other:?}"),
     }
+}
+
+/// The fake provider approves at once: follow its answer to the
+/// authorization URL to the login's loopback callback. Whether the
+/// callback answered (it may be gone: the login refused or abandoned).
+pub async fn approve(url: String) -> bool {
+    let response = crate::support::browser::client()
+        .get(&url)
+        .send()
+        .await
+        .expect("authorize");
+    let location = response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .expect("a redirect to the callback")
+        .to_owned();
+    crate::support::browser::follow(&url::Url::parse(&location).expect("absolute"))
+        .await
+        .is_ok()
+}
+
+/// The login for the reports API alone; `meanwhile` runs once the
+/// browser would open, before the provider is answered.
+pub async fn step_up_for_reports<F, Fut>(
+    service: &Arc<SessionService>,
+    current: &Session,
+    meanwhile: F,
+) -> Result<Session, SessionError>
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    step_up_answered(service, current, meanwhile).await.0
+}
+
+/// [`step_up_for_reports`], and whether the login's callback answered.
+pub async fn step_up_answered<F, Fut>(
+    service: &Arc<SessionService>,
+    current: &Session,
+    meanwhile: F,
+) -> (Result<Session, SessionError>, bool)
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let api = service
+        .api_named(current, REPORTS)
+        .expect("a configured API");
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let tx = std::sync::Mutex::new(Some(tx));
+    let events = move |event: LoginEvent| {
+        if let LoginEvent::BrowserUrl { url, .. } = event
+            && let Some(tx) = tx.lock().unwrap_or_else(|p| p.into_inner()).take()
+        {
+            let _ = tx.send(url);
+        }
+    };
+    let approving = tokio::spawn(async move {
+        match rx.await {
+            Ok(url) => {
+                meanwhile().await;
+                approve(url).await
+            }
+            Err(_) => false,
+        }
+    });
+    let result = tokio::time::timeout(
+        Duration::from_secs(30),
+        service.login_for_api(browser_login(), current, &api, &events),
+    )
+    .await
+    .expect("the login ends in time");
+    let answered = approving.await.expect("the approval task");
+    (result.map(|logged_in| logged_in.session), answered)
 }

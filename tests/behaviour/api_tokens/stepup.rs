@@ -7,7 +7,7 @@
 use std::sync::{Arc, Mutex};
 
 use authdash::auth::{Session, audience_of};
-use authdash::session::{LoginEvent, SessionError, SessionService};
+use authdash::session::{SessionError, SessionService};
 use authdash::store::TokenStore as _;
 use authdash::tui::message::Msg;
 use authdash::tui::model::NavItem;
@@ -16,9 +16,8 @@ use crossterm::event::KeyCode;
 use secrecy::ExposeSecret;
 
 use super::apis::{REPORTS, TestApi};
-use super::fake::{Fake, locked, open};
+use super::fake::{Fake, approve, locked, open, step_up_answered};
 use crate::support::broken_provider::ApiAnswer;
-use crate::support::home::browser_login;
 use crate::support::screens::{app_press, pump_until, rows};
 
 const DEFAULT_AUDIENCE: &str = "https://default.example/";
@@ -35,55 +34,14 @@ async fn auth0(answer: ApiAnswer) -> (Fake, TestApi, Arc<SessionService>, Sessio
     (t, api, service, session)
 }
 
-/// Follow the fake provider's answer to the authorization URL (it
-/// approves at once) to the login's loopback callback.
-async fn approve(url: String) {
-    let response = crate::support::browser::client()
-        .get(&url)
-        .send()
-        .await
-        .expect("authorize");
-    let location = response
-        .headers()
-        .get(reqwest::header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .expect("a redirect to the callback")
-        .to_owned();
-    crate::support::browser::follow(&url::Url::parse(&location).expect("absolute"))
-        .await
-        .expect("the callback answers");
-}
-
 /// The login for the reports API alone, through the service, approved.
 async fn login_for_reports(
     service: &Arc<SessionService>,
     current: &Session,
 ) -> Result<Session, SessionError> {
-    let api = service
-        .api_named(current, REPORTS)
-        .expect("a configured API");
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    let tx = Mutex::new(Some(tx));
-    let events = move |event: LoginEvent| {
-        if let LoginEvent::BrowserUrl { url, .. } = event
-            && let Some(tx) = tx.lock().unwrap_or_else(|p| p.into_inner()).take()
-        {
-            let _ = tx.send(url);
-        }
-    };
-    let approving = tokio::spawn(async move {
-        if let Ok(url) = rx.await {
-            approve(url).await;
-        }
-    });
-    let result = tokio::time::timeout(
-        std::time::Duration::from_secs(30),
-        service.login_for_api(browser_login(), current, &api, &events),
-    )
-    .await
-    .expect("the login ends in time");
-    approving.await.expect("the approval task");
-    result.map(|logged_in| logged_in.session)
+    let (result, answered) = step_up_answered(service, current, || async {}).await;
+    assert!(answered, "the callback answers");
+    result
 }
 
 fn stored(t: &Fake) -> Session {
@@ -166,7 +124,7 @@ async fn a_refused_audience_locks_the_panel_and_u_logs_in_for_that_api_alone() {
             .any(|(k, v)| k == "audience" && v == REPORTS),
         "{url}"
     );
-    approve(url).await;
+    assert!(approve(url).await, "the callback answers");
     pump_until(&mut app, "the login's end", |m| {
         matches!(m, Msg::LoginFinished { .. })
     })
