@@ -136,7 +136,7 @@ fn assert_refused(result: Result<Session, AuthError>, what: &str) {
 
 #[tokio::test]
 async fn public_client_browser_login_is_verified_and_maps_propelauth_orgs() {
-    let op = NodeProvider::start();
+    let op = NodeProvider::shared();
     let provider = public(&op).await;
     assert!(
         provider
@@ -196,7 +196,7 @@ async fn public_client_browser_login_is_verified_and_maps_propelauth_orgs() {
 
 #[tokio::test]
 async fn confidential_client_logs_in_with_client_secret_basic() {
-    let op = NodeProvider::start();
+    let op = NodeProvider::shared();
     let session = login(&op, confidential(&op).await, "bob").await;
     assert_eq!(session.client_id, CONFIDENTIAL_CLIENT);
     assert_eq!(session.id_claims["aud"], CONFIDENTIAL_CLIENT);
@@ -216,7 +216,7 @@ async fn confidential_client_logs_in_with_client_secret_basic() {
 
 #[tokio::test]
 async fn device_login_with_the_code_typed_and_with_the_complete_uri() {
-    let op = NodeProvider::start();
+    let op = NodeProvider::shared();
     let provider = public(&op).await;
     assert!(provider.supports_device_flow());
 
@@ -274,7 +274,7 @@ async fn device_login_with_the_code_typed_and_with_the_complete_uri() {
 
 #[tokio::test]
 async fn refresh_rotates_and_the_spent_refresh_token_is_refused() {
-    let op = NodeProvider::start();
+    let op = NodeProvider::shared();
     for provider in [public(&op).await, confidential(&op).await] {
         let first = login(&op, provider.clone(), "alice").await;
         let second = provider.refresh(&first).await.expect("refresh");
@@ -310,7 +310,7 @@ async fn refresh_rotates_and_the_spent_refresh_token_is_refused() {
 /// other waits for the store lock and takes its result.
 #[tokio::test]
 async fn two_processes_refreshing_at_once_spend_the_rotating_token_once() {
-    let op = NodeProvider::start();
+    let op = NodeProvider::shared();
     let provider = public(&op).await;
     let mut session = login(&op, provider.clone(), "alice").await;
     session.tokens.expires_at = Some(chrono::Utc::now() - chrono::TimeDelta::minutes(1));
@@ -367,7 +367,7 @@ async fn two_processes_refreshing_at_once_spend_the_rotating_token_once() {
 
 #[tokio::test]
 async fn revocation_at_logout_ends_the_grant() {
-    let op = NodeProvider::start();
+    let op = NodeProvider::shared();
     for provider in [public(&op).await, confidential(&op).await] {
         let session = login(&op, provider.clone(), "bob").await;
         assert_eq!(
@@ -417,6 +417,8 @@ async fn browser_sign_out(
 
 #[tokio::test]
 async fn browser_sign_out_returns_to_the_registered_post_logout_redirect_uri() {
+    // A provider of its own: the sign-out listens on its registered
+    // post-logout port.
     let op = NodeProvider::start();
     let provider = public(&op).await;
     assert_eq!(
@@ -478,7 +480,7 @@ async fn browser_sign_out_returns_to_the_registered_post_logout_redirect_uri() {
 
 #[tokio::test]
 async fn browser_sign_out_without_a_post_logout_redirect_uri_sends_the_browser_only() {
-    let op = NodeProvider::start();
+    let op = NodeProvider::shared();
     let text = op
         .config_toml(PUBLIC_CLIENT, None)
         .lines()
@@ -503,7 +505,7 @@ async fn browser_sign_out_without_a_post_logout_redirect_uri_sends_the_browser_o
 
 #[tokio::test]
 async fn an_unregistered_post_logout_redirect_uri_is_refused_and_reported_not_shown_as_success() {
-    let op = NodeProvider::start();
+    let op = NodeProvider::shared();
     let registered = op.post_logout_redirect_uri().to_owned();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -536,7 +538,7 @@ async fn an_unregistered_post_logout_redirect_uri_is_refused_and_reported_not_sh
 
 #[tokio::test]
 async fn paste_back_login_checks_state_and_iss_as_the_callback_does() {
-    let op = NodeProvider::start();
+    let op = NodeProvider::shared();
     let provider = public(&op).await;
     let mut login = BrowserLogin::start(provider, BOUND, LoginOptions::default())
         .await
@@ -606,7 +608,7 @@ async fn an_oidc_provider_login_gets_the_same_dashboard_at_every_size() {
     use crossterm::event::KeyCode;
     use support::screens::{SIZES, clock, press, rebase, rows, type_text};
 
-    let op = NodeProvider::start();
+    let op = NodeProvider::shared();
     let config = config(&op, PUBLIC_CLIENT, None);
     let mut session = login(&op, discover(&config).await, "alice").await;
     rebase(&mut session, clock());

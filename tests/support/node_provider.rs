@@ -227,6 +227,17 @@ impl NodeProvider {
         Self::start_with(&[])
     }
 
+    /// One provider for the whole test process, started on first use: a
+    /// node start costs most of a second of CPU, and the tests that share
+    /// it never meet (each logs in with a browser and a grant of its own).
+    /// A test that binds the registered post-logout redirect port, or
+    /// counts the provider's requests, starts its own ([`Self::start`]). It is never dropped: node exits
+    /// when this process does and its stdin closes.
+    pub fn shared() -> &'static NodeProvider {
+        static SHARED: OnceLock<NodeProvider> = OnceLock::new();
+        SHARED.get_or_init(Self::start)
+    }
+
     /// [`Self::start`] with `env` set for the server script (as
     /// `API_TOKEN_TTL`, the lifetime of its API tokens in seconds).
     pub fn start_with(env: &[(&str, &str)]) -> Self {
