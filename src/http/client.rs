@@ -1,6 +1,7 @@
 //! The client: no redirects, timeouts, a provider's own CA.
 
 use std::path::Path;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use super::HttpError;
@@ -72,7 +73,11 @@ pub(crate) fn client(options: HttpOptions<'_>) -> Result<reqwest::Client, HttpEr
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(options.connect_timeout)
         .timeout(options.request_timeout)
-        .user_agent(concat!("authdash/", env!("CARGO_PKG_VERSION")));
+        .user_agent(concat!("authdash/", env!("CARGO_PKG_VERSION")))
+        .tls_built_in_root_certs(false);
+    for certificate in native_roots()? {
+        builder = builder.add_root_certificate(certificate.clone());
+    }
     if options.loopback {
         builder = builder.no_proxy();
     }
@@ -94,5 +99,44 @@ pub(crate) fn client(options: HttpOptions<'_>) -> Result<reqwest::Client, HttpEr
         what: "the HTTP client",
         url: String::new(),
         reason: e.to_string(),
+    })
+}
+
+/// The OS store's CA certificates, read once per process: a client is
+/// built per provider, and reading the store (some 300 PEM files or a
+/// bundle, `SSL_CERT_FILE`/`SSL_CERT_DIR` when set) each time cost more
+/// than the rest of building it. Certificates rustls cannot parse are left
+/// out, as reqwest leaves them out of its own native roots; none usable
+/// among some is the error reqwest would give.
+fn native_roots() -> Result<&'static [reqwest::Certificate], HttpError> {
+    static ROOTS: OnceLock<Result<Vec<reqwest::Certificate>, String>> = OnceLock::new();
+    let roots = ROOTS.get_or_init(|| {
+        let loaded = rustls_native_certs::load_native_certs();
+        let mut unusable = 0;
+        let mut usable = Vec::new();
+        for der in loaded.certs {
+            let mut probe = rustls::RootCertStore::empty();
+            match probe.add(der.clone()) {
+                Ok(()) => match reqwest::Certificate::from_der(der.as_ref()) {
+                    Ok(certificate) => usable.push(certificate),
+                    Err(_) => unusable += 1,
+                },
+                Err(_) => unusable += 1,
+            }
+        }
+        if usable.is_empty() && unusable > 0 {
+            let why: Vec<String> = loaded.errors.iter().map(|e| e.to_string()).collect();
+            return Err(if why.is_empty() {
+                "no valid certificate in the OS certificate store".to_owned()
+            } else {
+                why.join("; ")
+            });
+        }
+        Ok(usable)
+    });
+    roots.as_deref().map_err(|reason| HttpError::Unusable {
+        what: "the OS certificate store",
+        url: String::new(),
+        reason: reason.clone(),
     })
 }

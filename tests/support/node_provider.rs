@@ -442,6 +442,8 @@ impl Browser {
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
             .timeout(REQUEST_TIMEOUT)
+            // Plain HTTP on loopback only: the OS store's CAs are not read.
+            .tls_built_in_root_certs(false)
             .build()
             .expect("the test browser's HTTP client");
         Self {
@@ -778,6 +780,8 @@ pub async fn deliver(callback: &Url) -> reqwest::Response {
         .redirect(reqwest::redirect::Policy::none())
         .no_proxy()
         .timeout(REQUEST_TIMEOUT)
+        // Plain HTTP on loopback only: the OS store's CAs are not read.
+        .tls_built_in_root_certs(false)
         .build()
         .expect("client")
         .get(callback.clone())
