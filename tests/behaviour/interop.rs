@@ -137,7 +137,7 @@ fn assert_refused(result: Result<Session, AuthError>, what: &str) {
 #[tokio::test]
 async fn public_client_browser_login_is_verified_and_maps_propelauth_orgs() {
     let op = NodeProvider::shared();
-    let provider = public(&op).await;
+    let provider = public(op).await;
     assert!(
         provider
             .metadata()
@@ -165,7 +165,7 @@ async fn public_client_browser_login_is_verified_and_maps_propelauth_orgs() {
     );
     drop(pending);
 
-    let session = login(&op, provider, "alice").await;
+    let session = login(op, provider, "alice").await;
     assert_eq!(session.issuer, op.issuer());
     assert_eq!(session.client_id, PUBLIC_CLIENT);
     assert_eq!(session.id_claims["sub"], "alice");
@@ -197,15 +197,15 @@ async fn public_client_browser_login_is_verified_and_maps_propelauth_orgs() {
 #[tokio::test]
 async fn confidential_client_logs_in_with_client_secret_basic() {
     let op = NodeProvider::shared();
-    let session = login(&op, confidential(&op).await, "bob").await;
+    let session = login(op, confidential(op).await, "bob").await;
     assert_eq!(session.client_id, CONFIDENTIAL_CLIENT);
     assert_eq!(session.id_claims["aud"], CONFIDENTIAL_CLIENT);
     assert_eq!(session.user.email.as_deref(), Some("bob@example.com"));
     assert_eq!(orgs(&session), [("Acme", "Admin")]);
 
     // The secret is really checked: a wrong one fails at the token endpoint.
-    let wrong = discover(&config(&op, CONFIDENTIAL_CLIENT, Some("not the secret"))).await;
-    let err = browser_login(&Browser::new(&op), wrong, "bob")
+    let wrong = discover(&config(op, CONFIDENTIAL_CLIENT, Some("not the secret"))).await;
+    let err = browser_login(&Browser::new(op), wrong, "bob")
         .await
         .expect_err("a wrong client secret is refused");
     match &err {
@@ -217,7 +217,7 @@ async fn confidential_client_logs_in_with_client_secret_basic() {
 #[tokio::test]
 async fn device_login_with_the_code_typed_and_with_the_complete_uri() {
     let op = NodeProvider::shared();
-    let provider = public(&op).await;
+    let provider = public(op).await;
     assert!(provider.supports_device_flow());
 
     // The person types the code shown in the terminal.
@@ -231,7 +231,7 @@ async fn device_login_with_the_code_typed_and_with_the_complete_uri() {
     let poll = tokio::spawn(device.poll(|_| {}));
     let page = tokio::time::timeout(
         BOUND,
-        Browser::new(&op).approve_device(&uri, Some(&code), "bob"),
+        Browser::new(op).approve_device(&uri, Some(&code), "bob"),
     )
     .await
     .expect("the device pages end in time");
@@ -258,7 +258,7 @@ async fn device_login_with_the_code_typed_and_with_the_complete_uri() {
     let poll = tokio::spawn(device.poll(|_| {}));
     let page = tokio::time::timeout(
         BOUND,
-        Browser::new(&op).approve_device(&complete, None, "alice"),
+        Browser::new(op).approve_device(&complete, None, "alice"),
     )
     .await
     .unwrap();
@@ -275,8 +275,8 @@ async fn device_login_with_the_code_typed_and_with_the_complete_uri() {
 #[tokio::test]
 async fn refresh_rotates_and_the_spent_refresh_token_is_refused() {
     let op = NodeProvider::shared();
-    for provider in [public(&op).await, confidential(&op).await] {
-        let first = login(&op, provider.clone(), "alice").await;
+    for provider in [public(op).await, confidential(op).await] {
+        let first = login(op, provider.clone(), "alice").await;
         let second = provider.refresh(&first).await.expect("refresh");
         assert_ne!(refresh_token(&second), refresh_token(&first), "rotated");
         assert_ne!(second.access_token(), first.access_token());
@@ -311,8 +311,8 @@ async fn refresh_rotates_and_the_spent_refresh_token_is_refused() {
 #[tokio::test]
 async fn two_processes_refreshing_at_once_spend_the_rotating_token_once() {
     let op = NodeProvider::shared();
-    let provider = public(&op).await;
-    let mut session = login(&op, provider.clone(), "alice").await;
+    let provider = public(op).await;
+    let mut session = login(op, provider.clone(), "alice").await;
     session.tokens.expires_at = Some(chrono::Utc::now() - chrono::TimeDelta::minutes(1));
     let home = tempfile::tempdir().unwrap();
     let secret = "interop store secret";
@@ -368,8 +368,8 @@ async fn two_processes_refreshing_at_once_spend_the_rotating_token_once() {
 #[tokio::test]
 async fn revocation_at_logout_ends_the_grant() {
     let op = NodeProvider::shared();
-    for provider in [public(&op).await, confidential(&op).await] {
-        let session = login(&op, provider.clone(), "bob").await;
+    for provider in [public(op).await, confidential(op).await] {
+        let session = login(op, provider.clone(), "bob").await;
         assert_eq!(
             userinfo_status(&provider, session.access_token()).await,
             200
@@ -489,7 +489,7 @@ async fn browser_sign_out_without_a_post_logout_redirect_uri_sends_the_browser_o
         .join("\n");
     let config = Config::parse(Path::new("interop.toml"), &text, &|_| None).unwrap();
     let provider = discover(&config).await;
-    let browser = Browser::new(&op);
+    let browser = Browser::new(op);
     let session = browser_login(&browser, provider.clone(), "alice")
         .await
         .unwrap();
@@ -517,7 +517,7 @@ async fn an_unregistered_post_logout_redirect_uri_is_refused_and_reported_not_sh
     );
     let config = Config::parse(Path::new("interop.toml"), &text, &|_| None).unwrap();
     let provider = discover(&config).await;
-    let browser = Browser::new(&op);
+    let browser = Browser::new(op);
     let session = browser_login(&browser, provider.clone(), "alice")
         .await
         .unwrap();
@@ -539,7 +539,7 @@ async fn an_unregistered_post_logout_redirect_uri_is_refused_and_reported_not_sh
 #[tokio::test]
 async fn paste_back_login_checks_state_and_iss_as_the_callback_does() {
     let op = NodeProvider::shared();
-    let provider = public(&op).await;
+    let provider = public(op).await;
     let mut login = BrowserLogin::start(provider, BOUND, LoginOptions::default())
         .await
         .expect("the login starts");
@@ -554,7 +554,7 @@ async fn paste_back_login_checks_state_and_iss_as_the_callback_does() {
         login.finish_or_paste(rx, &refused).await
     });
     // The address the browser ends at; never delivered to the callback.
-    let landed = tokio::time::timeout(BOUND, Browser::new(&op).authorize(&url, "alice"))
+    let landed = tokio::time::timeout(BOUND, Browser::new(op).authorize(&url, "alice"))
         .await
         .expect("the provider's pages end in time");
     assert!(
@@ -609,8 +609,8 @@ async fn an_oidc_provider_login_gets_the_same_dashboard_at_every_size() {
     use support::screens::{SIZES, clock, press, rebase, rows, type_text};
 
     let op = NodeProvider::shared();
-    let config = config(&op, PUBLIC_CLIENT, None);
-    let mut session = login(&op, discover(&config).await, "alice").await;
+    let config = config(op, PUBLIC_CLIENT, None);
+    let mut session = login(op, discover(&config).await, "alice").await;
     rebase(&mut session, clock());
     let mut model = Model::new(&config, clock());
     model.utc = true;
