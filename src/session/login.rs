@@ -416,10 +416,13 @@ impl SessionService {
     /// threads.
     pub(crate) async fn open_in_browser(&self, url: String) -> Result<(), String> {
         let browser = self.browser_var.clone();
-        tokio::task::spawn_blocking(move || auth::open_url(&url, browser.as_deref()))
-            .await
-            .map_err(|e| e.to_string())?
-            .map_err(|e: AuthError| e.to_string())
+        let opener = self.url_opener.clone();
+        tokio::task::spawn_blocking(move || match opener {
+            Some(open) => open(&url),
+            None => auth::open_url(&url, browser.as_deref()).map_err(|e: AuthError| e.to_string()),
+        })
+        .await
+        .map_err(|e| e.to_string())?
     }
 }
 

@@ -62,6 +62,9 @@ use crate::auth::{DiscoveryCache, Provider, Session};
 use crate::config::Config;
 use crate::store::TokenStore;
 
+/// Opens an address in the person's browser, or says why it could not.
+pub type UrlOpener = Arc<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
+
 /// Everything a face needs to reach sessions: the config, the store, the
 /// folders, the browser to open, and the providers discovered so far.
 pub struct SessionService {
@@ -73,6 +76,9 @@ pub struct SessionService {
     /// Where preferences (the active org) are kept.
     pub data_dir: PathBuf,
     browser_var: Option<String>,
+    /// Opens addresses instead of `$BROWSER` or the system's browser
+    /// ([`Self::with_url_opener`]).
+    url_opener: Option<UrlOpener>,
     discovery_cache: Option<DiscoveryCache>,
     providers: tokio::sync::Mutex<HashMap<String, Arc<Provider>>>,
     /// Held (shared) by every renewal: quitting takes it exclusively, so
@@ -130,6 +136,7 @@ impl SessionService {
             store_path,
             data_dir,
             browser_var,
+            url_opener: None,
             discovery_cache,
             providers: tokio::sync::Mutex::default(),
             renewals: Arc::default(),
@@ -154,6 +161,15 @@ impl SessionService {
     #[doc(hidden)]
     pub fn with_device_poll_speedup(mut self, speedup: u32) -> Self {
         self.device_poll_speedup = speedup;
+        self
+    }
+
+    /// Open login and sign-out addresses with `opener` instead of
+    /// `$BROWSER` or the system's browser: for a program that shows them its
+    /// own way (a GUI's web view, a launcher of its own), or none at all
+    /// (a test playing the person from the address it is given).
+    pub fn with_url_opener(mut self, opener: UrlOpener) -> Self {
+        self.url_opener = Some(opener);
         self
     }
 

@@ -196,9 +196,10 @@ impl Demo {
             store_path: store.path(),
             store: Arc::new(store),
             data_dir: dir.to_owned(),
-            browser_var: Some("true".into()),
+            browser_var: None,
             discovery_cache: None,
         })
+        .with_url_opener(browser::played_by_the_test())
     }
 
     /// The app with real effects over the store in `dir`, the stored
@@ -383,14 +384,17 @@ pub fn app_with(
     .expect("data dir made private");
     let store = FileStore::new(data_dir, KeySource::KeyFile(data_dir.join("store.key")));
     let services = Services {
-        session: setup(SessionService::new(SessionSetup {
-            config: config.clone(),
-            store_path: store.path(),
-            store: Arc::new(store),
-            data_dir: data_dir.to_owned(),
-            browser_var: Some("true".into()),
-            discovery_cache: None,
-        })),
+        session: setup(
+            SessionService::new(SessionSetup {
+                config: config.clone(),
+                store_path: store.path(),
+                store: Arc::new(store),
+                data_dir: data_dir.to_owned(),
+                browser_var: None,
+                discovery_cache: None,
+            })
+            .with_url_opener(browser::played_by_the_test()),
+        ),
         browser_available,
         demo_sign_in: Some(provider.terminal_sign_in()),
         over_ssh: false,
