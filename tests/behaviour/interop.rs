@@ -18,8 +18,8 @@ use authdash::auth::{
 };
 use authdash::config::Config;
 use authdash::identity::RoleOrder;
-use authdash::store::{FileStore, KeySource, TokenStore};
-use secrecy::{ExposeSecret, SecretString};
+use authdash::store::TokenStore;
+use secrecy::ExposeSecret;
 use support::binary;
 use support::node_provider::{
     Browser, CONFIDENTIAL_CLIENT, CONFIDENTIAL_SECRET, NodeProvider, PUBLIC_CLIENT, Page, deliver,
@@ -315,20 +315,10 @@ async fn two_processes_refreshing_at_once_spend_the_rotating_token_once() {
     let mut session = login(op, provider.clone(), "alice").await;
     session.tokens.expires_at = Some(chrono::Utc::now() - chrono::TimeDelta::minutes(1));
     let home = tempfile::tempdir().unwrap();
-    let secret = "interop store secret";
     let config_path = home.path().join("interop.toml");
-    std::fs::write(
-        &config_path,
-        op.config_toml(PUBLIC_CLIENT, None).replace(
-            "[auth]\n",
-            &format!("[auth]\nstore_secret = \"{secret}\"\n"),
-        ),
-    )
-    .unwrap();
-    let store = FileStore::new(
-        home.path().join("data").join("authdash"),
-        KeySource::Secret(SecretString::from(secret.to_owned())),
-    );
+    std::fs::write(&config_path, op.config_toml(PUBLIC_CLIENT, None)).unwrap();
+    // The key file is made with the store, before either process runs.
+    let store = support::home::key_file_store(&home.path().join("data").join("authdash"));
     store.save(&session).unwrap();
 
     let spawn = || {

@@ -1,7 +1,7 @@
 //! The binary's subcommands against the demo provider, as the CLI tests
-//! run them: a home of its own, a config there holding a store secret
-//! (private, as authdash asks), sessions logged in through the engine and
-//! stored, and the binary run with that config.
+//! run them: a home of its own with the store's key file in it (see
+//! `home`), a config there (private, as authdash asks), sessions logged in
+//! through the engine and stored, and the binary run with that config.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -12,8 +12,10 @@ use authdash::demo::{DemoProvider, DemoSettings, config_toml};
 use authdash::store::{FileStore, KeySource, TokenStore as _};
 use secrecy::SecretString;
 
+use super::home::{key_file_store, make_key_file};
 use super::{binary, engine};
 
+/// The store secret of [`Setup::with_secret`].
 pub const SECRET: &str = "a test store secret, long enough";
 
 pub struct Setup {
@@ -21,6 +23,8 @@ pub struct Setup {
     pub config: Config,
     pub home: tempfile::TempDir,
     pub config_path: PathBuf,
+    /// The store as the binary opens it with this config.
+    store: FileStore,
 }
 
 impl Setup {
@@ -30,16 +34,37 @@ impl Setup {
 
     /// `extra` lines go into the demo config's `[authdash]` table.
     pub async fn with_extra(settings: DemoSettings, extra: &str) -> Self {
+        Self::start(settings, extra, None).await
+    }
+
+    /// The config holds [`SECRET`] as its `store_secret`, for a test about
+    /// a config holding one: the binary keys its store with the secret.
+    pub async fn with_secret(settings: DemoSettings) -> Self {
+        Self::start(settings, "", Some(SECRET)).await
+    }
+
+    async fn start(settings: DemoSettings, extra: &str, secret: Option<&str>) -> Self {
         let demo = DemoProvider::start(settings).await.unwrap();
         let home = tempfile::tempdir().unwrap();
+        let data_dir = home.path().join("data").join("authdash");
+        let (auth, store) = match secret {
+            Some(secret) => (
+                format!("[auth]\nstore_secret = \"{secret}\"\n\n"),
+                FileStore::new(
+                    &data_dir,
+                    KeySource::Secret(SecretString::from(secret.to_owned())),
+                ),
+            ),
+            None => {
+                make_key_file(&data_dir);
+                (String::new(), key_file_store(&data_dir))
+            }
+        };
         let text = format!(
             "{}\n",
             config_toml(demo.issuer_str())
                 .replacen("[authdash]", &format!("[authdash]\n{extra}"), 1)
-                .replace(
-                    "[auth.demo]",
-                    &format!("[auth]\nstore_secret = \"{SECRET}\"\n\n[auth.demo]")
-                )
+                .replace("[auth.demo]", &format!("{auth}[auth.demo]"))
         );
         let config_path = home.path().join("authdash.toml");
         std::fs::write(&config_path, &text).unwrap();
@@ -50,6 +75,7 @@ impl Setup {
             config,
             home,
             config_path,
+            store,
         }
     }
 
@@ -57,11 +83,9 @@ impl Setup {
         self.home.path().join("data").join("authdash")
     }
 
+    /// The store as the binary opens it with this config.
     pub fn store(&self) -> FileStore {
-        FileStore::new(
-            self.data_dir(),
-            KeySource::Secret(SecretString::from(SECRET.to_owned())),
-        )
+        self.store.clone()
     }
 
     /// Log `user` in without the binary and store the session (active).

@@ -1,9 +1,19 @@
 //! A person's machine for session tests: a private home with its XDG
-//! folders, configs written into it (with the store secret), the session
-//! service over its store, the binary as a second process, and logins
-//! through the service with a test playing the person in the browser.
+//! folders, the store's key in a key file there (where authdash keeps it
+//! for a config without a store secret), configs written into it, the
+//! session service over its one store, the binary as a second process, and
+//! logins through the service with a test playing the person in the
+//! browser.
+//!
+//! The key file costs nothing to open, where a `store_secret` costs an
+//! Argon2id derivation in every store and every process; and it exists
+//! before anything runs in the home, so authdash never asks the OS keyring
+//! of the machine running the tests. The tests about the store secret
+//! write it into their configs themselves ([`Home::config_with_secret`]).
 
-use std::path::PathBuf;
+use std::io::Write as _;
+use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::sync::{Arc, Mutex};
 
@@ -11,22 +21,51 @@ use authdash::auth::{FlowEnvironment, FlowPreference, Os, Session};
 use authdash::config::Config;
 use authdash::demo::{DemoProvider, DemoSettings, config_toml};
 use authdash::session::{LoginEvent, LoginRequest, SessionService, SessionSetup};
-use authdash::store::{AccountId, FileStore, KeySource, TokenStore as _};
-use secrecy::SecretString;
+use authdash::store::{AccountId, FileStore, KEY_FILE_NAME, KeySource, TokenStore as _};
 
 use super::{binary, browser};
 
-/// The store secret every config of a [`Home`] carries.
+/// The store secret of [`Home::config_with_secret`].
 pub const SECRET: &str = "a test home's store secret";
+
+/// Make the store's key file in `data_dir` as authdash would at a first
+/// login: the folder 0700, 32 random bytes 0600. Its path.
+pub fn make_key_file(data_dir: &Path) -> PathBuf {
+    std::fs::create_dir_all(data_dir).expect("data folder");
+    std::fs::set_permissions(data_dir, std::fs::Permissions::from_mode(0o700))
+        .expect("data folder made private");
+    let path = data_dir.join(KEY_FILE_NAME);
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path)
+        .and_then(|mut f| f.write_all(&rand::random::<[u8; 32]>()))
+        .expect("key file written");
+    path
+}
+
+/// The store in `data_dir`, with the key file there as its key.
+pub fn key_file_store(data_dir: &Path) -> FileStore {
+    FileStore::new(data_dir, KeySource::KeyFile(data_dir.join(KEY_FILE_NAME)))
+}
 
 pub struct Home {
     pub dir: tempfile::TempDir,
+    /// The one store of the home: every session service made here uses
+    /// this very one, and the tests' reads and writes go to it.
+    store: Arc<FileStore>,
 }
 
 impl Home {
+    /// A home whose data folder holds the store's key file already.
     pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let data_dir = dir.path().join("data").join("authdash");
+        make_key_file(&data_dir);
         Self {
-            dir: tempfile::tempdir().expect("temp dir"),
+            store: Arc::new(key_file_store(&data_dir)),
+            dir,
         }
     }
 
@@ -35,16 +74,14 @@ impl Home {
         self.dir.path().join("data").join("authdash")
     }
 
+    /// The home's store, the one its session services use.
     pub fn store(&self) -> FileStore {
-        FileStore::new(
-            self.data_dir(),
-            KeySource::Secret(SecretString::from(SECRET.to_owned())),
-        )
+        (*self.store).clone()
     }
 
     /// What the store holds now for `session`'s account.
     pub fn stored(&self, session: &Session) -> Option<Session> {
-        self.store()
+        self.store
             .accounts()
             .expect("the store reads")
             .find(&AccountId::of(session))
@@ -55,19 +92,25 @@ impl Home {
         self.dir.path().join(file)
     }
 
-    /// Write `toml` (with the store secret added) as `file`, private, and
-    /// load it.
+    /// Write `toml` as `file`, private, and load it.
     pub fn config(&self, file: &str, toml: &str) -> Config {
+        let path = self.config_path(file);
+        std::fs::write(&path, toml).expect("config written");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+            .expect("config made private");
+        Config::load(&path, &|_| None).expect("config parses")
+    }
+
+    /// [`Self::config`] with [`SECRET`] as its `store_secret`, for a test
+    /// about a config holding one (the binary then keys its store with it,
+    /// not with the home's key file).
+    pub fn config_with_secret(&self, file: &str, toml: &str) -> Config {
         let text = toml.replacen(
             "[auth.",
             &format!("[auth]\nstore_secret = \"{SECRET}\"\n\n[auth."),
             1,
         );
-        let path = self.config_path(file);
-        std::fs::write(&path, text).expect("config written");
-        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600))
-            .expect("config made private");
-        Config::load(&path, &|_| None).expect("config parses")
+        self.config(file, &text)
     }
 
     pub fn service(&self, config: &Config) -> Arc<SessionService> {
@@ -84,12 +127,12 @@ impl Home {
         Arc::new(SessionService::new(self.setup(config)).with_program_environment(vars))
     }
 
+    /// The session service's setup over the home's store.
     pub fn setup(&self, config: &Config) -> SessionSetup {
-        let store = self.store();
         SessionSetup {
             config: config.clone(),
-            store_path: store.path(),
-            store: Arc::new(store),
+            store_path: self.store.path(),
+            store: self.store.clone(),
             data_dir: self.data_dir(),
             browser_var: Some("true".into()),
             discovery_cache: None,

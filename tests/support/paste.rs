@@ -1,8 +1,9 @@
 //! The binary as a script or a person at a terminal runs it, for the
-//! paste-back login and the headless commands: a config with a store
-//! secret, its command line, its stderr line by line (each checked for
-//! terminal control characters), and the paste-back login started and the
-//! address the browser ends at, with the changes an attacker makes to it.
+//! paste-back login and the headless commands: a config and the store's
+//! key file (see `home`), its command line, its stderr line by line (each
+//! checked for terminal control characters), and the paste-back login
+//! started and the address the browser ends at, with the changes an
+//! attacker makes to it.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -13,21 +14,24 @@ use std::time::Instant;
 use authdash::demo::config_toml;
 use url::Url;
 
+use super::home::make_key_file;
 use super::{binary, browser};
 
-pub const SECRET: &str = "a test store secret, long enough";
-
-/// The demo config for `issuer` with a store secret, private, in `home`.
+/// The demo config for `issuer`, private, in `home`, and the store's key
+/// file in the home's data folder (made before authdash runs there, so it
+/// never asks the OS keyring).
 pub fn write_config(home: &Path, issuer: &str) -> PathBuf {
-    let text = config_toml(issuer).replace(
-        "[auth.demo]",
-        &format!("[auth]\nstore_secret = \"{SECRET}\"\n\n[auth.demo]"),
-    );
+    make_key_file(&data_dir(home));
     let path = home.join("authdash.toml");
-    std::fs::write(&path, text).unwrap();
+    std::fs::write(&path, config_toml(issuer)).unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
     path
+}
+
+/// Where authdash keeps its store in `home`.
+pub fn data_dir(home: &Path) -> PathBuf {
+    home.join("data").join("authdash")
 }
 
 /// `authdash --config CONFIG ARGS` in `home`, its stdin piped.

@@ -15,7 +15,7 @@ use authdash::config::Config;
 use authdash::demo::{DemoProvider, DemoSettings};
 use support::binary;
 use support::paste::{
-    SECRET, command, landed_at, start_paste_login, stderr_lines, until, write_config,
+    command, data_dir, landed_at, start_paste_login, stderr_lines, until, write_config,
 };
 
 const URL: &str = "https://idp.example.com/.well-known/openid-configuration";
@@ -262,7 +262,7 @@ async fn attack_a_symlinked_login_lock_is_not_followed() {
 /// escaped, reading the store alone (the issuer here answers nothing).
 #[test]
 fn attack_status_prompt_escapes_hostile_store_content() {
-    use authdash::store::{FileStore, KeySource, TokenStore as _};
+    use authdash::store::TokenStore as _;
     use chrono::{TimeDelta, Utc};
 
     let home = tempfile::tempdir().unwrap();
@@ -287,11 +287,9 @@ fn attack_status_prompt_escapes_hostile_store_content() {
         "refreshed_at": null,
     }))
     .unwrap();
-    let store = FileStore::new(
-        home.path().join("data").join("authdash"),
-        KeySource::Secret(secrecy::SecretString::from(SECRET.to_owned())),
-    );
-    store.save(&session).unwrap();
+    support::home::key_file_store(&data_dir(home.path()))
+        .save(&session)
+        .unwrap();
     for args in [&["status", "--prompt"][..], &["status"]] {
         let out = binary::finish(command(home.path(), &config, args).spawn().unwrap());
         let all: Vec<u8> = out.stdout.iter().chain(&out.stderr).copied().collect();

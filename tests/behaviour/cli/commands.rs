@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use authdash::auth::Provider;
 use authdash::demo::DemoSettings;
-use authdash::store::TokenStore;
+use authdash::store::{KEY_FILE_NAME, TokenStore};
 use support::binary::{self, text};
 use support::browser;
 use support::cli::{Setup, set_mode};
@@ -21,7 +21,7 @@ const BOUND: Duration = Duration::from_secs(30);
 /// stderr (stdout stays clean for scripts), with the fix.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_readable_config_holding_a_secret_is_warned_about() {
-    let s = Setup::new(DemoSettings::default()).await;
+    let s = Setup::with_secret(DemoSettings::default()).await;
     set_mode(&s.config_path, 0o644);
     let out = s.run(&["status", "--json"]);
     let err = text(&out.stderr);
@@ -62,13 +62,20 @@ async fn status_token_and_exit_codes() {
     assert_eq!(json["accounts"][0]["email"], "alice@example.com");
     assert_eq!(json["accounts"][0]["state"], "valid");
     assert_eq!(json["accounts"][0]["orgs"][0]["org_name"], "Acme");
-    assert_eq!(json["store"]["key"], "store_secret from the config");
+    let key_file = s.data_dir().join(KEY_FILE_NAME);
+    assert_eq!(
+        json["store"]["key"],
+        format!("key file {} (0600)", key_file.display())
+    );
     let human = text(&s.run(&["status"]).stdout);
     assert!(
         human.contains("Logged in as Alice Anderson <alice@example.com>  [active]"),
         "{human}"
     );
-    assert!(human.contains("encrypted with store_secret"), "{human}");
+    assert!(
+        human.contains(&format!("encrypted with key file {}", key_file.display())),
+        "{human}"
+    );
 
     let out = s.run(&["token"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));

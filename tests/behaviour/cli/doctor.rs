@@ -21,16 +21,19 @@ use support::broken_provider::{BrokenProvider, Fault};
 
 const SECRET: &str = "a test store secret, long enough";
 
-/// A temporary home: config, data and state folders of its own.
+/// A temporary home: config, data and state folders of its own, the
+/// store's key file in its data folder (`support::home`): with a config
+/// without a `store_secret`, doctor looks at that file and never asks the
+/// OS keyring of the machine running the tests.
 struct Home {
     dir: tempfile::TempDir,
 }
 
 impl Home {
     fn new() -> Self {
-        Self {
-            dir: tempfile::tempdir().unwrap(),
-        }
+        let dir = tempfile::tempdir().unwrap();
+        support::home::make_key_file(&dir.path().join("data").join("authdash"));
+        Self { dir }
     }
 
     fn path(&self) -> &Path {

@@ -145,6 +145,7 @@ impl Setup {
         let pki = test_pki();
         let origin = https_front(&demo, &pki).await;
         let home = tempfile::tempdir().unwrap();
+        crate::support::home::make_key_file(&home.path().join("data").join("authdash"));
         let ca_path = home.path().join("corp-ca.pem");
         std::fs::write(&ca_path, &pki.ca_pem).unwrap();
         Self {
@@ -157,10 +158,7 @@ impl Setup {
 
     /// A config for the https provider, with `ca_file` or not.
     fn config(&self, ca_file: Option<&Path>) -> PathBuf {
-        let mut text = config_toml(&self.origin).replace(
-            "[auth.demo]",
-            "[auth]\nstore_secret = \"a test store secret, long enough\"\n\n[auth.demo]",
-        );
+        let mut text = config_toml(&self.origin);
         if let Some(ca) = ca_file {
             text = text.replacen(
                 "[auth.demo]\n",

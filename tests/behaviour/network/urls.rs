@@ -13,12 +13,10 @@ use authdash::demo::{DEMO_CLIENT_ID, DemoProvider, DemoSettings, config_toml};
 use authdash::http::{is_loopback, require_secure_from};
 use authdash::panels::{PanelSpec, Requirement};
 use authdash::session::{SessionService, SessionSetup};
-use authdash::store::{FileStore, KeySource};
 use chrono::{TimeDelta, Utc};
-use secrecy::SecretString;
 use serde_json::json;
 use support::broken_provider::{BrokenProvider, Fault};
-use support::home::{approved_home, fetch_url};
+use support::home::{approved_home, fetch_url, key_file_store};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use url::Url;
 
@@ -94,10 +92,7 @@ fn demo_session(issuer: &str) -> Session {
 }
 
 fn service(config: Config, dir: &tempfile::TempDir) -> SessionService {
-    let store = FileStore::new(
-        dir.path().join("data"),
-        KeySource::Secret(SecretString::from("s".to_owned())),
-    );
+    let store = key_file_store(&dir.path().join("data"));
     SessionService::new(SessionSetup {
         config,
         store_path: store.path(),
@@ -330,10 +325,7 @@ async fn attack_remote_providers_token_sent_to_a_plain_http_loopback_port() {
         &|_| None,
     )
     .expect("config");
-    let store = FileStore::new(
-        dir.path().join("data"),
-        KeySource::Secret(SecretString::from("s".to_owned())),
-    );
+    let store = key_file_store(&dir.path().join("data"));
     let service = Arc::new(SessionService::new(SessionSetup {
         config,
         store_path: store.path(),

@@ -11,7 +11,7 @@ use std::io::Write;
 use authdash::demo::{DemoProvider, DemoSettings};
 use support::binary::{self, BOUND};
 use support::paste::{
-    SECRET, command, landed_at, pasted_to_the_end, refusal, start_paste_login_saying, with_param,
+    command, landed_at, pasted_to_the_end, refusal, start_paste_login_saying, with_param,
     write_config,
 };
 
@@ -77,17 +77,14 @@ async fn auto_turns_to_paste_when_the_device_grant_is_refused_and_says_why() {
     use authdash::session::{
         LoginEvent, LoginRequest, PasteInput, PasteMode, SessionService, SessionSetup,
     };
-    use authdash::store::{FileStore, KeySource};
     use support::broken_provider::{BrokenProvider, Fault};
+    use support::home::key_file_store;
 
     let op = BrokenProvider::start(Fault::DeviceGrantRefused).await;
     op.enable_device_flow();
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let store = FileStore::new(
-        &data,
-        KeySource::Secret(secrecy::SecretString::from(SECRET.to_owned())),
-    );
+    let store = key_file_store(&data);
     let service = Arc::new(SessionService::new(SessionSetup {
         config: op.config(),
         store_path: store.path(),

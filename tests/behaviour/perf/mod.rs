@@ -157,7 +157,7 @@ fn processes_sharing_the_log_do_not_tear_its_lines() {
     const PROCESSES: usize = 8;
     let home = Home::new();
     let config = home.config_path("a.toml");
-    home.config("a.toml", &config_toml("http://127.0.0.1:9"));
+    home.config_with_secret("a.toml", &config_toml("http://127.0.0.1:9"));
     std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).expect("chmod");
     let children: Vec<_> = (0..PROCESSES)
         .map(|_| {

@@ -22,8 +22,9 @@ const BIN: &str = env!("CARGO_BIN_EXE_authdash");
 /// Upper bound for anything to show on the screen.
 const WAIT: Duration = Duration::from_secs(15);
 
-/// A private home: its XDG folders, a `$BROWSER` that writes the URL it is
-/// given to `urls.txt`, and `config` as the config file.
+/// A private home: its XDG folders, the store's key file (so authdash never
+/// asks the OS keyring), a `$BROWSER` that writes the URL it is given to
+/// `urls.txt`, and `config` as the config file.
 struct Home {
     dir: tempfile::TempDir,
 }
@@ -36,6 +37,7 @@ impl Home {
             .tempdir()
             .expect("temp dir");
         let path = dir.path();
+        support::home::make_key_file(&path.join("data").join("authdash"));
         std::fs::write(path.join("authdash.toml"), config).expect("config");
         std::fs::set_permissions(
             path.join("authdash.toml"),
