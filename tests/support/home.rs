@@ -114,7 +114,13 @@ impl Home {
     }
 
     pub fn service(&self, config: &Config) -> Arc<SessionService> {
-        Arc::new(SessionService::new(self.setup(config)))
+        Arc::new(self.new_service(config))
+    }
+
+    /// The session service over the home's store, opening addresses the
+    /// way the tests do: not at all ([`browser::played_by_the_test`]).
+    pub fn new_service(&self, config: &Config) -> SessionService {
+        SessionService::new(self.setup(config)).with_url_opener(browser::played_by_the_test())
     }
 
     /// [`Self::service`], its command panels' programs inheriting what the
@@ -124,10 +130,11 @@ impl Home {
         config: &Config,
         vars: Vec<(std::ffi::OsString, std::ffi::OsString)>,
     ) -> Arc<SessionService> {
-        Arc::new(SessionService::new(self.setup(config)).with_program_environment(vars))
+        Arc::new(self.new_service(config).with_program_environment(vars))
     }
 
-    /// The session service's setup over the home's store.
+    /// The session service's setup over the home's store; `$BROWSER` is
+    /// `true`, so that a service made of it never starts a real browser.
     pub fn setup(&self, config: &Config) -> SessionSetup {
         SessionSetup {
             config: config.clone(),

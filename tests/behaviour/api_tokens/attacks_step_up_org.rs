@@ -857,7 +857,7 @@ async fn a_step_up_left_with_esc_and_approved_afterwards_keeps_nothing() {
     let _session = t.login(&service).await;
     t.op.set_api_answer(ApiAnswer::WrongAudience("https://default.example/".into()));
     let services = Services {
-        session: SessionService::new(t.home.setup(&service.config)),
+        session: t.home.new_service(&service.config),
         browser_available: true,
         demo_sign_in: None,
         over_ssh: false,

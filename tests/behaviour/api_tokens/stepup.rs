@@ -58,7 +58,7 @@ fn stored(t: &Fake) -> Session {
 async fn a_refused_audience_locks_the_panel_and_u_logs_in_for_that_api_alone() {
     let (t, api, service, session) = auth0(ApiAnswer::WrongAudience(DEFAULT_AUDIENCE.into())).await;
     let services = Services {
-        session: SessionService::new(t.home.setup(&service.config)),
+        session: t.home.new_service(&service.config),
         browser_available: true,
         demo_sign_in: None,
         over_ssh: false,

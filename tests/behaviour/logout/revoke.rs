@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use authdash::session::{LogoutOptions, Revocation, SessionService};
+use authdash::session::{LogoutOptions, Revocation};
 use authdash::store::{AccountId, TokenStore as _};
 use secrecy::ExposeSecret;
 
@@ -22,8 +22,10 @@ const REVOKE_BOUND: Duration = Duration::from_secs(1);
 async fn attack_a_hanging_refresh_token_revocation_keeps_the_access_token_alive() {
     let op = BrokenProvider::start(Fault::None).await;
     let home = Home::new();
-    let service =
-        Arc::new(SessionService::new(home.setup(&op.config())).with_revoke_timeout(REVOKE_BOUND));
+    let service = Arc::new(
+        home.new_service(&op.config())
+            .with_revoke_timeout(REVOKE_BOUND),
+    );
     let session = auto_approved_login(&service).await;
     op.set_fault(Fault::RevokeRefreshHangs);
     let report = bounded(

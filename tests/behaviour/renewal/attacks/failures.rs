@@ -955,7 +955,7 @@ async fn attack_a_running_dashboard_drops_the_owner_when_its_renewal_is_unverifi
     use authdash::tui::{App, Services};
     let (_op, home, service, login) = owner_demoted_without_an_id_token().await;
     let services = Services {
-        session: SessionService::new(home.setup(&service.config)),
+        session: home.new_service(&service.config),
         browser_available: false,
         demo_sign_in: None,
         over_ssh: false,
