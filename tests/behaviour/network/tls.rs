@@ -267,9 +267,18 @@ async fn a_private_ca_is_refused_naming_ca_file_and_accepted_with_it() {
         .unwrap()
         .unwrap_or_else(|said| panic!("with ca_file the login did not start: {said}"));
 
-    // SSL_CERT_FILE does the same for every provider.
+    // SSL_CERT_FILE does the same for every provider. The login above
+    // cached the provider's discovery: without the cache gone this run
+    // would make no request over TLS at all.
+    std::fs::remove_dir_all(s.home.path().join("cache")).expect("the discovery cache");
+    // An OS store may hold a certificate rustls cannot read (old stores
+    // do): it is left out, the rest still trusted.
+    let bundle = s.home.path().join("os-store.pem");
+    let unreadable = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+    let ca = std::fs::read_to_string(&s.ca_path).unwrap();
+    std::fs::write(&bundle, format!("{unreadable}{ca}")).unwrap();
     let mut cmd = s.command(&without, &["login", "--paste"]);
-    cmd.env("SSL_CERT_FILE", &s.ca_path);
+    cmd.env("SSL_CERT_FILE", &bundle);
     let child = cmd.spawn().unwrap();
     let origin = s.origin.clone();
     tokio::task::spawn_blocking(move || login_reaches_the_url(child, &origin))
