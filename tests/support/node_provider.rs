@@ -43,6 +43,23 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// The public native client: PKCE only, loopback redirect on any port.
 pub const PUBLIC_CLIENT: &str = "authdash-native";
+/// The public client registered again as `authdash-native-N`, a number
+/// not handed out before in this process: a test sharing
+/// [`NodeProvider::shared`] tells its own token requests from the others'
+/// by it.
+pub fn numbered_public_client() -> String {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    assert!(
+        n <= NUMBERED_CLIENTS,
+        "server.mjs registers {NUMBERED_CLIENTS} numbered clients: register more"
+    );
+    format!("{PUBLIC_CLIENT}-{n}")
+}
+
+/// How many `authdash-native-N` server.mjs registers.
+const NUMBERED_CLIENTS: usize = 32;
+
 /// The confidential client (client_secret_basic).
 pub const CONFIDENTIAL_CLIENT: &str = "authdash-confidential";
 /// Its secret; spaces and symbols test the form-encoding of Basic auth.
@@ -230,8 +247,9 @@ impl NodeProvider {
     /// One provider for the whole test process, started on first use: a
     /// node start costs most of a second of CPU, and the tests that share
     /// it never meet (each logs in with a browser and a grant of its own).
-    /// A test that binds the registered post-logout redirect port, or
-    /// counts the provider's requests, starts its own ([`Self::start`]). It is never dropped: node exits
+    /// A test that binds the registered post-logout redirect port starts
+    /// its own ([`Self::start`]); one that counts the provider's token
+    /// requests uses a client of its own ([`numbered_public_client`]). It is never dropped: node exits
     /// when this process does and its stdin closes.
     pub fn shared() -> &'static NodeProvider {
         static SHARED: OnceLock<NodeProvider> = OnceLock::new();
@@ -366,6 +384,36 @@ request_timeout_secs = 10
             metadata = self.metadata_url(),
             post_logout = self.post_logout_redirect_uri,
         )
+    }
+}
+
+/// The provider a test uses: the process's shared one when the server's
+/// default settings do, else one of its own (killed when dropped).
+pub enum OpHandle {
+    Shared(&'static NodeProvider),
+    Own(NodeProvider),
+}
+
+impl OpHandle {
+    /// [`NodeProvider::shared`] without `env`, else a provider started
+    /// with it.
+    pub fn with(env: &[(&str, &str)]) -> Self {
+        if env.is_empty() {
+            OpHandle::Shared(NodeProvider::shared())
+        } else {
+            OpHandle::Own(NodeProvider::start_with(env))
+        }
+    }
+}
+
+impl std::ops::Deref for OpHandle {
+    type Target = NodeProvider;
+
+    fn deref(&self) -> &NodeProvider {
+        match self {
+            OpHandle::Shared(op) => op,
+            OpHandle::Own(op) => op,
+        }
     }
 }
 

@@ -11,11 +11,16 @@ use serde_json::Value;
 
 use super::apis::{ACME, BILLING, REPORTS, TestApi, audience, provider_keys};
 use crate::support::home::{Home, login_with};
-use crate::support::node_provider::{Browser, NodeProvider, PUBLIC_CLIENT, deliver};
+use crate::support::node_provider::{
+    Browser, NodeProvider, OpHandle, deliver, numbered_public_client,
+};
 
 /// Alice's dashboard: a provider, two APIs, a home with their config.
 pub struct Setup {
-    pub op: NodeProvider,
+    pub op: OpHandle,
+    /// This test's own client at the provider: its token requests are
+    /// those made with it.
+    pub client_id: String,
     pub billing: TestApi,
     pub reports: TestApi,
     pub home: Home,
@@ -24,10 +29,16 @@ pub struct Setup {
 
 pub const CONFIG: &str = "apis.toml";
 
-pub fn config_text(op: &NodeProvider, billing: &str, reports: &str, extra: &str) -> String {
+pub fn config_text(
+    op: &NodeProvider,
+    client_id: &str,
+    billing: &str,
+    reports: &str,
+    extra: &str,
+) -> String {
     format!(
         r#"[auth.interop]
-client_id = "{PUBLIC_CLIENT}"
+client_id = "{client_id}"
 server_metadata_url = "{metadata}"
 redirect_uri = "http://127.0.0.1/callback"
 post_logout_redirect_uri = "{post_logout}"
@@ -57,15 +68,20 @@ scopes = ["reports:read"]
 
 impl Setup {
     pub async fn start(env: &[(&str, &str)]) -> Self {
-        let op = NodeProvider::start_with(env);
+        let op = OpHandle::with(env);
+        let client_id = numbered_public_client();
         let keys = provider_keys(op.issuer()).await;
         let billing = TestApi::start("billing", BILLING, op.issuer(), keys.clone()).await;
         let reports = TestApi::start("reports", REPORTS, op.issuer(), keys).await;
         let home = Home::new();
-        let config = home.config(CONFIG, &config_text(&op, &billing.url, &reports.url, ""));
+        let config = home.config(
+            CONFIG,
+            &config_text(&op, &client_id, &billing.url, &reports.url, ""),
+        );
         let service = home.service(&config);
         Self {
             op,
+            client_id,
             billing,
             reports,
             home,
@@ -108,9 +124,13 @@ impl Setup {
         )
     }
 
-    /// The provider's token requests so far.
+    /// This test's token requests at the provider so far.
     pub async fn token_requests(&self) -> Vec<Value> {
-        token_requests(&self.op).await
+        token_requests(&self.op)
+            .await
+            .into_iter()
+            .filter(|r| r["client_id"] == self.client_id.as_str())
+            .collect()
     }
 
     /// Refresh-token requests naming `resource`.
@@ -303,7 +323,7 @@ async fn logout_forgets_every_api_token_and_revokes_the_grant() {
         .post(format!("{}/token", t.op.issuer()))
         .form(&[
             ("grant_type", "refresh_token"),
-            ("client_id", PUBLIC_CLIENT),
+            ("client_id", t.client_id.as_str()),
             ("refresh_token", &refresh),
             ("resource", BILLING),
         ])

@@ -94,19 +94,26 @@ const grantTypes = [
   'urn:ietf:params:oauth:grant-type:device_code',
 ];
 
+// A native app: public (PKCE only), loopback redirect on any port
+// (RFC 8252 §7.3: registered without a port, any port matches).
+const nativeClient = (clientId) => ({
+  client_id: clientId,
+  application_type: 'native',
+  token_endpoint_auth_method: 'none',
+  redirect_uris: ['http://127.0.0.1/callback'],
+  post_logout_redirect_uris: postLogoutRedirectUris,
+  grant_types: grantTypes,
+  response_types: ['code'],
+});
+
+// authdash-native-1 … -32: the same app registered again, one per test
+// that shares this provider and counts its own token requests.
+const NUMBERED_CLIENTS = 32;
+
 const provider = new Provider(issuer, {
   clients: [
-    {
-      // A native app: public (PKCE only), loopback redirect on any port
-      // (RFC 8252 §7.3: registered without a port, any port matches).
-      client_id: 'authdash-native',
-      application_type: 'native',
-      token_endpoint_auth_method: 'none',
-      redirect_uris: ['http://127.0.0.1/callback'],
-      post_logout_redirect_uris: postLogoutRedirectUris,
-      grant_types: grantTypes,
-      response_types: ['code'],
-    },
+    nativeClient('authdash-native'),
+    ...Array.from({ length: NUMBERED_CLIENTS }, (_, i) => nativeClient(`authdash-native-${i + 1}`)),
     {
       // A confidential client with client_secret_basic.
       client_id: 'authdash-confidential',
@@ -193,7 +200,8 @@ provider.use(async (ctx, next) => {
   }
 });
 
-// Every token request, for the tests to count: GET /test/token-requests.
+// Every token request, for the tests to count (each its own client's):
+// GET /test/token-requests.
 const tokenRequests = [];
 provider.use(async (ctx, next) => {
   if (ctx.path === '/test/token-requests' && ctx.method === 'GET') {
@@ -204,6 +212,7 @@ provider.use(async (ctx, next) => {
   if (ctx.path === '/token') {
     const params = ctx.oidc?.params ?? {};
     tokenRequests.push({
+      client_id: ctx.oidc?.client?.clientId ?? null,
       grant_type: params.grant_type ?? null,
       resource: params.resource ?? null,
       status: ctx.status,
