@@ -3,7 +3,8 @@
 //! standard streams, so that it neither reads the keys meant for the
 //! dashboard nor writes over it, and a Ctrl-C in the terminal never
 //! reaches it. Seen from the browser itself, started by the real binary
-//! in a pseudo-terminal.
+//! in a pseudo-terminal. A program embedding the service may open the
+//! address its own way instead.
 
 use crate::support;
 
@@ -135,5 +136,68 @@ fn the_browser_runs_in_a_session_of_its_own_without_the_terminal() {
         [fd0, fd1, fd2],
         ["/dev/null"; 3],
         "the browser's stdin, stdout and stderr"
+    );
+}
+
+/// A program embedding the session service opens the address its own way
+/// (`SessionService::with_url_opener`, a GUI's web view): the opener gets
+/// the login's address, `$BROWSER` never starts, and an opener that cannot
+/// open says why as a browser would.
+#[tokio::test]
+async fn an_embedding_programs_opener_gets_the_address_and_no_browser_starts() {
+    use std::sync::{Arc, Mutex};
+
+    use authdash::session::{LoginEvent, SessionService, SessionSetup};
+    use support::home::{DemoHome, login_with};
+
+    let t = DemoHome::start().await;
+    let ran = t.home.dir.path().join("browser-ran");
+    let opened = Arc::new(Mutex::new(Vec::<String>::new()));
+    let seen = opened.clone();
+    let service = SessionService::new(SessionSetup {
+        browser_var: Some(format!("touch {}", ran.display())),
+        ..t.home.setup(&t.config)
+    })
+    .with_url_opener(Arc::new(move |url: &str| {
+        seen.lock().unwrap().push(url.to_owned());
+        Ok(())
+    }));
+    let shown = Arc::new(Mutex::new(None::<String>));
+    let shown_by_login = shown.clone();
+    let session = login_with(&service, move |url| async move {
+        *shown_by_login.lock().unwrap() = Some(url.clone());
+        support::browser::sign_in(&url, "alice")
+            .await
+            .expect("alice signs in");
+    })
+    .await;
+    assert_eq!(session.user.email.as_deref(), Some("alice@example.com"));
+    let shown = shown.lock().unwrap().clone().expect("the address shown");
+    assert_eq!(
+        *opened.lock().unwrap(),
+        [shown],
+        "the opener got the address"
+    );
+    assert!(!ran.exists(), "$BROWSER started beside the opener");
+
+    // An opener that cannot open: said as a browser that could not start.
+    let refusing =
+        SessionService::new(t.home.setup(&t.config)).with_url_opener(Arc::new(|_: &str| {
+            Err("no web view in this window".to_owned())
+        }));
+    let said = Arc::new(Mutex::new(Vec::new()));
+    let events_said = said.clone();
+    let events = move |event: LoginEvent| {
+        if let LoginEvent::BrowserOpened(result) = event {
+            events_said.lock().unwrap().push(result);
+        }
+    };
+    let login = refusing.login(support::home::browser_login(), &events);
+    // Nobody signs in: the login waits until the bound; what was said
+    // about opening comes first.
+    let _ = tokio::time::timeout(Duration::from_millis(500), login).await;
+    assert_eq!(
+        *said.lock().unwrap(),
+        [Err("no web view in this window".to_owned())]
     );
 }
