@@ -70,8 +70,11 @@ pub(crate) fn marked(text: &str, positions: &[usize], style: Style) -> Vec<Span<
 }
 
 /// `text` word-wrapped to `width` columns, every line after the first
-/// indented by `indent` columns, so a wrapped value stays under its column
-/// (a word longer than a line is broken where the line ends).
+/// indented by `indent` columns, so a wrapped value stays under its column.
+/// A word longer than a line (a path, an address) is broken after one of
+/// its separators when one lets the line hold at least half of it (so
+/// `…/demo/` + `sessions.json`, not `…/sessions.jso` + `n`), else where the
+/// line ends.
 pub(crate) fn hanging(text: &str, first: usize, indent: usize, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
@@ -91,14 +94,21 @@ pub(crate) fn hanging(text: &str, first: usize, indent: usize, width: usize) -> 
             line.push(' ');
             used += 1;
         }
-        for ch in word.chars() {
-            let cw = unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0);
-            if used + cw > room && used > 0 {
-                push(&mut line, &mut used, &mut room);
+        let mut rest = word;
+        while rest.width() > room.saturating_sub(used) {
+            let fresh = width.saturating_sub(indent).max(1);
+            let at = break_point(rest, room.saturating_sub(used), fresh, used == 0);
+            let (head, tail) = rest.split_at(at);
+            line.push_str(head);
+            used += head.width();
+            rest = tail;
+            if rest.is_empty() {
+                break;
             }
-            line.push(ch);
-            used += cw;
+            push(&mut line, &mut used, &mut room);
         }
+        line.push_str(rest);
+        used += rest.width();
     }
     lines.push(line);
     let pad = " ".repeat(indent);
@@ -107,6 +117,43 @@ pub(crate) fn hanging(text: &str, first: usize, indent: usize, width: usize) -> 
         .enumerate()
         .map(|(i, l)| if i == 0 { l } else { format!("{pad}{l}") })
         .collect()
+}
+
+/// Where to break `word`, too long for the `room` columns left on its
+/// line, the lines after it having `fresh` columns: after its last
+/// separator that fits (a path's or an address's `/`, `?`, `&` first; then
+/// `-`, `_`, `.`, `,`, `@`), when that fills at least half the room and
+/// the word takes no more lines for it; else after as many characters as
+/// fit (at least one on an empty line, so the wrap always moves on). A
+/// byte index.
+fn break_point(word: &str, room: usize, fresh: usize, empty_line: bool) -> usize {
+    const STRONG: &[char] = &['/', '\\', '?', '&', '#', '='];
+    const WEAK: &[char] = &['-', '_', '.', ',', '@', ':'];
+    let total = word.width();
+    let lines_after = |used: usize| (total - used).div_ceil(fresh.max(1));
+    let mut used = 0;
+    let mut fits = (0, 0);
+    let (mut strong, mut weak) = (None, None);
+    for (i, ch) in word.char_indices() {
+        let w = unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0);
+        if used + w > room {
+            break;
+        }
+        used += w;
+        fits = (i + ch.len_utf8(), used);
+        if fits.0 < word.len() && 2 * used >= room {
+            if STRONG.contains(&ch) {
+                strong = Some(fits);
+            } else if WEAK.contains(&ch) {
+                weak = Some(fits);
+            }
+        }
+    }
+    match strong.or(weak) {
+        Some((at, used)) if lines_after(used) <= lines_after(fits.1) => at,
+        _ if fits.0 > 0 || !empty_line => fits.0,
+        _ => word.chars().next().map_or(word.len(), char::len_utf8),
+    }
 }
 
 /// `text` in at most `width` columns, ending in `…` when cut.
@@ -180,6 +227,51 @@ mod tests {
         let lines = hanging("abcdefghij", 0, 2, 6);
         assert_eq!(lines, ["abcdef", "  ghij"]);
         assert_eq!(hanging("", 4, 4, 10), [""]);
+    }
+
+    #[test]
+    fn a_path_longer_than_the_line_breaks_after_a_separator() {
+        let lines = hanging(
+            "/tmp/h/d/authdash/demo/sessions.json, encrypted with key file",
+            10,
+            10,
+            42,
+        );
+        assert_eq!(
+            lines,
+            [
+                "/tmp/h/d/authdash/demo/",
+                "          sessions.json, encrypted with",
+                "          key file",
+            ]
+        );
+        // A separator too near the start would leave the line nearly
+        // empty: the break falls where the line ends.
+        assert_eq!(hanging("/abcdefghijkl", 0, 0, 8), ["/abcdefg", "hijkl"]);
+        // A break that would cost the word a line falls where the line
+        // ends: a UUID in two lines, not three.
+        assert_eq!(
+            hanging("0b6e2a1c-3f4d-4e5a-9b8c-7d6e5f4a3b21", 0, 0, 18),
+            ["0b6e2a1c-3f4d-4e5a", "-9b8c-7d6e5f4a3b21"]
+        );
+        assert_eq!(
+            hanging("0b6e2a1c-3f4d-4e5a-9b8c-7d6e5f4a3b21", 0, 0, 24),
+            ["0b6e2a1c-3f4d-4e5a-9b8c-", "7d6e5f4a3b21"]
+        );
+        // A wide character that cannot fit an empty line still goes on it.
+        assert_eq!(hanging("株株", 0, 0, 1), ["株", "株"]);
+        // Nothing is lost or repeated, whatever the width.
+        let text = "https://idp.example.com/realms/acme/protocol/openid-connect/auth?x=1&y=2 end";
+        for width in 1..40 {
+            let joined: String = hanging(text, 0, 0, width)
+                .iter()
+                .map(|l| l.replace(' ', ""))
+                .collect();
+            assert_eq!(joined, text.replace(' ', ""), "width {width}");
+            for line in hanging(text, 0, 0, width) {
+                assert!(line.width() <= width.max(2), "{line:?} at {width}");
+            }
+        }
     }
 
     #[test]
