@@ -161,6 +161,11 @@ fn dashboard_action_inner(model: &mut Model, context: Context, action: Action) -
                 (_, Action::Left | Action::Back) => dash.focus = Focus::Nav,
                 (NavItem::Organizations, _) => return org_list_action(model, action),
                 (NavItem::Profile | NavItem::Session, _) => return scroll_pane(model, action),
+                // A panel of text (labelled values, text, a lock's advice)
+                // scrolls as they do; a table or a chart has its own keys.
+                (NavItem::Panel(_), _) if crate::tui::view::pane_rows(model).is_some() => {
+                    return scroll_pane(model, action);
+                }
                 _ => {}
             }
             Vec::new()
@@ -190,7 +195,7 @@ pub(super) fn record_renewal(
     dash.renewals.drain(..excess);
 }
 
-/// Scroll Profile or Session: a page is the pane's height, and the scroll
+/// Scroll Profile, Session or a panel of text: a page is the pane's height, and the scroll
 /// stops where the last row reaches the bottom (no dead presses to undo).
 fn scroll_pane(model: &mut Model, action: Action) -> Vec<Command> {
     let (total, height) = crate::tui::view::pane_rows(model).unwrap_or((usize::MAX, 1));

@@ -52,9 +52,9 @@ fn scroll_position(first: usize, height: usize, total: usize) -> String {
     )
 }
 
-/// The rows of the long pane on screen (Profile, Session) and how many
-/// show at once, on a terminal of `model.size()`: what `update` needs to stop
-/// a scroll at the end.
+/// The rows of the long pane on screen (Profile, Session, a panel of text)
+/// and how many show at once, on a terminal of `model.size()`: what
+/// `update` needs to stop a scroll at the end.
 pub(crate) fn pane_rows(model: &Model) -> Option<(usize, usize)> {
     let dash = model.dashboard()?;
     let area = ratatui::layout::Rect::new(0, 0, model.size().0, model.size().1);
@@ -64,6 +64,7 @@ pub(crate) fn pane_rows(model: &Model) -> Option<(usize, usize)> {
     let total = match model.nav_items().get(dash.nav)? {
         NavItem::Profile => profile::rows(model, dash, width),
         NavItem::Session => session::rows(model, dash, inner.width),
+        NavItem::Panel(i) => panel::text_rows(model, dash, model.panels.get(*i)?, inner.width)?,
         _ => return None,
     };
     Some((total, height))

@@ -32,63 +32,36 @@ pub(crate) fn draw(
     };
     let block = content_block(&title, focused);
     let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let mut lines = Vec::new();
-    if let Some(d) = &spec.description {
-        lines.push(Line::styled(d.clone(), theme::dim()));
-    }
-    let state = match model.access(dash, spec) {
-        Access::Denied(denial) => {
-            locked(&mut lines, model, dash, spec, &denial);
-            return text(frame, inner, lines);
-        }
-        Access::Allowed if !spec.has_source() => {
-            lines.push(Line::raw(
-                "This panel has no data source (source or data_url) configured.",
-            ));
-            return text(frame, inner, lines);
-        }
-        Access::Allowed => dash.panel_states.get(&spec.id),
-    };
-    let Some(data) = state.and_then(|s| s.data.as_ref()) else {
-        match state.and_then(|s| s.error.as_ref()) {
-            Some(e) if state.is_some_and(|s| s.loading.is_none()) => {
-                failed(&mut lines, model, dash, spec, &e.error);
-            }
-            _ => lines.push(Line::styled("Loading…", theme::warn())),
-        }
-        return text(frame, inner, lines);
-    };
-    if let Some(s) = state {
-        status(&mut lines, model, spec, s);
-    }
-    if shape::is_empty(&data.value) {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(
-            "Nothing to show: the answer holds no data.",
-            theme::dim(),
-        ));
-        return text(frame, inner, lines);
-    }
-    let [top, body] = below(inner, &lines);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), top);
-    let result = match &spec.view {
-        View::Kv => {
-            kv(frame, body, &data.value);
-            Ok(())
-        }
-        View::Text => {
-            frame.render_widget(
-                Paragraph::new(visible(&shape::text(&data.value)).into_owned())
-                    .wrap(Wrap { trim: false }),
-                body,
+    let (intro, state, data) = match content(model, dash, spec, inner.width) {
+        Content::Lines(lines) => {
+            // Text scrolls as Profile does, its position in the border.
+            let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
+            let total = paragraph.line_count(inner.width);
+            let height = usize::from(inner.height);
+            let first = dash.profile_scroll.min(total.saturating_sub(height));
+            let block = block.title_bottom(
+                Line::styled(super::scroll_position(first, height, total), theme::dim())
+                    .right_aligned(),
             );
-            Ok(())
+            frame.render_widget(
+                paragraph
+                    .block(block)
+                    .scroll((u16::try_from(first).unwrap_or(u16::MAX), 0)),
+                area,
+            );
+            return;
         }
-        View::Table(view) => table::draw_panel(frame, body, view, data, state, focused),
+        Content::Data { intro, state, data } => (intro, state, data),
+    };
+    frame.render_widget(block, area);
+    let [top, body] = below(inner, &intro);
+    frame.render_widget(Paragraph::new(intro).wrap(Wrap { trim: false }), top);
+    let result = match &spec.view {
+        View::Table(view) => table::draw_panel(frame, body, view, data, Some(state), focused),
         View::Chart(view) => view
             .shape(&data.value)
             .map(|points| chart::draw(frame, body, view, &points)),
+        View::Kv | View::Text => Ok(()),
     };
     if let Err(e) = result {
         frame.render_widget(
@@ -105,6 +78,90 @@ pub(crate) fn draw(
             .wrap(Wrap { trim: false }),
             body,
         );
+    }
+}
+
+/// What an open panel shows: lines of text (locked, loading, failed,
+/// empty, labelled values, text), which scroll; or data in a table or a
+/// chart under its intro lines, which move by their own keys.
+enum Content<'a> {
+    Lines(Vec<Line<'static>>),
+    Data {
+        intro: Vec<Line<'static>>,
+        state: &'a PanelState,
+        data: &'a crate::tui::model::PanelValue,
+    },
+}
+
+fn content<'a>(model: &Model, dash: &'a Dashboard, spec: &PanelSpec, width: u16) -> Content<'a> {
+    let mut lines = Vec::new();
+    if let Some(d) = &spec.description {
+        lines.push(Line::styled(d.clone(), theme::dim()));
+    }
+    let state = match model.access(dash, spec) {
+        Access::Denied(denial) => {
+            locked(&mut lines, model, dash, spec, &denial);
+            return Content::Lines(lines);
+        }
+        Access::Allowed if !spec.has_source() => {
+            lines.push(Line::raw(
+                "This panel has no data source (source or data_url) configured.",
+            ));
+            return Content::Lines(lines);
+        }
+        Access::Allowed => dash.panel_states.get(&spec.id),
+    };
+    let (Some(state), Some(data)) = (state, state.and_then(|s| s.data.as_ref())) else {
+        match state.and_then(|s| s.error.as_ref()) {
+            Some(e) if state.is_some_and(|s| s.loading.is_none()) => {
+                failed(&mut lines, model, dash, spec, &e.error);
+            }
+            _ => lines.push(Line::styled("Loading…", theme::warn())),
+        }
+        return Content::Lines(lines);
+    };
+    status(&mut lines, model, spec, state);
+    if shape::is_empty(&data.value) {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            "Nothing to show: the answer holds no data.",
+            theme::dim(),
+        ));
+        return Content::Lines(lines);
+    }
+    match &spec.view {
+        View::Kv => {
+            lines.extend(kv(&data.value, usize::from(width)));
+            Content::Lines(lines)
+        }
+        View::Text => {
+            let text = visible(&shape::text(&data.value)).into_owned();
+            lines.extend(text.lines().map(|l| Line::raw(l.to_owned())));
+            Content::Lines(lines)
+        }
+        View::Table(_) | View::Chart(_) => Content::Data {
+            intro: lines,
+            state,
+            data,
+        },
+    }
+}
+
+/// How many rows the open panel's text takes at `width` columns, when it
+/// is text (a table or a chart moves by its own keys: `None`).
+pub(crate) fn text_rows(
+    model: &Model,
+    dash: &Dashboard,
+    spec: &PanelSpec,
+    width: u16,
+) -> Option<usize> {
+    match content(model, dash, spec, width) {
+        Content::Lines(lines) => Some(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .line_count(width),
+        ),
+        Content::Data { .. } => None,
     }
 }
 
@@ -135,10 +192,6 @@ pub(crate) fn data_area(
     }
     status(&mut lines, model, spec, state);
     Some(below(content_block("", false).inner(area), &lines)[1])
-}
-
-fn text(frame: &mut Frame, area: Rect, lines: Vec<Line<'static>>) {
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
 /// The line above the data: reloading, stale with its age, or when it
@@ -427,14 +480,14 @@ fn unlock_key(model: &Model) -> String {
 }
 
 /// Labelled values: the `{title, summary, items}` answer, or any JSON.
-fn kv(frame: &mut Frame, area: Rect, value: &serde_json::Value) {
+fn kv(value: &serde_json::Value, width: usize) -> Vec<Line<'static>> {
     let data = shape::kv(value);
     let mut lines = Vec::new();
     if let Some(summary) = &data.summary {
         lines.push(Line::raw(visible(summary).into_owned()));
         lines.push(Line::raw(""));
     }
-    let width = data
+    let label_width = data
         .items
         .iter()
         .map(|(l, _)| l.chars().count())
@@ -442,7 +495,7 @@ fn kv(frame: &mut Frame, area: Rect, value: &serde_json::Value) {
         .unwrap_or(0)
         .min(30);
     // A value wraps under its column; a missing one reads as a dash.
-    let column = width + 2;
+    let column = label_width + 2;
     for (label, value) in &data.items {
         let value = visible(value);
         let (text, style) = if value.trim().is_empty() {
@@ -450,13 +503,13 @@ fn kv(frame: &mut Frame, area: Rect, value: &serde_json::Value) {
         } else {
             (value.into_owned(), Style::new())
         };
-        for (i, row) in hanging(&text, column, column, usize::from(area.width))
+        for (i, row) in hanging(&text, column, column, width)
             .into_iter()
             .enumerate()
         {
             let head = if i == 0 {
                 Span::styled(
-                    format!("{:<width$}  ", truncate(&visible(label), width)),
+                    format!("{:<label_width$}  ", truncate(&visible(label), label_width)),
                     theme::key(),
                 )
             } else {
@@ -465,5 +518,5 @@ fn kv(frame: &mut Frame, area: Rect, value: &serde_json::Value) {
             lines.push(Line::from(vec![head, Span::styled(row, style)]));
         }
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    lines
 }

@@ -347,3 +347,49 @@ async fn a_switch_keeps_the_panel_on_screen_over_the_one_remembered() {
         assert!(billing(&app), "{email:?} is on Billing still");
     }
 }
+
+/// A panel of labelled values taller than its pane (This machine at
+/// 60x20) says where it is and scrolls as Profile does, once the focus is
+/// in it: nothing of it is out of reach.
+#[tokio::test]
+async fn a_panel_of_values_taller_than_its_pane_scrolls_and_says_where_it_is() {
+    let demo = Demo::start().await;
+    let (mut model, _) = demo.dashboard("alice").await;
+    resize(&mut model, 60, 20);
+    demo.open(&mut model, "machine").await;
+    let screen = rows(&model, 60, 20);
+    let bottom = &screen[17];
+    let (shown, total) = position(bottom).unwrap_or_else(|| panic!("no position: {screen:#?}"));
+    assert_eq!(shown, (1, 14), "{bottom}");
+    assert!(total > 14, "{screen:#?}");
+    let before = pane(&screen);
+
+    // In the list, ↓ moves to the next entry; in the panel, a row.
+    keys(&mut model, &[KeyCode::Enter, KeyCode::Down]);
+    let screen = rows(&model, 60, 20);
+    assert_eq!(position(&screen[17]).map(|p| p.0), Some((2, 15)));
+    assert_eq!(pane(&screen)[..13], before[1..14], "every row up by one");
+
+    keys(&mut model, &[KeyCode::End]);
+    let screen = rows(&model, 60, 20);
+    assert_eq!(position(&screen[17]), Some(((total - 13, total), total)));
+    // The end stops at the last row: one more press moves nothing.
+    keys(&mut model, &[KeyCode::Down]);
+    assert_eq!(rows(&model, 60, 20), screen);
+    keys(&mut model, &[KeyCode::Home]);
+    let screen = rows(&model, 60, 20);
+    assert_eq!(pane(&screen), before);
+    // At 120x36 it fits: no position, nothing to scroll.
+    resize(&mut model, 120, 36);
+    let screen = rows(&model, 120, 36);
+    assert!(position(&screen[33]).is_none(), "{screen:#?}");
+}
+
+/// "1–14 of 20" in a pane's bottom border: the rows shown and how many.
+fn position(border: &str) -> Option<((usize, usize), usize)> {
+    let (range, total) = border.rsplit_once(" of ")?;
+    let range = range.rsplit(' ').next()?;
+    let (from, to) = range.split_once('–')?;
+    let total: String = total.chars().take_while(char::is_ascii_digit).collect();
+    Some(((from.parse().ok()?, to.parse().ok()?), total.parse().ok()?))
+}
