@@ -125,18 +125,40 @@ fn native_roots() -> Result<&'static [reqwest::Certificate], HttpError> {
             }
         }
         if usable.is_empty() && unusable > 0 {
-            let why: Vec<String> = loaded.errors.iter().map(|e| e.to_string()).collect();
-            return Err(if why.is_empty() {
-                "no valid certificate in the OS certificate store".to_owned()
-            } else {
-                why.join("; ")
-            });
+            let mut why = format!(
+                "rustls can use none of the certificates in it ({unusable} read; as reqwest, \
+                 authdash then trusts no CA at all)"
+            );
+            for error in &loaded.errors {
+                why.push_str(&format!("; {error}"));
+            }
+            why.push_str(
+                "; set SSL_CERT_FILE to a PEM bundle of CA certificates (or unset \
+                 SSL_CERT_FILE and SSL_CERT_DIR for the system's)",
+            );
+            return Err(why);
         }
         Ok(usable)
     });
     roots.as_deref().map_err(|reason| HttpError::Unusable {
         what: "the OS certificate store",
-        url: String::new(),
+        url: store_location(),
         reason: reason.clone(),
     })
+}
+
+/// Where rustls-native-certs reads the OS store: the variables that
+/// replace it when set, else the system's own.
+fn store_location() -> String {
+    let named: Vec<String> = ["SSL_CERT_FILE", "SSL_CERT_DIR"]
+        .into_iter()
+        .filter_map(|name| {
+            std::env::var_os(name).map(|value| format!("{name}={}", Path::new(&value).display()))
+        })
+        .collect();
+    if named.is_empty() {
+        "the system's CA paths".to_owned()
+    } else {
+        named.join(" and ")
+    }
 }

@@ -358,20 +358,17 @@ impl SessionService {
                 .is_some()
                 .then(|| PasteHelp::new(login.redirect_uri(), fixed_port)),
         });
-        if open {
-            let opened = self.open_in_browser(url).await;
-            let failed = opened.is_err();
-            match opened {
-                Err(e) if may_fall_back => {
-                    events(LoginEvent::FallingBackToDevice(e));
-                    return Ok(None);
-                }
-                other => events(LoginEvent::BrowserOpened(other)),
+        // An embedding program's opener may keep the page until its window
+        // is closed (a GUI's web view): the login waits for the person
+        // meanwhile, within its own bound, not for the opener to return.
+        let opening = async {
+            match open {
+                true => self.open_in_browser(url).await,
+                false => std::future::pending().await,
             }
-            if failed {
-                tracing::info!("no browser opened; waiting for the URL to be opened by hand");
-            }
-        }
+        };
+        tokio::pin!(opening);
+        let mut opened = !open;
         // Responses that were not for this login are said at once; the
         // login goes on waiting for the real one.
         let refused_paste =
@@ -385,6 +382,22 @@ impl SessionService {
         tokio::pin!(finish);
         loop {
             tokio::select! {
+                result = &mut opening, if !opened => {
+                    opened = true;
+                    match result {
+                        Err(e) if may_fall_back => {
+                            events(LoginEvent::FallingBackToDevice(e));
+                            return Ok(None);
+                        }
+                        Err(e) => {
+                            events(LoginEvent::BrowserOpened(Err(e)));
+                            tracing::info!(
+                                "no browser opened; waiting for the URL to be opened by hand"
+                            );
+                        }
+                        Ok(()) => events(LoginEvent::BrowserOpened(Ok(()))),
+                    }
+                }
                 result = &mut finish => return Ok(Some(result?)),
                 refusal = next_refusal(&mut refusals) => match refusal {
                     Some(refusal) => events(LoginEvent::Refused(refusal.to_string())),

@@ -201,3 +201,42 @@ async fn an_embedding_programs_opener_gets_the_address_and_no_browser_starts() {
         [Err("no web view in this window".to_owned())]
     );
 }
+
+/// An opener may keep the page until its window is closed (a GUI's modal
+/// web view): the login still ends as soon as the person has signed in,
+/// within the login's own bound, while the opener has not returned.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attack_an_opener_that_keeps_its_window_open_does_not_hold_the_login() {
+    use std::sync::{Arc, Mutex, mpsc};
+
+    use support::home::{DemoHome, login_with};
+
+    let t = DemoHome::start().await;
+    let (close_window, closed) = mpsc::channel::<()>();
+    let closed = Mutex::new(closed);
+    let returned = Arc::new(Mutex::new(false));
+    let opener_returned = returned.clone();
+    let service = t
+        .home
+        .new_service(&t.config)
+        .with_url_opener(Arc::new(move |_: &str| {
+            // Shown until the window is closed; bounded beyond WAIT.
+            let _ = closed
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .recv_timeout(WAIT * 3);
+            *opener_returned.lock().unwrap_or_else(|p| p.into_inner()) = true;
+            Ok(())
+        }));
+    let login = login_with(&service, |url| async move {
+        support::browser::sign_in(&url, "alice")
+            .await
+            .expect("alice signs in");
+    });
+    let session = tokio::time::timeout(WAIT, login).await;
+    let still_open = !*returned.lock().unwrap();
+    drop(close_window);
+    let session = session.expect("the login waited for the opener to return");
+    assert_eq!(session.user.email.as_deref(), Some("alice@example.com"));
+    assert!(still_open, "the window was closed before the login ended");
+}

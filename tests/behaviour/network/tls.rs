@@ -331,3 +331,36 @@ async fn doctor_describes_the_chain_and_says_which_setting_fixes_it() {
     );
     assert_eq!(named(&checks, "discovery")["status"], "ok");
 }
+
+/// An OS store holding certificates of which rustls can use none (as
+/// reqwest, authdash then trusts no CA at all): the login stops before any
+/// request, without a panic, and says which store it read and what to set.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_with_no_usable_certificate_says_which_store_and_what_to_set() {
+    let s = Setup::new().await;
+    let without = s.config(None);
+    let bundle = s.home.path().join("unusable-store.pem");
+    let unreadable = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+    let unreadable_too = unreadable.replace("AAAA", "AAAB");
+    std::fs::write(&bundle, format!("{unreadable}{unreadable_too}")).unwrap();
+    let mut cmd = s.command(&without, &["login", "--paste"]);
+    cmd.env("SSL_CERT_FILE", &bundle);
+    let out = tokio::task::spawn_blocking(move || wait_bounded(cmd.spawn().unwrap()))
+        .await
+        .unwrap();
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        err.contains(&format!("SSL_CERT_FILE={}", bundle.display())),
+        "names the store it read: {err}"
+    );
+    assert!(
+        err.contains("rustls can use none of the certificates in it (2 read"),
+        "{err}"
+    );
+    assert!(
+        err.contains("set SSL_CERT_FILE to a PEM bundle of CA certificates"),
+        "says what to set: {err}"
+    );
+}
