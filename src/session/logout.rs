@@ -14,10 +14,10 @@ pub(super) const REVOKE_TIMEOUT: Duration = Duration::from_secs(15);
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LogoutOptions {
     /// Also end the provider's browser session (RP-initiated logout).
-    pub(crate) in_browser: bool,
+    pub in_browser: bool,
     /// End every session of the user on every device (PropelAuth's
     /// backend API), where configured.
-    pub(crate) everywhere: bool,
+    pub everywhere: bool,
 }
 
 /// What became of the tokens at the provider.
@@ -51,7 +51,8 @@ pub struct LogoutReport {
     pub deleted: Result<bool, String>,
     pub revocation: Revocation,
     everywhere: Option<Result<(), String>>,
-    pub(crate) browser: Option<BrowserSignOutReport>,
+    /// The browser sign-out, when asked for.
+    pub browser: Option<BrowserSignOutReport>,
 }
 
 impl LogoutReport {
@@ -219,10 +220,20 @@ impl SessionService {
         let url = sign_out.start_url().to_string();
         let returns = sign_out.will_return();
         events(LogoutEvent::BrowserUrl(url.clone()));
-        if let Err(e) = self.open_in_browser(url).await {
-            tracing::info!("no browser opened for the sign-out: {e}");
-        }
-        match sign_out.wait(auth::SIGN_OUT_WAIT).await {
+        // An embedding program's opener may keep the page until its window
+        // is closed: the sign-out waits for the browser's return meanwhile,
+        // within its own bound, not for the opener.
+        let opening = async {
+            if let Err(e) = self.open_in_browser(url).await {
+                tracing::info!("no browser opened for the sign-out: {e}");
+            }
+            std::future::pending::<std::convert::Infallible>().await
+        };
+        let waited = tokio::select! {
+            waited = sign_out.wait(auth::SIGN_OUT_WAIT) => waited,
+            never = opening => match never {},
+        };
+        match waited {
             Ok(()) if returns => BrowserSignOutReport::SignedOut,
             Ok(()) => BrowserSignOutReport::Sent,
             Err(e) => BrowserSignOutReport::Failed(e.to_string()),

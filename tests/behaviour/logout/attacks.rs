@@ -308,3 +308,62 @@ async fn a_logout_in_another_process_is_final() {
         .expect_err("nor through usable");
     assert!(error.logged_out_elsewhere(), "{error}");
 }
+
+/// A program embedding the service opens the sign-out page in a window
+/// that stays until it is closed (`with_url_opener`): the logout ends when
+/// the browser has been sent (and back), within its own bound, while the
+/// window is still open.
+#[tokio::test(flavor = "multi_thread")]
+async fn attack_an_opener_that_keeps_its_window_open_does_not_hold_the_browser_sign_out() {
+    use std::sync::{Arc, Mutex, mpsc};
+
+    use authdash::session::BrowserSignOutReport;
+
+    let t = DemoHome::start().await;
+    let session = demo_login(&t.service, "alice").await;
+    let (close_window, closed) = mpsc::channel::<()>();
+    let closed = Mutex::new(closed);
+    let returned = Arc::new(Mutex::new(false));
+    let opener_returned = returned.clone();
+    let runtime = tokio::runtime::Handle::current();
+    let service = t
+        .home
+        .new_service(&t.config)
+        .with_url_opener(Arc::new(move |url: &str| {
+            // The window follows the sign-out's redirects, as a browser
+            // does, and stays open; bounded beyond BOUND.
+            let url = url.to_owned();
+            runtime.spawn(async move {
+                let client = reqwest::Client::builder()
+                    .no_proxy()
+                    .timeout(BOUND)
+                    .build()
+                    .expect("a client");
+                let _ = client.get(url).send().await;
+            });
+            let _ = closed
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .recv_timeout(BOUND * 3);
+            *opener_returned.lock().unwrap_or_else(|p| p.into_inner()) = true;
+            Ok(())
+        }));
+    let options = LogoutOptions {
+        in_browser: true,
+        everywhere: false,
+    };
+    let report = tokio::time::timeout(BOUND, service.logout(&session, options, &|_| {})).await;
+    let still_open = !*returned.lock().unwrap();
+    drop(close_window);
+    let report = report
+        .expect("the sign-out waited for the opener to return")
+        .expect("logged out");
+    assert!(
+        matches!(
+            report.browser,
+            Some(BrowserSignOutReport::SignedOut | BrowserSignOutReport::Sent)
+        ),
+        "{report:?}"
+    );
+    assert!(still_open, "the window was closed before the logout ended");
+}
