@@ -69,13 +69,29 @@ pub(crate) fn read_ca_file(path: &Path, trusted: Option<&str>) -> Result<Vec<u8>
 /// Redirects are off: OIDC endpoints never need them, and following them
 /// would let a hostile response point us anywhere (SSRF).
 pub(crate) fn client(options: HttpOptions<'_>) -> Result<reqwest::Client, HttpError> {
+    let roots = native_roots();
+    match build(&options, &roots.all) {
+        Ok(client) => Ok(client),
+        // A certificate of the store rustls cannot read fails the build:
+        // leave such ones out, as reqwest leaves them out of its own.
+        Err(first) => match roots.usable()? {
+            usable if usable.len() < roots.all.len() => build(&options, usable),
+            _ => Err(first),
+        },
+    }
+}
+
+fn build(
+    options: &HttpOptions<'_>,
+    roots: &[reqwest::Certificate],
+) -> Result<reqwest::Client, HttpError> {
     let mut builder = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(options.connect_timeout)
         .timeout(options.request_timeout)
         .user_agent(concat!("authdash/", env!("CARGO_PKG_VERSION")))
         .tls_built_in_root_certs(false);
-    for certificate in native_roots()? {
+    for certificate in roots {
         builder = builder.add_root_certificate(certificate.clone());
     }
     if options.loopback {
@@ -105,46 +121,74 @@ pub(crate) fn client(options: HttpOptions<'_>) -> Result<reqwest::Client, HttpEr
 /// The OS store's CA certificates, read once per process: a client is
 /// built per provider, and reading the store (some 300 PEM files or a
 /// bundle, `SSL_CERT_FILE`/`SSL_CERT_DIR` when set) each time cost more
-/// than the rest of building it. Certificates rustls cannot parse are left
-/// out, as reqwest leaves them out of its own native roots; none usable
-/// among some is the error reqwest would give.
-fn native_roots() -> Result<&'static [reqwest::Certificate], HttpError> {
-    static ROOTS: OnceLock<Result<Vec<reqwest::Certificate>, String>> = OnceLock::new();
-    let roots = ROOTS.get_or_init(|| {
+/// than the rest of building it.
+struct NativeRoots {
+    /// Every certificate read, unparsed: a client's build parses them.
+    all: Vec<reqwest::Certificate>,
+    /// Those rustls can use, sorted out only when a build met one it
+    /// cannot (most stores hold none: parsing them twice would cost a
+    /// start).
+    usable: OnceLock<Result<Vec<reqwest::Certificate>, String>>,
+    /// The store's DER, for sorting them out, and its read errors.
+    loaded: rustls_native_certs::CertificateResult,
+}
+
+fn native_roots() -> &'static NativeRoots {
+    static ROOTS: OnceLock<NativeRoots> = OnceLock::new();
+    ROOTS.get_or_init(|| {
         let loaded = rustls_native_certs::load_native_certs();
-        let mut unusable = 0;
-        let mut usable = Vec::new();
-        for der in loaded.certs {
-            let mut probe = rustls::RootCertStore::empty();
-            match probe.add(der.clone()) {
-                Ok(()) => match reqwest::Certificate::from_der(der.as_ref()) {
-                    Ok(certificate) => usable.push(certificate),
-                    Err(_) => unusable += 1,
-                },
-                Err(_) => unusable += 1,
-            }
+        let all = loaded
+            .certs
+            .iter()
+            .filter_map(|der| reqwest::Certificate::from_der(der.as_ref()).ok())
+            .collect();
+        NativeRoots {
+            all,
+            usable: OnceLock::new(),
+            loaded,
         }
-        if usable.is_empty() && unusable > 0 {
-            let mut why = format!(
-                "rustls can use none of the certificates in it ({unusable} read; as reqwest, \
-                 authdash then trusts no CA at all)"
-            );
-            for error in &loaded.errors {
-                why.push_str(&format!("; {error}"));
-            }
-            why.push_str(
-                "; set SSL_CERT_FILE to a PEM bundle of CA certificates (or unset \
-                 SSL_CERT_FILE and SSL_CERT_DIR for the system's)",
-            );
-            return Err(why);
-        }
-        Ok(usable)
-    });
-    roots.as_deref().map_err(|reason| HttpError::Unusable {
-        what: "the OS certificate store",
-        url: store_location(),
-        reason: reason.clone(),
     })
+}
+
+impl NativeRoots {
+    /// The certificates rustls can use; none among some is an error
+    /// saying which store and what to set.
+    fn usable(&self) -> Result<&[reqwest::Certificate], HttpError> {
+        let usable = self.usable.get_or_init(|| {
+            let mut unusable = 0;
+            let mut usable = Vec::new();
+            for der in &self.loaded.certs {
+                let mut probe = rustls::RootCertStore::empty();
+                match probe.add(der.clone()) {
+                    Ok(()) => match reqwest::Certificate::from_der(der.as_ref()) {
+                        Ok(certificate) => usable.push(certificate),
+                        Err(_) => unusable += 1,
+                    },
+                    Err(_) => unusable += 1,
+                }
+            }
+            if usable.is_empty() && unusable > 0 {
+                let mut why = format!(
+                    "rustls can use none of the certificates in it ({unusable} read; as reqwest, \
+                     authdash then trusts no CA at all)"
+                );
+                for error in &self.loaded.errors {
+                    why.push_str(&format!("; {error}"));
+                }
+                why.push_str(
+                    "; set SSL_CERT_FILE to a PEM bundle of CA certificates (or unset \
+                     SSL_CERT_FILE and SSL_CERT_DIR for the system's)",
+                );
+                return Err(why);
+            }
+            Ok(usable)
+        });
+        usable.as_deref().map_err(|reason| HttpError::Unusable {
+            what: "the OS certificate store",
+            url: store_location(),
+            reason: reason.clone(),
+        })
+    }
 }
 
 /// Where rustls-native-certs reads the OS store: the variables that
