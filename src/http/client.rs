@@ -70,20 +70,22 @@ pub(crate) fn read_ca_file(path: &Path, trusted: Option<&str>) -> Result<Vec<u8>
 /// would let a hostile response point us anywhere (SSRF).
 pub(crate) fn client(options: HttpOptions<'_>) -> Result<reqwest::Client, HttpError> {
     let roots = native_roots();
-    match build(&options, &roots.all) {
+    match build(&options, roots.loaded.certs.iter()) {
         Ok(client) => Ok(client),
         // A certificate of the store rustls cannot read fails the build:
         // leave such ones out, as reqwest leaves them out of its own.
         Err(first) => match roots.usable()? {
-            usable if usable.len() < roots.all.len() => build(&options, usable),
+            usable if usable.len() < roots.loaded.certs.len() => {
+                build(&options, usable.iter().map(|&i| &roots.loaded.certs[i]))
+            }
             _ => Err(first),
         },
     }
 }
 
-fn build(
+fn build<'a>(
     options: &HttpOptions<'_>,
-    roots: &[reqwest::Certificate],
+    roots: impl Iterator<Item = &'a rustls::pki_types::CertificateDer<'static>>,
 ) -> Result<reqwest::Client, HttpError> {
     let mut builder = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -91,8 +93,10 @@ fn build(
         .timeout(options.request_timeout)
         .user_agent(concat!("authdash/", env!("CARGO_PKG_VERSION")))
         .tls_built_in_root_certs(false);
-    for certificate in roots {
-        builder = builder.add_root_certificate(certificate.clone());
+    for der in roots {
+        if let Ok(certificate) = reqwest::Certificate::from_der(der.as_ref()) {
+            builder = builder.add_root_certificate(certificate);
+        }
     }
     if options.loopback {
         builder = builder.no_proxy();
@@ -123,50 +127,36 @@ fn build(
 /// bundle, `SSL_CERT_FILE`/`SSL_CERT_DIR` when set) each time cost more
 /// than the rest of building it.
 struct NativeRoots {
-    /// Every certificate read, unparsed: a client's build parses them.
-    all: Vec<reqwest::Certificate>,
-    /// Those rustls can use, sorted out only when a build met one it
-    /// cannot (most stores hold none: parsing them twice would cost a
-    /// start).
-    usable: OnceLock<Result<Vec<reqwest::Certificate>, String>>,
-    /// The store's DER, for sorting them out, and its read errors.
+    /// The store's certificates (DER, unparsed: a client's build parses
+    /// them) and its read errors.
     loaded: rustls_native_certs::CertificateResult,
+    /// Which of them rustls can use, sorted out only when a build met one
+    /// it cannot (most stores hold none: parsing them twice would cost a
+    /// start).
+    usable: OnceLock<Result<Vec<usize>, String>>,
 }
 
 fn native_roots() -> &'static NativeRoots {
     static ROOTS: OnceLock<NativeRoots> = OnceLock::new();
-    ROOTS.get_or_init(|| {
-        let loaded = rustls_native_certs::load_native_certs();
-        let all = loaded
-            .certs
-            .iter()
-            .filter_map(|der| reqwest::Certificate::from_der(der.as_ref()).ok())
-            .collect();
-        NativeRoots {
-            all,
-            usable: OnceLock::new(),
-            loaded,
-        }
+    ROOTS.get_or_init(|| NativeRoots {
+        loaded: rustls_native_certs::load_native_certs(),
+        usable: OnceLock::new(),
     })
 }
 
 impl NativeRoots {
-    /// The certificates rustls can use; none among some is an error
-    /// saying which store and what to set.
-    fn usable(&self) -> Result<&[reqwest::Certificate], HttpError> {
+    /// The certificates rustls can use, by index; none among some is an
+    /// error saying which store and what to set.
+    fn usable(&self) -> Result<&[usize], HttpError> {
         let usable = self.usable.get_or_init(|| {
-            let mut unusable = 0;
-            let mut usable = Vec::new();
-            for der in &self.loaded.certs {
-                let mut probe = rustls::RootCertStore::empty();
-                match probe.add(der.clone()) {
-                    Ok(()) => match reqwest::Certificate::from_der(der.as_ref()) {
-                        Ok(certificate) => usable.push(certificate),
-                        Err(_) => unusable += 1,
-                    },
-                    Err(_) => unusable += 1,
-                }
-            }
+            let usable: Vec<usize> = (0..self.loaded.certs.len())
+                .filter(|&i| {
+                    rustls::RootCertStore::empty()
+                        .add(self.loaded.certs[i].clone())
+                        .is_ok()
+                })
+                .collect();
+            let unusable = self.loaded.certs.len() - usable.len();
             if usable.is_empty() && unusable > 0 {
                 let mut why = format!(
                     "rustls can use none of the certificates in it ({unusable} read; as reqwest, \
