@@ -361,12 +361,7 @@ impl SessionService {
         // An embedding program's opener may keep the page until its window
         // is closed (a GUI's web view): the login waits for the person
         // meanwhile, within its own bound, not for the opener to return.
-        let opening = async {
-            match open {
-                true => self.open_in_browser(url).await,
-                false => std::future::pending().await,
-            }
-        };
+        let opening = self.open_in_browser(url);
         tokio::pin!(opening);
         let mut opened = !open;
         // Responses that were not for this login are said at once; the
@@ -389,13 +384,14 @@ impl SessionService {
                             events(LoginEvent::FallingBackToDevice(e));
                             return Ok(None);
                         }
-                        Err(e) => {
-                            events(LoginEvent::BrowserOpened(Err(e)));
-                            tracing::info!(
-                                "no browser opened; waiting for the URL to be opened by hand"
-                            );
+                        other => {
+                            if other.is_err() {
+                                tracing::info!(
+                                    "no browser opened; waiting for the URL to be opened by hand"
+                                );
+                            }
+                            events(LoginEvent::BrowserOpened(other));
                         }
-                        Ok(()) => events(LoginEvent::BrowserOpened(Ok(()))),
                     }
                 }
                 result = &mut finish => return Ok(Some(result?)),

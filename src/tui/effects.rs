@@ -401,17 +401,10 @@ impl Effects {
                     let _ = tx.send(msg);
                 }
             };
-            let result = service.login(request, &events).await.map(|logged_in| {
-                if logged_in.saved.is_ok() {
-                    lock(&seen).add(AccountId::of(&logged_in.session));
-                }
-                if let Err(e) = logged_in.saved {
-                    let _ = tx.send(Msg::Failed(format!(
-                        "Logged in, but the session could not be stored, so it ends when you quit: {e}"
-                    )));
-                }
-                logged_in.session
-            });
+            let result = service
+                .login(request, &events)
+                .await
+                .map(|logged_in| kept(logged_in, &tx, &seen));
             lock(&logins).remove(&generation);
             lock(&pastes).remove(&generation);
             Some(Msg::LoginFinished {
@@ -437,6 +430,7 @@ impl Effects {
         let tx = self.tx.clone();
         let logins = self.logins.clone();
         let clock = self.clock.clone();
+        let seen = self.seen.clone();
         let stand_in = self
             .demo_sign_in
             .as_ref()
@@ -459,14 +453,7 @@ impl Effects {
                 Some(stand_in) => service
                     .login_with_stand_in(request, stand_in, &events)
                     .await
-                    .map(|logged_in| {
-                        if let Err(e) = logged_in.saved {
-                            let _ = tx.send(Msg::Failed(format!(
-                                "Logged in, but the session could not be stored, so it ends when you quit: {e}"
-                            )));
-                        }
-                        logged_in.session
-                    })
+                    .map(|logged_in| kept(logged_in, &tx, &seen))
                     .map_err(|e| e.to_string()),
                 None => Err(format!(
                     "signing in from the terminal is for `authdash demo` and its demo users; {person} is not one"
@@ -513,6 +500,25 @@ impl Effects {
         });
         handle
     }
+}
+
+/// A login's session: an account the store watcher has seen once saved
+/// (so that a logout elsewhere is noticed); a failed save is said, as the
+/// session then ends with the app.
+fn kept(
+    logged_in: crate::session::LoggedIn,
+    tx: &UnboundedSender<Msg>,
+    seen: &Mutex<Seen>,
+) -> Session {
+    match logged_in.saved {
+        Ok(()) => lock(seen).add(AccountId::of(&logged_in.session)),
+        Err(e) => {
+            let _ = tx.send(Msg::Failed(format!(
+                "Logged in, but the session could not be stored, so it ends when you quit: {e}"
+            )));
+        }
+    }
+    logged_in.session
 }
 
 /// How often the store's file is looked at for changes by other processes.

@@ -195,8 +195,9 @@ pub(super) fn record_renewal(
     dash.renewals.drain(..excess);
 }
 
-/// Scroll Profile, Session or a panel of text: a page is the pane's height, and the scroll
-/// stops where the last row reaches the bottom (no dead presses to undo).
+/// Scroll Profile, Session or a panel of text: a page is the pane's
+/// height, and the scroll stops where the last row reaches the bottom (no
+/// dead presses to undo).
 fn scroll_pane(model: &mut Model, action: Action) -> Vec<Command> {
     let (total, height) = crate::tui::view::pane_rows(model).unwrap_or((usize::MAX, 1));
     let last = total.saturating_sub(height);

@@ -52,6 +52,32 @@ fn scroll_position(first: usize, height: usize, total: usize) -> String {
     )
 }
 
+/// `paragraph` in `block` over `area`, scrolled down `scroll` rows (held
+/// where the last row reaches the bottom), its position in the bottom
+/// border: a long pane (Session, a panel of text).
+fn scrolled(
+    frame: &mut Frame,
+    area: ratatui::layout::Rect,
+    paragraph: ratatui::widgets::Paragraph<'_>,
+    block: ratatui::widgets::Block<'_>,
+    scroll: usize,
+) {
+    let inner = block.inner(area);
+    let total = paragraph.line_count(inner.width);
+    let height = usize::from(inner.height);
+    let first = scroll.min(total.saturating_sub(height));
+    let block = block.title_bottom(
+        ratatui::text::Line::styled(scroll_position(first, height, total), super::theme::dim())
+            .right_aligned(),
+    );
+    frame.render_widget(
+        paragraph
+            .block(block)
+            .scroll((u16::try_from(first).unwrap_or(u16::MAX), 0)),
+        area,
+    );
+}
+
 /// The rows of the long pane on screen (Profile, Session, a panel of text)
 /// and how many show at once, on a terminal of `model.size()`: what
 /// `update` needs to stop a scroll at the end.

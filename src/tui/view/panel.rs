@@ -34,22 +34,8 @@ pub(crate) fn draw(
     let inner = block.inner(area);
     let (intro, state, data) = match content(model, dash, spec, inner.width) {
         Content::Lines(lines) => {
-            // Text scrolls as Profile does, its position in the border.
             let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
-            let total = paragraph.line_count(inner.width);
-            let height = usize::from(inner.height);
-            let first = dash.profile_scroll.min(total.saturating_sub(height));
-            let block = block.title_bottom(
-                Line::styled(super::scroll_position(first, height, total), theme::dim())
-                    .right_aligned(),
-            );
-            frame.render_widget(
-                paragraph
-                    .block(block)
-                    .scroll((u16::try_from(first).unwrap_or(u16::MAX), 0)),
-                area,
-            );
-            return;
+            return super::scrolled(frame, area, paragraph, block, dash.profile_scroll);
         }
         Content::Data { intro, state, data } => (intro, state, data),
     };

@@ -14,20 +14,9 @@ use crate::tui::theme;
 /// where the tokens are kept with which key; then the inspector (decoded
 /// tokens, renewals, discovery). Token values only when revealed (`v`).
 pub(crate) fn draw(frame: &mut Frame, area: Rect, model: &Model, dash: &Dashboard, focused: bool) {
-    let inner = content_block("", false).inner(area);
-    let paragraph = paragraph(model, dash, inner.width);
-    let total = paragraph.line_count(inner.width);
-    let height = usize::from(inner.height);
-    let first = dash.profile_scroll.min(total.saturating_sub(height));
-    let block = content_block("Session", focused).title_bottom(
-        Line::styled(super::scroll_position(first, height, total), theme::dim()).right_aligned(),
-    );
-    frame.render_widget(
-        paragraph
-            .block(block)
-            .scroll((u16::try_from(first).unwrap_or(u16::MAX), 0)),
-        area,
-    );
+    let block = content_block("Session", focused);
+    let paragraph = paragraph(model, dash, block.inner(area).width);
+    super::scrolled(frame, area, paragraph, block, dash.profile_scroll);
 }
 
 /// The Session pane's rows at `width` columns.
