@@ -249,8 +249,9 @@ impl NodeProvider {
     /// it never meet (each logs in with a browser and a grant of its own).
     /// A test that binds the registered post-logout redirect port starts
     /// its own ([`Self::start`]); one that counts the provider's token
-    /// requests uses a client of its own ([`numbered_public_client`]). It is never dropped: node exits
-    /// when this process does and its stdin closes.
+    /// requests uses a client of its own ([`numbered_public_client`]). It
+    /// is never dropped: node exits when this process does and its stdin
+    /// closes.
     pub fn shared() -> &'static NodeProvider {
         static SHARED: OnceLock<NodeProvider> = OnceLock::new();
         SHARED.get_or_init(Self::start)

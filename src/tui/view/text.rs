@@ -71,19 +71,21 @@ pub(crate) fn marked(text: &str, positions: &[usize], style: Style) -> Vec<Span<
 
 /// `text` word-wrapped to `width` columns, every line after the first
 /// indented by `indent` columns, so a wrapped value stays under its column.
-/// A word longer than a line (a path, an address) is broken after one of
-/// its separators when one lets the line hold at least half of it (so
-/// `…/demo/` + `sessions.json`, not `…/sessions.jso` + `n`), else where the
-/// line ends.
+/// A word longer than its line (a path, an address) is broken after one
+/// of its separators when that fills at least half the line and costs the
+/// word no extra line (so `…/demo/` + `sessions.json`, not `…/sessions.jso`
+/// + `n`), else where the line ends ([`break_point`]).
 pub(crate) fn hanging(text: &str, first: usize, indent: usize, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     let mut room = width.saturating_sub(first).max(1);
+    // The room of every line after the first.
+    let fresh = width.saturating_sub(indent).max(1);
     let mut used = 0;
     let mut push = |line: &mut String, used: &mut usize, room: &mut usize| {
         lines.push(std::mem::take(line));
         *used = 0;
-        *room = width.saturating_sub(indent).max(1);
+        *room = fresh;
     };
     for word in text.split(' ') {
         let w = word.width();
@@ -96,7 +98,6 @@ pub(crate) fn hanging(text: &str, first: usize, indent: usize, width: usize) -> 
         }
         let mut rest = word;
         while rest.width() > room.saturating_sub(used) {
-            let fresh = width.saturating_sub(indent).max(1);
             let at = break_point(rest, room.saturating_sub(used), fresh, used == 0);
             let (head, tail) = rest.split_at(at);
             line.push_str(head);
